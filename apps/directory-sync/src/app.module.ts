@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { HealthRegistry } from '@wos/platform';
+
+/**
+ * The directory-sync service is scaffolded but its product (Directory Sync (SCIM 2.0)) is not built yet: it serves only
+ * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
+ */
+@Module({ providers: [HealthRegistry] })
+export class AppModule {}

@@ -1,0 +1,19 @@
+import './instrument';
+import { bootstrapService, createLogger, runMain } from '@wos/platform';
+import { AppModule } from './app.module';
+import { loadAppConfig } from './config';
+
+async function main() {
+  const config = loadAppConfig();
+  const logger = createLogger('directory-sync', config.LOG_LEVEL);
+  await bootstrapService({
+    name: 'directory-sync',
+    module: AppModule,
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+  });
+}
+
+runMain(main);

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig } from '@wos/platform';
+
+export const configSchema = baseConfigSchema
+  .extend({ PORT: baseConfigSchema.shape.PORT.default(3004) })
+  .extend(databaseConfigSchema.shape)
+  .extend(kafkaConfigSchema.shape)
+  .extend({
+    /** Resolvers for domain verification, `host:port` comma list; empty means the system's. */
+    DNS_SERVERS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+    DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+    /** TXT records are looked up at `<prefix>.<domain>`. */
+    DOMAIN_VERIFICATION_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default('_workos-challenge'),
+  });
+export type AppConfig = z.infer<typeof configSchema>;
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return loadConfig(configSchema, env);
+}
+
+/** Injection token for the parsed configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');

@@ -1,0 +1,24 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { HealthRegistry, type Logger } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { PrismaService } from './prisma.service';
+import { OutboxRelayService } from './outbox-relay.service';
+
+/** Process-wide plumbing: configuration, logger, database and the outbox relay. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        HealthRegistry,
+        PrismaService,
+        OutboxRelayService,
+      ],
+      exports: [APP_CONFIG, LOGGER, HealthRegistry, PrismaService],
+    };
+  }
+}

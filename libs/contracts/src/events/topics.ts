@@ -1,0 +1,17 @@
+/**
+ * One topic per producing service (DESIGN.md rule 4). Do not rename: topic names are part of
+ * the contract with consumers outside this repo (SIEMs, data pipelines).
+ */
+export const Topic = {
+  identity: 'identity.events.v1',
+  sso: 'sso.events.v1',
+  directorySync: 'directory-sync.events.v1',
+  organizations: 'organizations.events.v1',
+  auditLogs: 'audit-logs.events.v1',
+  vault: 'vault.events.v1',
+  radar: 'radar.events.v1',
+} as const;
+export type Topic = (typeof Topic)[keyof typeof Topic];
+
+/** Every topic that carries WorkOS events; the events service and webhook dispatcher consume all of them. */
+export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic);

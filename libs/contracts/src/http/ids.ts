@@ -1,0 +1,23 @@
+/** WorkOS ID prefixes (WORKOS_API.md §4). The suffix is always a 26-character ULID. */
+export const IdPrefix = {
+  organization: 'org',
+  organizationDomain: 'org_domain',
+  event: 'event',
+  environment: 'environment',
+  apiKey: 'api_key',
+  clientId: 'client',
+  user: 'user',
+  connection: 'conn',
+  directory: 'directory',
+  directoryUser: 'directory_user',
+  directoryGroup: 'directory_group',
+  webhookEndpoint: 'we',
+} as const;
+export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
+
+const ULID_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
+
+/** True when `id` is `<prefix>_<ULID>`; used to reject malformed IDs with a 404 before any query. */
+export function hasIdShape(id: string, prefix: IdPrefix): boolean {
+  return new RegExp(`^${prefix}_${ULID_PATTERN}$`).test(id);
+}

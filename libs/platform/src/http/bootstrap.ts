@@ -1,0 +1,100 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { newUlid } from '../ids/ids';
+import { PinoNestLogger } from '../logging/logger';
+import { UnauthorizedError } from '../errors/errors';
+import { WorkOsExceptionFilter, sendError } from './exception.filter';
+import { HealthRegistry } from './health';
+import { verifyInternalContext } from './internal-auth';
+import { registry, httpDuration } from './metrics';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    environmentId?: string;
+  }
+}
+
+export interface ServiceOptions {
+  name: string;
+  module: unknown;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** When set, every non-plumbing route requires the gateway's signed environment context. */
+  internalAuthSecret?: string;
+  openapi?: () => Record<string, unknown>;
+  bodyLimitBytes?: number;
+  /** Last chance to add raw Fastify routes, hooks or parsers before the app listens. */
+  configure?: (fastify: FastifyInstance, app: NestFastifyApplication) => void | Promise<void>;
+}
+
+const PLUMBING = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Starts a NestJS app on Fastify with the platform's plumbing: request IDs, JSON error bodies,
+ * tolerant JSON parsing (an empty body is no body), health, readiness, metrics, OpenAPI, and
+ * the internal environment context.
+ */
+export async function bootstrapService(opts: ServiceOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${newUlid()}`;
+    },
+    keepAliveTimeout: 65_000,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(opts.module as never, adapter, {
+    logger: new PinoNestLogger(opts.logger),
+    bufferLogs: false,
+    // The platform owns body parsing (installPlumbing), so Nest must not register its own.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  installPlumbing(fastify, app, opts);
+  app.useGlobalFilters(new WorkOsExceptionFilter(opts.logger));
+  app.enableShutdownHooks();
+  await opts.configure?.(fastify, app);
+  await app.listen({ host: opts.host, port: opts.port });
+  opts.logger.info({ host: opts.host, port: opts.port }, `${opts.name} listening`);
+  return app;
+}
+
+function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, opts: ServiceOptions): void {
+  const defaultJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    defaultJson(req, body as string, done);
+  });
+
+  fastify.addHook('onRequest', async (req: FastifyRequest, reply) => {
+    void reply.header('x-request-id', req.id);
+    const path = req.url.split('?')[0] ?? '';
+    if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
+    const env = verifyInternalContext(opts.internalAuthSecret, req.headers);
+    if (!env) return sendError(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'), opts.logger);
+    req.environmentId = env;
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    httpDuration.labels(req.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+  });
+  fastify.setErrorHandler((err, req, reply) => sendError(reply, req, err, opts.logger));
+
+  fastify.get('/health', async () => ({ status: 'ok' }));
+  fastify.get('/ready', async (_req, reply) => {
+    const health = app.get(HealthRegistry, { strict: false });
+    const result = await health.run();
+    return reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
+  });
+  fastify.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  if (opts.openapi) {
+    const doc = opts.openapi();
+    fastify.get('/openapi.json', async () => doc);
+  }
+}

@@ -1,0 +1,26 @@
+import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
+
+/** One metrics catalogue per process; services add their own metrics to `registry`. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const httpDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [registry],
+});
+
+export const eventsPublished = new Counter({
+  name: 'outbox_events_published_total',
+  help: 'Outbox rows published to Kafka',
+  registers: [registry],
+});
+
+export const eventsConsumed = new Counter({
+  name: 'kafka_events_consumed_total',
+  help: 'Domain events applied by a consumer',
+  labelNames: ['group'] as const,
+  registers: [registry],
+});

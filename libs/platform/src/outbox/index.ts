@@ -1,0 +1,4 @@
+export * from './build-event';
+export * from './outbox-writer';
+export * from './outbox-relay';
+export * from './inbox';

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { ensureDatabase, dropDatabase } from '../prisma/database';
+import { migrate } from '../prisma/migrator';
+
+/** Infrastructure addresses for tests; CI and the test script set these, defaults are local. */
+export const testInfra = {
+  postgresAdminUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+export interface TestDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh, migrated database for one test file. Drop it in `after()`. */
+export async function createTestDatabase(label: string, migrationsDir?: string): Promise<TestDatabase> {
+  const name = `wos_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const u = new URL(testInfra.postgresAdminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  await ensureDatabase(url);
+  if (migrationsDir) await migrate(url, migrationsDir);
+  return { url, drop: () => dropDatabase(url) };
+}
+
+/**
+ * Polls until `probe` returns a value other than undefined/false. Tests wait on conditions,
+ * never on fixed sleeps; the timeout turns a hang into a clear failure.
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`Timed out waiting for ${opts.message ?? 'condition'}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
+  }
+}
+
+/** A random suffix so parallel test files never collide on names, topics or groups. */
+export function uniqueSuffix(): string {
+  return randomBytes(5).toString('hex');
+}
