@@ -28,9 +28,10 @@ alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/st
 
 t0="$(kafka_now)"
 kill -TERM "$pid" 2>/dev/null || true
-deadline=$((SECONDS + ${KAFKA_STOP_TIMEOUT:-30}))
-while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
+ticks=$(( ${KAFKA_STOP_TIMEOUT:-30} * 10 ))
+while alive "$pid" && [ "$ticks" -gt 0 ]; do
   sleep 0.1
+  ticks=$((ticks - 1))
 done
 how="SIGTERM"
 if alive "$pid"; then

@@ -2,10 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@wos/platform';
 import type { AppConfig } from './config';
 import { InfraModule } from './infra/infra.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { DomainsModule } from './domains/domains.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: AppModule, imports: [InfraModule.forRoot(config, logger)] };
+    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), OrganizationsModule, DomainsModule] };
   }
 }

@@ -1,17 +1,6 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
+import { runMain } from '@wos/platform';
 import { loadAppConfig } from './config';
+import { startOrganizationsService } from './organizations.app';
 
-runMain(async () => {
-  const config = loadAppConfig();
-  const logger = createLogger('organizations', config.LOG_LEVEL);
-  await bootstrapService({
-    name: 'organizations',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-  });
-});
+runMain(() => startOrganizationsService(loadAppConfig()));

@@ -43,6 +43,9 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     const m = FASTIFY_CODES[e.code]!;
     return { status: m.status, body: { message: m.message, code: m.code }, headers: {}, internal: false };
   }
+  if (err instanceof SyntaxError && e.statusCode === 400) {
+    return { status: 400, body: { message: 'The request body is not valid JSON.', code: 'invalid_json' }, headers: {}, internal: false };
+  }
   if (e.code === 'FST_ERR_VALIDATION' || (e as { validation?: unknown }).validation) {
     return { status: 422, body: { message: e.message ?? 'Validation failed', code: 'invalid_request_parameters' }, headers: {}, internal: false };
   }

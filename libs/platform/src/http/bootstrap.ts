@@ -84,7 +84,6 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     const route = req.routeOptions?.url ?? 'unmatched';
     httpDuration.labels(req.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
   });
-  fastify.setErrorHandler((err, req, reply) => sendError(reply, req, err, opts.logger));
 
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_req, reply) => {

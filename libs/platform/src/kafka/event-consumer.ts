@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Context } from '@opentelemetry/api';
 import { eventEnvelopeSchema, type EventEnvelope } from '@wos/contracts';
 import { extractTraceContext } from '../telemetry/telemetry';
+import { eventsConsumed } from '../http/metrics';
 
 export interface ConsumedEvent {
   envelope: EventEnvelope;
@@ -106,6 +107,7 @@ export class EventConsumer {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.opts.handle(events);
+        eventsConsumed.labels(this.opts.groupId).inc(events.length);
         return;
       } catch (err) {
         if (this.stopping || !p.isRunning()) throw err;

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LoggerService } from '@nestjs/common';
 
 /** JSON logs with the active trace and span IDs on every line. */
@@ -13,6 +13,7 @@ export function createLogger(service: string, level = 'info'): Logger {
       const span = trace.getActiveSpan();
       if (!span) return {};
       const ctx = span.spanContext();
+      if (!isSpanContextValid(ctx)) return {};
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
   });

@@ -2,6 +2,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox-writer';
+import { eventsPublished } from '../http/metrics';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -30,7 +31,7 @@ interface OutboxRow {
  *    with several replicas; the others stand by and take over if the holder dies.
  *  - A row is marked published only after Kafka acknowledged it (acks=all). A crash in between
  *    re-sends it; consumers deduplicate by event ID, so delivery is at-least-once and effects
- *    are exactly-once.
+ *    are exactly-once. One request in flight keeps per-key order across producer retries.
  *  - Kafka being down never loses a row: the batch rolls back and is retried with backoff.
  */
 export class OutboxRelay {
@@ -124,7 +125,7 @@ export class OutboxRelay {
 
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const producer = this.opts.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
       await producer.connect();
       this.producer = producer;
     }
@@ -160,6 +161,7 @@ export class OutboxRelay {
       }
       await client.query('UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       await client.query('COMMIT');
+      eventsPublished.inc(rows.length);
       return rows.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

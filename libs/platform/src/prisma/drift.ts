@@ -26,10 +26,11 @@ interface DmmfModel {
  * schema change without a migration fails CI.
  */
 export async function findSchemaDrift(schemaPath: string, databaseUrl: string): Promise<DriftProblem[]> {
-  // @prisma/internals is large and only needed here, in tests.
-  const { getDMMF } = (await import('@prisma/internals')) as unknown as {
-    getDMMF: (o: { datamodel: string }) => Promise<{ datamodel: { models: DmmfModel[] } }>;
-  };
+  // @prisma/internals is large and only needed here, in tests. Loaded as CommonJS through
+  // dynamic import, its functions sit on `default`.
+  type GetDmmf = (o: { datamodel: string }) => Promise<{ datamodel: { models: DmmfModel[] } }>;
+  const mod = (await import('@prisma/internals')) as unknown as { getDMMF?: GetDmmf; default?: { getDMMF: GetDmmf } };
+  const getDMMF = (mod.getDMMF ?? mod.default?.getDMMF)!;
   const dmmf = await getDMMF({ datamodel: readFileSync(schemaPath, 'utf8') });
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();

@@ -1,0 +1,126 @@
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { CredentialsService } from '../credentials/credentials.service';
+import type { EnvironmentKind } from '../credentials/api-key.secret';
+
+export class UsageError extends Error {}
+
+export interface CommandArgs {
+  positionals: string[];
+  name?: string;
+  kind?: string;
+  json: boolean;
+  environment?: string;
+  rateLimit?: string;
+  file?: string;
+}
+export type Print = (text: string) => void;
+type Command = (svc: CredentialsService, args: CommandArgs, print: Print) => Promise<void>;
+
+const table = (rows: string[][]) => {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+};
+const out = (args: CommandArgs, print: Print, value: unknown, human: () => string) => print(args.json ? JSON.stringify(value, null, 2) : human());
+
+function required(value: string | undefined, flag: string): string {
+  if (!value) throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+function parseKind(kind: string | undefined): EnvironmentKind {
+  if (kind === undefined || kind === 'test' || kind === 'live') return kind ?? 'test';
+  throw new UsageError(`--kind must be "test" or "live", got "${kind}"`);
+}
+
+function parseRateLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError(`--rate-limit must be a positive whole number of requests per minute, got "${value}"`);
+  return Number(value);
+}
+
+const createEnvironment: Command = async (svc, args, print) => {
+  const r = await svc.createEnvironment(required(args.name, '--name'), parseKind(args.kind));
+  out(args, print, r, () =>
+    [
+      `Environment  ${r.environment.id}  ${r.environment.name} (${r.environment.kind})`,
+      `API key      ${r.api_key.value}  (${r.api_key.id}; shown once, store it now)`,
+      `Client ID    ${r.client_id.id}`,
+    ].join('\n'),
+  );
+};
+
+const listEnvironments: Command = async (svc, args, print) => {
+  const envs = await svc.listEnvironments();
+  out(args, print, envs, () => table([['ID', 'NAME', 'KIND', 'CREATED'], ...envs.map((e) => [e.id, e.name, e.kind, e.created_at])]));
+};
+
+const createApiKey: Command = async (svc, args, print) => {
+  const key = await svc.createApiKey(required(args.environment, '--environment'), { name: args.name, rateLimitPerMinute: parseRateLimit(args.rateLimit) });
+  out(args, print, key, () => `API key  ${key.value}  (${key.id}; shown once, store it now)`);
+};
+
+const listApiKeys: Command = async (svc, args, print) => {
+  const keys = await svc.listApiKeys(required(args.environment, '--environment'));
+  out(args, print, keys, () =>
+    table([
+      ['ID', 'NAME', 'KEY', 'RATE LIMIT/MIN', 'CREATED', 'REVOKED'],
+      ...keys.map((k) => [k.id, k.name, k.obfuscated_value, String(k.rate_limit_per_minute ?? 'default'), k.created_at, k.revoked_at ?? '-']),
+    ]),
+  );
+};
+
+const revokeApiKey: Command = async (svc, args, print) => {
+  const key = await svc.revokeApiKey(required(args.positionals[0], 'the API key ID'));
+  out(args, print, key, () => `Revoked ${key.id} (${key.obfuscated_value}) at ${key.revoked_at}`);
+};
+
+const createClientId: Command = async (svc, args, print) => {
+  const c = await svc.createClientId(required(args.environment, '--environment'));
+  out(args, print, c, () => `Client ID  ${c.id}`);
+};
+
+const listClientIds: Command = async (svc, args, print) => {
+  const ids = await svc.listClientIds(required(args.environment, '--environment'));
+  out(args, print, ids, () => table([['ID', 'CREATED'], ...ids.map((c) => [c.id, c.created_at])]));
+};
+
+/**
+ * Seeds the dev stack once: reuses the file's credentials while its key still authenticates,
+ * otherwise creates a "Development" environment and rewrites the file (mode 0600).
+ */
+const devCredentials: Command = async (svc, args, print) => {
+  const file = required(args.file, '--file');
+  if (existsSync(file)) {
+    const saved = readSaved(file);
+    if (saved && (await svc.isActive(saved.api_key))) return print(JSON.stringify(saved, null, 2));
+  }
+  const r = await svc.createEnvironment('Development', 'test');
+  const creds = { environment_id: r.environment.id, api_key: r.api_key.value, client_id: r.client_id.id };
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  print(JSON.stringify(creds, null, 2));
+};
+
+function readSaved(file: string): { environment_id: string; api_key: string; client_id: string } | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const ok = typeof v.environment_id === 'string' && typeof v.api_key === 'string' && typeof v.client_id === 'string';
+    return ok ? (v as { environment_id: string; api_key: string; client_id: string }) : undefined;
+  } catch {
+    return undefined; // unreadable or not JSON: replaced below
+  }
+}
+
+/** `<group> <action>` (or a bare `<group>`) → command. */
+export const COMMANDS: Partial<Record<string, Command>> = {
+  'environments create': createEnvironment,
+  'environments list': listEnvironments,
+  'api-keys create': createApiKey,
+  'api-keys list': listApiKeys,
+  'api-keys revoke': revokeApiKey,
+  'client-ids create': createClientId,
+  'client-ids list': listClientIds,
+  'dev-credentials': devCredentials,
+};

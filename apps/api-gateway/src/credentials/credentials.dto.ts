@@ -1,0 +1,28 @@
+import type { ApiKey, ClientId, Environment } from './credentials.repository';
+import { obfuscateApiKey, type EnvironmentKind } from './api-key.secret';
+
+/** Wire shapes (snake_case) of the gateway's settings objects, as the CLI prints them. */
+export function environmentToWire(e: Environment) {
+  return { object: 'environment', id: e.id, name: e.name, kind: e.kind, created_at: e.createdAt.toISOString() };
+}
+
+export function apiKeyToWire(k: ApiKey, kind: EnvironmentKind) {
+  return {
+    object: 'api_key',
+    id: k.id,
+    environment_id: k.environmentId,
+    name: k.name,
+    obfuscated_value: obfuscateApiKey(kind, k.last4),
+    rate_limit_per_minute: k.rateLimitPerMinute,
+    created_at: k.createdAt.toISOString(),
+    revoked_at: k.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export function clientIdToWire(c: ClientId) {
+  return { object: 'client_id', id: c.id, environment_id: c.environmentId, created_at: c.createdAt.toISOString() };
+}
+
+export type EnvironmentWire = ReturnType<typeof environmentToWire>;
+export type ApiKeyWire = ReturnType<typeof apiKeyToWire>;
+export type ClientIdWire = ReturnType<typeof clientIdToWire>;

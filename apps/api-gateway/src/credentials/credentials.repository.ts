@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { ApiKey, ClientId, Environment } from '../generated/prisma/client';
+import { PrismaService } from '../infra/prisma.service';
+
+export type { ApiKey, ClientId, Environment };
+export interface NewApiKey {
+  id: string;
+  name: string;
+  keyHash: string;
+  last4: string;
+  rateLimitPerMinute: number | null;
+}
+
+/**
+ * The only Prisma caller for environments, API keys and client IDs. These tables are the
+ * environment registry itself: looking a key up by hash or ID is how a request's environment
+ * is found, so those methods cannot take an environment ID first; the rest do.
+ */
+@Injectable()
+export class CredentialsRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
+
+  /** The environment, its first API key and its first client ID, in one transaction. */
+  createEnvironment(env: { id: string; name: string; kind: string }, key: NewApiKey, clientId: string) {
+    return this.prisma.environment.create({
+      data: { ...env, apiKeys: { create: key }, clientIds: { create: { id: clientId } } },
+      include: { apiKeys: true, clientIds: true },
+    });
+  }
+
+  listEnvironments(): Promise<Environment[]> {
+    return this.prisma.environment.findMany({ orderBy: { id: 'asc' } });
+  }
+
+  findEnvironment(environmentId: string): Promise<Environment | null> {
+    return this.prisma.environment.findUnique({ where: { id: environmentId } });
+  }
+
+  createApiKey(environmentId: string, key: NewApiKey): Promise<ApiKey> {
+    return this.prisma.apiKey.create({ data: { ...key, environmentId } });
+  }
+
+  listApiKeys(environmentId: string): Promise<ApiKey[]> {
+    return this.prisma.apiKey.findMany({ where: { environmentId }, orderBy: { id: 'asc' } });
+  }
+
+  findApiKey(apiKeyId: string): Promise<(ApiKey & { environment: Environment }) | null> {
+    return this.prisma.apiKey.findUnique({ where: { id: apiKeyId }, include: { environment: true } });
+  }
+
+  /** Sets revoked_at once; revoking a revoked key keeps the first time. */
+  async revokeApiKey(apiKeyId: string): Promise<void> {
+    await this.prisma.apiKey.updateMany({ where: { id: apiKeyId, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  /** The hot path's only query, on a cache miss. Revoked keys are not returned. */
+  findActiveKeyByHash(keyHash: string): Promise<Pick<ApiKey, 'id' | 'environmentId' | 'rateLimitPerMinute'> | null> {
+    return this.prisma.apiKey.findFirst({
+      where: { keyHash, revokedAt: null },
+      select: { id: true, environmentId: true, rateLimitPerMinute: true },
+    });
+  }
+
+  createClientId(environmentId: string, clientId: string): Promise<ClientId> {
+    return this.prisma.clientId.create({ data: { id: clientId, environmentId } });
+  }
+
+  listClientIds(environmentId: string): Promise<ClientId[]> {
+    return this.prisma.clientId.findMany({ where: { environmentId }, orderBy: { id: 'asc' } });
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { IdPrefix } from '@wos/contracts';
+import { BadRequestError, newId, NotFoundError } from '@wos/platform';
+import { CredentialsRepository, type Environment, type NewApiKey } from './credentials.repository';
+import { apiKeyToWire, clientIdToWire, environmentToWire, type ApiKeyWire } from './credentials.dto';
+import { ENVIRONMENT_KINDS, generateApiKey, hashApiKey, type EnvironmentKind } from './api-key.secret';
+
+export interface CreatedApiKey extends ApiKeyWire {
+  /** The full key. It exists only in this return value: shown once, never stored. */
+  value: string;
+}
+
+/** Environments, API keys and client IDs: the settings behind every authenticated request. */
+@Injectable()
+export class CredentialsService {
+  constructor(private readonly repo: CredentialsRepository) {}
+
+  async createEnvironment(name: string, kind: EnvironmentKind = 'test') {
+    if (!name.trim()) throw new BadRequestError('invalid_name', 'An environment needs a non-empty name.');
+    if (!ENVIRONMENT_KINDS.includes(kind)) throw new BadRequestError('invalid_kind', `Environment kind must be one of: ${ENVIRONMENT_KINDS.join(', ')}.`);
+    const { record, value } = newKey(kind, 'Default', null);
+    const clientId = newId(IdPrefix.clientId);
+    const env = await this.repo.createEnvironment({ id: newId(IdPrefix.environment), name: name.trim(), kind }, record, clientId);
+    return {
+      environment: environmentToWire(env),
+      api_key: { ...apiKeyToWire(env.apiKeys[0]!, kind), value },
+      client_id: clientIdToWire(env.clientIds[0]!),
+    };
+  }
+
+  async listEnvironments() {
+    return (await this.repo.listEnvironments()).map(environmentToWire);
+  }
+
+  async createApiKey(environmentId: string, opts: { name?: string; rateLimitPerMinute?: number | null } = {}): Promise<CreatedApiKey> {
+    const env = await this.environment(environmentId);
+    const limit = opts.rateLimitPerMinute ?? null;
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
+      throw new BadRequestError('invalid_rate_limit', 'The rate limit must be a positive whole number of requests per minute.');
+    }
+    const { record, value } = newKey(env.kind as EnvironmentKind, opts.name?.trim() || 'Secret key', limit);
+    const key = await this.repo.createApiKey(env.id, record);
+    return { ...apiKeyToWire(key, env.kind as EnvironmentKind), value };
+  }
+
+  async listApiKeys(environmentId: string) {
+    const env = await this.environment(environmentId);
+    return (await this.repo.listApiKeys(env.id)).map((k) => apiKeyToWire(k, env.kind as EnvironmentKind));
+  }
+
+  async revokeApiKey(apiKeyId: string) {
+    const key = await this.repo.findApiKey(apiKeyId);
+    if (!key) throw new NotFoundError('an API key', apiKeyId);
+    await this.repo.revokeApiKey(apiKeyId);
+    const revoked = await this.repo.findApiKey(apiKeyId);
+    return apiKeyToWire(revoked!, key.environment.kind as EnvironmentKind);
+  }
+
+  /** True when the key would authenticate a request right now (known and not revoked). */
+  async isActive(apiKey: string): Promise<boolean> {
+    return (await this.repo.findActiveKeyByHash(hashApiKey(apiKey))) !== null;
+  }
+
+  async createClientId(environmentId: string) {
+    const env = await this.environment(environmentId);
+    return clientIdToWire(await this.repo.createClientId(env.id, newId(IdPrefix.clientId)));
+  }
+
+  async listClientIds(environmentId: string) {
+    const env = await this.environment(environmentId);
+    return (await this.repo.listClientIds(env.id)).map(clientIdToWire);
+  }
+
+  private async environment(environmentId: string): Promise<Environment> {
+    const env = await this.repo.findEnvironment(environmentId);
+    if (!env) throw new NotFoundError('an environment', environmentId);
+    return env;
+  }
+}
+
+function newKey(kind: EnvironmentKind, name: string, rateLimitPerMinute: number | null): { record: NewApiKey; value: string } {
+  const value = generateApiKey(kind);
+  return { value, record: { id: newId(IdPrefix.apiKey), name, keyHash: hashApiKey(value), last4: value.slice(-4), rateLimitPerMinute } };
+}

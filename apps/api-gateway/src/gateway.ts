@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootstrapService, createLogger, type Logger } from '@wos/platform';
+import { AppModule } from './app.module';
+import { LOGGER, type AppConfig } from './config';
+import { ApiKeyAuthService } from './auth/api-key-auth.service';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { OpenApiService } from './openapi/openapi.service';
+import { ProxyService } from './proxy/proxy.service';
+import { RateLimitService } from './rate-limit/rate-limit.service';
+import { registerGatewayRoutes } from './gateway/gateway.route';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  /** The bound port (useful with PORT=0). */
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway with the given configuration; main.ts and the tests both use this. */
+export async function startGateway(config: AppConfig, logger: Logger = createLogger('api-gateway', config.LOG_LEVEL)): Promise<RunningGateway> {
+  const app = await bootstrapService({
+    name: 'api-gateway',
+    module: AppModule.forRoot(config, logger),
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    // No internalAuthSecret: the gateway is the edge that creates the signed context.
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    configure: (fastify, nest) =>
+      registerGatewayRoutes(fastify, {
+        config,
+        logger: nest.get(LOGGER),
+        auth: nest.get(ApiKeyAuthService),
+        rateLimit: nest.get(RateLimitService),
+        idempotency: nest.get(IdempotencyService),
+        proxy: nest.get(ProxyService),
+        openapi: nest.get(OpenApiService),
+      }),
+  });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  return { app, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close: () => app.close() };
+}

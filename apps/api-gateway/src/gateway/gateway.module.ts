@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ApiKeyAuthService } from '../auth/api-key-auth.service';
+import { CredentialsRepository } from '../credentials/credentials.repository';
+import { CredentialsService } from '../credentials/credentials.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { OpenApiService } from '../openapi/openapi.service';
+import { ProxyService } from '../proxy/proxy.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+
+/** The hot path's collaborators. They are plain providers; gateway.route.ts calls them directly. */
+@Module({
+  providers: [CredentialsRepository, CredentialsService, ApiKeyAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+  exports: [CredentialsService, ApiKeyAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+})
+export class GatewayModule {}

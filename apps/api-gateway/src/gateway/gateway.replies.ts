@@ -1,0 +1,47 @@
+import type { FastifyReply } from 'fastify';
+
+/**
+ * Every error the gateway itself answers. Invariant: all of them are JSON with `message` and
+ * `code`, because the SDK throws ParseError on any non-JSON error body (WORKOS_API.md §1.4).
+ */
+export const GatewayErrors = {
+  notFound: (path: string) => ({ status: 404, code: 'not_found', message: `The requested path '${path}' could not be found.` }),
+  unauthorized: () => ({ status: 401, code: 'unauthorized', message: 'Could not authorize the request. Maybe your API key is invalid?' }),
+  authUnavailable: () => ({ status: 503, code: 'service_unavailable', message: 'The API key could not be verified right now. Retry the request.' }),
+  rateLimited: () => ({ status: 429, code: 'rate_limit_exceeded', message: 'Rate limit exceeded. Retry after the number of seconds in the Retry-After header.' }),
+  invalidIdempotencyKey: (max: number) => ({
+    status: 400,
+    code: 'invalid_idempotency_key',
+    message: `The Idempotency-Key header must be between 1 and ${max} characters long.`,
+  }),
+  idempotencyKeyReused: () => ({
+    status: 400,
+    code: 'idempotency_key_reused',
+    message:
+      'This Idempotency-Key was already used with a different request (method, path, query or body). Use a new key for a different request.',
+  }),
+  idempotencyInProgress: () => ({
+    status: 409,
+    code: 'idempotency_request_in_progress',
+    message: 'A request with this Idempotency-Key is still being processed. Retry after it has completed.',
+  }),
+  upstreamUnavailable: () => ({ status: 502, code: 'upstream_unavailable', message: 'The service behind this path is unavailable. Retry the request.' }),
+  upstreamTimeout: () => ({ status: 504, code: 'upstream_timeout', message: 'The service behind this path did not respond in time.' }),
+  upstreamInvalid: () => ({ status: 502, code: 'upstream_invalid_response', message: 'The service behind this path returned an invalid response.' }),
+} as const;
+
+export type GatewayError = ReturnType<(typeof GatewayErrors)[keyof typeof GatewayErrors]>;
+
+export function sendGatewayError(reply: FastifyReply, error: GatewayError, headers: Record<string, string> = {}): FastifyReply {
+  return reply.status(error.status).headers(headers).type('application/json').send({ message: error.message, code: error.code });
+}
+
+/**
+ * A service error response with a non-JSON body keeps its status but gets a JSON body: the
+ * invariant above holds for proxied errors too.
+ */
+export function jsonErrorBody(status: number, contentType: string | undefined, body: Buffer): { contentType: string | undefined; body: Buffer } {
+  if (status < 400 || contentType?.includes('json')) return { contentType, body };
+  const e = GatewayErrors.upstreamInvalid();
+  return { contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ message: e.message, code: e.code })) };
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { createRedis, HealthRegistry, type Logger, type Redis } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+
+/* Connection errors repeat on every reconnect attempt; one log line per interval is enough. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+/* A hot-path Redis call slower than this is abandoned and the request proceeds without it. */
+const HOT_PATH_TIMEOUT_MS = 500;
+
+/**
+ * The gateway's Redis connection. Invariant: hot-path callers check `available` first and
+ * skip Redis (fail open) instead of queueing commands while it is down.
+ */
+@Injectable()
+export class RedisService implements OnModuleDestroy {
+  readonly client: Redis;
+  private lastErrorLog = 0;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) private readonly logger: Logger, health: HealthRegistry) {
+    this.client = createRedis(config.REDIS_URL);
+    this.client.on('error', (err: Error) => {
+      if (Date.now() - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+      this.lastErrorLog = Date.now();
+      logger.warn({ err: err.message }, 'redis unavailable: rate limits and idempotency keys are skipped (fail open)');
+    });
+    health.add('redis', () => this.client.ping());
+  }
+
+  get available(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /**
+   * Runs a hot-path Redis operation, or skips it: undefined when Redis is down, slow or fails.
+   * This is the gateway's fail-open policy: an outage of Redis must not become an outage of
+   * the API, so requests then go through without rate limits or idempotency records.
+   */
+  async tryRun<T>(operation: string, fn: (client: Redis) => Promise<T>): Promise<T | undefined> {
+    if (!this.available) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        fn(this.client),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${HOT_PATH_TIMEOUT_MS} ms`)), HOT_PATH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, operation }, 'redis operation skipped (fail open)');
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
+import { Histogram } from 'prom-client';
+import { registry, type Logger } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { UPSTREAM_URL_VARIABLES, type UpstreamName } from '../routing/route.table';
+import type { HeaderMap } from './proxy.headers';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The service could not be reached (`unavailable`) or did not answer in time (`timeout`). */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: 'unavailable' | 'timeout',
+    readonly upstream: UpstreamName,
+    cause: Error,
+  ) {
+    super(`${upstream} ${kind}: ${cause.message}`, { cause });
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const upstreamDuration = new Histogram({
+  name: 'gateway_upstream_duration_seconds',
+  help: 'Time from forwarding a request to a service until its whole response arrived',
+  labelNames: ['upstream', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  registers: [registry],
+});
+
+interface Upstream {
+  pool: Pool;
+  /** Path prefix of the configured URL (usually empty), prepended to every request path. */
+  basePath: string;
+}
+
+/** One keep-alive undici Pool per service; responses are buffered whole (they are small JSON). */
+@Injectable()
+export class ProxyService implements OnModuleDestroy {
+  private readonly upstreams = new Map<UpstreamName, Upstream>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    for (const [name, variable] of Object.entries(UPSTREAM_URL_VARIABLES) as [UpstreamName, keyof AppConfig][]) {
+      const url = new URL(String(config[variable]));
+      const pool = new Pool(url.origin, {
+        connections: config.UPSTREAM_CONNECTIONS,
+        connect: { timeout: Math.min(CONNECT_TIMEOUT_MS, config.UPSTREAM_TIMEOUT_MS) },
+      });
+      this.upstreams.set(name, { pool, basePath: url.pathname.replace(/\/+$/, '') });
+    }
+  }
+
+  async forward(
+    name: UpstreamName,
+    req: { method: string; path: string; headers: HeaderMap; body?: Buffer },
+    timeoutMs = this.config.UPSTREAM_TIMEOUT_MS,
+  ): Promise<UpstreamResponse> {
+    const upstream = this.upstreams.get(name)!;
+    const started = process.hrtime.bigint();
+    try {
+      const res = await upstream.pool.request({
+        method: req.method as Dispatcher.HttpMethod,
+        path: upstream.basePath + req.path,
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      upstreamDuration.labels(name, String(res.statusCode)).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      return { status: res.statusCode, headers: res.headers, body };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const kind = e.code && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
+      upstreamDuration.labels(name, kind).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.logger.warn({ upstream: name, code: e.code, err: e.message }, `upstream ${kind}`);
+      throw new UpstreamError(kind, name, e);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.upstreams.values()].map((u) => u.pool.close()));
+  }
+}

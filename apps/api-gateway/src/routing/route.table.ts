@@ -1,0 +1,75 @@
+import type { AppConfig } from '../config';
+
+/** The services the gateway can route to, each with its URL variable. */
+export const UPSTREAM_URL_VARIABLES = {
+  identity: 'IDENTITY_URL',
+  sso: 'SSO_URL',
+  'directory-sync': 'DIRECTORY_SYNC_URL',
+  organizations: 'ORGANIZATIONS_URL',
+  'audit-logs': 'AUDIT_LOGS_URL',
+  vault: 'VAULT_URL',
+  radar: 'RADAR_URL',
+  events: 'EVENTS_URL',
+  'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
+} as const satisfies Record<string, keyof AppConfig>;
+export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
+
+export interface RouteEntry {
+  /** Matches the path itself and everything below it (`/events`, `/events/…`), never `/eventsX`. */
+  prefix: string;
+  upstream: UpstreamName;
+  /** `api_key`: Bearer API key required, environment signed for the service. `none`: passed through. */
+  auth: 'api_key' | 'none';
+}
+
+/** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
+export const ROUTES: readonly RouteEntry[] = [
+  { prefix: '/organizations', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/organization_domains', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/events', upstream: 'events', auth: 'api_key' },
+];
+
+/** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
+export const RESERVED_PREFIXES: readonly string[] = [
+  '/user_management',
+  '/sso',
+  '/connections',
+  '/directories',
+  '/directory_users',
+  '/directory_groups',
+  '/audit_logs',
+  '/vault',
+  '/radar',
+  '/webhook_endpoints',
+  '/portal',
+  '/passwordless',
+  '/auth',
+  '/authorization',
+  '/fga',
+  '/feature-flags',
+  '/api_keys',
+  '/widgets',
+];
+
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+export interface RouteMatcher {
+  match(path: string): RouteEntry | undefined;
+}
+
+/** Longest prefix wins, so a specific entry can override a broader one later. */
+export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES): RouteMatcher {
+  const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+  return {
+    match(path) {
+      // Dot segments could make a service resolve a path other than the one routed here.
+      if (DOT_SEGMENT.test(path)) return undefined;
+      return sorted.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+    },
+  };
+}
+
+/** The distinct upstreams that at least one live route uses. */
+export function routedUpstreams(routes: readonly RouteEntry[] = ROUTES): UpstreamName[] {
+  return [...new Set(routes.map((r) => r.upstream))];
+}

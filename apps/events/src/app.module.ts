@@ -1,0 +1,13 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import type { AppConfig } from './config';
+import { InfraModule } from './infra/infra.module';
+import { EventsModule } from './events/events.module';
+import { RetentionModule } from './retention/retention.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), EventsModule, RetentionModule] };
+  }
+}

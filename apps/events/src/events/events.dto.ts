@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { eventEnvelopeSchema, listEnvelopeSchema, type ListEnvelope, type PublicEvent } from '@wos/contracts';
+import { paginationQuerySchema, type RouteDoc } from '@wos/platform';
+
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/** ISO 8601 instant (`2026-11-01T10:00:00Z`, with an offset, or a bare date meaning its UTC midnight). */
+const isoInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => new Date(s));
+
+/** `events[]=a` arrives as its own key; fold it into `events` with the other encodings. */
+function mergeBracketKey(query: unknown): unknown {
+  if (!query || typeof query !== 'object' || !('events[]' in query)) return query;
+  const { 'events[]': bracketed, ...rest } = query as Record<string, unknown>;
+  const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  return { ...rest, events: [...list(rest.events), ...list(bracketed)] };
+}
+
+/** `events=a,b`, repeated `events=a&events=b`, or both: one de-duplicated list of types. */
+function splitEventTypes(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const parts: unknown[] = Array.isArray(value) ? value : [value];
+  if (!parts.every((p): p is string => typeof p === 'string')) return value;
+  return [...new Set(parts.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean))];
+}
+
+export const listEventsQueryShape = z.object({
+  events: z
+    .preprocess(splitEventTypes, z.array(z.string().regex(EVENT_TYPE, 'must be event types such as organization.created')).min(1).max(100))
+    .describe('Event types to return; required. Comma-joined (events=a,b), repeated (events=a&events=b) or events[]=a.'),
+  organization_id: z.string().min(1).optional().describe('Only events about this organization.'),
+  range_start: isoInstant.optional().describe('ISO 8601; events created at or after this instant. Not combinable with after.'),
+  range_end: isoInstant.optional().describe('ISO 8601; events created before this instant.'),
+  after: z.string().min(1).optional().describe('An event ID from this environment; returns the events that follow it in `order`.'),
+  before: z.string().min(1).optional().describe('An event ID from this environment; returns the events that precede it in `order`.'),
+  limit: paginationQuerySchema.shape.limit,
+  order: z.enum(['asc', 'desc']).default('asc').describe('asc (default) lists oldest first.'),
+});
+
+export const listEventsQuerySchema = z.preprocess(mergeBracketKey, listEventsQueryShape).superRefine((q, ctx) => {
+  if (q.range_start && q.after) ctx.addIssue({ code: 'custom', path: ['range_start'], message: 'cannot be combined with after.' });
+  if (q.after && q.before) ctx.addIssue({ code: 'custom', path: ['before'], message: 'cannot be combined with after.' });
+  if (q.range_start && q.range_end && q.range_start >= q.range_end) {
+    ctx.addIssue({ code: 'custom', path: ['range_end'], message: 'must be later than range_start.' });
+  }
+});
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
+
+export const publicEventSchema = eventEnvelopeSchema.omit({ environment_id: true });
+export const listEventsResponseSchema = listEnvelopeSchema(publicEventSchema);
+
+/** The stored payload in WorkOS's field order (JSONB does not keep key order). */
+export function toEventWire(payload: PublicEvent): PublicEvent {
+  const { object, id, event, data, created_at, context } = payload;
+  return { object, id, event, data, created_at, ...(context ? { context } : {}) };
+}
+
+/**
+ * `after` is the ID of the last event returned, even on the last page, and null only when the
+ * page is empty: a poller keeps asking with `after` and picks up events stored since. `before`
+ * is always null.
+ */
+export function toEventList(events: PublicEvent[]): ListEnvelope<PublicEvent> {
+  const data = events.map(toEventWire);
+  return { object: 'list', data, list_metadata: { before: null, after: data.at(-1)?.id ?? null } };
+}
+
+export const eventsRoutes: RouteDoc[] = [
+  { method: 'get', path: '/events', summary: 'List events', query: listEventsQueryShape, response: listEventsResponseSchema },
+];

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { PublicEvent } from '@wos/contracts';
+import { PrismaService } from '../infra/prisma.service';
+import type { Prisma } from '../generated/prisma/client';
+
+export interface NewEvent {
+  id: string;
+  environmentId: string;
+  event: string;
+  organizationId: string | null;
+  payload: PublicEvent;
+  createdAt: string;
+}
+
+export interface EventQuery {
+  types: string[];
+  organizationId?: string;
+  rangeStart?: Date;
+  rangeEnd?: Date;
+  seq?: { gt?: bigint; lt?: bigint };
+  direction: 'asc' | 'desc';
+  take: number;
+}
+
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Stores a consumed chunk in one statement, in message order, so `seq` follows the order the
+   * events arrived in. The unique `id` is this consumer's idempotency record, written in the
+   * same statement as the effect, which is why the service needs no separate inbox table: a
+   * redelivered event (or a duplicate within the chunk) inserts nothing.
+   * The one method without an environment parameter: each row carries its own environment_id.
+   */
+  async insertInOrder(rows: NewEvent[]): Promise<number> {
+    if (!rows.length) return 0;
+    const ids = rows.map((r) => r.id);
+    const envs = rows.map((r) => r.environmentId);
+    const types = rows.map((r) => r.event);
+    const orgs = rows.map((r) => r.organizationId);
+    const payloads = rows.map((r) => JSON.stringify(r.payload));
+    const createdAts = rows.map((r) => r.createdAt);
+    return this.prisma.$executeRaw`
+      INSERT INTO "events" ("id", "environment_id", "event", "organization_id", "payload", "created_at")
+      SELECT t.id, t.environment_id, t.event, t.organization_id, t.payload, t.created_at
+      FROM unnest(${ids}::text[], ${envs}::text[], ${types}::text[], ${orgs}::text[], ${payloads}::jsonb[], ${createdAts}::timestamptz[])
+        WITH ORDINALITY AS t(id, environment_id, event, organization_id, payload, created_at, ord)
+      ORDER BY t.ord
+      ON CONFLICT ("id") DO NOTHING`;
+  }
+
+  /** The position of an event in this environment, or null when the environment has no such event. */
+  async findSeq(environmentId: string, id: string): Promise<bigint | null> {
+    const row = await this.prisma.storedEvent.findFirst({ where: { environmentId, id }, select: { seq: true } });
+    return row?.seq ?? null;
+  }
+
+  async list(environmentId: string, q: EventQuery): Promise<PublicEvent[]> {
+    const where: Prisma.StoredEventWhereInput = {
+      environmentId,
+      event: { in: q.types },
+      ...(q.organizationId !== undefined ? { organizationId: q.organizationId } : {}),
+      ...(q.rangeStart || q.rangeEnd ? { createdAt: { gte: q.rangeStart, lt: q.rangeEnd } } : {}),
+      ...(q.seq ? { seq: q.seq } : {}),
+    };
+    const rows = await this.prisma.storedEvent.findMany({ where, orderBy: { seq: q.direction }, take: q.take, select: { payload: true } });
+    return rows.map((r) => r.payload as unknown as PublicEvent);
+  }
+}

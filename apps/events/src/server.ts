@@ -1,0 +1,18 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootstrapService, buildOpenApi, createLogger, type Logger } from '@wos/platform';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+import { eventsRoutes } from './events/events.dto';
+
+/** Starts the events service; main.ts calls it, and tests run it in-process and close it. */
+export function startEventsService(config: AppConfig, logger: Logger = createLogger('events', config.LOG_LEVEL)): Promise<NestFastifyApplication> {
+  return bootstrapService({
+    name: 'events',
+    module: AppModule.forRoot(config, logger),
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    openapi: () => buildOpenApi('WorkOS Events API', eventsRoutes),
+  });
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DnsTxtResolver } from '../dns/dns-txt.resolver';
+import { DomainsController } from './domains.controller';
+import { DomainsRepository } from './domains.repository';
+import { DomainsService } from './domains.service';
+
+@Module({
+  controllers: [DomainsController],
+  providers: [DomainsRepository, DomainsService, DnsTxtResolver],
+})
+export class DomainsModule {}

@@ -1,0 +1,23 @@
+/**
+ * Every app of the platform with its default port. The gateway finds each upstream through
+ * the `<NAME>_URL` variable derived from the app name (directory-sync -> DIRECTORY_SYNC_URL).
+ * deploy/, helm/ and the deploy test must agree with this list.
+ */
+export const APP_CATALOGUE = [
+  { name: 'api-gateway', port: 8080 },
+  { name: 'identity', port: 3001 },
+  { name: 'sso', port: 3002 },
+  { name: 'directory-sync', port: 3003 },
+  { name: 'organizations', port: 3004 },
+  { name: 'audit-logs', port: 3005 },
+  { name: 'vault', port: 3006 },
+  { name: 'radar', port: 3007 },
+  { name: 'events', port: 3008 },
+  { name: 'webhook-dispatcher', port: 3009 },
+] as const;
+
+export type AppName = (typeof APP_CATALOGUE)[number]['name'];
+
+export function upstreamEnvName(app: string): string {
+  return `${app.replace(/-/g, '_').toUpperCase()}_URL`;
+}

@@ -1,0 +1,195 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDatabase, dropDatabase } from '../prisma/database';
+import { migrate } from '../prisma/migrator';
+import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
+
+export interface StackOptions {
+  /** Repository root (where apps/ is). */
+  root: string;
+  /** Apps to run; the gateway is always included. Default: all. */
+  apps?: AppName[];
+  /** Added to every default port, so several stacks can run side by side. */
+  portOffset?: number;
+  /** Databases are named `<dbPrefix>_<app>`. */
+  dbPrefix: string;
+  postgresUrl: string;
+  kafkaBrokers: string;
+  redisUrl: string;
+  internalAuthSecret: string;
+  /** Drop and recreate the databases first (tests). */
+  freshDatabases?: boolean;
+  logDir: string;
+  /** Extra environment for every app, and per app. */
+  env?: Record<string, string>;
+  appEnv?: Partial<Record<AppName, Record<string, string>>>;
+  readyTimeoutMs?: number;
+}
+
+export interface Credentials {
+  environment_id: string;
+  api_key: string;
+  client_id: string;
+}
+
+interface Running {
+  name: AppName;
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs the platform's apps as child processes: creates and migrates their databases, starts
+ * them with consistent configuration, waits for readiness, and stops exactly what it started.
+ * Used by the run command and by end-to-end and fault tests.
+ */
+export class Stack {
+  private readonly running = new Map<AppName, Running>();
+  readonly apps: AppName[];
+
+  constructor(private readonly opts: StackOptions) {
+    const wanted = new Set<AppName>(opts.apps ?? APP_CATALOGUE.map((a) => a.name));
+    wanted.add('api-gateway');
+    this.apps = APP_CATALOGUE.map((a) => a.name).filter((n) => wanted.has(n));
+    mkdirSync(opts.logDir, { recursive: true });
+  }
+
+  port(app: AppName): number {
+    return APP_CATALOGUE.find((a) => a.name === app)!.port + (this.opts.portOffset ?? 0);
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port('api-gateway')}`;
+  }
+
+  databaseUrl(app: AppName): string {
+    const u = new URL(this.opts.postgresUrl);
+    u.pathname = `/${this.opts.dbPrefix}_${app.replace(/-/g, '_')}`;
+    return u.toString();
+  }
+
+  async prepareDatabases(): Promise<void> {
+    for (const app of this.apps) {
+      const migrations = join(this.opts.root, 'apps', app, 'prisma', 'migrations');
+      if (!existsSync(migrations)) continue;
+      const url = this.databaseUrl(app);
+      if (this.opts.freshDatabases) await dropDatabase(url);
+      await ensureDatabase(url);
+      await migrate(url, migrations);
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.prepareDatabases();
+    // Services first, gateway last, so the gateway's readiness means the stack is usable.
+    for (const app of this.apps.filter((a) => a !== 'api-gateway')) this.spawnApp(app);
+    await Promise.all(this.apps.filter((a) => a !== 'api-gateway').map((a) => this.waitReady(a)));
+    this.spawnApp('api-gateway');
+    await this.waitReady('api-gateway');
+  }
+
+  appEnv(app: AppName): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      HOST: '127.0.0.1',
+      PORT: String(this.port(app)),
+      DATABASE_URL: this.databaseUrl(app),
+      KAFKA_BROKERS: this.opts.kafkaBrokers,
+      REDIS_URL: this.opts.redisUrl,
+      INTERNAL_AUTH_SECRET: this.opts.internalAuthSecret,
+      ...this.opts.env,
+    };
+    if (app === 'api-gateway') {
+      for (const a of APP_CATALOGUE) if (a.name !== 'api-gateway') env[upstreamEnvName(a.name)] = `http://127.0.0.1:${this.port(a.name)}`;
+    }
+    return { ...env, ...this.opts.appEnv?.[app] };
+  }
+
+  spawnApp(app: AppName): void {
+    if (this.running.has(app)) throw new Error(`${app} is already running`);
+    const log = createWriteStream(join(this.opts.logDir, `${app}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
+      cwd: join(this.opts.root, 'apps', app),
+      env: this.appEnv(app),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const entry: Running = { name: app, port: this.port(app), child, exited };
+    void exited.then(() => {
+      if (this.running.get(app) === entry) this.running.delete(app);
+    });
+    this.running.set(app, entry);
+  }
+
+  async waitReady(app: AppName, timeoutMs = this.opts.readyTimeoutMs ?? 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const url = `http://127.0.0.1:${this.port(app)}/ready`;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      if (!this.running.has(app)) throw new Error(`${app} exited during startup; see ${join(this.opts.logDir, `${app}.log`)}`);
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) return;
+        last = `${res.status} ${await res.text()}`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${app} not ready after ${timeoutMs} ms (${last}); see ${join(this.opts.logDir, `${app}.log`)}`);
+  }
+
+  /** Sends a signal to one app and waits for it to exit (SIGKILL simulates a crash). */
+  async kill(app: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const r = this.running.get(app);
+    if (!r) return;
+    r.child.kill(signal);
+    await r.exited;
+  }
+
+  async restart(app: AppName): Promise<void> {
+    await this.kill(app, 'SIGTERM');
+    this.spawnApp(app);
+    await this.waitReady(app);
+  }
+
+  /** Stops every app this stack started: SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const all = [...this.running.values()];
+    for (const r of all) r.child.kill('SIGTERM');
+    await Promise.all(
+      all.map(async (r) => {
+        const timer = setTimeout(() => r.child.kill('SIGKILL'), graceMs);
+        await r.exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  /** Runs the gateway CLI against this stack's gateway database. */
+  runGatewayCli(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(this.opts.root, 'apps', 'api-gateway', 'dist', 'src', 'cli.js'), ...args], {
+        env: this.appEnv('api-gateway'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`gateway CLI ${args.join(' ')} failed (${code}): ${err || out}`))));
+    });
+  }
+
+  /** Creates a fresh environment with an API key and a client ID. */
+  async createEnvironment(name: string, extraArgs: string[] = []): Promise<Credentials> {
+    const out = await this.runGatewayCli(['environments', 'create', '--name', name, '--json', ...extraArgs]);
+    return JSON.parse(out) as Credentials;
+  }
+}

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
+import { Stack, type AppName, type Credentials } from '@wos/platform/stack';
+import { waitFor } from '@wos/platform/testing';
+import { httpRequest, type HttpOptions, type HttpResult } from './http';
+
+/** Repository root, from test/dist/support. */
+export const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface E2eOptions {
+  /** Short file name: database prefix, Kafka group, log folder. */
+  name: string;
+  /** Added to every app port; each test file uses its own (10000, 11000, ...). */
+  portOffset: number;
+  /** Redis database number for this file alone; it is flushed before the stack starts. */
+  redisDb: number;
+  apps?: AppName[];
+  kafkaBrokers?: string;
+  env?: Record<string, string>;
+  appEnv?: Partial<Record<AppName, Record<string, string>>>;
+  readyTimeoutMs?: number;
+}
+
+export interface E2e {
+  stack: Stack;
+  creds: Credentials;
+  /** SDK client for `creds`, no retries. */
+  workos: WorkOS;
+  baseUrl: string;
+  port: number;
+  /** Another SDK client against this stack (another key, retries on, a fetch wrapper...). */
+  client(apiKey?: string, options?: Partial<WorkOSOptions>): WorkOS;
+  /** Raw HTTP to the gateway; `key: true` sends this file's API key. */
+  http(method: string, path: string, opts?: Omit<HttpOptions, 'port'> & { key?: string | true }): Promise<HttpResult>;
+  createEnvironment(name: string): Promise<Credentials>;
+  stop(): Promise<void>;
+}
+
+export async function startE2e(opts: E2eOptions): Promise<E2e> {
+  const redisUrl = `redis://127.0.0.1:6379/${opts.redisDb}`;
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+
+  const rand = randomBytes(4).toString('hex');
+  const stack = new Stack({
+    root: ROOT,
+    apps: opts.apps ?? ['organizations', 'events'],
+    portOffset: opts.portOffset,
+    dbPrefix: `wos_e2e_${opts.name.replace(/\W/g, '_')}`,
+    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    kafkaBrokers: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    redisUrl,
+    internalAuthSecret: randomBytes(24).toString('hex'),
+    freshDatabases: true,
+    logDir: resolve(ROOT, '.tools', 'test-logs', opts.name),
+    env: { LOG_LEVEL: 'info', ...opts.env },
+    appEnv: {
+      ...opts.appEnv,
+      events: { KAFKA_GROUP_ID: `events-e2e-${opts.name}-${rand}`, ...opts.appEnv?.events },
+    },
+    readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
+  });
+  try {
+    await stack.start();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const port = stack.port('api-gateway');
+  let creds: Credentials;
+  try {
+    creds = await stack.createEnvironment(`e2e-${opts.name}-${rand}`);
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const client = (apiKey = creds.api_key, options: Partial<WorkOSOptions> = {}) =>
+    new WorkOS(apiKey, { apiHostname: '127.0.0.1', port, https: false, clientId: creds.client_id, maxRetries: 0, ...options });
+  return {
+    stack,
+    creds,
+    workos: client(),
+    baseUrl: stack.baseUrl,
+    port,
+    client,
+    http: (method, path, o = {}) => {
+      const { key, ...rest } = o;
+      const headers = { ...rest.headers };
+      if (key) headers.authorization = `Bearer ${key === true ? creds.api_key : key}`;
+      return httpRequest(method, path, { ...rest, port, headers });
+    },
+    createEnvironment: (name) => stack.createEnvironment(name),
+    stop: () => stack.stop(),
+  };
+}
+
+/** Every stored event of these types, oldest first, following `after` cursors. */
+export async function listAllEvents(workos: WorkOS, events: EventName[], organizationId?: string): Promise<Event[]> {
+  const all: Event[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await workos.events.listEvents({ events, limit: 100, after, organizationId });
+    all.push(...page.data);
+    if (page.data.length < 100) return all;
+    after = page.data.at(-1)!.id;
+  }
+}
+
+/** Waits until `done(events)` holds for the stored events of these types. */
+export function waitForEvents(
+  workos: WorkOS,
+  events: EventName[],
+  done: (all: Event[]) => boolean,
+  opts: { timeoutMs?: number; message?: string } = {},
+): Promise<Event[]> {
+  return waitFor(
+    async () => {
+      const all = await listAllEvents(workos, events);
+      return done(all) ? all : undefined;
+    },
+    { timeoutMs: opts.timeoutMs ?? 60_000, intervalMs: 250, message: opts.message ?? `events ${events.join(',')}` },
+  );
+}
+
+/** The data.id an organization.* event is about, or the organization of an organization_domain.* event. */
+export function organizationOf(e: Event): string {
+  const d = e.data as unknown as Record<string, unknown>;
+  if (e.event.startsWith('organization.')) return d.id as string;
+  if (e.event === 'organization_domain.verification_failed') return (d.organizationDomain as { organizationId: string }).organizationId;
+  return d.organizationId as string;
+}
+
+/** Event types in stored order, grouped by organization. */
+export function typesByOrganization(events: Event[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of events) {
+    const org = organizationOf(e);
+    out.set(org, [...(out.get(org) ?? []), e.event]);
+  }
+  return out;
+}
+
+export function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+}
+
+/** Asserts the SDK threw an exception of this class and status, carrying a request ID. */
+export async function expectSdkError<T>(
+  call: Promise<unknown>,
+  cls: abstract new (...args: never[]) => T,
+  status: number,
+): Promise<T & { status: number; requestID: string; message: string }> {
+  let thrown: unknown;
+  try {
+    await call;
+  } catch (err) {
+    thrown = err;
+  }
+  const e = thrown as { status?: number; requestID?: string; name?: string; message?: string } | undefined;
+  if (!(thrown instanceof cls)) {
+    throw new Error(`expected ${cls.name} (${status}), got ${thrown === undefined ? 'success' : `${e?.name} ${e?.status}: ${e?.message}`}`);
+  }
+  if (e!.status !== status) throw new Error(`expected status ${status} on ${cls.name}, got ${e!.status}`);
+  if (!e!.requestID) throw new Error(`${cls.name} carries an empty requestID`);
+  return thrown as T & { status: number; requestID: string; message: string };
+}

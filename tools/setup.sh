@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Shared setup for the run and test commands. Source it from the repo root.
+# Installs what is missing (Node 24, npm packages, Kafka jars), builds, and makes sure
+# Postgres, Redis and Kafka answer. Safe to run again: every step reuses what exists.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. tools/ensure-node.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "npm packages"
+lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f node_modules/.setup-lock-hash ] || [ "$(cat node_modules/.setup-lock-hash)" != "$lock_hash" ]; then
+  # Install scripts stay off (npm 11 default): Prisma's would try an unreachable download.
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.setup-lock-hash
+else
+  echo "up to date" >&2
+fi
+
+step "prisma clients and build"
+node tools/prisma-generate.mjs
+npx tsc -b tsconfig.json
+
+step "infrastructure"
+PG_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+if ! node -e "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});c.connect().then(()=>c.end()).catch(()=>process.exit(1))" "$PG_URL" 2>/dev/null; then
+  echo "Postgres is not reachable at $PG_URL; start it (e.g. pg_ctlcluster 15 main start) and retry." >&2; exit 1
+fi
+echo "postgres: ok" >&2
+REDIS_HOSTPORT="${REDIS_URL:-redis://127.0.0.1:6379}"; REDIS_HOSTPORT="${REDIS_HOSTPORT#redis://}"; REDIS_HOSTPORT="${REDIS_HOSTPORT%%/*}"
+if ! (exec 3<>"/dev/tcp/${REDIS_HOSTPORT%:*}/${REDIS_HOSTPORT#*:}") 2>/dev/null; then
+  echo "Redis is not reachable at $REDIS_HOSTPORT; start it (redis-server --daemonize yes) and retry." >&2; exit 1
+fi
+echo "redis: ok" >&2
+bash tools/kafka/start.sh
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"

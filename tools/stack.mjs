@@ -1,0 +1,55 @@
+// Starts the whole platform for local development (called by tools/run.sh after setup).
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+
+// The internal secret is generated once per checkout and kept in the git-ignored .tools folder.
+const secretFile = join(root, '.tools', 'internal-auth-secret');
+if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+
+const stack = new Stack({
+  root,
+  dbPrefix: 'wos',
+  postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
+  logDir: join(root, '.tools', 'logs'),
+  env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+});
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping the platform…');
+  await stack.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await stack.prepareDatabases();
+  const credsFile = join(root, '.dev-credentials.json');
+  const out = await stack.runGatewayCli(['dev-credentials', '--file', credsFile]);
+  await stack.start();
+  const creds = JSON.parse(readFileSync(credsFile, 'utf8'));
+  console.log(`
+The platform is running. Logs: .tools/logs/<app>.log
+  Base URL:       ${stack.baseUrl}
+  API key:        ${creds.api_key}
+  Client ID:      ${creds.client_id}
+  Environment:    ${creds.environment_id}
+  (also written to .dev-credentials.json)
+Press Ctrl-C to stop.`);
+  void out;
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await shutdown(1);
+}
