@@ -46,4 +46,4 @@ fi
 touch "$tmp/.complete"
 rm -rf "$LIBS"
 mv "$tmp" "$LIBS"
-echo "kafka: installed $VERSION ($(ls "$LIBS"/*.jar | wc -l) jars) in ${LIBS#"$ROOT"/} in $((SECONDS - start))s"
+echo "kafka: installed $VERSION ($(find "$LIBS" -name "*.jar" | wc -l) jars) in ${LIBS#"$ROOT"/} in $((SECONDS - start))s"

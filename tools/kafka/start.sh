@@ -41,8 +41,7 @@ kafka_resolve() {
   [ "$K_PORT" = 9092 ] || def_run="$KAFKA_ROOT/.tools/kafka/port-$K_PORT"
   K_RUN="${KAFKA_RUN_DIR:-$def_run}"
   K_DATA="${KAFKA_DATA_DIR:-$K_RUN/data}"
-  mkdir -p "$K_RUN"
-  K_RUN="$(cd "$K_RUN" && pwd)"
+  case "$K_RUN" in /*) ;; *) K_RUN="$PWD/$K_RUN" ;; esac
   case "$K_DATA" in /*) ;; *) K_DATA="$PWD/$K_DATA" ;; esac
   K_PIDFILE="$K_RUN/kafka.pid"
   K_LOG="$K_RUN/kafka.log"
@@ -55,12 +54,14 @@ kafka_elapsed() { awk -v a="$1" -v b="$(kafka_now)" 'BEGIN { printf "%.1f", b - 
 
 # 0 if something accepts TCP connections on host:port.
 kafka_tcp_ok() {
+  # shellcheck disable=SC2016
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
 }
 
 # 0 if host:port answers a Kafka Metadata (v4, no topics) request listing >= 1 broker.
 kafka_metadata_ok() {
   local out b
+  # shellcheck disable=SC2016
   out="$(timeout 3 bash -c '
     exec 3<>"/dev/tcp/$0/$1" || exit 1
     # size=20 | api_key=3 Metadata | version=4 | correlation=7 | client_id="probe" | topics=[] | auto_create=false
@@ -145,8 +146,7 @@ kafka_fail() {
   echo "kafka: $1" >&2
   if [ -f "$K_LOG" ]; then
     echo "---- last lines of $K_LOG ----" >&2
-    grep -E 'ERROR|FATAL|Exception|Error' "$K_LOG" | tail -n 15 >&2 || true
-    tail -n 15 "$K_LOG" >&2 || true
+    tail -n 25 "$K_LOG" >&2 || true
   fi
   exit 1
 }
@@ -171,6 +171,7 @@ kafka_start_main() {
   t0="$(kafka_now)"
   kafka_resolve
 
+  mkdir -p "$K_RUN"
   # One start at a time per instance; the lock fd is closed for the broker itself.
   exec 9>"$K_RUN/start.lock"
   flock -w 180 9 || { echo "kafka: timed out waiting for another start.sh" >&2; exit 1; }
@@ -206,8 +207,12 @@ kafka_start_main() {
       >>"$K_LOG" 2>&1 9>&- || kafka_fail "formatting $K_DATA failed"
   fi
 
-  # shellcheck disable=SC2086
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$K_PIDFILE" \
+  # Detached (own session, no inherited fds beyond 0-2) so it outlives the caller
+  # and never holds a caller's pipe open. The launcher writes its own PID, then execs java.
+  # shellcheck disable=SC2016,SC2086
+  setsid bash -c 'echo $$ >"$0"
+    for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -le 2 ] || eval "exec $n>&-" 2>/dev/null; done
+    exec "$@"' "$K_PIDFILE" \
     "$java" ${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} \
     -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \

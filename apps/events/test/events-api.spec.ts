@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { buildEvent, newId } from '@wos/platform';
 import type { EventEnvelope } from '@wos/contracts';
 import { listEventsResponseSchema } from '../src/events/events.dto';
+import { EventsService } from '../src/events/events.service';
+import { toNewEvent } from '../src/events/stored-event.dto';
 import { daysAgo, getEvents, organization, orgEvent, seed, startTestService, testEnvironmentId, type RunningService } from './support/events-harness';
 
 const ids = (body: { data: { id: string }[] }) => body.data.map((e) => e.id);
@@ -96,6 +98,16 @@ describe('GET /events', () => {
     assert.deepEqual(seen, paged.map((e) => e.id));
     const { body } = await getEvents(svc, pagedEnv, 'events=organization.updated');
     assert.equal(body.data.length, 10, 'default limit');
+  });
+
+  test('a chunk that repeats an event, or is delivered again, stores each event once and in order', async () => {
+    const env = testEnvironmentId('api_dupes');
+    const [a, b, c] = ['A', 'B', 'C'].map((name) => orgEvent('organization.updated', env, { ...acme, name }));
+    const service = svc.app.get(EventsService);
+    assert.equal(await service.record([a, b, a].map((e) => toNewEvent(e)!)), 2);
+    assert.equal(await service.record([b, c].map((e) => toNewEvent(e)!)), 1);
+    const { body } = await getEvents(svc, env, 'events=organization.updated');
+    assert.deepEqual(ids(body), [a!.id, b!.id, c!.id]);
   });
 
   test('order=desc lists newest first and pages backwards', async () => {

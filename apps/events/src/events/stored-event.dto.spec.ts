@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventEnvelope } from '@wos/contracts';
-import { organizationIdOf, toNewEvent } from './domain-events.consumer';
+import { organizationIdOf, toNewEvent } from './stored-event.dto';
 
 const envelope = (event: string, data: Record<string, unknown>): EventEnvelope => ({
   object: 'event',
@@ -44,5 +44,11 @@ describe('toNewEvent', () => {
   test('refuses events Postgres could never store', () => {
     assert.equal(toNewEvent({ ...envelope('organization.created', {}), created_at: 'not a date' }), undefined);
     assert.equal(toNewEvent(envelope('organization.created', { name: 'a\u0000b' })), undefined);
+    assert.equal(toNewEvent(envelope('organization.created', { name: 'a\uD800b' })), undefined);
+    assert.equal(toNewEvent({ ...envelope('organization.created', {}), environment_id: 'env\u0000' }), undefined);
+  });
+
+  test('keeps text that merely looks like an escape, and paired surrogates', () => {
+    assert.ok(toNewEvent(envelope('organization.created', { name: 'a\\u0000b 😀' })));
   });
 });

@@ -7,7 +7,7 @@ import type { EventEnvelope, OrganizationWire } from '@wos/contracts';
 import { configSchema, type AppConfig } from '../../src/config';
 import { startEventsService } from '../../src/server';
 import { EventsService } from '../../src/events/events.service';
-import { toNewEvent } from '../../src/events/consumers/domain-events.consumer';
+import { toNewEvent } from '../../src/events/stored-event.dto';
 import { PruneProcessor } from '../../src/retention/jobs/prune.processor';
 
 export const SECRET = 'events-test-internal-secret';

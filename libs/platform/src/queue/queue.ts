@@ -1,6 +1,5 @@
-import { Queue, Worker, type Processor, type JobsOptions } from 'bullmq';
+import { Queue, Worker, type Processor, type JobsOptions, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
-import { createRedis } from '../redis/redis';
 
 /**
  * Every BullMQ queue in the platform. Do not rename a value: queue names are keys in Redis,
@@ -15,9 +14,26 @@ export interface QueuePayloads {
   [QueueName.EventsRetention]: Record<string, never>;
 }
 
+/**
+ * Connection options (not a client): BullMQ then owns its connections and closes them in
+ * `close()`, so a process with queues can exit cleanly.
+ */
+export function queueConnection(redisUrl: string): ConnectionOptions {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: Number(u.pathname.replace('/', '') || 0),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
 export function createQueue<Q extends QueueName>(name: Q, redisUrl: string): Queue<QueuePayloads[Q]> {
   return new Queue<QueuePayloads[Q]>(name, {
-    connection: createRedis(redisUrl, { forQueues: true }),
+    connection: queueConnection(redisUrl),
     defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 } satisfies JobsOptions,
   });
 }
@@ -30,7 +46,7 @@ export function createWorker<Q extends QueueName>(
   concurrency = 1,
 ): Worker<QueuePayloads[Q]> {
   const worker = new Worker<QueuePayloads[Q]>(name, processor, {
-    connection: createRedis(redisUrl, { forQueues: true }),
+    connection: queueConnection(redisUrl),
     concurrency,
   });
   worker.on('failed', (job, err) => logger.error({ queue: name, jobId: job?.id, err }, 'job failed'));

@@ -3,11 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Histogram } from 'prom-client';
-import { ALL_DOMAIN_TOPICS, toPublicEvent, type EventEnvelope } from '@wos/contracts';
-import { createKafka, ensureTopics, EventConsumer, eventsConsumed, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
+import { ALL_DOMAIN_TOPICS } from '@wos/contracts';
+import { createKafka, ensureTopics, EventConsumer, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { EventsService } from '../events.service';
 import type { NewEvent } from '../events.repository';
+import { toNewEvent } from '../stored-event.dto';
 
 const visibilityLag = new Histogram({
   name: 'events_store_lag_seconds',
@@ -15,24 +16,6 @@ const visibilityLag = new Histogram({
   buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [registry],
 });
-
-/** The organization an event is about, for `GET /events?organization_id=`. */
-export function organizationIdOf(e: Pick<EventEnvelope, 'event' | 'data'>): string | null {
-  const d = e.data;
-  if (typeof d.organization_id === 'string') return d.organization_id;
-  if (e.event.startsWith('organization.') && typeof d.id === 'string') return d.id;
-  const domain = d.organization_domain as Record<string, unknown> | undefined;
-  if (e.event === 'organization_domain.verification_failed' && typeof domain?.organization_id === 'string') return domain.organization_id;
-  return null;
-}
-
-/** The row for an envelope, or undefined for one Postgres could never store (it would block its partition forever). */
-export function toNewEvent(e: EventEnvelope): NewEvent | undefined {
-  const created = new Date(e.created_at);
-  const payload = toPublicEvent(e);
-  if (Number.isNaN(created.getTime()) || JSON.stringify(payload).includes('\\u0000')) return undefined;
-  return { id: e.id, environmentId: e.environment_id, event: e.event, organizationId: organizationIdOf(e), payload, createdAt: created.toISOString() };
-}
 
 /**
  * Consumes every domain topic into the events table. Started in the background, so the HTTP
@@ -101,7 +84,6 @@ export class DomainEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       else this.log.error({ id: c.envelope.id, topic: c.topic, partition: c.partition, offset: c.offset }, 'skipping an event that cannot be stored');
     }
     await this.events.record(rows);
-    eventsConsumed.labels(this.config.KAFKA_GROUP_ID).inc(chunk.length);
     const now = Date.now();
     for (const r of rows) visibilityLag.observe((now - Date.parse(r.createdAt)) / 1000);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
-import { createQueue, createWorker, HealthRegistry, QueueName, type Logger, type Redis } from '@wos/platform';
+import { createQueue, createWorker, HealthRegistry, QueueName, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { RetentionService } from '../retention.service';
 
@@ -25,7 +25,7 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.log = logger.child({ context: PruneProcessor.name });
     this.queue = createQueue(QueueName.EventsRetention, config.REDIS_URL) as Queue;
-    health.add('redis', () => connectionOf(this.queue).ping());
+    health.add('redis', () => this.queue.count());
   }
 
   onApplicationBootstrap(): void {
@@ -39,12 +39,5 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
-    // createQueue/createWorker hand BullMQ their own ioredis clients, which BullMQ treats as
-    // shared and never closes.
-    await Promise.all([this.worker, this.queue].map((x) => (x ? connectionOf(x).quit().catch(() => undefined) : undefined)));
   }
-}
-
-function connectionOf(x: Queue | Worker): Redis {
-  return x.opts.connection as Redis;
 }
