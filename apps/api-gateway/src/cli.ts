@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DomainError, createPrismaAdapter } from '@wos/platform';
+import { ConfigError, DomainError, createPrismaAdapter } from '@wos/platform';
 import { PrismaClient } from './generated/prisma/client';
 import { loadCliConfig } from './config';
 import { CredentialsRepository } from './credentials/credentials.repository';
@@ -60,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
 
 function describeError(err: unknown): string {
   if (err instanceof UsageError) return `${err.message}\n\n${USAGE}`;
-  if (err instanceof DomainError) return err.message;
+  if (err instanceof DomainError || err instanceof ConfigError) return err.message;
   const e = err as { code?: string; message?: string };
   if (e.code === 'P2021' || e.code === 'P1003') {
     return 'The gateway database or its tables do not exist yet. Run, with the same DATABASE_URL: node tools/migrate.mjs api-gateway';

@@ -40,7 +40,15 @@ function parseRateLimit(value: string | undefined): number | undefined {
 
 const createEnvironment: Command = async (svc, args, print) => {
   const r = await svc.createEnvironment(required(args.name, '--name'), parseKind(args.kind));
-  out(args, print, r, () =>
+  // Flat, like the dev-credentials file: scripts read environment_id, api_key and client_id.
+  const flat = {
+    environment_id: r.environment.id,
+    api_key: r.api_key.value,
+    client_id: r.client_id.id,
+    environment: r.environment,
+    api_key_id: r.api_key.id,
+  };
+  out(args, print, flat, () =>
     [
       `Environment  ${r.environment.id}  ${r.environment.name} (${r.environment.kind})`,
       `API key      ${r.api_key.value}  (${r.api_key.id}; shown once, store it now)`,

@@ -32,8 +32,10 @@ export const GatewayErrors = {
 
 export type GatewayError = ReturnType<(typeof GatewayErrors)[keyof typeof GatewayErrors]>;
 
+/** A 5xx also carries the request ID in its body, the same ID the gateway logs it under. */
 export function sendGatewayError(reply: FastifyReply, error: GatewayError, headers: Record<string, string> = {}): FastifyReply {
-  return reply.status(error.status).headers(headers).type('application/json').send({ message: error.message, code: error.code });
+  const body = error.status >= 500 ? { message: error.message, code: error.code, request_id: reply.request.id } : { message: error.message, code: error.code };
+  return reply.status(error.status).headers(headers).type('application/json').send(body);
 }
 
 /**

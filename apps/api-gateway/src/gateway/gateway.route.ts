@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { signInternalContext, type Logger } from '@wos/platform';
+import { sendError, signInternalContext, type Logger } from '@wos/platform';
 import type { AppConfig } from '../config';
 import type { ApiKeyAuthService, AuthenticatedKey } from '../auth/api-key-auth.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
@@ -9,6 +9,10 @@ import type { OpenApiService } from '../openapi/openapi.service';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
 import { createRouteMatcher, type RouteEntry } from '../routing/route.table';
 import { GatewayErrors, jsonErrorBody, sendGatewayError } from './gateway.replies';
+
+/* Other methods (TRACE, QUERY, WebDAV's) are not part of the API: Nest's not-found handler
+ * answers them with a JSON 404. */
+const PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export interface GatewayDeps {
   config: AppConfig;
@@ -31,15 +35,31 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  // Once closing, responses end their keep-alive connection: otherwise a client's idle
+  // connection would hold the server open until keepAliveTimeout (65 s) after in-flight requests end.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(await deps.openapi.document()));
   const matcher = createRouteMatcher();
-  fastify.all('/*', { bodyLimit: deps.config.BODY_LIMIT_BYTES }, async (req, reply) => {
+  // A route-level error handler, because Nest replaces the instance's at init and would turn
+  // Fastify's body errors (413, 415) into generic ones; sendError keeps their WorkOS codes.
+  const errorHandler = (err: Error, req: FastifyRequest, reply: FastifyReply) => sendError(reply, req, err, deps.logger);
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.url.indexOf('?');
     const path = q === -1 ? req.url : req.url.slice(0, q);
     const route = matcher.match(path);
     if (!route) return sendGatewayError(reply, GatewayErrors.notFound(path));
     return handle(deps, route, path, req, reply);
-  });
+  };
+  fastify.route({ method: PROXIED_METHODS, url: '/*', bodyLimit: deps.config.BODY_LIMIT_BYTES, errorHandler, handler });
 }
 
 async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -85,7 +105,7 @@ async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: F
   });
   let res;
   try {
-    res = await deps.proxy.forward(route.upstream, { method: req.method, path: req.url, headers, body });
+    res = await deps.proxy.forward(route.upstream, { method: req.method, path: req.url, headers, body, requestId: req.id });
   } catch (err) {
     if (claim) await deps.idempotency.release(claim);
     if (!(err instanceof UpstreamError)) throw err;

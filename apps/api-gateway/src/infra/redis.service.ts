@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createRedis, HealthRegistry, type Logger, type Redis } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
@@ -12,7 +12,7 @@ const HOT_PATH_TIMEOUT_MS = 500;
  * skip Redis (fail open) instead of queueing commands while it is down.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
   private lastErrorLog = 0;
 
@@ -53,7 +53,7 @@ export class RedisService implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.client.disconnect();
   }
 }

@@ -5,14 +5,15 @@ import { ProxyService } from '../proxy/proxy.service';
 import { routedUpstreams, type UpstreamName } from '../routing/route.table';
 
 const CACHE_TTL_MS = 60_000;
+const PARTIAL_CACHE_TTL_MS = 5_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
 type OpenApiDoc = { paths?: Record<string, unknown>; components?: { schemas?: Record<string, unknown> } };
 
 /**
  * The public API's OpenAPI document: the `paths` of every routed service, merged and cached for
- * a minute. A service that cannot be fetched is left out and named in `x-missing-services`,
- * and a document with missing services is cached too, so a down service costs one timeout a minute.
+ * a minute. A service that cannot be fetched is left out and named in `x-missing-services`;
+ * such a partial document is cached for seconds, so a service that starts late soon appears.
  */
 @Injectable()
 export class OpenApiService {
@@ -55,7 +56,7 @@ export class OpenApiService {
       security: [{ bearer: [] }],
       'x-missing-services': missing,
     };
-    this.cached = { doc, expiresAt: Date.now() + CACHE_TTL_MS };
+    this.cached = { doc, expiresAt: Date.now() + (missing.length ? PARTIAL_CACHE_TTL_MS : CACHE_TTL_MS) };
     return doc;
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { Histogram } from 'prom-client';
@@ -43,7 +43,7 @@ interface Upstream {
 
 /** One keep-alive undici Pool per service; responses are buffered whole (they are small JSON). */
 @Injectable()
-export class ProxyService implements OnModuleDestroy {
+export class ProxyService implements OnApplicationShutdown {
   private readonly upstreams = new Map<UpstreamName, Upstream>();
 
   constructor(
@@ -62,7 +62,7 @@ export class ProxyService implements OnModuleDestroy {
 
   async forward(
     name: UpstreamName,
-    req: { method: string; path: string; headers: HeaderMap; body?: Buffer },
+    req: { method: string; path: string; headers: HeaderMap; body?: Buffer; requestId?: string },
     timeoutMs = this.config.UPSTREAM_TIMEOUT_MS,
   ): Promise<UpstreamResponse> {
     const upstream = this.upstreams.get(name)!;
@@ -83,12 +83,13 @@ export class ProxyService implements OnModuleDestroy {
       const e = err as Error & { code?: string };
       const kind = e.code && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
       upstreamDuration.labels(name, kind).observe(Number(process.hrtime.bigint() - started) / 1e9);
-      this.logger.warn({ upstream: name, code: e.code, err: e.message }, `upstream ${kind}`);
+      this.logger.warn({ upstream: name, code: e.code, err: e.message, request_id: req.requestId }, `upstream ${kind}`);
       throw new UpstreamError(kind, name, e);
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /* After the HTTP server has closed (not at module destroy), so in-flight requests can finish. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.upstreams.values()].map((u) => u.pool.close()));
   }
 }

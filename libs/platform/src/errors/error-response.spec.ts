@@ -33,3 +33,11 @@ describe('toErrorResponse', () => {
     assert.doesNotMatch(r.body.message, /hunter2/);
   });
 });
+
+test('Fastify errors that Nest re-wrapped as HttpException keep precise codes', () => {
+  const wrapped = (status: number, message: string) => ({ getStatus: () => status, message });
+  assert.equal(toErrorResponse(wrapped(413, 'Request body is too large'), 'r').body.code, 'payload_too_large');
+  assert.equal(toErrorResponse(wrapped(415, 'Unsupported Media Type'), 'r').body.code, 'unsupported_media_type');
+  assert.equal(toErrorResponse(wrapped(400, "Body is not valid JSON but content-type is set to 'application/json'"), 'r').body.code, 'invalid_json');
+  assert.equal(toErrorResponse(wrapped(400, 'Something else'), 'r').body.code, 'invalid_request');
+});

@@ -27,6 +27,15 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'Invalid Content-Length.' },
 };
 
+const INVALID_JSON = { message: 'The request body is not valid JSON.', code: 'invalid_json' };
+
+const STATUS_CODES: Record<number, { message: string; code: string }> = {
+  404: { message: 'Not Found', code: 'not_found' },
+  405: { message: 'Method Not Allowed', code: 'method_not_allowed' },
+  413: { message: 'The request body is too large.', code: 'payload_too_large' },
+  415: { message: 'Unsupported Content-Type.', code: 'unsupported_media_type' },
+};
+
 /**
  * The single mapping from any thrown value to a WorkOS error response. Used by the Nest filter
  * and by Fastify's error handler, so every path answers the same way. Invariant: only
@@ -44,16 +53,19 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     return { status: m.status, body: { message: m.message, code: m.code }, headers: {}, internal: false };
   }
   if (err instanceof SyntaxError && e.statusCode === 400) {
-    return { status: 400, body: { message: 'The request body is not valid JSON.', code: 'invalid_json' }, headers: {}, internal: false };
+    return { status: 400, body: { ...INVALID_JSON }, headers: {}, internal: false };
   }
   if (e.code === 'FST_ERR_VALIDATION' || (e as { validation?: unknown }).validation) {
     return { status: 422, body: { message: e.message ?? 'Validation failed', code: 'invalid_request_parameters' }, headers: {}, internal: false };
   }
+  // Nest re-wraps Fastify's own errors as HttpException(message, status), dropping the FST_
+  // code, so the status (and for 400 the message) decides the WorkOS code here.
   const status = typeof e.getStatus === 'function' ? e.getStatus() : (e.statusCode ?? e.status);
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const message = status === 404 ? 'Not Found' : (e.message ?? 'Bad Request');
-    const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
-    return { status, body: { message, code }, headers: {}, internal: false };
+    const byStatus = STATUS_CODES[status];
+    if (byStatus) return { status, body: { ...byStatus }, headers: {}, internal: false };
+    if (status === 400 && /JSON/i.test(e.message ?? '')) return { status, body: { ...INVALID_JSON }, headers: {}, internal: false };
+    return { status, body: { message: e.message ?? 'Bad Request', code: 'invalid_request' }, headers: {}, internal: false };
   }
   return {
     status: 500,

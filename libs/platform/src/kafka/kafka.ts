@@ -3,6 +3,21 @@ import type { Logger } from 'pino';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+let warningFilterInstalled = false;
+/**
+ * kafkajs 2.2.4 schedules some timers with a negative delay, which Node 24 clamps to 1 ms (the
+ * behaviour kafkajs expects) while printing a TimeoutNegativeWarning each time. That warning
+ * is dropped; every other process warning still reaches the log.
+ */
+function filterKafkajsTimerWarnings(logger: Logger): void {
+  if (warningFilterInstalled) return;
+  warningFilterInstalled = true;
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name !== 'TimeoutNegativeWarning') logger.warn({ warning: w.name, stack: w.stack }, w.message);
+  });
+}
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
@@ -12,6 +27,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose own logs go to pino as JSON. */
 export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+  filterKafkajsTimerWarnings(opts.logger);
   const log = opts.logger.child({ context: 'kafkajs' });
   return new Kafka({
     clientId: opts.clientId,

@@ -1,0 +1,143 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitFor } from '@wos/platform/testing';
+import { RESERVED_PREFIXES } from '../src/routing/route.table';
+import { GatewayHarness } from './support/gateway.harness';
+import type { EchoedRequest } from './support/echo.upstream';
+
+describe('api-gateway routing and proxying', () => {
+  const h = new GatewayHarness();
+  let key: string;
+
+  before(async () => {
+    await h.start('routing', { BODY_LIMIT_BYTES: '1024', UPSTREAM_TIMEOUT_MS: '1000' });
+    key = (await h.environment()).apiKey;
+  });
+  after(() => h.close());
+
+  async function assertJsonError(res: Response, status: number, code: string) {
+    assert.equal(res.status, status);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    assert.match(res.headers.get('x-request-id') ?? '', /^req_/);
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(body.code, code);
+    assert.equal(typeof body.message, 'string');
+    return body;
+  }
+
+  test('unknown paths answer 404 JSON, with or without a key', async () => {
+    const body = await assertJsonError(await h.request('/nope/deeper?x=1'), 404, 'not_found');
+    assert.equal(body.message, "The requested path '/nope/deeper' could not be found.");
+    await assertJsonError(await h.request('/', { key }), 404, 'not_found');
+    for (const path of ['/organizations/../events', '/organizations/%2E%2e/events']) {
+      const res = await h.raw('GET', path, { authorization: `Bearer ${key}` });
+      assert.equal(res.status, 404, path);
+      assert.equal((JSON.parse(res.body) as { code: string }).code, 'not_found');
+    }
+    assert.equal(h.upstream.received.length, 0, 'nothing reached the service');
+  });
+
+  test('reserved product paths answer 404 JSON until their service ships', async () => {
+    for (const prefix of RESERVED_PREFIXES) {
+      await assertJsonError(await h.request(`${prefix}/x`, { key, method: 'POST', body: '{}' }), 404, 'not_found');
+    }
+  });
+
+  test('HEAD and OPTIONS are forwarded; methods outside the API are a JSON 404', async () => {
+    const head = await h.raw('HEAD', '/organizations', { authorization: `Bearer ${key}` });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    const options = await h.raw('OPTIONS', '/organizations', { authorization: `Bearer ${key}` });
+    assert.equal((JSON.parse(options.body) as EchoedRequest).method, 'OPTIONS');
+    const trace = await h.raw('TRACE', '/organizations', { authorization: `Bearer ${key}` });
+    assert.equal(trace.status, 404);
+    assert.equal((JSON.parse(trace.body) as { code: string }).code, 'not_found');
+    assert.match(String(trace.headers['x-request-id']), /^req_/);
+  });
+
+  test('a client request ID is kept end to end; the service copy is not duplicated', async () => {
+    const res = await h.request('/organizations', { key, headers: { 'x-request-id': 'client-trace-1' } });
+    assert.equal(res.headers.get('x-request-id'), 'client-trace-1');
+    assert.equal(((await res.json()) as EchoedRequest).headers['x-request-id'], 'client-trace-1');
+    const generated = await h.request('/organizations', { key, headers: { 'x-request-id': 'bad id with spaces' } });
+    assert.match(generated.headers.get('x-request-id') ?? '', /^req_[0-9A-Z]{26}$/);
+  });
+
+  test('bodies are forwarded byte for byte, whatever the content type', async () => {
+    const cases: [string, string][] = [
+      ['application/json', '{"name":"Acme","domains":["a.com"]}'],
+      ['application/x-www-form-urlencoded;charset=utf-8', 'grant_type=authorization_code&code=abc'],
+      ['text/plain', 'plain text'],
+      ['application/octet-stream', '\u0001\u0002'],
+    ];
+    for (const [type, body] of cases) {
+      const res = await h.request('/organizations', { key, method: 'POST', headers: { 'content-type': type }, body });
+      assert.equal(res.status, 201);
+      const echo = (await res.json()) as EchoedRequest;
+      assert.equal(echo.body, body, type);
+      assert.equal(echo.headers['content-type'], type);
+    }
+    const empty = await h.request('/organizations/org_1/verify', { key, method: 'POST', headers: { 'content-type': 'application/json' } });
+    assert.equal(((await empty.json()) as EchoedRequest).body, '');
+    const del = await h.request('/organizations/org_1', { key, method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    assert.equal(((await del.json()) as EchoedRequest).body, '{"a":1}');
+  });
+
+  test('the service status and headers come back unchanged', async () => {
+    const res = await h.request('/organizations/status/422', { key });
+    assert.equal(res.status, 422);
+    assert.equal(res.headers.get('x-upstream'), 'yes');
+    assert.equal(((await res.json()) as { code: string }).code, 'echo_status');
+    const noContent = await h.request('/organizations/status/204', { key, method: 'DELETE' });
+    assert.equal(noContent.status, 204);
+    assert.equal(await noContent.text(), '');
+  });
+
+  test('a non-JSON error from a service becomes a JSON body', async () => {
+    await assertJsonError(await h.request('/organizations/text-error', { key }), 500, 'upstream_invalid_response');
+  });
+
+  test('413 JSON for a body over BODY_LIMIT_BYTES', async () => {
+    const res = await h.request('/organizations', { key, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'a'.repeat(2000) }) });
+    await assertJsonError(res, 413, 'payload_too_large');
+  });
+
+  test('502 JSON when the service is down, with the request ID in the body', async () => {
+    const res = await h.request('/events?events=user.created', { key });
+    const id = res.headers.get('x-request-id');
+    const body = (await assertJsonError(res, 502, 'upstream_unavailable')) as { request_id?: string };
+    assert.equal(body.request_id, id);
+  });
+
+  test('504 JSON when the service does not answer in time', async () => {
+    await assertJsonError(await h.request('/organizations/hold', { key }), 504, 'upstream_timeout');
+    await waitFor(() => h.upstream.heldCount === 1, { message: 'held request' });
+    h.upstream.releaseAll();
+  });
+
+  test('a closing gateway lets in-flight requests finish', async () => {
+    const gw = await h.startGateway();
+    const inFlight = h.request('/organizations/hold', { key }, gw);
+    await waitFor(() => h.upstream.heldCount === 1, { message: 'request held at the service' });
+    const closing = gw.close();
+    h.upstream.releaseAll();
+    assert.equal((await inFlight).status, 200);
+    await closing;
+  });
+
+  test('/openapi.json merges the services that answer and names the rest', async () => {
+    const res = await h.request('/openapi.json');
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { paths: Record<string, unknown>; 'x-missing-services': string[] };
+    assert.ok(doc.paths['/organizations']);
+    assert.deepEqual(doc['x-missing-services'], ['events']);
+  });
+
+  test('/health and /ready answer without a key', async () => {
+    assert.equal((await h.request('/health')).status, 200);
+    const ready = await h.request('/ready');
+    assert.deepEqual(await ready.json(), { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    const metrics = await (await h.request('/metrics')).text();
+    assert.match(metrics, /gateway_upstream_duration_seconds_bucket/);
+  });
+});
