@@ -13,7 +13,7 @@ import {
 } from '@workos-inc/node';
 import { uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, expectSdkError, typesByOrganization, waitForEvents, type E2e } from '../support/e2e-stack';
-import { startTxtDnsServer, type TxtDnsServer } from '../support/dns-server';
+import { startTxtDnsServer, type TxtDnsServer } from '@wos/platform/testing';
 
 const ORG_EVENTS: EventName[] = [
   'organization.created',
@@ -97,6 +97,14 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
     assert.deepEqual(await e.workos.organizations.getOrganizationByExternalId(`ext-${tld}`), main);
   });
 
+  test('getOrganizationByExternalId finds an external id of the longest accepted length (128)', async () => {
+    const externalId = `${'x'.repeat(120)}-${uniqueSuffix().slice(0, 7)}`;
+    const org = await e.workos.organizations.createOrganization({ name: 'Long external id', externalId });
+    produced(org.id, 'organization.created');
+    assert.equal(org.externalId, externalId);
+    assert.equal((await e.workos.organizations.getOrganizationByExternalId(externalId)).id, org.id);
+  });
+
   test('updateOrganization changes name, metadata and domains', async () => {
     const updated = await e.workos.organizations.updateOrganization({
       organization: main.id,
@@ -134,15 +142,17 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
     for (const o of [main, ...made]) assert.ok(ids.includes(o.id), `${o.id} missing from autoPagination`);
     assert.deepEqual(ids, [...ids].sort().reverse(), 'default order is newest first');
 
-    const paged: string[] = [];
+    const pages: string[][] = [];
     for (let after: string | undefined; ; ) {
       const page = await e.workos.organizations.listOrganizations({ limit: 5, after });
       assert.ok(page.data.length <= 5);
-      paged.push(...page.data.map((o) => o.id));
+      pages.push(page.data.map((o) => o.id));
       if (!page.listMetadata.after) break;
       after = page.listMetadata.after;
     }
-    assert.deepEqual(paged, ids);
+    assert.deepEqual(pages.flat(), ids);
+    const back = await e.workos.organizations.listOrganizations({ limit: 5, before: pages[1]![0] });
+    assert.deepEqual(back.data.map((o) => o.id), pages[0], 'before pages back to the previous page');
   });
 
   test('organization domains: create, get, DNS verify (verified and failed), delete', async () => {
@@ -160,14 +170,14 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
     assert.equal(good.verificationPrefix, '_workos-challenge');
     assert.deepEqual(await e.workos.organizationDomains.getOrganizationDomain(good.id), good);
 
-    dns.records.set(`_workos-challenge.good.${tld}`, ['unrelated=1', good.verificationToken!]);
+    dns.setTxt(`_workos-challenge.good.${tld}`, ['unrelated=1', good.verificationToken!]);
     const verified = await e.workos.organizationDomains.verifyOrganizationDomain(good.id);
     produced(main.id, 'organization_domain.verified');
     assert.equal(verified.state, 'verified');
     assert.ok(dns.queries.includes(`_workos-challenge.good.${tld}`), 'the service asked our DNS server');
 
     const wrong = await domain(`wrong.${tld}`);
-    dns.records.set(`_workos-challenge.wrong.${tld}`, ['not-the-token']);
+    dns.setTxt(`_workos-challenge.wrong.${tld}`, ['not-the-token']);
     assert.equal((await e.workos.organizationDomains.verifyOrganizationDomain(wrong.id)).state, 'failed');
     produced(main.id, 'organization_domain.verification_failed');
 
@@ -261,9 +271,10 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
 
     test('RateLimitExceededException with retryAfter for a key over its limit', async () => {
       const out = await e.stack.runGatewayCli(['api-keys', 'create', '--environment', e.creds.environment_id, '--rate-limit', '2', '--json']);
-      const created = JSON.parse(out) as { value?: string; api_key?: string | { value: string } };
-      const key = created.value ?? (typeof created.api_key === 'string' ? created.api_key : created.api_key?.value);
-      assert.ok(key?.startsWith('sk_test_'), `api-keys create printed no key: ${out}`);
+      const created = JSON.parse(out) as { value: string; rate_limit_per_minute: number };
+      assert.equal(created.rate_limit_per_minute, 2);
+      const key = created.value;
+      assert.ok(key.startsWith('sk_test_'), `api-keys create printed no key: ${out}`);
       const limited = e.client(key);
       await limited.organizations.listOrganizations({ limit: 1 });
       await limited.organizations.listOrganizations({ limit: 1 });

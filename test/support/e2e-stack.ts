@@ -30,6 +30,8 @@ export interface E2e {
   workos: WorkOS;
   baseUrl: string;
   port: number;
+  /** Where each app's `<app>.log` is written. */
+  logDir: string;
   /** Another SDK client against this stack (another key, retries on, a fetch wrapper...). */
   client(apiKey?: string, options?: Partial<WorkOSOptions>): WorkOS;
   /** Raw HTTP to the gateway; `key: true` sends this file's API key. */
@@ -46,6 +48,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
   redis.disconnect();
 
   const rand = randomBytes(4).toString('hex');
+  const logDir = resolve(ROOT, '.tools', 'test-logs', opts.name);
   const stack = new Stack({
     root: ROOT,
     apps: opts.apps ?? ['organizations', 'events'],
@@ -56,7 +59,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     redisUrl,
     internalAuthSecret: randomBytes(24).toString('hex'),
     freshDatabases: true,
-    logDir: resolve(ROOT, '.tools', 'test-logs', opts.name),
+    logDir,
     env: { LOG_LEVEL: 'info', ...opts.env },
     appEnv: {
       ...opts.appEnv,
@@ -86,6 +89,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     workos: client(),
     baseUrl: stack.baseUrl,
     port,
+    logDir,
     client,
     http: (method, path, o = {}) => {
       const { key, ...rest } = o;

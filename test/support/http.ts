@@ -6,6 +6,8 @@ export interface HttpOptions {
   /** An object is sent as JSON (with a JSON content type unless one is given); a string or Buffer as is. */
   body?: unknown;
   timeoutMs?: number;
+  /** Send the body with Transfer-Encoding: chunked instead of a Content-Length. */
+  chunked?: boolean;
 }
 
 export interface HttpResult {
@@ -30,11 +32,11 @@ export function httpRequest(method: string, path: string, opts: HttpOptions): Pr
     payload = Buffer.from(JSON.stringify(opts.body));
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
-  if (payload) headers['content-length'] = String(payload.length);
+  if (payload && !opts.chunked) headers['content-length'] = String(payload.length);
   return new Promise((resolve, reject) => {
     let responded = false;
     let lastError: Error | undefined;
-    const req = request({ host: '127.0.0.1', port: opts.port, method, path, headers, timeout: opts.timeoutMs ?? 30_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port: opts.port, method, path, headers, agent: false, timeout: opts.timeoutMs ?? 30_000 }, (res) => {
       responded = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -61,7 +63,8 @@ export function httpRequest(method: string, path: string, opts: HttpOptions): Pr
     req.on('close', () => {
       if (!responded) reject(lastError ?? new Error(`${method} ${path}: connection closed without a response`));
     });
-    if (payload) req.write(payload);
+    if (payload && opts.chunked) for (let i = 0; i < payload.length; i += 64 * 1024) req.write(payload.subarray(i, i + 64 * 1024));
+    else if (payload) req.write(payload);
     req.end();
   });
 }

@@ -37,7 +37,7 @@ export class KafkaBroker {
   }
 
   private script(name: string): Promise<string> {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_PORT: String(this.port),
       KAFKA_CONTROLLER_PORT: String(this.controllerPort),

@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { newUlid } from '../ids/ids';
 import { PinoNestLogger } from '../logging/logger';
-import { UnauthorizedError } from '../errors/errors';
+import { BadRequestError, UnauthorizedError } from '../errors/errors';
 import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { verifyInternalContext } from './internal-auth';
@@ -30,6 +30,16 @@ export interface ServiceOptions {
   configure?: (fastify: FastifyInstance, app: NestFastifyApplication) => void | Promise<void>;
 }
 
+/* Postgres text cannot hold U+0000, so every service refuses it at its edge rather than fail on write. */
+const NUL_MESSAGE = 'The request contains a NUL character (U+0000), which is not allowed.';
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
+}
+
 const PLUMBING = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -47,6 +57,14 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
     },
     keepAliveTimeout: 65_000,
     trustProxy: true,
+    // IDs and external IDs up to 128 characters must fit in one path segment.
+    routerOptions: { maxParamLength: 512 },
+    // Errors the router raises before any hook runs (a malformed percent-encoding, an
+    // over-long parameter) still get a request ID and a WorkOS body.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-request-id', req.id);
+      sendError(reply, req, err, opts.logger);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(opts.module as never, adapter, {
     logger: new PinoNestLogger(opts.logger),
@@ -68,12 +86,18 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
   const defaultJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    defaultJson(req, body as string, done);
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    defaultJson(req, text, (err, value) => {
+      if (err) return done(err, undefined);
+      if (text.includes('u0000') && containsNul(value)) return done(new BadRequestError('invalid_characters', NUL_MESSAGE), undefined);
+      done(null, value);
+    });
   });
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
+    if (/%00/.test(req.url)) return sendError(reply, req, new BadRequestError('invalid_characters', NUL_MESSAGE), opts.logger);
     const path = req.url.split('?')[0] ?? '';
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
     const env = verifyInternalContext(opts.internalAuthSecret, req.headers);

@@ -2,6 +2,8 @@ import dns2 from 'dns2';
 
 export interface TxtDnsServer {
   port: number;
+  /** Names asked for, lowercase, in order: proof that a resolver really used this server. */
+  queries: string[];
   /** Sets (or, with no values, removes) the TXT records answered for `name`. */
   setTxt(name: string, values?: string[]): void;
   close(): Promise<void>;
@@ -14,11 +16,13 @@ export interface TxtDnsServer {
 export async function startTxtDnsServer(): Promise<TxtDnsServer> {
   const { Packet } = dns2;
   const records = new Map<string, string[]>();
+  const queries: string[] = [];
   const server = dns2.createServer({
     udp: true,
     handle: (request, send) => {
       const response = Packet.createResponseFromRequest(request);
       const question = request.questions[0];
+      if (question) queries.push(question.name.toLowerCase());
       const values = question ? records.get(question.name.toLowerCase()) : undefined;
       if (!question || !values) response.header.rcode = Packet.RCODE.NXDOMAIN;
       else for (const data of values) response.answers.push({ name: question.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 1, data } as unknown as (typeof response.answers)[number]);
@@ -28,6 +32,7 @@ export async function startTxtDnsServer(): Promise<TxtDnsServer> {
   const addresses = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
   return {
     port: addresses.udp!.port,
+    queries,
     setTxt(name, values) {
       if (values?.length) records.set(name.toLowerCase(), values);
       else records.delete(name.toLowerCase());
