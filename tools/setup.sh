@@ -34,5 +34,8 @@ if ! (exec 3<>"/dev/tcp/${REDIS_HOSTPORT%:*}/${REDIS_HOSTPORT#*:}") 2>/dev/null;
   echo "Redis is not reachable at $REDIS_HOSTPORT; start it (redis-server --daemonize yes) and retry." >&2; exit 1
 fi
 echo "redis: ok" >&2
-bash tools/kafka/start.sh
+kafka_out="$(bash tools/kafka/start.sh)"
+echo "$kafka_out" >&2
+# Whoever sources this may stop a broker that setup itself started (the test command does).
+case "$kafka_out" in *"kafka: started"*) export KAFKA_STARTED_BY_SETUP=1 ;; *) export KAFKA_STARTED_BY_SETUP=0 ;; esac
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"

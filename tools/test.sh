@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/setup.sh
 step "tests"
+# A broker this run started is stopped at the end; one that was already running is left alone.
+trap '[ "${KAFKA_STARTED_BY_SETUP:-0}" = 1 ] && bash tools/kafka/stop.sh >/dev/null 2>&1 || true' EXIT
 summary="$(mktemp)"
 set +e
 node --test --test-concurrency=1 --test-timeout=900000 \
