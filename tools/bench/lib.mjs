@@ -1,0 +1,185 @@
+// Small helpers shared by the benchmark scenarios: the wrk runner, CPU accounting from /proc,
+// percentiles and the result table. Progress goes to stderr; only the table goes to stdout.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const benchDir = dirname(fileURLToPath(import.meta.url));
+export const root = join(benchDir, '..', '..');
+export { sleep };
+
+export const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Child processes started by the benchmark itself (wrk, the baseline server), for Ctrl-C. */
+export const children = new Set();
+export function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/**
+ * Runs wrk (one thread, `connections` keep-alive connections) with tools/bench/wrk.lua and
+ * returns its summary: requests, req/s, latency percentiles (ms) and errors (socket errors
+ * plus non-2xx/3xx answers).
+ */
+export async function runWrk({ url, connections = 32, seconds, headers = {}, luaArgs = [] }) {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', join(benchDir, 'wrk.lua')];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  args.push(url, '--', ...luaArgs);
+  const { code, stdout, stderr } = await run('wrk', args, (seconds + 30) * 1000);
+  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${stderr || stdout}`);
+  const r = JSON.parse(line.slice('BENCH_RESULT '.length));
+  const elapsed = r.duration_us / 1e6;
+  return {
+    requests: r.requests,
+    rps: r.requests / elapsed,
+    p50: r.p50_us / 1000,
+    p99: r.p99_us / 1000,
+    max: r.max_us / 1000,
+    errors: r.connect + r.read + r.write + r.timeout + r.status,
+    errorDetail: r,
+  };
+}
+
+/** Spawns a command and collects its output; kills it (by its own pid) after `timeoutMs`. */
+export function run(cmd, args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// --- CPU accounting -------------------------------------------------------------------------
+
+const TICK = 100; // USER_HZ on Linux
+
+function readStat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state=0 ppid=1 ... utime=11 stime=12 cutime=13 cstime=14
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]), reapedTicks: Number(rest[13]) + Number(rest[14]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function cmdline(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Which group a process belongs to: the apps this benchmark started (children of this
+ * process), the load generator, the baseline server, and the Postgres backends serving the
+ * benchmark's databases. Shared processes (Redis, Kafka) are grouped by name.
+ */
+function groupOf(pid, stat, dbPrefix) {
+  if (Number(pid) === process.pid) return 'bench';
+  const cmd = cmdline(pid);
+  if (stat.ppid === process.pid) {
+    const app = /apps\/([a-z-]+)\/dist\/src\/main\.js/.exec(cmd)?.[1];
+    if (app) return app === 'api-gateway' ? 'gateway' : app;
+    if (cmd.includes('baseline-server.mjs')) return 'baseline';
+    return undefined;
+  }
+  if (cmd.startsWith('postgres: ') && cmd.includes(dbPrefix)) return 'postgres';
+  if (cmd.startsWith('redis-server')) return 'redis';
+  if (cmd.includes('kafka.Kafka') && cmd.includes('.tools/kafka/server.properties')) return 'kafka';
+  return undefined;
+}
+
+/** Per-process CPU ticks plus the machine's total busy ticks. */
+export function cpuSnapshot(dbPrefix) {
+  const procs = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(name);
+    if (!stat) continue;
+    const group = groupOf(name, stat, dbPrefix);
+    if (group) procs.set(name, { group, ticks: stat.ticks });
+    // wrk has exited by the time the phase ends; its CPU shows up in our children's time
+    // (cutime + cstime) once reaped. It is the only child that exits during a measured phase.
+    if (Number(name) === process.pid) procs.set('wrk', { group: 'wrk', ticks: stat.reapedTicks });
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3] + cpu[4];
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { at: performance.now(), procs, busy: total - idle, total };
+}
+
+/** CPU use between two snapshots, per group, in percent of one core (the machine has 2). */
+export function cpuSplit(a, b) {
+  const seconds = (b.at - a.at) / 1000;
+  const byGroup = {};
+  for (const [pid, p] of b.procs) {
+    const before = a.procs.get(pid)?.ticks ?? 0;
+    byGroup[p.group] = (byGroup[p.group] ?? 0) + (p.ticks - before);
+  }
+  const pct = (ticks) => Math.round((100 * ticks) / TICK / seconds);
+  const out = Object.fromEntries(Object.entries(byGroup).map(([g, t]) => [g, pct(t)]));
+  const known = Object.values(byGroup).reduce((x, y) => x + y, 0);
+  out.other = Math.max(0, pct(b.busy - a.busy - known));
+  out.machine = Math.round((100 * (b.busy - a.busy)) / (b.total - a.total)); // % of all cores
+  return out;
+}
+
+export function formatCpu(split) {
+  const order = ['gateway', 'organizations', 'events', 'baseline', 'postgres', 'redis', 'kafka', 'wrk', 'bench', 'other'];
+  const parts = order.filter((g) => split[g]).map((g) => `${g} ${split[g]}`);
+  return `${parts.join(', ')} (machine ${split.machine}% busy)`;
+}
+
+// --- statistics and output ------------------------------------------------------------------
+
+export function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function summarize(latenciesMs) {
+  const s = [...latenciesMs].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
+}
+
+const ms = (v) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms` : '-');
+const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
+
+/** Rows: { name, requests, rps, p50, p99, max, errors, target, pass, cpu }. */
+export function formatTable(rows) {
+  const head = ['scenario', 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'target', 'result', 'CPU, % of one core'];
+  const body = rows.map((r) => [
+    r.name,
+    num(r.requests),
+    r.ratio !== undefined ? r.ratio.toFixed(2) : num(r.rps),
+    ms(r.p50),
+    ms(r.p99),
+    ms(r.max),
+    num(r.errors),
+    r.target,
+    r.pass === undefined ? '-' : r.pass ? 'pass' : 'MISS',
+    r.cpu ?? '',
+  ]);
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => String(row[i]).length)));
+  const right = new Set([1, 2, 3, 4, 5, 6]);
+  const line = (row) => `| ${row.map((c, i) => (right.has(i) ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), sep, ...body.map(line)].join('\n');
+}
