@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, DomainError, createPrismaAdapter } from '@wos/platform';
+import { ConfigError, DomainError, createPgPool, createPrismaAdapter } from '@wos/platform';
 import { PrismaClient } from './generated/prisma/client';
 import { loadCliConfig } from './config';
 import { CredentialsRepository } from './credentials/credentials.repository';
@@ -49,12 +49,14 @@ async function run(argv: string[]): Promise<number> {
     rateLimit: values['rate-limit'],
     file: values.file,
   };
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(loadCliConfig().DATABASE_URL, 2) });
+  const pool = createPgPool(loadCliConfig().DATABASE_URL, 2);
+  const prisma = new PrismaClient({ adapter: createPrismaAdapter(pool) });
   try {
     await command(new CredentialsService(new CredentialsRepository(prisma)), args, (text) => console.log(text));
     return 0;
   } finally {
     await prisma.$disconnect();
+    await pool.end();
   }
 }
 

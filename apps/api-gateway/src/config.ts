@@ -29,6 +29,8 @@ export const configSchema = baseConfigSchema
     API_KEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     /** `<requests>/<seconds>` per API key, unless the key has its own rate_limit_per_minute. */
     RATE_LIMIT_DEFAULT: z.string().default('6000/60').pipe(limitSchema),
+    /** How often local rate-limit hits are written to Redis (the multi-replica accuracy bound). */
+    RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(5).max(10_000).default(100),
     /** JSON array of `{ "method", "path", "limit" }`; a `:name` path segment matches any one segment. */
     RATE_LIMIT_RULES: z
       .string()

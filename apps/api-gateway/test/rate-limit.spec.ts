@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '@wos/platform/testing';
 import { GatewayHarness, closedPort } from './support/gateway.harness';
 
 describe('api-gateway rate limits', () => {
@@ -36,6 +37,17 @@ describe('api-gateway rate limits', () => {
     assert.equal(third.status, 429);
     assert.ok(Number(third.headers.get('retry-after')) >= 1);
     assert.equal((await h.request('/organizations/org_c', { key })).status, 200, 'other methods still pass');
+  });
+
+  test('replicas share one limit through Redis, within one sync interval', async () => {
+    const other = await h.startGateway({ RATE_LIMIT_SYNC_MS: '20' });
+    const key = (await h.credentials.createApiKey(environmentId, { name: 'shared', rateLimitPerMinute: 10 })).value;
+    for (let i = 0; i < 6; i++) assert.equal((await h.request('/organizations', { key })).status, 200);
+    // Once the first replica has synced its hits, the second sees them: 4 more pass, then 429.
+    await waitFor(async () => (await h.rateLimitCounts()).includes(6) || undefined, { message: 'the first replica to sync its six hits' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await h.request('/organizations', { key }, other)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
   });
 
   test('fails open when Redis is unreachable', async () => {

@@ -2,21 +2,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { Producer } from 'kafkajs';
-import { appendToOutbox, createKafka, OutboxRelay, OUTBOX_DDL, type RawExecutor } from '@wos/platform';
-import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '@wos/platform/testing';
+import { appendToOutbox, createKafka, OutboxRelay, OUTBOX_DDL } from '@wos/platform';
+import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '@wos/platform/testing';
 import { organizationSchema, Topic, type EventEnvelope } from '@wos/contracts';
 import { listEventsResponseSchema } from '../src/events/events.dto';
 import { getEvents, organization, orgEvent, startTestService, testEnvironmentId, testLogger, type RunningService } from './support/events-harness';
-
-/** Enough of Prisma's tagged-template executor for appendToOutbox, over a plain pg client. */
-function rawExecutor(client: Client): RawExecutor {
-  return {
-    async $executeRaw(strings: TemplateStringsArray, ...values: unknown[]) {
-      const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
-      return (await client.query(text, values)).rowCount ?? 0;
-    },
-  };
-}
 
 describe('outbox → Kafka → events service', () => {
   const env = testEnvironmentId('outbox');
@@ -33,7 +23,7 @@ describe('outbox → Kafka → events service', () => {
   /** Commits events to the producer's outbox in one transaction, as a producing service would. */
   async function commit(events: EventEnvelope[]): Promise<void> {
     await producerClient.query('BEGIN');
-    await appendToOutbox(rawExecutor(producerClient), events.map((event) => ({ topic: Topic.organizations, key: org.id, event })));
+    await appendToOutbox(pgExecutor(producerClient), events.map((event) => ({ topic: Topic.organizations, key: org.id, event })));
     await producerClient.query('COMMIT');
   }
 

@@ -1,19 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { AuthenticatedKey } from '../auth/api-key-auth.service';
 import { RedisService } from '../infra/redis.service';
 import { compileRules, matchingRules, type Limit, type RateLimitRule } from './rate-limit.rules';
 
 /*
- * Fixed windows: for each counter, INCR, start its window on the first hit (PEXPIRE NX, so a
- * later hit never extends it), and return the count and the window's remaining milliseconds.
- * One script, so all counters of a request cost one round trip and cannot interleave.
+ * Fixed windows in Redis: for each counter, INCRBY its delta, start its window on the first hit
+ * (PEXPIRE NX, so a later hit never extends it), and return the total and the window's
+ * remaining milliseconds. One script, so a batch of counters costs one round trip.
  */
 const FIXED_WINDOW_LUA = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  redis.call('PEXPIRE', key, ARGV[i], 'NX')
+  local count = redis.call('INCRBY', key, ARGV[2 * i - 1])
+  redis.call('PEXPIRE', key, ARGV[2 * i], 'NX')
   out[#out + 1] = count
   out[#out + 1] = redis.call('PTTL', key)
 end
@@ -21,15 +21,31 @@ return out`;
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 type WithScript = { gatewayFixedWindow(numKeys: number, ...args: (string | number)[]): Promise<number[]> };
+interface Counter extends Limit {
+  key: string;
+}
+/** What this process knows of one Redis counter: the total at the last sync, and its own hits since. */
+interface WindowState {
+  total: number;
+  pending: number;
+  windowEndsAt: number;
+}
 
 /**
  * Per-API-key limits: the general limit (RATE_LIMIT_DEFAULT, or the key's own
- * rate_limit_per_minute) plus every RATE_LIMIT_RULES entry the request matches, each its own
- * counter. Fails open when Redis is unavailable (see RedisService.tryRun).
+ * rate_limit_per_minute) plus every RATE_LIMIT_RULES entry the request matches.
+ *
+ * The first request of a window asks Redis; later ones are decided from the last known total
+ * plus this process's own hits, which are written to Redis every RATE_LIMIT_SYNC_MS. That
+ * takes Redis off the hot path. Invariant: with one gateway replica the limit is exact; with N
+ * replicas a window can overshoot by at most what the other replicas admit in one sync
+ * interval. Fails open when Redis is unavailable (see RedisService.tryRun).
  */
 @Injectable()
-export class RateLimitService {
+export class RateLimitService implements OnApplicationShutdown {
   private readonly rules: RateLimitRule[];
+  private readonly windows = new Map<string, WindowState>();
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,22 +53,66 @@ export class RateLimitService {
   ) {
     this.rules = compileRules(config.RATE_LIMIT_RULES);
     redis.client.defineCommand('gatewayFixedWindow', { lua: FIXED_WINDOW_LUA });
+    this.timer = setInterval(() => void this.sync(), config.RATE_LIMIT_SYNC_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sync();
   }
 
   async check(key: AuthenticatedKey, method: string, path: string): Promise<RateLimitDecision> {
     const base = `${this.config.REDIS_KEY_PREFIX}rl:${key.apiKeyId}`;
     const general: Limit = key.rateLimitPerMinute ? { limit: key.rateLimitPerMinute, windowMs: 60_000 } : this.config.RATE_LIMIT_DEFAULT;
-    const counters = [{ key: base, ...general }, ...matchingRules(this.rules, method, path).map((r) => ({ ...r, key: `${base}:${r.id}` }))];
-    const result = await this.redis.tryRun('rate-limit', (client) =>
-      (client as unknown as WithScript).gatewayFixedWindow(counters.length, ...counters.map((c) => c.key), ...counters.map((c) => c.windowMs)),
-    );
-    if (!result) return { allowed: true };
+    const counters: Counter[] = [{ key: base, ...general }, ...matchingRules(this.rules, method, path).map((r) => ({ ...r, key: `${base}:${r.id}` }))];
+    const now = Date.now();
+    const unknown = counters.filter((c) => !this.live(c.key, now));
+    if (unknown.length) await this.increment(unknown.map((c) => ({ counter: c, by: 1 })), now, false);
     let retryAfterMs = 0;
-    counters.forEach((c, i) => {
-      const count = Number(result[2 * i]);
+    for (const c of counters) {
+      const w = this.live(c.key, now);
+      if (!w) continue; // Redis unavailable: fail open for this counter
+      const seen = unknown.includes(c) ? w.total : w.total + w.pending + 1;
+      if (seen > c.limit) retryAfterMs = Math.max(retryAfterMs, w.windowEndsAt - now);
+    }
+    if (retryAfterMs) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    for (const c of counters) if (!unknown.includes(c)) this.windows.get(c.key)!.pending++;
+    return { allowed: true };
+  }
+
+  private live(key: string, now: number): WindowState | undefined {
+    const w = this.windows.get(key);
+    return w && w.windowEndsAt > now ? w : undefined;
+  }
+
+  /** Writes this process's pending hits to Redis and refreshes every known total. */
+  private async sync(): Promise<void> {
+    const now = Date.now();
+    const batch: { counter: Counter; by: number }[] = [];
+    for (const [key, w] of this.windows) {
+      if (w.windowEndsAt <= now) this.windows.delete(key);
+      else if (w.pending) batch.push({ counter: { key, limit: 0, windowMs: w.windowEndsAt - now }, by: w.pending });
+    }
+    if (batch.length) await this.increment(batch, now, true);
+  }
+
+  /**
+   * Adds `by` to each counter in Redis and records the totals. When `flushing`, `by` is hits
+   * already counted as pending here, so they stop being pending.
+   */
+  private async increment(batch: { counter: Counter; by: number }[], now: number, flushing: boolean): Promise<void> {
+    const args = batch.flatMap((b) => [b.by, b.counter.windowMs]);
+    const result = await this.redis.tryRun('rate-limit', (client) =>
+      (client as unknown as WithScript).gatewayFixedWindow(batch.length, ...batch.map((b) => b.counter.key), ...args),
+    );
+    if (!result) return;
+    batch.forEach((b, i) => {
+      const total = Number(result[2 * i]);
       const ttl = Number(result[2 * i + 1]);
-      if (count > c.limit) retryAfterMs = Math.max(retryAfterMs, ttl > 0 ? ttl : c.windowMs);
+      const w = this.windows.get(b.counter.key);
+      const pending = w && w.windowEndsAt > now ? Math.max(0, w.pending - (flushing ? b.by : 0)) : 0;
+      this.windows.set(b.counter.key, { total, pending, windowEndsAt: now + (ttl > 0 ? ttl : b.counter.windowMs) });
     });
-    return retryAfterMs ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : { allowed: true };
   }
 }

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, createPrismaAdapter, createRedis } from '@wos/platform';
+import type { Pool } from 'pg';
+import { createLogger, createPgPool, createPrismaAdapter, createRedis } from '@wos/platform';
 import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
 import { configSchema, type AppConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
@@ -43,11 +44,13 @@ export class GatewayHarness {
   prisma!: PrismaClient;
   credentials!: CredentialsService;
   gateway!: RunningGateway;
+  private pool?: Pool;
   private extraGateways: RunningGateway[] = [];
 
   async start(label: string, overrides: Record<string, string> = {}): Promise<this> {
     this.db = await createTestDatabase(`api_gateway_${label}`, MIGRATIONS_DIR);
-    this.prisma = new PrismaClient({ adapter: createPrismaAdapter(this.db.url, 2) });
+    this.pool = createPgPool(this.db.url, 2);
+    this.prisma = new PrismaClient({ adapter: createPrismaAdapter(this.pool) });
     this.credentials = new CredentialsService(new CredentialsRepository(this.prisma));
     await this.upstream.start();
     this.gateway = await this.startGateway(overrides);
@@ -66,6 +69,17 @@ export class GatewayHarness {
     const gw = await startGateway(config, createLogger('api-gateway', 'silent'));
     this.extraGateways.push(gw);
     return gw;
+  }
+
+  /** The values of every rate-limit counter this harness's gateways wrote to Redis. */
+  async rateLimitCounts(): Promise<number[]> {
+    const redis = createRedis(testInfra.redisUrl);
+    try {
+      const keys = await redis.keys(`${this.redisPrefix}rl:*`);
+      return keys.length ? (await redis.mget(...keys)).map(Number) : [];
+    } finally {
+      redis.disconnect();
+    }
   }
 
   /** A new environment; returns its ID and first API key. */
@@ -98,6 +112,7 @@ export class GatewayHarness {
     for (const gw of this.extraGateways) await gw.close().catch(() => undefined); // some tests close their own
     await this.upstream.stop();
     await this.prisma?.$disconnect();
+    await this.pool?.end();
     const redis = createRedis(testInfra.redisUrl);
     try {
       const keys = await redis.keys(`${this.redisPrefix}*`);

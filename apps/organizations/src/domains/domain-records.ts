@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@wos/platform';
-import type { Prisma } from '../generated/prisma/client';
+import type { OrganizationDomain } from '../generated/prisma/client';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -22,7 +22,7 @@ export function newDomainRecord(
   domain: string,
   state: 'verified' | 'pending',
   verificationPrefix: string,
-): Prisma.OrganizationDomainUncheckedCreateInput {
+): OrganizationDomain {
   const now = new Date();
   const dns = state === 'pending';
   return {
@@ -34,6 +34,8 @@ export function newDomainRecord(
     verificationStrategy: dns ? 'dns' : 'manual',
     verificationToken: dns ? newVerificationToken() : null,
     verificationPrefix: dns ? verificationPrefix : null,
+    failureReason: null,
+    lastVerificationAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { PageRequest } from '@wos/platform';
+import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
-import type { Prisma } from '../generated/prisma/client';
+import type { Organization, OrganizationDomain, Prisma } from '../generated/prisma/client';
 import type { OrganizationWithDomains } from './organizations.dto';
 
 export type Db = Prisma.TransactionClient | PrismaService;
@@ -16,8 +16,20 @@ export class OrganizationsRepository {
     return this.prisma.$transaction(fn);
   }
 
-  findById(environmentId: string, id: string, db: Db = this.prisma): Promise<OrganizationWithDomains | null> {
-    return db.organization.findFirst({ where: { id, environmentId }, include: withDomains });
+  /**
+   * The hot read (GET /organizations/:id): one prepared statement on the pool under Prisma for
+   * the organization and its domains, where `include` would cost two queries and Prisma's
+   * result processing (docs/benchmarks.md).
+   */
+  async findById(environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
+    const { rows } = await this.prisma.pool.query<OrganizationRow>({ name: 'organization_by_id', text: ORGANIZATION_BY_ID, values: [id, environmentId] });
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** The same read inside a transaction (after lockById). */
+  async findByIdInTx(tx: Prisma.TransactionClient, environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
+    const rows = await tx.$queryRawUnsafe<OrganizationRow[]>(ORGANIZATION_BY_ID, id, environmentId);
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   findByExternalId(environmentId: string, externalId: string): Promise<OrganizationWithDomains | null> {
@@ -37,8 +49,27 @@ export class OrganizationsRepository {
     return this.prisma.organization.findMany({ where, orderBy: { id: page.direction }, take: page.take, include: withDomains });
   }
 
-  create(tx: Prisma.TransactionClient, data: Prisma.OrganizationUncheckedCreateInput, domains: Prisma.OrganizationDomainUncheckedCreateInput[]): Promise<OrganizationWithDomains> {
-    return tx.organization.create({ data: { ...data, domains: { create: domains.map(({ organizationId: _o, ...d }) => d) } }, include: withDomains });
+  /**
+   * Inserts an organization, its domains and its events in ONE statement: a single round trip,
+   * atomic as any statement is (a unique violation anywhere writes nothing). Postgres runs every
+   * data-modifying CTE to completion whether or not the final SELECT reads it.
+   */
+  async create(org: Organization, domains: OrganizationDomain[], events: OutboxMessage[]): Promise<void> {
+    const outbox = outboxInsertCte(events, 15);
+    const text = withOutboxNotify(`org AS (
+        INSERT INTO organizations (id, environment_id, name, external_id, metadata, stripe_customer_id, allow_profiles_outside_organization, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) RETURNING id),
+      domains AS (
+        INSERT INTO organization_domains (id, environment_id, organization_id, domain, state, verification_strategy, verification_token, verification_prefix, created_at, updated_at)
+        SELECT d.id, $2, (SELECT id FROM org), d.domain, d.state, d.strategy, d.token, d.prefix, $8, $8
+        FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS d(id, domain, state, strategy, token, prefix)
+        RETURNING 1),
+      ${outbox.cte}`);
+    const col = <K extends keyof OrganizationDomain>(k: K) => domains.map((d) => d[k]);
+    await this.prisma.pool.query(text, [
+      org.id, org.environmentId, org.name, org.externalId, JSON.stringify(org.metadata), org.stripeCustomerId, org.allowProfilesOutsideOrganization, org.createdAt,
+      col('id'), col('domain'), col('state'), col('verificationStrategy'), col('verificationToken'), col('verificationPrefix'), ...outbox.values,
+    ]);
   }
 
   update(tx: Prisma.TransactionClient, environmentId: string, id: string, data: Prisma.OrganizationUncheckedUpdateInput): Promise<OrganizationWithDomains> {
@@ -66,4 +97,56 @@ export class OrganizationsRepository {
     }
     if (add.length) await tx.organizationDomain.createMany({ data: add });
   }
+}
+
+type DomainJson = { [K in keyof OrganizationDomain as SnakeCase<K & string>]: unknown };
+type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
+/** Exported so the benchmark baseline runs exactly this statement. */
+export const ORGANIZATION_BY_ID = `
+  SELECT o.*, COALESCE(json_agg(d ORDER BY d.id) FILTER (WHERE d.id IS NOT NULL), '[]') AS domains
+  FROM organizations o LEFT JOIN organization_domains d ON d.organization_id = o.id
+  WHERE o.id = $1 AND o.environment_id = $2
+  GROUP BY o.id`;
+
+interface OrganizationRow {
+  id: string;
+  environment_id: string;
+  name: string;
+  external_id: string | null;
+  metadata: Prisma.JsonValue;
+  stripe_customer_id: string | null;
+  allow_profiles_outside_organization: boolean;
+  created_at: Date;
+  updated_at: Date;
+  domains: DomainJson[];
+}
+
+const orNull = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+function fromRow(r: OrganizationRow): OrganizationWithDomains {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    name: r.name,
+    externalId: r.external_id,
+    metadata: r.metadata,
+    stripeCustomerId: r.stripe_customer_id,
+    allowProfilesOutsideOrganization: r.allow_profiles_outside_organization,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    domains: r.domains.map((d) => ({
+      id: d.id as string,
+      environmentId: d.environment_id as string,
+      organizationId: d.organization_id as string,
+      domain: d.domain as string,
+      state: d.state as string,
+      verificationStrategy: d.verification_strategy as string,
+      verificationToken: (d.verification_token as string | null) ?? null,
+      verificationPrefix: (d.verification_prefix as string | null) ?? null,
+      failureReason: (d.failure_reason as string | null) ?? null,
+      lastVerificationAt: orNull(d.last_verification_at),
+      createdAt: new Date(d.created_at as string),
+      updatedAt: new Date(d.updated_at as string),
+    })),
+  };
 }

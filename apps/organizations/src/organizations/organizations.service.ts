@@ -42,36 +42,31 @@ export class OrganizationsService {
   }
 
   async create(environmentId: string, input: CreateOrganizationInput): Promise<OrganizationWire> {
-    const id = newId('org');
     const now = new Date();
-    const domains = (input.domain_data ?? []).map((d) => newDomainRecord(environmentId, id, d.domain, d.state, this.config.DOMAIN_VERIFICATION_PREFIX));
-    return this.writeGuarded(async (tx) => {
-      const org = await this.repo.create(
-        tx,
-        {
-          id,
-          environmentId,
-          name: input.name,
-          externalId: input.external_id ?? null,
-          metadata: dropNulls(input.metadata ?? {}),
-          stripeCustomerId: input.stripe_customer_id ?? null,
-          allowProfilesOutsideOrganization: input.allow_profiles_outside_organization ?? false,
-          createdAt: now,
-          updatedAt: now,
-        },
-        domains,
-      );
-      const wire = toOrganizationWire(org);
-      await appendToOutbox(tx, [organizationEvent('organization.created', wire, environmentId)]);
-      return wire;
-    }, input);
+    const org: OrganizationWithDomains = {
+      id: newId('org'),
+      environmentId,
+      name: input.name,
+      externalId: input.external_id ?? null,
+      metadata: dropNulls(input.metadata ?? {}),
+      stripeCustomerId: input.stripe_customer_id ?? null,
+      allowProfilesOutsideOrganization: input.allow_profiles_outside_organization ?? false,
+      createdAt: now,
+      updatedAt: now,
+      domains: [],
+    };
+    org.domains = (input.domain_data ?? []).map((d) => newDomainRecord(environmentId, org.id, d.domain, d.state, this.config.DOMAIN_VERIFICATION_PREFIX));
+    const wire = toOrganizationWire(org);
+    const { domains, ...row } = org;
+    await this.conflictsAs409(() => this.repo.create(row, domains, [organizationEvent('organization.created', wire, environmentId)]), input);
+    return wire;
   }
 
   async update(environmentId: string, id: string, input: UpdateOrganizationInput): Promise<OrganizationWire> {
     if (!hasIdShape(id, 'org')) throw new NotFoundError('an organization', id);
-    return this.writeGuarded(async (tx) => {
+    return this.conflictsAs409(() => this.repo.transaction(async (tx) => {
       if (!(await this.repo.lockById(environmentId, id, tx))) throw new NotFoundError('an organization', id);
-      const current = (await this.repo.findById(environmentId, id, tx))!;
+      const current = (await this.repo.findByIdInTx(tx, environmentId, id))!;
       if (input.domain_data) await this.syncDomains(tx, environmentId, current, input.domain_data);
       const data: Prisma.OrganizationUncheckedUpdateInput = {};
       if (input.name !== undefined) data.name = input.name;
@@ -83,14 +78,14 @@ export class OrganizationsService {
       const wire = toOrganizationWire(org);
       await appendToOutbox(tx, [organizationEvent('organization.updated', wire, environmentId)]);
       return wire;
-    }, input);
+    }), input);
   }
 
   async delete(environmentId: string, id: string): Promise<void> {
     if (!hasIdShape(id, 'org')) throw new NotFoundError('an organization', id);
     await this.repo.transaction(async (tx) => {
       if (!(await this.repo.lockById(environmentId, id, tx))) throw new NotFoundError('an organization', id);
-      const org = (await this.repo.findById(environmentId, id, tx))!;
+      const org = (await this.repo.findByIdInTx(tx, environmentId, id))!;
       await this.repo.delete(tx, environmentId, id);
       await appendToOutbox(tx, [organizationEvent('organization.deleted', toOrganizationWire(org), environmentId)]);
     });
@@ -120,9 +115,9 @@ export class OrganizationsService {
   }
 
   /** Runs a write and turns unique-index races into the 409s WorkOS returns. */
-  private async writeGuarded<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, input: { domain_data?: { domain: string }[]; external_id?: string | null }): Promise<T> {
+  private async conflictsAs409<T>(write: () => Promise<T>, input: { domain_data?: { domain: string }[]; external_id?: string | null }): Promise<T> {
     try {
-      return await this.repo.transaction(fn);
+      return await write();
     } catch (err) {
       if (isUniqueViolation(err, 'domain')) {
         const names = (input.domain_data ?? []).map((d) => d.domain).join(', ');

@@ -13,7 +13,6 @@ export const INBOX_DDL = `CREATE TABLE "inbox" (
  * Returns false when it was already handled: the caller must then skip the effect.
  */
 export async function claimInbox(tx: RawExecutor, consumer: string, eventId: string): Promise<boolean> {
-  const n = await tx.$executeRaw`INSERT INTO "inbox" ("consumer", "event_id") VALUES (${consumer}, ${eventId})
-    ON CONFLICT DO NOTHING`;
+  const n = await tx.$executeRawUnsafe('INSERT INTO "inbox" ("consumer", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING', consumer, eventId);
   return n === 1;
 }

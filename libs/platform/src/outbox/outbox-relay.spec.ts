@@ -2,22 +2,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { Consumer, Kafka } from 'kafkajs';
-import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
+import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
 import { createKafka, ensureTopics } from '../kafka/kafka';
 import { createLogger } from '../logging/logger';
-import { OUTBOX_DDL, appendToOutbox, type RawExecutor } from './outbox-writer';
+import { OUTBOX_DDL, appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { buildEvent } from './build-event';
-
-/** A RawExecutor over one pg client, enough to run appendToOutbox outside Prisma. */
-function executor(client: Client): RawExecutor {
-  return {
-    $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => {
-      const text = strings.reduce((acc, s, i) => acc + s + (i < values.length ? `$${i + 1}` : ''), '');
-      return (await client.query(text, values)).rowCount ?? 0;
-    },
-  };
-}
 
 const org = (id: string) => ({
   object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
@@ -61,7 +51,7 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     const events = Array.from({ length: 30 }, (_, i) => buildEvent('organization.created', org(`org_${i}`), 'environment_T'));
     for (const [i, e] of events.entries()) {
       await pg.query('BEGIN');
-      await appendToOutbox(executor(pg), [{ topic, key: i % 2 ? 'k1' : 'k2', event: e }]);
+      await appendToOutbox(pgExecutor(pg), [{ topic, key: i % 2 ? 'k1' : 'k2', event: e }]);
       await pg.query(i === 7 ? 'ROLLBACK' : 'COMMIT');
     }
     const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `test-${topic}`, pollIntervalMs: 50 });
@@ -91,7 +81,7 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     try {
       const before = received.length;
       await pg.query('BEGIN');
-      await appendToOutbox(executor(pg), [{ topic, key: 'k3', event: buildEvent('organization.updated', org('org_x'), 'environment_T') }]);
+      await appendToOutbox(pgExecutor(pg), [{ topic, key: 'k3', event: buildEvent('organization.updated', org('org_x'), 'environment_T') }]);
       await pg.query('COMMIT');
       await waitFor(() => received.length > before || undefined, { timeoutMs: 15_000 });
       assert.equal(b.isLeader, false);

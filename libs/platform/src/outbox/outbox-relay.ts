@@ -41,6 +41,10 @@ export class OutboxRelay {
   private listener?: PoolClient;
   private running = false;
   private wake?: () => void;
+  /* Set by every NOTIFY and cleared before each batch, so a notification that arrives while a
+   * batch is being published is not lost: the next sleep returns at once. */
+  private notified = false;
+  private wakeOnNotify = true;
   private loop?: Promise<void>;
   private leader = false;
   private lastCleanup = 0;
@@ -82,6 +86,7 @@ export class OutboxRelay {
       try {
         if (!this.leader) await this.tryBecomeLeader();
         if (this.leader) {
+          this.notified = false;
           const n = await this.publishBatch();
           failures = 0;
           if (n > 0) continue;
@@ -92,14 +97,19 @@ export class OutboxRelay {
         this.log.warn({ err: (err as Error).message, failures }, 'outbox relay could not publish; will retry');
         if (this.listener && !(await this.listenerAlive())) this.dropListener();
       }
-      await this.sleep(failures ? Math.min(5000, 200 * 2 ** failures) : (this.opts.pollIntervalMs ?? 1000));
+      // After a failure the backoff is served in full, notifications or not.
+      if (failures) await this.sleep(Math.min(5000, 200 * 2 ** failures), false);
+      else await this.sleep(this.opts.pollIntervalMs ?? 1000, true);
     }
   }
 
   private async tryBecomeLeader(): Promise<void> {
     if (!this.listener) {
       const client = await this.pool.connect();
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => {
+        this.notified = true;
+        if (this.wakeOnNotify) this.wake?.();
+      });
       client.on('error', () => this.dropListener());
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
@@ -179,7 +189,8 @@ export class OutboxRelay {
     await this.pool.query(`DELETE FROM "outbox" WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [keepMs]);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeOnNotify: boolean): Promise<void> {
+    if (!this.running || (wakeOnNotify && this.notified)) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
@@ -187,6 +198,7 @@ export class OutboxRelay {
         resolve();
       }
       this.wake = done;
+      this.wakeOnNotify = wakeOnNotify;
     });
   }
 }

@@ -1,9 +1,9 @@
 import type { EventEnvelope } from '@wos/contracts';
 import { injectTraceHeaders } from '../telemetry/telemetry';
 
-/** The part of a Prisma transaction client the outbox needs. */
+/** The part of a Prisma client (or transaction client) the outbox needs. */
 export interface RawExecutor {
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
 export interface OutboxMessage {
@@ -32,16 +32,39 @@ CREATE INDEX "outbox_unpublished_idx" ON "outbox" ("seq") WHERE "published_at" I
 export const OUTBOX_CHANNEL = 'outbox';
 
 /**
- * Appends events to the outbox inside the caller's transaction. Invariant: call this only with
- * the same transaction client that writes the state change, so the change and its event commit
- * or roll back together. The NOTIFY is delivered on commit and wakes the relay at once.
+ * SQL for a common table expression named `outbox_rows` that appends `messages` to the outbox
+ * in their order, numbering its parameters from `firstParam`. Services embed it in a larger
+ * statement (one round trip for a state change and its events) or use outboxStatement.
+ */
+export function outboxInsertCte(messages: OutboxMessage[], firstParam: number): { cte: string; values: unknown[] } {
+  const p = (i: number) => `$${firstParam + i}`;
+  const cte = `outbox_rows AS (
+      INSERT INTO "outbox" ("event_id", "topic", "key", "payload", "headers")
+      SELECT t.event_id, t.topic, t.key, t.payload, ${p(4)}::jsonb
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[]) WITH ORDINALITY AS t(event_id, topic, key, payload, ord)
+      ORDER BY t.ord
+      RETURNING 1)`;
+  const values = [
+    messages.map((m) => m.event.id),
+    messages.map((m) => m.topic),
+    messages.map((m) => m.key),
+    messages.map((m) => JSON.stringify(m.event)),
+    JSON.stringify(injectTraceHeaders({})),
+  ];
+  return { cte, values };
+}
+
+/** Turns outbox_rows into a complete statement that also wakes the relay (NOTIFY is sent on commit). */
+export function withOutboxNotify(ctes: string): string {
+  return `WITH ${ctes} SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM outbox_rows) AS inserted`;
+}
+
+/**
+ * Appends events to the outbox in one statement. Invariant: run it in the same transaction as
+ * the state change it records, so the change and its events commit or roll back together.
  */
 export async function appendToOutbox(tx: RawExecutor, messages: OutboxMessage[]): Promise<void> {
   if (!messages.length) return;
-  const headers = JSON.stringify(injectTraceHeaders({}));
-  for (const m of messages) {
-    await tx.$executeRaw`INSERT INTO "outbox" ("event_id", "topic", "key", "payload", "headers")
-      VALUES (${m.event.id}, ${m.topic}, ${m.key}, ${JSON.stringify(m.event)}::jsonb, ${headers}::jsonb)`;
-  }
-  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  const { cte, values } = outboxInsertCte(messages, 1);
+  await tx.$executeRawUnsafe(withOutboxNotify(cte), ...values);
 }

@@ -1,5 +1,4 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,18 +10,19 @@ let sdk: NodeSDK | undefined;
 
 /**
  * Starts the OpenTelemetry SDK. Must run before anything imports `http` or `undici`, which is
- * why every app's main.ts imports its instrument.ts first. Spans are exported only when
- * OTEL_EXPORTER_OTLP_ENDPOINT is set; W3C trace context is propagated either way.
- * OTEL_SDK_DISABLED=true turns the whole thing off.
+ * why every app's main.ts imports its instrument.ts first.
+ * Tracing runs only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector: the HTTP
+ * instrumentation costs about a quarter of a service's CPU per request (docs/benchmarks.md),
+ * which is not worth paying for spans that go nowhere. With it on, W3C trace context crosses
+ * HTTP hops and Kafka (headers written with the outbox row), and logs carry trace IDs.
+ * OTEL_SDK_DISABLED=true turns it off even with an endpoint.
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (sdk || env.OTEL_SDK_DISABLED === 'true') return;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (sdk || !endpoint || env.OTEL_SDK_DISABLED === 'true') return;
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    traceExporter: endpoint ? new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) : undefined,
-    // Without an exporter, spans still get real IDs (for logs and propagation) but go nowhere.
-    spanProcessors: endpoint ? undefined : [new NoopSpanProcessor()],
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => IGNORED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
