@@ -16,8 +16,11 @@ export const IdPrefix = {
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
 const ULID_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
+const patterns = new Map<string, RegExp>();
 
 /** True when `id` is `<prefix>_<ULID>`; used to reject malformed IDs with a 404 before any query. */
 export function hasIdShape(id: string, prefix: IdPrefix): boolean {
-  return new RegExp(`^${prefix}_${ULID_PATTERN}$`).test(id);
+  let re = patterns.get(prefix);
+  if (!re) patterns.set(prefix, (re = new RegExp(`^${prefix}_${ULID_PATTERN}$`)));
+  return re.test(id);
 }
