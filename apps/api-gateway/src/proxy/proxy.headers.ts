@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { injectTraceHeaders } from '@wos/platform/telemetry';
 
 export type HeaderMap = Record<string, string | string[]>;
 
@@ -18,6 +19,7 @@ const HOP_BY_HOP = new Set([
 /* Recomputed for the buffered body, or owned by the gateway. */
 const NOT_FORWARDED = new Set(['host', 'content-length', 'expect', 'x-request-id', 'accept-encoding', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 const NOT_RETURNED = new Set(['content-length', 'x-request-id', 'date']);
+const TRACE_HEADERS = new Set(['traceparent', 'tracestate']);
 const INTERNAL_PREFIX = 'x-wos-';
 
 function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
@@ -48,7 +50,15 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || NOT_FORWARDED.has(name) || named.has(name)) continue;
     if (name.startsWith(INTERNAL_PREFIX) || (ctx.dropAuthorization && name === 'authorization')) continue;
+    if (TRACE_HEADERS.has(name)) continue;
     out[name] = value;
+  }
+  // With tracing on, the service continues the gateway's span (itself a child of the client's);
+  // with it off, the client's trace headers pass through unchanged.
+  const trace = injectTraceHeaders({});
+  for (const name of TRACE_HEADERS) {
+    const value = trace[name] ?? incoming[name];
+    if (value !== undefined) out[name] = value;
   }
   const priorFor = incoming['x-forwarded-for'];
   out['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.clientIp}` : ctx.clientIp;

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Context } from '@opentelemetry/api';
 import { eventEnvelopeSchema, type EventEnvelope } from '@wos/contracts';
-import { extractTraceContext } from '../telemetry/telemetry';
+import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemetry';
 import { eventsConsumed } from '../http/metrics';
 
 export interface ConsumedEvent {
@@ -106,7 +106,7 @@ export class EventConsumer {
   private async applyWithRetry(events: ConsumedEvent[], p: EachBatchPayload): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.opts.handle(events);
+        await withBatchConsumerSpan(`${this.opts.groupId} process`, events.map((e) => e.trace), () => this.opts.handle(events));
         eventsConsumed.labels(this.opts.groupId).inc(events.length);
         return;
       } catch (err) {

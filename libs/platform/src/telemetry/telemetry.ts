@@ -1,16 +1,17 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, trace, SpanKind, SpanStatusCode, type Context, type SpanContext } from '@opentelemetry/api';
 
 const IGNORED_PATHS = new Set(['/health', '/ready', '/metrics']);
 let sdk: NodeSDK | undefined;
 
 /**
- * Starts the OpenTelemetry SDK. Must run before anything imports `http` or `undici`, which is
- * why every app's main.ts imports its instrument.ts first.
+ * Starts the OpenTelemetry SDK. Must run before anything imports `http`, which is why every
+ * app's main.ts imports its instrument.ts first. Outgoing service calls carry the context
+ * explicitly (injectTraceHeaders in the gateway's proxy): the undici instrumentation would add
+ * a second `traceparent` to a request that already has one.
  * Tracing runs only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector: the HTTP
  * instrumentation costs about a quarter of a service's CPU per request (docs/benchmarks.md),
  * which is not worth paying for spans that go nowhere. With it on, W3C trace context crosses
@@ -27,7 +28,6 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => IGNORED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
       }),
-      new UndiciInstrumentation(),
     ],
   });
   sdk.start();
@@ -51,10 +51,18 @@ export function extractTraceContext(headers: Record<string, Buffer | string | un
   return propagation.extract(context.active(), carrier);
 }
 
-/** Runs `fn` inside a consumer span that continues the producer's trace. */
-export async function withConsumerSpan<T>(name: string, parent: Context, fn: () => Promise<T>): Promise<T> {
-  const tracer = trace.getTracer('wos-kafka');
-  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER }, parent, async (span) => {
+/**
+ * Runs `fn` inside one consumer span for a batch of messages. A batch mixes many producers'
+ * traces, so instead of one parent the span links to every message's trace context (the
+ * OpenTelemetry convention for batch receives). A no-op when tracing is off.
+ */
+export async function withBatchConsumerSpan<T>(name: string, parents: Context[], fn: () => Promise<T>): Promise<T> {
+  const links = parents
+    .map((p) => trace.getSpanContext(p))
+    .filter((c): c is SpanContext => !!c && isSpanContextValid(c))
+    .map((context) => ({ context }));
+  const attributes = { 'messaging.system': 'kafka', 'messaging.batch.message_count': parents.length };
+  return trace.getTracer('wos-kafka').startActiveSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, async (span) => {
     try {
       return await fn();
     } catch (err) {

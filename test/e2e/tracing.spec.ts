@@ -1,0 +1,96 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topic } from '@wos/contracts';
+import { testInfra, uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { startE2e, type E2e } from '../support/e2e-stack';
+
+interface ExportedSpan {
+  service: string;
+  traceId: string;
+  name: string;
+  links: string[];
+}
+
+/** A minimal OTLP/HTTP (JSON) trace receiver on loopback: the collector the stack exports to. */
+async function startCollector(): Promise<{ url: string; spans: ExportedSpan[]; close: () => Promise<void> }> {
+  const spans: ExportedSpan[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const doc = JSON.parse(body || '{}') as { resourceSpans?: any[] };
+      for (const rs of doc.resourceSpans ?? []) {
+        const service = rs.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value?.stringValue ?? '?';
+        for (const ss of rs.scopeSpans ?? [])
+          for (const s of ss.spans ?? []) spans.push({ service, traceId: s.traceId, name: s.name, links: (s.links ?? []).map((l: any) => l.traceId) });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('trace context across HTTP and Kafka (tracing on)', () => {
+  let e: E2e;
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+
+  before(async () => {
+    collector = await startCollector();
+    e = await startE2e({
+      name: 'tracing',
+      portOffset: 15000,
+      redisDb: 10,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
+    });
+  });
+  after(async () => {
+    await e?.stop();
+    await collector?.close();
+  });
+
+  test("a client's traceparent continues through the gateway, the service, Kafka and the events consumer", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await e.http('POST', '/organizations', {
+      key: true,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: { name: 'Traced' },
+    });
+    assert.equal(res.status, 201);
+    const orgId = (res.json as { id: string }).id;
+
+    // HTTP: both hops exported spans of the caller's trace.
+    await waitFor(() => {
+      const services = new Set(collector.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
+      return (services.has('api-gateway') && services.has('organizations')) || undefined;
+    }, { timeoutMs: 20_000, message: 'gateway and organizations spans in the trace' });
+
+    // Kafka: the event's message carries the same trace in its headers.
+    const kafka = new Kafka({ brokers: testInfra.kafkaBrokers, clientId: `trace-test-${uniqueSuffix()}`, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `trace-test-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
+    let traceparent: string | undefined;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: Topic.organizations, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() === orgId) traceparent = message.headers?.traceparent?.toString();
+        },
+      });
+      await waitFor(() => traceparent, { timeoutMs: 30_000, message: "the organization's Kafka message" });
+    } finally {
+      await consumer.disconnect();
+    }
+    assert.equal(traceparent!.split('-')[1], traceId);
+
+    // The events service's consumer span links back to that trace.
+    await waitFor(() => collector.spans.some((s) => s.service === 'events' && s.links.includes(traceId)) || undefined, {
+      timeoutMs: 20_000,
+      message: 'an events consumer span linked to the trace',
+    });
+  });
+});
