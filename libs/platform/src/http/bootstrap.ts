@@ -30,13 +30,18 @@ export interface ServiceOptions {
   configure?: (fastify: FastifyInstance, app: NestFastifyApplication) => void | Promise<void>;
 }
 
-/* Postgres text cannot hold U+0000, so every service refuses it at its edge rather than fail on write. */
-const NUL_MESSAGE = 'The request contains a NUL character (U+0000), which is not allowed.';
+/*
+ * Postgres text cannot hold U+0000, and UTF-8 (so Postgres jsonb) cannot hold a lone UTF-16
+ * surrogate, so every service refuses both at its edge rather than fail on write. Either can
+ * only reach a parsed body through a \u escape, which the raw-text check finds cheaply first.
+ */
+const UNSTORABLE_MESSAGE = 'The request contains a NUL character (U+0000) or an unpaired surrogate, which is not allowed.';
+const UNSTORABLE_ESCAPE = /\\u(0000|[dD][89a-fA-F])/;
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed();
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasUnstorableText(k) || hasUnstorableText(v));
   return false;
 }
 
@@ -90,14 +95,14 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     if (text.trim() === '') return done(null, undefined);
     defaultJson(req, text, (err, value) => {
       if (err) return done(err, undefined);
-      if (text.includes('u0000') && containsNul(value)) return done(new BadRequestError('invalid_characters', NUL_MESSAGE), undefined);
+      if (UNSTORABLE_ESCAPE.test(text) && hasUnstorableText(value)) return done(new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE), undefined);
       done(null, value);
     });
   });
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
-    if (/%00/.test(req.url)) return sendError(reply, req, new BadRequestError('invalid_characters', NUL_MESSAGE), opts.logger);
+    if (/%00/.test(req.url)) return sendError(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE), opts.logger);
     const path = req.url.split('?')[0] ?? '';
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
     const env = verifyInternalContext(opts.internalAuthSecret, req.headers);

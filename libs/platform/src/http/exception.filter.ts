@@ -20,5 +20,10 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, exception: u
   const res = toErrorResponse(exception, req.id);
   if (res.internal) logger.error({ err: exception, request_id: req.id, method: req.method, url: req.url }, 'request failed');
   if (reply.sent) return;
+  // Fastify closes the connection after a body that is too large, so the client's unsent
+  // bytes meet a reset and it may never read the 413. Keeping the connection lets Node read
+  // and discard the rest of the body (bounded by the server's requestTimeout) and the client
+  // always gets its answer.
+  if (res.status === 413) reply.removeHeader('connection');
   void reply.status(res.status).headers(res.headers).type('application/json').send(res.body);
 }

@@ -2,3 +2,4 @@ export * from './database';
 export * from './migrator';
 export * from './drift';
 export * from './prisma-client';
+export * from './pooled-prisma';
