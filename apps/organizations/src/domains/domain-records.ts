@@ -22,8 +22,8 @@ export function newDomainRecord(
   domain: string,
   state: 'verified' | 'pending',
   verificationPrefix: string,
+  now: Date = new Date(),
 ): OrganizationDomain {
-  const now = new Date();
   const dns = state === 'pending';
   return {
     id: newId('org_domain'),

@@ -55,7 +55,8 @@ export class OrganizationsService {
       updatedAt: now,
       domains: [],
     };
-    org.domains = (input.domain_data ?? []).map((d) => newDomainRecord(environmentId, org.id, d.domain, d.state, this.config.DOMAIN_VERIFICATION_PREFIX));
+    // The domains share the organization's timestamps: the repository writes them with one clock value.
+    org.domains = (input.domain_data ?? []).map((d) => newDomainRecord(environmentId, org.id, d.domain, d.state, this.config.DOMAIN_VERIFICATION_PREFIX, now));
     const wire = toOrganizationWire(org);
     const { domains, ...row } = org;
     await this.conflictsAs409(() => this.repo.create(row, domains, [organizationEvent('organization.created', wire, environmentId)]), input);
