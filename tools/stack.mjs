@@ -11,6 +11,9 @@ const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/
 // The internal secret is generated once per checkout and kept in the git-ignored .tools folder.
 const secretFile = join(root, '.tools', 'internal-auth-secret');
 if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+// Likewise the development key-encryption key: stored secrets stay readable across runs.
+const kekFile = join(root, '.tools', 'secret-encryption-keys');
+if (!existsSync(kekFile)) writeFileSync(kekFile, `dev1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
 
 const stack = new Stack({
   root,
@@ -19,6 +22,7 @@ const stack = new Stack({
   kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
+  secretEncryptionKeys: process.env.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
   logDir: join(root, '.tools', 'logs'),
   env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
 });

@@ -9,3 +9,4 @@ export * from './redis';
 export * from './queue';
 export * from './http';
 export * from './prisma';
+export * from './crypto';

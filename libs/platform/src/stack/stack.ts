@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
+import { SecretBox } from '../crypto/secret-box';
 import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
 
 export interface StackOptions {
@@ -18,6 +19,8 @@ export interface StackOptions {
   kafkaBrokers: string;
   redisUrl: string;
   internalAuthSecret: string;
+  /** `SECRET_ENCRYPTION_KEYS` for every app (see SecretBox); a random key per Stack when absent. */
+  secretEncryptionKeys?: string;
   /** Drop and recreate the databases first (tests). */
   freshDatabases?: boolean;
   logDir: string;
@@ -48,8 +51,10 @@ interface Running {
 export class Stack {
   private readonly running = new Map<AppName, Running>();
   readonly apps: AppName[];
+  private readonly secretEncryptionKeys: string;
 
   constructor(private readonly opts: StackOptions) {
+    this.secretEncryptionKeys = opts.secretEncryptionKeys ?? SecretBox.generateKeys();
     const wanted = new Set<AppName>(opts.apps ?? APP_CATALOGUE.map((a) => a.name));
     wanted.add('api-gateway');
     this.apps = APP_CATALOGUE.map((a) => a.name).filter((n) => wanted.has(n));
@@ -101,6 +106,9 @@ export class Stack {
       KAFKA_BROKERS: this.opts.kafkaBrokers,
       REDIS_URL: this.opts.redisUrl,
       INTERNAL_AUTH_SECRET: this.opts.internalAuthSecret,
+      SECRET_ENCRYPTION_KEYS: this.secretEncryptionKeys,
+      // Absolute URLs that services hand out (SCIM base URLs, ACS URLs, issuers) point at the gateway.
+      PUBLIC_BASE_URL: this.baseUrl,
       ...this.opts.env,
     };
     if (app === 'api-gateway') {
