@@ -7,12 +7,14 @@ import { PinoNestLogger } from '../logging/logger';
 import { BadRequestError, UnauthorizedError } from '../errors/errors';
 import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
-import { verifyInternalContext } from './internal-auth';
+import { readInternalContext, type AuthKindName } from './internal-auth';
 import { registry, httpDuration } from './metrics';
 
 declare module 'fastify' {
   interface FastifyRequest {
     environmentId?: string;
+    authKind?: AuthKindName;
+    clientId?: string;
   }
 }
 
@@ -24,6 +26,11 @@ export interface ServiceOptions {
   logger: Logger;
   /** When set, every non-plumbing route requires the gateway's signed environment context. */
   internalAuthSecret?: string;
+  /**
+   * Paths (and everything below them) the gateway forwards unsigned (route auth `none`); a signed
+   * context is still read when present. Example: `['/scim', '/sso/saml/acs']`.
+   */
+  unsignedPathPrefixes?: string[];
   openapi?: () => Record<string, unknown>;
   bodyLimitBytes?: number;
   /** Last chance to add raw Fastify routes, hooks or parsers before the app listens. */
@@ -105,9 +112,17 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     if (/%00/.test(req.url)) return sendError(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE), opts.logger);
     const path = req.url.split('?')[0] ?? '';
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
-    const env = verifyInternalContext(opts.internalAuthSecret, req.headers);
-    if (!env) return sendError(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'), opts.logger);
-    req.environmentId = env;
+    const context = readInternalContext(opts.internalAuthSecret, req.headers);
+    if (context) {
+      req.environmentId = context.environmentId;
+      req.authKind = context.authKind;
+      req.clientId = context.clientId;
+      return;
+    }
+    // Unsigned paths authenticate the caller themselves (SCIM tokens, SAML posts, profile tokens)
+    // and must take the environment from their own rows: req.environmentId stays unset.
+    if (opts.unsignedPathPrefixes?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return;
+    return sendError(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'), opts.logger);
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
