@@ -1,2 +1,3 @@
 export * from './testing';
 export * from './dns-server';
+export * from './smtp-sink';

@@ -1,0 +1,75 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { startSmtpSink, type SmtpSink } from '@wos/platform/testing';
+import { mailConfigSchema } from '../src/mail/mail.config';
+import { Mailer } from '../src/mail/mailer';
+
+const silent = pino({ level: 'silent' });
+
+describe('Mailer (real SMTP server on loopback)', () => {
+  let sink: SmtpSink;
+  let authSink: SmtpSink;
+  before(async () => {
+    sink = await startSmtpSink();
+    authSink = await startSmtpSink({ user: 'relay', password: 's3cret' });
+  });
+  after(async () => {
+    await sink.close();
+    await authSink.close();
+  });
+
+  test('sends a rendered email through SMTP, with from/to/subject and both bodies', async () => {
+    const mailer = new Mailer(mailConfigSchema.parse({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), MAIL_FROM: 'Acme <auth@acme.test>' }), silent);
+    const sent = await mailer.send('email_verification', 'Ann@Example.com', { email: 'Ann@Example.com', code: '042042', expires_in_minutes: '10' });
+    mailer.close();
+    assert.equal(sent.via, 'smtp');
+    const m = await sink.waitForMail((x) => x.envelopeTo.some((t) => t.toLowerCase() === 'ann@example.com'));
+    assert.equal(m.envelopeFrom, 'auth@acme.test');
+    assert.equal(m.headers.get('from'), 'Acme <auth@acme.test>');
+    assert.equal(m.subject, 'Verify your email address');
+    assert.match(m.text, /verification code is 042042\./);
+    assert.match(m.html, /<strong>042042<\/strong>/);
+  });
+
+  test('long links survive transfer encoding intact', async () => {
+    const mailer = new Mailer(mailConfigSchema.parse({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port) }), silent);
+    const url = `http://127.0.0.1:8080/reset-password?token=${'A'.repeat(40)}_-${'b'.repeat(40)}`;
+    await mailer.send('password_reset', 'bob@example.com', { email: 'bob@example.com', url, expires_in_minutes: '10' });
+    mailer.close();
+    const m = await sink.waitForMail((x) => x.envelopeTo.includes('bob@example.com'));
+    assert.ok(m.text.includes(url), m.text);
+  });
+
+  test('authenticates to a relay that requires AUTH, and fails clearly with a wrong password', async () => {
+    const good = new Mailer(mailConfigSchema.parse({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(authSink.port), SMTP_USER: 'relay', SMTP_PASSWORD: 's3cret' }), silent);
+    await good.send('magic_auth', 'carol@example.com', { email: 'carol@example.com', code: '777777', expires_in_minutes: '10' });
+    good.close();
+    assert.match((await authSink.waitForMail((x) => x.envelopeTo.includes('carol@example.com'))).text, /777777/);
+
+    const bad = new Mailer(mailConfigSchema.parse({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(authSink.port), SMTP_USER: 'relay', SMTP_PASSWORD: 'nope' }), silent);
+    await assert.rejects(bad.send('magic_auth', 'dave@example.com', { email: 'dave@example.com', code: '1', expires_in_minutes: '10' }), /Invalid login|Invalid username/i);
+    bad.close();
+    assert.equal(authSink.to('dave@example.com').length, 0);
+  });
+
+  test('without SMTP_HOST the email is logged as JSON instead', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    const mailer = new Mailer(mailConfigSchema.parse({}), logger);
+    const sent = await mailer.send('magic_auth', 'erin@example.com', { email: 'erin@example.com', code: '314159', expires_in_minutes: '10' });
+    assert.equal(sent.via, 'log');
+    const entry = JSON.parse(lines.find((l) => l.includes('erin@example.com'))!);
+    assert.equal(entry.mail.to, 'erin@example.com');
+    assert.equal(entry.mail.template, 'magic_auth');
+    assert.match(entry.mail.text, /314159/);
+  });
+
+  test('the config rejects a bad port and reads booleans strictly', () => {
+    assert.equal(mailConfigSchema.safeParse({ SMTP_PORT: '70000' }).success, false);
+    assert.equal(mailConfigSchema.safeParse({ SMTP_SECURE: 'yes' }).success, false);
+    assert.equal(mailConfigSchema.parse({ SMTP_SECURE: 'true' }).SMTP_SECURE, true);
+    assert.equal(mailConfigSchema.parse({}).SMTP_SECURE, false);
+  });
+});
