@@ -1,9 +1,20 @@
-import { Module } from '@nestjs/common';
-import { HealthRegistry } from '@wos/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import type { AppConfig } from './config';
+import { InfraModule } from './infra/infra.module';
+import { UsersModule } from './users/users.module';
+import { AuthenticateModule } from './authenticate/authenticate.module';
 
-/**
- * The identity service is scaffolded but its product (AuthKit user management) is not built yet: it serves only
- * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
- */
-@Module({ providers: [HealthRegistry] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfraModule.forRoot(config, logger),
+        UsersModule,
+        AuthenticateModule,
+      ],
+    };
+  }
+}

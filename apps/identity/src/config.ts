@@ -1,10 +1,39 @@
-import { baseConfigSchema, loadConfig } from '@wos/platform';
+import { z } from 'zod';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
-export const configSchema = baseConfigSchema.extend({
-  PORT: baseConfigSchema.shape.PORT.default(3001),
-});
-export type AppConfig = ReturnType<typeof loadAppConfig>;
+export const configSchema = baseConfigSchema
+  .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
+  .extend(databaseConfigSchema.shape)
+  .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
+  .extend(secretsConfigSchema.shape)
+  .extend({
+    /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
+    /** Internal URL of the organizations service (memberships check the organization exists). */
+    ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
+    /** Access-token lifetime in seconds (WorkOS: 5 minutes). */
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+    /** Session (and refresh-token chain) lifetime in seconds. */
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+    /** A signing key older than this is replaced by a new one; the old one stays in the JWKS. */
+    SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(1).default(90),
+    /** Per-email attempts of POST /user_management/authenticate per 60 s (WORKOS_API.md §3.4). */
+    AUTH_EMAIL_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    /** Per-IP attempts of POST /user_management/authenticate per 60 s. */
+    AUTH_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** Argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
+    ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19_456),
+    ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+  });
+export type AppConfig = z.infer<typeof configSchema>;
 
-export function loadAppConfig(env: NodeJS.ProcessEnv = process.env) {
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
+
+/** Injection tokens for the parsed configuration and the process-wide singletons. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const REDIS = Symbol('REDIS');
+export const SECRET_BOX = Symbol('SECRET_BOX');

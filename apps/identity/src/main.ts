@@ -1,19 +1,6 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
+import { runMain } from '@wos/platform';
 import { loadAppConfig } from './config';
+import { startIdentityService } from './identity.app';
 
-async function main() {
-  const config = loadAppConfig();
-  const logger = createLogger('identity', config.LOG_LEVEL);
-  await bootstrapService({
-    name: 'identity',
-    module: AppModule,
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-  });
-}
-
-runMain(main);
+runMain(() => startIdentityService(loadAppConfig()));

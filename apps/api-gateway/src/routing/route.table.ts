@@ -27,11 +27,16 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/organizations', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/organization_domains', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/events', upstream: 'events', auth: 'api_key' },
+  // AuthKit user management (identity). Logout is a browser redirect that names its session.
+  { prefix: '/user_management', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
+  // Standalone MFA (WORKOS_API.md §8).
+  { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },
 ];
 
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
 export const RESERVED_PREFIXES: readonly string[] = [
-  '/user_management',
   '/sso',
   '/connections',
   '/directories',

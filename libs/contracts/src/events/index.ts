@@ -1,4 +1,5 @@
 export * from './envelope';
 export * from './topics';
 export * from './organizations';
+export * from './identity';
 export * from './registry';

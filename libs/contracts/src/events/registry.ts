@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { organizationEventSchemas } from './organizations';
+import { identityEventSchemas } from './identity';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -7,6 +8,7 @@ import { organizationEventSchemas } from './organizations';
  */
 export const eventSchemas = {
   ...organizationEventSchemas,
+  ...identityEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

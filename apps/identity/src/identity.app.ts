@@ -1,0 +1,23 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootstrapService, createLogger } from '@wos/platform';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+import { identityOpenApi } from './openapi';
+
+/** Paths the gateway forwards unsigned: the service authenticates them itself. */
+export const UNSIGNED_PATHS = ['/user_management/sessions/logout'];
+
+/** Starts the service; main.ts and the integration tests both come through here. */
+export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createLogger('identity', config.LOG_LEVEL);
+  return bootstrapService({
+    name: 'identity',
+    module: AppModule.forRoot(config, logger),
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    unsignedPathPrefixes: UNSIGNED_PATHS,
+    openapi: identityOpenApi,
+  });
+}

@@ -1,0 +1,14 @@
+import { buildOpenApi } from '@wos/platform';
+import { listEnvelopeSchema, userSchema } from '@wos/contracts';
+import { createUserSchema, listUsersQuerySchema, updateUserSchema } from './users/users.dto';
+
+export function identityOpenApi(): Record<string, unknown> {
+  return buildOpenApi('User Management', [
+    { method: 'get', path: '/user_management/users', summary: 'List users', query: listUsersQuerySchema, response: listEnvelopeSchema(userSchema) },
+    { method: 'post', path: '/user_management/users', summary: 'Create a user', body: createUserSchema, response: userSchema, status: 201 },
+    { method: 'get', path: '/user_management/users/:id', summary: 'Get a user', response: userSchema },
+    { method: 'get', path: '/user_management/users/external_id/:external_id', summary: 'Get a user by external ID', response: userSchema },
+    { method: 'put', path: '/user_management/users/:id', summary: 'Update a user', body: updateUserSchema, response: userSchema },
+    { method: 'delete', path: '/user_management/users/:id', summary: 'Delete a user', status: 204 },
+  ]);
+}

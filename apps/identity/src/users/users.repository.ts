@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+import type { Prisma, User } from '../generated/prisma/client';
+
+export type Tx = Prisma.TransactionClient;
+
+/** The only Prisma caller for users. Every method takes the environment first. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+
+  /** The hot read (GET /user_management/users/:id): one named prepared statement on the pool. */
+  async findById(environmentId: string, id: string): Promise<User | null> {
+    const { rows } = await this.prisma.pool.query<UserRow>({ name: 'user_by_id', text: USER_BY_ID, values: [id, environmentId] });
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  findByEmail(environmentId: string, email: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { environmentId_email: { environmentId, email: email.toLowerCase() } } });
+  }
+
+  findByExternalId(environmentId: string, externalId: string): Promise<User | null> {
+    return this.prisma.user.findFirst({ where: { environmentId, externalId } });
+  }
+
+  /** Locks the row for the rest of the transaction and returns it. */
+  async lock(tx: Tx, environmentId: string, id: string): Promise<User | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
+    return rows.length ? tx.user.findUnique({ where: { id } }) : null;
+  }
+
+  list(environmentId: string, filter: { email?: string; userIds?: string[] }, page: PageRequest): Promise<User[]> {
+    const where: Prisma.UserWhereInput = { environmentId };
+    if (filter.email) where.email = filter.email;
+    if (filter.userIds) where.id = { in: filter.userIds };
+    if (page.cursor) where.AND = [{ id: { [page.cursor.op]: page.cursor.id } }];
+    return this.prisma.user.findMany({ where, orderBy: { id: page.direction }, take: page.take });
+  }
+
+  async create(user: Prisma.UserUncheckedCreateInput, events: (u: User) => OutboxMessage[]): Promise<User> {
+    return this.prisma.$transaction(async (tx) => {
+      const created = await tx.user.create({ data: user });
+      await appendToOutbox(tx, events(created));
+      return created;
+    });
+  }
+
+  update(tx: Tx, environmentId: string, id: string, data: Prisma.UserUncheckedUpdateInput): Promise<User> {
+    return tx.user.update({ where: { id, environmentId }, data: { ...data, updatedAt: new Date() } });
+  }
+
+  async delete(tx: Tx, environmentId: string, id: string): Promise<void> {
+    await tx.user.deleteMany({ where: { id, environmentId } });
+  }
+}
+
+const USER_BY_ID = 'SELECT * FROM users WHERE id = $1 AND environment_id = $2';
+
+interface UserRow {
+  id: string;
+  environment_id: string;
+  email: string;
+  email_verified: boolean;
+  first_name: string | null;
+  last_name: string | null;
+  name: string | null;
+  profile_picture_url: string | null;
+  locale: string | null;
+  external_id: string | null;
+  metadata: Prisma.JsonValue;
+  password_hash: string | null;
+  last_sign_in_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function fromRow(r: UserRow): User {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    email: r.email,
+    emailVerified: r.email_verified,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    name: r.name,
+    profilePictureUrl: r.profile_picture_url,
+    locale: r.locale,
+    externalId: r.external_id,
+    metadata: r.metadata,
+    passwordHash: r.password_hash,
+    lastSignInAt: r.last_sign_in_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
