@@ -37,6 +37,8 @@ export interface E2e {
   /** Raw HTTP to the gateway; `key: true` sends this file's API key. */
   http(method: string, path: string, opts?: Omit<HttpOptions, 'port'> & { key?: string | true }): Promise<HttpResult>;
   createEnvironment(name: string): Promise<Credentials>;
+  /** Allows `uri` as a redirect URI of this file's environment, or of `environmentId`. */
+  addRedirectUri(uri: string, environmentId?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
       return httpRequest(method, path, { ...rest, port, headers });
     },
     createEnvironment: (name) => stack.createEnvironment(name),
+    addRedirectUri: (uri, environmentId = creds.environment_id) => stack.addRedirectUri(environmentId, uri),
     stop: () => stack.stop(),
   };
 }

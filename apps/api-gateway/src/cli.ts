@@ -15,7 +15,10 @@ const USAGE = `Usage: node apps/api-gateway/dist/src/cli.js <command> [options]
   api-keys revoke API_KEY_ID [--json]
   client-ids create --environment ID [--json]
   client-ids list --environment ID [--json]
-  dev-credentials --file PATH
+  redirect-uris add --environment ID --uri URI [--json]
+  redirect-uris list --environment ID [--json]
+  redirect-uris remove --environment ID --uri URI [--json]
+  dev-credentials --file PATH   (creates a Development environment allowing http://localhost:3000/callback)
 
 DATABASE_URL selects the database (default postgresql://postgres@127.0.0.1:5432/wos_api_gateway).
 Exit status: 0 on success, 2 on any error.`;
@@ -32,6 +35,7 @@ async function run(argv: string[]): Promise<number> {
       environment: { type: 'string' },
       'rate-limit': { type: 'string' },
       file: { type: 'string' },
+      uri: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -48,6 +52,7 @@ async function run(argv: string[]): Promise<number> {
     environment: values.environment,
     rateLimit: values['rate-limit'],
     file: values.file,
+    uri: values.uri,
   };
   const pool = createPgPool(loadCliConfig().DATABASE_URL, 2);
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(pool) });

@@ -9,6 +9,7 @@ import { OpenApiService } from './openapi/openapi.service';
 import { ProxyService } from './proxy/proxy.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { registerGatewayRoutes } from './gateway/gateway.route';
+import { ClientAuthService } from './auth/client-auth.service';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -33,6 +34,7 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
         config,
         logger: nest.get(LOGGER),
         auth: nest.get(ApiKeyAuthService),
+        clients: nest.get(ClientAuthService),
         rateLimit: nest.get(RateLimitService),
         idempotency: nest.get(IdempotencyService),
         proxy: nest.get(ProxyService),

@@ -12,6 +12,7 @@ export interface CommandArgs {
   environment?: string;
   rateLimit?: string;
   file?: string;
+  uri?: string;
 }
 export type Print = (text: string) => void;
 type Command = (svc: CredentialsService, args: CommandArgs, print: Print) => Promise<void>;
@@ -92,6 +93,25 @@ const listClientIds: Command = async (svc, args, print) => {
   out(args, print, ids, () => table([['ID', 'CREATED'], ...ids.map((c) => [c.id, c.created_at])]));
 };
 
+const addRedirectUri: Command = async (svc, args, print) => {
+  const r = await svc.addRedirectUri(required(args.environment, '--environment'), required(args.uri, '--uri'));
+  out(args, print, r, () => `Redirect URI  ${r.uri}  (${r.id})`);
+};
+
+const listRedirectUris: Command = async (svc, args, print) => {
+  const uris = await svc.listRedirectUris(required(args.environment, '--environment'));
+  out(args, print, uris, () => table([['ID', 'URI', 'CREATED'], ...uris.map((r) => [r.id, r.uri, r.created_at])]));
+};
+
+const removeRedirectUri: Command = async (svc, args, print) => {
+  const uri = required(args.uri, '--uri');
+  await svc.removeRedirectUri(required(args.environment, '--environment'), uri);
+  out(args, print, { removed: uri }, () => `Removed ${uri}`);
+};
+
+/** The development environment's redirect URI, for a local app on port 3000. */
+export const DEV_REDIRECT_URI = 'http://localhost:3000/callback';
+
 /**
  * Seeds the dev stack once: reuses the file's credentials while its key still authenticates,
  * otherwise creates a "Development" environment and rewrites the file (mode 0600).
@@ -103,6 +123,7 @@ const devCredentials: Command = async (svc, args, print) => {
     if (saved && (await svc.isActive(saved.api_key))) return print(JSON.stringify(saved, null, 2));
   }
   const r = await svc.createEnvironment('Development', 'test');
+  await svc.addRedirectUri(r.environment.id, DEV_REDIRECT_URI);
   const creds = { environment_id: r.environment.id, api_key: r.api_key.value, client_id: r.client_id.id };
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
@@ -130,5 +151,8 @@ export const COMMANDS: Partial<Record<string, Command>> = {
   'api-keys revoke': revokeApiKey,
   'client-ids create': createClientId,
   'client-ids list': listClientIds,
+  'redirect-uris add': addRedirectUri,
+  'redirect-uris list': listRedirectUris,
+  'redirect-uris remove': removeRedirectUri,
   'dev-credentials': devCredentials,
 };

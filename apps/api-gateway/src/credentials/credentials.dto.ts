@@ -1,4 +1,4 @@
-import type { ApiKey, ClientId, Environment } from './credentials.repository';
+import type { ApiKey, ClientId, Environment, RedirectUri } from './credentials.repository';
 import { obfuscateApiKey, type EnvironmentKind } from './api-key.secret';
 
 /** Wire shapes (snake_case) of the gateway's settings objects, as the CLI prints them. */
@@ -21,6 +21,10 @@ export function apiKeyToWire(k: ApiKey, kind: EnvironmentKind) {
 
 export function clientIdToWire(c: ClientId) {
   return { object: 'client_id', id: c.id, environment_id: c.environmentId, created_at: c.createdAt.toISOString() };
+}
+
+export function redirectUriToWire(r: RedirectUri) {
+  return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, created_at: r.createdAt.toISOString() };
 }
 
 export type EnvironmentWire = ReturnType<typeof environmentToWire>;

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ApiKey, ClientId, Environment } from '../generated/prisma/client';
+import type { ApiKey, ClientId, Environment, RedirectUri } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 
-export type { ApiKey, ClientId, Environment };
+export type { ApiKey, ClientId, Environment, RedirectUri };
 export interface NewApiKey {
   id: string;
   name: string;
@@ -68,5 +68,31 @@ export class CredentialsRepository {
 
   listClientIds(environmentId: string): Promise<ClientId[]> {
     return this.prisma.clientId.findMany({ where: { environmentId }, orderBy: { id: 'asc' } });
+  }
+
+  /** The hot path's client ID lookup, on a cache miss. */
+  findClientId(clientId: string): Promise<Pick<ClientId, 'id' | 'environmentId'> | null> {
+    return this.prisma.clientId.findUnique({ where: { id: clientId }, select: { id: true, environmentId: true } });
+  }
+
+  /** Adding a URI the environment already allows returns the existing row. */
+  addRedirectUri(environmentId: string, id: string, uri: string): Promise<RedirectUri> {
+    return this.prisma.redirectUri.upsert({
+      where: { environmentId_uri: { environmentId, uri } },
+      create: { id, environmentId, uri },
+      update: {},
+    });
+  }
+
+  async isRedirectUriAllowed(environmentId: string, uri: string): Promise<boolean> {
+    return (await this.prisma.redirectUri.count({ where: { environmentId, uri } })) > 0;
+  }
+
+  listRedirectUris(environmentId: string): Promise<RedirectUri[]> {
+    return this.prisma.redirectUri.findMany({ where: { environmentId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  async removeRedirectUri(environmentId: string, uri: string): Promise<boolean> {
+    return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, uri } })).count > 0;
   }
 }

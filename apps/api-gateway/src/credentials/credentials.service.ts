@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { IdPrefix } from '@wos/contracts';
 import { BadRequestError, newId, NotFoundError } from '@wos/platform';
 import { CredentialsRepository, type Environment, type NewApiKey } from './credentials.repository';
-import { apiKeyToWire, clientIdToWire, environmentToWire, type ApiKeyWire } from './credentials.dto';
+import { apiKeyToWire, clientIdToWire, environmentToWire, redirectUriToWire, type ApiKeyWire } from './credentials.dto';
+import { checkRedirectUri } from './redirect-uri.rules';
 import { ENVIRONMENT_KINDS, generateApiKey, hashApiKey, type EnvironmentKind } from './api-key.secret';
 
 export interface CreatedApiKey extends ApiKeyWire {
@@ -69,6 +70,22 @@ export class CredentialsService {
   async listClientIds(environmentId: string) {
     const env = await this.environment(environmentId);
     return (await this.repo.listClientIds(env.id)).map(clientIdToWire);
+  }
+
+  async addRedirectUri(environmentId: string, uri: string) {
+    const env = await this.environment(environmentId);
+    checkRedirectUri(uri);
+    return redirectUriToWire(await this.repo.addRedirectUri(env.id, newId(IdPrefix.redirectUri), uri));
+  }
+
+  async listRedirectUris(environmentId: string) {
+    const env = await this.environment(environmentId);
+    return (await this.repo.listRedirectUris(env.id)).map(redirectUriToWire);
+  }
+
+  async removeRedirectUri(environmentId: string, uri: string) {
+    const env = await this.environment(environmentId);
+    if (!(await this.repo.removeRedirectUri(env.id, uri))) throw new NotFoundError('a redirect URI', uri);
   }
 
   private async environment(environmentId: string): Promise<Environment> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyAuthService } from '../auth/api-key-auth.service';
+import { ClientAuthService } from '../auth/client-auth.service';
 import { CredentialsRepository } from '../credentials/credentials.repository';
 import { CredentialsService } from '../credentials/credentials.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -9,7 +10,7 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 
 /** The hot path's collaborators. They are plain providers; gateway.route.ts calls them directly. */
 @Module({
-  providers: [CredentialsRepository, CredentialsService, ApiKeyAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
-  exports: [CredentialsService, ApiKeyAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+  providers: [CredentialsRepository, CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+  exports: [CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
 })
 export class GatewayModule {}

@@ -8,6 +8,12 @@ export const GatewayErrors = {
   notFound: (path: string) => ({ status: 404, code: 'not_found', message: `The requested path '${path}' could not be found.` }),
   unauthorized: () => ({ status: 401, code: 'unauthorized', message: 'Could not authorize the request. Maybe your API key is invalid?' }),
   authUnavailable: () => ({ status: 503, code: 'service_unavailable', message: 'The API key could not be verified right now. Retry the request.' }),
+  invalidClient: () => ({ status: 400, code: 'invalid_client', message: 'The client_id is missing, given more than once, or unknown.' }),
+  invalidRedirectUri: (uri: string) => ({
+    status: 400,
+    code: 'invalid_redirect_uri',
+    message: `The redirect_uri '${uri.slice(0, 300)}' is not one of this environment's redirect URIs.`,
+  }),
   rateLimited: () => ({ status: 429, code: 'rate_limit_exceeded', message: 'Rate limit exceeded. Retry after the number of seconds in the Retry-After header.' }),
   invalidIdempotencyKey: (max: number) => ({
     status: 400,

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, signInternalContext, type Logger } from '@wos/platform';
 import type { AppConfig } from '../config';
-import type { ApiKeyAuthService, AuthenticatedKey } from '../auth/api-key-auth.service';
+import type { ApiKeyAuthService } from '../auth/api-key-auth.service';
+import type { ClientAuthService } from '../auth/client-auth.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, type IdempotencyService } from '../idempotency/idempotency.service';
 import { UpstreamError, type ProxyService } from '../proxy/proxy.service';
@@ -9,6 +10,7 @@ import type { OpenApiService } from '../openapi/openapi.service';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
 import { createRouteMatcher, type RouteEntry } from '../routing/route.table';
 import { GatewayErrors, jsonErrorBody, sendGatewayError } from './gateway.replies';
+import { resolveCaller } from './caller';
 
 /* Other methods (TRACE, QUERY, WebDAV's) are not part of the API: Nest's not-found handler
  * answers them with a JSON 404. */
@@ -18,6 +20,7 @@ export interface GatewayDeps {
   config: AppConfig;
   logger: Logger;
   auth: ApiKeyAuthService;
+  clients: ClientAuthService;
   rateLimit: RateLimitService;
   idempotency: IdempotencyService;
   proxy: ProxyService;
@@ -63,15 +66,17 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
 }
 
 async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  let key: AuthenticatedKey | null = null;
-  if (route.auth === 'api_key') {
-    try {
-      key = await deps.auth.authenticate(req.headers.authorization);
-    } catch (err) {
-      deps.logger.error({ err, request_id: req.id }, 'api key lookup failed');
-      return sendGatewayError(reply, GatewayErrors.authUnavailable());
-    }
-    if (!key) return sendGatewayError(reply, GatewayErrors.unauthorized());
+  let resolved;
+  try {
+    resolved = await resolveCaller(deps, route, path, req);
+  } catch (err) {
+    deps.logger.error({ err, request_id: req.id }, 'credential lookup failed');
+    return sendGatewayError(reply, GatewayErrors.authUnavailable());
+  }
+  if (resolved.error) return sendGatewayError(reply, resolved.error);
+  const caller = resolved.caller;
+  const key = caller?.key ?? null;
+  if (key) {
     const limit = await deps.rateLimit.check(key, req.method, path);
     if (!limit.allowed) return sendGatewayError(reply, GatewayErrors.rateLimited(), { 'retry-after': String(limit.retryAfterSeconds) });
   }
@@ -97,8 +102,11 @@ async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: F
 
   const headers = upstreamRequestHeaders(req.headers, {
     requestId: req.id,
-    internal: key ? signInternalContext(deps.config.INTERNAL_AUTH_SECRET, key.environmentId) : undefined,
-    dropAuthorization: route.auth === 'api_key',
+    internal: caller
+      ? signInternalContext(deps.config.INTERNAL_AUTH_SECRET, caller.environmentId, Date.now(), { authKind: caller.authKind, clientId: caller.clientId })
+      : undefined,
+    // An API key never travels past the gateway; other bearer tokens (SCIM, profile) must.
+    dropAuthorization: key !== null,
     clientIp: req.socket.remoteAddress ?? '',
     proto: req.protocol,
     host: req.headers.host,

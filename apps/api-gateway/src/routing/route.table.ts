@@ -18,8 +18,15 @@ export interface RouteEntry {
   /** Matches the path itself and everything below it (`/events`, `/events/…`), never `/eventsX`. */
   prefix: string;
   upstream: UpstreamName;
-  /** `api_key`: Bearer API key required, environment signed for the service. `none`: passed through. */
-  auth: 'api_key' | 'none';
+  /**
+   * - `api_key`: Bearer API key required; the environment is signed for the service.
+   * - `api_key_or_client_id`: an API key (header, or `client_secret` in the body) when given,
+   *   else a public client named by `client_id` in the query or body (`/sso/token`, authenticate).
+   * - `client_id`: browser routes; `client_id` from the query or the last path segment, and a
+   *   `redirect_uri` in the query must be one of the environment's redirect URIs.
+   * - `none`: forwarded unsigned; the service authenticates the caller itself.
+   */
+  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'none';
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -33,6 +40,12 @@ export const ROUTES: readonly RouteEntry[] = [
   // Standalone MFA (WORKOS_API.md §8).
   { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
   { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },
+  // Browser and public-client entry points of SSO and AuthKit (see RouteEntry.auth).
+  { prefix: '/sso/authorize', upstream: 'sso', auth: 'client_id' },
+  { prefix: '/sso/token', upstream: 'sso', auth: 'api_key_or_client_id' },
+  { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
+  { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
+  { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
 ];
 
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */

@@ -62,6 +62,8 @@ export class GatewayHarness {
     const config = testConfig({
       DATABASE_URL: this.db.url,
       ORGANIZATIONS_URL: this.upstream.url,
+      SSO_URL: this.upstream.url,
+      IDENTITY_URL: this.upstream.url,
       EVENTS_URL: `http://127.0.0.1:${await closedPort()}`,
       REDIS_KEY_PREFIX: this.redisPrefix,
       ...overrides,

@@ -202,4 +202,9 @@ export class Stack {
     const out = await this.runGatewayCli(['environments', 'create', '--name', name, '--json', ...extraArgs]);
     return JSON.parse(out) as Credentials;
   }
+
+  /** Allows `uri` as a redirect URI of the environment (compared exactly by the gateway). */
+  async addRedirectUri(environmentId: string, uri: string): Promise<void> {
+    await this.runGatewayCli(['redirect-uris', 'add', '--environment', environmentId, '--uri', uri, '--json']);
+  }
 }

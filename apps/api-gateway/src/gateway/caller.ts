@@ -1,0 +1,103 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthKindName } from '@wos/platform';
+import type { ApiKeyAuthService, AuthenticatedKey } from '../auth/api-key-auth.service';
+import type { ClientAuthService } from '../auth/client-auth.service';
+import type { RouteEntry } from '../routing/route.table';
+import { GatewayErrors, type GatewayError } from './gateway.replies';
+
+/** Who is calling, as the services will see it through the signed context. */
+export interface Caller {
+  environmentId: string;
+  authKind: AuthKindName;
+  clientId?: string;
+  /** Set for API-key callers: rate limits and idempotency records hang off it. */
+  key?: AuthenticatedKey;
+}
+
+export type CallerResult = { caller?: Caller; error?: undefined } | { error: GatewayError; caller?: undefined };
+
+interface Deps {
+  auth: ApiKeyAuthService;
+  clients: ClientAuthService;
+}
+
+/**
+ * Resolves a request's caller according to its route's auth mode (see RouteEntry.auth). A route
+ * with auth `none` has no caller: the service authenticates such requests by itself.
+ * Throws only when the credential store is unreachable.
+ */
+export async function resolveCaller(deps: Deps, route: RouteEntry, path: string, req: FastifyRequest): Promise<CallerResult> {
+  switch (route.auth) {
+    case 'none':
+      return {};
+    case 'api_key':
+      return byApiKey(deps, req.headers.authorization);
+    case 'api_key_or_client_id': {
+      if (req.headers.authorization !== undefined) return byApiKey(deps, req.headers.authorization);
+      const params = requestParams(req);
+      if (params === 'ambiguous') return { error: GatewayErrors.invalidClient() };
+      // Python-style confidential clients put the API key in the body instead of a header.
+      const secret = params.get('client_secret');
+      if (secret) return byApiKey(deps, `Bearer ${secret}`);
+      return byClientId(deps, params.get('client_id'));
+    }
+    case 'client_id': {
+      const query = queryParams(req.url);
+      if (query === 'ambiguous') return { error: GatewayErrors.invalidClient() };
+      // `/sso/jwks/<client_id>` names the client in its last path segment.
+      const result = await byClientId(deps, query.get('client_id') ?? path.slice(path.lastIndexOf('/') + 1));
+      const redirectUri = query.get('redirect_uri');
+      if (result.caller && redirectUri !== undefined && !(await deps.clients.redirectUriAllowed(result.caller.environmentId, redirectUri))) {
+        return { error: GatewayErrors.invalidRedirectUri(redirectUri) };
+      }
+      return result;
+    }
+  }
+}
+
+async function byApiKey(deps: Deps, authorization: string | undefined): Promise<CallerResult> {
+  const key = await deps.auth.authenticate(authorization);
+  return key ? { caller: { environmentId: key.environmentId, authKind: 'api_key', key } } : { error: GatewayErrors.unauthorized() };
+}
+
+async function byClientId(deps: Deps, clientId: string | null | undefined): Promise<CallerResult> {
+  const environmentId = await deps.clients.environmentOf(clientId ?? undefined);
+  return environmentId ? { caller: { environmentId, authKind: 'public_client', clientId: clientId! } } : { error: GatewayErrors.invalidClient() };
+}
+
+type Params = Map<string, string> | 'ambiguous';
+
+/* A parameter given twice is refused rather than guessed: a gateway and a service that picked
+ * different copies would authenticate one client and serve another. */
+function collect(entries: Iterable<[string, string]>): Params {
+  const map = new Map<string, string>();
+  for (const [k, v] of entries) {
+    if (map.has(k)) return 'ambiguous';
+    map.set(k, v);
+  }
+  return map;
+}
+
+function queryParams(url: string): Params {
+  const q = url.indexOf('?');
+  return collect(q === -1 ? [] : new URLSearchParams(url.slice(q + 1)));
+}
+
+/** The query string merged with a form or JSON body's top-level string fields. */
+function requestParams(req: FastifyRequest): Params {
+  const query = queryParams(req.url);
+  if (query === 'ambiguous') return query;
+  const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  const type = String(req.headers['content-type'] ?? '');
+  let fields: [string, string][] = [];
+  if (type.includes('application/x-www-form-urlencoded')) fields = [...new URLSearchParams(body)];
+  else if (body.trim().startsWith('{')) {
+    try {
+      const parsed = JSON.parse(body) as Record<string, unknown>;
+      fields = Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string');
+    } catch {
+      fields = []; // the service answers the malformed body itself
+    }
+  }
+  return collect([...query, ...fields]);
+}

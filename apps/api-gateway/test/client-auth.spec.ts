@@ -1,0 +1,109 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { INTERNAL_HEADERS, readInternalContext } from '@wos/platform';
+import { GatewayHarness, INTERNAL_SECRET } from './support/gateway.harness';
+import type { EchoedRequest } from './support/echo.upstream';
+
+/** Public-client routes: the environment comes from a client ID, redirect URIs are checked exactly. */
+describe('api-gateway public clients and redirect URIs', () => {
+  const h = new GatewayHarness();
+  let env: Awaited<ReturnType<GatewayHarness['environment']>>;
+  let clientId: string;
+  let other: { environmentId: string; clientId: string };
+  const callback = 'https://app.example.com/callback';
+
+  before(async () => {
+    await h.start('client_auth');
+    env = await h.environment();
+    clientId = (await h.credentials.listClientIds(env.environmentId))[0]!.id;
+    await h.credentials.addRedirectUri(env.environmentId, callback);
+    const o = await h.environment();
+    other = { environmentId: o.environmentId, clientId: (await h.credentials.listClientIds(o.environmentId))[0]!.id };
+    await h.credentials.addRedirectUri(o.environmentId, 'https://other.example.com/cb');
+  });
+  after(() => h.close());
+
+  const echoed = async (res: Response) => {
+    assert.ok(res.status === 200 || res.status === 201, await res.clone().text());
+    return (await res.json()) as EchoedRequest;
+  };
+  const errorOf = async (res: Response) => ({ status: res.status, body: (await res.json()) as { code: string; message: string } });
+
+  test('/sso/authorize resolves the client ID to its environment and signs it as a public client', async () => {
+    const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: 'code', provider: 'GoogleOAuth' });
+    const echo = await echoed(await h.request(`/sso/authorize?${q}`));
+    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+  });
+
+  test('a redirect URI is compared exactly, and per environment', async () => {
+    for (const uri of [`${callback}/`, 'https://APP.example.com/callback', `${callback}?x=1`, 'https://other.example.com/cb', '']) {
+      const q = new URLSearchParams({ client_id: clientId, redirect_uri: uri });
+      const { status, body } = await errorOf(await h.request(`/sso/authorize?${q}`));
+      assert.equal(status, 400, uri);
+      assert.equal(body.code, 'invalid_redirect_uri', uri);
+    }
+    assert.equal(h.upstream.received.filter((r) => r.url.includes('APP.example')).length, 0, 'refused requests never reach the service');
+  });
+
+  test('an unknown, malformed, missing or repeated client ID is a 400 invalid_client', async () => {
+    for (const q of [`client_id=client_01ARZ3NDEKTSV4RRFFQ69G5FAV&redirect_uri=${encodeURIComponent(callback)}`, 'client_id=nope', '', `client_id=${clientId}&client_id=${other.clientId}`]) {
+      const { status, body } = await errorOf(await h.request(`/user_management/authorize?${q}`));
+      assert.equal(status, 400, q);
+      assert.equal(body.code, 'invalid_client', q);
+    }
+  });
+
+  test('/sso/jwks/<client_id> takes the client ID from the path', async () => {
+    const echo = await echoed(await h.request(`/sso/jwks/${clientId}`));
+    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    assert.equal((await errorOf(await h.request('/sso/jwks/client_01ARZ3NDEKTSV4RRFFQ69G5FAV'))).status, 400);
+  });
+
+  test('/sso/token with an API key header is an api_key caller; the key does not travel on', async () => {
+    const body = new URLSearchParams({ client_id: clientId, grant_type: 'authorization_code', code: 'c' });
+    const echo = await echoed(await h.request('/sso/token', { method: 'POST', key: env.apiKey, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    assert.equal(echo.headers.authorization, undefined);
+    assert.equal(echo.body, body.toString(), 'the body is forwarded unchanged');
+  });
+
+  test('/sso/token with client_secret in a form or JSON body authenticates that key', async () => {
+    const form = new URLSearchParams({ client_id: clientId, client_secret: env.apiKey, grant_type: 'authorization_code', code: 'c' });
+    let echo = await echoed(await h.request('/sso/token', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    echo = await echoed(
+      await h.request('/user_management/authenticate', {
+        method: 'POST',
+        body: JSON.stringify({ client_id: clientId, client_secret: env.apiKey, grant_type: 'password' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    const bad = await errorOf(await h.request('/sso/token', { method: 'POST', body: `client_id=${clientId}&client_secret=sk_test_wrong`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    assert.equal(bad.status, 401);
+  });
+
+  test('/user_management/authenticate without any secret is a public client of the body\'s client_id', async () => {
+    const echo = await echoed(
+      await h.request('/user_management/authenticate', {
+        method: 'POST',
+        body: JSON.stringify({ client_id: other.clientId, grant_type: 'authorization_code', code: 'c', code_verifier: 'v' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: other.environmentId, authKind: 'public_client', clientId: other.clientId });
+    assert.equal((await errorOf(await h.request('/user_management/authenticate', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))).status, 400);
+  });
+
+  test('a client cannot claim public-client context with forged headers', async () => {
+    const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback });
+    const echo = await echoed(await h.request(`/sso/authorize?${q}`, { headers: { [INTERNAL_HEADERS.authKind]: 'api_key', [INTERNAL_HEADERS.clientId]: other.clientId } }));
+    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+  });
+
+  test('redirect URIs must be absolute http(s) URLs without fragments', async () => {
+    for (const uri of ['relative/path', 'javascript:alert(1)', 'https://a.example/#x', 'https://u:p@a.example/', '']) {
+      await assert.rejects(h.credentials.addRedirectUri(env.environmentId, uri), /redirect URI/, uri);
+    }
+  });
+});
