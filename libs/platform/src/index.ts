@@ -10,3 +10,4 @@ export * from './queue';
 export * from './http';
 export * from './prisma';
 export * from './crypto';
+export * from './clients';
