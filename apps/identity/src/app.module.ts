@@ -4,6 +4,8 @@ import type { AppConfig } from './config';
 import { InfraModule } from './infra/infra.module';
 import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 
 @Module({})
 export class AppModule {
@@ -14,6 +16,8 @@ export class AppModule {
         InfraModule.forRoot(config, logger),
         UsersModule,
         AuthenticateModule,
+        EmailVerificationModule,
+        PasswordResetModule,
       ],
     };
   }

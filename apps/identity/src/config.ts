@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { mailConfigSchema } from './mail/mail.config';
+import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -7,6 +9,8 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  .extend(mailConfigSchema.shape)
+  .extend(emailFlowsConfigSchema.shape)
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),

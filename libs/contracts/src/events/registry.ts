@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { organizationEventSchemas } from './organizations';
 import { identityEventSchemas } from './identity';
+import { identityFlowEventSchemas } from './identity-flows';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -9,6 +10,7 @@ import { identityEventSchemas } from './identity';
 export const eventSchemas = {
   ...organizationEventSchemas,
   ...identityEventSchemas,
+  ...identityFlowEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { newUlid } from '../ids/ids';
 import { PinoNestLogger } from '../logging/logger';
@@ -77,6 +78,7 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
       void reply.header('x-request-id', req.id);
       sendError(reply, req, err, opts.logger);
     },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, opts.logger),
   });
   const app = await NestFactory.create<NestFastifyApplication>(opts.module as never, adapter, {
     logger: new PinoNestLogger(opts.logger),
@@ -140,4 +142,30 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     const doc = opts.openapi();
     fastify.get('/openapi.json', async () => doc);
   }
+}
+
+/*
+ * Errors Node's HTTP parser raises before Fastify sees a request (oversized headers, a garbage
+ * request line, a header timeout) still get a WorkOS body and a request ID; the connection is
+ * closed after, as Node does, because the stream position is unknown.
+ */
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', code: 'request_header_fields_too_large', message: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', code: 'request_timeout', message: 'The request was not received in time.' },
+};
+const MALFORMED = { status: 400, reason: 'Bad Request', code: 'malformed_request', message: 'The request is not valid HTTP/1.1.' };
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, logger: Logger): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e = CLIENT_ERRORS[err.code ?? ''] ?? MALFORMED;
+  const requestId = `req_${newUlid()}`;
+  logger.debug({ err, request_id: requestId }, 'client error');
+  const body = JSON.stringify({ message: e.message, code: e.code });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${e.status} ${e.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-ID: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
