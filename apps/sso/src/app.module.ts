@@ -1,9 +1,13 @@
-import { Module } from '@nestjs/common';
-import { HealthRegistry } from '@wos/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import type { AppConfig } from './config';
+import { InfraModule } from './infra/infra.module';
+import { ConnectionsModule } from './connections/connections.module';
+import { SignInModule } from './signin/signin.module';
 
-/**
- * The sso service is scaffolded but its product (enterprise SSO (SAML, OIDC)) is not built yet: it serves only
- * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
- */
-@Module({ providers: [HealthRegistry] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), ConnectionsModule, SignInModule] };
+  }
+}

@@ -1,10 +1,49 @@
-import { baseConfigSchema, loadConfig } from '@wos/platform';
+import { z } from 'zod';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
-export const configSchema = baseConfigSchema.extend({
-  PORT: baseConfigSchema.shape.PORT.default(3002),
-});
-export type AppConfig = ReturnType<typeof loadAppConfig>;
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const url = z.string().url();
 
-export function loadAppConfig(env: NodeJS.ProcessEnv = process.env) {
+export const configSchema = baseConfigSchema
+  .extend({ PORT: baseConfigSchema.shape.PORT.default(3002) })
+  .extend(databaseConfigSchema.shape)
+  .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
+  .extend(secretsConfigSchema.shape)
+  .extend({
+    /** The gateway's public base URL: SP entity IDs, ACS and callback URLs are built on it. */
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((s) => s.replace(/\/+$/, '')),
+    /** Allowed clock skew when checking SAML conditions and OIDC ID token times. */
+    SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+    /** Lifetime of a pending sign-in (authorize → ACS/callback). */
+    SSO_AUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+    /** Lifetime of the one-time code sent to redirect_uri. */
+    SSO_CODE_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+    /** Lifetime of the profile access token returned by /sso/token. */
+    SSO_PROFILE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+    /**
+     * Whether IdP metadata, discovery and token URLs may use plain http. Off in production; the
+     * tests' IdPs listen on loopback http.
+     */
+    SSO_ALLOW_HTTP_IDP_URLS: bool.optional(),
+    SSO_IDP_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /* Default endpoints of the OAuth providers; a connection may override each. */
+    GOOGLE_OAUTH_AUTHORIZATION_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+    GOOGLE_OAUTH_USERINFO_URL: url.default('https://openidconnect.googleapis.com/v1/userinfo'),
+    MICROSOFT_OAUTH_AUTHORIZATION_URL: url.default('https://login.microsoftonline.com/common/oauth2/v2.0/authorize'),
+    MICROSOFT_OAUTH_TOKEN_URL: url.default('https://login.microsoftonline.com/common/oauth2/v2.0/token'),
+    MICROSOFT_OAUTH_USERINFO_URL: url.default('https://graph.microsoft.com/oidc/userinfo'),
+    GITHUB_OAUTH_AUTHORIZATION_URL: url.default('https://github.com/login/oauth/authorize'),
+    GITHUB_OAUTH_TOKEN_URL: url.default('https://github.com/login/oauth/access_token'),
+    GITHUB_OAUTH_USERINFO_URL: url.default('https://api.github.com/user'),
+  })
+  .transform((c) => ({ ...c, SSO_ALLOW_HTTP_IDP_URLS: c.SSO_ALLOW_HTTP_IDP_URLS ?? c.NODE_ENV !== 'production' }));
+export type AppConfig = z.infer<typeof configSchema>;
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');

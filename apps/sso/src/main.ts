@@ -1,19 +1,6 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
+import { runMain } from '@wos/platform';
 import { loadAppConfig } from './config';
+import { startSsoService } from './sso.app';
 
-async function main() {
-  const config = loadAppConfig();
-  const logger = createLogger('sso', config.LOG_LEVEL);
-  await bootstrapService({
-    name: 'sso',
-    module: AppModule,
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-  });
-}
-
-runMain(main);
+runMain(() => startSsoService(loadAppConfig()));

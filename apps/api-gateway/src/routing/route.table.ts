@@ -43,6 +43,11 @@ export const ROUTES: readonly RouteEntry[] = [
   // Browser and public-client entry points of SSO and AuthKit (see RouteEntry.auth).
   { prefix: '/sso/authorize', upstream: 'sso', auth: 'client_id' },
   { prefix: '/sso/token', upstream: 'sso', auth: 'api_key_or_client_id' },
+  // SSO connections take API keys; the IdP-facing legs and the profile token authenticate themselves.
+  { prefix: '/connections', upstream: 'sso', auth: 'api_key' },
+  { prefix: '/sso/saml', upstream: 'sso', auth: 'none' },
+  { prefix: '/sso/oidc', upstream: 'sso', auth: 'none' },
+  { prefix: '/sso/profile', upstream: 'sso', auth: 'none' },
   { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
@@ -51,7 +56,6 @@ export const ROUTES: readonly RouteEntry[] = [
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
-  '/connections',
   '/directories',
   '/directory_users',
   '/directory_groups',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { organizationEventSchemas } from './organizations';
+import { ssoEventSchemas } from './sso';
 import { identityEventSchemas } from './identity';
 import { identityFlowEventSchemas } from './identity-flows';
 
@@ -9,6 +10,7 @@ import { identityFlowEventSchemas } from './identity-flows';
  */
 export const eventSchemas = {
   ...organizationEventSchemas,
+  ...ssoEventSchemas,
   ...identityEventSchemas,
   ...identityFlowEventSchemas,
 } as const;

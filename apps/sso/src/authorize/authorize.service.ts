@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError, randomToken, ValidationError } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { ConnectionsService } from '../connections/connections.service';
+import { OAUTH_TYPES, type ConnectionWithDomains, type OAuthSettings, type OAuthType, type OidcSettings, type SamlSettings } from '../connections/connections.dto';
+import { SamlServiceProvider } from '../saml/saml-sp';
+import { SignInStateStore, type PendingSignIn } from '../signin/signin-state.store';
+import type { AuthorizeQuery } from './authorize.dto';
+import { oauthEndpoints } from '../oidc/oauth-providers';
+
+/** Starts a sign-in: picks the connection, stores the pending sign-in, and names the IdP URL. */
+@Injectable()
+export class AuthorizeService {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly store: SignInStateStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
+    const conn = await this.pickConnection(environmentId, q);
+    const pending: PendingSignIn = {
+      environmentId,
+      clientId: q.client_id,
+      connectionId: conn.id,
+      redirectUri: q.redirect_uri,
+      ...(q.state !== undefined ? { state: q.state } : {}),
+      ...(q.code_challenge ? { codeChallenge: q.code_challenge } : {}),
+    };
+    if (conn.protocol === 'saml') return this.saml(conn, pending, q);
+    return this.oauth(conn, pending, q, providerParams);
+  }
+
+  private async pickConnection(environmentId: string, q: AuthorizeQuery): Promise<ConnectionWithDomains> {
+    let conn: ConnectionWithDomains | undefined;
+    if (q.connection) {
+      conn = await this.connections.findForSignIn(environmentId, { id: q.connection });
+      if (!conn) throw new NotFoundError('a connection', q.connection);
+    } else if (q.organization) {
+      conn = await this.connections.findForSignIn(environmentId, { organizationId: q.organization });
+      if (!conn) throw new NotFoundError('an active connection for the organization', q.organization);
+    } else {
+      if (!(OAUTH_TYPES as readonly string[]).includes(q.provider!)) {
+        throw new ValidationError([{ field: 'provider', code: 'invalid_provider', message: `provider must be one of ${OAUTH_TYPES.join(', ')}.` }]);
+      }
+      conn = await this.connections.findForSignIn(environmentId, { connectionType: q.provider });
+      if (!conn) throw new NotFoundError(`an active ${q.provider} connection`, q.provider!);
+    }
+    if (conn.state !== 'active') {
+      throw new ValidationError([{ field: 'connection', code: 'connection_inactive', message: `Connection ${conn.id} is ${conn.state}, not active.` }]);
+    }
+    return conn;
+  }
+
+  private async saml(conn: ConnectionWithDomains, pending: PendingSignIn, q: AuthorizeQuery): Promise<string> {
+    const settings = conn.settings as unknown as SamlSettings;
+    const requestId = `_${randomBytes(20).toString('hex')}`;
+    const relayState = await this.store.savePending({ ...pending, samlRequestId: requestId });
+    const sp = new SamlServiceProvider(settings, this.config.SSO_CLOCK_SKEW_SECONDS * 1000, this.connections.openSecret(conn));
+    const extra: Record<string, string> = {};
+    if (q.login_hint) extra.login_hint = q.login_hint;
+    if (q.domain_hint ?? q.domain) extra.domain_hint = (q.domain_hint ?? q.domain)!;
+    return sp.authorizeUrl(requestId, relayState, extra);
+  }
+
+  /** OIDC and the OAuth providers: authorization code with our own PKCE pair, state and nonce. */
+  private async oauth(conn: ConnectionWithDomains, pending: PendingSignIn, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
+    const verifier = randomToken(48);
+    const nonce = randomToken(24);
+    const stateId = await this.store.savePending({ ...pending, upstreamVerifier: verifier, nonce });
+    let endpoint: string;
+    let clientId: string;
+    let scopes: string[];
+    if (conn.protocol === 'oidc') {
+      const s = conn.settings as unknown as OidcSettings;
+      endpoint = s.authorization_endpoint;
+      clientId = s.client_id;
+      scopes = ['openid', 'profile', 'email', ...s.scopes];
+    } else {
+      const s = conn.settings as unknown as OAuthSettings;
+      const e = oauthEndpoints(conn.connectionType as OAuthType, s, this.config);
+      endpoint = e.authorization;
+      clientId = s.client_id;
+      scopes = [...(s.scopes ?? e.defaultScopes)];
+    }
+    const url = new URL(endpoint);
+    for (const [k, v] of Object.entries(providerParams)) url.searchParams.set(k, v);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', clientId);
+    url.searchParams.set('redirect_uri', `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`);
+    url.searchParams.set('scope', [...new Set([...scopes, ...q.provider_scopes])].join(' '));
+    url.searchParams.set('state', stateId);
+    if (conn.protocol === 'oidc') url.searchParams.set('nonce', nonce);
+    url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
+    url.searchParams.set('code_challenge_method', 'S256');
+    if (q.login_hint) url.searchParams.set('login_hint', q.login_hint);
+    if (q.domain_hint ?? q.domain) url.searchParams.set('domain_hint', (q.domain_hint ?? q.domain)!);
+    if (q.prompt) url.searchParams.set('prompt', q.prompt);
+    return url.toString();
+  }
+}

@@ -1,0 +1,103 @@
+import { generate } from 'selfsigned';
+import { ValidationError, type FieldError } from '@wos/platform';
+import type { AppConfig } from '../config';
+import { fetchIdp } from '../infra/idp-fetch';
+import { parseIdpMetadata } from '../saml/idp-metadata';
+import { normaliseCertificate } from '../saml/saml-certs';
+import type { OAuthSettings, OAuthSettingsInput, OidcSettings, OidcSettingsInput, SamlSettings, SamlSettingsInput } from './connections.dto';
+
+/** Resolved settings plus the one secret to seal, from a create request. */
+export interface ResolvedSettings {
+  settings: SamlSettings | OidcSettings | OAuthSettings;
+  secret?: string;
+}
+
+const invalid = (field: string, code: string, message: string): never => {
+  throw new ValidationError([{ field, code, message } satisfies FieldError]);
+};
+
+/** SAML: metadata XML, metadata URL, or the three values by hand; an SP key when requests are signed. */
+export async function resolveSamlSettings(id: string, input: SamlSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
+  let idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  if (input.idp_entity_id) {
+    const certs = [input.idp_certificate!].flat().map(normaliseCertificate);
+    if (certs.some((c) => !c)) invalid('saml.idp_certificate', 'invalid_certificate', 'idp_certificate must be an X.509 certificate in PEM or base64 DER.');
+    idp = { entityId: input.idp_entity_id, ssoUrl: input.idp_sso_url!, certificates: certs as string[] };
+  } else {
+    const xml = input.idp_metadata_xml ?? (await fetchIdp(input.idp_metadata_url!, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'IdP metadata' })).text;
+    const parsed = parseIdpMetadata(xml);
+    if ('problems' in parsed) {
+      throw new ValidationError(parsed.problems.map((message) => ({ field: 'saml.idp_metadata', code: 'invalid_idp_metadata', message })));
+    }
+    idp = parsed;
+  }
+  const base = config.PUBLIC_BASE_URL;
+  const settings: SamlSettings = {
+    sp_entity_id: `${base}/sso/saml/metadata/${id}`,
+    acs_url: `${base}/sso/saml/acs/${id}`,
+    idp_entity_id: idp.entityId,
+    idp_sso_url: idp.ssoUrl,
+    idp_certificates: idp.certificates,
+    sign_requests: input.sign_requests,
+    allow_idp_initiated: input.allow_idp_initiated,
+    ...(input.idp_initiated_redirect_uri ? { idp_initiated_redirect_uri: input.idp_initiated_redirect_uri } : {}),
+    ...(input.attribute_map ? { attribute_map: input.attribute_map as Record<string, string> } : {}),
+  };
+  if (!input.sign_requests) return { settings };
+  // A per-connection key pair: the certificate goes into our SP metadata for the IdP to trust.
+  const pems = await generate([{ name: 'commonName', value: `sso-${id}` }], { keySize: 2048, algorithm: 'sha256', days: 3650 } as never);
+  settings.sp_certificate = pems.cert;
+  return { settings, secret: pems.private };
+}
+
+interface Discovery {
+  issuer?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  jwks_uri?: string;
+  userinfo_endpoint?: string;
+  id_token_signing_alg_values_supported?: string[];
+}
+
+/** Only asymmetric algorithms: a JWKS can then never turn into a shared secret, and never "none". */
+export const ALLOWED_ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export async function resolveOidcSettings(input: OidcSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
+  const res = await fetchIdp(input.discovery_url, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'OIDC discovery document' });
+  let doc: Discovery;
+  try {
+    doc = JSON.parse(res.text) as Discovery;
+  } catch {
+    return invalid('oidc.discovery_url', 'invalid_discovery_document', 'The discovery document is not JSON.');
+  }
+  const missing = (['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const).filter((k) => typeof doc[k] !== 'string');
+  if (res.status !== 200 || missing.length) {
+    invalid('oidc.discovery_url', 'invalid_discovery_document', `The discovery document lacks ${missing.join(', ') || 'a 200 status'}.`);
+  }
+  const algs = (doc.id_token_signing_alg_values_supported ?? ['RS256']).filter((a) => ALLOWED_ID_TOKEN_ALGS.includes(a));
+  if (!algs.length) invalid('oidc.discovery_url', 'unsupported_id_token_algorithms', 'The IdP signs ID tokens with no asymmetric algorithm we accept.');
+  const settings: OidcSettings = {
+    discovery_url: input.discovery_url,
+    issuer: doc.issuer!,
+    authorization_endpoint: doc.authorization_endpoint!,
+    token_endpoint: doc.token_endpoint!,
+    jwks_uri: doc.jwks_uri!,
+    ...(doc.userinfo_endpoint ? { userinfo_endpoint: doc.userinfo_endpoint } : {}),
+    client_id: input.client_id,
+    scopes: input.scopes ?? [],
+    id_token_signing_alg_values: algs,
+    ...(input.attribute_map ? { attribute_map: input.attribute_map as Record<string, string> } : {}),
+  };
+  return { settings, secret: input.client_secret };
+}
+
+export function resolveOAuthSettings(input: OAuthSettingsInput): ResolvedSettings {
+  const settings: OAuthSettings = {
+    client_id: input.client_id,
+    ...(input.authorization_url ? { authorization_url: input.authorization_url } : {}),
+    ...(input.token_url ? { token_url: input.token_url } : {}),
+    ...(input.userinfo_url ? { userinfo_url: input.userinfo_url } : {}),
+    ...(input.scopes ? { scopes: input.scopes } : {}),
+  };
+  return { settings, secret: input.client_secret };
+}

@@ -1,0 +1,22 @@
+import { Topic, type ConnectionWire, type SsoAuthenticationEventWire } from '@wos/contracts';
+import { buildEvent, type OutboxMessage } from '@wos/platform';
+
+/* SSO events are keyed by organization where there is one, else by connection, so one
+   organization's connection and sign-in events stay in order. */
+
+export function connectionEvent(
+  type: 'connection.activated' | 'connection.deactivated' | 'connection.deleted',
+  connection: ConnectionWire,
+  environmentId: string,
+): OutboxMessage {
+  return { topic: Topic.sso, key: connection.organization_id ?? connection.id, event: buildEvent(type, connection, environmentId) };
+}
+
+export function authenticationEvent(
+  type: 'authentication.sso_succeeded' | 'authentication.sso_failed',
+  data: SsoAuthenticationEventWire,
+  environmentId: string,
+): OutboxMessage {
+  const key = data.sso?.organization_id ?? data.sso?.connection_id ?? environmentId;
+  return { topic: Topic.sso, key, event: buildEvent(type, data, environmentId) };
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+import type { Prisma } from '../generated/prisma/client';
+import type { ConnectionWithDomains } from './connections.dto';
+
+const withDomains = { domains: { orderBy: { id: 'asc' } } } as const;
+
+export interface ConnectionFilters {
+  connectionType?: string;
+  domain?: string;
+  organizationId?: string;
+}
+
+/** The only Prisma caller for connections. Every method but findForCallback takes the environment first. */
+@Injectable()
+export class ConnectionsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(environmentId: string, id: string): Promise<ConnectionWithDomains | null> {
+    return this.prisma.connection.findFirst({ where: { id, environmentId }, include: withDomains });
+  }
+
+  /**
+   * For unsigned callbacks (SAML ACS, metadata): the connection ID in the URL is the only
+   * context, and the caller takes the environment from the returned row.
+   */
+  findForCallback(id: string): Promise<ConnectionWithDomains | null> {
+    return this.prisma.connection.findUnique({ where: { id }, include: withDomains });
+  }
+
+  list(environmentId: string, f: ConnectionFilters, page: PageRequest): Promise<ConnectionWithDomains[]> {
+    const where: Prisma.ConnectionWhereInput = { environmentId };
+    if (f.connectionType) where.connectionType = f.connectionType;
+    if (f.organizationId) where.organizationId = f.organizationId;
+    if (f.domain) where.domains = { some: { domain: f.domain } };
+    if (page.cursor) where.id = { [page.cursor.op]: page.cursor.id };
+    return this.prisma.connection.findMany({ where, orderBy: { id: page.direction }, take: page.take, include: withDomains });
+  }
+
+  /** Active connections a sign-in may use, newest first: by organization, by type, or by domain. */
+  findActive(environmentId: string, by: { organizationId?: string; connectionType?: string; domain?: string }): Promise<ConnectionWithDomains[]> {
+    const where: Prisma.ConnectionWhereInput = { environmentId, state: 'active' };
+    if (by.organizationId) where.organizationId = by.organizationId;
+    if (by.connectionType) where.connectionType = by.connectionType;
+    if (by.domain) where.domains = { some: { domain: by.domain } };
+    return this.prisma.connection.findMany({ where, orderBy: { id: 'desc' }, take: 5, include: withDomains });
+  }
+
+  async create(row: Prisma.ConnectionUncheckedCreateInput, domains: { id: string; domain: string }[], events: OutboxMessage[]): Promise<ConnectionWithDomains> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.connection.create({ data: row });
+      if (domains.length) {
+        await tx.connectionDomain.createMany({ data: domains.map((d) => ({ ...d, environmentId: row.environmentId, connectionId: row.id })) });
+      }
+      const created = (await tx.connection.findUnique({ where: { id: row.id }, include: withDomains }))!;
+      await appendToOutbox(tx, events.map((e) => e));
+      return created;
+    });
+  }
+
+  /**
+   * Changes the state under a row lock and appends the event the new row produces, in one
+   * transaction. `event` returns undefined when the transition is a no-op.
+   */
+  async transition(
+    environmentId: string,
+    id: string,
+    next: (current: ConnectionWithDomains) => { state: string } | undefined,
+    event: (updated: ConnectionWithDomains) => OutboxMessage,
+  ): Promise<ConnectionWithDomains | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
+      if (!locked.length) return null;
+      const current = (await tx.connection.findUnique({ where: { id }, include: withDomains }))!;
+      const change = next(current);
+      if (!change) return current;
+      const updated = await tx.connection.update({ where: { id }, data: { state: change.state, updatedAt: new Date() }, include: withDomains });
+      await appendToOutbox(tx, [event(updated)]);
+      return updated;
+    });
+  }
+
+  async delete(environmentId: string, id: string, event: (deleted: ConnectionWithDomains) => OutboxMessage): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
+      if (!locked.length) return false;
+      const current = (await tx.connection.findUnique({ where: { id }, include: withDomains }))!;
+      await tx.connection.delete({ where: { id } });
+      await appendToOutbox(tx, [event(current)]);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, newId, NotFoundError, paginate, toListEnvelope } from '@wos/platform';
+import { hasIdShape, type ConnectionWire, type ListEnvelope } from '@wos/contracts';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { SecretsService } from '../infra/secrets.service';
+import { SamlServiceProvider } from '../saml/saml-sp';
+import { ConnectionsRepository } from './connections.repository';
+import { connectionEvent } from './connections.events';
+import { resolveOAuthSettings, resolveOidcSettings, resolveSamlSettings, type ResolvedSettings } from './connection-settings';
+import {
+  protocolOf,
+  toConnectionWire,
+  type ConnectionWithDomains,
+  type CreateConnectionInput,
+  type ListConnectionsQuery,
+  type SamlSettings,
+} from './connections.dto';
+
+export interface SpMetadata {
+  object: 'sp_metadata';
+  connection_id: string;
+  entity_id: string;
+  acs_url: string;
+  metadata_url: string;
+  signing_certificate: string | null;
+  metadata_xml: string;
+}
+
+/**
+ * Connection rules. Invariants: state moves draft → active ⇄ inactive, and every move (and a
+ * delete) writes its connection.* event to the outbox in the same transaction; a connection's
+ * secret is stored only sealed, bound to its id.
+ */
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    private readonly repo: ConnectionsRepository,
+    private readonly secrets: SecretsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(environmentId: string, q: ListConnectionsQuery): Promise<ListEnvelope<ConnectionWire>> {
+    const filters = { connectionType: q.connection_type, domain: q.domain, organizationId: q.organization_id };
+    const page = await paginate(q, (req) => this.repo.list(environmentId, filters, req));
+    return toListEnvelope(page, toConnectionWire);
+  }
+
+  async get(environmentId: string, id: string): Promise<ConnectionWire> {
+    return toConnectionWire(await this.mustFind(environmentId, id));
+  }
+
+  async create(environmentId: string, input: CreateConnectionInput): Promise<ConnectionWire> {
+    const id = newId('conn');
+    const protocol = protocolOf(input.connection_type)!;
+    let resolved: ResolvedSettings;
+    if (protocol === 'saml') resolved = await resolveSamlSettings(id, input.saml!, this.config);
+    else if (protocol === 'oidc') resolved = await resolveOidcSettings(input.oidc!, this.config);
+    else resolved = resolveOAuthSettings(input.oauth!);
+    const now = new Date();
+    const state = input.activate ? 'active' : 'draft';
+    const row = {
+      id,
+      environmentId,
+      organizationId: input.organization_id ?? null,
+      name: input.name,
+      connectionType: input.connection_type,
+      protocol,
+      state,
+      settings: resolved.settings as object,
+      sealedSecret: resolved.secret ? this.secrets.box.seal(resolved.secret, id) : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const domains = (input.domains ?? []).map((domain) => ({ id: newId('conn_domain'), domain }));
+    const preview = toConnectionWire({ ...row, settings: row.settings, domains: domains.map((d) => ({ ...d, environmentId, connectionId: id })) });
+    const events = state === 'active' ? [connectionEvent('connection.activated', preview, environmentId)] : [];
+    return toConnectionWire(await this.repo.create(row, domains, events));
+  }
+
+  async activate(environmentId: string, id: string): Promise<ConnectionWire> {
+    return this.move(environmentId, id, 'active', 'connection.activated');
+  }
+
+  async deactivate(environmentId: string, id: string): Promise<ConnectionWire> {
+    return this.move(environmentId, id, 'inactive', 'connection.deactivated');
+  }
+
+  async delete(environmentId: string, id: string): Promise<void> {
+    if (!hasIdShape(id, 'conn')) throw new NotFoundError('a connection', id);
+    const deleted = await this.repo.delete(environmentId, id, (c) => connectionEvent('connection.deleted', toConnectionWire(c), environmentId));
+    if (!deleted) throw new NotFoundError('a connection', id);
+  }
+
+  async spMetadata(environmentId: string, id: string): Promise<SpMetadata> {
+    return this.describeSp(await this.mustFind(environmentId, id));
+  }
+
+  /** Public SP metadata XML for IdPs that import it by URL (unsigned route, no secrets in it). */
+  async publicMetadataXml(id: string): Promise<string> {
+    const c = hasIdShape(id, 'conn') ? await this.repo.findForCallback(id) : null;
+    if (!c || c.protocol !== 'saml') throw new NotFoundError('a SAML connection', id);
+    return this.describeSp(c).metadata_xml;
+  }
+
+  /** The active connection a sign-in names by ID, organization, provider type or domain. */
+  async findForSignIn(environmentId: string, by: { id?: string; organizationId?: string; connectionType?: string; domain?: string }): Promise<ConnectionWithDomains | undefined> {
+    if (by.id) {
+      const c = hasIdShape(by.id, 'conn') ? await this.repo.findById(environmentId, by.id) : null;
+      return c ?? undefined;
+    }
+    const found = await this.repo.findActive(environmentId, by);
+    return found[0];
+  }
+
+  /** For unsigned callbacks: the row (and with it the environment) the URL's connection ID names. */
+  async findForCallback(id: string): Promise<ConnectionWithDomains | undefined> {
+    return (hasIdShape(id, 'conn') ? await this.repo.findForCallback(id) : null) ?? undefined;
+  }
+
+  /** The connection's secret (SP private key or client secret), opened under its row id. */
+  openSecret(c: ConnectionWithDomains): string | undefined {
+    return c.sealedSecret ? this.secrets.box.openString(c.sealedSecret, c.id) : undefined;
+  }
+
+  private describeSp(c: ConnectionWithDomains): SpMetadata {
+    if (c.protocol !== 'saml') throw new ConflictError('not_a_saml_connection', `Connection ${c.id} is not a SAML connection.`);
+    const s = c.settings as unknown as SamlSettings;
+    return {
+      object: 'sp_metadata',
+      connection_id: c.id,
+      entity_id: s.sp_entity_id,
+      acs_url: s.acs_url,
+      metadata_url: s.sp_entity_id,
+      signing_certificate: s.sign_requests ? (s.sp_certificate ?? null) : null,
+      metadata_xml: new SamlServiceProvider(s, 0, this.openSecret(c)).metadataXml(),
+    };
+  }
+
+  private async move(environmentId: string, id: string, state: 'active' | 'inactive', type: 'connection.activated' | 'connection.deactivated'): Promise<ConnectionWire> {
+    if (!hasIdShape(id, 'conn')) throw new NotFoundError('a connection', id);
+    const updated = await this.repo.transition(
+      environmentId,
+      id,
+      (current) => (current.state === state ? undefined : { state }),
+      (c) => connectionEvent(type, toConnectionWire(c), environmentId),
+    );
+    if (!updated) throw new NotFoundError('a connection', id);
+    return toConnectionWire(updated);
+  }
+
+  private async mustFind(environmentId: string, id: string): Promise<ConnectionWithDomains> {
+    const c = hasIdShape(id, 'conn') ? await this.repo.findById(environmentId, id) : null;
+    if (!c) throw new NotFoundError('a connection', id);
+    return c;
+  }
+}

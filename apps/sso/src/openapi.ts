@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { buildOpenApi } from '@wos/platform';
+import { connectionSchema, listEnvelopeSchema } from '@wos/contracts';
+import { createConnectionSchema, listConnectionsQuerySchema } from './connections/connections.dto';
+import { tokenRequestSchema } from './token/token.dto';
+
+export function ssoOpenApi(): Record<string, unknown> {
+  return buildOpenApi('SSO', [
+    { method: 'get', path: '/connections', summary: 'List connections', query: listConnectionsQuerySchema, response: listEnvelopeSchema(connectionSchema) },
+    { method: 'post', path: '/connections', summary: 'Create a connection (management extension)', body: createConnectionSchema, response: connectionSchema, status: 201 },
+    { method: 'get', path: '/connections/:id', summary: 'Get a connection', response: connectionSchema },
+    { method: 'delete', path: '/connections/:id', summary: 'Delete a connection', status: 204 },
+    { method: 'post', path: '/connections/:id/activate', summary: 'Activate a connection (management extension)', response: connectionSchema },
+    { method: 'post', path: '/connections/:id/deactivate', summary: 'Deactivate a connection (management extension)', response: connectionSchema },
+    { method: 'get', path: '/connections/:id/sp_metadata', summary: 'SAML service-provider metadata of a connection', response: z.object({ entity_id: z.string(), acs_url: z.string() }).passthrough() },
+    { method: 'post', path: '/sso/token', summary: 'Exchange a code for a profile and token', body: tokenRequestSchema, response: z.object({ token_type: z.literal('Bearer'), access_token: z.string(), expires_in: z.number() }).passthrough() },
+  ]);
+}

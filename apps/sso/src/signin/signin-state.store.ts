@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomToken, sha256Hex } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { RedisService } from '../infra/redis.service';
+import type { ProfileWire } from '../profiles/profile-normaliser';
+
+/** A sign-in between /sso/authorize and the IdP's answer. */
+export interface PendingSignIn {
+  environmentId: string;
+  clientId: string;
+  connectionId: string;
+  redirectUri: string;
+  state?: string;
+  codeChallenge?: string;
+  /** SAML: the AuthnRequest ID the response must answer. */
+  samlRequestId?: string;
+  /** OIDC/OAuth: our own PKCE verifier and nonce towards the IdP. */
+  upstreamVerifier?: string;
+  nonce?: string;
+}
+
+/** What a one-time code stands for until /sso/token redeems it. */
+export interface IssuedCode {
+  environmentId: string;
+  clientId?: string;
+  redirectUri: string;
+  codeChallenge?: string;
+  profile: ProfileWire;
+  oauthTokens?: OAuthTokensWire;
+}
+
+export interface OAuthTokensWire {
+  access_token: string;
+  refresh_token?: string;
+  expires_at?: number;
+  scopes: string[];
+}
+
+export interface ProfileToken {
+  environmentId: string;
+  profile: ProfileWire;
+}
+
+const USED = 'used';
+
+/**
+ * Short-lived sign-in state in Redis. Invariants: codes and tokens are stored under their
+ * SHA-256 only; a pending sign-in and a code are each redeemed at most once (GETDEL, or SET
+ * ... GET that leaves a "used" mark so reuse is told apart from an unknown code); a SAML
+ * assertion ID is remembered until the assertion expires.
+ */
+@Injectable()
+export class SignInStateStore {
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async savePending(p: PendingSignIn): Promise<string> {
+    const id = randomToken(24);
+    const ttl = this.config.SSO_AUTH_STATE_TTL_SECONDS;
+    const multi = this.redis.client.multi().set(`sso:pending:${id}`, JSON.stringify(p), 'EX', ttl);
+    if (p.samlRequestId) multi.set(`sso:samlreq:${p.samlRequestId}`, id, 'EX', ttl);
+    await multi.exec();
+    return id;
+  }
+
+  async takePending(id: string): Promise<PendingSignIn | undefined> {
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
+    const raw = await this.redis.client.getdel(`sso:pending:${id}`);
+    return raw ? (JSON.parse(raw) as PendingSignIn) : undefined;
+  }
+
+  /** The pending sign-in an AuthnRequest ID belongs to, consumed. */
+  async takePendingBySamlRequest(requestId: string): Promise<PendingSignIn | undefined> {
+    const id = await this.redis.client.getdel(`sso:samlreq:${requestId}`);
+    return id ? this.takePending(id) : undefined;
+  }
+
+  /** False when this assertion ID was already used on this connection (a replay). */
+  async markAssertionUsed(connectionId: string, assertionId: string, untilMs: number): Promise<boolean> {
+    const ttlMs = Math.max(untilMs + this.config.SSO_CLOCK_SKEW_SECONDS * 1000 - Date.now(), 1000);
+    const ok = await this.redis.client.set(`sso:assertion:${connectionId}:${sha256Hex(assertionId)}`, '1', 'PX', ttlMs, 'NX');
+    return ok === 'OK';
+  }
+
+  async issueCode(c: IssuedCode): Promise<string> {
+    const code = randomToken(32);
+    await this.redis.client.set(`sso:code:${sha256Hex(code)}`, JSON.stringify(c), 'EX', this.config.SSO_CODE_TTL_SECONDS);
+    return code;
+  }
+
+  /** Redeems a code once: `reused` when it was redeemed before, undefined when unknown or expired. */
+  async redeemCode(code: string): Promise<IssuedCode | 'reused' | undefined> {
+    const raw = (await this.redis.client.call('SET', `sso:code:${sha256Hex(code)}`, USED, 'KEEPTTL', 'XX', 'GET')) as string | null;
+    if (raw === null) return undefined;
+    if (raw === USED) return 'reused';
+    return JSON.parse(raw) as IssuedCode;
+  }
+
+  async issueProfileToken(t: ProfileToken): Promise<{ token: string; expiresIn: number }> {
+    const token = randomToken(32);
+    const expiresIn = this.config.SSO_PROFILE_TOKEN_TTL_SECONDS;
+    await this.redis.client.set(`sso:token:${sha256Hex(token)}`, JSON.stringify(t), 'EX', expiresIn);
+    return { token, expiresIn };
+  }
+
+  async readProfileToken(token: string): Promise<ProfileToken | undefined> {
+    const raw = await this.redis.client.get(`sso:token:${sha256Hex(token)}`);
+    return raw ? (JSON.parse(raw) as ProfileToken) : undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { newId, OUTBOX_CHANNEL, outboxInsertCte, withOutboxNotify, type OutboxMessage } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+
+/** Profiles and sign-in events. Every method takes the environment first. */
+@Injectable()
+export class SignInRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Upserts the (connection, idp_id) profile and appends the sign-in's events in ONE statement,
+   * so a profile ID is stable across sign-ins and a success is never recorded without its event.
+   */
+  async upsertProfile(environmentId: string, connectionId: string, idpId: string, email: string, events: OutboxMessage[]): Promise<string> {
+    const outbox = outboxInsertCte(events, 6);
+    const text = `WITH p AS (
+        INSERT INTO profiles (id, environment_id, connection_id, idp_id, email) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (connection_id, idp_id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
+        RETURNING id),
+      ${outbox.cte}
+      SELECT (SELECT id FROM p) AS id, pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM outbox_rows) AS inserted`;
+    const { rows } = await this.prisma.pool.query<{ id: string }>(text, [newId('prof'), environmentId, connectionId, idpId, email, ...outbox.values]);
+    return rows[0]!.id;
+  }
+
+  async appendEvents(_environmentId: string, events: OutboxMessage[]): Promise<void> {
+    const outbox = outboxInsertCte(events, 1);
+    await this.prisma.pool.query(withOutboxNotify(outbox.cte), outbox.values);
+  }
+}

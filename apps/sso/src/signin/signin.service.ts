@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger } from '@wos/platform';
+import { LOGGER } from '../config';
+import { authenticationEvent } from '../connections/connections.events';
+import type { ConnectionWithDomains } from '../connections/connections.dto';
+import { normaliseProfile, ProfileRejection, type ProfileWire } from '../profiles/profile-normaliser';
+import { SignInRepository } from './signin.repository';
+import { SignInStateStore, type OAuthTokensWire } from './signin-state.store';
+import { SignInFailedError } from './signin.errors';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface Completion {
+  connection: ConnectionWithDomains;
+  redirectUri: string;
+  state?: string;
+  clientId?: string;
+  codeChallenge?: string;
+  subject: string;
+  attributes: Record<string, unknown>;
+  oauthTokens?: OAuthTokensWire;
+}
+
+/**
+ * The end of every sign-in, whatever the protocol: normalise the profile, record it with its
+ * authentication.sso_succeeded event, and issue the one-time code; or record the refusal as
+ * authentication.sso_failed and raise it.
+ */
+@Injectable()
+export class SignInService {
+  constructor(
+    private readonly repo: SignInRepository,
+    private readonly store: SignInStateStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Returns the redirect_uri carrying the code (and the caller's state). */
+  async complete(c: Completion, client: ClientInfo): Promise<string> {
+    const conn = c.connection;
+    const mapping = (conn.settings as { attribute_map?: Record<string, string> }).attribute_map;
+    let normalised;
+    try {
+      normalised = normaliseProfile(c.subject, c.attributes, mapping);
+    } catch (err) {
+      if (err instanceof ProfileRejection) return this.fail(conn.environmentId, conn, err.reason, err.message, client);
+      throw err;
+    }
+    const success = authenticationEvent(
+      'authentication.sso_succeeded',
+      { type: 'sso', status: 'succeeded', email: normalised.email, ip_address: client.ip, user_agent: client.userAgent, user_id: null, sso: { connection_id: conn.id, organization_id: conn.organizationId } },
+      conn.environmentId,
+    );
+    const id = await this.repo.upsertProfile(conn.environmentId, conn.id, normalised.idp_id, normalised.email, [success]);
+    const profile: ProfileWire = {
+      object: 'profile',
+      id,
+      organization_id: conn.organizationId,
+      connection_id: conn.id,
+      connection_type: conn.connectionType,
+      ...normalised,
+    };
+    const code = await this.store.issueCode({
+      environmentId: conn.environmentId,
+      clientId: c.clientId,
+      redirectUri: c.redirectUri,
+      codeChallenge: c.codeChallenge,
+      profile,
+      oauthTokens: c.oauthTokens,
+    });
+    const url = new URL(c.redirectUri);
+    url.searchParams.set('code', code);
+    if (c.state !== undefined) url.searchParams.set('state', c.state);
+    return url.toString();
+  }
+
+  /** Records authentication.sso_failed for the environment and throws the user-facing error. */
+  async fail(environmentId: string, conn: ConnectionWithDomains | undefined, reason: string, message: string, client: ClientInfo, email: string | null = null): Promise<never> {
+    const event = authenticationEvent(
+      'authentication.sso_failed',
+      {
+        type: 'sso',
+        status: 'failed',
+        email,
+        ip_address: client.ip,
+        user_agent: client.userAgent,
+        user_id: null,
+        error: { code: reason, message },
+        sso: { connection_id: conn?.id ?? null, organization_id: conn?.organizationId ?? null },
+      },
+      environmentId,
+    );
+    try {
+      await this.repo.appendEvents(environmentId, [event]);
+    } catch (err) {
+      // The user still gets the precise refusal; the lost event is logged loudly.
+      this.logger.error({ err, reason, connectionId: conn?.id }, 'could not record authentication.sso_failed');
+    }
+    throw new SignInFailedError(reason, message);
+  }
+}

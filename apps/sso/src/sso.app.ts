@@ -1,0 +1,34 @@
+import { parse } from 'node:querystring';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootstrapService, createLogger } from '@wos/platform';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+import { ssoOpenApi } from './openapi';
+
+/**
+ * Paths the gateway forwards unsigned (route auth `none`): each authenticates its caller itself
+ * (a signed SAML response, a one-time state, a profile token) and takes the environment from
+ * its own data.
+ */
+export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc/callback', '/sso/profile'];
+
+/** Starts the service; main.ts and the integration tests both come through here. */
+export function startSsoService(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createLogger('sso', config.LOG_LEVEL);
+  return bootstrapService({
+    name: 'sso',
+    module: AppModule.forRoot(config, logger),
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    unsignedPathPrefixes: UNSIGNED_PATHS,
+    openapi: ssoOpenApi,
+    configure: (fastify) => {
+      // SAML POST binding and the node SDK's /sso/token both send form bodies.
+      fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
+        done(null, { ...parse(body as string) });
+      });
+    },
+  });
+}

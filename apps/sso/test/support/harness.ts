@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
+import { Redis } from 'ioredis';
+import { SecretBox, signInternalContext } from '@wos/platform';
+import { createTestDatabase, testInfra, waitFor, type TestDatabase } from '@wos/platform/testing';
+import { loadAppConfig, type AppConfig } from '../../src/config';
+import { startSsoService } from '../../src/sso.app';
+
+export const SECRET = 'sso-test-internal-secret';
+export const MIGRATIONS = join(__dirname, '..', '..', '..', 'prisma', 'migrations');
+export const SCHEMA = join(__dirname, '..', '..', '..', 'prisma', 'schema.prisma');
+
+export interface CallOptions {
+  body?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Sign the internal context as the gateway would; `false` sends the request unsigned. */
+  auth?: { authKind?: 'api_key' | 'public_client'; clientId?: string } | false;
+}
+
+export interface Reply {
+  status: number;
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
+export interface Harness {
+  db: TestDatabase;
+  app: NestFastifyApplication;
+  config: AppConfig;
+  baseUrl: string;
+  pool: Pool;
+  redis: Redis;
+  call: (env: string, method: string, path: string, opts?: CallOptions) => Promise<Reply>;
+  /** authentication.sso_* events in the outbox for this environment, oldest first. */
+  authEvents: (env: string) => Promise<{ event: string; data: any }[]>;
+  /** Waits for an sso_failed event with this reason (the refusal is recorded before the reply). */
+  failureReasons: (env: string) => Promise<string[]>;
+  close: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The sso service in-process on its own database; the test plays the gateway by signing contexts. */
+export async function startHarness(label: string, env: Record<string, string> = {}): Promise<Harness> {
+  const db = await createTestDatabase(label, MIGRATIONS);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadAppConfig({
+    PORT: String(port),
+    INTERNAL_AUTH_SECRET: SECRET,
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+    REDIS_URL: process.env.SSO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
+    SECRET_ENCRYPTION_KEYS: SecretBox.generateKeys(),
+    PUBLIC_BASE_URL: baseUrl,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await startSsoService(config);
+  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const redis = new Redis(config.REDIS_URL);
+  const call = async (environment: string, method: string, path: string, o: CallOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.auth !== false) Object.assign(headers, signInternalContext(SECRET, environment, Date.now(), o.auth ?? {}));
+    let body: string | undefined;
+    if (o.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(o.form).toString();
+    } else if (o.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  const authEvents = async (environment: string) => {
+    const { rows } = await pool.query<{ payload: { event: string; data: unknown; environment_id: string } }>(
+      `SELECT payload FROM outbox WHERE payload->>'event' LIKE 'authentication.%' AND payload->>'environment_id' = $1 ORDER BY seq`,
+      [environment],
+    );
+    return rows.map((r) => ({ event: r.payload.event, data: r.payload.data as any }));
+  };
+  return {
+    db,
+    app,
+    config,
+    baseUrl,
+    pool,
+    redis,
+    call,
+    authEvents,
+    failureReasons: async (environment) => (await authEvents(environment)).filter((e) => e.event === 'authentication.sso_failed').map((e) => e.data.error.code),
+    close: async () => {
+      await app.close();
+      await pool.end();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
+
+export { waitFor };
