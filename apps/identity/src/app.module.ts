@@ -6,6 +6,8 @@ import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 
 @Module({})
 export class AppModule {
@@ -16,6 +18,8 @@ export class AppModule {
         InfraModule.forRoot(config, logger),
         UsersModule,
         AuthenticateModule,
+        EmailVerificationModule,
+        PasswordResetModule,
         EmailVerificationModule,
         PasswordResetModule,
       ],

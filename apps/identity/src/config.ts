@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 import { mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
+import { mailConfigSchema } from './mail/mail.config';
+import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -9,6 +11,8 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  .extend(mailConfigSchema.shape)
+  .extend(emailFlowsConfigSchema.shape)
   .extend(mailConfigSchema.shape)
   .extend(emailFlowsConfigSchema.shape)
   .extend({
