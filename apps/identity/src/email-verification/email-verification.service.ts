@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, BadRequestError, NotFoundError } from '@wos/platform';
+import { appendToOutbox, BadRequestError, NotFoundError, sha256Hex } from '@wos/platform';
 import type { EmailVerificationWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { Prisma, User } from '../generated/prisma/client';
@@ -37,6 +37,8 @@ export class EmailVerificationService implements OnModuleInit {
     this.grants.register(EMAIL_VERIFICATION_GRANT, {
       schema: emailVerificationGrantSchema,
       eventType: 'email_verification',
+      // Attempts are counted per pending sign-in (the "challenge" of WORKOS_API.md §3.4).
+      throttleKeyOf: (input) => `pending:${sha256Hex(input.pending_authentication_token)}`,
       handle: (input, ctx) => this.authenticate(input, ctx),
     });
     this.grants.addGate((result, ctx) => this.gate(result, ctx));
