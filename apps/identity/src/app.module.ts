@@ -6,8 +6,10 @@ import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
-import { EmailVerificationModule } from './email-verification/email-verification.module';
-import { PasswordResetModule } from './password-reset/password-reset.module';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { MembershipsModule } from './memberships/memberships.module';
+import { MfaModule } from './mfa/mfa.module';
 
 @Module({})
 export class AppModule {
@@ -20,8 +22,10 @@ export class AppModule {
         AuthenticateModule,
         EmailVerificationModule,
         PasswordResetModule,
-        EmailVerificationModule,
-        PasswordResetModule,
+        SigningKeysModule,
+        SessionsModule,
+        MembershipsModule,
+        MfaModule,
       ],
     };
   }

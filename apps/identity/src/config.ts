@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 import { mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
-import { mailConfigSchema } from './mail/mail.config';
-import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -11,8 +9,6 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
-  .extend(mailConfigSchema.shape)
-  .extend(emailFlowsConfigSchema.shape)
   .extend(mailConfigSchema.shape)
   .extend(emailFlowsConfigSchema.shape)
   .extend({
@@ -30,6 +26,11 @@ export const configSchema = baseConfigSchema
     AUTH_EMAIL_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     /** Per-IP attempts of POST /user_management/authenticate per 60 s. */
     AUTH_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** When true, a user without an MFA factor must enrol before a session is issued (mfa_enrollment). */
+    MFA_REQUIRED: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),

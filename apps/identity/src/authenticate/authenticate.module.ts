@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { MfaModule } from '../mfa/mfa.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { AuthenticateController } from './authenticate.controller';
 import { AuthenticateGrants } from './authenticate.grants';
+import { AuthenticateService } from './authenticate.service';
+import { AuthenticateThrottle } from './authenticate.throttle';
 import { PendingAuthRepository } from './pending-auth.repository';
 import { PendingAuthService } from './pending-auth.service';
 
 /** POST /user_management/authenticate; other modules register grants on AuthenticateGrants. */
 @Module({
-  imports: [UsersModule],
-  providers: [AuthenticateGrants, PendingAuthRepository, PendingAuthService],
-  exports: [AuthenticateGrants, PendingAuthService],
+  imports: [UsersModule, MembershipsModule, MfaModule, SessionsModule],
+  controllers: [AuthenticateController],
+  providers: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthRepository, PendingAuthService],
+  exports: [AuthenticateGrants, AuthenticateService, PendingAuthService],
 })
 export class AuthenticateModule {}

@@ -17,7 +17,7 @@ export class UsersRepository {
   /** The hot read (GET /user_management/users/:id): one named prepared statement on the pool. */
   async findById(environmentId: string, id: string): Promise<User | null> {
     const { rows } = await this.prisma.pool.query<UserRow>({ name: 'user_by_id', text: USER_BY_ID, values: [id, environmentId] });
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? userFromRow(rows[0]) : null;
   }
 
   findByEmail(environmentId: string, email: string): Promise<User | null> {
@@ -61,7 +61,7 @@ export class UsersRepository {
 
 const USER_BY_ID = 'SELECT * FROM users WHERE id = $1 AND environment_id = $2';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   environment_id: string;
   email: string;
@@ -79,7 +79,8 @@ interface UserRow {
   updated_at: Date;
 }
 
-function fromRow(r: UserRow): User {
+/** Maps a raw `users` row (pg or row_to_json, where timestamps arrive as strings) to the Prisma shape. */
+export function userFromRow(r: UserRow): User {
   return {
     id: r.id,
     environmentId: r.environment_id,
@@ -93,8 +94,8 @@ function fromRow(r: UserRow): User {
     externalId: r.external_id,
     metadata: r.metadata,
     passwordHash: r.password_hash,
-    lastSignInAt: r.last_sign_in_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    lastSignInAt: r.last_sign_in_at ? new Date(r.last_sign_in_at) : null,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
   };
 }

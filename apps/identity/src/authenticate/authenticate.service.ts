@@ -1,0 +1,185 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { appendToOutbox, DomainError, RateLimitedError, ValidationError, toFieldErrors, type OutboxMessage } from '@wos/platform';
+import type { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { PrismaService } from '../infra/prisma.service';
+import { MembershipsService } from '../memberships/memberships.service';
+import { MfaService } from '../mfa/mfa.service';
+import { SessionsService, type AuthenticationResponse } from '../sessions/sessions.service';
+import { authenticationEvent } from '../sessions/sessions.events';
+import { PasswordsService } from '../passwords/passwords.service';
+import { UsersService } from '../users/users.service';
+import { toUserWire } from '../users/users.dto';
+import { AuthenticateGrants, type GrantContext, type GrantResult, } from './authenticate.grants';
+import { AuthFlowError, invalidGrant, InvalidGrantError } from './authenticate.errors';
+import { AuthenticateThrottle } from './authenticate.throttle';
+import { PendingAuthService } from './pending-auth.service';
+import { BASE_FIELDS, baseAuthenticateSchema, organizationSelectionGrantSchema, passwordGrantSchema, refreshGrantSchema, totpGrantSchema } from './authenticate.dto';
+
+export const GRANT = {
+  password: 'password',
+  refreshToken: 'refresh_token',
+  organizationSelection: 'urn:workos:oauth:grant-type:organization-selection',
+  totp: 'urn:workos:oauth:grant-type:mfa-totp',
+} as const;
+
+/**
+ * POST /user_management/authenticate. Order: throttle, grant handler, gates (registered, then
+ * MFA, then organization selection), session. Invariants: a wrong email and a wrong password
+ * answer identically (same body, one argon2 verification either way); an organization is only
+ * put in a token after an active-membership check; every outcome writes its events through the
+ * outbox in the transaction that records it.
+ */
+@Injectable()
+export class AuthenticateService implements OnModuleInit {
+  constructor(
+    private readonly grants: AuthenticateGrants,
+    private readonly pending: PendingAuthService,
+    private readonly throttle: AuthenticateThrottle,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordsService,
+    private readonly memberships: MembershipsService,
+    private readonly mfa: MfaService,
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.grants.register(GRANT.password, {
+      schema: passwordGrantSchema,
+      eventType: 'password',
+      emailOf: (i) => i.email,
+      throttleKeyOf: (i) => i.email,
+      handle: async (i, ctx) => {
+        const user = await this.users.findByEmail(ctx.environmentId, i.email);
+        const ok = await this.passwords.verify(user?.passwordHash ?? null, i.password);
+        if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
+        return { user, method: 'Password' };
+      },
+    });
+    this.grants.register(GRANT.organizationSelection, {
+      schema: organizationSelectionGrantSchema,
+      handle: async (i, ctx) => {
+        const p = await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['organization_selection']);
+        const user = await this.users.mustFind(ctx.environmentId, p.userId);
+        return { user, organizationId: i.organization_id, method: p.authMethod as GrantResult['method'], skipMfa: true };
+      },
+    });
+    this.grants.register(GRANT.totp, {
+      schema: totpGrantSchema,
+      eventType: 'mfa',
+      throttleKeyOf: (i) => i.authentication_challenge_id,
+      handle: async (i, ctx) => {
+        const p = await this.pending.peek(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
+        const { valid } = await this.mfa.verify(ctx.environmentId, i.authentication_challenge_id, i.code, p.userId).catch((err) => {
+          throw err instanceof DomainError && err.status < 500 ? invalidGrant('The authentication challenge is invalid.') : err;
+        });
+        if (!valid) throw new DomainError(400, 'invalid_one_time_code', 'The one-time code is invalid or has expired.');
+        await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
+        const user = await this.users.mustFind(ctx.environmentId, p.userId);
+        return { user, organizationId: p.organizationId, method: p.authMethod as GrantResult['method'], skipMfa: true };
+      },
+    });
+  }
+
+  async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown, requestIp: string | null): Promise<AuthenticationResponse> {
+    const body = (rawBody && typeof rawBody === 'object' ? rawBody : {}) as Record<string, unknown>;
+    const base = parse(baseAuthenticateSchema, body);
+    const ctx: GrantContext = { environmentId, authKind, ipAddress: base.ip_address ?? requestIp, userAgent: base.user_agent ?? null };
+    const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !BASE_FIELDS.includes(k)));
+
+    if (base.grant_type === GRANT.refreshToken) {
+      const input = parse(refreshGrantSchema, rest);
+      return this.sessions.refresh(environmentId, input.refresh_token, input.organization_id);
+    }
+    const spec = this.grants.get(base.grant_type);
+    if (!spec) throw new InvalidGrantError(`The grant type ${base.grant_type} is not supported.`, 'unsupported_grant_type');
+    if (authKind !== 'api_key') throw new InvalidGrantError('This grant requires the client secret (an API key).', 'invalid_client');
+    const input: unknown = parse(spec.schema, rest);
+
+    if (ctx.ipAddress) await this.throttle.hit(environmentId, 'ip', ctx.ipAddress, this.config.AUTH_IP_LIMIT_PER_MINUTE);
+    const key = spec.throttleKeyOf?.(input as never);
+    if (key) await this.throttle.hit(environmentId, 'email', key, this.config.AUTH_EMAIL_LIMIT_PER_MINUTE);
+
+    let result: GrantResult;
+    try {
+      result = await spec.handle(input as never, ctx);
+    } catch (err) {
+      if (spec.eventType && err instanceof DomainError && err.status < 500 && !(err instanceof AuthFlowError) && !(err instanceof RateLimitedError)) {
+        const ev = authenticationEvent(spec.eventType, { status: 'failed', email: spec.emailOf?.(input as never) ?? null, ip_address: ctx.ipAddress, user_agent: ctx.userAgent, user_id: null, error: { code: err.code, message: err.message } }, environmentId);
+        if (ev) await appendToOutbox(this.prisma, [ev]);
+      }
+      throw err;
+    }
+    const succeeded = spec.eventType
+      ? authenticationEvent(spec.eventType, { status: 'succeeded', email: result.email ?? result.user.email, ip_address: ctx.ipAddress, user_agent: ctx.userAgent, user_id: result.user.id }, environmentId)
+      : null;
+    return this.complete(result, { ...ctx, grantType: base.grant_type }, succeeded ? [succeeded] : []);
+  }
+
+  /** Runs the gates and issues the session. Exposed for grants that finish outside this flow. */
+  async complete(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<AuthenticationResponse> {
+    const env = ctx.environmentId;
+    for (const gate of this.grants.allGates()) await gate(result, ctx);
+    if (!result.skipMfa) await this.mfaGate(result, ctx, events);
+
+    let organizationId = result.organizationId ?? null;
+    let roleSlugs: string[] | null = null;
+    if (organizationId) {
+      const m = await this.memberships.activeFor(env, result.user.id, organizationId);
+      if (!m) throw invalidGrant(`The user is not an active member of the organization ${organizationId}.`);
+      roleSlugs = m.roleSlugs;
+    } else {
+      const active = await this.memberships.activeForUser(env, result.user.id);
+      if (active.length > 1) {
+        const token = await this.issuePending(ctx, result, 'organization_selection', events);
+        throw new AuthFlowError('organization_selection_required', 'The user must choose an organization to finish authenticating.', {
+          pending_authentication_token: token,
+          user: toUserWire(result.user),
+          organizations: active.map((m) => ({ id: m.organizationId, name: m.organizationName })),
+        });
+      }
+      if (active.length === 1) {
+        organizationId = active[0]!.organizationId;
+        roleSlugs = active[0]!.roleSlugs;
+      }
+    }
+    return this.sessions.issue({ environmentId: env, user: result.user, organizationId, roleSlugs, method: result.method, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, events });
+  }
+
+  /** A user with a TOTP factor must pass a challenge; with MFA required and none, must enrol. */
+  private async mfaGate(result: GrantResult, ctx: GrantContext, events: OutboxMessage[]): Promise<void> {
+    const factors = await this.mfa.totpFactorsOfUser(ctx.environmentId, result.user.id);
+    if (factors.length) {
+      const token = await this.issuePending(ctx, result, 'mfa_challenge', events);
+      throw new AuthFlowError('mfa_challenge', 'The user must complete an MFA challenge to finish authenticating.', {
+        pending_authentication_token: token,
+        user: toUserWire(result.user),
+        authentication_factors: factors.map((f) => ({ id: f.id, type: f.type })),
+      });
+    }
+    if (this.config.MFA_REQUIRED) {
+      const token = await this.issuePending(ctx, result, 'mfa_enrollment', events);
+      throw new AuthFlowError('mfa_enrollment', 'The user must enroll in MFA to finish authenticating.', { pending_authentication_token: token, user: toUserWire(result.user) });
+    }
+  }
+
+  /** The pending token and the step's events (e.g. password_succeeded) commit together. */
+  private issuePending(ctx: GrantContext, result: GrantResult, kind: 'organization_selection' | 'mfa_challenge' | 'mfa_enrollment', events: OutboxMessage[]): Promise<string> {
+    return this.prisma.$transaction(async (tx) => {
+      const token = await this.pending.issue(
+        { environmentId: ctx.environmentId, userId: result.user.id, kind, method: result.method, organizationId: result.organizationId, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent },
+        tx,
+      );
+      await appendToOutbox(tx, events);
+      return token;
+    });
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(toFieldErrors(r.error.issues));
+  return r.data;
+}

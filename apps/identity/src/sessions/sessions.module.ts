@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { UsersModule } from '../users/users.module';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [SigningKeysModule, UsersModule],
+  controllers: [SessionsController],
+  providers: [SessionsRepository, SessionsService],
+  exports: [SessionsService],
+})
+export class SessionsModule {}

@@ -1,0 +1,123 @@
+import { createPrivateKey, createSign, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Inject, Injectable } from '@nestjs/common';
+import { newUlid, type SecretBox } from '@wos/platform';
+import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import type { SigningKey } from '../generated/prisma/client';
+import { SigningKeysRepository } from './signing-keys.repository';
+
+const generateRsa = promisify(generateKeyPair);
+
+export interface PublicJwk {
+  kty: 'RSA';
+  alg: 'RS256';
+  use: 'sig';
+  kid: string;
+  n: string;
+  e: string;
+}
+
+interface ActiveKey {
+  kid: string;
+  key: KeyObject;
+  createdAt: Date;
+}
+
+/** How long a process trusts its cached view of an environment's keys. */
+const CACHE_MS = 60_000;
+
+/**
+ * RS256 signing keys, one active per environment, created on first use. Private keys are stored
+ * sealed with SecretBox (AAD = kid). Rotation: a key older than SIGNING_KEY_ROTATION_DAYS is
+ * superseded by a new one; the old key stays in the JWKS until every token it signed has expired
+ * (access-token TTL plus the JWKS cache time of clients), so verification never breaks.
+ */
+@Injectable()
+export class SigningKeysService {
+  private readonly active = new Map<string, { value: Promise<ActiveKey>; until: number }>();
+  private readonly jwksCache = new Map<string, { value: PublicJwk[]; until: number }>();
+
+  constructor(
+    private readonly repo: SigningKeysRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+  ) {}
+
+  /** A compact RS256 JWS over `payload`, with the active key's `kid`. */
+  async sign(environmentId: string, payload: Record<string, unknown>): Promise<string> {
+    const key = await this.activeKey(environmentId);
+    const header = b64json({ alg: 'RS256', typ: 'JWT', kid: key.kid });
+    const body = `${header}.${b64json(payload)}`;
+    const signature = createSign('RSA-SHA256').update(body).sign(key.key).toString('base64url');
+    return `${body}.${signature}`;
+  }
+
+  /** The environment's published public keys (active first), creating the first key if needed. */
+  async jwks(environmentId: string): Promise<PublicJwk[]> {
+    const cached = this.jwksCache.get(environmentId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    await this.activeKey(environmentId);
+    const keys = (await this.repo.published(environmentId, new Date())).map((k) => k.publicJwk as unknown as PublicJwk);
+    this.jwksCache.set(environmentId, { value: keys, until: Date.now() + CACHE_MS });
+    return keys;
+  }
+
+  /** Replaces the active key now (scheduled rotation or an operator's decision); returns the new kid. */
+  async rotate(environmentId: string): Promise<string> {
+    const kid = await this.repo.withEnvironmentLock(environmentId, async (tx) => {
+      const current = await this.repo.activeInTx(tx, environmentId);
+      const created = await this.newKey(environmentId);
+      const now = new Date();
+      if (current) await this.repo.supersede(tx, environmentId, current.kid, now, new Date(now.getTime() + this.overlapMs()));
+      await this.repo.insert(tx, created.row);
+      return created.row.kid as string;
+    });
+    this.active.delete(environmentId);
+    this.jwksCache.delete(environmentId);
+    return kid;
+  }
+
+  private activeKey(environmentId: string): Promise<ActiveKey> {
+    const cached = this.active.get(environmentId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = this.loadOrCreate(environmentId);
+    this.active.set(environmentId, { value, until: Date.now() + CACHE_MS });
+    value.catch(() => this.active.delete(environmentId));
+    return value;
+  }
+
+  private async loadOrCreate(environmentId: string): Promise<ActiveKey> {
+    const row = await this.repo.withEnvironmentLock(environmentId, async (tx) => {
+      const current = await this.repo.activeInTx(tx, environmentId);
+      const maxAgeMs = this.config.SIGNING_KEY_ROTATION_DAYS * 86_400_000;
+      if (current && Date.now() - current.createdAt.getTime() < maxAgeMs) return current;
+      const created = await this.newKey(environmentId);
+      const now = new Date();
+      if (current) await this.repo.supersede(tx, environmentId, current.kid, now, new Date(now.getTime() + this.overlapMs()));
+      await this.repo.insert(tx, created.row);
+      this.jwksCache.delete(environmentId);
+      return created.row as SigningKey;
+    });
+    return { kid: row.kid, key: createPrivateKey(this.box.openString(row.privateKey, row.kid)), createdAt: row.createdAt };
+  }
+
+  /** Tokens signed by a superseded key live at most one access-token TTL; clients cache JWKS ~5 minutes. */
+  private overlapMs(): number {
+    return (this.config.ACCESS_TOKEN_TTL_SECONDS + 15 * 60) * 1000;
+  }
+
+  private async newKey(environmentId: string) {
+    const kid = `sso_oidc_key_pair_${newUlid()}`;
+    const { publicKey, privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+    const publicJwk: PublicJwk = { kty: 'RSA', alg: 'RS256', use: 'sig', kid, n: jwk.n, e: jwk.e };
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    return {
+      row: { kid, environmentId, publicJwk: publicJwk as unknown as object, privateKey: this.box.seal(pem, kid), createdAt: new Date() },
+    };
+  }
+}
+
+function b64json(v: unknown): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}

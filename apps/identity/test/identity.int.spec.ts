@@ -1,0 +1,96 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findSchemaDrift } from '@wos/platform';
+import { uniqueSuffix } from '@wos/platform/testing';
+import { startHarness, SCHEMA, type Harness } from './support';
+import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
+
+const ENV = 'environment_01TESTIDENTA00000000000000000';
+const PASSWORD = 'correct horse battery staple';
+
+describe('identity service (real Postgres, Redis, Kafka)', () => {
+  let h: Harness;
+  let jose: typeof import('jose', { with: { 'resolution-mode': 'import' } });
+  before(async () => {
+    jose = await import('jose');
+    h = await startHarness('identity_core', { MFA_REQUIRED: 'true' });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const authenticate = (body: Record<string, unknown>) => h.call(ENV, 'POST', '/user_management/authenticate', { client_id: 'client_x', ...body });
+
+  test('the schema has no drift from its migrations', async () => {
+    assert.deepEqual(await findSchemaDrift(SCHEMA, h.db.url), []);
+  });
+
+  test('secrets at rest: password hashes are argon2id, refresh tokens hashed, signing keys and TOTP seeds sealed', async () => {
+    const email = `rest-${uniqueSuffix().toLowerCase()}@example.com`;
+    const user = (await h.call(ENV, 'POST', '/user_management/users', { email, password: PASSWORD })).body;
+    const [row] = await h.sql(`SELECT password_hash FROM users WHERE id = $1`, [user.id]);
+    assert.match(row.password_hash, /^\$argon2id\$v=19\$m=8192,t=1,p=1\$/);
+
+    const factor = (await h.call(ENV, 'POST', `/user_management/users/${user.id}/auth_factors`, { type: 'totp' })).body.authentication_factor;
+    const [f] = await h.sql(`SELECT secret FROM auth_factors WHERE id = $1`, [factor.id]);
+    assert.ok(!f.secret.includes(factor.totp.secret));
+    assert.match(f.secret, /^v1\./);
+
+    // MFA required and a factor present: the challenge step comes first.
+    const flow = await authenticate({ grant_type: 'password', email, password: PASSWORD });
+    assert.equal(flow.status, 403);
+    assert.equal(flow.body.code, 'mfa_challenge');
+    const [pending] = await h.sql(`SELECT token_hash FROM pending_authentications WHERE user_id = $1`, [user.id]);
+    assert.notEqual(pending.token_hash, flow.body.pending_authentication_token);
+  });
+
+  test('mfa_enrollment when MFA is required and the user has no factor; enrolling and the TOTP grant finish the sign-in', async () => {
+    const email = `enrol-${uniqueSuffix().toLowerCase()}@example.com`;
+    const user = (await h.call(ENV, 'POST', '/user_management/users', { email, password: PASSWORD })).body;
+    const flow = await authenticate({ grant_type: 'password', email, password: PASSWORD });
+    assert.equal(flow.status, 403);
+    assert.equal(flow.body.code, 'mfa_enrollment');
+    assert.equal(flow.body.user.id, user.id);
+    const enrolled = (await h.call(ENV, 'POST', `/user_management/users/${user.id}/auth_factors`, { type: 'totp' })).body;
+    const { TOTP, Secret } = await import('otpauth');
+    const code = TOTP.generate({ secret: Secret.fromBase32(enrolled.authentication_factor.totp.secret), period: 30, digits: 6, algorithm: 'SHA1' });
+    const done = await authenticate({ grant_type: 'urn:workos:oauth:grant-type:mfa-totp', code, authentication_challenge_id: enrolled.authentication_challenge.id, pending_authentication_token: flow.body.pending_authentication_token });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.user.id, user.id);
+    assert.equal(done.body.authentication_method, 'Password');
+    const [stored] = await h.sql(`SELECT count(*)::int AS n FROM refresh_tokens WHERE token_hash = $1`, [done.body.refresh_token]);
+    assert.equal(stored.n, 0, 'the refresh token itself is never stored');
+  });
+
+  test('signing keys rotate with overlap: tokens of the old key still verify, new tokens use the new key', async () => {
+    const env = 'environment_01TESTIDENTB00000000000000000';
+    const keys = h.app.get(SigningKeysService);
+    const before = await keys.sign(env, { sub: 'user_x', exp: Math.floor(Date.now() / 1000) + 60 });
+    const oldKid = jose.decodeProtectedHeader(before).kid;
+    const newKid = await keys.rotate(env);
+    assert.notEqual(newKid, oldKid);
+    const jwks = jose.createLocalJWKSet({ keys: (await h.call(env, 'GET', '/sso/jwks/client_x')).body.keys });
+    assert.deepEqual((await h.call(env, 'GET', '/sso/jwks/client_x')).body.keys.map((k: { kid: string }) => k.kid), [newKid, oldKid]);
+    await jose.jwtVerify(before, jwks);
+    const afterToken = await keys.sign(env, { sub: 'user_x', exp: Math.floor(Date.now() / 1000) + 60 });
+    assert.equal(jose.decodeProtectedHeader(afterToken).kid, newKid);
+    await jose.jwtVerify(afterToken, jwks);
+    // Past the overlap the old key leaves the JWKS.
+    await h.sql(`UPDATE signing_keys SET retire_at = now() - interval '1 second' WHERE kid = $1`, [oldKid]);
+    const fresh = h.app.get(SigningKeysService);
+    (fresh as unknown as { jwksCache: Map<string, unknown> }).jwksCache.clear();
+    assert.deepEqual((await h.call(env, 'GET', '/sso/jwks/client_x')).body.keys.map((k: { kid: string }) => k.kid), [newKid]);
+    // Private keys are stored sealed (AES-GCM, AAD = kid), never as PEM.
+    const stored = await h.sql(`SELECT kid, private_key FROM signing_keys WHERE environment_id = $1`, [env]);
+    assert.equal(stored.length, 2);
+    for (const k of stored) assert.ok(k.private_key.startsWith('v1.') && !k.private_key.includes('PRIVATE KEY'));
+  });
+
+  test('failed and succeeded sign-ins write authentication events through the outbox', async () => {
+    const email = `events-${uniqueSuffix().toLowerCase()}@example.com`;
+    await authenticate({ grant_type: 'password', email, password: 'wrong password' });
+    const rows = await h.sql(`SELECT payload->>'event' AS event, payload->'data' AS data FROM outbox WHERE payload->'data'->>'email' = $1`, [email]);
+    assert.deepEqual(rows.map((r) => r.event), ['authentication.password_failed']);
+    assert.equal(rows[0].data.error.code, 'invalid_credentials');
+  });
+});
