@@ -6,3 +6,4 @@ export * from './health';
 export * from './metrics';
 export * from './openapi';
 export * from './bootstrap';
+export * from './form-body';
