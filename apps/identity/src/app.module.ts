@@ -10,6 +10,7 @@ import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { MfaModule } from './mfa/mfa.module';
+import { AuthkitModule } from './authkit/authkit.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         SessionsModule,
         MembershipsModule,
         MfaModule,
+        AuthkitModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger } from '@wos/platform';
+import { acceptFormBodies, bootstrapService, createLogger } from '@wos/platform';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { identityOpenApi } from './openapi';
@@ -19,5 +19,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
     unsignedPathPrefixes: UNSIGNED_PATHS,
     openapi: identityOpenApi,
+    // The hosted sign-in form posts form-encoded bodies.
+    configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
   });
 }

@@ -54,6 +54,8 @@ export interface GrantSpec<S extends z.ZodType = z.ZodType> {
   emailOf?: (input: z.infer<S>) => string | null;
   /** Rate-limit key (per email / challenge, WORKOS_API.md §3.4) read from the parsed input. */
   throttleKeyOf?: (input: z.infer<S>) => string | null;
+  /** PKCE public clients (no API key) may use this grant (authorization_code only). */
+  allowPublicClient?: boolean;
   handle: (input: z.infer<S>, ctx: GrantContext) => Promise<GrantResult>;
 }
 

@@ -15,6 +15,6 @@ import { PendingAuthService } from './pending-auth.service';
   imports: [UsersModule, MembershipsModule, MfaModule, SessionsModule],
   controllers: [AuthenticateController],
   providers: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthRepository, PendingAuthService],
-  exports: [AuthenticateGrants, AuthenticateService, PendingAuthService],
+  exports: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthService],
 })
 export class AuthenticateModule {}

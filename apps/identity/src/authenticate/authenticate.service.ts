@@ -95,7 +95,7 @@ export class AuthenticateService implements OnModuleInit {
     }
     const spec = this.grants.get(base.grant_type);
     if (!spec) throw new InvalidGrantError(`The grant type ${base.grant_type} is not supported.`, 'unsupported_grant_type');
-    if (authKind !== 'api_key') throw new InvalidGrantError('This grant requires the client secret (an API key).', 'invalid_client');
+    if (authKind !== 'api_key' && !spec.allowPublicClient) throw new InvalidGrantError('This grant requires the client secret (an API key).', 'invalid_client');
     const input: unknown = parse(spec.schema, rest);
 
     if (ctx.ipAddress) await this.throttle.hit(environmentId, 'ip', ctx.ipAddress, this.config.AUTH_IP_LIMIT_PER_MINUTE);

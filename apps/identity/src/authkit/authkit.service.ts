@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { appendToOutbox, DomainError, RateLimitedError, safeEqual, toFieldErrors, ValidationError, type SecretBox } from '@wos/platform';
+import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { PrismaService } from '../infra/prisma.service';
+import { AuthenticateGrants } from '../authenticate/authenticate.grants';
+import { invalidGrant } from '../authenticate/authenticate.errors';
+import { AuthenticateThrottle } from '../authenticate/authenticate.throttle';
+import { PasswordsService } from '../passwords/passwords.service';
+import { UsersService } from '../users/users.service';
+import { authenticationEvent } from '../sessions/sessions.events';
+import { AuthorizationCodesStore } from './authorization-codes.store';
+import { AUTHORIZATION_REQUEST_TTL_MS, openAuthorizationRequest, sealAuthorizationRequest } from './authorization-request';
+import { authorizationCodeGrantSchema, authorizeQuerySchema, passwordSignInSchema } from './authorize.dto';
+
+export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
+
+export type SignInOutcome = { redirectTo: string } | { error: string; status: number; email: string; authorizationRequest: string };
+
+/**
+ * AuthKit's hosted sign-in: /user_management/authorize shows a sign-in form, a correct password
+ * issues a one-time authorization code to the redirect URI, and the `authorization_code` grant
+ * exchanges it (with PKCE for public clients). Invariants: the authorize parameters travel sealed,
+ * so what the gateway checked is what the code is issued for; a code is bound to its environment,
+ * client and PKCE challenge and is exchanged at most once.
+ */
+@Injectable()
+export class AuthkitService implements OnModuleInit {
+  constructor(
+    private readonly grants: AuthenticateGrants,
+    private readonly codes: AuthorizationCodesStore,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordsService,
+    private readonly throttle: AuthenticateThrottle,
+    private readonly prisma: PrismaService,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.grants.register(AUTHORIZATION_CODE_GRANT, {
+      schema: authorizationCodeGrantSchema,
+      eventType: 'password',
+      allowPublicClient: true,
+      handle: async (input, ctx) => {
+        const grant = await this.codes.consume(input.code);
+        if (!grant || grant.environmentId !== ctx.environmentId) throw invalidGrant('The code is invalid, expired or already used.');
+        if (grant.codeChallenge) {
+          if (!input.code_verifier || !safeEqual(s256(input.code_verifier), grant.codeChallenge)) throw invalidGrant('The code_verifier does not match the code_challenge.');
+        } else if (ctx.authKind === 'public_client') {
+          throw invalidGrant('A public client must use PKCE (code_challenge at /user_management/authorize).');
+        }
+        const user = await this.users.findById(ctx.environmentId, grant.userId);
+        if (!user) throw invalidGrant('The user of this code no longer exists.');
+        return { user, organizationId: grant.organizationId, method: grant.method };
+      },
+    });
+  }
+
+  /** Validates the authorize request and seals it for the sign-in form. */
+  begin(environmentId: string, clientId: string | undefined, rawQuery: unknown): { authorizationRequest: string; loginHint?: string } {
+    const parsed = authorizeQuerySchema.safeParse(rawQuery);
+    if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
+    const q = parsed.data;
+    if (!clientId || q.client_id !== clientId) throw new DomainError(400, 'invalid_client', 'The client_id is missing or unknown.');
+    if (q.connection_id || (q.provider && q.provider !== 'authkit')) {
+      throw new DomainError(422, 'unsupported_provider', 'This deployment serves provider=authkit here; sign in with an SSO connection or OAuth provider through /sso/authorize.');
+    }
+    const authorizationRequest = sealAuthorizationRequest(this.box, environmentId, {
+      clientId,
+      redirectUri: q.redirect_uri,
+      state: q.state ?? null,
+      codeChallenge: q.code_challenge ?? null,
+      organizationId: q.organization_id ?? null,
+      expiresAt: Date.now() + AUTHORIZATION_REQUEST_TTL_MS,
+    });
+    return { authorizationRequest, loginHint: q.login_hint };
+  }
+
+  /** Checks the form's password; success redirects to the client with a code and its state. */
+  async signInWithPassword(environmentId: string, clientId: string | undefined, rawBody: unknown, ip: string | null): Promise<SignInOutcome> {
+    const parsed = passwordSignInSchema.safeParse(rawBody);
+    if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
+    const form = parsed.data;
+    const request = openAuthorizationRequest(this.box, environmentId, form.authorization_request);
+    if (!request || request.clientId !== clientId) {
+      throw new DomainError(400, 'invalid_authorization_request', 'The sign-in form expired or was altered; start again from the application.');
+    }
+    const retry = (error: string, status: number): SignInOutcome => ({ error, status, email: form.email, authorizationRequest: form.authorization_request });
+    try {
+      if (ip) await this.throttle.hit(environmentId, 'ip', ip, this.config.AUTH_IP_LIMIT_PER_MINUTE);
+      await this.throttle.hit(environmentId, 'email', form.email, this.config.AUTH_EMAIL_LIMIT_PER_MINUTE);
+    } catch (err) {
+      if (err instanceof RateLimitedError) return retry('Too many attempts. Wait a minute and try again.', 429);
+      throw err;
+    }
+    const user = await this.users.findByEmail(environmentId, form.email);
+    // One password verification whether or not the email exists: timing does not reveal it.
+    const ok = await this.passwords.verify(user?.passwordHash ?? null, form.password);
+    if (!user || !ok) {
+      const failed = authenticationEvent('password', { status: 'failed', email: form.email, ip_address: ip, user_agent: null, user_id: null, error: { code: 'invalid_credentials', message: 'Invalid credentials.' } }, environmentId);
+      if (failed) await appendToOutbox(this.prisma, [failed]);
+      return retry('Incorrect email or password.', 401);
+    }
+    const code = await this.codes.issue({
+      environmentId,
+      clientId: request.clientId,
+      userId: user.id,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      organizationId: request.organizationId,
+      method: 'Password',
+    });
+    const target = new URL(request.redirectUri);
+    target.searchParams.set('code', code);
+    if (request.state !== null) target.searchParams.set('state', request.state);
+    return { redirectTo: target.toString() };
+  }
+}
+
+/** PKCE S256: base64url(SHA-256(verifier)). */
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { randomToken, sha256Hex } from '@wos/platform';
+import { RedisService } from '../infra/redis.provider';
+import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
+
+/** What an authorization code stands for until it is exchanged at /user_management/authenticate. */
+export interface AuthorizationCodeGrant {
+  environmentId: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  /** base64url(SHA-256(code_verifier)) when the client used PKCE. */
+  codeChallenge: string | null;
+  organizationId: string | null;
+  method: AuthenticationMethod;
+}
+
+/* OAuth 2.0 §4.1.2 recommends at most 10 minutes. */
+const CODE_TTL_SECONDS = 600;
+
+/**
+ * Authorization codes live in Redis under the SHA-256 of the code, so a Redis dump holds no
+ * usable code. Invariant: a code is consumed with GETDEL, so it is exchanged at most once even
+ * when two exchanges race.
+ */
+@Injectable()
+export class AuthorizationCodesStore {
+  constructor(private readonly redis: RedisService) {}
+
+  async issue(grant: AuthorizationCodeGrant): Promise<string> {
+    const code = randomToken(32);
+    await this.redis.client.set(key(code), JSON.stringify(grant), 'EX', CODE_TTL_SECONDS);
+    return code;
+  }
+
+  async consume(code: string): Promise<AuthorizationCodeGrant | null> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(code)) return null;
+    const raw = await this.redis.client.getdel(key(code));
+    return raw ? (JSON.parse(raw) as AuthorizationCodeGrant) : null;
+  }
+}
+
+const key = (code: string) => `identity:authcode:${sha256Hex(code)}`;
