@@ -34,6 +34,11 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/organizations', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/organization_domains', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/events', upstream: 'events', auth: 'api_key' },
+  // Directory Sync: the WorkOS API with API keys; each directory's SCIM server authenticates its own bearer token.
+  { prefix: '/directories', upstream: 'directory-sync', auth: 'api_key' },
+  { prefix: '/directory_users', upstream: 'directory-sync', auth: 'api_key' },
+  { prefix: '/directory_groups', upstream: 'directory-sync', auth: 'api_key' },
+  { prefix: '/scim', upstream: 'directory-sync', auth: 'none' },
   // AuthKit user management (identity). Logout is a browser redirect that names its session.
   { prefix: '/user_management', upstream: 'identity', auth: 'api_key' },
   { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
@@ -56,9 +61,6 @@ export const ROUTES: readonly RouteEntry[] = [
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
-  '/directories',
-  '/directory_users',
-  '/directory_groups',
   '/audit_logs',
   '/vault',
   '/radar',
