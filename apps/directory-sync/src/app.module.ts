@@ -1,9 +1,18 @@
-import { Module } from '@nestjs/common';
-import { HealthRegistry } from '@wos/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import type { AppConfig } from './config';
+import { InfraModule } from './infra/infra.module';
+import { DirectoriesModule } from './directories/directories.module';
+import { ScimModule } from './scim/scim.module';
+import { DirectoryUsersModule } from './directory-users/directory-users.module';
+import { DirectoryGroupsModule } from './directory-groups/directory-groups.module';
 
-/**
- * The directory-sync service is scaffolded but its product (Directory Sync (SCIM 2.0)) is not built yet: it serves only
- * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
- */
-@Module({ providers: [HealthRegistry] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(config, logger), DirectoriesModule, ScimModule, DirectoryUsersModule, DirectoryGroupsModule],
+    };
+  }
+}

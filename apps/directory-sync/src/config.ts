@@ -1,10 +1,24 @@
-import { baseConfigSchema, loadConfig } from '@wos/platform';
+import { z } from 'zod';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig } from '@wos/platform';
 
-export const configSchema = baseConfigSchema.extend({
-  PORT: baseConfigSchema.shape.PORT.default(3003),
-});
-export type AppConfig = ReturnType<typeof loadAppConfig>;
+export const configSchema = baseConfigSchema
+  .extend({ PORT: baseConfigSchema.shape.PORT.default(3003) })
+  .extend(databaseConfigSchema.shape)
+  .extend(kafkaConfigSchema.shape)
+  .extend({
+    /** The gateway's public base URL; SCIM base URLs handed to IdPs are built from it. */
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
+    /** The organizations service, asked (with a signed environment context) whether an organization exists. */
+    ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004').transform((u) => u.replace(/\/+$/, '')),
+    /** Largest SCIM page (`count`); RFC 7644 lets the server cap it. */
+    SCIM_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  });
+export type AppConfig = z.infer<typeof configSchema>;
 
-export function loadAppConfig(env: NodeJS.ProcessEnv = process.env) {
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
+
+/** Injection tokens. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');

@@ -1,19 +1,6 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
+import { runMain } from '@wos/platform';
 import { loadAppConfig } from './config';
+import { startDirectorySyncService } from './directory-sync.app';
 
-async function main() {
-  const config = loadAppConfig();
-  const logger = createLogger('directory-sync', config.LOG_LEVEL);
-  await bootstrapService({
-    name: 'directory-sync',
-    module: AppModule,
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-  });
-}
-
-runMain(main);
+runMain(() => startDirectorySyncService(loadAppConfig()));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { organizationEventSchemas } from './organizations';
+import { directorySyncEventSchemas } from './directory-sync';
 import { ssoEventSchemas } from './sso';
 import { identityEventSchemas } from './identity';
 import { identityFlowEventSchemas } from './identity-flows';
@@ -13,6 +14,7 @@ export const eventSchemas = {
   ...ssoEventSchemas,
   ...identityEventSchemas,
   ...identityFlowEventSchemas,
+  ...directorySyncEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -114,8 +114,8 @@ export class Stack {
     if (app === 'api-gateway') {
       for (const a of APP_CATALOGUE) if (a.name !== 'api-gateway') env[upstreamEnvName(a.name)] = `http://127.0.0.1:${this.port(a.name)}`;
     }
-    // identity checks organizations exist through the organizations service's internal API.
-    if (app === 'identity') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    // identity and directory-sync check organizations exist through the organizations service's internal API.
+    if (app === 'identity' || app === 'directory-sync') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 

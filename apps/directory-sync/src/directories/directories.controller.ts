@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { DirectoriesService } from './directories.service';
+import { createDirectorySchema, listDirectoriesQuerySchema, type CreateDirectoryInput, type ListDirectoriesQuery } from './directories.dto';
+
+@Controller('directories')
+export class DirectoriesController {
+  constructor(private readonly directories: DirectoriesService) {}
+
+  @Get()
+  list(@EnvironmentId() env: string, @Query(new ZodPipe(listDirectoriesQuerySchema)) query: ListDirectoriesQuery) {
+    return this.directories.list(env, query);
+  }
+
+  /** Management API (our extension): answers the SCIM base URL and the bearer token, shown once. */
+  @Post()
+  @HttpCode(201)
+  create(@EnvironmentId() env: string, @Body(new ZodPipe(createDirectorySchema)) body: CreateDirectoryInput) {
+    return this.directories.create(env, body);
+  }
+
+  @Post(':id/token')
+  @HttpCode(201)
+  rotateToken(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.directories.rotateToken(env, id);
+  }
+
+  @Get(':id')
+  get(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.directories.get(env, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@EnvironmentId() env: string, @Param('id') id: string): Promise<void> {
+    await this.directories.delete(env, id);
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { directorySchema, directoryTypeSchema, type DirectoryEventWire, type DirectoryWire, type DeletedDirectoryEventWire } from '@wos/contracts';
+import { paginationQuerySchema } from '@wos/platform';
+
+export interface DirectoryRow {
+  id: string;
+  environment_id: string;
+  organization_id: string;
+  name: string;
+  type: string;
+  domain: string | null;
+  external_key: string;
+  state: DirectoryWire['state'];
+  token_hash: string;
+  token_created_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const createDirectorySchema = z.strictObject({
+  organization_id: z.string().min(1).max(128),
+  name: z.string().trim().min(1).max(255),
+  type: directoryTypeSchema,
+  domain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, 'must be a valid domain name such as example.com')
+    .nullable()
+    .optional(),
+});
+export type CreateDirectoryInput = z.infer<typeof createDirectorySchema>;
+
+export const listDirectoriesQuerySchema = paginationQuerySchema.extend({
+  organization_id: z.string().min(1).max(128).optional(),
+  search: z.string().max(255).optional(),
+  // Older SDKs send `domain`; it filters by the directory's domain.
+  domain: z.string().max(253).optional(),
+});
+export type ListDirectoriesQuery = z.infer<typeof listDirectoriesQuerySchema>;
+
+/** What POST /directories and the token rotation answer: the only time the token is shown. */
+export const directoryCredentialsSchema = directorySchema.extend({ base_url: z.string(), bearer_token: z.string() });
+export type DirectoryCredentialsWire = z.infer<typeof directoryCredentialsSchema>;
+
+export function toDirectoryWire(d: DirectoryRow): DirectoryWire {
+  return {
+    object: 'directory',
+    id: d.id,
+    domain: d.domain,
+    external_key: d.external_key,
+    name: d.name,
+    organization_id: d.organization_id,
+    state: d.state,
+    type: d.type as DirectoryWire['type'],
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
+  };
+}
+
+/** Event form (WORKOS_API.md §10): state active/inactive, the organization's domains instead of `domain`. */
+export function toDirectoryEventWire(d: DirectoryRow, domains: { id: string; domain: string }[]): DirectoryEventWire {
+  return {
+    object: 'directory',
+    id: d.id,
+    external_key: d.external_key,
+    type: d.type as DirectoryEventWire['type'],
+    state: eventState(d.state),
+    name: d.name,
+    organization_id: d.organization_id,
+    domains: domains.map((x) => ({ object: 'organization_domain', id: x.id, domain: x.domain })),
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
+  };
+}
+
+export function toDeletedDirectoryEventWire(d: DirectoryRow): DeletedDirectoryEventWire {
+  return {
+    object: 'directory',
+    id: d.id,
+    type: d.type as DirectoryEventWire['type'],
+    state: 'deleting',
+    name: d.name,
+    organization_id: d.organization_id,
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
+  };
+}
+
+function eventState(s: DirectoryWire['state']): DirectoryEventWire['state'] {
+  if (s === 'linked') return 'active';
+  if (s === 'unlinked') return 'inactive';
+  return s;
+}
+
+export { directorySchema };

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
+import { hasIdShape, type DirectoryWire, type ListEnvelope } from '@wos/contracts';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { appendOutbox, transaction } from '../infra/sql';
+import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../shared/dsync.events';
+import { DirectoriesRepository } from './directories.repository';
+import {
+  toDeletedDirectoryEventWire,
+  toDirectoryEventWire,
+  toDirectoryWire,
+  type CreateDirectoryInput,
+  type DirectoryCredentialsWire,
+  type DirectoryRow,
+  type ListDirectoriesQuery,
+} from './directories.dto';
+
+/**
+ * Directory rules. Invariants: the SCIM bearer token exists in plaintext only in the response
+ * that created it (the row keeps its SHA-256); every state change writes its dsync.* event to the
+ * outbox in the same transaction.
+ */
+@Injectable()
+export class DirectoriesService {
+  constructor(
+    private readonly repo: DirectoriesRepository,
+    private readonly organizations: OrganizationsClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  scimBaseUrl(directoryId: string): string {
+    return `${this.config.PUBLIC_BASE_URL}/scim/v2/${directoryId}`;
+  }
+
+  async list(environmentId: string, query: ListDirectoriesQuery): Promise<ListEnvelope<DirectoryWire>> {
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { organizationId: query.organization_id, search: query.search, domain: query.domain }, req));
+    return toListEnvelope(page, toDirectoryWire);
+  }
+
+  async get(environmentId: string, id: string): Promise<DirectoryWire> {
+    return toDirectoryWire(await this.mustFind(environmentId, id));
+  }
+
+  async create(environmentId: string, input: CreateDirectoryInput): Promise<DirectoryCredentialsWire> {
+    if (!(await this.organizations.find(environmentId, input.organization_id))) {
+      throw new ValidationError([{ field: 'organization_id', code: 'organization_not_found', message: `Could not find an organization with the id, ${input.organization_id}.` }]);
+    }
+    const token = randomToken(32);
+    const now = new Date();
+    const row: DirectoryRow = {
+      id: newId('directory'),
+      environment_id: environmentId,
+      organization_id: input.organization_id,
+      name: input.name,
+      type: input.type,
+      domain: input.domain ?? null,
+      external_key: randomToken(12),
+      state: 'unlinked',
+      token_hash: sha256Hex(token),
+      token_created_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    await transaction(this.repo.pool, async (client) => {
+      await this.repo.insert(client, row);
+      await appendOutbox(client, [tokenEvent('dsync.token.created', row.id, row.organization_id, now, environmentId)]);
+    });
+    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token };
+  }
+
+  /** A new token replaces the old one at once: the old one stops working with this commit. */
+  async rotateToken(environmentId: string, id: string): Promise<DirectoryCredentialsWire> {
+    if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
+    const token = randomToken(32);
+    const now = new Date();
+    const row = await transaction(this.repo.pool, async (client) => {
+      const current = await this.repo.lock(client, environmentId, id);
+      if (!current) throw new NotFoundError('a directory', id);
+      const updated = await this.repo.setToken(client, environmentId, id, sha256Hex(token), now);
+      await appendOutbox(client, [
+        tokenEvent('dsync.token.revoked', id, current.organization_id, current.token_created_at, environmentId),
+        tokenEvent('dsync.token.created', id, current.organization_id, now, environmentId),
+      ]);
+      return updated;
+    });
+    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token };
+  }
+
+  async delete(environmentId: string, id: string): Promise<void> {
+    if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
+    await transaction(this.repo.pool, async (client) => {
+      const current = await this.repo.lock(client, environmentId, id);
+      if (!current) throw new NotFoundError('a directory', id);
+      await this.repo.delete(client, environmentId, id);
+      await appendOutbox(client, [directoryDeletedEvent(toDeletedDirectoryEventWire({ ...current, updated_at: new Date() }), environmentId)]);
+    });
+  }
+
+  /**
+   * The first authenticated SCIM request links the directory (unlinked → linked) and emits
+   * dsync.activated, exactly once: the conditional update lets only one request win.
+   */
+  async activate(directory: DirectoryRow): Promise<void> {
+    if (directory.state !== 'unlinked') return;
+    const org = await this.organizations.find(directory.environment_id, directory.organization_id).catch(() => null);
+    await transaction(this.repo.pool, async (client) => {
+      const updated = await this.repo.activate(client, directory.environment_id, directory.id, new Date());
+      if (!updated) return;
+      await appendOutbox(client, [directoryActivatedEvent(toDirectoryEventWire(updated, org?.domains ?? []), directory.environment_id)]);
+    });
+    directory.state = 'linked';
+  }
+
+  /** SCIM: the directory a request names, or null; the caller authenticates its token. */
+  findForScim(id: string): Promise<DirectoryRow | null> {
+    return hasIdShape(id, 'directory') ? this.repo.findForScim(id) : Promise.resolve(null);
+  }
+
+  private async mustFind(environmentId: string, id: string): Promise<DirectoryRow> {
+    const d = hasIdShape(id, 'directory') ? await this.repo.findById(environmentId, id) : null;
+    if (!d) throw new NotFoundError('a directory', id);
+    return d;
+  }
+}

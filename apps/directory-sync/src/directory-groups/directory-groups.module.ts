@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { DirectoryDataRepository } from '../shared/directory-data.repository';
+import { DirectoryGroupsController } from './directory-groups.controller';
+import { DirectoryGroupsService } from './directory-groups.service';
+
+@Module({ controllers: [DirectoryGroupsController], providers: [DirectoryDataRepository, DirectoryGroupsService] })
+export class DirectoryGroupsModule {}

@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId, type OutboxMessage } from '@wos/platform';
+import { hasIdShape } from '@wos/contracts';
+import type { PoolClient } from 'pg';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { appendOutbox, transaction } from '../infra/sql';
+import { compileScimFilter, type FilterAttributes } from '../scim-core/scim-filter';
+import { ScimError } from '../scim-core/scim-errors';
+import { applyPatch, normalizePatch, splitGroupPatch, type MemberChange } from '../scim-core/scim-patch';
+import { mapScimGroup } from '../scim-core/scim-user.mapping';
+import { DirectoryDataRepository } from '../shared/directory-data.repository';
+import { previousAttributes, toGroupWire, toUserWire, type GroupRow } from '../shared/directory-data.dto';
+import { groupEvent, groupUpdatedEvent, membershipEvent } from '../shared/dsync.events';
+import { listResponse, pageParams, toScimGroup, wantsMembers } from './scim.dto';
+import type { ScimContext } from './scim-auth.service';
+
+export const GROUP_FILTER_ATTRIBUTES: FilterAttributes = {
+  id: { kind: 'text', sql: 'g.id', caseExact: true },
+  displayName: { kind: 'text', sql: 'g.display_name', caseExact: false },
+  externalId: { kind: 'text', sql: 'g.external_id', caseExact: true },
+  'members.value': { kind: 'text_array', sql: 'ARRAY(SELECT lower(m.user_id) FROM directory_group_members m WHERE m.group_id = g.id)' },
+};
+
+/**
+ * SCIM /Groups. Invariants: every change to one group (attributes and membership) runs under
+ * that group's row lock, so overlapping PATCHes apply one after another and none loses members;
+ * each membership change emits exactly one user_added or user_removed, in the same transaction.
+ */
+@Injectable()
+export class ScimGroupsService {
+  constructor(
+    private readonly repo: DirectoryDataRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(ctx: ScimContext, query: Record<string, unknown>) {
+    const { startIndex, count } = pageParams(query, 100, this.config.SCIM_MAX_PAGE_SIZE);
+    if (query.filter !== undefined && typeof query.filter !== 'string') throw ScimError.badRequest('invalidFilter', 'Give one filter.');
+    const where = query.filter ? compileScimFilter(query.filter as string, GROUP_FILTER_ATTRIBUTES, 3) : undefined;
+    const { total, rows } = await this.repo.scimGroups(ctx.environmentId, ctx.directory.id, where, startIndex - 1, count);
+    const members = wantsMembers(query) ? await this.repo.membersOf(ctx.environmentId, rows.map((g) => g.id)) : undefined;
+    return listResponse(rows.map((g) => toScimGroup(g, members?.filter((m) => m.group_id === g.id), ctx.baseUrl)), total, startIndex);
+  }
+
+  async get(ctx: ScimContext, id: string, query: Record<string, unknown>) {
+    const g = hasIdShape(id, 'directory_group') ? await this.repo.findGroup(this.repo.pool, ctx.environmentId, ctx.directory.id, id) : null;
+    if (!g) throw ScimError.notFound('Group', id);
+    return this.render(ctx, g, wantsMembers(query));
+  }
+
+  async create(ctx: ScimContext, body: unknown) {
+    const mapped = mapScimGroup(body);
+    const now = new Date();
+    const id = newId('directory_group');
+    const row: GroupRow = {
+      id, environment_id: ctx.environmentId, directory_id: ctx.directory.id, organization_id: ctx.directory.organization_id,
+      idp_id: mapped.externalId ?? id, display_name: mapped.displayName, external_id: mapped.externalId, raw_attributes: mapped.raw, created_at: now, updated_at: now,
+    };
+    await transaction(this.repo.pool, async (client) => {
+      await this.repo.insertGroup(client, row);
+      const events: OutboxMessage[] = [groupEvent('dsync.group.created', toGroupWire(row), ctx.environmentId)];
+      if (mapped.members?.length) events.push(...(await this.applyMembers(client, ctx, row, [{ kind: 'add', ids: mapped.members }])));
+      await appendOutbox(client, events);
+    });
+    return this.render(ctx, row, true);
+  }
+
+  /** PUT replaces attributes; a `members` list replaces the membership (absent keeps it). */
+  async replace(ctx: ScimContext, id: string, body: unknown) {
+    const mapped = mapScimGroup(body);
+    const changes: MemberChange[] = mapped.members ? [{ kind: 'set', ids: mapped.members }] : [];
+    return this.change(ctx, id, () => ({ displayName: mapped.displayName, externalId: mapped.externalId, raw: mapped.raw }), changes, true);
+  }
+
+  async patch(ctx: ScimContext, id: string, body: unknown, query: Record<string, unknown>) {
+    const { attributeOps, memberChanges } = splitGroupPatch(normalizePatch(body));
+    return this.change(
+      ctx,
+      id,
+      (current) => {
+        if (!attributeOps.length) return undefined;
+        const resource = { ...current.raw_attributes, displayName: current.display_name, ...(current.external_id !== null ? { externalId: current.external_id } : {}) };
+        const patched = mapScimGroup(applyPatch(resource, attributeOps));
+        return { displayName: patched.displayName, externalId: patched.externalId, raw: patched.raw };
+      },
+      memberChanges,
+      wantsMembers(query),
+    );
+  }
+
+  async delete(ctx: ScimContext, id: string): Promise<void> {
+    if (!hasIdShape(id, 'directory_group')) throw ScimError.notFound('Group', id);
+    await transaction(this.repo.pool, async (client) => {
+      const g = await this.repo.lockGroup(client, ctx.environmentId, ctx.directory.id, id);
+      if (!g) throw ScimError.notFound('Group', id);
+      await this.repo.deleteGroup(client, ctx.environmentId, ctx.directory.id, id);
+      await appendOutbox(client, [groupEvent('dsync.group.deleted', toGroupWire(g), ctx.environmentId)]);
+    });
+  }
+
+  private async change(
+    ctx: ScimContext,
+    id: string,
+    attributes: (current: GroupRow) => { displayName: string; externalId: string | null; raw: Record<string, unknown> } | undefined,
+    memberChanges: MemberChange[],
+    withMembers: boolean,
+  ) {
+    if (!hasIdShape(id, 'directory_group')) throw ScimError.notFound('Group', id);
+    const row = await transaction(this.repo.pool, async (client) => {
+      const current = await this.repo.lockGroup(client, ctx.environmentId, ctx.directory.id, id);
+      if (!current) throw ScimError.notFound('Group', id);
+      const events: OutboxMessage[] = [];
+      let row = current;
+      const next = attributes(current);
+      if (next) {
+        const candidate: GroupRow = { ...current, display_name: next.displayName, external_id: next.externalId, idp_id: next.externalId ?? current.id, raw_attributes: next.raw };
+        const prev = previousAttributes(toGroupWire(current), toGroupWire(candidate));
+        if (Object.keys(prev).length) {
+          row = { ...candidate, updated_at: new Date() };
+          await this.repo.updateGroup(client, row);
+          events.push(groupUpdatedEvent(toGroupWire(row), prev, ctx.environmentId));
+        }
+      }
+      events.push(...(await this.applyMembers(client, ctx, row, memberChanges)));
+      await appendOutbox(client, events);
+      return row;
+    });
+    return this.render(ctx, row, withMembers);
+  }
+
+  /** Applies membership changes in order (the group row is locked); returns their events. */
+  private async applyMembers(client: PoolClient, ctx: ScimContext, group: GroupRow, changes: MemberChange[]): Promise<OutboxMessage[]> {
+    if (!changes.length) return [];
+    const referenced = [...new Set(changes.flatMap((c) => (c.kind === 'clear' ? [] : c.ids)))];
+    const known = await this.repo.existingUserIds(client, ctx.environmentId, ctx.directory.id, referenced);
+    const unknown = changes.flatMap((c) => (c.kind === 'add' || c.kind === 'set' ? c.ids : [])).filter((x) => !known.has(x));
+    if (unknown.length) throw ScimError.badRequest('invalidValue', `No user of this directory has the id ${unknown[0]}.`);
+    const added: string[] = [];
+    const removed: string[] = [];
+    for (const c of changes) {
+      if (c.kind === 'add') added.push(...(await this.repo.addMembers(client, ctx.directory.id, group.id, c.ids)));
+      else if (c.kind === 'clear') removed.push(...(await this.repo.removeMembers(client, group.id, undefined)));
+      else if (c.kind === 'remove') removed.push(...(await this.repo.removeMembers(client, group.id, c.ids.filter((x) => known.has(x)))));
+      else {
+        const wanted = new Set(c.ids);
+        const current = await this.repo.memberIds(client, group.id);
+        removed.push(...(await this.repo.removeMembers(client, group.id, current.filter((x) => !wanted.has(x)))));
+        added.push(...(await this.repo.addMembers(client, ctx.directory.id, group.id, c.ids)));
+      }
+    }
+    const users = new Map((await this.repo.usersByIds(client, ctx.environmentId, ctx.directory.id, [...new Set([...added, ...removed])])).map((u) => [u.id, toUserWire(u)]));
+    const groupWire = toGroupWire(group);
+    return [
+      ...removed.map((uid) => membershipEvent('dsync.group.user_removed', users.get(uid)!, groupWire, ctx.environmentId)),
+      ...added.map((uid) => membershipEvent('dsync.group.user_added', users.get(uid)!, groupWire, ctx.environmentId)),
+    ];
+  }
+
+  private async render(ctx: ScimContext, g: GroupRow, withMembers: boolean) {
+    const members = withMembers ? await this.repo.membersOf(ctx.environmentId, [g.id]) : undefined;
+    return toScimGroup(g, members, ctx.baseUrl);
+  }
+}

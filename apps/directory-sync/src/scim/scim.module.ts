@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DirectoriesModule } from '../directories/directories.module';
+import { DirectoryDataRepository } from '../shared/directory-data.repository';
+import { ScimAuthService } from './scim-auth.service';
+import { ScimUsersService } from './scim-users.service';
+import { ScimGroupsService } from './scim-groups.service';
+import { ScimUsersController } from './scim-users.controller';
+import { ScimGroupsController } from './scim-groups.controller';
+import { ScimDiscoveryController } from './scim-discovery.controller';
+
+@Module({
+  imports: [DirectoriesModule],
+  // The discovery controller (with its catch-all) is registered last so specific routes win.
+  controllers: [ScimUsersController, ScimGroupsController, ScimDiscoveryController],
+  providers: [DirectoryDataRepository, ScimAuthService, ScimUsersService, ScimGroupsService],
+})
+export class ScimModule {}
