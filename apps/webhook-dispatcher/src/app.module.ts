@@ -1,9 +1,13 @@
-import { Module } from '@nestjs/common';
-import { HealthRegistry } from '@wos/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import type { AppConfig } from './config';
+import { InfraModule } from './infra/infra.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { DeliveryModule } from './delivery/delivery.module';
 
-/**
- * The webhook-dispatcher service is scaffolded but its product (webhook endpoints and deliveries) is not built yet: it serves only
- * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
- */
-@Module({ providers: [HealthRegistry] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), EndpointsModule, DeliveryModule] };
+  }
+}

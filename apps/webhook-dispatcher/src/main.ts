@@ -1,19 +1,6 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
+import { runMain } from '@wos/platform';
 import { loadAppConfig } from './config';
+import { startWebhookDispatcher } from './webhooks.app';
 
-async function main() {
-  const config = loadAppConfig();
-  const logger = createLogger('webhook-dispatcher', config.LOG_LEVEL);
-  await bootstrapService({
-    name: 'webhook-dispatcher',
-    module: AppModule,
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-  });
-}
-
-runMain(main);
+runMain(() => startWebhookDispatcher(loadAppConfig()));

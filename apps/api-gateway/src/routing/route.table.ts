@@ -39,6 +39,7 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/directory_users', upstream: 'directory-sync', auth: 'api_key' },
   { prefix: '/directory_groups', upstream: 'directory-sync', auth: 'api_key' },
   { prefix: '/scim', upstream: 'directory-sync', auth: 'none' },
+  { prefix: '/webhook_endpoints', upstream: 'webhook-dispatcher', auth: 'api_key' },
   // AuthKit user management (identity). Logout is a browser redirect that names its session.
   { prefix: '/user_management', upstream: 'identity', auth: 'api_key' },
   { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
@@ -64,7 +65,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/audit_logs',
   '/vault',
   '/radar',
-  '/webhook_endpoints',
   '/portal',
   '/passwordless',
   '/auth',

@@ -1,4 +1,4 @@
-import { Queue, Worker, type Processor, type JobsOptions, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker, type Processor, type JobsOptions, type ConnectionOptions, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 
 /**
@@ -7,11 +7,14 @@ import type { Logger } from 'pino';
  */
 export enum QueueName {
   EventsRetention = 'events-retention',
+  /** One job per (event, endpoint) attempt schedule; do not rename (jobs in Redis keep this name). */
+  WebhookDeliveries = 'webhook-deliveries',
 }
 
 /** Typed payloads per queue. */
 export interface QueuePayloads {
   [QueueName.EventsRetention]: Record<string, never>;
+  [QueueName.WebhookDeliveries]: { eventId: string; endpointId: string; generation: number };
 }
 
 /**
@@ -44,8 +47,10 @@ export function createWorker<Q extends QueueName>(
   processor: Processor<QueuePayloads[Q]>,
   logger: Logger,
   concurrency = 1,
+  options: Omit<WorkerOptions, 'connection' | 'concurrency'> = {},
 ): Worker<QueuePayloads[Q]> {
   const worker = new Worker<QueuePayloads[Q]>(name, processor, {
+    ...options,
     connection: queueConnection(redisUrl),
     concurrency,
   });

@@ -1,0 +1,59 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/*
+ * Addresses a webhook may never reach unless configuration allows them: loopback, private,
+ * link-local, shared (CGNAT), unspecified, multicast and reserved ranges, for IPv4 and IPv6.
+ * Invariant: the check runs on the resolved addresses, both when an endpoint is saved and when
+ * each attempt connects (the HTTP client's lookup goes through `resolveSafely`), so DNS that
+ * changes after registration (rebinding) cannot reach an internal address either.
+ */
+const BLOCKED_V4 = [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
+  ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const;
+const BLOCKED_V6 = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const;
+
+export class UnsafeAddressError extends Error {
+  override name = 'UnsafeAddressError';
+}
+
+export class AddressPolicy {
+  private readonly blocked = new BlockList();
+  private readonly allowed = new BlockList();
+
+  constructor(allowedCidrs: readonly string[]) {
+    for (const [a, p] of BLOCKED_V4) this.blocked.addSubnet(a, p, 'ipv4');
+    for (const [a, p] of BLOCKED_V6) this.blocked.addSubnet(a, p, 'ipv6');
+    for (const cidr of allowedCidrs) {
+      const [addr, prefix] = cidr.split('/');
+      const family = isIP(addr ?? '');
+      if (!family) throw new Error(`WEBHOOK_ALLOWED_CIDRS: "${cidr}" is not an address or CIDR`);
+      const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+      this.allowed.addSubnet(addr!, bits, family === 4 ? 'ipv4' : 'ipv6');
+    }
+  }
+
+  isAllowed(address: string): boolean {
+    const family = isIP(address);
+    if (!family) return false;
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (this.allowed.check(address, type)) return true;
+    // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return this.isAllowed(mapped[1]!);
+    return !this.blocked.check(address, type);
+  }
+
+  /** Every address `host` resolves to, or an error naming the first one that is not allowed. */
+  async resolveSafely(host: string): Promise<{ address: string; family: number }[]> {
+    const bare = host.replace(/^\[|\]$/g, '');
+    const addresses = isIP(bare) ? [{ address: bare, family: isIP(bare) }] : await lookup(bare, { all: true, verbatim: true });
+    if (!addresses.length) throw new UnsafeAddressError(`${host} does not resolve`);
+    for (const a of addresses) {
+      if (!this.isAllowed(a.address)) throw new UnsafeAddressError(`${host} resolves to ${a.address}, which is a loopback, private or reserved address`);
+    }
+    return addresses;
+  }
+}
