@@ -6,6 +6,8 @@ import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
+import { MagicAuthModule } from './magic-auth/magic-auth.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { MembershipsModule } from './memberships/memberships.module';
@@ -23,6 +25,8 @@ export class AppModule {
         AuthenticateModule,
         EmailVerificationModule,
         PasswordResetModule,
+        MagicAuthModule,
+        InvitationsModule,
         SigningKeysModule,
         SessionsModule,
         MembershipsModule,

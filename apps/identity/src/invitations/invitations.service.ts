@@ -1,0 +1,220 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { appendToOutbox, BadRequestError, ConflictError, DomainError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope, ValidationError, type SecretBox } from '@wos/platform';
+import { hasIdShape, type InvitationWire, type ListEnvelope } from '@wos/contracts';
+import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import type { Invitation, Prisma, User } from '../generated/prisma/client';
+import { UsersService } from '../users/users.service';
+import { MembershipsService } from '../memberships/memberships.service';
+import { MailService } from '../mail/mail.service';
+import { SendThrottle } from '../email-flows/send-throttle.service';
+import { invitationEvent } from '../email-flows/email-flows.events';
+import { hashToken, newLinkToken } from '../tokens/one-time-secret';
+import { InvitationsRepository } from './invitations.repository';
+import {
+  isSupportedLocale,
+  stateOf,
+  toInvitationWire,
+  type ListInvitationsQuery,
+  type ResendInvitationInput,
+  type SendInvitationInput,
+} from './invitations.dto';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Invitations (WORKOS_API.md §7.7) and their state machine:
+ *
+ *   pending ──accept──▶ accepted      pending ──revoke──▶ revoked      pending ──time──▶ expired
+ *
+ * accepted, revoked and expired are final; acting on them is a 400 `invite_accepted`,
+ * `invite_revoked` or `invite_expired`. Each transition runs under a row lock and writes its
+ * `invitation.*` event in the same transaction. The token is stored as SHA-256 for lookup and
+ * sealed (context = id) because GET returns it.
+ */
+@Injectable()
+export class InvitationsService {
+  private readonly baseUrl: string;
+
+  constructor(
+    private readonly repo: InvitationsRepository,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
+    private readonly organizations: OrganizationsClient,
+    private readonly mail: MailService,
+    private readonly throttle: SendThrottle,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.baseUrl = config.INVITATION_URL || new URL('/invite', config.PUBLIC_BASE_URL).toString();
+  }
+
+  async get(environmentId: string, id: string): Promise<InvitationWire> {
+    return this.toWire(await this.mustFind(environmentId, id));
+  }
+
+  async findByToken(environmentId: string, token: string): Promise<InvitationWire> {
+    const inv = await this.repo.findByTokenHash(environmentId, hashToken(token));
+    if (!inv) throw new NotFoundError('an invitation', token.slice(0, 6) + '…');
+    return this.toWire(inv);
+  }
+
+  /** For sign-in with `invitation_token`: the invitation, which must still be pending. */
+  async findPendingByToken(environmentId: string, token: string): Promise<Invitation> {
+    const inv = await this.repo.findByTokenHash(environmentId, hashToken(token));
+    if (!inv) throw new NotFoundError('an invitation', 'token');
+    assertPending(inv);
+    return inv;
+  }
+
+  async list(environmentId: string, query: ListInvitationsQuery): Promise<ListEnvelope<InvitationWire>> {
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { organizationId: query.organization_id, email: query.email }, req));
+    return toListEnvelope(page, (inv) => this.toWire(inv));
+  }
+
+  async send(environmentId: string, input: SendInvitationInput): Promise<InvitationWire> {
+    if (input.locale !== undefined && !isSupportedLocale(input.locale)) throw invalidLocale(input.locale);
+    if (input.role_slug !== undefined && input.organization_id === undefined) {
+      throw new ValidationError([{ field: 'role_slug', code: 'role_slug_requires_organization_id', message: 'role_slug can only be given with organization_id.' }]);
+    }
+    const inviter = input.inviter_user_id ? await this.users.mustFind(environmentId, input.inviter_user_id) : null;
+    const org = input.organization_id ? await this.organizations.find(environmentId, input.organization_id) : null;
+    if (input.organization_id && !org) throw new NotFoundError('an organization', input.organization_id);
+    await this.throttle.hit(environmentId, 'invitation', input.email);
+    const now = new Date();
+    const id = newId('invitation');
+    const token = newLinkToken();
+    const wire = await this.repo.transaction(async (tx) => {
+      const inv = await this.repo.create(tx, {
+        id,
+        environmentId,
+        email: input.email,
+        state: 'pending',
+        organizationId: org?.id ?? null,
+        inviterUserId: inviter?.id ?? null,
+        roleSlug: input.role_slug ?? null,
+        locale: input.locale ?? null,
+        tokenHash: hashToken(token),
+        tokenSealed: this.box.seal(token, id),
+        expiresAt: new Date(now.getTime() + (input.expires_in_days ?? this.config.INVITATION_DEFAULT_EXPIRES_DAYS) * DAY_MS),
+        createdAt: now,
+        updatedAt: now,
+      });
+      const w = toInvitationWire(inv, token, this.baseUrl, now);
+      await appendToOutbox(tx, [invitationEvent('invitation.created', w, environmentId)]);
+      return w;
+    });
+    await this.email(wire, inviter, org?.name);
+    return wire;
+  }
+
+  async resend(environmentId: string, id: string, input: ResendInvitationInput): Promise<InvitationWire> {
+    if (input.locale !== undefined && !isSupportedLocale(input.locale)) throw invalidLocale(input.locale);
+    const current = await this.mustFind(environmentId, id);
+    await this.throttle.hit(environmentId, 'invitation', current.email);
+    const wire = await this.transition(environmentId, id, 'invitation.resent', () => (input.locale ? { locale: input.locale } : {}));
+    const inviter = current.inviterUserId ? await this.users.findById(environmentId, current.inviterUserId) : null;
+    await this.email(wire, inviter);
+    return wire;
+  }
+
+  revoke(environmentId: string, id: string): Promise<InvitationWire> {
+    return this.transition(environmentId, id, 'invitation.revoked', () => ({ state: 'revoked', revokedAt: new Date() }));
+  }
+
+  /**
+   * Accepts by ID (the REST call). The invitee is the user with the invitation's email, when
+   * there is one: it becomes `accepted_user_id` and, for an organization invitation, an active
+   * member with the invitation's role.
+   */
+  async accept(environmentId: string, id: string): Promise<InvitationWire> {
+    const inv = await this.mustFind(environmentId, id);
+    assertPending(inv);
+    const user = await this.users.findByEmail(environmentId, inv.email);
+    return this.acceptFor(environmentId, inv, user);
+  }
+
+  /** Accepts during sign-in (`invitation_token` on a grant) for the user who signed in. */
+  async acceptByToken(environmentId: string, token: string, user: User): Promise<InvitationWire> {
+    const inv = await this.findPendingByToken(environmentId, token);
+    return this.acceptFor(environmentId, inv, user);
+  }
+
+  /**
+   * The membership is made first (the memberships service writes it and its event in its own
+   * transaction), then the invitation flips under its lock. If a concurrent accept wins, the
+   * membership is the same one: creation is idempotent per user and organization.
+   */
+  private async acceptFor(environmentId: string, inv: Invitation, user: User | null): Promise<InvitationWire> {
+    const membershipId = inv.organizationId && user ? await this.ensureMembership(environmentId, inv, user) : null;
+    return this.transition(environmentId, inv.id, 'invitation.accepted', () => ({
+      state: 'accepted',
+      acceptedAt: new Date(),
+      acceptedUserId: user?.id ?? null,
+      membershipId,
+    }));
+  }
+
+  private async ensureMembership(environmentId: string, inv: Invitation, user: User): Promise<string | null> {
+    const existing = await this.memberships.activeFor(environmentId, user.id, inv.organizationId!);
+    if (existing) return existing.id;
+    try {
+      const m = await this.memberships.create(environmentId, { organization_id: inv.organizationId!, user_id: user.id, ...(inv.roleSlug ? { role_slug: inv.roleSlug } : {}) });
+      return m.id;
+    } catch (err) {
+      // An inactive membership exists already: accepting does not reactivate it behind an admin's back.
+      if (err instanceof ConflictError) return null;
+      throw err;
+    }
+  }
+
+  /** One state change under the row lock: only a pending, unexpired invitation moves. */
+  private async transition(
+    environmentId: string,
+    id: string,
+    event: 'invitation.resent' | 'invitation.revoked' | 'invitation.accepted',
+    patch: (inv: Invitation) => Prisma.InvitationUncheckedUpdateInput,
+  ): Promise<InvitationWire> {
+    if (!hasIdShape(id, 'invitation')) throw new NotFoundError('an invitation', id);
+    return this.repo.transaction(async (tx) => {
+      const inv = await this.repo.lock(tx, environmentId, id);
+      if (!inv) throw new NotFoundError('an invitation', id);
+      assertPending(inv);
+      const updated = await this.repo.update(tx, environmentId, id, patch(inv));
+      const wire = this.toWire(updated);
+      await appendToOutbox(tx, [invitationEvent(event, wire, environmentId)]);
+      return wire;
+    });
+  }
+
+  private async email(wire: InvitationWire, inviter: User | null, organizationName?: string): Promise<void> {
+    const who = inviter ? [inviter.firstName, inviter.lastName].filter(Boolean).join(' ') || inviter.email : 'Someone';
+    await this.mail.deliver(
+      'invitation',
+      wire.email,
+      { email: wire.email, url: wire.accept_invitation_url, organization_id: organizationName ?? wire.organization_id ?? 'the app', inviter: who, expires_at: wire.expires_at },
+      wire.id,
+    );
+  }
+
+  private async mustFind(environmentId: string, id: string): Promise<Invitation> {
+    const inv = hasIdShape(id, 'invitation') ? await this.repo.findById(environmentId, id) : null;
+    if (!inv) throw new NotFoundError('an invitation', id);
+    return inv;
+  }
+
+  private toWire(inv: Invitation): InvitationWire {
+    return toInvitationWire(inv, this.box.openString(inv.tokenSealed, inv.id), this.baseUrl);
+  }
+}
+
+function assertPending(inv: Invitation): void {
+  const state = stateOf(inv);
+  if (state === 'accepted') throw new BadRequestError('invite_accepted', 'This invitation has already been accepted.');
+  if (state === 'revoked') throw new BadRequestError('invite_revoked', 'This invitation has been revoked.');
+  if (state === 'expired') throw new BadRequestError('invite_expired', 'This invitation has expired.');
+}
+
+/** WorkOS: 422 with code `invalid_locale`. */
+function invalidLocale(locale: string): DomainError {
+  return new DomainError(422, 'invalid_locale', `${locale} is not a supported locale.`, { errors: [{ field: 'locale', code: 'invalid_locale' }] });
+}
