@@ -93,6 +93,25 @@ describe('magic auth and email verification grants on POST /user_management/auth
     assert.equal(direct.status, 200, JSON.stringify(direct.body));
   });
 
+  test('resetting the password ends every active session of the user (session.revoked), so their refresh tokens stop working', async () => {
+    const address = email('sessions');
+    const user = (await h.call(ENV, 'POST', '/user_management/users', { email: address, password: 'first password 1', email_verified: true })).body;
+    const a = await authenticate({ grant_type: 'password', email: address, password: 'first password 1' });
+    const b = await authenticate({ grant_type: 'password', email: address, password: 'first password 1' });
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.equal(b.status, 200);
+    const reset = (await h.call(ENV, 'POST', '/user_management/password_reset', { email: address })).body;
+    assert.equal((await h.call(ENV, 'POST', '/user_management/password_reset/confirm', { token: reset.password_reset_token, new_password: 'second password 2' })).status, 200);
+    const sessions = (await h.call(ENV, 'GET', `/user_management/users/${user.id}/sessions`)).body;
+    assert.equal(sessions.data.length, 2);
+    for (const s of sessions.data) assert.equal(s.status, 'revoked');
+    assert.equal((await events('session.revoked')).filter((e) => e.data.user_id === user.id).length, 2);
+    const refreshed = await authenticate({ grant_type: 'refresh_token', refresh_token: a.body.refresh_token });
+    assert.equal(refreshed.status, 400);
+    assert.equal(refreshed.body.error, 'invalid_grant');
+    assert.equal((await authenticate({ grant_type: 'password', email: address, password: 'second password 2' })).status, 200);
+  });
+
   test('bad grant input is a 4xx with a WorkOS body', async () => {
     for (const body of [
       { grant_type: 'urn:workos:oauth:grant-type:magic-auth:code', email: 'not-an-email', code: '123456' },

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { UsersModule } from '../users/users.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetService } from './password-reset.service';
 
 @Module({
-  imports: [EmailFlowsModule, UsersModule],
+  imports: [EmailFlowsModule, UsersModule, SessionsModule],
   controllers: [PasswordResetController],
   providers: [PasswordResetService],
 })

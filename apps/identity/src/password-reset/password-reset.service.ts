@@ -3,6 +3,7 @@ import { appendToOutbox, DomainError, NotFoundError } from '@wos/platform';
 import type { PasswordResetWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { UsersService } from '../users/users.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { toUserWire } from '../users/users.dto';
 import { MailService } from '../mail/mail.service';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
@@ -14,7 +15,7 @@ import { toPasswordResetWire, type ResetPasswordInput } from './password-reset.d
 /**
  * Password reset (WORKOS_API.md §7.6). The token is emailed as a link, stored as SHA-256 (plus a
  * sealed copy for GET), expires, and works once. Resetting verifies the email, since the link
- * proved the inbox. An unknown email is a 404, as in WorkOS's API: this endpoint is for servers
+ * proved the inbox, and ends every active session of the user. An unknown email is a 404, as in WorkOS's API: this endpoint is for servers
  * holding the API key, which can list users anyway; the hosted page does not reveal it.
  */
 @Injectable()
@@ -24,6 +25,7 @@ export class PasswordResetService {
   constructor(
     private readonly secrets: OneTimeSecretsService,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
     private readonly mail: MailService,
     private readonly throttle: SendThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,6 +74,21 @@ export class PasswordResetService {
       await appendToOutbox(tx, [passwordResetEvent('password_reset.succeeded', toPasswordResetWire(row, token, this.baseUrl), environmentId)]);
       return updated;
     });
+    await this.revokeSessions(environmentId, row.userId);
     return { user: toUserWire(user) };
+  }
+
+  /**
+   * WorkOS: "When a user's password is reset, all of their active sessions are revoked." Runs
+   * after the reset committed (each revocation writes its `session.revoked`); a session that
+   * ends meanwhile is skipped, and a failure surfaces as a 5xx rather than passing silently.
+   */
+  private async revokeSessions(environmentId: string, userId: string): Promise<void> {
+    for (let after: string | undefined; ; ) {
+      const page = await this.sessions.list(environmentId, userId, { limit: 100, order: 'asc', after });
+      for (const s of page.data) if (s.status === 'active') await this.sessions.revoke(environmentId, s.id);
+      if (!page.list_metadata.after) return;
+      after = page.list_metadata.after;
+    }
   }
 }
