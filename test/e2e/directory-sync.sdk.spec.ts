@@ -1,8 +1,11 @@
 import { describe, test, before, after } from 'node:test';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { NotFoundException, UnprocessableEntityException, type Event, type EventName, type Organization } from '@workos-inc/node';
 import { directoryGroupSchema, directorySchema, directoryUserWithGroupsSchema } from '@wos/contracts';
-import { startE2e, expectSdkError, listAllEvents, waitForEvents, type E2e } from '../support/e2e-stack';
+import { startE2e, expectSdkError, listAllEvents, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
 import { ScimClient, patch, ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-client';
 
 const PORT_OFFSET = 17000;
@@ -470,6 +473,26 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     assert.deepEqual(tokenEvents.map((ev) => ev.event), ['dsync.token.created', 'dsync.token.revoked', 'dsync.token.created']);
     assert.ok(tokenEvents.every((ev) => !JSON.stringify(ev).includes(fresh) && !JSON.stringify(ev).includes(dir.bearer_token)));
     assert.equal(mine(await listAllEvents(e.workos, tokenTypes, org.id)).length, 3);
+  });
+
+  test('the CLI creates, lists, rotates and deletes directories through the gateway with an API key', async () => {
+    const org = await e.workos.organizations.createOrganization({ name: 'CLI org' });
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'apps', 'directory-sync', 'dist', 'src', 'cli.js'), ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key]);
+      return JSON.parse(stdout);
+    };
+    const created = await cli('directories', 'create', '--organization', org.id, '--name', 'From CLI', '--type', 'jump cloud scim v2.0');
+    assert.equal(created.organization_id, org.id);
+    const scim = new ScimClient(created.base_url, created.bearer_token);
+    assert.equal((await scim.expect(200, 'GET', '/Users')).totalResults, 0);
+    assert.deepEqual((await cli('directories', 'list', '--organization', org.id)).data.map((d: { id: string }) => d.id), [created.id]);
+    const rotated = await cli('directories', 'rotate-token', created.id);
+    assert.equal((await scim.call('GET', '/Users')).status, 401);
+    assert.equal((await scim.withToken(rotated.bearer_token).call('GET', '/Users')).status, 200);
+    assert.equal((await cli('directories', 'get', created.id)).state, 'linked');
+    await cli('directories', 'delete', created.id);
+    await expectSdkError(e.workos.directorySync.getDirectory(created.id), NotFoundException, 404);
+    await assert.rejects(cli('directories', 'get', created.id), /404/);
   });
 
   async function rawGet(path: string): Promise<unknown> {
