@@ -31,7 +31,8 @@ export interface VerifiedAssertion {
  * XML signature against the IdP certificates, refuses more than one assertion, and checks
  * issuer, audience and time conditions; this class adds what it leaves out: no comments,
  * DOCTYPEs or processing instructions anywhere, Destination and Recipient equal to our ACS URL,
- * and it reads the assertion ID and InResponseTo from the signed XML only.
+ * the assertion Issuer equal to the IdP's entity ID (node-saml checks it only for logout
+ * messages), and it reads the assertion ID and InResponseTo from the signed XML only.
  */
 export class SamlServiceProvider {
   private readonly validator: SAML;
@@ -90,6 +91,10 @@ export class SamlServiceProvider {
     if (!root || root.localName !== 'Response' || root.namespaceURI !== PROTOCOL_NS) {
       throw new SamlRejection('malformed_response', 'The SAML message is not a single samlp:Response.');
     }
+    // Exactly one assertion anywhere in the document: a second one (beside, inside the signed
+    // one, or tucked into Extensions) is the raw material of every signature-wrapping attack.
+    const assertions = root.getElementsByTagNameNS(SAML_NS, 'Assertion').length + root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length;
+    if (assertions > 1) throw new SamlRejection('multiple_assertions', `The SAML response carries ${assertions} assertions; exactly one is accepted.`);
     const destination = root.getAttribute('Destination');
     if (destination && destination !== this.settings.acs_url) {
       throw new SamlRejection('destination_mismatch', `The SAML response is addressed to ${destination}, not to this connection's ACS URL.`);
@@ -109,6 +114,10 @@ export class SamlServiceProvider {
     const assertion = parseStrict(assertionXml).documentElement!;
     const id = assertion.getAttribute('ID');
     if (!id) throw new SamlRejection('malformed_response', 'The signed assertion has no ID.');
+    const issuer = children(assertion, 'Issuer')[0]?.textContent?.trim();
+    if (issuer !== this.settings.idp_entity_id) {
+      throw new SamlRejection('issuer_mismatch', `The assertion was issued by ${issuer ?? 'nobody'}, not by this connection's IdP.`);
+    }
     const confirmations = children(assertion, 'Subject').flatMap((s) => children(s, 'SubjectConfirmation'));
     const bearer = confirmations
       .filter((c) => c.getAttribute('Method') === 'urn:oasis:names:tc:SAML:2.0:cm:bearer')
