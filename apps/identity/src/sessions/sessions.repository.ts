@@ -10,7 +10,6 @@ export interface RotationRow {
   auth_method: string;
   org_id: string | null;
   role_slugs: string[] | null;
-  inserted: number;
 }
 
 export type RotationResult =
@@ -20,35 +19,40 @@ export type RotationResult =
   | { kind: 'unknown_or_used' };
 
 /**
- * Spends one refresh token and issues its successor in one statement: the token must be unused,
- * its session active and unexpired, and a requested organization must be one the user is an
- * active member of; otherwise nothing is written.
+ * Spends one refresh token and issues its successor in ONE autocommit statement (one round trip):
+ * the UPDATE only matches an unused token whose session is active and unexpired and, when the
+ * token names an organization (its own or a requested switch), whose user is an active member of
+ * it; otherwise nothing at all is written and `rotated` is 0. Concurrent presentations of one
+ * token serialise on its row lock: the loser sees `used_at` set and matches nothing.
  */
 const ROTATE = `
 WITH used AS (
-  UPDATE refresh_tokens SET used_at = $3::timestamptz
-  WHERE token_hash = $1::text AND environment_id = $2 AND used_at IS NULL
-  RETURNING session_id, organization_id),
-ctx AS (
-  SELECT s.id AS session_id, s.user_id, s.auth_method, s.organization_id AS session_org, COALESCE($5::text, used.organization_id) AS org_id
-  FROM used JOIN sessions s ON s.id = used.session_id
-  WHERE s.status = 'active' AND s.expires_at > $3::timestamptz),
-mem AS (
-  SELECT m.role_slugs FROM organization_memberships m JOIN ctx ON m.user_id = ctx.user_id AND m.organization_id = ctx.org_id
-  WHERE m.environment_id = $2 AND m.status = 'active'),
+  UPDATE refresh_tokens rt SET used_at = $3::timestamptz
+  FROM sessions s
+  WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text AND rt.used_at IS NULL
+    AND s.id = rt.session_id AND s.status = 'active' AND s.expires_at > $3::timestamptz
+    AND (COALESCE($5::text, rt.organization_id) IS NULL OR EXISTS (
+      SELECT 1 FROM organization_memberships m
+      WHERE m.environment_id = $2::text AND m.user_id = s.user_id AND m.organization_id = COALESCE($5::text, rt.organization_id) AND m.status = 'active'))
+  RETURNING rt.session_id, s.user_id, s.auth_method, s.organization_id AS session_org, COALESCE($5::text, rt.organization_id) AS org_id),
 ins AS (
   INSERT INTO refresh_tokens (token_hash, environment_id, session_id, organization_id, created_at)
-  SELECT $4::text, $2::text, ctx.session_id, ctx.org_id, $3::timestamptz FROM ctx
-  WHERE ctx.org_id IS NULL OR EXISTS (SELECT 1 FROM mem)
-  RETURNING session_id),
+  SELECT $4::text, $2::text, used.session_id, used.org_id, $3::timestamptz FROM used
+  RETURNING 1),
 sess AS (
-  UPDATE sessions SET organization_id = ctx.org_id, updated_at = $3::timestamptz
-  FROM ctx WHERE sessions.id = ctx.session_id AND sessions.organization_id IS DISTINCT FROM ctx.org_id AND EXISTS (SELECT 1 FROM ins)
+  UPDATE sessions SET organization_id = used.org_id, updated_at = $3::timestamptz
+  FROM used WHERE sessions.id = used.session_id AND used.session_org IS DISTINCT FROM used.org_id
   RETURNING 1)
-SELECT (SELECT count(*) FROM used)::int AS used, ctx.session_id, ctx.user_id, ctx.auth_method, ctx.org_id,
-       (SELECT role_slugs FROM mem) AS role_slugs, (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM sess)::int AS moved,
+SELECT used.session_id, used.user_id, used.auth_method, used.org_id,
+       (SELECT m.role_slugs FROM organization_memberships m WHERE m.environment_id = $2::text AND m.user_id = used.user_id AND m.organization_id = used.org_id) AS role_slugs,
        row_to_json(u) AS user_row
-FROM (SELECT 1) AS one LEFT JOIN ctx ON true LEFT JOIN users u ON u.id = ctx.user_id`;
+FROM used JOIN users u ON u.id = used.user_id`;
+
+/** Why a token did not rotate (the rare path, so a second query is fine). */
+const WHY_NOT = `
+SELECT rt.used_at, rt.session_id, s.status, s.expires_at, COALESCE($3::text, rt.organization_id) AS org_id
+FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text`;
 
 @Injectable()
 export class SessionsRepository {
@@ -65,33 +69,17 @@ export class SessionsRepository {
     });
   }
 
-  /** See ROTATE. A refused organization switch rolls back, so the presented token stays valid. */
+  /** See ROTATE. A refused organization switch writes nothing, so the presented token stays valid. */
   async rotate(environmentId: string, tokenHash: string, nextHash: string, organizationId: string | null, now: Date): Promise<RotationResult> {
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query({ name: 'rotate_refresh_token', text: ROTATE, values: [tokenHash, environmentId, now, nextHash, organizationId] });
-      const r = rows[0] as RotationRow & { used: number; user_row: UserRow | null };
-      if (r.used === 0) {
-        await client.query('ROLLBACK');
-        return { kind: 'unknown_or_used' };
-      }
-      if (!r.session_id) {
-        await client.query('ROLLBACK');
-        return { kind: 'session_ended' };
-      }
-      if (r.inserted === 0) {
-        await client.query('ROLLBACK');
-        return { kind: 'not_member', organizationId: r.org_id ?? '' };
-      }
-      await client.query('COMMIT');
-      return { kind: 'rotated', sessionId: r.session_id, authMethod: r.auth_method, organizationId: r.org_id, roleSlugs: r.role_slugs, user: userFromRow(r.user_row!) };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const { rows } = await this.prisma.pool.query({ name: 'rotate_refresh_token', text: ROTATE, values: [tokenHash, environmentId, now, nextHash, organizationId] });
+    const r = rows[0] as (RotationRow & { user_row: UserRow }) | undefined;
+    if (r) return { kind: 'rotated', sessionId: r.session_id, authMethod: r.auth_method, organizationId: r.org_id, roleSlugs: r.role_slugs, user: userFromRow(r.user_row) };
+    const why = (await this.prisma.pool.query({ name: 'refresh_token_why_not', text: WHY_NOT, values: [tokenHash, environmentId, organizationId] })).rows[0] as
+      | { used_at: Date | null; session_id: string; status: string; expires_at: Date; org_id: string | null }
+      | undefined;
+    if (!why || why.used_at) return { kind: 'unknown_or_used' };
+    if (why.status !== 'active' || why.expires_at.getTime() <= now.getTime()) return { kind: 'session_ended' };
+    return { kind: 'not_member', organizationId: why.org_id ?? '' };
   }
 
   /** The session of a refresh token that was already spent, if it is one. */

@@ -1,0 +1,211 @@
+// AuthKit benchmark (node tools/bench/authkit.mjs, after tools/setup.sh and a build): starts its
+// own stack (gateway, organizations, identity; ports +21000, databases wos_bench_authkit_*,
+// Redis DB 7), seeds users and organizations, and prints one table to stdout:
+//   1. raw argon2id hashes/s in this process (the service's parameters, 4 at a time, as libuv runs them)
+//   2. password sign-ins/s through the gateway, and their ratio to (1)        target >= 0.85
+//   3. refresh-token rotations/s through the gateway (every request spends a live token) target >= 1,000/s
+//   4. GET /user_management/users/:id vs GET /organizations/:id through the gateway  target within 20 %
+// The per-email and per-IP sign-in limits are raised for the run (one client IP, few users);
+// the throttle still runs on every sign-in (two Redis round trips). It never fails on a miss.
+// Knobs: BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CONNECTIONS=32 BENCH_ONLY=argon2,login,refresh,get
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { hash } from '@node-rs/argon2';
+import { Pool } from 'undici';
+import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, run } from './lib.mjs';
+import { Api } from './client.mjs';
+
+const require = createRequire(import.meta.url);
+const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+
+const DB_PREFIX = 'wos_bench_authkit';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PASSWORD = 'benchmark password 1';
+const USERS = 64;
+const runId = randomBytes(4).toString('hex');
+const only = new Set((process.env.BENCH_ONLY ?? 'argon2,login,refresh,get').split(','));
+const files = [];
+
+async function wrk(mode, baseUrl, apiKey, args, { seconds = SECONDS, connections = CONNECTIONS } = {}) {
+  const file = join(benchDir, 'authkit.lua');
+  const cli = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', file, '-H', `Authorization: Bearer ${apiKey}`, baseUrl, '--', mode, ...args];
+  const { code, stdout, stderr } = await run('wrk', cli, (seconds + 30) * 1000);
+  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${stderr || stdout}`);
+  if (stderr.trim()) log(`wrk (${mode}): ${stderr.trim()}`);
+  const r = JSON.parse(line.slice('BENCH_RESULT '.length));
+  const elapsed = r.duration_us / 1e6;
+  return { requests: r.requests, rps: r.requests / elapsed, p50: r.p50_us / 1000, p99: r.p99_us / 1000, max: r.max_us / 1000, errors: r.connect + r.read + r.write + r.timeout + r.status };
+}
+
+async function measure(label, fn) {
+  const a = cpuSnapshot(DB_PREFIX);
+  const r = await fn();
+  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
+  const order = ['gateway', 'identity', 'organizations', 'postgres', 'redis', 'wrk', 'bench', 'other'];
+  const cpu = `${order.filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ')} (machine ${split.machine}% busy)`;
+  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
+  return { ...r, cpu };
+}
+
+/** argon2id hashes/s with the identity service's parameters, `parallel` at a time. */
+async function rawArgon2(seconds, parallel, params) {
+  const started = performance.now();
+  const latencies = [];
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() - started < seconds * 1000) {
+      const t = performance.now();
+      await hash(PASSWORD, params);
+      latencies.push(performance.now() - t);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests: done, rps: done / elapsed, p50: latencies[Math.floor(done * 0.5)], p99: latencies[Math.floor(done * 0.99)], max: latencies.at(-1), errors: 0 };
+}
+
+/** `tokens.length` concurrent refresh chains for `seconds`; any non-200 stops its chain and counts as an error. */
+async function refreshChains(baseUrl, apiKey, clientId, tokens, seconds) {
+  const pool = new Pool(baseUrl, { connections: tokens.length, pipelining: 1 });
+  const started = performance.now();
+  const latencies = [];
+  let errors = 0;
+  const chain = async (token) => {
+    while (performance.now() - started < seconds * 1000) {
+      const t = performance.now();
+      const res = await pool.request({
+        method: 'POST',
+        path: '/user_management/authenticate',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'refresh_token', client_id: clientId, refresh_token: token }),
+      });
+      const body = await res.body.text();
+      latencies.push(performance.now() - t);
+      if (res.statusCode !== 200) {
+        errors++;
+        log(`refresh answered ${res.statusCode}: ${body.slice(0, 200)}`);
+        return;
+      }
+      token = JSON.parse(body).refresh_token;
+    }
+  };
+  await Promise.all(tokens.map(chain));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const n = latencies.length;
+  return { requests: n, rps: n / elapsed, p50: latencies[Math.floor(n * 0.5)], p99: latencies[Math.floor(n * 0.99)], max: latencies.at(-1), errors };
+}
+
+function tmpFile(name, lines) {
+  const f = join(root, '.tools', `bench-authkit-${runId}-${name}.txt`);
+  writeFileSync(f, lines.join('\n') + '\n');
+  files.push(f);
+  return f;
+}
+
+async function main() {
+  const stack = new Stack({
+    root,
+    apps: ['organizations', 'identity'],
+    portOffset: 21000,
+    dbPrefix: DB_PREFIX,
+    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    redisUrl: 'redis://127.0.0.1:6379/7',
+    internalAuthSecret: randomBytes(32).toString('hex'),
+    freshDatabases: true,
+    logDir: join(root, '.tools', 'logs', 'bench-authkit'),
+    env: { LOG_LEVEL: 'warn' },
+    appEnv: { identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } },
+  });
+  const onSignal = () => {
+    for (const child of children) child.kill('SIGTERM');
+    void stack.stop().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const rows = [];
+  try {
+    log('starting the stack (gateway, organizations, identity)…');
+    await stack.start();
+    const created = JSON.parse(await stack.runGatewayCli(['environments', 'create', '--name', `bench authkit ${runId}`, '--json']));
+    const environmentId = created.environment.id;
+    const clientId = created.client_id;
+    const key = JSON.parse(await stack.runGatewayCli(['api-keys', 'create', '--environment', environmentId, '--name', 'bench', '--rate-limit', '999999999', '--json']));
+    const api = new Api(stack.baseUrl, key.value);
+    const identityEnv = stack.appEnv('identity');
+    const params = { algorithm: 2, memoryCost: Number(identityEnv.ARGON2_MEMORY_KIB ?? 19456), timeCost: Number(identityEnv.ARGON2_TIME_COST ?? 2), parallelism: 1 };
+
+    log(`seeding ${USERS} users and 100 organizations…`);
+    const emails = [];
+    const userIds = [];
+    for (let i = 0; i < USERS; i += 8) {
+      const batch = await Promise.all(Array.from({ length: 8 }, (_, j) => api.expect(201, 'POST', '/user_management/users', { email: `u${i + j}-${runId}@bench.example.com`, password: PASSWORD })));
+      for (const r of batch) (emails.push(r.body.email), userIds.push(r.body.id));
+    }
+    const orgIds = [];
+    for (let i = 0; i < 100; i += 10) {
+      const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => api.expect(201, 'POST', '/organizations', { name: `bench ${runId} ${i + j}` })));
+      orgIds.push(...batch.map((r) => r.body.id));
+    }
+    const resolvedClient = clientId;
+    if (!resolvedClient) throw new Error('no client id in the CLI output');
+    const emailsFile = tmpFile('emails', emails);
+    const usersFile = tmpFile('users', userIds.map((id) => `/user_management/users/${id}`));
+    const orgsFile = tmpFile('orgs', orgIds.map((id) => `/organizations/${id}`));
+
+    if (only.has('argon2') || only.has('login')) {
+      log('scenario: raw argon2id in this process');
+      const raw = await measure('argon2', () => rawArgon2(SECONDS, 4, params));
+      rows.push({ name: `raw argon2id hashes (m=${params.memoryCost} KiB, t=${params.timeCost}, p=1; 4 at a time)`, ...raw, target: 'reference' });
+
+      log('scenario: password sign-ins via the gateway');
+      await wrk('login', stack.baseUrl, key.value, [emailsFile, PASSWORD, resolvedClient], { seconds: WARMUP, connections: 8 });
+      const login = await measure('login', () => wrk('login', stack.baseUrl, key.value, [emailsFile, PASSWORD, resolvedClient], { connections: 8 }));
+      rows.push({ name: `POST /user_management/authenticate password (8 conn, ${SECONDS} s)`, ...login, target: '-' });
+      rows.push({ name: 'sign-ins / raw argon2id', ratio: login.rps / raw.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.85', pass: login.rps / raw.rps >= 0.85 });
+    }
+
+    if (only.has('refresh')) {
+    log('scenario: refresh-token rotation via the gateway');
+    const tokens = [];
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const r = await api.expect(200, 'POST', '/user_management/authenticate', { grant_type: 'password', client_id: resolvedClient, email: emails[i % emails.length], password: PASSWORD });
+      tokens.push(r.body.refresh_token);
+    }
+    // A Node client (undici, keep-alive) runs one chain per connection: each chain waits for its
+    // answer and spends the token it got, exactly as a browser session would.
+    const refresh = await measure('refresh', () => refreshChains(stack.baseUrl, key.value, resolvedClient, tokens, SECONDS));
+    rows.push({ name: `refresh-token rotations (${CONNECTIONS} conn, ${SECONDS} s)`, ...refresh, target: '>= 1,000 req/s', pass: refresh.rps >= 1000 && refresh.errors === 0 });
+    }
+
+    if (only.has('get')) {
+    log('scenario: GET user vs GET organization via the gateway');
+    await wrk('get', stack.baseUrl, key.value, [usersFile], { seconds: WARMUP });
+    const getUser = await measure('get-user', () => wrk('get', stack.baseUrl, key.value, [usersFile]));
+    await wrk('get', stack.baseUrl, key.value, [orgsFile], { seconds: WARMUP });
+    const getOrg = await measure('get-org', () => wrk('get', stack.baseUrl, key.value, [orgsFile]));
+    rows.push({ name: `GET /user_management/users/:id via gateway (${CONNECTIONS} conn)`, ...getUser, target: '-' });
+    rows.push({ name: `GET /organizations/:id via gateway (${CONNECTIONS} conn)`, ...getOrg, target: '-' });
+    rows.push({ name: 'GET user / GET organization', ratio: getUser.rps / getOrg.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.80', pass: getUser.rps / getOrg.rps >= 0.8 });
+    }
+    await api.close();
+  } finally {
+    await stack.stop();
+    for (const f of files) rmSync(f, { force: true });
+  }
+  process.stdout.write(`AuthKit benchmark ${new Date().toISOString()} run ${runId}\n${formatTable(rows)}\n`);
+}
+
+main().catch((err) => {
+  log(`failed: ${err.stack ?? err}`);
+  process.exit(1);
+});
