@@ -56,8 +56,8 @@ export function freePort(): Promise<number> {
 /** The sso service in-process on its own database; the test plays the gateway by signing contexts. */
 export async function startHarness(label: string, env: Record<string, string> = {}): Promise<Harness> {
   const db = await createTestDatabase(label, MIGRATIONS);
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const baseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
   const config = loadAppConfig({
     PORT: String(port),
     INTERNAL_AUTH_SECRET: SECRET,

@@ -1,0 +1,123 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newId, signInternalContext } from '@wos/platform';
+import { SECRET, startHarness, freePort, type Harness } from './support/harness';
+import { TestOidcIdp } from './support/oidc-idp';
+import { Browser } from './support/browser';
+
+const ENV = newId('environment');
+const CLIENT = 'client_01HZZZZZZZZZZZZZZZZZZZZZZZ';
+const APP = 'https://app.example.com/callback';
+
+describe('OIDC and OAuth sign-in against oidc-provider', () => {
+  let h: Harness;
+  let op: TestOidcIdp;
+  let oidcConn: string;
+
+  const signIn = (params: Record<string, string>, env = ENV) =>
+    new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', state: 'app-state', ...params })}`, APP, {
+      headers: signInternalContext(SECRET, env, Date.now(), { authKind: 'public_client', clientId: CLIENT }),
+    });
+  const exchange = (code: string, env = ENV) =>
+    h.call(env, 'POST', '/sso/token', { form: { client_id: CLIENT, grant_type: 'authorization_code', code }, auth: { authKind: 'api_key' } });
+
+  before(async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    op = await TestOidcIdp.start([
+      { client_id: 'wos-oidc', client_secret: 'oidc-secret-1', redirect_uris: [`${base}/sso/oidc/callback`] },
+      { client_id: 'wos-google', client_secret: 'google-secret-1', redirect_uris: [`${base}/sso/oidc/callback`] },
+    ]);
+    h = await startHarness('sso_oidc', { PORT: String(port), PUBLIC_BASE_URL: base });
+    const r = await h.call(ENV, 'POST', '/connections', {
+      body: {
+        name: 'Entra ID',
+        connection_type: 'EntraIdOIDC',
+        organization_id: newId('org'),
+        oidc: { discovery_url: `${op.issuer}/.well-known/openid-configuration`, client_id: 'wos-oidc', client_secret: 'oidc-secret-1', scopes: ['groups'] },
+        activate: true,
+      },
+    });
+    assert.equal(r.status, 201, r.text);
+    oidcConn = r.body.id;
+  });
+  after(async () => {
+    await h?.close();
+    await op?.close();
+  });
+
+  test('authorization code with PKCE, state and nonce; the ID token claims become the profile', async () => {
+    op.user = { sub: 'entra-oid-42', claims: { email: 'Frank@Contoso.com', email_verified: true, given_name: 'Frank', family_name: 'Ocean', name: 'Frank Ocean', groups: ['eng', 'ops'] } };
+    const result = await signIn({ connection: oidcConn });
+    assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 400)} ${result.steps.join(' → ')}`);
+    const toIdp = new URL(result.steps[1]!.split(' ')[1]!);
+    assert.equal(toIdp.searchParams.get('code_challenge_method'), 'S256');
+    assert.ok(toIdp.searchParams.get('nonce'));
+    assert.match(toIdp.searchParams.get('scope')!, /openid.*groups/);
+    assert.equal(result.landed.searchParams.get('state'), 'app-state');
+    const token = await exchange(result.landed.searchParams.get('code')!);
+    assert.equal(token.status, 200, token.text);
+    const p = token.body.profile;
+    assert.equal(p.idp_id, 'entra-oid-42');
+    assert.equal(p.email, 'frank@contoso.com');
+    assert.equal(p.first_name, 'Frank');
+    assert.equal(p.last_name, 'Ocean');
+    assert.deepEqual(p.groups, ['eng', 'ops']);
+    assert.equal(p.connection_type, 'EntraIdOIDC');
+    assert.equal(p.raw_attributes.iss, op.issuer);
+    assert.equal(p.raw_attributes.nonce, undefined);
+    assert.equal(token.body.oauth_tokens, undefined, 'OIDC connections return no provider tokens');
+  });
+
+  test('GoogleOAuth with configured endpoints returns oauth_tokens', async () => {
+    const env = newId('environment');
+    const r = await h.call(env, 'POST', '/connections', {
+      body: {
+        name: 'Google',
+        connection_type: 'GoogleOAuth',
+        oauth: { client_id: 'wos-google', client_secret: 'google-secret-1', authorization_url: `${op.issuer}/auth`, token_url: `${op.issuer}/token`, userinfo_url: `${op.issuer}/me` },
+        activate: true,
+      },
+    });
+    assert.equal(r.status, 201, r.text);
+    op.user = { sub: 'g-1', claims: { email: 'grace@gmail.example', email_verified: true, name: 'Grace Hopper', given_name: 'Grace', family_name: 'Hopper' } };
+    const result = await signIn({ provider: 'GoogleOAuth', provider_scopes: 'profile' }, env);
+    assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 400)}`);
+    const token = await exchange(result.landed.searchParams.get('code')!, env);
+    assert.equal(token.status, 200, token.text);
+    assert.equal(token.body.profile.email, 'grace@gmail.example');
+    assert.equal(token.body.profile.connection_type, 'GoogleOAuth');
+    assert.ok(token.body.oauth_tokens.access_token);
+    assert.ok(token.body.oauth_tokens.expires_at > Date.now() / 1000);
+    assert.ok(token.body.oauth_tokens.scopes.includes('openid'));
+    assert.equal((await signIn({ provider: 'MicrosoftOAuth' }, env)).status, 404, 'no MicrosoftOAuth connection in this environment');
+  });
+
+  test('refusals at the callback: a reused or unknown state, the IdP saying no, a wrong client secret', async () => {
+    op.user = { sub: 'u-2', claims: { email: 'x@example.com' } };
+    // Stop at the callback to replay it.
+    const browser = new Browser();
+    const toCallback = await browser.browse(
+      `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: oidcConn })}`,
+      `${h.baseUrl}/sso/oidc/callback`,
+      { headers: signInternalContext(SECRET, ENV, Date.now(), { authKind: 'public_client', clientId: CLIENT }) },
+    );
+    const callback = toCallback.landed!;
+    const first = await fetch(callback, { redirect: 'manual' });
+    assert.equal(first.status, 302);
+    const again = await fetch(callback, { redirect: 'manual' });
+    assert.equal(again.status, 400);
+    assert.equal((await again.json()).code, 'invalid_state');
+    const denied = await h.call(ENV, 'GET', `/sso/oidc/callback?state=${callback.searchParams.get('state')}&error=access_denied`, { auth: false });
+    assert.equal(denied.status, 400, 'the state is spent, so even the IdP error is refused as invalid_state');
+
+    const env = newId('environment');
+    const bad = await h.call(env, 'POST', '/connections', {
+      body: { name: 'Bad secret', connection_type: 'GenericOIDC', oidc: { discovery_url: `${op.issuer}/.well-known/openid-configuration`, client_id: 'wos-oidc', client_secret: 'wrong' }, activate: true },
+    });
+    const refused = await signIn({ connection: bad.body.id }, env);
+    assert.equal(refused.status, 400, refused.body);
+    assert.equal(JSON.parse(refused.body).code, 'token_exchange_failed');
+    assert.deepEqual(await h.failureReasons(env), ['token_exchange_failed']);
+  });
+});
