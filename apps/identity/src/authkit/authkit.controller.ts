@@ -19,7 +19,7 @@ export class AuthkitController {
   async password(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const outcome = await this.authkit.signInWithPassword(env, clientId, body, req.ip ?? null);
     if ('redirectTo' in outcome) return reply.status(302).header('location', outcome.redirectTo).header('cache-control', 'no-store').send();
-    return sendPage(reply, outcome.status, { action: formAction(clientId!), authorizationRequest: outcome.authorizationRequest, email: outcome.email, error: outcome.error });
+    return sendPage(reply, 200, { action: formAction(clientId!), authorizationRequest: outcome.authorizationRequest, email: outcome.email, error: outcome.error });
   }
 }
 

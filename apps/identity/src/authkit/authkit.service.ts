@@ -15,7 +15,11 @@ import { authorizationCodeGrantSchema, authorizeQuerySchema, passwordSignInSchem
 
 export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
 
-export type SignInOutcome = { redirectTo: string } | { error: string; status: number; email: string; authorizationRequest: string };
+/*
+ * A refused sign-in re-renders the form with status 200: the gateway turns every non-JSON 4xx into
+ * a JSON error (the SDK's invariant), and a browser needs the page, not JSON.
+ */
+export type SignInOutcome = { redirectTo: string } | { error: string; email: string; authorizationRequest: string };
 
 /**
  * AuthKit's hosted sign-in: /user_management/authorize shows a sign-in form, a correct password
@@ -86,12 +90,12 @@ export class AuthkitService implements OnModuleInit {
     if (!request || request.clientId !== clientId) {
       throw new DomainError(400, 'invalid_authorization_request', 'The sign-in form expired or was altered; start again from the application.');
     }
-    const retry = (error: string, status: number): SignInOutcome => ({ error, status, email: form.email, authorizationRequest: form.authorization_request });
+    const retry = (error: string): SignInOutcome => ({ error, email: form.email, authorizationRequest: form.authorization_request });
     try {
       if (ip) await this.throttle.hit(environmentId, 'ip', ip, this.config.AUTH_IP_LIMIT_PER_MINUTE);
       await this.throttle.hit(environmentId, 'email', form.email, this.config.AUTH_EMAIL_LIMIT_PER_MINUTE);
     } catch (err) {
-      if (err instanceof RateLimitedError) return retry('Too many attempts. Wait a minute and try again.', 429);
+      if (err instanceof RateLimitedError) return retry('Too many attempts. Wait a minute and try again.');
       throw err;
     }
     const user = await this.users.findByEmail(environmentId, form.email);
@@ -100,7 +104,7 @@ export class AuthkitService implements OnModuleInit {
     if (!user || !ok) {
       const failed = authenticationEvent('password', { status: 'failed', email: form.email, ip_address: ip, user_agent: null, user_id: null, error: { code: 'invalid_credentials', message: 'Invalid credentials.' } }, environmentId);
       if (failed) await appendToOutbox(this.prisma, [failed]);
-      return retry('Incorrect email or password.', 401);
+      return retry('Incorrect email or password.');
     }
     const code = await this.codes.issue({
       environmentId,
