@@ -1,0 +1,128 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { NotFoundException, UnauthorizedException, WorkOS, type EventName } from '@workos-inc/node';
+import { startE2e, expectSdkError, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
+
+/* The test peers live with the sso app's own tests (apps/sso/test/support), built with it. */
+interface SamlIdp {
+  user: { nameId: string; attributes: Record<string, string | string[]> };
+  metadataXml(): string;
+  trust(spMetadataXml: string): void;
+  close(): Promise<void>;
+}
+interface BrowserLike {
+  browse(start: string, stopAt: string): Promise<{ landed?: URL; status: number; body: string; steps: string[] }>;
+}
+const support = resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support');
+const { TestSamlIdp } = require(`${support}/saml-idp.js`) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
+const { Browser } = require(`${support}/browser.js`) as { Browser: new () => BrowserLike };
+
+const APP = 'https://app.example.com/sso/callback';
+const SSO_EVENTS: EventName[] = ['connection.activated', 'connection.deactivated', 'connection.deleted', 'authentication.sso_succeeded', 'authentication.sso_failed'];
+
+describe('SSO through the gateway and the WorkOS SDK', () => {
+  let e: E2e;
+  let idp: SamlIdp;
+  let connectionId: string;
+  let orgId: string;
+
+  before(async () => {
+    e = await startE2e({ name: 'sso', portOffset: 19000, redisDb: 6, apps: ['organizations', 'events', 'sso'] });
+    await e.addRedirectUri(APP);
+    idp = await TestSamlIdp.start();
+    orgId = (await e.workos.organizations.createOrganization({ name: 'SSO Corp' })).id;
+    const created = await e.http('POST', '/connections', {
+      key: true,
+      body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: orgId, domains: ['ssocorp.example'], saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },
+    });
+    assert.equal(created.status, 201, created.text);
+    connectionId = (created.json as { id: string }).id;
+    const sp = await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true });
+    const meta = sp.json as { acs_url: string; metadata_xml: string };
+    assert.equal(meta.acs_url, `${e.baseUrl}/sso/saml/acs/${connectionId}`, 'the ACS URL is on the gateway');
+    idp.trust(meta.metadata_xml);
+    idp.user = { nameId: 'alice@ssocorp.example', attributes: { email: 'alice@ssocorp.example', firstName: 'Alice', lastName: 'Smith', groups: ['admins'] } };
+  });
+  after(async () => {
+    await idp?.close();
+    await e?.stop();
+  });
+
+  test('listConnections, getConnection with the SDK’s field names and filters', async () => {
+    const got = await e.workos.sso.getConnection(connectionId);
+    assert.equal(got.id, connectionId);
+    assert.equal(got.type, 'OktaSAML');
+    assert.equal(got.state, 'active');
+    assert.equal(got.organizationId, orgId);
+    assert.equal(got.domains[0]!.domain, 'ssocorp.example');
+    const byOrg = await e.workos.sso.listConnections({ organizationId: orgId });
+    assert.deepEqual(byOrg.data.map((c) => c.id), [connectionId]);
+    assert.equal((await e.workos.sso.listConnections({ domain: 'ssocorp.example' })).data.length, 1);
+    assert.equal((await e.workos.sso.listConnections({ connectionType: 'GenericOIDC' as never })).data.length, 0);
+  });
+
+  test('a confidential client: getAuthorizationUrl → IdP → ACS through the gateway → getProfileAndToken → getProfile', async () => {
+    const url = e.workos.sso.getAuthorizationUrl({ connection: connectionId, clientId: e.creds.client_id, redirectUri: APP, state: 'opaque-state' });
+    const result = await new Browser().browse(url, APP);
+    assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)} ${result.steps.join(' → ')}`);
+    assert.equal(result.landed.searchParams.get('state'), 'opaque-state');
+    const { profile, accessToken } = await e.workos.sso.getProfileAndToken({ code: result.landed.searchParams.get('code')!, clientId: e.creds.client_id });
+    assert.equal(profile.email, 'alice@ssocorp.example');
+    assert.equal(profile.firstName, 'Alice');
+    assert.equal(profile.connectionId, connectionId);
+    assert.equal(profile.connectionType, 'OktaSAML');
+    assert.equal(profile.organizationId, orgId);
+    assert.deepEqual(profile.groups, ['admins']);
+    assert.match(profile.id, /^prof_/);
+    const again = await e.workos.sso.getProfile({ accessToken });
+    assert.deepEqual(again, profile);
+    // The profile route takes the profile token, not an API key.
+    await expectSdkError(e.workos.sso.getProfile({ accessToken: e.creds.api_key }), UnauthorizedException, 401);
+  });
+
+  test('a public client with PKCE (no API key), by organization', async () => {
+    const publicClient = new WorkOS({ apiHostname: '127.0.0.1', port: e.port, https: false, clientId: e.creds.client_id, maxRetries: 0 });
+    const { url, state, codeVerifier } = await publicClient.sso.getAuthorizationUrlWithPKCE({ organization: orgId, clientId: e.creds.client_id, redirectUri: APP });
+    const result = await new Browser().browse(url, APP);
+    assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)}`);
+    assert.equal(result.landed.searchParams.get('state'), state);
+    const code = result.landed.searchParams.get('code')!;
+    const { profile } = await publicClient.sso.getProfileAndToken({ code, clientId: e.creds.client_id, codeVerifier });
+    assert.equal(profile.email, 'alice@ssocorp.example');
+    // A code is good once.
+    await assert.rejects(publicClient.sso.getProfileAndToken({ code, clientId: e.creds.client_id, codeVerifier }), (err: { status?: number; error?: string }) => err.status === 400 && err.error === 'invalid_grant');
+  });
+
+  test('the gateway refuses an unregistered redirect_uri and an unknown client_id', async () => {
+    const bad = await fetch(e.workos.sso.getAuthorizationUrl({ connection: connectionId, clientId: e.creds.client_id, redirectUri: 'https://evil.example/cb' }), { redirect: 'manual' });
+    assert.ok(bad.status >= 400 && bad.status < 500, `status ${bad.status}`);
+    const unknown = await fetch(e.workos.sso.getAuthorizationUrl({ connection: connectionId, clientId: 'client_01HZZZZZZZZZZZZZZZZZZZZZZZ', redirectUri: APP }), { redirect: 'manual' });
+    assert.ok(unknown.status >= 400 && unknown.status < 500, `status ${unknown.status}`);
+  });
+
+  test('environment isolation: another environment neither sees nor signs in with the connection', async () => {
+    const other = await e.createEnvironment('sso-other');
+    const otherClient = e.client(other.api_key, { clientId: other.client_id });
+    await expectSdkError(otherClient.sso.getConnection(connectionId), NotFoundException, 404);
+    await expectSdkError(otherClient.sso.deleteConnection(connectionId), NotFoundException, 404);
+    assert.deepEqual((await otherClient.sso.listConnections()).data, []);
+    await e.addRedirectUri(APP, other.environment_id);
+    const res = await fetch(otherClient.sso.getAuthorizationUrl({ connection: connectionId, clientId: other.client_id, redirectUri: APP }), { redirect: 'manual' });
+    assert.equal(res.status, 404);
+    // A code from this environment does not redeem in the other one.
+    const result = await new Browser().browse(e.workos.sso.getAuthorizationUrl({ connection: connectionId, clientId: e.creds.client_id, redirectUri: APP }), APP);
+    await assert.rejects(otherClient.sso.getProfileAndToken({ code: result.landed!.searchParams.get('code')!, clientId: other.client_id }), (err: { status?: number }) => err.status === 400);
+  });
+
+  test('deleteConnection, and every connection and sign-in event reaches GET /events', async () => {
+    await e.workos.sso.deleteConnection(connectionId);
+    await expectSdkError(e.workos.sso.getConnection(connectionId), NotFoundException, 404);
+    const events = await waitForEvents(e.workos, SSO_EVENTS, (all) => all.some((x) => x.event === 'connection.deleted'), { message: 'connection.deleted in /events' });
+    const types = events.map((x) => x.event);
+    assert.equal(types[0], 'connection.activated');
+    assert.equal(types.at(-1), 'connection.deleted');
+    assert.ok(types.filter((t) => t === 'authentication.sso_succeeded').length >= 2);
+    assert.ok(types.includes('authentication.sso_failed'), 'the reused code was recorded');
+  });
+});
