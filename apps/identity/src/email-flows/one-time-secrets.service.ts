@@ -44,6 +44,15 @@ export class OneTimeSecretsService {
     return { row, secret };
   }
 
+  /** The secret for the email about this row, or why that email must not go out any more. */
+  async forMail(environmentId: string, kind: SecretKind, id: string): Promise<{ secret: string } | { skip: string }> {
+    const row = await this.repo.findById(environmentId, kind, id);
+    if (!row) return { skip: 'gone' };
+    if (row.consumedAt) return { skip: 'used' };
+    if (row.expiresAt.getTime() <= Date.now()) return { skip: 'expired' };
+    return { secret: this.reveal(row) };
+  }
+
   /** The plaintext secret, for the GET endpoints that return it (WorkOS does). */
   reveal(row: OneTimeSecret): string {
     return this.box.openString(row.secretSealed, row.id);

@@ -8,7 +8,7 @@ import { AuthFlowError, invalidGrant } from '../authenticate/authenticate.errors
 import { PendingAuthService } from '../authenticate/pending-auth.service';
 import { UsersService } from '../users/users.service';
 import { toUserWire } from '../users/users.dto';
-import { MailService } from '../mail/mail.service';
+import { MailOutbox } from '../mail/mail-outbox.service';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { emailVerificationCreatedEvent } from '../email-flows/email-flows.events';
@@ -26,7 +26,7 @@ export class EmailVerificationService implements OnModuleInit {
   constructor(
     private readonly secrets: OneTimeSecretsService,
     private readonly users: UsersService,
-    private readonly mail: MailService,
+    private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     private readonly grants: AuthenticateGrants,
     private readonly pending: PendingAuthService,
@@ -42,6 +42,10 @@ export class EmailVerificationService implements OnModuleInit {
       handle: (input, ctx) => this.authenticate(input, ctx),
     });
     this.grants.addGate((result, ctx) => this.gate(result, ctx));
+    this.mail.registerResolver('email_verification', async (env, id) => {
+      const r = await this.secrets.forMail(env, 'email_verification', id);
+      return 'skip' in r ? r : { vars: { code: r.secret } };
+    });
   }
 
   async get(environmentId: string, id: string): Promise<EmailVerificationWire> {
@@ -64,7 +68,7 @@ export class EmailVerificationService implements OnModuleInit {
     return { user: toUserWire(await this.users.mustFind(environmentId, userId)) };
   }
 
-  /** Creates the code, writes `email_verification.created`, then emails the code (after commit). */
+  /** Creates the code with its `email_verification.created` event and its email (mail outbox), in one transaction. */
   private async issueAndSend(environmentId: string, user: User): Promise<EmailVerificationWire> {
     const wire = await this.secrets.transaction(async (tx) => {
       const { row, secret } = await this.secrets.issue(tx, {
@@ -72,9 +76,10 @@ export class EmailVerificationService implements OnModuleInit {
       });
       const w = toEmailVerificationWire(row, secret);
       await appendToOutbox(tx, [emailVerificationCreatedEvent(w, environmentId)]);
+      await this.mail.enqueue(tx, { environmentId, template: 'email_verification', entityId: w.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(this.config.EMAIL_VERIFICATION_TTL_SECONDS) } });
       return w;
     });
-    await this.mail.deliver('email_verification', user.email, { email: user.email, code: wire.code, expires_in_minutes: minutes(this.config.EMAIL_VERIFICATION_TTL_SECONDS) }, wire.id);
+    void this.mail.kick();
     return wire;
   }
 

@@ -1,17 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { appendToOutbox, BadRequestError, ConflictError, DomainError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope, ValidationError, type SecretBox } from '@wos/platform';
 import { hasIdShape, type InvitationWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
 import type { Invitation, Prisma, User } from '../generated/prisma/client';
 import { UsersService } from '../users/users.service';
 import { MembershipsService } from '../memberships/memberships.service';
-import { MailService } from '../mail/mail.service';
+import { MailOutbox } from '../mail/mail-outbox.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { invitationEvent } from '../email-flows/email-flows.events';
 import { hashToken, newLinkToken } from '../tokens/one-time-secret';
 import { InvitationsRepository } from './invitations.repository';
 import {
   isSupportedLocale,
+  acceptInvitationUrl,
   stateOf,
   toInvitationWire,
   type ListInvitationsQuery,
@@ -32,7 +33,7 @@ const DAY_MS = 86_400_000;
  * sealed (context = id) because GET returns it.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements OnModuleInit {
   private readonly baseUrl: string;
 
   constructor(
@@ -40,12 +41,22 @@ export class InvitationsService {
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
     private readonly organizations: OrganizationsClient,
-    private readonly mail: MailService,
+    private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.baseUrl = config.INVITATION_URL || new URL('/invite', config.PUBLIC_BASE_URL).toString();
+  }
+
+  onModuleInit(): void {
+    this.mail.registerResolver('invitation', async (env, id) => {
+      const inv = await this.repo.findById(env, id);
+      if (!inv) return { skip: 'gone' };
+      const state = stateOf(inv);
+      if (state !== 'pending') return { skip: state };
+      return { vars: { url: acceptInvitationUrl(this.baseUrl, this.box.openString(inv.tokenSealed, inv.id)) } };
+    });
   }
 
   async get(environmentId: string, id: string): Promise<InvitationWire> {
@@ -101,9 +112,10 @@ export class InvitationsService {
       });
       const w = toInvitationWire(inv, token, this.baseUrl, now);
       await appendToOutbox(tx, [invitationEvent('invitation.created', w, environmentId)]);
+      await this.enqueueEmail(tx, environmentId, w, inviter, org?.name);
       return w;
     });
-    await this.email(wire, inviter, org?.name);
+    void this.mail.kick();
     return wire;
   }
 
@@ -111,9 +123,17 @@ export class InvitationsService {
     if (input.locale !== undefined && !isSupportedLocale(input.locale)) throw invalidLocale(input.locale);
     const current = await this.mustFind(environmentId, id);
     await this.throttle.hit(environmentId, 'invitation', current.email);
-    const wire = await this.transition(environmentId, id, 'invitation.resent', () => (input.locale ? { locale: input.locale } : {}));
     const inviter = current.inviterUserId ? await this.users.findById(environmentId, current.inviterUserId) : null;
-    await this.email(wire, inviter);
+    // The organization's current name for the email; its ID when the organizations service is down.
+    const org = current.organizationId ? await this.organizations.find(environmentId, current.organizationId).catch(() => null) : null;
+    const wire = await this.transition(
+      environmentId,
+      id,
+      'invitation.resent',
+      () => (input.locale ? { locale: input.locale } : {}),
+      (tx, w) => this.enqueueEmail(tx, environmentId, w, inviter, org?.name),
+    );
+    void this.mail.kick();
     return wire;
   }
 
@@ -173,6 +193,7 @@ export class InvitationsService {
     id: string,
     event: 'invitation.resent' | 'invitation.revoked' | 'invitation.accepted',
     patch: (inv: Invitation) => Prisma.InvitationUncheckedUpdateInput,
+    also?: (tx: Prisma.TransactionClient, wire: InvitationWire) => Promise<void>,
   ): Promise<InvitationWire> {
     if (!hasIdShape(id, 'invitation')) throw new NotFoundError('an invitation', id);
     return this.repo.transaction(async (tx) => {
@@ -182,18 +203,21 @@ export class InvitationsService {
       const updated = await this.repo.update(tx, environmentId, id, patch(inv));
       const wire = this.toWire(updated);
       await appendToOutbox(tx, [invitationEvent(event, wire, environmentId)]);
+      if (also) await also(tx, wire);
       return wire;
     });
   }
 
-  private async email(wire: InvitationWire, inviter: User | null, organizationName?: string): Promise<void> {
+  /** The invitation email, in the mail outbox; the link (with the token) is added when it is sent. */
+  private enqueueEmail(tx: Prisma.TransactionClient, environmentId: string, wire: InvitationWire, inviter: User | null, organizationName?: string): Promise<void> {
     const who = inviter ? [inviter.firstName, inviter.lastName].filter(Boolean).join(' ') || inviter.email : 'Someone';
-    await this.mail.deliver(
-      'invitation',
-      wire.email,
-      { email: wire.email, url: wire.accept_invitation_url, organization_id: organizationName ?? wire.organization_id ?? 'the app', inviter: who, expires_at: wire.expires_at },
-      wire.id,
-    );
+    return this.mail.enqueue(tx, {
+      environmentId,
+      template: 'invitation',
+      entityId: wire.id,
+      recipient: wire.email,
+      vars: { email: wire.email, organization_id: organizationName ?? wire.organization_id ?? 'the app', inviter: who, expires_at: wire.expires_at },
+    });
   }
 
   private async mustFind(environmentId: string, id: string): Promise<Invitation> {

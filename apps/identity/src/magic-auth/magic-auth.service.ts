@@ -6,7 +6,7 @@ import type { User } from '../generated/prisma/client';
 import { AuthenticateGrants, type GrantContext, type GrantResult } from '../authenticate/authenticate.grants';
 import { invalidGrant } from '../authenticate/authenticate.errors';
 import { UsersService } from '../users/users.service';
-import { MailService } from '../mail/mail.service';
+import { MailOutbox } from '../mail/mail-outbox.service';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { magicAuthCreatedEvent } from '../email-flows/email-flows.events';
@@ -27,7 +27,7 @@ export class MagicAuthService implements OnModuleInit {
   constructor(
     private readonly secrets: OneTimeSecretsService,
     private readonly users: UsersService,
-    private readonly mail: MailService,
+    private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     private readonly grants: AuthenticateGrants,
     private readonly invitations: InvitationsService,
@@ -42,6 +42,10 @@ export class MagicAuthService implements OnModuleInit {
       // The same per-email budget as the password grant (WORKOS_API.md §3.4).
       throttleKeyOf: (input) => input.email,
       handle: (input, ctx) => this.authenticate(input, ctx),
+    });
+    this.mail.registerResolver('magic_auth', async (env, id) => {
+      const r = await this.secrets.forMail(env, 'magic_auth', id);
+      return 'skip' in r ? r : { vars: { code: r.secret } };
     });
   }
 
@@ -62,9 +66,10 @@ export class MagicAuthService implements OnModuleInit {
       });
       const w = toMagicAuthWire(row, secret);
       await appendToOutbox(tx, [magicAuthCreatedEvent(w, environmentId)]);
+      await this.mail.enqueue(tx, { environmentId, template: 'magic_auth', entityId: w.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(this.config.MAGIC_AUTH_TTL_SECONDS) } });
       return w;
     });
-    await this.mail.deliver('magic_auth', user.email, { email: user.email, code: wire.code, expires_in_minutes: minutes(this.config.MAGIC_AUTH_TTL_SECONDS) }, wire.id);
+    void this.mail.kick();
     return wire;
   }
 

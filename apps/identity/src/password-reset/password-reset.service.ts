@@ -1,16 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { appendToOutbox, DomainError, NotFoundError } from '@wos/platform';
 import type { PasswordResetWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { UsersService } from '../users/users.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { toUserWire } from '../users/users.dto';
-import { MailService } from '../mail/mail.service';
+import { MailOutbox } from '../mail/mail-outbox.service';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { passwordResetEvent } from '../email-flows/email-flows.events';
 import { minutes } from '../email-verification/email-verification.service';
-import { toPasswordResetWire, type ResetPasswordInput } from './password-reset.dto';
+import { passwordResetUrl, toPasswordResetWire, type ResetPasswordInput } from './password-reset.dto';
 
 /**
  * Password reset (WORKOS_API.md §7.6). The token is emailed as a link, stored as SHA-256 (plus a
@@ -19,18 +19,25 @@ import { toPasswordResetWire, type ResetPasswordInput } from './password-reset.d
  * holding the API key, which can list users anyway; the hosted page does not reveal it.
  */
 @Injectable()
-export class PasswordResetService {
+export class PasswordResetService implements OnModuleInit {
   private readonly baseUrl: string;
 
   constructor(
     private readonly secrets: OneTimeSecretsService,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly mail: MailService,
+    private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.baseUrl = config.PASSWORD_RESET_URL || new URL('/reset-password', config.PUBLIC_BASE_URL).toString();
+  }
+
+  onModuleInit(): void {
+    this.mail.registerResolver('password_reset', async (env, id) => {
+      const r = await this.secrets.forMail(env, 'password_reset', id);
+      return 'skip' in r ? r : { vars: { url: passwordResetUrl(this.baseUrl, r.secret) } };
+    });
   }
 
   async get(environmentId: string, id: string): Promise<PasswordResetWire> {
@@ -50,9 +57,10 @@ export class PasswordResetService {
       });
       const w = toPasswordResetWire(row, secret, this.baseUrl);
       await appendToOutbox(tx, [passwordResetEvent('password_reset.created', w, environmentId)]);
+      await this.mail.enqueue(tx, { environmentId, template: 'password_reset', entityId: w.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(this.config.PASSWORD_RESET_TTL_SECONDS) } });
       return w;
     });
-    await this.mail.deliver('password_reset', user.email, { email: user.email, url: wire.password_reset_url, expires_in_minutes: minutes(this.config.PASSWORD_RESET_TTL_SECONDS) }, wire.id);
+    void this.mail.kick();
     return wire;
   }
 

@@ -24,10 +24,10 @@ export interface SmtpSink {
 }
 
 /**
- * A real SMTP server on 127.0.0.1 (random port, no TLS, optional AUTH) that keeps every message
+ * A real SMTP server on 127.0.0.1 (random or given port, no TLS, optional AUTH) that keeps every message
  * in memory and decodes it enough for tests: headers, subject, text and HTML parts.
  */
-export async function startSmtpSink(opts: { user?: string; password?: string } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(opts: { user?: string; password?: string; port?: number } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     secure: false,
@@ -57,7 +57,7 @@ export async function startSmtpSink(opts: { user?: string; password?: string } =
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as { port: number }).port;
   return {

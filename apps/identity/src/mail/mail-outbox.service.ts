@@ -1,0 +1,118 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@wos/platform';
+import { LOGGER } from '../config';
+import type { Prisma } from '../generated/prisma/client';
+import { MailService } from './mail.service';
+import { MailOutboxRepository } from './mail-outbox.repository';
+import type { TemplateName, TemplateVariables } from './mail.templates';
+
+/** What a flow resolves at send time: the secret-bearing variables, or why the email is moot. */
+export type Resolved = { vars: Record<string, string> } | { skip: string };
+export type Resolver = (environmentId: string, entityId: string) => Promise<Resolved>;
+
+const BATCH = 20;
+const LEASE_MS = 120_000;
+const MAX_ATTEMPTS = 8;
+const POLL_MS = 2_000;
+
+/**
+ * The mail outbox: a flow writes the email's row in the transaction of its state change
+ * (`enqueue`) and calls `kick()` after the commit, which sends at once; a poll every 2 s picks up
+ * what a crash or an SMTP outage left behind. Retries back off from 5 s to 1 h and stop after 8
+ * attempts. Invariant: the row holds no secret. The owning flow's resolver reads the code or
+ * token from the entity's sealed copy when sending, and answers `skip` for an entity that can
+ * no longer be used, so a late retry never mails a spent or expired code.
+ */
+@Injectable()
+export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly resolvers = new Map<string, Resolver>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: MailOutboxRepository,
+    private readonly mail: MailService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Each flow registers how to read its entity's secret; one resolver per template. */
+  registerResolver(template: TemplateName, resolver: Resolver): void {
+    if (this.resolvers.has(template)) throw new Error(`mail resolver ${template} is registered twice`);
+    this.resolvers.set(template, resolver);
+  }
+
+  /** Writes the email in the caller's transaction; `vars` must not contain the secret. */
+  enqueue<T extends TemplateName>(
+    tx: Prisma.TransactionClient,
+    d: { environmentId: string; template: T; entityId: string; recipient: string; vars?: Partial<TemplateVariables[T]> },
+  ): Promise<void> {
+    return this.repo.insert(tx, { environmentId: d.environmentId, template: d.template, entityId: d.entityId, recipient: d.recipient, vars: (d.vars ?? {}) as Record<string, string> });
+  }
+
+  /** Sends what is due now; call after the transaction that enqueued committed. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.sendBatch()) === BATCH);
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message }, 'mail outbox pass failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.timer = setTimeout(() => void this.kick().finally(() => !this.stopped && tick()), POLL_MS);
+      this.timer.unref();
+    };
+    void this.kick();
+    tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async sendBatch(): Promise<number> {
+    const rows = await this.repo.lease(BATCH, LEASE_MS);
+    for (const row of rows) {
+      const resolver = this.resolvers.get(row.template);
+      try {
+        if (!resolver) throw new Error(`no resolver for ${row.template}`);
+        const resolved = await resolver(row.environment_id, row.entity_id);
+        if ('skip' in resolved) {
+          await this.repo.close(row.id, `skipped: ${resolved.skip}`);
+          continue;
+        }
+        await this.mail.send(row.template as TemplateName, row.recipient, { ...row.vars, ...resolved.vars } as never);
+        await this.repo.markSent(row.id);
+      } catch (err) {
+        const message = (err as Error).message;
+        const log = { err: message, template: row.template, entity_id: row.entity_id, attempt: row.attempts };
+        if (row.attempts >= MAX_ATTEMPTS) {
+          this.logger.error(log, 'email given up after the last attempt');
+          await this.repo.close(row.id, `failed: ${message}`);
+        } else {
+          this.logger.warn(log, 'email not sent; will retry');
+          await this.repo.retryLater(row.id, Math.min(5_000 * 2 ** (row.attempts - 1), 3_600_000), message);
+        }
+      }
+    }
+    return rows.length;
+  }
+}
