@@ -13,7 +13,7 @@ describe('identity service (real Postgres, Redis, Kafka)', () => {
   let jose: typeof import('jose', { with: { 'resolution-mode': 'import' } });
   before(async () => {
     jose = await import('jose');
-    h = await startHarness('identity_core', { MFA_REQUIRED: 'true' });
+    h = await startHarness('identity_core', { MFA_REQUIRED: 'true', AUTH_IP_LIMIT_PER_MINUTE: '5' });
   });
   after(async () => {
     await h?.close();
@@ -92,5 +92,19 @@ describe('identity service (real Postgres, Redis, Kafka)', () => {
     const rows = await h.sql(`SELECT payload->>'event' AS event, payload->'data' AS data FROM outbox WHERE payload->'data'->>'email' = $1`, [email]);
     assert.deepEqual(rows.map((r) => r.event), ['authentication.password_failed']);
     assert.equal(rows[0].data.error.code, 'invalid_credentials');
+  });
+
+  test('per-IP throttling keys on the end user ip_address the backend sends, across emails', async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 5; i++) {
+      const r = await authenticate({ grant_type: 'password', email: `ip${i}-${uniqueSuffix().toLowerCase()}@example.com`, password: 'x', ip_address: ip });
+      assert.equal(r.status, 400);
+    }
+    const limited = await authenticate({ grant_type: 'password', email: `ip-last-${uniqueSuffix().toLowerCase()}@example.com`, password: 'x', ip_address: ip });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(limited.body.code, 'rate_limit_exceeded');
+    const otherIp = await authenticate({ grant_type: 'password', email: `ip-other-${uniqueSuffix().toLowerCase()}@example.com`, password: 'x', ip_address: '192.0.2.1' });
+    assert.equal(otherIp.status, 400);
   });
 });

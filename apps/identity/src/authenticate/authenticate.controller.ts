@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { AuthKind, EnvironmentId } from '@wos/platform';
 import { AuthenticateService } from './authenticate.service';
 
@@ -10,7 +9,7 @@ export class AuthenticateController {
   /** Body validation is per grant type, inside the service. */
   @Post()
   @HttpCode(200)
-  run(@EnvironmentId() env: string, @AuthKind() kind: 'api_key' | 'public_client', @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.authenticate.authenticate(env, kind, body, req.ip ?? null);
+  run(@EnvironmentId() env: string, @AuthKind() kind: 'api_key' | 'public_client', @Body() body: unknown) {
+    return this.authenticate.authenticate(env, kind, body);
   }
 }

@@ -83,10 +83,13 @@ export class AuthenticateService implements OnModuleInit {
     });
   }
 
-  async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown, requestIp: string | null): Promise<AuthenticationResponse> {
+  async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown): Promise<AuthenticationResponse> {
     const body = (rawBody && typeof rawBody === 'object' ? rawBody : {}) as Record<string, unknown>;
     const base = parse(baseAuthenticateSchema, body);
-    const ctx: GrantContext = { environmentId, authKind, ipAddress: base.ip_address ?? requestIp, userAgent: base.user_agent ?? null };
+    // The caller is usually the customer's backend: the end user's IP is only known when it sends
+    // `ip_address`, so per-IP throttling keys on that, never on the transport address (which
+    // would make one backend's users share a single bucket).
+    const ctx: GrantContext = { environmentId, authKind, ipAddress: base.ip_address ?? null, userAgent: base.user_agent ?? null };
     const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !BASE_FIELDS.includes(k)));
 
     if (base.grant_type === GRANT.refreshToken) {

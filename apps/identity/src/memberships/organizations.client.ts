@@ -1,31 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, NotFoundError, signInternalContext } from '@wos/platform';
-import { hasIdShape } from '@wos/contracts';
+import { NotFoundError, OrganizationsClient as PlatformOrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /**
- * Reads organizations from the organizations service (DESIGN.md rule 1: no shared database),
- * with the same signed environment context the gateway uses, so another environment's
- * organization is a 404 here too.
+ * Reads organizations from the organizations service (DESIGN.md rule 1: no shared database)
+ * with the signed environment context, so another environment's organization is a 404 here too.
  */
 @Injectable()
 export class OrganizationsClient {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  private readonly client: PlatformOrganizationsClient;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.client = new PlatformOrganizationsClient(config.ORGANIZATIONS_URL, config.INTERNAL_AUTH_SECRET);
+  }
 
   async mustGet(environmentId: string, organizationId: string): Promise<{ id: string; name: string }> {
-    if (!hasIdShape(organizationId, 'org')) throw new NotFoundError('an organization', organizationId);
-    let res: Response;
-    try {
-      res = await fetch(`${this.config.ORGANIZATIONS_URL}/organizations/${encodeURIComponent(organizationId)}`, {
-        headers: signInternalContext(this.config.INTERNAL_AUTH_SECRET, environmentId),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch {
-      throw new DomainError(503, 'service_unavailable', 'The organizations service is unavailable; retry later.');
-    }
-    if (res.status === 404) throw new NotFoundError('an organization', organizationId);
-    if (!res.ok) throw new DomainError(503, 'service_unavailable', 'The organizations service is unavailable; retry later.');
-    const body = (await res.json()) as { id: string; name: string };
-    return { id: body.id, name: body.name };
+    const org = await this.client.find(environmentId, organizationId);
+    if (!org) throw new NotFoundError('an organization', organizationId);
+    return { id: org.id, name: org.name };
   }
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createSign, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, sign as signAsync, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import { newUlid, type SecretBox } from '@wos/platform';
@@ -7,6 +7,8 @@ import type { SigningKey } from '../generated/prisma/client';
 import { SigningKeysRepository } from './signing-keys.repository';
 
 const generateRsa = promisify(generateKeyPair);
+/** RSA signing runs on libuv's thread pool, so signatures use every core and never block the event loop. */
+const rsaSign = promisify(signAsync) as (alg: string, data: Buffer, key: KeyObject) => Promise<Buffer>;
 
 export interface PublicJwk {
   kty: 'RSA';
@@ -48,7 +50,7 @@ export class SigningKeysService {
     const key = await this.activeKey(environmentId);
     const header = b64json({ alg: 'RS256', typ: 'JWT', kid: key.kid });
     const body = `${header}.${b64json(payload)}`;
-    const signature = createSign('RSA-SHA256').update(body).sign(key.key).toString('base64url');
+    const signature = (await rsaSign('sha256', Buffer.from(body), key.key)).toString('base64url');
     return `${body}.${signature}`;
   }
 
