@@ -89,6 +89,7 @@ describe('magic auth and email verification grants on POST /user_management/auth
     assert.equal((await events('authentication.email_verification_succeeded')).filter((e) => e.data.user_id === user.id).length, 1);
 
     // Verified now: the password alone signs in.
+
     const direct = await authenticate({ grant_type: 'password', email: address, password: 'correct horse 1' });
     assert.equal(direct.status, 200, JSON.stringify(direct.body));
   });
@@ -110,6 +111,21 @@ describe('magic auth and email verification grants on POST /user_management/auth
     assert.equal(refreshed.status, 400);
     assert.equal(refreshed.body.error, 'invalid_grant');
     assert.equal((await authenticate({ grant_type: 'password', email: address, password: 'second password 2' })).status, 200);
+  });
+
+  test('repeated sign-ins of an unverified user stay within the send limit: the 403 then points at the code already sent', async () => {
+    const address = email('repeat');
+    await h.call(ENV, 'POST', '/user_management/users', { email: address, password: 'correct horse 2' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await authenticate({ grant_type: 'password', email: address, password: 'correct horse 2' });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      ids.push(r.body.email_verification_id);
+    }
+    assert.equal(new Set(ids.slice(2)).size, 1, 'past the limit the same verification is named');
+    await h.smtp.waitForMail((m) => m.envelopeTo.includes(address));
+    const sent = await h.sql(`SELECT count(*)::int AS n FROM email_deliveries WHERE recipient = $1`, [address]);
+    assert.equal(sent[0].n, 3, 'three emails, not five');
   });
 
   test('bad grant input is a 4xx with a WorkOS body', async () => {

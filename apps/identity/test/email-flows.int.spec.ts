@@ -31,6 +31,13 @@ describe('email verification, password reset, magic auth and invitations (real P
     assert.deepEqual(await findSchemaDrift(SCHEMA, h.db.url), []);
   });
 
+  test('the OpenAPI document lists the email-flow and invitation routes', async () => {
+    const doc = (await h.call(ENV, 'GET', '/openapi.json')).body;
+    for (const p of ['/user_management/magic_auth', '/user_management/password_reset/confirm', '/user_management/invitations/{id}/accept', '/user_management/users/{id}/email_verification/send']) {
+      assert.ok(doc.paths[p], p);
+    }
+  });
+
   test('email verification: send emails a code; the code verifies once; get returns it; events carry no code', async () => {
     const address = email('verify');
     const user = await createUser(address);

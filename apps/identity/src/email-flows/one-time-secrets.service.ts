@@ -3,7 +3,7 @@ import { newId, type SecretBox } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
 import { SECRET_BOX } from '../config';
 import type { OneTimeSecret, Prisma } from '../generated/prisma/client';
-import { checkSecret, expiresAfter, hashCode, hashToken, newCode, newLinkToken, type SecretCheck } from '../tokens/one-time-secret';
+import { checkSecret, expiresAfter, hashCode, hashToken, MAX_FAILED_ATTEMPTS, newCode, newLinkToken, type SecretCheck } from '../tokens/one-time-secret';
 import { OneTimeSecretsRepository, type SecretKind } from './one-time-secrets.repository';
 
 const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_auth', password_reset: 'password_reset' } as const;
@@ -51,6 +51,12 @@ export class OneTimeSecretsService {
     if (row.consumedAt) return { skip: 'used' };
     if (row.expiresAt.getTime() <= Date.now()) return { skip: 'expired' };
     return { secret: this.reveal(row) };
+  }
+
+  /** The user's newest secret of this kind when it can still be used, else null. */
+  async latestUsable(environmentId: string, kind: SecretKind, userId: string): Promise<OneTimeSecret | null> {
+    const row = await this.repo.latestForUser(environmentId, kind, userId);
+    return row && !row.consumedAt && row.expiresAt.getTime() > Date.now() && row.failedAttempts < MAX_FAILED_ATTEMPTS ? row : null;
   }
 
   /** The plaintext secret, for the GET endpoints that return it (WorkOS does). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, BadRequestError, NotFoundError, sha256Hex } from '@wos/platform';
+import { appendToOutbox, BadRequestError, NotFoundError, RateLimitedError, sha256Hex } from '@wos/platform';
 import type { EmailVerificationWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { Prisma, User } from '../generated/prisma/client';
@@ -107,6 +107,22 @@ export class EmailVerificationService implements OnModuleInit {
     });
   }
 
+  /**
+   * A fresh code by email, within the per-user send limit; past it, repeated sign-in attempts
+   * point at the code already sent (still valid) instead of mailing more.
+   */
+  private async codeForGate(environmentId: string, user: User): Promise<{ id: string }> {
+    try {
+      await this.throttle.hit(environmentId, 'email_verification', user.id);
+    } catch (err) {
+      if (!(err instanceof RateLimitedError)) throw err;
+      const latest = await this.secrets.latestUsable(environmentId, 'email_verification', user.id);
+      if (latest) return latest;
+      throw err;
+    }
+    return this.issueAndSend(environmentId, user);
+  }
+
   /** `urn:workos:oauth:grant-type:email-verification:code`: completes a sign-in that the gate stopped. */
   private async authenticate(input: { code: string; pending_authentication_token: string }, ctx: GrantContext): Promise<GrantResult> {
     const pending = await this.pending.peek(ctx.environmentId, input.pending_authentication_token, ['email_verification']);
@@ -127,7 +143,7 @@ export class EmailVerificationService implements OnModuleInit {
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
     if (!this.config.REQUIRE_EMAIL_VERIFICATION || result.user.emailVerified) return;
     if (result.method === 'MagicAuth' || ctx.grantType === EMAIL_VERIFICATION_GRANT) return;
-    const verification = await this.issueAndSend(ctx.environmentId, result.user);
+    const verification = await this.codeForGate(ctx.environmentId, result.user);
     const token = await this.pending.issue({
       environmentId: ctx.environmentId,
       userId: result.user.id,
