@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '@wos/platform';
 import type { PoolClient } from 'pg';
 import { PrismaService } from '../infra/prisma.service';
-import type { Sql } from '../infra/sql';
+import { prepared, type Sql } from '../infra/sql';
 import type { DirectoryRow } from './directories.dto';
 
 /** The only SQL caller for directories. Every method takes the environment, except the SCIM lookup by id (see findForScim). */
@@ -15,7 +15,7 @@ export class DirectoriesRepository {
   }
 
   async findById(environmentId: string, id: string, db: Sql = this.pool): Promise<DirectoryRow | null> {
-    const { rows } = await db.query<DirectoryRow>({ name: 'directory_by_id', text: 'SELECT * FROM directories WHERE id = $1 AND environment_id = $2', values: [id, environmentId] });
+    const { rows } = await db.query<DirectoryRow>(prepared('SELECT * FROM directories WHERE id = $1 AND environment_id = $2', [id, environmentId]));
     return rows[0] ?? null;
   }
 
@@ -24,7 +24,7 @@ export class DirectoriesRepository {
    * environment comes from (the caller then checks the bearer token against its hash).
    */
   async findForScim(id: string): Promise<DirectoryRow | null> {
-    const { rows } = await this.pool.query<DirectoryRow>({ name: 'directory_for_scim', text: "SELECT * FROM directories WHERE id = $1 AND state <> 'deleting'", values: [id] });
+    const { rows } = await this.pool.query<DirectoryRow>(prepared("SELECT * FROM directories WHERE id = $1 AND state <> 'deleting'", [id]));
     return rows[0] ?? null;
   }
 

@@ -22,8 +22,8 @@ describe('compileScimFilter', () => {
   });
 
   test('multi-valued emails, value paths, pr, and/or/not, booleans', () => {
-    assert.deepEqual(compileScimFilter('emails.value eq "A@x"', ATTRS, 1), { sql: '$1 = ANY(u.emails)', params: ['a@x'] });
-    assert.equal(compileScimFilter('emails[value eq "a@x"]', ATTRS, 1).sql, '$1 = ANY(u.emails)');
+    assert.deepEqual(compileScimFilter('emails.value eq "A@x"', ATTRS, 1), { sql: 'u.emails @> ARRAY[$1]::text[]', params: ['a@x'] });
+    assert.equal(compileScimFilter('emails[value eq "a@x"]', ATTRS, 1).sql, 'u.emails @> ARRAY[$1]::text[]');
     assert.equal(compileScimFilter('emails pr', { emails: ATTRS['emails.value']! }, 1).sql, 'cardinality(u.emails) > 0');
     const c = compileScimFilter('userName eq "a" or (externalId eq "b" and not (active eq false))', ATTRS, 5);
     assert.equal(c.sql, "(lower(u.user_name) = $5 OR (u.external_id = $6 AND (NOT (u.state = 'active') = FALSE)))");

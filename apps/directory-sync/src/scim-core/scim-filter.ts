@@ -88,9 +88,10 @@ export function compileScimFilter(text: string, attributes: FilterAttributes, fi
     const like = (pattern: string) => (c.kind === 'text_array' ? `EXISTS (SELECT 1 FROM unnest(${c.sql}) AS v WHERE v LIKE ${param(pattern)})` : `${col} LIKE ${param(pattern)}`);
     switch (op) {
       case 'eq':
-        return c.kind === 'text_array' ? `${param(v)} = ANY(${c.sql})` : `${col} = ${param(v)}`;
+        // Containment (@>) rather than = ANY, so a GIN index on the array can serve it.
+        return c.kind === 'text_array' ? `${c.sql} @> ARRAY[${param(v)}]::text[]` : `${col} = ${param(v)}`;
       case 'ne':
-        return c.kind === 'text_array' ? `NOT (${param(v)} = ANY(${c.sql}))` : `${col} IS DISTINCT FROM ${param(v)}`;
+        return c.kind === 'text_array' ? `NOT (${c.sql} @> ARRAY[${param(v)}]::text[])` : `${col} IS DISTINCT FROM ${param(v)}`;
       case 'co':
         return like(`%${escapeLike(v)}%`);
       case 'sw':

@@ -3,13 +3,10 @@ import type { PageRequest, OutboxMessage } from '@wos/platform';
 import { outboxInsertCte, withOutboxNotify } from '@wos/platform';
 import type { PoolClient } from 'pg';
 import { PrismaService } from '../infra/prisma.service';
-import type { Sql } from '../infra/sql';
+import { prepared, type Sql } from '../infra/sql';
 import type { GroupRow, UserRow } from './directory-data.dto';
 
 const USER_COLUMNS = 'id, environment_id, directory_id, organization_id, idp_id, user_name, external_id, emails, email, first_name, last_name, state, custom_attributes, raw_attributes, roles, created_at, updated_at';
-
-/** The groups of a user, as JSON rows (a LATERAL subquery shared by the WorkOS reads). */
-const USER_GROUPS = `COALESCE((SELECT json_agg(g ORDER BY g.id) FROM directory_group_members m JOIN directory_groups g ON g.id = m.group_id WHERE m.user_id = u.id), '[]') AS groups`;
 
 /**
  * The only SQL caller for directory users, groups and memberships. Every method is scoped by
@@ -29,56 +26,44 @@ export class DirectoryDataRepository {
   /** Inserts a user and its events in one statement (one round trip, atomic). */
   async insertUser(u: UserRow, events: OutboxMessage[]): Promise<void> {
     const outbox = outboxInsertCte(events, 18);
-    await this.pool.query(
-      withOutboxNotify(`ins AS (
+    await this.pool.query(prepared(withOutboxNotify(`ins AS (
         INSERT INTO directory_users (${USER_COLUMNS})
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17) RETURNING 1),
       ${outbox.cte}`),
       [
         u.id, u.environment_id, u.directory_id, u.organization_id, u.idp_id, u.user_name, u.external_id, u.emails, u.email, u.first_name, u.last_name, u.state,
         JSON.stringify(u.custom_attributes), JSON.stringify(u.raw_attributes), u.roles, u.created_at, u.updated_at, ...outbox.values,
-      ],
-    );
+      ]));
   }
 
   async findUser(db: Sql, environmentId: string, directoryId: string, id: string): Promise<UserRow | null> {
-    const { rows } = await db.query<UserRow>({
-      name: 'scim_user_by_id',
-      text: `SELECT ${USER_COLUMNS} FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3`,
-      values: [id, environmentId, directoryId],
-    });
+    const { rows } = await db.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3`, [id, environmentId, directoryId]));
     return rows[0] ?? null;
   }
 
   /** Row lock that still lets memberships reference the user (FK checks take KEY SHARE). */
   async lockUser(client: PoolClient, environmentId: string, directoryId: string, id: string): Promise<UserRow | null> {
-    const { rows } = await client.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3 FOR NO KEY UPDATE`,
-      [id, environmentId, directoryId],
-    );
+    const { rows } = await client.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3 FOR NO KEY UPDATE`,
+      [id, environmentId, directoryId]));
     return rows[0] ?? null;
   }
 
   async updateUser(client: PoolClient, u: UserRow): Promise<void> {
-    await client.query(
-      `UPDATE directory_users SET idp_id = $4, user_name = $5, external_id = $6, emails = $7, email = $8, first_name = $9, last_name = $10, state = $11,
+    await client.query(prepared(`UPDATE directory_users SET idp_id = $4, user_name = $5, external_id = $6, emails = $7, email = $8, first_name = $9, last_name = $10, state = $11,
          custom_attributes = $12::jsonb, raw_attributes = $13::jsonb, roles = $14, updated_at = $15
        WHERE id = $1 AND environment_id = $2 AND directory_id = $3`,
       [u.id, u.environment_id, u.directory_id, u.idp_id, u.user_name, u.external_id, u.emails, u.email, u.first_name, u.last_name, u.state,
-        JSON.stringify(u.custom_attributes), JSON.stringify(u.raw_attributes), u.roles, u.updated_at],
-    );
+        JSON.stringify(u.custom_attributes), JSON.stringify(u.raw_attributes), u.roles, u.updated_at]));
   }
 
   async deleteUser(client: PoolClient, environmentId: string, directoryId: string, id: string): Promise<void> {
-    await client.query('DELETE FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3', [id, environmentId, directoryId]);
+    await client.query(prepared('DELETE FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3', [id, environmentId, directoryId]));
   }
 
   async usersByIds(db: Sql, environmentId: string, directoryId: string, ids: string[]): Promise<UserRow[]> {
     if (!ids.length) return [];
-    const { rows } = await db.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM directory_users WHERE id = ANY($1) AND environment_id = $2 AND directory_id = $3`,
-      [ids, environmentId, directoryId],
-    );
+    const { rows } = await db.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users WHERE id = ANY($1) AND environment_id = $2 AND directory_id = $3`,
+      [ids, environmentId, directoryId]));
     return rows;
   }
 
@@ -87,15 +72,19 @@ export class DirectoryDataRepository {
     const cond = `u.environment_id = $1 AND u.directory_id = $2${where ? ` AND (${where.sql})` : ''}`;
     const params = [environmentId, directoryId, ...(where?.params ?? [])];
     const [count, page] = await Promise.all([
-      this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM directory_users u WHERE ${cond}`, params),
+      this.pool.query<{ n: string }>(prepared(`SELECT count(*) AS n FROM directory_users u WHERE ${cond}`, params)),
       limit === 0
         ? Promise.resolve({ rows: [] as UserRow[] })
-        : this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM directory_users u WHERE ${cond} ORDER BY u.id LIMIT ${limit} OFFSET ${offset}`, params),
+        : this.pool.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users u WHERE ${cond} ORDER BY u.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset])),
     ]);
     return { total: Number(count.rows[0]!.n), rows: page.rows };
   }
 
-  /** WorkOS list with each user's groups, in one statement. */
+  /**
+   * WorkOS list with each user's groups: the page by the (environment, directory, id) index, then
+   * every membership of the page's users in one indexed statement. Two cheap prepared statements
+   * instead of a correlated subquery per user, whose plan depended on fresh statistics.
+   */
   async listUsersWithGroups(environmentId: string, filters: { directoryId?: string; groupId?: string }, page: PageRequest): Promise<(UserRow & { groups: GroupRow[] })[]> {
     const where = ['u.environment_id = $1'];
     const values: unknown[] = [environmentId];
@@ -107,38 +96,40 @@ export class DirectoryDataRepository {
     if (filters.groupId) add('EXISTS (SELECT 1 FROM directory_group_members gm WHERE gm.group_id = ? AND gm.user_id = u.id)', filters.groupId);
     if (page.cursor) add(`u.id ${page.cursor.op === 'gt' ? '>' : '<'} ?`, page.cursor.id);
     values.push(page.take);
-    const { rows } = await this.pool.query<UserRow & { groups: GroupRow[] }>(
-      `SELECT u.*, ${USER_GROUPS} FROM directory_users u WHERE ${where.join(' AND ')} ORDER BY u.id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
+    const { rows } = await this.pool.query<UserRow>(prepared(
+      `SELECT ${USER_COLUMNS} FROM directory_users u WHERE ${where.join(' AND ')} ORDER BY u.id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
       values,
-    );
-    return rows;
+    ));
+    return this.withGroups(environmentId, rows);
   }
 
   async userWithGroups(environmentId: string, id: string): Promise<(UserRow & { groups: GroupRow[] }) | null> {
-    const { rows } = await this.pool.query<UserRow & { groups: GroupRow[] }>({
-      name: 'user_with_groups',
-      text: `SELECT u.*, ${USER_GROUPS} FROM directory_users u WHERE u.id = $1 AND u.environment_id = $2`,
-      values: [id, environmentId],
-    });
-    return rows[0] ?? null;
+    const { rows } = await this.pool.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users u WHERE u.id = $1 AND u.environment_id = $2`, [id, environmentId]));
+    return rows.length ? (await this.withGroups(environmentId, rows))[0]! : null;
+  }
+
+  private async withGroups(environmentId: string, users: UserRow[]): Promise<(UserRow & { groups: GroupRow[] })[]> {
+    if (!users.length) return [];
+    const { rows } = await this.pool.query<GroupRow & { member_id: string }>(prepared(
+      `SELECT m.user_id AS member_id, g.* FROM directory_group_members m JOIN directory_groups g ON g.id = m.group_id
+       WHERE m.user_id = ANY($1) AND g.environment_id = $2 ORDER BY g.id`,
+      [users.map((u) => u.id), environmentId],
+    ));
+    const byUser = new Map<string, GroupRow[]>();
+    for (const { member_id, ...g } of rows) byUser.set(member_id, [...(byUser.get(member_id) ?? []), g]);
+    return users.map((u) => ({ ...u, groups: byUser.get(u.id) ?? [] }));
   }
 
   // ---------- groups ----------
 
   async insertGroup(client: Sql, g: GroupRow): Promise<void> {
-    await client.query(
-      `INSERT INTO directory_groups (id, environment_id, directory_id, organization_id, idp_id, display_name, external_id, raw_attributes, created_at, updated_at)
+    await client.query(prepared(`INSERT INTO directory_groups (id, environment_id, directory_id, organization_id, idp_id, display_name, external_id, raw_attributes, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
-      [g.id, g.environment_id, g.directory_id, g.organization_id, g.idp_id, g.display_name, g.external_id, JSON.stringify(g.raw_attributes), g.created_at, g.updated_at],
-    );
+      [g.id, g.environment_id, g.directory_id, g.organization_id, g.idp_id, g.display_name, g.external_id, JSON.stringify(g.raw_attributes), g.created_at, g.updated_at]));
   }
 
   async findGroup(db: Sql, environmentId: string, directoryId: string, id: string): Promise<GroupRow | null> {
-    const { rows } = await db.query<GroupRow>({
-      name: 'scim_group_by_id',
-      text: 'SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3',
-      values: [id, environmentId, directoryId],
-    });
+    const { rows } = await db.query<GroupRow>(prepared('SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3', [id, environmentId, directoryId]));
     return rows[0] ?? null;
   }
 
@@ -147,27 +138,25 @@ export class DirectoryDataRepository {
    * one after another, so a replace never overwrites members another request just added.
    */
   async lockGroup(client: PoolClient, environmentId: string, directoryId: string, id: string): Promise<GroupRow | null> {
-    const { rows } = await client.query<GroupRow>('SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3 FOR NO KEY UPDATE', [id, environmentId, directoryId]);
+    const { rows } = await client.query<GroupRow>(prepared('SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3 FOR NO KEY UPDATE', [id, environmentId, directoryId]));
     return rows[0] ?? null;
   }
 
   async updateGroup(client: PoolClient, g: GroupRow): Promise<void> {
-    await client.query(
-      'UPDATE directory_groups SET idp_id = $4, display_name = $5, external_id = $6, raw_attributes = $7::jsonb, updated_at = $8 WHERE id = $1 AND environment_id = $2 AND directory_id = $3',
-      [g.id, g.environment_id, g.directory_id, g.idp_id, g.display_name, g.external_id, JSON.stringify(g.raw_attributes), g.updated_at],
-    );
+    await client.query(prepared('UPDATE directory_groups SET idp_id = $4, display_name = $5, external_id = $6, raw_attributes = $7::jsonb, updated_at = $8 WHERE id = $1 AND environment_id = $2 AND directory_id = $3',
+      [g.id, g.environment_id, g.directory_id, g.idp_id, g.display_name, g.external_id, JSON.stringify(g.raw_attributes), g.updated_at]));
   }
 
   async deleteGroup(client: PoolClient, environmentId: string, directoryId: string, id: string): Promise<void> {
-    await client.query('DELETE FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3', [id, environmentId, directoryId]);
+    await client.query(prepared('DELETE FROM directory_groups WHERE id = $1 AND environment_id = $2 AND directory_id = $3', [id, environmentId, directoryId]));
   }
 
   async scimGroups(environmentId: string, directoryId: string, where: { sql: string; params: unknown[] } | undefined, offset: number, limit: number): Promise<{ total: number; rows: GroupRow[] }> {
     const cond = `g.environment_id = $1 AND g.directory_id = $2${where ? ` AND (${where.sql})` : ''}`;
     const params = [environmentId, directoryId, ...(where?.params ?? [])];
     const [count, page] = await Promise.all([
-      this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM directory_groups g WHERE ${cond}`, params),
-      limit === 0 ? Promise.resolve({ rows: [] as GroupRow[] }) : this.pool.query<GroupRow>(`SELECT g.* FROM directory_groups g WHERE ${cond} ORDER BY g.id LIMIT ${limit} OFFSET ${offset}`, params),
+      this.pool.query<{ n: string }>(prepared(`SELECT count(*) AS n FROM directory_groups g WHERE ${cond}`, params)),
+      limit === 0 ? Promise.resolve({ rows: [] as GroupRow[] }) : this.pool.query<GroupRow>(prepared(`SELECT g.* FROM directory_groups g WHERE ${cond} ORDER BY g.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset])),
     ]);
     return { total: Number(count.rows[0]!.n), rows: page.rows };
   }
@@ -175,53 +164,49 @@ export class DirectoryDataRepository {
   /** Members of groups as SCIM member values ({group_id, value, display}). */
   async membersOf(environmentId: string, groupIds: string[]): Promise<{ group_id: string; value: string; display: string }[]> {
     if (!groupIds.length) return [];
-    const { rows } = await this.pool.query<{ group_id: string; value: string; display: string }>(
-      `SELECT m.group_id, u.id AS value, u.user_name AS display FROM directory_group_members m JOIN directory_users u ON u.id = m.user_id
+    const { rows } = await this.pool.query<{ group_id: string; value: string; display: string }>(prepared(`SELECT m.group_id, u.id AS value, u.user_name AS display FROM directory_group_members m JOIN directory_users u ON u.id = m.user_id
        WHERE m.group_id = ANY($1) AND u.environment_id = $2 ORDER BY m.group_id, u.id`,
-      [groupIds, environmentId],
-    );
+      [groupIds, environmentId]));
     return rows;
   }
 
   async groupIdsOfUser(client: Sql, userId: string): Promise<string[]> {
-    const { rows } = await client.query<{ group_id: string }>('SELECT group_id FROM directory_group_members WHERE user_id = $1 ORDER BY group_id', [userId]);
+    const { rows } = await client.query<{ group_id: string }>(prepared('SELECT group_id FROM directory_group_members WHERE user_id = $1 ORDER BY group_id', [userId]));
     return rows.map((r) => r.group_id);
   }
 
   async groupsByIds(db: Sql, environmentId: string, ids: string[]): Promise<GroupRow[]> {
     if (!ids.length) return [];
-    const { rows } = await db.query<GroupRow>('SELECT * FROM directory_groups WHERE id = ANY($1) AND environment_id = $2 ORDER BY id', [ids, environmentId]);
+    const { rows } = await db.query<GroupRow>(prepared('SELECT * FROM directory_groups WHERE id = ANY($1) AND environment_id = $2 ORDER BY id', [ids, environmentId]));
     return rows;
   }
 
   /** Of `ids`, those that are users of this directory. */
   async existingUserIds(db: Sql, environmentId: string, directoryId: string, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const { rows } = await db.query<{ id: string }>('SELECT id FROM directory_users WHERE id = ANY($1) AND environment_id = $2 AND directory_id = $3', [ids, environmentId, directoryId]);
+    const { rows } = await db.query<{ id: string }>(prepared('SELECT id FROM directory_users WHERE id = ANY($1) AND environment_id = $2 AND directory_id = $3', [ids, environmentId, directoryId]));
     return new Set(rows.map((r) => r.id));
   }
 
   /** Adds members; returns the user IDs that were not members before. */
   async addMembers(client: PoolClient, directoryId: string, groupId: string, userIds: string[]): Promise<string[]> {
     if (!userIds.length) return [];
-    const { rows } = await client.query<{ user_id: string }>(
-      `INSERT INTO directory_group_members (group_id, user_id, directory_id) SELECT $1, unnest($2::text[]), $3
+    const { rows } = await client.query<{ user_id: string }>(prepared(`INSERT INTO directory_group_members (group_id, user_id, directory_id) SELECT $1, unnest($2::text[]), $3
        ON CONFLICT DO NOTHING RETURNING user_id`,
-      [groupId, userIds, directoryId],
-    );
+      [groupId, userIds, directoryId]));
     return rows.map((r) => r.user_id);
   }
 
   /** Removes members (all when `userIds` is undefined); returns the user IDs actually removed. */
   async removeMembers(client: PoolClient, groupId: string, userIds: string[] | undefined): Promise<string[]> {
     const { rows } = userIds === undefined
-      ? await client.query<{ user_id: string }>('DELETE FROM directory_group_members WHERE group_id = $1 RETURNING user_id', [groupId])
-      : await client.query<{ user_id: string }>('DELETE FROM directory_group_members WHERE group_id = $1 AND user_id = ANY($2) RETURNING user_id', [groupId, userIds]);
+      ? await client.query<{ user_id: string }>(prepared('DELETE FROM directory_group_members WHERE group_id = $1 RETURNING user_id', [groupId]))
+      : await client.query<{ user_id: string }>(prepared('DELETE FROM directory_group_members WHERE group_id = $1 AND user_id = ANY($2) RETURNING user_id', [groupId, userIds]));
     return rows.map((r) => r.user_id);
   }
 
   async memberIds(client: Sql, groupId: string): Promise<string[]> {
-    const { rows } = await client.query<{ user_id: string }>('SELECT user_id FROM directory_group_members WHERE group_id = $1', [groupId]);
+    const { rows } = await client.query<{ user_id: string }>(prepared('SELECT user_id FROM directory_group_members WHERE group_id = $1', [groupId]));
     return rows.map((r) => r.user_id);
   }
 
@@ -237,15 +222,13 @@ export class DirectoryDataRepository {
     if (filters.userId) add('EXISTS (SELECT 1 FROM directory_group_members gm WHERE gm.user_id = ? AND gm.group_id = g.id)', filters.userId);
     if (page.cursor) add(`g.id ${page.cursor.op === 'gt' ? '>' : '<'} ?`, page.cursor.id);
     values.push(page.take);
-    const { rows } = await this.pool.query<GroupRow>(
-      `SELECT g.* FROM directory_groups g WHERE ${where.join(' AND ')} ORDER BY g.id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
-      values,
-    );
+    const { rows } = await this.pool.query<GroupRow>(prepared(`SELECT g.* FROM directory_groups g WHERE ${where.join(' AND ')} ORDER BY g.id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
+      values));
     return rows;
   }
 
   async groupById(environmentId: string, id: string): Promise<GroupRow | null> {
-    const { rows } = await this.pool.query<GroupRow>({ name: 'group_by_id', text: 'SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2', values: [id, environmentId] });
+    const { rows } = await this.pool.query<GroupRow>(prepared('SELECT * FROM directory_groups WHERE id = $1 AND environment_id = $2', [id, environmentId]));
     return rows[0] ?? null;
   }
 }
