@@ -1,5 +1,5 @@
 // AuthKit benchmark (node tools/bench/authkit.mjs, after tools/setup.sh and a build): starts its
-// own stack (gateway, organizations, identity; ports +21000, databases wos_bench_authkit_*,
+// own stack (gateway, organizations, identity; ports +24000, databases wos_bench_authkit_*,
 // Redis DB 7), seeds users and organizations, and prints one table to stdout:
 //   1. raw argon2id hashes/s in this process (the service's parameters, 4 at a time, as libuv runs them)
 //   2. password sign-ins/s through the gateway, and their ratio to (1)        target >= 0.85
@@ -115,7 +115,7 @@ async function main() {
   const stack = new Stack({
     root,
     apps: ['organizations', 'identity'],
-    portOffset: 21000,
+    portOffset: 24000,
     dbPrefix: DB_PREFIX,
     postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',

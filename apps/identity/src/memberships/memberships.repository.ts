@@ -5,6 +5,20 @@ import type { OrganizationMembership, Prisma } from '../generated/prisma/client'
 
 export type Tx = Prisma.TransactionClient;
 
+const ACTIVE_FOR_USER = `SELECT id, environment_id, user_id, organization_id, organization_name, status, role_slugs, created_at, updated_at
+  FROM organization_memberships WHERE environment_id = $1 AND user_id = $2 AND status = 'active' ORDER BY id`;
+interface MembershipRow {
+  id: string;
+  environment_id: string;
+  user_id: string;
+  organization_id: string;
+  organization_name: string;
+  status: string;
+  role_slugs: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
 @Injectable()
 export class MembershipsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -21,8 +35,20 @@ export class MembershipsRepository {
     return this.prisma.organizationMembership.findUnique({ where: { environmentId_userId_organizationId: { environmentId, userId, organizationId } } });
   }
 
-  activeForUser(environmentId: string, userId: string): Promise<OrganizationMembership[]> {
-    return this.prisma.organizationMembership.findMany({ where: { environmentId, userId, status: 'active' }, orderBy: { id: 'asc' } });
+  /** On the sign-in path: a named prepared statement on the pool. */
+  async activeForUser(environmentId: string, userId: string): Promise<OrganizationMembership[]> {
+    const { rows } = await this.prisma.pool.query<MembershipRow>({ name: 'active_memberships_of_user', text: ACTIVE_FOR_USER, values: [environmentId, userId] });
+    return rows.map((r) => ({
+      id: r.id,
+      environmentId: r.environment_id,
+      userId: r.user_id,
+      organizationId: r.organization_id,
+      organizationName: r.organization_name,
+      status: r.status,
+      roleSlugs: r.role_slugs,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
   }
 
   async userIdsOf(environmentId: string, organizationId: string): Promise<string[]> {

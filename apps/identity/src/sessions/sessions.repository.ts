@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, outboxInsertCte, withOutboxNotify, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma, Session, User } from '../generated/prisma/client';
 import { userFromRow, type UserRow } from '../users/users.repository';
@@ -58,15 +58,25 @@ WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text`;
 export class SessionsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The session, its first refresh token, the user's last sign-in time and the events, in one transaction. */
-  async create(session: Prisma.SessionUncheckedCreateInput, refreshTokenHash: string, events: (s: Session) => OutboxMessage[]): Promise<{ session: Session; user: User }> {
-    return this.prisma.$transaction(async (tx) => {
-      const s = await tx.session.create({ data: session });
-      await tx.refreshToken.create({ data: { tokenHash: refreshTokenHash, environmentId: s.environmentId, sessionId: s.id, organizationId: s.organizationId, createdAt: s.createdAt } });
-      const user = await tx.user.update({ where: { id: s.userId }, data: { lastSignInAt: s.createdAt } });
-      await appendToOutbox(tx, events(s));
-      return { session: s, user };
-    });
+  /**
+   * The session, its first refresh token, the user's last sign-in time and the events, in ONE
+   * statement (one round trip, atomic like any statement). The caller builds the rows, so the
+   * answer needs nothing back from the database.
+   */
+  async create(session: Session, refreshTokenHash: string, events: OutboxMessage[]): Promise<void> {
+    const outbox = outboxInsertCte(events, 11);
+    const text = withOutboxNotify(`s AS (
+        INSERT INTO sessions (id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, expires_at, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $9) RETURNING id, organization_id),
+      rt AS (
+        INSERT INTO refresh_tokens (token_hash, environment_id, session_id, organization_id, created_at)
+        SELECT $10, $2, s.id, s.organization_id, $9 FROM s RETURNING 1),
+      u AS (UPDATE users SET last_sign_in_at = $9 WHERE id = $3 AND environment_id = $2 RETURNING 1),
+      ${outbox.cte}`);
+    await this.prisma.pool.query(text, [
+      session.id, session.environmentId, session.userId, session.organizationId, session.authMethod, session.ipAddress, session.userAgent, session.expiresAt, session.createdAt,
+      refreshTokenHash, ...outbox.values,
+    ]);
   }
 
   /** See ROTATE. A refused organization switch writes nothing, so the presented token stays valid. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newId, newUlid, NotFoundError, paginate, randomToken, sha256Hex, toListEnvelope, type OutboxMessage, type PaginationQuery } from '@wos/platform';
 import type { ListEnvelope, SessionWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import type { User } from '../generated/prisma/client';
+import type { Session, User } from '../generated/prisma/client';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { toUserWire } from '../users/users.dto';
 import { rolesOf } from '../memberships/memberships.dto';
@@ -50,23 +50,23 @@ export class SessionsService {
   async issue(p: IssueParams): Promise<AuthenticationResponse> {
     const now = new Date();
     const refreshToken = randomToken(32);
-    const { session, user } = await this.repo.create(
-      {
-        id: newId('session'),
-        environmentId: p.environmentId,
-        userId: p.user.id,
-        organizationId: p.organizationId,
-        authMethod: p.method,
-        status: 'active',
-        ipAddress: p.ipAddress,
-        userAgent: p.userAgent,
-        expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_SECONDS * 1000),
-        createdAt: now,
-        updatedAt: now,
-      },
-      sha256Hex(refreshToken),
-      (s) => [...p.events, sessionEvent('session.created', toSessionWire(s), p.environmentId)],
-    );
+    const session: Session = {
+      id: newId('session'),
+      environmentId: p.environmentId,
+      userId: p.user.id,
+      organizationId: p.organizationId,
+      authMethod: p.method,
+      status: 'active',
+      ipAddress: p.ipAddress,
+      userAgent: p.userAgent,
+      impersonator: null,
+      expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_SECONDS * 1000),
+      endedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const user: User = { ...p.user, lastSignInAt: now };
+    await this.repo.create(session, sha256Hex(refreshToken), [...p.events, sessionEvent('session.created', toSessionWire(session), p.environmentId)]);
     const accessToken = await this.accessToken(p.environmentId, user.id, session.id, p.organizationId, p.roleSlugs);
     return this.response(user, p.organizationId, accessToken, refreshToken, p.method);
   }
