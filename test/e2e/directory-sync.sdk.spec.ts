@@ -475,6 +475,48 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     assert.equal(mine(await listAllEvents(e.workos, tokenTypes, org.id)).length, 3);
   });
 
+  test('roles come from group mappings and from the SCIM roles attribute, with a dsync.user.updated on every change', async () => {
+    const { org, dir, scim } = await newDirectory('okta scim v2.0', 'Roles');
+    const other = await newDirectory('okta scim v2.0', 'Roles other');
+    const ann = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'ann@roles.test', roles: [{ value: 'member', primary: true }] });
+    const ben = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'ben@roles.test' });
+    const admins = await scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Admins', members: [{ value: ben.id }] });
+    const foreign = await other.scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Elsewhere' });
+    assert.deepEqual((await e.workos.directorySync.getUser(ann.id)).role, { slug: 'member' });
+    assert.equal((await e.workos.directorySync.getUser(ben.id)).role, undefined);
+
+    const refused = await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: foreign.id, role: 'admin' }] } });
+    assert.equal(refused.status, 422, refused.text);
+    const set = await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: admins.id, role: 'admin' }] } });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual((await e.http('GET', `/directories/${dir.id}/role_mappings`, { key: true })).json, set.json);
+    // The mapping applies at once to the group's current member…
+    assert.deepEqual((await e.workos.directorySync.getUser(ben.id)).role, { slug: 'admin' });
+    // …and to members who join later, ahead of the roles the IdP sends.
+    await scim.expect(200, 'PATCH', `/Groups/${admins.id}`, patch({ op: 'add', path: 'members', value: [{ value: ann.id }] }));
+    let annView = await e.workos.directorySync.getUser(ann.id);
+    assert.deepEqual(annView.role, { slug: 'admin' });
+    assert.deepEqual(annView.roles, [{ slug: 'admin' }, { slug: 'member' }]);
+    await scim.expect(200, 'PATCH', `/Groups/${admins.id}`, patch({ op: 'remove', path: `members[value eq "${ann.id}"]` }));
+    annView = await e.workos.directorySync.getUser(ann.id);
+    assert.deepEqual(annView.roles, [{ slug: 'member' }]);
+    // A SCIM update keeps the group role; deleting the group takes it away.
+    await scim.expect(200, 'PATCH', `/Users/${ben.id}`, patch({ op: 'replace', path: 'title', value: 'Boss' }));
+    assert.deepEqual((await e.workos.directorySync.getUser(ben.id)).role, { slug: 'admin' });
+    await scim.expect(204, 'DELETE', `/Groups/${admins.id}`);
+    assert.equal((await e.workos.directorySync.getUser(ben.id)).role, undefined);
+
+    const updates = (await eventsOf(org.id, 13)).filter((ev) => ev.event === 'dsync.user.updated');
+    const roleChanges = updates.map((ev) => ev.data as unknown as { id: string; role?: { slug: string }; previousAttributes: Record<string, unknown> }).filter((d) => 'role' in d.previousAttributes);
+    assert.deepEqual(roleChanges.map((d) => [d.id, d.role?.slug ?? null, (d.previousAttributes.role as { slug: string } | null)?.slug ?? null]), [
+      [ben.id, 'admin', null],
+      [ann.id, 'admin', 'member'],
+      [ann.id, 'member', 'admin'],
+      [ben.id, null, 'admin'],
+    ]);
+    assert.equal((await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: 'x', role: 'bad slug!' }] } })).status, 422);
+  });
+
   test('the CLI creates, lists, rotates and deletes directories through the gateway with an API key', async () => {
     const org = await e.workos.organizations.createOrganization({ name: 'CLI org' });
     const cli = async (...args: string[]) => {

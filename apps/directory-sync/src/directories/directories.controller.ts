@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { EnvironmentId, ZodPipe } from '@wos/platform';
 import { DirectoriesService } from './directories.service';
-import { createDirectorySchema, listDirectoriesQuerySchema, type CreateDirectoryInput, type ListDirectoriesQuery } from './directories.dto';
+import { createDirectorySchema, listDirectoriesQuerySchema, roleMappingsSchema, type CreateDirectoryInput, type ListDirectoriesQuery, type RoleMappingsInput } from './directories.dto';
 
 @Controller('directories')
 export class DirectoriesController {
@@ -23,6 +23,17 @@ export class DirectoriesController {
   @HttpCode(201)
   rotateToken(@EnvironmentId() env: string, @Param('id') id: string) {
     return this.directories.rotateToken(env, id);
+  }
+
+  /** Group → role assignments (our extension). */
+  @Get(':id/role_mappings')
+  getRoleMappings(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.directories.getRoleMappings(env, id);
+  }
+
+  @Put(':id/role_mappings')
+  setRoleMappings(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(roleMappingsSchema)) body: RoleMappingsInput) {
+    return this.directories.setRoleMappings(env, id, body);
   }
 
   @Get(':id')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { directorySchema, directoryTypeSchema, type DirectoryEventWire, type DirectoryWire, type DeletedDirectoryEventWire } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
+import type { RoleMapping } from '../shared/directory-roles';
 
 export interface DirectoryRow {
   id: string;
@@ -13,6 +14,7 @@ export interface DirectoryRow {
   state: DirectoryWire['state'];
   token_hash: string;
   token_created_at: Date;
+  role_mappings: RoleMapping[];
   created_at: Date;
   updated_at: Date;
 }
@@ -38,6 +40,17 @@ export const listDirectoriesQuerySchema = paginationQuerySchema.extend({
   domain: z.string().max(253).optional(),
 });
 export type ListDirectoriesQuery = z.infer<typeof listDirectoriesQuerySchema>;
+
+/** Group → role assignments (our extension), in priority order; at most one role per group. */
+export const roleMappingsSchema = z.strictObject({
+  role_mappings: z
+    .array(z.strictObject({ directory_group_id: z.string().min(1).max(128), role: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_:.-]+$/, 'must be a role slug') }))
+    .max(100)
+    .refine((l) => new Set(l.map((m) => m.directory_group_id)).size === l.length, 'each group may be mapped once'),
+});
+export type RoleMappingsInput = z.infer<typeof roleMappingsSchema>;
+
+export const roleMappingsResponseSchema = z.object({ object: z.literal('directory_role_mappings'), directory_id: z.string(), role_mappings: roleMappingsSchema.shape.role_mappings });
 
 /** What POST /directories and the token rotation answer: the only time the token is shown. */
 export const directoryCredentialsSchema = directorySchema.extend({ base_url: z.string(), bearer_token: z.string() });

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { PrismaService } from '../infra/prisma.service';
 import { prepared, type Sql } from '../infra/sql';
 import type { DirectoryRow } from './directories.dto';
+import type { RoleMapping } from '../shared/directory-roles';
 
 /** The only SQL caller for directories. Every method takes the environment, except the SCIM lookup by id (see findForScim). */
 @Injectable()
@@ -75,6 +76,10 @@ export class DirectoriesRepository {
       [id, environmentId, at],
     );
     return rows[0] ?? null;
+  }
+
+  async setRoleMappings(client: PoolClient, environmentId: string, id: string, mappings: RoleMapping[], at: Date): Promise<void> {
+    await client.query('UPDATE directories SET role_mappings = $3::jsonb, updated_at = $4 WHERE id = $1 AND environment_id = $2', [id, environmentId, JSON.stringify(mappings), at]);
   }
 
   /** Users, groups and memberships go with it (ON DELETE CASCADE). */

@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { appendOutbox, transaction } from '../infra/sql';
 import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../shared/dsync.events';
 import { DirectoriesRepository } from './directories.repository';
+import { DirectoryDataRepository } from '../shared/directory-data.repository';
+import { DirectoryRolesService } from '../shared/directory-roles.service';
 import {
   toDeletedDirectoryEventWire,
   toDirectoryEventWire,
@@ -13,6 +15,7 @@ import {
   type DirectoryCredentialsWire,
   type DirectoryRow,
   type ListDirectoriesQuery,
+  type RoleMappingsInput,
 } from './directories.dto';
 
 /**
@@ -25,6 +28,8 @@ export class DirectoriesService {
   constructor(
     private readonly repo: DirectoriesRepository,
     private readonly organizations: OrganizationsClient,
+    private readonly data: DirectoryDataRepository,
+    private readonly roles: DirectoryRolesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,6 +63,7 @@ export class DirectoriesService {
       state: 'unlinked',
       token_hash: sha256Hex(token),
       token_created_at: now,
+      role_mappings: [],
       created_at: now,
       updated_at: now,
     };
@@ -109,6 +115,34 @@ export class DirectoriesService {
       await appendOutbox(client, [directoryActivatedEvent(toDirectoryEventWire(updated, org?.domains ?? []), directory.environment_id)]);
     });
     directory.state = 'linked';
+  }
+
+  async getRoleMappings(environmentId: string, id: string) {
+    const d = await this.mustFind(environmentId, id);
+    return { object: 'directory_role_mappings' as const, directory_id: d.id, role_mappings: d.role_mappings };
+  }
+
+  /**
+   * Replaces the group → role mappings and recomputes every user's roles in the same transaction
+   * (one dsync.user.updated per user whose role changes). The directory row lock orders this
+   * against other mapping changes.
+   */
+  async setRoleMappings(environmentId: string, id: string, input: RoleMappingsInput) {
+    if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
+    return transaction(this.repo.pool, async (client) => {
+      const current = await this.repo.lock(client, environmentId, id);
+      if (!current) throw new NotFoundError('a directory', id);
+      const wanted = input.role_mappings.map((m) => m.directory_group_id);
+      const found = new Set((await this.data.groupsByIds(client, environmentId, wanted)).filter((g) => g.directory_id === id).map((g) => g.id));
+      const missing = wanted.filter((g) => !found.has(g));
+      if (missing.length) {
+        throw new ValidationError(missing.map((g) => ({ field: 'role_mappings', code: 'directory_group_not_found', message: `Could not find a group of this directory with the id, ${g}.` })));
+      }
+      await this.repo.setRoleMappings(client, environmentId, id, input.role_mappings, new Date());
+      const users = await this.data.userIdsOfDirectory(client, environmentId, id);
+      await appendOutbox(client, await this.roles.recompute(client, { environmentId, directoryId: id, mappings: input.role_mappings }, users));
+      return { object: 'directory_role_mappings' as const, directory_id: id, role_mappings: input.role_mappings };
+    });
   }
 
   /** SCIM: the directory a request names, or null; the caller authenticates its token. */

@@ -103,7 +103,7 @@ export function mapScimUser(input: unknown): MappedUser {
 }
 
 /** SCIM `roles` (multi-valued, RFC 7643 §4.1.2) → role slugs, the primary one first. */
-function mapRoles(v: unknown): string[] {
+export function mapRoles(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw ScimError.badRequest('invalidValue', '"roles" must be an array.');
   const entries = v.map((r) => (typeof r === 'string' ? { value: r } : isRecord(r) ? r : null));

@@ -11,6 +11,8 @@ import { mapScimGroup } from '../scim-core/scim-user.mapping';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { previousAttributes, toGroupWire, toUserWire, type GroupRow } from '../shared/directory-data.dto';
 import { groupEvent, groupUpdatedEvent, membershipEvent } from '../shared/dsync.events';
+import { mapsGroup } from '../shared/directory-roles';
+import { DirectoryRolesService } from '../shared/directory-roles.service';
 import { listResponse, pageParams, toScimGroup, wantsMembers } from './scim.dto';
 import type { ScimContext } from './scim-auth.service';
 
@@ -30,6 +32,7 @@ export const GROUP_FILTER_ATTRIBUTES: FilterAttributes = {
 export class ScimGroupsService {
   constructor(
     private readonly repo: DirectoryDataRepository,
+    private readonly roles: DirectoryRolesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,8 +96,12 @@ export class ScimGroupsService {
     await transaction(this.repo.pool, async (client) => {
       const g = await this.repo.lockGroup(client, ctx.environmentId, ctx.directory.id, id);
       if (!g) throw ScimError.notFound('Group', id);
+      const mapped = mapsGroup(ctx.directory.role_mappings, id);
+      const formerMembers = mapped ? await this.repo.memberIds(client, id) : [];
       await this.repo.deleteGroup(client, ctx.environmentId, ctx.directory.id, id);
-      await appendOutbox(client, [groupEvent('dsync.group.deleted', toGroupWire(g), ctx.environmentId)]);
+      // Members of a group that granted a role lose it with the group.
+      const roleEvents = mapped ? await this.roles.recompute(client, this.roleScope(ctx), formerMembers) : [];
+      await appendOutbox(client, [groupEvent('dsync.group.deleted', toGroupWire(g), ctx.environmentId), ...roleEvents]);
     });
   }
 
@@ -150,10 +157,17 @@ export class ScimGroupsService {
     }
     const users = new Map((await this.repo.usersByIds(client, ctx.environmentId, ctx.directory.id, [...new Set([...added, ...removed])])).map((u) => [u.id, toUserWire(u)]));
     const groupWire = toGroupWire(group);
+    // A group that grants a role changes its joining and leaving members' roles.
+    const roleEvents = mapsGroup(ctx.directory.role_mappings, group.id) ? await this.roles.recompute(client, this.roleScope(ctx), [...added, ...removed]) : [];
     return [
       ...removed.map((uid) => membershipEvent('dsync.group.user_removed', users.get(uid)!, groupWire, ctx.environmentId)),
       ...added.map((uid) => membershipEvent('dsync.group.user_added', users.get(uid)!, groupWire, ctx.environmentId)),
+      ...roleEvents,
     ];
+  }
+
+  private roleScope(ctx: ScimContext) {
+    return { environmentId: ctx.environmentId, directoryId: ctx.directory.id, mappings: ctx.directory.role_mappings };
   }
 
   private async render(ctx: ScimContext, g: GroupRow, withMembers: boolean) {

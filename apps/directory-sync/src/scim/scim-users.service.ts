@@ -11,6 +11,7 @@ import { mapScimUser, type MappedUser } from '../scim-core/scim-user.mapping';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { previousAttributes, toGroupWire, toUserWire, type UserRow } from '../shared/directory-data.dto';
 import { membershipEvent, userEvent, userUpdatedEvent } from '../shared/dsync.events';
+import { effectiveRoles } from '../shared/directory-roles';
 import { listResponse, pageParams, toScimUser } from './scim.dto';
 import type { ScimContext } from './scim-auth.service';
 
@@ -97,7 +98,10 @@ export class ScimUsersService {
       const row = await transaction(this.repo.pool, async (client) => {
         const current = await this.repo.lockUser(client, ctx.environmentId, ctx.directory.id, id);
         if (!current) throw ScimError.notFound('User', id);
-        const updated: UserRow = { ...current, ...this.columns(next(current), id), updated_at: current.updated_at };
+        const mapped = next(current);
+        const mappings = ctx.directory.role_mappings;
+        const roles = mappings.length ? effectiveRoles(mapped.roles, await this.repo.groupIdsOfUser(client, id), mappings) : mapped.roles;
+        const updated: UserRow = { ...current, ...this.columns(mapped, id), roles, updated_at: current.updated_at };
         const before = toUserWire(current);
         const prev = previousAttributes(before, toUserWire(updated));
         if (!Object.keys(prev).length) return current;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DirectoriesModule } from '../directories/directories.module';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
+import { DirectoryRolesService } from '../shared/directory-roles.service';
 import { ScimAuthService } from './scim-auth.service';
 import { ScimUsersService } from './scim-users.service';
 import { ScimGroupsService } from './scim-groups.service';
@@ -12,6 +13,6 @@ import { ScimDiscoveryController } from './scim-discovery.controller';
   imports: [DirectoriesModule],
   // The discovery controller (with its catch-all) is registered last so specific routes win.
   controllers: [ScimUsersController, ScimGroupsController, ScimDiscoveryController],
-  providers: [DirectoryDataRepository, ScimAuthService, ScimUsersService, ScimGroupsService],
+  providers: [DirectoryDataRepository, DirectoryRolesService, ScimAuthService, ScimUsersService, ScimGroupsService],
 })
 export class ScimModule {}

@@ -120,6 +120,34 @@ export class DirectoryDataRepository {
     return users.map((u) => ({ ...u, groups: byUser.get(u.id) ?? [] }));
   }
 
+  /** Locks users in ID order (a stable order keeps concurrent recomputations from deadlocking). */
+  async lockUsers(client: PoolClient, environmentId: string, directoryId: string, ids: string[]): Promise<UserRow[]> {
+    if (!ids.length) return [];
+    const { rows } = await client.query<UserRow>(prepared(
+      `SELECT ${USER_COLUMNS} FROM directory_users WHERE id = ANY($1) AND environment_id = $2 AND directory_id = $3 ORDER BY id FOR NO KEY UPDATE`,
+      [ids, environmentId, directoryId],
+    ));
+    return rows;
+  }
+
+  async userIdsOfDirectory(client: PoolClient, environmentId: string, directoryId: string): Promise<string[]> {
+    const { rows } = await client.query<{ id: string }>(prepared('SELECT id FROM directory_users WHERE environment_id = $1 AND directory_id = $2 ORDER BY id', [environmentId, directoryId]));
+    return rows.map((r) => r.id);
+  }
+
+  /** user ID → the IDs of the groups it belongs to. */
+  async membershipsOf(client: Sql, userIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    if (!userIds.length) return out;
+    const { rows } = await client.query<{ user_id: string; group_id: string }>(prepared('SELECT user_id, group_id FROM directory_group_members WHERE user_id = ANY($1)', [userIds]));
+    for (const r of rows) out.get(r.user_id)?.push(r.group_id);
+    return out;
+  }
+
+  async setUserRoles(client: PoolClient, id: string, roles: string[], at: Date): Promise<void> {
+    await client.query(prepared('UPDATE directory_users SET roles = $2, updated_at = $3 WHERE id = $1', [id, roles, at]));
+  }
+
   // ---------- groups ----------
 
   async insertGroup(client: Sql, g: GroupRow): Promise<void> {
