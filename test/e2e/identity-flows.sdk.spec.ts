@@ -10,7 +10,7 @@ import {
   type EventName,
   type User,
 } from '@workos-inc/node';
-import { startSmtpSink, uniqueSuffix, type SmtpSink } from '@wos/platform/testing';
+import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 
 const FLOW_EVENTS: EventName[] = [
@@ -222,12 +222,16 @@ describe('AuthKit email flows and invitations through the WorkOS SDK', () => {
     await expectSdkError(other.userManagement.authenticateWithMagicAuth({ code: ma.code, email: ma.email }), OauthException, 400);
     assert.equal((await other.userManagement.listInvitations({ email: inv.email })).data.length, 0);
     assert.equal((await um.getInvitation(inv.id)).state, 'pending');
+    // An organization of another environment cannot be invited to.
+    const foreignOrg = await other.organizations.createOrganization({ name: `Foreign ${tag}` });
+    await expectSdkError(um.sendInvitation({ email: email('iso2'), organizationId: foreignOrg.id }), NotFoundException, 404);
 
     // WorkOS: 3 magic auth emails per 60 s per address (one was sent above).
     await um.createMagicAuth({ email: email('iso') });
     await um.createMagicAuth({ email: email('iso') });
     const limited = await expectSdkError(um.createMagicAuth({ email: email('iso') }), RateLimitExceededException, 429);
     assert.ok((limited as any).retryAfter >= 1);
-    assert.ok(smtp.to(email('iso')).length >= 3);
+    // One invitation and three magic auth emails went out; the refused fourth sent nothing.
+    await waitFor(() => smtp.to(email('iso')).length === 4, { timeoutMs: 30_000, message: 'four emails to iso' });
   });
 });
