@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { SAML, ValidateInResponseTo, type Profile as SamlProfile } from '@node-saml/node-saml';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import type { SamlSettings } from '../connections/connections.dto';
+import { installXPathCache } from './xpath-cache';
+
+installXPathCache();
 
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';

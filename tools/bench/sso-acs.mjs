@@ -1,0 +1,165 @@
+// SSO benchmark (node tools/bench/sso-acs.mjs, after tools/setup.sh and a build including the sso
+// app's tests: npx tsc -b apps/sso). Starts the sso service as its own process on a fresh
+// database (wos_bench_sso_*, Redis DB 6), makes a SAML connection to a samlify IdP with
+// IdP-initiated sign-in on (so every POST stands alone, with no pending request to create), has
+// the IdP sign BENCH_RESPONSES distinct responses up front, then prints one table:
+//   1. ACS: signed responses POSTed to /sso/saml/acs/:id, each validated (signature, conditions,
+//      replay mark in Redis, profile upsert + event in Postgres) and answered with a code    target >= 300/s
+//   2. raw XML-signature verification (xml-crypto, in this process) of one of the same responses
+//   3. their ratio: how much of the ACS cost is the signature itself
+// Knobs: BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_RESPONSES=5000
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { children, formatTable, log, root, track } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { signInternalContext, SecretBox, newId } = require(join(root, 'libs/platform/dist/index.js'));
+const { createTestDatabase, waitFor } = require(join(root, 'libs/platform/dist/testing/index.js'));
+const { TestSamlIdp } = require(join(root, 'apps/sso/dist/test/support/saml-idp.js'));
+const { SignedXml } = require('xml-crypto');
+const { DOMParser } = require('@xmldom/xmldom');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 5000);
+const SECRET = 'bench-internal-secret-sso';
+const ENV = newId('environment');
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+async function main() {
+  const db = await createTestDatabase('bench_sso', join(root, 'apps/sso/prisma/migrations'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = track(
+    spawn(process.execPath, [join(root, 'apps/sso/dist/src/main.js')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        INTERNAL_AUTH_SECRET: SECRET,
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+        REDIS_URL: 'redis://127.0.0.1:6379/6',
+        SECRET_ENCRYPTION_KEYS: SecretBox.generateKeys(),
+        PUBLIC_BASE_URL: base,
+        SSO_ALLOW_HTTP_IDP_URLS: 'true',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  try {
+    await waitFor(async () => (await fetch(`${base}/ready`)).ok, { timeoutMs: 60_000, message: 'sso ready' });
+    const api = async (method, path, body) => {
+      const res = await fetch(`${base}${path}`, { method, headers: { ...signInternalContext(SECRET, ENV), 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+      const json = await res.json();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const idp = await TestSamlIdp.start();
+    const conn = await api('POST', '/connections', {
+      name: 'bench',
+      connection_type: 'OktaSAML',
+      saml: { idp_metadata_xml: idp.metadataXml(), allow_idp_initiated: true, idp_initiated_redirect_uri: 'https://app.example.com/cb' },
+      activate: true,
+    });
+    idp.trust((await api('GET', `/connections/${conn.id}/sp_metadata`)).metadata_xml, { signAssertion: true });
+    log(`signing ${RESPONSES} responses with samlify…`);
+    const responses = [];
+    for (let i = 0; i < RESPONSES; i++) {
+      idp.user = { nameId: `user${i % 500}@bench.example`, attributes: { email: `user${i % 500}@bench.example`, firstName: 'Bench', lastName: `User ${i}`, groups: ['a', 'b'] } };
+      responses.push(new URLSearchParams({ SAMLResponse: await idp.respond({ inResponseTo: null }) }).toString());
+    }
+    await idp.close();
+
+    // 1. ACS throughput.
+    const pool = new Pool(base, { connections: CONNECTIONS, pipelining: 1 });
+    const path = `/sso/saml/acs/${conn.id}`;
+    const latencies = [];
+    let next = 0;
+    let ok = 0;
+    let errors = 0;
+    const post = async (body) => {
+      const t = performance.now();
+      const res = await pool.request({ method: 'POST', path, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await res.body.dump();
+      latencies.push(performance.now() - t);
+      if (res.statusCode === 302 && /[?&]code=/.test(res.headers.location ?? '')) ok++;
+      else errors++;
+    };
+    for (let i = 0; i < 50; i++) await post(responses[next++]); // warm-up
+    ok = errors = 0;
+    latencies.length = 0;
+    const started = performance.now();
+    const deadline = started + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < deadline && next < responses.length) await post(responses[next++]);
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    await pool.close();
+    latencies.sort((a, b) => a - b);
+    const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
+    if (next >= responses.length) log(`ran out of pre-signed responses after ${elapsed.toFixed(1)} s; raise BENCH_RESPONSES for a longer run`);
+    const acs = { name: 'SAML ACS: validate → code', requests: ok + errors, rps: ok / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1), errors, target: '>= 300/s' };
+    acs.pass = acs.rps >= 300;
+
+    // 2. Raw XML-signature verification of the same response, in this (otherwise idle) process.
+    const xml = Buffer.from(decodeURIComponent(responses[0].slice('SAMLResponse='.length)), 'base64').toString('utf8');
+    const verifyOnce = () => {
+      const doc = new DOMParser().parseFromString(xml, 'text/xml');
+      const signature = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+      const sig = new SignedXml({ publicCert: idp.keys.cert });
+      sig.loadSignature(signature);
+      if (!sig.checkSignature(xml)) throw new Error('the reference response does not verify');
+    };
+    for (let i = 0; i < 200; i++) verifyOnce();
+    const rawTimes = [];
+    const rawStart = performance.now();
+    while (performance.now() - rawStart < Math.min(SECONDS, 5) * 1000) {
+      const t = performance.now();
+      verifyOnce();
+      rawTimes.push(performance.now() - t);
+    }
+    const rawElapsed = (performance.now() - rawStart) / 1000;
+    rawTimes.sort((a, b) => a - b);
+    const raw = {
+      name: 'raw XML-signature verification (xml-crypto)',
+      requests: rawTimes.length,
+      rps: rawTimes.length / rawElapsed,
+      p50: rawTimes[Math.floor(rawTimes.length / 2)],
+      p99: rawTimes[Math.floor(rawTimes.length * 0.99)],
+      max: rawTimes.at(-1),
+      errors: 0,
+      target: '-',
+    };
+    const ratio = { name: 'ratio ACS / raw verification', requests: '', ratio: acs.rps / raw.rps, errors: '', target: '-' };
+    process.stdout.write(`\nSSO benchmark: ${CONNECTIONS} connections, ${SECONDS} s, response ${xml.length} bytes (assertion signed, RSA-SHA256, 2048-bit)\n\n`);
+    process.stdout.write(`${formatTable([acs, raw, ratio])}\n`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    children.delete(child);
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    log(err.stack ?? String(err));
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  },
+);
