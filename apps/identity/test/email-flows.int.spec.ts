@@ -103,6 +103,20 @@ describe('email verification, password reset, magic auth and invitations (real P
     assert.equal(late.status, 400, 'the right code after five wrong guesses is refused');
   });
 
+  test('a code or link mailed to an address the user has since changed does not work', async () => {
+    const address = email('moved');
+    const user = await createUser(address);
+    await h.call(ENV, 'POST', `/user_management/users/${user.id}/email_verification/send`, {});
+    const code = codeIn((await mailTo(address)).text);
+    const reset = (await h.call(ENV, 'POST', '/user_management/password_reset', { email: address })).body;
+    const moved = await h.call(ENV, 'PUT', `/user_management/users/${user.id}`, { email: email('new-home') });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const verify = await h.call(ENV, 'POST', `/user_management/users/${user.id}/email_verification/confirm`, { code });
+    assert.equal(verify.status, 400, 'the old inbox cannot verify the new address');
+    const r = await h.call(ENV, 'POST', '/user_management/password_reset/confirm', { token: reset.password_reset_token, new_password: 'takeover attempt 1' });
+    assert.equal(r.status, 404);
+  });
+
   test('sends are throttled per user / per email: the fourth in a minute is a 429 with Retry-After', async () => {
     const user = await createUser(email('throttle'));
     for (let i = 0; i < 3; i++) assert.equal((await h.call(ENV, 'POST', `/user_management/users/${user.id}/email_verification/send`, {})).status, 200);

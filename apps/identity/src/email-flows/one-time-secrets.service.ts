@@ -71,11 +71,12 @@ export class OneTimeSecretsService {
 
   /**
    * Checks a code against the user's newest code of this kind. A wrong guess is counted
-   * (committed on its own) so the code dies after a few; nothing is spent here.
+   * (committed on its own) so the code dies after a few; nothing is spent here. A code mailed to
+   * an address the user no longer has proves nothing about the current one and never matches.
    */
-  async checkCode(environmentId: string, kind: SecretKind, userId: string, code: string): Promise<{ result: SecretCheck | 'none'; row: OneTimeSecret | null }> {
+  async checkCode(environmentId: string, kind: SecretKind, userId: string, code: string, currentEmail: string): Promise<{ result: SecretCheck | 'none'; row: OneTimeSecret | null }> {
     const row = await this.repo.latestForUser(environmentId, kind, userId);
-    if (!row) return { result: 'none', row: null };
+    if (!row || row.email !== currentEmail) return { result: 'none', row: null };
     const result = checkSecret(row, hashCode(row.id, code));
     if (result === 'mismatch') await this.repo.recordFailure(environmentId, row.id);
     return { result, row };

@@ -97,7 +97,7 @@ export class EmailVerificationService implements OnModuleInit {
   ): Promise<void> {
     const invalid = { code: 'email_verification_code_invalid', message: 'The email verification code is invalid.' };
     if (!isCodeShaped(code)) throw fail(invalid);
-    const { result, row } = await this.secrets.checkCode(environmentId, 'email_verification', user.id, code);
+    const { result, row } = await this.secrets.checkCode(environmentId, 'email_verification', user.id, code, user.email);
     if (result === 'expired') throw fail({ code: 'email_verification_code_expired', message: 'The email verification code has expired.' });
     if (result !== 'ok' || !row) throw fail(invalid);
     await this.secrets.transaction(async (tx) => {

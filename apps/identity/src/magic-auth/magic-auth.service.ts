@@ -94,7 +94,7 @@ export class MagicAuthService implements OnModuleInit {
     const invalid = () => invalidGrant('The code is invalid or has expired.');
     const user = await this.users.findByEmail(ctx.environmentId, input.email);
     if (!user || !isCodeShaped(input.code)) throw invalid();
-    const { result, row } = await this.secrets.checkCode(ctx.environmentId, 'magic_auth', user.id, input.code);
+    const { result, row } = await this.secrets.checkCode(ctx.environmentId, 'magic_auth', user.id, input.code, user.email);
     if (result !== 'ok' || !row) throw invalid();
     await this.secrets.transaction(async (tx) => {
       if (!(await this.secrets.consume(tx, ctx.environmentId, row.id))) throw invalid();

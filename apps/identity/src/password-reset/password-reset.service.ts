@@ -72,6 +72,9 @@ export class PasswordResetService implements OnModuleInit {
     const { result, row } = await this.secrets.checkToken(environmentId, 'password_reset', input.token);
     if (result === 'expired') throw new DomainError(400, 'password_reset_token_expired', 'The password reset token has expired.');
     if (result !== 'ok' || !row) throw new DomainError(404, 'password_reset_token_not_found', 'The password reset token could not be found or was already used.');
+    // A link mailed to an address the user has since changed no longer resets the account.
+    const owner = await this.users.findById(environmentId, row.userId);
+    if (owner?.email !== row.email) throw new DomainError(404, 'password_reset_token_not_found', 'The password reset token could not be found or was already used.');
     const user = await this.secrets.transaction(async (tx) => {
       if (!(await this.secrets.consume(tx, environmentId, row.id))) {
         throw new DomainError(404, 'password_reset_token_not_found', 'The password reset token could not be found or was already used.');
