@@ -65,7 +65,7 @@ export class InvitationsService implements OnModuleInit {
 
   async findByToken(environmentId: string, token: string): Promise<InvitationWire> {
     const inv = await this.repo.findByTokenHash(environmentId, hashToken(token));
-    if (!inv) throw new NotFoundError('an invitation', token.slice(0, 6) + '…');
+    if (!inv) throw new NotFoundError('an invitation', 'token');
     return this.toWire(inv);
   }
 
