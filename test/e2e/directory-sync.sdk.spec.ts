@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { NotFoundException, UnprocessableEntityException, type Event, type EventName, type Organization } from '@workos-inc/node';
 import { directoryGroupSchema, directorySchema, directoryUserWithGroupsSchema } from '@wos/contracts';
+import { waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, listAllEvents, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
 import { ScimClient, patch, ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-client';
 
@@ -515,6 +516,19 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
       [ben.id, null, 'admin'],
     ]);
     assert.equal((await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: 'x', role: 'bad slug!' }] } })).status, 422);
+  });
+
+  test('deleting an organization removes its directories (consumed from organizations.events.v1) and no other', async () => {
+    const { org, dir, scim } = await newDirectory('okta scim v2.0', 'Doomed');
+    const u = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'x@doomed.test' });
+    const survivor = await newDirectory('okta scim v2.0', 'Survivor');
+    await e.workos.organizations.deleteOrganization(org.id);
+    await waitFor(async () => (await e.http('GET', `/directories/${dir.id}`, { key: true })).status === 404, { timeoutMs: 60_000, message: 'directory removed' });
+    await expectSdkError(e.workos.directorySync.getUser(u.id), NotFoundException, 404);
+    assert.equal((await scim.call('GET', '/Users')).status, 401);
+    assert.equal((await e.workos.directorySync.getDirectory(survivor.dir.id)).id, survivor.dir.id);
+    const events = await eventsOf(org.id, 3);
+    assert.deepEqual(events.map((ev) => ev.event), ['dsync.activated', 'dsync.user.created', 'dsync.deleted']);
   });
 
   test('the CLI creates, lists, rotates and deletes directories through the gateway with an API key', async () => {

@@ -10,6 +10,11 @@ export const configSchema = baseConfigSchema
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
     /** The organizations service, asked (with a signed environment context) whether an organization exists. */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004').transform((u) => u.replace(/\/+$/, '')),
+    /**
+     * Consumer group for organization events. Unset, it is derived from the database name, so
+     * every replica of one deployment shares a group and separate stacks on one broker never do.
+     */
+    KAFKA_GROUP_ID: z.string().min(1).optional(),
     /** Largest SCIM page (`count`); RFC 7644 lets the server cap it. */
     SCIM_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   });
@@ -17,6 +22,10 @@ export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
+}
+
+export function consumerGroupId(config: AppConfig): string {
+  return config.KAFKA_GROUP_ID ?? `directory-sync.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
 }
 
 /** Injection tokens. */

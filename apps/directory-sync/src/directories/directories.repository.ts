@@ -82,6 +82,11 @@ export class DirectoriesRepository {
     await client.query('UPDATE directories SET role_mappings = $3::jsonb, updated_at = $4 WHERE id = $1 AND environment_id = $2', [id, environmentId, JSON.stringify(mappings), at]);
   }
 
+  async lockByOrganization(client: PoolClient, environmentId: string, organizationId: string): Promise<DirectoryRow[]> {
+    const { rows } = await client.query<DirectoryRow>('SELECT * FROM directories WHERE environment_id = $1 AND organization_id = $2 ORDER BY id FOR UPDATE', [environmentId, organizationId]);
+    return rows;
+  }
+
   /** Users, groups and memberships go with it (ON DELETE CASCADE). */
   async delete(client: PoolClient, environmentId: string, id: string): Promise<void> {
     await client.query('DELETE FROM directories WHERE id = $1 AND environment_id = $2', [id, environmentId]);

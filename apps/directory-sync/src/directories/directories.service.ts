@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
+import { claimInbox, newId, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type DirectoryWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { appendOutbox, transaction } from '../infra/sql';
+import { appendOutbox, pgExecutor, transaction } from '../infra/sql';
 import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../shared/dsync.events';
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
@@ -99,6 +99,21 @@ export class DirectoriesService {
       if (!current) throw new NotFoundError('a directory', id);
       await this.repo.delete(client, environmentId, id);
       await appendOutbox(client, [directoryDeletedEvent(toDeletedDirectoryEventWire({ ...current, updated_at: new Date() }), environmentId)]);
+    });
+  }
+
+  /**
+   * organization.deleted: the organization's directories go too, each with its dsync.deleted,
+   * exactly once per event (the inbox row commits with the deletion).
+   */
+  async deleteForDeletedOrganization(environmentId: string, organizationId: string, eventId: string): Promise<number> {
+    return transaction(this.repo.pool, async (client) => {
+      if (!(await claimInbox(pgExecutor(client), 'directory-sync.organization-deleted', eventId))) return 0;
+      const directories = await this.repo.lockByOrganization(client, environmentId, organizationId);
+      for (const d of directories) await this.repo.delete(client, environmentId, d.id);
+      const now = new Date();
+      await appendOutbox(client, directories.map((d) => directoryDeletedEvent(toDeletedDirectoryEventWire({ ...d, updated_at: now }), environmentId)));
+      return directories.length;
     });
   }
 

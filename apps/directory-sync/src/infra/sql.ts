@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { outboxInsertCte, withOutboxNotify, type OutboxMessage } from '@wos/platform';
+import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type RawExecutor } from '@wos/platform';
 
 export type Sql = Pool | PoolClient;
 
@@ -40,6 +40,11 @@ export async function appendOutbox(client: Sql, messages: OutboxMessage[]): Prom
   if (!messages.length) return;
   const { cte, values } = outboxInsertCte(messages, 1);
   await client.query(withOutboxNotify(cte), values);
+}
+
+/** What claimInbox (libs/platform) needs, over a pg client. */
+export function pgExecutor(client: PoolClient): RawExecutor {
+  return { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
 }
 
 const names = new Map<string, string>();
