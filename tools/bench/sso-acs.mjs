@@ -7,7 +7,7 @@
 //      replay mark in Redis, profile upsert + event in Postgres) and answered with a code    target >= 300/s
 //   2. raw XML-signature verification (xml-crypto, in this process) of one of the same responses
 //   3. their ratio: how much of the ACS cost is the signature itself
-// Knobs: BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_RESPONSES=5000
+// Knobs: BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_RESPONSES=5000 BENCH_CPU_PROFILE=<dir> (profile the service)
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -41,7 +41,7 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = track(
-    spawn(process.execPath, [join(root, 'apps/sso/dist/src/main.js')], {
+    spawn(process.execPath, [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), join(root, 'apps/sso/dist/src/main.js')], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -146,7 +146,10 @@ async function main() {
     };
     const ratio = { name: 'ratio ACS / raw verification', requests: '', ratio: acs.rps / raw.rps, errors: '', target: '-' };
     process.stdout.write(`\nSSO benchmark: ${CONNECTIONS} connections, ${SECONDS} s, response ${xml.length} bytes (assertion signed, RSA-SHA256, 2048-bit)\n\n`);
+    const cpu = process.cpuUsage();
     process.stdout.write(`${formatTable([acs, raw, ratio])}\n`);
+    process.stdout.write(`\nload average during the run: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')} (2 cores)\n`);
+    void cpu;
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

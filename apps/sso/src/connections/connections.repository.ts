@@ -23,10 +23,28 @@ export class ConnectionsRepository {
 
   /**
    * For unsigned callbacks (SAML ACS, metadata): the connection ID in the URL is the only
-   * context, and the caller takes the environment from the returned row.
+   * context, and the caller takes the environment from the returned row. `domains` is empty.
    */
-  findForCallback(id: string): Promise<ConnectionWithDomains | null> {
-    return this.prisma.connection.findUnique({ where: { id }, include: withDomains });
+  async findForCallback(id: string): Promise<ConnectionWithDomains | null> {
+    // The ACS hot path: one named prepared statement on the pool under Prisma, without the
+    // domains (no callback reads them), where Prisma's include would cost two queries.
+    const { rows } = await this.prisma.pool.query<ConnectionRow>({ name: 'connection_for_callback', text: 'SELECT * FROM connections WHERE id = $1', values: [id] });
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      environmentId: r.environment_id,
+      organizationId: r.organization_id,
+      name: r.name,
+      connectionType: r.connection_type,
+      protocol: r.protocol,
+      state: r.state,
+      settings: r.settings,
+      sealedSecret: r.sealed_secret,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      domains: [],
+    };
   }
 
   list(environmentId: string, f: ConnectionFilters, page: PageRequest): Promise<ConnectionWithDomains[]> {
@@ -91,4 +109,18 @@ export class ConnectionsRepository {
       return true;
     });
   }
+}
+
+interface ConnectionRow {
+  id: string;
+  environment_id: string;
+  organization_id: string | null;
+  name: string;
+  connection_type: string;
+  protocol: string;
+  state: string;
+  settings: Prisma.JsonValue;
+  sealed_secret: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
