@@ -49,8 +49,11 @@ export const configSchema = baseConfigSchema
     WEBHOOK_RECONCILE_INTERVAL: duration('30s'),
     /** A pending delivery this far past its due time with no job running is rescheduled. */
     WEBHOOK_RECONCILE_GRACE: duration('10s'),
-    /** Parallel HTTP attempts per process. */
-    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+    /**
+     * Parallel HTTP attempts per process. High by default: an attempt mostly waits (on the
+     * receiver, and on the batched claim and record statements), it hardly computes.
+     */
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
     /**
      * CIDRs that endpoint URLs may resolve to even though they are loopback, private or
      * link-local (for example `127.0.0.0/8,::1/128` in tests). Empty: none.

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { DeliveryAttempt } from '../generated/prisma/client';
+import { StatementBatch } from './statement-batch';
 
 export interface IncomingEvent {
   id: string;
@@ -51,6 +52,10 @@ export const CONSUMER = 'webhook-dispatcher';
  */
 @Injectable()
 export class DeliveryRepository {
+  /* Claims and records from concurrent jobs share statements (see StatementBatch). */
+  private readonly claims = new StatementBatch((items: { key: DeliveryKey; leaseMs: number }[]) => this.claimMany(items), 500, 2);
+  private readonly records = new StatementBatch((items: { key: DeliveryKey; claimed: ClaimedDelivery; r: AttemptRecord }[]) => this.recordMany(items), 500, 2);
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
@@ -92,18 +97,8 @@ export class DeliveryRepository {
    * claimed, so nothing is sent again after a recorded 2xx, whatever Redis holds.
    */
   async claim(key: DeliveryKey, leaseMs: number): Promise<ClaimedDelivery | ClaimRefusal> {
-    const { rows } = await this.prisma.pool.query<ClaimedDelivery>(
-      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => $4::double precision / 1000), updated_at = now()
-       FROM webhook_endpoints e, webhook_events ev
-       WHERE d.event_id = $1 AND d.endpoint_id = $2 AND d.generation = $3 AND e.id = d.endpoint_id AND ev.id = d.event_id
-         AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-         AND e.status = 'enabled'
-       RETURNING d.environment_id AS "environmentId", d.attempts, d.trigger, e.endpoint_url AS "endpointUrl",
-         e.secret_sealed AS "secretSealed", e.previous_secret_sealed AS "previousSecretSealed",
-         e.previous_secret_expires_at AS "previousSecretExpiresAt", ev.event AS "eventType", ev.body`,
-      [key.eventId, key.endpointId, key.generation, leaseMs],
-    );
-    if (rows[0]) return rows[0];
+    const claimed = await this.claims.run({ key, leaseMs });
+    if (claimed) return claimed;
     const state = await this.prisma.pool.query<{ status: string; generation: number; next_attempt_at: Date | null; lease_until: Date | null; endpoint_status: string; now: Date }>(
       `SELECT d.status, d.generation, d.next_attempt_at, d.lease_until, e.status AS endpoint_status, now() AS now
        FROM deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.event_id = $1 AND d.endpoint_id = $2`,
@@ -126,24 +121,102 @@ export class DeliveryRepository {
    * not serialise on it. Returns false when the delivery was no longer ours (already recorded).
    */
   async record(key: DeliveryKey, claimed: ClaimedDelivery, r: AttemptRecord): Promise<boolean> {
-    const status = r.ok ? 'delivered' : r.nextAttemptAt ? 'pending' : 'failed';
-    const { rows } = await this.prisma.pool.query<{ recorded: boolean }>(
-      `WITH d AS (
-         UPDATE deliveries SET status = $4, attempts = attempts + 1, next_attempt_at = $5, lease_until = NULL,
-           last_error = $6, delivered_at = CASE WHEN $4 = 'delivered' THEN now() END, updated_at = now()
-         WHERE event_id = $1 AND endpoint_id = $2 AND generation = $3 AND status = 'pending'
-         RETURNING attempts
+    // The POST has happened: losing its record would send it again, so a failed batch is retried.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.records.run({ key, claimed, r });
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((res) => setTimeout(res, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  /*
+   * The lease is written without waiting for the WAL flush (synchronous_commit off for this
+   * transaction only): losing it in a Postgres crash only means another worker may attempt
+   * again, which the recorded state, committed synchronously, still bounds.
+   */
+  private async claimMany(items: { key: DeliveryKey; leaseMs: number }[]): Promise<(ClaimedDelivery | null)[]> {
+    const client = await this.prisma.pool.connect();
+    let rows: (ClaimedDelivery & { event_id: string; endpoint_id: string })[];
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL synchronous_commit = off');
+      rows = (await client.query<ClaimedDelivery & { event_id: string; endpoint_id: string }>(
+      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => i.lease_ms / 1000), updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::double precision[]) AS i(event_id, endpoint_id, generation, lease_ms),
+         webhook_endpoints e, webhook_events ev
+       WHERE d.event_id = i.event_id AND d.endpoint_id = i.endpoint_id AND d.generation = i.generation
+         AND e.id = d.endpoint_id AND ev.id = d.event_id
+         AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+         AND e.status = 'enabled'
+       RETURNING d.event_id, d.endpoint_id, d.environment_id AS "environmentId", d.attempts, d.trigger, e.endpoint_url AS "endpointUrl",
+         e.secret_sealed AS "secretSealed", e.previous_secret_sealed AS "previousSecretSealed",
+         e.previous_secret_expires_at AS "previousSecretExpiresAt", ev.event AS "eventType", ev.body`,
+      [items.map((i) => i.key.eventId), items.map((i) => i.key.endpointId), items.map((i) => i.key.generation), items.map((i) => i.leaseMs)],
+      )).rows;
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    const byKey = new Map(rows.map((r) => [`${r.event_id} ${r.endpoint_id}`, r]));
+    return items.map((i) => byKey.get(`${i.key.eventId} ${i.key.endpointId}`) ?? null);
+  }
+
+  /*
+   * One statement records a batch of attempts: the attempt rows, each delivery's new state
+   * (delivered; pending with its next due time; failed after the last attempt) and the
+   * endpoints' failing streaks, touched only when a streak starts or ends (an endpoint with
+   * any success in the batch is alive). Only rows still pending in the job's generation change,
+   * so a record can never undo a recorded 2xx.
+   */
+  private async recordMany(items: { key: DeliveryKey; claimed: ClaimedDelivery; r: AttemptRecord }[]): Promise<boolean[]> {
+    const col = <T>(f: (x: (typeof items)[number]) => T) => items.map(f);
+    const { rows } = await this.prisma.pool.query<{ event_id: string; endpoint_id: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::int[], $13::int[])
+           AS t(event_id, endpoint_id, generation, status, next_attempt_at, error, attempt_id, environment_id, event_type, trigger, ok, status_code, latency_ms)
+       ), d AS (
+         UPDATE deliveries SET status = i.status, attempts = deliveries.attempts + 1, next_attempt_at = i.next_attempt_at, lease_until = NULL,
+           last_error = i.error, delivered_at = CASE WHEN i.status = 'delivered' THEN now() END, updated_at = now()
+         FROM input i
+         WHERE deliveries.event_id = i.event_id AND deliveries.endpoint_id = i.endpoint_id AND deliveries.generation = i.generation AND deliveries.status = 'pending'
+         RETURNING deliveries.event_id, deliveries.endpoint_id, deliveries.attempts
+       ), done AS (
+         SELECT i.*, d.attempts FROM input i JOIN d USING (event_id, endpoint_id)
        ), a AS (
          INSERT INTO delivery_attempts (id, environment_id, endpoint_id, event_id, event_type, attempt, trigger, status, status_code, latency_ms, error)
-         SELECT $7, $8, $2, $1, $9, d.attempts, $10, CASE WHEN $11 THEN 'succeeded' ELSE 'failed' END, $12, $13, $6 FROM d
-       ), streak AS (
-         UPDATE webhook_endpoints SET failing_since = CASE WHEN $11 THEN NULL ELSE now() END
-         WHERE id = $2 AND (CASE WHEN $11 THEN failing_since IS NOT NULL ELSE failing_since IS NULL END) AND EXISTS (SELECT 1 FROM d)
+         SELECT attempt_id, environment_id, endpoint_id, event_id, event_type, attempts, trigger, CASE WHEN ok THEN 'succeeded' ELSE 'failed' END, status_code, latency_ms, error FROM done
+       ), alive AS (
+         UPDATE webhook_endpoints SET failing_since = NULL
+         WHERE id IN (SELECT endpoint_id FROM done WHERE ok) AND failing_since IS NOT NULL
+       ), failing AS (
+         UPDATE webhook_endpoints SET failing_since = now()
+         WHERE id IN (SELECT endpoint_id FROM done WHERE NOT ok) AND id NOT IN (SELECT endpoint_id FROM done WHERE ok) AND failing_since IS NULL
        )
-       SELECT EXISTS (SELECT 1 FROM d) AS recorded`,
-      [key.eventId, key.endpointId, key.generation, status, r.ok ? null : r.nextAttemptAt, r.error, r.attemptId, claimed.environmentId, claimed.eventType, claimed.trigger, r.ok, r.statusCode, r.latencyMs],
+       SELECT event_id, endpoint_id FROM d`,
+      [
+        col((x) => x.key.eventId),
+        col((x) => x.key.endpointId),
+        col((x) => x.key.generation),
+        col((x) => (x.r.ok ? 'delivered' : x.r.nextAttemptAt ? 'pending' : 'failed')),
+        col((x) => (x.r.ok ? null : x.r.nextAttemptAt)),
+        col((x) => x.r.error),
+        col((x) => x.r.attemptId),
+        col((x) => x.claimed.environmentId),
+        col((x) => x.claimed.eventType),
+        col((x) => x.claimed.trigger),
+        col((x) => x.r.ok),
+        col((x) => x.r.statusCode),
+        col((x) => x.r.latencyMs),
+      ],
     );
-    return rows[0]?.recorded === true;
+    const recorded = new Set(rows.map((r) => `${r.event_id} ${r.endpoint_id}`));
+    return items.map((x) => recorded.has(`${x.key.eventId} ${x.key.endpointId}`));
   }
 
   /** Disables an endpoint whose failing streak is older than `afterMs`; true when this call did it. */

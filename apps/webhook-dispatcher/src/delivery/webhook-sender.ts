@@ -13,6 +13,8 @@ export interface SenderOptions {
   timeoutMs: number;
   maxResponseBytes: number;
   policy: AddressPolicy;
+  /** Keep-alive connections per origin; the worker's concurrency, so attempts never queue here. */
+  connections: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export class WebhookSender {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       keepAliveTimeout: 30_000,
-      connections: 128,
+      connections: opts.connections,
     });
   }
 

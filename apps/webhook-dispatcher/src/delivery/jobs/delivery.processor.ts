@@ -41,7 +41,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   ) {
     this.log = logger.child({ context: DeliveryProcessor.name });
     this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
-    this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS) });
+    this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS), connections: config.WEBHOOK_CONCURRENCY });
     this.leaseMs = config.WEBHOOK_TIMEOUT + 15_000;
   }
 
