@@ -107,4 +107,46 @@ describe('identity service (real Postgres, Redis, Kafka)', () => {
     const otherIp = await authenticate({ grant_type: 'password', email: `ip-other-${uniqueSuffix().toLowerCase()}@example.com`, password: 'x', ip_address: '192.0.2.1' });
     assert.equal(otherIp.status, 400);
   });
+
+  test('a refresh for an organization whose membership was deactivated is refused and spends nothing', async () => {
+    const email = `member-${uniqueSuffix().toLowerCase()}@example.com`;
+    const user = (await h.call(ENV, 'POST', '/user_management/users', { email, password: PASSWORD })).body;
+    // The organizations service is not running here, so the membership row is written directly.
+    const omId = `om_01${uniqueSuffix().toUpperCase().replace(/[^0-9A-HJKMNP-TV-Z]/g, '0').padEnd(24, '0').slice(0, 24)}`;
+    await h.sql(`INSERT INTO organization_memberships (id, environment_id, user_id, organization_id, organization_name, status, role_slugs) VALUES ($1, $2, $3, 'org_01TESTORGA00000000000000000', 'Acme', 'active', '{admin}')`, [omId, ENV, user.id]);
+    // MFA is required in this harness: enrol, then finish with the TOTP grant.
+    const flow = await authenticate({ grant_type: 'password', email, password: PASSWORD });
+    const enrolled = (await h.call(ENV, 'POST', `/user_management/users/${user.id}/auth_factors`, { type: 'totp' })).body;
+    const { TOTP, Secret } = await import('otpauth');
+    const code = TOTP.generate({ secret: Secret.fromBase32(enrolled.authentication_factor.totp.secret), period: 30, digits: 6, algorithm: 'SHA1' });
+    const signedIn = await authenticate({ grant_type: 'urn:workos:oauth:grant-type:mfa-totp', code, authentication_challenge_id: enrolled.authentication_challenge.id, pending_authentication_token: flow.body.pending_authentication_token });
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    assert.equal(signedIn.body.organization_id, 'org_01TESTORGA00000000000000000');
+    assert.equal(jose.decodeJwt(signedIn.body.access_token).role, 'admin');
+
+    assert.equal((await h.call(ENV, 'PUT', `/user_management/organization_memberships/${omId}/deactivate`, {})).body.status, 'inactive');
+    const refused = await authenticate({ grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error, 'invalid_grant');
+    assert.equal((await h.call(ENV, 'PUT', `/user_management/organization_memberships/${omId}/reactivate`, {})).body.status, 'active');
+    const again = await authenticate({ grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token });
+    assert.equal(again.status, 200, 'the refused refresh did not spend the token');
+    const events = await h.sql(`SELECT payload->>'event' AS event FROM outbox WHERE key = 'org_01TESTORGA00000000000000000' ORDER BY seq`);
+    assert.deepEqual(events.map((e) => e.event), ['organization_membership.updated', 'organization_membership.updated']);
+  });
+
+  test('bad input on the authenticate and logout routes is a WorkOS 4xx', async () => {
+    const noGrant = await h.call(ENV, 'POST', '/user_management/authenticate', { client_id: 'c' });
+    assert.equal(noGrant.status, 422);
+    assert.equal(noGrant.body.code, 'invalid_request_parameters');
+    const extra = await authenticate({ grant_type: 'refresh_token', refresh_token: 'x', surprise: 1 });
+    assert.equal(extra.status, 422);
+    const res = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout?session_id=session_01NOPE&return_to=javascript:alert(1)`, { redirect: 'manual' });
+    assert.equal(res.status, 422);
+    const ok = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout?session_id=session_01NOPE&return_to=${encodeURIComponent('https://app.example.com/')}`, { redirect: 'manual' });
+    assert.equal(ok.status, 302, 'logout of an unknown session still redirects and says nothing');
+    assert.equal(ok.headers.get('location'), 'https://app.example.com/');
+    const missing = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout`, { redirect: 'manual' });
+    assert.equal(missing.status, 422);
+  });
 });
