@@ -121,6 +121,19 @@ describe('ConnectionsController', () => {
     assert.equal(pub.text, sp.body.metadata_xml);
   });
 
+  test('a signing connection may bring its own SP key pair; a certificate of another key is refused', async () => {
+    const own = await newKeyPair('own-sp');
+    const r = await h.call(ENV, 'POST', '/connections', { body: samlBody({ domains: [], saml: { idp_metadata_url: `${docsUrl}/metadata`, sign_requests: true, sp_private_key: own.privateKey, sp_certificate: own.cert } }) });
+    assert.equal(r.status, 201, r.text);
+    const sp = await h.call(ENV, 'GET', `/connections/${r.body.id}/sp_metadata`);
+    assert.equal(sp.body.signing_certificate.replace(/\s+/g, ''), own.cert.replace(/\s+/g, ''));
+    const mismatch = await h.call(ENV, 'POST', '/connections', { body: samlBody({ domains: [], saml: { idp_metadata_url: `${docsUrl}/metadata`, sign_requests: true, sp_private_key: own.privateKey, sp_certificate: idp.cert } }) });
+    assert.equal(mismatch.status, 422, mismatch.text);
+    assert.equal(mismatch.body.errors[0].code, 'key_certificate_mismatch');
+    const half = await h.call(ENV, 'POST', '/connections', { body: samlBody({ domains: [], saml: { idp_metadata_url: `${docsUrl}/metadata`, sign_requests: true, sp_private_key: own.privateKey } }) });
+    assert.equal(half.status, 422);
+  });
+
   test('draft → active → inactive → active, each move with its event in the outbox; delete emits connection.deleted', async () => {
     const c = (await h.call(ENV, 'POST', '/connections', { body: samlBody({ domains: [] }) })).body;
     assert.equal((await h.call(ENV, 'POST', `/connections/${c.id}/activate`)).body.state, 'active');

@@ -1,4 +1,4 @@
-import { generate } from 'selfsigned';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { ValidationError, type FieldError } from '@wos/platform';
 import type { AppConfig } from '../config';
 import { fetchIdp } from '../infra/idp-fetch';
@@ -44,10 +44,41 @@ export async function resolveSamlSettings(id: string, input: SamlSettingsInput, 
     ...(input.attribute_map ? { attribute_map: input.attribute_map as Record<string, string> } : {}),
   };
   if (!input.sign_requests) return { settings };
-  // A per-connection key pair: the certificate goes into our SP metadata for the IdP to trust.
-  const pems = await generate([{ name: 'commonName', value: `sso-${id}` }], { keySize: 2048, algorithm: 'sha256', days: 3650 } as never);
-  settings.sp_certificate = pems.cert;
-  return { settings, secret: pems.private };
+  const pair = input.sp_private_key ? checkSpKeyPair(input.sp_private_key, input.sp_certificate!) : await generateSpKeyPair(id);
+  // The certificate goes into our SP metadata for the IdP to trust; the key is sealed.
+  settings.sp_certificate = pair.cert;
+  return { settings, secret: pair.key };
+}
+
+function checkSpKeyPair(keyPem: string, certPem: string): { key: string; cert: string } {
+  const cert = normaliseCertificate(certPem);
+  if (!cert) return invalid('saml.sp_certificate', 'invalid_certificate', 'sp_certificate must be an X.509 certificate in PEM.');
+  let key;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    return invalid('saml.sp_private_key', 'invalid_private_key', 'sp_private_key must be a PEM private key.');
+  }
+  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const fromCert = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+  if (!fromKey.equals(fromCert)) invalid('saml.sp_certificate', 'key_certificate_mismatch', 'sp_certificate does not belong to sp_private_key.');
+  return { key: key.export({ type: 'pkcs8', format: 'pem' }).toString(), cert };
+}
+
+/*
+ * A self-signed pair from the `selfsigned` package, loaded only here. It is a root dev
+ * dependency today; where it is absent (a production image), a signing connection must bring
+ * its own pair and gets a 422 that says so.
+ */
+async function generateSpKeyPair(id: string): Promise<{ key: string; cert: string }> {
+  let generate: (attrs: unknown, opts: unknown) => Promise<{ private: string; cert: string }>;
+  try {
+    ({ generate } = require('selfsigned') as { generate: typeof generate });
+  } catch {
+    return invalid('saml.sp_private_key', 'sp_key_generation_unavailable', 'This deployment cannot generate SP keys: give sp_private_key and sp_certificate.');
+  }
+  const pems = await generate([{ name: 'commonName', value: `sso-${id}` }], { keySize: 2048, algorithm: 'sha256', days: 3650 });
+  return { key: pems.private, cert: pems.cert };
 }
 
 interface Discovery {

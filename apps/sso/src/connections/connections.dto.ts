@@ -51,6 +51,9 @@ export const samlSettingsInput = z
     /** PEM or bare base64 DER; several during a certificate rollover. */
     idp_certificate: z.union([z.string().min(1).max(16 * 1024), z.array(z.string().min(1).max(16 * 1024)).min(1).max(5)]).optional(),
     sign_requests: z.boolean().default(false),
+    /** Optional own SP signing key pair (PEM); without one, a signing connection gets a generated pair. */
+    sp_private_key: z.string().min(1).max(16 * 1024).optional(),
+    sp_certificate: z.string().min(1).max(16 * 1024).optional(),
     allow_idp_initiated: z.boolean().default(false),
     /** Where IdP-initiated sign-ins send their code: there is no authorize request to name one. */
     idp_initiated_redirect_uri: httpUrl.optional(),
@@ -61,6 +64,10 @@ export const samlSettingsInput = z
   })
   .refine((s) => !s.idp_entity_id || (s.idp_sso_url && s.idp_certificate), {
     message: 'idp_entity_id needs idp_sso_url and idp_certificate',
+  })
+  .refine((s) => !s.sp_private_key === !s.sp_certificate && (!s.sp_private_key || s.sign_requests), {
+    message: 'sp_private_key and sp_certificate go together, and only with sign_requests',
+    path: ['sp_private_key'],
   })
   .refine((s) => !s.allow_idp_initiated || s.idp_initiated_redirect_uri, {
     message: 'allow_idp_initiated needs idp_initiated_redirect_uri',
