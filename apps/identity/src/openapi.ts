@@ -2,6 +2,7 @@ import { buildOpenApi } from '@wos/platform';
 import { listEnvelopeSchema, userSchema } from '@wos/contracts';
 import { createUserSchema, listUsersQuerySchema, updateUserSchema } from './users/users.dto';
 import { emailFlowsOpenApiRoutes } from './email-flows/email-flows.openapi';
+import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -11,6 +12,7 @@ export function identityOpenApi(): Record<string, unknown> {
     { method: 'get', path: '/user_management/users/external_id/:external_id', summary: 'Get a user by external ID', response: userSchema },
     { method: 'put', path: '/user_management/users/:id', summary: 'Update a user', body: updateUserSchema, response: userSchema },
     { method: 'delete', path: '/user_management/users/:id', summary: 'Delete a user', status: 204 },
+    ...coreOpenApiRoutes,
     ...emailFlowsOpenApiRoutes,
   ]);
 }
