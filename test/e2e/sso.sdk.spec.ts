@@ -1,6 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { resolve, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { NotFoundException, UnauthorizedException, WorkOS, type EventName } from '@workos-inc/node';
 import { startE2e, expectSdkError, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
 
@@ -124,5 +128,21 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     assert.equal(types.at(-1), 'connection.deleted');
     assert.ok(types.filter((t) => t === 'authentication.sso_succeeded').length >= 2);
     assert.ok(types.includes('authentication.sso_failed'), 'the reused code was recorded');
+  });
+
+  test('the connections CLI works against the gateway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sso-cli-'));
+    const metadataFile = join(dir, 'idp.xml');
+    writeFileSync(metadataFile, idp.metadataXml());
+    const cli = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, [resolve(ROOT, 'apps/sso/dist/src/cli.js'), ...args], { env: { ...process.env, WOS_API_KEY: e.creds.api_key, WOS_BASE_URL: e.baseUrl } })).stdout;
+    const created = JSON.parse(await cli('create-saml', '--name', 'From the CLI', '--type', 'GenericSAML', '--metadata-file', metadataFile, '--domain', 'cli.example', '--activate'));
+    assert.equal(created.state, 'active');
+    assert.ok(JSON.parse(await cli('list')).data.some((c: { id: string }) => c.id === created.id));
+    assert.equal(JSON.parse(await cli('deactivate', created.id)).state, 'inactive');
+    assert.match(await cli('sp-metadata', created.id, '--xml'), /AssertionConsumerService[^>]*\/sso\/saml\/acs\/conn_/);
+    await cli('delete', created.id);
+    await expectSdkError(e.workos.sso.getConnection(created.id), NotFoundException, 404);
+    await assert.rejects(cli('get', created.id), /404/);
   });
 });

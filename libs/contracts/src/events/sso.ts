@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** `connection_domain` inside a connection (WORKOS_API.md §9). */
+export const connectionDomainSchema = z.object({
+  object: z.literal('connection_domain'),
+  id: z.string(),
+  domain: z.string(),
+});
+
+/** `connection` wire object (WORKOS_API.md §9); also the payload of `connection.*` events. */
+export const connectionSchema = z.object({
+  object: z.literal('connection'),
+  id: z.string(),
+  organization_id: z.string().nullable().optional(),
+  name: z.string(),
+  connection_type: z.string(),
+  state: z.enum(['draft', 'active', 'inactive', 'validating', 'requires_type', 'deleting']),
+  domains: z.array(connectionDomainSchema),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ConnectionWire = z.infer<typeof connectionSchema>;
+
+/** `authentication.sso_*` payload (WORKOS_API.md §22, authentication event with `sso`). */
+export const ssoAuthenticationEventSchema = z.object({
+  type: z.literal('sso'),
+  status: z.enum(['failed', 'succeeded']),
+  email: z.string().nullable(),
+  ip_address: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  user_id: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  sso: z
+    .object({ connection_id: z.string().nullable(), organization_id: z.string().nullable(), session_id: z.string().optional() })
+    .optional(),
+});
+export type SsoAuthenticationEventWire = z.infer<typeof ssoAuthenticationEventSchema>;
+
+export const ssoEventSchemas = {
+  'connection.activated': connectionSchema,
+  'connection.deactivated': connectionSchema,
+  'connection.deleted': connectionSchema,
+  'authentication.sso_succeeded': ssoAuthenticationEventSchema,
+  'authentication.sso_failed': ssoAuthenticationEventSchema,
+} as const;
