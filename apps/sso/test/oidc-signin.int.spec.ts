@@ -1,5 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { newId, signInternalContext } from '@wos/platform';
 import { SECRET, startHarness, freePort, type Harness } from './support/harness';
 import { TestOidcIdp } from './support/oidc-idp';
@@ -91,6 +93,60 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
     assert.ok(token.body.oauth_tokens.expires_at > Date.now() / 1000);
     assert.ok(token.body.oauth_tokens.scopes.includes('openid'));
     assert.equal((await signIn({ provider: 'MicrosoftOAuth' }, env)).status, 404, 'no MicrosoftOAuth connection in this environment');
+  });
+
+  test('GitHubOAuth: PKCE at the provider, and the primary verified email from /user/emails when /user hides it', async () => {
+    // A stand-in for GitHub's OAuth and REST endpoints, strict about what GitHub checks.
+    const challenges = new Map<string, string>();
+    const gh = createServer((req, res) => {
+      const u = new URL(req.url!, 'http://gh');
+      if (u.pathname === '/login/oauth/authorize') {
+        assert.equal(u.searchParams.get('client_id'), 'gh-client');
+        assert.equal(u.searchParams.get('code_challenge_method'), 'S256');
+        challenges.set('gh-code', u.searchParams.get('code_challenge')!);
+        res.writeHead(302, { location: `${u.searchParams.get('redirect_uri')}?code=gh-code&state=${u.searchParams.get('state')}` });
+        return void res.end();
+      }
+      if (u.pathname === '/login/oauth/access_token') {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          const f = new URLSearchParams(body);
+          const ok = f.get('client_secret') === 'gh-secret' && createHash('sha256').update(f.get('code_verifier') ?? '').digest('base64url') === challenges.get(f.get('code') ?? '');
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(ok ? { access_token: 'gho_token', token_type: 'bearer', scope: 'read:user,user:email' } : { error: 'bad_verification_code' }));
+        });
+        return;
+      }
+      if (req.headers.authorization !== 'Bearer gho_token') return void res.writeHead(401).end();
+      if (u.pathname === '/user') return void res.end(JSON.stringify({ id: 583231, login: 'octocat', name: 'The Octocat', email: null }));
+      if (u.pathname === '/user/emails') return void res.end(JSON.stringify([{ email: 'old@github.example', primary: false, verified: true }, { email: 'octo@github.example', primary: true, verified: true }]));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => gh.listen(0, '127.0.0.1', r));
+    const ghUrl = `http://127.0.0.1:${(gh.address() as { port: number }).port}`;
+    try {
+      const env = newId('environment');
+      const r = await h.call(env, 'POST', '/connections', {
+        body: {
+          name: 'GitHub',
+          connection_type: 'GitHubOAuth',
+          oauth: { client_id: 'gh-client', client_secret: 'gh-secret', authorization_url: `${ghUrl}/login/oauth/authorize`, token_url: `${ghUrl}/login/oauth/access_token`, userinfo_url: `${ghUrl}/user` },
+          activate: true,
+        },
+      });
+      assert.equal(r.status, 201, r.text);
+      const result = await signIn({ provider: 'GitHubOAuth' }, env);
+      assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)}`);
+      const token = await exchange(result.landed.searchParams.get('code')!, env);
+      assert.equal(token.status, 200, token.text);
+      assert.equal(token.body.profile.email, 'octo@github.example');
+      assert.equal(token.body.profile.idp_id, '583231');
+      assert.equal(token.body.profile.name, 'The Octocat');
+      assert.deepEqual(token.body.oauth_tokens, { access_token: 'gho_token', scopes: ['read:user', 'user:email'] });
+    } finally {
+      gh.close();
+    }
   });
 
   test('refusals at the callback: a reused or unknown state, the IdP saying no, a wrong client secret', async () => {
