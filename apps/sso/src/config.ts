@@ -26,6 +26,8 @@ export const configSchema = baseConfigSchema
      * tests' IdPs listen on loopback http.
      */
     SSO_ALLOW_HTTP_IDP_URLS: bool.optional(),
+    /** Sign-ins started per connection per minute (WorkOS: 1,000 / 60 s per connection). */
+    SSO_AUTHORIZE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     SSO_IDP_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     /* Default endpoints of the OAuth providers; a connection may override each. */
     GOOGLE_OAUTH_AUTHORIZATION_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),

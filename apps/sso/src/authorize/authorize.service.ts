@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, randomToken, ValidationError } from '@wos/platform';
+import { NotFoundError, randomToken, RateLimitedError, ValidationError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import { OAUTH_TYPES, type ConnectionWithDomains, type OAuthSettings, type OAuthType, type OidcSettings, type SamlSettings } from '../connections/connections.dto';
 import { SamlServiceProvider } from '../saml/saml-sp';
 import { SignInStateStore, type PendingSignIn } from '../signin/signin-state.store';
+import { RedisService } from '../infra/redis.service';
 import type { AuthorizeQuery } from './authorize.dto';
 import { oauthEndpoints } from '../oidc/oauth-providers';
 
@@ -15,11 +16,13 @@ export class AuthorizeService {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly store: SignInStateStore,
+    private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
     const conn = await this.pickConnection(environmentId, q);
+    await this.countSignInStart(conn.id);
     const pending: PendingSignIn = {
       environmentId,
       clientId: q.client_id,
@@ -30,6 +33,14 @@ export class AuthorizeService {
     };
     if (conn.protocol === 'saml') return this.saml(conn, pending, q);
     return this.oauth(conn, pending, q, providerParams);
+  }
+
+  /** A fixed one-minute window per connection, shared by every instance through Redis. */
+  private async countSignInStart(connectionId: string): Promise<void> {
+    const window = Math.floor(Date.now() / 60_000);
+    const key = `sso:authorize:${connectionId}:${window}`;
+    const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 61).exec()) as [[unknown, number]];
+    if (count > this.config.SSO_AUTHORIZE_LIMIT_PER_MINUTE) throw new RateLimitedError(Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)));
   }
 
   private async pickConnection(environmentId: string, q: AuthorizeQuery): Promise<ConnectionWithDomains> {
