@@ -61,6 +61,8 @@ const stack = new Stack({
       WEBHOOK_KAFKA_TOPICS: TOPIC,
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+      // BENCH_PROFILE=1: a CPU profile of the dispatcher in .tools/bench-profiles (profile-summary.mjs reads it).
+      ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(root, '.tools', 'bench-profiles')}` } : {}),
     },
   },
 });
@@ -217,6 +219,14 @@ function table(rows) {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** Mean time per step of the dispatcher's jobs so far (its webhook_attempt_step_seconds histogram), to stderr. */
+async function dispatcherSteps(label) {
+  const text = await (await fetch(`http://127.0.0.1:${stack.port('webhook-dispatcher')}/metrics`)).text();
+  const val = (name, step) => Number(new RegExp(`^${name}\\{step="${step}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const parts = ['queued', 'claim', 'send', 'record'].map((s) => `${s} ${((1000 * val('webhook_attempt_step_seconds_sum', s)) / val('webhook_attempt_step_seconds_count', s)).toFixed(1)} ms`);
+  log(`${label}: mean per job: ${parts.join(', ')}`);
+}
+
 async function main() {
   const receiverProc = await startReceiver();
   const admin = kafka.admin();
@@ -239,6 +249,7 @@ async function main() {
 
     log(`burst: ${EVENTS} events x ${ENDPOINTS} endpoints`);
     const b = await burst(producer, creds.environment_id);
+    await dispatcherSteps('burst');
     log(`paced: ${PACED_EVENTS} events at ${PACED_RATE}/s x ${ENDPOINTS} endpoints`);
     const p = await paced(producer, creds.environment_id);
     log(`baseline: ${EVENTS * ENDPOINTS} signed POSTs, ${CONCURRENCY} at a time`);
