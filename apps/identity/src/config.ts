@@ -16,6 +16,8 @@ export const configSchema = baseConfigSchema
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
     /** Internal URL of the organizations service (memberships check the organization exists). */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
+    /** The SSO service, for AuthKit sign-ins through a connection or OAuth provider. */
+    SSO_URL: z.string().url().default('http://127.0.0.1:3002'),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
     /** Session (and refresh-token chain) lifetime in seconds. */

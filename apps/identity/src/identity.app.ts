@@ -5,7 +5,7 @@ import type { AppConfig } from './config';
 import { identityOpenApi } from './openapi';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself. */
-export const UNSIGNED_PATHS = ['/user_management/sessions/logout'];
+export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {

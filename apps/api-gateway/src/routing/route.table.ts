@@ -43,6 +43,8 @@ export const ROUTES: readonly RouteEntry[] = [
   // AuthKit user management (identity). Logout is a browser redirect that names its session.
   { prefix: '/user_management', upstream: 'identity', auth: 'api_key' },
   { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
+  // SSO's redirect back into AuthKit; identity opens the sealed state to find the environment.
+  { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none' },
   // Standalone MFA (WORKOS_API.md §8).
   { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
   { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },

@@ -10,9 +10,10 @@ export class AuthkitController {
   constructor(private readonly authkit: AuthkitService) {}
 
   @Get()
-  authorize(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Query() query: unknown, @Res() reply: FastifyReply) {
-    const { authorizationRequest, loginHint } = this.authkit.begin(env, clientId, query);
-    return sendPage(reply, 200, { action: formAction(clientId!), authorizationRequest, email: loginHint });
+  async authorize(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Query() query: unknown, @Res() reply: FastifyReply) {
+    const begun = await this.authkit.begin(env, clientId, query);
+    if ('redirectTo' in begun) return reply.status(302).header('location', begun.redirectTo).header('cache-control', 'no-store').send();
+    return sendPage(reply, 200, { action: formAction(clientId!), authorizationRequest: begun.authorizationRequest, email: begun.loginHint });
   }
 
   @Post('password')

@@ -4,11 +4,15 @@ import { UsersModule } from '../users/users.module';
 import { AuthkitController } from './authkit.controller';
 import { AuthkitService } from './authkit.service';
 import { AuthorizationCodesStore } from './authorization-codes.store';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { SsoCallbackController } from './sso-callback.controller';
+import { SsoHandoffService } from './sso-handoff.service';
+import { SsoClient } from './sso.client';
 
-/** Hosted sign-in (`/user_management/authorize`) and the `authorization_code` grant. */
+/** Hosted sign-in (`/user_management/authorize`), the SSO handoff and the `authorization_code` grant. */
 @Module({
-  imports: [AuthenticateModule, UsersModule],
-  controllers: [AuthkitController],
-  providers: [AuthkitService, AuthorizationCodesStore],
+  imports: [AuthenticateModule, UsersModule, MembershipsModule],
+  controllers: [AuthkitController, SsoCallbackController],
+  providers: [AuthkitService, AuthorizationCodesStore, SsoHandoffService, SsoClient],
 })
 export class AuthkitModule {}

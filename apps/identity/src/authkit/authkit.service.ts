@@ -10,6 +10,7 @@ import { PasswordsService } from '../passwords/passwords.service';
 import { UsersService } from '../users/users.service';
 import { authenticationEvent } from '../sessions/sessions.events';
 import { AuthorizationCodesStore } from './authorization-codes.store';
+import { SsoHandoffService } from './sso-handoff.service';
 import { AUTHORIZATION_REQUEST_TTL_MS, openAuthorizationRequest, sealAuthorizationRequest } from './authorization-request';
 import { authorizationCodeGrantSchema, authorizeQuerySchema, passwordSignInSchema } from './authorize.dto';
 
@@ -37,6 +38,7 @@ export class AuthkitService implements OnModuleInit {
     private readonly passwords: PasswordsService,
     private readonly throttle: AuthenticateThrottle,
     private readonly prisma: PrismaService,
+    private readonly handoff: SsoHandoffService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -44,7 +46,8 @@ export class AuthkitService implements OnModuleInit {
   onModuleInit(): void {
     this.grants.register(AUTHORIZATION_CODE_GRANT, {
       schema: authorizationCodeGrantSchema,
-      eventType: 'password',
+      // No eventType: the sign-in that issued the code wrote its authentication.* event
+      // (password here, SSO in the SSO service).
       allowPublicClient: true,
       handle: async (input, ctx) => {
         const grant = await this.codes.consume(input.code);
@@ -61,15 +64,13 @@ export class AuthkitService implements OnModuleInit {
     });
   }
 
-  /** Validates the authorize request and seals it for the sign-in form. */
-  begin(environmentId: string, clientId: string | undefined, rawQuery: unknown): { authorizationRequest: string; loginHint?: string } {
+  /** Validates the authorize request: SSO sign-ins go to SSO, the rest get the sealed sign-in form. */
+  async begin(environmentId: string, clientId: string | undefined, rawQuery: unknown): Promise<{ redirectTo: string } | { authorizationRequest: string; loginHint?: string }> {
     const parsed = authorizeQuerySchema.safeParse(rawQuery);
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
     const q = parsed.data;
     if (!clientId || q.client_id !== clientId) throw new DomainError(400, 'invalid_client', 'The client_id is missing or unknown.');
-    if (q.connection_id || (q.provider && q.provider !== 'authkit')) {
-      throw new DomainError(422, 'unsupported_provider', 'This deployment serves provider=authkit here; sign in with an SSO connection or OAuth provider through /sso/authorize.');
-    }
+    if (SsoHandoffService.wants(q)) return { redirectTo: await this.handoff.start(environmentId, clientId, q) };
     const authorizationRequest = sealAuthorizationRequest(this.box, environmentId, {
       clientId,
       redirectUri: q.redirect_uri,
@@ -106,6 +107,8 @@ export class AuthkitService implements OnModuleInit {
       if (failed) await appendToOutbox(this.prisma, [failed]);
       return retry('Incorrect email or password.');
     }
+    const succeeded = authenticationEvent('password', { status: 'succeeded', email: user.email, ip_address: ip, user_agent: null, user_id: user.id }, environmentId);
+    if (succeeded) await appendToOutbox(this.prisma, [succeeded]);
     const code = await this.codes.issue({
       environmentId,
       clientId: request.clientId,

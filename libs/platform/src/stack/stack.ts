@@ -116,6 +116,7 @@ export class Stack {
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
     if (app === 'identity' || app === 'directory-sync') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 

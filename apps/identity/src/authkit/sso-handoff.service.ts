@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { DomainError, SecretBoxError, type SecretBox } from '@wos/platform';
+import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { MembershipsService } from '../memberships/memberships.service';
+import { UsersService } from '../users/users.service';
+import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
+import { AuthorizationCodesStore } from './authorization-codes.store';
+import { authorizationRequestSchema, AUTHORIZATION_REQUEST_TTL_MS, type AuthorizationRequest } from './authorization-request';
+import type { AuthorizeQuery } from './authorize.dto';
+import { SsoClient, type SsoProfile } from './sso.client';
+
+/** What travels through the IdP round trip as SSO's `state`: the app's authorize request and its environment. */
+const handoffStateSchema = z.object({ environmentId: z.string(), request: authorizationRequestSchema });
+const STATE_CONTEXT = 'authkit-sso-handoff';
+const OAUTH_METHODS: readonly string[] = ['GoogleOAuth', 'MicrosoftOAuth', 'GitHubOAuth', 'AppleOAuth'];
+
+/**
+ * AuthKit sign-in through SSO (an enterprise connection, an organization's connection, or an
+ * OAuth provider): AuthKit starts SSO's flow with its own callback as the redirect URI, redeems
+ * SSO's code there, signs the profile's user in (created on first sign-in, else matched by
+ * email) with a membership in the connection's organization, and hands the app an AuthKit code.
+ * Invariant: the app's redirect URI, state and PKCE challenge are sealed into SSO's state, so
+ * the callback cannot be pointed at another app, client or environment.
+ */
+@Injectable()
+export class SsoHandoffService {
+  constructor(
+    private readonly sso: SsoClient,
+    private readonly codes: AuthorizationCodesStore,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  static wants(q: AuthorizeQuery): boolean {
+    return Boolean(q.connection_id || (q.provider && q.provider !== 'authkit') || (q.organization_id && !q.provider));
+  }
+
+  async start(environmentId: string, clientId: string, q: AuthorizeQuery): Promise<string> {
+    const request: AuthorizationRequest = {
+      clientId,
+      redirectUri: q.redirect_uri,
+      state: q.state ?? null,
+      codeChallenge: q.code_challenge ?? null,
+      organizationId: q.organization_id ?? null,
+      expiresAt: Date.now() + AUTHORIZATION_REQUEST_TTL_MS,
+    };
+    const params: Record<string, string> = {
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: `${this.config.PUBLIC_BASE_URL}/user_management/sso/callback`,
+      state: this.box.seal(JSON.stringify({ environmentId, request }), STATE_CONTEXT),
+    };
+    if (q.connection_id) params.connection = q.connection_id;
+    else if (q.provider && q.provider !== 'authkit') params.provider = q.provider;
+    else params.organization = q.organization_id!;
+    if (q.login_hint) params.login_hint = q.login_hint;
+    if (q.domain_hint) params.domain_hint = q.domain_hint;
+    return this.sso.authorizeUrl(environmentId, params);
+  }
+
+  /** SSO's redirect back: redeem its code, sign the user in, redirect to the app with an AuthKit code. */
+  async complete(query: Record<string, unknown>): Promise<string> {
+    const { environmentId, request } = this.openState(query.state);
+    const target = new URL(request.redirectUri);
+    if (request.state !== null) target.searchParams.set('state', request.state);
+    if (typeof query.error === 'string') {
+      target.searchParams.set('error', query.error.slice(0, 100));
+      if (typeof query.error_description === 'string') target.searchParams.set('error_description', query.error_description.slice(0, 500));
+      return target.toString();
+    }
+    if (typeof query.code !== 'string' || !query.code) throw new DomainError(400, 'invalid_request', 'The SSO callback has no code.');
+    const profile = await this.sso.redeem(environmentId, request.clientId, query.code);
+    const userId = await this.userFor(environmentId, profile);
+    const organizationId = profile.organization_id ?? request.organizationId;
+    if (organizationId) await this.ensureMembership(environmentId, userId, organizationId);
+    const code = await this.codes.issue({
+      environmentId,
+      clientId: request.clientId,
+      userId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      organizationId: organizationId ?? null,
+      method: (OAUTH_METHODS.includes(profile.connection_type) ? profile.connection_type : 'SSO') as AuthenticationMethod,
+    });
+    target.searchParams.set('code', code);
+    return target.toString();
+  }
+
+  private openState(state: unknown): z.infer<typeof handoffStateSchema> {
+    const refused = () => new DomainError(400, 'invalid_state', 'The sign-in state is missing, altered or expired; start again from the application.');
+    if (typeof state !== 'string' || state.length > 8192) throw refused();
+    try {
+      const parsed = handoffStateSchema.safeParse(JSON.parse(this.box.openString(state, STATE_CONTEXT)));
+      if (!parsed.success || parsed.data.request.expiresAt <= Date.now()) throw refused();
+      return parsed.data;
+    } catch (err) {
+      if (err instanceof SecretBoxError || err instanceof SyntaxError) throw refused();
+      throw err;
+    }
+  }
+
+  /** Just-in-time: the profile's email names the user; a first sign-in creates it, verified by the IdP. */
+  private async userFor(environmentId: string, profile: SsoProfile): Promise<string> {
+    const email = profile.email.toLowerCase();
+    const existing = await this.users.findByEmail(environmentId, email);
+    if (existing) return existing.id;
+    try {
+      const created = await this.users.create(environmentId, {
+        email,
+        email_verified: true,
+        ...(profile.first_name ? { first_name: profile.first_name } : {}),
+        ...(profile.last_name ? { last_name: profile.last_name } : {}),
+      });
+      return created.id;
+    } catch (err) {
+      // Two first sign-ins raced: the other one created the user.
+      const raced = err instanceof DomainError && err.status === 409 ? await this.users.findByEmail(environmentId, email) : null;
+      if (raced) return raced.id;
+      throw err;
+    }
+  }
+
+  private async ensureMembership(environmentId: string, userId: string, organizationId: string): Promise<void> {
+    if (await this.memberships.activeFor(environmentId, userId, organizationId)) return;
+    try {
+      await this.memberships.create(environmentId, { user_id: userId, organization_id: organizationId });
+    } catch (err) {
+      // Already a member (perhaps inactive, which the sign-in's membership check then refuses).
+      if (!(err instanceof DomainError && err.status === 409)) throw err;
+    }
+  }
+}

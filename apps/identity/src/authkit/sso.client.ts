@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, signInternalContext } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
+
+/** The parts of the SSO service's `profile` (WORKOS_API.md §9) AuthKit uses. */
+export interface SsoProfile {
+  id: string;
+  connection_id: string;
+  connection_type: string;
+  organization_id?: string | null;
+  email: string;
+  first_name?: string | null;
+  last_name?: string | null;
+}
+
+/**
+ * The SSO service, called service to service with the environment signed as the gateway signs
+ * it (DESIGN.md rule 1). `/sso/authorize` is called directly rather than through the gateway:
+ * the redirect URI is AuthKit's own callback, which no environment registers.
+ */
+@Injectable()
+export class SsoClient {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The IdP URL the browser goes to next. SSO's 4xx (unknown connection…) pass through. */
+  async authorizeUrl(environmentId: string, params: Record<string, string>): Promise<string> {
+    const res = await this.call(environmentId, `/sso/authorize?${new URLSearchParams(params)}`, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status === 302 && location) return location;
+    throw await passThrough(res);
+  }
+
+  /** Redeems the code SSO issued to AuthKit's callback (confidential: signed as an API-key caller). */
+  async redeem(environmentId: string, clientId: string, code: string): Promise<SsoProfile> {
+    const res = await this.call(environmentId, '/sso/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: clientId, grant_type: 'authorization_code', code }),
+    });
+    if (!res.ok) throw await passThrough(res);
+    return ((await res.json()) as { profile: SsoProfile }).profile;
+  }
+
+  private async call(environmentId: string, path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${this.config.SSO_URL}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), ...signInternalContext(this.config.INTERNAL_AUTH_SECRET, environmentId) },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch {
+      throw new DomainError(503, 'service_unavailable', 'The SSO service is unavailable; retry the sign-in.');
+    }
+  }
+}
+
+async function passThrough(res: Response): Promise<DomainError> {
+  if (res.status >= 500) return new DomainError(503, 'service_unavailable', 'The SSO service is unavailable; retry the sign-in.');
+  const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string; error?: string; error_description?: string };
+  return new DomainError(res.status, body.code ?? body.error ?? 'sso_error', body.message ?? body.error_description ?? 'The SSO sign-in was refused.');
+}
