@@ -36,6 +36,19 @@ describe('route.table', () => {
 
   test('no reserved prefix shadows a live route', () => {
     for (const r of ROUTES) assert.equal(RESERVED_PREFIXES.includes(r.prefix), false);
-    assert.deepEqual(routedUpstreams(), ['organizations', 'events']);
+    assert.deepEqual(routedUpstreams().sort(), ['directory-sync', 'events', 'identity', 'organizations', 'sso', 'webhook-dispatcher']);
+  });
+
+  test('browser and back-channel entry points have the auth mode their callers can satisfy', () => {
+    const auth = (path: string) => m.match(path)?.auth;
+    assert.equal(auth('/sso/authorize'), 'client_id');
+    assert.equal(auth('/user_management/authorize'), 'client_id');
+    assert.equal(auth('/sso/jwks/client_1'), 'client_id');
+    assert.equal(auth('/sso/token'), 'api_key_or_client_id');
+    assert.equal(auth('/user_management/authenticate'), 'api_key_or_client_id');
+    for (const p of ['/scim/v2/directory_1/Users', '/sso/saml/acs/conn_1', '/sso/oidc/callback', '/sso/profile', '/user_management/sso/callback', '/user_management/sessions/logout']) {
+      assert.equal(auth(p), 'none', p);
+    }
+    assert.equal(auth('/user_management/users'), 'api_key');
   });
 });
