@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
@@ -87,6 +88,8 @@ export class Stack {
   }
 
   async start(): Promise<void> {
+    // A port someone else holds would answer /ready for an app that failed to bind it.
+    await Promise.all(this.apps.map((a) => assertPortFree(this.port(a), a)));
     await this.prepareDatabases();
     // Services first, gateway last, so the gateway's readiness means the stack is usable.
     for (const app of this.apps.filter((a) => a !== 'api-gateway')) this.spawnApp(app);
@@ -208,4 +211,14 @@ export class Stack {
   async addRedirectUri(environmentId: string, uri: string): Promise<void> {
     await this.runGatewayCli(['redirect-uris', 'add', '--environment', environmentId, '--uri', uri, '--json']);
   }
+}
+
+function assertPortFree(port: number, app: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} for ${app} is already in use (another stack with the same portOffset?)` : err.message)),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
