@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authenticationEventSchema } from './identity';
 
 /** `connection_domain` inside a connection (WORKOS_API.md §9). */
 export const connectionDomainSchema = z.object({
@@ -21,15 +22,9 @@ export const connectionSchema = z.object({
 });
 export type ConnectionWire = z.infer<typeof connectionSchema>;
 
-/** `authentication.sso_*` payload (WORKOS_API.md §22, authentication event with `sso`). */
-export const ssoAuthenticationEventSchema = z.object({
+/** `authentication.sso_*` payload (WORKOS_API.md §22): the authentication event with `sso`. */
+export const ssoAuthenticationEventSchema = authenticationEventSchema.extend({
   type: z.literal('sso'),
-  status: z.enum(['failed', 'succeeded']),
-  email: z.string().nullable(),
-  ip_address: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  user_id: z.string().nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
   sso: z
     .object({ connection_id: z.string().nullable(), organization_id: z.string().nullable(), session_id: z.string().optional() })
     .optional(),
