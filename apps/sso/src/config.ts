@@ -13,6 +13,8 @@ export const configSchema = baseConfigSchema
   .extend({
     /** The gateway's public base URL: SP entity IDs, ACS and callback URLs are built on it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((s) => s.replace(/\/+$/, '')),
+    /** The organizations service: a connection's organization_id must exist in its environment. */
+    ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
     /** Allowed clock skew when checking SAML conditions and OIDC ID token times. */
     SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
     /** Lifetime of a pending sign-in (authorize → ACS/callback). */

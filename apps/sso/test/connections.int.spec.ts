@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connectionSchema } from '@wos/contracts';
 import { newId, SecretBox } from '@wos/platform';
-import { startHarness, type Harness } from './support/harness';
+import { MISSING_ORG, startHarness, type Harness } from './support/harness';
 import { idpMetadataXml, newKeyPair, type KeyPair } from './support/keys';
 
 const ENV = newId('environment');
@@ -88,6 +88,14 @@ describe('ConnectionsController', () => {
     }
     const unreachable = await h.call(ENV, 'POST', '/connections', { body: samlBody({ saml: { idp_metadata_url: 'http://127.0.0.1:1/metadata' } }) });
     assert.equal(unreachable.status, 400, unreachable.text);
+  });
+
+  test('an organization that does not exist in the environment is a 404, and nothing is written', async () => {
+    const before = await h.pool.query('SELECT count(*)::int AS n FROM connections');
+    const r = await h.call(ENV, 'POST', '/connections', { body: samlBody({ organization_id: MISSING_ORG }) });
+    assert.equal(r.status, 404, r.text);
+    assert.equal(r.body.code, 'entity_not_found');
+    assert.deepEqual((await h.pool.query('SELECT count(*)::int AS n FROM connections')).rows, before.rows);
   });
 
   test('an OIDC connection reads discovery, keeps only asymmetric algorithms and seals its client secret', async () => {

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
+import { OrganizationsClient } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsController, SamlMetadataController } from './connections.controller';
 import { ConnectionsRepository } from './connections.repository';
 import { ConnectionsService } from './connections.service';
 
 @Module({
   controllers: [ConnectionsController, SamlMetadataController],
-  providers: [ConnectionsRepository, ConnectionsService],
+  providers: [
+    ConnectionsRepository,
+    ConnectionsService,
+    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
+  ],
   exports: [ConnectionsService],
 })
 export class ConnectionsModule {}

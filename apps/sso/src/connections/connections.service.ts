@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, newId, NotFoundError, paginate, toListEnvelope } from '@wos/platform';
+import { ConflictError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope } from '@wos/platform';
 import { hasIdShape, type ConnectionWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { SecretsService } from '../infra/secrets.service';
@@ -36,6 +36,7 @@ export class ConnectionsService {
   constructor(
     private readonly repo: ConnectionsRepository,
     private readonly secrets: SecretsService,
+    private readonly organizations: OrganizationsClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,6 +51,10 @@ export class ConnectionsService {
   }
 
   async create(environmentId: string, input: CreateConnectionInput): Promise<ConnectionWire> {
+    // The organization must exist in this environment (DESIGN.md rule 5: no cross-environment references).
+    if (input.organization_id && !(await this.organizations.find(environmentId, input.organization_id))) {
+      throw new NotFoundError('an organization', input.organization_id);
+    }
     const id = newId('conn');
     const protocol = protocolOf(input.connection_type)!;
     let resolved: ResolvedSettings;

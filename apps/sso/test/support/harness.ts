@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { Redis } from 'ioredis';
-import { SecretBox, signInternalContext } from '@wos/platform';
+import { readInternalContext, SecretBox, signInternalContext } from '@wos/platform';
 import { createTestDatabase, testInfra, waitFor, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig, type AppConfig } from '../../src/config';
 import { startSsoService } from '../../src/sso.app';
 
 export const SECRET = 'sso-test-internal-secret';
+/** The one organization the stand-in organizations service does not know. */
+export const MISSING_ORG = 'org_01ZZZZZZZZZZZZZZZZZZZZZZZZ';
 export const MIGRATIONS = join(__dirname, '..', '..', '..', 'prisma', 'migrations');
 export const SCHEMA = join(__dirname, '..', '..', '..', 'prisma', 'schema.prisma');
 
@@ -69,7 +72,8 @@ export async function startHarness(label: string, env: Record<string, string> = 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await startSsoService(config);
+  const organizations = await startOrganizationsStandIn();
+  const app = await startSsoService({ ...config, ORGANIZATIONS_URL: env.ORGANIZATIONS_URL ?? organizations.url });
   const pool = new Pool({ connectionString: db.url, max: 2 });
   const redis = new Redis(config.REDIS_URL);
   const call = async (environment: string, method: string, path: string, o: CallOptions = {}): Promise<Reply> => {
@@ -112,6 +116,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
     failureReasons: async (environment) => (await authEvents(environment)).filter((e) => e.event === 'authentication.sso_failed').map((e) => e.data.error.code),
     close: async () => {
       await app.close();
+      await organizations.close();
       await pool.end();
       redis.disconnect();
       await db.drop();
@@ -120,3 +125,17 @@ export async function startHarness(label: string, env: Record<string, string> = 
 }
 
 export { waitFor };
+
+/**
+ * The organizations service as the sso service sees it: every well-formed organization ID exists
+ * (in any correctly signed environment) except MISSING_ORG. The end-to-end tests use the real one.
+ */
+async function startOrganizationsStandIn(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer((req, res) => {
+    const id = /^\/organizations\/(org_[0-9A-Z]{26})$/.exec(req.url ?? '')?.[1];
+    if (!id || id === MISSING_ORG || !readInternalContext(SECRET, req.headers)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'organization', id, name: 'Stand-in', domains: [] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

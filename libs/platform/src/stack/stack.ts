@@ -118,7 +118,7 @@ export class Stack {
       for (const a of APP_CATALOGUE) if (a.name !== 'api-gateway') env[upstreamEnvName(a.name)] = `http://127.0.0.1:${this.port(a.name)}`;
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
-    if (app === 'identity' || app === 'directory-sync') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
