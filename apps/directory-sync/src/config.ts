@@ -13,8 +13,9 @@ export const configSchema = baseConfigSchema
     /**
      * Consumer group for organization events. Unset, it is derived from the database name, so
      * every replica of one deployment shares a group and separate stacks on one broker never do.
+     * Not KAFKA_GROUP_ID: sharing the events service's group would split its partitions with it.
      */
-    KAFKA_GROUP_ID: z.string().min(1).optional(),
+    DIRECTORY_SYNC_KAFKA_GROUP_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
     /** Largest SCIM page (`count`); RFC 7644 lets the server cap it. */
     SCIM_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   });
@@ -25,7 +26,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 export function consumerGroupId(config: AppConfig): string {
-  return config.KAFKA_GROUP_ID ?? `directory-sync.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+  return config.DIRECTORY_SYNC_KAFKA_GROUP_ID ?? `directory-sync.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
 }
 
 /** Injection tokens. */
