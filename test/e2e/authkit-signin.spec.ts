@@ -63,7 +63,7 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     const { url, state, codeVerifier } = await publicClient.userManagement.getAuthorizationUrlWithPKCE({ provider: 'authkit', redirectUri, clientId: e.creds.client_id });
     const code = codeFrom((await signIn(url)).result, state);
     const wrong = codeFrom((await signIn(url)).result, state);
-    await assert.rejects(publicClient.userManagement.authenticateWithCodeAndVerifier({ code: wrong, codeVerifier: `${codeVerifier.slice(0, -1)}x`, clientId: e.creds.client_id }), (err: { status?: number }) => err.status === 400);
+    await assert.rejects(publicClient.userManagement.authenticateWithCodeAndVerifier({ code: wrong, codeVerifier: `${codeVerifier.slice(0, -1)}${codeVerifier.endsWith('x') ? 'y' : 'x'}`, clientId: e.creds.client_id }), (err: { status?: number }) => err.status === 400);
     const auth = await publicClient.userManagement.authenticateWithCodeAndVerifier({ code, codeVerifier, clientId: e.creds.client_id });
     assert.equal(auth.user.email, email);
     assert.ok(auth.refreshToken);
@@ -95,7 +95,8 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     const form = await e.http('GET', url.pathname + url.search);
     const action = /action="([^"]+)"/.exec(form.text)![1]!.replace(/&amp;/g, '&');
     const sealed = /name="authorization_request" value="([^"]+)"/.exec(form.text)![1]!;
-    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    const flip = sealed.at(-2) === 'A' ? 'B' : 'A'; // a different character, always
+    const tampered = `${sealed.slice(0, -2)}${flip}${sealed.slice(-1)}`;
     const forged = await e.http('POST', action, { body: new URLSearchParams({ email, password, authorization_request: tampered }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(forged.status, 400);
 
@@ -111,4 +112,17 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     assert.equal(res.status, 422);
     assert.equal(typeof (res.json as { message: string }).message, 'string');
   });
+
+  test('a sign-in that carries an invitation token accepts the invitation and signs in to its organization', async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Invited ${uniqueSuffix()}` });
+    const invitedEmail = `invited-${uniqueSuffix()}@example.com`;
+    const invitation = await e.workos.userManagement.sendInvitation({ email: invitedEmail, organizationId: org.id });
+    await e.workos.userManagement.createUser({ email: invitedEmail, password, emailVerified: true });
+    const auth = await e.workos.userManagement.authenticateWithPassword({ email: invitedEmail, password, invitationToken: invitation.token, clientId: e.creds.client_id });
+    assert.equal(auth.organizationId, org.id);
+    assert.equal((await e.workos.userManagement.getInvitation(invitation.id)).state, 'accepted');
+    const memberships = await e.workos.userManagement.listOrganizationMemberships({ userId: auth.user.id, organizationId: org.id });
+    assert.equal(memberships.data[0]?.status, 'active');
+  });
 });
+

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InvitationsModule } from '../invitations/invitations.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { MfaModule } from '../mfa/mfa.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -12,7 +13,7 @@ import { PendingAuthService } from './pending-auth.service';
 
 /** POST /user_management/authenticate; other modules register grants on AuthenticateGrants. */
 @Module({
-  imports: [UsersModule, MembershipsModule, MfaModule, SessionsModule],
+  imports: [UsersModule, MembershipsModule, MfaModule, SessionsModule, InvitationsModule],
   controllers: [AuthenticateController],
   providers: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthRepository, PendingAuthService],
   exports: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthService],

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
 import { MembershipsService } from '../memberships/memberships.service';
 import { MfaService } from '../mfa/mfa.service';
+import { InvitationsService } from '../invitations/invitations.service';
 import { SessionsService, type AuthenticationResponse } from '../sessions/sessions.service';
 import { authenticationEvent } from '../sessions/sessions.events';
 import { PasswordsService } from '../passwords/passwords.service';
@@ -41,6 +42,7 @@ export class AuthenticateService implements OnModuleInit {
     private readonly passwords: PasswordsService,
     private readonly memberships: MembershipsService,
     private readonly mfa: MfaService,
+    private readonly invitations: InvitationsService,
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,7 +57,9 @@ export class AuthenticateService implements OnModuleInit {
         const user = await this.users.findByEmail(ctx.environmentId, i.email);
         const ok = await this.passwords.verify(user?.passwordHash ?? null, i.password);
         if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
-        return { user, method: 'Password' };
+        // Signing in with an invitation accepts it and signs in to its organization.
+        const organizationId = i.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, i.invitation_token, user)).organization_id : undefined;
+        return { user, method: 'Password', ...(organizationId ? { organizationId } : {}) };
       },
     });
     this.grants.register(GRANT.organizationSelection, {

@@ -5,13 +5,14 @@ import { AuthkitController } from './authkit.controller';
 import { AuthkitService } from './authkit.service';
 import { AuthorizationCodesStore } from './authorization-codes.store';
 import { MembershipsModule } from '../memberships/memberships.module';
+import { InvitationsModule } from '../invitations/invitations.module';
 import { SsoCallbackController } from './sso-callback.controller';
 import { SsoHandoffService } from './sso-handoff.service';
 import { SsoClient } from './sso.client';
 
 /** Hosted sign-in (`/user_management/authorize`), the SSO handoff and the `authorization_code` grant. */
 @Module({
-  imports: [AuthenticateModule, UsersModule, MembershipsModule],
+  imports: [AuthenticateModule, UsersModule, MembershipsModule, InvitationsModule],
   controllers: [AuthkitController, SsoCallbackController],
   providers: [AuthkitService, AuthorizationCodesStore, SsoHandoffService, SsoClient],
 })

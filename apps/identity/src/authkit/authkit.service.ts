@@ -11,6 +11,7 @@ import { UsersService } from '../users/users.service';
 import { authenticationEvent } from '../sessions/sessions.events';
 import { AuthorizationCodesStore } from './authorization-codes.store';
 import { SsoHandoffService } from './sso-handoff.service';
+import { InvitationsService } from '../invitations/invitations.service';
 import { AUTHORIZATION_REQUEST_TTL_MS, openAuthorizationRequest, sealAuthorizationRequest } from './authorization-request';
 import { authorizationCodeGrantSchema, authorizeQuerySchema, passwordSignInSchema } from './authorize.dto';
 
@@ -39,6 +40,7 @@ export class AuthkitService implements OnModuleInit {
     private readonly throttle: AuthenticateThrottle,
     private readonly prisma: PrismaService,
     private readonly handoff: SsoHandoffService,
+    private readonly invitations: InvitationsService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -59,7 +61,8 @@ export class AuthkitService implements OnModuleInit {
         }
         const user = await this.users.findById(ctx.environmentId, grant.userId);
         if (!user) throw invalidGrant('The user of this code no longer exists.');
-        return { user, organizationId: grant.organizationId, method: grant.method };
+        const invited = input.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, input.invitation_token, user)).organization_id : null;
+        return { user, organizationId: invited ?? grant.organizationId, method: grant.method };
       },
     });
   }
