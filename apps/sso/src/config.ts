@@ -28,6 +28,11 @@ export const configSchema = baseConfigSchema
      * tests' IdPs listen on loopback http.
      */
     SSO_ALLOW_HTTP_IDP_URLS: bool.optional(),
+    /**
+     * Loopback, private, link-local and reserved addresses IdP URLs may reach anyway, as
+     * comma-separated CIDRs. Default: none in production, loopback elsewhere (the tests' IdPs).
+     */
+    SSO_ALLOWED_IDP_CIDRS: z.string().optional(),
     /** Sign-ins started per connection per minute (WorkOS: 1,000 / 60 s per connection). */
     SSO_AUTHORIZE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     SSO_IDP_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -42,7 +47,14 @@ export const configSchema = baseConfigSchema
     GITHUB_OAUTH_TOKEN_URL: url.default('https://github.com/login/oauth/access_token'),
     GITHUB_OAUTH_USERINFO_URL: url.default('https://api.github.com/user'),
   })
-  .transform((c) => ({ ...c, SSO_ALLOW_HTTP_IDP_URLS: c.SSO_ALLOW_HTTP_IDP_URLS ?? c.NODE_ENV !== 'production' }));
+  .transform((c) => ({
+    ...c,
+    SSO_ALLOW_HTTP_IDP_URLS: c.SSO_ALLOW_HTTP_IDP_URLS ?? c.NODE_ENV !== 'production',
+    SSO_ALLOWED_IDP_CIDRS: (c.SSO_ALLOWED_IDP_CIDRS ?? (c.NODE_ENV === 'production' ? '' : '127.0.0.0/8,::1/128'))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  }));
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

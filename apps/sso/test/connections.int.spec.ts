@@ -88,6 +88,12 @@ describe('ConnectionsController', () => {
     }
     const unreachable = await h.call(ENV, 'POST', '/connections', { body: samlBody({ saml: { idp_metadata_url: 'http://127.0.0.1:1/metadata' } }) });
     assert.equal(unreachable.status, 400, unreachable.text);
+    // Outside the allow-list (loopback in tests), private, link-local and metadata addresses are refused before connecting.
+    for (const internal of ['http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/metadata', 'http://[fd00::1]/metadata', 'http://0.0.0.0/metadata']) {
+      const r = await h.call(ENV, 'POST', '/connections', { body: samlBody({ saml: { idp_metadata_url: internal } }) });
+      assert.equal(r.status, 400, `${internal}: ${r.text}`);
+      assert.equal(r.body.code, 'idp_url_not_allowed', internal);
+    }
   });
 
   test('an organization that does not exist in the environment is a 404, and nothing is written', async () => {

@@ -11,3 +11,4 @@ export * from './http';
 export * from './prisma';
 export * from './crypto';
 export * from './clients';
+export * from './net';

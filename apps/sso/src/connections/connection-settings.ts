@@ -24,7 +24,7 @@ export async function resolveSamlSettings(id: string, input: SamlSettingsInput, 
     if (certs.some((c) => !c)) invalid('saml.idp_certificate', 'invalid_certificate', 'idp_certificate must be an X.509 certificate in PEM or base64 DER.');
     idp = { entityId: input.idp_entity_id, ssoUrl: input.idp_sso_url!, certificates: certs as string[] };
   } else {
-    const xml = input.idp_metadata_xml ?? (await fetchIdp(input.idp_metadata_url!, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'IdP metadata' })).text;
+    const xml = input.idp_metadata_xml ?? (await fetchIdp(input.idp_metadata_url!, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: config.SSO_ALLOWED_IDP_CIDRS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'IdP metadata' })).text;
     const parsed = parseIdpMetadata(xml);
     if ('problems' in parsed) {
       throw new ValidationError(parsed.problems.map((message) => ({ field: 'saml.idp_metadata', code: 'invalid_idp_metadata', message })));
@@ -94,7 +94,7 @@ interface Discovery {
 export const ALLOWED_ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export async function resolveOidcSettings(input: OidcSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
-  const res = await fetchIdp(input.discovery_url, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'OIDC discovery document' });
+  const res = await fetchIdp(input.discovery_url, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: config.SSO_ALLOWED_IDP_CIDRS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'OIDC discovery document' });
   let doc: Discovery;
   try {
     doc = JSON.parse(res.text) as Discovery;

@@ -112,7 +112,7 @@ export class OidcCallbackService {
       code_verifier: verifier,
     });
     const res = await fetchIdp(tokenUrl, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS,
+      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
       timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
       what: 'token endpoint',
       init: { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } },
@@ -131,7 +131,7 @@ export class OidcCallbackService {
 
   private async userinfo(url: string, accessToken: string): Promise<Record<string, unknown>> {
     const res = await fetchIdp(url, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS,
+      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
       timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
       what: 'userinfo endpoint',
       init: { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'wos-sso' } },
@@ -149,7 +149,7 @@ export class OidcCallbackService {
   /** GitHub hides private emails from /user; /user/emails lists them with the primary marked. */
   private async githubPrimaryEmail(userUrl: string, accessToken: string): Promise<string | undefined> {
     const res = await fetchIdp(`${userUrl.replace(/\/+$/, '')}/emails`, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS,
+      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
       timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
       what: 'GitHub emails endpoint',
       init: { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'wos-sso' } },

@@ -1,6 +1,6 @@
-import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
-import type { AddressPolicy } from './url-safety';
+import type { AddressPolicy } from '@wos/platform';
 
 export interface SendResult {
   ok: boolean;
@@ -27,17 +27,8 @@ export class WebhookSender {
   private readonly agent: Agent;
 
   constructor(private readonly opts: SenderOptions) {
-    const safeLookup: LookupFunction = (hostname, options, callback) => {
-      opts.policy.resolveSafely(hostname).then(
-        (addrs) => {
-          if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: typeof addrs) => void)(null, addrs);
-          else callback(null, addrs[0]!.address, addrs[0]!.family);
-        },
-        (err: Error) => callback(err as NodeJS.ErrnoException, '', 0),
-      );
-    };
     this.agent = new Agent({
-      connect: { lookup: safeLookup, timeout: opts.timeoutMs },
+      connect: { lookup: opts.policy.lookup, timeout: opts.timeoutMs },
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       keepAliveTimeout: 30_000,
@@ -49,6 +40,9 @@ export class WebhookSender {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
+      // An IP-literal host never reaches the agent's lookup; judge it here (no DNS involved).
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host)) await this.opts.policy.resolveSafely(host);
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.agent,

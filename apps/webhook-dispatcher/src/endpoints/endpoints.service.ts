@@ -3,7 +3,7 @@ import { ConflictError, newId, NotFoundError, paginate, randomToken, SecretBox, 
 import { hasIdShape, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { isUniqueViolation } from '../infra/prisma-errors';
-import { AddressPolicy, UnsafeAddressError } from '../delivery/url-safety';
+import { AddressPolicy, UnsafeAddressError } from '@wos/platform';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client';
 import { EndpointsRepository } from './endpoints.repository';
 import {
@@ -33,7 +33,7 @@ export class EndpointsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
-    this.policy = new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS);
+    this.policy = new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS');
   }
 
   async list(environmentId: string, query: ListEndpointsQuery): Promise<ListEnvelope<WebhookEndpointWire>> {

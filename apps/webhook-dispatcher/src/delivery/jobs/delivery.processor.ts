@@ -7,7 +7,7 @@ import { DeliveryRepository, type ClaimedDelivery } from '../delivery.repository
 import type { DeliveryJob } from '../delivery.service';
 import { nextAttemptAt } from '../retry-schedule';
 import { signatureHeader } from '../signature';
-import { AddressPolicy } from '../url-safety';
+import { AddressPolicy } from '@wos/platform';
 import { WebhookSender } from '../webhook-sender';
 
 const WORKERS = 4;
@@ -50,7 +50,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   ) {
     this.log = logger.child({ context: DeliveryProcessor.name });
     this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
-    this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS), connections: config.WEBHOOK_CONCURRENCY });
+    this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS'), connections: config.WEBHOOK_CONCURRENCY });
     this.leaseMs = config.WEBHOOK_TIMEOUT + 15_000;
   }
 

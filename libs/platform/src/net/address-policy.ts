@@ -1,8 +1,9 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /*
- * Addresses a webhook may never reach unless configuration allows them: loopback, private,
+ * Addresses an outbound request to a customer-configured URL (webhook endpoints, IdP metadata,
+ * discovery and token URLs) may never reach unless configuration allows them: loopback, private,
  * link-local, shared (CGNAT), unspecified, multicast and reserved ranges, for IPv4 and IPv6.
  * Invariant: the check runs on the resolved addresses, both when an endpoint is saved and when
  * each attempt connects (the HTTP client's lookup goes through `resolveSafely`), so DNS that
@@ -23,13 +24,14 @@ export class AddressPolicy {
   private readonly blocked = new BlockList();
   private readonly allowed = new BlockList();
 
-  constructor(allowedCidrs: readonly string[]) {
+  /** `setting` names the configuration variable in error messages. */
+  constructor(allowedCidrs: readonly string[], private readonly setting = 'allowed CIDRs') {
     for (const [a, p] of BLOCKED_V4) this.blocked.addSubnet(a, p, 'ipv4');
     for (const [a, p] of BLOCKED_V6) this.blocked.addSubnet(a, p, 'ipv6');
     for (const cidr of allowedCidrs) {
       const [addr, prefix] = cidr.split('/');
       const family = isIP(addr ?? '');
-      if (!family) throw new Error(`WEBHOOK_ALLOWED_CIDRS: "${cidr}" is not an address or CIDR`);
+      if (!family) throw new Error(`${this.setting}: "${cidr}" is not an address or CIDR`);
       const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
       this.allowed.addSubnet(addr!, bits, family === 4 ? 'ipv4' : 'ipv6');
     }
@@ -56,4 +58,19 @@ export class AddressPolicy {
     }
     return addresses;
   }
+
+  /**
+   * A `lookup` for `net.connect` / undici's `connect` option: every connection resolves through
+   * the policy, so DNS that changes after a URL was checked (rebinding) is caught too. A URL whose
+   * host is an IP literal never calls `lookup`: check it with `resolveSafely` first.
+   */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    this.resolveSafely(hostname).then(
+      (addrs) => {
+        if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: typeof addrs) => void)(null, addrs);
+        else callback(null, addrs[0]!.address, addrs[0]!.family);
+      },
+      (err: Error) => callback(err as NodeJS.ErrnoException, '', 0),
+    );
+  };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AddressPolicy, UnsafeAddressError } from './url-safety';
+import { AddressPolicy, UnsafeAddressError } from './address-policy';
 
 test('loopback, private, link-local, CGNAT, multicast and their IPv6 forms are refused by default', () => {
   const p = new AddressPolicy([]);
