@@ -1,5 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
@@ -57,7 +59,7 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
 
   /** The dsync events of one organization, oldest first, once `count` of them are stored. */
   function eventsOf(orgId: string, count: number): Promise<Event[]> {
-    return waitForEvents(e.workos, DSYNC_EVENTS, (all) => all.filter((ev) => orgOf(ev) === orgId).length >= count, { message: `${count} dsync events of ${orgId}` }).then((all) =>
+    return waitForEvents(e.workos, DSYNC_EVENTS, (all) => all.filter((ev) => orgOf(ev) === orgId).length >= count, { timeoutMs: 120_000, message: `${count} dsync events of ${orgId}` }).then((all) =>
       all.filter((ev) => orgOf(ev) === orgId),
     );
   }
@@ -529,6 +531,29 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     assert.equal((await e.workos.directorySync.getDirectory(survivor.dir.id)).id, survivor.dir.id);
     const events = await eventsOf(org.id, 3);
     assert.deepEqual(events.map((ev) => ev.event), ['dsync.activated', 'dsync.user.created', 'dsync.deleted']);
+  });
+
+  test('changes another replica makes reach this one: a rotated token works at once, the old one stops within the cache TTL, a deleted directory never causes a 500', async () => {
+    const { dir, scim } = await newDirectory('generic scim v2.0', 'Replicas');
+    await scim.expect(200, 'GET', '/Users'); // cached
+    const db = new Client({ connectionString: e.stack.databaseUrl('directory-sync') });
+    await db.connect();
+    try {
+      // Another replica rotates the token: the new one is checked against the database on a miss.
+      await db.query('UPDATE directories SET token_hash = $2 WHERE id = $1', [dir.id, createHash('sha256').update('rotated-elsewhere').digest('hex')]);
+      assert.equal((await scim.withToken('rotated-elsewhere').call('GET', '/Users')).status, 200);
+      await waitFor(async () => (await scim.call('GET', '/Users')).status === 401, { timeoutMs: 30_000, message: 'old token refused' });
+      // Another replica deletes the directory while this one may still trust its cached row.
+      const fresh = scim.withToken('rotated-elsewhere');
+      await fresh.expect(200, 'GET', '/Users');
+      await db.query('DELETE FROM directories WHERE id = $1', [dir.id]);
+      const r = await fresh.call('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'late@replica.test' });
+      assert.ok(r.status === 404 || r.status === 401, `${r.status} ${JSON.stringify(r.body)}`);
+      assert.deepEqual(r.body.schemas, [ERROR_SCHEMA]);
+      await waitFor(async () => (await fresh.call('GET', '/Users')).status === 401, { timeoutMs: 30_000, message: 'deleted directory refused' });
+    } finally {
+      await db.end();
+    }
   });
 
   test('the CLI creates, lists, rotates and deletes directories through the gateway with an API key', async () => {

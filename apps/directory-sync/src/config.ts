@@ -16,6 +16,12 @@ export const configSchema = baseConfigSchema
      * Not KAFKA_GROUP_ID: sharing the events service's group would split its partitions with it.
      */
     DIRECTORY_SYNC_KAFKA_GROUP_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+    /**
+     * How long a replica trusts a directory row it read for SCIM authentication. Changes made
+     * through this replica (token rotation, deletion, role mappings) apply at once; another
+     * replica's take up to this long. 0 reads the row on every request.
+     */
+    SCIM_AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     /** Largest SCIM page (`count`); RFC 7644 lets the server cap it. */
     SCIM_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   });

@@ -25,6 +25,8 @@ import {
  */
 @Injectable()
 export class DirectoriesService {
+  private readonly scimCache = new Map<string, { row: DirectoryRow; until: number }>();
+
   constructor(
     private readonly repo: DirectoriesRepository,
     private readonly organizations: OrganizationsClient,
@@ -89,6 +91,7 @@ export class DirectoriesService {
       ]);
       return updated;
     });
+    this.forget(id);
     return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token };
   }
 
@@ -100,6 +103,7 @@ export class DirectoriesService {
       await this.repo.delete(client, environmentId, id);
       await appendOutbox(client, [directoryDeletedEvent(toDeletedDirectoryEventWire({ ...current, updated_at: new Date() }), environmentId)]);
     });
+    this.forget(id);
   }
 
   /**
@@ -110,7 +114,10 @@ export class DirectoriesService {
     return transaction(this.repo.pool, async (client) => {
       if (!(await claimInbox(pgExecutor(client), 'directory-sync.organization-deleted', eventId))) return 0;
       const directories = await this.repo.lockByOrganization(client, environmentId, organizationId);
-      for (const d of directories) await this.repo.delete(client, environmentId, d.id);
+      for (const d of directories) {
+        await this.repo.delete(client, environmentId, d.id);
+        this.forget(d.id);
+      }
       const now = new Date();
       await appendOutbox(client, directories.map((d) => directoryDeletedEvent(toDeletedDirectoryEventWire({ ...d, updated_at: now }), environmentId)));
       return directories.length;
@@ -157,12 +164,30 @@ export class DirectoriesService {
       const users = await this.data.userIdsOfDirectory(client, environmentId, id);
       await appendOutbox(client, await this.roles.recompute(client, { environmentId, directoryId: id, mappings: input.role_mappings }, users));
       return { object: 'directory_role_mappings' as const, directory_id: id, role_mappings: input.role_mappings };
-    });
+    }).finally(() => this.forget(id));
   }
 
-  /** SCIM: the directory a request names, or null; the caller authenticates its token. */
-  findForScim(id: string): Promise<DirectoryRow | null> {
-    return hasIdShape(id, 'directory') ? this.repo.findForScim(id) : Promise.resolve(null);
+  /**
+   * SCIM: the directory a request names, or null; the caller authenticates its token. `fresh`
+   * skips the cache (a token that does not match a cached row may belong to a rotation another
+   * replica made).
+   */
+  async findForScim(id: string, fresh = false): Promise<DirectoryRow | null> {
+    if (!hasIdShape(id, 'directory')) return null;
+    const hit = this.scimCache.get(id);
+    if (!fresh && hit && hit.until > Date.now()) return hit.row;
+    const row = await this.repo.findForScim(id);
+    if (this.config.SCIM_AUTH_CACHE_MS > 0) {
+      if (this.scimCache.size >= 10_000) this.scimCache.delete(this.scimCache.keys().next().value!);
+      if (row) this.scimCache.set(id, { row, until: Date.now() + this.config.SCIM_AUTH_CACHE_MS });
+      else this.scimCache.delete(id);
+    }
+    return row;
+  }
+
+  /** Every change to a directory row drops this replica's cached copy in the same call. */
+  private forget(id: string): void {
+    this.scimCache.delete(id);
   }
 
   private async mustFind(environmentId: string, id: string): Promise<DirectoryRow> {

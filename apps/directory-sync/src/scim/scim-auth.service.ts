@@ -24,10 +24,12 @@ export class ScimAuthService {
 
   async authenticate(directoryId: string, authorization: string | undefined): Promise<ScimContext> {
     const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(authorization ?? '');
-    const directory = await this.directories.findForScim(directoryId);
     const given = sha256Hex(match?.[1] ?? '');
-    const ok = safeEqual(given, directory?.token_hash ?? NO_DIRECTORY_HASH) && !!match && !!directory;
-    if (!ok) throw ScimError.unauthorized();
+    const matches = (d: DirectoryRow | null): d is DirectoryRow => safeEqual(given, d?.token_hash ?? NO_DIRECTORY_HASH) && !!match && !!d;
+    let directory = await this.directories.findForScim(directoryId);
+    // A miss against a cached row is checked against the database before it is refused.
+    if (!matches(directory)) directory = await this.directories.findForScim(directoryId, true);
+    if (!matches(directory)) throw ScimError.unauthorized();
     await this.directories.activate(directory);
     return { directory, environmentId: directory.environment_id, baseUrl: this.directories.scimBaseUrl(directory.id) };
   }

@@ -29,6 +29,10 @@ export function sendScimError(reply: FastifyReply, req: FastifyRequest, exceptio
   if (exception instanceof ScimError) {
     ({ status, scimType } = exception);
     detail = exception.message;
+  } else if ((exception as { code?: string }).code === '23503') {
+    // A foreign key that vanished mid-request: the directory, user or group was deleted concurrently.
+    status = 404;
+    detail = 'A resource this request refers to was deleted meanwhile.';
   } else if (exception instanceof HttpException && exception.getStatus() === 404) {
     status = 404;
     detail = 'No such SCIM endpoint.';
