@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { ValidationError } from '@wos/platform';
+import bcrypt from 'bcryptjs';
 import { PasswordsService } from './passwords.service';
 import type { AppConfig } from '../config';
 
@@ -29,6 +30,15 @@ test('imported argon2 and {SSHA} hashes verify in their own format', async () =>
   assert.equal(await service.verify(s, 'legacy secreT'), false);
 });
 
+test('imported bcrypt hashes ($2a$, $2b$, $2y$) verify only the right password', async () => {
+  for (const prefix of ['$2a$', '$2b$', '$2y$']) {
+    const h = bcrypt.hashSync('legacy bcrypt', 4).replace(/^\$2[aby]\$/, prefix);
+    assert.equal(service.importHash(h, 'bcrypt'), h);
+    assert.equal(await service.verify(h, 'legacy bcrypt'), true, prefix);
+    assert.equal(await service.verify(h, 'legacy bcrypT'), false, prefix);
+  }
+});
+
 test('unsupported or malformed imported hashes are 422s with a field error', () => {
   const codeOf = (fn: () => unknown) => {
     try {
@@ -39,7 +49,8 @@ test('unsupported or malformed imported hashes are 422s with a field error', () 
     }
     assert.fail('expected a ValidationError');
   };
-  assert.equal(codeOf(() => service.importHash('$2b$10$abcdefghijklmnopqrstuu', 'bcrypt')), 'password_hash_type_not_supported');
+  assert.equal(codeOf(() => service.importHash('$2b$10$abcdefghijklmnopqrstuu', 'bcrypt')), 'password_hash_invalid');
+  assert.equal(codeOf(() => service.importHash('x', 'md5')), 'password_hash_type_not_supported');
   assert.equal(codeOf(() => service.importHash('not-a-phc', 'argon2')), 'password_hash_invalid');
   assert.equal(codeOf(() => service.importHash('{SSHA}AAAA', 'ssha')), 'password_hash_invalid');
 });

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import bcrypt from 'bcryptjs';
 import { safeEqual, ValidationError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** Hash formats a user may be imported with (`password_hash_type`). */
-export type ImportedHashType = 'argon2' | 'ssha';
-export const SUPPORTED_HASH_TYPES: readonly string[] = ['argon2', 'ssha'];
+export type ImportedHashType = 'argon2' | 'bcrypt' | 'ssha';
+export const SUPPORTED_HASH_TYPES: readonly string[] = ['argon2', 'bcrypt', 'ssha'];
 
 /**
  * Password hashing. New passwords are argon2id with OWASP parameters (m=19 MiB, t=2, p=1).
- * Imported hashes are kept as given (argon2 PHC strings, `{SSHA}` strings) and verified in their
- * own format. Invariant: a sign-in against a user without a usable hash still costs one argon2
+ * Imported hashes are kept as given (argon2 PHC strings, bcrypt `$2a$/$2b$/$2y$` strings, `{SSHA}`
+ * strings) and verified in their own format. Invariant: a sign-in against a user without a usable hash still costs one argon2
  * verification, so response time does not tell whether the email exists.
  */
 @Injectable()
@@ -35,6 +36,12 @@ export class PasswordsService {
       }
       return passwordHash;
     }
+    if (type === 'bcrypt') {
+      if (!/^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/.test(passwordHash)) {
+        throw new ValidationError([{ field: 'password_hash', code: 'password_hash_invalid', message: 'password_hash must be a bcrypt string ($2a$, $2b$ or $2y$, cost 4-31).' }]);
+      }
+      return passwordHash;
+    }
     if (type === 'ssha') {
       const raw = passwordHash.startsWith('{SSHA}') ? Buffer.from(passwordHash.slice(6), 'base64') : Buffer.alloc(0);
       if (raw.length <= 20) throw new ValidationError([{ field: 'password_hash', code: 'password_hash_invalid', message: 'password_hash must be a {SSHA} string.' }]);
@@ -46,6 +53,7 @@ export class PasswordsService {
   /** Constant work whatever the stored value: a missing hash is checked against a dummy one. */
   async verify(stored: string | null, password: string): Promise<boolean> {
     if (stored?.startsWith('{SSHA}')) return verifySsha(stored, password);
+    if (stored?.startsWith('$2')) return bcrypt.compare(password, stored).catch(() => false);
     if (stored?.startsWith('$argon2')) {
       try {
         return await verify(stored, password);
