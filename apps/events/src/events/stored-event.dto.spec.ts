@@ -26,6 +26,12 @@ describe('organizationIdOf', () => {
     assert.equal(organizationIdOf(envelope('organization_domain.verification_failed', { reason: 'x', organization_domain: { organization_id: 'org_4' } })), 'org_4');
   });
 
+  test('reads the group of dsync.group.user_* and the SSO context of authentication.sso_*', () => {
+    assert.equal(organizationIdOf(envelope('dsync.group.user_added', { directory_id: 'directory_1', user: { id: 'u' }, group: { id: 'g', organization_id: 'org_5' } })), 'org_5');
+    assert.equal(organizationIdOf(envelope('authentication.sso_succeeded', { type: 'sso', sso: { connection_id: 'conn_1', organization_id: 'org_6' } })), 'org_6');
+    assert.equal(organizationIdOf(envelope('authentication.sso_failed', { type: 'sso', sso: { connection_id: null, organization_id: null } })), null);
+  });
+
   test('is null for events about no organization', () => {
     assert.equal(organizationIdOf(envelope('user.created', { id: 'user_1' })), null);
     assert.equal(organizationIdOf(envelope('organization_membership.created', { organization_id: null })), null);

@@ -6,8 +6,12 @@ export function organizationIdOf(e: Pick<EventEnvelope, 'event' | 'data'>): stri
   const d = e.data;
   if (typeof d.organization_id === 'string') return d.organization_id;
   if (e.event.startsWith('organization.') && typeof d.id === 'string') return d.id;
-  const domain = d.organization_domain as Record<string, unknown> | undefined;
-  if (e.event === 'organization_domain.verification_failed' && typeof domain?.organization_id === 'string') return domain.organization_id;
+  // Events whose subject is nested: organization_domain.verification_failed, dsync.group.user_added
+  // and user_removed (the group's organization), authentication.sso_* (the SSO context's).
+  for (const key of ['organization_domain', 'group', 'sso']) {
+    const nested = d[key] as Record<string, unknown> | null | undefined;
+    if (nested && typeof nested === 'object' && typeof nested.organization_id === 'string') return nested.organization_id;
+  }
   return null;
 }
 
