@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/setup.sh
+step "browser for the browser tests"
+bash tools/ensure-chromium.sh
 step "tests"
 # A broker this run started is stopped at the end; one that was already running is left alone.
 trap '[ "${KAFKA_STARTED_BY_SETUP:-0}" = 1 ] && bash tools/kafka/stop.sh >/dev/null 2>&1 || true' EXIT
