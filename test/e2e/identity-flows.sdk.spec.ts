@@ -232,6 +232,6 @@ describe('AuthKit email flows and invitations through the WorkOS SDK', () => {
     const limited = await expectSdkError(um.createMagicAuth({ email: email('iso') }), RateLimitExceededException, 429);
     assert.ok((limited as any).retryAfter >= 1);
     // One invitation and three magic auth emails went out; the refused fourth sent nothing.
-    await waitFor(() => smtp.to(email('iso')).length === 4, { timeoutMs: 30_000, message: 'four emails to iso' });
+    await waitFor(() => smtp.to(email('iso')).length === 4, { timeoutMs: 120_000, message: 'four emails to iso' });
   });
 });

@@ -82,7 +82,10 @@ export interface FuzzRequest {
 
 const ROUTES = [
   '/organizations', '/organizations/{org}', '/organizations/external_id/{seg}', '/organization_domains', '/organization_domains/{dom}',
-  '/organization_domains/{dom}/verify', '/events', '/openapi.json', '/health', '/{seg}', '/user_management/users', '/sso/authorize', '/directories',
+  '/organization_domains/{dom}/verify', '/events', '/openapi.json', '/health', '/{seg}', '/user_management/users', '/user_management/users/{seg}',
+  '/user_management/authenticate', '/user_management/organization_memberships', '/user_management/invitations', '/user_management/authorize',
+  '/sso/authorize', '/sso/token', '/sso/profile', '/connections', '/connections/{seg}', '/directories', '/directories/{seg}', '/directory_users',
+  '/directory_groups', '/scim/v2/{seg}/Users', '/webhook_endpoints', '/webhook_endpoints/{seg}', '/auth/factors/enroll',
 ];
 const QUERY_KEYS = ['limit', 'after', 'before', 'order', 'domains', 'events', 'events[]', 'range_start', 'range_end', 'organization_id', '__proto__', 'constructor[prototype][x]', 'limit[]'];
 const QUERY_VALUES = ['10', '0', '-1', '1e400', '99999999999999999999', 'NaN', 'asc', 'desc', 'normal', 'organization.created', 'organization.created,organization.deleted', '2026-01-01', 'not-a-date', '', '%', '%zz'];

@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { directorySyncOpenApi } from './openapi';
 import { ScimError } from './scim-core/scim-errors';
-import { DirectorySyncExceptionFilter, SCIM_PREFIX } from './scim/scim-exception.filter';
+import { DirectorySyncExceptionFilter, SCIM_PREFIX, sendScimError } from './scim/scim-exception.filter';
 
 const PLUMBING = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 
@@ -23,6 +23,8 @@ export function startDirectorySyncService(config: AppConfig): Promise<NestFastif
     // every other route instead.
     internalAuthSecret: undefined,
     openapi: directorySyncOpenApi,
+    // An over-long or malformed SCIM path is still answered in the SCIM error schema.
+    sendFrameworkError: (reply, req, err) => (req.url.startsWith(SCIM_PREFIX) ? sendScimError(reply, req, err, logger) : sendError(reply, req, err, logger)),
     configure: (fastify, app) => configure(fastify, app, config, logger),
   });
 }

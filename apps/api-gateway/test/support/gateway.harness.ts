@@ -65,6 +65,8 @@ export class GatewayHarness {
       SSO_URL: this.upstream.url,
       IDENTITY_URL: this.upstream.url,
       EVENTS_URL: `http://127.0.0.1:${await closedPort()}`,
+      DIRECTORY_SYNC_URL: `http://127.0.0.1:${await closedPort()}`,
+      WEBHOOK_DISPATCHER_URL: `http://127.0.0.1:${await closedPort()}`,
       REDIS_KEY_PREFIX: this.redisPrefix,
       ...overrides,
     });

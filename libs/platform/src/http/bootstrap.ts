@@ -34,6 +34,12 @@ export interface ServiceOptions {
   unsignedPathPrefixes?: string[];
   openapi?: () => Record<string, unknown>;
   bodyLimitBytes?: number;
+  /**
+   * Answers the errors the platform raises before any exception filter runs (router errors such
+   * as an over-long path parameter, NUL characters, a missing internal context), for apps whose
+   * routes speak another error schema (SCIM). Default: the WorkOS error body.
+   */
+  sendFrameworkError?: (reply: FastifyReply, req: FastifyRequest, err: unknown) => void;
   /** Last chance to add raw Fastify routes, hooks or parsers before the app listens. */
   configure?: (fastify: FastifyInstance, app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -62,6 +68,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * the internal environment context.
  */
 export async function bootstrapService(opts: ServiceOptions): Promise<NestFastifyApplication> {
+  const sendEarly = earlyErrorSender(opts);
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -76,7 +83,7 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
     // over-long parameter) still get a request ID and a WorkOS body.
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       void reply.header('x-request-id', req.id);
-      sendError(reply, req, err, opts.logger);
+      sendEarly(reply, req, err);
     },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, opts.logger),
   });
@@ -96,7 +103,13 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
   return app;
 }
 
+function earlyErrorSender(opts: ServiceOptions) {
+  return (reply: FastifyReply, req: FastifyRequest, err: unknown) =>
+    opts.sendFrameworkError ? opts.sendFrameworkError(reply, req, err) : sendError(reply, req, err, opts.logger);
+}
+
 function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, opts: ServiceOptions): void {
+  const sendEarly = earlyErrorSender(opts);
   const defaultJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -111,7 +124,7 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply) => {
     void reply.header('x-request-id', req.id);
-    if (/%00/.test(req.url)) return sendError(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE), opts.logger);
+    if (/%00/.test(req.url)) return sendEarly(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE));
     const path = req.url.split('?')[0] ?? '';
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
     const context = readInternalContext(opts.internalAuthSecret, req.headers);
@@ -124,7 +137,7 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     // Unsigned paths authenticate the caller themselves (SCIM tokens, SAML posts, profile tokens)
     // and must take the environment from their own rows: req.environmentId stays unset.
     if (opts.unsignedPathPrefixes?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return;
-    return sendError(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'), opts.logger);
+    return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
