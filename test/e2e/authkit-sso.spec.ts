@@ -1,22 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
 import { WorkOS } from '@workos-inc/node';
-import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
-
-/* The SAML IdP and browser stand-ins live with the sso app's tests (apps/sso/test/support). */
-interface SamlIdp {
-  user: { nameId: string; attributes: Record<string, string | string[]> };
-  metadataXml(): string;
-  trust(spMetadataXml: string): void;
-  close(): Promise<void>;
-}
-interface BrowserLike {
-  browse(start: string, stopAt: string): Promise<{ landed?: URL; status: number; body: string; steps: string[] }>;
-}
-const support = resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support');
-const { TestSamlIdp } = require(`${support}/saml-idp.js`) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
-const { Browser } = require(`${support}/browser.js`) as { Browser: new () => BrowserLike };
+import { TestSamlIdp, type SamlIdp, Browser } from '../support/sso-peers';
+import { startE2e, type E2e } from '../support/e2e-stack';
 
 const APP = 'https://app.example.com/auth/callback';
 

@@ -1,19 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { uniqueSuffix } from '@wos/platform/testing';
-import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
-
-/* The SAML IdP stand-in lives with the sso app's tests (apps/sso/test/support). */
-interface SamlIdp {
-  user: { nameId: string; attributes: Record<string, string | string[]> };
-  metadataXml(): string;
-  trust(spMetadataXml: string): void;
-  close(): Promise<void>;
-}
-const { TestSamlIdp } = require(resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support', 'saml-idp.js')) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
+import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { startE2e, type E2e } from '../support/e2e-stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APP = 'https://app.example.com/callback';

@@ -6,21 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { NotFoundException, UnauthorizedException, WorkOS, type EventName } from '@workos-inc/node';
+import { TestSamlIdp, type SamlIdp, Browser } from '../support/sso-peers';
 import { startE2e, expectSdkError, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
-
-/* The test peers live with the sso app's own tests (apps/sso/test/support), built with it. */
-interface SamlIdp {
-  user: { nameId: string; attributes: Record<string, string | string[]> };
-  metadataXml(): string;
-  trust(spMetadataXml: string): void;
-  close(): Promise<void>;
-}
-interface BrowserLike {
-  browse(start: string, stopAt: string): Promise<{ landed?: URL; status: number; body: string; steps: string[] }>;
-}
-const support = resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support');
-const { TestSamlIdp } = require(`${support}/saml-idp.js`) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
-const { Browser } = require(`${support}/browser.js`) as { Browser: new () => BrowserLike };
 
 const APP = 'https://app.example.com/sso/callback';
 const SSO_EVENTS: EventName[] = ['connection.activated', 'connection.deactivated', 'connection.deleted', 'authentication.sso_succeeded', 'authentication.sso_failed'];

@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import { ROOT } from './e2e-stack';
+
+/*
+ * The SAML IdP and browser stand-ins live with the sso app's tests (apps/sso/test/support) and
+ * are built with them; end-to-end files load them from there through these types.
+ */
+export interface SamlIdp {
+  user: { nameId: string; attributes: Record<string, string | string[]> };
+  metadataXml(): string;
+  trust(spMetadataXml: string): void;
+  close(): Promise<void>;
+}
+export interface BrowserLike {
+  browse(start: string, stopAt: string): Promise<{ landed?: URL; status: number; body: string; steps: string[] }>;
+}
+
+const support = resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support');
+export const { TestSamlIdp } = require(`${support}/saml-idp.js`) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
+export const { Browser } = require(`${support}/browser.js`) as { Browser: new () => BrowserLike };
