@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, EventName, Organization, WorkOS } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { slotPort, uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, duplicates, listAllEvents, organizationOf, typesByOrganization, waitForEvents, type E2e } from '../support/e2e-stack';
 import { KafkaBroker } from '../support/kafka-broker';
 
@@ -78,7 +78,7 @@ function allArrived(expected: Map<string, string[]>) {
 }
 
 describe('faults: Kafka and the events service going away', () => {
-  const broker = new KafkaBroker(19092, 19093, `kafka-fault-${uniqueSuffix()}`);
+  const broker = new KafkaBroker(slotPort(19092), slotPort(19093), `kafka-fault-${uniqueSuffix()}`);
   let e: E2e;
   const delivered = new Map<string, string[]>();
 

@@ -10,7 +10,7 @@ import {
   type WebhookEndpoint,
   type WorkOS,
 } from '@workos-inc/node';
-import { waitFor } from '@wos/platform/testing';
+import { testRedisUrl, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, type E2e } from '../support/e2e-stack';
 import { WebhookReceiver, type Behaviour, type ReceivedDelivery } from '../support/webhook-receiver';
 
@@ -258,7 +258,7 @@ describe('Webhooks through the WorkOS SDK', () => {
     await endpoint(workos, '/flush-slow-schedule', failFirst(3));
     const orgs = await createOrgs(workos, 6, 'Flush');
     await waitFor(() => receiver.at('/flush').length >= 6 && receiver.at('/flush-slow-schedule').length >= 6, { timeoutMs: 60_000, message: 'first attempts' });
-    const redis = new Redis(`redis://127.0.0.1:6379/${REDIS_DB}`);
+    const redis = new Redis(testRedisUrl(REDIS_DB));
     try {
       // FLUSHDB on this file's own database: the same loss as FLUSHALL, without touching others' data.
       await redis.flushdb();

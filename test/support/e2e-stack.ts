@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
 import { Stack, type AppName, type Credentials } from '@wos/platform/stack';
-import { waitFor } from '@wos/platform/testing';
+import { slotPort, testRedisUrl, testSlot, waitFor } from '@wos/platform/testing';
 import { httpRequest, type HttpOptions, type HttpResult } from './http';
 
 /** Repository root, from test/dist/support. */
@@ -43,7 +43,7 @@ export interface E2e {
 }
 
 export async function startE2e(opts: E2eOptions): Promise<E2e> {
-  const redisUrl = `redis://127.0.0.1:6379/${opts.redisDb}`;
+  const redisUrl = testRedisUrl(opts.redisDb);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   await redis.flushdb();
@@ -54,8 +54,8 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
   const stack = new Stack({
     root: ROOT,
     apps: opts.apps ?? ['organizations', 'events'],
-    portOffset: opts.portOffset,
-    dbPrefix: `wos_e2e_${opts.name.replace(/\W/g, '_')}`,
+    portOffset: slotPort(opts.portOffset),
+    dbPrefix: `wos_e2e${testSlot ? `_s${testSlot}` : ''}_${opts.name.replace(/\W/g, '_')}`,
     postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl,
@@ -66,6 +66,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     appEnv: {
       ...opts.appEnv,
       events: { KAFKA_GROUP_ID: `events-e2e-${opts.name}-${rand}`, ...opts.appEnv?.events },
+      'webhook-dispatcher': { KAFKA_GROUP_ID: `webhooks-e2e-${opts.name}-${rand}`, ...opts.appEnv?.['webhook-dispatcher'] },
     },
     readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
   });

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { Redis } from 'ioredis';
 import { readInternalContext, SecretBox, signInternalContext } from '@wos/platform';
-import { createTestDatabase, testInfra, waitFor, type TestDatabase } from '@wos/platform/testing';
+import { createTestDatabase, testInfra, testRedisUrl, waitFor, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig, type AppConfig } from '../../src/config';
 import { startSsoService } from '../../src/sso.app';
 
@@ -66,7 +66,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
     INTERNAL_AUTH_SECRET: SECRET,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-    REDIS_URL: process.env.SSO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
+    REDIS_URL: process.env.SSO_TEST_REDIS_URL ?? testRedisUrl(6),
     SECRET_ENCRYPTION_KEYS: SecretBox.generateKeys(),
     PUBLIC_BASE_URL: baseUrl,
     LOG_LEVEL: 'silent',

@@ -10,6 +10,30 @@ export const testInfra = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
 
+/**
+ * Which parallel checkout this test run is (WOS_TEST_SLOT, 0 by default). Fixed ports, e2e
+ * database names and Kafka groups are shifted by it, so two checkouts can run the same test
+ * files at once against the same Postgres and Kafka; each slot also points REDIS_URL at its
+ * own Redis server, because the e2e files use fixed Redis database numbers.
+ */
+export const testSlot: number = (() => {
+  const raw = process.env.WOS_TEST_SLOT ?? '0';
+  if (!/^[0-9]$/.test(raw)) throw new Error(`WOS_TEST_SLOT must be a digit 0-9, got "${raw}"`);
+  return Number(raw);
+})();
+
+/** A fixed test port moved into this slot's range (slots are 10 ports apart). */
+export function slotPort(port: number): number {
+  return port + testSlot * 10;
+}
+
+/** Database `db` on the test Redis server (REDIS_URL without its own database number). */
+export function testRedisUrl(db: number): string {
+  const u = new URL(testInfra.redisUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
 export interface TestDatabase {
   url: string;
   drop: () => Promise<void>;
