@@ -55,7 +55,7 @@ export class AuthenticateService implements OnModuleInit {
       throttleKeyOf: (i) => i.email,
       handle: async (i, ctx) => {
         const user = await this.users.findByEmail(ctx.environmentId, i.email);
-        const ok = await this.passwords.verify(user?.passwordHash ?? null, i.password);
+        const ok = await this.users.checkPassword(ctx.environmentId, user, i.password);
         if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
         // Signing in with an invitation accepts it and signs in to its organization.
         const organizationId = i.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, i.invitation_token, user)).organization_id : undefined;

@@ -104,7 +104,7 @@ export class AuthkitService implements OnModuleInit {
     }
     const user = await this.users.findByEmail(environmentId, form.email);
     // One password verification whether or not the email exists: timing does not reveal it.
-    const ok = await this.passwords.verify(user?.passwordHash ?? null, form.password);
+    const ok = await this.users.checkPassword(environmentId, user, form.password);
     if (!user || !ok) {
       const failed = authenticationEvent('password', { status: 'failed', email: form.email, ip_address: ip, user_agent: null, user_id: null, error: { code: 'invalid_credentials', message: 'Invalid credentials.' } }, environmentId);
       if (failed) await appendToOutbox(this.prisma, [failed]);
