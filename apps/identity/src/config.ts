@@ -14,6 +14,11 @@ export const configSchema = baseConfigSchema
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
+    /**
+     * The gateway as services reach it (in-cluster URL); default PUBLIC_BASE_URL. Logout asks it
+     * whether `return_to` is one of the environment's registered redirect URIs.
+     */
+    API_GATEWAY_URL: z.string().url().optional(),
     /** Internal URL of the organizations service (memberships check the organization exists). */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
     /** The SSO service, for AuthKit sign-ins through a connection or OAuth provider. */
