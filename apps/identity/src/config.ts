@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
-import { mailConfigSchema } from './mail/mail.config';
+import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
 export const configSchema = baseConfigSchema
@@ -41,7 +41,8 @@ export const configSchema = baseConfigSchema
     /** Argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
-  });
+  })
+  .superRefine(checkMailDelivery);
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
