@@ -374,7 +374,7 @@ describe('AuthKit user management through the WorkOS SDK', () => {
       const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(email('inbox'))}`);
       const data = (r.json as { data: { text: string }[] }).data;
       return data.length ? data : undefined;
-    }, { message: 'the magic-auth email in the development inbox' });
+    }, { timeoutMs: 30_000, message: 'the magic-auth email in the development inbox' });
     assert.match(found[0]!.text, new RegExp(m.code));
     const page = await e.http('GET', '/dev/mail');
     assert.equal(page.status, 200);

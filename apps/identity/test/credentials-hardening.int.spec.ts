@@ -138,7 +138,7 @@ describe('credentials hardening (real Postgres, Redis, Kafka)', () => {
       const res = await fetch(`http://127.0.0.1:${port}/dev/mail/messages?to=${encodeURIComponent(address)}`);
       const body = (await res.json()) as { data: { to: string; text: string; template: string; environment_id: string }[] };
       return body.data.length ? body.data : undefined;
-    }, { message: 'the magic-auth email in the inbox' });
+    }, { timeoutMs: 30_000, message: 'the magic-auth email in the inbox' });
     assert.equal(inbox[0]!.to, address);
     assert.equal(inbox[0]!.template, 'magic_auth');
     assert.equal(inbox[0]!.environment_id, ENV);
@@ -156,7 +156,7 @@ describe('credentials hardening (real Postgres, Redis, Kafka)', () => {
     try {
       const prodPort = (prod.app.getHttpServer().address() as { port: number }).port;
       const created = await prod.call(ENV, 'POST', '/user_management/magic_auth', { email: email('disabled') });
-      const row = await waitFor(async () => (await prod.sql(`SELECT closed_reason, inbox_copy FROM email_deliveries WHERE entity_id = $1 AND closed_reason IS NOT NULL`, [created.body.id]))[0], { message: 'the delivery closed' });
+      const row = await waitFor(async () => (await prod.sql(`SELECT closed_reason, inbox_copy FROM email_deliveries WHERE entity_id = $1 AND closed_reason IS NOT NULL`, [created.body.id]))[0], { timeoutMs: 30_000, message: 'the delivery closed' });
       assert.deepEqual(row, { closed_reason: 'skipped: MAIL_DISABLED', inbox_copy: null });
       const res = await fetch(`http://127.0.0.1:${prodPort}/dev/mail/messages`);
       assert.equal(res.status, 404);
