@@ -106,6 +106,18 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     await assert.rejects(otherClient.userManagement.authenticateWithCode({ code, clientId: other.client_id }), (err: { status?: number }) => err.status === 400);
   });
 
+  test('a code is exchanged only by the client it was issued to; refused attempts do not burn it (review L3)', async () => {
+    const second = JSON.parse(await e.stack.runGatewayCli(['client-ids', 'create', '--environment', e.creds.environment_id, '--json'])) as { id: string };
+    const publicClient = new WorkOS({ clientId: e.creds.client_id, apiHostname: '127.0.0.1', port: e.port, https: false, maxRetries: 0 });
+    const { url, state, codeVerifier } = await publicClient.userManagement.getAuthorizationUrlWithPKCE({ provider: 'authkit', redirectUri, clientId: e.creds.client_id });
+    const code = codeFrom((await signIn(url)).result, state);
+    const otherPublic = new WorkOS({ clientId: second.id, apiHostname: '127.0.0.1', port: e.port, https: false, maxRetries: 0 });
+    await assert.rejects(otherPublic.userManagement.authenticateWithCodeAndVerifier({ code, codeVerifier, clientId: second.id }), (err: { status?: number }) => err.status === 400);
+    await assert.rejects(e.workos.userManagement.authenticateWithCode({ code, codeVerifier, clientId: second.id }), (err: { status?: number }) => err.status === 400);
+    const auth = await publicClient.userManagement.authenticateWithCodeAndVerifier({ code, codeVerifier, clientId: e.creds.client_id });
+    assert.equal(auth.user.email, email);
+  });
+
   test('authorize without provider, connection or organization is a 4xx with a WorkOS body', async () => {
     const q = new URLSearchParams({ client_id: e.creds.client_id, redirect_uri: redirectUri, response_type: 'code' });
     const res = await e.http('GET', `/user_management/authorize?${q}`);

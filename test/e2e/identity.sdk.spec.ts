@@ -13,7 +13,7 @@ import {
   type EventName,
   type User,
 } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -32,6 +32,7 @@ describe('AuthKit user management through the WorkOS SDK', () => {
   const createRemoteJWKSet = (url: URL) => jose.createRemoteJWKSet(url);
   const jwtVerify = (...args: Parameters<typeof import('jose', { with: { 'resolution-mode': 'import' } }).jwtVerify>) => jose.jwtVerify(...args);
   const decodeProtectedHeader = (t: string) => jose.decodeProtectedHeader(t);
+  const decodeJwt = (t: string) => jose.decodeJwt(t);
   const sfx = uniqueSuffix();
   const email = (name: string) => `${name}-${sfx}@example.com`;
 
@@ -291,6 +292,7 @@ describe('AuthKit user management through the WorkOS SDK', () => {
     const again = await w.userManagement.loadSealedSession({ sessionData: r.sealedSession!, cookiePassword: COOKIE_PASSWORD }).authenticate();
     assert.equal(again.authenticated, true);
 
+    await e.addRedirectUri('https://app.example.com/bye');
     const logoutUrl = w.userManagement.getLogoutUrl({ sessionId: a.sessionId, returnTo: 'https://app.example.com/bye' });
     const res = await fetch(logoutUrl, { redirect: 'manual' });
     assert.equal(res.status, 302);
@@ -299,6 +301,84 @@ describe('AuthKit user management through the WorkOS SDK', () => {
     assert.equal(s!.status, 'revoked');
     const after = await w.userManagement.loadSealedSession({ sessionData: r.sealedSession!, cookiePassword: COOKIE_PASSWORD }).refresh();
     assert.equal(after.authenticated, false);
+  });
+
+  test('logout follows return_to only when it is a redirect URI of the session\'s environment (review M2)', async () => {
+    await e.addRedirectUri('https://app.example.com/bye');
+    const other = await e.createEnvironment(`identity-logout-${sfx}`);
+    await e.addRedirectUri('https://other.example/bye', other.environment_id);
+    const u = await newUser('logan');
+    const signIn = async () => decodeJwt((await w.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: email('logan'), password: PASSWORD })).accessToken).sid as string;
+    const logout = (sessionId: string, returnTo: string) => fetch(w.userManagement.getLogoutUrl({ sessionId, returnTo }), { redirect: 'manual' });
+    const statusOf = async (sid: string) => (await w.userManagement.listSessions(u.id)).data.find((s) => s.id === sid)!.status;
+
+    for (const returnTo of ['https://evil.example/login', 'https://other.example/bye', 'https://app.example.com/bye/']) {
+      const sid = await signIn();
+      const res = await logout(sid, returnTo);
+      assert.equal(res.status, 200, returnTo);
+      assert.equal(res.headers.get('location'), null, `${returnTo} is not this environment's`);
+      assert.deepEqual(await res.json(), { logged_out: true });
+      assert.equal(await statusOf(sid), 'revoked');
+    }
+    const unknown = await logout('session_01HZZZZZZZZZZZZZZZZZZZZZZZ', 'https://app.example.com/bye');
+    assert.equal(unknown.status, 200);
+    assert.equal(unknown.headers.get('location'), null, 'an unknown session redirects nowhere');
+    const sid = await signIn();
+    const res = await logout(sid, 'https://app.example.com/bye');
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), 'https://app.example.com/bye');
+    assert.equal(await statusOf(sid), 'revoked');
+  });
+
+  test('two concurrent refreshes with one token both succeed with the same successor; the session stays active (review L2)', async () => {
+    const u = await newUser('tabs');
+    const a = await w.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: email('tabs'), password: PASSWORD });
+    const refresh = (refreshToken: string) => w.userManagement.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken });
+    const [one, two] = await Promise.all([refresh(a.refreshToken), refresh(a.refreshToken)]);
+    assert.equal(one.refreshToken, two.refreshToken);
+    const jwks = createRemoteJWKSet(new URL(w.userManagement.getJwksUrl(e.creds.client_id)));
+    for (const r of [one, two]) assert.equal((await jwtVerify(r.accessToken, jwks)).payload.sub, u.id);
+    const next = await refresh(one.refreshToken);
+    assert.notEqual(next.refreshToken, one.refreshToken);
+    assert.deepEqual((await w.userManagement.listSessions(u.id)).data.map((s) => s.status), ['active']);
+  });
+
+  test('JWKS keys carry x5c (a certificate of the key) and x5t#S256 (issue 21)', async () => {
+    const res = await fetch(w.userManagement.getJwksUrl(e.creds.client_id));
+    const { keys } = (await res.json()) as { keys: { kid: string; n: string; x5c: string[]; 'x5t#S256': string }[] };
+    assert.ok(keys.length >= 1);
+    const { X509Certificate, createHash } = await import('node:crypto');
+    for (const k of keys) {
+      const cert = new X509Certificate(Buffer.from(k.x5c[0]!, 'base64'));
+      assert.equal((cert.publicKey.export({ format: 'jwk' }) as { n: string }).n, k.n);
+      assert.equal(k['x5t#S256'], createHash('sha256').update(cert.raw).digest('base64url'));
+    }
+  });
+
+  test('standalone MFA: failed codes are capped per factor across challenges; the SDK sees a 429 (review L4)', async () => {
+    const f = await w.multiFactorAuth.enrollFactor({ type: 'totp', issuer: 'Acme', user: 'cap@example.com' });
+    const live = new Set([-1, 0, 1].map((step) => totpCode(f.totp!.secret, step)));
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => !live.has(c))!;
+    for (let i = 0; i < 5; i++) {
+      const c = await w.multiFactorAuth.challengeFactor({ authenticationFactorId: f.id });
+      assert.ok(c.expiresAt, 'challenges expire');
+      assert.equal((await w.multiFactorAuth.verifyChallenge({ authenticationChallengeId: c.id, code: wrong })).valid, false);
+    }
+    const c = await w.multiFactorAuth.challengeFactor({ authenticationFactorId: f.id });
+    await expectSdkError(w.multiFactorAuth.verifyChallenge({ authenticationChallengeId: c.id, code: totpCode(f.totp!.secret) }), RateLimitExceededException, 429);
+  });
+
+  test('without SMTP the emails land in the development inbox at /dev/mail (review M4)', async () => {
+    const m = await w.userManagement.createMagicAuth({ email: email('inbox') });
+    const found = await waitFor(async () => {
+      const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(email('inbox'))}`);
+      const data = (r.json as { data: { text: string }[] }).data;
+      return data.length ? data : undefined;
+    }, { timeoutMs: 30_000, message: 'the magic-auth email in the development inbox' });
+    assert.match(found[0]!.text, new RegExp(m.code));
+    const page = await e.http('GET', '/dev/mail');
+    assert.equal(page.status, 200);
+    assert.match(page.contentType, /text\/html/);
   });
 
   test('revokeSession ends a session of this environment', async () => {

@@ -10,6 +10,7 @@ import { ProxyService } from './proxy/proxy.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { registerGatewayRoutes } from './gateway/gateway.route';
 import { ClientAuthService } from './auth/client-auth.service';
+import { registerInternalRoutes } from './internal/redirect-uris.route';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -27,9 +28,11 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
     host: config.HOST,
     port: config.PORT,
     logger,
-    // No internalAuthSecret: the gateway is the edge that creates the signed context.
+    // No internalAuthSecret: the gateway is the edge that creates the signed context (its one
+    // internal route, registerInternalRoutes, verifies the context itself).
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    configure: (fastify, nest) =>
+    configure: (fastify, nest) => {
+      registerInternalRoutes(fastify, { config, clients: nest.get(ClientAuthService) });
       registerGatewayRoutes(fastify, {
         config,
         logger: nest.get(LOGGER),
@@ -39,7 +42,8 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
         idempotency: nest.get(IdempotencyService),
         proxy: nest.get(ProxyService),
         openapi: nest.get(OpenApiService),
-      }),
+      });
+    },
   });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;

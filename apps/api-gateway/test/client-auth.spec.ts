@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERNAL_HEADERS, readInternalContext } from '@wos/platform';
+import { INTERNAL_HEADERS, readInternalContext, signInternalContext } from '@wos/platform';
 import { GatewayHarness, INTERNAL_SECRET } from './support/gateway.harness';
 import type { EchoedRequest } from './support/echo.upstream';
 
@@ -105,5 +105,20 @@ describe('api-gateway public clients and redirect URIs', () => {
     for (const uri of ['relative/path', 'javascript:alert(1)', 'https://a.example/#x', 'https://u:p@a.example/', '']) {
       await assert.rejects(h.credentials.addRedirectUri(env.environmentId, uri), /redirect URI/, uri);
     }
+  });
+
+  test('the internal redirect-URI check answers only a signed caller, and only about the signed environment (identity\'s logout)', async () => {
+    const check = (uri: string, headers: Record<string, string> = {}) => h.request(`/_internal/redirect_uris/allowed?${new URLSearchParams({ uri })}`, { headers });
+    const signed = (environmentId: string) => signInternalContext(INTERNAL_SECRET, environmentId);
+    assert.deepEqual(await (await check(callback, signed(env.environmentId))).json(), { allowed: true });
+    for (const uri of [`${callback}/`, 'https://other.example.com/cb', 'https://evil.example/']) {
+      assert.deepEqual(await (await check(uri, signed(env.environmentId))).json(), { allowed: false }, uri);
+    }
+    assert.deepEqual(await (await check('https://other.example.com/cb', signed(other.environmentId))).json(), { allowed: true });
+    const unsigned = await check(callback);
+    assert.equal(unsigned.status, 401);
+    const forged = await check(callback, signInternalContext('not-the-gateway-secret-at-all', env.environmentId));
+    assert.equal(forged.status, 401);
+    assert.equal(h.upstream.received.filter((r) => r.url.includes('_internal')).length, 0, 'never proxied');
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
-import { mailConfigSchema } from './mail/mail.config';
+import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
 export const configSchema = baseConfigSchema
@@ -14,6 +14,11 @@ export const configSchema = baseConfigSchema
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
+    /**
+     * The gateway as services reach it (in-cluster URL); default PUBLIC_BASE_URL. Logout asks it
+     * whether `return_to` is one of the environment's registered redirect URIs.
+     */
+    API_GATEWAY_URL: z.string().url().optional(),
     /** Internal URL of the organizations service (memberships check the organization exists). */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
     /** The SSO service, for AuthKit sign-ins through a connection or OAuth provider. */
@@ -36,7 +41,8 @@ export const configSchema = baseConfigSchema
     /** Argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
-  });
+  })
+  .superRefine(checkMailDelivery);
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -4,8 +4,8 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { identityOpenApi } from './openapi';
 
-/** Paths the gateway forwards unsigned: the service authenticates them itself. */
-export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout'];
+/** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
+export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {

@@ -144,8 +144,9 @@ describe('identity service (real Postgres, Redis, Kafka)', () => {
     const res = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout?session_id=session_01NOPE&return_to=javascript:alert(1)`, { redirect: 'manual' });
     assert.equal(res.status, 422);
     const ok = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout?session_id=session_01NOPE&return_to=${encodeURIComponent('https://app.example.com/')}`, { redirect: 'manual' });
-    assert.equal(ok.status, 302, 'logout of an unknown session still redirects and says nothing');
-    assert.equal(ok.headers.get('location'), 'https://app.example.com/');
+    assert.equal(ok.status, 200, 'logout of an unknown session redirects nowhere (review M2)');
+    assert.equal(ok.headers.get('location'), null);
+    assert.deepEqual(await ok.json(), { logged_out: true });
     const missing = await fetch(`http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}/user_management/sessions/logout`, { redirect: 'manual' });
     assert.equal(missing.status, 422);
   });

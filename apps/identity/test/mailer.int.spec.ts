@@ -5,6 +5,8 @@ import pino from 'pino';
 import { startSmtpSink, type SmtpSink } from '@wos/platform/testing';
 import { mailConfigSchema } from '../src/mail/mail.config';
 import { Mailer } from '../src/mail/mailer';
+import { loadAppConfig } from '../src/config';
+import { SecretBox } from '@wos/platform';
 
 const silent = pino({ level: 'silent' });
 
@@ -54,16 +56,26 @@ describe('Mailer (real SMTP server on loopback)', () => {
     assert.equal(authSink.to('dave@example.com').length, 0);
   });
 
-  test('without SMTP_HOST the email is logged as JSON instead', async () => {
+  test('without SMTP_HOST (development) the rendered email goes to the inbox and no log line at any level carries the code', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
     const mailer = new Mailer(mailConfigSchema.parse({}), logger);
+    assert.equal(mailer.delivery, 'dev_inbox');
     const sent = await mailer.send('magic_auth', 'erin@example.com', { email: 'erin@example.com', code: '314159', expires_in_minutes: '10' });
-    assert.equal(sent.via, 'log');
-    const entry = JSON.parse(lines.find((l) => l.includes('erin@example.com'))!);
-    assert.equal(entry.mail.to, 'erin@example.com');
-    assert.equal(entry.mail.template, 'magic_auth');
-    assert.match(entry.mail.text, /314159/);
+    assert.equal(sent.via, 'dev_inbox');
+    assert.ok(sent.via === 'dev_inbox' && /314159/.test(sent.email.text) && sent.email.to === 'erin@example.com');
+    assert.ok(lines.length >= 1, 'the inbox delivery is logged');
+    for (const l of lines) assert.ok(!l.includes('314159') && !l.includes('erin@example.com'), l);
+  });
+
+  test('production needs SMTP_HOST or MAIL_DISABLED=true; disabled mail sends nothing and logs metadata only', async () => {
+    assert.throws(() => new Mailer(mailConfigSchema.parse({ NODE_ENV: 'production' }), silent), /SMTP_HOST, or MAIL_DISABLED=true/);
+    assert.throws(() => loadAppConfig({ NODE_ENV: 'production', PORT: '0', INTERNAL_AUTH_SECRET: 'x'.repeat(16), DATABASE_URL: 'postgresql://x/y', KAFKA_BROKERS: 'k:1', SECRET_ENCRYPTION_KEYS: SecretBox.generateKeys() }), /SMTP_HOST/);
+    const lines: string[] = [];
+    const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    const mailer = new Mailer(mailConfigSchema.parse({ NODE_ENV: 'production', MAIL_DISABLED: 'true' }), logger);
+    assert.deepEqual(await mailer.send('password_reset', 'fay@example.com', { email: 'fay@example.com', url: 'https://x/reset?token=SECRETTOKEN', expires_in_minutes: '10' }), { via: 'disabled' });
+    for (const l of lines) assert.ok(!l.includes('SECRETTOKEN') && !l.includes('fay@example.com'), l);
   });
 
   test('the config rejects a bad port and reads booleans strictly', () => {

@@ -45,6 +45,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
   // SSO's redirect back into AuthKit; identity opens the sealed state to find the environment.
   { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none' },
+  // Identity's development mail inbox (no SMTP); identity answers 404 outside development.
+  { prefix: '/dev/mail', upstream: 'identity', auth: 'none' },
   // Standalone MFA (WORKOS_API.md §8).
   { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
   { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },

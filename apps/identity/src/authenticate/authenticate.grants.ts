@@ -31,6 +31,8 @@ export interface GrantContext {
   environmentId: string;
   /** `api_key` when the caller proved the API key, `public_client` for a client ID alone. */
   authKind: 'api_key' | 'public_client';
+  /** The caller's client: the one the gateway resolved (public client), else the body's `client_id`. */
+  clientId: string | null;
   ipAddress: string | null;
   userAgent: string | null;
 }

@@ -55,7 +55,7 @@ export class AuthenticateService implements OnModuleInit {
       throttleKeyOf: (i) => i.email,
       handle: async (i, ctx) => {
         const user = await this.users.findByEmail(ctx.environmentId, i.email);
-        const ok = await this.passwords.verify(user?.passwordHash ?? null, i.password);
+        const ok = await this.users.checkPassword(ctx.environmentId, user, i.password);
         if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
         // Signing in with an invitation accepts it and signs in to its organization.
         const organizationId = i.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, i.invitation_token, user)).organization_id : undefined;
@@ -77,7 +77,8 @@ export class AuthenticateService implements OnModuleInit {
       handle: async (i, ctx) => {
         const p = await this.pending.peek(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
         const { valid } = await this.mfa.verify(ctx.environmentId, i.authentication_challenge_id, i.code, p.userId).catch((err) => {
-          throw err instanceof DomainError && err.status < 500 ? invalidGrant('The authentication challenge is invalid.') : err;
+          // Over the attempt cap stays a 429 (Retry-After); other refusals are an invalid challenge.
+          throw err instanceof DomainError && err.status < 500 && !(err instanceof RateLimitedError) ? invalidGrant('The authentication challenge is invalid.') : err;
         });
         if (!valid) throw new DomainError(400, 'invalid_one_time_code', 'The one-time code is invalid or has expired.');
         await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
@@ -87,13 +88,13 @@ export class AuthenticateService implements OnModuleInit {
     });
   }
 
-  async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown): Promise<AuthenticationResponse> {
+  async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown, signedClientId?: string): Promise<AuthenticationResponse> {
     const body = (rawBody && typeof rawBody === 'object' ? rawBody : {}) as Record<string, unknown>;
     const base = parse(baseAuthenticateSchema, body);
     // The caller is usually the customer's backend: the end user's IP is only known when it sends
     // `ip_address`, so per-IP throttling keys on that, never on the transport address (which
     // would make one backend's users share a single bucket).
-    const ctx: GrantContext = { environmentId, authKind, ipAddress: base.ip_address ?? null, userAgent: base.user_agent ?? null };
+    const ctx: GrantContext = { environmentId, authKind, clientId: signedClientId ?? base.client_id ?? null, ipAddress: base.ip_address ?? null, userAgent: base.user_agent ?? null };
     const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !BASE_FIELDS.includes(k)));
 
     if (base.grant_type === GRANT.refreshToken) {

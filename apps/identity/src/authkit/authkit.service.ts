@@ -3,13 +3,13 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { appendToOutbox, DomainError, RateLimitedError, safeEqual, toFieldErrors, ValidationError, type SecretBox } from '@wos/platform';
 import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
-import { AuthenticateGrants } from '../authenticate/authenticate.grants';
+import { AuthenticateGrants, type GrantContext } from '../authenticate/authenticate.grants';
 import { invalidGrant } from '../authenticate/authenticate.errors';
 import { AuthenticateThrottle } from '../authenticate/authenticate.throttle';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UsersService } from '../users/users.service';
 import { authenticationEvent } from '../sessions/sessions.events';
-import { AuthorizationCodesStore } from './authorization-codes.store';
+import { AuthorizationCodesStore, type AuthorizationCodeGrant } from './authorization-codes.store';
 import { SsoHandoffService } from './sso-handoff.service';
 import { InvitationsService } from '../invitations/invitations.service';
 import { AUTHORIZATION_REQUEST_TTL_MS, openAuthorizationRequest, sealAuthorizationRequest } from './authorization-request';
@@ -52,13 +52,13 @@ export class AuthkitService implements OnModuleInit {
       // (password here, SSO in the SSO service).
       allowPublicClient: true,
       handle: async (input, ctx) => {
-        const grant = await this.codes.consume(input.code);
+        // Every binding is checked before the code is spent, so a caller that is not the code's
+        // client (or lacks its PKCE verifier) cannot burn an intercepted code.
+        const grant = await this.codes.peek(input.code);
         if (!grant || grant.environmentId !== ctx.environmentId) throw invalidGrant('The code is invalid, expired or already used.');
-        if (grant.codeChallenge) {
-          if (!input.code_verifier || !safeEqual(s256(input.code_verifier), grant.codeChallenge)) throw invalidGrant('The code_verifier does not match the code_challenge.');
-        } else if (ctx.authKind === 'public_client') {
-          throw invalidGrant('A public client must use PKCE (code_challenge at /user_management/authorize).');
-        }
+        const refusal = bindingRefusal(grant, ctx, input);
+        if (refusal) throw invalidGrant(refusal);
+        if (!(await this.codes.consume(input.code))) throw invalidGrant('The code is invalid, expired or already used.');
         const user = await this.users.findById(ctx.environmentId, grant.userId);
         if (!user) throw invalidGrant('The user of this code no longer exists.');
         const invited = input.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, input.invitation_token, user)).organization_id : null;
@@ -104,7 +104,7 @@ export class AuthkitService implements OnModuleInit {
     }
     const user = await this.users.findByEmail(environmentId, form.email);
     // One password verification whether or not the email exists: timing does not reveal it.
-    const ok = await this.passwords.verify(user?.passwordHash ?? null, form.password);
+    const ok = await this.users.checkPassword(environmentId, user, form.password);
     if (!user || !ok) {
       const failed = authenticationEvent('password', { status: 'failed', email: form.email, ip_address: ip, user_agent: null, user_id: null, error: { code: 'invalid_credentials', message: 'Invalid credentials.' } }, environmentId);
       if (failed) await appendToOutbox(this.prisma, [failed]);
@@ -126,6 +126,18 @@ export class AuthkitService implements OnModuleInit {
     if (request.state !== null) target.searchParams.set('state', request.state);
     return { redirectTo: target.toString() };
   }
+}
+
+/** Why the caller may not exchange this code (client, redirect URI, PKCE), or null. */
+function bindingRefusal(grant: AuthorizationCodeGrant, ctx: GrantContext, input: { code_verifier?: string; redirect_uri?: string }): string | null {
+  if (!ctx.clientId || ctx.clientId !== grant.clientId) return 'The code was not issued to this client_id.';
+  if (input.redirect_uri !== undefined && input.redirect_uri !== grant.redirectUri) return 'The redirect_uri does not match the one the code was issued for.';
+  if (grant.codeChallenge) {
+    if (!input.code_verifier || !safeEqual(s256(input.code_verifier), grant.codeChallenge)) return 'The code_verifier does not match the code_challenge.';
+  } else if (ctx.authKind === 'public_client') {
+    return 'A public client must use PKCE (code_challenge at /user_management/authorize).';
+  }
+  return null;
 }
 
 /** PKCE S256: base64url(SHA-256(verifier)). */

@@ -20,8 +20,8 @@ const CODE_TTL_SECONDS = 600;
 
 /**
  * Authorization codes live in Redis under the SHA-256 of the code, so a Redis dump holds no
- * usable code. Invariant: a code is consumed with GETDEL, so it is exchanged at most once even
- * when two exchanges race.
+ * usable code. Invariant: a code is spent with DEL (1 for exactly one caller), so it is exchanged
+ * at most once even when two exchanges race; it is spent only after its bindings were checked.
  */
 @Injectable()
 export class AuthorizationCodesStore {
@@ -33,11 +33,18 @@ export class AuthorizationCodesStore {
     return code;
   }
 
-  async consume(code: string): Promise<AuthorizationCodeGrant | null> {
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(code)) return null;
-    const raw = await this.redis.client.getdel(key(code));
+  /** Reads a code without spending it, so its bindings are checked before anyone can burn it. */
+  async peek(code: string): Promise<AuthorizationCodeGrant | null> {
+    if (!CODE.test(code)) return null;
+    const raw = await this.redis.client.get(key(code));
     return raw ? (JSON.parse(raw) as AuthorizationCodeGrant) : null;
+  }
+
+  /** Spends a code; true for exactly one caller. A code's value never changes, so what `peek` saw is what is spent. */
+  async consume(code: string): Promise<boolean> {
+    return CODE.test(code) && (await this.redis.client.del(key(code))) === 1;
   }
 }
 
+const CODE = /^[A-Za-z0-9_-]{20,100}$/;
 const key = (code: string) => `identity:authcode:${sha256Hex(code)}`;

@@ -38,6 +38,8 @@ export const passwordSignInSchema = z.object({
 /** `grant_type=authorization_code` body fields (client_id and client_secret are stripped before). */
 export const authorizationCodeGrantSchema = z.object({
   code: z.string().min(1).max(200),
+  /** Optional (WorkOS's SDKs do not send it); when given it must be the one the code was issued for. */
+  redirect_uri: z.string().max(2048).optional(),
   code_verifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'code_verifier must be 43-128 characters of [A-Za-z0-9._~-].').optional(),
   invitation_token: z.string().max(200).optional(),
 });

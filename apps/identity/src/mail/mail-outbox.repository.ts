@@ -43,6 +43,21 @@ export class MailOutboxRepository {
     await this.prisma.emailDelivery.update({ where: { id }, data: { sentAt: new Date(), lastError: null } });
   }
 
+  /** Development inbox: the email counts as sent and its sealed rendering is kept on the row. */
+  async keepInInbox(id: bigint, sealed: string): Promise<void> {
+    await this.prisma.emailDelivery.update({ where: { id }, data: { sentAt: new Date(), lastError: null, inboxCopy: sealed } });
+  }
+
+  /** The newest inbox emails of every environment, optionally to one recipient. */
+  inbox(limit: number, recipient?: string): Promise<{ id: bigint; environmentId: string; template: string; recipient: string; inboxCopy: string | null; sentAt: Date | null }[]> {
+    return this.prisma.emailDelivery.findMany({
+      where: { inboxCopy: { not: null }, ...(recipient ? { recipient: { equals: recipient, mode: 'insensitive' } } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit,
+      select: { id: true, environmentId: true, template: true, recipient: true, inboxCopy: true, sentAt: true },
+    });
+  }
+
   async retryLater(id: bigint, delayMs: number, error: string): Promise<void> {
     await this.prisma.emailDelivery.update({ where: { id }, data: { nextAttemptAt: new Date(Date.now() + delayMs), lastError: error.slice(0, 1000) } });
   }

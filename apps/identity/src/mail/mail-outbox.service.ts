@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
-import { LOGGER } from '../config';
+import type { Logger, SecretBox } from '@wos/platform';
+import { LOGGER, SECRET_BOX } from '../config';
 import type { Prisma } from '../generated/prisma/client';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
@@ -9,6 +9,9 @@ import type { TemplateName, TemplateVariables } from './mail.templates';
 /** What a flow resolves at send time: the secret-bearing variables, or why the email is moot. */
 export type Resolved = { vars: Record<string, string> } | { skip: string };
 export type Resolver = (environmentId: string, entityId: string) => Promise<Resolved>;
+
+/** SecretBox context of a development-inbox copy: one row's copy cannot be opened as another's. */
+export const inboxAad = (id: bigint) => `email_delivery:${id}`;
 
 const BATCH = 20;
 const LEASE_MS = 120_000;
@@ -35,6 +38,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly repo: MailOutboxRepository,
     private readonly mail: MailService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
   /** Each flow registers how to read its entity's secret; one resolver per template. */
@@ -99,8 +103,10 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
           await this.repo.close(row.id, `skipped: ${resolved.skip}`);
           continue;
         }
-        await this.mail.send(row.template as TemplateName, row.recipient, { ...row.vars, ...resolved.vars } as never);
-        await this.repo.markSent(row.id);
+        const sent = await this.mail.send(row.template as TemplateName, row.recipient, { ...row.vars, ...resolved.vars } as never);
+        if (sent.via === 'dev_inbox') await this.repo.keepInInbox(row.id, this.box.seal(JSON.stringify(sent.email), inboxAad(row.id)));
+        else if (sent.via === 'disabled') await this.repo.close(row.id, 'skipped: MAIL_DISABLED');
+        else await this.repo.markSent(row.id);
       } catch (err) {
         const message = (err as Error).message;
         const log = { err: message, template: row.template, entity_id: row.entity_id, attempt: row.attempts };

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { MailService } from './mail.service';
 import { MailOutbox } from './mail-outbox.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
+import { DevInboxController } from './dev-inbox.controller';
+import { DevInboxService } from './dev-inbox.service';
 
-/** One MailOutbox per process (its sender loop), shared by every flow that sends email. */
-@Module({ providers: [MailService, MailOutboxRepository, MailOutbox], exports: [MailOutbox] })
+/** One MailOutbox per process (its sender loop), shared by every flow that sends email; the development inbox. */
+@Module({ controllers: [DevInboxController], providers: [MailService, MailOutboxRepository, MailOutbox, DevInboxService], exports: [MailOutbox] })
 export class MailModule {}

@@ -1,13 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
-import { BadRequestError, DomainError, newId, NotFoundError, paginate, toListEnvelope, type SecretBox } from '@wos/platform';
+import { BadRequestError, DomainError, newId, NotFoundError, paginate, RateLimitedError, toListEnvelope, type SecretBox } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
 import { SECRET_BOX } from '../config';
 import type { AuthFactor } from '../generated/prisma/client';
+import { RedisService } from '../infra/redis.provider';
 import { MfaRepository } from './mfa.repository';
 import { toChallengeWire, toFactorWire, type TotpSecrets } from './mfa.dto';
 
 const PERIOD = 30;
+/** A challenge is answerable for 5 minutes after it was created. */
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+/**
+ * Code attempts per user (per factor for a factor without a user) in a fixed 15-minute window,
+ * counted across all challenges; a correct code clears the count. With ±1 step (3 live codes of
+ * 10^6), that is at most 1.5e-5 odds per window for a guesser.
+ */
+export const MAX_CODE_ATTEMPTS = 5;
+const ATTEMPT_WINDOW_SECONDS = 15 * 60;
 
 /** SMS needs a provider; none is configured in this deployment (WORKOS_API.md §8). */
 export class SmsNotConfiguredError extends DomainError {
@@ -19,12 +29,15 @@ export class SmsNotConfiguredError extends DomainError {
 /**
  * TOTP factors and challenges, user-scoped (§7.9) and standalone (§8). Invariants: the seed is
  * stored sealed (AAD = factor id) and only returned at enrolment; a code is checked within ±1
- * step; each step is accepted once per factor; a verified challenge cannot be verified again.
+ * step; each step is accepted once per factor; a verified challenge cannot be verified again;
+ * a challenge expires after CHALLENGE_TTL_MS; attempts are capped per user or factor, never per
+ * challenge, so creating challenges does not buy guesses.
  */
 @Injectable()
 export class MfaService {
   constructor(
     private readonly repo: MfaRepository,
+    private readonly redis: RedisService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
@@ -39,7 +52,7 @@ export class MfaService {
     const now = new Date();
     const { factor, challenge } = await this.repo.createFactor(
       { id, environmentId, userId: p.userId ?? null, type: 'totp', totpIssuer: issuer, totpUser: label, secret: this.box.seal(secret.base32, id), createdAt: now, updatedAt: now },
-      p.withChallenge ? { id: newId('auth_challenge'), environmentId, factorId: id, createdAt: now, updatedAt: now } : undefined,
+      p.withChallenge ? { id: newId('auth_challenge'), environmentId, factorId: id, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), createdAt: now, updatedAt: now } : undefined,
     );
     // No QR encoder is installed; qr_code carries the otpauth URI as a text data URL.
     const secrets: TotpSecrets = { qr_code: `data:text/plain;charset=utf-8,${encodeURIComponent(totp.toString())}`, secret: secret.base32, uri: totp.toString() };
@@ -67,7 +80,7 @@ export class MfaService {
     const factor = await this.mustFindFactor(environmentId, factorId);
     if (factor.type === 'sms') throw new SmsNotConfiguredError();
     const now = new Date();
-    return toChallengeWire(await this.repo.createChallenge({ id: newId('auth_challenge'), environmentId, factorId: factor.id, createdAt: now, updatedAt: now }));
+    return toChallengeWire(await this.repo.createChallenge({ id: newId('auth_challenge'), environmentId, factorId: factor.id, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), createdAt: now, updatedAt: now }));
   }
 
   /** `{challenge, valid}`; a wrong code is `valid: false`, a used or foreign challenge is an error. */
@@ -75,11 +88,22 @@ export class MfaService {
     const c = hasIdShape(challengeId, 'auth_challenge') ? await this.repo.findChallenge(environmentId, challengeId) : null;
     if (!c || (userId !== undefined && c.factor.userId !== userId)) throw new NotFoundError('an authentication challenge', challengeId);
     if (c.verifiedAt) throw new BadRequestError('authentication_challenge_previously_verified', 'The authentication challenge has already been verified.');
-    if (c.expiresAt && c.expiresAt.getTime() < Date.now()) throw new BadRequestError('authentication_challenge_expired', 'The authentication challenge has expired.');
+    // Challenges written before expiry existed get the same lifetime from their creation.
+    const expiresAt = c.expiresAt ?? new Date(c.createdAt.getTime() + CHALLENGE_TTL_MS);
+    if (expiresAt.getTime() < Date.now()) throw new BadRequestError('authentication_challenge_expired', 'The authentication challenge has expired.');
+    const attempts = `identity:mfa:attempts:${environmentId}:${c.factor.userId ?? c.factor.id}`;
+    await this.countAttempt(attempts);
     const step = this.matchingStep(c.factor, code);
     const valid = step !== null && (await this.repo.acceptStep(c.factor.id, step));
+    if (valid) await this.redis.client.del(attempts);
     const challenge = valid ? await this.repo.markVerified(c.id, new Date()) : c;
     return { challenge: toChallengeWire(challenge), valid };
+  }
+
+  /** Counts the attempt before the code is checked, so concurrent guesses cannot overrun the cap. */
+  private async countAttempt(key: string): Promise<void> {
+    const res = (await this.redis.client.multi().incr(key).expire(key, ATTEMPT_WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
+    if (res[0]![1] > MAX_CODE_ATTEMPTS) throw new RateLimitedError(Math.max(1, res[2]![1]));
   }
 
   /** The time step (±1 around now) whose code equals `code`, or null. */

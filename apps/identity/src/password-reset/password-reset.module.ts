@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { UsersModule } from '../users/users.module';
-import { SessionsModule } from '../sessions/sessions.module';
 import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetService } from './password-reset.service';
 
 @Module({
-  imports: [EmailFlowsModule, UsersModule, SessionsModule],
+  imports: [EmailFlowsModule, UsersModule],
   controllers: [PasswordResetController],
   providers: [PasswordResetService],
 })

@@ -3,7 +3,6 @@ import { appendToOutbox, DomainError, NotFoundError } from '@wos/platform';
 import type { PasswordResetWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { UsersService } from '../users/users.service';
-import { SessionsService } from '../sessions/sessions.service';
 import { toUserWire } from '../users/users.dto';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
@@ -25,7 +24,6 @@ export class PasswordResetService implements OnModuleInit {
   constructor(
     private readonly secrets: OneTimeSecretsService,
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
     private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,8 +63,9 @@ export class PasswordResetService implements OnModuleInit {
   }
 
   /**
-   * Sets the new password (argon2id), spends the token, verifies the email and writes
-   * `password_reset.succeeded`, all in one transaction: a token cannot set two passwords.
+   * Sets the new password (argon2id), spends the token, verifies the email, ends every active
+   * session (WorkOS: "all of their active sessions are revoked"; UsersService.setPassword) and
+   * writes `password_reset.succeeded`, all in one transaction: a token cannot set two passwords.
    */
   async reset(environmentId: string, input: ResetPasswordInput): Promise<{ user: UserWire }> {
     const { result, row } = await this.secrets.checkToken(environmentId, 'password_reset', input.token);
@@ -85,21 +84,6 @@ export class PasswordResetService implements OnModuleInit {
       await appendToOutbox(tx, [passwordResetEvent('password_reset.succeeded', toPasswordResetWire(row, token, this.baseUrl), environmentId)]);
       return updated;
     });
-    await this.revokeSessions(environmentId, row.userId);
     return { user: toUserWire(user) };
-  }
-
-  /**
-   * WorkOS: "When a user's password is reset, all of their active sessions are revoked." Runs
-   * after the reset committed (each revocation writes its `session.revoked`); a session that
-   * ends meanwhile is skipped, and a failure surfaces as a 5xx rather than passing silently.
-   */
-  private async revokeSessions(environmentId: string, userId: string): Promise<void> {
-    for (let after: string | undefined; ; ) {
-      const page = await this.sessions.list(environmentId, userId, { limit: 100, order: 'asc', after });
-      for (const s of page.data) if (s.status === 'active') await this.sessions.revoke(environmentId, s.id);
-      if (!page.list_metadata.after) return;
-      after = page.list_metadata.after;
-    }
   }
 }

@@ -27,9 +27,9 @@ export class SessionsController {
   /** Route auth `none`: a browser follows this link; the session row names the environment. */
   @Get('sessions/logout')
   async logout(@Query(new ZodPipe(logoutQuerySchema)) q: LogoutQuery, @Res() reply: FastifyReply): Promise<void> {
-    await this.sessions.logout(q.session_id);
-    if (q.return_to) {
-      await reply.code(302).header('location', q.return_to).send();
+    const { redirectTo } = await this.sessions.logout(q.session_id, q.return_to);
+    if (redirectTo) {
+      await reply.code(302).header('location', redirectTo).send();
       return;
     }
     await reply.code(200).header('content-type', 'application/json').send(JSON.stringify({ logged_out: true }));

@@ -4,11 +4,12 @@ import { UsersModule } from '../users/users.module';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { RedirectUrisClient } from './redirect-uris.client';
 
 @Module({
   imports: [SigningKeysModule, UsersModule],
   controllers: [SessionsController],
-  providers: [SessionsRepository, SessionsService],
+  providers: [SessionsRepository, SessionsService, RedirectUrisClient],
   exports: [SessionsService],
 })
 export class SessionsModule {}

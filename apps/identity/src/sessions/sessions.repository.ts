@@ -12,8 +12,17 @@ export interface RotationRow {
   role_slugs: string[] | null;
 }
 
+export interface Rotated {
+  kind: 'rotated';
+  sessionId: string;
+  authMethod: string;
+  organizationId: string | null;
+  roleSlugs: string[] | null;
+  user: User;
+}
+
 export type RotationResult =
-  | { kind: 'rotated'; sessionId: string; authMethod: string; organizationId: string | null; roleSlugs: string[] | null; user: User }
+  | Rotated
   | { kind: 'not_member'; organizationId: string }
   | { kind: 'session_ended' }
   | { kind: 'unknown_or_used' };
@@ -27,7 +36,7 @@ export type RotationResult =
  */
 const ROTATE = `
 WITH used AS (
-  UPDATE refresh_tokens rt SET used_at = $3::timestamptz
+  UPDATE refresh_tokens rt SET used_at = $3::timestamptz, successor_sealed = $6::text
   FROM sessions s
   WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text AND rt.used_at IS NULL
     AND s.id = rt.session_id AND s.status = 'active' AND s.expires_at > $3::timestamptz
@@ -47,6 +56,27 @@ SELECT used.session_id, used.user_id, used.auth_method, used.org_id,
        (SELECT m.role_slugs FROM organization_memberships m WHERE m.environment_id = $2::text AND m.user_id = used.user_id AND m.organization_id = used.org_id) AS role_slugs,
        row_to_json(u) AS user_row
 FROM used JOIN users u ON u.id = used.user_id`;
+
+/**
+ * The live (unused) refresh token `$1` with what an access token for it needs, when its session is
+ * active and unexpired and its organization (if any) still one the user is an active member of.
+ */
+const LIVE_TOKEN = `
+SELECT rt.session_id, s.user_id, s.auth_method, rt.organization_id AS org_id,
+       (SELECT m.role_slugs FROM organization_memberships m WHERE m.environment_id = $2::text AND m.user_id = s.user_id AND m.organization_id = rt.organization_id) AS role_slugs,
+       row_to_json(u) AS user_row
+FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
+WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text AND rt.used_at IS NULL
+  AND s.status = 'active' AND s.expires_at > $3::timestamptz
+  AND (rt.organization_id IS NULL OR EXISTS (
+    SELECT 1 FROM organization_memberships m
+    WHERE m.environment_id = $2::text AND m.user_id = s.user_id AND m.organization_id = rt.organization_id AND m.status = 'active'))`;
+
+/** Ends every active, unexpired session of a user (password change); the caller's transaction. */
+const REVOKE_USER_SESSIONS = `
+UPDATE sessions SET status = 'revoked', ended_at = $3::timestamptz, updated_at = $3::timestamptz
+WHERE environment_id = $1::text AND user_id = $2::text AND status = 'active' AND expires_at > $3::timestamptz
+RETURNING id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, impersonator, expires_at, ended_at, created_at, updated_at`;
 
 /** Why a token did not rotate (the rare path, so a second query is fine). */
 const WHY_NOT = `
@@ -79,11 +109,14 @@ export class SessionsRepository {
     ]);
   }
 
-  /** See ROTATE. A refused organization switch writes nothing, so the presented token stays valid. */
-  async rotate(environmentId: string, tokenHash: string, nextHash: string, organizationId: string | null, now: Date): Promise<RotationResult> {
-    const { rows } = await this.prisma.pool.query({ name: 'rotate_refresh_token', text: ROTATE, values: [tokenHash, environmentId, now, nextHash, organizationId] });
+  /**
+   * See ROTATE. A refused organization switch writes nothing, so the presented token stays valid.
+   * `successorSealed` is the successor sealed for the presented token (refresh-successor.ts).
+   */
+  async rotate(environmentId: string, tokenHash: string, nextHash: string, successorSealed: string, organizationId: string | null, now: Date): Promise<RotationResult> {
+    const { rows } = await this.prisma.pool.query({ name: 'rotate_refresh_token', text: ROTATE, values: [tokenHash, environmentId, now, nextHash, organizationId, successorSealed] });
     const r = rows[0] as (RotationRow & { user_row: UserRow }) | undefined;
-    if (r) return { kind: 'rotated', sessionId: r.session_id, authMethod: r.auth_method, organizationId: r.org_id, roleSlugs: r.role_slugs, user: userFromRow(r.user_row) };
+    if (r) return toRotated(r);
     const why = (await this.prisma.pool.query({ name: 'refresh_token_why_not', text: WHY_NOT, values: [tokenHash, environmentId, organizationId] })).rows[0] as
       | { used_at: Date | null; session_id: string; status: string; expires_at: Date; org_id: string | null }
       | undefined;
@@ -92,10 +125,26 @@ export class SessionsRepository {
     return { kind: 'not_member', organizationId: why.org_id ?? '' };
   }
 
-  /** The session of a refresh token that was already spent, if it is one. */
-  async spentTokenSession(environmentId: string, tokenHash: string): Promise<string | null> {
-    const row = await this.prisma.refreshToken.findFirst({ where: { tokenHash, environmentId, usedAt: { not: null } }, select: { sessionId: true } });
-    return row?.sessionId ?? null;
+  /** A refresh token that was already spent, if it is one. */
+  spentToken(environmentId: string, tokenHash: string): Promise<{ sessionId: string; usedAt: Date; successorSealed: string | null } | null> {
+    return this.prisma.refreshToken
+      .findFirst({ where: { tokenHash, environmentId, usedAt: { not: null } }, select: { sessionId: true, usedAt: true, successorSealed: true } })
+      .then((r) => (r ? { sessionId: r.sessionId, usedAt: r.usedAt!, successorSealed: r.successorSealed } : null));
+  }
+
+  /** See LIVE_TOKEN: the unused token with its session, user and roles, or null. */
+  async liveToken(environmentId: string, tokenHash: string, now: Date): Promise<Rotated | null> {
+    const { rows } = await this.prisma.pool.query({ name: 'live_refresh_token', text: LIVE_TOKEN, values: [tokenHash, environmentId, now] });
+    const r = rows[0] as (RotationRow & { user_row: UserRow }) | undefined;
+    return r ? toRotated(r) : null;
+  }
+
+  /** Ends the user's active sessions and kills their refresh tokens in `tx`; the ended sessions. */
+  async revokeAllOfUser(tx: Prisma.TransactionClient, environmentId: string, userId: string, now: Date): Promise<Session[]> {
+    const rows = await tx.$queryRawUnsafe<SessionRow[]>(REVOKE_USER_SESSIONS, environmentId, userId, now);
+    if (!rows.length) return [];
+    await tx.refreshToken.updateMany({ where: { sessionId: { in: rows.map((r) => r.id) }, usedAt: null }, data: { usedAt: now } });
+    return rows.map(sessionFromRow);
   }
 
   /**
@@ -115,6 +164,11 @@ export class SessionsRepository {
     });
   }
 
+  /** Logout only: the browser names a session and nothing else, so the row gives the environment. */
+  findAnyById(id: string): Promise<Session | null> {
+    return this.prisma.session.findUnique({ where: { id } });
+  }
+
   findById(environmentId: string, id: string): Promise<Session | null> {
     return this.prisma.session.findFirst({ where: { id, environmentId } });
   }
@@ -124,4 +178,31 @@ export class SessionsRepository {
     if (page.cursor) where.id = { [page.cursor.op]: page.cursor.id };
     return this.prisma.session.findMany({ where, orderBy: { id: page.direction }, take: page.take });
   }
+}
+
+function toRotated(r: RotationRow & { user_row: UserRow }): Rotated {
+  return { kind: 'rotated', sessionId: r.session_id, authMethod: r.auth_method, organizationId: r.org_id, roleSlugs: r.role_slugs, user: userFromRow(r.user_row) };
+}
+
+interface SessionRow {
+  id: string;
+  environment_id: string;
+  user_id: string;
+  organization_id: string | null;
+  auth_method: string;
+  status: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  impersonator: Prisma.JsonValue;
+  expires_at: Date;
+  ended_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function sessionFromRow(r: SessionRow): Session {
+  return {
+    id: r.id, environmentId: r.environment_id, userId: r.user_id, organizationId: r.organization_id, authMethod: r.auth_method, status: r.status,
+    ipAddress: r.ip_address, userAgent: r.user_agent, impersonator: r.impersonator, expiresAt: r.expires_at, endedAt: r.ended_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { newId, newUlid, NotFoundError, paginate, randomToken, sha256Hex, toListEnvelope, type OutboxMessage, type PaginationQuery } from '@wos/platform';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { appendToOutbox, newId, newUlid, NotFoundError, paginate, randomToken, sha256Hex, toListEnvelope, type OutboxMessage, type PaginationQuery } from '@wos/platform';
 import type { ListEnvelope, SessionWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { Session, User } from '../generated/prisma/client';
@@ -8,7 +8,10 @@ import { toUserWire } from '../users/users.dto';
 import { rolesOf } from '../memberships/memberships.dto';
 import { invalidGrant, InvalidGrantError } from '../authenticate/authenticate.errors';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
-import { SessionsRepository } from './sessions.repository';
+import { UsersService } from '../users/users.service';
+import { SessionsRepository, type Rotated } from './sessions.repository';
+import { openSuccessor, sealSuccessor } from './refresh-successor';
+import { RedirectUrisClient } from './redirect-uris.client';
 import { sessionEvent } from './sessions.events';
 import { toSessionWire } from './sessions.dto';
 
@@ -34,18 +37,40 @@ export interface IssueParams {
 }
 
 /**
+ * How long a spent refresh token still yields its successor: two tabs refreshing at once, or a
+ * retry after a lost response, are not theft. Short, because within it a stolen spent token works too.
+ */
+export const REFRESH_REUSE_GRACE_MS = 20_000;
+
+/** What a logout did: where to send the browser, when `return_to` was proven to be the app's. */
+export interface LogoutOutcome {
+  redirectTo?: string;
+}
+
+/**
  * Sessions, refresh tokens and access tokens. Invariants: refresh tokens are 256-bit random,
  * stored only as SHA-256, and single use; presenting a spent token again revokes its whole
- * session (theft detection); an access token names an organization only when the user is an
- * active member of it.
+ * session (theft detection), except within REFRESH_REUSE_GRACE_MS while its successor is still
+ * unused, when the same successor is answered again; an access token names an organization
+ * only when the user is an active member of it.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleInit {
   constructor(
     private readonly repo: SessionsRepository,
     private readonly keys: SigningKeysService,
+    private readonly users: UsersService,
+    private readonly redirectUris: RedirectUrisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    // A password change (PUT users/:id, reset) ends every session in its own transaction.
+    this.users.setSessionRevoker(async (tx, environmentId, userId) => {
+      const ended = await this.repo.revokeAllOfUser(tx, environmentId, userId, new Date());
+      await appendToOutbox(tx, ended.map((s) => sessionEvent('session.revoked', toSessionWire(s), environmentId)));
+    });
+  }
 
   async issue(p: IssueParams): Promise<AuthenticationResponse> {
     const now = new Date();
@@ -74,20 +99,38 @@ export class SessionsService {
   async refresh(environmentId: string, refreshToken: string, organizationId: string | undefined): Promise<AuthenticationResponse> {
     const tokenHash = sha256Hex(refreshToken);
     const next = randomToken(32);
-    const r = await this.repo.rotate(environmentId, tokenHash, sha256Hex(next), organizationId ?? null, new Date());
-    if (r.kind === 'unknown_or_used') {
-      const sessionId = await this.repo.spentTokenSession(environmentId, tokenHash);
-      if (sessionId) {
-        // Reuse of a rotated token: someone else holds the chain, so the whole session ends.
-        await this.repo.revoke({ id: sessionId, environmentId }, new Date(), (s) => [sessionEvent('session.revoked', toSessionWire(s), environmentId)]);
-        throw invalidGrant('Refresh token already used; the session has been revoked.');
-      }
-      throw invalidGrant('Refresh token is invalid.');
-    }
+    const sealed = sealSuccessor(refreshToken, next, tokenHash);
+    const r = await this.repo.rotate(environmentId, tokenHash, sha256Hex(next), sealed, organizationId ?? null, new Date());
+    if (r.kind === 'unknown_or_used') return this.reused(environmentId, refreshToken, tokenHash, organizationId);
     if (r.kind === 'session_ended') throw invalidGrant('Session has already ended.');
     if (r.kind === 'not_member') throw new InvalidGrantError(`The user is not an active member of the organization ${r.organizationId}.`);
+    return this.answer(environmentId, r, next);
+  }
+
+  /**
+   * A token that did not rotate because it is unknown or spent. Within the grace window, while
+   * the successor it was spent for is unused, answers that successor (the same refresh token,
+   * a fresh access token for it), so concurrent refreshes of one token all succeed on one chain.
+   * Any other reuse means someone else holds the chain, so the whole session ends.
+   */
+  private async reused(environmentId: string, refreshToken: string, tokenHash: string, organizationId: string | undefined): Promise<AuthenticationResponse> {
+    const spent = await this.repo.spentToken(environmentId, tokenHash);
+    if (!spent) throw invalidGrant('Refresh token is invalid.');
+    const now = new Date();
+    const successor = spent.successorSealed && now.getTime() - spent.usedAt.getTime() <= REFRESH_REUSE_GRACE_MS ? openSuccessor(refreshToken, spent.successorSealed, tokenHash) : null;
+    const live = successor ? await this.repo.liveToken(environmentId, sha256Hex(successor), now) : null;
+    if (successor && live) {
+      // A different organization than the successor's was asked for: refuse, but this is no theft.
+      if (organizationId !== undefined && organizationId !== live.organizationId) throw invalidGrant('Refresh token already used.');
+      return this.answer(environmentId, live, successor);
+    }
+    await this.repo.revoke({ id: spent.sessionId, environmentId }, now, (s) => [sessionEvent('session.revoked', toSessionWire(s), environmentId)]);
+    throw invalidGrant('Refresh token already used; the session has been revoked.');
+  }
+
+  private async answer(environmentId: string, r: Rotated, refreshToken: string): Promise<AuthenticationResponse> {
     const accessToken = await this.accessToken(environmentId, r.user.id, r.sessionId, r.organizationId, r.roleSlugs);
-    return this.response(r.user, r.organizationId, accessToken, next, r.authMethod);
+    return this.response(r.user, r.organizationId, accessToken, refreshToken, r.authMethod);
   }
 
   async list(environmentId: string, userId: string, q: PaginationQuery): Promise<ListEnvelope<SessionWire>> {
@@ -106,12 +149,19 @@ export class SessionsService {
   }
 
   /**
-   * Logout by session ID (browser redirect, no API key): the session row itself names the
-   * environment. Unknown or ended sessions are not an error, so logout is idempotent and says
-   * nothing about which session IDs exist.
+   * Logout by session ID (a browser redirect without API key; WORKOS_API.md §7.3). The session ID
+   * is the proof: 80 random bits that only the session's own access tokens and API-key holders
+   * see. The session row names the environment, and `return_to` is followed only when it is
+   * exactly one of that environment's registered redirect URIs (asked at the gateway), so an
+   * unknown session ID redirects nowhere and a foreign app's URI is ignored. Ending an already
+   * ended session is not an error, so logout is idempotent.
    */
-  async logout(sessionId: string): Promise<void> {
-    await this.repo.revoke({ id: sessionId }, new Date(), (s) => [sessionEvent('session.revoked', toSessionWire(s), s.environmentId)]);
+  async logout(sessionId: string, returnTo: string | undefined): Promise<LogoutOutcome> {
+    const session = await this.repo.findAnyById(sessionId);
+    if (!session) return {};
+    await this.repo.revoke({ id: session.id, environmentId: session.environmentId }, new Date(), (s) => [sessionEvent('session.revoked', toSessionWire(s), s.environmentId)]);
+    if (returnTo && (await this.redirectUris.isRegistered(session.environmentId, returnTo))) return { redirectTo: returnTo };
+    return {};
   }
 
   private accessToken(environmentId: string, userId: string, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {

@@ -33,6 +33,10 @@ export class SigningKeysRepository {
     await tx.signingKey.create({ data: key });
   }
 
+  async setPublicJwk(environmentId: string, kid: string, publicJwk: object): Promise<void> {
+    await this.prisma.signingKey.updateMany({ where: { environmentId, kid }, data: { publicJwk } });
+  }
+
   async supersede(tx: Prisma.TransactionClient, environmentId: string, kid: string, at: Date, retireAt: Date): Promise<void> {
     await tx.signingKey.updateMany({ where: { environmentId, kid }, data: { supersededAt: at, retireAt } });
   }

@@ -1,10 +1,11 @@
-import { createPrivateKey, generateKeyPair, sign as signAsync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, sign as signAsync, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import { newUlid, type SecretBox } from '@wos/platform';
 import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
 import type { SigningKey } from '../generated/prisma/client';
 import { SigningKeysRepository } from './signing-keys.repository';
+import { certificateMembers } from './key-certificate';
 
 const generateRsa = promisify(generateKeyPair);
 /** RSA signing runs on libuv's thread pool, so signatures use every core and never block the event loop. */
@@ -17,6 +18,9 @@ export interface PublicJwk {
   kid: string;
   n: string;
   e: string;
+  /** A self-signed certificate of this key (key-certificate.ts) and its SHA-256 thumbprint. */
+  x5c: string[];
+  'x5t#S256': string;
 }
 
 interface ActiveKey {
@@ -30,7 +34,8 @@ const CACHE_MS = 60_000;
 
 /**
  * RS256 signing keys, one active per environment, created on first use. Private keys are stored
- * sealed with SecretBox (AAD = kid). Rotation: a key older than SIGNING_KEY_ROTATION_DAYS is
+ * sealed with SecretBox (AAD = kid); each published key carries a self-signed certificate
+ * (`x5c`, `x5t#S256`) made with it. Rotation: a key older than SIGNING_KEY_ROTATION_DAYS is
  * superseded by a new one; the old key stays in the JWKS until every token it signed has expired
  * (access-token TTL plus the JWKS cache time of clients), so verification never breaks.
  */
@@ -59,7 +64,7 @@ export class SigningKeysService {
     const cached = this.jwksCache.get(environmentId);
     if (cached && cached.until > Date.now()) return cached.value;
     await this.activeKey(environmentId);
-    const keys = (await this.repo.published(environmentId, new Date())).map((k) => k.publicJwk as unknown as PublicJwk);
+    const keys = await Promise.all((await this.repo.published(environmentId, new Date())).map((k) => this.withCertificate(k)));
     this.jwksCache.set(environmentId, { value: keys, until: Date.now() + CACHE_MS });
     return keys;
   }
@@ -103,6 +108,16 @@ export class SigningKeysService {
     return { kid: row.kid, key: createPrivateKey(this.box.openString(row.privateKey, row.kid)), createdAt: row.createdAt };
   }
 
+  /** Keys made before JWKS carried certificates get theirs once, from their own private key. */
+  private async withCertificate(row: SigningKey): Promise<PublicJwk> {
+    const jwk = row.publicJwk as unknown as PublicJwk;
+    if (jwk.x5c) return jwk;
+    const privateKey = createPrivateKey(this.box.openString(row.privateKey, row.kid));
+    const full: PublicJwk = { ...jwk, ...(await certificateMembers(row.kid, privateKey, createPublicKey(privateKey), row.createdAt)) };
+    await this.repo.setPublicJwk(row.environmentId, row.kid, full as unknown as object);
+    return full;
+  }
+
   /** Tokens signed by a superseded key live at most one access-token TTL; clients cache JWKS ~5 minutes. */
   private overlapMs(): number {
     return (this.config.ACCESS_TOKEN_TTL_SECONDS + 15 * 60) * 1000;
@@ -111,11 +126,12 @@ export class SigningKeysService {
   private async newKey(environmentId: string) {
     const kid = `sso_oidc_key_pair_${newUlid()}`;
     const { publicKey, privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
+    const createdAt = new Date();
     const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
-    const publicJwk: PublicJwk = { kty: 'RSA', alg: 'RS256', use: 'sig', kid, n: jwk.n, e: jwk.e };
+    const publicJwk: PublicJwk = { kty: 'RSA', alg: 'RS256', use: 'sig', kid, n: jwk.n, e: jwk.e, ...(await certificateMembers(kid, privateKey, publicKey, createdAt)) };
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     return {
-      row: { kid, environmentId, publicJwk: publicJwk as unknown as object, privateKey: this.box.seal(pem, kid), createdAt: new Date() },
+      row: { kid, environmentId, publicJwk: publicJwk as unknown as object, privateKey: this.box.seal(pem, kid), createdAt },
     };
   }
 }

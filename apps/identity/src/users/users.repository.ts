@@ -56,6 +56,11 @@ export class UsersRepository {
     return tx.user.update({ where: { id, environmentId }, data: { ...data, updatedAt: new Date() } });
   }
 
+  /** Swaps the hash only if it is still `expected`, so a concurrent password change wins. */
+  async replacePasswordHash(environmentId: string, id: string, expected: string, next: string): Promise<void> {
+    await this.prisma.user.updateMany({ where: { id, environmentId, passwordHash: expected }, data: { passwordHash: next } });
+  }
+
   async delete(tx: Tx, environmentId: string, id: string): Promise<void> {
     await tx.user.deleteMany({ where: { id, environmentId } });
   }

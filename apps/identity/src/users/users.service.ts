@@ -10,6 +10,8 @@ import { toUserWire, type CreateUserInput, type ListUsersQuery, type UpdateUserI
 
 /** Finds the user IDs that are members of an organization; provided by the memberships module. */
 export type MemberLookup = (environmentId: string, organizationId: string) => Promise<string[]>;
+/** Ends every active session of a user inside the caller's transaction; provided by the sessions module. */
+export type SessionRevoker = (tx: Tx, environmentId: string, userId: string) => Promise<void>;
 
 /**
  * User rules, and the user API other modules of this app build on (exported by UsersModule).
@@ -18,6 +20,7 @@ export type MemberLookup = (environmentId: string, organizationId: string) => Pr
 @Injectable()
 export class UsersService {
   private memberLookup?: MemberLookup;
+  private sessionRevoker?: SessionRevoker;
 
   constructor(
     private readonly repo: UsersRepository,
@@ -29,7 +32,26 @@ export class UsersService {
     this.memberLookup = lookup;
   }
 
+  /** The sessions module registers how a password change ends the user's sessions (no import cycle). */
+  setSessionRevoker(revoker: SessionRevoker): void {
+    this.sessionRevoker = revoker;
+  }
+
   // ---- API for other modules (authenticate, email flows, invitations) ----
+
+  /**
+   * Checks a sign-in password (one verification even for an unknown user). After a success an
+   * imported or outdated hash is replaced by the platform's argon2id; no event, since the user's
+   * wire form does not change.
+   */
+  async checkPassword(environmentId: string, user: User | null, password: string): Promise<boolean> {
+    const stored = user?.passwordHash ?? null;
+    const ok = await this.passwords.verify(stored, password);
+    if (ok && user && stored && this.passwords.needsRehash(stored)) {
+      await this.repo.replacePasswordHash(environmentId, user.id, stored, await this.passwords.hash(password));
+    }
+    return ok;
+  }
 
   /** The user, or null for an unknown or malformed ID. */
   findById(environmentId: string, id: string): Promise<User | null> {
@@ -59,16 +81,22 @@ export class UsersService {
     return tx ? run(tx) : this.repo.transaction(run);
   }
 
-  /** Sets a new password (argon2id), writing `user.updated`. */
+  /** Sets a new password (argon2id), ending every session of the user and writing `user.updated`. */
   async setPassword(environmentId: string, id: string, password: string, tx?: Tx): Promise<User> {
     const passwordHash = await this.passwords.hash(password);
     const run = async (t: Tx) => {
       if (!(await this.repo.lock(t, environmentId, id))) throw new NotFoundError('a user', id);
+      await this.revokeSessions(t, environmentId, id);
       const updated = await this.repo.update(t, environmentId, id, { passwordHash });
       await appendToOutbox(t, [userEvent('user.updated', toUserWire(updated), environmentId)]);
       return updated;
     };
     return tx ? run(tx) : this.repo.transaction(run);
+  }
+
+  private revokeSessions(tx: Tx, environmentId: string, userId: string): Promise<void> {
+    if (!this.sessionRevoker) throw new Error('UsersService: no session revoker registered (SessionsModule sets it)');
+    return this.sessionRevoker(tx, environmentId, userId);
   }
 
   /** Records a successful sign-in (no event: WorkOS does not emit user.updated for it). */
@@ -134,6 +162,8 @@ export class UsersService {
       if (input.locale !== undefined) data.locale = input.locale;
       if (input.external_id !== undefined) data.externalId = input.external_id;
       if (passwordHash !== null) data.passwordHash = passwordHash;
+      // A new password ends every session, as a reset does (review L11).
+      if (passwordHash !== null) await this.revokeSessions(tx, environmentId, id);
       if (input.metadata !== undefined) data.metadata = mergeMetadata(current.metadata as Record<string, string>, input.metadata);
       const user = await this.repo.update(tx, environmentId, id, data);
       const wire = toUserWire(user);
