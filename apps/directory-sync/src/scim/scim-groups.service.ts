@@ -48,7 +48,8 @@ export class ScimGroupsService {
     const { total, rows } = await this.repo.scimGroups(ctx.environmentId, ctx.directory.id, where, startIndex - 1, count);
     if (!wantsMembers(query)) return listResponse(rows.map((g) => toScimGroup(g, undefined, ctx.baseUrl)), total, startIndex);
     const { groups, members } = await this.pageWithMembers(ctx, rows);
-    return listResponse(groups.map((g) => toScimGroup(g, members.filter((m) => m.group_id === g.id), ctx.baseUrl)), total, startIndex);
+    const byGroup = Map.groupBy(members, (m) => m.group_id);
+    return listResponse(groups.map((g) => toScimGroup(g, byGroup.get(g.id) ?? [], ctx.baseUrl)), total, startIndex);
   }
 
   async get(ctx: ScimContext, id: string, query: Record<string, unknown>) {
