@@ -2,13 +2,17 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startE2e, type E2e } from '../support/e2e-stack';
 import { describe as describeRes, isWorkOsError, type HttpResult } from '../support/http';
-import { fuzzRequest, mulberry32 } from '../support/fuzz';
+import { fuzzRequest, fuzzScimRequest, mulberry32 } from '../support/fuzz';
+import { ERROR_SCHEMA, GROUP_SCHEMA, patch, ScimClient, USER_SCHEMA } from '../support/scim-client';
 
 // Rule 6 of DESIGN.md: bad input gets a WorkOS-shaped 4xx, never a 500 and never a partial write.
 describe('bad input through the gateway', () => {
   let e: E2e;
   let orgId: string;
   let domainId: string;
+  let scim: ScimClient;
+  let scimUserId: string;
+  let scimGroupId: string;
 
   const expect4xx = (res: HttpResult, what: string, status?: number) => {
     assert.ok(res.status >= 400 && res.status < 500, `${what}: ${describeRes(res)}`);
@@ -23,7 +27,34 @@ describe('bad input through the gateway', () => {
     const org = await e.workos.organizations.createOrganization({ name: 'Target', externalId: 'target' });
     orgId = org.id;
     domainId = (await e.workos.organizationDomains.createOrganizationDomain({ organizationId: orgId, domain: 'target.example' })).id;
+    ({ scim } = await newScimDirectory(true, orgId));
+    scimUserId = (await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'pinned@target.example', title: 'Pinned' })).id;
+    scimGroupId = (await scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Pinned group', members: [{ value: scimUserId }] })).id;
   });
+
+  /** A directory of `orgId` in the environment of `apiKey` (true: this file's), with a SCIM client as its IdP holds it. */
+  async function newScimDirectory(apiKey: string | true, organizationId: string): Promise<{ id: string; scim: ScimClient }> {
+    const res = await e.http('POST', '/directories', { key: apiKey, body: { organization_id: organizationId, name: 'Fuzzed IdP', type: 'generic scim v2.0' } });
+    assert.equal(res.status, 201, res.text);
+    const dir = res.json as { id: string; base_url: string; bearer_token: string };
+    return { id: dir.id, scim: new ScimClient(dir.base_url, dir.bearer_token) };
+  }
+
+  /**
+   * directory-sync still serves another environment correctly: a polluted Object.prototype (the
+   * pg rowMode gadget turns every row into an array) would fail SCIM auth and every read.
+   */
+  async function anotherTenantIsServed(label: string): Promise<void> {
+    const other = await e.createEnvironment(`Tenant after ${label}`);
+    const org = await e.client(other.api_key).organizations.createOrganization({ name: `Other tenant ${label}` });
+    const { id: directory, scim: idp } = await newScimDirectory(other.api_key, org.id);
+    const userName = `other-${label}@tenant.example`;
+    const created = await idp.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName, emails: [{ value: userName, primary: true }] });
+    const found = await idp.expect(200, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
+    assert.deepEqual(found.Resources.map((u: { id: string }) => u.id), [created.id], label);
+    const users = await e.client(other.api_key).directorySync.listUsers({ directory });
+    assert.deepEqual(users.data.map((u) => u.email), [userName], label);
+  }
   after(async () => {
     await e?.stop();
   });
@@ -87,6 +118,54 @@ describe('bad input through the gateway', () => {
       expect4xx(await e.http('POST', '/organizations', { key: true, body, headers: { 'content-type': 'application/json' } }), body);
     }
     assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
+  });
+
+  test('SCIM prototype-pollution attempts are SCIM 400s and directory-sync keeps serving every tenant (H1)', async () => {
+    const ops: unknown[] = [
+      JSON.parse('{"op":"replace","value":{"__proto__.rowMode":"array"}}'),
+      { op: 'add', value: { 'constructor.prototype.rowMode': 'array' } },
+      { op: 'replace', value: { constructor: { 'prototype.rowMode': 'array' } } },
+      { op: 'add', path: '__proto__.rowMode', value: 'array' },
+      { op: 'add', path: 'constructor.prototype.rowMode', value: 'array' },
+      { op: 'add', path: '__proto__', value: { rowMode: 'array' } },
+      { op: 'add', path: '__proto__:rowMode', value: 'array' },
+      { op: 'replace', path: 'name', value: { 'constructor.prototype.rowMode': 'array' } },
+    ];
+    const wrong: string[] = [];
+    for (const op of ops) {
+      for (const path of [`/Users/${scimUserId}`, `/Groups/${scimGroupId}`]) {
+        const r = await scim.call('PATCH', path, patch(op));
+        if (r.status !== 400 || r.body?.schemas?.[0] !== ERROR_SCHEMA || !['invalidPath', 'invalidValue'].includes(r.body.scimType)) wrong.push(`${path} ${JSON.stringify(op)} -> ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    const pinned = await scim.expect(200, 'GET', `/Users/${scimUserId}`);
+    assert.equal(pinned.title, 'Pinned');
+    assert.equal(pinned.name, undefined);
+    await anotherTenantIsServed('explicit');
+  });
+
+  test('fuzz: ~150 SCIM writes that each name a prototype somewhere are refused whole with a SCIM 400, and every tenant is still served', async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? 0x5c1a0001);
+    const rand = mulberry32(seed);
+    const failures: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const req = fuzzScimRequest(rand, { userId: scimUserId, groupId: scimGroupId });
+      const r = await scim.call(req.method, req.path, req.body);
+      // invalidSyntax: the JSON parser itself refuses an own "__proto__" key or {"constructor": {"prototype": …}}.
+      const refused = r.status === 400 && r.body?.schemas?.[0] === ERROR_SCHEMA && ['invalidPath', 'invalidValue', 'invalidSyntax'].includes(r.body.scimType);
+      if (!refused) failures.push(`#${i} ${req.method} ${req.path} ${req.body.slice(0, 300)} -> ${r.status} ${JSON.stringify(r.body)}`);
+      // A polluted process can stop answering (each request then waits out the gateway's timeout): a few failures say enough.
+      if (failures.length >= 5) break;
+    }
+    assert.deepEqual(failures, [], `seed ${seed}: bad answers`);
+    // Nothing of any refused request was applied.
+    const pinned = await scim.expect(200, 'GET', `/Users/${scimUserId}`);
+    assert.deepEqual([pinned.title, pinned.name], ['Pinned', undefined]);
+    const group = await scim.expect(200, 'GET', `/Groups/${scimGroupId}`);
+    assert.deepEqual([group.displayName, group.members.map((m: { value: string }) => m.value)], ['Pinned group', [scimUserId]]);
+    assert.equal((await scim.expect(200, 'GET', '/Users')).totalResults, 1);
+    await anotherTenantIsServed('fuzz');
   });
 
   test('NUL characters and other hostile strings never cause a 500', async () => {

@@ -193,6 +193,26 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
     assert.deepEqual(org.domains.map((d) => d.domain).sort(), [`acme-new.${tld}`, `acme.${tld}`, `good.${tld}`, `missing.${tld}`]);
   });
 
+  test("an older SDK's request bodies: domains as bare names and allow_profiles_outside_organization (docs/compatibility.md)", async () => {
+    // @workos-inc/node v7 sent createOrganization({ name, domains, allowProfilesOutsideOrganization }) as this body;
+    // the current SDK's generic post/put carry it through the same client, auth and errors.
+    const { data } = await e.workos.post<{ id: string }>('/organizations', { name: 'Legacy SDK', allow_profiles_outside_organization: true, domains: [`legacy.${tld}`] });
+    produced(data.id, 'organization.created');
+    const org = await e.workos.organizations.getOrganization(data.id);
+    assert.equal(org.allowProfilesOutsideOrganization, true);
+    assert.deepEqual(org.domains.map((d) => [d.domain, d.state, d.verificationStrategy]), [[`legacy.${tld}`, 'pending', 'dns']]);
+    await e.workos.put(`/organizations/${org.id}`, { name: 'Legacy SDK 2', domains: [`legacy.${tld}`, `legacy-two.${tld}`] });
+    produced(org.id, 'organization.updated');
+    const updated = await e.workos.organizations.getOrganization(org.id);
+    assert.deepEqual(updated.domains.map((d) => [d.domain, d.state]).sort(), [[`legacy-two.${tld}`, 'pending'], [`legacy.${tld}`, 'pending']]);
+    const both = await expectSdkError(
+      e.workos.post('/organizations', { name: 'Both spellings', domains: [`both.${tld}`], domain_data: [{ domain: `both.${tld}`, state: 'pending' }] }),
+      UnprocessableEntityException,
+      422,
+    );
+    assert.match(both.message, /domains|domain_data/);
+  });
+
   test('deleteOrganization', async () => {
     const doomed = await e.workos.organizations.createOrganization({ name: 'Doomed', externalId: `doomed-${tld}` });
     produced(doomed.id, 'organization.created');

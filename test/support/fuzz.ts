@@ -141,3 +141,75 @@ export function fuzzRequest(r: Rand, ids: FuzzIds): FuzzRequest {
   }
   return { method, path, headers, body };
 }
+
+// ---------- SCIM with a real directory token (security review H1) ----------
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+/** Paths that reach Object.prototype through scim-patch or dotted-key expansion, before the fix. */
+const POLLUTING_PATHS = [
+  '__proto__.rowMode', 'constructor.prototype.rowMode', '__proto__', '__proto__:rowMode', `${ENTERPRISE}:__proto__.rowMode`,
+  'name.__proto__.rowMode', 'emails[__proto__ eq "x"].rowMode', 'Constructor.Prototype.rowMode', 'constructor.prototype.toString',
+];
+/** Keys that do the same inside a value or a resource ("__proto__" and "constructor" alone the JSON parser already refuses). */
+const POLLUTING_KEYS = ['__proto__.rowMode', 'constructor.prototype.rowMode', 'name.constructor.prototype.rowMode', `${ENTERPRISE}:__proto__.rowMode`, '__proto__', 'constructor', 'prototype'];
+const SCIM_PATHS = ['active', 'title', 'displayName', 'name.givenName', 'emails[type eq "work"].value', `${ENTERPRISE}:department`, 'members'];
+const SCIM_KEYS = ['active', 'title', 'displayName', 'name.familyName', 'externalId', `${ENTERPRISE}:department`];
+const OP_NAMES = ['add', 'replace', 'remove', 'Add', 'Replace', 'Remove'];
+
+/** What goes under a polluting name: mostly pg's gadget value ("array" as rowMode turns every row into an array). */
+function pollutingValue(r: Rand): unknown {
+  return pick(r, ['array', 'array', { rowMode: 'array' }, { 'prototype.rowMode': 'array' }, randJson(r, 2)]);
+}
+
+function withPollutingKey(r: Rand, value: Record<string, unknown> = {}): Record<string, unknown> {
+  defineOwn(value, pick(r, POLLUTING_KEYS), pollutingValue(r));
+  return value;
+}
+
+/** One operation that names a prototype somewhere: in its path, a path-less value's keys, or a value's keys. */
+function pollutingOp(r: Rand): Record<string, unknown> {
+  const op = pick(r, OP_NAMES);
+  const kind = r();
+  if (kind < 0.4) return { op, path: pick(r, POLLUTING_PATHS), value: pollutingValue(r) };
+  const value: Record<string, unknown> = {};
+  if (chance(r, 0.5)) defineOwn(value, pick(r, SCIM_KEYS), randString(r));
+  if (kind < 0.7) return { op, value: withPollutingKey(r, value) };
+  return { op, path: pick(r, SCIM_PATHS), value: chance(r, 0.7) ? withPollutingKey(r, value) : [withPollutingKey(r, { value: 'x' })] };
+}
+
+/** An ordinary operation, so a refused request also proves that nothing of it was applied. */
+function plainOp(r: Rand): Record<string, unknown> {
+  return pick(r, [{ op: 'replace', path: 'title', value: `fuzzed ${Math.floor(r() * 1e6)}` }, { op: 'replace', value: { displayName: 'Fuzzed' } }, { op: 'add', path: 'name.givenName', value: 'Fuzzed' }]);
+}
+
+/** A SCIM resource body with a polluting key at a random depth. */
+function pollutingResource(r: Rand, kind: 'Users' | 'Groups'): Record<string, unknown> {
+  const body: Record<string, unknown> = kind === 'Users'
+    ? { userName: `fuzz${Math.floor(r() * 1e9)}@scim.fuzz.example`, name: { givenName: 'F' }, emails: [{ value: 'f@scim.fuzz.example', type: 'work' }] }
+    : { displayName: `Fuzz ${Math.floor(r() * 1e9)}` };
+  const holders = [body, ...Object.values(body).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)];
+  withPollutingKey(r, pick(r, holders));
+  return body;
+}
+
+export interface ScimFuzzIds {
+  userId: string;
+  groupId: string;
+}
+
+/**
+ * A SCIM write (PATCH, POST or PUT) for one directory that tries to reach Object.prototype: every
+ * request carries at least one polluting path or key, so every one must be refused whole.
+ */
+export function fuzzScimRequest(r: Rand, ids: ScimFuzzIds): { method: string; path: string; body: string } {
+  const kind = pick(r, ['Users', 'Groups'] as const);
+  const id = kind === 'Users' ? ids.userId : ids.groupId;
+  const method = pick(r, ['PATCH', 'PATCH', 'PATCH', 'POST', 'PUT']);
+  if (method === 'PATCH') {
+    const ops = [pollutingOp(r), ...Array.from({ length: Math.floor(r() * 3) }, () => (chance(r, 0.5) ? plainOp(r) : pollutingOp(r)))];
+    // The polluting operation is not always the first one.
+    if (chance(r, 0.5)) ops.reverse();
+    return { method, path: `/${kind}/${id}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops }) };
+  }
+  return { method, path: method === 'POST' ? `/${kind}` : `/${kind}/${id}`, body: JSON.stringify(pollutingResource(r, kind)) };
+}

@@ -22,6 +22,12 @@ export const configSchema = baseConfigSchema
      * replica's take up to this long. 0 reads the row on every request.
      */
     SCIM_AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+    /**
+     * Most group members one SCIM response carries (GET with members, a list page, a write's
+     * answer). Reading a larger group's members is a 400 tooMany; excludedAttributes=members
+     * always works.
+     */
+    SCIM_MAX_GROUP_MEMBERS: z.coerce.number().int().min(1).max(100_000).default(10_000),
     /** Largest SCIM page (`count`); RFC 7644 lets the server cap it. */
     SCIM_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   });

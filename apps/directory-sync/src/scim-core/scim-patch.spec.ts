@@ -44,7 +44,11 @@ describe('normalizePatch and applyPatch', () => {
   });
 
   test('expandDottedKeys splits URN keys after the URN, not at its dots', () => {
-    assert.deepEqual(expandDottedKeys({ [`${SCIM.enterprise}:manager.value`]: 'm', 'name.givenName': 'G' }), { [SCIM.enterprise]: { manager: { value: 'm' } }, name: { givenName: 'G' } });
+    const expanded = expandDottedKeys({ [`${SCIM.enterprise}:manager.value`]: 'm', 'name.givenName': 'G' });
+    assert.deepEqual(JSON.parse(JSON.stringify(expanded)), { [SCIM.enterprise]: { manager: { value: 'm' } }, name: { givenName: 'G' } });
+    // Built from input, so without a prototype at every level.
+    assert.equal(Object.getPrototypeOf(expanded), null);
+    assert.equal(Object.getPrototypeOf(expanded.name), null);
   });
 });
 

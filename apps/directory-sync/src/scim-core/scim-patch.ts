@@ -1,6 +1,7 @@
 import { scimPatch, type ScimPatchOperation } from 'scim-patch';
 import { parse, type Filter } from 'scim2-parse-filter';
 import { ScimError } from './scim-errors';
+import { assertSafeKeys, assertSafePath, bareObject } from './scim-keys';
 import { memberIds } from './scim-user.mapping';
 import { attr, isRecord, SCIM, scimBoolean, type ScimResource } from './scim-schemas';
 
@@ -10,6 +11,8 @@ import { attr, isRecord, SCIM, scimBoolean, type ScimResource } from './scim-sch
  * ({"name.givenName": "x"}), string booleans ("False") and `remove` with a value list; the result
  * is applied with scim-patch. Group membership is split out so the service can apply it as set
  * operations on the membership table under a row lock instead of rewriting a members array.
+ * No path or key may name __proto__, constructor or prototype (scim-keys.ts): they are refused
+ * before anything is built, and the objects built here from input have no prototype.
  */
 export interface NormalizedOp {
   op: 'add' | 'replace' | 'remove';
@@ -24,6 +27,7 @@ const MAX_OPERATIONS = 1000;
 /** Validates the PatchOp envelope and normalises every operation. */
 export function normalizePatch(body: unknown): NormalizedOp[] {
   if (!isRecord(body)) throw ScimError.badRequest('invalidSyntax', 'The request body must be a SCIM PatchOp message.');
+  assertSafeKeys(body);
   const schemas = attr(body, 'schemas');
   if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.includes(SCIM.patch))) {
     throw ScimError.badRequest('invalidSyntax', `"schemas" must contain ${SCIM.patch}.`);
@@ -42,6 +46,7 @@ function normalizeOp(raw: unknown): NormalizedOp[] {
   const pathRaw = attr(raw, 'path');
   if (pathRaw !== undefined && pathRaw !== null && (typeof pathRaw !== 'string' || pathRaw.length > 1000)) throw ScimError.badRequest('invalidPath', '"path" must be a string.');
   const path = typeof pathRaw === 'string' && pathRaw.trim() !== '' ? pathRaw.trim() : undefined;
+  if (path) assertSafePath(path);
   let value = attr(raw, 'value');
 
   if (op === 'remove') {
@@ -90,8 +95,9 @@ function pathOps(op: 'add' | 'replace', value: Record<string, unknown>): Normali
  * A URN key's attribute path starts after its last colon (the URN itself contains dots).
  */
 export function expandDottedKeys(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = bareObject();
   for (const [key, v] of Object.entries(value)) {
+    assertSafePath(key);
     let target = out;
     let rest = key;
     if (/^urn:/i.test(key)) {
@@ -101,7 +107,7 @@ export function expandDottedKeys(value: Record<string, unknown>): Record<string,
       if (urn === SCIM.user || urn === SCIM.group) {
         // Core attributes live at the top level.
       } else {
-        target = (isRecord(out[urn]) ? out[urn] : (out[urn] = {})) as Record<string, unknown>;
+        target = (isRecord(out[urn]) ? out[urn] : (out[urn] = bareObject())) as Record<string, unknown>;
       }
       if (!rest) {
         if (isRecord(v)) Object.assign(target, expandDottedKeys(v));
@@ -109,9 +115,9 @@ export function expandDottedKeys(value: Record<string, unknown>): Record<string,
       }
     }
     const parts = rest.split('.');
-    for (const p of parts.slice(0, -1)) target = (isRecord(target[p]) ? target[p] : (target[p] = {})) as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) target = (isRecord(target[p]) ? target[p] : (target[p] = bareObject())) as Record<string, unknown>;
     const last = parts[parts.length - 1]!;
-    target[last] = isRecord(v) && isRecord(target[last]) ? { ...(target[last] as object), ...v } : v;
+    target[last] = isRecord(v) && isRecord(target[last]) ? Object.assign(bareObject(), target[last], v) : v;
   }
   return out;
 }
@@ -122,7 +128,7 @@ function coerceBooleans(path: string | undefined, value: unknown): unknown {
   if ((leaf === 'active' || leaf === 'primary') && scimBoolean(value) !== undefined) return scimBoolean(value);
   if (Array.isArray(value)) return value.map((v) => coerceBooleans(undefined, v));
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
+  const out = bareObject();
   for (const [k, v] of Object.entries(value)) {
     const lk = k.toLowerCase();
     out[k] = (lk === 'active' || lk === 'primary') && scimBoolean(v) !== undefined ? scimBoolean(v) : coerceBooleans(undefined, v);
@@ -130,9 +136,15 @@ function coerceBooleans(path: string | undefined, value: unknown): unknown {
   return out;
 }
 
-/** Applies normalised operations to a resource (never mutating it). Library errors become 400s. */
+/**
+ * Applies normalised operations to a resource (never mutating it). Library errors become 400s.
+ * scim-patch walks paths and value keys with plain property access, so every path and key is
+ * checked here too, whoever built the operations.
+ */
 export function applyPatch(resource: ScimResource, ops: NormalizedOp[]): ScimResource {
   for (const o of ops) {
+    if (o.path) assertSafePath(o.path);
+    assertSafeKeys(o.value);
     if (o.path && /^(id|meta)(\.|$)/i.test(o.path)) throw ScimError.badRequest('mutability', `"${o.path}" is read-only.`);
   }
   const doc = { ...structuredClone(resource), meta: { created: new Date(0), lastModified: new Date(0) }, schemas: (resource.schemas as string[]) ?? [] };
@@ -177,7 +189,7 @@ export function splitGroupPatch(ops: NormalizedOp[]): { attributeOps: Normalized
 }
 
 function takeMembers(value: Record<string, unknown>): { members: unknown; rest: Record<string, unknown> } {
-  const rest: Record<string, unknown> = {};
+  const rest = bareObject();
   let members: unknown;
   for (const [k, v] of Object.entries(value)) {
     if (k.toLowerCase() === 'members') members = v;

@@ -23,9 +23,12 @@ export function scimBoolean(v: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Case-insensitive own-property read (SCIM attribute names are case-insensitive, RFC 7643 §2.1). */
+/**
+ * Case-insensitive own-property read (SCIM attribute names are case-insensitive, RFC 7643 §2.1).
+ * Own properties only: nothing inherited is ever taken for an attribute.
+ */
 export function attr(obj: Record<string, unknown>, name: string): unknown {
-  if (name in obj) return obj[name];
+  if (Object.hasOwn(obj, name)) return obj[name];
   const lower = name.toLowerCase();
   for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
   return undefined;

@@ -1,4 +1,5 @@
 import { ScimError } from './scim-errors';
+import { assertSafeKeys, bareObject } from './scim-keys';
 import { attr, isRecord, SCIM, scimBoolean, type ScimResource } from './scim-schemas';
 
 /** What a SCIM User resource maps to: the columns we filter on and WorkOS's directory_user fields. */
@@ -38,9 +39,13 @@ function requiredString(v: unknown, field: string): string {
   return s;
 }
 
-/** Removes what the server owns (id, meta) and never stores (password), at the top level. */
+/**
+ * Removes what the server owns (id, meta) and never stores (password), at the top level.
+ * Refuses __proto__, constructor and prototype anywhere in the resource (scim-keys.ts).
+ */
 function storable(resource: ScimResource): ScimResource {
-  const out: ScimResource = {};
+  assertSafeKeys(resource);
+  const out = bareObject();
   for (const [k, v] of Object.entries(resource)) {
     const lk = k.toLowerCase();
     if (lk === 'id' || lk === 'meta' || lk === 'password') continue;

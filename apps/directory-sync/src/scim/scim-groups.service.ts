@@ -21,12 +21,17 @@ export const GROUP_FILTER_ATTRIBUTES: FilterAttributes = {
   displayName: { kind: 'text', sql: 'g.display_name', caseExact: false },
   externalId: { kind: 'text', sql: 'g.external_id', caseExact: true },
   'members.value': { kind: 'text_array', sql: 'ARRAY(SELECT lower(m.user_id) FROM directory_group_members m WHERE m.group_id = g.id)' },
+  // Entra ID asks whether a user is in a group with `id eq "…" and members eq "<user id>"`.
+  members: { kind: 'text_array', sql: 'ARRAY(SELECT lower(m.user_id) FROM directory_group_members m WHERE m.group_id = g.id)' },
 };
 
 /**
  * SCIM /Groups. Invariants: every change to one group (attributes and membership) runs under
  * that group's row lock, so overlapping PATCHes apply one after another and none loses members;
  * each membership change emits exactly one user_added or user_removed, in the same transaction.
+ * No response carries more than SCIM_MAX_GROUP_MEMBERS members: a read of a larger group is a
+ * 400 tooMany unless it excludes members, a list page ends before the group that would overflow
+ * it, and a write answers without `members`.
  */
 @Injectable()
 export class ScimGroupsService {
@@ -41,14 +46,16 @@ export class ScimGroupsService {
     if (query.filter !== undefined && typeof query.filter !== 'string') throw ScimError.badRequest('invalidFilter', 'Give one filter.');
     const where = query.filter ? compileScimFilter(query.filter as string, GROUP_FILTER_ATTRIBUTES, 3) : undefined;
     const { total, rows } = await this.repo.scimGroups(ctx.environmentId, ctx.directory.id, where, startIndex - 1, count);
-    const members = wantsMembers(query) ? await this.repo.membersOf(ctx.environmentId, rows.map((g) => g.id)) : undefined;
-    return listResponse(rows.map((g) => toScimGroup(g, members?.filter((m) => m.group_id === g.id), ctx.baseUrl)), total, startIndex);
+    if (!wantsMembers(query)) return listResponse(rows.map((g) => toScimGroup(g, undefined, ctx.baseUrl)), total, startIndex);
+    const { groups, members } = await this.pageWithMembers(ctx, rows);
+    const byGroup = Map.groupBy(members, (m) => m.group_id);
+    return listResponse(groups.map((g) => toScimGroup(g, byGroup.get(g.id) ?? [], ctx.baseUrl)), total, startIndex);
   }
 
   async get(ctx: ScimContext, id: string, query: Record<string, unknown>) {
     const g = hasIdShape(id, 'directory_group') ? await this.repo.findGroup(this.repo.pool, ctx.environmentId, ctx.directory.id, id) : null;
     if (!g) throw ScimError.notFound('Group', id);
-    return this.render(ctx, g, wantsMembers(query));
+    return this.render(ctx, g, wantsMembers(query), 'refuse');
   }
 
   async create(ctx: ScimContext, body: unknown) {
@@ -65,7 +72,7 @@ export class ScimGroupsService {
       if (mapped.members?.length) events.push(...(await this.applyMembers(client, ctx, row, [{ kind: 'add', ids: mapped.members }])));
       await appendOutbox(client, events);
     });
-    return this.render(ctx, row, true);
+    return this.render(ctx, row, true, 'omit');
   }
 
   /** PUT replaces attributes; a `members` list replaces the membership (absent keeps it). */
@@ -132,7 +139,7 @@ export class ScimGroupsService {
       await appendOutbox(client, events);
       return row;
     });
-    return this.render(ctx, row, withMembers);
+    return this.render(ctx, row, withMembers, 'omit');
   }
 
   /** Applies membership changes in order (the group row is locked); returns their events. */
@@ -170,8 +177,43 @@ export class ScimGroupsService {
     return { environmentId: ctx.environmentId, directoryId: ctx.directory.id, mappings: ctx.directory.role_mappings };
   }
 
-  private async render(ctx: ScimContext, g: GroupRow, withMembers: boolean) {
-    const members = withMembers ? await this.repo.membersOf(ctx.environmentId, [g.id]) : undefined;
-    return toScimGroup(g, members, ctx.baseUrl);
+  /**
+   * A group as SCIM, with its members when asked and when they fit. Over the cap a read refuses
+   * (a client must not take a partial list for the membership) and a write, already committed,
+   * answers without `members`.
+   */
+  private async render(ctx: ScimContext, g: GroupRow, withMembers: boolean, overCap: 'refuse' | 'omit') {
+    if (!withMembers) return toScimGroup(g, undefined, ctx.baseUrl);
+    const cap = this.config.SCIM_MAX_GROUP_MEMBERS;
+    const members = await this.repo.membersOf(ctx.environmentId, [g.id], cap + 1);
+    if (members.length <= cap) return toScimGroup(g, members, ctx.baseUrl);
+    if (overCap === 'refuse') throw tooManyMembers(cap);
+    return toScimGroup(g, undefined, ctx.baseUrl);
   }
+
+  /**
+   * The longest prefix of a list page whose members fit under the cap (RFC 7644 §3.4.2.4 lets a
+   * page hold fewer resources than `count`; itemsPerPage says how many). A page never comes back
+   * empty while groups remain: a first group over the cap alone is refused.
+   */
+  private async pageWithMembers(ctx: ScimContext, rows: GroupRow[]) {
+    const cap = this.config.SCIM_MAX_GROUP_MEMBERS;
+    const counts = await this.repo.memberCounts(rows.map((g) => g.id), cap + 1);
+    const groups: GroupRow[] = [];
+    let total = 0;
+    for (const g of rows) {
+      total += counts.get(g.id) ?? 0;
+      if (total > cap) break;
+      groups.push(g);
+    }
+    if (rows.length && !groups.length) throw tooManyMembers(cap);
+    const members = await this.repo.membersOf(ctx.environmentId, groups.map((g) => g.id), cap + 1);
+    // Members added between the count and the read can still overflow: refuse rather than exceed.
+    if (members.length > cap) throw tooManyMembers(cap);
+    return { groups, members };
+  }
+}
+
+function tooManyMembers(cap: number): ScimError {
+  return ScimError.badRequest('tooMany', `A response holds at most ${cap} group members. Ask with excludedAttributes=members, and find a user's groups with filter=members eq "<user id>".`);
 }

@@ -77,12 +77,19 @@ export class ScimUsersService {
     });
   }
 
+  /**
+   * Invariant: every group the user leaves gets its user_removed in this transaction, including a
+   * membership added concurrently. The FOR UPDATE lock keeps new memberships out until commit (or
+   * lets an insert already under way commit first), and the memberships are deleted explicitly
+   * with RETURNING rather than by cascade, so the events name exactly the rows this transaction
+   * removed: none missed, none also removed by a concurrent group change.
+   */
   async delete(ctx: ScimContext, id: string): Promise<void> {
     if (!hasIdShape(id, 'directory_user')) throw ScimError.notFound('User', id);
     await transaction(this.repo.pool, async (client) => {
-      const user = await this.repo.lockUser(client, ctx.environmentId, ctx.directory.id, id);
+      const user = await this.repo.lockUserForDelete(client, ctx.environmentId, ctx.directory.id, id);
       if (!user) throw ScimError.notFound('User', id);
-      const groups = await this.repo.groupsByIds(client, ctx.environmentId, await this.repo.groupIdsOfUser(client, id));
+      const groups = await this.repo.groupsByIds(client, ctx.environmentId, await this.repo.removeMembershipsOfUser(client, ctx.directory.id, id));
       await this.repo.deleteUser(client, ctx.environmentId, ctx.directory.id, id);
       const wire = toUserWire(user);
       await appendOutbox(client, [

@@ -1,4 +1,5 @@
 import type { DirectoryGroupWire, DirectoryUserWire, DirectoryUserWithGroupsWire } from '@wos/contracts';
+import { bareObject } from '../scim-core/scim-keys';
 
 /* Rows of directory_users and directory_groups (snake_case, as pg returns them) and their WorkOS wire forms. */
 
@@ -86,7 +87,8 @@ export function previousAttributes(before: Record<string, unknown>, after: Recor
     const a = after[key];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
     if ((key === 'raw_attributes' || key === 'custom_attributes') && isObj(b) && isObj(a)) {
-      const nested: Record<string, unknown> = {};
+      // Keys come from IdP input: an object without a prototype keeps "__proto__" an ordinary key.
+      const nested = bareObject();
       for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) if (JSON.stringify(b[k]) !== JSON.stringify(a[k])) nested[k] = b[k] ?? null;
       prev[key] = nested;
     } else {

@@ -57,6 +57,17 @@ export class DirectoryDataRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The lock a deletion takes: FOR UPDATE conflicts with the KEY SHARE lock that inserting a
+   * membership takes on the user (its foreign key check), so while it is held no group can gain
+   * this user, and a group change already holding KEY SHARE commits first.
+   */
+  async lockUserForDelete(client: PoolClient, environmentId: string, directoryId: string, id: string): Promise<UserRow | null> {
+    const { rows } = await client.query<UserRow>(prepared(`SELECT ${USER_COLUMNS} FROM directory_users WHERE id = $1 AND environment_id = $2 AND directory_id = $3 FOR UPDATE`,
+      [id, environmentId, directoryId]));
+    return rows[0] ?? null;
+  }
+
   async updateUser(client: PoolClient, u: UserRow): Promise<void> {
     await client.query(prepared(`UPDATE directory_users SET idp_id = $4, user_name = $5, external_id = $6, emails = $7, email = $8, first_name = $9, last_name = $10, state = $11,
          custom_attributes = $12::jsonb, raw_attributes = $13::jsonb, roles = $14, updated_at = $15
@@ -207,18 +218,39 @@ export class DirectoryDataRepository {
     return { total: Number(count.rows[0]!.n), rows: page.rows };
   }
 
-  /** Members of groups as SCIM member values ({group_id, value, display}). */
-  async membersOf(environmentId: string, groupIds: string[]): Promise<{ group_id: string; value: string; display: string }[]> {
+  /**
+   * Members of groups as SCIM member values ({group_id, value, display}), at most `perGroup` of
+   * each group, the lowest user IDs first: read in primary-key order and cut there, so a huge
+   * group costs `perGroup` index entries, not all of them.
+   */
+  async membersOf(environmentId: string, groupIds: string[], perGroup: number): Promise<{ group_id: string; value: string; display: string }[]> {
     if (!groupIds.length) return [];
     const { rows } = await this.pool.query<{ group_id: string; value: string; display: string }>(prepared(
       `SELECT k.group_id, u.id AS value, u.user_name AS display
        FROM unnest($1::text[]) AS k(group_id)
-       CROSS JOIN LATERAL (SELECT m.user_id FROM directory_group_members m WHERE m.group_id = k.group_id OFFSET 0) mm
+       CROSS JOIN LATERAL (SELECT m.user_id FROM directory_group_members m WHERE m.group_id = k.group_id ORDER BY m.user_id LIMIT $3) mm
        CROSS JOIN LATERAL (SELECT id, user_name, environment_id FROM directory_users u WHERE u.id = mm.user_id OFFSET 0) u
        WHERE u.environment_id = $2 ORDER BY k.group_id, u.id`,
-      [groupIds, environmentId],
+      [groupIds, environmentId, perGroup],
     ));
     return rows;
+  }
+
+  /** How many members each group has, counted up to `upTo` (a larger group reads as `upTo`). */
+  async memberCounts(groupIds: string[], upTo: number): Promise<Map<string, number>> {
+    if (!groupIds.length) return new Map();
+    const { rows } = await this.pool.query<{ group_id: string; n: number }>(prepared(
+      `SELECT k.group_id, (SELECT count(*)::int FROM (SELECT 1 FROM directory_group_members m WHERE m.group_id = k.group_id LIMIT $2) capped) AS n
+       FROM unnest($1::text[]) AS k(group_id)`,
+      [groupIds, upTo],
+    ));
+    return new Map(rows.map((r) => [r.group_id, r.n]));
+  }
+
+  /** Deletes a user's memberships; returns the IDs of the groups this statement removed it from. */
+  async removeMembershipsOfUser(client: PoolClient, directoryId: string, userId: string): Promise<string[]> {
+    const { rows } = await client.query<{ group_id: string }>(prepared('DELETE FROM directory_group_members WHERE user_id = $1 AND directory_id = $2 RETURNING group_id', [userId, directoryId]));
+    return rows.map((r) => r.group_id);
   }
 
   async groupIdsOfUser(client: Sql, userId: string): Promise<string[]> {

@@ -15,23 +15,46 @@ const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(600).nullable())
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata keys');
 
+type DomainData = { domain: string; state: 'verified' | 'pending' };
+
 const domainDataSchema = z
   .array(z.strictObject({ domain: domainNameSchema, state: z.enum(['verified', 'pending']) }))
   .max(100)
   .refine((list) => new Set(list.map((d) => d.domain)).size === list.length, 'domains must be unique');
 
-export const createOrganizationSchema = z.strictObject({
+/** The older spelling of domain_data (v7 SDKs and earlier): bare names, each a pending domain. */
+const legacyDomainsSchema = z
+  .array(domainNameSchema)
+  .max(100)
+  .refine((list) => new Set(list).size === list.length, 'domains must be unique');
+
+const organizationFields = z.strictObject({
   name: z.string().trim().min(1).max(255),
   domain_data: domainDataSchema.optional(),
+  domains: legacyDomainsSchema.optional(),
   external_id: z.string().min(1).max(128).nullable().optional(),
   metadata: metadataSchema.optional(),
   stripe_customer_id: z.string().min(1).max(255).nullable().optional(),
   allow_profiles_outside_organization: z.boolean().optional(),
 });
+
+/** Both spellings at once are refused rather than merged: which one the caller meant is unknowable. */
+function oneDomainSpelling(body: { domains?: string[]; domain_data?: DomainData[] }, ctx: z.RefinementCtx): void {
+  if (body.domains !== undefined && body.domain_data !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['domains'], message: 'domains is the older spelling of domain_data; send one of them, not both.' });
+  }
+}
+
+/** Past validation only domain_data exists: `domains: ["a.com"]` is `domain_data: [{domain: "a.com", state: "pending"}]`. */
+function asDomainData<T extends { domains?: string[]; domain_data?: DomainData[] }>({ domains, ...rest }: T): Omit<T, 'domains'> {
+  return domains === undefined ? rest : { ...rest, domain_data: domains.map((domain) => ({ domain, state: 'pending' as const })) };
+}
+
+export const createOrganizationSchema = organizationFields.superRefine(oneDomainSpelling).transform(asDomainData);
 export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
 
 /** PUT is a partial update: omitted fields keep their value; `null` clears a nullable one. */
-export const updateOrganizationSchema = createOrganizationSchema.partial();
+export const updateOrganizationSchema = organizationFields.partial().superRefine(oneDomainSpelling).transform(asDomainData);
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationSchema>;
 
 /** `domains` arrives comma-joined from the SDK, or as repeated keys from other clients. */
