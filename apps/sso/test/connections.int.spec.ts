@@ -23,6 +23,7 @@ describe('ConnectionsController', () => {
     docs = createServer((req, res) => {
       if (req.url === '/metadata') return void res.end(idpMetadataXml('https://idp.example.com/meta', 'https://idp.example.com/sso', idp.cert));
       if (req.url === '/.well-known/openid-configuration') {
+        res.setHeader('content-type', 'application/json');
         return void res.end(JSON.stringify({ issuer: docsUrl, authorization_endpoint: `${docsUrl}/auth`, token_endpoint: `${docsUrl}/token`, jwks_uri: `${docsUrl}/jwks`, id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none'] }));
       }
       res.statusCode = 404;

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, randomToken, RateLimitedError, ValidationError } from '@wos/platform';
+import { NotFoundError, RateLimitedError, ValidationError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import { OAUTH_TYPES, type ConnectionWithDomains, type OAuthSettings, type OAuthType, type OidcSettings, type SamlSettings } from '../connections/connections.dto';
@@ -9,6 +9,7 @@ import { SignInStateStore, type PendingSignIn } from '../signin/signin-state.sto
 import { RedisService } from '../infra/redis.service';
 import type { AuthorizeQuery } from './authorize.dto';
 import { oauthEndpoints } from '../oidc/oauth-providers';
+import { authorizationUrl, upstreamChecks } from '../oidc/relying-party';
 
 /** Starts a sign-in: picks the connection, stores the pending sign-in, and names the IdP URL. */
 @Injectable()
@@ -75,10 +76,9 @@ export class AuthorizeService {
     return sp.authorizeUrl(requestId, relayState, extra);
   }
 
-  /** OIDC and the OAuth providers: authorization code with our own PKCE pair, state and nonce. */
+  /** OIDC and the OAuth providers: authorization code with our own PKCE pair, state and (OIDC) nonce. */
   private async oauth(conn: ConnectionWithDomains, pending: PendingSignIn, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
-    const verifier = randomToken(48);
-    const nonce = randomToken(24);
+    const { verifier, challenge, nonce } = await upstreamChecks();
     const stateId = await this.store.savePending({ ...pending, upstreamVerifier: verifier, nonce });
     let endpoint: string;
     let clientId: string;
@@ -95,19 +95,20 @@ export class AuthorizeService {
       clientId = s.client_id;
       scopes = [...(s.scopes ?? e.defaultScopes)];
     }
-    const url = new URL(endpoint);
-    for (const [k, v] of Object.entries(providerParams)) url.searchParams.set(k, v);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', clientId);
-    url.searchParams.set('redirect_uri', `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`);
-    url.searchParams.set('scope', [...new Set([...scopes, ...q.provider_scopes])].join(' '));
-    url.searchParams.set('state', stateId);
-    if (conn.protocol === 'oidc') url.searchParams.set('nonce', nonce);
-    url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
-    url.searchParams.set('code_challenge_method', 'S256');
-    if (q.login_hint) url.searchParams.set('login_hint', q.login_hint);
-    if (q.domain_hint ?? q.domain) url.searchParams.set('domain_hint', (q.domain_hint ?? q.domain)!);
-    if (q.prompt) url.searchParams.set('prompt', q.prompt);
-    return url.toString();
+    const params: Record<string, string> = {
+      ...providerParams,
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`,
+      scope: [...new Set([...scopes, ...q.provider_scopes])].join(' '),
+      state: stateId,
+      ...(conn.protocol === 'oidc' ? { nonce } : {}),
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...(q.login_hint ? { login_hint: q.login_hint } : {}),
+      ...((q.domain_hint ?? q.domain) ? { domain_hint: (q.domain_hint ?? q.domain)! } : {}),
+      ...(q.prompt ? { prompt: q.prompt } : {}),
+    };
+    return (await authorizationUrl(endpoint, clientId, params, this.config.SSO_ALLOW_HTTP_IDP_URLS)).toString();
   }
 }

@@ -143,6 +143,8 @@ export interface OidcSettings {
   token_endpoint: string;
   jwks_uri: string;
   userinfo_endpoint?: string;
+  /** RFC 9207: the IdP names itself in the authorization response (mix-up defence). */
+  authorization_response_iss_parameter_supported?: boolean;
   client_id: string;
   scopes: string[];
   id_token_signing_alg_values: string[];

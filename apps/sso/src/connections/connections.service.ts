@@ -60,7 +60,7 @@ export class ConnectionsService {
     let resolved: ResolvedSettings;
     if (protocol === 'saml') resolved = await resolveSamlSettings(id, input.saml!, this.config);
     else if (protocol === 'oidc') resolved = await resolveOidcSettings(input.oidc!, this.config);
-    else resolved = resolveOAuthSettings(input.oauth!);
+    else resolved = await resolveOAuthSettings(input.oauth!, this.config);
     const now = new Date();
     const state = input.activate ? 'active' : 'draft';
     const row = {
