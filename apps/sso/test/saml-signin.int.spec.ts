@@ -67,6 +67,7 @@ describe('SAML sign-in against a samlify IdP', () => {
     assert.equal(p.organization_id, ORG);
     assert.equal(p.idp_id, 'alice@example.com');
     assert.equal(p.email, 'alice@example.com');
+    assert.equal(p.email_verified, false, 'a SAML assertion proves no address (C2)');
     assert.equal(p.first_name, 'Alice');
     assert.equal(p.last_name, 'Liddell');
     assert.deepEqual(p.groups, ['Admins', 'Staff']);

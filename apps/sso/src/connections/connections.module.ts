@@ -12,6 +12,6 @@ import { ConnectionsService } from './connections.service';
     ConnectionsService,
     { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
   ],
-  exports: [ConnectionsService],
+  exports: [ConnectionsService, OrganizationsClient],
 })
 export class ConnectionsModule {}
