@@ -77,7 +77,7 @@ export class SignInStateStore {
     return id ? this.takePending(id) : undefined;
   }
 
-  /** False when this assertion ID was already used on this connection (a replay). */
+  /** False when this assertion ID was already used on this connection (a replay). Kept until `untilMs` plus the skew. */
   async markAssertionUsed(connectionId: string, assertionId: string, untilMs: number): Promise<boolean> {
     const ttlMs = Math.max(untilMs + this.config.SSO_CLOCK_SKEW_SECONDS * 1000 - Date.now(), 1000);
     const ok = await this.redis.client.set(`sso:assertion:${connectionId}:${sha256Hex(assertionId)}`, '1', 'PX', ttlMs, 'NX');
