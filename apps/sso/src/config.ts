@@ -57,6 +57,11 @@ export const configSchema = baseConfigSchema
   }));
 export type AppConfig = z.infer<typeof configSchema>;
 
+/** One group per database: replicas of one deployment share it, separate deployments (and test files) do not. */
+export function consumerGroupId(config: AppConfig): string {
+  return config.SSO_KAFKA_GROUP_ID ?? `sso.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+}
+
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }

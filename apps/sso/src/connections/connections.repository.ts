@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, claimInbox, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { ConnectionWithDomains } from './connections.dto';
@@ -107,6 +107,28 @@ export class ConnectionsRepository {
       await tx.connection.delete({ where: { id } });
       await appendToOutbox(tx, [event(current)]);
       return true;
+    });
+  }
+
+  /**
+   * Deletes every connection of an organization with one connection.deleted each, once per
+   * event: the inbox row, the deletions and their events commit together, so a redelivered
+   * organization.deleted changes nothing. Returns the deleted connections.
+   */
+  async deleteForOrganization(
+    environmentId: string,
+    organizationId: string,
+    inbox: { consumer: string; eventId: string },
+    event: (deleted: ConnectionWithDomains) => OutboxMessage,
+  ): Promise<ConnectionWithDomains[]> {
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await claimInbox(tx, inbox.consumer, inbox.eventId))) return [];
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE environment_id = ${environmentId} AND organization_id = ${organizationId} ORDER BY id FOR UPDATE`;
+      if (!locked.length) return [];
+      const doomed = await tx.connection.findMany({ where: { environmentId, id: { in: locked.map((r) => r.id) } }, orderBy: { id: 'asc' }, include: withDomains });
+      await tx.connection.deleteMany({ where: { environmentId, id: { in: doomed.map((c) => c.id) } } });
+      await appendToOutbox(tx, doomed.map(event));
+      return doomed;
     });
   }
 }

@@ -96,6 +96,19 @@ export class ConnectionsService {
     if (!deleted) throw new NotFoundError('a connection', id);
   }
 
+  /**
+   * organization.deleted (M7): the organization's connections are deleted, as WorkOS deletes
+   * them, each with its connection.deleted event, so no sign-in goes through them any more.
+   * Deleting rather than deactivating leaves nothing an API caller could reactivate for an
+   * organization that no longer exists. Idempotent per event through the inbox.
+   */
+  async deleteForDeletedOrganization(environmentId: string, organizationId: string, eventId: string): Promise<string[]> {
+    const deleted = await this.repo.deleteForOrganization(environmentId, organizationId, { consumer: 'sso.organization-deleted', eventId }, (c) =>
+      connectionEvent('connection.deleted', toConnectionWire(c), environmentId),
+    );
+    return deleted.map((c) => c.id);
+  }
+
   async spMetadata(environmentId: string, id: string): Promise<SpMetadata> {
     return this.describeSp(await this.mustFind(environmentId, id));
   }
