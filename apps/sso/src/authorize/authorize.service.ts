@@ -21,9 +21,16 @@ export class AuthorizeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
+  /** `sourceIp` is the browser's address (the gateway hop's X-Forwarded-For), null when unknown. */
+  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>, sourceIp: string | null): Promise<string> {
+    if (!q.connection && !q.organization && !q.provider) {
+      throw new ValidationError(
+        [{ field: 'connection', code: 'invalid_connection_selector', message: "Specify one of 'connection', 'organization', or 'provider'." }],
+        "A valid connection selector is required: pass one of the 'connection', 'organization', or 'provider' parameters.",
+      );
+    }
     const conn = await this.pickConnection(environmentId, q);
-    await this.countSignInStart(conn.id);
+    await this.countSignInStart(conn.id, sourceIp);
     const pending: PendingSignIn = {
       environmentId,
       clientId: q.client_id,
@@ -36,10 +43,15 @@ export class AuthorizeService {
     return this.oauth(conn, pending, q, providerParams);
   }
 
-  /** A fixed one-minute window per connection, shared by every instance through Redis. */
-  private async countSignInStart(connectionId: string): Promise<void> {
+  /**
+   * A fixed one-minute window per (connection, source IP), shared by every instance through
+   * Redis (M8): WorkOS's 1,000 per minute per connection becomes the per-address figure, so one
+   * client flooding a connection's sign-in starts cannot lock out everyone else in its
+   * organization.
+   */
+  private async countSignInStart(connectionId: string, sourceIp: string | null): Promise<void> {
     const window = Math.floor(Date.now() / 60_000);
-    const key = `sso:authorize:${connectionId}:${window}`;
+    const key = `sso:authorize:${connectionId}:${sourceIp ?? 'unknown'}:${window}`;
     const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 61).exec()) as [[unknown, number]];
     if (count > this.config.SSO_AUTHORIZE_LIMIT_PER_MINUTE) throw new RateLimitedError(Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)));
   }
