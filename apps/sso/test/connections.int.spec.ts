@@ -98,6 +98,14 @@ describe('ConnectionsController', () => {
     }
   });
 
+  test('OAuth provider endpoint overrides the service will call are checked when saved', async () => {
+    for (const [field, url] of [['token_url', 'http://169.254.169.254/token'], ['userinfo_url', 'http://10.0.0.8/userinfo']]) {
+      const r = await h.call(ENV, 'POST', '/connections', { body: { name: 'Google', connection_type: 'GoogleOAuth', oauth: { client_id: 'g', client_secret: 's', [field]: url } } });
+      assert.equal(r.status, 400, `${field}: ${r.text}`);
+      assert.equal(r.body.code, 'idp_url_not_allowed');
+    }
+  });
+
   test('an organization that does not exist in the environment is a 404, and nothing is written', async () => {
     const before = await h.pool.query('SELECT count(*)::int AS n FROM connections');
     const r = await h.call(ENV, 'POST', '/connections', { body: samlBody({ organization_id: MISSING_ORG }) });
