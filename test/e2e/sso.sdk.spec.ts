@@ -5,8 +5,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { NotFoundException, UnauthorizedException, WorkOS, type EventName } from '@workos-inc/node';
+import { DomainDataState, NotFoundException, UnauthorizedException, WorkOS, type EventName } from '@workos-inc/node';
 import { TestSamlIdp, type SamlIdp, Browser } from '../support/sso-peers';
+import { waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, ROOT, type E2e } from '../support/e2e-stack';
 
 const APP = 'https://app.example.com/sso/callback';
@@ -22,7 +23,8 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     e = await startE2e({ name: 'sso', portOffset: 19000, redisDb: 6, apps: ['organizations', 'events', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
-    orgId = (await e.workos.organizations.createOrganization({ name: 'SSO Corp' })).id;
+    // Its connection signs in only its verified domain (allow_profiles_outside_organization is false by default).
+    orgId = (await e.workos.organizations.createOrganization({ name: 'SSO Corp', domainData: [{ domain: 'ssocorp.example', state: DomainDataState.Verified }] })).id;
     const created = await e.http('POST', '/connections', {
       key: true,
       body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: orgId, domains: ['ssocorp.example'], saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },
@@ -68,6 +70,9 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     assert.match(profile.id, /^prof_/);
     const again = await e.workos.sso.getProfile({ accessToken });
     assert.deepEqual(again, profile);
+    // On the wire the profile also says whether the IdP proved the address: a SAML assertion never does.
+    const raw = await e.http('GET', '/sso/profile', { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal((raw.json as { email_verified: boolean }).email_verified, false);
     // The profile route takes the profile token, not an API key.
     await expectSdkError(e.workos.sso.getProfile({ accessToken: e.creds.api_key }), UnauthorizedException, 401);
   });
@@ -83,6 +88,28 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     assert.equal(profile.email, 'alice@ssocorp.example');
     // A code is good once.
     await assert.rejects(publicClient.sso.getProfileAndToken({ code, clientId: e.creds.client_id, codeVerifier }), (err: { status?: number; error?: string }) => err.status === 400 && err.error === 'invalid_grant');
+  });
+
+  test('the connection carries the legacy status; a profile from outside the organization\'s domains is refused (C2)', async () => {
+    const got = await e.http('GET', `/connections/${connectionId}`, { key: true });
+    assert.deepEqual([(got.json as { state: string }).state, (got.json as { status: string }).status], ['active', 'linked']);
+    const insider = idp.user;
+    idp.user = { nameId: 'mallory@elsewhere.example', attributes: { email: 'mallory@elsewhere.example' } };
+    try {
+      const result = await new Browser().browse(e.workos.sso.getAuthorizationUrl({ connection: connectionId, clientId: e.creds.client_id, redirectUri: APP }), APP);
+      assert.equal(result.landed, undefined, 'no code for an outsider');
+      assert.equal(result.status, 400, result.body);
+      assert.equal(JSON.parse(result.body).code, 'profile_not_allowed_outside_organization');
+    } finally {
+      idp.user = insider;
+    }
+  });
+
+  test('/sso/authorize without connection, organization or provider is a 422 naming them', async () => {
+    const res = await fetch(`${e.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: e.creds.client_id, redirect_uri: APP, response_type: 'code', state: 'xyz' })}`, { redirect: 'manual' });
+    assert.equal(res.status, 422);
+    const body = (await res.json()) as { message: string };
+    for (const name of ['connection', 'organization', 'provider']) assert.match(body.message, new RegExp(name));
   });
 
   test('the gateway refuses an unregistered redirect_uri and an unknown client_id', async () => {
@@ -115,6 +142,19 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     assert.equal(types.at(-1), 'connection.deleted');
     assert.ok(types.filter((t) => t === 'authentication.sso_succeeded').length >= 2);
     assert.ok(types.includes('authentication.sso_failed'), 'the reused code was recorded');
+  });
+
+  test("deleteOrganization deletes the organization's connections, with connection.deleted (M7)", async () => {
+    const org = await e.workos.organizations.createOrganization({ name: 'Offboarded Corp' });
+    const created = await e.http('POST', '/connections', {
+      key: true,
+      body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: org.id, saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },
+    });
+    assert.equal(created.status, 201, created.text);
+    const doomed = (created.json as { id: string }).id;
+    await e.workos.organizations.deleteOrganization(org.id);
+    await waitFor(async () => (await e.http('GET', `/connections/${doomed}`, { key: true })).status === 404, { timeoutMs: 60_000, message: 'the connection of the deleted organization to go' });
+    await waitForEvents(e.workos, ['connection.deleted'], (all) => all.some((x) => (x.data as { id: string }).id === doomed), { message: 'its connection.deleted in /events' });
   });
 
   test('the connections CLI works against the gateway', async () => {

@@ -33,9 +33,15 @@ export const configSchema = baseConfigSchema
      * comma-separated CIDRs. Default: none in production, loopback elsewhere (the tests' IdPs).
      */
     SSO_ALLOWED_IDP_CIDRS: z.string().optional(),
-    /** Sign-ins started per connection per minute (WorkOS: 1,000 / 60 s per connection). */
+    /**
+     * Sign-ins started per connection AND source IP per minute. WorkOS documents 1,000 / 60 s per
+     * connection; counting per address keeps that figure for any one client while one client can
+     * no longer lock a whole organization out.
+     */
     SSO_AUTHORIZE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     SSO_IDP_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Kafka consumer group for organizations.events.v1; default `sso.<database name>`. */
+    SSO_KAFKA_GROUP_ID: z.string().min(1).optional(),
     /* Default endpoints of the OAuth providers; a connection may override each. */
     GOOGLE_OAUTH_AUTHORIZATION_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
     GOOGLE_OAUTH_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
@@ -56,6 +62,11 @@ export const configSchema = baseConfigSchema
       .filter(Boolean),
   }));
 export type AppConfig = z.infer<typeof configSchema>;
+
+/** One group per database: replicas of one deployment share it, separate deployments (and test files) do not. */
+export function consumerGroupId(config: AppConfig): string {
+  return config.SSO_KAFKA_GROUP_ID ?? `sso.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);

@@ -23,6 +23,7 @@ describe('ConnectionsController', () => {
     docs = createServer((req, res) => {
       if (req.url === '/metadata') return void res.end(idpMetadataXml('https://idp.example.com/meta', 'https://idp.example.com/sso', idp.cert));
       if (req.url === '/.well-known/openid-configuration') {
+        res.setHeader('content-type', 'application/json');
         return void res.end(JSON.stringify({ issuer: docsUrl, authorization_endpoint: `${docsUrl}/auth`, token_endpoint: `${docsUrl}/token`, jwks_uri: `${docsUrl}/jwks`, id_token_signing_alg_values_supported: ['RS256', 'HS256', 'none'] }));
       }
       res.statusCode = 404;
@@ -51,6 +52,7 @@ describe('ConnectionsController', () => {
     connectionSchema.strict().parse(r.body);
     assert.match(r.body.id, /^conn_[0-9A-Z]{26}$/);
     assert.equal(r.body.state, 'draft');
+    assert.equal(r.body.status, 'unlinked', 'the legacy status beside state');
     assert.equal(r.body.connection_type, 'OktaSAML');
     assert.equal(r.body.organization_id, ORG);
     assert.deepEqual(r.body.domains.map((d: { object: string; domain: string }) => [d.object, d.domain]), [['connection_domain', 'example.com']]);
@@ -93,6 +95,14 @@ describe('ConnectionsController', () => {
       const r = await h.call(ENV, 'POST', '/connections', { body: samlBody({ saml: { idp_metadata_url: internal } }) });
       assert.equal(r.status, 400, `${internal}: ${r.text}`);
       assert.equal(r.body.code, 'idp_url_not_allowed', internal);
+    }
+  });
+
+  test('OAuth provider endpoint overrides the service will call are checked when saved', async () => {
+    for (const [field, url] of [['token_url', 'http://169.254.169.254/token'], ['userinfo_url', 'http://10.0.0.8/userinfo']]) {
+      const r = await h.call(ENV, 'POST', '/connections', { body: { name: 'Google', connection_type: 'GoogleOAuth', oauth: { client_id: 'g', client_secret: 's', [field]: url } } });
+      assert.equal(r.status, 400, `${field}: ${r.text}`);
+      assert.equal(r.body.code, 'idp_url_not_allowed');
     }
   });
 
@@ -150,17 +160,20 @@ describe('ConnectionsController', () => {
 
   test('draft → active → inactive → active, each move with its event in the outbox; delete emits connection.deleted', async () => {
     const c = (await h.call(ENV, 'POST', '/connections', { body: samlBody({ domains: [] }) })).body;
-    assert.equal((await h.call(ENV, 'POST', `/connections/${c.id}/activate`)).body.state, 'active');
+    const active = (await h.call(ENV, 'POST', `/connections/${c.id}/activate`)).body;
+    assert.deepEqual([active.state, active.status], ['active', 'linked']);
     assert.equal((await h.call(ENV, 'POST', `/connections/${c.id}/activate`)).body.state, 'active', 'idempotent');
-    assert.equal((await h.call(ENV, 'POST', `/connections/${c.id}/deactivate`)).body.state, 'inactive');
+    const inactive = (await h.call(ENV, 'POST', `/connections/${c.id}/deactivate`)).body;
+    assert.deepEqual([inactive.state, inactive.status], ['inactive', 'unlinked']);
     assert.equal((await h.call(ENV, 'POST', `/connections/${c.id}/activate`)).body.state, 'active');
     assert.equal((await h.call(ENV, 'DELETE', `/connections/${c.id}`)).status, 204);
     assert.equal((await h.call(ENV, 'GET', `/connections/${c.id}`)).status, 404);
     assert.equal((await h.call(ENV, 'DELETE', `/connections/${c.id}`)).status, 404);
     const { rows } = await h.pool.query(`SELECT payload FROM outbox WHERE payload->'data'->>'id' = $1 ORDER BY seq`, [c.id]);
     assert.deepEqual(rows.map((r) => r.payload.event), ['connection.activated', 'connection.deactivated', 'connection.activated', 'connection.deleted']);
+    assert.deepEqual(rows.map((r) => r.payload.data.status), ['linked', 'unlinked', 'linked', 'linked']);
     for (const r of rows) {
-      connectionSchema.parse(r.payload.data);
+      connectionSchema.strict().parse(r.payload.data);
       assert.equal(r.payload.environment_id, ENV);
     }
   });

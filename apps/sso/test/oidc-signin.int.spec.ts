@@ -62,6 +62,7 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
     const p = token.body.profile;
     assert.equal(p.idp_id, 'entra-oid-42');
     assert.equal(p.email, 'frank@contoso.com');
+    assert.equal(p.email_verified, true, 'the ID token says email_verified: true');
     assert.equal(p.first_name, 'Frank');
     assert.equal(p.last_name, 'Ocean');
     assert.deepEqual(p.groups, ['eng', 'ops']);
@@ -88,11 +89,83 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
     const token = await exchange(result.landed.searchParams.get('code')!, env);
     assert.equal(token.status, 200, token.text);
     assert.equal(token.body.profile.email, 'grace@gmail.example');
+    assert.equal(token.body.profile.email_verified, true, "Google's userinfo email_verified");
     assert.equal(token.body.profile.connection_type, 'GoogleOAuth');
     assert.ok(token.body.oauth_tokens.access_token);
     assert.ok(token.body.oauth_tokens.expires_at > Date.now() / 1000);
     assert.ok(token.body.oauth_tokens.scopes.includes('openid'));
     assert.equal((await signIn({ provider: 'MicrosoftOAuth' }, env)).status, 404, 'no MicrosoftOAuth connection in this environment');
+    op.user = { sub: 'g-2', claims: { email: 'mallory@gmail.example', email_verified: false, name: 'Mallory' } };
+    const unverified = await signIn({ provider: 'GoogleOAuth' }, env);
+    assert.equal((await exchange(unverified.landed!.searchParams.get('code')!, env)).body.profile.email_verified, false);
+  });
+
+  test('C2: email_verified only with the IdP proof, and never for an address taken from preferred_username', async () => {
+    const verifiedOf = async (claims: Record<string, unknown>) => {
+      op.user = { sub: `c2-${Object.keys(claims).join('-')}`, claims };
+      const result = await signIn({ connection: oidcConn });
+      assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)}`);
+      const p = (await exchange(result.landed.searchParams.get('code')!)).body.profile;
+      const { rows } = await h.pool.query('SELECT email, email_verified FROM profiles WHERE id = $1', [p.id]);
+      assert.deepEqual(rows[0], { email: p.email, email_verified: p.email_verified }, 'the stored profile agrees');
+      return [p.email, p.email_verified];
+    };
+    assert.deepEqual(await verifiedOf({ email: 'ann@contoso.com', email_verified: false }), ['ann@contoso.com', false]);
+    assert.deepEqual(await verifiedOf({ email: 'ann@contoso.com' }), ['ann@contoso.com', false], 'no email_verified claim');
+    // Entra-style: no email claim, the address is a username the IdP admin typed.
+    assert.deepEqual(await verifiedOf({ preferred_username: 'ceo@victim.example', email_verified: true }), ['ceo@victim.example', false]);
+  });
+
+  test('C2: MicrosoftOAuth vouches for the address only with the verified-domain claim xms_edov (the nOAuth case)', async () => {
+    // A stand-in for Microsoft's endpoints: the ID token (from the token endpoint) carries xms_edov when told to.
+    const jose = await import('jose');
+    const { privateKey } = await jose.generateKeyPair('RS256');
+    let edov: boolean | undefined;
+    const ms = createServer((req, res) => {
+      const u = new URL(req.url!, 'http://ms');
+      if (u.pathname === '/authorize') {
+        res.writeHead(302, { location: `${u.searchParams.get('redirect_uri')}?code=ms-code&state=${u.searchParams.get('state')}` });
+        return void res.end();
+      }
+      res.setHeader('content-type', 'application/json');
+      if (u.pathname === '/token') {
+        void new jose.SignJWT({ email: 'ceo@victim.example', ...(edov === undefined ? {} : { xms_edov: edov }) })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setIssuer('https://login.microsoftonline.com/tenant-x/v2.0')
+          .setAudience('ms-client')
+          .setSubject('ms-sub-1')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(privateKey)
+          .then((idToken) => res.end(JSON.stringify({ access_token: 'ms-at', token_type: 'Bearer', expires_in: 3600, scope: 'openid email profile', id_token: idToken })));
+        return;
+      }
+      if (u.pathname === '/userinfo' && req.headers.authorization === 'Bearer ms-at') return void res.end(JSON.stringify({ sub: 'ms-sub-1', email: 'ceo@victim.example', name: 'Not The CEO' }));
+      res.writeHead(404).end('{}');
+    });
+    await new Promise<void>((r) => ms.listen(0, '127.0.0.1', r));
+    const msUrl = `http://127.0.0.1:${(ms.address() as { port: number }).port}`;
+    try {
+      const env = newId('environment');
+      const r = await h.call(env, 'POST', '/connections', {
+        body: { name: 'Microsoft', connection_type: 'MicrosoftOAuth', oauth: { client_id: 'ms-client', client_secret: 'ms-secret', authorization_url: `${msUrl}/authorize`, token_url: `${msUrl}/token`, userinfo_url: `${msUrl}/userinfo` }, activate: true },
+      });
+      assert.equal(r.status, 201, r.text);
+      const profileWith = async (claim: boolean | undefined) => {
+        edov = claim;
+        const result = await signIn({ provider: 'MicrosoftOAuth' }, env);
+        assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)}`);
+        const token = await exchange(result.landed.searchParams.get('code')!, env);
+        assert.equal(token.status, 200, token.text);
+        return token.body.profile;
+      };
+      const unproven = await profileWith(undefined);
+      assert.deepEqual([unproven.email, unproven.email_verified, unproven.idp_id], ['ceo@victim.example', false, 'ms-sub-1']);
+      assert.equal((await profileWith(false)).email_verified, false);
+      assert.equal((await profileWith(true)).email_verified, true);
+    } finally {
+      ms.close();
+    }
   });
 
   test('GitHubOAuth: PKCE at the provider, and the primary verified email from /user/emails when /user hides it', async () => {
@@ -141,6 +214,7 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
       const token = await exchange(result.landed.searchParams.get('code')!, env);
       assert.equal(token.status, 200, token.text);
       assert.equal(token.body.profile.email, 'octo@github.example');
+      assert.equal(token.body.profile.email_verified, true, 'the primary address is verified in /user/emails');
       assert.equal(token.body.profile.idp_id, '583231');
       assert.equal(token.body.profile.name, 'The Octocat');
       assert.deepEqual(token.body.oauth_tokens, { access_token: 'gho_token', scopes: ['read:user', 'user:email'] });

@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { newId } from '@wos/platform';
+import { newId, sha256Hex } from '@wos/platform';
 import { startHarness, type Harness } from './support/harness';
 import { TestSamlIdp, type ResponseOverrides } from './support/saml-idp';
 import * as craft from './support/saml-craft';
@@ -120,11 +120,36 @@ describe('SAML ACS security', () => {
   });
 
   test('a replayed assertion ID is refused until it expires (Redis)', async () => {
-    const response = await signed(asrtIdp, asrtConn);
+    const response = await signed(asrtIdp, asrtConn, { assertionId: '_replay-until-expiry' });
     assert.equal((await post(asrtConn, response)).status, 302);
     await expectRefused(asrtConn, response, 'assertion_replayed');
-    const ttl = await h.redis.pttl((await h.redis.keys(`sso:assertion:${asrtConn}:*`))[0]!);
+    const ttl = await h.redis.pttl(`sso:assertion:${asrtConn}:${sha256Hex('_replay-until-expiry')}`);
     assert.ok(ttl > 0 && ttl <= 5 * 60_000 + h.config.SSO_CLOCK_SKEW_SECONDS * 1000 + 1000, `ttl ${ttl}`);
+  });
+
+  test('M1: the bearer SubjectConfirmationData window is enforced even while Conditions are still valid', async () => {
+    const skewMs = h.config.SSO_CLOCK_SKEW_SECONDS * 1000;
+    const hour = new Date(Date.now() + 60 * 60_000);
+    // Entra/ADFS style: confirmation valid for minutes, Conditions for an hour; presented after the confirmation expired.
+    await expectRefused(asrtConn, await signed(asrtIdp, asrtConn, { notOnOrAfter: hour, subjectNotOnOrAfter: new Date(Date.now() - skewMs - 60_000) }), 'assertion_expired');
+    await expectRefused(msgConn, await signed(msgIdp, msgConn, { notOnOrAfter: hour, subjectNotOnOrAfter: new Date(Date.now() - skewMs - 60_000) }), 'assertion_expired');
+    await expectRefused(asrtConn, await signed(asrtIdp, asrtConn, { subjectNotBefore: new Date(Date.now() + skewMs + 60_000) }), 'assertion_not_yet_valid');
+    await expectRefused(asrtConn, await signed(asrtIdp, asrtConn, { subjectNotOnOrAfter: null }), 'malformed_response');
+    const withinSkew = await post(asrtConn, await signed(asrtIdp, asrtConn, { notOnOrAfter: hour, subjectNotOnOrAfter: new Date(Date.now() - skewMs / 3) }));
+    assert.equal(withinSkew.status, 302, withinSkew.text);
+  });
+
+  test('M1: the replay mark lasts until the latest bound in the assertion, so a replay after the confirmation expired is still refused', async () => {
+    const skewMs = h.config.SSO_CLOCK_SKEW_SECONDS * 1000;
+    const conditionsEnd = Date.now() + 60 * 60_000;
+    // The confirmation is already past its NotOnOrAfter (within the skew), Conditions run for an hour.
+    const response = await signed(asrtIdp, asrtConn, { assertionId: '_two-bounds', notOnOrAfter: new Date(conditionsEnd), subjectNotOnOrAfter: new Date(Date.now() - skewMs / 2) });
+    assert.equal((await post(asrtConn, response)).status, 302);
+    const ttl = await h.redis.pttl(`sso:assertion:${asrtConn}:${sha256Hex('_two-bounds')}`);
+    // Kept until Conditions end (+ skew), not until the confirmation's bound (+ skew), which has nearly passed.
+    assert.ok(ttl > conditionsEnd - Date.now(), `the replay mark lives ${ttl} ms`);
+    assert.ok(ttl <= conditionsEnd + skewMs - Date.now() + 1000, `the replay mark lives ${ttl} ms`);
+    await expectRefused(asrtConn, response, /^(assertion_replayed|assertion_expired)$/);
   });
 
   test('InResponseTo must name a pending request of this connection', async () => {

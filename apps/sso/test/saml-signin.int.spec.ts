@@ -67,6 +67,7 @@ describe('SAML sign-in against a samlify IdP', () => {
     assert.equal(p.organization_id, ORG);
     assert.equal(p.idp_id, 'alice@example.com');
     assert.equal(p.email, 'alice@example.com');
+    assert.equal(p.email_verified, false, 'a SAML assertion proves no address (C2)');
     assert.equal(p.first_name, 'Alice');
     assert.equal(p.last_name, 'Liddell');
     assert.deepEqual(p.groups, ['Admins', 'Staff']);
@@ -160,6 +161,31 @@ describe('SAML sign-in against a samlify IdP', () => {
     assert.equal((await exchange(ENV, 'not-a-code')).body.error, 'invalid_grant');
     assert.equal((await h.call(ENV, 'POST', '/sso/token', { form: { client_id: CLIENT, grant_type: 'password', code: 'x' } })).body.error, 'unsupported_grant_type');
     assert.equal((await h.call(ENV, 'GET', '/sso/profile', { auth: false, headers: { authorization: 'Bearer nope-nope-nope-nope-nope' } })).status, 401);
+  });
+
+  test('L3: every binding is checked before the code is spent, so failed attempts cannot burn it; of two concurrent redemptions one wins', async () => {
+    idp.user = { nameId: 'fay@example.com', attributes: {} };
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const code = (await signIn(conn.id, ENV, { code_challenge: challenge, code_challenge_method: 'S256' })).landed!.searchParams.get('code')!;
+    const attempts: [string, Promise<{ status: number; body: any }>][] = [
+      ['no verifier', exchange(ENV, code, {}, 'public_client')],
+      ['wrong verifier', exchange(ENV, code, { code_verifier: randomBytes(32).toString('base64url') }, 'public_client')],
+      ['other environment', exchange(newId('environment'), code, { code_verifier: verifier }, 'public_client')],
+      ['other client', h.call(ENV, 'POST', '/sso/token', { form: { client_id: 'client_01HYYYYYYYYYYYYYYYYYYYYYYY', grant_type: 'authorization_code', code, code_verifier: verifier }, auth: { authKind: 'public_client', clientId: 'client_01HYYYYYYYYYYYYYYYYYYYYYYY' } })],
+    ];
+    for (const [what, attempt] of attempts) {
+      const r = await attempt;
+      assert.equal(r.status, 400, what);
+      assert.equal(r.body.error, 'invalid_grant', what);
+    }
+    const ok = await exchange(ENV, code, { code_verifier: verifier }, 'public_client');
+    assert.equal(ok.status, 200, `the rightful client still redeems the code: ${ok.text}`);
+    assert.equal(ok.body.profile.email, 'fay@example.com');
+
+    const raced = (await signIn(conn.id)).landed!.searchParams.get('code')!;
+    const results = await Promise.all(Array.from({ length: 5 }, () => exchange(ENV, raced)));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 400, 400, 400, 400]);
   });
 
   test('IdP-initiated sign-in is refused unless the connection allows it, then lands on its redirect URI', async () => {

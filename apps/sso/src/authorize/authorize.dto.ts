@@ -10,6 +10,8 @@ const scopeList = z
  * `/sso/authorize` query (WORKOS_API.md §9). The gateway already resolved the environment from
  * client_id and checked redirect_uri exactly against the environment's allowed URIs.
  * `provider_query_params[k]=v` keys are collected separately (see readProviderQueryParams).
+ * That one of connection, organization or provider is given is checked by the service, whose
+ * 422 names them (WorkOS's invalid connection selector).
  */
 export const authorizeQuerySchema = z
   .object({
@@ -29,10 +31,6 @@ export const authorizeQuerySchema = z
     provider_scopes: scopeList,
     nonce: z.string().max(512).optional(),
     prompt: z.string().max(64).optional(),
-  })
-  .refine((q) => q.connection || q.organization || q.provider, {
-    message: "Specify one of 'connection', 'organization', or 'provider'.",
-    path: ['connection'],
   })
   .refine((q) => !q.code_challenge_method || q.code_challenge, { message: 'code_challenge_method needs code_challenge', path: ['code_challenge'] });
 export type AuthorizeQuery = z.infer<typeof authorizeQuerySchema>;

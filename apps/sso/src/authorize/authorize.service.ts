@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, randomToken, RateLimitedError, ValidationError } from '@wos/platform';
+import { NotFoundError, RateLimitedError, ValidationError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import { OAUTH_TYPES, type ConnectionWithDomains, type OAuthSettings, type OAuthType, type OidcSettings, type SamlSettings } from '../connections/connections.dto';
@@ -9,6 +9,7 @@ import { SignInStateStore, type PendingSignIn } from '../signin/signin-state.sto
 import { RedisService } from '../infra/redis.service';
 import type { AuthorizeQuery } from './authorize.dto';
 import { oauthEndpoints } from '../oidc/oauth-providers';
+import { authorizationUrl, upstreamChecks } from '../oidc/relying-party';
 
 /** Starts a sign-in: picks the connection, stores the pending sign-in, and names the IdP URL. */
 @Injectable()
@@ -20,9 +21,16 @@ export class AuthorizeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
+  /** `sourceIp` is the browser's address (the gateway hop's X-Forwarded-For), null when unknown. */
+  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>, sourceIp: string | null): Promise<string> {
+    if (!q.connection && !q.organization && !q.provider) {
+      throw new ValidationError(
+        [{ field: 'connection', code: 'invalid_connection_selector', message: "Specify one of 'connection', 'organization', or 'provider'." }],
+        "A valid connection selector is required: pass one of the 'connection', 'organization', or 'provider' parameters.",
+      );
+    }
     const conn = await this.pickConnection(environmentId, q);
-    await this.countSignInStart(conn.id);
+    await this.countSignInStart(conn.id, sourceIp);
     const pending: PendingSignIn = {
       environmentId,
       clientId: q.client_id,
@@ -35,10 +43,15 @@ export class AuthorizeService {
     return this.oauth(conn, pending, q, providerParams);
   }
 
-  /** A fixed one-minute window per connection, shared by every instance through Redis. */
-  private async countSignInStart(connectionId: string): Promise<void> {
+  /**
+   * A fixed one-minute window per (connection, source IP), shared by every instance through
+   * Redis (M8): WorkOS's 1,000 per minute per connection becomes the per-address figure, so one
+   * client flooding a connection's sign-in starts cannot lock out everyone else in its
+   * organization.
+   */
+  private async countSignInStart(connectionId: string, sourceIp: string | null): Promise<void> {
     const window = Math.floor(Date.now() / 60_000);
-    const key = `sso:authorize:${connectionId}:${window}`;
+    const key = `sso:authorize:${connectionId}:${sourceIp ?? 'unknown'}:${window}`;
     const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 61).exec()) as [[unknown, number]];
     if (count > this.config.SSO_AUTHORIZE_LIMIT_PER_MINUTE) throw new RateLimitedError(Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)));
   }
@@ -75,10 +88,9 @@ export class AuthorizeService {
     return sp.authorizeUrl(requestId, relayState, extra);
   }
 
-  /** OIDC and the OAuth providers: authorization code with our own PKCE pair, state and nonce. */
+  /** OIDC and the OAuth providers: authorization code with our own PKCE pair, state and (OIDC) nonce. */
   private async oauth(conn: ConnectionWithDomains, pending: PendingSignIn, q: AuthorizeQuery, providerParams: Record<string, string>): Promise<string> {
-    const verifier = randomToken(48);
-    const nonce = randomToken(24);
+    const { verifier, challenge, nonce } = await upstreamChecks();
     const stateId = await this.store.savePending({ ...pending, upstreamVerifier: verifier, nonce });
     let endpoint: string;
     let clientId: string;
@@ -95,19 +107,20 @@ export class AuthorizeService {
       clientId = s.client_id;
       scopes = [...(s.scopes ?? e.defaultScopes)];
     }
-    const url = new URL(endpoint);
-    for (const [k, v] of Object.entries(providerParams)) url.searchParams.set(k, v);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', clientId);
-    url.searchParams.set('redirect_uri', `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`);
-    url.searchParams.set('scope', [...new Set([...scopes, ...q.provider_scopes])].join(' '));
-    url.searchParams.set('state', stateId);
-    if (conn.protocol === 'oidc') url.searchParams.set('nonce', nonce);
-    url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
-    url.searchParams.set('code_challenge_method', 'S256');
-    if (q.login_hint) url.searchParams.set('login_hint', q.login_hint);
-    if (q.domain_hint ?? q.domain) url.searchParams.set('domain_hint', (q.domain_hint ?? q.domain)!);
-    if (q.prompt) url.searchParams.set('prompt', q.prompt);
-    return url.toString();
+    const params: Record<string, string> = {
+      ...providerParams,
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`,
+      scope: [...new Set([...scopes, ...q.provider_scopes])].join(' '),
+      state: stateId,
+      ...(conn.protocol === 'oidc' ? { nonce } : {}),
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...(q.login_hint ? { login_hint: q.login_hint } : {}),
+      ...((q.domain_hint ?? q.domain) ? { domain_hint: (q.domain_hint ?? q.domain)! } : {}),
+      ...(q.prompt ? { prompt: q.prompt } : {}),
+    };
+    return (await authorizationUrl(endpoint, clientId, params, this.config.SSO_ALLOW_HTTP_IDP_URLS)).toString();
   }
 }

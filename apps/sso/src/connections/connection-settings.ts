@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { ValidationError, type FieldError } from '@wos/platform';
+import { BadRequestError, ValidationError, type FieldError } from '@wos/platform';
 import type { AppConfig } from '../config';
-import { fetchIdp } from '../infra/idp-fetch';
+import { checkIdpUrl, fetchIdp, idpUrlPolicy } from '../infra/idp-fetch';
+import { discoverProvider, rejectionFor } from '../oidc/relying-party';
 import { parseIdpMetadata } from '../saml/idp-metadata';
 import { normaliseCertificate } from '../saml/saml-certs';
 import type { OAuthSettings, OAuthSettingsInput, OidcSettings, OidcSettingsInput, SamlSettings, SamlSettingsInput } from './connections.dto';
@@ -24,7 +25,7 @@ export async function resolveSamlSettings(id: string, input: SamlSettingsInput, 
     if (certs.some((c) => !c)) invalid('saml.idp_certificate', 'invalid_certificate', 'idp_certificate must be an X.509 certificate in PEM or base64 DER.');
     idp = { entityId: input.idp_entity_id, ssoUrl: input.idp_sso_url!, certificates: certs as string[] };
   } else {
-    const xml = input.idp_metadata_xml ?? (await fetchIdp(input.idp_metadata_url!, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: config.SSO_ALLOWED_IDP_CIDRS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'IdP metadata' })).text;
+    const xml = input.idp_metadata_xml ?? (await fetchIdp(input.idp_metadata_url!, { ...idpUrlPolicy(config), what: 'IdP metadata' })).text;
     const parsed = parseIdpMetadata(xml);
     if ('problems' in parsed) {
       throw new ValidationError(parsed.problems.map((message) => ({ field: 'saml.idp_metadata', code: 'invalid_idp_metadata', message })));
@@ -81,32 +82,36 @@ async function generateSpKeyPair(id: string): Promise<{ key: string; cert: strin
   return { key: pems.private, cert: pems.cert };
 }
 
-interface Discovery {
-  issuer?: string;
-  authorization_endpoint?: string;
-  token_endpoint?: string;
-  jwks_uri?: string;
-  userinfo_endpoint?: string;
-  id_token_signing_alg_values_supported?: string[];
-}
-
 /** Only asymmetric algorithms: a JWKS can then never turn into a shared secret, and never "none". */
 export const ALLOWED_ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+/**
+ * OIDC: discovery through openid-client and the guarded fetch, then every endpoint the service
+ * will call later (token, JWKS, userinfo) is checked now, scheme and address policy, so a
+ * discovery document cannot point the service at an internal address. The same checks run
+ * again at every connection during sign-in.
+ */
 export async function resolveOidcSettings(input: OidcSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
-  const res = await fetchIdp(input.discovery_url, { allowHttp: config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: config.SSO_ALLOWED_IDP_CIDRS, timeoutMs: config.SSO_IDP_FETCH_TIMEOUT_MS, what: 'OIDC discovery document' });
-  let doc: Discovery;
+  const policy = idpUrlPolicy(config);
+  let doc: ServerMetadataLike;
   try {
-    doc = JSON.parse(res.text) as Discovery;
-  } catch {
-    return invalid('oidc.discovery_url', 'invalid_discovery_document', 'The discovery document is not JSON.');
+    doc = await discoverProvider(input.discovery_url, input.client_id, { ...policy, skewSeconds: config.SSO_CLOCK_SKEW_SECONDS });
+  } catch (err) {
+    const refusal = rejectionFor(err, 'invalid_discovery_document', 'The discovery document was refused');
+    if (refusal instanceof BadRequestError) throw refusal;
+    return invalid('oidc.discovery_url', 'invalid_discovery_document', refusal.message);
   }
   const missing = (['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const).filter((k) => typeof doc[k] !== 'string');
-  if (res.status !== 200 || missing.length) {
-    invalid('oidc.discovery_url', 'invalid_discovery_document', `The discovery document lacks ${missing.join(', ') || 'a 200 status'}.`);
-  }
+  if (missing.length) invalid('oidc.discovery_url', 'invalid_discovery_document', `The discovery document lacks ${missing.join(', ')}.`);
   const algs = (doc.id_token_signing_alg_values_supported ?? ['RS256']).filter((a) => ALLOWED_ID_TOKEN_ALGS.includes(a));
   if (!algs.length) invalid('oidc.discovery_url', 'unsupported_id_token_algorithms', 'The IdP signs ID tokens with no asymmetric algorithm we accept.');
+  // The browser goes to the authorization endpoint, the service never fetches it: scheme only.
+  if (!/^https:/i.test(doc.authorization_endpoint!) && !(policy.allowHttp && /^http:/i.test(doc.authorization_endpoint!))) {
+    invalid('oidc.discovery_url', 'invalid_discovery_document', 'The discovered authorization_endpoint must use https.');
+  }
+  await checkIdpUrl(doc.token_endpoint!, policy, 'discovered token_endpoint');
+  await checkIdpUrl(doc.jwks_uri!, policy, 'discovered jwks_uri');
+  if (doc.userinfo_endpoint) await checkIdpUrl(doc.userinfo_endpoint, policy, 'discovered userinfo_endpoint');
   const settings: OidcSettings = {
     discovery_url: input.discovery_url,
     issuer: doc.issuer!,
@@ -114,6 +119,7 @@ export async function resolveOidcSettings(input: OidcSettingsInput, config: AppC
     token_endpoint: doc.token_endpoint!,
     jwks_uri: doc.jwks_uri!,
     ...(doc.userinfo_endpoint ? { userinfo_endpoint: doc.userinfo_endpoint } : {}),
+    ...(doc.authorization_response_iss_parameter_supported === true ? { authorization_response_iss_parameter_supported: true } : {}),
     client_id: input.client_id,
     scopes: input.scopes ?? [],
     id_token_signing_alg_values: algs,
@@ -122,7 +128,24 @@ export async function resolveOidcSettings(input: OidcSettingsInput, config: AppC
   return { settings, secret: input.client_secret };
 }
 
-export function resolveOAuthSettings(input: OAuthSettingsInput): ResolvedSettings {
+interface ServerMetadataLike {
+  issuer?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  jwks_uri?: string;
+  userinfo_endpoint?: string;
+  id_token_signing_alg_values_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+}
+
+/** OAuth providers: the URLs a connection overrides are checked like discovered ones. */
+export async function resolveOAuthSettings(input: OAuthSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
+  const policy = idpUrlPolicy(config);
+  if (input.authorization_url && !/^https:/i.test(input.authorization_url) && !(policy.allowHttp && /^http:/i.test(input.authorization_url))) {
+    invalid('oauth.authorization_url', 'invalid_idp_url', 'authorization_url must use https.');
+  }
+  if (input.token_url) await checkIdpUrl(input.token_url, policy, 'token');
+  if (input.userinfo_url) await checkIdpUrl(input.userinfo_url, policy, 'userinfo');
   const settings: OAuthSettings = {
     client_id: input.client_id,
     ...(input.authorization_url ? { authorization_url: input.authorization_url } : {}),

@@ -143,6 +143,8 @@ export interface OidcSettings {
   token_endpoint: string;
   jwks_uri: string;
   userinfo_endpoint?: string;
+  /** RFC 9207: the IdP names itself in the authorization response (mix-up defence). */
+  authorization_response_iss_parameter_supported?: boolean;
   client_id: string;
   scopes: string[];
   id_token_signing_alg_values: string[];
@@ -166,10 +168,19 @@ export function toConnectionWire(c: ConnectionWithDomains): ConnectionWire {
     name: c.name,
     connection_type: c.connectionType,
     state: c.state as ConnectionWire['state'],
+    status: legacyStatus(c.state),
     domains: c.domains.map((d) => ({ object: 'connection_domain', id: d.id, domain: d.domain })),
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   };
+}
+
+/**
+ * The deprecated `status` WorkOS still sends beside `state` (the SDKs' `linked | unlinked`):
+ * an active connection is linked, every other state unlinked.
+ */
+export function legacyStatus(state: string): 'linked' | 'unlinked' {
+  return state === 'active' ? 'linked' : 'unlinked';
 }
 
 export { connectionSchema };

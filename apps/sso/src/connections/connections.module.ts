@@ -4,14 +4,16 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsController, SamlMetadataController } from './connections.controller';
 import { ConnectionsRepository } from './connections.repository';
 import { ConnectionsService } from './connections.service';
+import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 
 @Module({
   controllers: [ConnectionsController, SamlMetadataController],
   providers: [
     ConnectionsRepository,
     ConnectionsService,
+    OrganizationEventsConsumer,
     { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
   ],
-  exports: [ConnectionsService],
+  exports: [ConnectionsService, OrganizationsClient],
 })
 export class ConnectionsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, claimInbox, type OutboxMessage, type PageRequest, type RawExecutor } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { ConnectionWithDomains } from './connections.dto';
@@ -30,21 +30,7 @@ export class ConnectionsRepository {
     // domains (no callback reads them), where Prisma's include would cost two queries.
     const { rows } = await this.prisma.pool.query<ConnectionRow>({ name: 'connection_for_callback', text: 'SELECT * FROM connections WHERE id = $1', values: [id] });
     const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      environmentId: r.environment_id,
-      organizationId: r.organization_id,
-      name: r.name,
-      connectionType: r.connection_type,
-      protocol: r.protocol,
-      state: r.state,
-      settings: r.settings,
-      sealedSecret: r.sealed_secret,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      domains: [],
-    };
+    return r ? { ...fromRow(r), domains: [] } : null;
   }
 
   list(environmentId: string, f: ConnectionFilters, page: PageRequest): Promise<ConnectionWithDomains[]> {
@@ -109,6 +95,61 @@ export class ConnectionsRepository {
       return true;
     });
   }
+
+  /**
+   * Deletes every connection of an organization with one connection.deleted each, once per
+   * event: the inbox row, the deletions and their events commit together, so a redelivered
+   * organization.deleted changes nothing. Returns the deleted connections. A plain pg
+   * transaction, not a Prisma interactive one: a background consumer must not race Prisma's
+   * transaction timeout, whose rollback can collide with the commit.
+   */
+  async deleteForOrganization(
+    environmentId: string,
+    organizationId: string,
+    inbox: { consumer: string; eventId: string },
+    event: (deleted: ConnectionWithDomains) => OutboxMessage,
+  ): Promise<ConnectionWithDomains[]> {
+    const client = await this.prisma.pool.connect();
+    const raw: RawExecutor = { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
+    try {
+      await client.query('BEGIN');
+      let doomed: ConnectionWithDomains[] = [];
+      if (await claimInbox(raw, inbox.consumer, inbox.eventId)) {
+        const { rows } = await client.query<ConnectionRow>('SELECT * FROM connections WHERE environment_id = $1 AND organization_id = $2 ORDER BY id FOR UPDATE', [environmentId, organizationId]);
+        const ids = rows.map((r) => r.id);
+        const domains = (await client.query<{ id: string; environment_id: string; connection_id: string; domain: string }>('SELECT * FROM connection_domains WHERE connection_id = ANY($1) ORDER BY id', [ids])).rows;
+        doomed = rows.map((r) => ({
+          ...fromRow(r),
+          domains: domains.filter((d) => d.connection_id === r.id).map((d) => ({ id: d.id, environmentId: d.environment_id, connectionId: d.connection_id, domain: d.domain })),
+        }));
+        await client.query('DELETE FROM connections WHERE environment_id = $1 AND id = ANY($2)', [environmentId, ids]);
+        await appendToOutbox(raw, doomed.map(event));
+      }
+      await client.query('COMMIT');
+      return doomed;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function fromRow(r: ConnectionRow): Omit<ConnectionWithDomains, 'domains'> {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    organizationId: r.organization_id,
+    name: r.name,
+    connectionType: r.connection_type,
+    protocol: r.protocol,
+    state: r.state,
+    settings: r.settings,
+    sealedSecret: r.sealed_secret,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 interface ConnectionRow {

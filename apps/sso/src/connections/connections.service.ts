@@ -60,7 +60,7 @@ export class ConnectionsService {
     let resolved: ResolvedSettings;
     if (protocol === 'saml') resolved = await resolveSamlSettings(id, input.saml!, this.config);
     else if (protocol === 'oidc') resolved = await resolveOidcSettings(input.oidc!, this.config);
-    else resolved = resolveOAuthSettings(input.oauth!);
+    else resolved = await resolveOAuthSettings(input.oauth!, this.config);
     const now = new Date();
     const state = input.activate ? 'active' : 'draft';
     const row = {
@@ -94,6 +94,19 @@ export class ConnectionsService {
     if (!hasIdShape(id, 'conn')) throw new NotFoundError('a connection', id);
     const deleted = await this.repo.delete(environmentId, id, (c) => connectionEvent('connection.deleted', toConnectionWire(c), environmentId));
     if (!deleted) throw new NotFoundError('a connection', id);
+  }
+
+  /**
+   * organization.deleted (M7): the organization's connections are deleted, as WorkOS deletes
+   * them, each with its connection.deleted event, so no sign-in goes through them any more.
+   * Deleting rather than deactivating leaves nothing an API caller could reactivate for an
+   * organization that no longer exists. Idempotent per event through the inbox.
+   */
+  async deleteForDeletedOrganization(environmentId: string, organizationId: string, eventId: string): Promise<string[]> {
+    const deleted = await this.repo.deleteForOrganization(environmentId, organizationId, { consumer: 'sso.organization-deleted', eventId }, (c) =>
+      connectionEvent('connection.deleted', toConnectionWire(c), environmentId),
+    );
+    return deleted.map((c) => c.id);
   }
 
   async spMetadata(environmentId: string, id: string): Promise<SpMetadata> {

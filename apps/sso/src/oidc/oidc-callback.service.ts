@@ -1,36 +1,46 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Configuration } from 'openid-client' with { 'resolution-mode': 'import' };
+import { BadRequestError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import type { ConnectionWithDomains, OAuthSettings, OAuthType, OidcSettings } from '../connections/connections.dto';
-import { fetchIdp } from '../infra/idp-fetch';
+import { idpUrlPolicy } from '../infra/idp-fetch';
 import { SignInService, type ClientInfo } from '../signin/signin.service';
 import { SignInStateStore, type OAuthTokensWire, type PendingSignIn } from '../signin/signin-state.store';
 import { SignInFailedError } from '../signin/signin.errors';
-import { OidcRejection, verifyIdToken } from './id-token';
-import { oauthEndpoints } from './oauth-providers';
+import { oauthEndpoints, readOAuthProfile, type ProviderProfile } from './oauth-providers';
+import {
+  OidcRejection,
+  oauthConfiguration,
+  providerConfiguration,
+  providerUserInfo,
+  redeemOAuthCode,
+  redeemProviderCode,
+  type RelyingPartyOptions,
+} from './relying-party';
 
 export interface CallbackQuery {
   code?: string;
   state?: string;
+  iss?: string;
   error?: string;
   error_description?: string;
 }
 
-interface TokenResponse {
-  access_token?: string;
-  id_token?: string;
-  refresh_token?: string;
-  expires_in?: number;
-  scope?: string;
-  token_type?: string;
-}
+/* Claims about the sign-in itself, not the user: never part of the profile. */
+const NOT_PROFILE_CLAIMS = ['nonce', 'at_hash', 'c_hash', 'auth_time'];
 
 /**
  * The OIDC / OAuth redirect back from the IdP. The `state` is our pending sign-in's one-time
- * ID, so a callback is accepted once, and only for the connection that started it.
+ * ID, so a callback is accepted once, and only for the connection that started it. The
+ * relying party is openid-client (state, PKCE, nonce, ID token claims and signature), and every
+ * request it makes goes through the guarded idpFetch.
  */
 @Injectable()
 export class OidcCallbackService {
+  /* openid-client configurations per connection version: each caches its IdP's JWKS. */
+  private readonly providers = new Map<string, { version: number; config: Configuration }>();
+
   constructor(
     private readonly connections: ConnectionsService,
     private readonly signIn: SignInService,
@@ -48,117 +58,74 @@ export class OidcCallbackService {
     if (q.error) return fail('idp_error', `The IdP refused the sign-in: ${q.error}${q.error_description ? ` (${q.error_description})` : ''}.`);
     if (typeof q.code !== 'string' || !q.code) return fail('missing_code', 'The IdP sent no authorization code.');
 
+    let signedIn: ProviderProfile & { oauthTokens?: OAuthTokensWire };
     try {
-      const { subject, attributes, oauthTokens } = conn.protocol === 'oidc' ? await this.oidc(conn, pending, q.code) : await this.oauth(conn, pending, q.code);
-      return await this.signIn.complete(
-        { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, subject, attributes, oauthTokens },
-        client,
-      );
+      signedIn = conn.protocol === 'oidc' ? await this.oidc(conn, pending, q) : await this.oauth(conn, pending, q);
     } catch (err) {
       if (err instanceof OidcRejection) return fail(err.reason, err.message);
-      if (err instanceof SignInFailedError) throw err;
-      if ((err as { status?: number }).status === 400) return fail('idp_unreachable', (err as Error).message);
+      // The guarded fetch's refusals (address not allowed, unreachable, too large) are the IdP's fault.
+      if (err instanceof BadRequestError) return fail(err.code, err.message);
       throw err;
     }
+    return this.signIn.complete(
+      { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, ...signedIn },
+      client,
+    );
   }
 
-  private async oidc(conn: ConnectionWithDomains, pending: PendingSignIn, code: string) {
+  private get rp(): RelyingPartyOptions {
+    return { ...idpUrlPolicy(this.config), skewSeconds: this.config.SSO_CLOCK_SKEW_SECONDS };
+  }
+
+  /* Our redirect_uri with the parameters the IdP sent back; `iss` only for OIDC (RFC 9207). */
+  private callbackUrl(q: CallbackQuery, withIssuer: boolean): URL {
+    const url = new URL(`${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`);
+    url.searchParams.set('code', q.code!);
+    url.searchParams.set('state', q.state!);
+    if (withIssuer && typeof q.iss === 'string') url.searchParams.set('iss', q.iss);
+    return url;
+  }
+
+  private async oidc(conn: ConnectionWithDomains, pending: PendingSignIn, q: CallbackQuery): Promise<ProviderProfile> {
     const s = conn.settings as unknown as OidcSettings;
-    const tokens = await this.exchange(s.token_endpoint, s.client_id, this.connections.openSecret(conn)!, code, pending.upstreamVerifier!);
-    if (!tokens.id_token) throw new OidcRejection('missing_id_token', 'The IdP token response has no id_token.');
-    const claims = await verifyIdToken(tokens.id_token, {
-      jwksUri: s.jwks_uri,
-      issuer: s.issuer,
-      audience: s.client_id,
-      algorithms: s.id_token_signing_alg_values,
-      nonce: pending.nonce!,
-      skewSeconds: this.config.SSO_CLOCK_SKEW_SECONDS,
-    });
+    const config = await this.providerFor(conn, s);
+    const { claims, accessToken } = await redeemProviderCode(config, { callbackUrl: this.callbackUrl(q, true), state: q.state!, verifier: pending.upstreamVerifier!, nonce: pending.nonce! });
     let attributes: Record<string, unknown> = { ...claims };
-    if (!claims.email && s.userinfo_endpoint && tokens.access_token) {
-      const info = await this.userinfo(s.userinfo_endpoint, tokens.access_token);
-      if (info.sub !== claims.sub) throw new OidcRejection('userinfo_subject_mismatch', 'The userinfo subject differs from the ID token subject.');
+    let proof: Record<string, unknown> = claims;
+    if (!claims.email && s.userinfo_endpoint && accessToken) {
+      const info = await providerUserInfo(config, accessToken, claims.sub);
       attributes = { ...info, ...claims };
+      proof = info;
     }
-    for (const k of ['nonce', 'at_hash', 'c_hash', 'auth_time']) delete attributes[k];
-    return { subject: String(claims.sub), attributes, oauthTokens: undefined };
+    for (const k of NOT_PROFILE_CLAIMS) delete attributes[k];
+    // The provider vouches for the address only with email_verified === true next to it (C2).
+    const verifiedEmail = proof.email_verified === true && typeof proof.email === 'string' ? proof.email : undefined;
+    return { subject: String(claims.sub), attributes, verifiedEmail };
   }
 
-  private async oauth(conn: ConnectionWithDomains, pending: PendingSignIn, code: string) {
+  private async oauth(conn: ConnectionWithDomains, pending: PendingSignIn, q: CallbackQuery): Promise<ProviderProfile & { oauthTokens: OAuthTokensWire }> {
     const s = conn.settings as unknown as OAuthSettings;
     const e = oauthEndpoints(conn.connectionType as OAuthType, s, this.config);
-    const tokens = await this.exchange(e.token, s.client_id, this.connections.openSecret(conn)!, code, pending.upstreamVerifier!);
-    if (!tokens.access_token) throw new OidcRejection('missing_access_token', 'The provider token response has no access_token.');
-    const info = await this.userinfo(e.userinfo, tokens.access_token);
-    if (conn.connectionType === 'GitHubOAuth' && !info.email) info.email = await this.githubPrimaryEmail(e.userinfo, tokens.access_token);
-    const subject = String(info.sub ?? info.id ?? '');
-    if (!subject) throw new OidcRejection('missing_subject', 'The provider did not identify the user.');
+    let idToken: string | undefined;
+    const config = await oauthConfiguration(e, s.client_id, this.connections.openSecret(conn)!, this.rp, (t) => (idToken = t));
+    const tokens = await redeemOAuthCode(config, { callbackUrl: this.callbackUrl(q, false), state: q.state!, verifier: pending.upstreamVerifier! });
+    const profile = await readOAuthProfile(conn.connectionType as OAuthType, config, e, tokens.access_token, idToken, s.client_id);
     const oauthTokens: OAuthTokensWire = {
       access_token: tokens.access_token,
       ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
       ...(typeof tokens.expires_in === 'number' ? { expires_at: Math.floor(Date.now() / 1000) + tokens.expires_in } : {}),
       scopes: (tokens.scope ?? '').split(/[ ,]+/).filter(Boolean),
     };
-    return { subject, attributes: info, oauthTokens };
+    return { ...profile, oauthTokens };
   }
 
-  private async exchange(tokenUrl: string, clientId: string, clientSecret: string, code: string, verifier: string): Promise<TokenResponse> {
-    const body = new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: `${this.config.PUBLIC_BASE_URL}/sso/oidc/callback`,
-      client_id: clientId,
-      client_secret: clientSecret,
-      code_verifier: verifier,
-    });
-    const res = await fetchIdp(tokenUrl, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
-      timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
-      what: 'token endpoint',
-      init: { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } },
-    });
-    let json: TokenResponse & { error?: string; error_description?: string };
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      throw new OidcRejection('token_exchange_failed', `The token endpoint answered ${res.status} with a body that is not JSON.`);
-    }
-    if (res.status !== 200 || json.error) {
-      throw new OidcRejection('token_exchange_failed', `The token endpoint refused the code: ${json.error ?? res.status}${json.error_description ? ` (${json.error_description})` : ''}.`);
-    }
-    return json;
-  }
-
-  private async userinfo(url: string, accessToken: string): Promise<Record<string, unknown>> {
-    const res = await fetchIdp(url, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
-      timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
-      what: 'userinfo endpoint',
-      init: { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'wos-sso' } },
-    });
-    try {
-      if (res.status !== 200) throw new Error(String(res.status));
-      const json = JSON.parse(res.text) as unknown;
-      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
-      return json as Record<string, unknown>;
-    } catch (err) {
-      throw new OidcRejection('userinfo_failed', `The userinfo endpoint failed: ${(err as Error).message}.`);
-    }
-  }
-
-  /** GitHub hides private emails from /user; /user/emails lists them with the primary marked. */
-  private async githubPrimaryEmail(userUrl: string, accessToken: string): Promise<string | undefined> {
-    const res = await fetchIdp(`${userUrl.replace(/\/+$/, '')}/emails`, {
-      allowHttp: this.config.SSO_ALLOW_HTTP_IDP_URLS, allowedCidrs: this.config.SSO_ALLOWED_IDP_CIDRS,
-      timeoutMs: this.config.SSO_IDP_FETCH_TIMEOUT_MS,
-      what: 'GitHub emails endpoint',
-      init: { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'wos-sso' } },
-    });
-    try {
-      const list = JSON.parse(res.text) as { email: string; primary: boolean; verified: boolean }[];
-      return list.find((e) => e.primary && e.verified)?.email;
-    } catch {
-      return undefined;
-    }
+  private async providerFor(conn: ConnectionWithDomains, s: OidcSettings): Promise<Configuration> {
+    const version = conn.updatedAt.getTime();
+    const cached = this.providers.get(conn.id);
+    if (cached?.version === version) return cached.config;
+    const config = await providerConfiguration(s, s.client_id, this.connections.openSecret(conn)!, this.rp);
+    if (this.providers.size > 1000) this.providers.clear();
+    this.providers.set(conn.id, { version, config });
+    return config;
   }
 }

@@ -7,6 +7,12 @@ export interface ProfileWire {
   connection_id: string;
   connection_type: string;
   email: string;
+  /**
+   * Our extension (C2): true only when the provider proved this address (an OIDC/Google
+   * `email_verified`, GitHub's verified primary address, Microsoft's verified-domain claim).
+   * Always false for SAML and for an address taken from a username or the NameID.
+   */
+  email_verified: boolean;
   first_name: string | null;
   last_name: string | null;
   name?: string;
@@ -17,18 +23,27 @@ export interface ProfileWire {
   raw_attributes: Record<string, unknown>;
 }
 
-export type NormalisedProfile = Omit<ProfileWire, 'object' | 'id' | 'organization_id' | 'connection_id' | 'connection_type'>;
+export type NormalisedProfile = Omit<ProfileWire, 'object' | 'id' | 'organization_id' | 'connection_id' | 'connection_type' | 'email_verified'>;
 
 /*
  * Attribute names by profile field, most specific first: Okta-style (firstName, email),
  * Entra/ADFS claim URIs, OIDC claims, LDAP/OID names (givenName, urn:oid:...), and common
  * generic spellings. Matching is case-insensitive.
  */
+/** Attributes that are an email address by definition. */
+const EMAIL_ATTRIBUTES = [
+  'email', 'mail', 'emailaddress', 'user.email', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3',
+];
+/**
+ * Sign-in names that often look like an address but are not one the user proved to own: an
+ * Entra UPN or an OIDC preferred_username can be any string an IdP admin types. An email taken
+ * from these (or from the NameID) is accepted as the profile's email, last, but can never be
+ * reported as verified.
+ */
+const USERNAME_ATTRIBUTES = ['upn', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', 'preferred_username'];
+
 const CANDIDATES: Record<'email' | 'first_name' | 'last_name' | 'name' | 'groups' | 'role', string[]> = {
-  email: [
-    'email', 'mail', 'emailaddress', 'user.email', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
-    'urn:oid:0.9.2342.19200300.100.1.3', 'upn', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', 'preferred_username',
-  ],
+  email: [...EMAIL_ATTRIBUTES, ...USERNAME_ATTRIBUTES],
   first_name: ['firstname', 'first_name', 'given_name', 'givenname', 'user.firstname', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname', 'urn:oid:2.5.4.42'],
   last_name: ['lastname', 'last_name', 'family_name', 'surname', 'sn', 'user.lastname', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname', 'urn:oid:2.5.4.4'],
   name: ['name', 'displayname', 'display_name', 'http://schemas.microsoft.com/identity/claims/displayname', 'cn', 'urn:oid:2.16.840.1.113730.3.1.241'],
@@ -47,20 +62,34 @@ export class ProfileRejection extends Error {
   }
 }
 
+/** The profile fields, and whether its email came from an attribute that is an address by definition. */
+export interface Normalised {
+  profile: NormalisedProfile;
+  /** False when the email came from a username attribute (upn, preferred_username), the NameID/subject, or a mapped attribute that is neither. */
+  emailFromEmailAttribute: boolean;
+}
+
 /**
  * Builds the profile fields from what the IdP asserted. `attributeMap` (per connection) names
  * the IdP attribute for a field and wins over the built-in names; its non-standard keys become
  * custom_attributes. raw_attributes keep everything the IdP sent.
  */
-export function normaliseProfile(subject: string, raw: Record<string, unknown>, attributeMap: Record<string, string> = {}): NormalisedProfile {
+export function normaliseProfile(subject: string, raw: Record<string, unknown>, attributeMap: Record<string, string> = {}): Normalised {
   const lower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
   const lookup = (name: string) => lower.get(name.toLowerCase());
+  const used: Partial<Record<keyof typeof CANDIDATES, string>> = {};
   const pick = (field: keyof typeof CANDIDATES): unknown => {
     const mapped = attributeMap[field];
-    if (mapped) return lookup(mapped);
+    if (mapped) {
+      used[field] = mapped.toLowerCase();
+      return lookup(mapped);
+    }
     for (const c of CANDIDATES[field]) {
       const v = lookup(c);
-      if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) return v;
+      if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) {
+        used[field] = c;
+        return v;
+      }
     }
     return undefined;
   };
@@ -71,8 +100,11 @@ export function normaliseProfile(subject: string, raw: Record<string, unknown>, 
   const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : String(x))).filter(Boolean);
 
   const idpId = first(attributeMap.idp_id ? lookup(attributeMap.idp_id) : undefined) ?? subject;
-  const emailCandidate = first(pick('email')) ?? (EMAIL.test(subject) ? subject : undefined);
+  const fromAttribute = first(pick('email'));
+  // The NameID / subject is the last resort, and never an attribute that proves an address.
+  const emailCandidate = fromAttribute ?? (EMAIL.test(subject) ? subject : undefined);
   if (!emailCandidate || !EMAIL.test(emailCandidate)) throw new ProfileRejection('missing_email', 'The IdP did not assert an email address for the user.');
+  const emailFromEmailAttribute = fromAttribute !== undefined && EMAIL_ATTRIBUTES.includes(used.email ?? '');
   const profile: NormalisedProfile = {
     idp_id: idpId,
     email: emailCandidate.toLowerCase(),
@@ -95,5 +127,5 @@ export function normaliseProfile(subject: string, raw: Record<string, unknown>, 
     const v = lookup(attr);
     if (v !== undefined) profile.custom_attributes[key] = v;
   }
-  return profile;
+  return { profile, emailFromEmailAttribute };
 }

@@ -38,7 +38,7 @@ export class AcsService {
       if (err instanceof SamlRejection) return fail(err.reason, err.message);
       throw err;
     }
-    if (!(await this.store.markAssertionUsed(conn.id, assertion.assertionId, assertion.notOnOrAfterMs))) {
+    if (!(await this.store.markAssertionUsed(conn.id, assertion.assertionId, assertion.replayUntilMs))) {
       return fail('assertion_replayed', `Assertion ${assertion.assertionId} was already used.`);
     }
     const settings = conn.settings as unknown as SamlSettings;

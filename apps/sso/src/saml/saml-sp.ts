@@ -24,8 +24,12 @@ export interface VerifiedAssertion {
   nameId: string;
   /** The InResponseTo the signed SubjectConfirmationData names; absent for IdP-initiated. */
   inResponseTo?: string;
-  /** When the assertion stops being usable (earliest NotOnOrAfter), for the replay cache. */
-  notOnOrAfterMs: number;
+  /**
+   * Until when its ID must stay marked used: the LATEST NotOnOrAfter anywhere in the assertion
+   * (M1). Marking only until the earliest would let a capture be replayed once that bound
+   * passed, whenever another check was ever lax about it.
+   */
+  replayUntilMs: number;
   attributes: Record<string, string | string[]>;
 }
 
@@ -35,7 +39,10 @@ export interface VerifiedAssertion {
  * issuer, audience and time conditions; this class adds what it leaves out: no comments,
  * DOCTYPEs or processing instructions anywhere, Destination and Recipient equal to our ACS URL,
  * the assertion Issuer equal to the IdP's entity ID (node-saml checks it only for logout
- * messages), and it reads the assertion ID and InResponseTo from the signed XML only.
+ * messages), the NotBefore/NotOnOrAfter of the bearer SubjectConfirmationData it accepts
+ * (node-saml computes that check but enforces it only when it validates InResponseTo itself,
+ * which we do against our own store), and it reads the assertion ID and InResponseTo from the
+ * signed XML only.
  */
 export class SamlServiceProvider {
   private readonly validator: SAML;
@@ -128,19 +135,37 @@ export class SamlServiceProvider {
     if (!bearer.length) throw new SamlRejection('malformed_response', 'The assertion has no bearer SubjectConfirmationData.');
     const data = bearer.find((d) => d.getAttribute('Recipient') === this.settings.acs_url);
     if (!data) throw new SamlRejection('recipient_mismatch', "The assertion's Recipient is not this connection's ACS URL.");
+    this.checkConfirmationWindow(data);
     const nameId = children(assertion, 'Subject').flatMap((s) => children(s, 'NameID'))[0]?.textContent?.trim() ?? '';
     if (!nameId || nameId !== profile.nameID) throw new SamlRejection('malformed_response', 'The assertion has no usable NameID.');
-    const limits = [data.getAttribute('NotOnOrAfter'), ...children(assertion, 'Conditions').map((c) => c.getAttribute('NotOnOrAfter'))]
-      .filter((v): v is string => !!v)
-      .map((v) => Date.parse(v))
+    const bounds = [...bearer, ...children(assertion, 'Conditions')]
+      .map((e) => Date.parse(e.getAttribute('NotOnOrAfter') ?? ''))
       .filter((v) => Number.isFinite(v));
     return {
       assertionId: id,
       nameId,
       inResponseTo: data.getAttribute('InResponseTo') || undefined,
-      notOnOrAfterMs: limits.length ? Math.min(...limits) : Date.now() + 5 * 60_000,
+      replayUntilMs: Math.max(...bounds),
       attributes: readAttributes(assertion),
     };
+  }
+
+  /**
+   * The window in which the bearer confirmation may be used (M1), with the configured skew.
+   * The Web Browser SSO profile requires NotOnOrAfter on it, so its absence is a refusal: the
+   * assertion would otherwise be deliverable forever.
+   */
+  private checkConfirmationWindow(data: Element): void {
+    const now = Date.now();
+    const notOnOrAfter = Date.parse(data.getAttribute('NotOnOrAfter') ?? '');
+    if (!Number.isFinite(notOnOrAfter)) throw new SamlRejection('malformed_response', 'The bearer SubjectConfirmationData has no valid NotOnOrAfter.');
+    if (now >= notOnOrAfter + this.skewMs) throw new SamlRejection('assertion_expired', 'The SubjectConfirmationData of the assertion has expired (NotOnOrAfter).');
+    const notBefore = data.getAttribute('NotBefore');
+    if (notBefore !== null) {
+      const from = Date.parse(notBefore);
+      if (!Number.isFinite(from)) throw new SamlRejection('malformed_response', 'The bearer SubjectConfirmationData has an invalid NotBefore.');
+      if (now + this.skewMs < from) throw new SamlRejection('assertion_not_yet_valid', 'The SubjectConfirmationData of the assertion is not yet valid (NotBefore).');
+    }
   }
 }
 
@@ -188,7 +213,7 @@ function classify(err: Error): SamlRejection {
     [/audience/i, 'audience_mismatch'],
     [/issuer/i, 'issuer_mismatch'],
     [/SAML provider returned/i, 'idp_error'],
-    [/assertion|unexpected|xml|invalid|parse|non-whitespace|unclosed|tag/i, 'malformed_response'],
+    [/assertion|unexpected|xml|invalid|pars(e|ing)|not a valid date|non-whitespace|unclosed|tag/i, 'malformed_response'],
   ];
   const reason = rules.find(([re]) => re.test(m))?.[1] ?? 'invalid_response';
   return new SamlRejection(reason, `The SAML response was refused: ${m}`);

@@ -43,11 +43,18 @@ export interface ProfileToken {
 
 const USED = 'used';
 
+/*
+ * Spends a code only if it still holds exactly what the caller checked: a concurrent
+ * redemption (or anything else that changed it) makes this a no-op. 1 = spent, 0 = not.
+ */
+const SPEND_IF_UNCHANGED = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0`;
+
 /**
  * Short-lived sign-in state in Redis. Invariants: codes and tokens are stored under their
- * SHA-256 only; a pending sign-in and a code are each redeemed at most once (GETDEL, or SET
- * ... GET that leaves a "used" mark so reuse is told apart from an unknown code); a SAML
- * assertion ID is remembered until the assertion expires.
+ * SHA-256 only; a pending sign-in and a code are each redeemed at most once (GETDEL, or a
+ * compare-and-set that leaves a "used" mark so reuse is told apart from an unknown code); a
+ * code is read, checked by the caller, and only then spent, so a caller who cannot redeem it
+ * cannot burn it either; a SAML assertion ID is remembered until its latest validity bound.
  */
 @Injectable()
 export class SignInStateStore {
@@ -77,7 +84,7 @@ export class SignInStateStore {
     return id ? this.takePending(id) : undefined;
   }
 
-  /** False when this assertion ID was already used on this connection (a replay). */
+  /** False when this assertion ID was already used on this connection (a replay). Kept until `untilMs` plus the skew. */
   async markAssertionUsed(connectionId: string, assertionId: string, untilMs: number): Promise<boolean> {
     const ttlMs = Math.max(untilMs + this.config.SSO_CLOCK_SKEW_SECONDS * 1000 - Date.now(), 1000);
     const ok = await this.redis.client.set(`sso:assertion:${connectionId}:${sha256Hex(assertionId)}`, '1', 'PX', ttlMs, 'NX');
@@ -90,12 +97,17 @@ export class SignInStateStore {
     return code;
   }
 
-  /** Redeems a code once: `reused` when it was redeemed before, undefined when unknown or expired. */
-  async redeemCode(code: string): Promise<IssuedCode | 'reused' | undefined> {
-    const raw = (await this.redis.client.call('SET', `sso:code:${sha256Hex(code)}`, USED, 'KEEPTTL', 'XX', 'GET')) as string | null;
+  /**
+   * Reads a code without spending it: `reused` when it was redeemed before, undefined when
+   * unknown or expired. `spend` then redeems it, once, if it is still unspent.
+   */
+  async peekCode(code: string): Promise<{ issued: IssuedCode; spend: () => Promise<boolean> } | 'reused' | undefined> {
+    const key = `sso:code:${sha256Hex(code)}`;
+    const raw = await this.redis.client.get(key);
     if (raw === null) return undefined;
     if (raw === USED) return 'reused';
-    return JSON.parse(raw) as IssuedCode;
+    const spend = async () => (await this.redis.client.eval(SPEND_IF_UNCHANGED, 1, key, raw, USED)) === 1;
+    return { issued: JSON.parse(raw) as IssuedCode, spend };
   }
 
   async issueProfileToken(t: ProfileToken): Promise<{ token: string; expiresIn: number }> {

@@ -28,7 +28,7 @@ export class SignInController {
   @Get('authorize')
   @Redirect()
   async authorize(@EnvironmentId() env: string, @Query(new ZodPipe(authorizeQuerySchema)) q: AuthorizeQuery, @Req() req: FastifyRequest) {
-    return { url: await this.authorizer.authorize(env, q, readProviderQueryParams(req.query as Record<string, unknown>)), statusCode: 302 };
+    return { url: await this.authorizer.authorize(env, q, readProviderQueryParams(req.query as Record<string, unknown>), clientOf(req).ip), statusCode: 302 };
   }
 
   /** Unsigned: the IdP's browser POST. The environment is the connection's. */

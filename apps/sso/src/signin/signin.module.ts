@@ -8,10 +8,11 @@ import { SignInController } from './signin.controller';
 import { SignInRepository } from './signin.repository';
 import { SignInService } from './signin.service';
 import { SignInStateStore } from './signin-state.store';
+import { OrganizationPolicyService } from './organization-policy.service';
 
 @Module({
   imports: [ConnectionsModule],
   controllers: [SignInController],
-  providers: [SignInRepository, SignInService, SignInStateStore, AuthorizeService, AcsService, OidcCallbackService, TokenService],
+  providers: [SignInRepository, SignInService, SignInStateStore, OrganizationPolicyService, AuthorizeService, AcsService, OidcCallbackService, TokenService],
 })
 export class SignInModule {}

@@ -7,6 +7,7 @@ import { normaliseProfile, ProfileRejection, type ProfileWire } from '../profile
 import { SignInRepository } from './signin.repository';
 import { SignInStateStore, type OAuthTokensWire } from './signin-state.store';
 import { SignInFailedError } from './signin.errors';
+import { OrganizationPolicyService } from './organization-policy.service';
 
 export interface ClientInfo {
   ip: string | null;
@@ -21,19 +22,24 @@ export interface Completion {
   codeChallenge?: string;
   subject: string;
   attributes: Record<string, unknown>;
+  /** The address the provider itself proved (OIDC/OAuth only); SAML never sets it. */
+  verifiedEmail?: string;
   oauthTokens?: OAuthTokensWire;
 }
 
 /**
- * The end of every sign-in, whatever the protocol: normalise the profile, record it with its
- * authentication.sso_succeeded event, and issue the one-time code; or record the refusal as
- * authentication.sso_failed and raise it.
+ * The end of every sign-in, whatever the protocol: normalise the profile, apply the
+ * organization's domain policy, record the profile with its authentication.sso_succeeded event,
+ * and issue the one-time code; or record the refusal as authentication.sso_failed and raise it.
+ * Invariant: `email_verified` is true only when the provider proved exactly this address and it
+ * came from an email attribute, never from a username or the NameID.
  */
 @Injectable()
 export class SignInService {
   constructor(
     private readonly repo: SignInRepository,
     private readonly store: SignInStateStore,
+    private readonly policy: OrganizationPolicyService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -42,25 +48,33 @@ export class SignInService {
     const conn = c.connection;
     const mapping = (conn.settings as { attribute_map?: Record<string, string> }).attribute_map;
     let normalised;
+    let emailFromEmailAttribute;
     try {
-      normalised = normaliseProfile(c.subject, c.attributes, mapping);
+      ({ profile: normalised, emailFromEmailAttribute } = normaliseProfile(c.subject, c.attributes, mapping));
     } catch (err) {
       if (err instanceof ProfileRejection) return this.fail(conn.environmentId, conn, err.reason, err.message, client);
       throw err;
     }
+    const refusal = await this.policy.refusal(conn, normalised.email);
+    if (refusal) return this.fail(conn.environmentId, conn, refusal.reason, refusal.message, client, normalised.email);
+    const emailVerified = emailFromEmailAttribute && c.verifiedEmail !== undefined && c.verifiedEmail.trim().toLowerCase() === normalised.email;
     const success = authenticationEvent(
       'authentication.sso_succeeded',
       { type: 'sso', status: 'succeeded', email: normalised.email, ip_address: client.ip, user_agent: client.userAgent, user_id: null, sso: { connection_id: conn.id, organization_id: conn.organizationId } },
       conn.environmentId,
     );
-    const id = await this.repo.upsertProfile(conn.environmentId, conn.id, normalised.idp_id, normalised.email, [success]);
+    const id = await this.repo.upsertProfile(conn.environmentId, conn.id, { idpId: normalised.idp_id, email: normalised.email, emailVerified }, [success]);
+    const { idp_id, email, ...rest } = normalised;
     const profile: ProfileWire = {
       object: 'profile',
       id,
+      idp_id,
       organization_id: conn.organizationId,
       connection_id: conn.id,
       connection_type: conn.connectionType,
-      ...normalised,
+      email,
+      email_verified: emailVerified,
+      ...rest,
     };
     const code = await this.store.issueCode({
       environmentId: conn.environmentId,

@@ -30,8 +30,16 @@ export interface Reply {
   headers: Headers;
 }
 
+/** An organization as the stand-in organizations service answers for it. */
+export interface StandInOrganization {
+  domains: { domain: string; state: 'verified' | 'pending' | 'failed' }[];
+  allow_profiles_outside_organization: boolean;
+}
+
 export interface Harness {
   db: TestDatabase;
+  /** Organizations the stand-in knows explicitly; any other well-formed ID exists and lets every profile in. */
+  organizations: Map<string, StandInOrganization>;
   app: NestFastifyApplication;
   config: AppConfig;
   baseUrl: string;
@@ -72,7 +80,8 @@ export async function startHarness(label: string, env: Record<string, string> = 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const organizations = await startOrganizationsStandIn();
+  const known = new Map<string, StandInOrganization>();
+  const organizations = await startOrganizationsStandIn(known);
   const app = await startSsoService({ ...config, ORGANIZATIONS_URL: env.ORGANIZATIONS_URL ?? organizations.url });
   const pool = new Pool({ connectionString: db.url, max: 2 });
   const redis = new Redis(config.REDIS_URL);
@@ -106,6 +115,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
   };
   return {
     db,
+    organizations: known,
     app,
     config,
     baseUrl,
@@ -128,13 +138,17 @@ export { waitFor };
 
 /**
  * The organizations service as the sso service sees it: every well-formed organization ID exists
- * (in any correctly signed environment) except MISSING_ORG. The end-to-end tests use the real one.
+ * (in any correctly signed environment) except MISSING_ORG. Organizations a test registers answer
+ * with their domains and setting; the others have no domains and allow profiles from outside, so
+ * tests about other things need no setup. The end-to-end tests use the real service.
  */
-async function startOrganizationsStandIn(): Promise<{ url: string; close(): Promise<void> }> {
+async function startOrganizationsStandIn(known: Map<string, StandInOrganization>): Promise<{ url: string; close(): Promise<void> }> {
   const server = createHttpServer((req, res) => {
     const id = /^\/organizations\/(org_[0-9A-Z]{26})$/.exec(req.url ?? '')?.[1];
     if (!id || id === MISSING_ORG || !readInternalContext(SECRET, req.headers)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'organization', id, name: 'Stand-in', domains: [] }));
+    const org = known.get(id) ?? { domains: [], allow_profiles_outside_organization: true };
+    const domains = org.domains.map((d, i) => ({ object: 'organization_domain', id: `org_domain_${i}`, organization_id: id, ...d }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'organization', id, name: 'Stand-in', domains, allow_profiles_outside_organization: org.allow_profiles_outside_organization }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };

@@ -27,7 +27,7 @@ export class TestOidcIdp {
     const provider = new Provider(issuer, {
       clients: clients.map((c) => ({ ...c, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' })),
       findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, ...(t.user.sub === sub ? t.user.claims : {}) }) }),
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'], groups: ['groups'] },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'preferred_username'], groups: ['groups'] },
       scopes: ['openid', 'email', 'profile', 'groups'],
       conformIdTokenClaims: false,
       features: { devInteractions: { enabled: false } },

@@ -22,6 +22,9 @@ export interface ResponseOverrides {
   issuer?: string;
   notBefore?: Date;
   notOnOrAfter?: Date;
+  /** The bearer SubjectConfirmationData's own bounds (default: NotOnOrAfter = notOnOrAfter, no NotBefore); null drops NotOnOrAfter. */
+  subjectNotOnOrAfter?: Date | null;
+  subjectNotBefore?: Date;
   assertionId?: string;
 }
 
@@ -132,16 +135,22 @@ export class TestSamlIdp {
       StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
       ConditionsNotBefore: (o.notBefore ?? new Date(now.getTime() - 1000)).toISOString(),
       ConditionsNotOnOrAfter: notOnOrAfter.toISOString(),
-      SubjectConfirmationDataNotOnOrAfter: notOnOrAfter.toISOString(),
+      SubjectConfirmationDataNotOnOrAfter: (o.subjectNotOnOrAfter ?? notOnOrAfter).toISOString(),
       NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
       NameID: user.nameId,
       InResponseTo: o.inResponseTo === undefined ? (this.lastRequestId ?? null) : o.inResponseTo,
     };
     const authn = `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${id}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
+    const confirmation = (template: string) => {
+      let t = template;
+      if (o.subjectNotOnOrAfter === null) t = t.replace(' NotOnOrAfter="{SubjectConfirmationDataNotOnOrAfter}"', '');
+      if (o.subjectNotBefore) t = t.replace('<saml:SubjectConfirmationData ', `<saml:SubjectConfirmationData NotBefore="${o.subjectNotBefore.toISOString()}" `);
+      return t;
+    };
     const { context } = await this.idp.createLoginResponse(sp, { extract: { request: { id: values.InResponseTo ?? '' } } }, 'post', { email: user.nameId }, (template: string) => ({
       id,
       context: samlify.SamlLib.replaceTagsByValue(
-        template.replace('{AuthnStatement}', authn).replace('{AttributeStatement}', attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''),
+        confirmation(template).replace('{AuthnStatement}', authn).replace('{AttributeStatement}', attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''),
         values as Record<string, unknown> as Record<string, string>,
       ),
     }));

@@ -16,6 +16,8 @@ export const connectionSchema = z.object({
   name: z.string(),
   connection_type: z.string(),
   state: z.enum(['draft', 'active', 'inactive', 'validating', 'requires_type', 'deleting']),
+  /** Deprecated by WorkOS in favour of `state`; still sent: `linked` when active, else `unlinked`. */
+  status: z.enum(['linked', 'unlinked']).optional(),
   domains: z.array(connectionDomainSchema),
   created_at: z.string(),
   updated_at: z.string(),

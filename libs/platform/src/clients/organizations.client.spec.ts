@@ -30,7 +30,12 @@ describe('OrganizationsClient', () => {
 
   test('finds an organization of the signed environment only', async () => {
     const client = new OrganizationsClient(url, SECRET);
-    assert.deepEqual(await client.find('environment_A', ORG), { id: ORG, name: 'Acme', domains: [{ id: 'org_domain_1', domain: 'acme.com' }] });
+    assert.deepEqual(await client.find('environment_A', ORG), {
+      id: ORG,
+      name: 'Acme',
+      domains: [{ id: 'org_domain_1', domain: 'acme.com', state: 'verified' }],
+      allowProfilesOutsideOrganization: false,
+    });
     assert.equal(await client.find('environment_B', ORG), null);
     assert.deepEqual(seen, ['environment_A', 'environment_B']);
   });

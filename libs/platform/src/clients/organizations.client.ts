@@ -4,7 +4,10 @@ import { signInternalContext } from '../http/internal-auth';
 export interface OrganizationRef {
   id: string;
   name: string;
-  domains: { id: string; domain: string }[];
+  /** `state`: pending | verified | failed (WORKOS_API.md §6), when the service sends it. */
+  domains: { id: string; domain: string; state?: string }[];
+  /** Whether the organization's SSO connections accept profiles from other domains (default false). */
+  allowProfilesOutsideOrganization: boolean;
 }
 
 const ORGANIZATION_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -35,8 +38,13 @@ export class OrganizationsClient {
     }
     if (res.status === 404) return null;
     if (!res.ok) throw unavailable();
-    const body = (await res.json()) as { id: string; name: string; domains?: { id: string; domain: string }[] };
-    return { id: body.id, name: body.name, domains: (body.domains ?? []).map((d) => ({ id: d.id, domain: d.domain })) };
+    const body = (await res.json()) as { id: string; name: string; domains?: { id: string; domain: string; state?: string }[]; allow_profiles_outside_organization?: boolean };
+    return {
+      id: body.id,
+      name: body.name,
+      domains: (body.domains ?? []).map((d) => ({ id: d.id, domain: d.domain, ...(typeof d.state === 'string' ? { state: d.state } : {}) })),
+      allowProfilesOutsideOrganization: body.allow_profiles_outside_organization === true,
+    };
   }
 }
 
