@@ -27,6 +27,8 @@ export const createOrganizationSchema = z.strictObject({
   metadata: metadataSchema.optional(),
   stripe_customer_id: z.string().min(1).max(255).nullable().optional(),
   allow_profiles_outside_organization: z.boolean().optional(),
+  /** Our extension (default false): AuthKit OAuth sign-ins with a verified email at a verified domain join. */
+  domain_capture: z.boolean().optional(),
 });
 export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
 
@@ -66,6 +68,7 @@ export function toOrganizationWire(o: OrganizationWithDomains): OrganizationWire
     id: o.id,
     name: o.name,
     allow_profiles_outside_organization: o.allowProfilesOutsideOrganization,
+    domain_capture: o.domainCapture,
     domains: o.domains.map(toDomainWire),
     stripe_customer_id: o.stripeCustomerId,
     external_id: o.externalId,
