@@ -1,16 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId, newUlid, NotFoundError, paginate, randomToken, sha256Hex, toListEnvelope, type OutboxMessage, type PaginationQuery } from '@wos/platform';
+import { appendToOutbox, newId, newUlid, NotFoundError, paginate, randomToken, sha256Hex, toListEnvelope, type OutboxMessage, type PaginationQuery } from '@wos/platform';
 import type { ListEnvelope, SessionWire, UserWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { Session, User } from '../generated/prisma/client';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { toUserWire } from '../users/users.dto';
 import { rolesOf } from '../memberships/memberships.dto';
-import { invalidGrant, InvalidGrantError } from '../authenticate/authenticate.errors';
+import { invalidGrant, InvalidGrantError, SsoRequiredError } from '../authenticate/authenticate.errors';
+import type { SsoSignIn } from '../authenticate/sso-sign-in';
+import type { Prisma } from '../generated/prisma/client';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
 import { SessionsRepository } from './sessions.repository';
 import { sessionEvent } from './sessions.events';
 import { toSessionWire } from './sessions.dto';
+import { organizationEntry, type OrganizationEntry } from './organization-entry';
 
 /** The WorkOS authentication response (WORKOS_API.md §7.2). */
 export interface AuthenticationResponse {
@@ -27,6 +30,8 @@ export interface IssueParams {
   organizationId: string | null;
   roleSlugs: string[] | null;
   method: AuthenticationMethod;
+  /** The SSO connection the sign-in went through (kept on the session for organization-entry.ts). */
+  sso?: SsoSignIn | null;
   ipAddress: string | null;
   userAgent: string | null;
   /** Events to commit with the session (the authentication.*_succeeded event). */
@@ -60,6 +65,8 @@ export class SessionsService {
       ipAddress: p.ipAddress,
       userAgent: p.userAgent,
       impersonator: null,
+      ssoConnectionId: p.sso?.connectionId ?? null,
+      ssoOrganizationId: p.sso?.organizationId ?? null,
       expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_SECONDS * 1000),
       endedAt: null,
       createdAt: now,
@@ -86,8 +93,15 @@ export class SessionsService {
     }
     if (r.kind === 'session_ended') throw invalidGrant('Session has already ended.');
     if (r.kind === 'not_member') throw new InvalidGrantError(`The user is not an active member of the organization ${r.organizationId}.`);
+    if (r.kind === 'refused_entry') throw entryRefused(r.entry, r.organizationId, r.email);
     const accessToken = await this.accessToken(environmentId, r.user.id, r.sessionId, r.organizationId, r.roleSlugs);
     return this.response(r.user, r.organizationId, accessToken, next, r.authMethod);
+  }
+
+  /** The organization-entry rule at sign-in: the session the sign-in makes may be scoped to this membership. */
+  assertMayEnter(sso: SsoSignIn | null | undefined, membership: { organizationId: string; source: string; sourceConnectionId: string | null }, email: string): void {
+    const entry = organizationEntry({ ssoOrganizationId: sso?.organizationId ?? null }, membership);
+    if (!entry.allowed) throw entryRefused(entry, membership.organizationId, email);
   }
 
   async list(environmentId: string, userId: string, q: PaginationQuery): Promise<ListEnvelope<SessionWire>> {
@@ -103,6 +117,13 @@ export class SessionsService {
     const s = await this.repo.findById(environmentId, sessionId);
     if (!s) throw new NotFoundError('a session', sessionId);
     return toSessionWire(s);
+  }
+
+  /** organization.deleted: ends the organization's sessions with their `session.revoked` events, in the caller's transaction. */
+  async revokeForOrganization(tx: Prisma.TransactionClient, environmentId: string, organizationId: string): Promise<number> {
+    const ended = await this.repo.revokeForOrganization(tx, environmentId, organizationId, new Date());
+    await appendToOutbox(tx, ended.map((s) => sessionEvent('session.revoked', toSessionWire(s), environmentId)));
+    return ended.length;
   }
 
   /**
@@ -133,4 +154,9 @@ export class SessionsService {
       authentication_method: method,
     };
   }
+}
+
+function entryRefused(entry: Exclude<OrganizationEntry, { allowed: true }>, organizationId: string, email: string): Error {
+  if (entry.reason === 'sso_required') return new SsoRequiredError(organizationId, email, entry.connectionId ? [entry.connectionId] : []);
+  return invalidGrant(`This session was authenticated through another organization's SSO connection; sign in again to enter the organization ${organizationId}.`);
 }
