@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkOS } from '@workos-inc/node';
+import { DomainDataState, WorkOS } from '@workos-inc/node';
 import { TestSamlIdp, type SamlIdp, Browser } from '../support/sso-peers';
 import { startE2e, type E2e } from '../support/e2e-stack';
 
@@ -21,7 +21,8 @@ describe('AuthKit sign-in through an SSO connection', () => {
     e = await startE2e({ name: 'authkit_sso', portOffset: 22000, redisDb: 3, apps: ['organizations', 'events', 'identity', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
-    orgId = (await e.workos.organizations.createOrganization({ name: 'JIT Corp' })).id;
+    // The IdP is trusted for the organization's verified domain: its users link and are created verified.
+    orgId = (await e.workos.organizations.createOrganization({ name: 'JIT Corp', domainData: [{ domain: 'jit.example', state: DomainDataState.Verified }] })).id;
     const created = await e.http('POST', '/connections', {
       key: true,
       body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: orgId, domains: ['jit.example'], saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },
