@@ -21,6 +21,7 @@ describe('AuthKit sign-in through an SSO connection', () => {
     e = await startE2e({ name: 'authkit_sso', portOffset: 22000, redisDb: 3, apps: ['organizations', 'events', 'identity', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
+    // The IdP is trusted for the organization's verified domain: its users link and are created verified.
     orgId = (await e.workos.organizations.createOrganization({ name: 'JIT Corp', domainData: [{ domain: 'jit.example', state: DomainDataState.Verified }] })).id;
     const created = await e.http('POST', '/connections', {
       key: true,

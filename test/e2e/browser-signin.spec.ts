@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { uniqueSuffix } from '@wos/platform/testing';
 import { DomainDataState } from '@workos-inc/node';
+import { uniqueSuffix } from '@wos/platform/testing';
 import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { startE2e, type E2e } from '../support/e2e-stack';
 
@@ -26,6 +26,7 @@ describe('sign-in in headless Chromium', () => {
     e = await startE2e({ name: 'browser_signin', portOffset: 9000, redisDb: 2, apps: ['organizations', 'events', 'identity', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
+    // The IdP is trusted for the organization's verified domain, so its new users sign in at once.
     const org = await e.workos.organizations.createOrganization({ name: 'Browser Corp', domainData: [{ domain: 'browser.example', state: DomainDataState.Verified }] });
     const created = await e.http('POST', '/connections', {
       key: true,

@@ -18,3 +18,13 @@ export interface BrowserLike {
 const support = resolve(ROOT, 'apps', 'sso', 'dist', 'test', 'support');
 export const { TestSamlIdp } = require(`${support}/saml-idp.js`) as { TestSamlIdp: { start(): Promise<SamlIdp> } };
 export const { Browser } = require(`${support}/browser.js`) as { Browser: new () => BrowserLike };
+
+/** An OpenID Provider (oidc-provider) that signs in `user` at once; it also stands in for OAuth providers. */
+export interface OidcIdp {
+  readonly issuer: string;
+  user: { sub: string; claims: Record<string, unknown> };
+  close(): Promise<void>;
+}
+export const { TestOidcIdp } = require(`${support}/oidc-idp.js`) as {
+  TestOidcIdp: { start(clients: { client_id: string; client_secret: string; redirect_uris: string[] }[]): Promise<OidcIdp> };
+};

@@ -13,6 +13,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { MfaModule } from './mfa/mfa.module';
 import { AuthkitModule } from './authkit/authkit.module';
+import { IdentitiesModule } from './identities/identities.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         SessionsModule,
         MembershipsModule,
         MfaModule,
+        IdentitiesModule,
         AuthkitModule,
       ],
     };

@@ -38,6 +38,21 @@ export const configSchema = baseConfigSchema
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    /**
+     * A new SSO identity links to the existing user with its email when an OAuth provider
+     * (GoogleOAuth, MicrosoftOAuth, GitHubOAuth, AppleOAuth) says `email_verified: true`. Off,
+     * only a verified domain of the connection's organization or the emailed code links it.
+     */
+    LINK_OAUTH_VERIFIED_EMAIL: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /**
+     * Consumer group for organization events (organization.deleted). Unset, it is derived from
+     * the database name, so the replicas of one deployment share a group and separate stacks on
+     * one broker never do.
+     */
+    IDENTITY_KAFKA_GROUP_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
     /** Argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).default(19_456),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
@@ -47,6 +62,10 @@ export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
+}
+
+export function consumerGroupId(config: AppConfig): string {
+  return config.IDENTITY_KAFKA_GROUP_ID ?? `identity.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
 }
 
 /** Injection tokens for the parsed configuration and the process-wide singletons. */

@@ -20,3 +20,15 @@ export class AuthFlowError extends DomainError {
     super(403, code, message, extra);
   }
 }
+
+/**
+ * 403 `sso_required` (WORKOS_API.md §3.3): the organization is entered through its SSO
+ * connection. WorkOS sends it with `error`/`error_description`, `email` and `connection_ids`;
+ * the SDK raises AuthenticationException and session.refresh() treats it as terminal.
+ */
+export class SsoRequiredError extends DomainError {
+  constructor(organizationId: string, email: string, connectionIds: string[]) {
+    const description = `The organization ${organizationId} requires signing in through its SSO connection.`;
+    super(403, 'sso_required', description, { error: 'sso_required', error_description: description, email, connection_ids: connectionIds });
+  }
+}

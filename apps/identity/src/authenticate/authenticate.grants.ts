@@ -20,6 +20,7 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { User } from '../generated/prisma/client';
+import type { SsoSignIn } from './sso-sign-in';
 
 /** WorkOS `authentication_method` values this service issues. */
 export type AuthenticationMethod = 'Password' | 'MagicAuth' | 'SSO' | 'GoogleOAuth' | 'MicrosoftOAuth' | 'GitHubOAuth' | 'Passkey' | 'Impersonation' | 'ExternalAuth' | 'MigratedSession';
@@ -46,6 +47,8 @@ export interface GrantResult {
   skipMfa?: boolean;
   /** Email for the success event when it differs from the user's (rare). */
   email?: string;
+  /** The SSO connection the sign-in went through, if any; gates may update it (identity linking). */
+  sso?: SsoSignIn | null;
 }
 
 export interface GrantSpec<S extends z.ZodType = z.ZodType> {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { RouteDoc } from '@wos/platform';
-import { listEnvelopeSchema, organizationMembershipSchema, sessionSchema, userSchema } from '@wos/contracts';
+import { listEnvelopeSchema, sessionSchema, userSchema } from '@wos/contracts';
 import { baseAuthenticateSchema } from './authenticate.dto';
 import { listSessionsQuerySchema, logoutQuerySchema, revokeSessionSchema } from '../sessions/sessions.dto';
-import { createMembershipSchema, listMembershipsQuerySchema, updateMembershipSchema } from '../memberships/memberships.dto';
+import { createMembershipSchema, listMembershipsQuerySchema, organizationMembershipResponseSchema as organizationMembershipSchema, updateMembershipSchema } from '../memberships/memberships.dto';
+import { identityWireSchema } from '../identities/identities.dto';
 import { challengeFactorSchema, createUserFactorSchema, enrollFactorSchema, listFactorsQuerySchema, verifyChallengeSchema } from '../mfa/mfa.dto';
 
 const authenticationResponseSchema = z.object({
@@ -17,6 +18,7 @@ const authenticationResponseSchema = z.object({
 /** Sign-in, sessions, JWKS, memberships and MFA routes (the AuthKit core). */
 export const coreOpenApiRoutes: RouteDoc[] = [
   { method: 'post', path: '/user_management/authenticate', summary: 'Authenticate (password, refresh_token, organization selection, TOTP and the grants other modules register); the other fields depend on grant_type', body: baseAuthenticateSchema.passthrough(), response: authenticationResponseSchema },
+  { method: 'get', path: '/user_management/users/:id/identities', summary: "A user's OAuth identities (a bare array)", response: z.array(identityWireSchema) },
   { method: 'get', path: '/user_management/users/:id/sessions', summary: "List a user's sessions", query: listSessionsQuerySchema, response: listEnvelopeSchema(sessionSchema) },
   { method: 'post', path: '/user_management/sessions/revoke', summary: 'Revoke a session', body: revokeSessionSchema, response: sessionSchema },
   { method: 'get', path: '/user_management/sessions/logout', summary: 'End a session and redirect to return_to (browser; no API key)', query: logoutQuerySchema, status: 302 },

@@ -15,6 +15,7 @@ import { AuthenticateGrants, type GrantContext, type GrantResult, } from './auth
 import { AuthFlowError, invalidGrant, InvalidGrantError } from './authenticate.errors';
 import { AuthenticateThrottle } from './authenticate.throttle';
 import { PendingAuthService } from './pending-auth.service';
+import { ssoSignInOf } from './sso-sign-in';
 import { BASE_FIELDS, baseAuthenticateSchema, organizationSelectionGrantSchema, passwordGrantSchema, refreshGrantSchema, totpGrantSchema } from './authenticate.dto';
 
 export const GRANT = {
@@ -67,7 +68,7 @@ export class AuthenticateService implements OnModuleInit {
       handle: async (i, ctx) => {
         const p = await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['organization_selection']);
         const user = await this.users.mustFind(ctx.environmentId, p.userId);
-        return { user, organizationId: i.organization_id, method: p.authMethod as GrantResult['method'], skipMfa: true };
+        return { user, organizationId: i.organization_id, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true };
       },
     });
     this.grants.register(GRANT.totp, {
@@ -83,7 +84,7 @@ export class AuthenticateService implements OnModuleInit {
         if (!valid) throw new DomainError(400, 'invalid_one_time_code', 'The one-time code is invalid or has expired.');
         await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
         const user = await this.users.mustFind(ctx.environmentId, p.userId);
-        return { user, organizationId: p.organizationId, method: p.authMethod as GrantResult['method'], skipMfa: true };
+        return { user, organizationId: p.organizationId, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true };
       },
     });
   }
@@ -130,6 +131,8 @@ export class AuthenticateService implements OnModuleInit {
   async complete(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<AuthenticationResponse> {
     const env = ctx.environmentId;
     for (const gate of this.grants.allGates()) await gate(result, ctx);
+    // An SSO identity whose email is not proven never gets a session (the gates ask for the code).
+    if (result.sso?.linkPending) throw invalidGrant('The email address of this sign-in must be verified first.');
     if (!result.skipMfa) await this.mfaGate(result, ctx, events);
 
     let organizationId = result.organizationId ?? null;
@@ -137,6 +140,7 @@ export class AuthenticateService implements OnModuleInit {
     if (organizationId) {
       const m = await this.memberships.activeFor(env, result.user.id, organizationId);
       if (!m) throw invalidGrant(`The user is not an active member of the organization ${organizationId}.`);
+      this.sessions.assertMayEnter(result.sso, m, result.user.email);
       roleSlugs = m.roleSlugs;
     } else {
       const active = await this.memberships.activeForUser(env, result.user.id);
@@ -149,11 +153,12 @@ export class AuthenticateService implements OnModuleInit {
         });
       }
       if (active.length === 1) {
+        this.sessions.assertMayEnter(result.sso, active[0]!, result.user.email);
         organizationId = active[0]!.organizationId;
         roleSlugs = active[0]!.roleSlugs;
       }
     }
-    return this.sessions.issue({ environmentId: env, user: result.user, organizationId, roleSlugs, method: result.method, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, events });
+    return this.sessions.issue({ environmentId: env, user: result.user, organizationId, roleSlugs, method: result.method, sso: result.sso ?? null, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, events });
   }
 
   /** A user with a TOTP factor must pass a challenge; with MFA required and none, must enrol. */
@@ -177,7 +182,7 @@ export class AuthenticateService implements OnModuleInit {
   private issuePending(ctx: GrantContext, result: GrantResult, kind: 'organization_selection' | 'mfa_challenge' | 'mfa_enrollment', events: OutboxMessage[]): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const token = await this.pending.issue(
-        { environmentId: ctx.environmentId, userId: result.user.id, kind, method: result.method, organizationId: result.organizationId, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent },
+        { environmentId: ctx.environmentId, userId: result.user.id, kind, method: result.method, organizationId: result.organizationId, sso: result.sso, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent },
         tx,
       );
       await appendToOutbox(tx, events);

@@ -4,6 +4,7 @@ import type { PendingAuthentication, Prisma } from '../generated/prisma/client';
 import { PendingAuthRepository } from './pending-auth.repository';
 import { invalidGrant } from './authenticate.errors';
 import type { AuthenticationMethod } from './authenticate.grants';
+import type { SsoSignIn } from './sso-sign-in';
 
 export type PendingKind = 'organization_selection' | 'mfa_enrollment' | 'mfa_challenge' | 'email_verification';
 
@@ -19,7 +20,7 @@ export class PendingAuthService {
   constructor(private readonly repo: PendingAuthRepository) {}
 
   async issue(
-    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; ipAddress?: string | null; userAgent?: string | null },
+    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; sso?: SsoSignIn | null; ipAddress?: string | null; userAgent?: string | null },
     tx?: Prisma.TransactionClient,
   ): Promise<string> {
     const token = randomToken(24);
@@ -31,6 +32,7 @@ export class PendingAuthService {
         kind: p.kind,
         authMethod: p.method,
         organizationId: p.organizationId ?? null,
+        ...(p.sso ? { sso: p.sso } : {}),
         ipAddress: p.ipAddress ?? null,
         userAgent: p.userAgent ?? null,
         expiresAt: new Date(Date.now() + PENDING_TTL_MS),

@@ -14,6 +14,7 @@ import { SsoHandoffService } from './sso-handoff.service';
 import { InvitationsService } from '../invitations/invitations.service';
 import { AUTHORIZATION_REQUEST_TTL_MS, openAuthorizationRequest, sealAuthorizationRequest } from './authorization-request';
 import { authorizationCodeGrantSchema, authorizeQuerySchema, passwordSignInSchema } from './authorize.dto';
+import { ssoSignInOf } from '../authenticate/sso-sign-in';
 
 export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
 
@@ -61,8 +62,11 @@ export class AuthkitService implements OnModuleInit {
         if (!(await this.codes.consume(input.code))) throw invalidGrant('The code is invalid, expired or already used.');
         const user = await this.users.findById(ctx.environmentId, grant.userId);
         if (!user) throw invalidGrant('The user of this code no longer exists.');
-        const invited = input.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, input.invitation_token, user)).organization_id : null;
-        return { user, organizationId: invited ?? grant.organizationId, method: grant.method };
+        const sso = ssoSignInOf(grant.sso);
+        // An SSO identity that still has to prove the email accepts nothing yet; the proven sign-in
+        // accepts pending invitations to the address (sso-sign-in.service.ts).
+        const invited = input.invitation_token && !sso?.linkPending ? (await this.invitations.acceptByToken(ctx.environmentId, input.invitation_token, user)).organization_id : null;
+        return { user, organizationId: invited ?? grant.organizationId, method: grant.method, sso };
       },
     });
   }

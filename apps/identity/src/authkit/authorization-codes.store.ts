@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomToken, sha256Hex } from '@wos/platform';
 import { RedisService } from '../infra/redis.provider';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
+import type { SsoSignIn } from '../authenticate/sso-sign-in';
 
 /** What an authorization code stands for until it is exchanged at /user_management/authenticate. */
 export interface AuthorizationCodeGrant {
@@ -13,6 +14,8 @@ export interface AuthorizationCodeGrant {
   codeChallenge: string | null;
   organizationId: string | null;
   method: AuthenticationMethod;
+  /** Set for sign-ins through SSO (sso-handoff.service.ts); absent for the password form. */
+  sso?: SsoSignIn | null;
 }
 
 /* OAuth 2.0 §4.1.2 recommends at most 10 minutes. */

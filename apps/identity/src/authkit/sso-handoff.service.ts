@@ -2,13 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { DomainError, SecretBoxError, type SecretBox } from '@wos/platform';
 import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
-import { MembershipsService } from '../memberships/memberships.service';
-import { UsersService } from '../users/users.service';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
 import { AuthorizationCodesStore } from './authorization-codes.store';
 import { authorizationRequestSchema, AUTHORIZATION_REQUEST_TTL_MS, type AuthorizationRequest } from './authorization-request';
 import type { AuthorizeQuery } from './authorize.dto';
-import { SsoClient, type SsoProfile } from './sso.client';
+import { SsoClient } from './sso.client';
+import { SsoSignInService } from './sso-sign-in.service';
 
 /** What travels through the IdP round trip as SSO's `state`: the app's authorize request and its environment. */
 const handoffStateSchema = z.object({ environmentId: z.string(), request: authorizationRequestSchema });
@@ -18,18 +17,18 @@ const OAUTH_METHODS: readonly string[] = ['GoogleOAuth', 'MicrosoftOAuth', 'GitH
 /**
  * AuthKit sign-in through SSO (an enterprise connection, an organization's connection, or an
  * OAuth provider): AuthKit starts SSO's flow with its own callback as the redirect URI, redeems
- * SSO's code there, signs the profile's user in (created on first sign-in, else matched by
- * email) with a membership in the connection's organization, and hands the app an AuthKit code.
- * Invariant: the app's redirect URI, state and PKCE challenge are sealed into SSO's state, so
- * the callback cannot be pointed at another app, client or environment.
+ * SSO's code there, resolves the profile's user and memberships (sso-sign-in.service.ts), and
+ * hands the app an AuthKit code. Invariants: the app's redirect URI, state and PKCE challenge
+ * are sealed into SSO's state, so the callback cannot be pointed at another app, client or
+ * environment; the request's `organization_id` only picks the connection (SSO resolves it)
+ * and is never sealed, so it can grant nothing.
  */
 @Injectable()
 export class SsoHandoffService {
   constructor(
     private readonly sso: SsoClient,
     private readonly codes: AuthorizationCodesStore,
-    private readonly users: UsersService,
-    private readonly memberships: MembershipsService,
+    private readonly signIn: SsoSignInService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -44,7 +43,7 @@ export class SsoHandoffService {
       redirectUri: q.redirect_uri,
       state: q.state ?? null,
       codeChallenge: q.code_challenge ?? null,
-      organizationId: q.organization_id ?? null,
+      organizationId: null,
       expiresAt: Date.now() + AUTHORIZATION_REQUEST_TTL_MS,
     };
     const params: Record<string, string> = {
@@ -73,17 +72,18 @@ export class SsoHandoffService {
     }
     if (typeof query.code !== 'string' || !query.code) throw new DomainError(400, 'invalid_request', 'The SSO callback has no code.');
     const profile = await this.sso.redeem(environmentId, request.clientId, query.code);
-    const userId = await this.userFor(environmentId, profile);
-    const organizationId = profile.organization_id ?? request.organizationId;
-    if (organizationId) await this.ensureMembership(environmentId, userId, organizationId);
+    const { user, sso } = await this.signIn.resolve(environmentId, profile);
+    // A pending link grants nothing until the email is proven (the code exchange then asks for it).
+    const organizationId = sso.linkPending ? null : await this.signIn.grantMemberships(environmentId, user, sso);
     const code = await this.codes.issue({
       environmentId,
       clientId: request.clientId,
-      userId,
+      userId: user.id,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
-      organizationId: organizationId ?? null,
+      organizationId,
       method: (OAUTH_METHODS.includes(profile.connection_type) ? profile.connection_type : 'SSO') as AuthenticationMethod,
+      sso,
     });
     target.searchParams.set('code', code);
     return target.toString();
@@ -99,37 +99,6 @@ export class SsoHandoffService {
     } catch (err) {
       if (err instanceof SecretBoxError || err instanceof SyntaxError) throw refused();
       throw err;
-    }
-  }
-
-  /** Just-in-time: the profile's email names the user; a first sign-in creates it, verified by the IdP. */
-  private async userFor(environmentId: string, profile: SsoProfile): Promise<string> {
-    const email = profile.email.toLowerCase();
-    const existing = await this.users.findByEmail(environmentId, email);
-    if (existing) return existing.id;
-    try {
-      const created = await this.users.create(environmentId, {
-        email,
-        email_verified: true,
-        ...(profile.first_name ? { first_name: profile.first_name } : {}),
-        ...(profile.last_name ? { last_name: profile.last_name } : {}),
-      });
-      return created.id;
-    } catch (err) {
-      // Two first sign-ins raced: the other one created the user.
-      const raced = err instanceof DomainError && err.status === 409 ? await this.users.findByEmail(environmentId, email) : null;
-      if (raced) return raced.id;
-      throw err;
-    }
-  }
-
-  private async ensureMembership(environmentId: string, userId: string, organizationId: string): Promise<void> {
-    if (await this.memberships.activeFor(environmentId, userId, organizationId)) return;
-    try {
-      await this.memberships.create(environmentId, { user_id: userId, organization_id: organizationId });
-    } catch (err) {
-      // Already a member (perhaps inactive, which the sign-in's membership check then refuses).
-      if (!(err instanceof DomainError && err.status === 409)) throw err;
     }
   }
 }

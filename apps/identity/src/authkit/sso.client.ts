@@ -5,10 +5,14 @@ import { APP_CONFIG, type AppConfig } from '../config';
 /** The parts of the SSO service's `profile` (WORKOS_API.md §9) AuthKit uses. */
 export interface SsoProfile {
   id: string;
+  /** The IdP's own ID of the user: with the connection, the identity's key. */
+  idp_id: string;
   connection_id: string;
   connection_type: string;
   organization_id?: string | null;
   email: string;
+  /** Our SSO service's addition: true only when an OIDC/OAuth provider proved the address. Missing = false. */
+  email_verified?: boolean;
   first_name?: string | null;
   last_name?: string | null;
 }

@@ -13,6 +13,7 @@ import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { emailVerificationCreatedEvent } from '../email-flows/email-flows.events';
 import { isCodeShaped } from '../tokens/one-time-secret';
+import { ssoSignInOf } from '../authenticate/sso-sign-in';
 import { emailVerificationGrantSchema, toEmailVerificationWire } from './email-verification.dto';
 
 export const EMAIL_VERIFICATION_GRANT = 'urn:workos:oauth:grant-type:email-verification:code';
@@ -132,16 +133,18 @@ export class EmailVerificationService implements OnModuleInit {
     // The code is spent and the email verified; the pending token is single use as well.
     await this.pending.consume(ctx.environmentId, input.pending_authentication_token, ['email_verification']);
     const verified = (await this.users.findById(ctx.environmentId, user.id))!;
-    return { user: verified, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'] };
+    return { user: verified, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso) };
   }
 
   /**
    * The sign-in gate: with REQUIRE_EMAIL_VERIFICATION, a user whose email is unverified gets a
    * code by email and the 403 with a pending token, whatever the method, except magic auth
-   * (which itself proves the inbox) and this grant.
+   * (which itself proves the inbox) and this grant. An SSO identity that is not linked yet
+   * (`sso.linkPending`) always needs the code: it proves the address before the link is made.
    */
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
-    if (!this.config.REQUIRE_EMAIL_VERIFICATION || result.user.emailVerified) return;
+    const mustProve = result.sso?.linkPending === true || (this.config.REQUIRE_EMAIL_VERIFICATION && !result.user.emailVerified);
+    if (!mustProve) return;
     if (result.method === 'MagicAuth' || ctx.grantType === EMAIL_VERIFICATION_GRANT) return;
     const verification = await this.codeForGate(ctx.environmentId, result.user);
     const token = await this.pending.issue({
@@ -150,6 +153,7 @@ export class EmailVerificationService implements OnModuleInit {
       kind: 'email_verification',
       method: result.method,
       organizationId: result.organizationId ?? null,
+      sso: result.sso,
       ipAddress: ctx.ipAddress,
       userAgent: ctx.userAgent,
     });

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { MembershipsModule } from '../memberships/memberships.module';
-import { OrganizationsClient } from '@wos/platform';
-import { APP_CONFIG, type AppConfig } from '../config';
 import { UsersModule } from '../users/users.module';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
@@ -12,11 +10,7 @@ import { InvitationsService } from './invitations.service';
 @Module({
   imports: [EmailFlowsModule, UsersModule, MembershipsModule],
   controllers: [InvitationsController],
-  providers: [
-    InvitationsRepository,
-    InvitationsService,
-    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
-  ],
+  providers: [InvitationsRepository, InvitationsService],
   exports: [InvitationsService],
 })
 export class InvitationsModule {}

@@ -20,6 +20,15 @@ export class InvitationsRepository {
     return this.prisma.invitation.findFirst({ where: { environmentId, tokenHash } });
   }
 
+  /** Pending, unexpired organization invitations addressed to this email (stored lowercased). */
+  pendingForEmail(environmentId: string, email: string, now: Date): Promise<Invitation[]> {
+    return this.prisma.invitation.findMany({
+      where: { environmentId, email: email.toLowerCase(), state: 'pending', expiresAt: { gt: now }, organizationId: { not: null } },
+      orderBy: { id: 'asc' },
+      take: 20,
+    });
+  }
+
   /** Reads and locks the row, so two state changes of one invitation apply one after another. */
   async lock(tx: Prisma.TransactionClient, environmentId: string, id: string): Promise<Invitation | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitations WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, BadRequestError, ConflictError, DomainError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope, ValidationError, type SecretBox } from '@wos/platform';
+import { appendToOutbox, BadRequestError, DomainError, newId, NotFoundError, paginate, toListEnvelope, ValidationError, type SecretBox } from '@wos/platform';
 import { hasIdShape, type InvitationWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
 import type { Invitation, Prisma, User } from '../generated/prisma/client';
 import { UsersService } from '../users/users.service';
 import { MembershipsService } from '../memberships/memberships.service';
+import { OrganizationsClient } from '../memberships/organizations.client';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { invitationEvent } from '../email-flows/email-flows.events';
@@ -160,31 +161,37 @@ export class InvitationsService implements OnModuleInit {
   }
 
   /**
-   * The membership is made first (the memberships service writes it and its event in its own
-   * transaction), then the invitation flips under its lock. If a concurrent accept wins, the
-   * membership is the same one: creation is idempotent per user and organization.
+   * A sign-in that proved the user's email (an OAuth provider or a code) accepts every pending
+   * organization invitation sent to that address.
    */
-  private async acceptFor(environmentId: string, inv: Invitation, user: User | null): Promise<InvitationWire> {
-    const membershipId = inv.organizationId && user ? await this.ensureMembership(environmentId, inv, user) : null;
-    return this.transition(environmentId, inv.id, 'invitation.accepted', () => ({
-      state: 'accepted',
-      acceptedAt: new Date(),
-      acceptedUserId: user?.id ?? null,
-      membershipId,
-    }));
+  async acceptPendingFor(environmentId: string, user: User): Promise<void> {
+    if (!user.emailVerified) return;
+    for (const inv of await this.repo.pendingForEmail(environmentId, user.email, new Date())) {
+      try {
+        await this.acceptFor(environmentId, inv, user);
+      } catch (err) {
+        // Accepted or revoked meanwhile, or its organization is gone: the others still apply.
+        if (!(err instanceof DomainError && err.status < 500)) throw err;
+      }
+    }
   }
 
-  private async ensureMembership(environmentId: string, inv: Invitation, user: User): Promise<string | null> {
-    const existing = await this.memberships.activeFor(environmentId, user.id, inv.organizationId!);
-    if (existing) return existing.id;
-    try {
-      const m = await this.memberships.create(environmentId, { organization_id: inv.organizationId!, user_id: user.id, ...(inv.roleSlug ? { role_slug: inv.roleSlug } : {}) });
-      return m.id;
-    } catch (err) {
-      // An inactive membership exists already: accepting does not reactivate it behind an admin's back.
-      if (err instanceof ConflictError) return null;
-      throw err;
-    }
+  /**
+   * One transaction: lock the invitation, check it is pending and addressed to this user,
+   * make the membership, flip the state. So a token presented concurrently by several accounts
+   * yields at most one acceptance and one membership (security review M11).
+   */
+  private async acceptFor(environmentId: string, inv: Invitation, user: User | null): Promise<InvitationWire> {
+    if (user && user.email.toLowerCase() !== inv.email.toLowerCase()) throw emailMismatch();
+    // The organization's name for the membership row; read before the transaction (HTTP).
+    const org = inv.organizationId && user ? await this.organizations.mustGet(environmentId, inv.organizationId) : null;
+    return this.transition(environmentId, inv.id, 'invitation.accepted', async (locked, tx) => {
+      if (user && user.email.toLowerCase() !== locked.email.toLowerCase()) throw emailMismatch();
+      const membership = org && user
+        ? await this.memberships.grant(tx, environmentId, { userId: user.id, organization: org, source: 'invitation', roleSlug: locked.roleSlug })
+        : null;
+      return { state: 'accepted', acceptedAt: new Date(), acceptedUserId: user?.id ?? null, membershipId: membership?.id ?? null };
+    });
   }
 
   /** One state change under the row lock: only a pending, unexpired invitation moves. */
@@ -192,7 +199,7 @@ export class InvitationsService implements OnModuleInit {
     environmentId: string,
     id: string,
     event: 'invitation.resent' | 'invitation.revoked' | 'invitation.accepted',
-    patch: (inv: Invitation) => Prisma.InvitationUncheckedUpdateInput,
+    patch: (inv: Invitation, tx: Prisma.TransactionClient) => Prisma.InvitationUncheckedUpdateInput | Promise<Prisma.InvitationUncheckedUpdateInput>,
     also?: (tx: Prisma.TransactionClient, wire: InvitationWire) => Promise<void>,
   ): Promise<InvitationWire> {
     if (!hasIdShape(id, 'invitation')) throw new NotFoundError('an invitation', id);
@@ -200,7 +207,7 @@ export class InvitationsService implements OnModuleInit {
       const inv = await this.repo.lock(tx, environmentId, id);
       if (!inv) throw new NotFoundError('an invitation', id);
       assertPending(inv);
-      const updated = await this.repo.update(tx, environmentId, id, patch(inv));
+      const updated = await this.repo.update(tx, environmentId, id, await patch(inv, tx));
       const wire = this.toWire(updated);
       await appendToOutbox(tx, [invitationEvent(event, wire, environmentId)]);
       if (also) await also(tx, wire);
@@ -236,6 +243,11 @@ function assertPending(inv: Invitation): void {
   if (state === 'accepted') throw new BadRequestError('invite_accepted', 'This invitation has already been accepted.');
   if (state === 'revoked') throw new BadRequestError('invite_revoked', 'This invitation has been revoked.');
   if (state === 'expired') throw new BadRequestError('invite_expired', 'This invitation has expired.');
+}
+
+/** The invitation was sent to another address: accepting it is bound to the invited email. */
+function emailMismatch(): DomainError {
+  return new BadRequestError('invite_email_mismatch', 'This invitation was sent to a different email address.');
 }
 
 /** WorkOS: 422 with code `invalid_locale`. */

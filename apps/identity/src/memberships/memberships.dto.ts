@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { organizationMembershipSchema, type OrganizationMembershipWire } from '@wos/contracts';
+import { organizationMembershipSchema, userSchema, type OrganizationMembershipWire, type UserWire } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
 import type { OrganizationMembership } from '../generated/prisma/client';
+import { toUserWire } from '../users/users.dto';
+import type { MembershipWithUser } from './memberships.repository';
 
 /** The role every membership gets when none is named (WORKOS_API.md §16). */
 export const DEFAULT_ROLE = 'member';
+
+/**
+ * How a membership was granted (stored, not on the wire). `sso` memberships came from the
+ * organization's own connection and are entered only through it (sessions/organization-entry.ts).
+ */
+export type MembershipSource = 'api' | 'invitation' | 'sso' | 'domain_capture';
 
 const slug = z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9_:.-]*$/, 'must be a role slug');
 const roleFields = {
@@ -41,6 +49,15 @@ export function rolesOf(slugs: string[]): string[] {
   return slugs.length ? slugs : [DEFAULT_ROLE];
 }
 
+/** The REST form carries the member's `user` (WorkOS's current API; the Java SDK requires it). Events do not. */
+export const organizationMembershipResponseSchema = organizationMembershipSchema.extend({ user: userSchema });
+export type OrganizationMembershipResponse = OrganizationMembershipWire & { user: UserWire };
+
+export function toMembershipResponse(m: MembershipWithUser): OrganizationMembershipResponse {
+  return { ...toMembershipWire(m), user: toUserWire(m.user) };
+}
+
+/** The event form (`organization_membership.*` data): no nested user, as WorkOS sends it. */
 export function toMembershipWire(m: OrganizationMembership): OrganizationMembershipWire {
   const roles = rolesOf(m.roleSlugs);
   return {

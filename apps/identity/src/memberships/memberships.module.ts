@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
+import { OrganizationOffboarding } from './organization-offboarding.service';
 import { MembershipsController } from './memberships.controller';
 import { MembershipsRepository } from './memberships.repository';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsClient } from './organizations.client';
 
-/** Exports MembershipsService (active memberships for sign-in, create for invitations). */
+/** Exports MembershipsService (active memberships for sign-in, grants for sign-ins and invitations) and OrganizationsClient. */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, SessionsModule],
   controllers: [MembershipsController],
-  providers: [MembershipsRepository, MembershipsService, OrganizationsClient],
-  exports: [MembershipsService],
+  providers: [MembershipsRepository, MembershipsService, OrganizationsClient, OrganizationOffboarding, OrganizationEventsConsumer],
+  exports: [MembershipsService, OrganizationsClient],
 })
 export class MembershipsModule {}

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
-import type { OrganizationMembership, Prisma } from '../generated/prisma/client';
+import type { OrganizationMembership, Prisma, User } from '../generated/prisma/client';
+import { userFromRow, type UserRow } from '../users/users.repository';
 
 export type Tx = Prisma.TransactionClient;
+/** A membership with its user, as the REST answers carry it (one JOIN, never a query per row). */
+export type MembershipWithUser = OrganizationMembership & { user: User };
 
-const ACTIVE_FOR_USER = `SELECT id, environment_id, user_id, organization_id, organization_name, status, role_slugs, created_at, updated_at
-  FROM organization_memberships WHERE environment_id = $1 AND user_id = $2 AND status = 'active' ORDER BY id`;
+const COLUMNS = 'm.id, m.environment_id, m.user_id, m.organization_id, m.organization_name, m.status, m.role_slugs, m.source, m.source_connection_id, m.created_at, m.updated_at';
+const WITH_USER = `SELECT ${COLUMNS}, row_to_json(u) AS user_row FROM organization_memberships m JOIN users u ON u.id = m.user_id`;
+const ACTIVE_FOR_USER = `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.user_id = $2 AND m.status = 'active' ORDER BY m.id`;
+
 interface MembershipRow {
   id: string;
   environment_id: string;
@@ -15,10 +20,14 @@ interface MembershipRow {
   organization_name: string;
   status: string;
   role_slugs: string[];
+  source: string;
+  source_connection_id: string | null;
   created_at: Date;
   updated_at: Date;
+  user_row?: UserRow;
 }
 
+/** The only caller of the memberships table. Every method takes the environment first. */
 @Injectable()
 export class MembershipsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -27,28 +36,19 @@ export class MembershipsRepository {
     return this.prisma.$transaction(fn);
   }
 
-  findById(environmentId: string, id: string): Promise<OrganizationMembership | null> {
-    return this.prisma.organizationMembership.findFirst({ where: { id, environmentId } });
+  async findWithUser(environmentId: string, id: string): Promise<MembershipWithUser | null> {
+    const { rows } = await this.prisma.pool.query<MembershipRow>({ name: 'membership_with_user', text: `${WITH_USER} WHERE m.id = $1 AND m.environment_id = $2`, values: [id, environmentId] });
+    return rows[0] ? withUser(rows[0]) : null;
   }
 
-  findFor(environmentId: string, userId: string, organizationId: string): Promise<OrganizationMembership | null> {
-    return this.prisma.organizationMembership.findUnique({ where: { environmentId_userId_organizationId: { environmentId, userId, organizationId } } });
+  findFor(environmentId: string, userId: string, organizationId: string, tx: Tx | PrismaService = this.prisma): Promise<OrganizationMembership | null> {
+    return tx.organizationMembership.findUnique({ where: { environmentId_userId_organizationId: { environmentId, userId, organizationId } } });
   }
 
   /** On the sign-in path: a named prepared statement on the pool. */
   async activeForUser(environmentId: string, userId: string): Promise<OrganizationMembership[]> {
     const { rows } = await this.prisma.pool.query<MembershipRow>({ name: 'active_memberships_of_user', text: ACTIVE_FOR_USER, values: [environmentId, userId] });
-    return rows.map((r) => ({
-      id: r.id,
-      environmentId: r.environment_id,
-      userId: r.user_id,
-      organizationId: r.organization_id,
-      organizationName: r.organization_name,
-      status: r.status,
-      roleSlugs: r.role_slugs,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    return rows.map(fromRow);
   }
 
   async userIdsOf(environmentId: string, organizationId: string): Promise<string[]> {
@@ -56,18 +56,33 @@ export class MembershipsRepository {
     return rows.map((r) => r.userId);
   }
 
-  async lock(tx: Tx, environmentId: string, id: string): Promise<OrganizationMembership | null> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM organization_memberships WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
-    return rows.length ? tx.organizationMembership.findUnique({ where: { id } }) : null;
+  /** Locks the membership row (not its user) for the rest of the transaction and reads both. */
+  async lock(tx: Tx, environmentId: string, id: string): Promise<MembershipWithUser | null> {
+    const rows = await tx.$queryRawUnsafe<MembershipRow[]>(`${WITH_USER} WHERE m.id = $1 AND m.environment_id = $2 FOR UPDATE OF m`, id, environmentId);
+    return rows[0] ? withUser(rows[0]) : null;
   }
 
-  list(environmentId: string, f: { organizationId?: string; userId?: string; statuses?: string[] }, page: PageRequest): Promise<OrganizationMembership[]> {
-    const where: Prisma.OrganizationMembershipWhereInput = { environmentId };
-    if (f.organizationId) where.organizationId = f.organizationId;
-    if (f.userId) where.userId = f.userId;
-    if (f.statuses?.length) where.status = { in: f.statuses };
-    if (page.cursor) where.id = { [page.cursor.op]: page.cursor.id };
-    return this.prisma.organizationMembership.findMany({ where, orderBy: { id: page.direction }, take: page.take });
+  /** Locks and returns every membership of an organization (organization.deleted). */
+  async lockByOrganization(tx: Tx, environmentId: string, organizationId: string): Promise<OrganizationMembership[]> {
+    const rows = await tx.$queryRawUnsafe<MembershipRow[]>(
+      `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.organization_id = $2 ORDER BY m.id FOR UPDATE`,
+      environmentId,
+      organizationId,
+    );
+    return rows.map(fromRow);
+  }
+
+  async list(environmentId: string, f: { organizationId?: string; userId?: string; statuses?: string[] }, page: PageRequest): Promise<MembershipWithUser[]> {
+    const where = ['m.environment_id = $1'];
+    const values: unknown[] = [environmentId];
+    const param = (v: unknown) => `$${values.push(v)}`;
+    if (f.organizationId) where.push(`m.organization_id = ${param(f.organizationId)}`);
+    if (f.userId) where.push(`m.user_id = ${param(f.userId)}`);
+    if (f.statuses?.length) where.push(`m.status = ANY(${param(f.statuses)}::text[])`);
+    if (page.cursor) where.push(`m.id ${page.cursor.op === 'gt' ? '>' : '<'} ${param(page.cursor.id)}`);
+    const order = page.direction === 'asc' ? 'ASC' : 'DESC';
+    const { rows } = await this.prisma.pool.query<MembershipRow>(`${WITH_USER} WHERE ${where.join(' AND ')} ORDER BY m.id ${order} LIMIT ${param(page.take)}`, values);
+    return rows.map(withUser);
   }
 
   async create(row: Prisma.OrganizationMembershipUncheckedCreateInput, events: (m: OrganizationMembership) => OutboxMessage[]): Promise<OrganizationMembership> {
@@ -78,6 +93,22 @@ export class MembershipsRepository {
     });
   }
 
+  /**
+   * Inserts the membership unless the user is already a member (in any status), inside the
+   * caller's transaction. ON CONFLICT keeps the transaction usable, where a unique violation
+   * would abort it. Returns the new row, or null when one existed.
+   */
+  async insertIfAbsent(tx: Tx, row: OrganizationMembership): Promise<OrganizationMembership | null> {
+    const rows = await tx.$queryRawUnsafe<MembershipRow[]>(
+      `INSERT INTO organization_memberships (id, environment_id, user_id, organization_id, organization_name, status, role_slugs, source, source_connection_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $10)
+       ON CONFLICT (environment_id, user_id, organization_id) DO NOTHING
+       RETURNING id, environment_id, user_id, organization_id, organization_name, status, role_slugs, source, source_connection_id, created_at, updated_at`,
+      row.id, row.environmentId, row.userId, row.organizationId, row.organizationName, row.status, row.roleSlugs, row.source, row.sourceConnectionId, row.createdAt,
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
   update(tx: Tx, environmentId: string, id: string, data: Prisma.OrganizationMembershipUncheckedUpdateInput): Promise<OrganizationMembership> {
     return tx.organizationMembership.update({ where: { id, environmentId }, data: { ...data, updatedAt: new Date() } });
   }
@@ -85,4 +116,26 @@ export class MembershipsRepository {
   async delete(tx: Tx, environmentId: string, id: string): Promise<void> {
     await tx.organizationMembership.deleteMany({ where: { id, environmentId } });
   }
+
+  async deleteByOrganization(tx: Tx, environmentId: string, organizationId: string): Promise<void> {
+    await tx.organizationMembership.deleteMany({ where: { environmentId, organizationId } });
+  }
 }
+
+function fromRow(r: MembershipRow): OrganizationMembership {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    userId: r.user_id,
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    status: r.status,
+    roleSlugs: r.role_slugs,
+    source: r.source,
+    sourceConnectionId: r.source_connection_id,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+const withUser = (r: MembershipRow): MembershipWithUser => ({ ...fromRow(r), user: userFromRow(r.user_row!) });

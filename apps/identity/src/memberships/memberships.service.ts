@@ -1,13 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, BadRequestError } from '@wos/platform';
-import { hasIdShape, type ListEnvelope, type OrganizationMembershipWire } from '@wos/contracts';
+import { hasIdShape, type ListEnvelope } from '@wos/contracts';
 import type { OrganizationMembership } from '../generated/prisma/client';
 import { isUniqueViolation } from '../infra/prisma-errors';
 import { UsersService } from '../users/users.service';
-import { MembershipsRepository } from './memberships.repository';
+import { MembershipsRepository, type MembershipWithUser, type Tx } from './memberships.repository';
 import { membershipEvent } from './memberships.events';
 import { OrganizationsClient } from './organizations.client';
-import { DEFAULT_ROLE, toMembershipWire, type CreateMembershipInput, type ListMembershipsQuery, type UpdateMembershipInput } from './memberships.dto';
+import {
+  DEFAULT_ROLE,
+  toMembershipResponse,
+  toMembershipWire,
+  type CreateMembershipInput,
+  type ListMembershipsQuery,
+  type MembershipSource,
+  type OrganizationMembershipResponse,
+  type UpdateMembershipInput,
+} from './memberships.dto';
+
+/** A membership granted by a sign-in or an invitation rather than the REST API. */
+export interface MembershipGrant {
+  userId: string;
+  organization: { id: string; name: string };
+  source: Exclude<MembershipSource, 'api'>;
+  sourceConnectionId?: string | null;
+  roleSlug?: string | null;
+}
 
 /**
  * Organization memberships (WORKOS_API.md §7.8). Invariants: a user is a member of an organization
@@ -24,7 +42,7 @@ export class MembershipsService {
     users.setMemberLookup((env, org) => this.repo.userIdsOf(env, org));
   }
 
-  // ---- API for the authenticate flow and invitations ----
+  // ---- API for the authenticate flow, sign-ins and invitations ----
 
   activeForUser(environmentId: string, userId: string): Promise<OrganizationMembership[]> {
     return this.repo.activeForUser(environmentId, userId);
@@ -36,19 +54,61 @@ export class MembershipsService {
     return m?.status === 'active' ? m : null;
   }
 
+  /**
+   * Makes the user an active member inside the caller's transaction, with its event. An existing
+   * membership is left as it is (an inactive one is not reactivated behind an admin's back).
+   * Returns the active membership, or null when an inactive or pending one exists.
+   */
+  async grant(tx: Tx, environmentId: string, g: MembershipGrant): Promise<OrganizationMembership | null> {
+    const now = new Date();
+    const created = await this.repo.insertIfAbsent(tx, {
+      id: newId('om'),
+      environmentId,
+      userId: g.userId,
+      organizationId: g.organization.id,
+      organizationName: g.organization.name,
+      status: 'active',
+      roleSlugs: [g.roleSlug ?? DEFAULT_ROLE],
+      source: g.source,
+      sourceConnectionId: g.sourceConnectionId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (created) {
+      await appendToOutbox(tx, [membershipEvent('organization_membership.created', toMembershipWire(created), environmentId)]);
+      return created;
+    }
+    const existing = await this.repo.findFor(environmentId, g.userId, g.organization.id, tx);
+    return existing?.status === 'active' ? existing : null;
+  }
+
+  /**
+   * organization.deleted: every membership of the organization goes, each with its
+   * `organization_membership.deleted` event, in the caller's transaction.
+   */
+  async removeAllOf(tx: Tx, environmentId: string, organizationId: string): Promise<number> {
+    const gone = await this.repo.lockByOrganization(tx, environmentId, organizationId);
+    if (!gone.length) return 0;
+    await this.repo.deleteByOrganization(tx, environmentId, organizationId);
+    await appendToOutbox(tx, gone.map((m) => membershipEvent('organization_membership.deleted', toMembershipWire(m), environmentId)));
+    return gone.length;
+  }
+
   // ---- REST ----
 
-  async list(environmentId: string, q: ListMembershipsQuery): Promise<ListEnvelope<OrganizationMembershipWire>> {
+  async list(environmentId: string, q: ListMembershipsQuery): Promise<ListEnvelope<OrganizationMembershipResponse>> {
     const page = await paginate(q, (req) => this.repo.list(environmentId, { organizationId: q.organization_id, userId: q.user_id, statuses: q.statuses }, req));
-    return toListEnvelope(page, toMembershipWire);
+    return toListEnvelope(page, toMembershipResponse);
   }
 
-  async get(environmentId: string, id: string): Promise<OrganizationMembershipWire> {
-    return toMembershipWire(await this.mustFind(environmentId, id));
+  async get(environmentId: string, id: string): Promise<OrganizationMembershipResponse> {
+    const m = hasIdShape(id, 'om') ? await this.repo.findWithUser(environmentId, id) : null;
+    if (!m) throw new NotFoundError('an organization membership', id);
+    return toMembershipResponse(m);
   }
 
-  async create(environmentId: string, input: CreateMembershipInput, status: 'active' | 'pending' = 'active'): Promise<OrganizationMembershipWire> {
-    await this.users.mustFind(environmentId, input.user_id);
+  async create(environmentId: string, input: CreateMembershipInput): Promise<OrganizationMembershipResponse> {
+    const user = await this.users.mustFind(environmentId, input.user_id);
     const org = await this.organizations.mustGet(environmentId, input.organization_id);
     const now = new Date();
     try {
@@ -56,38 +116,39 @@ export class MembershipsService {
         {
           id: newId('om'),
           environmentId,
-          userId: input.user_id,
+          userId: user.id,
           organizationId: org.id,
           organizationName: org.name,
-          status,
+          status: 'active',
           roleSlugs: input.role_slugs ?? [input.role_slug ?? DEFAULT_ROLE],
+          source: 'api',
           createdAt: now,
           updatedAt: now,
         },
         (row) => [membershipEvent('organization_membership.created', toMembershipWire(row), environmentId)],
       );
-      return toMembershipWire(m);
+      return toMembershipResponse({ ...m, user });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('organization_membership_already_exists', `The user ${input.user_id} is already a member of the organization ${input.organization_id}.`);
       throw err;
     }
   }
 
-  update(environmentId: string, id: string, input: UpdateMembershipInput): Promise<OrganizationMembershipWire> {
-    return this.change(environmentId, id, (m) => {
+  update(environmentId: string, id: string, input: UpdateMembershipInput): Promise<OrganizationMembershipResponse> {
+    return this.change(environmentId, id, () => {
       if (input.role_slugs === undefined && input.role_slug === undefined) return {};
       return { roleSlugs: input.role_slugs ?? [input.role_slug!] };
     });
   }
 
-  deactivate(environmentId: string, id: string): Promise<OrganizationMembershipWire> {
+  deactivate(environmentId: string, id: string): Promise<OrganizationMembershipResponse> {
     return this.change(environmentId, id, (m) => {
       if (m.status === 'pending') throw new BadRequestError('cannot_deactivate_pending_organization_membership', 'A pending organization membership cannot be deactivated.');
       return { status: 'inactive' };
     });
   }
 
-  reactivate(environmentId: string, id: string): Promise<OrganizationMembershipWire> {
+  reactivate(environmentId: string, id: string): Promise<OrganizationMembershipResponse> {
     return this.change(environmentId, id, (m) => {
       if (m.status === 'pending') throw new BadRequestError('cannot_reactivate_pending_organization_membership', 'A pending organization membership cannot be reactivated.');
       return { status: 'active' };
@@ -105,24 +166,17 @@ export class MembershipsService {
   }
 
   /** Applies a change under a row lock; an empty or no-op change writes nothing and emits nothing. */
-  private async change(environmentId: string, id: string, patch: (m: OrganizationMembership) => { status?: string; roleSlugs?: string[] }): Promise<OrganizationMembershipWire> {
+  private async change(environmentId: string, id: string, patch: (m: OrganizationMembership) => { status?: string; roleSlugs?: string[] }): Promise<OrganizationMembershipResponse> {
     if (!hasIdShape(id, 'om')) throw new NotFoundError('an organization membership', id);
     return this.repo.transaction(async (tx) => {
       const m = await this.repo.lock(tx, environmentId, id);
       if (!m) throw new NotFoundError('an organization membership', id);
       const data = patch(m);
       const same = (data.status === undefined || data.status === m.status) && (data.roleSlugs === undefined || data.roleSlugs.join(',') === m.roleSlugs.join(','));
-      if (same) return toMembershipWire(m);
-      const updated = await this.repo.update(tx, environmentId, id, data);
-      const wire = toMembershipWire(updated);
-      await appendToOutbox(tx, [membershipEvent('organization_membership.updated', wire, environmentId)]);
-      return wire;
+      if (same) return toMembershipResponse(m);
+      const updated: MembershipWithUser = { ...(await this.repo.update(tx, environmentId, id, data)), user: m.user };
+      await appendToOutbox(tx, [membershipEvent('organization_membership.updated', toMembershipWire(updated), environmentId)]);
+      return toMembershipResponse(updated);
     });
-  }
-
-  private async mustFind(environmentId: string, id: string): Promise<OrganizationMembership> {
-    const m = hasIdShape(id, 'om') ? await this.repo.findById(environmentId, id) : null;
-    if (!m) throw new NotFoundError('an organization membership', id);
-    return m;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, OrganizationsClient as PlatformOrganizationsClient } from '@wos/platform';
+import { NotFoundError, OrganizationsClient as PlatformOrganizationsClient, type OrganizationRef } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /**
@@ -14,9 +14,18 @@ export class OrganizationsClient {
     this.client = new PlatformOrganizationsClient(config.ORGANIZATIONS_URL, config.INTERNAL_AUTH_SECRET);
   }
 
-  async mustGet(environmentId: string, organizationId: string): Promise<{ id: string; name: string }> {
+  find(environmentId: string, organizationId: string): Promise<OrganizationRef | null> {
+    return this.client.find(environmentId, organizationId);
+  }
+
+  /** The organization holding this domain (any state), or null. */
+  findByDomain(environmentId: string, domain: string): Promise<OrganizationRef | null> {
+    return this.client.findByDomain(environmentId, domain);
+  }
+
+  async mustGet(environmentId: string, organizationId: string): Promise<OrganizationRef> {
     const org = await this.client.find(environmentId, organizationId);
     if (!org) throw new NotFoundError('an organization', organizationId);
-    return { id: org.id, name: org.name };
+    return org;
   }
 }

@@ -14,6 +14,8 @@ const base: Session = {
   ipAddress: null,
   userAgent: null,
   impersonator: null,
+  ssoConnectionId: null,
+  ssoOrganizationId: null,
   expiresAt: new Date('2030-01-01T00:00:00Z'),
   endedAt: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),

@@ -3,6 +3,7 @@ import { appendToOutbox, outboxInsertCte, withOutboxNotify, type OutboxMessage, 
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma, Session, User } from '../generated/prisma/client';
 import { userFromRow, type UserRow } from '../users/users.repository';
+import { organizationEntry, type OrganizationEntry } from './organization-entry';
 
 export interface RotationRow {
   session_id: string;
@@ -24,6 +25,7 @@ export interface Rotated {
 export type RotationResult =
   | Rotated
   | { kind: 'not_member'; organizationId: string }
+  | { kind: 'refused_entry'; organizationId: string; entry: Exclude<OrganizationEntry, { allowed: true }>; email: string }
   | { kind: 'session_ended' }
   | { kind: 'unknown_or_used' };
 
@@ -31,8 +33,9 @@ export type RotationResult =
  * Spends one refresh token and issues its successor in ONE autocommit statement (one round trip):
  * the UPDATE only matches an unused token whose session is active and unexpired and, when the
  * token names an organization (its own or a requested switch), whose user is an active member of
- * it; otherwise nothing at all is written and `rotated` is 0. Concurrent presentations of one
- * token serialise on its row lock: the loser sees `used_at` set and matches nothing.
+ * it and, for a switch, may enter it (organization-entry.ts); otherwise nothing at all is
+ * written. Concurrent presentations of one token serialise on its row lock: the loser sees
+ * `used_at` set and matches nothing.
  */
 const ROTATE = `
 WITH used AS (
@@ -42,7 +45,10 @@ WITH used AS (
     AND s.id = rt.session_id AND s.status = 'active' AND s.expires_at > $3::timestamptz
     AND (COALESCE($5::text, rt.organization_id) IS NULL OR EXISTS (
       SELECT 1 FROM organization_memberships m
-      WHERE m.environment_id = $2::text AND m.user_id = s.user_id AND m.organization_id = COALESCE($5::text, rt.organization_id) AND m.status = 'active'))
+      WHERE m.environment_id = $2::text AND m.user_id = s.user_id AND m.organization_id = COALESCE($5::text, rt.organization_id) AND m.status = 'active'
+        AND ($5::text IS NULL OR $5::text IS NOT DISTINCT FROM rt.organization_id
+             OR s.sso_organization_id = m.organization_id
+             OR (s.sso_organization_id IS NULL AND m.source <> 'sso'))))
   RETURNING rt.session_id, s.user_id, s.auth_method, s.organization_id AS session_org, COALESCE($5::text, rt.organization_id) AS org_id),
 ins AS (
   INSERT INTO refresh_tokens (token_hash, environment_id, session_id, organization_id, created_at)
@@ -76,12 +82,15 @@ WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text AND rt.used_at I
 const REVOKE_USER_SESSIONS = `
 UPDATE sessions SET status = 'revoked', ended_at = $3::timestamptz, updated_at = $3::timestamptz
 WHERE environment_id = $1::text AND user_id = $2::text AND status = 'active' AND expires_at > $3::timestamptz
-RETURNING id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, impersonator, expires_at, ended_at, created_at, updated_at`;
+RETURNING id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, impersonator, sso_connection_id, sso_organization_id, expires_at, ended_at, created_at, updated_at`;
 
 /** Why a token did not rotate (the rare path, so a second query is fine). */
 const WHY_NOT = `
-SELECT rt.used_at, rt.session_id, s.status, s.expires_at, COALESCE($3::text, rt.organization_id) AS org_id
-FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+SELECT rt.used_at, rt.session_id, s.status, s.expires_at, COALESCE($3::text, rt.organization_id) AS org_id, rt.organization_id AS token_org_id, s.sso_organization_id, u.email,
+       m.source, m.source_connection_id
+FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
+LEFT JOIN organization_memberships m ON m.environment_id = rt.environment_id AND m.user_id = s.user_id
+  AND m.organization_id = COALESCE($3::text, rt.organization_id) AND m.status = 'active'
 WHERE rt.token_hash = $1::text AND rt.environment_id = $2::text`;
 
 @Injectable()
@@ -94,10 +103,10 @@ export class SessionsRepository {
    * answer needs nothing back from the database.
    */
   async create(session: Session, refreshTokenHash: string, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 11);
+    const outbox = outboxInsertCte(events, 13);
     const text = withOutboxNotify(`s AS (
-        INSERT INTO sessions (id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, expires_at, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $9) RETURNING id, organization_id),
+        INSERT INTO sessions (id, environment_id, user_id, organization_id, auth_method, status, ip_address, user_agent, expires_at, created_at, updated_at, sso_connection_id, sso_organization_id)
+        VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $9, $11, $12) RETURNING id, organization_id),
       rt AS (
         INSERT INTO refresh_tokens (token_hash, environment_id, session_id, organization_id, created_at)
         SELECT $10, $2, s.id, s.organization_id, $9 FROM s RETURNING 1),
@@ -105,7 +114,7 @@ export class SessionsRepository {
       ${outbox.cte}`);
     await this.prisma.pool.query(text, [
       session.id, session.environmentId, session.userId, session.organizationId, session.authMethod, session.ipAddress, session.userAgent, session.expiresAt, session.createdAt,
-      refreshTokenHash, ...outbox.values,
+      refreshTokenHash, session.ssoConnectionId, session.ssoOrganizationId, ...outbox.values,
     ]);
   }
 
@@ -118,11 +127,15 @@ export class SessionsRepository {
     const r = rows[0] as (RotationRow & { user_row: UserRow }) | undefined;
     if (r) return toRotated(r);
     const why = (await this.prisma.pool.query({ name: 'refresh_token_why_not', text: WHY_NOT, values: [tokenHash, environmentId, organizationId] })).rows[0] as
-      | { used_at: Date | null; session_id: string; status: string; expires_at: Date; org_id: string | null }
+      | { used_at: Date | null; session_id: string; status: string; expires_at: Date; org_id: string | null; token_org_id: string | null; sso_organization_id: string | null; email: string; source: string | null; source_connection_id: string | null }
       | undefined;
     if (!why || why.used_at) return { kind: 'unknown_or_used' };
     if (why.status !== 'active' || why.expires_at.getTime() <= now.getTime()) return { kind: 'session_ended' };
-    return { kind: 'not_member', organizationId: why.org_id ?? '' };
+    if (why.source === null || why.org_id === null || why.org_id === why.token_org_id) return { kind: 'not_member', organizationId: why.org_id ?? '' };
+    const entry = organizationEntry({ ssoOrganizationId: why.sso_organization_id }, { organizationId: why.org_id, source: why.source, sourceConnectionId: why.source_connection_id });
+    // Allowed here means the token was spent or the membership changed in between: not a member now.
+    if (entry.allowed) return { kind: 'not_member', organizationId: why.org_id };
+    return { kind: 'refused_entry', organizationId: why.org_id, entry, email: why.email };
   }
 
   /** A refresh token that was already spent, if it is one. */
@@ -169,6 +182,23 @@ export class SessionsRepository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /**
+   * Ends every active session scoped to the organization or authenticated through its SSO, and
+   * kills their refresh tokens, in the caller's transaction (organization.deleted).
+   */
+  async revokeForOrganization(tx: Prisma.TransactionClient, environmentId: string, organizationId: string, now: Date): Promise<Session[]> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM sessions WHERE environment_id = ${environmentId} AND status = 'active'
+        AND (organization_id = ${organizationId} OR sso_organization_id = ${organizationId})
+      ORDER BY id FOR UPDATE`;
+    if (!locked.length) return [];
+    const ids = locked.map((x) => x.id);
+    const ended = await tx.session.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    await tx.session.updateMany({ where: { id: { in: ids } }, data: { status: 'revoked', endedAt: now, updatedAt: now } });
+    await tx.refreshToken.updateMany({ where: { sessionId: { in: ids }, usedAt: null }, data: { usedAt: now } });
+    return ended.map((x) => ({ ...x, status: 'revoked', endedAt: now, updatedAt: now }));
+  }
+
   findById(environmentId: string, id: string): Promise<Session | null> {
     return this.prisma.session.findFirst({ where: { id, environmentId } });
   }
@@ -194,6 +224,8 @@ interface SessionRow {
   ip_address: string | null;
   user_agent: string | null;
   impersonator: Prisma.JsonValue;
+  sso_connection_id: string | null;
+  sso_organization_id: string | null;
   expires_at: Date;
   ended_at: Date | null;
   created_at: Date;
@@ -203,6 +235,7 @@ interface SessionRow {
 function sessionFromRow(r: SessionRow): Session {
   return {
     id: r.id, environmentId: r.environment_id, userId: r.user_id, organizationId: r.organization_id, authMethod: r.auth_method, status: r.status,
-    ipAddress: r.ip_address, userAgent: r.user_agent, impersonator: r.impersonator, expiresAt: r.expires_at, endedAt: r.ended_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    ipAddress: r.ip_address, userAgent: r.user_agent, impersonator: r.impersonator,
+    ssoConnectionId: r.sso_connection_id, ssoOrganizationId: r.sso_organization_id, expiresAt: r.expires_at, endedAt: r.ended_at, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }

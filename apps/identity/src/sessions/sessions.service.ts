@@ -6,7 +6,9 @@ import type { Session, User } from '../generated/prisma/client';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { toUserWire } from '../users/users.dto';
 import { rolesOf } from '../memberships/memberships.dto';
-import { invalidGrant, InvalidGrantError } from '../authenticate/authenticate.errors';
+import { invalidGrant, InvalidGrantError, SsoRequiredError } from '../authenticate/authenticate.errors';
+import type { SsoSignIn } from '../authenticate/sso-sign-in';
+import type { Prisma } from '../generated/prisma/client';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
 import { UsersService } from '../users/users.service';
 import { SessionsRepository, type Rotated } from './sessions.repository';
@@ -14,6 +16,7 @@ import { openSuccessor, sealSuccessor } from './refresh-successor';
 import { RedirectUrisClient } from './redirect-uris.client';
 import { sessionEvent } from './sessions.events';
 import { toSessionWire } from './sessions.dto';
+import { organizationEntry, type OrganizationEntry } from './organization-entry';
 
 /** The WorkOS authentication response (WORKOS_API.md §7.2). */
 export interface AuthenticationResponse {
@@ -30,6 +33,8 @@ export interface IssueParams {
   organizationId: string | null;
   roleSlugs: string[] | null;
   method: AuthenticationMethod;
+  /** The SSO connection the sign-in went through (kept on the session for organization-entry.ts). */
+  sso?: SsoSignIn | null;
   ipAddress: string | null;
   userAgent: string | null;
   /** Events to commit with the session (the authentication.*_succeeded event). */
@@ -85,6 +90,8 @@ export class SessionsService implements OnModuleInit {
       ipAddress: p.ipAddress,
       userAgent: p.userAgent,
       impersonator: null,
+      ssoConnectionId: p.sso?.connectionId ?? null,
+      ssoOrganizationId: p.sso?.organizationId ?? null,
       expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_SECONDS * 1000),
       endedAt: null,
       createdAt: now,
@@ -104,6 +111,7 @@ export class SessionsService implements OnModuleInit {
     if (r.kind === 'unknown_or_used') return this.reused(environmentId, refreshToken, tokenHash, organizationId);
     if (r.kind === 'session_ended') throw invalidGrant('Session has already ended.');
     if (r.kind === 'not_member') throw new InvalidGrantError(`The user is not an active member of the organization ${r.organizationId}.`);
+    if (r.kind === 'refused_entry') throw entryRefused(r.entry, r.organizationId, r.email);
     return this.answer(environmentId, r, next);
   }
 
@@ -133,6 +141,12 @@ export class SessionsService implements OnModuleInit {
     return this.response(r.user, r.organizationId, accessToken, refreshToken, r.authMethod);
   }
 
+  /** The organization-entry rule at sign-in: the session the sign-in makes may be scoped to this membership. */
+  assertMayEnter(sso: SsoSignIn | null | undefined, membership: { organizationId: string; source: string; sourceConnectionId: string | null }, email: string): void {
+    const entry = organizationEntry({ ssoOrganizationId: sso?.organizationId ?? null }, membership);
+    if (!entry.allowed) throw entryRefused(entry, membership.organizationId, email);
+  }
+
   async list(environmentId: string, userId: string, q: PaginationQuery): Promise<ListEnvelope<SessionWire>> {
     const page = await paginate(q, (req) => this.repo.list(environmentId, userId, req));
     const now = new Date();
@@ -146,6 +160,13 @@ export class SessionsService implements OnModuleInit {
     const s = await this.repo.findById(environmentId, sessionId);
     if (!s) throw new NotFoundError('a session', sessionId);
     return toSessionWire(s);
+  }
+
+  /** organization.deleted: ends the organization's sessions with their `session.revoked` events, in the caller's transaction. */
+  async revokeForOrganization(tx: Prisma.TransactionClient, environmentId: string, organizationId: string): Promise<number> {
+    const ended = await this.repo.revokeForOrganization(tx, environmentId, organizationId, new Date());
+    await appendToOutbox(tx, ended.map((s) => sessionEvent('session.revoked', toSessionWire(s), environmentId)));
+    return ended.length;
   }
 
   /**
@@ -183,4 +204,9 @@ export class SessionsService implements OnModuleInit {
       authentication_method: method,
     };
   }
+}
+
+function entryRefused(entry: Exclude<OrganizationEntry, { allowed: true }>, organizationId: string, email: string): Error {
+  if (entry.reason === 'sso_required') return new SsoRequiredError(organizationId, email, entry.connectionId ? [entry.connectionId] : []);
+  return invalidGrant(`This session was authenticated through another organization's SSO connection; sign in again to enter the organization ${organizationId}.`);
 }

@@ -28,13 +28,6 @@ export class UsersController {
     return this.users.get(env, id);
   }
 
-  /** Bare array (WORKOS_API.md §2): OAuth identities; none exist until social login is built. */
-  @Get(':id/identities')
-  async identities(@EnvironmentId() env: string, @Param('id') id: string) {
-    await this.users.mustFind(env, id);
-    return [];
-  }
-
   @Put(':id')
   update(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(updateUserSchema)) body: UpdateUserInput) {
     return this.users.update(env, id, body);

@@ -36,6 +36,8 @@ const organizationFields = z.strictObject({
   metadata: metadataSchema.optional(),
   stripe_customer_id: z.string().min(1).max(255).nullable().optional(),
   allow_profiles_outside_organization: z.boolean().optional(),
+  /** Our extension (default false): AuthKit OAuth sign-ins with a verified email at a verified domain join. */
+  domain_capture: z.boolean().optional(),
 });
 
 /** Both spellings at once are refused rather than merged: which one the caller meant is unknowable. */
@@ -89,6 +91,7 @@ export function toOrganizationWire(o: OrganizationWithDomains): OrganizationWire
     id: o.id,
     name: o.name,
     allow_profiles_outside_organization: o.allowProfilesOutsideOrganization,
+    domain_capture: o.domainCapture,
     domains: o.domains.map(toDomainWire),
     stripe_customer_id: o.stripeCustomerId,
     external_id: o.externalId,

@@ -55,10 +55,10 @@ export class OrganizationsRepository {
    * data-modifying CTE to completion whether or not the final SELECT reads it.
    */
   async create(org: Organization, domains: OrganizationDomain[], events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 15);
+    const outbox = outboxInsertCte(events, 16);
     const text = withOutboxNotify(`org AS (
-        INSERT INTO organizations (id, environment_id, name, external_id, metadata, stripe_customer_id, allow_profiles_outside_organization, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) RETURNING id),
+        INSERT INTO organizations (id, environment_id, name, external_id, metadata, stripe_customer_id, allow_profiles_outside_organization, domain_capture, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $15, $8, $8) RETURNING id),
       domains AS (
         INSERT INTO organization_domains (id, environment_id, organization_id, domain, state, verification_strategy, verification_token, verification_prefix, created_at, updated_at)
         SELECT d.id, $2, (SELECT id FROM org), d.domain, d.state, d.strategy, d.token, d.prefix, $8, $8
@@ -68,7 +68,7 @@ export class OrganizationsRepository {
     const col = <K extends keyof OrganizationDomain>(k: K) => domains.map((d) => d[k]);
     await this.prisma.pool.query(text, [
       org.id, org.environmentId, org.name, org.externalId, JSON.stringify(org.metadata), org.stripeCustomerId, org.allowProfilesOutsideOrganization, org.createdAt,
-      col('id'), col('domain'), col('state'), col('verificationStrategy'), col('verificationToken'), col('verificationPrefix'), ...outbox.values,
+      col('id'), col('domain'), col('state'), col('verificationStrategy'), col('verificationToken'), col('verificationPrefix'), org.domainCapture, ...outbox.values,
     ]);
   }
 
@@ -116,6 +116,7 @@ interface OrganizationRow {
   metadata: Prisma.JsonValue;
   stripe_customer_id: string | null;
   allow_profiles_outside_organization: boolean;
+  domain_capture: boolean;
   created_at: Date;
   updated_at: Date;
   domains: DomainJson[];
@@ -132,6 +133,7 @@ function fromRow(r: OrganizationRow): OrganizationWithDomains {
     metadata: r.metadata,
     stripeCustomerId: r.stripe_customer_id,
     allowProfilesOutsideOrganization: r.allow_profiles_outside_organization,
+    domainCapture: r.domain_capture,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     domains: r.domains.map((d) => ({

@@ -51,6 +51,7 @@ export class OrganizationsService {
       metadata: dropNulls(input.metadata ?? {}),
       stripeCustomerId: input.stripe_customer_id ?? null,
       allowProfilesOutsideOrganization: input.allow_profiles_outside_organization ?? false,
+      domainCapture: input.domain_capture ?? false,
       createdAt: now,
       updatedAt: now,
       domains: [],
@@ -74,6 +75,7 @@ export class OrganizationsService {
       if (input.external_id !== undefined) data.externalId = input.external_id;
       if (input.stripe_customer_id !== undefined) data.stripeCustomerId = input.stripe_customer_id;
       if (input.allow_profiles_outside_organization !== undefined) data.allowProfilesOutsideOrganization = input.allow_profiles_outside_organization;
+      if (input.domain_capture !== undefined) data.domainCapture = input.domain_capture;
       if (input.metadata !== undefined) data.metadata = mergeMetadata(current.metadata as Record<string, string>, input.metadata);
       const org = await this.repo.update(tx, environmentId, id, data);
       const wire = toOrganizationWire(org);

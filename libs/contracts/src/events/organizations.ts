@@ -21,6 +21,8 @@ export const organizationSchema = z.object({
   id: z.string(),
   name: z.string(),
   allow_profiles_outside_organization: z.boolean(),
+  /** Our extension (not in WorkOS): AuthKit domain capture opt-in; see README "Organizations". */
+  domain_capture: z.boolean().optional(),
   domains: z.array(organizationDomainSchema),
   stripe_customer_id: z.string().nullable().optional(),
   external_id: z.string().nullable(),

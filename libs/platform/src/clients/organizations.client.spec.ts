@@ -18,8 +18,13 @@ describe('OrganizationsClient', () => {
     server = createServer((req, res) => {
       const env = readInternalContext(SECRET, req.headers)?.environmentId;
       seen.push(env);
+      const acme = { id: ORG, name: 'Acme', domains: [{ id: 'org_domain_1', domain: 'acme.com', state: 'verified' }], domain_capture: true };
       if (req.url === `/organizations/${ORG}` && env === 'environment_A') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: ORG, name: 'Acme', domains: [{ id: 'org_domain_1', domain: 'acme.com', state: 'verified' }] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(acme));
+      } else if (req.url?.startsWith('/organizations?')) {
+        const q = new URL(req.url, 'http://x').searchParams;
+        const data = env === 'environment_A' && q.get('domains') === 'acme.com' && q.get('limit') === '1' ? [acme] : [];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, list_metadata: { before: null, after: null } }));
       } else if (req.url?.endsWith('/boom')) res.writeHead(500).end();
       else res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
     });
@@ -34,6 +39,7 @@ describe('OrganizationsClient', () => {
       id: ORG,
       name: 'Acme',
       domains: [{ id: 'org_domain_1', domain: 'acme.com', state: 'verified' }],
+      domainCapture: true,
       allowProfilesOutsideOrganization: false,
     });
     assert.equal(await client.find('environment_B', ORG), null);
@@ -43,6 +49,13 @@ describe('OrganizationsClient', () => {
   test('a malformed ID is not found without a request', async () => {
     assert.equal(await new OrganizationsClient(url, SECRET).find('environment_A', '../boom'), null);
     assert.equal(seen.length, 2);
+  });
+
+  test('finds the organization holding a domain, in the signed environment only', async () => {
+    const client = new OrganizationsClient(url, SECRET);
+    assert.equal((await client.findByDomain('environment_A', 'ACME.com'))?.id, ORG);
+    assert.equal(await client.findByDomain('environment_B', 'acme.com'), null);
+    assert.equal(await client.findByDomain('environment_A', 'other.com'), null);
   });
 
   test('an unreachable service is a 503', async () => {

@@ -4,10 +4,19 @@ import { signInternalContext } from '../http/internal-auth';
 export interface OrganizationRef {
   id: string;
   name: string;
-  /** `state`: pending | verified | failed (WORKOS_API.md §6), when the service sends it. */
-  domains: { id: string; domain: string; state?: string }[];
+  domains: { id: string; domain: string; state: string }[];
+  /** The organization's domain-capture opt-in (our extension field; false when absent). */
+  domainCapture: boolean;
   /** Whether the organization's SSO connections accept profiles from other domains (default false). */
   allowProfilesOutsideOrganization: boolean;
+}
+
+interface OrganizationBody {
+  id: string;
+  name: string;
+  domains?: { id: string; domain: string; state?: string }[];
+  domain_capture?: boolean;
+  allow_profiles_outside_organization?: boolean;
 }
 
 const ORGANIZATION_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -27,9 +36,23 @@ export class OrganizationsClient {
   /** The organization, or null when it does not exist in this environment. 503 when unreachable. */
   async find(environmentId: string, organizationId: string): Promise<OrganizationRef | null> {
     if (!ORGANIZATION_ID.test(organizationId)) return null;
+    const body = await this.get<OrganizationBody>(environmentId, `/organizations/${encodeURIComponent(organizationId)}`);
+    return body ? toRef(body) : null;
+  }
+
+  /**
+   * The organization that holds `domain` (in any state), or null. A domain belongs to at most one
+   * organization per environment (the organizations service's unique index).
+   */
+  async findByDomain(environmentId: string, domain: string): Promise<OrganizationRef | null> {
+    const list = await this.get<{ data: OrganizationBody[] }>(environmentId, `/organizations?${new URLSearchParams({ domains: domain.toLowerCase(), limit: '1' })}`);
+    return list?.data[0] ? toRef(list.data[0]) : null;
+  }
+
+  private async get<T>(environmentId: string, path: string): Promise<T | null> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/organizations/${encodeURIComponent(organizationId)}`, {
+      res = await fetch(`${this.baseUrl}${path}`, {
         headers: signInternalContext(this.internalAuthSecret, environmentId),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -38,14 +61,18 @@ export class OrganizationsClient {
     }
     if (res.status === 404) return null;
     if (!res.ok) throw unavailable();
-    const body = (await res.json()) as { id: string; name: string; domains?: { id: string; domain: string; state?: string }[]; allow_profiles_outside_organization?: boolean };
-    return {
-      id: body.id,
-      name: body.name,
-      domains: (body.domains ?? []).map((d) => ({ id: d.id, domain: d.domain, ...(typeof d.state === 'string' ? { state: d.state } : {}) })),
-      allowProfilesOutsideOrganization: body.allow_profiles_outside_organization === true,
-    };
+    return (await res.json()) as T;
   }
+}
+
+function toRef(body: OrganizationBody): OrganizationRef {
+  return {
+    id: body.id,
+    name: body.name,
+    domains: (body.domains ?? []).map((d) => ({ id: d.id, domain: d.domain, state: d.state ?? 'pending' })),
+    domainCapture: body.domain_capture === true,
+    allowProfilesOutsideOrganization: body.allow_profiles_outside_organization === true,
+  };
 }
 
 const unavailable = () => new DomainError(503, 'service_unavailable', 'The organizations service is unavailable; retry the request.');
