@@ -24,3 +24,10 @@ export const eventsConsumed = new Counter({
   labelNames: ['group'] as const,
   registers: [registry],
 });
+
+export const outboxDeadLetters = new Counter({
+  name: 'outbox_dead_letters_total',
+  help: 'Outbox rows set aside because Kafka can never take them (too large)',
+  labelNames: ['topic'] as const,
+  registers: [registry],
+});

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Consumer, Kafka } from 'kafkajs';
 import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
@@ -8,11 +9,19 @@ import { createLogger } from '../logging/logger';
 import { OUTBOX_DDL, appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { buildEvent } from './build-event';
+import { registry } from '../http/metrics';
 
-const org = (id: string) => ({
+const org = (id: string, metadata: Record<string, string> = {}) => ({
   object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+  external_id: null, metadata, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
 });
+/* Random text does not compress, so these sizes are what the broker sees. */
+const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+
+async function deadLetterCount(): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'outbox_dead_letters_total');
+  return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
+}
 
 describe('OutboxRelay (real Postgres and Kafka)', () => {
   const topic = `test.outbox.${uniqueSuffix()}`;
@@ -88,6 +97,70 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     } finally {
       await a.stop();
       await b.stop();
+    }
+  });
+
+  /** Commits `events` (in order, one key) in one transaction, as a SCIM group push does. */
+  async function commitBurst(key: string, events: ReturnType<typeof buildEvent>[]): Promise<void> {
+    await pg.query('BEGIN');
+    await appendToOutbox(pgExecutor(pg), events.map((event) => ({ topic, key, event })));
+    await pg.query('COMMIT');
+  }
+
+  test('a burst on one key larger than a broker batch reaches Kafka completely and in order (requests are cut by size)', async () => {
+    const events = Array.from({ length: 400 }, (_, i) => buildEvent('organization.updated', org(`org_burst_${i}`, { blob: noise(5000) }), 'environment_T'));
+    await commitBurst('burst', events);
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `burst-${topic}`, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'burst').length >= 400 || undefined, { timeoutMs: 60_000, message: '400 burst messages' });
+      assert.deepEqual(received.filter((r) => r.key === 'burst').map((r) => r.id), events.map((e) => e.id));
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('a 2 MB event is dead-lettered with its error, and later rows are still published', async () => {
+    const before = await deadLetterCount();
+    const [small1, huge, small2] = [
+      buildEvent('organization.updated', org('org_small_1'), 'environment_T'),
+      buildEvent('organization.updated', org('org_huge', { blob: noise(2_000_000) }), 'environment_T'),
+      buildEvent('organization.updated', org('org_small_2'), 'environment_T'),
+    ];
+    await commitBurst('huge', [small1, huge]);
+    await commitBurst('huge', [small2]);
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `huge-${topic}`, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'huge').length >= 2 || undefined, { timeoutMs: 30_000, message: 'the small events' });
+      const row = (await pg.query('SELECT dead_lettered_at, dead_letter_error, published_at FROM outbox WHERE event_id = $1', [huge.id])).rows[0];
+      assert.ok(row.dead_lettered_at, 'the huge row is dead-lettered');
+      assert.match(row.dead_letter_error, /more than 1000000 bytes/);
+      assert.equal(row.published_at, null);
+      assert.deepEqual(received.filter((r) => r.key === 'huge').map((r) => r.id), [small1.id, small2.id]);
+      assert.equal(await deadLetterCount(), before + 1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('a record the broker itself refuses as too large is isolated and dead-lettered; the rest of its batch is published in order', async () => {
+    const events = [
+      ...Array.from({ length: 5 }, (_, i) => buildEvent('organization.updated', org(`org_r_${i}`), 'environment_T')),
+      buildEvent('organization.updated', org('org_refused', { blob: noise(1_600_000) }), 'environment_T'),
+      ...Array.from({ length: 5 }, (_, i) => buildEvent('organization.updated', org(`org_r_${i + 5}`), 'environment_T')),
+    ];
+    await commitBurst('refused', events);
+    // Limits above the broker's, so only the broker's MESSAGE_TOO_LARGE can find the culprit.
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `refused-${topic}`, pollIntervalMs: 50, maxRecordBytes: 10_000_000, maxRequestBytes: 10_000_000 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'refused').length >= 10 || undefined, { timeoutMs: 30_000, message: 'the 10 small events' });
+      assert.deepEqual(received.filter((r) => r.key === 'refused').map((r) => r.id), events.filter((_, i) => i !== 5).map((e) => e.id));
+      const row = (await pg.query('SELECT dead_letter_error FROM outbox WHERE event_id = $1', [events[5]!.id])).rows[0];
+      assert.match(row.dead_letter_error, /refused by Kafka/);
+    } finally {
+      await relay.stop();
     }
   });
 });
