@@ -31,3 +31,10 @@ export const outboxDeadLetters = new Counter({
   labelNames: ['topic'] as const,
   registers: [registry],
 });
+
+export const consumerDeadLetters = new Counter({
+  name: 'consumer_dead_letters_total',
+  help: 'Consumed messages set aside in the dead-letter table (invalid, or failing after retries)',
+  labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});
