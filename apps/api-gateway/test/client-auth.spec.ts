@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERNAL_HEADERS, readInternalContext } from '@wos/platform';
-import { GatewayHarness, INTERNAL_SECRET } from './support/gateway.harness';
+import { INTERNAL_HEADERS } from '@wos/platform';
+import { GatewayHarness, contextOf } from './support/gateway.harness';
 import type { EchoedRequest } from './support/echo.upstream';
 
 /** Public-client routes: the environment comes from a client ID, redirect URIs are checked exactly. */
@@ -32,7 +32,7 @@ describe('api-gateway public clients and redirect URIs', () => {
   test('/sso/authorize resolves the client ID to its environment and signs it as a public client', async () => {
     const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: 'code', provider: 'GoogleOAuth' });
     const echo = await echoed(await h.request(`/sso/authorize?${q}`));
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: env.environmentId, authKind: 'public_client', clientId });
   });
 
   test('a redirect URI is compared exactly, and per environment', async () => {
@@ -55,14 +55,14 @@ describe('api-gateway public clients and redirect URIs', () => {
 
   test('/sso/jwks/<client_id> takes the client ID from the path', async () => {
     const echo = await echoed(await h.request(`/sso/jwks/${clientId}`));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    assert.equal(contextOf(echo)?.environmentId, env.environmentId);
     assert.equal((await errorOf(await h.request('/sso/jwks/client_01ARZ3NDEKTSV4RRFFQ69G5FAV'))).status, 400);
   });
 
   test('/sso/token with an API key header is an api_key caller; the key does not travel on', async () => {
     const body = new URLSearchParams({ client_id: clientId, grant_type: 'authorization_code', code: 'c' });
     const echo = await echoed(await h.request('/sso/token', { method: 'POST', key: env.apiKey, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    assert.equal(contextOf(echo)?.authKind, 'api_key');
     assert.equal(echo.headers.authorization, undefined);
     assert.equal(echo.body, body.toString(), 'the body is forwarded unchanged');
   });
@@ -70,7 +70,7 @@ describe('api-gateway public clients and redirect URIs', () => {
   test('/sso/token with client_secret in a form or JSON body authenticates that key', async () => {
     const form = new URLSearchParams({ client_id: clientId, client_secret: env.apiKey, grant_type: 'authorization_code', code: 'c' });
     let echo = await echoed(await h.request('/sso/token', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    assert.equal(contextOf(echo)?.authKind, 'api_key');
     echo = await echoed(
       await h.request('/user_management/authenticate', {
         method: 'POST',
@@ -78,7 +78,7 @@ describe('api-gateway public clients and redirect URIs', () => {
         headers: { 'content-type': 'application/json' },
       }),
     );
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    assert.equal(contextOf(echo)?.environmentId, env.environmentId);
     const bad = await errorOf(await h.request('/sso/token', { method: 'POST', body: `client_id=${clientId}&client_secret=sk_test_wrong`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     assert.equal(bad.status, 401);
   });
@@ -91,14 +91,14 @@ describe('api-gateway public clients and redirect URIs', () => {
         headers: { 'content-type': 'application/json' },
       }),
     );
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: other.environmentId, authKind: 'public_client', clientId: other.clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: other.environmentId, authKind: 'public_client', clientId: other.clientId });
     assert.equal((await errorOf(await h.request('/user_management/authenticate', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))).status, 400);
   });
 
   test('a client cannot claim public-client context with forged headers', async () => {
     const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback });
     const echo = await echoed(await h.request(`/sso/authorize?${q}`, { headers: { [INTERNAL_HEADERS.authKind]: 'api_key', [INTERNAL_HEADERS.clientId]: other.clientId } }));
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: env.environmentId, authKind: 'public_client', clientId });
   });
 
   test('redirect URIs must be absolute http(s) URLs without fragments', async () => {

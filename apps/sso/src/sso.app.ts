@@ -22,6 +22,7 @@ export function startSsoService(config: AppConfig): Promise<NestFastifyApplicati
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     unsignedPathPrefixes: UNSIGNED_PATHS,
     openapi: ssoOpenApi,
     configure: (fastify) => {

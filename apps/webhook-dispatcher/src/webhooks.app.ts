@@ -13,6 +13,7 @@ export function startWebhookDispatcher(config: AppConfig, logger: Logger = creat
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     openapi: webhooksOpenApi,
   });
 }

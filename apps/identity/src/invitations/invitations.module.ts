@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { MembershipsModule } from '../memberships/memberships.module';
-import { OrganizationsClient } from '@wos/platform';
+import { internalAuthKeyFor, OrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { UsersModule } from '../users/users.module';
 import { InvitationsController } from './invitations.controller';
@@ -15,7 +15,7 @@ import { InvitationsService } from './invitations.service';
   providers: [
     InvitationsRepository,
     InvitationsService,
-    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
+    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, internalAuthKeyFor(c, 'organizations')), inject: [APP_CONFIG] },
   ],
   exports: [InvitationsService],
 })

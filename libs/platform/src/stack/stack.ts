@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
 import { SecretBox } from '../crypto/secret-box';
-import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
+import { deriveInternalAuthKey, deriveSecretEncryptionKeys } from '../crypto/service-keys';
+import { APP_CATALOGUE, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
 
 export interface StackOptions {
   /** Repository root (where apps/ is). */
@@ -19,9 +20,15 @@ export interface StackOptions {
   postgresUrl: string;
   kafkaBrokers: string;
   redisUrl: string;
+  /** The internal-auth root: each app gets only its own derived key and its callees' (INTERNAL_CALLS). */
   internalAuthSecret: string;
-  /** `SECRET_ENCRYPTION_KEYS` for every app (see SecretBox); a random key per Stack when absent. */
+  /**
+   * The root `SECRET_ENCRYPTION_KEYS` (see SecretBox); each app gets keys derived from it for itself
+   * alone. A random root per Stack when absent.
+   */
   secretEncryptionKeys?: string;
+  /** Also hand each app the root keys, decrypt-only, for values sealed before per-app keys (development data). */
+  keepSharedSecretKeysForDecrypt?: boolean;
   /** Drop and recreate the databases first (tests). */
   freshDatabases?: boolean;
   logDir: string;
@@ -108,8 +115,9 @@ export class Stack {
       DATABASE_URL: this.databaseUrl(app),
       KAFKA_BROKERS: this.opts.kafkaBrokers,
       REDIS_URL: this.opts.redisUrl,
-      INTERNAL_AUTH_SECRET: this.opts.internalAuthSecret,
-      SECRET_ENCRYPTION_KEYS: this.secretEncryptionKeys,
+      INTERNAL_AUTH_SECRET: deriveInternalAuthKey(this.opts.internalAuthSecret, app),
+      INTERNAL_AUTH_PEER_KEYS: INTERNAL_CALLS[app].map((callee) => `${callee}=${deriveInternalAuthKey(this.opts.internalAuthSecret, callee)}`).join(','),
+      SECRET_ENCRYPTION_KEYS: deriveSecretEncryptionKeys(this.secretEncryptionKeys, app, { keepRootForDecrypt: this.opts.keepSharedSecretKeysForDecrypt }),
       // Absolute URLs that services hand out (SCIM base URLs, ACS URLs, issuers) point at the gateway.
       PUBLIC_BASE_URL: this.baseUrl,
       ...this.opts.env,
