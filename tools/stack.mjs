@@ -26,6 +26,8 @@ const stack = new Stack({
   internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
   secretEncryptionKeys: process.env.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
   keepSharedSecretKeysForDecrypt: true,
+  // Local IdPs and webhook receivers on this machine: http and loopback URLs are accepted.
+  allowLoopbackUrls: true,
   logDir: join(root, '.tools', 'logs'),
   env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
 });
@@ -54,6 +56,7 @@ The platform is running. Logs: .tools/logs/<app>.log
   Client ID:      ${creds.client_id}
   Environment:    ${creds.environment_id}
   (also written to .dev-credentials.json)
+  ALLOW_LOOPBACK_URLS=true: http and loopback IdP and webhook URLs are accepted (development only).
 Press Ctrl-C to stop.`);
   void out;
 } catch (err) {

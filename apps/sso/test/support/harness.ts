@@ -71,6 +71,8 @@ export async function startHarness(label: string, env: Record<string, string> = 
     PORT: String(port),
     INTERNAL_AUTH_SECRET: SECRET,
     INTERNAL_AUTH_PEER_KEYS: `organizations=${SECRET}`,
+    // The test IdPs listen on loopback http.
+    ALLOW_LOOPBACK_URLS: 'true',
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     REDIS_URL: process.env.SSO_TEST_REDIS_URL ?? testRedisUrl(6),

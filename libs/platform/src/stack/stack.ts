@@ -29,6 +29,8 @@ export interface StackOptions {
   secretEncryptionKeys?: string;
   /** Also hand each app the root keys, decrypt-only, for values sealed before per-app keys (development data). */
   keepSharedSecretKeysForDecrypt?: boolean;
+  /** ALLOW_LOOPBACK_URLS=true for every app: http and loopback IdP and webhook URLs (development and tests only). */
+  allowLoopbackUrls?: boolean;
   /** Drop and recreate the databases first (tests). */
   freshDatabases?: boolean;
   logDir: string;
@@ -120,6 +122,7 @@ export class Stack {
       SECRET_ENCRYPTION_KEYS: deriveSecretEncryptionKeys(this.secretEncryptionKeys, app, { keepRootForDecrypt: this.opts.keepSharedSecretKeysForDecrypt }),
       // Absolute URLs that services hand out (SCIM base URLs, ACS URLs, issuers) point at the gateway.
       PUBLIC_BASE_URL: this.baseUrl,
+      ALLOW_LOOPBACK_URLS: this.opts.allowLoopbackUrls ? 'true' : 'false',
       ...this.opts.env,
     };
     if (app === 'api-gateway') {
@@ -134,7 +137,8 @@ export class Stack {
   spawnApp(app: AppName): void {
     if (this.running.has(app)) throw new Error(`${app} is already running`);
     const log = createWriteStream(join(this.opts.logDir, `${app}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
+    // As in every deployment: no __proto__ accessor, so a polluting key in parsed input is inert (H1).
+    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
       cwd: join(this.opts.root, 'apps', app),
       env: this.appEnv(app),
       stdio: ['ignore', 'pipe', 'pipe'],
