@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { parsePeerKeys } from '../http/internal-auth';
+import { ConfigError } from './config-error';
+import { parsePeerKeys } from './peer-keys';
 import { productionSecretProblems } from './production-secrets';
 
 /** Variables every service reads. Each service extends this schema in its own src/config.ts. */
@@ -58,9 +59,7 @@ export const redisConfigSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
 });
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
  * Parses the environment once at boot. Invariant: this is the only place a service reads

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERNAL_HEADERS, MAX_SKEW_MS, parsePeerKeys, signInternalRequest, verifyInternalRequest, type InternalRequestTarget } from './internal-auth';
+import { INTERNAL_HEADERS, MAX_SKEW_MS, signInternalRequest, verifyInternalRequest, type InternalRequestTarget } from './internal-auth';
+import { internalAuthKeyFor, parsePeerKeys } from '../config/peer-keys';
+import { ConfigError } from '../config/config-error';
 import { sha256Hex } from '../crypto/secret-box';
 import { deriveInternalAuthKey } from '../crypto/service-keys';
 
@@ -74,5 +76,7 @@ describe('internal request signature (M10)', () => {
     assert.throws(() => parsePeerKeys('organizations'));
     assert.throws(() => parsePeerKeys('Org=0123456789abcdef0'));
     assert.throws(() => parsePeerKeys('sso=short'));
+    assert.equal(internalAuthKeyFor({ INTERNAL_AUTH_PEER_KEYS: { sso: 'k'.repeat(16) } }, 'sso'), 'k'.repeat(16));
+    assert.throws(() => internalAuthKeyFor({ INTERNAL_AUTH_PEER_KEYS: {} }, 'organizations'), (e: unknown) => e instanceof ConfigError && /no key for organizations/.test(e.message));
   });
 });
