@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
 
-// The internal secret is generated once per checkout and kept in the git-ignored .tools folder.
+// The internal-auth root is generated once per checkout and kept in the git-ignored .tools folder;
+// each service gets only keys derived from it (its own and its callees').
 const secretFile = join(root, '.tools', 'internal-auth-secret');
 if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
-// Likewise the development key-encryption key: stored secrets stay readable across runs.
+// Likewise the development root key-encryption key: each service seals under its own key derived
+// from it, and values sealed before per-service keys existed still open (the root, decrypt-only).
 const kekFile = join(root, '.tools', 'secret-encryption-keys');
 if (!existsSync(kekFile)) writeFileSync(kekFile, `dev1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
 
@@ -23,6 +25,9 @@ const stack = new Stack({
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
   secretEncryptionKeys: process.env.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
+  keepSharedSecretKeysForDecrypt: true,
+  // Local IdPs and webhook receivers on this machine: http and loopback URLs are accepted.
+  allowLoopbackUrls: true,
   logDir: join(root, '.tools', 'logs'),
   env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
 });
@@ -51,6 +56,7 @@ The platform is running. Logs: .tools/logs/<app>.log
   Client ID:      ${creds.client_id}
   Environment:    ${creds.environment_id}
   (also written to .dev-credentials.json)
+  ALLOW_LOOPBACK_URLS=true: http and loopback IdP and webhook URLs are accepted (development only).
 Press Ctrl-C to stop.`);
   void out;
 } catch (err) {

@@ -151,3 +151,31 @@ test('no deploy manifest names an app missing from apps/', () => {
     assert.ok(apps.has(alias), `Chart.yaml alias "${alias}" names no app in apps/`);
   }
 });
+
+test('every app gets only its own keys: helm calls match INTERNAL_CALLS and compose mounts each app\'s own key directory (M10, L14)', async () => {
+  const { INTERNAL_CALLS } = await import('@wos/platform/stack');
+  const values = helmApps();
+  const services = composeServices();
+  for (const app of listApps()) {
+    const calls = (values.get(app)?.internalAuth as YamlMap | undefined)?.calls;
+    assert.deepEqual([...((calls as string[]) ?? [])].sort(), [...INTERNAL_CALLS[app as keyof typeof INTERNAL_CALLS]].sort(), `helm internalAuth.calls of "${app}"`);
+    const service = services[app] as YamlMap;
+    const mounts = (service.volumes ?? []) as YamlMap[];
+    assert.deepEqual(
+      mounts.filter((m) => isMap(m) && m.source === 'wos-keys').map((m) => [m.target, m.read_only, (m.volume as YamlMap)?.subpath]),
+      [['/run/wos-keys', true, app]],
+      `compose service "${app}" must mount only wos-keys/${app}, read-only`,
+    );
+    const env = (service.environment ?? {}) as YamlMap;
+    assert.equal(env.INTERNAL_AUTH_SECRET, undefined, `compose service "${app}" must not carry a published INTERNAL_AUTH_SECRET`);
+    assert.equal(env.SECRET_ENCRYPTION_KEYS, undefined, `compose service "${app}" must not carry a published SECRET_ENCRYPTION_KEYS`);
+  }
+  const deployment = readFileSync(path.join(root, 'helm/charts/service/templates/deployment.yaml'), 'utf8');
+  assert.match(deployment, /key: \{\{ \.Values\.app \}\}/, 'the chart reads each app\'s own Secret entry');
+});
+
+test('every runtime starts node with --disable-proto=delete (Dockerfile, compose, helm)', () => {
+  assert.match(readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8'), /exec node --disable-proto=delete "apps\/\$APP\/dist\/src\/main\.js"/);
+  for (const app of listApps()) assert.equal(lookup((composeServices()[app] as YamlMap).environment, 'NODE_OPTIONS'), '--disable-proto=delete', app);
+  assert.match(readFileSync(path.join(root, 'helm/charts/service/templates/deployment.yaml'), 'utf8'), /NODE_OPTIONS[\s\S]{0,40}--disable-proto=delete/);
+});

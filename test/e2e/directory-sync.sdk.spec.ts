@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -448,6 +448,26 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     const events = await eventsOf(org.id, 1 + 40 + 1 + 40 + 1);
     assert.equal(events.filter((ev) => ev.event === 'dsync.group.user_added').length, 40);
     assert.equal(events.filter((ev) => ev.event === 'dsync.group.user_removed').length, 1);
+  });
+
+  test('a 500-member group push whose events exceed a Kafka batch reaches Kafka completely (the relay cuts requests by size)', async () => {
+    const { org, scim } = await newDirectory('okta scim v2.0', 'Big push');
+    // Random attributes do not compress: 500 user_added events of ~3 KB, all keyed by one organization.
+    const users: string[] = [];
+    for (let i = 0; i < 500; i += 25) {
+      const created = await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA, ENTERPRISE], userName: `big${i + j}@push.test`, [ENTERPRISE]: { department: randomBytes(1500).toString('hex') } }),
+        ),
+      );
+      users.push(...created.map((u: { id: string }) => u.id));
+    }
+    const g = await scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Everyone', members: [] });
+    await scim.expect(200, 'PATCH', `/Groups/${g.id}`, patch({ op: 'add', path: 'members', value: users.map((value) => ({ value })) }));
+    const events = await eventsOf(org.id, 500 + 1 + 500);
+    const added = events.filter((ev) => ev.event === 'dsync.group.user_added');
+    assert.equal(added.length, 500);
+    assert.deepEqual(new Set(added.map((ev) => (ev.data as unknown as { user: { id: string } }).user.id)), new Set(users));
   });
 
   test('token rotation revokes the old token at once; deleting a directory removes everything and emits dsync.deleted', async () => {

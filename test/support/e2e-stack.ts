@@ -60,6 +60,8 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     kafkaBrokers: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl,
     internalAuthSecret: randomBytes(24).toString('hex'),
+    // The test IdPs, webhook receivers and OIDC providers listen on loopback http.
+    allowLoopbackUrls: true,
     freshDatabases: true,
     logDir,
     env: { LOG_LEVEL: 'info', ...opts.env },

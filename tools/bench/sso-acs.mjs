@@ -17,7 +17,7 @@ import { Pool } from 'undici';
 import { children, formatTable, log, root, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { signInternalContext, SecretBox, newId } = require(join(root, 'libs/platform/dist/index.js'));
+const { signInternalRequest, SecretBox, newId } = require(join(root, 'libs/platform/dist/index.js'));
 const { createTestDatabase, waitFor } = require(join(root, 'libs/platform/dist/testing/index.js'));
 const { TestSamlIdp } = require(join(root, 'apps/sso/dist/test/support/saml-idp.js'));
 const { SignedXml } = require('xml-crypto');
@@ -26,7 +26,7 @@ const { DOMParser } = require('@xmldom/xmldom');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 5000);
-const SECRET = 'bench-internal-secret-sso';
+const SECRET = 'bench-internal-secret-sso-0123456789';
 const ENV = newId('environment');
 
 /** CPU time (ms) a process has used so far, from /proc (Linux). */
@@ -68,7 +68,9 @@ async function main() {
   try {
     await waitFor(async () => (await fetch(`${base}/ready`)).ok, { timeoutMs: 60_000, message: 'sso ready' });
     const api = async (method, path, body) => {
-      const res = await fetch(`${base}${path}`, { method, headers: { ...signInternalContext(SECRET, ENV), 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+      const payload = body && JSON.stringify(body);
+      const headers = { ...signInternalRequest(SECRET, 'sso', ENV, { method, path, body: payload }), 'content-type': 'application/json' };
+      const res = await fetch(`${base}${path}`, { method, headers, body: payload });
       const json = await res.json();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
       return json;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERNAL_HEADERS, readInternalContext, signInternalContext } from '@wos/platform';
-import { GatewayHarness, INTERNAL_SECRET } from './support/gateway.harness';
+import { INTERNAL_HEADERS, signInternalRequest } from '@wos/platform';
+import { GatewayHarness, INTERNAL_SECRET, contextOf } from './support/gateway.harness';
 import type { EchoedRequest } from './support/echo.upstream';
 
 /** Public-client routes: the environment comes from a client ID, redirect URIs are checked exactly. */
@@ -32,7 +32,7 @@ describe('api-gateway public clients and redirect URIs', () => {
   test('/sso/authorize resolves the client ID to its environment and signs it as a public client', async () => {
     const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: 'code', provider: 'GoogleOAuth' });
     const echo = await echoed(await h.request(`/sso/authorize?${q}`));
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: env.environmentId, authKind: 'public_client', clientId });
   });
 
   test('a redirect URI is compared exactly, and per environment', async () => {
@@ -55,14 +55,14 @@ describe('api-gateway public clients and redirect URIs', () => {
 
   test('/sso/jwks/<client_id> takes the client ID from the path', async () => {
     const echo = await echoed(await h.request(`/sso/jwks/${clientId}`));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    assert.equal(contextOf(echo)?.environmentId, env.environmentId);
     assert.equal((await errorOf(await h.request('/sso/jwks/client_01ARZ3NDEKTSV4RRFFQ69G5FAV'))).status, 400);
   });
 
   test('/sso/token with an API key header is an api_key caller; the key does not travel on', async () => {
     const body = new URLSearchParams({ client_id: clientId, grant_type: 'authorization_code', code: 'c' });
     const echo = await echoed(await h.request('/sso/token', { method: 'POST', key: env.apiKey, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    assert.equal(contextOf(echo)?.authKind, 'api_key');
     assert.equal(echo.headers.authorization, undefined);
     assert.equal(echo.body, body.toString(), 'the body is forwarded unchanged');
   });
@@ -70,7 +70,7 @@ describe('api-gateway public clients and redirect URIs', () => {
   test('/sso/token with client_secret in a form or JSON body authenticates that key', async () => {
     const form = new URLSearchParams({ client_id: clientId, client_secret: env.apiKey, grant_type: 'authorization_code', code: 'c' });
     let echo = await echoed(await h.request('/sso/token', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.authKind, 'api_key');
+    assert.equal(contextOf(echo)?.authKind, 'api_key');
     echo = await echoed(
       await h.request('/user_management/authenticate', {
         method: 'POST',
@@ -78,7 +78,7 @@ describe('api-gateway public clients and redirect URIs', () => {
         headers: { 'content-type': 'application/json' },
       }),
     );
-    assert.equal(readInternalContext(INTERNAL_SECRET, echo.headers)?.environmentId, env.environmentId);
+    assert.equal(contextOf(echo)?.environmentId, env.environmentId);
     const bad = await errorOf(await h.request('/sso/token', { method: 'POST', body: `client_id=${clientId}&client_secret=sk_test_wrong`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     assert.equal(bad.status, 401);
   });
@@ -91,14 +91,14 @@ describe('api-gateway public clients and redirect URIs', () => {
         headers: { 'content-type': 'application/json' },
       }),
     );
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: other.environmentId, authKind: 'public_client', clientId: other.clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: other.environmentId, authKind: 'public_client', clientId: other.clientId });
     assert.equal((await errorOf(await h.request('/user_management/authenticate', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))).status, 400);
   });
 
   test('a client cannot claim public-client context with forged headers', async () => {
     const q = new URLSearchParams({ client_id: clientId, redirect_uri: callback });
     const echo = await echoed(await h.request(`/sso/authorize?${q}`, { headers: { [INTERNAL_HEADERS.authKind]: 'api_key', [INTERNAL_HEADERS.clientId]: other.clientId } }));
-    assert.deepEqual(readInternalContext(INTERNAL_SECRET, echo.headers), { environmentId: env.environmentId, authKind: 'public_client', clientId });
+    assert.deepEqual(contextOf(echo), { environmentId: env.environmentId, authKind: 'public_client', clientId });
   });
 
   test('redirect URIs must be absolute http(s) URLs without fragments', async () => {
@@ -108,16 +108,21 @@ describe('api-gateway public clients and redirect URIs', () => {
   });
 
   test('the internal redirect-URI check answers only a signed caller, and only about the signed environment (identity\'s logout)', async () => {
-    const check = (uri: string, headers: Record<string, string> = {}) => h.request(`/_internal/redirect_uris/allowed?${new URLSearchParams({ uri })}`, { headers });
-    const signed = (environmentId: string) => signInternalContext(INTERNAL_SECRET, environmentId);
+    const path = (uri: string) => `/_internal/redirect_uris/allowed?${new URLSearchParams({ uri })}`;
+    const check = (uri: string, headers: Record<string, string> = {}) => h.request(path(uri), { headers });
+    const signedWith = (key: string, audience: string, environmentId: string, uri: string) => signInternalRequest(key, audience, environmentId, { method: 'GET', path: path(uri) });
+    const signed = (environmentId: string, uri = callback) => signedWith(INTERNAL_SECRET, 'api-gateway', environmentId, uri);
     assert.deepEqual(await (await check(callback, signed(env.environmentId))).json(), { allowed: true });
     for (const uri of [`${callback}/`, 'https://other.example.com/cb', 'https://evil.example/']) {
-      assert.deepEqual(await (await check(uri, signed(env.environmentId))).json(), { allowed: false }, uri);
+      assert.deepEqual(await (await check(uri, signed(env.environmentId, uri))).json(), { allowed: false }, uri);
     }
-    assert.deepEqual(await (await check('https://other.example.com/cb', signed(other.environmentId))).json(), { allowed: true });
+    assert.deepEqual(await (await check('https://other.example.com/cb', signed(other.environmentId, 'https://other.example.com/cb'))).json(), { allowed: true });
+    // Signed for another URI, or for another service, the same headers are refused.
+    assert.equal((await check(callback, signed(env.environmentId, 'https://other.example.com/cb'))).status, 401);
+    assert.equal((await check(callback, signedWith(INTERNAL_SECRET, 'identity', env.environmentId, callback))).status, 401);
     const unsigned = await check(callback);
     assert.equal(unsigned.status, 401);
-    const forged = await check(callback, signInternalContext('not-the-gateway-secret-at-all', env.environmentId));
+    const forged = await check(callback, signedWith('not-the-gateway-key-at-all', 'api-gateway', env.environmentId, callback));
     assert.equal(forged.status, 401);
     assert.equal(h.upstream.received.filter((r) => r.url.includes('_internal')).length, 0, 'never proxied');
   });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEAD_LETTER_USAGE, DeadLetterUsageError, deadLetterDatabaseUrl, runDeadLetterCommand } from '@wos/platform/dead-letters';
 
 const USAGE = `Usage: node apps/directory-sync/dist/src/cli.js <command> [options]
 
@@ -11,13 +12,16 @@ const USAGE = `Usage: node apps/directory-sync/dist/src/cli.js <command> [option
         Issues a new bearer token; the old one stops working at once.
   directories delete DIRECTORY_ID
 
-Calls the gateway's HTTP API: --api-url (default $WOS_API_URL or http://127.0.0.1:8080) with
+${DEAD_LETTER_USAGE}
+
+The directories commands call the gateway's HTTP API: --api-url (default $WOS_API_URL or http://127.0.0.1:8080) with
 --api-key (default $WOS_API_KEY), an environment's sk_test_/sk_live_ key.
 Prints JSON. Exit status: 0 on success, 2 on any error.`;
 
 class UsageError extends Error {}
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'dead-letters') return runDeadLetterCommand(argv.slice(1), deadLetterDatabaseUrl());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -91,7 +95,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : err.message);
+    console.error(err instanceof UsageError || err instanceof DeadLetterUsageError ? `${err.message}\n\n${USAGE}` : err.message);
     process.exit(2);
   },
 );

@@ -1,13 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { bootstrapService, createLogger, sendError, UnauthorizedError, verifyInternalContext, type Logger } from '@wos/platform';
+import { bootstrapService, createLogger, sendError, type Logger } from '@wos/platform';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { directorySyncOpenApi } from './openapi';
 import { ScimError } from './scim-core/scim-errors';
 import { DirectorySyncExceptionFilter, SCIM_PREFIX, sendScimError } from './scim/scim-exception.filter';
-
-const PLUMBING = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startDirectorySyncService(config: AppConfig): Promise<NestFastifyApplication> {
@@ -18,10 +16,11 @@ export function startDirectorySyncService(config: AppConfig): Promise<NestFastif
     host: config.HOST,
     port: config.PORT,
     logger,
-    // Not passed to the platform: /scim is reached unsigned (gateway auth 'none') and
-    // authenticates with directory bearer tokens, so the signed context is checked below for
-    // every other route instead.
-    internalAuthSecret: undefined,
+    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
+    // /scim is reached unsigned (gateway auth 'none') and authenticates with directory bearer
+    // tokens; its environment comes from the directory row, never from a header.
+    unsignedPathPrefixes: [SCIM_PREFIX.replace(/\/$/, '')],
     openapi: directorySyncOpenApi,
     // An over-long or malformed SCIM path is still answered in the SCIM error schema.
     sendFrameworkError: (reply, req, err) => (req.url.startsWith(SCIM_PREFIX) ? sendScimError(reply, req, err, logger) : sendError(reply, req, err, logger)),
@@ -30,14 +29,6 @@ export function startDirectorySyncService(config: AppConfig): Promise<NestFastif
 }
 
 function configure(fastify: FastifyInstance, app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
-  fastify.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0] ?? '';
-    if (PLUMBING.has(path) || path.startsWith(SCIM_PREFIX)) return;
-    const env = verifyInternalContext(config.INTERNAL_AUTH_SECRET, req.headers);
-    if (!env) return sendError(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'), logger);
-    req.environmentId = env;
-  });
-
   // IdPs send application/scim+json (RFC 7644 §3.1); it is JSON with the same parsing rules.
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, (req, body, done) => {

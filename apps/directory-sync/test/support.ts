@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { newId, randomToken, sha256Hex, signInternalContext } from '@wos/platform';
+import { newId, randomToken, sha256Hex, signInternalRequest } from '@wos/platform';
 import { createTestDatabase, testInfra, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig } from '../src/config';
 import { startDirectorySyncService } from '../src/directory-sync.app';
@@ -86,7 +86,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
       const headers = { authorization: `Bearer ${token}`, accept: 'application/scim+json' };
       return { id, environmentId, organizationId, scim: (method, path, body) => call(`${base}/scim/v2/${id}${path}`, method, headers, body) };
     },
-    api: (environmentId, method, path) => call(`${base}${path}`, method, signInternalContext(SECRET, environmentId)),
+    api: (environmentId, method, path) => call(`${base}${path}`, method, signInternalRequest(SECRET, 'directory-sync', environmentId, { method, path })),
     outbox: async () => (await sql(`SELECT payload->>'event' AS event, payload->'data' AS data FROM outbox ORDER BY seq`)) as { event: string; data: any }[],
     async close() {
       await pg.end();

@@ -13,6 +13,7 @@ export function startEventsService(config: AppConfig, logger: Logger = createLog
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     openapi: () => buildOpenApi('WorkOS Events API', eventsRoutes),
   });
 }

@@ -17,6 +17,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     unsignedPathPrefixes: UNSIGNED_PATHS,
     openapi: identityOpenApi,
     // The hosted sign-in form posts form-encoded bodies.

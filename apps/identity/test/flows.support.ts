@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SecretBox, signInternalContext } from '@wos/platform';
+import { SecretBox, signInternalRequest } from '@wos/platform';
 import { createTestDatabase, startSmtpSink, testInfra, type SmtpSink, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig } from '../src/config';
 import { startIdentityService } from '../src/identity.app';
@@ -27,6 +27,7 @@ export async function startFlowsHarness(label: string, env: Record<string, strin
   const config = loadAppConfig({
     PORT: '0',
     INTERNAL_AUTH_SECRET: SECRET,
+    INTERNAL_AUTH_PEER_KEYS: `organizations=${SECRET},sso=${SECRET}`,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     REDIS_URL: testInfra.redisUrl,
@@ -46,10 +47,11 @@ export async function startFlowsHarness(label: string, env: Record<string, strin
   const pg = new Client({ connectionString: db.url });
   await pg.connect();
   const call: FlowsHarness['call'] = async (environment, method, path, body, opts = {}) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
-      headers: { ...signInternalContext(SECRET, environment, Date.now(), opts.authKind ? { authKind: opts.authKind } : undefined), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { ...signInternalRequest(SECRET, 'identity', environment, { method, path, body: payload }, { authKind: opts.authKind }), 'content-type': 'application/json' },
+      body: payload,
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };

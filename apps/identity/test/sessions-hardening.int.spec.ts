@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { sha256Hex, signInternalContext } from '@wos/platform';
+import { sha256Hex, signInternalRequest } from '@wos/platform';
 import { uniqueSuffix } from '@wos/platform/testing';
 import { SECRET, startHarness, type Harness } from './support';
 import { AuthorizationCodesStore } from '../src/authkit/authorization-codes.store';
@@ -120,12 +120,14 @@ describe('sessions hardening (real Postgres, Redis, Kafka)', () => {
       environmentId: ENV, clientId: CLIENT, userId: user.id, redirectUri: 'https://app.example.com/callback',
       codeChallenge: createHash('sha256').update(verifier).digest('base64url'), organizationId: null, method: 'Password',
     });
-    const exchange = (env: string, body: Record<string, unknown>, context: { authKind?: 'api_key' | 'public_client'; clientId?: string } = {}) =>
-      fetch(`http://127.0.0.1:${port}/user_management/authenticate`, {
+    const exchange = (env: string, body: Record<string, unknown>, context: { authKind?: 'api_key' | 'public_client'; clientId?: string } = {}) => {
+      const payload = JSON.stringify({ grant_type: 'authorization_code', code, ...body });
+      return fetch(`http://127.0.0.1:${port}/user_management/authenticate`, {
         method: 'POST',
-        headers: { ...signInternalContext(SECRET, env, Date.now(), context), 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'authorization_code', code, ...body }),
+        headers: { ...signInternalRequest(SECRET, 'identity', env, { method: 'POST', path: '/user_management/authenticate', body: payload }, context), 'content-type': 'application/json' },
+        body: payload,
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, string> }));
+    };
 
     const refusals = [
       await exchange(ENV, { client_id: 'client_01OTHERCLIENT000000000000000', code_verifier: verifier }),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SecretBox, signInternalContext } from '@wos/platform';
+import { SecretBox, signInternalRequest } from '@wos/platform';
 import { createTestDatabase, testInfra, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig } from '../src/config';
 import { startIdentityService } from '../src/identity.app';
@@ -25,6 +25,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
   const config = loadAppConfig({
     PORT: '0',
     INTERNAL_AUTH_SECRET: SECRET,
+    INTERNAL_AUTH_PEER_KEYS: `organizations=${SECRET},sso=${SECRET}`,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     REDIS_URL: testInfra.redisUrl,
@@ -43,10 +44,11 @@ export async function startHarness(label: string, env: Record<string, string> = 
     db,
     app,
     call: async (environment, method, path, body) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
       const res = await fetch(`http://127.0.0.1:${port}${path}`, {
         method,
-        headers: { ...signInternalContext(SECRET, environment), 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...signInternalRequest(SECRET, 'identity', environment, { method, path, body: payload }), 'content-type': 'application/json' },
+        body: payload,
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };

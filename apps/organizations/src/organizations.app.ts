@@ -14,6 +14,7 @@ export function startOrganizationsService(config: AppConfig): Promise<NestFastif
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     openapi: organizationsOpenApi,
   });
 }

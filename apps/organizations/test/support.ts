@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { signInternalContext } from '@wos/platform';
+import { internalFetch } from '@wos/platform';
 import { createTestDatabase, startTxtDnsServer, testInfra, type TestDatabase, type TxtDnsServer } from '@wos/platform/testing';
 import { loadAppConfig } from '../src/config';
 import { startOrganizationsService } from '../src/organizations.app';
@@ -34,9 +34,9 @@ export async function startHarness(label: string): Promise<Harness> {
   const app = await startOrganizationsService(config);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const call = async (env: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    const res = await internalFetch(`http://127.0.0.1:${port}${path}`, { key: SECRET, audience: 'organizations', environmentId: env }, {
       method,
-      headers: { ...signInternalContext(SECRET, env), 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const url = z.string().url();
@@ -10,6 +10,7 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  .extend(loopbackConfigSchema.shape)
   .extend({
     /** The gateway's public base URL: SP entity IDs, ACS and callback URLs are built on it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((s) => s.replace(/\/+$/, '')),
@@ -24,13 +25,13 @@ export const configSchema = baseConfigSchema
     /** Lifetime of the profile access token returned by /sso/token. */
     SSO_PROFILE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     /**
-     * Whether IdP metadata, discovery and token URLs may use plain http. Off in production; the
-     * tests' IdPs listen on loopback http.
+     * Whether IdP metadata, discovery and token URLs may use plain http. Default: ALLOW_LOOPBACK_URLS
+     * (the tests' IdPs listen on loopback http).
      */
     SSO_ALLOW_HTTP_IDP_URLS: bool.optional(),
     /**
      * Loopback, private, link-local and reserved addresses IdP URLs may reach anyway, as
-     * comma-separated CIDRs. Default: none in production, loopback elsewhere (the tests' IdPs).
+     * comma-separated CIDRs. Default: loopback with ALLOW_LOOPBACK_URLS=true, else none.
      */
     SSO_ALLOWED_IDP_CIDRS: z.string().optional(),
     /**
@@ -55,8 +56,9 @@ export const configSchema = baseConfigSchema
   })
   .transform((c) => ({
     ...c,
-    SSO_ALLOW_HTTP_IDP_URLS: c.SSO_ALLOW_HTTP_IDP_URLS ?? c.NODE_ENV !== 'production',
-    SSO_ALLOWED_IDP_CIDRS: (c.SSO_ALLOWED_IDP_CIDRS ?? (c.NODE_ENV === 'production' ? '' : '127.0.0.0/8,::1/128'))
+    // An explicit opt-in, never NODE_ENV (review L7).
+    SSO_ALLOW_HTTP_IDP_URLS: c.SSO_ALLOW_HTTP_IDP_URLS ?? c.ALLOW_LOOPBACK_URLS,
+    SSO_ALLOWED_IDP_CIDRS: (c.SSO_ALLOWED_IDP_CIDRS ?? (c.ALLOW_LOOPBACK_URLS ? LOOPBACK_CIDRS.join(',') : ''))
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

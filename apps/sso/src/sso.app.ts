@@ -1,6 +1,6 @@
 import { parse } from 'node:querystring';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger } from '@wos/platform';
+import { bootstrapService, createLogger, LOOPBACK_WARNING } from '@wos/platform';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { ssoOpenApi } from './openapi';
@@ -15,6 +15,7 @@ export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startSsoService(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger('sso', config.LOG_LEVEL);
+  if (config.ALLOW_LOOPBACK_URLS) logger.warn(LOOPBACK_WARNING);
   return bootstrapService({
     name: 'sso',
     module: AppModule.forRoot(config, logger),
@@ -22,6 +23,7 @@ export function startSsoService(config: AppConfig): Promise<NestFastifyApplicati
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
     unsignedPathPrefixes: UNSIGNED_PATHS,
     openapi: ssoOpenApi,
     configure: (fastify) => {

@@ -2,8 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { newId, signInternalContext } from '@wos/platform';
-import { SECRET, startHarness, freePort, type Harness } from './support/harness';
+import { newId } from '@wos/platform';
+import { signedHeaders, startHarness, freePort, type Harness } from './support/harness';
 import { TestOidcIdp } from './support/oidc-idp';
 import { Browser } from './support/browser';
 
@@ -16,10 +16,10 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
   let op: TestOidcIdp;
   let oidcConn: string;
 
-  const signIn = (params: Record<string, string>, env = ENV) =>
-    new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', state: 'app-state', ...params })}`, APP, {
-      headers: signInternalContext(SECRET, env, Date.now(), { authKind: 'public_client', clientId: CLIENT }),
-    });
+  const signIn = (params: Record<string, string>, env = ENV) => {
+    const url = `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', state: 'app-state', ...params })}`;
+    return new Browser().browse(url, APP, { headers: signedHeaders(env, 'GET', url, { authKind: 'public_client', clientId: CLIENT }) });
+  };
   const exchange = (code: string, env = ENV) =>
     h.call(env, 'POST', '/sso/token', { form: { client_id: CLIENT, grant_type: 'authorization_code', code }, auth: { authKind: 'api_key' } });
 
@@ -227,11 +227,8 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
     op.user = { sub: 'u-2', claims: { email: 'x@example.com' } };
     // Stop at the callback to replay it.
     const browser = new Browser();
-    const toCallback = await browser.browse(
-      `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: oidcConn })}`,
-      `${h.baseUrl}/sso/oidc/callback`,
-      { headers: signInternalContext(SECRET, ENV, Date.now(), { authKind: 'public_client', clientId: CLIENT }) },
-    );
+    const authorize = `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: oidcConn })}`;
+    const toCallback = await browser.browse(authorize, `${h.baseUrl}/sso/oidc/callback`, { headers: signedHeaders(ENV, 'GET', authorize, { authKind: 'public_client', clientId: CLIENT }) });
     const callback = toCallback.landed!;
     const first = await fetch(callback, { redirect: 'manual' });
     assert.equal(first.status, 302);

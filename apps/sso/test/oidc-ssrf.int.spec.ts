@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { newId, signInternalContext } from '@wos/platform';
-import { SECRET, startHarness, freePort, type Harness } from './support/harness';
+import { newId } from '@wos/platform';
+import { signedHeaders, startHarness, freePort, type Harness } from './support/harness';
 import { TestOidcIdp } from './support/oidc-idp';
 import { Browser } from './support/browser';
 
@@ -82,9 +82,7 @@ describe('OIDC endpoints and the address policy', () => {
     // As a connection saved before endpoints were checked would be.
     await h.pool.query(`UPDATE connections SET settings = jsonb_set(settings, '{jwks_uri}', to_jsonb($2::text)), updated_at = now() WHERE id = $1`, [r.body.id, `${internalUrl}/jwks`]);
     op.user = { sub: 'ssrf-1', claims: { email: 'ssrf@example.com', email_verified: true } };
-    const result = await new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: r.body.id })}`, APP, {
-      headers: signInternalContext(SECRET, env, Date.now(), { authKind: 'public_client', clientId: CLIENT }),
-    });
+    const result = await new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: r.body.id })}`, APP, { headers: signedHeaders(env, 'GET', `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: r.body.id })}`, { authKind: 'public_client', clientId: CLIENT }) });
     assert.equal(result.landed, undefined, 'no code is issued');
     assert.equal(result.status, 400, result.body);
     assert.equal(JSON.parse(result.body).code, 'idp_url_not_allowed');

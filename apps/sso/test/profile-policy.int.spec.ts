@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { newId, signInternalContext } from '@wos/platform';
-import { MISSING_ORG, SECRET, startHarness, type Harness } from './support/harness';
+import { newId } from '@wos/platform';
+import { MISSING_ORG, signedHeaders, startHarness, type Harness } from './support/harness';
 import { TestSamlIdp } from './support/saml-idp';
 import { Browser } from './support/browser';
 
@@ -38,9 +38,7 @@ describe('allow_profiles_outside_organization', () => {
   };
   const signInAs = async (conn: { env: string; id: string }, email: string) => {
     idp.user = { nameId: email, attributes: { email } };
-    return new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: conn.id })}`, APP, {
-      headers: signInternalContext(SECRET, conn.env, Date.now(), { authKind: 'public_client', clientId: CLIENT }),
-    });
+    return new Browser().browse(`${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: conn.id })}`, APP, { headers: signedHeaders(conn.env, 'GET', `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection: conn.id })}`, { authKind: 'public_client', clientId: CLIENT }) });
   };
   const expectRefused = async (conn: { env: string; id: string }, email: string, reason: string) => {
     const result = await signInAs(conn, email);

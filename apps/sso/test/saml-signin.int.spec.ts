@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '@wos/platform';
-import { startHarness, type Harness } from './support/harness';
+import { signedHeaders, startHarness, type Harness } from './support/harness';
 import { TestSamlIdp } from './support/saml-idp';
 import { Browser } from './support/browser';
 
@@ -28,9 +28,9 @@ describe('SAML sign-in against a samlify IdP', () => {
   const authorizeUrl = (connection: string, extra: Record<string, string> = {}) =>
     `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: APP, response_type: 'code', connection, state: 'st-123', ...extra })}`;
   /** The signed context the gateway adds to /sso/authorize, for the in-process service. */
-  const gatewayHeaders = async (env: string) => (await import('@wos/platform')).signInternalContext('sso-test-internal-secret', env, Date.now(), { authKind: 'public_client', clientId: CLIENT });
+  const gatewayHeaders = (env: string, url: string) => signedHeaders(env, 'GET', url, { authKind: 'public_client', clientId: CLIENT });
   const signIn = async (connection: string, env = ENV, extra: Record<string, string> = {}) =>
-    new Browser().browse(authorizeUrl(connection, extra), APP, { headers: await gatewayHeaders(env) });
+    new Browser().browse(authorizeUrl(connection, extra), APP, { headers: gatewayHeaders(env, authorizeUrl(connection, extra)) });
   const exchange = (env: string, code: string, extra: Record<string, string> = {}, authKind: 'api_key' | 'public_client' = 'api_key') =>
     h.call(env, 'POST', '/sso/token', { form: { client_id: CLIENT, grant_type: 'authorization_code', code, ...extra }, auth: { authKind, clientId: CLIENT } });
 

@@ -13,6 +13,7 @@ async function main() {
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
+    trustProxy: config.TRUST_PROXY,
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALL_DOMAIN_TOPICS } from '@wos/contracts';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 import { parseDuration, parseSchedule } from './delivery/retry-schedule';
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -19,6 +19,7 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  .extend(loopbackConfigSchema.shape)
   .extend({
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
     /** Kafka consumer group; every replica of this service must share it. */
@@ -56,15 +57,18 @@ export const configSchema = baseConfigSchema
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(200),
     /**
      * CIDRs that endpoint URLs may resolve to even though they are loopback, private or
-     * link-local (for example `127.0.0.0/8,::1/128` in tests). Empty: none.
+     * link-local (for example `127.0.0.0/8,::1/128` in tests). Default: loopback with
+     * ALLOW_LOOPBACK_URLS=true, else none.
      */
-    WEBHOOK_ALLOWED_CIDRS: z.string().default('').transform(list),
-    /** Accept `http://` endpoint URLs (development and tests). HTTPS is always accepted. */
-    WEBHOOK_ALLOW_HTTP: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
-  });
+    WEBHOOK_ALLOWED_CIDRS: z.string().optional(),
+    /** Accept `http://` endpoint URLs (development and tests). HTTPS is always accepted. Default: ALLOW_LOOPBACK_URLS. */
+    WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).optional(),
+  })
+  .transform((c) => ({
+    ...c,
+    WEBHOOK_ALLOWED_CIDRS: c.WEBHOOK_ALLOWED_CIDRS === undefined ? (c.ALLOW_LOOPBACK_URLS ? [...LOOPBACK_CIDRS] : []) : list(c.WEBHOOK_ALLOWED_CIDRS),
+    WEBHOOK_ALLOW_HTTP: c.WEBHOOK_ALLOW_HTTP === undefined ? c.ALLOW_LOOPBACK_URLS : c.WEBHOOK_ALLOW_HTTP === 'true',
+  }));
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError, signInternalContext, type Logger } from '@wos/platform';
+import { internalAuthKeyFor, sendError, signInternalRequest, type Logger } from '@wos/platform';
 import type { AppConfig } from '../config';
 import type { ApiKeyAuthService } from '../auth/api-key-auth.service';
 import type { ClientAuthService } from '../auth/client-auth.service';
@@ -8,7 +8,7 @@ import { MAX_IDEMPOTENCY_KEY_LENGTH, type IdempotencyService } from '../idempote
 import { UpstreamError, type ProxyService } from '../proxy/proxy.service';
 import type { OpenApiService } from '../openapi/openapi.service';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
-import { createRouteMatcher, type RouteEntry } from '../routing/route.table';
+import { createRouteMatcher, UPSTREAM_URL_VARIABLES, type RouteEntry, type UpstreamName } from '../routing/route.table';
 import { GatewayErrors, jsonErrorBody, sendGatewayError } from './gateway.replies';
 import { resolveCaller } from './caller';
 
@@ -33,6 +33,8 @@ export interface GatewayDeps {
  * touches the body only as the raw bytes it forwards.
  */
 export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDeps): void {
+  // Each service verifies with its own key; the gateway holds every upstream's (fails at boot if one is missing).
+  const upstreamKeys = new Map(Object.keys(UPSTREAM_URL_VARIABLES).map((u) => [u as UpstreamName, internalAuthKeyFor(deps.config, u)]));
   // The platform's JSON parser is replaced: the gateway forwards bodies byte for byte, whatever
   // their content type, and never parses them (idempotency fingerprints hash the raw bytes).
   fastify.removeAllContentTypeParsers();
@@ -60,12 +62,12 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
     const path = q === -1 ? req.url : req.url.slice(0, q);
     const route = matcher.match(path);
     if (!route) return sendGatewayError(reply, GatewayErrors.notFound(path));
-    return handle(deps, route, path, req, reply);
+    return handle(deps, upstreamKeys.get(route.upstream)!, route, path, req, reply);
   };
   fastify.route({ method: PROXIED_METHODS, url: '/*', bodyLimit: deps.config.BODY_LIMIT_BYTES, errorHandler, handler });
 }
 
-async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function handle(deps: GatewayDeps, upstreamKey: string, route: RouteEntry, path: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   let resolved;
   try {
     resolved = await resolveCaller(deps, route, path, req);
@@ -103,7 +105,7 @@ async function handle(deps: GatewayDeps, route: RouteEntry, path: string, req: F
   const headers = upstreamRequestHeaders(req.headers, {
     requestId: req.id,
     internal: caller
-      ? signInternalContext(deps.config.INTERNAL_AUTH_SECRET, caller.environmentId, Date.now(), { authKind: caller.authKind, clientId: caller.clientId })
+      ? signInternalRequest(upstreamKey, route.upstream, caller.environmentId, { method: req.method, path: req.url, body }, { authKind: caller.authKind, clientId: caller.clientId })
       : undefined,
     // An API key never travels past the gateway; other bearer tokens (SCIM, profile) must.
     dropAuthorization: key !== null,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readInternalContext } from '@wos/platform';
+import { EMPTY_SHA256, verifyInternalRequest } from '@wos/platform';
 import type { AppConfig } from '../config';
 import type { ClientAuthService } from '../auth/client-auth.service';
 import { GatewayErrors, sendGatewayError } from '../gateway/gateway.replies';
@@ -10,13 +10,14 @@ export const REDIRECT_URI_CHECK_PATH = '/_internal/redirect_uris/allowed';
 /**
  * The gateway's one internal route: whether `uri` is exactly one of the signed environment's
  * redirect URIs (identity's logout follows `return_to` only then). Invariant: it answers only
- * a caller holding the internal-auth secret, and only about the environment that caller signed,
+ * a caller holding the gateway's internal-auth key, and only about the environment that caller signed,
  * so it lists nothing and reveals nothing about another environment.
  */
 export function registerInternalRoutes(fastify: FastifyInstance, deps: { config: AppConfig; clients: ClientAuthService }): void {
   fastify.get(REDIRECT_URI_CHECK_PATH, async (req, reply) => {
-    const context = readInternalContext(deps.config.INTERNAL_AUTH_SECRET, req.headers);
-    if (!context) return sendGatewayError(reply, GatewayErrors.unauthorized());
+    // A GET carries no body, so the signed content digest must be the empty one.
+    const context = verifyInternalRequest(deps.config.INTERNAL_AUTH_SECRET, 'api-gateway', { method: req.method, url: req.url, headers: req.headers });
+    if (!context || context.contentSha256 !== EMPTY_SHA256) return sendGatewayError(reply, GatewayErrors.unauthorized());
     const uri = (req.query as Record<string, unknown>).uri;
     if (typeof uri !== 'string' || !uri || uri.length > 2048) return reply.type('application/json').send({ allowed: false });
     return reply.type('application/json').send({ allowed: await deps.clients.redirectUriAllowed(context.environmentId, uri) });

@@ -2,17 +2,31 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { createLogger, createPgPool, createPrismaAdapter, createRedis } from '@wos/platform';
+import { createLogger, createPgPool, createPrismaAdapter, createRedis, sha256Hex, verifyInternalRequest, type InternalContext } from '@wos/platform';
 import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
 import { configSchema, type AppConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import { CredentialsRepository } from '../../src/credentials/credentials.repository';
 import { CredentialsService } from '../../src/credentials/credentials.service';
-import { EchoUpstream } from './echo.upstream';
+import { EchoUpstream, type EchoedRequest } from './echo.upstream';
+import { UPSTREAM_URL_VARIABLES } from '../../src/routing/route.table';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', '..', 'prisma', 'migrations');
 export const INTERNAL_SECRET = 'test-internal-secret-0123456789';
+
+/**
+ * The context a service would accept from this echoed request: signed for the audience it names
+ * (every upstream key is INTERNAL_SECRET here), this method and target, and the body received.
+ */
+export function contextOf(echo: EchoedRequest): InternalContext | undefined {
+  const audience = echo.headers['x-wos-audience'];
+  if (typeof audience !== 'string') return undefined;
+  const verified = verifyInternalRequest(INTERNAL_SECRET, audience, echo);
+  if (!verified || verified.contentSha256 !== sha256Hex(Buffer.from(echo.body))) return undefined;
+  const { contentSha256: _digest, ...context } = verified;
+  return context;
+}
 
 /** A port nothing listens on: bound once by us, then released. */
 export async function closedPort(): Promise<number> {
@@ -29,6 +43,7 @@ export function testConfig(overrides: Record<string, string>): AppConfig {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
+    INTERNAL_AUTH_PEER_KEYS: Object.keys(UPSTREAM_URL_VARIABLES).map((u) => `${u}=${INTERNAL_SECRET}`).join(','),
     REDIS_URL: testInfra.redisUrl,
     API_KEY_CACHE_TTL_MS: '200',
     IDEMPOTENCY_TTL_SECONDS: '120',

@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { DirectoriesService } from './directories.service';
 import { createDirectorySchema, listDirectoriesQuerySchema, roleMappingsSchema, type CreateDirectoryInput, type ListDirectoriesQuery, type RoleMappingsInput } from './directories.dto';
 
+/* Management API: API-key callers only, whatever a signed context says (M10). */
+@RequireApiKey()
 @Controller('directories')
 export class DirectoriesController {
   constructor(private readonly directories: DirectoriesService) {}

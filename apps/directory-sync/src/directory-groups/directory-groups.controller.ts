@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { DirectoryGroupsService } from './directory-groups.service';
 import { listDirectoryGroupsQuerySchema, type ListDirectoryGroupsQuery } from '../directory-users/directory-users.dto';
 
+/* Management API: API-key callers only, whatever a signed context says (M10). */
+@RequireApiKey()
 @Controller('directory_groups')
 export class DirectoryGroupsController {
   constructor(private readonly groups: DirectoryGroupsService) {}

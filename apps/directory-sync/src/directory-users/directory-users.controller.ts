@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { DirectoryUsersService } from './directory-users.service';
 import { listDirectoryUsersQuerySchema, type ListDirectoryUsersQuery } from './directory-users.dto';
 
+/* Management API: API-key callers only, whatever a signed context says (M10). */
+@RequireApiKey()
 @Controller('directory_users')
 export class DirectoryUsersController {
   constructor(private readonly users: DirectoryUsersService) {}

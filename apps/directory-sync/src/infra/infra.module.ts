@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { HealthRegistry, OrganizationsClient, type Logger } from '@wos/platform';
+import { HealthRegistry, internalAuthKeyFor, OrganizationsClient, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { PrismaService } from './prisma.service';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -19,7 +19,7 @@ export class InfraModule {
         OutboxRelayService,
         {
           provide: OrganizationsClient,
-          useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET),
+          useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, internalAuthKeyFor(c, 'organizations')),
           inject: [APP_CONFIG],
         },
       ],

@@ -31,23 +31,36 @@ export class EventsRepository {
    * events arrived in. The unique `id` is this consumer's idempotency record, written in the
    * same statement as the effect, which is why the service needs no separate inbox table: a
    * redelivered event (or a duplicate within the chunk) inserts nothing.
+   * Invariant (the `after` cursor relies on it): seq values are taken and committed by one
+   * inserter at a time. The transaction-scoped advisory lock is held from before the insert takes
+   * its seq values until after its commit is visible, so no transaction can ever commit a seq
+   * below one a poller has already seen; without it, a replica committing late would slip
+   * events under a cursor that had moved past them (review M5).
    * The one method without an environment parameter: each row carries its own environment_id.
    */
   async insertInOrder(rows: NewEvent[]): Promise<number> {
     if (!rows.length) return 0;
-    const ids = rows.map((r) => r.id);
-    const envs = rows.map((r) => r.environmentId);
-    const types = rows.map((r) => r.event);
-    const orgs = rows.map((r) => r.organizationId);
-    const payloads = rows.map((r) => JSON.stringify(r.payload));
-    const createdAts = rows.map((r) => r.createdAt);
-    return this.prisma.$executeRaw`
-      INSERT INTO "events" ("id", "environment_id", "event", "organization_id", "payload", "created_at")
-      SELECT t.id, t.environment_id, t.event, t.organization_id, t.payload, t.created_at
-      FROM unnest(${ids}::text[], ${envs}::text[], ${types}::text[], ${orgs}::text[], ${payloads}::jsonb[], ${createdAts}::timestamptz[])
-        WITH ORDINALITY AS t(id, environment_id, event, organization_id, payload, created_at, ord)
-      ORDER BY t.ord
-      ON CONFLICT ("id") DO NOTHING`;
+    const client = await this.prisma.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('events.seq'))`);
+      const { rowCount } = await client.query(
+        `INSERT INTO "events" ("id", "environment_id", "event", "organization_id", "payload", "created_at")
+         SELECT t.id, t.environment_id, t.event, t.organization_id, t.payload, t.created_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])
+           WITH ORDINALITY AS t(id, environment_id, event, organization_id, payload, created_at, ord)
+         ORDER BY t.ord
+         ON CONFLICT ("id") DO NOTHING`,
+        [rows.map((r) => r.id), rows.map((r) => r.environmentId), rows.map((r) => r.event), rows.map((r) => r.organizationId), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.createdAt)],
+      );
+      await client.query('COMMIT');
+      return rowCount ?? 0;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** The position of an event in this environment, or null when the environment has no such event. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildEvent, createKafka, createLogger, newId, signInternalContext, type Logger } from '@wos/platform';
+import { buildEvent, createKafka, createLogger, internalFetch, newId, type Logger } from '@wos/platform';
 import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
 import type { EventEnvelope, OrganizationWire } from '@wos/contracts';
 import { configSchema, type AppConfig } from '../../src/config';
@@ -79,7 +79,7 @@ export function testEnvironmentId(name: string): string {
 }
 
 export async function getEvents(svc: RunningService, environmentId: string, query: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${svc.baseUrl}/events${query ? `?${query}` : ''}`, { headers: signInternalContext(SECRET, environmentId) });
+  const res = await internalFetch(`${svc.baseUrl}/events${query ? `?${query}` : ''}`, { key: SECRET, audience: 'events', environmentId });
   return { status: res.status, body: await res.json() };
 }
 

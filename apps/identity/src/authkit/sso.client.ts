@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, signInternalContext } from '@wos/platform';
+import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** The parts of the SSO service's `profile` (WORKOS_API.md §9) AuthKit uses. */
@@ -24,7 +24,11 @@ export interface SsoProfile {
  */
 @Injectable()
 export class SsoClient {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  private readonly key: string;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = internalAuthKeyFor(config, 'sso');
+  }
 
   /** The IdP URL the browser goes to next. SSO's 4xx (unknown connection…) pass through. */
   async authorizeUrl(environmentId: string, params: Record<string, string>): Promise<string> {
@@ -47,11 +51,7 @@ export class SsoClient {
 
   private async call(environmentId: string, path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${this.config.SSO_URL}${path}`, {
-        ...init,
-        headers: { ...(init.headers as Record<string, string>), ...signInternalContext(this.config.INTERNAL_AUTH_SECRET, environmentId) },
-        signal: AbortSignal.timeout(10_000),
-      });
+      return await internalFetch(`${this.config.SSO_URL}${path}`, { key: this.key, audience: 'sso', environmentId }, { ...init, signal: AbortSignal.timeout(10_000) });
     } catch {
       throw new DomainError(503, 'service_unavailable', 'The SSO service is unavailable; retry the sign-in.');
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, OrganizationsClient as PlatformOrganizationsClient, type OrganizationRef } from '@wos/platform';
+import { internalAuthKeyFor, NotFoundError, OrganizationsClient as PlatformOrganizationsClient, type OrganizationRef } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /**
@@ -11,7 +11,7 @@ export class OrganizationsClient {
   private readonly client: PlatformOrganizationsClient;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.client = new PlatformOrganizationsClient(config.ORGANIZATIONS_URL, config.INTERNAL_AUTH_SECRET);
+    this.client = new PlatformOrganizationsClient(config.ORGANIZATIONS_URL, internalAuthKeyFor(config, 'organizations'));
   }
 
   find(environmentId: string, organizationId: string): Promise<OrganizationRef | null> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { signInternalContext, type Logger } from '@wos/platform';
+import { internalAuthKeyFor, internalFetch, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
 /** The gateway's internal route that answers whether a URI is registered for the signed environment. */
@@ -24,10 +24,11 @@ export class RedirectUrisClient {
 
   async isRegistered(environmentId: string, uri: string): Promise<boolean> {
     try {
-      const res = await fetch(`${this.baseUrl}${REDIRECT_URI_CHECK_PATH}?${new URLSearchParams({ uri })}`, {
-        headers: signInternalContext(this.config.INTERNAL_AUTH_SECRET, environmentId),
-        signal: AbortSignal.timeout(3_000),
-      });
+      const res = await internalFetch(
+        `${this.baseUrl}${REDIRECT_URI_CHECK_PATH}?${new URLSearchParams({ uri })}`,
+        { key: internalAuthKeyFor(this.config, 'api-gateway'), audience: 'api-gateway', environmentId },
+        { signal: AbortSignal.timeout(3_000) },
+      );
       if (!res.ok) throw new Error(`status ${res.status}`);
       return ((await res.json()) as { allowed?: unknown }).allowed === true;
     } catch (err) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsClient } from '@wos/platform';
+import { internalAuthKeyFor, OrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsController, SamlMetadataController } from './connections.controller';
 import { ConnectionsRepository } from './connections.repository';
@@ -12,7 +12,7 @@ import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
     ConnectionsRepository,
     ConnectionsService,
     OrganizationEventsConsumer,
-    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, c.INTERNAL_AUTH_SECRET), inject: [APP_CONFIG] },
+    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, internalAuthKeyFor(c, 'organizations')), inject: [APP_CONFIG] },
   ],
   exports: [ConnectionsService, OrganizationsClient],
 })

@@ -4,12 +4,18 @@ import { createServer as createHttpServer } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { Redis } from 'ioredis';
-import { readInternalContext, SecretBox, signInternalContext } from '@wos/platform';
+import { SecretBox, signInternalRequest, verifyInternalRequest } from '@wos/platform';
 import { createTestDatabase, testInfra, testRedisUrl, waitFor, type TestDatabase } from '@wos/platform/testing';
 import { loadAppConfig, type AppConfig } from '../../src/config';
 import { startSsoService } from '../../src/sso.app';
 
 export const SECRET = 'sso-test-internal-secret';
+
+/** The context the gateway would sign for this request to the in-process sso service. */
+export function signedHeaders(environment: string, method: string, url: string, auth: { authKind?: 'api_key' | 'public_client'; clientId?: string } = {}, body?: string): Record<string, string> {
+  const u = new URL(url);
+  return signInternalRequest(SECRET, 'sso', environment, { method, path: `${u.pathname}${u.search}`, body }, auth);
+}
 /** The one organization the stand-in organizations service does not know. */
 export const MISSING_ORG = 'org_01ZZZZZZZZZZZZZZZZZZZZZZZZ';
 export const MIGRATIONS = join(__dirname, '..', '..', '..', 'prisma', 'migrations');
@@ -72,6 +78,9 @@ export async function startHarness(label: string, env: Record<string, string> = 
   const config = loadAppConfig({
     PORT: String(port),
     INTERNAL_AUTH_SECRET: SECRET,
+    INTERNAL_AUTH_PEER_KEYS: `organizations=${SECRET}`,
+    // The test IdPs listen on loopback http.
+    ALLOW_LOOPBACK_URLS: 'true',
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     REDIS_URL: process.env.SSO_TEST_REDIS_URL ?? testRedisUrl(6),
@@ -87,7 +96,6 @@ export async function startHarness(label: string, env: Record<string, string> = 
   const redis = new Redis(config.REDIS_URL);
   const call = async (environment: string, method: string, path: string, o: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...o.headers };
-    if (o.auth !== false) Object.assign(headers, signInternalContext(SECRET, environment, Date.now(), o.auth ?? {}));
     let body: string | undefined;
     if (o.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -96,6 +104,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
       headers['content-type'] = 'application/json';
       body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     }
+    if (o.auth !== false) Object.assign(headers, signedHeaders(environment, method, `${baseUrl}${path}`, o.auth ?? {}, body));
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown;
@@ -145,7 +154,7 @@ export { waitFor };
 async function startOrganizationsStandIn(known: Map<string, StandInOrganization>): Promise<{ url: string; close(): Promise<void> }> {
   const server = createHttpServer((req, res) => {
     const id = /^\/organizations\/(org_[0-9A-Z]{26})$/.exec(req.url ?? '')?.[1];
-    if (!id || id === MISSING_ORG || !readInternalContext(SECRET, req.headers)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
+    if (!id || id === MISSING_ORG || !verifyInternalRequest(SECRET, 'organizations', { method: req.method!, url: req.url!, headers: req.headers })) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
     const org = known.get(id) ?? { domains: [], allow_profiles_outside_organization: true };
     const domains = org.domains.map((d, i) => ({ object: 'organization_domain', id: `org_domain_${i}`, organization_id: id, ...d }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'organization', id, name: 'Stand-in', domains, allow_profiles_outside_organization: org.allow_profiles_outside_organization }));

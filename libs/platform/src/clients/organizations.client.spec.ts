@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { readInternalContext } from '../http/internal-auth';
+import { verifyInternalRequest } from '../http/internal-auth';
 import { OrganizationsClient } from './organizations.client';
 
 const SECRET = 'organizations-client-secret';
@@ -16,7 +16,7 @@ describe('OrganizationsClient', () => {
   before(async () => {
     // Answers like the organizations service: the org exists only in environment_A.
     server = createServer((req, res) => {
-      const env = readInternalContext(SECRET, req.headers)?.environmentId;
+      const env = verifyInternalRequest(SECRET, 'organizations', { method: req.method!, url: req.url!, headers: req.headers })?.environmentId;
       seen.push(env);
       const acme = { id: ORG, name: 'Acme', domains: [{ id: 'org_domain_1', domain: 'acme.com', state: 'verified' }], domain_capture: true };
       if (req.url === `/organizations/${ORG}` && env === 'environment_A') {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/errors';
-import { signInternalContext } from '../http/internal-auth';
+import { internalFetch } from '../http/internal-fetch';
 
 export interface OrganizationRef {
   id: string;
@@ -29,7 +29,8 @@ const ORGANIZATION_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
 export class OrganizationsClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly internalAuthSecret: string,
+    /** The organizations service's internal-auth key (internalAuthKeyFor(config, 'organizations')). */
+    private readonly key: string,
     private readonly timeoutMs = 5_000,
   ) {}
 
@@ -52,8 +53,7 @@ export class OrganizationsClient {
   private async get<T>(environmentId: string, path: string): Promise<T | null> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
-        headers: signInternalContext(this.internalAuthSecret, environmentId),
+      res = await internalFetch(`${this.baseUrl}${path}`, { key: this.key, audience: 'organizations', environmentId }, {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch {

@@ -12,7 +12,7 @@ export const secretsConfigSchema = z.object({
     .min(1, 'is required: "<kid>:<base64 32 bytes>[,…]" (setup generates a development key)')
     .superRefine((value, ctx) => {
       try {
-        parseKeys(value);
+        parseSecretEncryptionKeys(value);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
       }
@@ -36,7 +36,7 @@ export class SecretBox {
   ) {}
 
   static fromConfig(value: string): SecretBox {
-    const keys = parseKeys(value);
+    const keys = parseSecretEncryptionKeys(value);
     const [kid, key] = keys.entries().next().value as [string, Buffer];
     return new SecretBox({ kid, key }, keys);
   }
@@ -87,7 +87,7 @@ export class SecretBoxError extends Error {
   override name = 'SecretBoxError';
 }
 
-function parseKeys(value: string): Map<string, Buffer> {
+export function parseSecretEncryptionKeys(value: string): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
   for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
     const sep = entry.indexOf(':');

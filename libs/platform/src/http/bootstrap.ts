@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Duplex } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline, Transform, type Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { newUlid } from '../ids/ids';
 import { PinoNestLogger } from '../logging/logger';
 import { BadRequestError, UnauthorizedError } from '../errors/errors';
 import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
-import { readInternalContext, type AuthKindName } from './internal-auth';
+import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
 import { registry, httpDuration } from './metrics';
 
 declare module 'fastify' {
@@ -16,8 +17,18 @@ declare module 'fastify' {
     environmentId?: string;
     authKind?: AuthKindName;
     clientId?: string;
+    /** The body digest the signed context names; the body received must match it. */
+    signedContentSha256?: string;
+    /** SHA-256 of the body bytes as they were read (set when the body was consumed). */
+    receivedContentSha256?: string;
   }
 }
+
+/**
+ * Which proxies' X-Forwarded-For entries a service believes for `req.ip`: a hop count (1 = the
+ * gateway in front of it, never the client-supplied entries before it) or the proxies' CIDRs.
+ */
+export type TrustProxy = number | string[];
 
 export interface ServiceOptions {
   name: string;
@@ -25,8 +36,13 @@ export interface ServiceOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** When set, every non-plumbing route requires the gateway's signed environment context. */
+  /**
+   * This service's internal-auth key. When set, every non-plumbing route requires a signed
+   * environment context addressed to this service (`name`) for exactly this request.
+   */
   internalAuthSecret?: string;
+  /** Default 1: only the gateway's hop is trusted (see TrustProxy). */
+  trustProxy?: TrustProxy;
   /**
    * Paths (and everything below them) the gateway forwards unsigned (route auth `none`); a signed
    * context is still read when present. Example: `['/scim', '/sso/saml/acs']`.
@@ -76,7 +92,7 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${newUlid()}`;
     },
     keepAliveTimeout: 65_000,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? 1,
     // IDs and external IDs up to 128 characters must fit in one path segment.
     routerOptions: { maxParamLength: 512 },
     // Errors the router raises before any hook runs (a malformed percent-encoding, an
@@ -103,6 +119,11 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
   return app;
 }
 
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 function earlyErrorSender(opts: ServiceOptions) {
   return (reply: FastifyReply, req: FastifyRequest, err: unknown) =>
     opts.sendFrameworkError ? opts.sendFrameworkError(reply, req, err) : sendError(reply, req, err, opts.logger);
@@ -127,16 +148,37 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     if (/%00/.test(req.url)) return sendEarly(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE));
     const path = req.url.split('?')[0] ?? '';
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
-    const context = readInternalContext(opts.internalAuthSecret, req.headers);
+    const context = verifyInternalRequest(opts.internalAuthSecret, opts.name, req);
     if (context) {
       req.environmentId = context.environmentId;
       req.authKind = context.authKind;
       req.clientId = context.clientId;
+      req.signedContentSha256 = context.contentSha256;
       return;
     }
     // Unsigned paths authenticate the caller themselves (SCIM tokens, SAML posts, profile tokens)
     // and must take the environment from their own rows: req.environmentId stays unset.
     if (opts.unsignedPathPrefixes?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return;
+    return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
+  });
+  // The signed body digest is checked against the bytes as read, before any handler sees them.
+  fastify.addHook('preParsing', async (req, _reply, payload) => {
+    if (req.signedContentSha256 === undefined || !hasBody(req)) return payload;
+    const hash = createHash('sha256');
+    const digest = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        req.receivedContentSha256 = hash.digest('hex');
+        done();
+      },
+    });
+    return pipeline(payload, digest, () => undefined);
+  });
+  fastify.addHook('preValidation', async (req, reply) => {
+    if (req.signedContentSha256 === undefined || req.signedContentSha256 === (req.receivedContentSha256 ?? EMPTY_SHA256)) return;
     return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
   });
   fastify.addHook('onResponse', async (req, reply) => {

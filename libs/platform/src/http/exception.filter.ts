@@ -18,7 +18,8 @@ export class WorkOsExceptionFilter implements ExceptionFilter {
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, exception: unknown, logger: Logger): void {
   const res = toErrorResponse(exception, req.id);
-  if (res.internal) logger.error({ err: exception, request_id: req.id, method: req.method, url: req.url }, 'request failed');
+  // The route template, never the URL: query strings carry codes, states and tokens (L10).
+  if (res.internal) logger.error({ err: exception, request_id: req.id, method: req.method, route: req.routeOptions?.url ?? 'unmatched' }, 'request failed');
   if (reply.sent) return;
   const send = () => void reply.status(res.status).headers(res.headers).type('application/json').send(res.body);
   if (res.status !== 413) return send();

@@ -7,3 +7,5 @@ export * from './metrics';
 export * from './openapi';
 export * from './bootstrap';
 export * from './form-body';
+export * from './internal-fetch';
+export * from './api-key.guard';

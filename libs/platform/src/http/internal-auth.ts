@@ -1,9 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../crypto/secret-box';
 
 /**
- * How the gateway tells a service which environment a request belongs to. Clients cannot forge
- * it: the gateway strips every incoming `x-wos-*` header, then signs the environment ID and a
- * timestamp with INTERNAL_AUTH_SECRET, which only the gateway and the services know.
+ * How the gateway (and a service calling another) tells a service which environment a request
+ * belongs to. Clients cannot forge it: the gateway strips every incoming `x-wos-*` header, then
+ * signs the context with the *target service's* key. Invariants:
+ *  - the MAC covers every header the service trusts plus the request itself: the audience (the
+ *    target service), the method, the path with its query, and the SHA-256 of the body, so a
+ *    captured header set is good for that one request to that one service only;
+ *  - each service verifies with its own key (`INTERNAL_AUTH_SECRET`) and holds only the keys of
+ *    the services it calls (`INTERNAL_AUTH_PEER_KEYS`), so one compromised service cannot mint a
+ *    context for any other service it does not already call;
+ *  - a context older or newer than MAX_SKEW_MS is refused. There is no nonce store: within the
+ *    window the exact same request to the same service can be repeated, which is no more than a
+ *    party able to capture it could cause by forwarding it (see docs/ARCHITECTURE.md).
  */
 export const INTERNAL_HEADERS = {
   environmentId: 'x-wos-environment-id',
@@ -11,6 +21,8 @@ export const INTERNAL_HEADERS = {
   signature: 'x-wos-signature',
   authKind: 'x-wos-auth',
   clientId: 'x-wos-client-id',
+  audience: 'x-wos-audience',
+  contentSha256: 'x-wos-content-sha256',
 } as const;
 
 /**
@@ -25,57 +37,87 @@ export interface InternalContext {
   clientId?: string;
 }
 
-/* A signed context older than this is refused, which bounds replay of a captured header set. */
-const MAX_SKEW_MS = 5 * 60_000;
+/** A verified context, with the body digest the caller signed (the receiver must compare it). */
+export interface VerifiedInternalContext extends InternalContext {
+  contentSha256: string;
+}
+
+/** What is signed about the request itself. `path` is the request target: path and query, as sent. */
+export interface InternalRequestTarget {
+  method: string;
+  path: string;
+  body?: string | Uint8Array;
+}
+
+export interface SignOptions {
+  authKind?: AuthKindName;
+  clientId?: string;
+  nowMs?: number;
+}
+
+/*
+ * 30 s either way: long enough for a slow upstream hop plus the clock skew NTP-synchronised pods
+ * show (milliseconds; a badly drifting node is an operational fault that fails loudly here),
+ * short enough that a captured request is stale almost at once.
+ */
+export const MAX_SKEW_MS = 30_000;
 const AUTH_KINDS: readonly string[] = ['api_key', 'public_client'];
+const VERSION = 'wos-internal-v2';
 
-/* Invariant: every header the service trusts is inside the MAC, so none can be swapped alone. */
-const mac = (secret: string, env: string, ts: string, kind: string, clientId: string) =>
-  createHmac('sha256', secret).update(`${env}.${ts}.${kind}.${clientId}`).digest();
+export const EMPTY_SHA256 = sha256Hex('');
 
-export function signInternalContext(
-  secret: string,
+/* Newlines cannot occur in header values or a request target, so the fields cannot run together. */
+const mac = (key: string, fields: string[]) => createHmac('sha256', key).update([VERSION, ...fields].join('\n')).digest();
+
+/** The `x-wos-*` headers authenticating one request to `audience` (a service name, e.g. `sso`). */
+export function signInternalRequest(
+  key: string,
+  audience: string,
   environmentId: string,
-  nowMs = Date.now(),
-  context: { authKind?: AuthKindName; clientId?: string } = {},
+  target: InternalRequestTarget,
+  opts: SignOptions = {},
 ): Record<string, string> {
-  const ts = String(nowMs);
-  const kind = context.authKind ?? 'api_key';
+  const ts = String(opts.nowMs ?? Date.now());
+  const kind = opts.authKind ?? 'api_key';
+  const clientId = opts.clientId ?? '';
+  const content = sha256Hex(Buffer.from(target.body ?? ''));
+  const signature = mac(key, [audience, target.method.toUpperCase(), target.path, content, environmentId, ts, kind, clientId]);
   const headers: Record<string, string> = {
     [INTERNAL_HEADERS.environmentId]: environmentId,
     [INTERNAL_HEADERS.timestamp]: ts,
     [INTERNAL_HEADERS.authKind]: kind,
-    [INTERNAL_HEADERS.signature]: mac(secret, environmentId, ts, kind, context.clientId ?? '').toString('hex'),
+    [INTERNAL_HEADERS.audience]: audience,
+    [INTERNAL_HEADERS.contentSha256]: content,
+    [INTERNAL_HEADERS.signature]: signature.toString('hex'),
   };
-  if (context.clientId) headers[INTERNAL_HEADERS.clientId] = context.clientId;
+  if (clientId) headers[INTERNAL_HEADERS.clientId] = clientId;
   return headers;
 }
 
-/** The signed context when the headers carry a valid, fresh signature; else undefined. */
-export function readInternalContext(
-  secret: string,
-  headers: Record<string, string | string[] | undefined>,
+/**
+ * The signed context when the headers carry a valid, fresh signature for this request to this
+ * service; else undefined. The body is not read here: compare `contentSha256` with the digest of
+ * the bytes received before acting on them (the platform's bootstrap does).
+ */
+export function verifyInternalRequest(
+  key: string,
+  audience: string,
+  req: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
   nowMs = Date.now(),
-): InternalContext | undefined {
-  const env = headers[INTERNAL_HEADERS.environmentId];
-  const ts = headers[INTERNAL_HEADERS.timestamp];
-  const sig = headers[INTERNAL_HEADERS.signature];
-  const kind = headers[INTERNAL_HEADERS.authKind] ?? 'api_key';
-  const clientId = headers[INTERNAL_HEADERS.clientId] ?? '';
-  if (typeof env !== 'string' || typeof ts !== 'string' || typeof sig !== 'string') return undefined;
+): VerifiedInternalContext | undefined {
+  const h = req.headers;
+  const env = h[INTERNAL_HEADERS.environmentId];
+  const ts = h[INTERNAL_HEADERS.timestamp];
+  const sig = h[INTERNAL_HEADERS.signature];
+  const kind = h[INTERNAL_HEADERS.authKind] ?? 'api_key';
+  const clientId = h[INTERNAL_HEADERS.clientId] ?? '';
+  const content = h[INTERNAL_HEADERS.contentSha256];
+  if (h[INTERNAL_HEADERS.audience] !== audience) return undefined;
+  if (typeof env !== 'string' || typeof ts !== 'string' || typeof sig !== 'string' || typeof content !== 'string') return undefined;
   if (typeof kind !== 'string' || !AUTH_KINDS.includes(kind) || typeof clientId !== 'string') return undefined;
-  if (!/^\d{1,16}$/.test(ts) || Math.abs(nowMs - Number(ts)) > MAX_SKEW_MS) return undefined;
-  const expected = mac(secret, env, ts, kind, clientId);
+  if (!/^\d{1,16}$/.test(ts) || Math.abs(nowMs - Number(ts)) > MAX_SKEW_MS || !/^[0-9a-f]{64}$/.test(content)) return undefined;
+  const expected = mac(key, [audience, req.method.toUpperCase(), req.url, content, env, ts, kind, clientId]);
   const given = Buffer.from(sig, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  return { environmentId: env, authKind: kind as AuthKindName, ...(clientId ? { clientId } : {}) };
-}
-
-/** The environment ID when the headers carry a valid, fresh signature; else undefined. */
-export function verifyInternalContext(
-  secret: string,
-  headers: Record<string, string | string[] | undefined>,
-  nowMs = Date.now(),
-): string | undefined {
-  return readInternalContext(secret, headers, nowMs)?.environmentId;
+  return { environmentId: env, authKind: kind as AuthKindName, ...(clientId ? { clientId } : {}), contentSha256: content };
 }

@@ -24,3 +24,17 @@ export const eventsConsumed = new Counter({
   labelNames: ['group'] as const,
   registers: [registry],
 });
+
+export const outboxDeadLetters = new Counter({
+  name: 'outbox_dead_letters_total',
+  help: 'Outbox rows set aside because Kafka can never take them (too large)',
+  labelNames: ['topic'] as const,
+  registers: [registry],
+});
+
+export const consumerDeadLetters = new Counter({
+  name: 'consumer_dead_letters_total',
+  help: 'Consumed messages set aside in the dead-letter table (invalid, or failing after retries)',
+  labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});

@@ -1,9 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Context } from '@opentelemetry/api';
-import { eventEnvelopeSchema, type EventEnvelope } from '@wos/contracts';
+import type { EventEnvelope } from '@wos/contracts';
 import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemetry';
-import { eventsConsumed } from '../http/metrics';
+import { consumerDeadLetters, eventsConsumed } from '../http/metrics';
+import { parseConsumableEnvelope } from './consumable-envelope';
+import type { ConsumerDeadLetters, DeadLetterRow } from './dead-letters';
 
 export interface ConsumedEvent {
   envelope: EventEnvelope;
@@ -25,18 +27,40 @@ export interface EventConsumerOptions {
    */
   handle: (events: ConsumedEvent[]) => Promise<void>;
   chunkSize?: number;
+  /**
+   * The service's dead-letter table (CONSUMER_DEAD_LETTERS_DDL). With it, a message that is not
+   * a valid envelope, or that the handler keeps failing on, is written there and passed; replays
+   * the CLI requests are applied through `handle`. Without it, invalid messages are logged and
+   * skipped and a failing handler is retried forever.
+   */
+  deadLetters?: ConsumerDeadLetters;
+  /** Handler attempts before a failing chunk is split, and a failing single message dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** First retry delay, doubled per attempt up to 5 s (default 100 ms). */
+  retryDelayMs?: number;
+  /** How often requested replays are looked for (default 2 s). */
+  replayPollMs?: number;
+}
+
+/* One consumed message: the parsed event for the handler and the raw bytes for a dead letter. */
+interface Item {
+  event: ConsumedEvent;
+  raw: KafkaMessage;
 }
 
 /**
- * Consumes WorkOS event envelopes from domain topics. Invariant: an offset is committed only
- * after the handler has durably applied every event before it, and a failing handler is
- * retried (with backoff) rather than skipped, so nothing is lost. Messages that are not valid
- * envelopes are logged and skipped; they can never become valid by retrying.
+ * Consumes WorkOS event envelopes from domain topics. Invariants: an offset is committed only
+ * after every message before it was applied or durably dead-lettered, so nothing is lost; a
+ * failing chunk is retried with backoff, then bisected until the failing message is alone, and
+ * only that message is dead-lettered (after its own retries, and only once the dead-letter row is
+ * written), so a poison message never blocks its partition and never takes good ones with it.
  */
 export class EventConsumer {
   private consumer?: Consumer;
   private stopping = false;
   private readonly log: Logger;
+  private replayTimer?: NodeJS.Timeout;
+  private replaying?: Promise<void>;
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.log = opts.logger.child({ context: 'EventConsumer', group: opts.groupId });
@@ -54,68 +78,177 @@ export class EventConsumer {
     await consumer.connect();
     for (const topic of this.opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (p) => this.onBatch(p) });
+    if (this.opts.deadLetters) this.scheduleReplays();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.replayTimer);
+    await this.replaying;
     await this.consumer?.disconnect();
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const chunkSize = this.opts.chunkSize ?? 500;
-    let pending: ConsumedEvent[] = [];
+    let pending: Item[] = [];
+    let invalid: { raw: KafkaMessage; error: string }[] = [];
     let lastOffset: string | undefined;
     const flush = async () => {
-      if (pending.length) await this.applyWithRetry(pending, p);
+      for (const bad of invalid) await this.deadLetterInvalid(batch.topic, batch.partition, bad.raw, bad.error, p);
+      if (pending.length) await this.apply(pending, p);
       if (lastOffset !== undefined) p.resolveOffset(lastOffset);
       await p.commitOffsetsIfNecessary();
       await p.heartbeat();
       pending = [];
+      invalid = [];
       lastOffset = undefined;
     };
     for (const message of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
-      const envelope = this.parse(message.value, batch.topic, batch.partition, message.offset);
-      if (envelope) {
-        pending.push({
-          envelope,
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          trace: extractTraceContext(message.headers as Record<string, Buffer | string | undefined>),
-        });
+      const parsed = parseConsumableEnvelope(message.value);
+      if ('envelope' in parsed) {
+        pending.push({ raw: message, event: this.consumed(parsed.envelope, batch.topic, batch.partition, message.offset, message.headers) });
+      } else {
+        invalid.push({ raw: message, error: parsed.error });
       }
       lastOffset = message.offset;
-      if (pending.length >= chunkSize) await flush();
+      if (pending.length + invalid.length >= chunkSize) await flush();
     }
     await flush();
   }
 
-  private parse(value: Buffer | null, topic: string, partition: number, offset: string): EventEnvelope | undefined {
-    try {
-      const parsed = eventEnvelopeSchema.safeParse(JSON.parse(value?.toString('utf8') ?? 'null'));
-      if (parsed.success) return parsed.data;
-      this.log.error({ topic, partition, offset, issues: parsed.error.issues }, 'skipping a message that is not an event envelope');
-    } catch (err) {
-      this.log.error({ topic, partition, offset, err }, 'skipping a message that is not JSON');
-    }
-    return undefined;
+  private consumed(envelope: EventEnvelope, topic: string, partition: number, offset: string, headers?: IHeaders): ConsumedEvent {
+    return { envelope, topic, partition, offset, trace: extractTraceContext((headers ?? {}) as Record<string, Buffer | string | undefined>) };
   }
 
-  private async applyWithRetry(events: ConsumedEvent[], p: EachBatchPayload): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Applies a chunk: retried `maxAttempts` times, then (without a dead-letter table, forever)
+   * split in halves applied in order; a single message that still fails is dead-lettered.
+   */
+  private async apply(items: Item[], p: EachBatchPayload): Promise<void> {
+    const maxAttempts = this.opts.deadLetters ? (this.opts.maxAttempts ?? 5) : Number.POSITIVE_INFINITY;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await withBatchConsumerSpan(`${this.opts.groupId} process`, events.map((e) => e.trace), () => this.opts.handle(events));
-        eventsConsumed.labels(this.opts.groupId).inc(events.length);
+        await this.run(items);
         return;
       } catch (err) {
+        lastError = err;
         if (this.stopping || !p.isRunning()) throw err;
-        const delay = Math.min(5000, 100 * 2 ** attempt);
-        this.log.error({ err, attempt, delay, count: events.length }, 'event handler failed; retrying');
+        const delay = this.delay(attempt);
+        this.log.error({ err, attempt, delay, count: items.length }, 'event handler failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         await p.heartbeat().catch(() => undefined);
       }
     }
+    if (items.length > 1) {
+      const mid = Math.ceil(items.length / 2);
+      await this.apply(items.slice(0, mid), p);
+      await this.apply(items.slice(mid), p);
+      return;
+    }
+    await this.deadLetterPoison(items[0]!, lastError, maxAttempts, p);
+  }
+
+  private async run(items: Item[]): Promise<void> {
+    const events = items.map((i) => i.event);
+    await withBatchConsumerSpan(`${this.opts.groupId} process`, events.map((e) => e.trace), () => this.opts.handle(events));
+    eventsConsumed.labels(this.opts.groupId).inc(events.length);
+  }
+
+  private delay(attempt: number): number {
+    return Math.min(5000, (this.opts.retryDelayMs ?? 100) * 2 ** (attempt - 1));
+  }
+
+  /*
+   * The handler is tried once more before each write of the dead letter: if the failure was the
+   * database itself, the write fails too and the loop goes on until one of them succeeds, so an
+   * outage never turns good messages into dead letters.
+   */
+  private async deadLetterPoison(item: Item, error: unknown, attempts: number, p: EachBatchPayload): Promise<void> {
+    const { event, raw } = item;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.record(event.topic, event.partition, raw, String((error as Error)?.message ?? error), attempts, event.envelope);
+        return;
+      } catch (err) {
+        if (this.stopping || !p.isRunning()) throw err;
+        this.log.error({ err, offset: event.offset }, 'could not write a dead letter; retrying the handler and the write');
+        await new Promise((r) => setTimeout(r, this.delay(Math.min(attempt, 7))));
+        await p.heartbeat().catch(() => undefined);
+        try {
+          await this.run([item]);
+          return;
+        } catch (again) {
+          error = again;
+        }
+      }
+    }
+  }
+
+  private async deadLetterInvalid(topic: string, partition: number, raw: KafkaMessage, error: string, p: EachBatchPayload): Promise<void> {
+    if (!this.opts.deadLetters) {
+      this.log.error({ topic, partition, offset: raw.offset, error }, 'skipping a message that is not an event envelope');
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.record(topic, partition, raw, error, 0);
+        return;
+      } catch (err) {
+        if (this.stopping || !p.isRunning()) throw err;
+        this.log.error({ err, offset: raw.offset }, 'could not write a dead letter; retrying');
+        await new Promise((r) => setTimeout(r, this.delay(Math.min(attempt, 7))));
+        await p.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async record(topic: string, partition: number, raw: KafkaMessage, error: string, attempts: number, envelope?: EventEnvelope): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw.headers ?? {})) {
+      if (v !== undefined) headers[k] = Buffer.from(Array.isArray(v) ? v.join(',') : v).toString('base64');
+    }
+    await this.opts.deadLetters!.record({
+      group: this.opts.groupId,
+      topic,
+      partition,
+      offset: raw.offset,
+      eventId: envelope?.id,
+      eventType: envelope?.event,
+      key: raw.key ?? null,
+      value: raw.value ?? null,
+      headers,
+      error,
+      attempts,
+    });
+    consumerDeadLetters.labels(this.opts.groupId, topic).inc();
+    this.log.warn({ topic, partition, offset: raw.offset, event_id: envelope?.id, event: envelope?.event, error, attempts }, 'message dead-lettered; the partition moves on (replay it with the CLI after a fix)');
+  }
+
+  private scheduleReplays(): void {
+    if (this.stopping) return;
+    this.replayTimer = setTimeout(() => {
+      this.replaying = this.replayRequested()
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'could not look for dead-letter replays'))
+        .finally(() => this.scheduleReplays());
+    }, this.opts.replayPollMs ?? 2000);
+  }
+
+  /** Applies every replay the CLI requested, once each, through the handler. */
+  private async replayRequested(): Promise<void> {
+    const store = this.opts.deadLetters!;
+    while (!this.stopping && (await store.replayNext(this.opts.groupId, (row) => this.replay(row)))) {
+      // one row per transaction
+    }
+  }
+
+  private async replay(row: DeadLetterRow): Promise<void> {
+    const parsed = parseConsumableEnvelope(row.message_value);
+    if (!('envelope' in parsed)) throw new Error(`still ${parsed.error}`);
+    const headers = Object.fromEntries(Object.entries(row.message_headers ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+    await this.opts.handle([this.consumed(parsed.envelope, row.topic, row.partition, String(row.offset), headers)]);
+    this.log.info({ id: row.id, event_id: parsed.envelope.id, topic: row.topic }, 'dead letter replayed');
   }
 }

@@ -1,2 +1,5 @@
 export * from './kafka';
 export * from './event-consumer';
+export * from './consumable-envelope';
+export * from './dead-letters';
+export * from './dead-letter-cli';

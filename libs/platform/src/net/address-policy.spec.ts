@@ -26,3 +26,19 @@ test('names are judged by what they resolve to', async () => {
   await assert.rejects(p.resolveSafely('[::1]'), UnsafeAddressError);
   assert.deepEqual(await new AddressPolicy(['127.0.0.0/8', '::1/128']).resolveSafely('127.0.0.1'), [{ address: '127.0.0.1', family: 4 }]);
 });
+
+test('IPv6 forms that embed or translate to IPv4, and retired or reserved ranges, are refused (L7)', () => {
+  const p = new AddressPolicy([]);
+  for (const a of [
+    '::127.0.0.1', '::7f00:1', '::10.0.0.1', '::8.8.8.8', // IPv4-compatible ::a.b.c.d (deprecated; never a public route)
+    '::ffff:0:127.0.0.1', '::ffff:0:a9fe:a9fe', '::ffff:0:8.8.8.8', // SIIT ::ffff:0:a.b.c.d
+    '64:ff9b::a9fe:a9fe', '64:ff9b:1::a00:1', '64:ff9b:1:ffff::1', // NAT64, well-known and local-use
+    '2002:7f00:1::1', '2002:a9fe:a9fe::', // 6to4 (embeds 127.0.0.1, 169.254.169.254)
+    'fec0::1', 'feff::1', // site-local
+    '100::1', '100::ffff:ffff:ffff:ffff', // discard-only
+    '::ffff:7f00:1', // IPv4-mapped in hex
+  ]) {
+    assert.equal(p.isAllowed(a), false, a);
+  }
+  for (const a of ['2001:4860:4860::8888', '2a00:1450::1', '101::1', '64:ff9b:2::1']) assert.equal(p.isAllowed(a), true, a);
+});

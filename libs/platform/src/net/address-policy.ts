@@ -9,12 +9,25 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * each attempt connects (the HTTP client's lookup goes through `resolveSafely`), so DNS that
  * changes after registration (rebinding) cannot reach an internal address either.
  */
+/** Loopback, which development and test stacks allow through ALLOW_LOOPBACK_URLS=true only. */
+export const LOOPBACK_CIDRS: readonly string[] = ['127.0.0.0/8', '::1/128'];
+
 const BLOCKED_V4 = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
   ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const;
-const BLOCKED_V6 = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const;
+/*
+ * IPv6 forms that reach IPv4 or internal space: ::/96 (unspecified, loopback and the deprecated
+ * IPv4-compatible ::a.b.c.d), ::ffff:0:0:0/96 (SIIT ::ffff:0:a.b.c.d), NAT64 64:ff9b::/96 and its
+ * local-use 64:ff9b:1::/48, 6to4 2002::/16, site-local fec0::/10, discard-only 100::/64, besides
+ * unique-local, link-local, multicast and documentation. (IPv4-mapped ::ffff:a.b.c.d is judged as
+ * the IPv4 address it carries, below.)
+ */
+const BLOCKED_V6 = [
+  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['fec0::', 10], ['100::', 64],
+  ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32],
+] as const;
 
 export class UnsafeAddressError extends Error {
   override name = 'UnsafeAddressError';

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Consumer, Kafka } from 'kafkajs';
 import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
@@ -8,15 +9,23 @@ import { createLogger } from '../logging/logger';
 import { OUTBOX_DDL, appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { buildEvent } from './build-event';
+import { registry } from '../http/metrics';
 
-const org = (id: string) => ({
+const org = (id: string, metadata: Record<string, string> = {}) => ({
   object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+  external_id: null, metadata, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
 });
+/* Random text does not compress, so these sizes are what the broker sees. */
+const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
+
+async function deadLetterCount(): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'outbox_dead_letters_total');
+  return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
+}
 
 describe('OutboxRelay (real Postgres and Kafka)', () => {
   const topic = `test.outbox.${uniqueSuffix()}`;
-  const logger = createLogger('outbox-test', 'silent');
+  const logger = createLogger('outbox-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   let db: TestDatabase;
   let pg: Client;
   let kafka: Kafka;
@@ -72,22 +81,152 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     }
   });
 
-  test('only one relay publishes at a time (advisory lock)', async () => {
-    const a = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `lock-${topic}`, pollIntervalMs: 50 });
-    const b = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `lock-${topic}`, pollIntervalMs: 50 });
+  test('two relays over one database: only the lock holder publishes, and a standby never interleaves with it', async () => {
+    const a = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `lock-${topic}`, pollIntervalMs: 20 });
+    const b = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `lock-${topic}`, pollIntervalMs: 20 });
     a.start();
-    await waitFor(() => a.isLeader || undefined);
     b.start();
+    await waitFor(() => a.isLeader || b.isLeader || undefined);
+    const events = Array.from({ length: 120 }, (_, i) => buildEvent('organization.updated', org(`org_two_${i}`), 'environment_T'));
     try {
-      const before = received.length;
-      await pg.query('BEGIN');
-      await appendToOutbox(pgExecutor(pg), [{ topic, key: 'k3', event: buildEvent('organization.updated', org('org_x'), 'environment_T') }]);
-      await pg.query('COMMIT');
-      await waitFor(() => received.length > before || undefined, { timeoutMs: 15_000 });
-      assert.equal(b.isLeader, false);
+      for (let i = 0; i < events.length; i += 3) await commitBurst('two', events.slice(i, i + 3));
+      await waitFor(() => received.filter((r) => r.key === 'two').length >= 120 || undefined, { timeoutMs: 30_000, message: '120 messages' });
+      assert.deepEqual(received.filter((r) => r.key === 'two').map((r) => r.id), events.map((e) => e.id), 'in seq order, each once');
+      assert.deepEqual([a.published, b.published].sort((x, y) => x - y), [0, 120], 'exactly one relay published');
+      assert.notEqual(a.isLeader, b.isLeader);
     } finally {
       await a.stop();
       await b.stop();
+    }
+  });
+
+  test('fencing: when the leader\'s session dies mid-stream, the standby takes over and the first copy of every event still arrives in seq order', async () => {
+    const relays = [0, 1].map(() => new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `fence-${topic}`, pollIntervalMs: 20, batchSize: 7 }));
+    for (const r of relays) r.start();
+    const events = Array.from({ length: 300 }, (_, i) => buildEvent('organization.updated', org(`org_fence_${i}`), 'environment_T'));
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    // Postgres ends the leader's session (as a dead network or an idle timeout would): its lock and row locks go with it.
+    const killLeader = async () => {
+      const leader = await waitFor(() => relays.find((r) => r.isLeader));
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [leader.applicationName]);
+      await waitFor(() => relays.find((r) => r !== leader && r.isLeader), { message: 'the standby leads' });
+    };
+    try {
+      for (let i = 0; i < events.length; i += 5) {
+        await commitBurst('fence', events.slice(i, i + 5));
+        if (i === 100 || i === 200) await killLeader();
+      }
+      await waitFor(() => new Set(received.filter((r) => r.key === 'fence').map((r) => r.id)).size >= 300 || undefined, { timeoutMs: 60_000, message: 'all 300 events' });
+      const firstCopies = [...new Set(received.filter((r) => r.key === 'fence').map((r) => r.id))];
+      assert.deepEqual(firstCopies, events.map((e) => e.id), 'first copies in seq order');
+      assert.equal((await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND key = 'fence'`)).rows[0].n, 0);
+      assert.ok(relays.every((r) => r.published > 0), 'both led at some point');
+    } finally {
+      await admin.end();
+      for (const r of relays) await r.stop();
+    }
+  });
+
+  test('fencing: a leader whose session ends while its batch is in flight never marks it published; the next leader re-reads it from the first unpublished row', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => buildEvent('organization.updated', org(`org_inflight_${i}`), 'environment_T'));
+    await commitBurst('inflight', events);
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    // Observed from `pg`, outside admin's transaction (a transaction sees one snapshot of pg_stat_activity).
+    const waitingOnLock = (r: OutboxRelay) =>
+      waitFor(async () => (await pg.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [r.applicationName])).rowCount === 1 || undefined, {
+        message: `${r.applicationName} blocked marking its batch`,
+      });
+    const a = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `inflight-${topic}`, pollIntervalMs: 20 });
+    const b = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `inflight-${topic}`, pollIntervalMs: 20 });
+    try {
+      // Hold the relay between "sent to Kafka" and "marked published": a SHARE lock lets it read rows FOR UPDATE but not update them.
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE outbox IN SHARE MODE');
+      a.start();
+      await waitingOnLock(a);
+      await waitFor(() => received.filter((r) => r.key === 'inflight').length >= 10 || undefined, { message: 'the batch sent by the first leader' });
+      b.start();
+      await pg.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [a.applicationName]);
+      await waitFor(() => b.isLeader || undefined, { message: 'the standby leads' });
+      await waitingOnLock(b);
+      await admin.query('COMMIT');
+      await waitFor(async () => (await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND key = 'inflight'`)).rows[0].n === 0 || undefined, { message: 'all marked' });
+      assert.equal(a.published, 0, 'the fenced-out leader marked nothing');
+      assert.equal(b.published, 10);
+      const copies = received.filter((r) => r.key === 'inflight').map((r) => r.id);
+      assert.deepEqual([...new Set(copies)], events.map((e) => e.id), 'first copies in seq order');
+      assert.deepEqual(copies, [...events, ...events].map((e) => e.id), 'the in-flight batch arrives twice, each time in order');
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined);
+      await admin.end();
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  /** Commits `events` (in order, one key) in one transaction, as a SCIM group push does. */
+  async function commitBurst(key: string, events: ReturnType<typeof buildEvent>[]): Promise<void> {
+    await pg.query('BEGIN');
+    await appendToOutbox(pgExecutor(pg), events.map((event) => ({ topic, key, event })));
+    await pg.query('COMMIT');
+  }
+
+  test('a burst on one key larger than a broker batch reaches Kafka completely and in order (requests are cut by size)', async () => {
+    const events = Array.from({ length: 400 }, (_, i) => buildEvent('organization.updated', org(`org_burst_${i}`, { blob: noise(5000) }), 'environment_T'));
+    await commitBurst('burst', events);
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `burst-${topic}`, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'burst').length >= 400 || undefined, { timeoutMs: 60_000, message: '400 burst messages' });
+      assert.deepEqual(received.filter((r) => r.key === 'burst').map((r) => r.id), events.map((e) => e.id));
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('a 2 MB event is dead-lettered with its error, and later rows are still published', async () => {
+    const before = await deadLetterCount();
+    const [small1, huge, small2] = [
+      buildEvent('organization.updated', org('org_small_1'), 'environment_T'),
+      buildEvent('organization.updated', org('org_huge', { blob: noise(2_000_000) }), 'environment_T'),
+      buildEvent('organization.updated', org('org_small_2'), 'environment_T'),
+    ];
+    await commitBurst('huge', [small1, huge]);
+    await commitBurst('huge', [small2]);
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `huge-${topic}`, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'huge').length >= 2 || undefined, { timeoutMs: 30_000, message: 'the small events' });
+      const row = (await pg.query('SELECT dead_lettered_at, dead_letter_error, published_at FROM outbox WHERE event_id = $1', [huge.id])).rows[0];
+      assert.ok(row.dead_lettered_at, 'the huge row is dead-lettered');
+      assert.match(row.dead_letter_error, /more than 1000000 bytes/);
+      assert.equal(row.published_at, null);
+      assert.deepEqual(received.filter((r) => r.key === 'huge').map((r) => r.id), [small1.id, small2.id]);
+      assert.equal(await deadLetterCount(), before + 1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('a record the broker itself refuses as too large is isolated and dead-lettered; the rest of its batch is published in order', async () => {
+    const events = [
+      ...Array.from({ length: 5 }, (_, i) => buildEvent('organization.updated', org(`org_r_${i}`), 'environment_T')),
+      buildEvent('organization.updated', org('org_refused', { blob: noise(1_600_000) }), 'environment_T'),
+      ...Array.from({ length: 5 }, (_, i) => buildEvent('organization.updated', org(`org_r_${i + 5}`), 'environment_T')),
+    ];
+    await commitBurst('refused', events);
+    // Limits above the broker's, so only the broker's MESSAGE_TOO_LARGE can find the culprit.
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `refused-${topic}`, pollIntervalMs: 50, maxRecordBytes: 10_000_000, maxRequestBytes: 10_000_000 });
+    relay.start();
+    try {
+      await waitFor(() => received.filter((r) => r.key === 'refused').length >= 10 || undefined, { timeoutMs: 30_000, message: 'the 10 small events' });
+      assert.deepEqual(received.filter((r) => r.key === 'refused').map((r) => r.id), events.filter((_, i) => i !== 5).map((e) => e.id));
+      const row = (await pg.query('SELECT dead_letter_error FROM outbox WHERE event_id = $1', [events[5]!.id])).rows[0];
+      assert.match(row.dead_letter_error, /refused by Kafka/);
+    } finally {
+      await relay.stop();
     }
   });
 });

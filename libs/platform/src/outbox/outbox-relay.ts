@@ -1,8 +1,10 @@
-import { Pool, type PoolClient } from 'pg';
-import type { Kafka, Producer } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox-writer';
-import { eventsPublished } from '../http/metrics';
+import { DEFAULT_BATCH_LIMITS, isTooLargeError, planBatch, recordBytes, RECORD_OVERHEAD_BYTES, type BatchLimits, type SizedRow } from './outbox-batch';
+import { eventsPublished, outboxDeadLetters } from '../http/metrics';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -10,7 +12,12 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** Names the advisory lock; one relay per service database publishes at a time. */
   lockName: string;
+  /** Rows per produce request (default 500). */
   batchSize?: number;
+  /** Uncompressed bytes per produce request (default 900 KB, under the broker's 1 MiB). */
+  maxRequestBytes?: number;
+  /** A record larger than this alone is dead-lettered (default 1,000,000 bytes). */
+  maxRecordBytes?: number;
   pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   retainPublishedMs?: number;
@@ -24,21 +31,40 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+interface EncodedRow {
+  seq: string;
+  topic: string;
+  eventId: string;
+  bytes: number;
+  message: { key: string; value: string; headers: Record<string, string> };
+}
+
 /**
  * Publishes outbox rows to Kafka in `seq` order and marks them sent.
  * Invariants:
- *  - Only the holder of a session advisory lock publishes, so rows leave in commit order even
- *    with several replicas; the others stand by and take over if the holder dies.
+ *  - One relay per database publishes: the holder of a session advisory lock. It LISTENs, reads,
+ *    publishes and marks rows on that same session (fencing): once Postgres ends the session, and
+ *    with it the lock, the old leader can read no row again, and whatever it had in flight was
+ *    read under a row lock that died with it, so the next leader re-reads those rows from the
+ *    first unpublished one. Rows are read `FOR UPDATE` without SKIP LOCKED: nothing can ever
+ *    publish around a batch in flight. Rows therefore leave in `seq` order (a row a fenced-out
+ *    leader had in flight can arrive a second time, later: consumers deduplicate). `seq` order is
+ *    insert order, which is commit order only for writers that serialise (docs/ARCHITECTURE.md).
  *  - A row is marked published only after Kafka acknowledged it (acks=all). A crash in between
  *    re-sends it; consumers deduplicate by event ID, so delivery is at-least-once and effects
  *    are exactly-once. One request in flight keeps per-key order across producer retries.
  *  - Kafka being down never loses a row: the batch rolls back and is retried with backoff.
+ *  - Requests are cut by size (outbox-batch.ts) and gzip-compressed; a row the broker can never
+ *    take is dead-lettered (`dead_lettered_at`, `dead_letter_error`, a counter and a warning)
+ *    instead of blocking every row behind it.
  */
 export class OutboxRelay {
-  private readonly pool: Pool;
   private readonly log: Logger;
   private producer?: Producer;
-  private listener?: PoolClient;
+  /* The one connection: holds the advisory lock, LISTENs, reads and marks rows. */
+  private session?: Client;
+  private readonly instance = randomBytes(4).toString('hex');
+  private publishedRows = 0;
   private running = false;
   private wake?: () => void;
   /* Set by every NOTIFY and cleared before each batch, so a notification that arrives while a
@@ -48,15 +74,32 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private leader = false;
   private lastCleanup = 0;
+  private readonly limits: BatchLimits;
+  /* Halved while the broker refuses requests as too large, back to the full batch after a success. */
+  private rowLimit: number;
 
   constructor(private readonly opts: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: opts.databaseUrl, max: 2 });
-    this.pool.on('error', (err) => this.log.warn({ err }, 'outbox pool error'));
+    this.limits = {
+      maxRows: opts.batchSize ?? DEFAULT_BATCH_LIMITS.maxRows,
+      maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_BATCH_LIMITS.maxRequestBytes,
+      maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_BATCH_LIMITS.maxRecordBytes,
+    };
+    this.rowLimit = this.limits.maxRows;
     this.log = opts.logger.child({ context: 'OutboxRelay' });
   }
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** Rows this relay has published since it started (diagnostics and tests). */
+  get published(): number {
+    return this.publishedRows;
+  }
+
+  /** The session's `application_name`, by which operators (and tests) find it in pg_stat_activity. */
+  get applicationName(): string {
+    return `outbox-relay ${this.opts.lockName} ${this.instance}`.slice(0, 63);
   }
 
   start(): void {
@@ -69,15 +112,8 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     await this.producer?.disconnect().catch(() => undefined);
-    this.listener?.release(true);
-    await this.pool.end();
-  }
-
-  /** Publishes everything pending now; used by tests and shutdown. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (let n = await this.publishBatch(); n > 0; n = await this.publishBatch()) total += n;
-    return total;
+    // Ending the session releases the lock at once, so a standby takes over without waiting.
+    await this.dropSession();
   }
 
   private async run(): Promise<void> {
@@ -95,7 +131,7 @@ export class OutboxRelay {
       } catch (err) {
         failures++;
         this.log.warn({ err: (err as Error).message, failures }, 'outbox relay could not publish; will retry');
-        if (this.listener && !(await this.listenerAlive())) this.dropListener();
+        if (this.session && !(await this.sessionAlive())) await this.dropSession();
       }
       // After a failure the backoff is served in full, notifications or not.
       if (failures) await this.sleep(Math.min(5000, 200 * 2 ** failures), false);
@@ -104,33 +140,42 @@ export class OutboxRelay {
   }
 
   private async tryBecomeLeader(): Promise<void> {
-    if (!this.listener) {
-      const client = await this.pool.connect();
-      client.on('notification', () => {
+    if (!this.session) {
+      const session = new Client({ connectionString: this.opts.databaseUrl, application_name: this.applicationName, keepAlive: true });
+      session.on('notification', () => {
         this.notified = true;
         if (this.wakeOnNotify) this.wake?.();
       });
-      client.on('error', () => this.dropListener());
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listener = client;
+      // A broken session has lost the lock: stop publishing at once, reconnect on the next turn.
+      session.on('error', (err) => {
+        this.log.warn({ err: err.message }, 'outbox relay session lost');
+        this.leader = false;
+        if (this.session === session) this.session = undefined;
+        void session.end().catch(() => undefined);
+      });
+      await session.connect();
+      this.session = session;
+      await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
     }
-    const r = await this.listener.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.opts.lockName]);
+    const r = await this.session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.opts.lockName]);
     this.leader = r.rows[0]?.ok === true;
+    if (this.leader) this.log.info({ lock: this.opts.lockName, session: this.applicationName }, 'outbox relay is the leader');
   }
 
-  private async listenerAlive(): Promise<boolean> {
+  private async sessionAlive(): Promise<boolean> {
     try {
-      await this.listener?.query('SELECT 1');
+      await this.session?.query('SELECT 1');
       return true;
     } catch {
       return false;
     }
   }
 
-  private dropListener(): void {
+  private async dropSession(): Promise<void> {
     this.leader = false;
-    this.listener?.release(true);
-    this.listener = undefined;
+    const session = this.session;
+    this.session = undefined;
+    await session?.end().catch(() => undefined);
   }
 
   private async getProducer(): Promise<Producer> {
@@ -142,42 +187,103 @@ export class OutboxRelay {
     return this.producer;
   }
 
+  /** Publishes (or dead-letters) the next prefix of pending rows, on the lock's session; returns how many rows it settled. */
   private async publishBatch(): Promise<number> {
-    const client = await this.pool.connect();
+    const client = this.session;
+    if (!client || !this.leader) return 0;
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, topic, key, payload, headers FROM "outbox" WHERE published_at IS NULL
-         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.opts.batchSize ?? 500],
+      // Sizes first (jsonb text is never shorter than the compact JSON sent), payloads only for the
+      // rows of this request, so a backlog of large rows is never loaded into memory at once.
+      const { rows: sized } = await client.query<{ seq: string; bytes: string }>(
+        `SELECT seq, octet_length(payload::text) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
+         FROM "outbox" WHERE published_at IS NULL AND dead_lettered_at IS NULL
+         ORDER BY seq LIMIT $1 FOR UPDATE`,
+        [this.rowLimit],
       );
-      if (!rows.length) {
-        await client.query('COMMIT');
-        return 0;
+      const estimate = planBatch(sized.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: this.rowLimit });
+      const loaded = estimate.send.length ? await this.load(client, estimate.send) : [];
+      const plan = planBatch(loaded, { ...this.limits, maxRows: this.rowLimit });
+      const bySeq = new Map(loaded.map((r) => [r.seq, r]));
+      const batch = plan.send.map((seq) => bySeq.get(seq)!);
+      const dead = [...estimate.deadLetter, ...plan.deadLetter];
+      if (dead.length) await this.deadLetter(client, dead, `record of more than ${this.limits.maxRecordBytes} bytes`);
+      if (batch.length) {
+        try {
+          await this.send(batch);
+        } catch (err) {
+          if (!isTooLargeError(err)) throw err;
+          if (batch.length > 1) {
+            // Only the broker knows its limit: send smaller prefixes until the culprit is alone.
+            await client.query('ROLLBACK');
+            this.rowLimit = Math.max(1, Math.floor(batch.length / 2));
+            return batch.length;
+          }
+          await this.deadLetter(client, batch, `refused by Kafka: ${(err as Error).message}`);
+          batch.length = 0;
+        }
       }
-      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-      for (const r of rows) {
-        if (!byTopic.has(r.topic)) byTopic.set(r.topic, []);
-        byTopic.get(r.topic)!.push({ key: r.key, value: JSON.stringify(r.payload), headers: r.headers });
-      }
-      const producer = await this.getProducer();
-      try {
-        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      } catch (err) {
-        // A broken connection can leave the producer unusable; build a fresh one next time.
-        await producer.disconnect().catch(() => undefined);
-        this.producer = undefined;
-        throw err;
-      }
-      await client.query('UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      if (batch.length) await client.query('UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', [batch.map((r) => r.seq)]);
       await client.query('COMMIT');
-      eventsPublished.inc(rows.length);
-      return rows.length;
+      if (batch.length) {
+        eventsPublished.inc(batch.length);
+        this.publishedRows += batch.length;
+      }
+      this.rowLimit = this.limits.maxRows;
+      return batch.length + dead.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
+    }
+  }
+
+  private async load(client: Client, seqs: string[]): Promise<(EncodedRow & SizedRow)[]> {
+    const { rows } = await client.query<OutboxRow>('SELECT seq, topic, key, payload, headers FROM "outbox" WHERE seq = ANY($1::bigint[]) ORDER BY seq', [seqs]);
+    return rows.map((r) => {
+      const value = JSON.stringify(r.payload);
+      return {
+        seq: r.seq,
+        topic: r.topic,
+        eventId: (r.payload as { id?: string }).id ?? '',
+        bytes: recordBytes(r.key, value, r.headers),
+        message: { key: r.key, value, headers: r.headers },
+      };
+    });
+  }
+
+  private async send(batch: EncodedRow[]): Promise<void> {
+    const byTopic = new Map<string, EncodedRow['message'][]>();
+    for (const r of batch) {
+      if (!byTopic.has(r.topic)) byTopic.set(r.topic, []);
+      byTopic.get(r.topic)!.push(r.message);
+    }
+    const producer = await this.getProducer();
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (err) {
+      // A broken connection can leave the producer unusable; build a fresh one next time.
+      if (!isTooLargeError(err)) {
+        await producer.disconnect().catch(() => undefined);
+        this.producer = undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** Sets rows aside for good, in the batch's transaction; the relay moves on past them. */
+  private async deadLetter(client: Client, rows: SizedRow[], error: string): Promise<void> {
+    const { rows: marked } = await client.query<{ seq: string; event_id: string; topic: string; key: string }>(
+      `UPDATE "outbox" SET dead_lettered_at = now(), dead_letter_error = $2 WHERE seq = ANY($1::bigint[]) RETURNING seq, event_id, topic, key`,
+      [rows.map((r) => r.seq), error],
+    );
+    const bytes = new Map(rows.map((r) => [r.seq, r.bytes]));
+    for (const r of marked) {
+      outboxDeadLetters.labels(r.topic).inc();
+      this.log.warn({ seq: r.seq, event_id: r.event_id, topic: r.topic, key: r.key, bytes: bytes.get(r.seq), error }, 'outbox row dead-lettered: it can never be published');
     }
   }
 
@@ -186,7 +292,7 @@ export class OutboxRelay {
     if (now - this.lastCleanup < 60_000) return;
     this.lastCleanup = now;
     const keepMs = this.opts.retainPublishedMs ?? 24 * 3600_000;
-    await this.pool.query(`DELETE FROM "outbox" WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [keepMs]);
+    await this.session?.query(`DELETE FROM "outbox" WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [keepMs]);
   }
 
   private sleep(ms: number, wakeOnNotify: boolean): Promise<void> {

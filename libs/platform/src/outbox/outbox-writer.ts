@@ -14,7 +14,16 @@ export interface OutboxMessage {
 }
 
 /**
- * The DDL every producing service puts in one of its migrations. The relay relies on exactly
+ * Dead-lettering for an outbox created by OUTBOX_DDL_V1 (the first migrations of the producing
+ * services): a row Kafka can never take is marked instead of blocking the rows behind it.
+ * Each producing service applies it in a migration of its own.
+ */
+export const OUTBOX_DEAD_LETTER_DDL = `ALTER TABLE "outbox" ADD COLUMN "dead_lettered_at" TIMESTAMPTZ(3), ADD COLUMN "dead_letter_error" TEXT;
+DROP INDEX IF EXISTS "outbox_unpublished_idx";
+CREATE INDEX "outbox_pending_idx" ON "outbox" ("seq") WHERE "published_at" IS NULL AND "dead_lettered_at" IS NULL;`;
+
+/**
+ * The DDL every producing service has, through its migrations. The relay relies on exactly
  * these columns.
  */
 export const OUTBOX_DDL = `CREATE TABLE "outbox" (
@@ -27,7 +36,7 @@ export const OUTBOX_DDL = `CREATE TABLE "outbox" (
   "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
   "published_at" TIMESTAMPTZ(3)
 );
-CREATE INDEX "outbox_unpublished_idx" ON "outbox" ("seq") WHERE "published_at" IS NULL;`;
+${OUTBOX_DEAD_LETTER_DDL}`;
 
 export const OUTBOX_CHANNEL = 'outbox';
 

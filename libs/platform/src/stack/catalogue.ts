@@ -21,3 +21,21 @@ export type AppName = (typeof APP_CATALOGUE)[number]['name'];
 export function upstreamEnvName(app: string): string {
   return `${app.replace(/-/g, '_').toUpperCase()}_URL`;
 }
+
+/**
+ * Which services each app calls with a signed internal context. An app is handed the internal-auth
+ * keys of exactly these services (and its own); a new service-to-service call adds its edge here,
+ * in helm/wos-platform/values.yaml (`internalAuth.calls`) and in docker-compose.yml's key one-shot.
+ */
+export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
+  'api-gateway': APP_CATALOGUE.map((a) => a.name).filter((n) => n !== 'api-gateway'),
+  identity: ['organizations', 'sso', 'api-gateway'],
+  sso: ['organizations'],
+  'directory-sync': ['organizations'],
+  organizations: [],
+  'audit-logs': [],
+  vault: [],
+  radar: [],
+  events: [],
+  'webhook-dispatcher': [],
+};

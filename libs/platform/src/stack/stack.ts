@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
 import { SecretBox } from '../crypto/secret-box';
-import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
+import { deriveInternalAuthKey, deriveSecretEncryptionKeys } from '../crypto/service-keys';
+import { APP_CATALOGUE, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
 
 export interface StackOptions {
   /** Repository root (where apps/ is). */
@@ -19,9 +20,17 @@ export interface StackOptions {
   postgresUrl: string;
   kafkaBrokers: string;
   redisUrl: string;
+  /** The internal-auth root: each app gets only its own derived key and its callees' (INTERNAL_CALLS). */
   internalAuthSecret: string;
-  /** `SECRET_ENCRYPTION_KEYS` for every app (see SecretBox); a random key per Stack when absent. */
+  /**
+   * The root `SECRET_ENCRYPTION_KEYS` (see SecretBox); each app gets keys derived from it for itself
+   * alone. A random root per Stack when absent.
+   */
   secretEncryptionKeys?: string;
+  /** Also hand each app the root keys, decrypt-only, for values sealed before per-app keys (development data). */
+  keepSharedSecretKeysForDecrypt?: boolean;
+  /** ALLOW_LOOPBACK_URLS=true for every app: http and loopback IdP and webhook URLs (development and tests only). */
+  allowLoopbackUrls?: boolean;
   /** Drop and recreate the databases first (tests). */
   freshDatabases?: boolean;
   logDir: string;
@@ -108,10 +117,12 @@ export class Stack {
       DATABASE_URL: this.databaseUrl(app),
       KAFKA_BROKERS: this.opts.kafkaBrokers,
       REDIS_URL: this.opts.redisUrl,
-      INTERNAL_AUTH_SECRET: this.opts.internalAuthSecret,
-      SECRET_ENCRYPTION_KEYS: this.secretEncryptionKeys,
+      INTERNAL_AUTH_SECRET: deriveInternalAuthKey(this.opts.internalAuthSecret, app),
+      INTERNAL_AUTH_PEER_KEYS: INTERNAL_CALLS[app].map((callee) => `${callee}=${deriveInternalAuthKey(this.opts.internalAuthSecret, callee)}`).join(','),
+      SECRET_ENCRYPTION_KEYS: deriveSecretEncryptionKeys(this.secretEncryptionKeys, app, { keepRootForDecrypt: this.opts.keepSharedSecretKeysForDecrypt }),
       // Absolute URLs that services hand out (SCIM base URLs, ACS URLs, issuers) point at the gateway.
       PUBLIC_BASE_URL: this.baseUrl,
+      ALLOW_LOOPBACK_URLS: this.opts.allowLoopbackUrls ? 'true' : 'false',
       ...this.opts.env,
     };
     if (app === 'api-gateway') {
@@ -126,7 +137,8 @@ export class Stack {
   spawnApp(app: AppName): void {
     if (this.running.has(app)) throw new Error(`${app} is already running`);
     const log = createWriteStream(join(this.opts.logDir, `${app}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
+    // As in every deployment: no __proto__ accessor, so a polluting key in parsed input is inert (H1).
+    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
       cwd: join(this.opts.root, 'apps', app),
       env: this.appEnv(app),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Topic } from '@wos/contracts';
-import { createKafka, ensureTopics, EventConsumer, newUlid, type ConsumedEvent, type Logger } from '@wos/platform';
+import { ConsumerDeadLetters, createKafka, ensureTopics, EventConsumer, newUlid, type ConsumedEvent, type Logger } from '@wos/platform';
 import { APP_CONFIG, consumerGroupId, LOGGER, type AppConfig } from '../../config';
 import { DirectoriesService } from '../directories.service';
+import { PrismaService } from '../../infra/prisma.service';
 
 /**
  * Consumes organizations.events.v1. Handlers are keyed by event type; every other type on the
@@ -30,6 +31,7 @@ export class OrganizationEventsConsumer implements OnApplicationBootstrap, OnMod
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     private readonly directories: DirectoriesService,
+    private readonly prisma: PrismaService,
   ) {
     this.log = logger.child({ context: OrganizationEventsConsumer.name });
     this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `directory-sync-${hostname()}-${process.pid}-${newUlid().slice(-8)}`, logger });
@@ -50,7 +52,14 @@ export class OrganizationEventsConsumer implements OnApplicationBootstrap, OnMod
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
         await ensureTopics(this.kafka, [Topic.organizations]);
-        this.consumer = new EventConsumer({ kafka: this.kafka, groupId, topics: [Topic.organizations], logger: this.log, handle: (chunk) => this.handle(chunk) });
+        this.consumer = new EventConsumer({
+          kafka: this.kafka,
+          groupId,
+          topics: [Topic.organizations],
+          logger: this.log,
+          handle: (chunk) => this.handle(chunk),
+          deadLetters: new ConsumerDeadLetters(this.prisma.pool),
+        });
         await this.consumer.start();
         this.log.info({ group: groupId }, 'consuming organization events');
         return;

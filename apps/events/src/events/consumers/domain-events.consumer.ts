@@ -4,9 +4,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Kafka } from 'kafkajs';
 import { Histogram } from 'prom-client';
 import { ALL_DOMAIN_TOPICS } from '@wos/contracts';
-import { createKafka, ensureTopics, EventConsumer, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
+import { ConsumerDeadLetters, createKafka, ensureTopics, EventConsumer, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { EventsService } from '../events.service';
+import { PrismaService } from '../../infra/prisma.service';
 import type { NewEvent } from '../events.repository';
 import { toNewEvent } from '../stored-event.dto';
 
@@ -37,6 +38,7 @@ export class DomainEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) logger: Logger,
     health: HealthRegistry,
     private readonly events: EventsService,
+    private readonly prisma: PrismaService,
   ) {
     this.log = logger.child({ context: DomainEventsConsumer.name });
     this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: this.clientId, logger });
@@ -63,6 +65,7 @@ export class DomainEventsConsumer implements OnApplicationBootstrap, OnModuleDes
           topics: ALL_DOMAIN_TOPICS,
           logger: this.log,
           handle: (chunk) => this.handle(chunk),
+          deadLetters: new ConsumerDeadLetters(this.prisma.pool),
         });
         await this.consumer.start();
         this.log.info({ group: this.config.KAFKA_GROUP_ID, topics: ALL_DOMAIN_TOPICS }, 'consuming domain events');

@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Counter } from 'prom-client';
-import { createKafka, ensureTopics, EventConsumer, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
+import { ConsumerDeadLetters, createKafka, ensureTopics, EventConsumer, HealthRegistry, newUlid, registry, type ConsumedEvent, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { DeliveryService } from '../delivery.service';
+import { PrismaService } from '../../infra/prisma.service';
 
 const deliveriesCreated = new Counter({ name: 'webhook_deliveries_created_total', help: 'Deliveries created from consumed events', registers: [registry] });
 
@@ -29,6 +30,7 @@ export class DomainEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) logger: Logger,
     health: HealthRegistry,
     private readonly deliveries: DeliveryService,
+    private readonly prisma: PrismaService,
   ) {
     this.log = logger.child({ context: DomainEventsConsumer.name });
     this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: this.clientId, logger });
@@ -55,6 +57,9 @@ export class DomainEventsConsumer implements OnApplicationBootstrap, OnModuleDes
           topics: this.config.WEBHOOK_KAFKA_TOPICS,
           logger: this.log,
           handle: (chunk) => this.handle(chunk),
+          // Envelopes are validated strictly (a real created_at, storable text) before the handler:
+          // a bad one is dead-lettered instead of failing the ingest statement for its whole partition.
+          deadLetters: new ConsumerDeadLetters(this.prisma.pool),
         });
         await this.consumer.start();
         this.log.info({ group: this.config.KAFKA_GROUP_ID, topics: this.config.WEBHOOK_KAFKA_TOPICS }, 'consuming domain events');

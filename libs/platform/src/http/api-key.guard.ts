@@ -1,0 +1,20 @@
+import { Injectable, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { UnauthorizedError } from '../errors/errors';
+import type { AuthKindName } from './internal-auth';
+
+/**
+ * Management routes act with the environment's full authority, so they need a caller the gateway
+ * authenticated with a secret API key; a public client (a client ID alone, as browsers and PKCE
+ * apps send) is refused even with a valid signed context.
+ */
+@Injectable()
+export class ApiKeyOnlyGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    const kind = ctx.switchToHttp().getRequest<{ authKind?: AuthKindName }>().authKind;
+    if (kind !== 'api_key') throw new UnauthorizedError('This endpoint requires an API key.');
+    return true;
+  }
+}
+
+/** On a controller or handler: only `api_key` callers get through (see ApiKeyOnlyGuard). */
+export const RequireApiKey = () => UseGuards(ApiKeyOnlyGuard);

@@ -1,0 +1,93 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootstrapService } from './bootstrap';
+import { EnvironmentId } from './environment.decorator';
+import { RequireApiKey } from './api-key.guard';
+import { INTERNAL_HEADERS, signInternalRequest } from './internal-auth';
+import { createLogger } from '../logging/logger';
+
+const KEY = 'notes-service-key-0123456789abcdef';
+
+@Controller('notes')
+class NotesController {
+  @Get()
+  list(@EnvironmentId() env: string) {
+    return { env };
+  }
+
+  @Post()
+  create(@EnvironmentId() env: string, @Body() body: unknown) {
+    return { env, body };
+  }
+}
+
+@RequireApiKey()
+@Controller('admin')
+class AdminController {
+  @Get()
+  get(@EnvironmentId() env: string) {
+    return { env };
+  }
+}
+
+@Module({ controllers: [NotesController, AdminController] })
+class NotesModule {}
+
+/** A service booted by the platform, verifying every request the way every app does (M10). */
+describe('bootstrapService internal auth (request-bound signatures)', () => {
+  let app: NestFastifyApplication;
+  let base: string;
+
+  before(async () => {
+    app = await bootstrapService({ name: 'notes', module: NotesModule, host: '127.0.0.1', port: 0, logger: createLogger('notes', 'silent'), internalAuthSecret: KEY });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    fetch(`${base}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body });
+  const signed = (method: string, path: string, body?: string, opts: Parameters<typeof signInternalRequest>[4] = {}, audience = 'notes', key = KEY) =>
+    signInternalRequest(key, audience, 'environment_A', { method, path, body }, opts);
+
+  test('a request signed for exactly itself is served with its environment', async () => {
+    const body = JSON.stringify({ text: 'hello' });
+    const res = await send('POST', '/notes?draft=1', signed('POST', '/notes?draft=1', body), body);
+    assert.equal(res.status, 201);
+    assert.deepEqual(await res.json(), { env: 'environment_A', body: { text: 'hello' } });
+    assert.deepEqual(await (await send('GET', '/notes', signed('GET', '/notes'))).json(), { env: 'environment_A' });
+  });
+
+  test('captured headers do not carry to another body, path, query, method or service', async () => {
+    const body = JSON.stringify({ text: 'hello' });
+    const h = signed('POST', '/notes?draft=1', body);
+    const refused = [
+      await send('POST', '/notes?draft=1', h, JSON.stringify({ text: 'evil' })),
+      await send('POST', '/notes?draft=2', h, body),
+      await send('POST', '/notes', h, body),
+      await send('GET', '/notes', signed('GET', '/notes?x=1')),
+      await send('GET', '/admin', signed('GET', '/notes')),
+      await send('POST', '/notes?draft=1', signed('POST', '/notes?draft=1', body, {}, 'sso'), body),
+      await send('POST', '/notes?draft=1', signed('POST', '/notes?draft=1', body, {}, 'notes', 'another-service-key-0123456789'), body),
+      await send('POST', '/notes?draft=1', { ...h, [INTERNAL_HEADERS.contentSha256]: 'a'.repeat(64) }, body),
+    ];
+    for (const res of refused) {
+      assert.equal(res.status, 401, res.url);
+      assert.equal(((await res.json()) as { code: string }).code, 'unauthorized');
+    }
+  });
+
+  test('a body sent where the signature named none is refused', async () => {
+    const res = await send('POST', '/notes', signed('POST', '/notes'), JSON.stringify({ text: 'smuggled' }));
+    assert.equal(res.status, 401);
+  });
+
+  test('management routes take API-key callers only, even with a valid public-client context', async () => {
+    assert.equal((await send('GET', '/admin', signed('GET', '/admin', undefined, { authKind: 'public_client', clientId: 'client_1' }))).status, 401);
+    assert.equal((await send('GET', '/admin', signed('GET', '/admin'))).status, 200);
+  });
+});

@@ -1,0 +1,164 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pool } from 'pg';
+import type { Kafka, Producer } from 'kafkajs';
+import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
+import { createLogger } from '../logging/logger';
+import { buildEvent } from '../outbox/build-event';
+import { registry } from '../http/metrics';
+import { createKafka, ensureTopics } from './kafka';
+import { EventConsumer, type ConsumedEvent } from './event-consumer';
+import { CONSUMER_DEAD_LETTERS_DDL, ConsumerDeadLetters } from './dead-letters';
+import { runDeadLetterCommand } from './dead-letter-cli';
+
+const org = (id: string) => ({
+  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
+  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+});
+
+async function deadLetterMetric(group: string): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'consumer_dead_letters_total');
+  return (m?.values ?? []).filter((v) => v.labels.group === group).reduce((sum, v) => sum + Number(v.value), 0);
+}
+
+describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
+  const logger = createLogger('consumer-test', 'silent');
+  let db: TestDatabase;
+  let pool: Pool;
+  let kafka: Kafka;
+  let producer: Producer;
+
+  before(async () => {
+    db = await createTestDatabase('consumer_dlq');
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    await pool.query(CONSUMER_DEAD_LETTERS_DDL);
+    await pool.query('CREATE TABLE applied (seq BIGSERIAL, event_id TEXT PRIMARY KEY, name TEXT NOT NULL)');
+    kafka = createKafka({ brokers: testInfra.kafkaBrokers, clientId: 'consumer-test', logger });
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await pool.end();
+    await db.drop();
+  });
+
+  /** A consumer whose idempotent handler writes each event's name, failing while `poisoned` says so. */
+  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean) {
+    return new EventConsumer({
+      kafka,
+      groupId: group,
+      topics: [topic],
+      logger,
+      deadLetters: new ConsumerDeadLetters(pool),
+      maxAttempts: 3,
+      retryDelayMs: 10,
+      replayPollMs: 100,
+      handle: async (events) => {
+        if (events.some(poisoned)) throw new Error(`cannot apply ${events.find(poisoned)!.envelope.id}`);
+        await pool.query(
+          'INSERT INTO applied (event_id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+          [events.map((e) => e.envelope.id), events.map((e) => String(e.envelope.data.name))],
+        );
+      },
+    });
+  }
+
+  async function appliedNames(prefix: string): Promise<string[]> {
+    return (await pool.query<{ name: string }>('SELECT name FROM applied WHERE name LIKE $1 ORDER BY seq', [`${prefix}%`])).rows.map((r) => r.name);
+  }
+
+  test('a message the handler keeps failing on is bisected out of its chunk and dead-lettered; the rest is applied in order and the partition moves on; replay after the fix applies it exactly once', async () => {
+    const topic = `test.dlq.${uniqueSuffix()}`;
+    const group = `dlq-${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const events = Array.from({ length: 20 }, (_, i) => buildEvent('organization.updated', org(`p_${String(i).padStart(2, '0')}`), 'environment_T'));
+    const poison = events[7]!;
+    let broken = true;
+    // All 20 are produced before the consumer starts, so they arrive as one chunk.
+    await producer.send({ topic, messages: events.map((e) => ({ key: 'k', value: JSON.stringify(e) })) });
+    const before = await deadLetterMetric(group);
+    const consumer = consumerFor(topic, group, (e) => broken && e.envelope.id === poison.id);
+    await consumer.start();
+    try {
+      await waitFor(async () => (await appliedNames('p_')).length === 19 || undefined, { timeoutMs: 30_000, message: '19 applied' });
+      assert.deepEqual(await appliedNames('p_'), events.filter((e) => e !== poison).map((e) => String(e.data.name)));
+      const [dl] = await new ConsumerDeadLetters(pool).list({ group });
+      assert.ok(dl, 'one dead letter');
+      assert.equal(dl.event_id, poison.id);
+      assert.equal(dl.event_type, 'organization.updated');
+      assert.equal(dl.topic, topic);
+      assert.equal(dl.partition, 0);
+      assert.equal(dl.offset, '7');
+      assert.equal(dl.attempts, 3);
+      assert.match(dl.error, new RegExp(`cannot apply ${poison.id}`));
+      assert.equal(await deadLetterMetric(group), before + 1);
+
+      // Later messages are not held back.
+      const later = buildEvent('organization.updated', org('p_later'), 'environment_T');
+      await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(later) }] });
+      await waitFor(async () => (await appliedNames('p_later')).length === 1 || undefined, { message: 'the later event' });
+
+      // The CLI's replay waits for this running consumer to apply it.
+      const out: string[] = [];
+      assert.equal(await runDeadLetterCommand(['replay', dl.id, '--wait-ms', '10000'], db.url, (l) => out.push(l)), 1, 'still broken: the replay fails');
+      assert.match(out.join('\n'), /"status": "failed"/);
+      broken = false;
+      assert.equal(await runDeadLetterCommand(['replay', dl.id, '--wait-ms', '10000'], db.url, (l) => out.push(l)), 0);
+      assert.equal((await pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [poison.id])).rows[0].n, 1);
+      assert.equal(await runDeadLetterCommand(['replay', dl.id], db.url, (l) => out.push(l)), 0);
+      assert.match(out.at(-1)!, /already_replayed/);
+      assert.equal((await pool.query('SELECT count(*)::int AS n FROM applied WHERE event_id = $1', [poison.id])).rows[0].n, 1);
+    } finally {
+      await consumer.stop();
+    }
+    // The offsets were committed past the poison message: a new member of the group gets nothing old.
+    const seen: string[] = [];
+    const probe = new EventConsumer({ kafka, groupId: group, topics: [topic], logger, handle: async (evs) => void seen.push(...evs.map((e) => e.envelope.id)) });
+    await probe.start();
+    const marker = buildEvent('organization.updated', org('p_marker'), 'environment_T');
+    await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(marker) }] });
+    try {
+      await waitFor(() => seen.includes(marker.id) || undefined, { timeoutMs: 30_000, message: 'the marker' });
+      assert.deepEqual(seen, [marker.id]);
+    } finally {
+      await probe.stop();
+    }
+  });
+
+  test('messages that are not valid envelopes (not JSON, an impossible created_at, a NUL) are dead-lettered at once, never handed to the handler, and block nothing', async () => {
+    const topic = `test.dlq.${uniqueSuffix()}`;
+    const group = `dlq-${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const good = (name: string) => buildEvent('organization.updated', org(name), 'environment_T');
+    const [g1, g2] = [good('v_1'), good('v_2')];
+    const badDate = { ...good('v_bad_date'), created_at: '2026-02-30T10:00:00.000Z' };
+    const noZone = { ...good('v_no_zone'), created_at: 'yesterday' };
+    const nul = good('v_nul\u0000');
+    await producer.send({
+      topic,
+      messages: [g1, 'not json', badDate, noZone, nul, g2].map((v) => ({ key: 'k', value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    });
+    const handled: string[] = [];
+    const consumer = consumerFor(topic, group, (e) => (handled.push(String(e.envelope.data.name)), false));
+    await consumer.start();
+    try {
+      await waitFor(async () => (await appliedNames('v_')).length === 2 || undefined, { timeoutMs: 30_000, message: 'the two good events' });
+      assert.deepEqual(await appliedNames('v_'), ['v_1', 'v_2']);
+      assert.deepEqual(handled, ['v_1', 'v_2']);
+      const dls = await new ConsumerDeadLetters(pool).list({ group });
+      assert.deepEqual(dls.map((d) => d.offset), ['1', '2', '3', '4']);
+      assert.match(dls[0]!.error, /not JSON/);
+      assert.match(dls[1]!.error, /created_at/);
+      assert.match(dls[2]!.error, /created_at/);
+      assert.match(dls[3]!.error, /NUL/);
+      assert.ok(dls.every((d) => d.attempts === 0 && d.event_id === null));
+      const shown: string[] = [];
+      await runDeadLetterCommand(['show', dls[0]!.id], db.url, (l) => shown.push(l));
+      assert.equal(JSON.parse(shown[0]!).message_value, 'not json');
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
