@@ -21,6 +21,7 @@ describe('api-gateway config', () => {
     assert.deepEqual(c.CREDENTIAL_LOOKUPS_PER_IP, { limit: 100, windowMs: 60_000 });
     assert.equal(c.TRUSTED_PROXY_CIDRS.empty, true);
     assert.equal(c.ADMIN_PORT, 9464);
+    assert.deepEqual(loadAppConfig({ ...secret, RATE_LIMIT_RULES: '', ADMIN_HOST: '' }).RATE_LIMIT_RULES, c.RATE_LIMIT_RULES, 'an empty variable is unset');
     assert.equal(c.API_KEY_CACHE_TTL_MS, 30_000);
     assert.equal(c.BODY_LIMIT_BYTES, 1_048_576);
     assert.equal(c.IDEMPOTENCY_TTL_SECONDS, 86_400);

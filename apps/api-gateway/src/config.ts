@@ -4,6 +4,8 @@ import { DEFAULT_RATE_LIMIT_RULES, limitSchema, rateLimitRulesSchema } from './r
 import { trustedProxiesSchema } from './proxy/client-address';
 
 const upstream = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+/* An empty variable (`NAME=` in an env file) means unset. */
+const unsetWhenEmpty = (v: unknown) => (v === '' ? undefined : v);
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/wos_api_gateway';
 
@@ -50,7 +52,7 @@ export const configSchema = baseConfigSchema
     /** Port of /health, /ready and /metrics (never served on PORT, the public port except /health). */
     ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** Interface of the admin port; defaults to HOST. */
-    ADMIN_HOST: z.string().optional(),
+    ADMIN_HOST: z.preprocess(unsetWhenEmpty, z.string().optional()),
     /** How often local rate-limit hits are written to Redis (the multi-replica accuracy bound). */
     RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(5).max(10_000).default(100),
     /**
@@ -58,8 +60,7 @@ export const configSchema = baseConfigSchema
      * default rules, which are WorkOS's published limits.
      */
     RATE_LIMIT_RULES: z
-      .string()
-      .default(JSON.stringify(DEFAULT_RATE_LIMIT_RULES))
+      .preprocess(unsetWhenEmpty, z.string().default(JSON.stringify(DEFAULT_RATE_LIMIT_RULES)))
       .transform((s, ctx) => {
         try {
           return JSON.parse(s) as unknown;
