@@ -49,6 +49,14 @@ describe('rate-limit policy', () => {
     assert.equal(counters({ ...base, path: '/sso/authorize', query: 'organization=org_1', environmentId: 'environment_1', clientId: 'client_1' }).length, 2);
   });
 
+  test('audit-log events and /events count per environment (the audit-log route is not served yet)', () => {
+    for (const [method, path, limit] of [['POST', '/audit_logs/events', 500], ['GET', '/events', 1000]] as const) {
+      const own = counters({ ...withKey, method, path });
+      assert.deepEqual(own.slice(1).map((c) => [c.limit, c.windowMs]), [[limit, 10_000]], path);
+      assert.notEqual(counters({ ...withKey, method, path, environmentId: 'environment_2' })[1]!.key, own[1]!.key, path);
+    }
+  });
+
   test('path dimensions take the value of their :param', () => {
     const own = compileRules(rateLimitRulesSchema.parse([{ method: 'DELETE', path: '/organizations/:id', limit: '1/60', per: ['path:id'] }]));
     const k1 = countersFor({ ...withKey, method: 'DELETE', path: '/organizations/org_1' }, limits, own, 'gw:');
