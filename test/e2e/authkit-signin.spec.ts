@@ -16,7 +16,7 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
   let email: string;
 
   before(async () => {
-    e = await startE2e({ name: 'authkit_signin', portOffset: 23000, redisDb: 4, apps: ['organizations', 'events', 'identity'] });
+    e = await startE2e({ name: 'authkit_signin', portOffset: 23000, apps: ['organizations', 'events', 'identity'] });
     await e.addRedirectUri(redirectUri);
     email = `signin-${uniqueSuffix()}@example.com`;
     await e.workos.userManagement.createUser({ email, password, firstName: 'Ada', emailVerified: true });

@@ -18,7 +18,7 @@ describe('AuthKit sign-in through an SSO connection', () => {
   let orgId: string;
 
   before(async () => {
-    e = await startE2e({ name: 'authkit_sso', portOffset: 22000, redisDb: 3, apps: ['organizations', 'events', 'identity', 'sso'] });
+    e = await startE2e({ name: 'authkit_sso', portOffset: 22000, apps: ['organizations', 'events', 'identity', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
     // The IdP is trusted for the organization's verified domain: its users link and are created verified.

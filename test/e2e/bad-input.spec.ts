@@ -23,7 +23,7 @@ describe('bad input through the gateway', () => {
 
   before(async () => {
     // Every built service runs, so the fuzz below reaches each one's routes.
-    e = await startE2e({ name: 'bad-input', portOffset: 12000, redisDb: 13, apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher'] });
+    e = await startE2e({ name: 'bad-input', portOffset: 12000, apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher'] });
     const org = await e.workos.organizations.createOrganization({ name: 'Target', externalId: 'target' });
     orgId = org.id;
     domainId = (await e.workos.organizationDomains.createOrganizationDomain({ organizationId: orgId, domain: 'target.example' })).id;

@@ -23,7 +23,7 @@ describe('sign-in in headless Chromium', () => {
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: tools/setup.sh installs Debian's chromium`);
-    e = await startE2e({ name: 'browser_signin', portOffset: 9000, redisDb: 2, apps: ['organizations', 'events', 'identity', 'sso'] });
+    e = await startE2e({ name: 'browser_signin', portOffset: 9000, apps: ['organizations', 'events', 'identity', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
     // The IdP is trusted for the organization's verified domain, so its new users sign in at once.

@@ -40,7 +40,6 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     e = await startE2e({
       name: 'directory-sync',
       portOffset: PORT_OFFSET,
-      redisDb: 8,
       apps: ['organizations', 'events', 'directory-sync'],
     });
   });

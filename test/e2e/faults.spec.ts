@@ -84,7 +84,7 @@ describe('faults: Kafka and the events service going away', () => {
 
   before(async () => {
     await broker.start();
-    e = await startE2e({ name: 'faults', portOffset: 13000, redisDb: 14, kafkaBrokers: broker.brokers, readyTimeoutMs: 180_000 });
+    e = await startE2e({ name: 'faults', portOffset: 13000, kafkaBrokers: broker.brokers, readyTimeoutMs: 180_000 });
   });
   after(async () => {
     await e?.stop();

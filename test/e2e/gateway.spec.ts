@@ -16,7 +16,7 @@ describe('the gateway in front of the whole stack', () => {
 
   before(async () => {
     // A short key cache, so a revocation shows within the test (the default is 30 s).
-    e = await startE2e({ name: 'gateway', portOffset: 14000, redisDb: 15, appEnv: { 'api-gateway': { API_KEY_CACHE_TTL_MS: '500' } } });
+    e = await startE2e({ name: 'gateway', portOffset: 14000, appEnv: { 'api-gateway': { API_KEY_CACHE_TTL_MS: '500' } } });
     orgId = (await e.workos.organizations.createOrganization({ name: 'Gateway Org' })).id;
   });
   after(async () => {

@@ -42,7 +42,6 @@ describe('AuthKit email flows and invitations through the WorkOS SDK', () => {
     e = await startE2e({
       name: 'identity-flows',
       portOffset: 20000,
-      redisDb: 5,
       apps: ['organizations', 'events', 'identity'],
       appEnv: { identity: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <auth@acme.test>', REQUIRE_EMAIL_VERIFICATION: 'true' } },
     });

@@ -38,7 +38,7 @@ describe('AuthKit user management through the WorkOS SDK', () => {
 
   before(async () => {
     jose = await import('jose');
-    e = await startE2e({ name: 'identity', portOffset: 18000, redisDb: 7, apps: ['organizations', 'events', 'identity'] });
+    e = await startE2e({ name: 'identity', portOffset: 18000, apps: ['organizations', 'events', 'identity'] });
     w = e.workos;
   });
   after(async () => {

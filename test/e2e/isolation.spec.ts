@@ -17,7 +17,7 @@ describe('environment isolation', () => {
   let orgB: Organization;
 
   before(async () => {
-    e = await startE2e({ name: 'isolation', portOffset: 11000, redisDb: 12 });
+    e = await startE2e({ name: 'isolation', portOffset: 11000 });
     a = e.workos;
     const envB = await e.createEnvironment('isolation-b');
     assert.notEqual(envB.environment_id, e.creds.environment_id);

@@ -40,7 +40,6 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
     e = await startE2e({
       name: 'organizations-sdk',
       portOffset: 10000,
-      redisDb: 11,
       appEnv: { organizations: { DNS_SERVERS: `127.0.0.1:${dns.port}`, DNS_TIMEOUT_MS: '2000' } },
     });
   });

@@ -20,7 +20,7 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
   let orgId: string;
 
   before(async () => {
-    e = await startE2e({ name: 'sso', portOffset: 19000, redisDb: 6, apps: ['organizations', 'events', 'sso'] });
+    e = await startE2e({ name: 'sso', portOffset: 19000, apps: ['organizations', 'events', 'sso'] });
     await e.addRedirectUri(APP);
     idp = await TestSamlIdp.start();
     // Its connection signs in only its verified domain (allow_profiles_outside_organization is false by default).

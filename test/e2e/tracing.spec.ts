@@ -44,7 +44,6 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
     e = await startE2e({
       name: 'tracing',
       portOffset: 15000,
-      redisDb: 10,
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
   });

@@ -20,7 +20,6 @@ describe('Webhooks: an endpoint failing continuously is disabled', () => {
     e = await startE2e({
       name: 'webhooks-disable',
       portOffset: 16500,
-      redisDb: 9,
       apps: ['organizations', 'events', 'webhook-dispatcher'],
       appEnv: {
         'webhook-dispatcher': {

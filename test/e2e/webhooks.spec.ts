@@ -10,11 +10,10 @@ import {
   type WebhookEndpoint,
   type WorkOS,
 } from '@workos-inc/node';
-import { testRedisUrl, waitFor } from '@wos/platform/testing';
+import { waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, type E2e } from '../support/e2e-stack';
 import { WebhookReceiver, type Behaviour, type ReceivedDelivery } from '../support/webhook-receiver';
 
-const REDIS_DB = 9;
 const ok: Behaviour = () => ({ status: 200 });
 const failFirst = (n: number): Behaviour => (i) => ({ status: i <= n ? 500 : 200 });
 type Ev = CreateWebhookEndpointEvents;
@@ -35,7 +34,6 @@ describe('Webhooks through the WorkOS SDK', () => {
     e = await startE2e({
       name: 'webhooks',
       portOffset: 16000,
-      redisDb: REDIS_DB,
       apps: ['organizations', 'events', 'webhook-dispatcher'],
       appEnv: {
         'webhook-dispatcher': {
@@ -258,10 +256,10 @@ describe('Webhooks through the WorkOS SDK', () => {
     await endpoint(workos, '/flush-slow-schedule', failFirst(3));
     const orgs = await createOrgs(workos, 6, 'Flush');
     await waitFor(() => receiver.at('/flush').length >= 6 && receiver.at('/flush-slow-schedule').length >= 6, { timeoutMs: 60_000, message: 'first attempts' });
-    const redis = new Redis(testRedisUrl(REDIS_DB));
+    const redis = new Redis(e.redisUrl);
     try {
-      // FLUSHDB on this file's own database: the same loss as FLUSHALL, without touching others' data.
-      await redis.flushdb();
+      // This stack has its own Redis server, so FLUSHALL loses only its data.
+      await redis.flushall();
     } finally {
       redis.disconnect();
     }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
 import { Stack, type AppName, type Credentials } from '@wos/platform/stack';
-import { slotPort, testRedisUrl, testSlot, waitFor } from '@wos/platform/testing';
+import { slotPort, startTestRedis, testSlot, waitFor } from '@wos/platform/testing';
 import { httpRequest, type HttpOptions, type HttpResult } from './http';
 
 /** Repository root, from test/dist/support. */
@@ -14,8 +13,6 @@ export interface E2eOptions {
   name: string;
   /** Added to every app port; each test file uses its own (10000, 11000, ...). */
   portOffset: number;
-  /** Redis database number for this file alone; it is flushed before the stack starts. */
-  redisDb: number;
   apps?: AppName[];
   kafkaBrokers?: string;
   env?: Record<string, string>;
@@ -30,6 +27,8 @@ export interface E2e {
   workos: WorkOS;
   baseUrl: string;
   port: number;
+  /** This stack's own Redis server. */
+  redisUrl: string;
   /** Where each app's `<app>.log` is written. */
   logDir: string;
   /** Another SDK client against this stack (another key, retries on, a fetch wrapper...). */
@@ -43,11 +42,10 @@ export interface E2e {
 }
 
 export async function startE2e(opts: E2eOptions): Promise<E2e> {
-  const redisUrl = testRedisUrl(opts.redisDb);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  await redis.flushdb();
-  redis.disconnect();
+  // Each stack has a Redis server of its own (port = the stack's offset + 6379, which no app
+  // port of any file's offset can equal), so files share no Redis state and may run at once.
+  const testRedis = await startTestRedis(slotPort(opts.portOffset) + 6379);
+  const redisUrl = testRedis.url;
 
   const rand = randomBytes(4).toString('hex');
   const logDir = resolve(ROOT, '.tools', 'test-logs', opts.name);
@@ -76,6 +74,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     await stack.start();
   } catch (err) {
     await stack.stop();
+    await testRedis.stop();
     throw err;
   }
   const port = stack.port('api-gateway');
@@ -84,6 +83,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     creds = await stack.createEnvironment(`e2e-${opts.name}-${rand}`);
   } catch (err) {
     await stack.stop();
+    await testRedis.stop();
     throw err;
   }
   const client = (apiKey = creds.api_key, options: Partial<WorkOSOptions> = {}) =>
@@ -104,7 +104,11 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     },
     createEnvironment: (name) => stack.createEnvironment(name),
     addRedirectUri: (uri, environmentId = creds.environment_id) => stack.addRedirectUri(environmentId, uri),
-    stop: () => stack.stop(),
+    redisUrl,
+    stop: async () => {
+      await stack.stop();
+      await testRedis.stop();
+    },
   };
 }
 

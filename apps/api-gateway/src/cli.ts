@@ -18,6 +18,9 @@ const USAGE = `Usage: node apps/api-gateway/dist/src/cli.js <command> [options]
   redirect-uris add --environment ID --uri URI [--json]
   redirect-uris list --environment ID [--json]
   redirect-uris remove --environment ID --uri URI [--json]
+  cors-origins add --environment ID --origin ORIGIN [--json]
+  cors-origins list --environment ID [--json]
+  cors-origins remove --environment ID --origin ORIGIN [--json]
   dev-credentials --file PATH   (creates a Development environment allowing http://localhost:3000/callback)
 
 DATABASE_URL selects the database (default postgresql://postgres@127.0.0.1:5432/wos_api_gateway).
@@ -36,6 +39,7 @@ async function run(argv: string[]): Promise<number> {
       'rate-limit': { type: 'string' },
       file: { type: 'string' },
       uri: { type: 'string' },
+      origin: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,6 +57,7 @@ async function run(argv: string[]): Promise<number> {
     rateLimit: values['rate-limit'],
     file: values.file,
     uri: values.uri,
+    origin: values.origin,
   };
   const pool = createPgPool(loadCliConfig().DATABASE_URL, 2);
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(pool) });

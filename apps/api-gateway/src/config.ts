@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, loadConfig, redisConfigSchema } from '@wos/platform';
-import { limitSchema, rateLimitRulesSchema } from './rate-limit/rate-limit.rules';
+import { baseConfigSchema, databaseConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { DEFAULT_RATE_LIMIT_RULES, limitSchema, rateLimitRulesSchema } from './rate-limit/rate-limit.rules';
+import { trustedProxiesSchema } from './proxy/client-address';
 
 const upstream = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+/* An empty variable (`NAME=` in an env file) means unset. */
+const unsetWhenEmpty = (v: unknown) => (v === '' ? undefined : v);
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/wos_api_gateway';
 
@@ -10,6 +13,7 @@ export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(8080) })
   .extend(databaseConfigSchema.shape)
   .extend(redisConfigSchema.shape)
+  .extend(secretsConfigSchema.shape)
   .extend({
     DATABASE_URL: databaseConfigSchema.shape.DATABASE_URL.default(DEFAULT_DATABASE_URL),
     IDENTITY_URL: upstream(3001),
@@ -27,14 +31,36 @@ export const configSchema = baseConfigSchema
     /** How long a verified key is trusted without asking Postgres; also the revocation delay. */
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     API_KEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    /** Unknown keys are remembered apart from known ones, so a flood of them cannot evict valid keys. */
+    API_KEY_NEGATIVE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    /**
+     * `<lookups>/<seconds>` per client IP of API keys and client IDs missing from the caches
+     * (unknown ones are the flood case); past it that IP's uncached credentials get 429.
+     */
+    CREDENTIAL_LOOKUPS_PER_IP: z.string().default('100/60').pipe(limitSchema),
     /** `<requests>/<seconds>` per API key, unless the key has its own rate_limit_per_minute. */
     RATE_LIMIT_DEFAULT: z.string().default('6000/60').pipe(limitSchema),
+    /** `<requests>/<seconds>` per client IP for requests without an API key (public routes). */
+    PUBLIC_RATE_LIMIT_PER_IP: z.string().default('6000/60').pipe(limitSchema),
+    /** `<requests>/<seconds>` per client ID for public clients (browser and PKCE routes). */
+    PUBLIC_RATE_LIMIT_PER_CLIENT_ID: z.string().default('6000/60').pipe(limitSchema),
+    /**
+     * Comma-separated CIDRs (or addresses) of the reverse proxies in front of the gateway. Only a
+     * peer in this list may set X-Forwarded-For/-Proto/-Host; empty: the socket peer is the client.
+     */
+    TRUSTED_PROXY_CIDRS: z.string().default('').pipe(trustedProxiesSchema),
+    /** Port of /health, /ready and /metrics (never served on PORT, the public port except /health). */
+    ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Interface of the admin port; defaults to HOST. */
+    ADMIN_HOST: z.preprocess(unsetWhenEmpty, z.string().optional()),
     /** How often local rate-limit hits are written to Redis (the multi-replica accuracy bound). */
     RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(5).max(10_000).default(100),
-    /** JSON array of `{ "method", "path", "limit" }`; a `:name` path segment matches any one segment. */
+    /**
+     * JSON array of `{ "method", "path", "limit", "per" }` (see rate-limit.rules.ts); replaces the
+     * default rules, which are WorkOS's published limits.
+     */
     RATE_LIMIT_RULES: z
-      .string()
-      .default('[{"method":"DELETE","path":"/organizations/:id","limit":"50/60"}]')
+      .preprocess(unsetWhenEmpty, z.string().default(JSON.stringify(DEFAULT_RATE_LIMIT_RULES)))
       .transform((s, ctx) => {
         try {
           return JSON.parse(s) as unknown;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger, type Logger } from '@wos/platform';
+import { bootstrapService, createLogger, HealthRegistry, type Logger } from '@wos/platform';
 import { AppModule } from './app.module';
 import { LOGGER, type AppConfig } from './config';
 import { ApiKeyAuthService } from './auth/api-key-auth.service';
@@ -11,12 +11,17 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 import { registerGatewayRoutes } from './gateway/gateway.route';
 import { ClientAuthService } from './auth/client-auth.service';
 import { registerInternalRoutes } from './internal/redirect-uris.route';
+import { CredentialsService } from './credentials/credentials.service';
+import { startAdminServer } from './admin/admin.server';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
   /** The bound port (useful with PORT=0). */
   port: number;
   url: string;
+  /** The admin port: /health, /ready, /metrics. */
+  adminPort: number;
+  adminUrl: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,7 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
         logger: nest.get(LOGGER),
         auth: nest.get(ApiKeyAuthService),
         clients: nest.get(ClientAuthService),
+        credentials: nest.get(CredentialsService),
         rateLimit: nest.get(RateLimitService),
         idempotency: nest.get(IdempotencyService),
         proxy: nest.get(ProxyService),
@@ -46,6 +52,27 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
     },
   });
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  return { app, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close: () => app.close() };
+  let admin;
+  try {
+    admin = await startAdminServer(app.get(HealthRegistry), config.ADMIN_HOST ?? config.HOST, config.ADMIN_PORT);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  logger.info({ port: admin.port }, 'api-gateway admin port (/health, /ready, /metrics) listening');
+  const url = (host: string, p: number) => {
+    const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return `http://${h.includes(':') ? `[${h}]` : h}:${p}`;
+  };
+  return {
+    app,
+    port,
+    url: url(config.HOST, port),
+    adminPort: admin.port,
+    adminUrl: url(config.ADMIN_HOST ?? config.HOST, admin.port),
+    close: async () => {
+      await app.close();
+      await admin.server.close();
+    },
+  };
 }

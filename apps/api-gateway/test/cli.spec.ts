@@ -83,6 +83,18 @@ describe('api-gateway CLI', () => {
     assert.deepEqual(ids.map((c) => c.id).sort(), [client_id, created.id].sort());
   });
 
+  test('cors-origins add (normalised), list and remove', async () => {
+    const { environment_id } = await json<{ environment_id: string }>('environments', 'create', '--name', 'Cors');
+    const added = await json<{ origin: string }>('cors-origins', 'add', '--environment', environment_id, '--origin', 'https://App.example.com/');
+    assert.equal(added.origin, 'https://app.example.com');
+    assert.deepEqual((await json<{ origin: string }[]>('cors-origins', 'list', '--environment', environment_id)).map((o) => o.origin), ['https://app.example.com']);
+    assert.equal((await cli('cors-origins', 'remove', '--environment', environment_id, '--origin', 'https://app.example.com')).code, 0);
+    assert.deepEqual(await json('cors-origins', 'list', '--environment', environment_id), []);
+    const bad = await cli('cors-origins', 'add', '--environment', environment_id, '--origin', 'https://app.example.com/path');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /CORS origin/);
+  });
+
   test('dev-credentials seeds once, reuses a working key, and replaces a revoked one', async () => {
     const file = join(dir, 'dev.json');
     const first = await cli('dev-credentials', '--file', file);

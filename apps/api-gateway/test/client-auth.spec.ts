@@ -67,10 +67,12 @@ describe('api-gateway public clients and redirect URIs', () => {
     assert.equal(echo.body, body.toString(), 'the body is forwarded unchanged');
   });
 
-  test('/sso/token with client_secret in a form or JSON body authenticates that key', async () => {
+  // Review L12: the key used to travel on to the service inside the body.
+  test('/sso/token with client_secret in a form or JSON body authenticates that key, which goes no further', async () => {
     const form = new URLSearchParams({ client_id: clientId, client_secret: env.apiKey, grant_type: 'authorization_code', code: 'c' });
     let echo = await echoed(await h.request('/sso/token', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     assert.equal(contextOf(echo)?.authKind, 'api_key');
+    assert.equal(echo.body, `client_id=${clientId}&grant_type=authorization_code&code=c`);
     echo = await echoed(
       await h.request('/user_management/authenticate', {
         method: 'POST',
@@ -79,6 +81,19 @@ describe('api-gateway public clients and redirect URIs', () => {
       }),
     );
     assert.equal(contextOf(echo)?.environmentId, env.environmentId);
+    assert.deepEqual(JSON.parse(echo.body), { client_id: clientId, grant_type: 'password' });
+    // The Node SDK sends its key in both places; the query is a place too.
+    echo = await echoed(
+      await h.request(`/sso/token?client_secret=${env.apiKey}`, {
+        method: 'POST',
+        key: env.apiKey,
+        body: `client_id=${clientId}&client_secret=${env.apiKey}&code=c`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
+    assert.equal(echo.url, '/sso/token');
+    assert.equal(echo.body, `client_id=${clientId}&code=c`);
+    assert.equal(JSON.stringify(h.upstream.received).includes(env.apiKey), false, 'the key reached no service');
     const bad = await errorOf(await h.request('/sso/token', { method: 'POST', body: `client_id=${clientId}&client_secret=sk_test_wrong`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     assert.equal(bad.status, 401);
   });

@@ -128,17 +128,71 @@ describe('api-gateway routing and proxying', () => {
   test('/openapi.json merges the services that answer and names the rest', async () => {
     const res = await h.request('/openapi.json');
     assert.equal(res.status, 200);
-    const doc = (await res.json()) as { paths: Record<string, unknown>; 'x-missing-services': string[] };
+    const doc = (await res.json()) as { paths: Record<string, Record<string, { deprecated?: boolean; parameters?: { name: string; in: string }[] }>>; 'x-missing-services': string[] };
     assert.ok(doc.paths['/organizations']);
+    // The gateway's own routes, and the aliases of documented routes, marked deprecated.
+    assert.ok(doc.paths['/user_management/redirect_uris']?.post);
+    assert.ok(doc.paths['/user_management/app_homepage_url']?.put);
+    const alias = doc.paths['/directories/{id}/users']?.get;
+    assert.equal(alias?.deprecated, true);
+    assert.deepEqual(alias?.parameters?.map((p) => `${p.in}:${p.name}`), ['path:id']);
+    assert.equal(doc.paths['/directory_users']?.get?.deprecated, undefined);
     // The echo upstream stands in for organizations, identity and sso; the others are closed ports.
     assert.deepEqual([...doc['x-missing-services']].sort(), ['directory-sync', 'events', 'webhook-dispatcher']);
   });
 
-  test('/health and /ready answer without a key', async () => {
-    assert.equal((await h.request('/health')).status, 200);
-    const ready = await h.request('/ready');
-    assert.deepEqual(await ready.json(), { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
-    const metrics = await (await h.request('/metrics')).text();
-    assert.match(metrics, /gateway_upstream_duration_seconds_bucket/);
+  // Review L8: the public port served readiness details and metrics.
+  test('/ready and /metrics are served on the admin port only; /health on both', async () => {
+    for (const path of ['/ready', '/metrics', '/ready?x=1']) {
+      await assertJsonError(await h.request(path), 404, 'not_found');
+      await assertJsonError(await h.request(path, { key }), 404, 'not_found');
+    }
+    assert.deepEqual(await (await h.request('/health')).json(), { status: 'ok' });
+    const admin = h.gateway.adminUrl;
+    assert.notEqual(h.gateway.adminPort, h.gateway.port);
+    assert.deepEqual(await (await fetch(`${admin}/ready`)).json(), { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    assert.match(await (await fetch(`${admin}/metrics`)).text(), /gateway_upstream_duration_seconds_bucket/);
+    assert.equal((await fetch(`${admin}/health`)).status, 200);
+    assert.equal((await fetch(`${admin}/organizations`)).status, 404, 'the admin port serves no API');
+  });
+
+  test('a 404 suggests the nearest route the caller may call', async () => {
+    const withKey = await assertJsonError(await h.request('/organisations', { key }), 404, 'not_found');
+    assert.equal(withKey.message, "The requested path '/organisations' could not be found. Did you mean GET /organizations?");
+    const anonymous = await assertJsonError(await h.request('/organisations'), 404, 'not_found');
+    assert.equal(anonymous.message, "The requested path '/organisations' could not be found.", 'no API-key route is suggested without a key');
+    const publicRoute = await assertJsonError(await h.request('/sso/authorise'), 404, 'not_found');
+    assert.match(publicRoute.message, /Did you mean GET \/sso\/authorize\?$/);
+    const far = await assertJsonError(await h.request('/nothing/like/it', { key }), 404, 'not_found');
+    assert.equal(far.message, "The requested path '/nothing/like/it' could not be found.");
+  });
+
+  test("a service's unknown-route 404 gets the suggestion too; a missing entity keeps its body", async () => {
+    const res = await assertJsonError(await h.request('/user_management/user?echo=router-404', { key, method: 'POST', body: '{}' }), 404, 'not_found');
+    assert.equal(res.message, "The requested path '/user_management/user' could not be found. Did you mean POST /user_management/users?");
+    const entity = await h.request('/organizations/status/404', { key });
+    assert.equal(((await entity.json()) as { code: string }).code, 'echo_status');
+  });
+
+  test('hints for spellings the API does not serve, in WorkOS error bodies', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['GET', '/organization_memberships?user_id=user_1', /\/user_management\/organization_memberships/],
+      ['POST', '/organization_memberships', /\/user_management\/organization_memberships/],
+      // The organizations service answers its router's 404 here (the echo stands in for it).
+      ['POST', '/organization_domains/verify?echo=router-404', /POST \/organization_domains\/\{id\}\/verify/],
+      ['POST', '/feature_flags/beta/targets', /older spelling of '\/feature-flags\/beta\/targets'. It belongs to a product this deployment does not serve yet/],
+      ['POST', '/data_integrations/github/token', /older spelling of '\/data-integrations\/github\/token'/],
+      ['GET', '/feature-flags/beta', /does not serve yet/],
+    ];
+    for (const [method, path, message] of cases) {
+      const body = await assertJsonError(await h.request(path, { key, method, body: method === 'POST' ? '{}' : undefined }), 404, 'not_found');
+      assert.match(body.message, message, `${method} ${path}`);
+    }
+  });
+
+  test('an alias never reaches a service in its alias form', async () => {
+    const before = h.upstream.received.length;
+    await h.request('/feature_flags/beta/targets', { key, method: 'POST', body: '{}' });
+    assert.equal(h.upstream.received.length, before);
   });
 });

@@ -13,6 +13,7 @@ export interface CommandArgs {
   rateLimit?: string;
   file?: string;
   uri?: string;
+  origin?: string;
 }
 export type Print = (text: string) => void;
 type Command = (svc: CredentialsService, args: CommandArgs, print: Print) => Promise<void>;
@@ -109,6 +110,22 @@ const removeRedirectUri: Command = async (svc, args, print) => {
   out(args, print, { removed: uri }, () => `Removed ${uri}`);
 };
 
+const addCorsOrigin: Command = async (svc, args, print) => {
+  const o = await svc.addCorsOrigin(required(args.environment, '--environment'), required(args.origin, '--origin'));
+  out(args, print, o, () => `CORS origin  ${o.origin}  (${o.id})`);
+};
+
+const listCorsOrigins: Command = async (svc, args, print) => {
+  const origins = await svc.listCorsOrigins(required(args.environment, '--environment'));
+  out(args, print, origins, () => table([['ID', 'ORIGIN', 'CREATED'], ...origins.map((o) => [o.id, o.origin, o.created_at])]));
+};
+
+const removeCorsOrigin: Command = async (svc, args, print) => {
+  const origin = required(args.origin, '--origin');
+  await svc.removeCorsOrigin(required(args.environment, '--environment'), origin);
+  out(args, print, { removed: origin }, () => `Removed ${origin}`);
+};
+
 /** The development environment's redirect URI, for a local app on port 3000. */
 export const DEV_REDIRECT_URI = 'http://localhost:3000/callback';
 
@@ -154,5 +171,8 @@ export const COMMANDS: Partial<Record<string, Command>> = {
   'redirect-uris add': addRedirectUri,
   'redirect-uris list': listRedirectUris,
   'redirect-uris remove': removeRedirectUri,
+  'cors-origins add': addCorsOrigin,
+  'cors-origins list': listCorsOrigins,
+  'cors-origins remove': removeCorsOrigin,
   'dev-credentials': devCredentials,
 };

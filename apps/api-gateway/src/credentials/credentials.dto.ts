@@ -1,4 +1,4 @@
-import type { ApiKey, ClientId, Environment, RedirectUri } from './credentials.repository';
+import type { ApiKey, ClientId, CorsOrigin, Environment, RedirectUri } from './credentials.repository';
 import { obfuscateApiKey, type EnvironmentKind } from './api-key.secret';
 
 /** Wire shapes (snake_case) of the gateway's settings objects, as the CLI prints them. */
@@ -25,6 +25,14 @@ export function clientIdToWire(c: ClientId) {
 
 export function redirectUriToWire(r: RedirectUri) {
   return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, created_at: r.createdAt.toISOString() };
+}
+
+export function corsOriginToWire(c: CorsOrigin) {
+  return { object: 'cors_origin', id: c.id, environment_id: c.environmentId, origin: c.origin, created_at: c.createdAt.toISOString() };
+}
+
+export function homepageUrlToWire(e: Environment) {
+  return { object: 'app_homepage_url', url: e.appHomepageUrl };
 }
 
 export type EnvironmentWire = ReturnType<typeof environmentToWire>;

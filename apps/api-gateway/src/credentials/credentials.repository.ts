@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ApiKey, ClientId, Environment, RedirectUri } from '../generated/prisma/client';
+import type { ApiKey, ClientId, CorsOrigin, Environment, RedirectUri } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 
-export type { ApiKey, ClientId, Environment, RedirectUri };
+export type { ApiKey, ClientId, CorsOrigin, Environment, RedirectUri };
 export interface NewApiKey {
   id: string;
   name: string;
@@ -75,6 +75,10 @@ export class CredentialsRepository {
     return this.prisma.clientId.findUnique({ where: { id: clientId }, select: { id: true, environmentId: true } });
   }
 
+  findRedirectUri(environmentId: string, uri: string): Promise<RedirectUri | null> {
+    return this.prisma.redirectUri.findUnique({ where: { environmentId_uri: { environmentId, uri } } });
+  }
+
   /** Adding a URI the environment already allows returns the existing row. */
   addRedirectUri(environmentId: string, id: string, uri: string): Promise<RedirectUri> {
     return this.prisma.redirectUri.upsert({
@@ -94,5 +98,39 @@ export class CredentialsRepository {
 
   async removeRedirectUri(environmentId: string, uri: string): Promise<boolean> {
     return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, uri } })).count > 0;
+  }
+
+  /** Adding an origin the environment already allows returns the existing row. */
+  addCorsOrigin(environmentId: string, id: string, origin: string): Promise<CorsOrigin> {
+    return this.prisma.corsOrigin.upsert({
+      where: { environmentId_origin: { environmentId, origin } },
+      create: { id, environmentId, origin },
+      update: {},
+    });
+  }
+
+  findCorsOrigin(environmentId: string, origin: string): Promise<CorsOrigin | null> {
+    return this.prisma.corsOrigin.findUnique({ where: { environmentId_origin: { environmentId, origin } } });
+  }
+
+  async isCorsOriginAllowed(environmentId: string, origin: string): Promise<boolean> {
+    return (await this.prisma.corsOrigin.count({ where: { environmentId, origin } })) > 0;
+  }
+
+  /** Across environments: only for preflights, which carry no client ID (see CorsPolicy). */
+  async isCorsOriginKnown(origin: string): Promise<boolean> {
+    return (await this.prisma.corsOrigin.findFirst({ where: { origin }, select: { id: true } })) !== null;
+  }
+
+  listCorsOrigins(environmentId: string): Promise<CorsOrigin[]> {
+    return this.prisma.corsOrigin.findMany({ where: { environmentId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  async removeCorsOrigin(environmentId: string, origin: string): Promise<boolean> {
+    return (await this.prisma.corsOrigin.deleteMany({ where: { environmentId, origin } })).count > 0;
+  }
+
+  setAppHomepageUrl(environmentId: string, url: string | null): Promise<Environment> {
+    return this.prisma.environment.update({ where: { id: environmentId }, data: { appHomepageUrl: url } });
   }
 }

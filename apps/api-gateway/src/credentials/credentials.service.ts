@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { IdPrefix } from '@wos/contracts';
-import { BadRequestError, newId, NotFoundError } from '@wos/platform';
+import { BadRequestError, DomainError, newId, NotFoundError } from '@wos/platform';
 import { CredentialsRepository, type Environment, type NewApiKey } from './credentials.repository';
-import { apiKeyToWire, clientIdToWire, environmentToWire, redirectUriToWire, type ApiKeyWire } from './credentials.dto';
+import { apiKeyToWire, clientIdToWire, corsOriginToWire, environmentToWire, homepageUrlToWire, redirectUriToWire, type ApiKeyWire } from './credentials.dto';
+import { checkHomepageUrl, normaliseCorsOrigin } from './cors-origin.rules';
 import { checkRedirectUri } from './redirect-uri.rules';
 import { ENVIRONMENT_KINDS, generateApiKey, hashApiKey, type EnvironmentKind } from './api-key.secret';
 
@@ -88,12 +89,53 @@ export class CredentialsService {
     if (!(await this.repo.removeRedirectUri(env.id, uri))) throw new NotFoundError('a redirect URI', uri);
   }
 
+  /** The public API's add (the `workos` CLI): a URI the environment already has is a 422, as WorkOS answers. */
+  async registerRedirectUri(environmentId: string, uri: string) {
+    checkRedirectUri(uri);
+    if (await this.repo.findRedirectUri(environmentId, uri)) throw alreadyExists('redirect_uri_already_exists', 'Redirect URI already exists.');
+    return this.addRedirectUri(environmentId, uri);
+  }
+
+  async addCorsOrigin(environmentId: string, origin: string) {
+    const env = await this.environment(environmentId);
+    return corsOriginToWire(await this.repo.addCorsOrigin(env.id, newId(IdPrefix.corsOrigin), normaliseCorsOrigin(origin)));
+  }
+
+  /** Like registerRedirectUri: an origin the environment already allows is a 422. */
+  async registerCorsOrigin(environmentId: string, origin: string) {
+    const normalised = normaliseCorsOrigin(origin);
+    if (await this.repo.findCorsOrigin(environmentId, normalised)) throw alreadyExists('cors_origin_already_exists', 'CORS origin already exists.');
+    return this.addCorsOrigin(environmentId, normalised);
+  }
+
+  async listCorsOrigins(environmentId: string) {
+    const env = await this.environment(environmentId);
+    return (await this.repo.listCorsOrigins(env.id)).map(corsOriginToWire);
+  }
+
+  async removeCorsOrigin(environmentId: string, origin: string) {
+    const env = await this.environment(environmentId);
+    if (!(await this.repo.removeCorsOrigin(env.id, normaliseCorsOrigin(origin)))) throw new NotFoundError('a CORS origin', origin);
+  }
+
+  async setAppHomepageUrl(environmentId: string, url: string) {
+    const env = await this.environment(environmentId);
+    checkHomepageUrl(url);
+    return homepageUrlToWire(await this.repo.setAppHomepageUrl(env.id, url));
+  }
+
+  async appHomepageUrl(environmentId: string) {
+    return homepageUrlToWire(await this.environment(environmentId));
+  }
+
   private async environment(environmentId: string): Promise<Environment> {
     const env = await this.repo.findEnvironment(environmentId);
     if (!env) throw new NotFoundError('an environment', environmentId);
     return env;
   }
 }
+
+const alreadyExists = (code: string, message: string) => new DomainError(422, code, message);
 
 function newKey(kind: EnvironmentKind, name: string, rateLimitPerMinute: number | null): { record: NewApiKey; value: string } {
   const value = generateApiKey(kind);

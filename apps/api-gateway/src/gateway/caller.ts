@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthKindName } from '@wos/platform';
 import type { ApiKeyAuthService, AuthenticatedKey } from '../auth/api-key-auth.service';
 import type { ClientAuthService } from '../auth/client-auth.service';
+import { isThrottled, type Throttled } from '../auth/credential.cache';
 import type { RouteEntry } from '../routing/route.table';
 import { GatewayErrors, type GatewayError } from './gateway.replies';
 
@@ -14,11 +15,20 @@ export interface Caller {
   key?: AuthenticatedKey;
 }
 
-export type CallerResult = { caller?: Caller; error?: undefined } | { error: GatewayError; caller?: undefined };
+export type CallerResult =
+  | { caller?: Caller; error?: undefined; retryAfterSeconds?: undefined }
+  | { error: GatewayError; caller?: undefined; retryAfterSeconds?: number };
 
 interface Deps {
   auth: ApiKeyAuthService;
   clients: ClientAuthService;
+}
+
+/** The request as routed: its canonical path and URL (after alias rewriting) and its client's address. */
+export interface RoutedRequest {
+  path: string;
+  url: string;
+  clientIp: string;
 }
 
 /**
@@ -26,26 +36,27 @@ interface Deps {
  * with auth `none` has no caller: the service authenticates such requests by itself.
  * Throws only when the credential store is unreachable.
  */
-export async function resolveCaller(deps: Deps, route: RouteEntry, path: string, req: FastifyRequest): Promise<CallerResult> {
+export async function resolveCaller(deps: Deps, route: RouteEntry, target: RoutedRequest, req: FastifyRequest): Promise<CallerResult> {
+  const { path, clientIp } = target;
   switch (route.auth) {
     case 'none':
       return {};
     case 'api_key':
-      return byApiKey(deps, req.headers.authorization);
+      return byApiKey(deps, req.headers.authorization, clientIp);
     case 'api_key_or_client_id': {
-      if (req.headers.authorization !== undefined) return byApiKey(deps, req.headers.authorization);
-      const params = requestParams(req);
+      if (req.headers.authorization !== undefined) return byApiKey(deps, req.headers.authorization, clientIp);
+      const params = requestParams(req, target.url);
       if (params === 'ambiguous') return { error: GatewayErrors.invalidClient() };
       // Python-style confidential clients put the API key in the body instead of a header.
       const secret = params.get('client_secret');
-      if (secret) return byApiKey(deps, `Bearer ${secret}`);
-      return byClientId(deps, params.get('client_id'));
+      if (secret) return byApiKey(deps, `Bearer ${secret}`, clientIp);
+      return byClientId(deps, params.get('client_id'), clientIp);
     }
     case 'client_id': {
-      const query = queryParams(req.url);
+      const query = queryParams(target.url);
       if (query === 'ambiguous') return { error: GatewayErrors.invalidClient() };
       // `/sso/jwks/<client_id>` names the client in its last path segment.
-      const result = await byClientId(deps, query.get('client_id') ?? path.slice(path.lastIndexOf('/') + 1));
+      const result = await byClientId(deps, query.get('client_id') ?? path.slice(path.lastIndexOf('/') + 1), clientIp);
       const redirectUri = query.get('redirect_uri');
       if (result.caller && redirectUri !== undefined && !(await deps.clients.redirectUriAllowed(result.caller.environmentId, redirectUri))) {
         return { error: GatewayErrors.invalidRedirectUri(redirectUri) };
@@ -55,13 +66,17 @@ export async function resolveCaller(deps: Deps, route: RouteEntry, path: string,
   }
 }
 
-async function byApiKey(deps: Deps, authorization: string | undefined): Promise<CallerResult> {
-  const key = await deps.auth.authenticate(authorization);
+const throttled = (t: Throttled): CallerResult => ({ error: GatewayErrors.rateLimited(), retryAfterSeconds: t.retryAfterSeconds });
+
+async function byApiKey(deps: Deps, authorization: string | undefined, clientIp: string): Promise<CallerResult> {
+  const key = await deps.auth.authenticate(authorization, clientIp);
+  if (isThrottled(key)) return throttled(key);
   return key ? { caller: { environmentId: key.environmentId, authKind: 'api_key', key } } : { error: GatewayErrors.unauthorized() };
 }
 
-async function byClientId(deps: Deps, clientId: string | null | undefined): Promise<CallerResult> {
-  const environmentId = await deps.clients.environmentOf(clientId ?? undefined);
+async function byClientId(deps: Deps, clientId: string | null | undefined, clientIp: string): Promise<CallerResult> {
+  const environmentId = await deps.clients.environmentOf(clientId ?? undefined, clientIp);
+  if (isThrottled(environmentId)) return throttled(environmentId);
   return environmentId ? { caller: { environmentId, authKind: 'public_client', clientId: clientId! } } : { error: GatewayErrors.invalidClient() };
 }
 
@@ -84,8 +99,8 @@ function queryParams(url: string): Params {
 }
 
 /** The query string merged with a form or JSON body's top-level string fields. */
-function requestParams(req: FastifyRequest): Params {
-  const query = queryParams(req.url);
+function requestParams(req: FastifyRequest, url: string): Params {
+  const query = queryParams(url);
   if (query === 'ambiguous') return query;
   const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   const type = String(req.headers['content-type'] ?? '');

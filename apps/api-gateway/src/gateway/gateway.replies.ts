@@ -5,7 +5,26 @@ import type { FastifyReply } from 'fastify';
  * `code`, because the SDK throws ParseError on any non-JSON error body (WORKOS_API.md §1.4).
  */
 export const GatewayErrors = {
-  notFound: (path: string) => ({ status: 404, code: 'not_found', message: `The requested path '${path}' could not be found.` }),
+  notFound: (path: string, detail?: string) => ({
+    status: 404,
+    code: 'not_found',
+    message: `The requested path '${path.slice(0, 300)}' could not be found.${detail ? ` ${detail}` : ''}`,
+  }),
+  ambiguousParameter: (name: string) => ({
+    status: 400,
+    code: 'ambiguous_parameter',
+    message: `The parameter '${name}' is given both in the path and in the query. Give it once.`,
+  }),
+  corsOriginNotAllowed: () => ({
+    status: 403,
+    code: 'cors_origin_not_allowed',
+    message: "This Origin is not one of the environment's CORS origins (add it with `workos config cors add <origin>`).",
+  }),
+  idempotencyUnavailable: () => ({
+    status: 503,
+    code: 'idempotency_unavailable',
+    message: 'The Idempotency-Key cannot be checked right now, so the request was not run. Retry it with the same key.',
+  }),
   unauthorized: () => ({ status: 401, code: 'unauthorized', message: 'Could not authorize the request. Maybe your API key is invalid?' }),
   authUnavailable: () => ({ status: 503, code: 'service_unavailable', message: 'The API key could not be verified right now. Retry the request.' }),
   invalidClient: () => ({ status: 400, code: 'invalid_client', message: 'The client_id is missing, given more than once, or unknown.' }),

@@ -1,26 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { internalAuthKeyFor, sendError, signInternalRequest, type Logger } from '@wos/platform';
+import { sendError, type Logger } from '@wos/platform';
 import type { AppConfig } from '../config';
 import type { ApiKeyAuthService } from '../auth/api-key-auth.service';
 import type { ClientAuthService } from '../auth/client-auth.service';
+import { isThrottled } from '../auth/credential.cache';
+import type { CredentialsService } from '../credentials/credentials.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, type IdempotencyService } from '../idempotency/idempotency.service';
-import { UpstreamError, type ProxyService } from '../proxy/proxy.service';
+import type { IdempotencyService } from '../idempotency/idempotency.service';
+import type { ProxyService } from '../proxy/proxy.service';
 import type { OpenApiService } from '../openapi/openapi.service';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
-import { createRouteMatcher, UPSTREAM_URL_VARIABLES, type RouteEntry, type UpstreamName } from '../routing/route.table';
-import { GatewayErrors, jsonErrorBody, sendGatewayError } from './gateway.replies';
-import { resolveCaller } from './caller';
+import { createRouteMatcher, type RouteEntry } from '../routing/route.table';
+import { rewrite } from '../routing/aliases';
+import { GatewayErrors, sendGatewayError } from './gateway.replies';
+import { NotFoundExplainer } from './not-found';
+import { forward, type Target } from './forward';
 
 /* Other methods (TRACE, QUERY, WebDAV's) are not part of the API: Nest's not-found handler
  * answers them with a JSON 404. */
 const PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+/* Platform plumbing that only the admin port serves (review L8): readiness names the gateway's
+ * dependencies, and metrics expose traffic. /health (a bare "ok") stays public for load balancers. */
+const ADMIN_ONLY = new Set(['/ready', '/metrics']);
 
 export interface GatewayDeps {
   config: AppConfig;
   logger: Logger;
   auth: ApiKeyAuthService;
   clients: ClientAuthService;
+  credentials: CredentialsService;
   rateLimit: RateLimitService;
   idempotency: IdempotencyService;
   proxy: ProxyService;
@@ -33,8 +40,6 @@ export interface GatewayDeps {
  * touches the body only as the raw bytes it forwards.
  */
 export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDeps): void {
-  // Each service verifies with its own key; the gateway holds every upstream's (fails at boot if one is missing).
-  const upstreamKeys = new Map(Object.keys(UPSTREAM_URL_VARIABLES).map((u) => [u as UpstreamName, internalAuthKeyFor(deps.config, u)]));
   // The platform's JSON parser is replaced: the gateway forwards bodies byte for byte, whatever
   // their content type, and never parses them (idempotency fingerprints hash the raw bytes).
   fastify.removeAllContentTypeParsers();
@@ -51,84 +56,51 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
+  fastify.addHook('onRequest', async (req, reply) => {
+    const q = req.url.indexOf('?');
+    if (ADMIN_ONLY.has(q === -1 ? req.url : req.url.slice(0, q))) return sendGatewayError(reply, GatewayErrors.notFound(req.url.split('?')[0]!));
+  });
 
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(await deps.openapi.document()));
   const matcher = createRouteMatcher();
+  const notFound = new NotFoundExplainer(deps.openapi, matcher);
+  const context = { ...deps, notFound };
   // A route-level error handler, because Nest replaces the instance's at init and would turn
   // Fastify's body errors (413, 415) into generic ones; sendError keeps their WorkOS codes.
   const errorHandler = (err: Error, req: FastifyRequest, reply: FastifyReply) => sendError(reply, req, err, deps.logger);
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const q = req.url.indexOf('?');
-    const path = q === -1 ? req.url : req.url.slice(0, q);
-    const route = matcher.match(path);
-    if (!route) return sendGatewayError(reply, GatewayErrors.notFound(path));
-    return handle(deps, upstreamKeys.get(route.upstream)!, route, path, req, reply);
+    const origin = deps.config.TRUSTED_PROXY_CIDRS.origin(req.socket.remoteAddress ?? '', req.headers, 'encrypted' in req.socket && Boolean(req.socket.encrypted));
+    let target = targetOf(req.url, origin.ip);
+    let route: RouteEntry | undefined = matcher.match(target.path);
+    let aliasOf: string | undefined;
+    // Only prefixes that have aliases (and requests no route serves) look at the alias table.
+    if (!route || matcher.hasAliases(route)) {
+      const r = rewrite(matcher.aliases, req.method, target.path, target.query);
+      if (r && 'error' in r) return sendGatewayError(reply, GatewayErrors.ambiguousParameter(r.parameter));
+      if (r) {
+        aliasOf = target.path;
+        target = targetOf(r.url, origin.ip);
+        route = matcher.match(target.path);
+      }
+    }
+    if (!route) return sendGatewayError(reply, await notFound.error(req.method, target.path, await hasValidKey(deps, req, origin.ip), aliasOf));
+    return forward(context, route, target, origin, req, reply);
   };
   fastify.route({ method: PROXIED_METHODS, url: '/*', bodyLimit: deps.config.BODY_LIMIT_BYTES, errorHandler, handler });
 }
 
-async function handle(deps: GatewayDeps, upstreamKey: string, route: RouteEntry, path: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  let resolved;
-  try {
-    resolved = await resolveCaller(deps, route, path, req);
-  } catch (err) {
-    deps.logger.error({ err, request_id: req.id }, 'credential lookup failed');
-    return sendGatewayError(reply, GatewayErrors.authUnavailable());
-  }
-  if (resolved.error) return sendGatewayError(reply, resolved.error);
-  const caller = resolved.caller;
-  const key = caller?.key ?? null;
-  if (key) {
-    const limit = await deps.rateLimit.check(key, req.method, path);
-    if (!limit.allowed) return sendGatewayError(reply, GatewayErrors.rateLimited(), { 'retry-after': String(limit.retryAfterSeconds) });
-  }
-
-  const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-  let claim: { redisKey: string; fingerprint: string } | undefined;
-  const idempotencyKey = req.headers['idempotency-key'];
-  // Records are scoped by environment, so only authenticated routes can have them.
-  if (key && req.method === 'POST' && idempotencyKey !== undefined) {
-    if (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY_LENGTH));
-    }
-    const decision = await deps.idempotency.begin(key.environmentId, idempotencyKey, req.method, req.url, body);
-    if (decision.kind === 'reused') return sendGatewayError(reply, GatewayErrors.idempotencyKeyReused());
-    if (decision.kind === 'in_progress') return sendGatewayError(reply, GatewayErrors.idempotencyInProgress());
-    if (decision.kind === 'replay') {
-      const { status, contentType, body: stored } = decision.response;
-      if (contentType) void reply.header('content-type', contentType);
-      return reply.status(status).header('idempotent-replayed', 'true').send(stored.length ? stored : undefined);
-    }
-    claim = decision.claim;
-  }
-
-  const headers = upstreamRequestHeaders(req.headers, {
-    requestId: req.id,
-    internal: caller
-      ? signInternalRequest(upstreamKey, route.upstream, caller.environmentId, { method: req.method, path: req.url, body }, { authKind: caller.authKind, clientId: caller.clientId })
-      : undefined,
-    // An API key never travels past the gateway; other bearer tokens (SCIM, profile) must.
-    dropAuthorization: key !== null,
-    clientIp: req.socket.remoteAddress ?? '',
-    proto: req.protocol,
-    host: req.headers.host,
-  });
-  let res;
-  try {
-    res = await deps.proxy.forward(route.upstream, { method: req.method, path: req.url, headers, body, requestId: req.id });
-  } catch (err) {
-    if (claim) await deps.idempotency.release(claim);
-    if (!(err instanceof UpstreamError)) throw err;
-    return sendGatewayError(reply, err.kind === 'timeout' ? GatewayErrors.upstreamTimeout() : GatewayErrors.upstreamUnavailable());
-  }
-
-  const out = jsonErrorBody(res.status, headerValue(res.headers['content-type']), res.body);
-  if (claim) await deps.idempotency.complete(claim, { status: res.status, contentType: out.contentType, body: out.body });
-  void reply.status(res.status).headers(clientResponseHeaders(res.headers));
-  if (out.contentType) void reply.header('content-type', out.contentType);
-  return reply.send(out.body.length ? out.body : undefined);
+function targetOf(url: string, clientIp: string): Target {
+  const q = url.indexOf('?');
+  return { url, path: q === -1 ? url : url.slice(0, q), query: q === -1 ? '' : url.slice(q + 1), clientIp };
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+/** Whether a request that matched no route carries a working API key (its 404 may then suggest API-key routes). */
+async function hasValidKey(deps: GatewayDeps, req: FastifyRequest, clientIp: string): Promise<boolean> {
+  if (!req.headers.authorization) return false;
+  try {
+    const key = await deps.auth.authenticate(req.headers.authorization, clientIp);
+    return Boolean(key) && !isThrottled(key);
+  } catch {
+    return false; // the credential store is down: a 404 without API-key suggestions
+  }
 }

@@ -4,12 +4,13 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
 /* Connection errors repeat on every reconnect attempt; one log line per interval is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
-/* A hot-path Redis call slower than this is abandoned and the request proceeds without it. */
+/* A hot-path Redis call slower than this is abandoned; its caller decides how to go on without it. */
 const HOT_PATH_TIMEOUT_MS = 500;
 
 /**
- * The gateway's Redis connection. Invariant: hot-path callers check `available` first and
- * skip Redis (fail open) instead of queueing commands while it is down.
+ * The gateway's Redis connection. Invariant: hot-path callers check `available` first and do
+ * not queue commands while it is down: rate limits then skip Redis (fail open), idempotency
+ * claims refuse the request (fail closed, see IdempotencyService).
  */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
@@ -21,7 +22,7 @@ export class RedisService implements OnApplicationShutdown {
     this.client.on('error', (err: Error) => {
       if (Date.now() - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
       this.lastErrorLog = Date.now();
-      logger.warn({ err: err.message }, 'redis unavailable: rate limits and idempotency keys are skipped (fail open)');
+      logger.warn({ err: err.message }, 'redis unavailable: rate limits are skipped (fail open), requests with an idempotency key are refused (fail closed)');
     });
     health.add('redis', () => this.client.ping());
   }
@@ -31,9 +32,10 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /**
-   * Runs a hot-path Redis operation, or skips it: undefined when Redis is down, slow or fails.
-   * This is the gateway's fail-open policy: an outage of Redis must not become an outage of
-   * the API, so requests then go through without rate limits or idempotency records.
+   * Runs a hot-path Redis operation, or gives up on it: undefined when Redis is down, slower
+   * than HOT_PATH_TIMEOUT_MS, or fails. The caller decides what that means: rate limits let the
+   * request through (an outage of Redis must not become an outage of the API), idempotency
+   * claims refuse it.
    */
   async tryRun<T>(operation: string, fn: (client: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.available) return undefined;
@@ -46,7 +48,7 @@ export class RedisService implements OnApplicationShutdown {
         }),
       ]);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, operation }, 'redis operation skipped (fail open)');
+      this.logger.warn({ err: (err as Error).message, operation }, 'redis operation abandoned');
       return undefined;
     } finally {
       clearTimeout(timer);

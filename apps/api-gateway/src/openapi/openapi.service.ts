@@ -1,19 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
+import { buildOpenApi, type Logger } from '@wos/platform';
 import { LOGGER } from '../config';
 import { ProxyService } from '../proxy/proxy.service';
 import { routedUpstreams, type UpstreamName } from '../routing/route.table';
+import { compileAliases } from '../routing/aliases';
+import { settingsRoutes } from '../settings/settings.dto';
+import { aliasPaths } from './alias-paths';
 
 const CACHE_TTL_MS = 60_000;
 const PARTIAL_CACHE_TTL_MS = 5_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
 type OpenApiDoc = { paths?: Record<string, unknown>; components?: { schemas?: Record<string, unknown> } };
+type Paths = Record<string, Record<string, { summary?: string; deprecated?: boolean }>>;
+
+/* The gateway's own routes (the settings the `workos` CLI manages). */
+const GATEWAY_PATHS = buildOpenApi('api-gateway', settingsRoutes).paths as Paths;
+const ALIASES = compileAliases();
 
 /**
- * The public API's OpenAPI document: the `paths` of every routed service, merged and cached for
- * a minute. A service that cannot be fetched is left out and named in `x-missing-services`;
- * such a partial document is cached for seconds, so a service that starts late soon appears.
+ * The public API's OpenAPI document: the `paths` of every routed service and the gateway's own,
+ * plus every alias marked `deprecated`, merged and cached for a minute. A service that cannot be
+ * fetched is left out and named in `x-missing-services`; such a partial document is cached for
+ * seconds, so a service that starts late soon appears.
  */
 @Injectable()
 export class OpenApiService {
@@ -34,7 +43,7 @@ export class OpenApiService {
   private async build(): Promise<Record<string, unknown>> {
     const upstreams = routedUpstreams();
     const docs = await Promise.all(upstreams.map((u) => this.fetch(u)));
-    const paths: Record<string, unknown> = {};
+    const paths: Paths = { ...GATEWAY_PATHS };
     const schemas: Record<string, unknown> = {};
     const missing: UpstreamName[] = [];
     docs.forEach((doc, i) => {
@@ -42,6 +51,7 @@ export class OpenApiService {
       Object.assign(paths, doc.paths ?? {});
       Object.assign(schemas, doc.components?.schemas ?? {});
     });
+    Object.assign(paths, aliasPaths(paths, ALIASES));
     const doc = {
       openapi: '3.1.0',
       info: { title: 'WorkOS-compatible API', version: '1' },

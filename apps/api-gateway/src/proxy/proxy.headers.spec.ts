@@ -35,10 +35,10 @@ describe('proxy.headers', () => {
     });
   });
 
-  test('keeps Authorization on pass-through routes and appends to X-Forwarded-For', () => {
+  test('keeps Authorization on pass-through routes and replaces a client-sent X-Forwarded-For', () => {
     const out = upstreamRequestHeaders({ authorization: 'Bearer token', 'x-forwarded-for': '1.1.1.1' }, { ...base, dropAuthorization: false });
     assert.equal(out.authorization, 'Bearer token');
-    assert.equal(out['x-forwarded-for'], '1.1.1.1, 10.0.0.1');
+    assert.equal(out['x-forwarded-for'], '10.0.0.1');
   });
 
   test('returns the service headers minus content-length, request ID, date and internal ones', () => {

@@ -34,6 +34,7 @@ export interface ForwardContext {
   internal?: Record<string, string>;
   /** The API key stays at the edge on routes the gateway authenticates. */
   dropAuthorization: boolean;
+  /** The client's address as the gateway decided it (TrustedProxies.origin). */
   clientIp: string;
   proto: string;
   host: string | undefined;
@@ -60,8 +61,9 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
     const value = trace[name] ?? incoming[name];
     if (value !== undefined) out[name] = value;
   }
-  const priorFor = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.clientIp}` : ctx.clientIp;
+  // Replaced, never appended: the chain a client sends is not evidence (see TrustedProxies.origin),
+  // and services trust exactly this one hop.
+  out['x-forwarded-for'] = ctx.clientIp;
   out['x-forwarded-proto'] = ctx.proto;
   if (ctx.host) out['x-forwarded-host'] = ctx.host;
   out['x-request-id'] = ctx.requestId;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
-import type { AuthenticatedKey } from '../auth/api-key-auth.service';
 import { RedisService } from '../infra/redis.service';
-import { compileRules, matchingRules, type Limit, type RateLimitRule } from './rate-limit.rules';
+import { compileRules, type RateLimitRule } from './rate-limit.rules';
+import { countersFor, digest, publicIpCounterKey, type Counter, type PolicyLimits, type RateLimitSubject } from './rate-limit.policy';
 
 /*
  * Fixed windows in Redis: for each counter, INCRBY its delta, start its window on the first hit
@@ -21,9 +21,6 @@ return out`;
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 type WithScript = { gatewayFixedWindow(numKeys: number, ...args: (string | number)[]): Promise<number[]> };
-interface Counter extends Limit {
-  key: string;
-}
 /** What this process knows of one Redis counter: the total at the last sync, and its own hits since. */
 interface WindowState {
   total: number;
@@ -32,8 +29,8 @@ interface WindowState {
 }
 
 /**
- * Per-API-key limits: the general limit (RATE_LIMIT_DEFAULT, or the key's own
- * rate_limit_per_minute) plus every RATE_LIMIT_RULES entry the request matches.
+ * Fixed-window counters for every request (see countersFor: the general limit per API key, or
+ * per client IP and client ID without a key, plus every RATE_LIMIT_RULES entry that matches).
  *
  * The first request of a window asks Redis; later ones are decided from the last known total
  * plus this process's own hits, which are written to Redis every RATE_LIMIT_SYNC_MS. That
@@ -44,6 +41,7 @@ interface WindowState {
 @Injectable()
 export class RateLimitService implements OnApplicationShutdown {
   private readonly rules: RateLimitRule[];
+  private readonly limits: PolicyLimits;
   private readonly windows = new Map<string, WindowState>();
   private readonly timer: NodeJS.Timeout;
 
@@ -52,6 +50,7 @@ export class RateLimitService implements OnApplicationShutdown {
     private readonly redis: RedisService,
   ) {
     this.rules = compileRules(config.RATE_LIMIT_RULES);
+    this.limits = { general: config.RATE_LIMIT_DEFAULT, publicPerIp: config.PUBLIC_RATE_LIMIT_PER_IP, publicPerClientId: config.PUBLIC_RATE_LIMIT_PER_CLIENT_ID };
     redis.client.defineCommand('gatewayFixedWindow', { lua: FIXED_WINDOW_LUA });
     this.timer = setInterval(() => void this.sync(), config.RATE_LIMIT_SYNC_MS);
     this.timer.unref();
@@ -62,10 +61,13 @@ export class RateLimitService implements OnApplicationShutdown {
     await this.sync();
   }
 
-  async check(key: AuthenticatedKey, method: string, path: string): Promise<RateLimitDecision> {
-    const base = `${this.config.REDIS_KEY_PREFIX}rl:${key.apiKeyId}`;
-    const general: Limit = key.rateLimitPerMinute ? { limit: key.rateLimitPerMinute, windowMs: 60_000 } : this.config.RATE_LIMIT_DEFAULT;
-    const counters: Counter[] = [{ key: base, ...general }, ...matchingRules(this.rules, method, path).map((r) => ({ ...r, key: `${base}:${r.id}` }))];
+  /** Spends one request from each of the request's counters, or refuses it when one is exhausted. */
+  check(subject: RateLimitSubject): Promise<RateLimitDecision> {
+    return this.spend(countersFor(subject, this.limits, this.rules, this.config.REDIS_KEY_PREFIX));
+  }
+
+  /** Spends one request from each counter, and refuses when any of them is over its limit. */
+  async spend(counters: Counter[]): Promise<RateLimitDecision> {
     const now = Date.now();
     const unknown = counters.filter((c) => !this.live(c.key, now));
     if (unknown.length) await this.increment(unknown.map((c) => ({ counter: c, by: 1 })), now, false);
@@ -79,6 +81,22 @@ export class RateLimitService implements OnApplicationShutdown {
     if (retryAfterMs) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
     for (const c of counters) if (!unknown.includes(c)) this.windows.get(c.key)!.pending++;
     return { allowed: true };
+  }
+
+  /** Spends one credential lookup (a cache miss) of a client IP; the wait in seconds when it is over. */
+  async spendLookup(clientIp: string): Promise<number | undefined> {
+    const decision = await this.spend([{ key: `${this.config.REDIS_KEY_PREFIX}rl:lookup:${digest([clientIp])}`, ...this.config.CREDENTIAL_LOOKUPS_PER_IP }]);
+    return decision.allowed ? undefined : decision.retryAfterSeconds;
+  }
+
+  /**
+   * Seconds until the client IP's public limit has room again, when this process already knows
+   * it is used up; 0 otherwise. From memory only (no Redis call), so floods of requests without
+   * an API key are refused before they cost a credential lookup.
+   */
+  publicIpExhausted(clientIp: string, now = Date.now()): number {
+    const w = this.live(publicIpCounterKey(this.config.REDIS_KEY_PREFIX, clientIp), now);
+    return w !== undefined && w.total + w.pending >= this.limits.publicPerIp.limit ? Math.max(1, Math.ceil((w.windowEndsAt - now) / 1000)) : 0;
   }
 
   private live(key: string, now: number): WindowState | undefined {

@@ -1,4 +1,6 @@
 import type { AppConfig } from '../config';
+import { compilePath } from '../rate-limit/rate-limit.rules';
+import { compileAliases, type CompiledAlias } from './aliases';
 
 /** The services the gateway can route to, each with its URL variable. */
 export const UPSTREAM_URL_VARIABLES = {
@@ -17,7 +19,8 @@ export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 export interface RouteEntry {
   /** Matches the path itself and everything below it (`/events`, `/events/…`), never `/eventsX`. */
   prefix: string;
-  upstream: UpstreamName;
+  /** The service the request is forwarded to, or `gateway` for the settings the gateway owns. */
+  upstream: UpstreamName | 'gateway';
   /**
    * - `api_key`: Bearer API key required; the environment is signed for the service.
    * - `api_key_or_client_id`: an API key (header, or `client_secret` in the body) when given,
@@ -61,7 +64,43 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
+  // Dashboard settings the official `workos` CLI manages (`workos config …`); the gateway owns them.
+  { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
+  { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },
+  { prefix: '/user_management/app_homepage_url', upstream: 'gateway', auth: 'api_key' },
 ];
+
+/**
+ * The create endpoints (POST) on which an `Idempotency-Key` is honoured: WorkOS documents the
+ * header for creates, and the SDKs send one with every POST. Everywhere else the header is
+ * ignored, as WorkOS ignores it. Never listed: sign-ins and token grants (authenticate,
+ * /sso/token), MFA enrolment, challenges and verification, sessions, one-time codes (magic auth,
+ * password reset, email verification), and secret rotation: replaying those would hand a second
+ * caller the first caller's tokens or one-time values. Stored responses are encrypted (see
+ * IdempotencyService), because some creates return a secret (a webhook `secret`, a directory's
+ * `bearer_token`, an invitation `token`, an API key `value`).
+ */
+export const IDEMPOTENT_CREATES: readonly string[] = [
+  '/organizations',
+  '/organizations/:id/api_keys',
+  '/organization_domains',
+  '/user_management/users',
+  '/user_management/users/:id/api_keys',
+  '/user_management/organization_memberships',
+  '/user_management/invitations',
+  '/audit_logs/events',
+  '/audit_logs/exports',
+  '/audit_logs/actions/:action/schemas',
+  '/connections',
+  '/directories',
+  '/webhook_endpoints',
+];
+const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
+
+/** True for a POST to one of IDEMPOTENT_CREATES (the path without its query). */
+export function isIdempotentCreate(method: string, path: string): boolean {
+  return method === 'POST' && IDEMPOTENT_PATTERNS.some((p) => p.test(path));
+}
 
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
 export const RESERVED_PREFIXES: readonly string[] = [
@@ -75,6 +114,7 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/authorization',
   '/fga',
   '/feature-flags',
+  '/data-integrations',
   '/api_keys',
   '/widgets',
 ];
@@ -83,21 +123,30 @@ const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 export interface RouteMatcher {
   match(path: string): RouteEntry | undefined;
+  /** True when some alias could apply below this route, so its requests are checked against ALIASES. */
+  hasAliases(route: RouteEntry): boolean;
+  readonly aliases: CompiledAlias[];
 }
 
 /** Longest prefix wins, so a specific entry can override a broader one later. */
-export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES): RouteMatcher {
+export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES, aliases: CompiledAlias[] = compileAliases()): RouteMatcher {
   const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
-  return {
-    match(path) {
-      // Dot segments could make a service resolve a path other than the one routed here.
-      if (DOT_SEGMENT.test(path)) return undefined;
-      return sorted.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
-    },
+  const match = (path: string) => {
+    // Dot segments could make a service resolve a path other than the one routed here.
+    if (DOT_SEGMENT.test(path)) return undefined;
+    return sorted.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
   };
+  const under = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+  const aliased = new Set(routes.filter((r) => aliases.some((a) => a.to && (under(a.literal, r.prefix) || under(r.prefix, a.literal)))));
+  return { match, hasAliases: (route) => aliased.has(route), aliases };
 }
 
-/** The distinct upstreams that at least one live route uses. */
+/** The distinct services that at least one live route forwards to. */
 export function routedUpstreams(routes: readonly RouteEntry[] = ROUTES): UpstreamName[] {
-  return [...new Set(routes.map((r) => r.upstream))];
+  return [...new Set(routes.map((r) => r.upstream).filter((u): u is UpstreamName => u !== 'gateway'))];
+}
+
+/** True when the path belongs to a product this deployment does not serve yet. */
+export function isReserved(path: string): boolean {
+  return RESERVED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }

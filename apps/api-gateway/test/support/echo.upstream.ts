@@ -1,6 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 
+const op = (summary: string) => ({ summary, responses: { '200': { description: 'OK' } } });
+/** The OpenAPI paths the echo upstream documents (it stands in for organizations, identity and sso). */
+export const ECHO_PATHS = {
+  '/organizations': { get: op('List organizations'), post: op('Create an organization') },
+  '/organizations/{id}': { get: op('Get an organization'), put: op('Update an organization'), delete: op('Delete an organization') },
+  '/user_management/users': { get: op('List users'), post: op('Create a user') },
+  '/sso/authorize': { get: op('Start an SSO sign-in') },
+  '/directory_users': { get: op('List directory users') },
+};
+
 export interface EchoedRequest {
   method: string;
   url: string;
@@ -9,9 +19,13 @@ export interface EchoedRequest {
 }
 
 /**
- * A stand-in service on 127.0.0.1:0. By default it answers 200 with the request it received.
- * Special paths: `/organizations/status/<code>`, `/organizations/hold` (waits for release()),
- * `/organizations/flaky` (500 first, then 201), `/organizations/text-error` (500 text/plain).
+ * A stand-in service on 127.0.0.1:0. By default it answers 200 (201 for POST) with the request
+ * it received. Special paths: `/organizations/status/<code>`, `/organizations/hold` (waits for
+ * release()), `/organizations/flaky` (500 first, then 201), `/organizations/text-error` (500
+ * text/plain), `/organizations/router-404` (the platform router's 404 body). The same behaviours
+ * on any path with the query `echo=status-<code>|hold|flaky|router-404`, for routes whose path matters
+ * (idempotent creates). Every answer also carries `secret: "whsec_<n>"`, like a create that
+ * returns a secret.
  */
 export class EchoUpstream {
   readonly received: EchoedRequest[] = [];
@@ -24,7 +38,7 @@ export class EchoUpstream {
     this.server = Fastify();
     this.server.removeAllContentTypeParsers();
     this.server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    this.server.get('/openapi.json', async () => ({ openapi: '3.1.0', paths: { '/organizations': { get: { summary: 'List organizations' } } } }));
+    this.server.get('/openapi.json', async () => ({ openapi: '3.1.0', paths: ECHO_PATHS }));
     this.server.all('/*', async (req, reply) => {
       const echo: EchoedRequest = {
         method: req.method,
@@ -34,14 +48,17 @@ export class EchoUpstream {
       };
       this.received.push(echo);
       const path = req.url.split('?')[0]!;
+      const special = new URLSearchParams(req.url.split('?')[1] ?? '').get('echo');
       void reply.header('x-request-id', 'req_from_upstream').header('x-wos-internal-debug', 'secret').header('x-upstream', 'yes');
-      const status = /^\/organizations\/status\/(\d{3})$/.exec(path);
+      const status = /^\/organizations\/status\/(\d{3})$/.exec(path) ?? /^status-(\d{3})$/.exec(special ?? '');
       if (status) return reply.status(Number(status[1])).send({ message: `status ${status[1]}`, code: 'echo_status', echo });
-      if (path === '/organizations/hold') await new Promise<void>((resolve) => this.held.push(resolve));
-      if (path === '/organizations/flaky' && this.flakyCalls++ === 0) return reply.status(500).send({ message: 'boom', code: 'internal_error' });
-      if (path === '/organizations/flaky') return reply.status(201).send({ id: `org_${this.flakyCalls}`, echo });
+      if (path === '/organizations/router-404' || special === 'router-404') return reply.status(404).send({ message: 'Not Found', code: 'not_found' });
+      if (path === '/organizations/hold' || special === 'hold') await new Promise<void>((resolve) => this.held.push(resolve));
+      const flaky = path === '/organizations/flaky' || special === 'flaky';
+      if (flaky && this.flakyCalls++ === 0) return reply.status(500).send({ message: 'boom', code: 'internal_error' });
+      if (flaky) return reply.status(201).send({ id: `org_${this.flakyCalls}`, echo });
       if (path === '/organizations/text-error') return reply.status(500).type('text/plain').send('plain failure');
-      return reply.status(req.method === 'POST' ? 201 : 200).send(echo);
+      return reply.status(req.method === 'POST' ? 201 : 200).send({ ...echo, secret: `whsec_${this.received.length}` });
     });
     await this.server.listen({ host: '127.0.0.1', port: 0 });
     this.url = `http://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;

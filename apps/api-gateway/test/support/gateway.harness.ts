@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { createLogger, createPgPool, createPrismaAdapter, createRedis, sha256Hex, verifyInternalRequest, type InternalContext } from '@wos/platform';
+import { createLogger, createPgPool, createPrismaAdapter, createRedis, SecretBox, sha256Hex, verifyInternalRequest, type InternalContext } from '@wos/platform';
 import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
 import { configSchema, type AppConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
@@ -40,7 +40,9 @@ export async function closedPort(): Promise<number> {
 export function testConfig(overrides: Record<string, string>): AppConfig {
   return configSchema.parse({
     PORT: '0',
+    ADMIN_PORT: '0',
     HOST: '127.0.0.1',
+    SECRET_ENCRYPTION_KEYS: SecretBox.generateKeys(),
     LOG_LEVEL: 'silent',
     INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
     INTERNAL_AUTH_PEER_KEYS: Object.keys(UPSTREAM_URL_VARIABLES).map((u) => `${u}=${INTERNAL_SECRET}`).join(','),

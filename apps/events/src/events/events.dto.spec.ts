@@ -23,6 +23,22 @@ describe('listEventsQuerySchema', () => {
     assert.deepEqual(parse({ events: 'a.b, c.d', 'events[]': 'c.d' }).events, ['a.b', 'c.d']);
   });
 
+  test('event_types and event_types[] are synonyms of events (issue 23)', () => {
+    assert.deepEqual(parse({ 'event_types[]': 'user.created' }).events, ['user.created']);
+    assert.deepEqual(parse({ event_types: 'a.b,c.d', events: 'e.f' }).events, ['e.f', 'a.b', 'c.d']);
+    assert.equal('event_types' in parse({ event_types: 'a.b' }), false);
+  });
+
+  test('a time given as after is a 422 that says to use range_start (issue 23)', () => {
+    for (const after of ['2025-01-01T00:00:00Z', '2025-01-01']) {
+      assert.throws(
+        () => parse({ 'event_types[]': 'user.created', after }),
+        (err: unknown) => err instanceof ValidationError && err.status === 422 && /range_start/.test(err.message) && err.errors[0]?.field === 'after',
+      );
+    }
+    assert.equal(parse({ events: 'a.b', after: 'event_01HZZZZZZZZZZZZZZZZZZZZZZZ' }).after, 'event_01HZZZZZZZZZZZZZZZZZZZZZZZ');
+  });
+
   test('defaults to 10 events, oldest first', () => {
     const q = parse({ events: 'organization.created' });
     assert.equal(q.limit, 10);

@@ -7,6 +7,7 @@ export const IdPrefix = {
   apiKey: 'api_key',
   clientId: 'client',
   redirectUri: 'redirect_uri',
+  corsOrigin: 'cors_origin',
   user: 'user',
   emailVerification: 'email_verification',
   passwordReset: 'password_reset',

@@ -16,6 +16,9 @@ export const APP_CATALOGUE = [
   { name: 'webhook-dispatcher', port: 3009 },
 ] as const;
 
+/** The gateway's admin port (/health, /ready, /metrics), apart from its public port. */
+export const GATEWAY_ADMIN_PORT = 9464;
+
 export type AppName = (typeof APP_CATALOGUE)[number]['name'];
 
 export function upstreamEnvName(app: string): string {

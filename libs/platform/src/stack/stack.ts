@@ -6,7 +6,7 @@ import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
 import { SecretBox } from '../crypto/secret-box';
 import { deriveInternalAuthKey, deriveSecretEncryptionKeys } from '../crypto/service-keys';
-import { APP_CATALOGUE, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
+import { APP_CATALOGUE, GATEWAY_ADMIN_PORT, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
 
 export interface StackOptions {
   /** Repository root (where apps/ is). */
@@ -75,6 +75,11 @@ export class Stack {
     return APP_CATALOGUE.find((a) => a.name === app)!.port + (this.opts.portOffset ?? 0);
   }
 
+  /** The gateway serves /ready and /metrics on its admin port only (ADMIN_PORT). */
+  get gatewayAdminPort(): number {
+    return GATEWAY_ADMIN_PORT + (this.opts.portOffset ?? 0);
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port('api-gateway')}`;
   }
@@ -98,7 +103,7 @@ export class Stack {
 
   async start(): Promise<void> {
     // A port someone else holds would answer /ready for an app that failed to bind it.
-    await Promise.all(this.apps.map((a) => assertPortFree(this.port(a), a)));
+    await Promise.all([...this.apps.map((a) => assertPortFree(this.port(a), a)), assertPortFree(this.gatewayAdminPort, 'api-gateway admin')]);
     await this.prepareDatabases();
     // Services first, gateway last, so the gateway's readiness means the stack is usable.
     for (const app of this.apps.filter((a) => a !== 'api-gateway')) this.spawnApp(app);
@@ -127,6 +132,7 @@ export class Stack {
     };
     if (app === 'api-gateway') {
       for (const a of APP_CATALOGUE) if (a.name !== 'api-gateway') env[upstreamEnvName(a.name)] = `http://127.0.0.1:${this.port(a.name)}`;
+      env.ADMIN_PORT = String(this.gatewayAdminPort);
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
     if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
@@ -155,7 +161,7 @@ export class Stack {
 
   async waitReady(app: AppName, timeoutMs = this.opts.readyTimeoutMs ?? 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const url = `http://127.0.0.1:${this.port(app)}/ready`;
+    const url = `http://127.0.0.1:${app === 'api-gateway' ? this.gatewayAdminPort : this.port(app)}/ready`;
     let last = 'no answer';
     while (Date.now() < deadline) {
       if (!this.running.has(app)) throw new Error(`${app} exited during startup; see ${join(this.opts.logDir, `${app}.log`)}`);

@@ -13,8 +13,8 @@ export const testInfra = {
 /**
  * Which parallel checkout this test run is (WOS_TEST_SLOT, 0 by default). Fixed ports, e2e
  * database names and Kafka groups are shifted by it, so two checkouts can run the same test
- * files at once against the same Postgres and Kafka; each slot also points REDIS_URL at its
- * own Redis server, because the e2e files use fixed Redis database numbers.
+ * files at once against the same Postgres and Kafka (each e2e stack runs its own Redis server;
+ * the integration tests use REDIS_URL).
  */
 export const testSlot: number = (() => {
   const raw = process.env.WOS_TEST_SLOT ?? '0';
