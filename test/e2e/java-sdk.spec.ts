@@ -81,12 +81,13 @@ async function runJavaSuite(): Promise<Run> {
 /** `mvn -q -B test` in test/java; the reports, not the exit code, say what passed. */
 async function maven(env: Record<string, string>): Promise<Run> {
   rmSync(REPORTS, { recursive: true, force: true });
-  const child = spawn('mvn', ['-q', '-B', 'test', '-Dmaven.test.failure.ignore=true'], { cwd: JAVA_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a timeout also stops Surefire's forked JVM.
+  const child = spawn('mvn', ['-q', '-B', 'test', '-Dmaven.test.failure.ignore=true'], { cwd: JAVA_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-20_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const timer = setTimeout(() => child.kill('SIGKILL'), MAVEN_TIMEOUT_MS);
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), MAVEN_TIMEOUT_MS);
   const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   clearTimeout(timer);
   const cases = readSurefireReports(REPORTS);
