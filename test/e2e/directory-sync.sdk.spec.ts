@@ -494,6 +494,11 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     const tokenEvents = mine(await waitForEvents(e.workos, tokenTypes, (all) => mine(all).length >= 3));
     assert.deepEqual(tokenEvents.map((ev) => ev.event), ['dsync.token.created', 'dsync.token.revoked', 'dsync.token.created']);
     assert.ok(tokenEvents.every((ev) => !JSON.stringify(ev).includes(fresh) && !JSON.stringify(ev).includes(dir.bearer_token)));
+    // Each token has its own ID and last 4 characters (the Java SDK requires both); revoked names the replaced one.
+    const [first, revoked, second] = tokenEvents.map((ev) => ev.data as unknown as { id: string; token_suffix: string });
+    assert.match(first!.id, /^directory_token_[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.deepEqual([revoked!.id, revoked!.token_suffix], [first!.id, dir.bearer_token.slice(-4)]);
+    assert.deepEqual([second!.token_suffix, second!.id === first!.id], [fresh.slice(-4), false]);
     assert.equal(mine(await listAllEvents(e.workos, tokenTypes, org.id)).length, 3);
   });
 

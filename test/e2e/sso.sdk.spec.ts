@@ -142,6 +142,12 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     assert.equal(types.at(-1), 'connection.deleted');
     assert.ok(types.filter((t) => t === 'authentication.sso_succeeded').length >= 2);
     assert.ok(types.includes('authentication.sso_failed'), 'the reused code was recorded');
+    // Raw, because the SDK drops fields it does not model: each connection event carries the same opaque external_key.
+    const raw = await e.http('GET', '/events?events=connection.activated,connection.deleted', { key: true });
+    const mine = (raw.json as { data: { data: { id: string; external_key?: string } }[] }).data.filter((x) => x.data.id === connectionId);
+    assert.equal(mine.length, 2);
+    assert.match(mine[0]!.data.external_key ?? '', /^[\w-]{25}$/);
+    assert.equal(mine[1]!.data.external_key, mine[0]!.data.external_key);
   });
 
   test("deleteOrganization deletes the organization's connections, with connection.deleted (M7)", async () => {

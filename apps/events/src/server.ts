@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, buildOpenApi, createLogger, type Logger } from '@wos/platform';
+import { bootstrapService, createLogger, type Logger } from '@wos/platform';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
-import { eventsRoutes } from './events/events.dto';
+import { eventsOpenApi } from './openapi';
 
 /** Starts the events service; main.ts calls it, and tests run it in-process and close it. */
 export function startEventsService(config: AppConfig, logger: Logger = createLogger('events', config.LOG_LEVEL)): Promise<NestFastifyApplication> {
@@ -14,6 +14,6 @@ export function startEventsService(config: AppConfig, logger: Logger = createLog
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
     trustProxy: config.TRUST_PROXY,
-    openapi: () => buildOpenApi('WorkOS Events API', eventsRoutes),
+    openapi: eventsOpenApi,
   });
 }

@@ -3,6 +3,7 @@ import { listEnvelopeSchema, userSchema } from '@wos/contracts';
 import { createUserSchema, listUsersQuerySchema, updateUserSchema } from './users/users.dto';
 import { emailFlowsOpenApiRoutes } from './email-flows/email-flows.openapi';
 import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
+import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -14,5 +15,6 @@ export function identityOpenApi(): Record<string, unknown> {
     { method: 'delete', path: '/user_management/users/:id', summary: 'Delete a user', status: 204 },
     ...coreOpenApiRoutes,
     ...emailFlowsOpenApiRoutes,
+    ...authkitOpenApiRoutes,
   ]);
 }

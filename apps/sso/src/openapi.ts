@@ -14,5 +14,11 @@ export function ssoOpenApi(): Record<string, unknown> {
     { method: 'post', path: '/connections/:id/deactivate', summary: 'Deactivate a connection (management extension)', response: connectionSchema },
     { method: 'get', path: '/connections/:id/sp_metadata', summary: 'SAML service-provider metadata of a connection', response: z.object({ entity_id: z.string(), acs_url: z.string() }).passthrough() },
     { method: 'post', path: '/sso/token', summary: 'Exchange a code for a profile and token', body: tokenRequestSchema, response: z.object({ token_type: z.literal('Bearer'), access_token: z.string(), expires_in: z.number() }).passthrough() },
+    // The browser and IdP legs of a sign-in, and the profile token's own route (no API key).
+    { method: 'get', path: '/sso/authorize', summary: 'Start a sign-in (browser; client_id and a registered redirect_uri): 302 to the IdP', status: 302 },
+    { method: 'get', path: '/sso/profile', summary: 'The profile of a sign-in (Bearer: the access_token from /sso/token, not an API key)' },
+    { method: 'post', path: '/sso/saml/acs/:connectionId', summary: "SAML assertion consumer service (the IdP's browser POST): 302 to the redirect_uri with a code", status: 302 },
+    { method: 'get', path: '/sso/oidc/callback', summary: "OIDC and OAuth callback (the IdP's redirect): 302 to the redirect_uri with a code", status: 302 },
+    { method: 'get', path: '/sso/saml/metadata/:id', summary: 'SAML service-provider metadata XML of a connection (for the IdP)' },
   ]);
 }

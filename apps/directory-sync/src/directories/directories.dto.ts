@@ -14,10 +14,16 @@ export interface DirectoryRow {
   state: DirectoryWire['state'];
   token_hash: string;
   token_created_at: Date;
+  /** Null for a token issued before token IDs were recorded. */
+  token_id: string | null;
+  token_suffix: string | null;
   role_mappings: RoleMapping[];
   created_at: Date;
   updated_at: Date;
 }
+
+/** What a directory row keeps of its current SCIM bearer token (never the value). */
+export type IssuedToken = Pick<DirectoryRow, 'token_hash' | 'token_created_at' | 'token_id' | 'token_suffix'>;
 
 export const createDirectorySchema = z.strictObject({
   organization_id: z.string().min(1).max(128),

@@ -3,7 +3,7 @@ import type { PageRequest } from '@wos/platform';
 import type { PoolClient } from 'pg';
 import { PrismaService } from '../infra/prisma.service';
 import { prepared, type Sql } from '../infra/sql';
-import type { DirectoryRow } from './directories.dto';
+import type { DirectoryRow, IssuedToken } from './directories.dto';
 import type { RoleMapping } from '../shared/directory-roles';
 
 /** The only SQL caller for directories. Every method takes the environment, except the SCIM lookup by id (see findForScim). */
@@ -55,16 +55,16 @@ export class DirectoriesRepository {
 
   async insert(client: Sql, d: DirectoryRow): Promise<void> {
     await client.query(
-      `INSERT INTO directories (id, environment_id, organization_id, name, type, domain, external_key, state, token_hash, token_created_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-      [d.id, d.environment_id, d.organization_id, d.name, d.type, d.domain, d.external_key, d.state, d.token_hash, d.token_created_at, d.created_at],
+      `INSERT INTO directories (id, environment_id, organization_id, name, type, domain, external_key, state, token_hash, token_created_at, token_id, token_suffix, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+      [d.id, d.environment_id, d.organization_id, d.name, d.type, d.domain, d.external_key, d.state, d.token_hash, d.token_created_at, d.token_id, d.token_suffix, d.created_at],
     );
   }
 
-  async setToken(client: PoolClient, environmentId: string, id: string, tokenHash: string, at: Date): Promise<DirectoryRow> {
+  async setToken(client: PoolClient, environmentId: string, id: string, token: IssuedToken): Promise<DirectoryRow> {
     const { rows } = await client.query<DirectoryRow>(
-      'UPDATE directories SET token_hash = $3, token_created_at = $4, updated_at = $4 WHERE id = $1 AND environment_id = $2 RETURNING *',
-      [id, environmentId, tokenHash, at],
+      'UPDATE directories SET token_hash = $3, token_created_at = $4, token_id = $5, token_suffix = $6, updated_at = $4 WHERE id = $1 AND environment_id = $2 RETURNING *',
+      [id, environmentId, token.token_hash, token.token_created_at, token.token_id, token.token_suffix],
     );
     return rows[0]!;
   }

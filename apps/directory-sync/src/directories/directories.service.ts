@@ -14,6 +14,7 @@ import {
   type CreateDirectoryInput,
   type DirectoryCredentialsWire,
   type DirectoryRow,
+  type IssuedToken,
   type ListDirectoriesQuery,
   type RoleMappingsInput,
 } from './directories.dto';
@@ -52,8 +53,8 @@ export class DirectoriesService {
     if (!(await this.organizations.find(environmentId, input.organization_id))) {
       throw new ValidationError([{ field: 'organization_id', code: 'organization_not_found', message: `Could not find an organization with the id, ${input.organization_id}.` }]);
     }
-    const token = randomToken(32);
     const now = new Date();
+    const token = issueToken(now);
     const row: DirectoryRow = {
       id: newId('directory'),
       environment_id: environmentId,
@@ -63,36 +64,31 @@ export class DirectoriesService {
       domain: input.domain ?? null,
       external_key: randomToken(12),
       state: 'unlinked',
-      token_hash: sha256Hex(token),
-      token_created_at: now,
+      ...token.stored,
       role_mappings: [],
       created_at: now,
       updated_at: now,
     };
     await transaction(this.repo.pool, async (client) => {
       await this.repo.insert(client, row);
-      await appendOutbox(client, [tokenEvent('dsync.token.created', row.id, row.organization_id, now, environmentId)]);
+      await appendOutbox(client, [tokenEvent('dsync.token.created', row, environmentId)]);
     });
-    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token };
+    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token.value };
   }
 
   /** A new token replaces the old one at once: the old one stops working with this commit. */
   async rotateToken(environmentId: string, id: string): Promise<DirectoryCredentialsWire> {
     if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
-    const token = randomToken(32);
-    const now = new Date();
+    const token = issueToken(new Date());
     const row = await transaction(this.repo.pool, async (client) => {
       const current = await this.repo.lock(client, environmentId, id);
       if (!current) throw new NotFoundError('a directory', id);
-      const updated = await this.repo.setToken(client, environmentId, id, sha256Hex(token), now);
-      await appendOutbox(client, [
-        tokenEvent('dsync.token.revoked', id, current.organization_id, current.token_created_at, environmentId),
-        tokenEvent('dsync.token.created', id, current.organization_id, now, environmentId),
-      ]);
+      const updated = await this.repo.setToken(client, environmentId, id, token.stored);
+      await appendOutbox(client, [tokenEvent('dsync.token.revoked', current, environmentId), tokenEvent('dsync.token.created', updated, environmentId)]);
       return updated;
     });
     this.forget(id);
-    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token };
+    return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token.value };
   }
 
   async delete(environmentId: string, id: string): Promise<void> {
@@ -195,4 +191,10 @@ export class DirectoriesService {
     if (!d) throw new NotFoundError('a directory', id);
     return d;
   }
+}
+
+/** A new SCIM bearer token: its value, for the one response that shows it, and what the row keeps. */
+function issueToken(now: Date): { value: string; stored: IssuedToken } {
+  const value = randomToken(32);
+  return { value, stored: { token_hash: sha256Hex(value), token_created_at: now, token_id: newId('directory_token'), token_suffix: value.slice(-4) } };
 }

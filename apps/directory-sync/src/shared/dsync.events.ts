@@ -11,9 +11,25 @@ export function directoryDeletedEvent(d: DeletedDirectoryEventWire, environmentI
   return { topic: Topic.directorySync, key: d.organization_id, event: buildEvent('dsync.deleted', d, environmentId) };
 }
 
-export function tokenEvent(type: 'dsync.token.created' | 'dsync.token.revoked', directoryId: string, organizationId: string, createdAt: Date, environmentId: string): OutboxMessage {
-  const data = { object: 'directory_token' as const, directory_id: directoryId, organization_id: organizationId, created_at: createdAt.toISOString() };
-  return { topic: Topic.directorySync, key: organizationId, event: buildEvent(type, data, environmentId) };
+/** About the directory's token in `d` (the new one for created, the replaced one for revoked); never its value. */
+export function tokenEvent(type: 'dsync.token.created' | 'dsync.token.revoked', d: TokenOwner, environmentId: string): OutboxMessage {
+  const data = {
+    object: 'directory_token' as const,
+    ...(d.token_id ? { id: d.token_id } : {}),
+    ...(d.token_suffix ? { token_suffix: d.token_suffix } : {}),
+    directory_id: d.id,
+    organization_id: d.organization_id,
+    created_at: d.token_created_at.toISOString(),
+  };
+  return { topic: Topic.directorySync, key: d.organization_id, event: buildEvent(type, data, environmentId) };
+}
+
+interface TokenOwner {
+  id: string;
+  organization_id: string;
+  token_id: string | null;
+  token_suffix: string | null;
+  token_created_at: Date;
 }
 
 export function userEvent(type: 'dsync.user.created' | 'dsync.user.deleted', u: DirectoryUserWire, environmentId: string): OutboxMessage {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Topic, type ConnectionWire, type SsoAuthenticationEventWire } from '@wos/contracts';
 import { buildEvent, type OutboxMessage } from '@wos/platform';
 
@@ -9,7 +10,17 @@ export function connectionEvent(
   connection: ConnectionWire,
   environmentId: string,
 ): OutboxMessage {
-  return { topic: Topic.sso, key: connection.organization_id ?? connection.id, event: buildEvent(type, connection, environmentId) };
+  const data = { ...connection, external_key: connectionExternalKey(connection.id) };
+  return { topic: Topic.sso, key: connection.organization_id ?? connection.id, event: buildEvent(type, data, environmentId) };
+}
+
+/**
+ * WorkOS's `external_key`: an opaque key that names the connection outside WorkOS. Nothing here
+ * routes by it, so it is derived from the ID (stable, unique, no column to store) and carries
+ * no secret.
+ */
+export function connectionExternalKey(connectionId: string): string {
+  return createHash('sha256').update(`connection-external-key:${connectionId}`).digest('base64url').slice(0, 25);
 }
 
 export function authenticationEvent(

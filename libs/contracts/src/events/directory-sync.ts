@@ -103,6 +103,9 @@ const previousAttributes = z.record(z.string(), z.unknown());
  */
 export const directoryTokenEventSchema = z.object({
   object: z.literal('directory_token'),
+  /** The token's own ID and its last 4 characters (the SDKs require both). Absent only for a token issued before they were recorded. */
+  id: z.string().optional(),
+  token_suffix: z.string().optional(),
   directory_id: z.string(),
   organization_id: z.string(),
   created_at: z.string(),

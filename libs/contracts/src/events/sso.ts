@@ -24,6 +24,9 @@ export const connectionSchema = z.object({
 });
 export type ConnectionWire = z.infer<typeof connectionSchema>;
 
+/** `connection.*` payload: the connection plus the opaque `external_key` the SDKs require (always sent). */
+export const connectionEventSchema = connectionSchema.extend({ external_key: z.string().optional() });
+
 /** `authentication.sso_*` payload (WORKOS_API.md §22): the authentication event with `sso`. */
 export const ssoAuthenticationEventSchema = authenticationEventSchema.extend({
   type: z.literal('sso'),
@@ -34,9 +37,9 @@ export const ssoAuthenticationEventSchema = authenticationEventSchema.extend({
 export type SsoAuthenticationEventWire = z.infer<typeof ssoAuthenticationEventSchema>;
 
 export const ssoEventSchemas = {
-  'connection.activated': connectionSchema,
-  'connection.deactivated': connectionSchema,
-  'connection.deleted': connectionSchema,
+  'connection.activated': connectionEventSchema,
+  'connection.deactivated': connectionEventSchema,
+  'connection.deleted': connectionEventSchema,
   'authentication.sso_succeeded': ssoAuthenticationEventSchema,
   'authentication.sso_failed': ssoAuthenticationEventSchema,
 } as const;

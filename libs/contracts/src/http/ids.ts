@@ -23,6 +23,7 @@ export const IdPrefix = {
   directory: 'directory',
   directoryUser: 'directory_user',
   directoryGroup: 'directory_group',
+  directoryToken: 'directory_token',
   webhookEndpoint: 'we',
   webhookDeliveryAttempt: 'webhook_attempt',
 } as const;
