@@ -29,7 +29,7 @@ describe('AuthKit identity linking and organization entry', () => {
     smtp = await startSmtpSink();
     e = await startE2e({
       name: 'authkit_linking',
-      portOffset: 24500,
+      portOffset: 1000,
       apps: ['organizations', 'events', 'identity', 'sso'],
       appEnv: { identity: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'AuthKit <auth@linking.test>' } },
     });

@@ -26,7 +26,7 @@ describe('Poison messages: every consumer dead-letters them, moves on, and repla
   const dbs = new Map<ConsumerApp, Client>();
 
   before(async () => {
-    e = await startE2e({ name: 'dead_letters', portOffset: 26500, apps: ['organizations', 'events', 'directory-sync', 'webhook-dispatcher'] });
+    e = await startE2e({ name: 'dead_letters', portOffset: 2500, apps: ['organizations', 'events', 'directory-sync', 'webhook-dispatcher'] });
     for (const app of CONSUMERS) {
       const c = new Client({ connectionString: e.stack.databaseUrl(app) });
       await c.connect();

@@ -21,7 +21,7 @@ describe('the gateway: compatibility with older spellings, other clients and the
   const errorMessage = (res: HttpResult) => (res.json as { message: string }).message;
 
   before(async () => {
-    e = await startE2e({ name: 'gateway_compat', portOffset: 25500, apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync'] });
+    e = await startE2e({ name: 'gateway_compat', portOffset: 1500, apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync'] });
   });
   after(async () => {
     await e?.stop();

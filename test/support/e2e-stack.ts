@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
-import { Stack, type AppName, type Credentials } from '@wos/platform/stack';
+import { APP_CATALOGUE, Stack, type AppName, type Credentials } from '@wos/platform/stack';
 import { slotPort, startTestRedis, testSlot, waitFor } from '@wos/platform/testing';
 import { httpRequest, type HttpOptions, type HttpResult } from './http';
 
@@ -11,7 +11,13 @@ export const ROOT = resolve(__dirname, '..', '..', '..');
 export interface E2eOptions {
   /** Short file name: database prefix, Kafka group, log folder. */
   name: string;
-  /** Added to every app port; each test file uses its own (10000, 11000, ...). */
+  /**
+   * Added to every app port; each test file uses its own multiple of 500 from 1,000 to 23,000.
+   * The bounds keep every port of the stack (offset + 3001..3010, + 6379 for its Redis, + 8080,
+   * + 9464 for the gateway's admin port, + 90 for test slots) below 32768, where Linux starts
+   * handing out ephemeral ports to outgoing connections; the spacing keeps files' ports apart.
+   * 2000 is out: its gateway would listen on 10080, a port fetch() refuses.
+   */
   portOffset: number;
   apps?: AppName[];
   kafkaBrokers?: string;
@@ -41,7 +47,14 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
+/* Ports above 1024 that fetch() refuses to connect to (the WHATWG "bad port" list). */
+const FETCH_BLOCKED_PORTS = [1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080];
+
 export async function startE2e(opts: E2eOptions): Promise<E2e> {
+  const fetchBlocked = FETCH_BLOCKED_PORTS.filter((p) => [9464, ...APP_CATALOGUE.map((a) => a.port)].some((base) => base + opts.portOffset === p));
+  if (opts.portOffset % 500 !== 0 || opts.portOffset < 1000 || opts.portOffset > 23000 || fetchBlocked.length) {
+    throw new Error(`portOffset ${opts.portOffset}: use an unused multiple of 500 from 1000 to 23000 whose ports fetch() does not block (see E2eOptions.portOffset)`);
+  }
   // Each stack has a Redis server of its own (port = the stack's offset + 6379, which no app
   // port of any file's offset can equal), so files share no Redis state and may run at once.
   const testRedis = await startTestRedis(slotPort(opts.portOffset) + 6379);

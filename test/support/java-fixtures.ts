@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DomainDataState } from '@workos-inc/node';
 import type { TxtDnsServer } from '@wos/platform/testing';
 import type { E2e } from './e2e-stack';
 import { Browser, type SamlIdp } from './sso-peers';
@@ -39,7 +40,8 @@ export async function prepareJavaFixtures(e: E2e, idp: SamlIdp, dns: TxtDnsServe
 
 /** An active OktaSAML connection to the test IdP; `trust` makes the IdP answer this SP (it answers one at a time). */
 async function samlConnection(e: E2e, idp: SamlIdp, orgName: string, domain: string, trust = true): Promise<{ connectionId: string; organizationId: string }> {
-  const org = await e.workos.organizations.createOrganization({ name: orgName });
+  // The IdP vouches for the organization's verified domain, so SSO accepts its users' profiles.
+  const org = await e.workos.organizations.createOrganization({ name: orgName, domainData: [{ domain, state: DomainDataState.Verified }] });
   const res = await e.http('POST', '/connections', {
     key: true,
     body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: org.id, domains: [domain], saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },

@@ -57,6 +57,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
   const config = loadAppConfig({
     PORT: '0',
     INTERNAL_AUTH_SECRET: SECRET,
+    INTERNAL_AUTH_PEER_KEYS: `organizations=${SECRET}`,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     // Nothing listens there: activation's organization lookup fails fast and is optional.

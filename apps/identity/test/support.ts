@@ -7,7 +7,7 @@ import { createTestDatabase, testInfra, type TestDatabase } from '@wos/platform/
 import { loadAppConfig } from '../src/config';
 import { startIdentityService } from '../src/identity.app';
 
-export const SECRET = 'identity-core-test-secret';
+export const SECRET = 'identity-core-test-secret-0123456789abcdef';
 export const MIGRATIONS = join(__dirname, '..', '..', 'prisma', 'migrations');
 export const SCHEMA = join(__dirname, '..', '..', 'prisma', 'schema.prisma');
 

@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { connectionSchema } from '@wos/contracts';
+import { connectionEventSchema, connectionSchema } from '@wos/contracts';
 import { newId, SecretBox } from '@wos/platform';
 import { MISSING_ORG, startHarness, type Harness } from './support/harness';
 import { idpMetadataXml, newKeyPair, type KeyPair } from './support/keys';
@@ -173,7 +173,7 @@ describe('ConnectionsController', () => {
     assert.deepEqual(rows.map((r) => r.payload.event), ['connection.activated', 'connection.deactivated', 'connection.activated', 'connection.deleted']);
     assert.deepEqual(rows.map((r) => r.payload.data.status), ['linked', 'unlinked', 'linked', 'linked']);
     for (const r of rows) {
-      connectionSchema.strict().parse(r.payload.data);
+      connectionEventSchema.strict().parse(r.payload.data);
       assert.equal(r.payload.environment_id, ENV);
     }
   });

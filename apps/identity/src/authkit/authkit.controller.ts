@@ -10,8 +10,8 @@ export class AuthkitController {
   constructor(private readonly authkit: AuthkitService) {}
 
   @Get()
-  async authorize(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Query() query: unknown, @Res() reply: FastifyReply) {
-    const begun = await this.authkit.begin(env, clientId, query);
+  async authorize(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const begun = await this.authkit.begin(env, clientId, query, req.ip ?? null);
     if ('redirectTo' in begun) return reply.status(302).header('location', begun.redirectTo).header('cache-control', 'no-store').send();
     return sendPage(reply, 200, { action: formAction(clientId!), authorizationRequest: begun.authorizationRequest, email: begun.loginHint });
   }

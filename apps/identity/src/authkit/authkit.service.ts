@@ -72,12 +72,12 @@ export class AuthkitService implements OnModuleInit {
   }
 
   /** Validates the authorize request: SSO sign-ins go to SSO, the rest get the sealed sign-in form. */
-  async begin(environmentId: string, clientId: string | undefined, rawQuery: unknown): Promise<{ redirectTo: string } | { authorizationRequest: string; loginHint?: string }> {
+  async begin(environmentId: string, clientId: string | undefined, rawQuery: unknown, clientIp: string | null = null): Promise<{ redirectTo: string } | { authorizationRequest: string; loginHint?: string }> {
     const parsed = authorizeQuerySchema.safeParse(rawQuery);
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
     const q = parsed.data;
     if (!clientId || q.client_id !== clientId) throw new DomainError(400, 'invalid_client', 'The client_id is missing or unknown.');
-    if (SsoHandoffService.wants(q)) return { redirectTo: await this.handoff.start(environmentId, clientId, q) };
+    if (SsoHandoffService.wants(q)) return { redirectTo: await this.handoff.start(environmentId, clientId, q, clientIp) };
     const authorizationRequest = sealAuthorizationRequest(this.box, environmentId, {
       clientId,
       redirectUri: q.redirect_uri,

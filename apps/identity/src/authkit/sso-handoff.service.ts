@@ -37,7 +37,7 @@ export class SsoHandoffService {
     return Boolean(q.connection_id || (q.provider && q.provider !== 'authkit') || (q.organization_id && !q.provider));
   }
 
-  async start(environmentId: string, clientId: string, q: AuthorizeQuery): Promise<string> {
+  async start(environmentId: string, clientId: string, q: AuthorizeQuery, clientIp: string | null = null): Promise<string> {
     const request: AuthorizationRequest = {
       clientId,
       redirectUri: q.redirect_uri,
@@ -57,7 +57,7 @@ export class SsoHandoffService {
     else params.organization = q.organization_id!;
     if (q.login_hint) params.login_hint = q.login_hint;
     if (q.domain_hint) params.domain_hint = q.domain_hint;
-    return this.sso.authorizeUrl(environmentId, params);
+    return this.sso.authorizeUrl(environmentId, params, clientIp);
   }
 
   /** SSO's redirect back: redeem its code, sign the user in, redirect to the app with an AuthKit code. */

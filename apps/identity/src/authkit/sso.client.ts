@@ -31,8 +31,13 @@ export class SsoClient {
   }
 
   /** The IdP URL the browser goes to next. SSO's 4xx (unknown connection…) pass through. */
-  async authorizeUrl(environmentId: string, params: Record<string, string>): Promise<string> {
-    const res = await this.call(environmentId, `/sso/authorize?${new URLSearchParams(params)}`, { redirect: 'manual' });
+  /**
+   * `clientIp` is the browser's address as the gateway gave it to identity; SSO trusts one proxy
+   * hop (identity, here), so its per-(connection, IP) sign-in limit counts the browser, not
+   * identity itself.
+   */
+  async authorizeUrl(environmentId: string, params: Record<string, string>, clientIp: string | null = null): Promise<string> {
+    const res = await this.call(environmentId, `/sso/authorize?${new URLSearchParams(params)}`, { redirect: 'manual', ...(clientIp ? { headers: { 'x-forwarded-for': clientIp } } : {}) });
     const location = res.headers.get('location');
     if (res.status === 302 && location) return location;
     throw await passThrough(res);

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { EmailVerificationService } from './email-verification.service';
 import { sendVerificationEmailSchema, verifyEmailSchema, type VerifyEmailInput } from './email-verification.dto';
 
+@RequireApiKey()
 @Controller('user_management')
 export class EmailVerificationController {
   constructor(private readonly verification: EmailVerificationService) {}

@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { EnvironmentId } from '@wos/platform';
+import { EnvironmentId, RequireApiKey } from '@wos/platform';
 import { IdentitiesService } from './identities.service';
 
+@RequireApiKey()
 @Controller('user_management/users')
 export class IdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}

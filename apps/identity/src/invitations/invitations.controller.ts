@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { InvitationsService } from './invitations.service';
 import {
   emptyBodySchema,
@@ -11,6 +11,7 @@ import {
   type SendInvitationInput,
 } from './invitations.dto';
 
+@RequireApiKey()
 @Controller('user_management/invitations')
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}

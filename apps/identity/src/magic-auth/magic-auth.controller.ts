@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { MagicAuthService } from './magic-auth.service';
 import { createMagicAuthSchema, type CreateMagicAuthInput } from './magic-auth.dto';
 
+@RequireApiKey()
 @Controller('user_management/magic_auth')
 export class MagicAuthController {
   constructor(private readonly magicAuth: MagicAuthService) {}

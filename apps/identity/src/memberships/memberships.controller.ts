@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { MembershipsService } from './memberships.service';
 import {
   createMembershipSchema,
@@ -10,6 +10,7 @@ import {
   type UpdateMembershipInput,
 } from './memberships.dto';
 
+@RequireApiKey()
 @Controller('user_management/organization_memberships')
 export class MembershipsController {
   constructor(private readonly memberships: MembershipsService) {}

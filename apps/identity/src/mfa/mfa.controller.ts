@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe, type PaginationQuery } from '@wos/platform';
+import { EnvironmentId, type PaginationQuery, RequireApiKey, ZodPipe } from '@wos/platform';
 import { UsersService } from '../users/users.service';
 import { MfaService } from './mfa.service';
 import {
@@ -14,6 +14,7 @@ import {
 } from './mfa.dto';
 
 /** Standalone MFA (WORKOS_API.md §8). */
+@RequireApiKey()
 @Controller('auth')
 export class MfaController {
   constructor(private readonly mfa: MfaService) {}
@@ -49,6 +50,7 @@ export class MfaController {
 }
 
 /** User-scoped factors (WORKOS_API.md §7.9). */
+@RequireApiKey()
 @Controller('user_management/users/:userId/auth_factors')
 export class UserFactorsController {
   constructor(

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { PasswordResetService } from './password-reset.service';
 import { createPasswordResetSchema, resetPasswordSchema, type CreatePasswordResetInput, type ResetPasswordInput } from './password-reset.dto';
 
+@RequireApiKey()
 @Controller('user_management/password_reset')
 export class PasswordResetController {
   constructor(private readonly resets: PasswordResetService) {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { EnvironmentId, ZodPipe, type PaginationQuery } from '@wos/platform';
+import { EnvironmentId, type PaginationQuery, RequireApiKey, ZodPipe } from '@wos/platform';
 import { UsersService } from '../users/users.service';
 import { SessionsService } from './sessions.service';
 import { listSessionsQuerySchema, logoutQuerySchema, revokeSessionSchema, type LogoutQuery, type RevokeSessionInput } from './sessions.dto';
@@ -12,12 +12,14 @@ export class SessionsController {
     private readonly users: UsersService,
   ) {}
 
+  @RequireApiKey()
   @Get('users/:id/sessions')
   async list(@EnvironmentId() env: string, @Param('id') id: string, @Query(new ZodPipe(listSessionsQuerySchema)) q: PaginationQuery) {
     await this.users.mustFind(env, id);
     return this.sessions.list(env, id, q);
   }
 
+  @RequireApiKey()
   @Post('sessions/revoke')
   @HttpCode(200)
   revoke(@EnvironmentId() env: string, @Body(new ZodPipe(revokeSessionSchema)) body: RevokeSessionInput) {

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { UsersService } from './users.service';
 import { createUserSchema, listUsersQuerySchema, updateUserSchema, type CreateUserInput, type ListUsersQuery, type UpdateUserInput } from './users.dto';
 
+@RequireApiKey()
 @Controller('user_management/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { ConnectionsService } from './connections.service';
 import { createConnectionSchema, listConnectionsQuerySchema, type CreateConnectionInput, type ListConnectionsQuery } from './connections.dto';
 
@@ -7,6 +7,7 @@ import { createConnectionSchema, listConnectionsQuerySchema, type CreateConnecti
  * `/connections`: the WorkOS reads and delete (WORKOS_API.md §9), plus our management
  * extension in the same style (create, activate, deactivate, SP metadata).
  */
+@RequireApiKey()
 @Controller('connections')
 export class ConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}

@@ -108,6 +108,9 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
     bufferLogs: false,
     // The platform owns body parsing (installPlumbing), so Nest must not register its own.
     bodyParser: false,
+    // A wiring error (a missing provider, a bad config value read at construction) is thrown to
+    // the caller with its message, instead of Nest's default of exiting the process silently.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installPlumbing(fastify, app, opts);

@@ -23,6 +23,7 @@ export async function startTestRedis(port: number, binary = process.env.REDIS_SE
   child.once('exit', (code) => (failure ??= new Error(`redis-server on port ${port} exited with code ${code}`)));
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined); // refused while the server starts: the loop below retries
   try {
     await waitFor(
       async () => {
