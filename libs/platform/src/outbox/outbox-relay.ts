@@ -73,6 +73,9 @@ export class OutboxRelay {
   private wakeOnNotify = true;
   private loop?: Promise<void>;
   private leader = false;
+  /* Set when the session broke between turns; the next turn backs off before reconnecting, so a
+   * healthy standby (polling all along) takes the lead rather than the relay that just lost it. */
+  private sessionLost = false;
   private lastCleanup = 0;
   private readonly limits: BatchLimits;
   /* Halved while the broker refuses requests as too large, back to the full batch after a success. */
@@ -120,6 +123,10 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       try {
+        if (this.sessionLost) {
+          this.sessionLost = false;
+          throw new Error('the relay session was lost');
+        }
         if (!this.leader) await this.tryBecomeLeader();
         if (this.leader) {
           this.notified = false;
@@ -128,6 +135,7 @@ export class OutboxRelay {
           if (n > 0) continue;
           await this.cleanup();
         }
+        failures = 0;
       } catch (err) {
         failures++;
         this.log.warn({ err: (err as Error).message, failures }, 'outbox relay could not publish; will retry');
@@ -150,7 +158,10 @@ export class OutboxRelay {
       session.on('error', (err) => {
         this.log.warn({ err: err.message }, 'outbox relay session lost');
         this.leader = false;
-        if (this.session === session) this.session = undefined;
+        if (this.session === session) {
+          this.session = undefined;
+          this.sessionLost = true;
+        }
         void session.end().catch(() => undefined);
       });
       await session.connect();
