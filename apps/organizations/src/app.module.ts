@@ -1,13 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
+import { Topic } from '@wos/contracts';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
 import type { AppConfig } from './config';
-import { InfraModule } from './infra/infra.module';
+import { PrismaService } from './infra/prisma.service';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { DomainsModule } from './domains/domains.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), OrganizationsModule, DomainsModule] };
+    return {
+      module: AppModule,
+      imports: [
+        ServiceInfraModule.forService({ name: 'organizations', config, logger, prisma: PrismaService, outbox: { topics: [Topic.organizations] } }),
+        OrganizationsModule,
+        DomainsModule,
+      ],
+    };
   }
 }

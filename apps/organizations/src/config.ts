@@ -21,6 +21,4 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
 
-/** Injection token for the parsed configuration. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { APP_CONFIG, LOGGER } from '@wos/platform';

@@ -12,3 +12,4 @@ export * from './prisma';
 export * from './crypto';
 export * from './clients';
 export * from './net';
+export * from './service-kit';

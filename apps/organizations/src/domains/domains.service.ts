@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendToOutbox, ConflictError, NotFoundError, type OutboxMessage } from '@wos/platform';
+import { appendToOutbox, isUniqueViolation, ConflictError, NotFoundError, type OutboxMessage } from '@wos/platform';
 import { hasIdShape, type OrganizationDomainWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { isUniqueViolation } from '../infra/prisma-errors';
 import { DnsTxtResolver } from '../dns/dns-txt.resolver';
 import { toDomainWire } from '../organizations/organizations.dto';
 import { domainEvent, domainVerificationFailedEvent } from '../organizations/organizations.events';

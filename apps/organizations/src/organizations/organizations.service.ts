@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, ValidationError } from '@wos/platform';
+import { appendToOutbox, isUniqueViolation, ConflictError, newId, NotFoundError, paginate, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type ListEnvelope, type OrganizationWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { isUniqueViolation } from '../infra/prisma-errors';
 import { newDomainRecord } from '../domains/domain-records';
 import type { Prisma } from '../generated/prisma/client';
 import { OrganizationsRepository } from './organizations.repository';

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, RateLimitedError, ValidationError } from '@wos/platform';
+import { NotFoundError, RateLimitedError, ValidationError, REDIS, type Redis } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import { OAUTH_TYPES, type ConnectionWithDomains, type OAuthSettings, type OAuthType, type OidcSettings, type SamlSettings } from '../connections/connections.dto';
 import { SamlServiceProvider } from '../saml/saml-sp';
 import { SignInStateStore, type PendingSignIn } from '../signin/signin-state.store';
-import { RedisService } from '../infra/redis.service';
 import type { AuthorizeQuery } from './authorize.dto';
 import { oauthEndpoints } from '../oidc/oauth-providers';
 import { authorizationUrl, upstreamChecks } from '../oidc/relying-party';
@@ -17,7 +16,7 @@ export class AuthorizeService {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly store: SignInStateStore,
-    private readonly redis: RedisService,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,7 +51,7 @@ export class AuthorizeService {
   private async countSignInStart(connectionId: string, sourceIp: string | null): Promise<void> {
     const window = Math.floor(Date.now() / 60_000);
     const key = `sso:authorize:${connectionId}:${sourceIp ?? 'unknown'}:${window}`;
-    const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 61).exec()) as [[unknown, number]];
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 61).exec()) as [[unknown, number]];
     if (count > this.config.SSO_AUTHORIZE_LIMIT_PER_MINUTE) throw new RateLimitedError(Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)));
   }
 

@@ -7,11 +7,10 @@ import { ConnectionsService } from './connections.service';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 
 @Module({
-  controllers: [ConnectionsController, SamlMetadataController],
+  controllers: [ConnectionsController, SamlMetadataController, OrganizationEventsConsumer],
   providers: [
     ConnectionsRepository,
     ConnectionsService,
-    OrganizationEventsConsumer,
     { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, internalAuthKeyFor(c, 'organizations')), inject: [APP_CONFIG] },
   ],
   exports: [ConnectionsService, OrganizationsClient],

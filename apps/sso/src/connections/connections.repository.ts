@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, claimInbox, type OutboxMessage, type PageRequest, type RawExecutor } from '@wos/platform';
+import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { ConnectionWithDomains } from './connections.dto';
@@ -109,30 +109,20 @@ export class ConnectionsRepository {
     inbox: { consumer: string; eventId: string },
     event: (deleted: ConnectionWithDomains) => OutboxMessage,
   ): Promise<ConnectionWithDomains[]> {
-    const client = await this.prisma.pool.connect();
-    const raw: RawExecutor = { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
-    try {
-      await client.query('BEGIN');
-      let doomed: ConnectionWithDomains[] = [];
-      if (await claimInbox(raw, inbox.consumer, inbox.eventId)) {
-        const { rows } = await client.query<ConnectionRow>('SELECT * FROM connections WHERE environment_id = $1 AND organization_id = $2 ORDER BY id FOR UPDATE', [environmentId, organizationId]);
-        const ids = rows.map((r) => r.id);
-        const domains = (await client.query<{ id: string; environment_id: string; connection_id: string; domain: string }>('SELECT * FROM connection_domains WHERE connection_id = ANY($1) ORDER BY id', [ids])).rows;
-        doomed = rows.map((r) => ({
-          ...fromRow(r),
-          domains: domains.filter((d) => d.connection_id === r.id).map((d) => ({ id: d.id, environmentId: d.environment_id, connectionId: d.connection_id, domain: d.domain })),
-        }));
-        await client.query('DELETE FROM connections WHERE environment_id = $1 AND id = ANY($2)', [environmentId, ids]);
-        await appendToOutbox(raw, doomed.map(event));
-      }
-      await client.query('COMMIT');
+    return pgTransaction(this.prisma.pool, async (client) => {
+      const raw = pgExecutor(client);
+      if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
+      const { rows } = await client.query<ConnectionRow>('SELECT * FROM connections WHERE environment_id = $1 AND organization_id = $2 ORDER BY id FOR UPDATE', [environmentId, organizationId]);
+      const ids = rows.map((r) => r.id);
+      const domains = (await client.query<{ id: string; environment_id: string; connection_id: string; domain: string }>('SELECT * FROM connection_domains WHERE connection_id = ANY($1) ORDER BY id', [ids])).rows;
+      const doomed: ConnectionWithDomains[] = rows.map((r) => ({
+        ...fromRow(r),
+        domains: domains.filter((d) => d.connection_id === r.id).map((d) => ({ id: d.id, environmentId: d.environment_id, connectionId: d.connection_id, domain: d.domain })),
+      }));
+      await client.query('DELETE FROM connections WHERE environment_id = $1 AND id = ANY($2)', [environmentId, ids]);
+      await appendToOutbox(raw, doomed.map(event));
       return doomed;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

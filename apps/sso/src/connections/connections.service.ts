@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope } from '@wos/platform';
+import { ConflictError, newId, NotFoundError, OrganizationsClient, paginate, toListEnvelope, SecretBox } from '@wos/platform';
 import { hasIdShape, type ConnectionWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { SecretsService } from '../infra/secrets.service';
 import { SamlServiceProvider } from '../saml/saml-sp';
 import { ConnectionsRepository } from './connections.repository';
 import { connectionEvent } from './connections.events';
@@ -35,7 +34,7 @@ export interface SpMetadata {
 export class ConnectionsService {
   constructor(
     private readonly repo: ConnectionsRepository,
-    private readonly secrets: SecretsService,
+    private readonly secrets: SecretBox,
     private readonly organizations: OrganizationsClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,7 +71,7 @@ export class ConnectionsService {
       protocol,
       state,
       settings: resolved.settings as object,
-      sealedSecret: resolved.secret ? this.secrets.box.seal(resolved.secret, id) : null,
+      sealedSecret: resolved.secret ? this.secrets.seal(resolved.secret, id) : null,
       createdAt: now,
       updatedAt: now,
     };
@@ -137,7 +136,7 @@ export class ConnectionsService {
 
   /** The connection's secret (SP private key or client secret), opened under its row id. */
   openSecret(c: ConnectionWithDomains): string | undefined {
-    return c.sealedSecret ? this.secrets.box.openString(c.sealedSecret, c.id) : undefined;
+    return c.sealedSecret ? this.secrets.openString(c.sealedSecret, c.id) : undefined;
   }
 
   private describeSp(c: ConnectionWithDomains): SpMetadata {

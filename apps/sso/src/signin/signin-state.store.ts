@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomToken, sha256Hex } from '@wos/platform';
+import { randomToken, sha256Hex, REDIS, type Redis } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { RedisService } from '../infra/redis.service';
 import type { ProfileWire } from '../profiles/profile-normaliser';
 
 /** A sign-in between /sso/authorize and the IdP's answer. */
@@ -59,14 +58,14 @@ const SPEND_IF_UNCHANGED = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.
 @Injectable()
 export class SignInStateStore {
   constructor(
-    private readonly redis: RedisService,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async savePending(p: PendingSignIn): Promise<string> {
     const id = randomToken(24);
     const ttl = this.config.SSO_AUTH_STATE_TTL_SECONDS;
-    const multi = this.redis.client.multi().set(`sso:pending:${id}`, JSON.stringify(p), 'EX', ttl);
+    const multi = this.redis.multi().set(`sso:pending:${id}`, JSON.stringify(p), 'EX', ttl);
     if (p.samlRequestId) multi.set(`sso:samlreq:${p.samlRequestId}`, id, 'EX', ttl);
     await multi.exec();
     return id;
@@ -74,26 +73,26 @@ export class SignInStateStore {
 
   async takePending(id: string): Promise<PendingSignIn | undefined> {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
-    const raw = await this.redis.client.getdel(`sso:pending:${id}`);
+    const raw = await this.redis.getdel(`sso:pending:${id}`);
     return raw ? (JSON.parse(raw) as PendingSignIn) : undefined;
   }
 
   /** The pending sign-in an AuthnRequest ID belongs to, consumed. */
   async takePendingBySamlRequest(requestId: string): Promise<PendingSignIn | undefined> {
-    const id = await this.redis.client.getdel(`sso:samlreq:${requestId}`);
+    const id = await this.redis.getdel(`sso:samlreq:${requestId}`);
     return id ? this.takePending(id) : undefined;
   }
 
   /** False when this assertion ID was already used on this connection (a replay). Kept until `untilMs` plus the skew. */
   async markAssertionUsed(connectionId: string, assertionId: string, untilMs: number): Promise<boolean> {
     const ttlMs = Math.max(untilMs + this.config.SSO_CLOCK_SKEW_SECONDS * 1000 - Date.now(), 1000);
-    const ok = await this.redis.client.set(`sso:assertion:${connectionId}:${sha256Hex(assertionId)}`, '1', 'PX', ttlMs, 'NX');
+    const ok = await this.redis.set(`sso:assertion:${connectionId}:${sha256Hex(assertionId)}`, '1', 'PX', ttlMs, 'NX');
     return ok === 'OK';
   }
 
   async issueCode(c: IssuedCode): Promise<string> {
     const code = randomToken(32);
-    await this.redis.client.set(`sso:code:${sha256Hex(code)}`, JSON.stringify(c), 'EX', this.config.SSO_CODE_TTL_SECONDS);
+    await this.redis.set(`sso:code:${sha256Hex(code)}`, JSON.stringify(c), 'EX', this.config.SSO_CODE_TTL_SECONDS);
     return code;
   }
 
@@ -103,22 +102,22 @@ export class SignInStateStore {
    */
   async peekCode(code: string): Promise<{ issued: IssuedCode; spend: () => Promise<boolean> } | 'reused' | undefined> {
     const key = `sso:code:${sha256Hex(code)}`;
-    const raw = await this.redis.client.get(key);
+    const raw = await this.redis.get(key);
     if (raw === null) return undefined;
     if (raw === USED) return 'reused';
-    const spend = async () => (await this.redis.client.eval(SPEND_IF_UNCHANGED, 1, key, raw, USED)) === 1;
+    const spend = async () => (await this.redis.eval(SPEND_IF_UNCHANGED, 1, key, raw, USED)) === 1;
     return { issued: JSON.parse(raw) as IssuedCode, spend };
   }
 
   async issueProfileToken(t: ProfileToken): Promise<{ token: string; expiresIn: number }> {
     const token = randomToken(32);
     const expiresIn = this.config.SSO_PROFILE_TOKEN_TTL_SECONDS;
-    await this.redis.client.set(`sso:token:${sha256Hex(token)}`, JSON.stringify(t), 'EX', expiresIn);
+    await this.redis.set(`sso:token:${sha256Hex(token)}`, JSON.stringify(t), 'EX', expiresIn);
     return { token, expiresIn };
   }
 
   async readProfileToken(token: string): Promise<ProfileToken | undefined> {
-    const raw = await this.redis.client.get(`sso:token:${sha256Hex(token)}`);
+    const raw = await this.redis.get(`sso:token:${sha256Hex(token)}`);
     return raw ? (JSON.parse(raw) as ProfileToken) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { organizationEventSchemas } from './organizations';
 import { directorySyncEventSchemas } from './directory-sync';
+import { Topic } from './topics';
 import { ssoEventSchemas } from './sso';
 import { identityEventSchemas } from './identity';
 import { identityFlowEventSchemas } from './identity-flows';
@@ -23,3 +24,16 @@ export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
 export function isKnownEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(eventSchemas, type);
 }
+
+/* Each group of schemas belongs to the service that publishes it, on that service's topic. */
+const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
+  [Topic.organizations, organizationEventSchemas],
+  [Topic.sso, ssoEventSchemas],
+  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas }],
+  [Topic.directorySync, directorySyncEventSchemas],
+];
+
+/** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */
+export const EVENT_TOPICS: Readonly<Record<EventType, Topic>> = Object.fromEntries(
+  PUBLISHED_ON.flatMap(([topic, schemas]) => Object.keys(schemas).map((type) => [type, topic])),
+) as Record<EventType, Topic>;

@@ -11,6 +11,8 @@ import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
 import { registry, httpDuration } from './metrics';
+import { KafkaEventTransport } from '../service-kit/kafka-event.transport';
+import { RethrowEventErrorsFilter } from '../service-kit/rethrow-event-errors.filter';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -116,10 +118,24 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
   installPlumbing(fastify, app, opts);
   app.useGlobalFilters(new WorkOsExceptionFilter(opts.logger));
   app.enableShutdownHooks();
+  await connectEventTransport(app);
   await opts.configure?.(fastify, app);
   await app.listen({ host: opts.host, port: opts.port });
   opts.logger.info({ host: opts.host, port: opts.port }, `${opts.name} listening`);
   return app;
+}
+
+/** Connects the kit's Kafka transport when the service consumes events (ServiceInfraModule `consumer`). */
+async function connectEventTransport(app: NestFastifyApplication): Promise<void> {
+  let transport: KafkaEventTransport;
+  try {
+    transport = app.get(KafkaEventTransport, { strict: false });
+  } catch {
+    return;
+  }
+  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
+  microservice.useGlobalFilters(new RethrowEventErrorsFilter());
+  await app.startAllMicroservices();
 }
 
 function hasBody(req: FastifyRequest): boolean {

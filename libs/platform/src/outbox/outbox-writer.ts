@@ -77,3 +77,8 @@ export async function appendToOutbox(tx: RawExecutor, messages: OutboxMessage[])
   const { cte, values } = outboxInsertCte(messages, 1);
   await tx.$executeRawUnsafe(withOutboxNotify(cte), ...values);
 }
+
+/** A RawExecutor over a pg client or pool, so outbox and inbox helpers run inside a hand-written transaction. */
+export function pgExecutor(client: { query(text: string, values: unknown[]): Promise<{ rowCount: number | null }> }): RawExecutor {
+  return { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
+}

@@ -3,3 +3,5 @@ export * from './migrator';
 export * from './drift';
 export * from './prisma-client';
 export * from './pooled-prisma';
+export * from './prisma-errors';
+export * from './pg-transaction';

@@ -25,15 +25,29 @@ export function readMigrations(migrationsDir: string): MigrationFile[] {
     });
 }
 
+/** The platform's own migrations (outbox, inbox, dead letters), shipped beside its dist folder. */
+export const PLATFORM_MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
+
 /**
- * Applies pending SQL migrations. It keeps Prisma's `_prisma_migrations` table, so
+ * A service's migrations merged by name with the platform's, which every service gets. The
+ * platform's are idempotent (IF NOT EXISTS), so services that made those tables themselves
+ * before the kit keep them unchanged.
+ */
+export function withPlatformMigrations(own: MigrationFile[]): MigrationFile[] {
+  const names = new Set(own.map((m) => m.name));
+  const platform = readMigrations(PLATFORM_MIGRATIONS_DIR).filter((m) => !names.has(m.name));
+  return [...own, ...platform].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Applies pending SQL migrations: the service's own and the platform's (withPlatformMigrations). It keeps Prisma's `_prisma_migrations` table, so
  * `prisma migrate deploy` agrees with it wherever the Prisma engine exists.
  * Invariants: migrations are append-only (a changed checksum of an applied migration is an
  * error, never silently re-run); each migration runs in its own transaction; an advisory lock
  * makes concurrent runs (several replicas starting at once) safe.
  */
 export async function migrate(databaseUrl: string, migrationsDir: string): Promise<string[]> {
-  const migrations = readMigrations(migrationsDir);
+  const migrations = withPlatformMigrations(readMigrations(migrationsDir));
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

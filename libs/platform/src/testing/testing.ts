@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
-import type { RawExecutor } from '../outbox/outbox-writer';
 
 /** Infrastructure addresses for tests; CI and the test script set these, defaults are local. */
 export const testInfra = {
@@ -80,7 +79,4 @@ export function uniqueSuffix(): string {
   return randomBytes(5).toString('hex');
 }
 
-/** A RawExecutor (what appendToOutbox and claimInbox need) over a plain pg client. */
-export function pgExecutor(client: { query(text: string, values: unknown[]): Promise<{ rowCount: number | null }> }): RawExecutor {
-  return { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
-}
+export { pgExecutor } from '../outbox/outbox-writer';

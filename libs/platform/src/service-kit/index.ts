@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './service-infra.module';
+export * from './kafka-event.transport';
+export * from './outbox-relay.service';
+export * from './rethrow-event-errors.filter';

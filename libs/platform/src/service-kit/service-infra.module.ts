@@ -1,0 +1,139 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { SecretBox } from '../crypto/secret-box';
+import { HealthRegistry } from '../http/health';
+import type { PooledPrisma } from '../prisma/pooled-prisma';
+import { createQueue, type QueueName } from '../queue/queue';
+import { createRedis, type Redis } from '../redis/redis';
+import { KafkaEventTransport } from './kafka-event.transport';
+import { OutboxRelayService } from './outbox-relay.service';
+import { APP_CONFIG, LOGGER, queueToken, REDIS } from './tokens';
+
+/** What the kit reads from a service's parsed config (the platform's config schemas give these names). */
+export interface KitConfig {
+  DATABASE_URL?: string;
+  DATABASE_POOL_SIZE?: number;
+  KAFKA_BROKERS?: string[];
+  REDIS_URL?: string;
+  SECRET_ENCRYPTION_KEYS?: string;
+}
+
+/** The app's Prisma class: `class PrismaService extends pooledPrismaClient(PrismaClient) {}`. */
+export type PrismaServiceClass = new (databaseUrl: string, poolSize: number, health: HealthRegistry) => PooledPrisma;
+
+export interface ServiceKitOptions {
+  /** The service's name: relay lock, Kafka client id, logs. */
+  name: string;
+  config: KitConfig;
+  logger: Logger;
+  /** Provided under this class as the token, constructed on DATABASE_URL with a readiness check. */
+  prisma?: PrismaServiceClass;
+  /** Runs the outbox relay, which publishes to these topics (rows name their topic). */
+  outbox?: { topics: readonly string[] };
+  /**
+   * Consumes domain events: the controllers' `@EventPattern` handlers, through KafkaEventTransport
+   * (bootstrapService connects it). Needs `prisma` for the dead-letter table.
+   */
+  consumer?: { groupId: string; topics?: readonly string[]; maxAttempts?: number; retryDelayMs?: number };
+  /** Provides an ioredis client under REDIS, with a readiness check. */
+  redis?: boolean;
+  /** Provides a SecretBox (class token) under SECRET_ENCRYPTION_KEYS, for secrets read back (DESIGN rule 7). */
+  secrets?: boolean;
+  /** BullMQ queues on REDIS_URL, each injectable with `@InjectQueue(name)`, closed at shutdown. */
+  queues?: readonly QueueName[];
+}
+
+/* Closes what the kit opened on Redis after the HTTP server and consumers have stopped. */
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(private readonly closers: (() => Promise<unknown>)[]) {}
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.closers.map((close) => close().catch(() => undefined)));
+  }
+}
+
+/**
+ * The service kit: every service's infrastructure, wired once. A service imports
+ * `ServiceInfraModule.forService({...})` in its AppModule and keeps only its domain; the
+ * architecture test refuses apps that re-implement what is here.
+ */
+@Global()
+@Module({})
+export class ServiceInfraModule {
+  static forService(opts: ServiceKitOptions): DynamicModule {
+    const { config } = opts;
+    const need = <K extends keyof KitConfig>(key: K, what: string): NonNullable<KitConfig[K]> => {
+      const value = config[key];
+      if (value === undefined) throw new Error(`${opts.name}: ${what} needs ${key} in the service's config schema`);
+      return value as NonNullable<KitConfig[K]>;
+    };
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: LOGGER, useValue: opts.logger },
+      HealthRegistry,
+    ];
+    const exports: (string | symbol | Function)[] = [APP_CONFIG, LOGGER, HealthRegistry];
+
+    if (opts.prisma) {
+      const Prisma = opts.prisma;
+      const url = need('DATABASE_URL', 'prisma');
+      providers.push({ provide: Prisma, useFactory: (health: HealthRegistry) => new Prisma(url, config.DATABASE_POOL_SIZE ?? 10, health), inject: [HealthRegistry] });
+      exports.push(Prisma);
+    }
+    if (opts.secrets) {
+      providers.push({ provide: SecretBox, useValue: SecretBox.fromConfig(need('SECRET_ENCRYPTION_KEYS', 'secrets')) });
+      exports.push(SecretBox);
+    }
+    if (opts.outbox) {
+      const topics = opts.outbox.topics;
+      const databaseUrl = need('DATABASE_URL', 'outbox');
+      const brokers = need('KAFKA_BROKERS', 'outbox');
+      providers.push({
+        provide: OutboxRelayService,
+        useFactory: (health: HealthRegistry) => new OutboxRelayService({ service: opts.name, topics, databaseUrl, brokers, logger: opts.logger, health }),
+        inject: [HealthRegistry],
+      });
+    }
+    if (opts.consumer) {
+      if (!opts.prisma) throw new Error(`${opts.name}: consumer needs prisma (its dead-letter table)`);
+      const consumer = opts.consumer;
+      const brokers = need('KAFKA_BROKERS', 'consumer');
+      providers.push({
+        provide: KafkaEventTransport,
+        useFactory: (health: HealthRegistry, prisma: PooledPrisma) =>
+          new KafkaEventTransport({ ...consumer, brokers, logger: opts.logger.child({ context: 'KafkaEventTransport' }), health, pool: prisma.pool }),
+        inject: [HealthRegistry, opts.prisma],
+      });
+      exports.push(KafkaEventTransport);
+    }
+    if (opts.redis || opts.queues?.length) {
+      const redisUrl = need('REDIS_URL', 'redis');
+      const closers: (() => Promise<unknown>)[] = [];
+      if (opts.redis) {
+        providers.push({
+          provide: REDIS,
+          useFactory: (health: HealthRegistry): Redis => {
+            const client = createRedis(redisUrl);
+            health.add('redis', () => client.ping());
+            closers.push(() => client.quit());
+            return client;
+          },
+          inject: [HealthRegistry],
+        });
+        exports.push(REDIS);
+      }
+      for (const name of opts.queues ?? []) {
+        providers.push({
+          provide: queueToken(name),
+          useFactory: () => {
+            const queue = createQueue(name, redisUrl);
+            closers.push(() => queue.close());
+            return queue;
+          },
+        });
+        exports.push(queueToken(name));
+      }
+      providers.push({ provide: RedisLifecycle, useFactory: () => new RedisLifecycle(closers) });
+    }
+    return { module: ServiceInfraModule, providers, exports };
+  }
+}
