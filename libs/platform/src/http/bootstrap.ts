@@ -11,6 +11,7 @@ import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
 import { registry, httpDuration } from './metrics';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { KafkaEventTransport } from '../service-kit/kafka-event.transport';
 import { RethrowEventErrorsFilter } from '../service-kit/rethrow-event-errors.filter';
 
@@ -118,7 +119,10 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
   installPlumbing(fastify, app, opts);
   app.useGlobalFilters(new WorkOsExceptionFilter(opts.logger));
   app.enableShutdownHooks();
-  await connectEventTransport(app);
+  await connectEventTransport(app).catch(async (err: unknown) => {
+    await app.close().catch(() => undefined);
+    throw err;
+  });
   await opts.configure?.(fastify, app);
   await app.listen({ host: opts.host, port: opts.port });
   opts.logger.info({ host: opts.host, port: opts.port }, `${opts.name} listening`);
@@ -133,8 +137,13 @@ async function connectEventTransport(app: NestFastifyApplication): Promise<void>
   } catch {
     return;
   }
-  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
+  // Handlers capture the global filters when their listeners are registered, so the filter goes
+  // in first and the listeners after (what connectMicroservice does itself when not deferred).
+  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as unknown as NestMicroservice;
   microservice.useGlobalFilters(new RethrowEventErrorsFilter());
+  microservice.registerListeners();
+  microservice.setIsInitialized(true);
+  microservice.setIsInitHookCalled(true);
   await app.startAllMicroservices();
 }
 

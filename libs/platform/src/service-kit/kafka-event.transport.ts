@@ -57,6 +57,10 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   private starting?: Promise<void>;
   private closed = false;
   private subscribed = false;
+  /* Events of the chunk in hand that a handler already applied: when a later one fails, the
+   * consumer retries (or bisects) the same event objects, and these are not applied again.
+   * A redelivery after a crash brings new objects; the handlers' inbox covers that case. */
+  private readonly applied = new WeakSet<ConsumedEvent>();
 
   constructor(private readonly opts: KafkaEventTransportOptions) {
     super();
@@ -146,7 +150,9 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     if (all && isBatch(all)) return invoke(all, chunk);
     for (const event of chunk) {
       const handler = this.messageHandlers.get(event.envelope.event) ?? all;
-      if (handler) await invoke(handler, event);
+      if (!handler || this.applied.has(event)) continue;
+      await invoke(handler, event);
+      this.applied.add(event);
     }
   }
 

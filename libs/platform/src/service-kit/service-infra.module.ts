@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SecretBox } from '../crypto/secret-box';
 import { HealthRegistry } from '../http/health';
 import type { PooledPrisma } from '../prisma/pooled-prisma';
+import { createPgPool } from '../prisma/prisma-client';
 import { createQueue, type QueueName } from '../queue/queue';
 import { createRedis, type Redis } from '../redis/redis';
 import { KafkaEventTransport } from './kafka-event.transport';
@@ -32,7 +33,7 @@ export interface ServiceKitOptions {
   outbox?: { topics: readonly string[] };
   /**
    * Consumes domain events: the controllers' `@EventPattern` handlers, through KafkaEventTransport
-   * (bootstrapService connects it). Needs `prisma` for the dead-letter table.
+   * (bootstrapService connects it). Dead letters go to the service's database.
    */
   consumer?: { groupId: string; topics?: readonly string[]; maxAttempts?: number; retryDelayMs?: number };
   /** Provides an ioredis client under REDIS, with a readiness check. */
@@ -43,8 +44,8 @@ export interface ServiceKitOptions {
   queues?: readonly QueueName[];
 }
 
-/* Closes what the kit opened on Redis after the HTTP server and consumers have stopped. */
-class RedisLifecycle implements OnApplicationShutdown {
+/* Closes what the kit opened (Redis, queues, a dead-letter pool) after the HTTP server and consumers have stopped. */
+class KitLifecycle implements OnApplicationShutdown {
   constructor(private readonly closers: (() => Promise<unknown>)[]) {}
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.closers.map((close) => close().catch(() => undefined)));
@@ -72,6 +73,7 @@ export class ServiceInfraModule {
       HealthRegistry,
     ];
     const exports: (string | symbol | Function)[] = [APP_CONFIG, LOGGER, HealthRegistry];
+    const closers: (() => Promise<unknown>)[] = [];
 
     if (opts.prisma) {
       const Prisma = opts.prisma;
@@ -94,20 +96,26 @@ export class ServiceInfraModule {
       });
     }
     if (opts.consumer) {
-      if (!opts.prisma) throw new Error(`${opts.name}: consumer needs prisma (its dead-letter table)`);
       const consumer = opts.consumer;
       const brokers = need('KAFKA_BROKERS', 'consumer');
+      const databaseUrl = need('DATABASE_URL', 'consumer (its dead-letter table)');
+      // The dead-letter table is written on the service's pool; a service without Prisma gets a small one.
+      const poolOf = (prisma?: PooledPrisma) => {
+        if (prisma) return prisma.pool;
+        const pool = createPgPool(databaseUrl, 2);
+        closers.push(() => pool.end());
+        return pool;
+      };
       providers.push({
         provide: KafkaEventTransport,
-        useFactory: (health: HealthRegistry, prisma: PooledPrisma) =>
-          new KafkaEventTransport({ ...consumer, brokers, logger: opts.logger.child({ context: 'KafkaEventTransport' }), health, pool: prisma.pool }),
-        inject: [HealthRegistry, opts.prisma],
+        useFactory: (health: HealthRegistry, prisma?: PooledPrisma) =>
+          new KafkaEventTransport({ ...consumer, brokers, logger: opts.logger.child({ context: 'KafkaEventTransport' }), health, pool: poolOf(prisma) }),
+        inject: opts.prisma ? [HealthRegistry, opts.prisma] : [HealthRegistry],
       });
       exports.push(KafkaEventTransport);
     }
     if (opts.redis || opts.queues?.length) {
       const redisUrl = need('REDIS_URL', 'redis');
-      const closers: (() => Promise<unknown>)[] = [];
       if (opts.redis) {
         providers.push({
           provide: REDIS,
@@ -132,8 +140,8 @@ export class ServiceInfraModule {
         });
         exports.push(queueToken(name));
       }
-      providers.push({ provide: RedisLifecycle, useFactory: () => new RedisLifecycle(closers) });
     }
+    providers.push({ provide: KitLifecycle, useFactory: () => new KitLifecycle(closers) });
     return { module: ServiceInfraModule, providers, exports };
   }
 }

@@ -1,0 +1,172 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Controller, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { bootstrapService } from '../http/bootstrap';
+import { createKafka, ensureTopics } from '../kafka/kafka';
+import type { ConsumedEvent } from '../kafka/event-consumer';
+import { createLogger } from '../logging/logger';
+import { buildEvent } from '../outbox/build-event';
+import { migrate } from '../prisma/migrator';
+import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
+import { ALL_EVENTS } from './kafka-event.transport';
+import { ServiceInfraModule } from './service-infra.module';
+
+const logger = createLogger('kit-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+const org = (id: string) => ({
+  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
+  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+});
+
+/* What the handlers saw, per test app. */
+const seen: { handler: string; ids: string[] }[] = [];
+const record = (handler: string, ids: string[]) => seen.push({ handler, ids });
+
+@Controller()
+class PerEventConsumer {
+  @EventPattern('organization.deleted')
+  deleted(@Payload() e: ConsumedEvent): void {
+    if (e.envelope.data.name === 'poison') throw new Error(`cannot apply ${e.envelope.id}: poisoned on purpose`);
+    record('deleted', [e.envelope.id]);
+  }
+
+  @EventPattern('organization.created')
+  async created(@Payload() e: ConsumedEvent): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    record('created', [e.envelope.id]);
+  }
+}
+
+@Controller()
+class BatchConsumer {
+  @EventPattern(ALL_EVENTS, { batch: true })
+  all(@Payload() chunk: ConsumedEvent[]): void {
+    record('batch', chunk.map((e) => e.envelope.id));
+  }
+}
+
+@Controller()
+class TypoConsumer {
+  @EventPattern('organisation.deleted')
+  typo(): void {}
+}
+
+describe('KafkaEventTransport: @EventPattern handlers over the platform consumer (real Kafka and Postgres)', () => {
+  const topic = `test.kit.${uniqueSuffix()}`;
+  const kafka = createKafka({ brokers: testInfra.kafkaBrokers, clientId: 'kit-test', logger });
+  let producer: Producer;
+  let db: TestDatabase;
+  let noMigrations: string;
+  const apps: NestFastifyApplication[] = [];
+
+  before(async () => {
+    db = await createTestDatabase('kit');
+    noMigrations = mkdtempSync(join(tmpdir(), 'kit-'));
+    await migrate(db.url, noMigrations); // the platform migrations: consumer_dead_letters among them
+    await ensureTopics(kafka, [topic]);
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  after(async () => {
+    for (const app of apps) await app.close();
+    await producer.disconnect();
+    await db.drop();
+    rmSync(noMigrations, { recursive: true, force: true });
+  });
+
+  function moduleWith(controller: Type, groupId: string): DynamicModule {
+    @Module({})
+    class TestAppModule {}
+    return {
+      module: TestAppModule,
+      imports: [
+        ServiceInfraModule.forService({
+          name: 'kit-test',
+          config: { DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers },
+          logger,
+          consumer: { groupId, topics: [topic], maxAttempts: 2, retryDelayMs: 10 },
+        }),
+      ],
+      controllers: [controller],
+    };
+  }
+
+  async function start(controller: Type): Promise<{ app: NestFastifyApplication; base: string; groupId: string }> {
+    const groupId = `kit-test-${uniqueSuffix()}`;
+    const app = await bootstrapService({ name: 'kit-test', module: moduleWith(controller, groupId), host: '127.0.0.1', port: 0, logger });
+    apps.push(app);
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    await waitFor(async () => (await fetch(`${base}/ready`)).ok || undefined, { timeoutMs: 30_000, message: 'the consumer joins its group (readiness)' });
+    return { app, base, groupId };
+  }
+
+  async function deadLetters(): Promise<{ consumer_group: string; event_id: string; event_type: string; error: string }[]> {
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      return (await pg.query('SELECT consumer_group, event_id, event_type, error FROM consumer_dead_letters')).rows;
+    } finally {
+      await pg.end();
+    }
+  }
+
+  async function send(events: ReturnType<typeof buildEvent>[]): Promise<void> {
+    await producer.send({ topic, messages: events.map((e) => ({ key: 'one-key', value: JSON.stringify(e) })) });
+  }
+
+  test('per-event handlers get their types in partition order; other types pass; a handler that keeps failing dead-letters only its event, with its own error', async () => {
+    const { app, groupId } = await start(PerEventConsumer);
+    const events = [
+      buildEvent('organization.created', org('org_a'), 'environment_T'),
+      buildEvent('organization.deleted', org('org_a'), 'environment_T'),
+      buildEvent('organization.updated', org('org_b'), 'environment_T'),
+      buildEvent('organization.deleted', org('poison'), 'environment_T'),
+      buildEvent('organization.created', org('org_c'), 'environment_T'),
+      buildEvent('organization.deleted', org('org_c'), 'environment_T'),
+    ];
+    await send(events);
+    const handled = () => seen.filter((s) => s.handler !== 'batch').flatMap((s) => s.ids);
+    await waitFor(() => handled().length >= 4 || undefined, { timeoutMs: 30_000, message: 'four events handled' });
+    // Events applied before the poisoned one in its chunk are not applied again while it is retried and isolated.
+    assert.deepEqual(handled(), [events[0]!.id, events[1]!.id, events[4]!.id, events[5]!.id]);
+    await waitFor(async () => (await deadLetters()).length === 1 || undefined, { timeoutMs: 30_000, message: 'the poisoned event dead-lettered' });
+
+    try {
+      const rows = await deadLetters();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].consumer_group, groupId);
+      assert.equal(rows[0].event_id, events[3]!.id);
+      assert.equal(rows[0].event_type, 'organization.deleted');
+      assert.match(rows[0].error, /poisoned on purpose/, 'the dead letter keeps the handler error, not Nest\'s "Internal server error"');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a batch handler receives chunks of every event, in order', async () => {
+    seen.length = 0;
+    const { app } = await start(BatchConsumer);
+    const events = Array.from({ length: 20 }, (_, i) => buildEvent('organization.updated', org(`org_batch_${i}`), 'environment_T'));
+    await send(events);
+    // The group reads the topic from the start: the previous test's six events come first.
+    await waitFor(() => seen.flatMap((s) => s.ids).length >= 26 || undefined, { timeoutMs: 30_000, message: '26 events in batches' });
+    assert.deepEqual(seen.flatMap((s) => s.ids).slice(-20), events.map((e) => e.id));
+    assert.ok(seen.every((s) => s.handler === 'batch'));
+    await app.close();
+  });
+
+  test('a pattern that names no known event type fails the start, naming it', async () => {
+    await assert.rejects(
+      bootstrapService({ name: 'kit-test', module: moduleWith(TypoConsumer, `kit-test-${uniqueSuffix()}`), host: '127.0.0.1', port: 0, logger }),
+      /organisation\.deleted/,
+    );
+  });
+});
