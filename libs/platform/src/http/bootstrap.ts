@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -133,8 +135,13 @@ async function connectEventTransport(app: NestFastifyApplication): Promise<void>
   } catch {
     return;
   }
-  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
+  // Deferred: Nest binds a handler's exception filters when it registers the listeners, which
+  // connectMicroservice otherwise does at once, before useGlobalFilters could take effect (each
+  // handler error would reach the consumer as "Internal server error"). The app's own init runs
+  // the lifecycle hooks, so the microservice must not run them a second time when it listens.
+  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as INestMicroservice & NestMicroservice;
   microservice.useGlobalFilters(new RethrowEventErrorsFilter());
+  microservice.setIsInitHookCalled(true);
   await app.startAllMicroservices();
 }
 
