@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { newId, SecretBox } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
 import type { OneTimeSecret, Prisma } from '../generated/prisma/client';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { NotFoundError, SecretBox } from '@wos/platform';
 import type { RenderedEmail } from './mail.templates';
 import { MailService } from './mail.service';
