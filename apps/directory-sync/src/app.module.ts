@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
-import type { AppConfig } from './config';
-import { InfraModule } from './infra/infra.module';
+import { Topic } from '@wos/contracts';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
 import { DirectoriesModule } from './directories/directories.module';
 import { ScimModule } from './scim/scim.module';
 import { DirectoryUsersModule } from './directory-users/directory-users.module';
@@ -12,7 +13,20 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config, logger), DirectoriesModule, ScimModule, DirectoryUsersModule, DirectoryGroupsModule],
+      imports: [
+        ServiceInfraModule.forService({
+          name: 'directory-sync',
+          config,
+          logger,
+          prisma: PrismaService,
+          outbox: { topics: [Topic.directorySync] },
+          consumer: { groupId: consumerGroupId(config) },
+        }),
+        DirectoriesModule,
+        ScimModule,
+        DirectoryUsersModule,
+        DirectoryGroupsModule,
+      ],
     };
   }
 }

@@ -41,6 +41,4 @@ export function consumerGroupId(config: AppConfig): string {
   return config.DIRECTORY_SYNC_KAFKA_GROUP_ID ?? `directory-sync.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
 }
 
-/** Injection tokens. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { APP_CONFIG, LOGGER } from '@wos/platform';

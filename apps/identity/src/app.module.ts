@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
-import type { AppConfig } from './config';
-import { InfraModule } from './infra/infra.module';
+import { Topic } from '@wos/contracts';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
 import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
@@ -21,7 +22,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfraModule.forRoot(config, logger),
+        ServiceInfraModule.forService({
+          name: 'identity',
+          config,
+          logger,
+          prisma: PrismaService,
+          outbox: { topics: [Topic.identity] },
+          consumer: { groupId: consumerGroupId(config) },
+          redis: true,
+          secrets: true,
+        }),
         UsersModule,
         AuthenticateModule,
         EmailVerificationModule,

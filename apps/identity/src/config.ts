@@ -68,8 +68,4 @@ export function consumerGroupId(config: AppConfig): string {
   return config.IDENTITY_KAFKA_GROUP_ID ?? `identity.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
 }
 
-/** Injection tokens for the parsed configuration and the process-wide singletons. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
-export const REDIS = Symbol('REDIS');
-export const SECRET_BOX = Symbol('SECRET_BOX');
+export { APP_CONFIG, LOGGER } from '@wos/platform';

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { internalAuthKeyFor, OrganizationsClient } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { DirectoriesController } from './directories.controller';
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoriesService } from './directories.service';
@@ -7,8 +9,14 @@ import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { DirectoryRolesService } from '../shared/directory-roles.service';
 
 @Module({
-  controllers: [DirectoriesController],
-  providers: [DirectoriesRepository, DirectoriesService, DirectoryDataRepository, DirectoryRolesService, OrganizationEventsConsumer],
+  controllers: [DirectoriesController, OrganizationEventsConsumer],
+  providers: [
+    DirectoriesRepository,
+    DirectoriesService,
+    DirectoryDataRepository,
+    DirectoryRolesService,
+    { provide: OrganizationsClient, useFactory: (c: AppConfig) => new OrganizationsClient(c.ORGANIZATIONS_URL, internalAuthKeyFor(c, 'organizations')), inject: [APP_CONFIG] },
+  ],
   exports: [DirectoriesService],
 })
 export class DirectoriesModule {}

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { claimInbox, newId, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
+import { appendToOutbox, claimInbox, newId, pgExecutor, pgTransaction, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type DirectoryWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { appendOutbox, pgExecutor, transaction } from '../infra/sql';
 import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../shared/dsync.events';
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
@@ -69,9 +68,9 @@ export class DirectoriesService {
       created_at: now,
       updated_at: now,
     };
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       await this.repo.insert(client, row);
-      await appendOutbox(client, [tokenEvent('dsync.token.created', row, environmentId)]);
+      await appendToOutbox(pgExecutor(client), [tokenEvent('dsync.token.created', row, environmentId)]);
     });
     return { ...toDirectoryWire(row), base_url: this.scimBaseUrl(row.id), bearer_token: token.value };
   }
@@ -80,11 +79,11 @@ export class DirectoriesService {
   async rotateToken(environmentId: string, id: string): Promise<DirectoryCredentialsWire> {
     if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
     const token = issueToken(new Date());
-    const row = await transaction(this.repo.pool, async (client) => {
+    const row = await pgTransaction(this.repo.pool, async (client) => {
       const current = await this.repo.lock(client, environmentId, id);
       if (!current) throw new NotFoundError('a directory', id);
       const updated = await this.repo.setToken(client, environmentId, id, token.stored);
-      await appendOutbox(client, [tokenEvent('dsync.token.revoked', current, environmentId), tokenEvent('dsync.token.created', updated, environmentId)]);
+      await appendToOutbox(pgExecutor(client), [tokenEvent('dsync.token.revoked', current, environmentId), tokenEvent('dsync.token.created', updated, environmentId)]);
       return updated;
     });
     this.forget(id);
@@ -93,11 +92,11 @@ export class DirectoriesService {
 
   async delete(environmentId: string, id: string): Promise<void> {
     if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       const current = await this.repo.lock(client, environmentId, id);
       if (!current) throw new NotFoundError('a directory', id);
       await this.repo.delete(client, environmentId, id);
-      await appendOutbox(client, [directoryDeletedEvent(toDeletedDirectoryEventWire({ ...current, updated_at: new Date() }), environmentId)]);
+      await appendToOutbox(pgExecutor(client), [directoryDeletedEvent(toDeletedDirectoryEventWire({ ...current, updated_at: new Date() }), environmentId)]);
     });
     this.forget(id);
   }
@@ -107,7 +106,7 @@ export class DirectoriesService {
    * exactly once per event (the inbox row commits with the deletion).
    */
   async deleteForDeletedOrganization(environmentId: string, organizationId: string, eventId: string): Promise<number> {
-    return transaction(this.repo.pool, async (client) => {
+    return pgTransaction(this.repo.pool, async (client) => {
       if (!(await claimInbox(pgExecutor(client), 'directory-sync.organization-deleted', eventId))) return 0;
       const directories = await this.repo.lockByOrganization(client, environmentId, organizationId);
       for (const d of directories) {
@@ -115,7 +114,7 @@ export class DirectoriesService {
         this.forget(d.id);
       }
       const now = new Date();
-      await appendOutbox(client, directories.map((d) => directoryDeletedEvent(toDeletedDirectoryEventWire({ ...d, updated_at: now }), environmentId)));
+      await appendToOutbox(pgExecutor(client), directories.map((d) => directoryDeletedEvent(toDeletedDirectoryEventWire({ ...d, updated_at: now }), environmentId)));
       return directories.length;
     });
   }
@@ -127,10 +126,10 @@ export class DirectoriesService {
   async activate(directory: DirectoryRow): Promise<void> {
     if (directory.state !== 'unlinked') return;
     const org = await this.organizations.find(directory.environment_id, directory.organization_id).catch(() => null);
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       const updated = await this.repo.activate(client, directory.environment_id, directory.id, new Date());
       if (!updated) return;
-      await appendOutbox(client, [directoryActivatedEvent(toDirectoryEventWire(updated, org?.domains ?? []), directory.environment_id)]);
+      await appendToOutbox(pgExecutor(client), [directoryActivatedEvent(toDirectoryEventWire(updated, org?.domains ?? []), directory.environment_id)]);
     });
     directory.state = 'linked';
   }
@@ -147,7 +146,7 @@ export class DirectoriesService {
    */
   async setRoleMappings(environmentId: string, id: string, input: RoleMappingsInput) {
     if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
-    return transaction(this.repo.pool, async (client) => {
+    return pgTransaction(this.repo.pool, async (client) => {
       const current = await this.repo.lock(client, environmentId, id);
       if (!current) throw new NotFoundError('a directory', id);
       const wanted = input.role_mappings.map((m) => m.directory_group_id);
@@ -158,7 +157,7 @@ export class DirectoriesService {
       }
       await this.repo.setRoleMappings(client, environmentId, id, input.role_mappings, new Date());
       const users = await this.data.userIdsOfDirectory(client, environmentId, id);
-      await appendOutbox(client, await this.roles.recompute(client, { environmentId, directoryId: id, mappings: input.role_mappings }, users));
+      await appendToOutbox(pgExecutor(client), await this.roles.recompute(client, { environmentId, directoryId: id, mappings: input.role_mappings }, users));
       return { object: 'directory_role_mappings' as const, directory_id: id, role_mappings: input.role_mappings };
     }).finally(() => this.forget(id));
   }

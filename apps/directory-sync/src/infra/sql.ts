@@ -1,51 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type RawExecutor } from '@wos/platform';
 
+/** A pool (one statement, autocommit) or a client inside pgTransaction. */
 export type Sql = Pool | PoolClient;
-
-/**
- * Runs `fn` in one transaction on a pooled connection. Invariant: every state change and its
- * outbox rows go through the same client inside one call, so they commit or roll back together.
- */
-export async function transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  // A deadlock or serialization failure rolls the whole attempt back, so running it again is safe.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runOnce(pool, fn);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
-    }
-  }
-}
-
-async function runOnce<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
-/** Appends events to the outbox on this client (NOTIFY wakes the relay at commit). */
-export async function appendOutbox(client: Sql, messages: OutboxMessage[]): Promise<void> {
-  if (!messages.length) return;
-  const { cte, values } = outboxInsertCte(messages, 1);
-  await client.query(withOutboxNotify(cte), values);
-}
-
-/** What claimInbox (libs/platform) needs, over a pg client. */
-export function pgExecutor(client: PoolClient): RawExecutor {
-  return { $executeRawUnsafe: async (text, ...values) => (await client.query(text, values)).rowCount ?? 0 };
-}
 
 const names = new Map<string, string>();
 

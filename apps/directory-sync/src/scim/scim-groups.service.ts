@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId, type OutboxMessage } from '@wos/platform';
+import { appendToOutbox, newId, pgExecutor, pgTransaction, type OutboxMessage } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
 import type { PoolClient } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { appendOutbox, transaction } from '../infra/sql';
 import { compileScimFilter, type FilterAttributes } from '../scim-core/scim-filter';
 import { ScimError } from '../scim-core/scim-errors';
 import { applyPatch, normalizePatch, splitGroupPatch, type MemberChange } from '../scim-core/scim-patch';
@@ -66,11 +65,11 @@ export class ScimGroupsService {
       id, environment_id: ctx.environmentId, directory_id: ctx.directory.id, organization_id: ctx.directory.organization_id,
       idp_id: mapped.externalId ?? id, display_name: mapped.displayName, external_id: mapped.externalId, raw_attributes: mapped.raw, created_at: now, updated_at: now,
     };
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       await this.repo.insertGroup(client, row);
       const events: OutboxMessage[] = [groupEvent('dsync.group.created', toGroupWire(row), ctx.environmentId)];
       if (mapped.members?.length) events.push(...(await this.applyMembers(client, ctx, row, [{ kind: 'add', ids: mapped.members }])));
-      await appendOutbox(client, events);
+      await appendToOutbox(pgExecutor(client), events);
     });
     return this.render(ctx, row, true, 'omit');
   }
@@ -100,7 +99,7 @@ export class ScimGroupsService {
 
   async delete(ctx: ScimContext, id: string): Promise<void> {
     if (!hasIdShape(id, 'directory_group')) throw ScimError.notFound('Group', id);
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       const g = await this.repo.lockGroup(client, ctx.environmentId, ctx.directory.id, id);
       if (!g) throw ScimError.notFound('Group', id);
       const mapped = mapsGroup(ctx.directory.role_mappings, id);
@@ -108,7 +107,7 @@ export class ScimGroupsService {
       await this.repo.deleteGroup(client, ctx.environmentId, ctx.directory.id, id);
       // Members of a group that granted a role lose it with the group.
       const roleEvents = mapped ? await this.roles.recompute(client, this.roleScope(ctx), formerMembers) : [];
-      await appendOutbox(client, [groupEvent('dsync.group.deleted', toGroupWire(g), ctx.environmentId), ...roleEvents]);
+      await appendToOutbox(pgExecutor(client), [groupEvent('dsync.group.deleted', toGroupWire(g), ctx.environmentId), ...roleEvents]);
     });
   }
 
@@ -120,7 +119,7 @@ export class ScimGroupsService {
     withMembers: boolean,
   ) {
     if (!hasIdShape(id, 'directory_group')) throw ScimError.notFound('Group', id);
-    const row = await transaction(this.repo.pool, async (client) => {
+    const row = await pgTransaction(this.repo.pool, async (client) => {
       const current = await this.repo.lockGroup(client, ctx.environmentId, ctx.directory.id, id);
       if (!current) throw ScimError.notFound('Group', id);
       const events: OutboxMessage[] = [];
@@ -136,7 +135,7 @@ export class ScimGroupsService {
         }
       }
       events.push(...(await this.applyMembers(client, ctx, row, memberChanges)));
-      await appendOutbox(client, events);
+      await appendToOutbox(pgExecutor(client), events);
       return row;
     });
     return this.render(ctx, row, withMembers, 'omit');

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId } from '@wos/platform';
+import { appendToOutbox, isUniqueViolation, newId, pgExecutor, pgTransaction } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { isUniqueViolation } from '../infra/prisma-errors';
-import { appendOutbox, transaction } from '../infra/sql';
 import { compileScimFilter, type FilterAttributes } from '../scim-core/scim-filter';
 import { ScimError } from '../scim-core/scim-errors';
 import { applyPatch, normalizePatch } from '../scim-core/scim-patch';
@@ -86,13 +84,13 @@ export class ScimUsersService {
    */
   async delete(ctx: ScimContext, id: string): Promise<void> {
     if (!hasIdShape(id, 'directory_user')) throw ScimError.notFound('User', id);
-    await transaction(this.repo.pool, async (client) => {
+    await pgTransaction(this.repo.pool, async (client) => {
       const user = await this.repo.lockUserForDelete(client, ctx.environmentId, ctx.directory.id, id);
       if (!user) throw ScimError.notFound('User', id);
       const groups = await this.repo.groupsByIds(client, ctx.environmentId, await this.repo.removeMembershipsOfUser(client, ctx.directory.id, id));
       await this.repo.deleteUser(client, ctx.environmentId, ctx.directory.id, id);
       const wire = toUserWire(user);
-      await appendOutbox(client, [
+      await appendToOutbox(pgExecutor(client), [
         ...groups.map((g) => membershipEvent('dsync.group.user_removed', wire, toGroupWire(g), ctx.environmentId)),
         userEvent('dsync.user.deleted', wire, ctx.environmentId),
       ]);
@@ -102,7 +100,7 @@ export class ScimUsersService {
   private async change(ctx: ScimContext, id: string, next: (current: UserRow) => MappedUser) {
     if (!hasIdShape(id, 'directory_user')) throw ScimError.notFound('User', id);
     try {
-      const row = await transaction(this.repo.pool, async (client) => {
+      const row = await pgTransaction(this.repo.pool, async (client) => {
         const current = await this.repo.lockUser(client, ctx.environmentId, ctx.directory.id, id);
         if (!current) throw ScimError.notFound('User', id);
         const mapped = next(current);
@@ -114,7 +112,7 @@ export class ScimUsersService {
         if (!Object.keys(prev).length) return current;
         updated.updated_at = new Date();
         await this.repo.updateUser(client, updated);
-        await appendOutbox(client, [userUpdatedEvent(toUserWire(updated), prev, ctx.environmentId)]);
+        await appendToOutbox(pgExecutor(client), [userUpdatedEvent(toUserWire(updated), prev, ctx.environmentId)]);
         return updated;
       });
       return toScimUser(row, ctx.baseUrl);

@@ -1,6 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { RateLimitedError, sha256Hex } from '@wos/platform';
-import { RedisService } from '../infra/redis.provider';
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimitedError, sha256Hex, REDIS, type Redis } from '@wos/platform';
 
 const WINDOW_SECONDS = 60;
 
@@ -11,11 +10,11 @@ const WINDOW_SECONDS = 60;
  */
 @Injectable()
 export class AuthenticateThrottle {
-  constructor(private readonly redis: RedisService) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async hit(environmentId: string, scope: 'email' | 'ip', value: string, limit: number): Promise<void> {
     const key = `identity:authn:${scope}:${environmentId}:${sha256Hex(value.toLowerCase())}`;
-    const res = (await this.redis.client.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
+    const res = (await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
     const count = res[0]![1];
     const ttl = res[2]![1];
     if (count > limit) throw new RateLimitedError(Math.max(1, ttl));

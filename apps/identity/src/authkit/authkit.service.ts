@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, DomainError, RateLimitedError, safeEqual, toFieldErrors, ValidationError, type SecretBox } from '@wos/platform';
-import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { appendToOutbox, DomainError, RateLimitedError, safeEqual, toFieldErrors, ValidationError, SecretBox } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
 import { AuthenticateGrants, type GrantContext } from '../authenticate/authenticate.grants';
 import { invalidGrant } from '../authenticate/authenticate.errors';
@@ -42,7 +42,7 @@ export class AuthkitService implements OnModuleInit {
     private readonly prisma: PrismaService,
     private readonly handoff: SsoHandoffService,
     private readonly invitations: InvitationsService,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -1,6 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { randomToken, sha256Hex } from '@wos/platform';
-import { RedisService } from '../infra/redis.provider';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomToken, sha256Hex, REDIS, type Redis } from '@wos/platform';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
 import type { SsoSignIn } from '../authenticate/sso-sign-in';
 
@@ -28,24 +27,24 @@ const CODE_TTL_SECONDS = 600;
  */
 @Injectable()
 export class AuthorizationCodesStore {
-  constructor(private readonly redis: RedisService) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async issue(grant: AuthorizationCodeGrant): Promise<string> {
     const code = randomToken(32);
-    await this.redis.client.set(key(code), JSON.stringify(grant), 'EX', CODE_TTL_SECONDS);
+    await this.redis.set(key(code), JSON.stringify(grant), 'EX', CODE_TTL_SECONDS);
     return code;
   }
 
   /** Reads a code without spending it, so its bindings are checked before anyone can burn it. */
   async peek(code: string): Promise<AuthorizationCodeGrant | null> {
     if (!CODE.test(code)) return null;
-    const raw = await this.redis.client.get(key(code));
+    const raw = await this.redis.get(key(code));
     return raw ? (JSON.parse(raw) as AuthorizationCodeGrant) : null;
   }
 
   /** Spends a code; true for exactly one caller. A code's value never changes, so what `peek` saw is what is spent. */
   async consume(code: string): Promise<boolean> {
-    return CODE.test(code) && (await this.redis.client.del(key(code))) === 1;
+    return CODE.test(code) && (await this.redis.del(key(code))) === 1;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { DomainError, SecretBoxError, type SecretBox } from '@wos/platform';
-import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { DomainError, SecretBoxError, SecretBox } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
 import type { AuthenticationMethod } from '../authenticate/authenticate.grants';
 import { AuthorizationCodesStore } from './authorization-codes.store';
 import { authorizationRequestSchema, AUTHORIZATION_REQUEST_TTL_MS, type AuthorizationRequest } from './authorization-request';
@@ -29,7 +29,7 @@ export class SsoHandoffService {
     private readonly sso: SsoClient,
     private readonly codes: AuthorizationCodesStore,
     private readonly signIn: SsoSignInService,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { newId, type SecretBox } from '@wos/platform';
+import { Injectable } from '@nestjs/common';
+import { newId, SecretBox } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
-import { SECRET_BOX } from '../config';
 import type { OneTimeSecret, Prisma } from '../generated/prisma/client';
 import { checkSecret, expiresAfter, hashCode, hashToken, MAX_FAILED_ATTEMPTS, newCode, newLinkToken, type SecretCheck } from '../tokens/one-time-secret';
 import { OneTimeSecretsRepository, type SecretKind } from './one-time-secrets.repository';
@@ -18,7 +17,7 @@ const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_au
 export class OneTimeSecretsService {
   constructor(
     private readonly repo: OneTimeSecretsRepository,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
   ) {}
 
   async issue(

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, BadRequestError, DomainError, newId, NotFoundError, paginate, toListEnvelope, ValidationError, type SecretBox } from '@wos/platform';
+import { appendToOutbox, BadRequestError, DomainError, newId, NotFoundError, paginate, toListEnvelope, ValidationError, SecretBox } from '@wos/platform';
 import { hasIdShape, type InvitationWire, type ListEnvelope } from '@wos/contracts';
-import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { APP_CONFIG, type AppConfig } from '../config';
 import type { Invitation, Prisma, User } from '../generated/prisma/client';
 import { UsersService } from '../users/users.service';
 import { MembershipsService } from '../memberships/memberships.service';
@@ -44,7 +44,7 @@ export class InvitationsService implements OnModuleInit {
     private readonly organizations: OrganizationsClient,
     private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.baseUrl = config.INVITATION_URL || new URL('/invite', config.PUBLIC_BASE_URL).toString();

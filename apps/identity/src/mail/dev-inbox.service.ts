@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, type SecretBox } from '@wos/platform';
-import { SECRET_BOX } from '../config';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, SecretBox } from '@wos/platform';
 import type { RenderedEmail } from './mail.templates';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
@@ -27,7 +26,7 @@ export class DevInboxService {
   constructor(
     private readonly repo: MailOutboxRepository,
     private readonly mail: MailService,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
   ) {}
 
   async list(recipient?: string): Promise<InboxEmail[]> {

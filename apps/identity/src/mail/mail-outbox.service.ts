@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger, SecretBox } from '@wos/platform';
-import { LOGGER, SECRET_BOX } from '../config';
+import { SecretBox, type Logger } from '@wos/platform';
+import { LOGGER } from '../config';
 import type { Prisma } from '../generated/prisma/client';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
@@ -38,7 +38,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly repo: MailOutboxRepository,
     private readonly mail: MailService,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
   ) {}
 
   /** Each flow registers how to read its entity's secret; one resolver per template. */

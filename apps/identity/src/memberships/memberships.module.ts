@@ -11,8 +11,8 @@ import { OrganizationsClient } from './organizations.client';
 /** Exports MembershipsService (active memberships for sign-in, grants for sign-ins and invitations) and OrganizationsClient. */
 @Module({
   imports: [UsersModule, SessionsModule],
-  controllers: [MembershipsController],
-  providers: [MembershipsRepository, MembershipsService, OrganizationsClient, OrganizationOffboarding, OrganizationEventsConsumer],
+  controllers: [MembershipsController, OrganizationEventsConsumer],
+  providers: [MembershipsRepository, MembershipsService, OrganizationsClient, OrganizationOffboarding],
   exports: [MembershipsService, OrganizationsClient],
 })
 export class MembershipsModule {}

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, BadRequestError } from '@wos/platform';
+import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, BadRequestError, isUniqueViolation } from '@wos/platform';
 import { hasIdShape, type ListEnvelope } from '@wos/contracts';
 import type { OrganizationMembership } from '../generated/prisma/client';
-import { isUniqueViolation } from '../infra/prisma-errors';
 import { UsersService } from '../users/users.service';
 import { MembershipsRepository, type MembershipWithUser, type Tx } from './memberships.repository';
 import { membershipEvent } from './memberships.events';

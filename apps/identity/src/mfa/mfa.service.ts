@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
-import { BadRequestError, DomainError, newId, NotFoundError, paginate, RateLimitedError, toListEnvelope, type SecretBox } from '@wos/platform';
+import { BadRequestError, DomainError, newId, NotFoundError, paginate, RateLimitedError, toListEnvelope, SecretBox, REDIS, type Redis } from '@wos/platform';
 import { hasIdShape } from '@wos/contracts';
-import { SECRET_BOX } from '../config';
 import type { AuthFactor } from '../generated/prisma/client';
-import { RedisService } from '../infra/redis.provider';
 import { MfaRepository } from './mfa.repository';
 import { toChallengeWire, toFactorWire, type TotpSecrets } from './mfa.dto';
 
@@ -37,8 +35,8 @@ export class SmsNotConfiguredError extends DomainError {
 export class MfaService {
   constructor(
     private readonly repo: MfaRepository,
-    private readonly redis: RedisService,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly box: SecretBox,
   ) {}
 
   async enroll(environmentId: string, p: { type: string; userId?: string; issuer?: string; user?: string; secret?: string; withChallenge?: boolean }) {
@@ -95,14 +93,14 @@ export class MfaService {
     await this.countAttempt(attempts);
     const step = this.matchingStep(c.factor, code);
     const valid = step !== null && (await this.repo.acceptStep(c.factor.id, step));
-    if (valid) await this.redis.client.del(attempts);
+    if (valid) await this.redis.del(attempts);
     const challenge = valid ? await this.repo.markVerified(c.id, new Date()) : c;
     return { challenge: toChallengeWire(challenge), valid };
   }
 
   /** Counts the attempt before the code is checked, so concurrent guesses cannot overrun the cap. */
   private async countAttempt(key: string): Promise<void> {
-    const res = (await this.redis.client.multi().incr(key).expire(key, ATTEMPT_WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
+    const res = (await this.redis.multi().incr(key).expire(key, ATTEMPT_WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
     if (res[0]![1] > MAX_CODE_ATTEMPTS) throw new RateLimitedError(Math.max(1, res[2]![1]));
   }
 

@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, sign as signAsync, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
-import { newUlid, type SecretBox } from '@wos/platform';
-import { APP_CONFIG, SECRET_BOX, type AppConfig } from '../config';
+import { newUlid, SecretBox } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
 import type { SigningKey } from '../generated/prisma/client';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { certificateMembers } from './key-certificate';
@@ -47,7 +47,7 @@ export class SigningKeysService {
   constructor(
     private readonly repo: SigningKeysRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly box: SecretBox,
   ) {}
 
   /** A compact RS256 JWS over `payload`, with the active key's `kid`. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, ValidationError } from '@wos/platform';
+import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, ValidationError, isUniqueViolation } from '@wos/platform';
 import { hasIdShape, type ListEnvelope, type UserWire } from '@wos/contracts';
 import type { Prisma, User } from '../generated/prisma/client';
-import { isUniqueViolation } from '../infra/prisma-errors';
 import { PasswordsService } from '../passwords/passwords.service';
 import { UsersRepository, type Tx } from './users.repository';
 import { userEvent } from './users.events';

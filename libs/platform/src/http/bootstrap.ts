@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -11,7 +13,6 @@ import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
 import { registry, httpDuration } from './metrics';
-import type { NestMicroservice } from '@nestjs/microservices';
 import { KafkaEventTransport } from '../service-kit/kafka-event.transport';
 import { RethrowEventErrorsFilter } from '../service-kit/rethrow-event-errors.filter';
 
@@ -137,12 +138,12 @@ async function connectEventTransport(app: NestFastifyApplication): Promise<void>
   } catch {
     return;
   }
-  // Handlers capture the global filters when their listeners are registered, so the filter goes
-  // in first and the listeners after (what connectMicroservice does itself when not deferred).
-  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as unknown as NestMicroservice;
+  // Deferred: Nest binds a handler's exception filters when it registers the listeners, which
+  // connectMicroservice otherwise does at once, before useGlobalFilters could take effect (each
+  // handler error would reach the consumer as "Internal server error"). The app's own init runs
+  // the lifecycle hooks, so the microservice must not run them a second time when it listens.
+  const microservice = app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false, deferInitialization: true }) as INestMicroservice & NestMicroservice;
   microservice.useGlobalFilters(new RethrowEventErrorsFilter());
-  microservice.registerListeners();
-  microservice.setIsInitialized(true);
   microservice.setIsInitHookCalled(true);
   await app.startAllMicroservices();
 }

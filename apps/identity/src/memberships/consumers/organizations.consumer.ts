@@ -1,70 +1,25 @@
-import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { Topic } from '@wos/contracts';
-import { createKafka, ensureTopics, EventConsumer, newUlid, type ConsumedEvent, type Logger } from '@wos/platform';
-import { APP_CONFIG, consumerGroupId, LOGGER, type AppConfig } from '../../config';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
 import { OrganizationOffboarding } from '../organization-offboarding.service';
 
 /**
- * Consumes organizations.events.v1 (security review M7). Handlers are keyed by event type; every
- * other type on the topic is passed over. Started in the background so sign-ins keep working
- * while Kafka is unreachable; stops before the database closes.
+ * organizations.events.v1 (security review M7): a deleted organization's memberships and
+ * sessions end. The handler is idempotent through the inbox (the effect's transaction records
+ * the event id), so a redelivered chunk changes nothing; a message it cannot apply is
+ * dead-lettered by the kit's transport.
  */
-@Injectable()
-export class OrganizationEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly kafka: Kafka;
+@Controller()
+export class OrganizationEventsConsumer {
   private readonly log: Logger;
-  private readonly abort = new AbortController();
-  private consumer?: EventConsumer;
-  private starting?: Promise<void>;
-  private readonly handlers: Record<string, (e: ConsumedEvent) => Promise<void>> = {
-    'organization.deleted': async (e) => {
-      const done = await this.offboarding.organizationDeleted(e.envelope.environment_id, String(e.envelope.data.id), e.envelope.id);
-      if (done && (done.memberships || done.sessions)) this.log.info({ organization_id: e.envelope.data.id, ...done }, 'ended the memberships and sessions of a deleted organization');
-    },
-  };
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) logger: Logger,
-    private readonly offboarding: OrganizationOffboarding,
-  ) {
+  constructor(@Inject(LOGGER) logger: Logger, private readonly offboarding: OrganizationOffboarding) {
     this.log = logger.child({ context: OrganizationEventsConsumer.name });
-    this.kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `identity-${hostname()}-${process.pid}-${newUlid().slice(-8)}`, logger });
   }
 
-  onApplicationBootstrap(): void {
-    this.starting = this.startWithRetry();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    await this.starting;
-    await this.consumer?.stop();
-  }
-
-  private async startWithRetry(): Promise<void> {
-    const groupId = consumerGroupId(this.config);
-    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      try {
-        await ensureTopics(this.kafka, [Topic.organizations]);
-        this.consumer = new EventConsumer({ kafka: this.kafka, groupId, topics: [Topic.organizations], logger: this.log, handle: (chunk) => this.handle(chunk) });
-        await this.consumer.start();
-        this.log.info({ group: groupId }, 'consuming organization events');
-        return;
-      } catch (err) {
-        await this.consumer?.stop().catch(() => undefined);
-        this.consumer = undefined;
-        this.log.warn({ err: (err as Error).message, attempt }, 'could not start the Kafka consumer; will retry');
-        await sleep(Math.min(5000, 250 * 2 ** attempt), undefined, { signal: this.abort.signal }).catch(() => undefined);
-      }
-    }
-  }
-
-  /** In order; each handler is idempotent through the inbox, so a redelivered chunk changes nothing. */
-  private async handle(chunk: ConsumedEvent[]): Promise<void> {
-    for (const e of chunk) await this.handlers[e.envelope.event]?.(e);
+  @EventPattern('organization.deleted')
+  async organizationDeleted(@Payload() e: ConsumedEvent): Promise<void> {
+    const done = await this.offboarding.organizationDeleted(e.envelope.environment_id, String(e.envelope.data.id), e.envelope.id);
+    if (done && (done.memberships || done.sessions)) this.log.info({ organization_id: e.envelope.data.id, ...done }, 'ended the memberships and sessions of a deleted organization');
   }
 }
