@@ -117,6 +117,6 @@ describe('outbox → Kafka → events service', () => {
       const res = await fetch(`${svc.baseUrl}/ready`);
       return res.status === 200 && ((await res.json()) as { checks: Record<string, string> });
     }, { timeoutMs: 30_000, message: 'readiness' });
-    assert.deepEqual(body.checks, { postgres: 'ok', kafka: 'ok', redis: 'ok' });
+    assert.deepEqual(body.checks, { postgres: 'ok', 'kafka-consumer': 'ok', redis: 'ok' });
   });
 });

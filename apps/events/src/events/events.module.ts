@@ -5,8 +5,8 @@ import { EventsService } from './events.service';
 import { DomainEventsConsumer } from './consumers/domain-events.consumer';
 
 @Module({
-  controllers: [EventsController],
-  providers: [EventsRepository, EventsService, DomainEventsConsumer],
+  controllers: [EventsController, DomainEventsConsumer],
+  providers: [EventsRepository, EventsService],
   exports: [EventsService],
 })
 export class EventsModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicEvent } from '@wos/contracts';
+import { pgTransaction } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 
@@ -40,9 +41,7 @@ export class EventsRepository {
    */
   async insertInOrder(rows: NewEvent[]): Promise<number> {
     if (!rows.length) return 0;
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return pgTransaction(this.prisma.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('events.seq'))`);
       const { rowCount } = await client.query(
         `INSERT INTO "events" ("id", "environment_id", "event", "organization_id", "payload", "created_at")
@@ -53,14 +52,8 @@ export class EventsRepository {
          ON CONFLICT ("id") DO NOTHING`,
         [rows.map((r) => r.id), rows.map((r) => r.environmentId), rows.map((r) => r.event), rows.map((r) => r.organizationId), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.createdAt)],
       );
-      await client.query('COMMIT');
       return rowCount ?? 0;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The position of an event in this environment, or null when the environment has no such event. */

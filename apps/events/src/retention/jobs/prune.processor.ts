@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
-import { createQueue, createWorker, HealthRegistry, QueueName, type Logger } from '@wos/platform';
+import { createWorker, HealthRegistry, InjectQueue, QueueName, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { RetentionService } from '../retention.service';
 
@@ -9,11 +9,11 @@ export const PRUNE_SCHEDULER_ID = 'events-prune';
 
 /**
  * Runs the prune every EVENTS_PRUNE_INTERVAL_MS through a BullMQ job scheduler, so one replica
- * prunes per interval however many run.
+ * prunes per interval however many run. The queue is the kit's (closed at shutdown, after this
+ * worker has stopped in onModuleDestroy).
  */
 @Injectable()
 export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
-  readonly queue: Queue;
   private worker?: Worker;
   private readonly log: Logger;
 
@@ -21,10 +21,10 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     health: HealthRegistry,
+    @InjectQueue(QueueName.EventsRetention) readonly queue: Queue,
     private readonly retention: RetentionService,
   ) {
     this.log = logger.child({ context: PruneProcessor.name });
-    this.queue = createQueue(QueueName.EventsRetention, config.REDIS_URL) as Queue;
     health.add('redis', () => this.queue.count());
   }
 
@@ -38,6 +38,5 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
-    await this.queue.close();
   }
 }
