@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
 import type { AppConfig } from './config';
-import { InfraModule } from './infra/infra.module';
+import { PrismaService } from './infra/prisma.service';
 import { GatewayModule } from './gateway/gateway.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: AppModule, imports: [InfraModule.forRoot(config, logger), GatewayModule] };
+    return {
+      module: AppModule,
+      imports: [ServiceInfraModule.forService({ name: 'api-gateway', config, logger, prisma: PrismaService, redis: true, secrets: true }), GatewayModule],
+    };
   }
 }

@@ -81,9 +81,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
 
-/** Injection tokens for the parsed configuration and the process logger. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { APP_CONFIG, LOGGER } from '@wos/platform';
 
 /** The CLI needs only the database; it must work without the server's secrets. */
 export const cliConfigSchema = z.object({ DATABASE_URL: configSchema.shape.DATABASE_URL });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyAuthService } from '../auth/api-key-auth.service';
 import { ClientAuthService } from '../auth/client-auth.service';
+import { HotPathRedisService } from '../infra/hot-path-redis.service';
 import { CredentialsRepository } from '../credentials/credentials.repository';
 import { CredentialsService } from '../credentials/credentials.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -10,7 +11,7 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 
 /** The hot path's collaborators. They are plain providers; gateway.route.ts calls them directly. */
 @Module({
-  providers: [CredentialsRepository, CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+  providers: [HotPathRedisService, CredentialsRepository, CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
   exports: [CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
 })
 export class GatewayModule {}

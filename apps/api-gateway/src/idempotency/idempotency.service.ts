@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
-import { RedisService } from '../infra/redis.service';
+import { HotPathRedisService } from '../infra/hot-path-redis.service';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -72,15 +72,14 @@ const RETRYABLE = (status: number) => status >= 500 || status === 408 || status 
 @Injectable()
 export class IdempotencyService {
   private readonly pendingTtlMs: number;
-  private readonly box: SecretBox;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly redis: RedisService,
+    private readonly redis: HotPathRedisService,
+    private readonly box: SecretBox,
   ) {
     this.pendingTtlMs = config.UPSTREAM_TIMEOUT_MS * 2 + 10_000;
-    this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
     redis.client.defineCommand('gatewayIdempotencyClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
     redis.client.defineCommand('gatewayIdempotencySettle', { numberOfKeys: 1, lua: SETTLE_LUA });
   }

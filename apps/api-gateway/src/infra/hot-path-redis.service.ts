@@ -1,6 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createRedis, HealthRegistry, type Logger, type Redis } from '@wos/platform';
-import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER, REDIS, type Logger, type Redis } from '@wos/platform';
 
 /* Connection errors repeat on every reconnect attempt; one log line per interval is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
@@ -8,23 +7,21 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 const HOT_PATH_TIMEOUT_MS = 500;
 
 /**
- * The gateway's Redis connection. Invariant: hot-path callers check `available` first and do
- * not queue commands while it is down: rate limits then skip Redis (fail open), idempotency
- * claims refuse the request (fail closed, see IdempotencyService).
+ * The gateway's policy for Redis on the request path, over the kit's client (REDIS, which also
+ * owns its readiness check and its shutdown). Invariant: hot-path callers check `available`
+ * first and do not queue commands while it is down: rate limits then skip Redis (fail open),
+ * idempotency claims refuse the request (fail closed, see IdempotencyService).
  */
 @Injectable()
-export class RedisService implements OnApplicationShutdown {
-  readonly client: Redis;
+export class HotPathRedisService {
   private lastErrorLog = 0;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) private readonly logger: Logger, health: HealthRegistry) {
-    this.client = createRedis(config.REDIS_URL);
+  constructor(@Inject(REDIS) readonly client: Redis, @Inject(LOGGER) private readonly logger: Logger) {
     this.client.on('error', (err: Error) => {
       if (Date.now() - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
       this.lastErrorLog = Date.now();
       logger.warn({ err: err.message }, 'redis unavailable: rate limits are skipped (fail open), requests with an idempotency key are refused (fail closed)');
     });
-    health.add('redis', () => this.client.ping());
   }
 
   get available(): boolean {
@@ -53,9 +50,5 @@ export class RedisService implements OnApplicationShutdown {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.client.disconnect();
   }
 }

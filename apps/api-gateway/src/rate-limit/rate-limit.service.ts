@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { RedisService } from '../infra/redis.service';
+import { HotPathRedisService } from '../infra/hot-path-redis.service';
 import { compileRules, type RateLimitRule } from './rate-limit.rules';
 import { countersFor, digest, publicIpCounterKey, type Counter, type PolicyLimits, type RateLimitSubject } from './rate-limit.policy';
 
@@ -36,7 +36,7 @@ interface WindowState {
  * plus this process's own hits, which are written to Redis every RATE_LIMIT_SYNC_MS. That
  * takes Redis off the hot path. Invariant: with one gateway replica the limit is exact; with N
  * replicas a window can overshoot by at most what the other replicas admit in one sync
- * interval. Fails open when Redis is unavailable (see RedisService.tryRun).
+ * interval. Fails open when Redis is unavailable (see HotPathRedisService.tryRun).
  */
 @Injectable()
 export class RateLimitService implements OnApplicationShutdown {
@@ -47,7 +47,7 @@ export class RateLimitService implements OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly redis: RedisService,
+    private readonly redis: HotPathRedisService,
   ) {
     this.rules = compileRules(config.RATE_LIMIT_RULES);
     this.limits = { general: config.RATE_LIMIT_DEFAULT, publicPerIp: config.PUBLIC_RATE_LIMIT_PER_IP, publicPerClientId: config.PUBLIC_RATE_LIMIT_PER_CLIENT_ID };
