@@ -75,6 +75,4 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
 
-/** Injection tokens for the parsed configuration and the root logger. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { APP_CONFIG, LOGGER } from '@wos/platform';

@@ -8,8 +8,8 @@ import { DeliveryProcessor } from './jobs/delivery.processor';
 import { ReconcileProcessor } from './jobs/reconcile.processor';
 
 @Module({
-  controllers: [DeliveriesController],
-  providers: [DeliveryRepository, DeliveryService, DeliveriesService, DomainEventsConsumer, DeliveryProcessor, ReconcileProcessor],
+  controllers: [DeliveriesController, DomainEventsConsumer],
+  providers: [DeliveryRepository, DeliveryService, DeliveriesService, DeliveryProcessor, ReconcileProcessor],
   exports: [DeliveryService],
 })
 export class DeliveryModule {}

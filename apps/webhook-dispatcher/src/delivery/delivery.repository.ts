@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PageRequest } from '@wos/platform';
+import { pgTransaction, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { DeliveryAttempt } from '../generated/prisma/client';
 import { StatementBatch } from './statement-batch';
@@ -138,31 +138,23 @@ export class DeliveryRepository {
    * again, which the recorded state, committed synchronously, still bounds.
    */
   private async claimMany(items: { key: DeliveryKey; leaseMs: number }[]): Promise<(ClaimedDelivery | null)[]> {
-    const client = await this.prisma.pool.connect();
-    let rows: (ClaimedDelivery & { event_id: string; endpoint_id: string })[];
-    try {
-      await client.query('BEGIN');
+    const rows = await pgTransaction(this.prisma.pool, async (client) => {
       await client.query('SET LOCAL synchronous_commit = off');
-      rows = (await client.query<ClaimedDelivery & { event_id: string; endpoint_id: string }>(
-      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => i.lease_ms / 1000), updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::double precision[]) AS i(event_id, endpoint_id, generation, lease_ms),
-         webhook_endpoints e, webhook_events ev
-       WHERE d.event_id = i.event_id AND d.endpoint_id = i.endpoint_id AND d.generation = i.generation
-         AND e.id = d.endpoint_id AND ev.id = d.event_id
-         AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-         AND e.status = 'enabled'
-       RETURNING d.event_id, d.endpoint_id, d.environment_id AS "environmentId", d.attempts, d.trigger, e.endpoint_url AS "endpointUrl",
-         e.secret_sealed AS "secretSealed", e.previous_secret_sealed AS "previousSecretSealed",
-         e.previous_secret_expires_at AS "previousSecretExpiresAt", ev.event AS "eventType", ev.body`,
-      [items.map((i) => i.key.eventId), items.map((i) => i.key.endpointId), items.map((i) => i.key.generation), items.map((i) => i.leaseMs)],
-      )).rows;
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      const result = await client.query<ClaimedDelivery & { event_id: string; endpoint_id: string }>(
+        `UPDATE deliveries d SET lease_until = now() + make_interval(secs => i.lease_ms / 1000), updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::double precision[]) AS i(event_id, endpoint_id, generation, lease_ms),
+           webhook_endpoints e, webhook_events ev
+         WHERE d.event_id = i.event_id AND d.endpoint_id = i.endpoint_id AND d.generation = i.generation
+           AND e.id = d.endpoint_id AND ev.id = d.event_id
+           AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+           AND e.status = 'enabled'
+         RETURNING d.event_id, d.endpoint_id, d.environment_id AS "environmentId", d.attempts, d.trigger, e.endpoint_url AS "endpointUrl",
+           e.secret_sealed AS "secretSealed", e.previous_secret_sealed AS "previousSecretSealed",
+           e.previous_secret_expires_at AS "previousSecretExpiresAt", ev.event AS "eventType", ev.body`,
+        [items.map((i) => i.key.eventId), items.map((i) => i.key.endpointId), items.map((i) => i.key.generation), items.map((i) => i.leaseMs)],
+      );
+      return result.rows;
+    });
     const byKey = new Map(rows.map((r) => [`${r.event_id} ${r.endpoint_id}`, r]));
     return items.map((i) => byKey.get(`${i.key.eventId} ${i.key.endpointId}`) ?? null);
   }

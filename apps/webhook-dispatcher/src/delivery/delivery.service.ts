@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { toPublicEvent, type EventEnvelope } from '@wos/contracts';
-import { createQueue, HealthRegistry, QueueName, type Logger } from '@wos/platform';
-import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { HealthRegistry, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { LOGGER } from '../config';
 import { DeliveryRepository, type DeliveryKey, type IncomingEvent } from './delivery.repository';
 
 export type DeliveryJob = DeliveryKey;
@@ -23,25 +23,20 @@ const JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true };
 /**
  * Turns consumed events into deliveries and schedules them. Postgres first, Redis second: a
  * crash between the two leaves pending rows without jobs, which the reconciler re-adds.
+ * The queue is the kit's, closed at shutdown after the consumer and the workers have stopped.
  */
 @Injectable()
-export class DeliveryService implements OnModuleDestroy {
-  readonly queue: Queue<DeliveryJob>;
+export class DeliveryService {
   private readonly log: Logger;
 
   constructor(
     private readonly repo: DeliveryRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     health: HealthRegistry,
+    @InjectQueue(QueueName.WebhookDeliveries) readonly queue: Queue<DeliveryJob>,
   ) {
     this.log = logger.child({ context: DeliveryService.name });
-    this.queue = createQueue(QueueName.WebhookDeliveries, config.REDIS_URL) as Queue<DeliveryJob>;
     health.add('redis', () => this.queue.count());
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
   }
 
   async ingest(envelopes: EventEnvelope[]): Promise<DeliveryKey[]> {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, newId, NotFoundError, paginate, randomToken, SecretBox, toListEnvelope, ValidationError } from '@wos/platform';
+import { ConflictError, isUniqueViolation, newId, NotFoundError, paginate, randomToken, SecretBox, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { isUniqueViolation } from '../infra/prisma-errors';
 import { AddressPolicy, UnsafeAddressError } from '@wos/platform';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client';
 import { EndpointsRepository } from './endpoints.repository';
@@ -25,14 +24,13 @@ import {
  */
 @Injectable()
 export class EndpointsService {
-  private readonly box: SecretBox;
   private readonly policy: AddressPolicy;
 
   constructor(
     private readonly repo: EndpointsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly box: SecretBox,
   ) {
-    this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
     this.policy = new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS');
   }
 

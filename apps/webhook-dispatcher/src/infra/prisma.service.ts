@@ -1,11 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { HealthRegistry, pooledPrismaClient } from '@wos/platform';
+import { pooledPrismaClient } from '@wos/platform';
 import { PrismaClient } from '../generated/prisma/client';
-import { APP_CONFIG, type AppConfig } from '../config';
 
-@Injectable()
-export class PrismaService extends pooledPrismaClient(PrismaClient) {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, health: HealthRegistry) {
-    super(config.DATABASE_URL, config.DATABASE_POOL_SIZE, health);
-  }
-}
+/** This service's Prisma client on the platform's pool and lifecycle; ServiceInfraModule constructs it. */
+export class PrismaService extends pooledPrismaClient(PrismaClient) {}

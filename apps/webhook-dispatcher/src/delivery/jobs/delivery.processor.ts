@@ -38,7 +38,6 @@ const attemptLatency = new Histogram({
 export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly workers: Worker<DeliveryJob>[] = [];
   private readonly sender: WebhookSender;
-  private readonly box: SecretBox;
   private readonly log: Logger;
   /** The lease outlives the attempt's own timeout, so no other worker starts it meanwhile. */
   private readonly leaseMs: number;
@@ -47,9 +46,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     private readonly repo: DeliveryRepository,
+    private readonly box: SecretBox,
   ) {
     this.log = logger.child({ context: DeliveryProcessor.name });
-    this.box = SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS);
     this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS'), connections: config.WEBHOOK_CONCURRENCY });
     this.leaseMs = config.WEBHOOK_TIMEOUT + 15_000;
   }
