@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { toPublicEvent, type EventEnvelope } from '@wos/contracts';
-import { HealthRegistry, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { InjectQueue, QueueName, type Logger } from '@wos/platform';
 import { LOGGER } from '../config';
 import { DeliveryRepository, type DeliveryKey, type IncomingEvent } from './delivery.repository';
 
@@ -23,7 +23,8 @@ const JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true };
 /**
  * Turns consumed events into deliveries and schedules them. Postgres first, Redis second: a
  * crash between the two leaves pending rows without jobs, which the reconciler re-adds.
- * The queue is the kit's, closed at shutdown after the consumer and the workers have stopped.
+ * The queue is the kit's (its Redis is a readiness check), closed at shutdown after the consumer
+ * and the workers have stopped.
  */
 @Injectable()
 export class DeliveryService {
@@ -32,11 +33,9 @@ export class DeliveryService {
   constructor(
     private readonly repo: DeliveryRepository,
     @Inject(LOGGER) logger: Logger,
-    health: HealthRegistry,
     @InjectQueue(QueueName.WebhookDeliveries) readonly queue: Queue<DeliveryJob>,
   ) {
     this.log = logger.child({ context: DeliveryService.name });
-    health.add('redis', () => this.queue.count());
   }
 
   async ingest(envelopes: EventEnvelope[]): Promise<DeliveryKey[]> {

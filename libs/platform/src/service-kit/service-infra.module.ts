@@ -40,7 +40,7 @@ export interface ServiceKitOptions {
   redis?: boolean;
   /** Provides a SecretBox (class token) under SECRET_ENCRYPTION_KEYS, for secrets read back (DESIGN rule 7). */
   secrets?: boolean;
-  /** BullMQ queues on REDIS_URL, each injectable with `@InjectQueue(name)`, closed at shutdown. */
+  /** BullMQ queues on REDIS_URL, each injectable with `@InjectQueue(name)`, closed at shutdown; a `redis` readiness check. */
   queues?: readonly QueueName[];
 }
 
@@ -129,14 +129,17 @@ export class ServiceInfraModule {
         });
         exports.push(REDIS);
       }
-      for (const name of opts.queues ?? []) {
+      for (const [i, name] of (opts.queues ?? []).entries()) {
         providers.push({
           provide: queueToken(name),
-          useFactory: () => {
+          useFactory: (health: HealthRegistry) => {
             const queue = createQueue(name, redisUrl);
+            // The queues' Redis is readiness too; with `redis` its client's check already covers it.
+            if (i === 0 && !opts.redis) health.add('redis', () => queue.count());
             closers.push(() => queue.close());
             return queue;
           },
+          inject: [HealthRegistry],
         });
         exports.push(queueToken(name));
       }

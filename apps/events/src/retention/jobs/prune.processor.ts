@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
-import { createWorker, HealthRegistry, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { createWorker, InjectQueue, QueueName, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { RetentionService } from '../retention.service';
 
@@ -9,8 +9,8 @@ export const PRUNE_SCHEDULER_ID = 'events-prune';
 
 /**
  * Runs the prune every EVENTS_PRUNE_INTERVAL_MS through a BullMQ job scheduler, so one replica
- * prunes per interval however many run. The queue is the kit's (closed at shutdown, after this
- * worker has stopped in onModuleDestroy).
+ * prunes per interval however many run. The queue is the kit's (its Redis is a readiness check,
+ * and it closes at shutdown, after this worker has stopped in onModuleDestroy).
  */
 @Injectable()
 export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,12 +20,10 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
-    health: HealthRegistry,
     @InjectQueue(QueueName.EventsRetention) readonly queue: Queue,
     private readonly retention: RetentionService,
   ) {
     this.log = logger.child({ context: PruneProcessor.name });
-    health.add('redis', () => this.queue.count());
   }
 
   onApplicationBootstrap(): void {
