@@ -121,6 +121,14 @@ export class ServiceInfraModule {
           provide: REDIS,
           useFactory: (health: HealthRegistry): Redis => {
             const client = createRedis(redisUrl);
+            // ioredis reconnects by itself; without a listener each failed attempt is an
+            // "Unhandled error event" on stderr. One warning per outage-minute is enough.
+            let lastWarned = 0;
+            client.on('error', (err: Error) => {
+              if (Date.now() - lastWarned < 60_000) return;
+              lastWarned = Date.now();
+              opts.logger.warn({ err: err.message }, 'redis unreachable; commands wait or fail until it is back');
+            });
             health.add('redis', () => client.ping());
             closers.push(() => client.quit());
             return client;
