@@ -1,10 +1,22 @@
-import { baseConfigSchema, loadConfig } from '@wos/platform';
+import { z } from 'zod';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
 
-export const configSchema = baseConfigSchema.extend({
-  PORT: baseConfigSchema.shape.PORT.default(3005),
-});
-export type AppConfig = ReturnType<typeof loadAppConfig>;
+export const configSchema = baseConfigSchema
+  .extend({ PORT: baseConfigSchema.shape.PORT.default(3005) })
+  .extend(databaseConfigSchema.shape)
+  .extend(kafkaConfigSchema.shape)
+  .extend({
+    /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
+    AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
+  });
+export type AppConfig = z.infer<typeof configSchema>;
 
-export function loadAppConfig(env: NodeJS.ProcessEnv = process.env) {
+export function consumerGroupId(config: AppConfig): string {
+  return config.AUDIT_LOGS_KAFKA_GROUP_ID ?? defaultConsumerGroupId('audit-logs', config.DATABASE_URL);
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
 }
+
+export { APP_CONFIG, LOGGER } from '@wos/platform';

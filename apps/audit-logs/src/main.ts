@@ -2,19 +2,19 @@ import './instrument';
 import { bootstrapService, createLogger, runMain } from '@wos/platform';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config';
+import { auditLogsOpenApi } from './openapi';
 
-async function main() {
+runMain(() => {
   const config = loadAppConfig();
   const logger = createLogger('audit-logs', config.LOG_LEVEL);
-  await bootstrapService({
+  return bootstrapService({
     name: 'audit-logs',
-    module: AppModule,
+    module: AppModule.forRoot(config, logger),
     host: config.HOST,
     port: config.PORT,
     logger,
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
     trustProxy: config.TRUST_PROXY,
+    openapi: auditLogsOpenApi,
   });
-}
-
-runMain(main);
+});

@@ -1,9 +1,27 @@
-import { Module } from '@nestjs/common';
-import { HealthRegistry } from '@wos/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Topic } from '@wos/contracts';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { TemplateSamplesModule } from './template-samples/template-samples.module';
 
-/**
- * The vault service is scaffolded but its product (Vault) is not built yet: it serves only
- * /health, /ready and /metrics, and the gateway answers its future routes with a 404.
- */
-@Module({ providers: [HealthRegistry] })
-export class AppModule {}
+/** Infrastructure comes from the service kit; this module lists only the service's domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceInfraModule.forService({
+          name: 'vault',
+          config,
+          logger,
+          prisma: PrismaService,
+          outbox: { topics: [Topic.vault] },
+          consumer: { groupId: consumerGroupId(config) },
+        }),
+        TemplateSamplesModule,
+      ],
+    };
+  }
+}

@@ -13,6 +13,7 @@ export const UPSTREAM_URL_VARIABLES = {
   radar: 'RADAR_URL',
   events: 'EVENTS_URL',
   'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
+  authorization: 'AUTHORIZATION_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -68,6 +69,14 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/app_homepage_url', upstream: 'gateway', auth: 'api_key' },
+  // The service template's sample in audit-logs, until its domain replaces it.
+  { prefix: '/audit_logs/template_samples', upstream: 'audit-logs', auth: 'api_key' },
+  // The service template's sample in vault, until its domain replaces it.
+  { prefix: '/vault/template_samples', upstream: 'vault', auth: 'api_key' },
+  // The service template's sample in radar, until its domain replaces it.
+  { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
+  // The service template's sample in authorization, until its domain replaces it.
+  { prefix: '/authorization/template_samples', upstream: 'authorization', auth: 'api_key' },
 ];
 
 /**

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { eventSchemas } from './registry';
+import { isTemplateSampleEvent } from './template-sample';
 
 /*
  * Released event schemas may only grow. The snapshot holds each type's JSON Schema as
@@ -13,8 +14,9 @@ const SNAPSHOT = join(__dirname, '..', '..', 'snapshots', 'event-schemas.json');
 
 type Json = { type?: unknown; properties?: Record<string, Json>; required?: string[]; items?: Json; enum?: unknown[] };
 
+/* The template's sample events are placeholders, never released (template-sample.ts). */
 function current(): Record<string, Json> {
-  return Object.fromEntries(Object.entries(eventSchemas).map(([k, s]) => [k, z.toJSONSchema(s as z.ZodType) as Json]));
+  return Object.fromEntries(Object.entries(eventSchemas).filter(([k]) => !isTemplateSampleEvent(k)).map(([k, s]) => [k, z.toJSONSchema(s as z.ZodType) as Json]));
 }
 
 /** Lists the ways `now` is not a superset of `was`. */

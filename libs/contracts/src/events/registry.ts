@@ -5,6 +5,10 @@ import { Topic } from './topics';
 import { ssoEventSchemas } from './sso';
 import { identityEventSchemas } from './identity';
 import { identityFlowEventSchemas } from './identity-flows';
+import { auditLogsEventSchemas } from './audit-logs';
+import { vaultEventSchemas } from './vault';
+import { radarEventSchemas } from './radar';
+import { authorizationEventSchemas } from './authorization';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -16,6 +20,10 @@ export const eventSchemas = {
   ...identityEventSchemas,
   ...identityFlowEventSchemas,
   ...directorySyncEventSchemas,
+  ...auditLogsEventSchemas,
+  ...vaultEventSchemas,
+  ...radarEventSchemas,
+  ...authorizationEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -31,6 +39,10 @@ const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.sso, ssoEventSchemas],
   [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],
+  [Topic.auditLogs, auditLogsEventSchemas],
+  [Topic.vault, vaultEventSchemas],
+  [Topic.radar, radarEventSchemas],
+  [Topic.authorization, authorizationEventSchemas],
 ];
 
 /** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */

@@ -10,6 +10,7 @@ export const Topic = {
   auditLogs: 'audit-logs.events.v1',
   vault: 'vault.events.v1',
   radar: 'radar.events.v1',
+  authorization: 'authorization.events.v1',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

@@ -26,6 +26,8 @@ export const IdPrefix = {
   directoryToken: 'directory_token',
   webhookEndpoint: 'we',
   webhookDeliveryAttempt: 'webhook_attempt',
+  /** The service template's sample aggregate (events/template-sample.ts). */
+  templateSample: 'template_sample',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

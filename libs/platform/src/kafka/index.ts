@@ -3,3 +3,4 @@ export * from './event-consumer';
 export * from './consumable-envelope';
 export * from './dead-letters';
 export * from './dead-letter-cli';
+export * from './consumer-group';

@@ -14,6 +14,7 @@ export const APP_CATALOGUE = [
   { name: 'radar', port: 3007 },
   { name: 'events', port: 3008 },
   { name: 'webhook-dispatcher', port: 3009 },
+  { name: 'authorization', port: 3010 },
 ] as const;
 
 /** The gateway's admin port (/health, /ready, /metrics), apart from its public port. */
@@ -41,4 +42,5 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   radar: [],
   events: [],
   'webhook-dispatcher': [],
+  authorization: [],
 };

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Topic } from '@wos/contracts';
+import { ServiceInfraModule, type Logger } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { TemplateSamplesModule } from './template-samples/template-samples.module';
+
+/** Infrastructure comes from the service kit; this module lists only the service's domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceInfraModule.forService({
+          name: 'authorization',
+          config,
+          logger,
+          prisma: PrismaService,
+          outbox: { topics: [Topic.authorization] },
+          consumer: { groupId: consumerGroupId(config) },
+        }),
+        TemplateSamplesModule,
+      ],
+    };
+  }
+}
