@@ -36,7 +36,7 @@ describe('route.table', () => {
 
   test('no reserved prefix shadows a live route', () => {
     for (const r of ROUTES) assert.equal(RESERVED_PREFIXES.includes(r.prefix), false);
-    assert.deepEqual(routedUpstreams().sort(), ['directory-sync', 'events', 'identity', 'organizations', 'sso', 'webhook-dispatcher']);
+    assert.deepEqual(routedUpstreams().sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
   });
 
   test('browser and back-channel entry points have the auth mode their callers can satisfy', () => {

@@ -84,6 +84,11 @@ export class GatewayHarness {
       EVENTS_URL: `http://127.0.0.1:${await closedPort()}`,
       DIRECTORY_SYNC_URL: `http://127.0.0.1:${await closedPort()}`,
       WEBHOOK_DISPATCHER_URL: `http://127.0.0.1:${await closedPort()}`,
+      // The services generated from the template: closed too, never whatever listens on their default ports.
+      AUDIT_LOGS_URL: `http://127.0.0.1:${await closedPort()}`,
+      VAULT_URL: `http://127.0.0.1:${await closedPort()}`,
+      RADAR_URL: `http://127.0.0.1:${await closedPort()}`,
+      AUTHORIZATION_URL: `http://127.0.0.1:${await closedPort()}`,
       REDIS_KEY_PREFIX: this.redisPrefix,
       ...overrides,
     });
