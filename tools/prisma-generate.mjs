@@ -1,4 +1,4 @@
-// Generates each app's Prisma client (apps/<app>/prisma/schema.prisma -> src/generated/prisma).
+// Generates each app's (or the named apps') Prisma client (apps/<app>/prisma/schema.prisma -> src/generated/prisma).
 // `prisma generate` never runs the schema engine, but the CLI insists that the engine binary
 // exists; pointing PRISMA_SCHEMA_ENGINE_BINARY at any executable satisfies it offline.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const prismaBin = join(root, 'node_modules', 'prisma', 'build', 'index.js');
 const force = process.argv.includes('--force');
-for (const app of readdirSync(join(root, 'apps'))) {
+// `node tools/prisma-generate.mjs [--force] [app ...]`: the named apps, or every app.
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+for (const app of only.length ? only : readdirSync(join(root, 'apps'))) {
   const schema = join(root, 'apps', app, 'prisma', 'schema.prisma');
   if (!existsSync(schema)) continue;
   const marker = join(root, 'apps', app, 'src', 'generated', 'prisma', 'client.ts');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { kitViolations, type SourceFile } from './kit-rules';
 
 /*
  * Module boundaries (CONVENTIONS.md habit 1): an app never imports another app, libs never
@@ -56,4 +57,48 @@ test('libs import no app; contracts import neither Nest nor the platform', () =>
     }
   }
   assert.deepEqual(problems, []);
+});
+
+/*
+ * The service kit's rule: an app's own source (src/, not its tests, which may drive Kafka or Redis
+ * directly) and its Prisma schema never re-implement what ServiceInfraModule provides.
+ */
+function appSourceFiles(): SourceFile[] {
+  return apps.flatMap((app) => {
+    const src = sources(join(root, 'apps', app, 'src')).filter((f) => !f.endsWith('.spec.ts'));
+    const schema = join(root, 'apps', app, 'prisma', 'schema.prisma');
+    return [...src, ...(existsSync(schema) ? [schema] : [])].map((f) => ({ path: relative(root, f).split(sep).join('/'), text: readFileSync(f, 'utf8') }));
+  });
+}
+
+test('apps use the service kit instead of re-implementing it', () => {
+  assert.deepEqual(kitViolations(appSourceFiles()), []);
+});
+
+test('the kit rule catches planted violations and passes the kit way', () => {
+  const planted: SourceFile[] = [
+    { path: 'apps/x/src/infra/infra.module.ts', text: 'export class InfraModule {}' },
+    { path: 'apps/x/src/infra/outbox-relay.service.ts', text: '' },
+    { path: 'apps/x/src/infra/prisma-errors.ts', text: '' },
+    { path: 'apps/x/src/a.ts', text: 'const relay = new OutboxRelay({ pool });' },
+    { path: 'apps/x/src/b.ts', text: 'this.consumer = new EventConsumer(opts);' },
+    { path: 'apps/x/src/c.ts', text: "const kafka = createKafka({ brokers, clientId: 'x' });" },
+    { path: 'apps/x/src/d.ts', text: 'const redis = createRedis(config.REDIS_URL);' },
+    { path: 'apps/x/src/e.ts', text: 'const q = new Queue(QueueName.Deliveries, { connection });' },
+    { path: 'apps/x/src/f.ts', text: 'useValue: SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS)' },
+    { path: 'apps/x/src/config.ts', text: "export const APP_CONFIG = Symbol('APP_CONFIG');" },
+    { path: 'apps/x/src/g.ts', text: "await client.query('BEGIN');" },
+    { path: 'apps/x/prisma/schema.prisma', text: 'model Thing {\n  id String @id\n}\n\nmodel OutboxEvent {\n  seq BigInt @id\n}\n' },
+  ];
+  const found = kitViolations(planted);
+  assert.equal(found.length, planted.length, found.join('\n'));
+  for (const f of planted) assert.ok(found.some((p) => p.startsWith(f.path)), `${f.path} not caught`);
+
+  const kitWay: SourceFile[] = [
+    { path: 'apps/x/src/config.ts', text: "export { APP_CONFIG, LOGGER } from '@wos/platform';" },
+    { path: 'apps/x/src/app.module.ts', text: 'ServiceInfraModule.forService({ name, config, logger, prisma: PrismaService, redis: true, secrets: true })' },
+    { path: 'apps/x/src/r.ts', text: "// no hand-written 'BEGIN' here: pgTransaction\nreturn pgTransaction(this.prisma.pool, async (client) => claimInbox(pgExecutor(client), c, id));" },
+    { path: 'apps/x/prisma/schema.prisma', text: 'model TemplateSample {\n  id String @id\n  @@map("template_samples")\n}\n' },
+  ];
+  assert.deepEqual(kitViolations(kitWay), []);
 });

@@ -1,0 +1,62 @@
+/*
+ * The service kit's rule (issue 10): an app holds its domain, never a copy of what
+ * libs/platform's service kit provides. Pure functions over file paths and texts, so the rule is
+ * tested on planted violations as well as run on apps/.
+ */
+
+export interface SourceFile {
+  /** Repository-relative, with forward slashes: apps/<app>/src/… or apps/<app>/prisma/schema.prisma. */
+  path: string;
+  text: string;
+}
+
+/* Files that only the kit may have. */
+const KIT_FILES: Record<string, string> = {
+  'infra.module.ts': 'ServiceInfraModule.forService',
+  'outbox-relay.service.ts': "the kit's outbox relay (ServiceInfraModule outbox)",
+  'prisma-errors.ts': 'isUniqueViolation from @wos/platform',
+};
+
+/* Code that constructs or re-declares kit infrastructure, with what to use instead. */
+const KIT_CODE: { pattern: RegExp; use: string }[] = [
+  { pattern: /\bnew\s+OutboxRelay(?:Service)?\s*\(/, use: "the kit's outbox relay (ServiceInfraModule outbox)" },
+  { pattern: /\bnew\s+EventConsumer\s*\(/, use: '@EventPattern handlers on the kit transport (ServiceInfraModule consumer)' },
+  { pattern: /\bnew\s+Kafka\s*\(|\bcreateKafka\s*\(/, use: "the kit's Kafka transport and relay" },
+  { pattern: /\bcreateRedis\s*\(|\bnew\s+(?:IORedis|Redis)\s*\(/, use: '@Inject(REDIS) (ServiceInfraModule redis)' },
+  { pattern: /\bnew\s+Queue\s*\(|\bcreateQueue\s*\(/, use: '@InjectQueue (ServiceInfraModule queues)' },
+  { pattern: /\bSecretBox\.fromConfig\s*\(/, use: 'the injected SecretBox (ServiceInfraModule secrets)' },
+  { pattern: /\b(?:const|let|var)\s+(?:APP_CONFIG|LOGGER)\b|Symbol(?:\.for)?\(\s*['"](?:APP_CONFIG|LOGGER)['"]/, use: "`export { APP_CONFIG, LOGGER } from '@wos/platform'`" },
+  { pattern: /['"`]\s*BEGIN\b/i, use: 'pgTransaction (or Prisma $transaction)' },
+];
+
+/* Prisma models of the platform's tables (libs/platform/migrations). */
+const KIT_MODELS = /^\s*model\s+(?:OutboxEvent|Outbox|Inbox|InboxEntry|ConsumerDeadLetter\w*)\s*\{|@@map\(\s*"(?:outbox|inbox|consumer_dead_letters)"\s*\)/m;
+
+/** Drops comments, so prose that names a forbidden call is no violation. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[\s;{}(),])\/\/.*$/gm, '$1');
+}
+
+function line(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+/** Every place an app re-implements the kit, as `path:line: what — use …`. */
+export function kitViolations(files: readonly SourceFile[]): string[] {
+  const problems: string[] = [];
+  for (const f of files) {
+    const base = f.path.split('/').at(-1)!;
+    if (f.path.endsWith('schema.prisma')) {
+      const m = KIT_MODELS.exec(f.text);
+      if (m) problems.push(`${f.path}:${line(f.text, m.index)}: models a platform table (${m[0].trim()}); the platform migrations own it`);
+      continue;
+    }
+    if (KIT_FILES[base]) problems.push(`${f.path}: re-implements the kit; use ${KIT_FILES[base]}`);
+    const stripped = code(f.text);
+    for (const rule of KIT_CODE) {
+      const m = rule.pattern.exec(stripped);
+      if (m) problems.push(`${f.path}:${line(stripped, m.index)}: ${m[0].trim()} re-implements the kit; use ${rule.use}`);
+    }
+  }
+  return problems;
+}
