@@ -11,7 +11,7 @@ const { register, nextFreePort } = require('./registrations');
 
 const FILES = join(__dirname, 'files');
 
-/** @param {string} name */
+/** @param {string} name @param {string | undefined} title */
 function namesFor(name, title) {
   const words = name.split('-');
   const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');

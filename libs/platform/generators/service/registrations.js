@@ -17,14 +17,14 @@ function update(tree, path, edit) {
   if (after !== before) tree.write(path, after);
 }
 
-/** Inserts `text` before the first match of `anchor` at or after `from`. */
+/** Inserts `text` before the first match of `anchor` at or after `from`. @param {string} source @param {RegExp} anchor @param {string} text */
 function insertBefore(source, anchor, text, from = 0, path = '') {
   const i = source.slice(from).search(anchor);
   if (i < 0) throw new Error(`generator: no ${anchor} in ${path}; update libs/platform/generators/service/registrations.js`);
   return source.slice(0, from + i) + text + source.slice(from + i);
 }
 
-/** Index just after the first match of `re` at or after `from`, or throws. */
+/** Index just after the first match of `re` at or after `from`, or throws. @param {string} source @param {RegExp} re @param {string} path */
 function after(source, re, path, from = 0) {
   const m = re.exec(source.slice(from));
   if (!m) throw new Error(`generator: no ${re} in ${path}`);
@@ -165,6 +165,7 @@ function registerHelm(tree, n) {
 /** @param {Tree} tree @param {Names} n */
 function registerBuild(tree, n) {
   update(tree, 'tsconfig.json', (s) => {
+    /** @type {{ references: { path: string }[] }} */
     const json = JSON.parse(s);
     if (json.references.some((r) => r.path === `apps/${n.name}`)) return s;
     const at = json.references.findIndex((r) => r.path === 'test');
