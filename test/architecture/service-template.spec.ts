@@ -70,6 +70,7 @@ describe('service generator', () => {
     assert.ok(((values['api-gateway']!.internalAuth as { calls: string[] }).calls).includes('zz-check'));
     assert.equal((values['api-gateway']!.env as Record<string, string>).ZZ_CHECK_URL, `http://{{ .Release.Name }}-zz-check:${port}`);
     assert.ok(((yaml(tree, 'helm/wos-platform/Chart.yaml').dependencies as unknown as { alias: string }[]).some((d) => d.alias === 'zz-check')));
+    assert.match(tree.read('.env.example', 'utf-8')!, /^# ZZ_CHECK_KAFKA_GROUP_ID=zz-check$/m);
     assert.ok((JSON.parse(tree.read('tsconfig.json', 'utf-8')!) as { references: { path: string }[] }).references.some((r) => r.path === 'apps/zz-check'));
 
     // A second run changes nothing more.

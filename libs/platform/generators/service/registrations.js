@@ -174,6 +174,21 @@ function registerBuild(tree, n) {
   });
 }
 
+/** .env.example documents every variable (CONVENTIONS.md habit 11). @param {Tree} tree @param {Names} n */
+function registerEnvExample(tree, n) {
+  update(tree, '.env.example', (s) => {
+    if (s.includes(`${n.SNAKE}_KAFKA_GROUP_ID=`)) return s;
+    const block = [
+      '',
+      `# ${n.name} (generated from the service template; PORT defaults to ${n.port})`,
+      "# Consumer group for organization events; unset: derived from the database name.",
+      `# ${n.SNAKE}_KAFKA_GROUP_ID=${n.name}`,
+      '',
+    ].join('\n');
+    return s.replace(/\n*$/, '\n') + block;
+  });
+}
+
 /** @param {Tree} tree @param {Names} n */
 function register(tree, n) {
   registerCatalogue(tree, n);
@@ -182,6 +197,7 @@ function register(tree, n) {
   registerCompose(tree, n);
   registerHelm(tree, n);
   registerBuild(tree, n);
+  registerEnvExample(tree, n);
 }
 
 module.exports = { register, nextFreePort };
