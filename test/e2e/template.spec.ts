@@ -47,7 +47,11 @@ describe('apps generated from the service template', () => {
     const prefix = `/${app.replace(/-/g, '_')}/template_samples`;
     const eventType = (change: string) => `${app.replace(/-/g, '_')}.template_sample.${change}`;
 
-    test(`${app}: a sample created through the gateway, its event on GET /events, and its removal on organization.deleted`, async () => {
+    test(`${app}: /health and /ready, a sample created through the gateway, its event on GET /events, and its removal on organization.deleted`, async () => {
+      for (const probe of ['/health', '/ready']) {
+        const res = await fetch(`http://127.0.0.1:${e.stack.port(app)}${probe}`);
+        assert.equal(res.status, 200, `${app} ${probe}: ${await res.text()}`);
+      }
       const org = await e.workos.organizations.createOrganization({ name: `${app} template org` });
       const created = await e.http('POST', prefix, { key: true, body: { organization_id: org.id, name: 'first' } });
       assert.equal(created.status, 201, created.text);
