@@ -88,6 +88,8 @@ test('the kit rule catches planted violations and passes the kit way', () => {
     { path: 'apps/x/src/f.ts', text: 'useValue: SecretBox.fromConfig(config.SECRET_ENCRYPTION_KEYS)' },
     { path: 'apps/x/src/config.ts', text: "export const APP_CONFIG = Symbol('APP_CONFIG');" },
     { path: 'apps/x/src/g.ts', text: "await client.query('BEGIN');" },
+    { path: 'apps/x/src/app.module.ts', text: '@Module({}) export class AppModule {}' },
+    { path: 'apps/x/src/h.ts', text: 'return bootstrapService({ name, module, host: config.HOST, port: config.PORT, logger });' },
     { path: 'apps/x/prisma/schema.prisma', text: 'model Thing {\n  id String @id\n}\n\nmodel OutboxEvent {\n  seq BigInt @id\n}\n' },
   ];
   const found = kitViolations(planted);
@@ -96,7 +98,7 @@ test('the kit rule catches planted violations and passes the kit way', () => {
 
   const kitWay: SourceFile[] = [
     { path: 'apps/x/src/config.ts', text: "export { APP_CONFIG, LOGGER } from '@wos/platform';" },
-    { path: 'apps/x/src/app.module.ts', text: 'ServiceInfraModule.forService({ name, config, logger, prisma: PrismaService, redis: true, secrets: true })' },
+    { path: 'apps/x/src/x.app.ts', text: 'return startService({ name, config, kit: { prisma: PrismaService, redis: true }, modules: [XModule] });' },
     { path: 'apps/x/src/r.ts', text: "// no hand-written 'BEGIN' here: pgTransaction\nreturn pgTransaction(this.prisma.pool, async (client) => claimInbox(pgExecutor(client), c, id));" },
     { path: 'apps/x/prisma/schema.prisma', text: 'model TemplateSample {\n  id String @id\n  @@map("template_samples")\n}\n' },
   ];

@@ -12,7 +12,8 @@ export interface SourceFile {
 
 /* Files that only the kit may have. */
 const KIT_FILES: Record<string, string> = {
-  'infra.module.ts': 'ServiceInfraModule.forService',
+  'infra.module.ts': 'startService (the kit)',
+  'app.module.ts': 'startService({ kit, modules }): the kit builds the root module',
   'outbox-relay.service.ts': "the kit's outbox relay (ServiceInfraModule outbox)",
   'prisma-errors.ts': 'isUniqueViolation from @wos/platform',
 };
@@ -27,6 +28,7 @@ const KIT_CODE: { pattern: RegExp; use: string }[] = [
   { pattern: /\bSecretBox\.fromConfig\s*\(/, use: 'the injected SecretBox (ServiceInfraModule secrets)' },
   { pattern: /\b(?:const|let|var)\s+(?:APP_CONFIG|LOGGER)\b|Symbol(?:\.for)?\(\s*['"](?:APP_CONFIG|LOGGER)['"]/, use: "`export { APP_CONFIG, LOGGER } from '@wos/platform'`" },
   { pattern: /['"`]\s*BEGIN\b/i, use: 'pgTransaction (or Prisma $transaction)' },
+  { pattern: /\bbootstrapService\s*\(|\bServiceInfraModule\.forService\s*\(/, use: 'startService({ name, config, kit, modules, http })' },
 ];
 
 /* Prisma models of the platform's tables (libs/platform/migrations). */

@@ -42,7 +42,7 @@ describe('service generator', () => {
     const tree = new FsTree(ROOT, false);
     await generate(tree, { name: 'zz-check' });
     const created = tree.listChanges().filter((c) => c.type === 'CREATE').map((c) => c.path);
-    for (const role of ['package.json', 'prisma/schema.prisma', 'src/app.module.ts', 'src/main.ts', 'src/template-samples/template-samples.controller.ts', 'src/template-samples/consumers/organizations.consumer.ts', 'test/schema-drift.spec.ts']) {
+    for (const role of ['package.json', 'prisma/schema.prisma', 'src/main.ts', 'src/template-samples/template-samples.controller.ts', 'src/template-samples/consumers/organizations.consumer.ts', 'test/schema-drift.spec.ts']) {
       assert.ok(created.includes(`apps/zz-check/${role}`), role);
     }
     assert.ok(created.some((p) => /^apps\/zz-check\/prisma\/migrations\/\d{14}_create_template_samples\/migration\.sql$/.test(p)));

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger, HealthRegistry, type Logger } from '@wos/platform';
-import { AppModule } from './app.module';
+import { createLogger, HealthRegistry, startService, type Logger } from '@wos/platform';
+import { PrismaService } from './infra/prisma.service';
+import { GatewayModule } from './gateway/gateway.module';
 import { LOGGER, type AppConfig } from './config';
 import { ApiKeyAuthService } from './auth/api-key-auth.service';
 import { IdempotencyService } from './idempotency/idempotency.service';
@@ -27,28 +28,31 @@ export interface RunningGateway {
 
 /** Starts the gateway with the given configuration; main.ts and the tests both use this. */
 export async function startGateway(config: AppConfig, logger: Logger = createLogger('api-gateway', config.LOG_LEVEL)): Promise<RunningGateway> {
-  const app = await bootstrapService({
+  const app = await startService({
     name: 'api-gateway',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
+    config,
     logger,
-    // No internalAuthSecret: the gateway is the edge that creates the signed context (its one
-    // internal route, registerInternalRoutes, verifies the context itself).
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    configure: (fastify, nest) => {
-      registerInternalRoutes(fastify, { config, clients: nest.get(ClientAuthService) });
-      registerGatewayRoutes(fastify, {
-        config,
-        logger: nest.get(LOGGER),
-        auth: nest.get(ApiKeyAuthService),
-        clients: nest.get(ClientAuthService),
-        credentials: nest.get(CredentialsService),
-        rateLimit: nest.get(RateLimitService),
-        idempotency: nest.get(IdempotencyService),
-        proxy: nest.get(ProxyService),
-        openapi: nest.get(OpenApiService),
-      });
+    kit: { prisma: PrismaService, redis: true, secrets: true },
+    modules: [GatewayModule],
+    // The gateway is the edge that creates the signed context (its one internal route,
+    // registerInternalRoutes, verifies the context itself).
+    internalAuth: false,
+    http: {
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      configure: (fastify, nest) => {
+        registerInternalRoutes(fastify, { config, clients: nest.get(ClientAuthService) });
+        registerGatewayRoutes(fastify, {
+          config,
+          logger: nest.get(LOGGER),
+          auth: nest.get(ApiKeyAuthService),
+          clients: nest.get(ClientAuthService),
+          credentials: nest.get(CredentialsService),
+          rateLimit: nest.get(RateLimitService),
+          idempotency: nest.get(IdempotencyService),
+          proxy: nest.get(ProxyService),
+          openapi: nest.get(OpenApiService),
+        });
+      },
     },
   });
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,20 +1,19 @@
 import './instrument';
-import { bootstrapService, createLogger, runMain } from '@wos/platform';
-import { AppModule } from './app.module';
-import { loadAppConfig } from './config';
+import { Topic } from '@wos/contracts';
+import { runMain, startService } from '@wos/platform';
+import { consumerGroupId, loadAppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
 import { auditLogsOpenApi } from './openapi';
+import { TemplateSamplesModule } from './template-samples/template-samples.module';
 
 runMain(() => {
   const config = loadAppConfig();
-  const logger = createLogger('audit-logs', config.LOG_LEVEL);
-  return bootstrapService({
+  // Infrastructure comes from the service kit; modules lists only the service's domain.
+  return startService({
     name: 'audit-logs',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    openapi: auditLogsOpenApi,
+    config,
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs] }, consumer: { groupId: consumerGroupId(config) } },
+    modules: [TemplateSamplesModule],
+    http: { openapi: auditLogsOpenApi },
   });
 });

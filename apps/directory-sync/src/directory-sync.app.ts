@@ -1,8 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { bootstrapService, createLogger, sendError, type Logger } from '@wos/platform';
-import { AppModule } from './app.module';
-import type { AppConfig } from './config';
+import { Topic } from '@wos/contracts';
+import { createLogger, sendError, startService, type Logger } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { DirectoriesModule } from './directories/directories.module';
+import { ScimModule } from './scim/scim.module';
+import { DirectoryUsersModule } from './directory-users/directory-users.module';
+import { DirectoryGroupsModule } from './directory-groups/directory-groups.module';
 import { directorySyncOpenApi } from './openapi';
 import { ScimError } from './scim-core/scim-errors';
 import { DirectorySyncExceptionFilter, SCIM_PREFIX, sendScimError } from './scim/scim-exception.filter';
@@ -10,21 +15,21 @@ import { DirectorySyncExceptionFilter, SCIM_PREFIX, sendScimError } from './scim
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startDirectorySyncService(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger('directory-sync', config.LOG_LEVEL);
-  return bootstrapService({
+  return startService({
     name: 'directory-sync',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
+    config,
     logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    // /scim is reached unsigned (gateway auth 'none') and authenticates with directory bearer
-    // tokens; its environment comes from the directory row, never from a header.
-    unsignedPathPrefixes: [SCIM_PREFIX.replace(/\/$/, '')],
-    openapi: directorySyncOpenApi,
-    // An over-long or malformed SCIM path is still answered in the SCIM error schema.
-    sendFrameworkError: (reply, req, err) => (req.url.startsWith(SCIM_PREFIX) ? sendScimError(reply, req, err, logger) : sendError(reply, req, err, logger)),
-    configure: (fastify, app) => configure(fastify, app, config, logger),
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.directorySync] }, consumer: { groupId: consumerGroupId(config) } },
+    modules: [DirectoriesModule, ScimModule, DirectoryUsersModule, DirectoryGroupsModule],
+    http: {
+      // /scim is reached unsigned (gateway auth 'none') and authenticates with directory bearer
+      // tokens; its environment comes from the directory row, never from a header.
+      unsignedPathPrefixes: [SCIM_PREFIX.replace(/\/$/, '')],
+      openapi: directorySyncOpenApi,
+      // An over-long or malformed SCIM path is still answered in the SCIM error schema.
+      sendFrameworkError: (reply, req, err) => (req.url.startsWith(SCIM_PREFIX) ? sendScimError(reply, req, err, logger) : sendError(reply, req, err, logger)),
+      configure: (fastify, app) => configure(fastify, app, config, logger),
+    },
   });
 }
 

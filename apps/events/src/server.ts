@@ -1,19 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger, type Logger } from '@wos/platform';
-import { AppModule } from './app.module';
+import { createLogger, QueueName, startService, type Logger } from '@wos/platform';
 import type { AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { EventsModule } from './events/events.module';
+import { RetentionModule } from './retention/retention.module';
 import { eventsOpenApi } from './openapi';
 
 /** Starts the events service; main.ts calls it, and tests run it in-process and close it. */
 export function startEventsService(config: AppConfig, logger: Logger = createLogger('events', config.LOG_LEVEL)): Promise<NestFastifyApplication> {
-  return bootstrapService({
+  return startService({
     name: 'events',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
+    config,
     logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    openapi: eventsOpenApi,
+    // Every domain topic: the one handler is `@EventPattern(ALL_EVENTS, { batch: true })`.
+    kit: { prisma: PrismaService, consumer: { groupId: config.KAFKA_GROUP_ID }, queues: [QueueName.EventsRetention] },
+    modules: [EventsModule, RetentionModule],
+    http: { openapi: eventsOpenApi },
   });
 }

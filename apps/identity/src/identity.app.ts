@@ -1,7 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptFormBodies, bootstrapService, createLogger } from '@wos/platform';
-import { AppModule } from './app.module';
-import type { AppConfig } from './config';
+import { Topic } from '@wos/contracts';
+import { acceptFormBodies, startService } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { UsersModule } from './users/users.module';
+import { AuthenticateModule } from './authenticate/authenticate.module';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
+import { MagicAuthModule } from './magic-auth/magic-auth.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { MembershipsModule } from './memberships/memberships.module';
+import { MfaModule } from './mfa/mfa.module';
+import { AuthkitModule } from './authkit/authkit.module';
+import { IdentitiesModule } from './identities/identities.module';
 import { identityOpenApi } from './openapi';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
@@ -9,18 +22,29 @@ export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_managemen
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createLogger('identity', config.LOG_LEVEL);
-  return bootstrapService({
+  return startService({
     name: 'identity',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    unsignedPathPrefixes: UNSIGNED_PATHS,
-    openapi: identityOpenApi,
-    // The hosted sign-in form posts form-encoded bodies.
-    configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
+    config,
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.identity] }, consumer: { groupId: consumerGroupId(config) }, redis: true, secrets: true },
+    modules: [
+      UsersModule,
+      AuthenticateModule,
+      EmailVerificationModule,
+      PasswordResetModule,
+      MagicAuthModule,
+      InvitationsModule,
+      SigningKeysModule,
+      SessionsModule,
+      MembershipsModule,
+      MfaModule,
+      IdentitiesModule,
+      AuthkitModule,
+    ],
+    http: {
+      unsignedPathPrefixes: UNSIGNED_PATHS,
+      openapi: identityOpenApi,
+      // The hosted sign-in form posts form-encoded bodies.
+      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
+    },
   });
 }

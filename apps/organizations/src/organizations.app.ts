@@ -1,20 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger } from '@wos/platform';
-import { AppModule } from './app.module';
+import { Topic } from '@wos/contracts';
+import { startService } from '@wos/platform';
 import type { AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
 import { organizationsOpenApi } from './openapi';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { DomainsModule } from './domains/domains.module';
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startOrganizationsService(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createLogger('organizations', config.LOG_LEVEL);
-  return bootstrapService({
+  return startService({
     name: 'organizations',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    openapi: organizationsOpenApi,
+    config,
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] } },
+    modules: [OrganizationsModule, DomainsModule],
+    http: { openapi: organizationsOpenApi },
   });
 }

@@ -1,8 +1,11 @@
 import { parse } from 'node:querystring';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bootstrapService, createLogger, LOOPBACK_WARNING } from '@wos/platform';
-import { AppModule } from './app.module';
-import type { AppConfig } from './config';
+import { Topic } from '@wos/contracts';
+import { createLogger, LOOPBACK_WARNING, startService } from '@wos/platform';
+import { consumerGroupId, type AppConfig } from './config';
+import { PrismaService } from './infra/prisma.service';
+import { ConnectionsModule } from './connections/connections.module';
+import { SignInModule } from './signin/signin.module';
 import { ssoOpenApi } from './openapi';
 
 /**
@@ -16,21 +19,21 @@ export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc
 export function startSsoService(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger('sso', config.LOG_LEVEL);
   if (config.ALLOW_LOOPBACK_URLS) logger.warn(LOOPBACK_WARNING);
-  return bootstrapService({
+  return startService({
     name: 'sso',
-    module: AppModule.forRoot(config, logger),
-    host: config.HOST,
-    port: config.PORT,
+    config,
     logger,
-    internalAuthSecret: config.INTERNAL_AUTH_SECRET,
-    trustProxy: config.TRUST_PROXY,
-    unsignedPathPrefixes: UNSIGNED_PATHS,
-    openapi: ssoOpenApi,
-    configure: (fastify) => {
-      // SAML POST binding and the node SDK's /sso/token both send form bodies.
-      fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
-        done(null, { ...parse(body as string) });
-      });
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.sso] }, consumer: { groupId: consumerGroupId(config) }, redis: true, secrets: true },
+    modules: [ConnectionsModule, SignInModule],
+    http: {
+      unsignedPathPrefixes: UNSIGNED_PATHS,
+      openapi: ssoOpenApi,
+      configure: (fastify) => {
+        // SAML POST binding and the node SDK's /sso/token both send form bodies.
+        fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
+          done(null, { ...parse(body as string) });
+        });
+      },
     },
   });
 }
