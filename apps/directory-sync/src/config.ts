@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, defaultConsumerGroupId } from '@wos/platform';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3003) })
@@ -38,7 +38,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 export function consumerGroupId(config: AppConfig): string {
-  return config.DIRECTORY_SYNC_KAFKA_GROUP_ID ?? `directory-sync.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+  return config.DIRECTORY_SYNC_KAFKA_GROUP_ID ?? defaultConsumerGroupId('directory-sync', config.DATABASE_URL);
 }
 
 export { APP_CONFIG, LOGGER } from '@wos/platform';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema, defaultConsumerGroupId } from '@wos/platform';
 import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 
@@ -65,7 +65,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 export function consumerGroupId(config: AppConfig): string {
-  return config.IDENTITY_KAFKA_GROUP_ID ?? `identity.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+  return config.IDENTITY_KAFKA_GROUP_ID ?? defaultConsumerGroupId('identity', config.DATABASE_URL);
 }
 
 export { APP_CONFIG, LOGGER } from '@wos/platform';

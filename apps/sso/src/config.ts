@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema, defaultConsumerGroupId } from '@wos/platform';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const url = z.string().url();
@@ -67,7 +67,7 @@ export type AppConfig = z.infer<typeof configSchema>;
 
 /** One group per database: replicas of one deployment share it, separate deployments (and test files) do not. */
 export function consumerGroupId(config: AppConfig): string {
-  return config.SSO_KAFKA_GROUP_ID ?? `sso.${new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'default'}`;
+  return config.SSO_KAFKA_GROUP_ID ?? defaultConsumerGroupId('sso', config.DATABASE_URL);
 }
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
