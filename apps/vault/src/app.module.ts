@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topic } from '@wos/contracts';
 import { ServiceInfraModule, type Logger } from '@wos/platform';
-import { consumerGroupId, type AppConfig } from './config';
+import type { AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { KeysModule } from './keys/keys.module';
+import { ObjectsModule } from './objects/objects.module';
 
 /** Infrastructure comes from the service kit; this module lists only the service's domain modules. */
 @Module({})
@@ -18,9 +19,9 @@ export class AppModule {
           logger,
           prisma: PrismaService,
           outbox: { topics: [Topic.vault] },
-          consumer: { groupId: consumerGroupId(config) },
         }),
-        TemplateSamplesModule,
+        KeysModule,
+        ObjectsModule,
       ],
     };
   }
