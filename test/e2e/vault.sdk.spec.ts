@@ -237,6 +237,50 @@ describe('Vault through the WorkOS SDK', () => {
     assert.equal(current.versionId, version);
   });
 
+  test('KEK rotation: old data keeps decrypting, new data and rekeys use the new version', async () => {
+    const vault = e.workos.vault;
+    const rotContext = { organization_id: `${org}_rot` };
+    const kekVersion = (blob: string) => Buffer.from(blob, 'base64').readUInt32BE(20);
+    const oldObject = await vault.createObject({ name: `rot-${tag}`, value: 'before rotation', context: rotContext });
+    const oldPair = await vault.createDataKey({ context: rotContext });
+    const oldSealed = await vault.encrypt('sealed before rotation', rotContext);
+    assert.equal(kekVersion(oldPair.encryptedKeys), 1);
+
+    const rotate = (ctx: Record<string, string>) => e.http('POST', '/vault/v1/keys/rotate', { key: true, body: { context: ctx } });
+    const res = await rotate(rotContext);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json, { key_id: oldObject.keyId, version: 2, context: rotContext });
+    assert.equal((await rotate({ organization_id: `${org}_never_used` })).status, 404);
+
+    // Everything wrapped by version 1 still opens.
+    assert.equal((await vault.readObject({ id: oldObject.id })).value, 'before rotation');
+    assert.deepEqual(await vault.decryptDataKey({ keys: oldPair.encryptedKeys }), oldPair.dataKey);
+    assert.equal(await vault.decrypt(oldSealed), 'sealed before rotation');
+    // New keys are wrapped by version 2; a rekey moves an old data key there, keeping the key.
+    const newPair = await vault.createDataKey({ context: rotContext });
+    assert.equal(kekVersion(newPair.encryptedKeys), 2);
+    const moved = await vault.createRekey({ context: rotContext, encryptedKeys: oldPair.encryptedKeys });
+    assert.equal(kekVersion(moved.encryptedKeys!), 2);
+    assert.equal(moved.dataKey, oldPair.dataKey.key);
+    // An update after rotation seals under version 2, and both versions of the object stay listed.
+    await vault.updateObject({ id: oldObject.id, value: 'after rotation' });
+    assert.equal((await vault.readObject({ id: oldObject.id })).value, 'after rotation');
+    assert.equal((await vault.listObjectVersions({ id: oldObject.id })).length, 2);
+    const db = new Client({ connectionString: e.stack.databaseUrl('vault') });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ encrypted_keys: Buffer }>('SELECT encrypted_keys FROM vault_object_versions WHERE object_id = $1 ORDER BY id', [oldObject.id]);
+      assert.deepEqual(
+        rows.map((r) => r.encrypted_keys.readUInt32BE(20)),
+        [1, 2],
+      );
+    } finally {
+      await db.end();
+    }
+    const rotated = await waitForEvents(e.workos, ['vault.kek.created'], (all) => all.some((ev) => (ev.data as { keyName?: string }).keyName?.endsWith('@v2')));
+    assert.ok(rotated.some((ev) => (ev.data as { keyId?: string }).keyId === oldObject.keyId));
+  });
+
   test('values are encrypted at rest: a database dump holds no plaintext', async () => {
     const marker = `plaintext-marker-${tag}`;
     const created = await e.workos.vault.createObject({ name: `at-rest-${tag}`, value: marker, context });

@@ -1,5 +1,5 @@
 import { buildOpenApi } from '@wos/platform';
-import { createDataKeySchema, dataKeyPairSchema, decryptDataKeySchema, decryptedDataKeySchema, rekeySchema } from './keys/data-keys.dto';
+import { createDataKeySchema, dataKeyPairSchema, decryptDataKeySchema, decryptedDataKeySchema, rekeySchema, rotatedKekSchema, rotateKekSchema } from './keys/data-keys.dto';
 import {
   createObjectSchema,
   objectMetadataSchema,
@@ -23,5 +23,6 @@ export function vaultOpenApi(): Record<string, unknown> {
     { method: 'post', path: '/vault/v1/keys/data-key', summary: 'Create a data key for local encryption', body: createDataKeySchema, response: dataKeyPairSchema },
     { method: 'post', path: '/vault/v1/keys/decrypt', summary: 'Decrypt a data key', body: decryptDataKeySchema, response: decryptedDataKeySchema },
     { method: 'post', path: '/vault/v1/keys/rekey', summary: 'Re-wrap a data key under a key context', body: rekeySchema, response: dataKeyPairSchema },
+    { method: 'post', path: '/vault/v1/keys/rotate', summary: "Rotate a context's key-encryption key (extension)", body: rotateKekSchema, response: rotatedKekSchema },
   ]);
 }

@@ -31,3 +31,7 @@ export type DataKeyPairWire = z.infer<typeof dataKeyPairSchema>;
 
 export const decryptedDataKeySchema = z.object({ data_key: z.string(), id: z.string() });
 export type DecryptedDataKeyWire = z.infer<typeof decryptedDataKeySchema>;
+
+export const rotateKekSchema = z.object({ context: keyContextSchema });
+export type RotateKekInput = z.infer<typeof rotateKekSchema>;
+export const rotatedKekSchema = z.object({ key_id: z.string(), version: z.number(), context: z.record(z.string(), z.string()) });

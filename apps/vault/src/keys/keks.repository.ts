@@ -91,6 +91,7 @@ export class KeksRepository {
     environmentId: string,
     kekId: string,
     wrap: (version: number) => Promise<{ provider: string; rootKeyId: string; wrappedKey: Buffer }>,
+    event: (version: number) => OutboxMessage,
   ): Promise<number | null> {
     return pgTransaction(this.prisma.pool, async (client) => {
       const { rows } = await client.query<{ current_version: number }>(
@@ -108,6 +109,7 @@ export class KeksRepository {
         w.wrappedKey,
       ]);
       await client.query('UPDATE vault_keks SET current_version = $3, rotated_at = now() WHERE environment_id = $1 AND id = $2', [environmentId, kekId, next]);
+      await appendToOutbox(pgExecutor(client), [event(next)]);
       return next;
     });
   }

@@ -79,14 +79,22 @@ export class KeksService {
     return key;
   }
 
-  /** Rotates the context's KEK: a new current version; older versions keep decrypting. Null when the context has no KEK yet. */
+  /**
+   * Rotates the context's KEK: a new current version (with its `vault.kek.created` event); older
+   * versions keep decrypting. Null when the context has no KEK yet.
+   */
   async rotate(environmentId: string, context: KeyContext): Promise<{ id: string; version: number } | null> {
     const row = await this.repo.findByContext(environmentId, contextHash(context));
     if (!row) return null;
-    const version = await this.repo.addVersion(environmentId, row.id, async (next) => {
-      const w = await this.provider.wrap(randomBytes(32), kekAad(environmentId, row.id, next));
-      return { provider: this.provider.name, rootKeyId: w.keyRef, wrappedKey: w.wrapped };
-    });
+    const version = await this.repo.addVersion(
+      environmentId,
+      row.id,
+      async (next) => {
+        const w = await this.provider.wrap(randomBytes(32), kekAad(environmentId, row.id, next));
+        return { provider: this.provider.name, rootKeyId: w.keyRef, wrappedKey: w.wrapped };
+      },
+      (next) => kekCreatedEvent(environmentId, row.id, context, next),
+    );
     this.contexts.delete(`${environmentId}|${contextHash(context)}`);
     return version === null ? null : { id: row.id, version };
   }

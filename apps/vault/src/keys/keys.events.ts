@@ -5,11 +5,16 @@ import { canonicalContext, contextOrganization, type KeyContext } from '../vault
 
 /* Keyed by the context's organization where it names one, so an organization's vault events stay in order. */
 
-export function kekCreatedEvent(environmentId: string, kekId: string, context: KeyContext): OutboxMessage {
+/**
+ * A new KEK, or a new version of one (rotation): `key_name` is the canonical context, with
+ * `@v<n>` appended for versions after the first. `key_id` is the KEK's ID, which rotation keeps.
+ */
+export function kekCreatedEvent(environmentId: string, kekId: string, context: KeyContext, version = 1): OutboxMessage {
+  const keyName = version === 1 ? canonicalContext(context) : `${canonicalContext(context)}@v${version}`;
   return {
     topic: Topic.vault,
     key: contextOrganization(context) ?? kekId,
-    event: buildEvent('vault.kek.created', { ...actorFields(API_ACTOR), key_name: canonicalContext(context), key_id: kekId }, environmentId),
+    event: buildEvent('vault.kek.created', { ...actorFields(API_ACTOR), key_name: keyName, key_id: kekId }, environmentId),
   };
 }
 

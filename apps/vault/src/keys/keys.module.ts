@@ -4,6 +4,7 @@ import type { AppConfig } from '../config';
 import { LocalKeyProvider, type KeyProvider } from '../vault-core/key-provider';
 import { DataKeysController } from './data-keys.controller';
 import { DataKeysService } from './data-keys.service';
+import { KeksController } from './keks.controller';
 import { KeksRepository } from './keks.repository';
 import { KEY_PROVIDER, KeksService } from './keks.service';
 
@@ -12,7 +13,7 @@ import { KEY_PROVIDER, KeksService } from './keks.service';
  * the only adapter today.
  */
 @Module({
-  controllers: [DataKeysController],
+  controllers: [DataKeysController, KeksController],
   providers: [
     {
       provide: KEY_PROVIDER,
