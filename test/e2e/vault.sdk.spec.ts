@@ -120,6 +120,21 @@ describe('Vault through the WorkOS SDK', () => {
     await expectSdkError(vault.createObject({ name: `dup-${tag}`, value: 'b', context }), ConflictException, 409);
   });
 
+  test('a createObject retried with its Idempotency-Key replays the first answer instead of a 409', async () => {
+    const body = { name: `idem-${tag}`, value: 'once', key_context: context };
+    const headers = { 'idempotency-key': `vault-${tag}` };
+    const first = await e.http('POST', '/vault/v1/kv', { key: true, body, headers });
+    assert.equal(first.status, 201, first.text);
+    const again = await e.http('POST', '/vault/v1/kv', { key: true, body, headers });
+    assert.equal(again.status, 201);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(again.json, first.json);
+    // Data keys are never replayed: each call mints a new key.
+    const dk = (h: Record<string, string>) => e.http('POST', '/vault/v1/keys/data-key', { key: true, body: { context }, headers: h });
+    const [a, b] = [await dk({ 'idempotency-key': `dk-${tag}` }), await dk({ 'idempotency-key': `dk-${tag}` })];
+    assert.notEqual((a.json as { data_key: string }).data_key, (b.json as { data_key: string }).data_key);
+  });
+
   test('listObjects pages with cursors and filters by search', async () => {
     const vault = e.workos.vault;
     const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].map((n) => `list-${tag}-${n}`);

@@ -103,6 +103,9 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/connections',
   '/directories',
   '/webhook_endpoints',
+  // Vault objects (a retried create must not turn into a name conflict). Never the data-key
+  // routes: each call must mint a fresh key.
+  '/vault/v1/kv',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
