@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import {
   ConflictException,
-  GenericServerException,
+  BadRequestException,
   NotFoundException,
   UnprocessableEntityException,
   type EventName,
@@ -116,6 +116,9 @@ describe('Vault through the WorkOS SDK', () => {
     const res = await e.http('POST', '/vault/v1/kv', { key: true, body: { name: `n-${tag}`, value: 1, key_context: context } });
     assert.equal(res.status, 422);
     assert.equal((res.json as { code: string }).code, 'invalid_request_parameters');
+    const tooLarge = await expectSdkError(vault.createObject({ name: `big-${tag}`, value: 'x'.repeat(512 * 1024 + 1), context }), UnprocessableEntityException, 422);
+    assert.match(tooLarge.message, /value_too_large/);
+    await expectSdkError(vault.readObjectByName(`big-${tag}`), NotFoundException, 404);
     await vault.createObject({ name: `dup-${tag}`, value: 'a', context });
     await expectSdkError(vault.createObject({ name: `dup-${tag}`, value: 'b', context }), ConflictException, 409);
   });
@@ -181,9 +184,9 @@ describe('Vault through the WorkOS SDK', () => {
 
     // A blob whose header or wrapped key was changed does not open.
     const tampered = flipByte(pair.encryptedKeys, (b) => b.length - 20);
-    await expectSdkError(vault.decryptDataKey({ keys: tampered }), GenericServerException, 400);
-    await expectSdkError(vault.decryptDataKey({ keys: flipByte(pair.encryptedKeys, () => 22) }), GenericServerException, 400);
-    await expectSdkError(vault.decryptDataKey({ keys: 'bm90IGEga2V5' }), GenericServerException, 400);
+    await expectSdkError(vault.decryptDataKey({ keys: tampered }), BadRequestException, 400);
+    await expectSdkError(vault.decryptDataKey({ keys: flipByte(pair.encryptedKeys, () => 22) }), BadRequestException, 400);
+    await expectSdkError(vault.decryptDataKey({ keys: 'bm90IGEga2V5' }), BadRequestException, 400);
   });
 
   test('vault.encrypt → vault.decrypt with a context and associated data; tampering is refused', async () => {
@@ -202,7 +205,7 @@ describe('Vault through the WorkOS SDK', () => {
     // A flipped byte in the embedded key blob: the server refuses to open it.
     await expectSdkError(
       vault.decrypt(flipByte(sealed, () => 12 + 16 + 1 + 50)),
-      GenericServerException,
+      BadRequestException,
       400,
     );
   });
@@ -218,10 +221,10 @@ describe('Vault through the WorkOS SDK', () => {
     await expectSdkError(other.vault.deleteObject({ id: mine.id }), NotFoundException, 404);
     assert.equal((await other.vault.listObjects({ search: `iso-${tag}` })).data.length, 0);
     const pair = await vault.createDataKey({ context });
-    await expectSdkError(other.vault.decryptDataKey({ keys: pair.encryptedKeys }), GenericServerException, 400);
-    await expectSdkError(other.vault.createRekey({ context, encryptedKeys: pair.encryptedKeys }), GenericServerException, 400);
+    await expectSdkError(other.vault.decryptDataKey({ keys: pair.encryptedKeys }), BadRequestException, 400);
+    await expectSdkError(other.vault.createRekey({ context, encryptedKeys: pair.encryptedKeys }), BadRequestException, 400);
     const sealed = await vault.encrypt('for my environment only', context);
-    await expectSdkError(other.vault.decrypt(sealed), GenericServerException, 400);
+    await expectSdkError(other.vault.decrypt(sealed), BadRequestException, 400);
     // The same name and context in the other environment is a different object under a different KEK.
     const theirs = await other.vault.createObject({ name: `iso-${tag}`, value: 'theirs', context });
     assert.notEqual(theirs.keyId, mine.keyId);

@@ -10,6 +10,6 @@ test('vault refuses to start without well-formed root keys', () => {
   assert.throws(() => loadAppConfig({ ...base, VAULT_ROOT_KEYS: 'k1:c2hvcnQ=' }), /VAULT_ROOT_KEYS/);
   const config = loadAppConfig({ ...base, VAULT_ROOT_KEYS: `${SecretBox.generateKeys('new')},${SecretBox.generateKeys('old')}` });
   assert.equal(config.VAULT_KEY_PROVIDER, 'local');
-  assert.equal(config.VAULT_MAX_VALUE_BYTES, 1024 * 1024);
+  assert.equal(config.VAULT_MAX_VALUE_BYTES, 512 * 1024);
   assert.throws(() => loadAppConfig({ ...base, VAULT_ROOT_KEYS: SecretBox.generateKeys(), VAULT_KEY_PROVIDER: 'aws_kms' }), /VAULT_KEY_PROVIDER/);
 });

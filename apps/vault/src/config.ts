@@ -22,8 +22,8 @@ export const configSchema = baseConfigSchema
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
         }
       }),
-    /** Largest accepted object value, in bytes of UTF-8. */
-    VAULT_MAX_VALUE_BYTES: z.coerce.number().int().min(1).max(4 * 1024 * 1024).default(1024 * 1024),
+    /** Largest accepted object value, in bytes of UTF-8 (request bodies are also capped at 1 MiB by default). */
+    VAULT_MAX_VALUE_BYTES: z.coerce.number().int().min(1).max(4 * 1024 * 1024).default(512 * 1024),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

@@ -17,9 +17,14 @@ export interface WrappedDataKey {
   kekId: string;
 }
 
-/* One answer for every blob this environment cannot open: no oracle for which check failed. */
+/*
+ * One answer for every blob this environment cannot open: no oracle for which check failed. With
+ * `errors[]` the SDK raises its BadRequestException, as its vault methods document.
+ */
 function unopenable(): BadRequestError {
-  return new BadRequestError('invalid_encrypted_keys', 'The encrypted keys could not be decrypted in this environment.');
+  return new BadRequestError('invalid_encrypted_keys', 'The encrypted keys could not be decrypted in this environment.', {
+    errors: [{ code: 'invalid_encrypted_keys', message: 'The encrypted keys are malformed, tampered with, or from another environment.' }],
+  });
 }
 
 /**
