@@ -189,6 +189,19 @@ describe('Vault through the WorkOS SDK', () => {
     await expectSdkError(vault.decryptDataKey({ keys: 'bm90IGEga2V5' }), BadRequestException, 400);
   });
 
+  test('concurrent first uses of a context create exactly one KEK', async () => {
+    const fresh = { organization_id: `${org}_fresh`, purpose: 'race' };
+    const pairs = await Promise.all(Array.from({ length: 10 }, () => e.workos.vault.createDataKey({ context: fresh })));
+    const kekIds = new Set(pairs.map((p) => Buffer.from(p.encryptedKeys, 'base64').subarray(4, 20).toString('hex')));
+    assert.equal(kekIds.size, 1);
+    for (const p of pairs) assert.deepEqual(await e.workos.vault.decryptDataKey({ keys: p.encryptedKeys }), p.dataKey);
+    // Entry order does not matter: the same context selects the same KEK.
+    const reordered = await e.workos.vault.createDataKey({ context: { purpose: 'race', organization_id: `${org}_fresh` } });
+    assert.ok(kekIds.has(Buffer.from(reordered.encryptedKeys, 'base64').subarray(4, 20).toString('hex')));
+    const created = await waitForEvents(e.workos, ['vault.kek.created'], (all) => all.some((ev) => (ev.data as { keyName?: string }).keyName?.includes(`${org}_fresh`)));
+    assert.equal(created.filter((ev) => (ev.data as { keyName?: string }).keyName?.includes(`${org}_fresh`)).length, 1);
+  });
+
   test('vault.encrypt → vault.decrypt with a context and associated data; tampering is refused', async () => {
     const vault = e.workos.vault;
     const secret = `card 4242 4242 4242 4242 ${tag} ✓`;
