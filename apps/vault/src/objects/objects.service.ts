@@ -102,7 +102,10 @@ export class ObjectsService {
   }
 
   private async readStored(environmentId: string, o: StoredObject): Promise<VaultObjectWire> {
-    const dk = await this.dataKeys.open(environmentId, o.encryptedKeys);
+    // A stored version that does not open is our failure (a 500 with its request ID), never the caller's 400.
+    const dk = await this.dataKeys.open(environmentId, o.encryptedKeys).catch((err: unknown) => {
+      throw new Error(`vault object ${o.id} version ${o.currentVersionId}: its data key does not open (${(err as Error).message})`);
+    });
     const value = openValue(dk.key, o.ciphertext, valueAad(environmentId, o.id, o.currentVersionId)).toString('utf8');
     await this.repo.recordEvents([dataReadEvent(o, API_ACTOR)]);
     return { id: o.id, name: o.name, value, metadata: toMetadataWire(o) };
