@@ -1,6 +1,7 @@
 // Derives every service's own keys from two operator root secrets (security review M10, L14).
 // A service gets its internal-auth key, the keys of the services it calls (INTERNAL_CALLS) and its
-// own SECRET_ENCRYPTION_KEYS; no service ever sees a root.
+// own SECRET_ENCRYPTION_KEYS; no service ever sees a root. A third root, WOS_VAULT_ROOT_KEYS, is
+// vault's own VAULT_ROOT_KEYS, passed as is (k8s: the Secret wos-vault-root, key `vault`).
 //
 //   WOS_INTERNAL_AUTH_ROOT=…  WOS_SECRET_ENCRYPTION_ROOT="<kid>:<base64 32 bytes>"  node tools/derive-keys.mjs --format k8s
 //   node tools/derive-keys.mjs --format env                 # one block of variables per app
@@ -42,6 +43,13 @@ function rootSecret(variable, file, generate) {
 
 const internalRoot = rootSecret('WOS_INTERNAL_AUTH_ROOT', 'internal-auth-root', () => randomBytes(32).toString('hex'));
 const encryptionRoot = rootSecret('WOS_SECRET_ENCRYPTION_ROOT', 'secret-encryption-root', () => SecretBox.generateKeys('root1'));
+// Vault's root keys are a root of their own, handed to vault as is (not derived): rotating the
+// secret-encryption root must never make vault data unrecoverable, and vault rotates its root keys
+// by listing a new one first ("<kid>:<base64 32 bytes>[,…]").
+// Without WOS_VAULT_ROOT_KEYS or --root-dir it is left out (with a warning): vault then refuses to start.
+const vaultRoot =
+  process.env.WOS_VAULT_ROOT_KEYS?.trim() || values['root-dir'] ? rootSecret('WOS_VAULT_ROOT_KEYS', 'vault-root-keys', () => SecretBox.generateKeys('vroot1')) : undefined;
+if (!vaultRoot) console.error('derive-keys: WOS_VAULT_ROOT_KEYS is not set; vault gets no VAULT_ROOT_KEYS and will not start');
 const legacy = process.env.WOS_SECRET_ENCRYPTION_LEGACY_KEYS?.trim();
 if (internalRoot.length < 32) throw new Error('WOS_INTERNAL_AUTH_ROOT must be at least 32 characters');
 
@@ -51,6 +59,7 @@ function keysOf(app) {
     INTERNAL_AUTH_SECRET: deriveInternalAuthKey(internalRoot, app),
     INTERNAL_AUTH_PEER_KEYS: INTERNAL_CALLS[app].map((callee) => `${callee}=${deriveInternalAuthKey(internalRoot, callee)}`).join(','),
     SECRET_ENCRYPTION_KEYS: [deriveSecretEncryptionKeys(encryptionRoot, app), ...(legacy ? [legacy] : [])].join(','),
+    ...(app === 'vault' && vaultRoot ? { VAULT_ROOT_KEYS: vaultRoot } : {}),
   };
 }
 
@@ -72,7 +81,9 @@ if (values['out-dir']) {
     const ns = values.namespace ? `\n  namespace: ${values.namespace}` : '';
     return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}${ns}\ntype: Opaque\ndata:\n${lines.join('\n')}\n`;
   };
-  process.stdout.write(`${secret('wos-internal-auth', (k) => k.INTERNAL_AUTH_SECRET)}---\n${secret('wos-secret-encryption', (k) => k.SECRET_ENCRYPTION_KEYS)}`);
+  const ns = values.namespace ? `\n  namespace: ${values.namespace}` : '';
+  const vaultSecret = !vaultRoot ? '' : `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: wos-vault-root${ns}\ntype: Opaque\ndata:\n  vault: ${Buffer.from(vaultRoot).toString('base64')}\n`;
+  process.stdout.write(`${secret('wos-internal-auth', (k) => k.INTERNAL_AUTH_SECRET)}---\n${secret('wos-secret-encryption', (k) => k.SECRET_ENCRYPTION_KEYS)}${vaultSecret}`);
 } else if (values.format === 'env') {
   for (const app of apps) process.stdout.write(`# ${app}\n${envFile(app)}\n`);
 } else {

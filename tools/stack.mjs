@@ -16,6 +16,10 @@ if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString(
 // from it, and values sealed before per-service keys existed still open (the root, decrypt-only).
 const kekFile = join(root, '.tools', 'secret-encryption-keys');
 if (!existsSync(kekFile)) writeFileSync(kekFile, `dev1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
+// Vault's root key (VAULT_ROOT_KEYS) has its own file: it is not derived from the root above, so
+// rotating that root never makes vault data unrecoverable. Deleting this file does.
+const vaultRootFile = join(root, '.tools', 'vault-root-keys');
+if (!existsSync(vaultRootFile)) writeFileSync(vaultRootFile, `vroot1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
 
 const stack = new Stack({
   root,
@@ -25,6 +29,7 @@ const stack = new Stack({
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
   secretEncryptionKeys: process.env.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
+  vaultRootKeys: process.env.VAULT_ROOT_KEYS ?? readFileSync(vaultRootFile, 'utf8').trim(),
   keepSharedSecretKeysForDecrypt: true,
   // Local IdPs and webhook receivers on this machine: http and loopback URLs are accepted.
   allowLoopbackUrls: true,

@@ -1,19 +1,19 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
-import { consumerGroupId, loadAppConfig } from './config';
+import { loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { vaultOpenApi } from './openapi';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { KeysModule } from './keys/keys.module';
+import { ObjectsModule } from './objects/objects.module';
 
 runMain(() => {
   const config = loadAppConfig();
-  // Infrastructure comes from the service kit; modules lists only the service's domain.
   return startService({
     name: 'vault',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.vault] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [TemplateSamplesModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.vault] } },
+    modules: [KeysModule, ObjectsModule],
     http: { openapi: vaultOpenApi },
   });
 });

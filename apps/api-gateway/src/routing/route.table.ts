@@ -71,8 +71,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/app_homepage_url', upstream: 'gateway', auth: 'api_key' },
   // The service template's sample in audit-logs, until its domain replaces it.
   { prefix: '/audit_logs/template_samples', upstream: 'audit-logs', auth: 'api_key' },
-  // The service template's sample in vault, until its domain replaces it.
-  { prefix: '/vault/template_samples', upstream: 'vault', auth: 'api_key' },
+  // Vault: KV objects and data keys (WORKOS_API.md §14).
+  { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },
   // The service template's sample in radar, until its domain replaces it.
   { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
   // The service template's sample in authorization, until its domain replaces it.
@@ -103,6 +103,9 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/connections',
   '/directories',
   '/webhook_endpoints',
+  // Vault objects (a retried create must not turn into a name conflict). Never the data-key
+  // routes: each call must mint a fresh key.
+  '/vault/v1/kv',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 

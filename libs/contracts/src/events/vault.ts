@@ -1,6 +1,34 @@
-import { templateSampleEventSchemas } from './template-sample';
+import { z } from 'zod';
 
-/** The events vault publishes on Topic.vault. The template's sample until the service's domain replaces it. */
+/*
+ * Vault's events (WORKOS_API.md §22). Invariant: no event ever carries a value, a data key or a
+ * wrapped key: only names, key IDs and the key context (which WorkOS also publishes).
+ */
+const actor = {
+  actor_id: z.string(),
+  actor_source: z.enum(['api', 'dashboard']),
+  actor_name: z.string(),
+};
+const keyContext = z.record(z.string(), z.string());
+
+export const vaultDataWrittenSchema = z.object({ ...actor, kv_name: z.string(), key_id: z.string(), key_context: keyContext });
+export const vaultDataReadSchema = z.object({ ...actor, kv_name: z.string(), key_id: z.string() });
+export const vaultNamedSchema = z.object({ ...actor, kv_name: z.string() });
+export const vaultActorSchema = z.object(actor);
+export const vaultKekCreatedSchema = z.object({ ...actor, key_name: z.string(), key_id: z.string() });
+export const vaultDekReadSchema = z.object({ ...actor, key_ids: z.array(z.string()), key_context: keyContext });
+export const vaultDekDecryptedSchema = z.object({ ...actor, key_id: z.string() });
+
+/** The events vault publishes on Topic.vault. */
 export const vaultEventSchemas = {
-  ...templateSampleEventSchemas('vault'),
+  'vault.data.created': vaultDataWrittenSchema,
+  'vault.data.updated': vaultDataWrittenSchema,
+  'vault.data.read': vaultDataReadSchema,
+  'vault.data.deleted': vaultNamedSchema,
+  'vault.metadata.read': vaultNamedSchema,
+  'vault.names.listed': vaultActorSchema,
+  'vault.kek.created': vaultKekCreatedSchema,
+  'vault.dek.read': vaultDekReadSchema,
+  'vault.dek.decrypted': vaultDekDecryptedSchema,
 } as const;
+export type VaultEventType = keyof typeof vaultEventSchemas;

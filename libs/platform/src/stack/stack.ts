@@ -27,6 +27,12 @@ export interface StackOptions {
    * alone. A random root per Stack when absent.
    */
   secretEncryptionKeys?: string;
+  /**
+   * Vault's `VAULT_ROOT_KEYS` (the local key provider's root keys). Not derived from the
+   * secret-encryption root: rotating that root must never make vault data unrecoverable. A random
+   * key per Stack when absent (test data dies with the Stack's databases).
+   */
+  vaultRootKeys?: string;
   /** Also hand each app the root keys, decrypt-only, for values sealed before per-app keys (development data). */
   keepSharedSecretKeysForDecrypt?: boolean;
   /** ALLOW_LOOPBACK_URLS=true for every app: http and loopback IdP and webhook URLs (development and tests only). */
@@ -62,9 +68,11 @@ export class Stack {
   private readonly running = new Map<AppName, Running>();
   readonly apps: AppName[];
   private readonly secretEncryptionKeys: string;
+  private readonly vaultRootKeys: string;
 
   constructor(private readonly opts: StackOptions) {
     this.secretEncryptionKeys = opts.secretEncryptionKeys ?? SecretBox.generateKeys();
+    this.vaultRootKeys = opts.vaultRootKeys ?? SecretBox.generateKeys('vroot1');
     const wanted = new Set<AppName>(opts.apps ?? APP_CATALOGUE.map((a) => a.name));
     wanted.add('api-gateway');
     this.apps = APP_CATALOGUE.map((a) => a.name).filter((n) => wanted.has(n));
@@ -136,6 +144,7 @@ export class Stack {
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
     if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { contextHash, type KeyContext } from '../vault-core/key-context';
+import type { KeyProvider } from '../vault-core/key-provider';
+import { uuidv7 } from '../vault-core/vault-ids';
+import { KeksRepository, type KekRow } from './keks.repository';
+import { kekCreatedEvent } from './keys.events';
+
+export const KEY_PROVIDER = Symbol('KEY_PROVIDER');
+
+export interface ActiveKek {
+  id: string;
+  version: number;
+  key: Buffer;
+}
+
+const CONTEXT_TTL_MS = 30_000;
+const MAX_CACHED = 10_000;
+
+/* Binds a wrapped KEK to its environment, id and version: a wrapped key copied to another row fails to unwrap. */
+function kekAad(environmentId: string, kekId: string, version: number): Buffer {
+  return Buffer.from(`wos/vault/kek/v1|${environmentId}|${kekId}|${version}`, 'utf8');
+}
+
+/**
+ * Key-encryption keys: one per environment and key context, created on first use, wrapped by the
+ * key provider. Unwrapped KEK versions are cached in memory (a version never changes once
+ * written); the context → current version mapping is cached for CONTEXT_TTL_MS, so after a
+ * rotation other replicas may wrap under the previous version for that long (still decryptable).
+ */
+@Injectable()
+export class KeksService {
+  private readonly keys = new Map<string, Buffer>();
+  private readonly contexts = new Map<string, { row: KekRow; until: number }>();
+
+  constructor(
+    private readonly repo: KeksRepository,
+    @Inject(KEY_PROVIDER) private readonly provider: KeyProvider,
+  ) {}
+
+  /** The context's KEK at its current version, created (with a `vault.kek.created` event) on first use. */
+  async forContext(environmentId: string, context: KeyContext): Promise<ActiveKek> {
+    const hash = contextHash(context);
+    const cacheKey = `${environmentId}|${hash}`;
+    const cached = this.contexts.get(cacheKey);
+    let row = cached && cached.until > Date.now() ? cached.row : await this.repo.findByContext(environmentId, hash);
+    if (!row) {
+      const id = uuidv7();
+      const key = randomBytes(32);
+      const wrapped = await this.provider.wrap(key, kekAad(environmentId, id, 1));
+      const result = await this.repo.createIfAbsent(
+        environmentId,
+        { id, contextHash: hash, context, provider: this.provider.name, rootKeyId: wrapped.keyRef, wrappedKey: wrapped.wrapped },
+        kekCreatedEvent(environmentId, id, context),
+      );
+      row = result.row;
+      if (result.created) this.remember(`${environmentId}|${id}|1`, key);
+    }
+    this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
+    if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
+    return { id: row.id, version: row.currentVersion, key: await this.version(environmentId, row.id, row.currentVersion) };
+  }
+
+  /** A KEK version of this environment, or null when the environment has no such KEK version. */
+  async version(environmentId: string, kekId: string, version: number): Promise<Buffer>;
+  async version(environmentId: string, kekId: string, version: number, optional: true): Promise<Buffer | null>;
+  async version(environmentId: string, kekId: string, version: number, optional = false): Promise<Buffer | null> {
+    const cacheKey = `${environmentId}|${kekId}|${version}`;
+    const hit = this.keys.get(cacheKey);
+    if (hit) return hit;
+    const row = await this.repo.findVersion(environmentId, kekId, version);
+    if (!row) {
+      if (optional) return null;
+      throw new Error(`KEK ${kekId} v${version} is missing in environment ${environmentId}`);
+    }
+    if (row.provider !== this.provider.name) throw new Error(`KEK ${kekId} v${version} was wrapped by key provider "${row.provider}", which is not configured`);
+    const key = await this.provider.unwrap(row.rootKeyId, row.wrappedKey, kekAad(environmentId, kekId, version));
+    this.remember(cacheKey, key);
+    return key;
+  }
+
+  /**
+   * Rotates the context's KEK: a new current version (with its `vault.kek.created` event); older
+   * versions keep decrypting. Null when the context has no KEK yet.
+   */
+  async rotate(environmentId: string, context: KeyContext): Promise<{ id: string; version: number } | null> {
+    const row = await this.repo.findByContext(environmentId, contextHash(context));
+    if (!row) return null;
+    const version = await this.repo.addVersion(
+      environmentId,
+      row.id,
+      async (next) => {
+        const w = await this.provider.wrap(randomBytes(32), kekAad(environmentId, row.id, next));
+        return { provider: this.provider.name, rootKeyId: w.keyRef, wrappedKey: w.wrapped };
+      },
+      (next) => kekCreatedEvent(environmentId, row.id, context, next),
+    );
+    this.contexts.delete(`${environmentId}|${contextHash(context)}`);
+    return version === null ? null : { id: row.id, version };
+  }
+
+  private remember(cacheKey: string, key: Buffer): void {
+    this.keys.set(cacheKey, key);
+    if (this.keys.size > MAX_CACHED) this.keys.delete(this.keys.keys().next().value!);
+  }
+}

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { appendToOutbox, isUniqueViolation, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+import type { VaultActor } from '../vault-core/actor';
+import type { StoredObject, StoredVersion } from './objects.dto';
+
+/** A new version's sealed value: the data-key blob and the value's ciphertext. */
+export interface NewVersion {
+  id: string;
+  encryptedKeys: Buffer;
+  ciphertext: Buffer;
+  size: number;
+  etag: string;
+}
+
+export type WriteOutcome = { ok: StoredObject } | { missing: true } | { stale: true } | { duplicate: true };
+
+interface ObjectRow {
+  id: string;
+  environment_id: string;
+  name: string;
+  key_context: Record<string, string>;
+  kek_id: string;
+  current_version_id: string;
+  updated_by_id: string;
+  updated_by_name: string;
+  updated_at: Date;
+  encrypted_keys: Buffer;
+  ciphertext: Buffer;
+}
+
+const SELECT_OBJECT = `SELECT o.*, v.encrypted_keys, v.ciphertext FROM vault_objects o JOIN vault_object_versions v ON v.id = o.current_version_id`;
+
+function toStored(r: ObjectRow): StoredObject {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    name: r.name,
+    keyContext: r.key_context,
+    kekId: r.kek_id,
+    currentVersionId: r.current_version_id,
+    updatedById: r.updated_by_id,
+    updatedByName: r.updated_by_name,
+    updatedAt: r.updated_at,
+    encryptedKeys: r.encrypted_keys,
+    ciphertext: r.ciphertext,
+  };
+}
+
+/** The only SQL caller for KV objects. Every method takes the environment first. */
+@Injectable()
+export class ObjectsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The object, its first version and its event commit together; a taken name is `duplicate`. */
+  async create(
+    environmentId: string,
+    o: { id: string; name: string; keyContext: Record<string, string>; kekId: string; actor: VaultActor },
+    version: NewVersion,
+    event: OutboxMessage,
+  ): Promise<WriteOutcome> {
+    try {
+      return await pgTransaction(this.prisma.pool, async (client) => {
+        await client.query(
+          `INSERT INTO vault_objects (id, environment_id, name, key_context, kek_id, current_version_id, updated_by_id, updated_by_name)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [o.id, environmentId, o.name, JSON.stringify(o.keyContext), o.kekId, version.id, o.actor.id, o.actor.name],
+        );
+        await this.insertVersion(client, environmentId, o.id, version);
+        await appendToOutbox(pgExecutor(client), [event]);
+        const { rows } = await client.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`, [environmentId, o.id]);
+        return { ok: toStored(rows[0]!) };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'name')) return { duplicate: true };
+      throw err;
+    }
+  }
+
+  async findById(environmentId: string, id: string): Promise<StoredObject | null> {
+    const { rows } = await this.prisma.pool.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`, [environmentId, id]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  async findByName(environmentId: string, name: string): Promise<StoredObject | null> {
+    const { rows } = await this.prisma.pool.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.name = $2`, [environmentId, name]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /**
+   * Writes a new current version. The object's row lock serialises writers, and `versionCheck`
+   * is compared under that lock: of concurrent writers holding the same version ID exactly one
+   * succeeds, the others see `stale`.
+   */
+  async update(
+    environmentId: string,
+    id: string,
+    versionCheck: string | null,
+    version: NewVersion,
+    actor: VaultActor,
+    event: (o: StoredObject) => OutboxMessage,
+  ): Promise<WriteOutcome> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      const locked = await client.query<{ current_version_id: string }>(
+        'SELECT current_version_id FROM vault_objects WHERE environment_id = $1 AND id = $2 FOR UPDATE',
+        [environmentId, id],
+      );
+      if (!locked.rows[0]) return { missing: true };
+      if (versionCheck !== null && locked.rows[0].current_version_id !== versionCheck) return { stale: true };
+      await this.insertVersion(client, environmentId, id, version);
+      await client.query(
+        `UPDATE vault_objects SET current_version_id = $3, updated_by_id = $4, updated_by_name = $5, updated_at = now()
+         WHERE environment_id = $1 AND id = $2`,
+        [environmentId, id, version.id, actor.id, actor.name],
+      );
+      const { rows } = await client.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`, [environmentId, id]);
+      const stored = toStored(rows[0]!);
+      await appendToOutbox(pgExecutor(client), [event(stored)]);
+      return { ok: stored };
+    });
+  }
+
+  /** Deletes the object and every version (their ciphertexts go with them) with its event. */
+  async delete(environmentId: string, id: string, versionCheck: string | null, event: (o: StoredObject) => OutboxMessage): Promise<WriteOutcome> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      const { rows } = await client.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2 FOR UPDATE OF o`, [environmentId, id]);
+      if (!rows[0]) return { missing: true };
+      const stored = toStored(rows[0]);
+      if (versionCheck !== null && stored.currentVersionId !== versionCheck) return { stale: true };
+      await client.query('DELETE FROM vault_objects WHERE environment_id = $1 AND id = $2', [environmentId, id]);
+      await appendToOutbox(pgExecutor(client), [event(stored)]);
+      return { ok: stored };
+    });
+  }
+
+  /** Keyset page of (id, name, updated_at); IDs are UUIDv7, so ID order is creation order. */
+  async list(
+    environmentId: string,
+    page: PageRequest,
+    filter: { search?: string; updatedAfter?: Date },
+  ): Promise<{ id: string; name: string; updatedAt: Date }[]> {
+    const where = ['environment_id = $1'];
+    const values: unknown[] = [environmentId];
+    if (page.cursor) {
+      values.push(page.cursor.id);
+      where.push(`id ${page.cursor.op === 'gt' ? '>' : '<'} $${values.length}`);
+    }
+    if (filter.search) {
+      values.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`name ILIKE $${values.length}`);
+    }
+    if (filter.updatedAfter) {
+      values.push(filter.updatedAfter);
+      where.push(`updated_at > $${values.length}`);
+    }
+    values.push(page.take);
+    const { rows } = await this.prisma.pool.query<{ id: string; name: string; updated_at: Date }>(
+      `SELECT id, name, updated_at FROM vault_objects WHERE ${where.join(' AND ')} ORDER BY id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, updatedAt: r.updated_at }));
+  }
+
+  /** Every version of an object of this environment, newest first; null when there is no such object. */
+  async listVersions(environmentId: string, id: string): Promise<{ currentVersionId: string; versions: StoredVersion[] } | null> {
+    const obj = await this.prisma.pool.query<{ current_version_id: string }>(
+      'SELECT current_version_id FROM vault_objects WHERE environment_id = $1 AND id = $2',
+      [environmentId, id],
+    );
+    if (!obj.rows[0]) return null;
+    const { rows } = await this.prisma.pool.query<{ id: string; created_at: Date; etag: string; size: number }>(
+      'SELECT id, created_at, etag, size FROM vault_object_versions WHERE environment_id = $1 AND object_id = $2 ORDER BY id DESC',
+      [environmentId, id],
+    );
+    return { currentVersionId: obj.rows[0].current_version_id, versions: rows.map((r) => ({ id: r.id, createdAt: r.created_at, etag: r.etag, size: r.size })) };
+  }
+
+  /** Events of reads (no state change to commit with): appended on their own. */
+  async recordEvents(messages: OutboxMessage[]): Promise<void> {
+    await appendToOutbox(pgExecutor(this.prisma.pool), messages);
+  }
+
+  private async insertVersion(client: { query(text: string, values: unknown[]): Promise<unknown> }, environmentId: string, objectId: string, v: NewVersion) {
+    await client.query(
+      'INSERT INTO vault_object_versions (id, object_id, environment_id, encrypted_keys, ciphertext, size, etag) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [v.id, objectId, environmentId, v.encryptedKeys, v.ciphertext, v.size, v.etag],
+    );
+  }
+}
