@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topic } from '@wos/contracts';
-import { ServiceInfraModule, type Logger } from '@wos/platform';
-import { consumerGroupId, type AppConfig } from './config';
+import { QueueName, ServiceInfraModule, type Logger } from '@wos/platform';
+import type { AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { AuditEventsModule } from './audit-events/audit-events.module';
+import { AuditSchemasModule } from './audit-schemas/audit-schemas.module';
+import { RetentionModule } from './retention/retention.module';
 
 /** Infrastructure comes from the service kit; this module lists only the service's domain modules. */
 @Module({})
@@ -18,9 +20,11 @@ export class AppModule {
           logger,
           prisma: PrismaService,
           outbox: { topics: [Topic.auditLogs] },
-          consumer: { groupId: consumerGroupId(config) },
+          queues: [QueueName.AuditLogsMaintenance],
         }),
-        TemplateSamplesModule,
+        AuditEventsModule,
+        AuditSchemasModule,
+        RetentionModule,
       ],
     };
   }

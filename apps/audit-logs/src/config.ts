@@ -1,13 +1,33 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema } from '@wos/platform';
+
+const dayList = z
+  .string()
+  .transform((s) => [...new Set(s.split(',').map((d) => Number(d.trim())))].sort((a, b) => a - b))
+  .pipe(z.array(z.number().int().min(1).max(3650)).min(1));
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3005) })
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
   .extend({
     /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
     AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
+    /** Retention periods (days) an organization may choose, comma-separated; WorkOS's API names 30·n (n ≤ 11) and 365·n (n ≤ 10). */
+    AUDIT_LOGS_RETENTION_DAYS_ALLOWED: dayList.default([30, 365]),
+    /** Retention of an organization that never chose one; must be one of the allowed periods. */
+    AUDIT_LOGS_DEFAULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** How often partitions are created ahead and expired events are removed. */
+    AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+    /** Monthly partitions kept ready beyond the current month. */
+    AUDIT_LOGS_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
+    /** Rows deleted per statement when an expired partition cannot be dropped whole. */
+    AUDIT_LOGS_PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+  })
+  .refine((c) => c.AUDIT_LOGS_RETENTION_DAYS_ALLOWED.includes(c.AUDIT_LOGS_DEFAULT_RETENTION_DAYS), {
+    path: ['AUDIT_LOGS_DEFAULT_RETENTION_DAYS'],
+    message: 'must be one of AUDIT_LOGS_RETENTION_DAYS_ALLOWED',
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

@@ -9,12 +9,15 @@ export enum QueueName {
   EventsRetention = 'events-retention',
   /** One job per (event, endpoint) attempt schedule; do not rename (jobs in Redis keep this name). */
   WebhookDeliveries = 'webhook-deliveries',
+  /** Audit Logs' partition upkeep and retention; do not rename (its job scheduler lives under this name). */
+  AuditLogsMaintenance = 'audit-logs-maintenance',
 }
 
 /** Typed payloads per queue. */
 export interface QueuePayloads {
   [QueueName.EventsRetention]: Record<string, never>;
   [QueueName.WebhookDeliveries]: { eventId: string; endpointId: string; generation: number };
+  [QueueName.AuditLogsMaintenance]: Record<string, never>;
 }
 
 /**
