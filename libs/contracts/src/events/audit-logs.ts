@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventEnvelopeSchema } from './envelope';
 
 /* Metadata values are what the SDK's types allow: strings, numbers and booleans. */
 const auditLogMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -35,3 +36,12 @@ export type AuditLogEventWire = z.infer<typeof auditLogEventSchema>;
 export const auditLogsEventSchemas = {
   'audit_log_event.created': auditLogEventSchema,
 } as const;
+
+/**
+ * A whole message value on `audit-logs.events.v1`, as a SIEM reads it: the platform's event
+ * envelope around one audit-log event. Its JSON Schema is docs/schemas/audit-logs.events.v1.schema.json.
+ */
+export const auditLogSiemMessageSchema = eventEnvelopeSchema.extend({
+  event: z.literal('audit_log_event.created'),
+  data: auditLogEventSchema,
+});
