@@ -7,6 +7,9 @@ import { BadRequestException, GenericServerException, NotFoundException, Unproce
 import { auditLogSiemMessageSchema, Topic } from '@wos/contracts';
 import { newId } from '@wos/platform';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
 
 const DAY = 86_400_000;
@@ -40,13 +43,20 @@ describe('Audit Logs through the WorkOS SDK', () => {
   const siem: SiemMessage[] = [];
   const run = uniqueSuffix();
   const action = (name: string) => `${name}.${run}`;
+  const exportDir = mkdtempSync(join(tmpdir(), 'audit-exports-'));
 
   before(async () => {
     e = await startE2e({
       name: 'audit-logs-sdk',
       portOffset: 6500,
       apps: ['audit-logs'],
-      appEnv: { 'audit-logs': { AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: '300', AUDIT_LOGS_PRUNE_BATCH_SIZE: '2' } },
+      appEnv: {
+        'audit-logs': {
+          AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: '300',
+          AUDIT_LOGS_PRUNE_BATCH_SIZE: '2',
+          AUDIT_LOGS_EXPORT_DIR: exportDir,
+        },
+      },
     });
     db = new Client({ connectionString: e.stack.databaseUrl('audit-logs') });
     await db.connect();
@@ -65,6 +75,7 @@ describe('Audit Logs through the WorkOS SDK', () => {
     await consumer?.disconnect();
     await db?.end();
     await e?.stop();
+    rmSync(exportDir, { recursive: true, force: true });
   });
 
   const stored = async (organizationId: string) =>
@@ -252,4 +263,94 @@ describe('Audit Logs through the WorkOS SDK', () => {
     const ahead = `audit_log_events_p${next.getUTCFullYear()}${String(next.getUTCMonth() + 1).padStart(2, '0')}`;
     assert.equal((await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [ahead])).rowCount, 1);
   });
+
+  test('exports: a job writes the CSV, getExport links it, the link downloads it without a key; filters, organizations and environments stay apart', async () => {
+    const x = newId('org');
+    const y = newId('org');
+    const t0 = Date.now() - 60_000;
+    const ev = (i: number, over: Record<string, unknown>) => event(action('exp'), { occurredAt: new Date(t0 + i * 1000), ...over });
+    await e.workos.auditLogs.createEvent(x, ev(0, { action: action('doc.viewed'), actor: { id: 'user_a', type: 'user', name: 'Ann, "A"' } }));
+    await e.workos.auditLogs.createEvent(x, ev(1, { action: action('doc.deleted'), actor: { id: 'user_b', type: 'user', name: 'Bob' }, targets: [{ id: 'doc_1', type: 'document' }] }));
+    await e.workos.auditLogs.createEvent(x, ev(2, { action: action('doc.viewed'), actor: { id: 'user_b', type: 'user', name: 'Bob' }, metadata: { note: 'line\nbreak' } }));
+    await e.workos.auditLogs.createEvent(y, ev(3, {}));
+    const other = await e.createEnvironment(`audit-exports-${run}`);
+    const b = e.client(other.api_key);
+    await b.auditLogs.createEvent(x, ev(4, { action: action('doc.viewed') }));
+    const rangeStart = new Date(t0 - 1000);
+    const rangeEnd = new Date();
+
+    const ready = async (client: WorkOS, id: string) =>
+      waitFor(async () => {
+        const got = await client.auditLogs.getExport(id);
+        return got.state === 'ready' ? got : undefined;
+      }, { timeoutMs: 30_000, message: `export ${id} ready` });
+    const download = async (url: string) => {
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+      const rows = parseCsv(await res.text());
+      assert.deepEqual(rows[0], ['id', 'occurred_at', 'action', 'version', 'actor_id', 'actor_type', 'actor_name', 'actor_metadata', 'targets', 'location', 'user_agent', 'metadata']);
+      return rows.slice(1);
+    };
+    const idsOf = async (org: string, envId = e.creds.environment_id) =>
+      (await db.query<{ id: string }>('SELECT id FROM audit_log_events WHERE organization_id = $1 AND environment_id = $2 ORDER BY occurred_at, id', [org, envId])).rows.map((r) => r.id);
+
+    const created = await e.workos.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd });
+    assert.equal(created.object, 'audit_log_export');
+    assert.match(created.id, /^audit_log_export_[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.equal(created.state, 'pending');
+    assert.equal(created.url, undefined);
+    const done = await ready(e.workos, created.id);
+    assert.ok(done.url!.startsWith(`${e.baseUrl}/audit_logs/downloads/`), done.url);
+    const all = await download(done.url!);
+    assert.deepEqual(all.map((r) => r[0]), await idsOf(x));
+    assert.deepEqual(all.map((r) => r[2]), [action('doc.viewed'), action('doc.deleted'), action('doc.viewed')]);
+    assert.equal(all[0]![6], 'Ann, "A"');
+    assert.deepEqual(JSON.parse(all[1]![8]!), [{ id: 'doc_1', type: 'document' }]);
+    assert.deepEqual(JSON.parse(all[2]![11]!), { note: 'line\nbreak' });
+    assert.equal(all[0]![9], '203.0.113.7');
+
+    const filtered = async (opts: Record<string, string[]>) => download((await ready(e.workos, (await e.workos.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd, ...opts })).id)).url!);
+    assert.equal((await filtered({ actions: [action('doc.deleted')] })).length, 1);
+    assert.equal((await filtered({ actorIds: ['user_b'] })).length, 2);
+    assert.equal((await filtered({ actorNames: ['Ann, "A"'] })).length, 1);
+    assert.equal((await filtered({ targets: ['document'] })).length, 1);
+    assert.equal((await filtered({ targets: ['team'] })).length, 2);
+
+    // Another organization, another environment: their own events only.
+    assert.deepEqual((await download((await ready(e.workos, (await e.workos.auditLogs.createExport({ organizationId: y, rangeStart, rangeEnd })).id)).url!)).map((r) => r[0]), await idsOf(y));
+    await expectSdkError(b.auditLogs.getExport(created.id), NotFoundException, 404);
+    const inB = await ready(b, (await b.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd })).id);
+    assert.deepEqual((await download(inB.url!)).map((r) => r[0]), await idsOf(x, other.environment_id));
+
+    // The link is the credential: altered, it is refused; every getExport issues a fresh one.
+    const tampered = done.url!.slice(0, -3) + (done.url!.endsWith('AAA') ? 'BBB' : 'AAA');
+    assert.equal((await fetch(tampered)).status, 404);
+    const again = await e.workos.auditLogs.getExport(created.id);
+    assert.notEqual(again.url, done.url);
+    assert.equal((await download(again.url!)).length, 3);
+
+    await expectSdkError(e.workos.auditLogs.getExport('audit_log_export_nope'), NotFoundException, 404);
+    await expectSdkError(e.workos.auditLogs.createExport({ organizationId: x, rangeStart: rangeEnd, rangeEnd: rangeStart }), UnprocessableEntityException, 422);
+  });
 });
+
+/** RFC 4180, enough for the export: quoted fields, doubled quotes, CRLF rows, line breaks inside quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += c;
+  }
+  return rows;
+}

@@ -6,6 +6,7 @@ import { PrismaService } from './infra/prisma.service';
 import { AuditEventsModule } from './audit-events/audit-events.module';
 import { AuditSchemasModule } from './audit-schemas/audit-schemas.module';
 import { RetentionModule } from './retention/retention.module';
+import { ExportsModule } from './exports/exports.module';
 
 /** Infrastructure comes from the service kit; this module lists only the service's domain modules. */
 @Module({})
@@ -20,11 +21,13 @@ export class AppModule {
           logger,
           prisma: PrismaService,
           outbox: { topics: [Topic.auditLogs] },
-          queues: [QueueName.AuditLogsMaintenance],
+          secrets: true,
+          queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports],
         }),
         AuditEventsModule,
         AuditSchemasModule,
         RetentionModule,
+        ExportsModule,
       ],
     };
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema } from '@wos/platform';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
 const dayList = z
   .string()
@@ -11,6 +13,7 @@ export const configSchema = baseConfigSchema
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
+  .extend(secretsConfigSchema.shape)
   .extend({
     /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
     AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
@@ -24,6 +27,12 @@ export const configSchema = baseConfigSchema
     AUDIT_LOGS_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
     /** Rows deleted per statement when an expired partition cannot be dropped whole. */
     AUDIT_LOGS_PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /** Directory of the local-filesystem export storage (a shared volume when several replicas run). */
+    AUDIT_LOGS_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'wos-audit-log-exports')),
+    /** Public base URL of the API (the gateway) that export download links start with; set by compose, Helm and the Stack. */
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
+    /** Lifetime of a download link; WorkOS's expire after 10 minutes. */
+    AUDIT_LOGS_EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   })
   .refine((c) => c.AUDIT_LOGS_RETENTION_DAYS_ALLOWED.includes(c.AUDIT_LOGS_DEFAULT_RETENTION_DAYS), {
     path: ['AUDIT_LOGS_DEFAULT_RETENTION_DAYS'],

@@ -16,5 +16,7 @@ runMain(() => {
     internalAuthSecret: config.INTERNAL_AUTH_SECRET,
     trustProxy: config.TRUST_PROXY,
     openapi: auditLogsOpenApi,
+    // Export download links: the sealed token in the path is the credential (ExportsService.download).
+    unsignedPathPrefixes: ['/audit_logs/downloads'],
   });
 });

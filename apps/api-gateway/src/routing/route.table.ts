@@ -74,6 +74,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/app_homepage_url', upstream: 'gateway', auth: 'api_key' },
   // Audit Logs: events, schemas, and an organization's retention (a path below /organizations).
   { prefix: '/audit_logs', upstream: 'audit-logs', auth: 'api_key' },
+  // Export download links (getExport's url): the sealed token in the path is the credential.
+  { prefix: '/audit_logs/downloads', upstream: 'audit-logs', auth: 'none' },
   { prefix: '/organizations/:id/audit_logs_retention', upstream: 'audit-logs', auth: 'api_key' },
   // The service template's sample in vault, until its domain replaces it.
   { prefix: '/vault/template_samples', upstream: 'vault', auth: 'api_key' },

@@ -28,6 +28,7 @@ export const IdPrefix = {
   webhookDeliveryAttempt: 'webhook_attempt',
   /** An accepted audit-log event (its ID travels on the SIEM topic; WorkOS's API never shows one). */
   auditLogEvent: 'audit_log_event',
+  auditLogExport: 'audit_log_export',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;
