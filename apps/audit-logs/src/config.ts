@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
 const dayList = z
   .string()
@@ -15,8 +15,6 @@ export const configSchema = baseConfigSchema
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
   .extend({
-    /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
-    AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
     /** Retention periods (days) an organization may choose, comma-separated; WorkOS's API names 30·n (n ≤ 11) and 365·n (n ≤ 10). */
     AUDIT_LOGS_RETENTION_DAYS_ALLOWED: dayList.default([30, 365]),
     /** Retention of an organization that never chose one; must be one of the allowed periods. */
@@ -39,10 +37,6 @@ export const configSchema = baseConfigSchema
     message: 'must be one of AUDIT_LOGS_RETENTION_DAYS_ALLOWED',
   });
 export type AppConfig = z.infer<typeof configSchema>;
-
-export function consumerGroupId(config: AppConfig): string {
-  return config.AUDIT_LOGS_KAFKA_GROUP_ID ?? defaultConsumerGroupId('audit-logs', config.DATABASE_URL);
-}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);
