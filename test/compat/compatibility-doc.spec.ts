@@ -67,7 +67,7 @@ describe('docs/compatibility.md', () => {
       '| `getProfileAndToken` | `POST /sso/token` | served |',
       '| `getAuthorizationUrl` | URL `GET /user_management/authorize` | served |',
       '| `listUsers` | `GET /directory_users` | served |',
-      '| `createEvent` | `POST /audit_logs/events` | no route |',
+      '| `createEvent` | `POST /audit_logs/events` | served |',
       '| `constructEvent` | no request | — |',
       // Java SDK (Kotlin names)
       '| `authenticateWithPassword` | `POST /user_management/authenticate` | served |',

@@ -1,19 +1,42 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+
+const dayList = z
+  .string()
+  .transform((s) => [...new Set(s.split(',').map((d) => Number(d.trim())))].sort((a, b) => a - b))
+  .pipe(z.array(z.number().int().min(1).max(3650)).min(1));
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3005) })
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
+  .extend(secretsConfigSchema.shape)
   .extend({
-    /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
-    AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
+    /** Retention periods (days) an organization may choose, comma-separated; WorkOS's API names 30·n (n ≤ 11) and 365·n (n ≤ 10). */
+    AUDIT_LOGS_RETENTION_DAYS_ALLOWED: dayList.default([30, 365]),
+    /** Retention of an organization that never chose one; must be one of the allowed periods. */
+    AUDIT_LOGS_DEFAULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** How often partitions are created ahead and expired events are removed. */
+    AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+    /** Monthly partitions kept ready beyond the current month. */
+    AUDIT_LOGS_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
+    /** Rows deleted per statement when an expired partition cannot be dropped whole. */
+    AUDIT_LOGS_PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /** Directory of the local-filesystem export storage (a shared volume when several replicas run). */
+    AUDIT_LOGS_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'wos-audit-log-exports')),
+    /** Public base URL of the API (the gateway) that export download links start with; set by compose, Helm and the Stack. */
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
+    /** Lifetime of a download link; WorkOS's expire after 10 minutes. */
+    AUDIT_LOGS_EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  })
+  .refine((c) => c.AUDIT_LOGS_RETENTION_DAYS_ALLOWED.includes(c.AUDIT_LOGS_DEFAULT_RETENTION_DAYS), {
+    path: ['AUDIT_LOGS_DEFAULT_RETENTION_DAYS'],
+    message: 'must be one of AUDIT_LOGS_RETENTION_DAYS_ALLOWED',
   });
 export type AppConfig = z.infer<typeof configSchema>;
-
-export function consumerGroupId(config: AppConfig): string {
-  return config.AUDIT_LOGS_KAFKA_GROUP_ID ?? defaultConsumerGroupId('audit-logs', config.DATABASE_URL);
-}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);

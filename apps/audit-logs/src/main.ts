@@ -1,19 +1,25 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
-import { runMain, startService } from '@wos/platform';
-import { consumerGroupId, loadAppConfig } from './config';
+import { QueueName, runMain, startService } from '@wos/platform';
+import { loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { auditLogsOpenApi } from './openapi';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { AuditEventsModule } from './audit-events/audit-events.module';
+import { AuditSchemasModule } from './audit-schemas/audit-schemas.module';
+import { RetentionModule } from './retention/retention.module';
+import { ExportsModule } from './exports/exports.module';
 
 runMain(() => {
   const config = loadAppConfig();
-  // Infrastructure comes from the service kit; modules lists only the service's domain.
   return startService({
     name: 'audit-logs',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [TemplateSamplesModule],
-    http: { openapi: auditLogsOpenApi },
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports] },
+    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule],
+    http: {
+      openapi: auditLogsOpenApi,
+      // Export download links: the sealed token in the path is the credential (ExportsService.download).
+      unsignedPathPrefixes: ['/audit_logs/downloads'],
+    },
   });
 });

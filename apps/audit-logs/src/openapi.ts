@@ -1,10 +1,20 @@
+import { z } from 'zod';
+import { listEnvelopeSchema } from '@wos/contracts';
 import { buildOpenApi } from '@wos/platform';
-import { templateSampleSchema } from '@wos/contracts';
-import { createTemplateSampleSchema } from './template-samples/template-samples.dto';
+import { createEventBodySchema } from './audit-core/event-rules';
+import { auditLogSchemaWireSchema, createSchemaBodySchema, listSchemasQuerySchema } from './audit-schemas/audit-schemas.dto';
+import { retentionWireSchema, updateRetentionBodySchema } from './retention/retention.dto';
+import { auditLogExportWireSchema, createExportBodySchema } from './exports/exports.dto';
 
 export function auditLogsOpenApi(): Record<string, unknown> {
   return buildOpenApi('Audit Logs', [
-    { method: 'post', path: '/audit_logs/template_samples', summary: 'Create a template sample (placeholder)', body: createTemplateSampleSchema, response: templateSampleSchema, status: 201 },
-    { method: 'get', path: '/audit_logs/template_samples/:id', summary: 'Get a template sample (placeholder)', response: templateSampleSchema },
+    { method: 'post', path: '/audit_logs/events', summary: 'Create an audit log event', body: createEventBodySchema, response: z.object({ success: z.literal(true) }), status: 201 },
+    { method: 'post', path: '/audit_logs/actions/:action/schemas', summary: 'Create the next version of an action schema', body: createSchemaBodySchema, response: auditLogSchemaWireSchema, status: 201 },
+    { method: 'get', path: '/audit_logs/actions/:action/schemas', summary: 'List an action schema versions', query: listSchemasQuerySchema, response: listEnvelopeSchema(auditLogSchemaWireSchema) },
+    { method: 'post', path: '/audit_logs/exports', summary: 'Create an export of an organization events (CSV, built by a job)', body: createExportBodySchema, response: auditLogExportWireSchema, status: 201 },
+    { method: 'get', path: '/audit_logs/exports/:id', summary: 'Get an export; when ready, its url is a download link valid for AUDIT_LOGS_EXPORT_URL_TTL_SECONDS', response: auditLogExportWireSchema },
+    { method: 'get', path: '/audit_logs/downloads/:token', summary: 'Download an export CSV (the link from getExport; no API key)' },
+    { method: 'get', path: '/organizations/:id/audit_logs_retention', summary: 'Get an organization audit log retention', response: retentionWireSchema },
+    { method: 'put', path: '/organizations/:id/audit_logs_retention', summary: 'Set an organization audit log retention', body: updateRetentionBodySchema, response: retentionWireSchema },
   ]);
 }

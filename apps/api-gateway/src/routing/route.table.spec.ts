@@ -52,3 +52,14 @@ describe('route.table', () => {
     assert.equal(auth('/user_management/users'), 'api_key');
   });
 });
+
+describe('route.table parameter segments', () => {
+  test('a :name segment matches one segment, and beats a shorter literal prefix', () => {
+    const m = createRouteMatcher();
+    assert.equal(m.match('/organizations/org_1/audit_logs_retention')?.upstream, 'audit-logs');
+    assert.equal(m.match('/organizations/org_1/audit_logs_retentionX')?.upstream, 'organizations');
+    assert.equal(m.match('/organizations/org_1/x/audit_logs_retention')?.upstream, 'organizations');
+    assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');
+    assert.equal(m.match('/audit_logs/actions/user.signed_in/schemas')?.upstream, 'audit-logs');
+  });
+});

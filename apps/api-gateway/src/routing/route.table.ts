@@ -18,7 +18,10 @@ export const UPSTREAM_URL_VARIABLES = {
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
 export interface RouteEntry {
-  /** Matches the path itself and everything below it (`/events`, `/events/…`), never `/eventsX`. */
+  /**
+   * Matches the path itself and everything below it (`/events`, `/events/…`), never `/eventsX`.
+   * A `:name` segment matches any one segment (`/organizations/:id/audit_logs_retention`).
+   */
   prefix: string;
   /** The service the request is forwarded to, or `gateway` for the settings the gateway owns. */
   upstream: UpstreamName | 'gateway';
@@ -69,8 +72,11 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/app_homepage_url', upstream: 'gateway', auth: 'api_key' },
-  // The service template's sample in audit-logs, until its domain replaces it.
-  { prefix: '/audit_logs/template_samples', upstream: 'audit-logs', auth: 'api_key' },
+  // Audit Logs: events, schemas, and an organization's retention (a path below /organizations).
+  { prefix: '/audit_logs', upstream: 'audit-logs', auth: 'api_key' },
+  // Export download links (getExport's url): the sealed token in the path is the credential.
+  { prefix: '/audit_logs/downloads', upstream: 'audit-logs', auth: 'none' },
+  { prefix: '/organizations/:id/audit_logs_retention', upstream: 'audit-logs', auth: 'api_key' },
   // Vault: KV objects and data keys (WORKOS_API.md §14).
   { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },
   // The service template's sample in radar, until its domain replaces it.
@@ -117,7 +123,6 @@ export function isIdempotentCreate(method: string, path: string): boolean {
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
-  '/audit_logs',
   '/vault',
   '/radar',
   '/portal',
@@ -143,10 +148,11 @@ export interface RouteMatcher {
 /** Longest prefix wins, so a specific entry can override a broader one later. */
 export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES, aliases: CompiledAlias[] = compileAliases()): RouteMatcher {
   const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+  const patterns = new Map(sorted.filter((r) => r.prefix.includes('/:')).map((r) => [r, compilePath(`${r.prefix}/*`)]));
   const match = (path: string) => {
     // Dot segments could make a service resolve a path other than the one routed here.
     if (DOT_SEGMENT.test(path)) return undefined;
-    return sorted.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+    return sorted.find((r) => patterns.get(r)?.test(path) ?? (path === r.prefix || path.startsWith(`${r.prefix}/`)));
   };
   const under = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
   const aliased = new Set(routes.filter((r) => aliases.some((a) => a.to && (under(a.literal, r.prefix) || under(r.prefix, a.literal)))));

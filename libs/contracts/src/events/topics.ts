@@ -14,5 +14,12 @@ export const Topic = {
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
+/**
+ * Topics that carry customers' audit-log events for SIEMs, not WorkOS Events-API events: the
+ * events service and the webhook dispatcher never consume them (WorkOS's `/events` and webhooks
+ * carry no audit-log events), and their volume stays off those services.
+ */
+export const SIEM_TOPICS: readonly Topic[] = [Topic.auditLogs];
+
 /** Every topic that carries WorkOS events; the events service and webhook dispatcher consume all of them. */
-export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic);
+export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic).filter((t) => !SIEM_TOPICS.includes(t));

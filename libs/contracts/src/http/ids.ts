@@ -26,6 +26,9 @@ export const IdPrefix = {
   directoryToken: 'directory_token',
   webhookEndpoint: 'we',
   webhookDeliveryAttempt: 'webhook_attempt',
+  /** An accepted audit-log event (its ID travels on the SIEM topic; WorkOS's API never shows one). */
+  auditLogEvent: 'audit_log_event',
+  auditLogExport: 'audit_log_export',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

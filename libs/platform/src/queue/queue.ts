@@ -9,12 +9,18 @@ export enum QueueName {
   EventsRetention = 'events-retention',
   /** One job per (event, endpoint) attempt schedule; do not rename (jobs in Redis keep this name). */
   WebhookDeliveries = 'webhook-deliveries',
+  /** Audit Logs' partition upkeep and retention; do not rename (its job scheduler lives under this name). */
+  AuditLogsMaintenance = 'audit-logs-maintenance',
+  /** One job per audit-log export (job ID = export ID); do not rename (pending jobs keep this name). */
+  AuditLogsExports = 'audit-logs-exports',
 }
 
 /** Typed payloads per queue. */
 export interface QueuePayloads {
   [QueueName.EventsRetention]: Record<string, never>;
   [QueueName.WebhookDeliveries]: { eventId: string; endpointId: string; generation: number };
+  [QueueName.AuditLogsMaintenance]: Record<string, never>;
+  [QueueName.AuditLogsExports]: { environmentId: string; exportId: string };
 }
 
 /**

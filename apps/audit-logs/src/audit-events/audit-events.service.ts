@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BadRequestError, newId } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { occurredAtProblem } from '../audit-core/event-rules';
+import { checkEventAgainstSchema } from '../audit-core/schema-rules';
+import { AuditSchemasService } from '../audit-schemas/audit-schemas.service';
+import { PartitionsService } from '../partitions/partitions.service';
+import { InvalidAuditLogError, parseCreateEventBody, requestDigest, toAuditLogEventWire, type AuditEventRow } from './audit-events.dto';
+import { auditLogEventCreated } from './audit-events.events';
+import { AuditEventsRepository } from './audit-events.repository';
+
+/* Postgres found no partition for the row: another replica's retention dropped a month this one still had cached. */
+const NO_PARTITION = '23514';
+
+/**
+ * Ingest. Invariants: an event is stored only when it passes WorkOS's rules and, when its
+ * action has schemas, the version it names (default: the latest); the stored event and its
+ * SIEM message commit together; one Idempotency-Key stores at most one event per environment
+ * in 24 hours.
+ */
+@Injectable()
+export class AuditEventsService {
+  private readonly longestRetentionDays: number;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly repo: AuditEventsRepository,
+    private readonly schemas: AuditSchemasService,
+    private readonly partitions: PartitionsService,
+  ) {
+    this.longestRetentionDays = Math.max(...config.AUDIT_LOGS_RETENTION_DAYS_ALLOWED);
+  }
+
+  async create(environmentId: string, rawBody: unknown, idempotencyKey: string | undefined): Promise<{ success: true }> {
+    const body = parseCreateEventBody(rawBody);
+    const now = new Date();
+    const occurredAt = new Date(body.event.occurred_at);
+    const timeProblem = occurredAtProblem(occurredAt, now, this.longestRetentionDays);
+    if (timeProblem) throw new InvalidAuditLogError([{ field: 'event.occurred_at', code: 'occurred_at_out_of_range', message: `event.occurred_at ${timeProblem}.` }]);
+
+    const lookup = await this.schemas.forEvent(environmentId, body.event.action, body.event.version);
+    if (lookup.kind === 'version_not_found') {
+      throw new InvalidAuditLogError([{ field: 'event.version', code: 'schema_version_not_found', message: `Action ${body.event.action} has no schema version ${lookup.version}.` }]);
+    }
+    if (lookup.kind === 'found') {
+      const violations = checkEventAgainstSchema(body.event, lookup.schema);
+      if (violations.length) throw new InvalidAuditLogError(violations);
+    }
+
+    const row: AuditEventRow = { id: newId('audit_log_event'), environmentId, organizationId: body.organization_id, event: body.event, occurredAt, createdAt: now };
+    // The version the event was checked against is the one it records.
+    if (lookup.kind === 'found') row.event = { ...body.event, version: lookup.schema.version };
+    const message = auditLogEventCreated(toAuditLogEventWire(row), environmentId);
+    const claim = idempotencyKey ? { key: idempotencyKey, requestSha256: requestDigest(body) } : undefined;
+
+    let outcome;
+    try {
+      await this.partitions.ensureFor(occurredAt);
+      outcome = await this.repo.insert(environmentId, row, message, claim);
+    } catch (err) {
+      if ((err as { code?: string }).code !== NO_PARTITION) throw err;
+      this.partitions.forget(occurredAt);
+      await this.partitions.ensureFor(occurredAt);
+      outcome = await this.repo.insert(environmentId, row, message, claim);
+    }
+    if (outcome === 'key_reused') {
+      throw new BadRequestError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a different request.');
+    }
+    return { success: true };
+  }
+}

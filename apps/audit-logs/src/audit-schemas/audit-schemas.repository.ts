@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { pgTransaction, type PageRequest } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+import type { CreateSchemaBody } from '../audit-core/schema-rules';
+import type { AuditLogSchemaRow } from './audit-schemas.dto';
+
+interface SchemaRecord {
+  action: string;
+  version: number;
+  targets: AuditLogSchemaRow['targets'];
+  actor: AuditLogSchemaRow['actor'];
+  metadata: AuditLogSchemaRow['metadata'];
+  created_at: Date;
+}
+
+const toRow = (r: SchemaRecord): AuditLogSchemaRow => ({
+  action: r.action,
+  version: r.version,
+  targets: r.targets,
+  actor: r.actor,
+  metadata: r.metadata,
+  createdAt: r.created_at,
+});
+
+/** The only SQL caller for audit-log schemas. Every method takes the environment first. */
+@Injectable()
+export class AuditSchemasRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Appends the next version of the action's schema. A transaction-scoped advisory lock on
+   * (environment, action) orders concurrent creates, so versions are 1, 2, 3… without gaps.
+   */
+  create(environmentId: string, action: string, body: CreateSchemaBody): Promise<AuditLogSchemaRow> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit_log_schema:${environmentId}:${action}`]);
+      const { rows } = await client.query<SchemaRecord>(
+        `INSERT INTO audit_log_schemas (environment_id, action, version, targets, actor, metadata)
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::jsonb FROM audit_log_schemas WHERE environment_id = $1 AND action = $2
+         RETURNING action, version, targets, actor, metadata, created_at`,
+        [environmentId, action, JSON.stringify(body.targets), body.actor ? JSON.stringify(body.actor) : null, body.metadata ? JSON.stringify(body.metadata) : null],
+      );
+      return toRow(rows[0]!);
+    });
+  }
+
+  /** The named version, or the latest when `version` is undefined. */
+  async find(environmentId: string, action: string, version?: number): Promise<AuditLogSchemaRow | undefined> {
+    const { rows } = await this.prisma.pool.query<SchemaRecord>(
+      `SELECT action, version, targets, actor, metadata, created_at FROM audit_log_schemas
+        WHERE environment_id = $1 AND action = $2 AND ($3::int IS NULL OR version = $3)
+        ORDER BY version DESC LIMIT 1`,
+      [environmentId, action, version ?? null],
+    );
+    return rows[0] ? toRow(rows[0]) : undefined;
+  }
+
+  async hasAny(environmentId: string, action: string): Promise<boolean> {
+    const { rowCount } = await this.prisma.pool.query('SELECT 1 FROM audit_log_schemas WHERE environment_id = $1 AND action = $2 LIMIT 1', [environmentId, action]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** A page of versions; the cursor is a version number. */
+  async page(environmentId: string, action: string, req: PageRequest): Promise<AuditLogSchemaRow[]> {
+    const op = req.cursor ? (req.cursor.op === 'gt' ? '>' : '<') : null;
+    const { rows } = await this.prisma.pool.query<SchemaRecord>(
+      `SELECT action, version, targets, actor, metadata, created_at FROM audit_log_schemas
+        WHERE environment_id = $1 AND action = $2 ${op ? `AND version ${op} $4` : ''}
+        ORDER BY version ${req.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $3`,
+      op ? [environmentId, action, req.take, Number(req.cursor!.id)] : [environmentId, action, req.take],
+    );
+    return rows.map(toRow);
+  }
+}

@@ -1,0 +1,356 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Redis from 'ioredis';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Client } from 'pg';
+import { BadRequestException, GenericServerException, NotFoundException, UnprocessableEntityException, WorkOS } from '@workos-inc/node';
+import { auditLogSiemMessageSchema, Topic } from '@wos/contracts';
+import { newId } from '@wos/platform';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
+
+const DAY = 86_400_000;
+
+interface SiemMessage {
+  key: string;
+  value: { id: string; event: string; environment_id: string; data: { id: string; organization_id: string; action: string; version: number | null; metadata?: Record<string, unknown> } };
+}
+
+function event(action: string, over: Record<string, unknown> = {}) {
+  return {
+    action,
+    occurredAt: new Date(),
+    actor: { id: 'user_1', type: 'user', name: 'Jon Smith', metadata: { role: 'admin' } },
+    targets: [{ id: 'team_1', type: 'team', name: 'Team 1' }],
+    context: { location: '203.0.113.7', userAgent: 'Chrome/104.0.0.0' },
+    metadata: { extra: 'data' },
+    ...over,
+  };
+}
+
+/** The field names of a BadRequestException's errors[]. */
+function fields(err: BadRequestException): string[] {
+  return ((err.errors ?? []) as { field: string }[]).map((e) => e.field).sort();
+}
+
+describe('Audit Logs through the WorkOS SDK', () => {
+  let e: E2e;
+  let db: Client;
+  let consumer: Consumer;
+  const siem: SiemMessage[] = [];
+  const run = uniqueSuffix();
+  const action = (name: string) => `${name}.${run}`;
+  const exportDir = mkdtempSync(join(tmpdir(), 'audit-exports-'));
+
+  before(async () => {
+    e = await startE2e({
+      name: 'audit-logs-sdk',
+      portOffset: 6500,
+      apps: ['audit-logs'],
+      appEnv: {
+        'audit-logs': {
+          AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: '300',
+          AUDIT_LOGS_PRUNE_BATCH_SIZE: '2',
+          AUDIT_LOGS_EXPORT_DIR: exportDir,
+        },
+      },
+    });
+    db = new Client({ connectionString: e.stack.databaseUrl('audit-logs') });
+    await db.connect();
+    // A SIEM's view: a plain kafkajs consumer of the topic, nothing of ours in between.
+    const kafka = new Kafka({ clientId: `siem-${run}`, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+    consumer = kafka.consumer({ groupId: `siem-e2e-${run}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topic.auditLogs, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        siem.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) as SiemMessage['value'] });
+      },
+    });
+  });
+  after(async () => {
+    await consumer?.disconnect();
+    await db?.end();
+    await e?.stop();
+    rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  const stored = async (organizationId: string) =>
+    (await db.query<{ id: string; action: string; version: number | null; tableoid: string }>('SELECT id, action, version, tableoid::regclass::text AS tableoid FROM audit_log_events WHERE organization_id = $1 ORDER BY created_at', [organizationId])).rows;
+
+  test('createEvent stores the event in its month partition and publishes it on the SIEM topic, keyed by organization', async () => {
+    const org = newId('org');
+    await e.workos.auditLogs.createEvent(org, event(action('user.signed_in')));
+    const rows = await stored(org);
+    assert.equal(rows.length, 1);
+    const now = new Date();
+    assert.equal(rows[0]!.tableoid, `audit_log_events_p${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`);
+    const msg = await waitFor(() => siem.find((m) => m.value.data?.organization_id === org), { timeoutMs: 30_000, message: 'the event on audit-logs.events.v1' });
+    assert.equal(msg.key, org);
+    assert.equal(msg.value.event, 'audit_log_event.created');
+    assert.equal(msg.value.environment_id, e.creds.environment_id);
+    // The documented contract (docs/schemas/audit-logs.events.v1.schema.json is rendered from it).
+    const { data } = auditLogSiemMessageSchema.parse(msg.value);
+    assert.equal(data.id, rows[0]!.id);
+    assert.deepEqual(data.context, { location: '203.0.113.7', user_agent: 'Chrome/104.0.0.0' });
+    assert.deepEqual(data.metadata, { extra: 'data' });
+  });
+
+  test('WorkOS field rules: each refusal is a 400 naming its field, and nothing is stored', async () => {
+    const org = newId('org');
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ actor: { type: 'user' } }, ['event.actor.id']],
+      [{ metadata: tooMany }, ['event.metadata']],
+      [{ metadata: { ['k'.repeat(41)]: 'v' } }, [`event.metadata.${'k'.repeat(41)}`]],
+      [{ metadata: { note: 'x'.repeat(501) } }, ['event.metadata.note']],
+      [{ targets: [{ id: 't', type: 'team', metadata: { nested: { a: 1 } } }] }, ['event.targets.0.metadata.nested']],
+      [{ context: { location: '' } }, ['event.context.location']],
+      [{ occurredAt: new Date(Date.now() - 400 * DAY) }, ['event.occurred_at']],
+      [{ occurredAt: new Date(Date.now() + 3 * DAY) }, ['event.occurred_at']],
+    ];
+    for (const [over, expected] of cases) {
+      const err = await expectSdkError(e.workos.auditLogs.createEvent(org, event(action('bad'), over) as never), BadRequestException, 400);
+      assert.equal(err.code, 'invalid_audit_log', JSON.stringify(over));
+      assert.deepEqual(fields(err), expected, JSON.stringify(over));
+    }
+    const bad = await expectSdkError(e.workos.auditLogs.createEvent('not-an-org', event(action('bad'))), BadRequestException, 400);
+    assert.deepEqual(fields(bad), ['organization_id']);
+    assert.equal((await stored(org)).length, 0);
+  });
+
+  test('idempotent retries: the SDK retrying after a lost response, a replayed key, and the service-side record behind the gateway', async () => {
+    const org = newId('org');
+    // The first attempt reaches the stack, but its response is lost: the SDK retries with the same Idempotency-Key.
+    let attempts = 0;
+    const keys: string[] = [];
+    const flaky: typeof fetch = async (input, init) => {
+      keys.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      const res = await fetch(input, init);
+      if (++attempts === 1) return new Response(JSON.stringify({ message: 'lost' }), { status: 502, headers: { 'content-type': 'application/json' } });
+      return res;
+    };
+    const retrying = e.client(undefined, { maxRetries: 2, fetchFn: flaky });
+    await retrying.auditLogs.createEvent(org, event(action('retry')));
+    assert.equal(attempts, 2);
+    assert.match(keys[0]!, /^workos-node-/);
+    assert.equal(keys[0], keys[1]);
+    assert.equal((await stored(org)).length, 1);
+
+    // A caller's own key, sent twice: one event.
+    const ev = event(action('own_key'));
+    await e.workos.auditLogs.createEvent(org, ev, { idempotencyKey: `k-${run}` });
+    await e.workos.auditLogs.createEvent(org, ev, { idempotencyKey: `k-${run}` });
+    assert.equal((await stored(org)).length, 2);
+
+    // The gateway's Redis records gone (only those: BullMQ shares the server): the service's own record still answers.
+    const forgetGatewayKeys = async () => {
+      const redis = new Redis(e.redisUrl);
+      const keys = await redis.keys('*idem:*');
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      return keys.length;
+    };
+    assert.ok((await forgetGatewayKeys()) > 0);
+    await e.workos.auditLogs.createEvent(org, ev, { idempotencyKey: `k-${run}` });
+    assert.equal((await stored(org)).length, 2);
+    await forgetGatewayKeys();
+    const reused = await expectSdkError(e.workos.auditLogs.createEvent(org, event(action('other')), { idempotencyKey: `k-${run}` }), GenericServerException, 400);
+    assert.equal(reused.code, 'idempotency_key_reused');
+    assert.match(reused.message, /already used with a different request/);
+    assert.equal((await stored(org)).length, 2);
+  });
+
+  test('schemas: versions per action, events checked against the version they name (default latest), refusals naming the field', async () => {
+    const act = action('document.shared');
+    const v1 = await e.workos.auditLogs.createSchema({ action: act, actor: { metadata: { role: 'string' } }, targets: [{ type: 'document', metadata: { pages: 'number' } }], metadata: { reason: 'string' } });
+    assert.equal(v1.object, 'audit_log_schema');
+    assert.equal(v1.version, 1);
+    assert.deepEqual(v1.targets, [{ type: 'document', metadata: { pages: 'number' } }]);
+    assert.deepEqual(v1.actor, { metadata: { role: 'string' } });
+    assert.deepEqual(v1.metadata, { reason: 'string' });
+    const v2 = await e.workos.auditLogs.createSchema({ action: act, targets: [{ type: 'document' }, { type: 'user' }] });
+    assert.equal(v2.version, 2);
+
+    const page1 = await e.workos.auditLogs.listSchemas(act, { limit: 1 });
+    assert.deepEqual(page1.data.map((s) => s.version), [2]);
+    assert.equal(page1.listMetadata.after, '2');
+    const all = await (await e.workos.auditLogs.listSchemas(act)).autoPagination();
+    assert.deepEqual(all.map((s) => s.version), [2, 1]);
+    const page2 = await e.workos.auditLogs.listSchemas(act, { limit: 1, after: '2' });
+    assert.deepEqual(page2.data.map((s) => s.version), [1]);
+
+    const org = newId('org');
+    const doc = { id: 'doc_1', type: 'document', metadata: { pages: 3 } };
+    const base = { actor: { id: 'user_1', type: 'user', metadata: { role: 'admin' } }, targets: [doc], metadata: { reason: 'review' } };
+    const refused: [Record<string, unknown>, string, string][] = [
+      [{ version: 1, targets: [{ id: 'u', type: 'user' }] }, 'event.targets.0.type', 'target_type_not_in_schema'],
+      [{ version: 1, targets: [{ ...doc, metadata: { pages: 'three' } }] }, 'event.targets.0.metadata.pages', 'metadata_type_mismatch'],
+      [{ version: 1, metadata: { why: 'x' } }, 'event.metadata.why', 'metadata_key_not_in_schema'],
+      [{ version: 1, actor: { id: 'user_1', type: 'user', metadata: { role: 7 } } }, 'event.actor.metadata.role', 'metadata_type_mismatch'],
+      [{ version: 9 }, 'event.version', 'schema_version_not_found'],
+      // No version: the latest (2) applies, which has no `team` target.
+      [{ targets: [{ id: 't', type: 'team' }] }, 'event.targets.0.type', 'target_type_not_in_schema'],
+    ];
+    for (const [over, field, code] of refused) {
+      const err = await expectSdkError(e.workos.auditLogs.createEvent(org, event(act, { ...base, ...over }) as never), BadRequestException, 400);
+      assert.deepEqual(err.errors, [{ field, code, message: (err.errors as { message: string }[])[0]!.message }], JSON.stringify(over));
+    }
+    await e.workos.auditLogs.createEvent(org, event(act, { ...base, version: 1 }));
+    await e.workos.auditLogs.createEvent(org, event(act, { ...base, targets: [{ id: 'u', type: 'user' }] }));
+    assert.deepEqual((await stored(org)).map((r) => r.version), [1, 2]);
+
+    const bad = await expectSdkError(e.workos.auditLogs.createSchema({ action: act, targets: [] }), UnprocessableEntityException, 422);
+    assert.match(bad.message, /targets/);
+  });
+
+  test('environments are isolated: schemas, idempotency keys and retention', async () => {
+    const act = action('env.checked');
+    await e.workos.auditLogs.createSchema({ action: act, targets: [{ type: 'team' }] });
+    const other = await e.createEnvironment(`audit-other-${run}`);
+    const b: WorkOS = e.client(other.api_key);
+    assert.deepEqual((await b.auditLogs.listSchemas(act)).data, []);
+    // Environment B has no schema for the action, so a target A's schema would refuse is accepted.
+    const org = newId('org');
+    const ev = event(act, { targets: [{ id: 'u', type: 'user' }] });
+    await expectSdkError(e.workos.auditLogs.createEvent(org, ev), BadRequestException, 400);
+    await b.auditLogs.createEvent(org, ev, { idempotencyKey: `shared-${run}` });
+    await e.workos.auditLogs.createEvent(org, event(act), { idempotencyKey: `shared-${run}` });
+    const rows = (await db.query<{ environment_id: string }>('SELECT environment_id FROM audit_log_events WHERE organization_id = $1', [org])).rows;
+    assert.deepEqual(rows.map((r) => r.environment_id).sort(), [e.creds.environment_id, other.environment_id].sort());
+
+    await e.workos.auditLogs.updateOrganizationAuditLogsRetention({ id: org, retentionPeriod: '1_MONTH' });
+    assert.equal((await e.workos.auditLogs.getOrganizationAuditLogsRetention({ id: org })).retentionPeriodInDays, 30);
+    assert.equal((await b.auditLogs.getOrganizationAuditLogsRetention({ id: org })).retentionPeriodInDays, 365);
+  });
+
+  test('retention: get and update through the SDK, the allowed set, and the job that prunes and drops partitions', async () => {
+    const short = newId('org');
+    const long = newId('org');
+    assert.deepEqual(await e.workos.auditLogs.getOrganizationAuditLogsRetention({ id: short }), { retentionPeriodInDays: 365 });
+    assert.deepEqual(await e.workos.auditLogs.updateOrganizationAuditLogsRetention({ id: short, retentionPeriod: '1_MONTH' }), { retentionPeriodInDays: 30 });
+    assert.deepEqual(await e.workos.auditLogs.updateOrganizationAuditLogsRetention({ id: long, retentionPeriod: '1_YEAR' }), { retentionPeriodInDays: 365 });
+    const refused = await expectSdkError(e.workos.auditLogs.updateOrganizationAuditLogsRetention({ id: short, retentionPeriod: '3_MONTHS' }), UnprocessableEntityException, 422);
+    assert.match(refused.message, /retention_period_not_allowed/);
+    await expectSdkError(e.workos.auditLogs.getOrganizationAuditLogsRetention({ id: 'nope' }), NotFoundException, 404);
+    assert.equal((await e.workos.auditLogs.getOrganizationAuditLogsRetention({ id: short })).retentionPeriodInDays, 30);
+
+    // Five old events each (more than one prune batch of 2), and one recent event for the short-retention organization.
+    for (const org of [short, long]) {
+      for (let i = 0; i < 5; i++) await e.workos.auditLogs.createEvent(org, event(action('old'), { occurredAt: new Date(Date.now() - 40 * DAY - i * 1000) }));
+    }
+    await e.workos.auditLogs.createEvent(short, event(action('recent')));
+    // A month older than any retention, written as it would have been 400 days ago.
+    const old = new Date(Date.now() - 400 * DAY);
+    const name = `audit_log_events_p${old.getUTCFullYear()}${String(old.getUTCMonth() + 1).padStart(2, '0')}`;
+    const from = new Date(Date.UTC(old.getUTCFullYear(), old.getUTCMonth(), 1));
+    const to = new Date(Date.UTC(old.getUTCFullYear(), old.getUTCMonth() + 1, 1));
+    await db.query(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF audit_log_events FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+    await db.query(
+      `INSERT INTO audit_log_events (id, environment_id, organization_id, action, occurred_at, actor, targets, context) VALUES ($1, $2, $3, 'ancient', $4, '{}', '[]', '{}')`,
+      [newId('audit_log_event'), e.creds.environment_id, long, old],
+    );
+
+    await waitFor(async () => (await stored(short)).length === 1, { timeoutMs: 30_000, message: 'the short-retention organization pruned to its recent event' });
+    assert.deepEqual((await stored(short)).map((r) => r.action), [action('recent')]);
+    await waitFor(async () => !(await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name])).rowCount, { timeoutMs: 30_000, message: `${name} dropped` });
+    assert.equal((await stored(long)).length, 5, 'a 365-day organization keeps its 40-day-old events');
+    // Partitions are kept ready ahead of the current month.
+    const next = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 3, 1));
+    const ahead = `audit_log_events_p${next.getUTCFullYear()}${String(next.getUTCMonth() + 1).padStart(2, '0')}`;
+    assert.equal((await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [ahead])).rowCount, 1);
+  });
+
+  test('exports: a job writes the CSV, getExport links it, the link downloads it without a key; filters, organizations and environments stay apart', async () => {
+    const x = newId('org');
+    const y = newId('org');
+    const t0 = Date.now() - 60_000;
+    const ev = (i: number, over: Record<string, unknown>) => event(action('exp'), { occurredAt: new Date(t0 + i * 1000), ...over });
+    await e.workos.auditLogs.createEvent(x, ev(0, { action: action('doc.viewed'), actor: { id: 'user_a', type: 'user', name: 'Ann, "A"' } }));
+    await e.workos.auditLogs.createEvent(x, ev(1, { action: action('doc.deleted'), actor: { id: 'user_b', type: 'user', name: 'Bob' }, targets: [{ id: 'doc_1', type: 'document' }] }));
+    await e.workos.auditLogs.createEvent(x, ev(2, { action: action('doc.viewed'), actor: { id: 'user_b', type: 'user', name: 'Bob' }, metadata: { note: 'line\nbreak' } }));
+    await e.workos.auditLogs.createEvent(y, ev(3, {}));
+    const other = await e.createEnvironment(`audit-exports-${run}`);
+    const b = e.client(other.api_key);
+    await b.auditLogs.createEvent(x, ev(4, { action: action('doc.viewed') }));
+    const rangeStart = new Date(t0 - 1000);
+    const rangeEnd = new Date();
+
+    const ready = async (client: WorkOS, id: string) =>
+      waitFor(async () => {
+        const got = await client.auditLogs.getExport(id);
+        return got.state === 'ready' ? got : undefined;
+      }, { timeoutMs: 30_000, message: `export ${id} ready` });
+    const download = async (url: string) => {
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+      const rows = parseCsv(await res.text());
+      assert.deepEqual(rows[0], ['id', 'occurred_at', 'action', 'version', 'actor_id', 'actor_type', 'actor_name', 'actor_metadata', 'targets', 'location', 'user_agent', 'metadata']);
+      return rows.slice(1);
+    };
+    const idsOf = async (org: string, envId = e.creds.environment_id) =>
+      (await db.query<{ id: string }>('SELECT id FROM audit_log_events WHERE organization_id = $1 AND environment_id = $2 ORDER BY occurred_at, id', [org, envId])).rows.map((r) => r.id);
+
+    const created = await e.workos.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd });
+    assert.equal(created.object, 'audit_log_export');
+    assert.match(created.id, /^audit_log_export_[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.equal(created.state, 'pending');
+    assert.equal(created.url, undefined);
+    const done = await ready(e.workos, created.id);
+    assert.ok(done.url!.startsWith(`${e.baseUrl}/audit_logs/downloads/`), done.url);
+    const all = await download(done.url!);
+    assert.deepEqual(all.map((r) => r[0]), await idsOf(x));
+    assert.deepEqual(all.map((r) => r[2]), [action('doc.viewed'), action('doc.deleted'), action('doc.viewed')]);
+    assert.equal(all[0]![6], 'Ann, "A"');
+    assert.deepEqual(JSON.parse(all[1]![8]!), [{ id: 'doc_1', type: 'document' }]);
+    assert.deepEqual(JSON.parse(all[2]![11]!), { note: 'line\nbreak' });
+    assert.equal(all[0]![9], '203.0.113.7');
+
+    const filtered = async (opts: Record<string, string[]>) => download((await ready(e.workos, (await e.workos.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd, ...opts })).id)).url!);
+    assert.equal((await filtered({ actions: [action('doc.deleted')] })).length, 1);
+    assert.equal((await filtered({ actorIds: ['user_b'] })).length, 2);
+    assert.equal((await filtered({ actorNames: ['Ann, "A"'] })).length, 1);
+    assert.equal((await filtered({ targets: ['document'] })).length, 1);
+    assert.equal((await filtered({ targets: ['team'] })).length, 2);
+
+    // Another organization, another environment: their own events only.
+    assert.deepEqual((await download((await ready(e.workos, (await e.workos.auditLogs.createExport({ organizationId: y, rangeStart, rangeEnd })).id)).url!)).map((r) => r[0]), await idsOf(y));
+    await expectSdkError(b.auditLogs.getExport(created.id), NotFoundException, 404);
+    const inB = await ready(b, (await b.auditLogs.createExport({ organizationId: x, rangeStart, rangeEnd })).id);
+    assert.deepEqual((await download(inB.url!)).map((r) => r[0]), await idsOf(x, other.environment_id));
+
+    // The link is the credential: altered, it is refused; every getExport issues a fresh one.
+    const tampered = done.url!.slice(0, -3) + (done.url!.endsWith('AAA') ? 'BBB' : 'AAA');
+    assert.equal((await fetch(tampered)).status, 404);
+    const again = await e.workos.auditLogs.getExport(created.id);
+    assert.notEqual(again.url, done.url);
+    assert.equal((await download(again.url!)).length, 3);
+
+    await expectSdkError(e.workos.auditLogs.getExport('audit_log_export_nope'), NotFoundException, 404);
+    await expectSdkError(e.workos.auditLogs.createExport({ organizationId: x, rangeStart: rangeEnd, rangeEnd: rangeStart }), UnprocessableEntityException, 422);
+  });
+});
+
+/** RFC 4180, enough for the export: quoted fields, doubled quotes, CRLF rows, line breaks inside quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += c;
+  }
+  return rows;
+}
