@@ -177,6 +177,11 @@ export class Stack {
     throw new Error(`${app} not ready after ${timeoutMs} ms (${last}); see ${join(this.opts.logDir, `${app}.log`)}`);
   }
 
+  /** The process ID of each running app (for CPU and memory accounting). */
+  pids(): Map<AppName, number> {
+    return new Map([...this.running].map(([app, r]) => [app, r.child.pid!]));
+  }
+
   /** Sends a signal to one app and waits for it to exit (SIGKILL simulates a crash). */
   async kill(app: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const r = this.running.get(app);
