@@ -209,10 +209,10 @@ export class Stack {
     );
   }
 
-  /** Runs the gateway CLI against this stack's gateway database. */
+  /** Runs a gateway command of the `wos` CLI (`environments create …`) against this stack's gateway database. */
   runGatewayCli(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(this.opts.root, 'apps', 'api-gateway', 'dist', 'src', 'cli.js'), ...args], {
+      const child = spawn(process.execPath, [join(this.opts.root, 'tools', 'wos.mjs'), ...args], {
         env: this.appEnv('api-gateway'),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -220,7 +220,7 @@ export class Stack {
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`gateway CLI ${args.join(' ')} failed (${code}): ${err || out}`))));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wos ${args.join(' ')} failed (${code}): ${err || out}`))));
     });
   }
 

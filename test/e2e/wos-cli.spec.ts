@@ -1,0 +1,85 @@
+import { describe, test, before, after } from 'node:test';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
+
+interface Tail {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `wos events tail …` against the stack's gateway, collecting stdout lines as they arrive. */
+function tail(e: E2e, args: string[]): Tail {
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), 'events', 'tail', '--api-url', e.baseUrl, '--api-key', e.creds.api_key, '--interval', '100', ...args], {
+    env: { PATH: process.env.PATH },
+  });
+  const lines: string[] = [];
+  let buffered = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, stderr: () => err, exited };
+}
+
+describe('wos events tail (follows GET /events through the gateway)', () => {
+  let e: E2e;
+  const running: Tail[] = [];
+
+  before(async () => {
+    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events'] });
+  });
+  after(async () => {
+    for (const t of running) t.child.kill('SIGKILL');
+    await e?.stop();
+  });
+
+  test('prints each new event once, in order, as JSON lines, following the after cursor', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const name = (n: number) => `Tail ${n} ${uniqueSuffix()}`;
+    const first = await e.workos.organizations.createOrganization({ name: name(1) });
+    const t = tail(e, ['--json', '--events', 'organization.created', '--since', since, '--count', '3']);
+    running.push(t);
+    await waitFor(() => t.lines.length >= 1 || undefined, { timeoutMs: 60_000, message: `the first event printed (${t.stderr()})` });
+    // Created after the tail printed the first one: they arrive through its polls.
+    const second = await e.workos.organizations.createOrganization({ name: name(2) });
+    const third = await e.workos.organizations.createOrganization({ name: name(3) });
+    assert.equal(await t.exited, 0, t.stderr());
+    const events = t.lines.map((l) => JSON.parse(l) as { object: string; id: string; event: string; data: { id: string } });
+    assert.deepEqual(events.map((ev) => ev.data.id), [first.id, second.id, third.id]);
+    assert.ok(events.every((ev) => ev.object === 'event' && ev.event === 'organization.created' && /^event_/.test(ev.id)));
+    assert.equal(new Set(events.map((ev) => ev.id)).size, 3);
+  });
+
+  test('starts after the newest event by default, prints one line per event, and Ctrl-C ends it with 0', async () => {
+    const old = await e.workos.organizations.createOrganization({ name: `Old ${uniqueSuffix()}` });
+    // The old event is stored before the tail starts, so the tail begins after it.
+    await waitFor(async () => (await e.workos.events.listEvents({ events: ['organization.created'], limit: 100, organizationId: old.id })).data.length > 0 || undefined, { timeoutMs: 60_000, message: 'old event stored' });
+    const t = tail(e, ['--events', 'organization.created,organization.updated']);
+    running.push(t);
+    // Keep creating until the tail shows one: its first poll may come after any given create.
+    const created: string[] = [];
+    await waitFor(
+      async () => {
+        if (t.lines.length) return true;
+        created.push((await e.workos.organizations.createOrganization({ name: `New ${uniqueSuffix()}` })).id);
+        return undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, message: `a new event printed (${t.stderr()})` },
+    );
+    t.child.kill('SIGINT');
+    assert.equal(await t.exited, 0, t.stderr());
+    assert.ok(t.lines.every((l) => !l.includes(old.id)), 'the event before the start is not printed');
+    assert.match(t.lines[0]!, /^\d{4}-\d\d-\d\dT\S+Z {2}organization\.created +event_\w+ {2}org_\w+$/);
+    assert.ok(created.some((id) => t.lines[0]!.endsWith(id)));
+  });
+});
