@@ -3,9 +3,9 @@ import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client
 /** One metrics catalogue per process; services add their own metrics to `registry`. */
 export const registry = new Registry();
 // The event-loop-lag monitor samples on a libuv timer; prom-client's default (10 ms) wakes an idle
-// process 100 times a second. 200 ms still catches every stall (a blocked loop delays the next
-// sample by the stall's length) at 5 wake-ups a second.
-collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 200 });
+// process 100 times a second. One sample a second still records every stall (a blocked loop
+// delays the next sample by the stall's length, which the lag histogram keeps) at 1 wake-up a second.
+collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
 
 export const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',
