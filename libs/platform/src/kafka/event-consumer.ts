@@ -38,7 +38,7 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   /** First retry delay, doubled per attempt up to 5 s (default 100 ms). */
   retryDelayMs?: number;
-  /** How often requested replays are looked for (default 2 s). */
+  /** How often requested replays are looked for (default 5 s; the CLI waits 30 s for the outcome). */
   replayPollMs?: number;
   /** How long the broker may hold an empty fetch (default CONSUMER_MAX_WAIT_MS). */
   maxWaitTimeInMs?: number;
@@ -245,7 +245,7 @@ export class EventConsumer {
       this.replaying = this.replayRequested()
         .catch((err: Error) => this.log.warn({ err: err.message }, 'could not look for dead-letter replays'))
         .finally(() => this.scheduleReplays());
-    }, this.opts.replayPollMs ?? 2000);
+    }, this.opts.replayPollMs ?? 5000);
   }
 
   /** Applies every replay the CLI requested, once each, through the handler. */
