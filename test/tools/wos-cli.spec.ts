@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@wos/platform/testing';
+import { CliFailure, EXIT, runCli, type CliModule } from '@wos/platform/cli';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'tools', 'wos.mjs');
@@ -121,6 +122,24 @@ describe('wos (the one CLI)', () => {
     const noSuch = await wos(['dead-letters', 'events', 'show', '42'], { DATABASE_URL: events.url });
     assert.equal(noSuch.code, 1);
     assert.match(noSuch.stderr, /no dead letter 42/);
+  });
+
+  test('runCli: printing a result is exit 0 whatever the stream answers; a CliFailure keeps its status', async () => {
+    const out: string[] = [];
+    const mod: CliModule = {
+      service: 'demo',
+      groups: [{ name: 'demo', summary: 'demo', commands: [
+        { name: 'show', summary: 'prints', run: async (ctx) => ctx.result({ a: 1 }, () => 'a=1') },
+        { name: 'fail', summary: 'fails', run: async () => { throw new CliFailure('nope', EXIT.unavailable); } },
+      ] }],
+    };
+    // process.stdout.write answers a boolean; that must never become the exit status.
+    const io = { stdout: (t: string) => out.push(t) > 0, stderr: (t: string) => out.push(t) > 0, env: {} } as unknown as Parameters<typeof runCli>[2];
+    assert.equal(await runCli(['demo', 'show'], [mod], io), 0);
+    assert.equal(await runCli(['demo', 'show', '--json'], [mod], io), 0);
+    assert.deepEqual(out.slice(0, 2), ['a=1', '{"a":1}']);
+    assert.equal(await runCli(['demo', 'fail'], [mod], io), EXIT.unavailable);
+    assert.equal(out.at(-1), 'error: nope');
   });
 
   test('an unreachable database or gateway exits 3', async () => {

@@ -152,12 +152,13 @@ export async function runCli(argv: string[], modules: CliModule[], io: CliIo): P
     options: parsed.values as CliContext['options'],
     json,
     env: io.env,
-    result: (value, human) => io.stdout(json ? JSON.stringify(value) : human ? human() : JSON.stringify(value, null, 2)),
-    print: (line) => io.stdout(line),
+    result: (value, human) => void io.stdout(json ? JSON.stringify(value) : human ? human() : JSON.stringify(value, null, 2)),
+    print: (line) => void io.stdout(line),
     signal: io.signal ?? new AbortController().signal,
   };
   try {
-    return (await command.run(ctx)) ?? EXIT.ok;
+    const code = await command.run(ctx);
+    return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     if (err instanceof CliUsageError) return usage(err.message, help);
     const code = err instanceof CliFailure ? err.exitCode : isUnavailable(err) ? EXIT.unavailable : EXIT.failure;
