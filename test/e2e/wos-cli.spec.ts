@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
@@ -31,12 +32,18 @@ function tail(e: E2e, args: string[]): Tail {
   return { child, lines, stderr: () => err, exited };
 }
 
-describe('wos events tail (follows GET /events through the gateway)', () => {
+/** One `wos` command against the stack's gateway with its API key; stdout parsed as JSON with --json. */
+async function wos(e: E2e, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key], { env: { PATH: process.env.PATH } });
+  return stdout;
+}
+
+describe('wos against a running stack: events tail, webhooks, connections', () => {
   let e: E2e;
   const running: Tail[] = [];
 
   before(async () => {
-    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events'] });
+    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events', 'webhook-dispatcher', 'sso'] });
   });
   after(async () => {
     for (const t of running) t.child.kill('SIGKILL');
@@ -83,5 +90,19 @@ describe('wos events tail (follows GET /events through the gateway)', () => {
     assert.ok(t.lines.every((l) => !l.includes(old.id)), 'the event before the start is not printed');
     assert.match(t.lines[0]!, /^\d{4}-\d\d-\d\dT\S+Z {2}organization\.created +event_\w+ {2}org_\w+$/);
     assert.ok(created.some((id) => t.lines[0]!.endsWith(id)));
+  });
+
+  test('wos webhooks manages an endpoint end to end, and wos connections lists through the gateway', async () => {
+    const created = JSON.parse(await wos(e, 'webhooks', 'create', '--url', 'http://localhost:4000/webhooks', '--events', 'organization.created,organization.deleted', '--json')) as { id: string; secret: string; status: string; events: string[] };
+    assert.match(created.id, /^we_/);
+    assert.match(created.secret, /^whsec_/);
+    assert.deepEqual([...created.events].sort(), ['organization.created', 'organization.deleted']);
+    const listed = JSON.parse(await wos(e, 'webhooks', 'list', '--json')) as { data: { id: string }[] };
+    assert.ok(listed.data.some((w) => w.id === created.id));
+    assert.match(await wos(e, 'webhooks', 'list'), new RegExp(`^ID +ENDPOINT_URL +STATUS +EVENTS\n(.*\n)*${created.id} +http://localhost:4000/webhooks +enabled`, 'm'));
+    assert.equal((JSON.parse(await wos(e, 'webhooks', 'disable', created.id, '--json')) as { status: string }).status, 'disabled');
+    await wos(e, 'webhooks', 'delete', created.id, '--json');
+    await assert.rejects(wos(e, 'webhooks', 'get', created.id), (err: { code?: number; stderr?: string }) => err.code === 1 && /answered 404/.test(err.stderr ?? ''));
+    assert.deepEqual((JSON.parse(await wos(e, 'connections', 'list', '--json')) as { data: unknown[] }).data, []);
   });
 });
