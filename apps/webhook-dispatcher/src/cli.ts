@@ -51,7 +51,7 @@ export const cli: CliModule = {
         ),
         api(
           'attempts',
-          "the endpoint's delivery log (newest first)",
+          "the endpoint's delivery log (first 100 attempts)",
           async (ctx) => {
             const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', `/webhook_endpoints/${endpointId(ctx)}/delivery_attempts?limit=100`);
             ctx.result(page, () => listTable(page, ['event_id', 'attempt', 'state', 'response_status_code', 'latency_ms', 'created_at']));
