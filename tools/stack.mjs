@@ -6,7 +6,20 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+const { Stack, readDotEnv, loadDeclaredKeys, routeRunEnv, loopbackAllowed, RUN_SETTINGS } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+
+// The git-ignored .env (see .env.example) and the shell's environment, routed to the services
+// whose config schemas declare each variable; unknown or stack-managed ones are warnings.
+const dotEnvFile = join(root, '.env');
+const run = routeRunEnv({ dotenv: readDotEnv(dotEnvFile), environment: process.env, declared: loadDeclaredKeys(root) });
+for (const w of run.warnings) console.warn(`warning: ${w}`);
+let allowLoopbackUrls;
+try {
+  allowLoopbackUrls = loopbackAllowed(run.settings);
+} catch (err) {
+  console.error(err.message);
+  process.exit(2);
+}
 
 // The internal-auth root is generated once per checkout and kept in the git-ignored .tools folder;
 // each service gets only keys derived from it (its own and its callees').
@@ -24,18 +37,21 @@ if (!existsSync(vaultRootFile)) writeFileSync(vaultRootFile, `vroot1:${randomByt
 const stack = new Stack({
   root,
   dbPrefix: 'wos',
-  postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  postgresUrl: run.settings.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  kafkaBrokers: run.settings.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  redisUrl: run.settings.REDIS_URL ?? 'redis://127.0.0.1:6379',
   internalAuthSecret: readFileSync(secretFile, 'utf8').trim(),
-  secretEncryptionKeys: process.env.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
-  vaultRootKeys: process.env.VAULT_ROOT_KEYS ?? readFileSync(vaultRootFile, 'utf8').trim(),
+  secretEncryptionKeys: run.settings.SECRET_ENCRYPTION_KEYS ?? readFileSync(kekFile, 'utf8').trim(),
+  vaultRootKeys: run.settings.VAULT_ROOT_KEYS ?? readFileSync(vaultRootFile, 'utf8').trim(),
   keepSharedSecretKeysForDecrypt: true,
-  // Local IdPs and webhook receivers on this machine: http and loopback URLs are accepted.
-  allowLoopbackUrls: true,
+  // Off unless asked for: http and loopback IdP and webhook URLs (a receiver on this machine).
+  allowLoopbackUrls,
   logDir: join(root, '.tools', 'logs'),
-  env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  env: { LOG_LEVEL: 'info' },
+  appEnv: run.perApp,
 });
+const routed = Object.keys(run.sources).filter((k) => !RUN_SETTINGS.includes(k));
+console.log(`ALLOW_LOOPBACK_URLS=${allowLoopbackUrls} (http and loopback IdP and webhook URLs are ${allowLoopbackUrls ? 'accepted' : 'refused'})`);
 
 let stopping = false;
 async function shutdown(code) {
@@ -61,7 +77,11 @@ The platform is running. Logs: .tools/logs/<app>.log
   Client ID:      ${creds.client_id}
   Environment:    ${creds.environment_id}
   (also written to .dev-credentials.json)
-  ALLOW_LOOPBACK_URLS=true: http and loopback IdP and webhook URLs are accepted (development only).
+  Dev inbox:      ${stack.baseUrl}/dev/mail   (identity's email, when SMTP_HOST is not set)
+  Configuration:  ${routed.length ? `${routed.join(', ')} (from .env or the environment)` : 'defaults (put variables in .env; see .env.example)'}
+  ${allowLoopbackUrls
+    ? 'ALLOW_LOOPBACK_URLS=true: http and loopback IdP and webhook URLs are accepted (development only).'
+    : 'ALLOW_LOOPBACK_URLS is off: IdP and webhook URLs must be https and public. Set ALLOW_LOOPBACK_URLS=true in .env\n  to deliver webhooks to http://localhost:4000/webhooks or use a local IdP.'}
 Press Ctrl-C to stop.`);
   void out;
 } catch (err) {

@@ -72,7 +72,7 @@ describe('Poison messages: every consumer dead-letters them, moves on, and repla
   async function cli(app: ConsumerApp, ...args: string[]): Promise<{ code: number; out: unknown }> {
     const env = { ...process.env, DATABASE_URL: e.stack.databaseUrl(app) };
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'apps', app, 'dist', 'src', 'cli.js'), 'dead-letters', ...args], { env });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), 'dead-letters', app, ...args, '--json'], { env });
       return { code: 0, out: JSON.parse(stdout) };
     } catch (err) {
       const x = err as { code?: number; stdout?: string; stderr?: string };

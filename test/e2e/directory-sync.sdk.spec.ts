@@ -580,10 +580,10 @@ describe('Directory Sync: SCIM provisioning seen through the WorkOS SDK', () => 
     }
   });
 
-  test('the CLI creates, lists, rotates and deletes directories through the gateway with an API key', async () => {
+  test('wos directories creates, lists, rotates and deletes directories through the gateway with an API key', async () => {
     const org = await e.workos.organizations.createOrganization({ name: 'CLI org' });
     const cli = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'apps', 'directory-sync', 'dist', 'src', 'cli.js'), ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key]);
+      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key, '--json']);
       return JSON.parse(stdout);
     };
     const created = await cli('directories', 'create', '--organization', org.id, '--name', 'From CLI', '--type', 'jump cloud scim v2.0');

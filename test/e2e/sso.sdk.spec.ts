@@ -165,16 +165,16 @@ describe('SSO through the gateway and the WorkOS SDK', () => {
     await waitForEvents(e.workos, ['connection.deleted'], (all) => all.some((x) => (x.data as { id: string }).id === doomed), { message: 'its connection.deleted in /events' });
   });
 
-  test('the connections CLI works against the gateway', async () => {
+  test('wos connections works against the gateway', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sso-cli-'));
     const metadataFile = join(dir, 'idp.xml');
     writeFileSync(metadataFile, idp.metadataXml());
     const cli = async (...args: string[]) =>
-      (await promisify(execFile)(process.execPath, [resolve(ROOT, 'apps/sso/dist/src/cli.js'), ...args], { env: { ...process.env, WOS_API_KEY: e.creds.api_key, WOS_BASE_URL: e.baseUrl } })).stdout;
-    const created = JSON.parse(await cli('create-saml', '--name', 'From the CLI', '--type', 'GenericSAML', '--metadata-file', metadataFile, '--domain', 'cli.example', '--activate'));
+      (await promisify(execFile)(process.execPath, [resolve(ROOT, 'tools/wos.mjs'), 'connections', ...args], { env: { ...process.env, WOS_API_KEY: e.creds.api_key, WOS_API_URL: e.baseUrl } })).stdout;
+    const created = JSON.parse(await cli('create-saml', '--name', 'From the CLI', '--type', 'GenericSAML', '--metadata-file', metadataFile, '--domain', 'cli.example', '--activate', '--json'));
     assert.equal(created.state, 'active');
-    assert.ok(JSON.parse(await cli('list')).data.some((c: { id: string }) => c.id === created.id));
-    assert.equal(JSON.parse(await cli('deactivate', created.id)).state, 'inactive');
+    assert.ok(JSON.parse(await cli('list', '--json')).data.some((c: { id: string }) => c.id === created.id));
+    assert.equal(JSON.parse(await cli('deactivate', created.id, '--json')).state, 'inactive');
     assert.match(await cli('sp-metadata', created.id, '--xml'), /AssertionConsumerService[^>]*\/sso\/saml\/acs\/conn_/);
     await cli('delete', created.id);
     await expectSdkError(e.workos.sso.getConnection(created.id), NotFoundException, 404);

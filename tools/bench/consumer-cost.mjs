@@ -111,7 +111,7 @@ function transportModule(groupId, topicName) {
 const viaTransport = (round) =>
   measure(
     'KafkaEventTransport, @EventPattern batch handler',
-    (topicName) => bootstrapService({ name: 'bench', module: transportModule(`bench-transport-${run}-${round}`, topicName), host: '127.0.0.1', port: 0, logger }),
+    (topicName) => bootstrapService({ name: 'bench', module: transportModule(`bench-transport-${run}-${round}`, topicName), host: '127.0.0.1', port: 0, logger, consumesEvents: true }),
     (app) => app.close(),
   );
 

@@ -1,96 +1,89 @@
-import { parseArgs } from 'node:util';
-import { ConfigError, DomainError, createPgPool, createPrismaAdapter } from '@wos/platform';
-import { PrismaClient } from './generated/prisma/client';
-import { loadCliConfig } from './config';
-import { CredentialsRepository } from './credentials/credentials.repository';
-import { CredentialsService } from './credentials/credentials.service';
-import { COMMANDS, UsageError, type CommandArgs } from './cli/credentials.commands';
+import { EXIT, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
-const USAGE = `Usage: node apps/api-gateway/dist/src/cli.js <command> [options]
+/*
+ * The gateway's `wos` commands: environments, API keys, client IDs, redirect URIs and CORS
+ * origins, straight against the gateway's database. The implementations load on first use
+ * (./cli/credentials.commands), so listing the commands never loads Prisma.
+ */
 
-  environments create --name NAME [--kind test|live] [--json]
-  environments list [--json]
-  api-keys create --environment ID [--name NAME] [--rate-limit PER_MINUTE] [--json]
-  api-keys list --environment ID [--json]
-  api-keys revoke API_KEY_ID [--json]
-  client-ids create --environment ID [--json]
-  client-ids list --environment ID [--json]
-  redirect-uris add --environment ID --uri URI [--json]
-  redirect-uris list --environment ID [--json]
-  redirect-uris remove --environment ID --uri URI [--json]
-  cors-origins add --environment ID --origin ORIGIN [--json]
-  cors-origins list --environment ID [--json]
-  cors-origins remove --environment ID --origin ORIGIN [--json]
-  dev-credentials --file PATH   (creates a Development environment allowing http://localhost:3000/callback)
+const DATABASE: Record<string, CliOption> = {
+  'database-url': { type: 'string', value: 'URL', description: "the gateway's database (default $DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/wos_api_gateway)" },
+};
+const ENVIRONMENT: Record<string, CliOption> = { environment: { type: 'string', value: 'ID', description: 'the environment (environment_…), required' } };
 
-DATABASE_URL selects the database (default postgresql://postgres@127.0.0.1:5432/wos_api_gateway).
-Exit status: 0 on success, 2 on any error.`;
-
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      name: { type: 'string' },
-      kind: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      environment: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      file: { type: 'string' },
-      uri: { type: 'string' },
-      origin: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+function command(key: string, summary: string, options: Record<string, CliOption> = {}, args?: string): CliCommand {
+  const name = key.includes(' ') ? key.split(' ')[1]! : '';
+  return {
+    name,
+    summary,
+    args,
+    options: { ...options, ...DATABASE },
+    run: async (ctx: CliContext) => {
+      const { runCredentialsCommand } = require('./cli/credentials.commands') as typeof import('./cli/credentials.commands');
+      await runCredentialsCommand(key, ctx);
+      return EXIT.ok;
     },
-  });
-  if (values.help) return void console.log(USAGE), 0;
-  const [group = '', action = ''] = positionals;
-  const twoWord = COMMANDS[`${group} ${action}`];
-  const command = twoWord ?? COMMANDS[group];
-  if (!command) throw new UsageError(group ? `unknown command "${positionals.slice(0, 2).join(' ')}"` : 'no command given');
-  const args: CommandArgs = {
-    positionals: positionals.slice(twoWord ? 2 : 1),
-    name: values.name,
-    kind: values.kind,
-    json: values.json,
-    environment: values.environment,
-    rateLimit: values['rate-limit'],
-    file: values.file,
-    uri: values.uri,
-    origin: values.origin,
   };
-  const pool = createPgPool(loadCliConfig().DATABASE_URL, 2);
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(pool) });
-  try {
-    await command(new CredentialsService(new CredentialsRepository(prisma)), args, (text) => console.log(text));
-    return 0;
-  } finally {
-    await prisma.$disconnect();
-    await pool.end();
-  }
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof UsageError) return `${err.message}\n\n${USAGE}`;
-  if (err instanceof DomainError || err instanceof ConfigError) return err.message;
-  const e = err as { code?: string; message?: string };
-  if (e.code === 'P2021' || e.code === 'P1003') {
-    return 'The gateway database or its tables do not exist yet. Run, with the same DATABASE_URL: node tools/migrate.mjs api-gateway';
-  }
-  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return `${e.message}\n\n${USAGE}`;
-  }
-  // Prisma's messages start with a code frame; the cause is the last line.
-  const lines = (e.message ?? String(err)).split('\n').filter((l) => l.trim());
-  return lines[lines.length - 1] ?? 'unknown error';
-}
-
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`error: ${describeError(err)}`);
-    process.exitCode = 2;
-  },
-);
+export const cli: CliModule = {
+  service: 'api-gateway',
+  groups: [
+    {
+      name: 'environments',
+      summary: 'environments, each with its first API key and client ID',
+      commands: [
+        command('environments create', 'creates an environment; prints its API key (shown once) and client ID', {
+          name: { type: 'string', value: 'NAME', description: 'its name, required' },
+          kind: { type: 'string', value: 'test|live', description: 'sk_test_ or sk_live_ keys (default test)' },
+        }),
+        command('environments list', 'lists every environment'),
+      ],
+    },
+    {
+      name: 'api-keys',
+      summary: "an environment's API keys (stored as hashes, shown once)",
+      commands: [
+        command('api-keys create', 'creates a key; prints it once', {
+          ...ENVIRONMENT,
+          name: { type: 'string', value: 'NAME', description: 'a label' },
+          'rate-limit': { type: 'string', value: 'PER_MINUTE', description: "this key's own requests per minute (default RATE_LIMIT_DEFAULT)" },
+        }),
+        command('api-keys list', 'lists the keys, obfuscated', ENVIRONMENT),
+        command('api-keys revoke', 'revokes a key at once', {}, 'API_KEY_ID'),
+      ],
+    },
+    {
+      name: 'client-ids',
+      summary: "an environment's client IDs",
+      commands: [command('client-ids create', 'creates a client ID', ENVIRONMENT), command('client-ids list', 'lists the client IDs', ENVIRONMENT)],
+    },
+    {
+      name: 'redirect-uris',
+      summary: "an environment's redirect URIs (compared byte for byte)",
+      commands: [
+        command('redirect-uris add', 'allows a redirect URI', { ...ENVIRONMENT, uri: { type: 'string', value: 'URI', description: 'the URI, required' } }),
+        command('redirect-uris list', 'lists the redirect URIs', ENVIRONMENT),
+        command('redirect-uris remove', 'removes a redirect URI', { ...ENVIRONMENT, uri: { type: 'string', value: 'URI', description: 'the URI, required' } }),
+      ],
+    },
+    {
+      name: 'cors-origins',
+      summary: "an environment's CORS origins for public-client routes",
+      commands: [
+        command('cors-origins add', 'allows an origin', { ...ENVIRONMENT, origin: { type: 'string', value: 'ORIGIN', description: 'scheme://host[:port], required' } }),
+        command('cors-origins list', 'lists the origins', ENVIRONMENT),
+        command('cors-origins remove', 'removes an origin', { ...ENVIRONMENT, origin: { type: 'string', value: 'ORIGIN', description: 'the origin, required' } }),
+      ],
+    },
+    {
+      name: 'dev-credentials',
+      summary: 'seeds the development environment once (the run command calls it)',
+      commands: [
+        command('dev-credentials', 'writes a Development environment\'s key, client ID and ID to a file (mode 0600), reusing it while its key works; allows http://localhost:3000/callback', {
+          file: { type: 'string', value: 'PATH', description: 'the credentials file, required' },
+        }),
+      ],
+    },
+  ],
+};

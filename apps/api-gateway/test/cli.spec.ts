@@ -9,9 +9,10 @@ import { createTestDatabase, type TestDatabase } from '@wos/platform/testing';
 import { hashApiKey } from '../src/credentials/api-key.secret';
 import { MIGRATIONS_DIR } from './support/gateway.harness';
 
-const CLI = join(__dirname, '..', 'src', 'cli.js');
+// The gateway's commands, through the one `wos` bin (tools/wos.mjs) as operators run them.
+const CLI = join(__dirname, '..', '..', '..', '..', 'tools', 'wos.mjs');
 
-describe('api-gateway CLI', () => {
+describe('api-gateway CLI (wos environments, api-keys, …)', () => {
   let db: TestDatabase;
   let pg: Client;
   let dir: string;
@@ -91,7 +92,7 @@ describe('api-gateway CLI', () => {
     assert.equal((await cli('cors-origins', 'remove', '--environment', environment_id, '--origin', 'https://app.example.com')).code, 0);
     assert.deepEqual(await json('cors-origins', 'list', '--environment', environment_id), []);
     const bad = await cli('cors-origins', 'add', '--environment', environment_id, '--origin', 'https://app.example.com/path');
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1, 'refused by the service: a failure, not a usage error');
     assert.match(bad.stderr, /CORS origin/);
   });
 
@@ -122,22 +123,22 @@ describe('api-gateway CLI', () => {
     assert.match(JSON.parse(readFileSync(file, 'utf8')).api_key, /^sk_test_/);
   });
 
-  test('errors print a message and exit 2', async () => {
-    const cases: [string[], RegExp][] = [
-      [['bogus'], /unknown command "bogus"/],
-      [[], /no command given/],
-      [['environments', 'create'], /--name is required/],
-      [['environments', 'create', '--name', 'x', '--kind', 'prod'], /--kind must be "test" or "live"/],
-      [['api-keys', 'create', '--environment', 'environment_missing'], /Could not find an environment/],
-      [['api-keys', 'create', '--environment', 'e', '--rate-limit', '0'], /--rate-limit must be a positive/],
-      [['api-keys', 'revoke', 'api_key_missing'], /Could not find an API key/],
-      [['environments', 'list', '--nope'], /Unknown option '--nope'/],
-      [['dev-credentials'], /--file is required/],
+  test('usage errors exit 2, refused operations exit 1, each with a message', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['bogus'], 2, /unknown command "bogus"/],
+      [[], 2, /no command given/],
+      [['environments', 'create'], 2, /--name is required/],
+      [['environments', 'create', '--name', 'x', '--kind', 'prod'], 2, /--kind must be "test" or "live"/],
+      [['api-keys', 'create', '--environment', 'environment_missing'], 1, /Could not find an environment/],
+      [['api-keys', 'create', '--environment', 'e', '--rate-limit', '0'], 2, /--rate-limit must be a positive/],
+      [['api-keys', 'revoke', 'api_key_missing'], 1, /Could not find an API key/],
+      [['environments', 'list', '--nope'], 2, /Unknown option '--nope'/],
+      [['dev-credentials'], 2, /--file is required/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args)));
     results.forEach((r, i) => {
-      const [args, message] = cases[i]!;
-      assert.equal(r.code, 2, args.join(' '));
+      const [args, code, message] = cases[i]!;
+      assert.equal(r.code, code, args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
     });
   });

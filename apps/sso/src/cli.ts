@@ -1,116 +1,101 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { API_OPTIONS, CliUsageError, apiClient, deadLettersCommand, listTable, requireArg, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
-/*
- * A small client of the gateway's HTTP API for SSO connections (our management extension):
- *   WOS_API_KEY=sk_test_… node apps/sso/dist/src/cli.js <command> [options]
- * Commands: list, get <id>, create --json <file|->, create-saml --name … (--metadata-url | --metadata-file
- * | --entity-id --sso-url --cert-file) [--org] [--domain …] [--sign-requests] [--activate],
- * activate <id>, deactivate <id>, delete <id>, sp-metadata <id> [--xml].
- */
-const USAGE = `usage: sso-cli <list|get|create|create-saml|activate|deactivate|delete|sp-metadata> [id] [options]
-  --base-url URL   gateway URL (default $WOS_BASE_URL or http://127.0.0.1:8080)
-  --api-key KEY    API key (default $WOS_API_KEY)`;
+/* SSO's `wos` commands: connections through the gateway's HTTP API (our management extension). */
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'base-url': { type: 'string' },
-      'api-key': { type: 'string' },
-      json: { type: 'string' },
-      name: { type: 'string' },
-      type: { type: 'string' },
-      org: { type: 'string' },
-      domain: { type: 'string', multiple: true },
-      'metadata-url': { type: 'string' },
-      'metadata-file': { type: 'string' },
-      'entity-id': { type: 'string' },
-      'sso-url': { type: 'string' },
-      'cert-file': { type: 'string' },
-      'sign-requests': { type: 'boolean' },
-      activate: { type: 'boolean' },
-      xml: { type: 'boolean' },
-    },
-  });
-  const [command, id] = positionals;
-  const base = (values['base-url'] ?? process.env.WOS_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  const key = values['api-key'] ?? process.env.WOS_API_KEY;
-  if (!command || !key) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  const needId = () => {
-    if (!id) throw new Error(`${command} needs a connection ID`);
-    return encodeURIComponent(id);
-  };
-  let out: unknown;
-  switch (command) {
-    case 'list':
-      out = await call('GET', '/connections?limit=100');
-      break;
-    case 'get':
-      out = await call('GET', `/connections/${needId()}`);
-      break;
-    case 'create':
-      out = await call('POST', '/connections', JSON.parse(readFileSync(values.json === '-' || !values.json ? 0 : values.json, 'utf8')));
-      break;
-    case 'create-saml': {
-      const saml: Record<string, unknown> = { sign_requests: !!values['sign-requests'] };
-      if (values['metadata-url']) saml.idp_metadata_url = values['metadata-url'];
-      else if (values['metadata-file']) saml.idp_metadata_xml = readFileSync(values['metadata-file'], 'utf8');
-      else Object.assign(saml, { idp_entity_id: values['entity-id'], idp_sso_url: values['sso-url'], idp_certificate: values['cert-file'] && readFileSync(values['cert-file'], 'utf8') });
-      out = await call('POST', '/connections', {
-        name: values.name ?? 'SAML connection',
-        connection_type: values.type ?? 'GenericSAML',
-        ...(values.org ? { organization_id: values.org } : {}),
-        domains: values.domain ?? [],
-        saml,
-        activate: !!values.activate,
-      });
-      break;
-    }
-    case 'activate':
-    case 'deactivate':
-      out = await call('POST', `/connections/${needId()}/${command}`);
-      break;
-    case 'delete':
-      await call('DELETE', `/connections/${needId()}`);
-      out = { deleted: id };
-      break;
-    case 'sp-metadata': {
-      const meta = await call('GET', `/connections/${needId()}/sp_metadata`);
-      if (values.xml) {
-        process.stdout.write(`${meta.metadata_xml}\n`);
-        return 0;
-      }
-      out = meta;
-      break;
-    }
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-  }
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  return 0;
-}
+const connectionId = (ctx: CliContext) => encodeURIComponent(requireArg(ctx, 0, 'a CONNECTION_ID'));
+const api = (name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand => ({
+  name,
+  summary,
+  args,
+  options: { ...options, ...API_OPTIONS },
+  run,
+});
+const str = (ctx: CliContext, name: string) => (typeof ctx.options[name] === 'string' ? (ctx.options[name] as string) : undefined);
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
+const createSaml = api(
+  'create-saml',
+  'creates a SAML connection from IdP metadata (URL or file) or entity ID + SSO URL + certificate',
+  async (ctx) => {
+    const saml: Record<string, unknown> = { sign_requests: !!ctx.options['sign-requests'] };
+    if (str(ctx, 'metadata-url')) saml.idp_metadata_url = str(ctx, 'metadata-url');
+    else if (str(ctx, 'metadata-file')) saml.idp_metadata_xml = readFileSync(str(ctx, 'metadata-file')!, 'utf8');
+    else if (str(ctx, 'entity-id') && str(ctx, 'sso-url') && str(ctx, 'cert-file')) {
+      Object.assign(saml, { idp_entity_id: str(ctx, 'entity-id'), idp_sso_url: str(ctx, 'sso-url'), idp_certificate: readFileSync(str(ctx, 'cert-file')!, 'utf8') });
+    } else throw new CliUsageError('give --metadata-url, --metadata-file, or --entity-id with --sso-url and --cert-file');
+    const body = {
+      name: str(ctx, 'name') ?? 'SAML connection',
+      connection_type: str(ctx, 'type') ?? 'GenericSAML',
+      ...(str(ctx, 'org') ? { organization_id: str(ctx, 'org') } : {}),
+      domains: (ctx.options.domain as string[] | undefined) ?? [],
+      saml,
+      activate: !!ctx.options.activate,
+    };
+    ctx.result(await apiClient(ctx).call('POST', '/connections', body));
+  },
+  {
+    name: { type: 'string', value: 'NAME', description: 'default "SAML connection"' },
+    type: { type: 'string', value: 'TYPE', description: 'OktaSAML, AzureSAML, GenericSAML, … (default GenericSAML)' },
+    org: { type: 'string', value: 'ORG_ID', description: 'its organization' },
+    domain: { type: 'string', multiple: true, value: 'DOMAIN', description: 'a domain (repeatable)' },
+    'metadata-url': { type: 'string', value: 'URL', description: "the IdP's metadata URL" },
+    'metadata-file': { type: 'string', value: 'FILE', description: "the IdP's metadata XML" },
+    'entity-id': { type: 'string', value: 'ID', description: "the IdP's entity ID (with --sso-url, --cert-file)" },
+    'sso-url': { type: 'string', value: 'URL', description: "the IdP's SSO URL" },
+    'cert-file': { type: 'string', value: 'FILE', description: "the IdP's signing certificate (PEM)" },
+    'sign-requests': { type: 'boolean', description: 'give the connection its own key and sign AuthnRequests' },
+    activate: { type: 'boolean', description: 'activate it at once' },
   },
 );
+
+export const cli: CliModule = {
+  service: 'sso',
+  groups: [
+    {
+      name: 'connections',
+      summary: 'SSO connections (SAML, OIDC, OAuth providers)',
+      commands: [
+        api('list', 'lists connections (first 100)', async (ctx) => {
+          const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', '/connections?limit=100');
+          ctx.result(page, () => listTable(page, ['id', 'name', 'connection_type', 'state', 'organization_id']));
+        }),
+        api('get', 'one connection', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/connections/${connectionId(ctx)}`)), {}, 'CONNECTION_ID'),
+        api(
+          'create',
+          'creates a connection from a JSON body (POST /connections), read from a file or stdin',
+          async (ctx) => {
+            const file = str(ctx, 'file');
+            if (!file) throw new CliUsageError('--file is required (- reads stdin)');
+            ctx.result(await apiClient(ctx).call('POST', '/connections', JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'))));
+          },
+          { file: { type: 'string', value: 'FILE', description: 'the JSON body, or - for stdin; required' } },
+        ),
+        createSaml,
+        api('activate', 'activates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/activate`)), {}, 'CONNECTION_ID'),
+        api('deactivate', 'deactivates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/deactivate`)), {}, 'CONNECTION_ID'),
+        api(
+          'delete',
+          'deletes a connection',
+          async (ctx) => {
+            const id = requireArg(ctx, 0, 'a CONNECTION_ID');
+            await apiClient(ctx).call('DELETE', `/connections/${encodeURIComponent(id)}`);
+            ctx.result({ id, deleted: true }, () => `Deleted ${id}`);
+          },
+          {},
+          'CONNECTION_ID',
+        ),
+        api(
+          'sp-metadata',
+          "the service provider's entity ID, ACS URL, signing certificate and metadata XML",
+          async (ctx) => {
+            const meta = await apiClient(ctx).call<{ metadata_xml: string }>('GET', `/connections/${connectionId(ctx)}/sp_metadata`);
+            ctx.result(meta, ctx.options.xml ? () => meta.metadata_xml : undefined);
+          },
+          { xml: { type: 'boolean', description: 'print only the metadata XML (without --json)' } },
+          'CONNECTION_ID',
+        ),
+      ],
+    },
+    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('sso')] },
+  ],
+};

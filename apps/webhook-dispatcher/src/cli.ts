@@ -1,4 +1,83 @@
-import { deadLetterCliMain } from '@wos/platform/dead-letters';
+import { API_OPTIONS, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
-// `node apps/webhook-dispatcher/dist/src/cli.js dead-letters list|show|replay` (DATABASE_URL of its database).
-deadLetterCliMain('webhook-dispatcher');
+/* The webhook dispatcher's `wos` commands: endpoints and deliveries through the gateway's HTTP API. */
+
+const endpointId = (ctx: CliContext) => encodeURIComponent(requireArg(ctx, 0, 'an ENDPOINT_ID'));
+const api = (name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand => ({
+  name,
+  summary,
+  args,
+  options: { ...options, ...API_OPTIONS },
+  run,
+});
+const eventList = (ctx: CliContext) => ((ctx.options.events as string[] | undefined) ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+const EVENTS: CliOption = { type: 'string', multiple: true, value: 'TYPE', description: 'an event type to deliver (repeat, or comma separated)' };
+const status = (value: 'enabled' | 'disabled') => async (ctx: CliContext) =>
+  ctx.result(await apiClient(ctx).call('PATCH', `/webhook_endpoints/${endpointId(ctx)}`, { status: value }));
+
+export const cli: CliModule = {
+  service: 'webhook-dispatcher',
+  groups: [
+    {
+      name: 'webhooks',
+      summary: 'webhook endpoints, their secrets and deliveries',
+      commands: [
+        api('list', 'lists endpoints', async (ctx) => {
+          const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', '/webhook_endpoints?limit=100');
+          ctx.result(page, () => listTable(page, ['id', 'endpoint_url', 'status', 'events']));
+        }),
+        api('get', 'one endpoint, with why it was disabled', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/webhook_endpoints/${endpointId(ctx)}`)), {}, 'ENDPOINT_ID'),
+        api(
+          'create',
+          'registers an endpoint; prints its signing secret',
+          async (ctx) => {
+            const events = eventList(ctx);
+            ctx.result(await apiClient(ctx).call('POST', '/webhook_endpoints', { endpoint_url: requireOption(ctx, 'url'), events }));
+          },
+          { url: { type: 'string', value: 'URL', description: 'https URL (http and loopback need ALLOW_LOOPBACK_URLS=true); required' }, events: EVENTS },
+        ),
+        api('enable', 'enables an endpoint', status('enabled'), {}, 'ENDPOINT_ID'),
+        api('disable', 'disables an endpoint', status('disabled'), {}, 'ENDPOINT_ID'),
+        api(
+          'delete',
+          'deletes an endpoint',
+          async (ctx) => {
+            const id = requireArg(ctx, 0, 'an ENDPOINT_ID');
+            await apiClient(ctx).call('DELETE', `/webhook_endpoints/${encodeURIComponent(id)}`);
+            ctx.result({ id, deleted: true }, () => `Deleted ${id}`);
+          },
+          {},
+          'ENDPOINT_ID',
+        ),
+        api(
+          'attempts',
+          "the endpoint's delivery log (first 100 attempts)",
+          async (ctx) => {
+            const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', `/webhook_endpoints/${endpointId(ctx)}/delivery_attempts?limit=100`);
+            ctx.result(page, () => listTable(page, ['event_id', 'attempt', 'state', 'response_status_code', 'latency_ms', 'created_at']));
+          },
+          {},
+          'ENDPOINT_ID',
+        ),
+        api(
+          'redeliver',
+          'sends one event to the endpoint again, now',
+          async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/webhook_endpoints/${endpointId(ctx)}/redeliveries`, { event_id: requireOption(ctx, 'event') })),
+          { event: { type: 'string', value: 'EVENT_ID', description: 'required' } },
+          'ENDPOINT_ID',
+        ),
+        api(
+          'rotate-secret',
+          'a new signing secret; the old one keeps signing for the grace period',
+          async (ctx) => {
+            const grace = ctx.options['grace-seconds'];
+            ctx.result(await apiClient(ctx).call('POST', `/webhook_endpoints/${endpointId(ctx)}/rotate_secret`, grace === undefined ? {} : { grace_period_seconds: Number(grace) }));
+          },
+          { 'grace-seconds': { type: 'string', value: 'N', description: 'how long the old secret keeps signing (default 86400; 0 switches at once)' } },
+          'ENDPOINT_ID',
+        ),
+      ],
+    },
+    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('webhook-dispatcher')] },
+  ],
+};

@@ -1,8 +1,11 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { CredentialsService } from '../credentials/credentials.service';
+import { CliFailure, CliUsageError as UsageError, EXIT, type CliContext } from '@wos/platform/cli';
+import { ConfigError, DomainError, createPgPool, createPrismaAdapter } from '@wos/platform';
+import { PrismaClient } from '../generated/prisma/client';
+import { loadCliConfig } from '../config';
+import { CredentialsRepository } from '../credentials/credentials.repository';
+import { CredentialsService } from '../credentials/credentials.service';
 import type { EnvironmentKind } from '../credentials/api-key.secret';
-
-export class UsageError extends Error {}
 
 export interface CommandArgs {
   positionals: string[];
@@ -176,3 +179,45 @@ export const COMMANDS: Partial<Record<string, Command>> = {
   'cors-origins remove': removeCorsOrigin,
   'dev-credentials': devCredentials,
 };
+
+/**
+ * Runs one `wos` gateway command against the gateway's database: --database-url, else
+ * DATABASE_URL, else the run command's wos_api_gateway.
+ */
+export async function runCredentialsCommand(key: string, ctx: CliContext): Promise<void> {
+  const command = COMMANDS[key];
+  if (!command) throw new Error(`no gateway command ${key}`);
+  const o = ctx.options as Record<string, string | undefined>;
+  const args: CommandArgs = {
+    positionals: ctx.positionals,
+    name: o.name,
+    kind: o.kind,
+    json: ctx.json,
+    environment: o.environment,
+    rateLimit: o['rate-limit'],
+    file: o.file,
+    uri: o.uri,
+    origin: o.origin,
+  };
+  let url: string;
+  try {
+    url = loadCliConfig({ DATABASE_URL: o['database-url'] ?? ctx.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wos_api_gateway' }).DATABASE_URL;
+  } catch (err) {
+    throw new UsageError((err as ConfigError).message);
+  }
+  const pool = createPgPool(url, 2);
+  const prisma = new PrismaClient({ adapter: createPrismaAdapter(pool) });
+  try {
+    await command(new CredentialsService(new CredentialsRepository(prisma)), args, (text) => ctx.print(text));
+  } catch (err) {
+    if (err instanceof DomainError) throw new CliFailure(err.message);
+    const code = (err as { code?: string }).code;
+    if (code === 'P2021' || code === 'P1003' || code === '3D000') {
+      throw new CliFailure('The gateway database or its tables do not exist yet. Run, with the same DATABASE_URL: node tools/migrate.mjs api-gateway', EXIT.unavailable);
+    }
+    throw err;
+  } finally {
+    await prisma.$disconnect();
+    await pool.end();
+  }
+}

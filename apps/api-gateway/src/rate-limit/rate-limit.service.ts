@@ -33,8 +33,9 @@ interface WindowState {
  * per client IP and client ID without a key, plus every RATE_LIMIT_RULES entry that matches).
  *
  * The first request of a window asks Redis; later ones are decided from the last known total
- * plus this process's own hits, which are written to Redis every RATE_LIMIT_SYNC_MS. That
- * takes Redis off the hot path. Invariant: with one gateway replica the limit is exact; with N
+ * plus this process's own hits, which are written to Redis at most RATE_LIMIT_SYNC_MS after the
+ * first unwritten one (a timer armed only while hits are pending, so an idle gateway never
+ * wakes for it). That takes Redis off the hot path. Invariant: with one gateway replica the limit is exact; with N
  * replicas a window can overshoot by at most what the other replicas admit in one sync
  * interval. Fails open when Redis is unavailable (see HotPathRedisService.tryRun).
  */
@@ -43,7 +44,8 @@ export class RateLimitService implements OnApplicationShutdown {
   private readonly rules: RateLimitRule[];
   private readonly limits: PolicyLimits;
   private readonly windows = new Map<string, WindowState>();
-  private readonly timer: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,12 +54,11 @@ export class RateLimitService implements OnApplicationShutdown {
     this.rules = compileRules(config.RATE_LIMIT_RULES);
     this.limits = { general: config.RATE_LIMIT_DEFAULT, publicPerIp: config.PUBLIC_RATE_LIMIT_PER_IP, publicPerClientId: config.PUBLIC_RATE_LIMIT_PER_CLIENT_ID };
     redis.client.defineCommand('gatewayFixedWindow', { lua: FIXED_WINDOW_LUA });
-    this.timer = setInterval(() => void this.sync(), config.RATE_LIMIT_SYNC_MS);
-    this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     await this.sync();
   }
 
@@ -80,6 +81,7 @@ export class RateLimitService implements OnApplicationShutdown {
     }
     if (retryAfterMs) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
     for (const c of counters) if (!unknown.includes(c)) this.windows.get(c.key)!.pending++;
+    if (counters.some((c) => !unknown.includes(c))) this.scheduleSync();
     return { allowed: true };
   }
 
@@ -102,6 +104,18 @@ export class RateLimitService implements OnApplicationShutdown {
   private live(key: string, now: number): WindowState | undefined {
     const w = this.windows.get(key);
     return w && w.windowEndsAt > now ? w : undefined;
+  }
+
+  /** Arms the sync timer unless it is armed; a sync that leaves hits pending (Redis down) re-arms it. */
+  private scheduleSync(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.sync().finally(() => {
+        this.timer = undefined;
+        if ([...this.windows.values()].some((w) => w.pending)) this.scheduleSync();
+      });
+    }, this.config.RATE_LIMIT_SYNC_MS);
+    this.timer.unref();
   }
 
   /** Writes this process's pending hits to Redis and refreshes every known total. */

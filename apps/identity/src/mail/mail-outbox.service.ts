@@ -16,11 +16,11 @@ export const inboxAad = (id: bigint) => `email_delivery:${id}`;
 const BATCH = 20;
 const LEASE_MS = 120_000;
 const MAX_ATTEMPTS = 8;
-const POLL_MS = 2_000;
+const POLL_MS = 5_000;
 
 /**
  * The mail outbox: a flow writes the email's row in the transaction of its state change
- * (`enqueue`) and calls `kick()` after the commit, which sends at once; a poll every 2 s picks up
+ * (`enqueue`) and calls `kick()` after the commit, which sends at once; a poll every 5 s picks up
  * what a crash or an SMTP outage left behind. Retries back off from 5 s to 1 h and stop after 8
  * attempts. Invariant: the row holds no secret. The owning flow's resolver reads the code or
  * token from the entity's sealed copy when sending, and answers `skip` for an entity that can

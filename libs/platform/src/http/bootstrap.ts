@@ -60,6 +60,8 @@ export interface ServiceOptions {
    * routes speak another error schema (SCIM). Default: the WorkOS error body.
    */
   sendFrameworkError?: (reply: FastifyReply, req: FastifyRequest, err: unknown) => void;
+  /** The module has the kit's KafkaEventTransport (ServiceInfraModule `consumer`): connect it. */
+  consumesEvents?: boolean;
   /** Last chance to add raw Fastify routes, hooks or parsers before the app listens. */
   configure?: (fastify: FastifyInstance, app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -120,24 +122,21 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
   installPlumbing(fastify, app, opts);
   app.useGlobalFilters(new WorkOsExceptionFilter(opts.logger));
   app.enableShutdownHooks();
-  await connectEventTransport(app).catch(async (err: unknown) => {
-    await app.close().catch(() => undefined);
-    throw err;
-  });
+  if (opts.consumesEvents) {
+    await connectEventTransport(app).catch(async (err: unknown) => {
+      await app.close().catch(() => undefined);
+      throw err;
+    });
+  }
   await opts.configure?.(fastify, app);
   await app.listen({ host: opts.host, port: opts.port });
   opts.logger.info({ host: opts.host, port: opts.port }, `${opts.name} listening`);
   return app;
 }
 
-/** Connects the kit's Kafka transport when the service consumes events (ServiceInfraModule `consumer`). */
+/** Connects the kit's Kafka transport (ServiceInfraModule `consumer`) as a Nest microservice. */
 async function connectEventTransport(app: NestFastifyApplication): Promise<void> {
-  let transport: KafkaEventTransport;
-  try {
-    transport = app.get(KafkaEventTransport, { strict: false });
-  } catch {
-    return;
-  }
+  const transport = app.get(KafkaEventTransport, { strict: false });
   // Deferred: Nest binds a handler's exception filters when it registers the listeners, which
   // connectMicroservice otherwise does at once, before useGlobalFilters could take effect (each
   // handler error would reach the consumer as "Internal server error"). The app's own init runs

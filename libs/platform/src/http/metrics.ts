@@ -2,7 +2,10 @@ import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client
 
 /** One metrics catalogue per process; services add their own metrics to `registry`. */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+// The event-loop-lag monitor samples on a libuv timer; prom-client's default (10 ms) wakes an idle
+// process 100 times a second. One sample a second still records every stall (a blocked loop
+// delays the next sample by the stall's length, which the lag histogram keeps) at 1 wake-up a second.
+collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
 
 export const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',

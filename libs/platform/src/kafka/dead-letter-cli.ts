@@ -8,20 +8,10 @@ export function deadLetterDatabaseUrl(env: NodeJS.ProcessEnv = process.env): str
   return loadConfig(databaseConfigSchema.pick({ DATABASE_URL: true }), env).DATABASE_URL;
 }
 
-export const DEAD_LETTER_USAGE = `  dead-letters list [--group GROUP] [--all]
-        Messages this service's consumers set aside (invalid, or failing after retries);
-        --all includes the ones already replayed.
-  dead-letters show ID
-        One dead letter with its message (value as text, key and headers).
-  dead-letters replay ID [--wait-ms N]
-        Asks a running replica to apply the message again through its consumer (after the fix
-        is deployed) and waits for the outcome (default 30000 ms). Applying is idempotent.
-Reads DATABASE_URL (the service's own database).`;
-
 export class DeadLetterUsageError extends Error {}
 
 /**
- * The `dead-letters` command every consuming service's CLI mounts. Returns the exit status:
+ * `wos dead-letters <service> …` (libs/platform/src/cli/dead-letters.command.ts). Returns the exit status:
  * 0 done, 1 the replay failed or did not finish in time. Throws DeadLetterUsageError on bad usage.
  */
 export async function runDeadLetterCommand(argv: string[], databaseUrl: string, print: (line: string) => void = console.log): Promise<number> {
@@ -85,23 +75,4 @@ async function waitForReplay(store: ConsumerDeadLetters, id: string, waitMs: num
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/**
- * A whole CLI for a service whose only command is `dead-letters` (events, webhook-dispatcher):
- * `node apps/<app>/dist/src/cli.js dead-letters list|show|replay`. Exit status 2 on bad usage.
- */
-export function deadLetterCliMain(app: string, argv: string[] = process.argv.slice(2)): void {
-  const usage = `Usage: node apps/${app}/dist/src/cli.js <command>\n\n${DEAD_LETTER_USAGE}`;
-  const run = async (): Promise<number> => {
-    if (argv[0] !== 'dead-letters') throw new DeadLetterUsageError(argv[0] ? `unknown command ${argv[0]}` : 'a command is required');
-    return runDeadLetterCommand(argv.slice(1), deadLetterDatabaseUrl());
-  };
-  run().then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      console.error(err instanceof DeadLetterUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${err.message}\n\n${usage}` : err.message);
-      process.exit(2);
-    },
-  );
 }

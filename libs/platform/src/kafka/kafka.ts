@@ -1,13 +1,15 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 let warningFilterInstalled = false;
 /**
- * kafkajs 2.2.4 schedules some timers with a negative delay, which Node 24 clamps to 1 ms (the
- * behaviour kafkajs expects) while printing a TimeoutNegativeWarning each time. That warning
- * is dropped; every other process warning still reaches the log.
+ * kafkajs 2.2.4 may still schedule a timer with a negative delay, which Node 24 clamps to 1 ms
+ * while printing a TimeoutNegativeWarning each time (the idle loop that did it constantly is
+ * fixed in ./kafkajs-idle-fix). That warning is dropped; every other process warning still
+ * reaches the log.
  */
 function filterKafkajsTimerWarnings(logger: Logger): void {
   if (warningFilterInstalled) return;
@@ -27,6 +29,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose own logs go to pino as JSON. */
 export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+  applyKafkajsIdleFix();
   filterKafkajsTimerWarnings(opts.logger);
   const log = opts.logger.child({ context: 'kafkajs' });
   return new Kafka({

@@ -18,10 +18,21 @@ export interface OutboxRelayOptions {
   maxRequestBytes?: number;
   /** A record larger than this alone is dead-lettered (default 1,000,000 bytes). */
   maxRecordBytes?: number;
+  /**
+   * How often an idle relay looks anyway (default OUTBOX_POLL_MS): the leader for rows whose
+   * NOTIFY it missed, a standby for the lock.
+   */
   pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   retainPublishedMs?: number;
 }
+
+/**
+ * The leader LISTENs on the outbox channel and every insert NOTIFYs it, so a committed row is
+ * published at once whatever this is; the poll only bounds how late a standby takes over a
+ * dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
+ */
+export const OUTBOX_POLL_MS = 5000;
 
 interface OutboxRow {
   seq: string;
@@ -143,7 +154,7 @@ export class OutboxRelay {
       }
       // After a failure the backoff is served in full, notifications or not.
       if (failures) await this.sleep(Math.min(5000, 200 * 2 ** failures), false);
-      else await this.sleep(this.opts.pollIntervalMs ?? 1000, true);
+      else await this.sleep(this.opts.pollIntervalMs ?? OUTBOX_POLL_MS, true);
     }
   }
 

@@ -101,7 +101,7 @@ describe('KafkaEventTransport: @EventPattern handlers over the platform consumer
 
   async function start(controller: Type): Promise<{ app: NestFastifyApplication; base: string; groupId: string }> {
     const groupId = `kit-test-${uniqueSuffix()}`;
-    const app = await bootstrapService({ name: 'kit-test', module: moduleWith(controller, groupId), host: '127.0.0.1', port: 0, logger });
+    const app = await bootstrapService({ name: 'kit-test', module: moduleWith(controller, groupId), host: '127.0.0.1', port: 0, logger, consumesEvents: true });
     apps.push(app);
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     await waitFor(async () => (await fetch(`${base}/ready`)).ok || undefined, { timeoutMs: 30_000, message: 'the consumer joins its group (readiness)' });
@@ -165,7 +165,7 @@ describe('KafkaEventTransport: @EventPattern handlers over the platform consumer
 
   test('a pattern that names no known event type fails the start, naming it', async () => {
     await assert.rejects(
-      bootstrapService({ name: 'kit-test', module: moduleWith(TypoConsumer, `kit-test-${uniqueSuffix()}`), host: '127.0.0.1', port: 0, logger }),
+      bootstrapService({ name: 'kit-test', module: moduleWith(TypoConsumer, `kit-test-${uniqueSuffix()}`), host: '127.0.0.1', port: 0, logger, consumesEvents: true }),
       /organisation\.deleted/,
     );
   });

@@ -56,6 +56,7 @@ export function startService(opts: StartServiceOptions): Promise<NestFastifyAppl
     logger,
     internalAuthSecret: opts.internalAuth === false ? undefined : config.INTERNAL_AUTH_SECRET,
     trustProxy: config.TRUST_PROXY,
+    consumesEvents: opts.kit?.consumer !== undefined,
     ...opts.http,
   });
 }

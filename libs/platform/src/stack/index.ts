@@ -1,2 +1,3 @@
 export * from './catalogue';
 export * from './stack';
+export * from './run.config';

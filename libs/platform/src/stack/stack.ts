@@ -186,6 +186,11 @@ export class Stack {
     throw new Error(`${app} not ready after ${timeoutMs} ms (${last}); see ${join(this.opts.logDir, `${app}.log`)}`);
   }
 
+  /** The process ID of each running app (for CPU and memory accounting). */
+  pids(): Map<AppName, number> {
+    return new Map([...this.running].map(([app, r]) => [app, r.child.pid!]));
+  }
+
   /** Sends a signal to one app and waits for it to exit (SIGKILL simulates a crash). */
   async kill(app: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const r = this.running.get(app);
@@ -213,10 +218,10 @@ export class Stack {
     );
   }
 
-  /** Runs the gateway CLI against this stack's gateway database. */
+  /** Runs a gateway command of the `wos` CLI (`environments create …`) against this stack's gateway database. */
   runGatewayCli(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(this.opts.root, 'apps', 'api-gateway', 'dist', 'src', 'cli.js'), ...args], {
+      const child = spawn(process.execPath, [join(this.opts.root, 'tools', 'wos.mjs'), ...args], {
         env: this.appEnv('api-gateway'),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -224,7 +229,7 @@ export class Stack {
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`gateway CLI ${args.join(' ')} failed (${code}): ${err || out}`))));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wos ${args.join(' ')} failed (${code}): ${err || out}`))));
     });
   }
 

@@ -1,0 +1,45 @@
+import { CliFailure, CliUsageError, type CliCommand } from './command';
+
+/** The run command's database for a service (tools/run.sh names them wos_<app>). */
+export function defaultDatabaseUrl(service: string): string {
+  return `postgresql://postgres@127.0.0.1:5432/wos_${service.replace(/-/g, '_')}`;
+}
+
+/**
+ * `wos dead-letters <service> list|show|replay`: every consuming service's module adds this
+ * command under the shared `dead-letters` group, against its own database.
+ */
+export function deadLettersCommand(service: string): CliCommand {
+  return {
+    name: service,
+    summary: `messages ${service}'s consumers set aside: list, show ID, replay ID`,
+    args: 'list | show ID | replay ID',
+    options: {
+      group: { type: 'string', value: 'GROUP', description: 'list: only this consumer group' },
+      all: { type: 'boolean', description: 'list: include the ones already replayed' },
+      'wait-ms': { type: 'string', value: 'N', description: 'replay: how long to wait for a running replica to apply it (default 30000)' },
+      'database-url': { type: 'string', value: 'URL', description: `${service}'s database (default $DATABASE_URL, else ${defaultDatabaseUrl(service)})` },
+    },
+    details: [
+      'list: the messages that were not valid envelopes, or that the consumer kept failing on.',
+      'show: one dead letter with its message (value as text, key and headers).',
+      'replay: asks a running replica to apply the message again through its consumer (after the fix is',
+      'deployed) and waits for the outcome; applying is idempotent. Exit 1 when it failed or no replica applied it in time.',
+    ].join('\n'),
+    async run(ctx) {
+      const { runDeadLetterCommand, DeadLetterUsageError, deadLetterDatabaseUrl } = require('../kafka/dead-letter-cli') as typeof import('../kafka/dead-letter-cli');
+      const url = deadLetterDatabaseUrl({ DATABASE_URL: (ctx.options['database-url'] as string | undefined) ?? ctx.env.DATABASE_URL ?? defaultDatabaseUrl(service) });
+      const argv = [...ctx.positionals];
+      if (typeof ctx.options.group === 'string') argv.push('--group', ctx.options.group);
+      if (ctx.options.all) argv.push('--all');
+      if (typeof ctx.options['wait-ms'] === 'string') argv.push('--wait-ms', ctx.options['wait-ms']);
+      try {
+        return await runDeadLetterCommand(argv, url, (text) => ctx.result(JSON.parse(text)));
+      } catch (err) {
+        // "no dead letter N" is a failed lookup (exit 1); anything else it refuses is usage (exit 2).
+        if (err instanceof DeadLetterUsageError) throw /^no dead letter/.test(err.message) ? new CliFailure(err.message) : new CliUsageError(err.message);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './command';
+export * from './runner';
+export * from './api-client';
+export * from './dead-letters.command';
+export * from './main';

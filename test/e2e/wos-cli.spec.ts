@@ -1,0 +1,108 @@
+import { describe, test, before, after } from 'node:test';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
+
+interface Tail {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `wos events tail …` against the stack's gateway, collecting stdout lines as they arrive. */
+function tail(e: E2e, args: string[]): Tail {
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), 'events', 'tail', '--api-url', e.baseUrl, '--api-key', e.creds.api_key, '--interval', '100', ...args], {
+    env: { PATH: process.env.PATH },
+  });
+  const lines: string[] = [];
+  let buffered = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, stderr: () => err, exited };
+}
+
+/** One `wos` command against the stack's gateway with its API key; stdout parsed as JSON with --json. */
+async function wos(e: E2e, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key], { env: { PATH: process.env.PATH } });
+  return stdout;
+}
+
+describe('wos against a running stack: events tail, webhooks, connections', () => {
+  let e: E2e;
+  const running: Tail[] = [];
+
+  before(async () => {
+    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events', 'webhook-dispatcher', 'sso'] });
+  });
+  after(async () => {
+    for (const t of running) t.child.kill('SIGKILL');
+    await e?.stop();
+  });
+
+  test('prints each new event once, in stored order, as JSON lines, following the after cursor', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const name = (n: number) => `Tail ${n} ${uniqueSuffix()}`;
+    const first = await e.workos.organizations.createOrganization({ name: name(1) });
+    const t = tail(e, ['--json', '--events', 'organization.created', '--since', since, '--count', '3']);
+    running.push(t);
+    await waitFor(() => t.lines.length >= 1 || undefined, { timeoutMs: 60_000, message: `the first event printed (${t.stderr()})` });
+    // Created after the tail printed the first one: they arrive through its polls.
+    const second = await e.workos.organizations.createOrganization({ name: name(2) });
+    const third = await e.workos.organizations.createOrganization({ name: name(3) });
+    assert.equal(await t.exited, 0, t.stderr());
+    const events = t.lines.map((l) => JSON.parse(l) as { object: string; id: string; event: string; data: { id: string } });
+    // Stored order is per-organization (the Kafka key), so the two later organizations may come either way.
+    assert.equal(events[0]!.data.id, first.id);
+    assert.deepEqual(events.slice(1).map((ev) => ev.data.id).sort(), [second.id, third.id].sort());
+    assert.ok(events.every((ev) => ev.object === 'event' && ev.event === 'organization.created' && /^event_/.test(ev.id)));
+    assert.equal(new Set(events.map((ev) => ev.id)).size, 3);
+  });
+
+  test('starts after the newest event by default, prints one line per event, and Ctrl-C ends it with 0', async () => {
+    const old = await e.workos.organizations.createOrganization({ name: `Old ${uniqueSuffix()}` });
+    // The old event is stored before the tail starts, so the tail begins after it.
+    await waitFor(async () => (await e.workos.events.listEvents({ events: ['organization.created'], limit: 100, organizationId: old.id })).data.length > 0 || undefined, { timeoutMs: 60_000, message: 'old event stored' });
+    const t = tail(e, ['--events', 'organization.created,organization.updated']);
+    running.push(t);
+    // Keep creating until the tail shows one: its first poll may come after any given create.
+    const created: string[] = [];
+    await waitFor(
+      async () => {
+        if (t.lines.length) return true;
+        created.push((await e.workos.organizations.createOrganization({ name: `New ${uniqueSuffix()}` })).id);
+        return undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, message: `a new event printed (${t.stderr()})` },
+    );
+    t.child.kill('SIGINT');
+    assert.equal(await t.exited, 0, t.stderr());
+    assert.ok(t.lines.every((l) => !l.includes(old.id)), 'the event before the start is not printed');
+    assert.match(t.lines[0]!, /^\d{4}-\d\d-\d\dT\S+Z {2}organization\.created +event_\w+ {2}org_\w+$/);
+    assert.ok(created.some((id) => t.lines[0]!.endsWith(id)));
+  });
+
+  test('wos webhooks manages an endpoint end to end, and wos connections lists through the gateway', async () => {
+    const created = JSON.parse(await wos(e, 'webhooks', 'create', '--url', 'http://localhost:4000/webhooks', '--events', 'organization.created,organization.deleted', '--json')) as { id: string; secret: string; status: string; events: string[] };
+    assert.match(created.id, /^we_/);
+    assert.match(created.secret, /^whsec_/);
+    assert.deepEqual([...created.events].sort(), ['organization.created', 'organization.deleted']);
+    const listed = JSON.parse(await wos(e, 'webhooks', 'list', '--json')) as { data: { id: string }[] };
+    assert.ok(listed.data.some((w) => w.id === created.id));
+    assert.match(await wos(e, 'webhooks', 'list'), new RegExp(`^ID +ENDPOINT_URL +STATUS +EVENTS\n(.*\n)*${created.id} +http://localhost:4000/webhooks +enabled`, 'm'));
+    assert.equal((JSON.parse(await wos(e, 'webhooks', 'disable', created.id, '--json')) as { status: string }).status, 'disabled');
+    await wos(e, 'webhooks', 'delete', created.id, '--json');
+    await assert.rejects(wos(e, 'webhooks', 'get', created.id), (err: { code?: number; stderr?: string }) => err.code === 1 && /answered 404/.test(err.stderr ?? ''));
+    assert.deepEqual((JSON.parse(await wos(e, 'connections', 'list', '--json')) as { data: unknown[] }).data, []);
+  });
+});
