@@ -1,4 +1,4 @@
-// Idle cost of the whole stack: starts all ten services with the platform's Stack runner, waits
+// Idle cost of the whole stack: starts every service of the catalogue with the platform's Stack runner, waits
 // until every one is ready, lets the startup work settle, then measures a quiet window: CPU in %
 // of one core (from /proc/<pid>/stat utime + stime) and resident memory (VmRSS) per service,
 // with Kafka, Postgres (this stack's backends) and Redis apart, and how often each woke up
@@ -126,7 +126,7 @@ const stack = new Stack({
 process.on('SIGINT', () => void stack.stop().then(() => (privateKafka ? kafkaScript('stop.sh') : undefined)).then(() => process.exit(130)));
 
 try {
-  log('starting the ten services…');
+  log(`starting the ${APP_CATALOGUE.length} services…`);
   const t0 = Date.now();
   await stack.start();
   log(`all ready after ${((Date.now() - t0) / 1000).toFixed(1)} s; settling ${SETTLE} s`);
@@ -145,7 +145,7 @@ try {
   const sum = (names) => names.reduce((t, n) => ({ cpu: t.cpu + (rows.get(n)?.cpu ?? 0), rssKib: t.rssKib + (rows.get(n)?.rssKib ?? 0), wakeups: t.wakeups + (rows.get(n)?.wakeups ?? 0) }), { cpu: 0, rssKib: 0, wakeups: 0 });
   const out = [`| ${'process'.padEnd(22)} | CPU, % | RSS MiB | wakeups/s |`, `|${'-'.repeat(24)}|-------:|--------:|----------:|`];
   for (const n of services) out.push(line(n, rows.get(n) ?? { cpu: NaN, rssKib: NaN, wakeups: NaN }));
-  out.push(line('ten services', sum(services)));
+  out.push(line(`${services.length} services`, sum(services)));
   for (const n of ['kafka', 'postgres (this stack)', 'redis']) if (rows.has(n)) out.push(line(n, rows.get(n)));
   out.push(line('whole stack', sum([...rows.keys()])));
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

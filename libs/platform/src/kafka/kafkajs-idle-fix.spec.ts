@@ -33,7 +33,7 @@ describe('kafkajs idle fix (RequestQueue.scheduleCheckPendingRequests)', () => {
     clearTimeout(throttled.throttleCheckTimeoutId!);
   });
 
-  test('request timeouts are still enforced, checked once a second', async () => {
+  test('request timeouts are still enforced (every 5 s, or the timeout when shorter)', async () => {
     let timedOut = 0;
     const q = {
       enforceRequestTimeout: true,
@@ -52,7 +52,7 @@ describe('kafkajs idle fix (RequestQueue.scheduleCheckPendingRequests)', () => {
     } finally {
       q.destroy();
     }
-    assert.equal(REQUEST_TIMEOUT_CHECK_MS, 1000);
+    assert.equal(REQUEST_TIMEOUT_CHECK_MS, 5000);
   });
 
   test('an idle connection to a real broker neither spins nor polls its queue (kafkajs 2.2.4: ~1,000 + 10 wake-ups a second)', async () => {

@@ -14,8 +14,8 @@
  *
  * 2. scheduleRequestTimeoutCheck looks for timed-out requests every 100 ms for as long as the
  * connection is open, so an idle consumer woke 10 times a second per connection. Requests time out
- * after 30 s (a consumer's fetch after its long poll plus that), so looking once a second enforces
- * the same timeouts, at most a second late.
+ * after 30 s (a consumer's fetch after its long poll plus that), so looking every 5 s enforces
+ * the same timeouts, at most 5 s late (a dead broker is also noticed by the socket itself).
  */
 interface RequestQueueLike {
   throttledUntil: number;
@@ -34,7 +34,7 @@ interface TimeoutCheckQueueLike {
 }
 
 /** How often open connections look for timed-out requests (kafkajs: 100 ms). */
-export const REQUEST_TIMEOUT_CHECK_MS = 1000;
+export const REQUEST_TIMEOUT_CHECK_MS = 5000;
 
 export function scheduleRequestTimeoutCheck(this: TimeoutCheckQueueLike): void {
   if (!this.enforceRequestTimeout) return;
