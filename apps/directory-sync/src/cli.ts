@@ -1,15 +1,8 @@
-import { API_OPTIONS, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* Directory Sync's `wos` commands: directories through the gateway's HTTP API with an API key. */
 
 const id = (ctx: CliContext) => encodeURIComponent(requireArg(ctx, 0, 'a DIRECTORY_ID'));
-const api = (name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand => ({
-  name,
-  summary,
-  args,
-  options: { ...options, ...API_OPTIONS },
-  run,
-});
 const COLUMNS = ['id', 'name', 'type', 'state', 'organization_id', 'created_at'];
 
 export const cli: CliModule = {
@@ -19,7 +12,7 @@ export const cli: CliModule = {
       name: 'directories',
       summary: 'SCIM directories and their bearer tokens',
       commands: [
-        api(
+        apiCommand(
           'create',
           'creates a SCIM directory; prints its SCIM base URL and bearer token (shown only once)',
           async (ctx) => {
@@ -33,7 +26,7 @@ export const cli: CliModule = {
             domain: { type: 'string', value: 'DOMAIN', description: 'the directory domain' },
           },
         ),
-        api(
+        apiCommand(
           'list',
           'lists directories (first 100)',
           async (ctx) => {
@@ -45,19 +38,9 @@ export const cli: CliModule = {
           },
           { organization: { type: 'string', value: 'ORG_ID', description: "only this organization's" }, search: { type: 'string', value: 'TEXT', description: 'name contains' } },
         ),
-        api('get', 'one directory', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/directories/${id(ctx)}`)), {}, 'DIRECTORY_ID'),
-        api('rotate-token', 'issues a new bearer token; the old one stops working at once', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/directories/${id(ctx)}/token`)), {}, 'DIRECTORY_ID'),
-        api(
-          'delete',
-          'deletes a directory with its users and groups',
-          async (ctx) => {
-            const dir = requireArg(ctx, 0, 'a DIRECTORY_ID');
-            await apiClient(ctx).call('DELETE', `/directories/${encodeURIComponent(dir)}`);
-            ctx.result({ id: dir, deleted: true }, () => `Deleted ${dir}`);
-          },
-          {},
-          'DIRECTORY_ID',
-        ),
+        apiCommand('get', 'one directory', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/directories/${id(ctx)}`)), {}, 'DIRECTORY_ID'),
+        apiCommand('rotate-token', 'issues a new bearer token; the old one stops working at once', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/directories/${id(ctx)}/token`)), {}, 'DIRECTORY_ID'),
+        apiDeleteCommand('/directories', 'deletes a directory with its users and groups', 'DIRECTORY_ID'),
       ],
     },
     { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('directory-sync')] },

@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { API_OPTIONS, CliUsageError, apiClient, deadLettersCommand, listTable, requireArg, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, CliUsageError, apiClient, deadLettersCommand, listTable, requireArg, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* SSO's `wos` commands: connections through the gateway's HTTP API (our management extension). */
 
 const connectionId = (ctx: CliContext) => encodeURIComponent(requireArg(ctx, 0, 'a CONNECTION_ID'));
-const api = (name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand => ({
-  name,
-  summary,
-  args,
-  options: { ...options, ...API_OPTIONS },
-  run,
-});
 const str = (ctx: CliContext, name: string) => (typeof ctx.options[name] === 'string' ? (ctx.options[name] as string) : undefined);
 
-const createSaml = api(
+const createSaml = apiCommand(
   'create-saml',
   'creates a SAML connection from IdP metadata (URL or file) or entity ID + SSO URL + certificate',
   async (ctx) => {
@@ -55,12 +48,12 @@ export const cli: CliModule = {
       name: 'connections',
       summary: 'SSO connections (SAML, OIDC, OAuth providers)',
       commands: [
-        api('list', 'lists connections (first 100)', async (ctx) => {
+        apiCommand('list', 'lists connections (first 100)', async (ctx) => {
           const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', '/connections?limit=100');
           ctx.result(page, () => listTable(page, ['id', 'name', 'connection_type', 'state', 'organization_id']));
         }),
-        api('get', 'one connection', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/connections/${connectionId(ctx)}`)), {}, 'CONNECTION_ID'),
-        api(
+        apiCommand('get', 'one connection', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/connections/${connectionId(ctx)}`)), {}, 'CONNECTION_ID'),
+        apiCommand(
           'create',
           'creates a connection from a JSON body (POST /connections), read from a file or stdin',
           async (ctx) => {
@@ -71,20 +64,10 @@ export const cli: CliModule = {
           { file: { type: 'string', value: 'FILE', description: 'the JSON body, or - for stdin; required' } },
         ),
         createSaml,
-        api('activate', 'activates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/activate`)), {}, 'CONNECTION_ID'),
-        api('deactivate', 'deactivates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/deactivate`)), {}, 'CONNECTION_ID'),
-        api(
-          'delete',
-          'deletes a connection',
-          async (ctx) => {
-            const id = requireArg(ctx, 0, 'a CONNECTION_ID');
-            await apiClient(ctx).call('DELETE', `/connections/${encodeURIComponent(id)}`);
-            ctx.result({ id, deleted: true }, () => `Deleted ${id}`);
-          },
-          {},
-          'CONNECTION_ID',
-        ),
-        api(
+        apiCommand('activate', 'activates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/activate`)), {}, 'CONNECTION_ID'),
+        apiCommand('deactivate', 'deactivates a connection', async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/connections/${connectionId(ctx)}/deactivate`)), {}, 'CONNECTION_ID'),
+        apiDeleteCommand('/connections', 'deletes a connection', 'CONNECTION_ID'),
+        apiCommand(
           'sp-metadata',
           "the service provider's entity ID, ACS URL, signing certificate and metadata XML",
           async (ctx) => {

@@ -1,15 +1,8 @@
-import { API_OPTIONS, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* The webhook dispatcher's `wos` commands: endpoints and deliveries through the gateway's HTTP API. */
 
 const endpointId = (ctx: CliContext) => encodeURIComponent(requireArg(ctx, 0, 'an ENDPOINT_ID'));
-const api = (name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand => ({
-  name,
-  summary,
-  args,
-  options: { ...options, ...API_OPTIONS },
-  run,
-});
 const eventList = (ctx: CliContext) => ((ctx.options.events as string[] | undefined) ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
 const EVENTS: CliOption = { type: 'string', multiple: true, value: 'TYPE', description: 'an event type to deliver (repeat, or comma separated)' };
 const status = (value: 'enabled' | 'disabled') => async (ctx: CliContext) =>
@@ -22,12 +15,12 @@ export const cli: CliModule = {
       name: 'webhooks',
       summary: 'webhook endpoints, their secrets and deliveries',
       commands: [
-        api('list', 'lists endpoints', async (ctx) => {
+        apiCommand('list', 'lists endpoints', async (ctx) => {
           const page = await apiClient(ctx).call<{ data: Record<string, unknown>[] }>('GET', '/webhook_endpoints?limit=100');
           ctx.result(page, () => listTable(page, ['id', 'endpoint_url', 'status', 'events']));
         }),
-        api('get', 'one endpoint, with why it was disabled', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/webhook_endpoints/${endpointId(ctx)}`)), {}, 'ENDPOINT_ID'),
-        api(
+        apiCommand('get', 'one endpoint, with why it was disabled', async (ctx) => ctx.result(await apiClient(ctx).call('GET', `/webhook_endpoints/${endpointId(ctx)}`)), {}, 'ENDPOINT_ID'),
+        apiCommand(
           'create',
           'registers an endpoint; prints its signing secret',
           async (ctx) => {
@@ -36,20 +29,10 @@ export const cli: CliModule = {
           },
           { url: { type: 'string', value: 'URL', description: 'https URL (http and loopback need ALLOW_LOOPBACK_URLS=true); required' }, events: EVENTS },
         ),
-        api('enable', 'enables an endpoint', status('enabled'), {}, 'ENDPOINT_ID'),
-        api('disable', 'disables an endpoint', status('disabled'), {}, 'ENDPOINT_ID'),
-        api(
-          'delete',
-          'deletes an endpoint',
-          async (ctx) => {
-            const id = requireArg(ctx, 0, 'an ENDPOINT_ID');
-            await apiClient(ctx).call('DELETE', `/webhook_endpoints/${encodeURIComponent(id)}`);
-            ctx.result({ id, deleted: true }, () => `Deleted ${id}`);
-          },
-          {},
-          'ENDPOINT_ID',
-        ),
-        api(
+        apiCommand('enable', 'enables an endpoint', status('enabled'), {}, 'ENDPOINT_ID'),
+        apiCommand('disable', 'disables an endpoint', status('disabled'), {}, 'ENDPOINT_ID'),
+        apiDeleteCommand('/webhook_endpoints', 'deletes an endpoint', 'ENDPOINT_ID'),
+        apiCommand(
           'attempts',
           "the endpoint's delivery log (first 100 attempts)",
           async (ctx) => {
@@ -59,14 +42,14 @@ export const cli: CliModule = {
           {},
           'ENDPOINT_ID',
         ),
-        api(
+        apiCommand(
           'redeliver',
           'sends one event to the endpoint again, now',
           async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/webhook_endpoints/${endpointId(ctx)}/redeliveries`, { event_id: requireOption(ctx, 'event') })),
           { event: { type: 'string', value: 'EVENT_ID', description: 'required' } },
           'ENDPOINT_ID',
         ),
-        api(
+        apiCommand(
           'rotate-secret',
           'a new signing secret; the old one keeps signing for the grace period',
           async (ctx) => {

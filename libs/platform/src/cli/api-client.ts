@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliFailure, CliUsageError, type CliContext, type CliOption } from './command';
+import { CliFailure, CliUsageError, requireArg, type CliCommand, type CliContext, type CliOption } from './command';
 
 /** Options of every command that calls the gateway's HTTP API with an API key. */
 export const API_OPTIONS: Record<string, CliOption> = {
@@ -67,4 +67,24 @@ export function listTable(page: { data?: Record<string, unknown>[] } | Record<st
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => cell(r[columns[i]!]).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');
+}
+
+/** A command that calls the gateway's HTTP API with an API key (it takes the API options). */
+export function apiCommand(name: string, summary: string, run: (ctx: CliContext) => Promise<void>, options: Record<string, CliOption> = {}, args?: string): CliCommand {
+  return { name, summary, args, options: { ...options, ...API_OPTIONS }, run };
+}
+
+/** `delete ID`: DELETE `<collection>/<ID>` through the gateway; prints `{ id, deleted: true }`. */
+export function apiDeleteCommand(collection: string, summary: string, arg: string): CliCommand {
+  return apiCommand(
+    'delete',
+    summary,
+    async (ctx) => {
+      const id = requireArg(ctx, 0, `a ${arg}`);
+      await apiClient(ctx).call('DELETE', `${collection}/${encodeURIComponent(id)}`);
+      ctx.result({ id, deleted: true }, () => `Deleted ${id}`);
+    },
+    {},
+    arg,
+  );
 }
