@@ -10,7 +10,8 @@ import { Topic, type OrganizationWire } from '@wos/contracts';
 import { startHarness, type Harness } from './support';
 
 const ENV = 'environment_01TESTDEADLETTERS000000000000';
-const CLI = join(__dirname, '..', 'src', 'cli.js');
+/* The `wos` bin (dist/test → the repository root): identity's commands come from its src/cli.ts. */
+const WOS = join(__dirname, '..', '..', '..', '..', 'tools', 'wos.mjs');
 
 /**
  * Identity's organization.deleted handler on the kit's transport (real Postgres, Redis, Kafka):
@@ -45,7 +46,7 @@ describe('identity dead letters (real Postgres, Redis, Kafka)', () => {
   const memberships = async (organizationId: string) => (await h.sql(`SELECT 1 FROM organization_memberships WHERE organization_id = $1`, [organizationId])).length;
   const cli = async (...args: string[]): Promise<{ code: number; out: any }> => {
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'dead-letters', ...args], { env: { ...process.env, DATABASE_URL: h.db.url } });
+      const { stdout } = await promisify(execFile)(process.execPath, [WOS, 'dead-letters', 'identity', ...args, '--json'], { env: { ...process.env, DATABASE_URL: h.db.url } });
       return { code: 0, out: JSON.parse(stdout) };
     } catch (err) {
       const x = err as { code?: number; stdout?: string; stderr?: string };
