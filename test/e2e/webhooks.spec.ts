@@ -173,8 +173,15 @@ describe('Webhooks through the WorkOS SDK', () => {
     assert.deepEqual(new Set(receiver.at('/created').map((d) => (JSON.parse(d.body) as { data: { id: string } }).data.id)), new Set(orgs));
     assert.ok(receiver.at('/created').every((d) => d.eventType === 'organization.created'));
     assert.deepEqual(receiver.at('/updated').map((d) => d.eventType), ['organization.updated']);
-    // The events API holds the same events the endpoints received.
-    const stored = await workos.events.listEvents({ events: ['organization.created'], limit: 10 });
+    // The events API holds the same events the endpoints received. The events service and the
+    // dispatcher consume independently, so the API may store them a moment after delivery.
+    const stored = await waitFor(
+      async () => {
+        const page = await workos.events.listEvents({ events: ['organization.created'], limit: 10 });
+        return page.data.length >= 3 ? page : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the three organization.created events in GET /events' },
+    );
     assert.deepEqual(new Set(stored.data.map((x) => x.id)), delivered('/created'));
     // The disabled endpoint got nothing; enabling it again only brings later events.
     assert.equal(receiver.at('/off').length, 0);
