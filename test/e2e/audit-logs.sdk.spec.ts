@@ -7,12 +7,17 @@ import { BadRequestException, GenericServerException, NotFoundException, Unproce
 import { auditLogSiemMessageSchema, Topic } from '@wos/contracts';
 import { newId } from '@wos/platform';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
 
 const DAY = 86_400_000;
+const CLI = join(__dirname, '..', '..', '..', 'apps', 'audit-logs', 'dist', 'src', 'cli.js');
+const execCli = async (args: string[]) => (await promisify(execFile)(process.execPath, [CLI, ...args], { timeout: 60_000 })).stdout;
 
 interface SiemMessage {
   key: string;
@@ -55,6 +60,7 @@ describe('Audit Logs through the WorkOS SDK', () => {
           AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: '300',
           AUDIT_LOGS_PRUNE_BATCH_SIZE: '2',
           AUDIT_LOGS_EXPORT_DIR: exportDir,
+          AUDIT_LOGS_CHECKPOINT_INTERVAL_MS: '300',
         },
       },
     });
@@ -78,6 +84,21 @@ describe('Audit Logs through the WorkOS SDK', () => {
     rmSync(exportDir, { recursive: true, force: true });
   });
 
+  /** `wos audit-logs fetch-export` then `verify`, as a customer runs them: the exit status and output. */
+  const verifyExport = async (exportId: string, tamper?: (csv: string) => string): Promise<{ code: number; out: string }> => {
+    await waitFor(async () => (await e.workos.auditLogs.getExport(exportId)).state === 'ready', { timeoutMs: 30_000, message: `export ${exportId} ready` });
+    const dir = mkdtempSync(join(exportDir, 'verify-'));
+    await execCli(['fetch-export', exportId, '--dir', dir, '--api-url', e.baseUrl, '--api-key', e.creds.api_key]);
+    const csv = join(dir, `${exportId}.csv`);
+    if (tamper) writeFileSync(csv, tamper(readFileSync(csv, 'utf8')));
+    try {
+      return { code: 0, out: await execCli(['verify', '--export', csv, '--checkpoints', join(dir, `${exportId}.chain.jsonl`), '--keys', join(dir, 'audit-log-chain-keys.json')]) };
+    } catch (err) {
+      const x = err as { code: number; stdout: string; stderr: string };
+      return { code: x.code, out: x.stdout + x.stderr };
+    }
+  };
+
   const stored = async (organizationId: string) =>
     (await db.query<{ id: string; action: string; version: number | null; tableoid: string }>('SELECT id, action, version, tableoid::regclass::text AS tableoid FROM audit_log_events WHERE organization_id = $1 ORDER BY created_at', [organizationId])).rows;
 
@@ -88,12 +109,14 @@ describe('Audit Logs through the WorkOS SDK', () => {
     assert.equal(rows.length, 1);
     const now = new Date();
     assert.equal(rows[0]!.tableoid, `audit_log_events_p${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`);
-    const msg = await waitFor(() => siem.find((m) => m.value.data?.organization_id === org), { timeoutMs: 30_000, message: 'the event on audit-logs.events.v1' });
+    const msg = await waitFor(() => siem.find((m) => m.value.event === 'audit_log_event.created' && m.value.data?.organization_id === org), { timeoutMs: 30_000, message: 'the event on audit-logs.events.v1' });
     assert.equal(msg.key, org);
     assert.equal(msg.value.event, 'audit_log_event.created');
     assert.equal(msg.value.environment_id, e.creds.environment_id);
     // The documented contract (docs/schemas/audit-logs.events.v1.schema.json is rendered from it).
-    const { data } = auditLogSiemMessageSchema.parse(msg.value);
+    const parsed = auditLogSiemMessageSchema.parse(msg.value);
+    assert.ok(parsed.event === 'audit_log_event.created');
+    const { data } = parsed;
     assert.equal(data.id, rows[0]!.id);
     assert.deepEqual(data.context, { location: '203.0.113.7', user_agent: 'Chrome/104.0.0.0' });
     assert.deepEqual(data.metadata, { extra: 'data' });
@@ -258,6 +281,18 @@ describe('Audit Logs through the WorkOS SDK', () => {
     assert.deepEqual((await stored(short)).map((r) => r.action), [action('recent')]);
     await waitFor(async () => !(await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name])).rowCount, { timeoutMs: 30_000, message: `${name} dropped` });
     assert.equal((await stored(long)).length, 5, 'a 365-day organization keeps its 40-day-old events');
+    // The pruned events were chain positions 1..5: a signed truncation checkpoint covers them, and
+    // the chain still verifies from it.
+    const truncation = await waitFor(
+      async () => (await db.query<{ seq: string }>("SELECT seq FROM audit_log_checkpoints WHERE organization_id = $1 AND kind = 'truncation'", [short])).rows[0],
+      { timeoutMs: 30_000, message: 'a truncation checkpoint' },
+    );
+    assert.equal(truncation.seq, '5');
+    assert.deepEqual((await db.query('SELECT seq FROM audit_log_chain WHERE organization_id = $1 ORDER BY seq', [short])).rows.map((r) => r.seq), ['6']);
+    const exp = await e.workos.auditLogs.createExport({ organizationId: short, rangeStart: new Date(Date.now() - 365 * DAY), rangeEnd: new Date() });
+    const v = await verifyExport(exp.id);
+    assert.equal(v.code, 0, v.out);
+    assert.match(v.out, /verified: 1 rows, chain positions 5\.\.6/);
     // Partitions are kept ready ahead of the current month.
     const next = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 3, 1));
     const ahead = `audit_log_events_p${next.getUTCFullYear()}${String(next.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -289,7 +324,7 @@ describe('Audit Logs through the WorkOS SDK', () => {
       assert.equal(res.status, 200, url);
       assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
       const rows = parseCsv(await res.text());
-      assert.deepEqual(rows[0], ['id', 'occurred_at', 'action', 'version', 'actor_id', 'actor_type', 'actor_name', 'actor_metadata', 'targets', 'location', 'user_agent', 'metadata']);
+      assert.deepEqual(rows[0], ['id', 'occurred_at', 'action', 'version', 'actor_id', 'actor_type', 'actor_name', 'actor_metadata', 'targets', 'location', 'user_agent', 'metadata', 'chain_seq']);
       return rows.slice(1);
     };
     const idsOf = async (org: string, envId = e.creds.environment_id) =>
@@ -333,24 +368,66 @@ describe('Audit Logs through the WorkOS SDK', () => {
     await expectSdkError(e.workos.auditLogs.getExport('audit_log_export_nope'), NotFoundException, 404);
     await expectSdkError(e.workos.auditLogs.createExport({ organizationId: x, rangeStart: rangeEnd, rangeEnd: rangeStart }), UnprocessableEntityException, 422);
   });
+
+  test('the hash chain: concurrent writers get one gapless order, checkpoints reach the SIEM topic, and the offline verifier proves an export or names the tampering', async () => {
+    const org = newId('org');
+    // A backdated event first (outside the export's range later), then 40 writers at once.
+    await e.workos.auditLogs.createEvent(org, event(action('chain'), { occurredAt: new Date(Date.now() - 2 * DAY) }));
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => e.workos.auditLogs.createEvent(org, event(action('chain'), { occurredAt: new Date(t0 - i * 10), metadata: { i } }))));
+    const seqs = (await db.query<{ chain_seq: string }>('SELECT chain_seq FROM audit_log_events WHERE organization_id = $1 ORDER BY chain_seq', [org])).rows.map((r) => Number(r.chain_seq));
+    assert.deepEqual(seqs, Array.from({ length: 41 }, (_, i) => i + 1), 'positions 1..41, each once');
+
+    // The scheduler signs the head; the checkpoint follows the events on the SIEM topic, keyed by organization.
+    const cp = await waitFor(() => siem.find((m) => m.value.event === 'audit_log_checkpoint.created' && m.value.data.organization_id === org && (m.value.data as unknown as { seq: number }).seq === 41), { timeoutMs: 30_000, message: 'a head checkpoint at 41' });
+    assert.equal(cp.key, org);
+    const parsed = auditLogSiemMessageSchema.parse(cp.value);
+    assert.ok(parsed.event === 'audit_log_checkpoint.created');
+    const head = (await db.query<{ hash: Buffer }>('SELECT hash FROM audit_log_chain_heads WHERE organization_id = $1', [org])).rows[0]!;
+    assert.equal(parsed.data.hash, head.hash.toString('hex'));
+    // The keys are public (no API key), a JWKS of Ed25519 keys.
+    const jwks = (await (await fetch(`${e.baseUrl}/audit_logs/chain/keys`)).json()) as { keys: { kty: string; crv: string; kid: string }[] };
+    assert.ok(jwks.keys.some((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.kid === parsed.data.key_id));
+    const listed = (await (await fetch(`${e.baseUrl}/audit_logs/chain/checkpoints?organization_id=${org}`, { headers: { authorization: `Bearer ${e.creds.api_key}` } })).json()) as { data: { seq: number }[] };
+    assert.ok(listed.data.some((c) => c.seq === 41));
+
+    const range = { organizationId: org, rangeStart: new Date(t0 - 60_000), rangeEnd: new Date() };
+    const good = await verifyExport((await e.workos.auditLogs.createExport(range)).id);
+    assert.equal(good.code, 0, good.out);
+    assert.match(good.out, /verified: 40 rows, chain positions 0\.\.41/);
+    assert.match(good.out, /complete/);
+    assert.match(good.out, /1 chain entries lie outside/);
+
+    // Tampering with the file: a row deleted, a row inserted, two rows swapped, a cell edited.
+    const lines = (csv: string) => csv.split('\r\n');
+    const exportId = (await e.workos.auditLogs.createExport(range)).id;
+    const cases: [string, (csv: string) => string, RegExp][] = [
+      ['deleted', (c) => lines(c).filter((_, i) => i !== 5).join('\r\n'), /not in the CSV \(deleted row\?\)/],
+      ['inserted', (c) => { const l = lines(c); l.splice(3, 0, l[3]!); return l.join('\r\n'); }, /appears twice/],
+      ['reordered', (c) => { const l = lines(c); [l[2], l[7]] = [l[7]!, l[2]!]; return l.join('\r\n'); }, /out of order/],
+      ['edited', (c) => c.replace('Jon Smith', 'Jon Smyth'), /was altered/],
+    ];
+    for (const [name, tamper, problem] of cases) {
+      const r = await verifyExport(exportId, tamper);
+      assert.equal(r.code, 1, `${name}: ${r.out}`);
+      assert.match(r.out, problem, name);
+    }
+
+    // Tampering with the database before the export: an edited event, then a deleted one.
+    const victim = (await db.query<{ id: string }>('SELECT id FROM audit_log_events WHERE organization_id = $1 AND chain_seq = 20', [org])).rows[0]!.id;
+    await db.query(`UPDATE audit_log_events SET metadata = '{"i": 999}' WHERE id = $1`, [victim]);
+    const edited = await verifyExport((await e.workos.auditLogs.createExport(range)).id);
+    assert.equal(edited.code, 1, edited.out);
+    assert.match(edited.out, /chain position 20\) was altered/);
+    await db.query('DELETE FROM audit_log_events WHERE id = $1', [victim]);
+    await db.query('DELETE FROM audit_log_chain WHERE organization_id = $1 AND seq = 20', [org]);
+    const deleted = await verifyExport((await e.workos.auditLogs.createExport(range)).id);
+    assert.equal(deleted.code, 1, deleted.out);
+    assert.match(deleted.out, /chain entry 20 is missing/);
+  });
 });
 
-/** RFC 4180, enough for the export: quoted fields, doubled quotes, CRLF rows, line breaks inside quotes. */
+/** RFC 4180 (quoted fields, doubled quotes, CRLF rows, line breaks inside quotes). */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  return rows;
+  return parse(text) as string[][];
 }

@@ -8,6 +8,7 @@ import { AuditEventsModule } from './audit-events/audit-events.module';
 import { AuditSchemasModule } from './audit-schemas/audit-schemas.module';
 import { RetentionModule } from './retention/retention.module';
 import { ExportsModule } from './exports/exports.module';
+import { ChainModule } from './chain/chain.module';
 
 runMain(() => {
   const config = loadAppConfig();
@@ -15,11 +16,12 @@ runMain(() => {
     name: 'audit-logs',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports] },
-    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule],
+    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule],
     http: {
       openapi: auditLogsOpenApi,
-      // Export download links: the sealed token in the path is the credential (ExportsService.download).
-      unsignedPathPrefixes: ['/audit_logs/downloads'],
+      // Export download links (the sealed token in the path is the credential: ExportsService.download)
+      // and the chain's public keys.
+      unsignedPathPrefixes: ['/audit_logs/downloads', '/audit_logs/chain/keys'],
     },
   });
 });

@@ -76,6 +76,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/audit_logs', upstream: 'audit-logs', auth: 'api_key' },
   // Export download links (getExport's url): the sealed token in the path is the credential.
   { prefix: '/audit_logs/downloads', upstream: 'audit-logs', auth: 'none' },
+  // The public keys that sign audit-log chain checkpoints (a JWKS): anyone may verify.
+  { prefix: '/audit_logs/chain/keys', upstream: 'audit-logs', auth: 'none' },
   { prefix: '/organizations/:id/audit_logs_retention', upstream: 'audit-logs', auth: 'api_key' },
   // Vault: KV objects and data keys (WORKOS_API.md §14).
   { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },

@@ -9,7 +9,7 @@ describe('export CSV', () => {
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
     assert.equal(csvField('two\nlines'), '"two\nlines"');
   });
-  test('one line per event, in the header order, objects as JSON', () => {
+  test('one line per event, in the header order, objects as JSON with sorted keys, then the chain position', () => {
     assert.equal(csvHeader(), `${EXPORT_COLUMNS.join(',')}\r\n`);
     const line = csvLine({
       id: 'audit_log_event_1',
@@ -19,8 +19,8 @@ describe('export CSV', () => {
       actor: { id: 'u', type: 'user', metadata: { role: 'admin' } },
       targets: [{ id: 'd', type: 'document' }],
       context: { location: '1.1.1.1' },
-      metadata: null,
-    });
-    assert.equal(line, 'audit_log_event_1,2026-12-01T00:00:00.000Z,doc.viewed,,u,user,,"{""role"":""admin""}","[{""id"":""d"",""type"":""document""}]",1.1.1.1,,\r\n');
+      metadata: { z: 1, a: { y: true, b: 'x' } },
+    }, 7);
+    assert.equal(line, 'audit_log_event_1,2026-12-01T00:00:00.000Z,doc.viewed,,u,user,,"{""role"":""admin""}","[{""id"":""d"",""type"":""document""}]",1.1.1.1,,"{""a"":{""b"":""x"",""y"":true},""z"":1}",7\r\n');
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditLogEventWire } from '@wos/contracts';
 import { DomainError, toFieldErrors, type FieldError } from '@wos/platform';
 import { createEventBodySchema, type AuditEventInput, type CreateEventBody } from '../audit-core/event-rules';
+import type { ExportableEvent } from '../audit-core/export-csv';
 
 /**
  * A refused event: 400 with `code` and `errors[]`, which the SDK turns into a
@@ -49,4 +50,10 @@ export function toAuditLogEventWire(row: AuditEventRow): AuditLogEventWire {
     ...(e.metadata ? { metadata: e.metadata } : {}),
     created_at: row.createdAt.toISOString(),
   };
+}
+
+/** The event as an export reads it back, which is what the chain digests (eventCells). */
+export function toExportableEvent(row: AuditEventRow): ExportableEvent {
+  const e = row.event;
+  return { id: row.id, occurredAt: row.occurredAt, action: e.action, version: e.version ?? null, actor: e.actor, targets: e.targets, context: e.context, metadata: e.metadata ?? null };
 }

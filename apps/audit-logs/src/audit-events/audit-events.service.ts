@@ -5,7 +5,9 @@ import { occurredAtProblem } from '../audit-core/event-rules';
 import { checkEventAgainstSchema } from '../audit-core/schema-rules';
 import { AuditSchemasService } from '../audit-schemas/audit-schemas.service';
 import { PartitionsService } from '../partitions/partitions.service';
-import { InvalidAuditLogError, parseCreateEventBody, requestDigest, toAuditLogEventWire, type AuditEventRow } from './audit-events.dto';
+import { eventDigest } from '../audit-core/chain';
+import { eventCells } from '../audit-core/export-csv';
+import { InvalidAuditLogError, parseCreateEventBody, requestDigest, toAuditLogEventWire, toExportableEvent, type AuditEventRow } from './audit-events.dto';
 import { auditLogEventCreated } from './audit-events.events';
 import { AuditEventsRepository } from './audit-events.repository';
 
@@ -51,17 +53,18 @@ export class AuditEventsService {
     // The version the event was checked against is the one it records.
     if (lookup.kind === 'found') row.event = { ...body.event, version: lookup.schema.version };
     const message = auditLogEventCreated(toAuditLogEventWire(row), environmentId);
+    const digest = eventDigest(eventCells(toExportableEvent(row)));
     const claim = idempotencyKey ? { key: idempotencyKey, requestSha256: requestDigest(body) } : undefined;
 
     let outcome;
     try {
       await this.partitions.ensureFor(occurredAt);
-      outcome = await this.repo.insert(environmentId, row, message, claim);
+      outcome = await this.repo.insert(environmentId, row, digest, message, claim);
     } catch (err) {
       if ((err as { code?: string }).code !== NO_PARTITION) throw err;
       this.partitions.forget(occurredAt);
       await this.partitions.ensureFor(occurredAt);
-      outcome = await this.repo.insert(environmentId, row, message, claim);
+      outcome = await this.repo.insert(environmentId, row, digest, message, claim);
     }
     if (outcome === 'key_reused') {
       throw new BadRequestError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a different request.');

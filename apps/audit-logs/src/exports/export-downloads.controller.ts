@@ -10,7 +10,8 @@ export class ExportDownloadsController {
   @Get(':token')
   async download(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const file = await this.exports.download(token);
-    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file.id}.csv"`).header('cache-control', 'no-store');
+    const [type, name] = file.file === 'csv' ? ['text/csv; charset=utf-8', `${file.id}.csv`] : ['application/jsonl', `${file.id}.chain.jsonl`];
+    void reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
     return new StreamableFile(file.stream);
   }
 }

@@ -42,17 +42,20 @@ export const auditLogExportWireSchema = z.object({
   id: z.string(),
   state: z.enum(['pending', 'ready', 'error']),
   url: z.string().optional(),
+  /** Ours: the export's chain proof (JSON lines), for `wos audit-logs verify`. */
+  chain_proof_url: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type AuditLogExportWire = z.infer<typeof auditLogExportWireSchema>;
 
-export function toAuditLogExportWire(row: AuditLogExportRow, url?: string): AuditLogExportWire {
+export function toAuditLogExportWire(row: AuditLogExportRow, url?: string, chainProofUrl?: string): AuditLogExportWire {
   return {
     object: 'audit_log_export',
     id: row.id,
     state: row.state,
     ...(url ? { url } : {}),
+    ...(chainProofUrl ? { chain_proof_url: chainProofUrl } : {}),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChainModule } from '../chain/chain.module';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { EXPORT_STORAGE, LocalFileExportStorage } from './export-storage.repository';
 import { ExportDownloadsController } from './export-downloads.controller';
@@ -8,6 +9,7 @@ import { ExportsService } from './exports.service';
 import { ExportProcessor } from './jobs/export.processor';
 
 @Module({
+  imports: [ChainModule],
   controllers: [ExportsController, ExportDownloadsController],
   providers: [
     ExportsRepository,

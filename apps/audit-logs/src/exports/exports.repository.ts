@@ -12,7 +12,10 @@ interface EventRecord {
   targets: unknown[];
   context: ExportableEvent['context'];
   metadata: Record<string, unknown> | null;
+  chain_seq: string | null;
 }
+
+export type ExportedEvent = ExportableEvent & { chainSeq: number | null };
 
 const toRow = (r: {
   id: string;
@@ -57,21 +60,24 @@ export class ExportsRepository {
 
   /**
    * One page of the export's events after `cursor`, oldest first, keyed by (occurred_at, id):
-   * pages of a fixed size keep memory flat whatever the export's size.
+   * pages of a fixed size keep memory flat whatever the export's size. Only events up to chain
+   * position `upToSeq` (the head the export's proof ends at), so an event committed while the
+   * export runs is in neither.
    */
-  async eventsPage(environmentId: string, exp: AuditLogExportRow, cursor: { occurredAt: Date; id: string } | undefined, take: number): Promise<ExportableEvent[]> {
+  async eventsPage(environmentId: string, exp: AuditLogExportRow, upToSeq: number, cursor: { occurredAt: Date; id: string } | undefined, take: number): Promise<ExportedEvent[]> {
     const f = exp.filters;
     const { rows } = await this.prisma.pool.query<EventRecord>(
-      `SELECT id, occurred_at, action, version, actor, targets, context, metadata FROM audit_log_events
+      `SELECT id, occurred_at, action, version, actor, targets, context, metadata, chain_seq FROM audit_log_events
         WHERE environment_id = $1 AND organization_id = $2 AND occurred_at >= $3 AND occurred_at <= $4
           AND ($5::text[] IS NULL OR action = ANY($5))
           AND ($6::text[] IS NULL OR actor->>'name' = ANY($6))
           AND ($7::text[] IS NULL OR actor->>'id' = ANY($7))
           AND ($8::text[] IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements(targets) t WHERE t->>'type' = ANY($8)))
           AND ($9::timestamptz IS NULL OR (occurred_at, id) > ($9::timestamptz, $10::text))
+          AND (chain_seq IS NULL OR chain_seq <= $12)
         ORDER BY occurred_at, id LIMIT $11`,
-      [environmentId, exp.organizationId, exp.rangeStart, exp.rangeEnd, f.actions ?? null, f.actor_names ?? null, f.actor_ids ?? null, f.targets ?? null, cursor?.occurredAt ?? null, cursor?.id ?? null, take],
+      [environmentId, exp.organizationId, exp.rangeStart, exp.rangeEnd, f.actions ?? null, f.actor_names ?? null, f.actor_ids ?? null, f.targets ?? null, cursor?.occurredAt ?? null, cursor?.id ?? null, take, upToSeq],
     );
-    return rows.map((r) => ({ id: r.id, occurredAt: r.occurred_at, action: r.action, version: r.version, actor: r.actor, targets: r.targets, context: r.context, metadata: r.metadata }));
+    return rows.map((r) => ({ id: r.id, occurredAt: r.occurred_at, action: r.action, version: r.version, actor: r.actor, targets: r.targets, context: r.context, metadata: r.metadata, chainSeq: r.chain_seq === null ? null : Number(r.chain_seq) }));
   }
 }

@@ -8,6 +8,7 @@ import { csvHeader, csvLine } from '../audit-core/export-csv';
 import { EXPORT_STORAGE, type ExportStorage } from './export-storage.repository';
 import { toAuditLogExportWire, type AuditLogExportRow, type AuditLogExportWire, type CreateExportBody } from './exports.dto';
 import { ExportsRepository } from './exports.repository';
+import { ChainService } from '../chain/chain.service';
 
 /* The sealed download token is bound to this purpose, so no other sealed value opens as one. */
 const DOWNLOAD_CONTEXT = 'audit-log-export-download:v1';
@@ -16,8 +17,13 @@ const PAGE = 1000;
 interface DownloadToken {
   environment_id: string;
   export_id: string;
+  /** The CSV, or its chain proof (absent in links issued before proofs existed: the CSV). */
+  file?: 'csv' | 'proof';
   expires_at: number;
 }
+
+/* The proof sits beside the CSV in the storage. */
+const proofKey = (csvKey: string) => csvKey.replace(/\.csv$/, '.chain.jsonl');
 
 /**
  * Exports. Invariants: an export reads only its environment's and organization's events; its
@@ -33,6 +39,7 @@ export class ExportsService {
     @InjectQueue(QueueName.AuditLogsExports) private readonly queue: Queue,
     private readonly repo: ExportsRepository,
     private readonly box: SecretBox,
+    private readonly chain: ChainService,
   ) {}
 
   async create(environmentId: string, body: CreateExportBody): Promise<AuditLogExportWire> {
@@ -63,37 +70,51 @@ export class ExportsService {
     const row = hasIdShape(id, 'audit_log_export') ? await this.repo.find(environmentId, id) : undefined;
     if (!row) throw new NotFoundError('an audit log export', id);
     if (row.state !== 'ready') return toAuditLogExportWire(row);
-    const token: DownloadToken = { environment_id: environmentId, export_id: id, expires_at: Date.now() + this.config.AUDIT_LOGS_EXPORT_URL_TTL_SECONDS * 1000 };
-    const sealed = this.box.seal(JSON.stringify(token), DOWNLOAD_CONTEXT);
-    return toAuditLogExportWire(row, `${this.config.PUBLIC_BASE_URL}/audit_logs/downloads/${sealed}`);
+    const link = (file: 'csv' | 'proof') => {
+      const token: DownloadToken = { environment_id: environmentId, export_id: id, file, expires_at: Date.now() + this.config.AUDIT_LOGS_EXPORT_URL_TTL_SECONDS * 1000 };
+      return `${this.config.PUBLIC_BASE_URL}/audit_logs/downloads/${this.box.seal(JSON.stringify(token), DOWNLOAD_CONTEXT)}`;
+    };
+    return toAuditLogExportWire(row, link('csv'), link('proof'));
   }
 
-  /** Writes the export's CSV page by page; returns the number of events. */
+  /**
+   * Writes the export's CSV page by page, then its chain proof (ChainService.writeProof), both
+   * up to the chain head read first; returns the number of events.
+   */
   async run(environmentId: string, exportId: string, progress: (rows: number) => Promise<void>): Promise<number> {
     const row = await this.repo.find(environmentId, exportId);
     if (!row || row.state !== 'pending') return 0;
     const fileKey = `${row.id}.csv`;
-    const upload = await this.storage.create(fileKey);
+    const head = await this.chain.head(environmentId, row.organizationId);
     let count = 0;
-    try {
-      await upload.write(csvHeader());
+    await this.writeFile(fileKey, async (write) => {
+      await write(csvHeader());
       let cursor: { occurredAt: Date; id: string } | undefined;
       for (;;) {
-        const page = await this.repo.eventsPage(environmentId, row, cursor, PAGE);
-        for (const e of page) await upload.write(csvLine(e));
+        const page = await this.repo.eventsPage(environmentId, row, head?.seq ?? 0, cursor, PAGE);
+        for (const e of page) await write(csvLine(e, e.chainSeq));
         count += page.length;
         if (page.length < PAGE) break;
         const last = page[page.length - 1]!;
         cursor = { occurredAt: last.occurredAt, id: last.id };
         await progress(count);
       }
+    });
+    await this.writeFile(proofKey(fileKey), (write) => this.chain.writeProof(row, head, write));
+    await this.repo.finish(environmentId, exportId, { state: 'ready', fileKey, rowCount: count });
+    return count;
+  }
+
+  /** A storage file that appears only complete. */
+  private async writeFile(key: string, body: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
+    const upload = await this.storage.create(key);
+    try {
+      await body((chunk) => upload.write(chunk));
       await upload.commit();
     } catch (err) {
       await upload.abort();
       throw err;
     }
-    await this.repo.finish(environmentId, exportId, { state: 'ready', fileKey, rowCount: count });
-    return count;
   }
 
   async fail(environmentId: string, exportId: string, error: string): Promise<void> {
@@ -101,7 +122,7 @@ export class ExportsService {
   }
 
   /** The file behind a download link, or 404 for a link that is forged, expired or names no ready export. */
-  async download(token: string): Promise<{ id: string; stream: Readable }> {
+  async download(token: string): Promise<{ id: string; file: 'csv' | 'proof'; stream: Readable }> {
     let t: DownloadToken;
     try {
       t = JSON.parse(this.box.openString(token, DOWNLOAD_CONTEXT)) as DownloadToken;
@@ -110,9 +131,11 @@ export class ExportsService {
     }
     if (!(t.expires_at > Date.now())) throw new NotFoundError('an audit log export download', 'link');
     const row = await this.repo.find(t.environment_id, t.export_id);
-    const stream = row?.state === 'ready' && row.fileKey ? await this.storage.open(row.fileKey) : undefined;
+    const file = t.file ?? 'csv';
+    const key = row?.state === 'ready' && row.fileKey ? (file === 'csv' ? row.fileKey : proofKey(row.fileKey)) : undefined;
+    const stream = key ? await this.storage.open(key) : undefined;
     if (!stream) throw new NotFoundError('an audit log export download', 'link');
-    return { id: t.export_id, stream };
+    return { id: t.export_id, file, stream };
   }
 
   /** Pending exports whose job may have been lost (never enqueued, or Redis flushed). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChainModule } from '../chain/chain.module';
 import { ExportsModule } from '../exports/exports.module';
 import { PartitionsModule } from '../partitions/partitions.module';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
@@ -7,7 +8,7 @@ import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
 
 @Module({
-  imports: [PartitionsModule, ExportsModule],
+  imports: [PartitionsModule, ExportsModule, ChainModule],
   controllers: [RetentionController],
   providers: [RetentionRepository, RetentionService, MaintenanceProcessor],
   exports: [RetentionService],

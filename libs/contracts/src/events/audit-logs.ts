@@ -32,16 +32,35 @@ export const auditLogEventSchema = z.object({
 });
 export type AuditLogEventWire = z.infer<typeof auditLogEventSchema>;
 
+/**
+ * A signed point of an organization's audit-log hash chain (apps/audit-logs/src/audit-core/chain.ts
+ * states the format): `kind` head (the chain up to `seq` hashes to `hash`) or truncation
+ * (retention removed every event up to `seq`). The signing keys are at /audit_logs/chain/keys.
+ */
+export const auditLogCheckpointSchema = z.object({
+  object: z.literal('audit_log_checkpoint'),
+  id: z.string(),
+  kind: z.enum(['head', 'truncation']),
+  environment_id: z.string(),
+  organization_id: z.string(),
+  seq: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  created_at: z.string(),
+  key_id: z.string(),
+  signature: z.string(),
+});
+
 /** The events audit-logs publishes on Topic.auditLogs, the SIEM topic (never consumed by events or webhooks). */
 export const auditLogsEventSchemas = {
   'audit_log_event.created': auditLogEventSchema,
+  'audit_log_checkpoint.created': auditLogCheckpointSchema,
 } as const;
 
 /**
  * A whole message value on `audit-logs.events.v1`, as a SIEM reads it: the platform's event
- * envelope around one audit-log event. Its JSON Schema is docs/schemas/audit-logs.events.v1.schema.json.
+ * envelope around one audit-log event or one chain checkpoint. Its JSON Schema is docs/schemas/audit-logs.events.v1.schema.json.
  */
-export const auditLogSiemMessageSchema = eventEnvelopeSchema.extend({
-  event: z.literal('audit_log_event.created'),
-  data: auditLogEventSchema,
-});
+export const auditLogSiemMessageSchema = z.discriminatedUnion('event', [
+  eventEnvelopeSchema.extend({ event: z.literal('audit_log_event.created'), data: auditLogEventSchema }),
+  eventEnvelopeSchema.extend({ event: z.literal('audit_log_checkpoint.created'), data: auditLogCheckpointSchema }),
+]);

@@ -29,6 +29,10 @@ export const IdPrefix = {
   /** An accepted audit-log event (its ID travels on the SIEM topic; WorkOS's API never shows one). */
   auditLogEvent: 'audit_log_event',
   auditLogExport: 'audit_log_export',
+  /** A signed point of an organization's audit-log hash chain (ours; WorkOS has no chain). */
+  auditLogCheckpoint: 'audit_log_checkpoint',
+  /** An Ed25519 key that signs audit-log checkpoints (its public half is at /audit_logs/chain/keys). */
+  auditLogChainKey: 'audit_log_chain_key',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

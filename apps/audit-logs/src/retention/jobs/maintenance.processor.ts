@@ -1,19 +1,22 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Queue, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import { createWorker, InjectQueue, QueueName, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
+import { ChainService } from '../../chain/chain.service';
 import { ExportsService } from '../../exports/exports.service';
 import { RetentionService } from '../retention.service';
 
 /* Do not rename: it is the scheduler's key in Redis; a new name would leave the old one firing. */
 export const MAINTENANCE_SCHEDULER_ID = 'audit-logs-maintenance';
+export const CHECKPOINT_SCHEDULER_ID = 'audit-logs-checkpoints';
 /* A pending export this old has lost its job (never enqueued, or Redis lost it): enqueue it again (its job ID dedupes). */
 const STALE_EXPORT_MS = 60_000;
 
 /**
- * Runs RetentionService.maintain every AUDIT_LOGS_MAINTENANCE_INTERVAL_MS through a BullMQ job
- * scheduler, so one replica does it per interval however many run (concurrency 1 per worker),
- * and re-enqueues exports whose job was lost.
+ * Runs RetentionService.maintain every AUDIT_LOGS_MAINTENANCE_INTERVAL_MS and the chain
+ * checkpoints every AUDIT_LOGS_CHECKPOINT_INTERVAL_MS through BullMQ job schedulers, so one
+ * replica does each per interval however many run (concurrency 1 per worker), and re-enqueues
+ * exports whose job was lost.
  */
 @Injectable()
 export class MaintenanceProcessor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,21 +29,30 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnModuleDes
     @InjectQueue(QueueName.AuditLogsMaintenance) readonly queue: Queue,
     private readonly retention: RetentionService,
     private readonly exports: ExportsService,
+    private readonly chain: ChainService,
   ) {
     this.log = logger.child({ context: MaintenanceProcessor.name });
   }
 
   onApplicationBootstrap(): void {
-    this.worker = createWorker(
-      QueueName.AuditLogsMaintenance,
-      this.config.REDIS_URL,
-      async () => ({ ...(await this.retention.maintain()), requeuedExports: await this.exports.requeueStale(new Date(Date.now() - STALE_EXPORT_MS)) }),
-      this.log,
-    );
+    this.worker = createWorker(QueueName.AuditLogsMaintenance, this.config.REDIS_URL, (job: Job) => this.run(job.name), this.log);
     // Not awaited: a Redis outage must not keep the API from serving; /ready reports it.
-    this.queue
-      .upsertJobScheduler(MAINTENANCE_SCHEDULER_ID, { every: this.config.AUDIT_LOGS_MAINTENANCE_INTERVAL_MS }, { name: 'maintain', data: {} })
-      .catch((err: Error) => this.log.error({ err: err.message }, 'could not schedule audit-log maintenance'));
+    for (const [id, every, name] of [
+      [MAINTENANCE_SCHEDULER_ID, this.config.AUDIT_LOGS_MAINTENANCE_INTERVAL_MS, 'maintain'],
+      [CHECKPOINT_SCHEDULER_ID, this.config.AUDIT_LOGS_CHECKPOINT_INTERVAL_MS, 'checkpoint'],
+    ] as const) {
+      this.queue.upsertJobScheduler(id, { every }, { name, data: {} }).catch((err: Error) => this.log.error({ err: err.message, job: name }, 'could not schedule audit-log upkeep'));
+    }
+  }
+
+  /**
+   * `maintain`: retention, then truncation checkpoints for what it removed, then lost exports.
+   * `checkpoint`: a signed head checkpoint of every chain that moved.
+   */
+  async run(name: string): Promise<object> {
+    if (name === 'checkpoint') return { checkpoints: await this.chain.checkpointHeads() };
+    const removed = await this.retention.maintain();
+    return { ...removed, truncatedChains: await this.chain.truncateRemoved(), requeuedExports: await this.exports.requeueStale(new Date(Date.now() - STALE_EXPORT_MS)) };
   }
 
   async onModuleDestroy(): Promise<void> {
