@@ -1,7 +1,7 @@
 // Same-run baseline for the Audit Logs benchmark: a bare Fastify server with a pg Pool, no Nest,
 // no gateway, no validation. POST /plain inserts the event row alone (one statement, no chain,
-// no outbox); POST /chained runs the service's own insert from its build (outbox row, then the
-// chained statement, in one transaction). The gap between them is the chain and outbox; the gap
+// no outbox); POST /chained runs the service's own insert from its build (the SIEM and OCSF
+// outbox rows, then the chained statement, in one transaction). The gap between them is the chain and outbox; the gap
 // to the service is framework, gateway, validation and idempotency.
 // Env: DATABASE_URL, POOL_SIZE, PORT, ENVIRONMENT_ID.
 import Fastify from 'fastify';
@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const dist = '../../apps/audit-logs/dist/src';
 const { AuditEventsRepository } = require(`${dist}/audit-events/audit-events.repository.js`);
 const { toAuditLogEventWire, toExportableEvent } = require(`${dist}/audit-events/audit-events.dto.js`);
-const { auditLogEventCreated } = require(`${dist}/audit-events/audit-events.events.js`);
+const { auditLogEventCreated, auditLogEventOcsf } = require(`${dist}/audit-events/audit-events.events.js`);
 const { eventDigest } = require(`${dist}/audit-core/chain.js`);
 const { eventCells } = require(`${dist}/audit-core/export-csv.js`);
 const { newId } = require('../../libs/platform/dist/index.js');
@@ -39,7 +39,8 @@ app.post('/plain', async (req, reply) => {
 
 app.post('/chained', async (req, reply) => {
   const r = rowOf(req.body);
-  await repo.insert(env, r, eventDigest(eventCells(toExportableEvent(r))), auditLogEventCreated(toAuditLogEventWire(r), env));
+  const wire = toAuditLogEventWire(r);
+  await repo.insert(env, r, eventDigest(eventCells(toExportableEvent(r))), [auditLogEventCreated(wire, env), auditLogEventOcsf(wire, env)]);
   return reply.status(201).send({ success: true });
 });
 

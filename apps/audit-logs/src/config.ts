@@ -21,6 +21,8 @@ export const configSchema = baseConfigSchema
     AUDIT_LOGS_DEFAULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** How often partitions are created ahead and expired events are removed. */
     AUDIT_LOGS_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+    /** Also publish every event as OCSF 1.3.0 on audit-logs.ocsf.v1 (one more outbox row and message per event). */
+    AUDIT_LOGS_OCSF_TOPIC: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     /** How often each organization's chain head is signed as a checkpoint (when it moved). */
     AUDIT_LOGS_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
     /** Monthly partitions kept ready beyond the current month. */

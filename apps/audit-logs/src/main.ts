@@ -15,7 +15,7 @@ runMain(() => {
   return startService({
     name: 'audit-logs',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports] },
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports] },
     modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule],
     http: {
       openapi: auditLogsOpenApi,

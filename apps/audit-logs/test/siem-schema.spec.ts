@@ -3,28 +3,38 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { auditLogSiemMessageSchema } from '@wos/contracts';
+import { auditLogOcsfSchema, auditLogSiemMessageSchema } from '@wos/contracts';
 
 /*
- * The SIEM topic's documented JSON Schema is the contract's zod schema, rendered. Run with
- * UPDATE_SIEM_SCHEMA=1 to rewrite the file after a (necessarily additive) change to the contract.
+ * Each SIEM topic's documented JSON Schema is the contract's zod schema, rendered. Run with
+ * UPDATE_SIEM_SCHEMA=1 to rewrite the files after a (necessarily additive) change to a contract.
  */
-const FILE = join(__dirname, '..', '..', '..', '..', 'docs', 'schemas', 'audit-logs.events.v1.schema.json');
+const DIR = join(__dirname, '..', '..', '..', '..', 'docs', 'schemas');
 
-function rendered(): string {
-  const schema = {
-    title: 'audit-logs.events.v1 message value',
-    description: 'One accepted audit-log event, as published on the Kafka topic audit-logs.events.v1 (message key: the organization ID). See README.md, "Audit Logs for SIEMs".',
-    ...z.toJSONSchema(auditLogSiemMessageSchema, { io: 'output' }),
-  };
-  return JSON.stringify(schema, null, 2) + '\n';
+const topics: [string, z.ZodType, string, string][] = [
+  [
+    'audit-logs.events.v1',
+    auditLogSiemMessageSchema,
+    'audit-logs.events.v1 message value',
+    'One accepted audit-log event, as published on the Kafka topic audit-logs.events.v1 (message key: the organization ID). See README.md, "Audit Logs for SIEMs".',
+  ],
+  [
+    'audit-logs.ocsf.v1',
+    auditLogOcsfSchema,
+    'audit-logs.ocsf.v1 message value',
+    'One accepted audit-log event rendered as OCSF 1.3.0 (Authentication 3002, Account Change 3001 or API Activity 6003), as published on the Kafka topic audit-logs.ocsf.v1 (message key: the organization ID). See docs/ARCHITECTURE.md, "Audit Logs: the OCSF topic".',
+  ],
+];
+
+for (const [topic, schema, title, description] of topics) {
+  test(`docs/schemas/${topic}.schema.json is the contract of the ${topic} topic`, () => {
+    const file = join(DIR, `${topic}.schema.json`);
+    const rendered = JSON.stringify({ title, description, ...z.toJSONSchema(schema, { io: 'output' }) }, null, 2) + '\n';
+    if (process.env.UPDATE_SIEM_SCHEMA === '1' || !existsSync(file)) {
+      assert.ok(process.env.UPDATE_SIEM_SCHEMA === '1', `missing ${file}; run with UPDATE_SIEM_SCHEMA=1`);
+      writeFileSync(file, rendered);
+      return;
+    }
+    assert.equal(readFileSync(file, 'utf8'), rendered);
+  });
 }
-
-test('docs/schemas/audit-logs.events.v1.schema.json is the contract of the SIEM topic', () => {
-  if (process.env.UPDATE_SIEM_SCHEMA === '1' || !existsSync(FILE)) {
-    assert.ok(process.env.UPDATE_SIEM_SCHEMA === '1', `missing ${FILE}; run with UPDATE_SIEM_SCHEMA=1`);
-    writeFileSync(FILE, rendered());
-    return;
-  }
-  assert.equal(readFileSync(FILE, 'utf8'), rendered());
-});

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, pgExecutor, pgTransaction, type OutboxMessage } from '@wos/platform';
+import { appendToOutbox, pgExecutor, pgTransaction, type OutboxMessage, type OutboxRawMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import { genesisHash } from '../audit-core/chain';
 import type { AuditEventRow } from './audit-events.dto';
@@ -46,13 +46,13 @@ export class AuditEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * The event, its idempotency record and its outbox row commit together (DESIGN.md rule 2).
+   * The event, its idempotency record and its outbox rows (the SIEM topics) commit together (DESIGN.md rule 2).
    * A second request with the same key waits on the key's row lock until the first commits,
    * then finds it: same request, nothing written ('replayed'); another request, 'key_reused'.
    * The month's partition must exist (PartitionsService.ensureFor). `digest` is the event's
    * eventDigest; the event takes the next position of its organization's chain.
    */
-  insert(environmentId: string, row: AuditEventRow, digest: Buffer, event: OutboxMessage, claim?: IdempotencyClaim): Promise<InsertOutcome> {
+  insert(environmentId: string, row: AuditEventRow, digest: Buffer, messages: (OutboxMessage | OutboxRawMessage)[], claim?: IdempotencyClaim): Promise<InsertOutcome> {
     return pgTransaction(this.prisma.pool, async (client) => {
       if (claim) {
         const won = await client.query(CLAIM_KEY, [environmentId, claim.key, claim.requestSha256, row.id]);
@@ -65,7 +65,7 @@ export class AuditEventsRepository {
         }
       }
       // The outbox row first: the chain statement takes the organization's head lock, held to commit.
-      await appendToOutbox(pgExecutor(client), [event]);
+      await appendToOutbox(pgExecutor(client), messages);
       const e = row.event;
       await client.query(CHAINED_INSERT, [
         environmentId,

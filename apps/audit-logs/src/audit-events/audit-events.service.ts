@@ -8,7 +8,7 @@ import { PartitionsService } from '../partitions/partitions.service';
 import { eventDigest } from '../audit-core/chain';
 import { eventCells } from '../audit-core/export-csv';
 import { InvalidAuditLogError, parseCreateEventBody, requestDigest, toAuditLogEventWire, toExportableEvent, type AuditEventRow } from './audit-events.dto';
-import { auditLogEventCreated } from './audit-events.events';
+import { auditLogEventCreated, auditLogEventOcsf } from './audit-events.events';
 import { AuditEventsRepository } from './audit-events.repository';
 
 /* Postgres found no partition for the row: another replica's retention dropped a month this one still had cached. */
@@ -17,12 +17,13 @@ const NO_PARTITION = '23514';
 /**
  * Ingest. Invariants: an event is stored only when it passes WorkOS's rules and, when its
  * action has schemas, the version it names (default: the latest); the stored event and its
- * SIEM message commit together; one Idempotency-Key stores at most one event per environment
+ * SIEM messages (and the OCSF rendering unless AUDIT_LOGS_OCSF_TOPIC is off) commit together; one Idempotency-Key stores at most one event per environment
  * in 24 hours.
  */
 @Injectable()
 export class AuditEventsService {
   private readonly longestRetentionDays: number;
+  private readonly ocsf: boolean;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -31,6 +32,7 @@ export class AuditEventsService {
     private readonly partitions: PartitionsService,
   ) {
     this.longestRetentionDays = Math.max(...config.AUDIT_LOGS_RETENTION_DAYS_ALLOWED);
+    this.ocsf = config.AUDIT_LOGS_OCSF_TOPIC;
   }
 
   async create(environmentId: string, rawBody: unknown, idempotencyKey: string | undefined): Promise<{ success: true }> {
@@ -52,19 +54,20 @@ export class AuditEventsService {
     const row: AuditEventRow = { id: newId('audit_log_event'), environmentId, organizationId: body.organization_id, event: body.event, occurredAt, createdAt: now };
     // The version the event was checked against is the one it records.
     if (lookup.kind === 'found') row.event = { ...body.event, version: lookup.schema.version };
-    const message = auditLogEventCreated(toAuditLogEventWire(row), environmentId);
+    const wire = toAuditLogEventWire(row);
+    const messages = [auditLogEventCreated(wire, environmentId), ...(this.ocsf ? [auditLogEventOcsf(wire, environmentId)] : [])];
     const digest = eventDigest(eventCells(toExportableEvent(row)));
     const claim = idempotencyKey ? { key: idempotencyKey, requestSha256: requestDigest(body) } : undefined;
 
     let outcome;
     try {
       await this.partitions.ensureFor(occurredAt);
-      outcome = await this.repo.insert(environmentId, row, digest, message, claim);
+      outcome = await this.repo.insert(environmentId, row, digest, messages, claim);
     } catch (err) {
       if ((err as { code?: string }).code !== NO_PARTITION) throw err;
       this.partitions.forget(occurredAt);
       await this.partitions.ensureFor(occurredAt);
-      outcome = await this.repo.insert(environmentId, row, digest, message, claim);
+      outcome = await this.repo.insert(environmentId, row, digest, messages, claim);
     }
     if (outcome === 'key_reused') {
       throw new BadRequestError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a different request.');

@@ -7,6 +7,7 @@ export * from './identity';
 export * from './identity-flows';
 export * from './template-sample';
 export * from './audit-logs';
+export * from './audit-logs-ocsf';
 export * from './vault';
 export * from './radar';
 export * from './authorization';

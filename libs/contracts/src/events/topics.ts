@@ -8,6 +8,8 @@ export const Topic = {
   directorySync: 'directory-sync.events.v1',
   organizations: 'organizations.events.v1',
   auditLogs: 'audit-logs.events.v1',
+  /** The same audit-log events rendered as OCSF 1.3.0 (auditLogOcsfSchema); not WorkOS envelopes. */
+  auditLogsOcsf: 'audit-logs.ocsf.v1',
   vault: 'vault.events.v1',
   radar: 'radar.events.v1',
   authorization: 'authorization.events.v1',
@@ -19,7 +21,7 @@ export type Topic = (typeof Topic)[keyof typeof Topic];
  * events service and the webhook dispatcher never consume them (WorkOS's `/events` and webhooks
  * carry no audit-log events), and their volume stays off those services.
  */
-export const SIEM_TOPICS: readonly Topic[] = [Topic.auditLogs];
+export const SIEM_TOPICS: readonly Topic[] = [Topic.auditLogs, Topic.auditLogsOcsf];
 
 /** Every topic that carries WorkOS events; the events service and webhook dispatcher consume all of them. */
 export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic).filter((t) => !SIEM_TOPICS.includes(t));

@@ -14,6 +14,20 @@ export interface OutboxMessage {
 }
 
 /**
+ * A message whose value is not an event envelope (a rendering for outside consumers, such as
+ * audit-logs' OCSF topic). `id` is its unique outbox ID; no consumer of ours reads these topics.
+ */
+export interface OutboxRawMessage {
+  topic: string;
+  key: string;
+  id: string;
+  value: Record<string, unknown>;
+}
+
+const idOf = (m: OutboxMessage | OutboxRawMessage) => ('event' in m ? m.event.id : m.id);
+const payloadOf = (m: OutboxMessage | OutboxRawMessage) => ('event' in m ? m.event : m.value);
+
+/**
  * Dead-lettering for an outbox created by OUTBOX_DDL_V1 (the first migrations of the producing
  * services): a row Kafka can never take is marked instead of blocking the rows behind it.
  * Each producing service applies it in a migration of its own.
@@ -45,7 +59,7 @@ export const OUTBOX_CHANNEL = 'outbox';
  * in their order, numbering its parameters from `firstParam`. Services embed it in a larger
  * statement (one round trip for a state change and its events) or use outboxStatement.
  */
-export function outboxInsertCte(messages: OutboxMessage[], firstParam: number): { cte: string; values: unknown[] } {
+export function outboxInsertCte(messages: (OutboxMessage | OutboxRawMessage)[], firstParam: number): { cte: string; values: unknown[] } {
   const p = (i: number) => `$${firstParam + i}`;
   const cte = `outbox_rows AS (
       INSERT INTO "outbox" ("event_id", "topic", "key", "payload", "headers")
@@ -54,10 +68,10 @@ export function outboxInsertCte(messages: OutboxMessage[], firstParam: number): 
       ORDER BY t.ord
       RETURNING 1)`;
   const values = [
-    messages.map((m) => m.event.id),
+    messages.map(idOf),
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
-    messages.map((m) => JSON.stringify(m.event)),
+    messages.map((m) => JSON.stringify(payloadOf(m))),
     JSON.stringify(injectTraceHeaders({})),
   ];
   return { cte, values };
@@ -72,7 +86,7 @@ export function withOutboxNotify(ctes: string): string {
  * Appends events to the outbox in one statement. Invariant: run it in the same transaction as
  * the state change it records, so the change and its events commit or roll back together.
  */
-export async function appendToOutbox(tx: RawExecutor, messages: OutboxMessage[]): Promise<void> {
+export async function appendToOutbox(tx: RawExecutor, messages: (OutboxMessage | OutboxRawMessage)[]): Promise<void> {
   if (!messages.length) return;
   const { cte, values } = outboxInsertCte(messages, 1);
   await tx.$executeRawUnsafe(withOutboxNotify(cte), ...values);
