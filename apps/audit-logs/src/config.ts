@@ -29,6 +29,16 @@ export const configSchema = baseConfigSchema
     AUDIT_LOGS_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
     /** Rows deleted per statement when an expired partition cannot be dropped whole. */
     AUDIT_LOGS_PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /** Where export files live: `local` (AUDIT_LOGS_EXPORT_DIR) or `s3` (AUDIT_LOGS_S3_*; credentials from the AWS SDK's chain). */
+    AUDIT_LOGS_EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
+    AUDIT_LOGS_S3_BUCKET: z.string().min(3).max(63).optional(),
+    /** Key prefix inside the bucket. */
+    AUDIT_LOGS_S3_PREFIX: z.string().max(200).regex(/^[A-Za-z0-9_./-]*$/).default('audit-log-exports/'),
+    AUDIT_LOGS_S3_REGION: z.string().min(1).default('us-east-1'),
+    /** An S3-compatible server's URL (MinIO, Ceph, R2); unset for AWS. */
+    AUDIT_LOGS_S3_ENDPOINT: z.string().url().optional(),
+    /** Path-style addressing (most S3-compatible servers need it). */
+    AUDIT_LOGS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Directory of the local-filesystem export storage (a shared volume when several replicas run). */
     AUDIT_LOGS_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'wos-audit-log-exports')),
     /** Public base URL of the API (the gateway) that export download links start with; set by compose, Helm and the Stack. */
@@ -39,7 +49,8 @@ export const configSchema = baseConfigSchema
   .refine((c) => c.AUDIT_LOGS_RETENTION_DAYS_ALLOWED.includes(c.AUDIT_LOGS_DEFAULT_RETENTION_DAYS), {
     path: ['AUDIT_LOGS_DEFAULT_RETENTION_DAYS'],
     message: 'must be one of AUDIT_LOGS_RETENTION_DAYS_ALLOWED',
-  });
+  })
+  .refine((c) => c.AUDIT_LOGS_EXPORT_STORAGE !== 's3' || c.AUDIT_LOGS_S3_BUCKET, { path: ['AUDIT_LOGS_S3_BUCKET'], message: 'is required when AUDIT_LOGS_EXPORT_STORAGE=s3' });
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -48,6 +48,8 @@ export class LocalFileExportStorage implements ExportStorage {
         await rename(partial, final);
       },
       abort: async () => {
+        // Writes still buffered fail once the stream is destroyed: nothing waits on them.
+        out.on('error', () => undefined);
         out.destroy();
         await rm(partial, { force: true });
       },
