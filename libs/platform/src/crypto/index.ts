@@ -1,2 +1,3 @@
 export * from './secret-box';
 export * from './service-keys';
+export * from './workos-signature';

@@ -1,2 +1,3 @@
 export * from './address-policy';
 export * from './loopback-config';
+export * from './outbound-sender';

@@ -6,9 +6,8 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { DeliveryRepository, type ClaimedDelivery } from '../delivery.repository';
 import type { DeliveryJob } from '../delivery.service';
 import { nextAttemptAt } from '../retry-schedule';
-import { signatureHeader } from '../signature';
-import { AddressPolicy } from '@wos/platform';
-import { WebhookSender } from '../webhook-sender';
+import { signatureHeader } from '@wos/platform';
+import { AddressPolicy, OutboundSender } from '@wos/platform';
 
 const WORKERS = 4;
 
@@ -37,7 +36,7 @@ const attemptLatency = new Histogram({
 @Injectable()
 export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly workers: Worker<DeliveryJob>[] = [];
-  private readonly sender: WebhookSender;
+  private readonly sender: OutboundSender;
   private readonly log: Logger;
   /** The lease outlives the attempt's own timeout, so no other worker starts it meanwhile. */
   private readonly leaseMs: number;
@@ -49,7 +48,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     private readonly box: SecretBox,
   ) {
     this.log = logger.child({ context: DeliveryProcessor.name });
-    this.sender = new WebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT, maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES, policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS'), connections: config.WEBHOOK_CONCURRENCY });
+    this.sender = new OutboundSender({
+      timeoutMs: config.WEBHOOK_TIMEOUT,
+      maxResponseBytes: config.WEBHOOK_MAX_RESPONSE_BYTES,
+      policy: new AddressPolicy(config.WEBHOOK_ALLOWED_CIDRS, 'WEBHOOK_ALLOWED_CIDRS'),
+      connections: config.WEBHOOK_CONCURRENCY,
+      userAgent: 'WorkOS Webhooks (self-hosted)',
+    });
     this.leaseMs = config.WEBHOOK_TIMEOUT + 15_000;
   }
 
@@ -90,7 +95,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
       }
       return this.delayUntil(job, token, claimed.at);
     }
-    const result = await this.sender.send(claimed.endpointUrl, claimed.body, signatureHeader(claimed.body, this.secrets(key.endpointId, claimed)));
+    const result = await this.sender.send(claimed.endpointUrl, claimed.body, { 'workos-signature': signatureHeader(claimed.body, this.secrets(key.endpointId, claimed)) });
     const t2 = performance.now();
     stepSeconds.labels('send').observe((t2 - t1) / 1000);
     attemptsTotal.labels(result.ok ? 'succeeded' : 'failed').inc();

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
-import type { AddressPolicy } from '@wos/platform';
+import type { AddressPolicy } from './address-policy';
 
 export interface SendResult {
   ok: boolean;
@@ -15,15 +15,16 @@ export interface SenderOptions {
   policy: AddressPolicy;
   /** Keep-alive connections per origin; the worker's concurrency, so attempts never queue here. */
   connections: number;
+  userAgent: string;
 }
 
 /**
- * POSTs one signed delivery. Invariants: redirects are never followed (a 3xx is a failed
- * attempt); only a 2xx received within `timeoutMs` (headers and the capped body read) counts;
- * at most `maxResponseBytes` of the response are read; every connection's address passes the
- * address policy at connect time.
+ * POSTs to customer-configured URLs (webhook deliveries, audit-log streams). Invariants:
+ * redirects are never followed (a 3xx is a failed attempt); only a 2xx received within
+ * `timeoutMs` (headers and the capped body read) counts; at most `maxResponseBytes` of the
+ * response are read; every connection's address passes the address policy at connect time.
  */
-export class WebhookSender {
+export class OutboundSender {
   private readonly agent: Agent;
 
   constructor(private readonly opts: SenderOptions) {
@@ -36,7 +37,8 @@ export class WebhookSender {
     });
   }
 
-  async send(url: string, body: string, signature: string): Promise<SendResult> {
+  /** `headers` are the caller's (signature, credentials, content type); the user agent is `userAgent`. */
+  async send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -46,7 +48,7 @@ export class WebhookSender {
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', 'user-agent': 'WorkOS Webhooks (self-hosted)', 'workos-signature': signature },
+        headers: { 'content-type': 'application/json', 'user-agent': this.opts.userAgent, ...headers },
         body,
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkOS } from '@workos-inc/node';
-import { signatureHeader } from './signature';
+import { signatureHeader } from './workos-signature';
 
 const workos = new WorkOS('sk_test_unit');
 const body = JSON.stringify({ object: 'event', id: 'event_01ARZ3NDEKTSV4RRFFQ69G5FAV', event: 'organization.created', data: { object: 'organization', id: 'org_1', name: 'Ünïcode ✓', domains: [], created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }, created_at: '2026-01-01T00:00:00.000Z' });
