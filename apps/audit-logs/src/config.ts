@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
 const dayList = z
   .string()
@@ -14,6 +14,7 @@ export const configSchema = baseConfigSchema
   .extend(kafkaConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  .extend(loopbackConfigSchema.shape)
   .extend({
     /** Retention periods (days) an organization may choose, comma-separated; WorkOS's API names 30·n (n ≤ 11) and 365·n (n ≤ 10). */
     AUDIT_LOGS_RETENTION_DAYS_ALLOWED: dayList.default([30, 365]),
@@ -45,12 +46,33 @@ export const configSchema = baseConfigSchema
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
     /** Lifetime of a download link; WorkOS's expire after 10 minutes. */
     AUDIT_LOGS_EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    /** How often streams behind their organization's chain head are scheduled for delivery. */
+    AUDIT_LOGS_STREAM_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    /** Events per delivery (Datadog takes at most 1,000 per request). */
+    AUDIT_LOGS_STREAM_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+    /** Streams delivered at once per replica. */
+    AUDIT_LOGS_STREAM_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** A destination must answer within this. */
+    AUDIT_LOGS_STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Retry delay after the first failed attempt, doubling per failure up to the maximum. */
+    AUDIT_LOGS_STREAM_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+    AUDIT_LOGS_STREAM_RETRY_MAX_MS: z.coerce.number().int().min(10).default(600_000),
+    /** CIDRs stream destinations may resolve to although loopback, private or link-local. Default: loopback with ALLOW_LOOPBACK_URLS=true, else none. */
+    AUDIT_LOGS_STREAM_ALLOWED_CIDRS: z.string().optional(),
+    /** Accept http:// destinations (development and tests). Default: ALLOW_LOOPBACK_URLS. */
+    AUDIT_LOGS_STREAM_ALLOW_HTTP: z.enum(['true', 'false']).optional(),
   })
   .refine((c) => c.AUDIT_LOGS_RETENTION_DAYS_ALLOWED.includes(c.AUDIT_LOGS_DEFAULT_RETENTION_DAYS), {
     path: ['AUDIT_LOGS_DEFAULT_RETENTION_DAYS'],
     message: 'must be one of AUDIT_LOGS_RETENTION_DAYS_ALLOWED',
   })
-  .refine((c) => c.AUDIT_LOGS_EXPORT_STORAGE !== 's3' || c.AUDIT_LOGS_S3_BUCKET, { path: ['AUDIT_LOGS_S3_BUCKET'], message: 'is required when AUDIT_LOGS_EXPORT_STORAGE=s3' });
+  .refine((c) => c.AUDIT_LOGS_EXPORT_STORAGE !== 's3' || c.AUDIT_LOGS_S3_BUCKET, { path: ['AUDIT_LOGS_S3_BUCKET'], message: 'is required when AUDIT_LOGS_EXPORT_STORAGE=s3' })
+  .transform((c) => ({
+    ...c,
+    AUDIT_LOGS_STREAM_ALLOWED_CIDRS:
+      c.AUDIT_LOGS_STREAM_ALLOWED_CIDRS === undefined ? (c.ALLOW_LOOPBACK_URLS ? [...LOOPBACK_CIDRS] : []) : c.AUDIT_LOGS_STREAM_ALLOWED_CIDRS.split(',').map((x) => x.trim()).filter(Boolean),
+    AUDIT_LOGS_STREAM_ALLOW_HTTP: c.AUDIT_LOGS_STREAM_ALLOW_HTTP === undefined ? c.ALLOW_LOOPBACK_URLS : c.AUDIT_LOGS_STREAM_ALLOW_HTTP === 'true',
+  }));
 export type AppConfig = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -9,14 +9,15 @@ import { AuditSchemasModule } from './audit-schemas/audit-schemas.module';
 import { RetentionModule } from './retention/retention.module';
 import { ExportsModule } from './exports/exports.module';
 import { ChainModule } from './chain/chain.module';
+import { LogStreamsModule } from './log-streams/log-streams.module';
 
 runMain(() => {
   const config = loadAppConfig();
   return startService({
     name: 'audit-logs',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports] },
-    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports, QueueName.AuditLogStreams] },
+    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule, LogStreamsModule],
     http: {
       openapi: auditLogsOpenApi,
       // Export download links (the sealed token in the path is the credential: ExportsService.download)

@@ -108,6 +108,7 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/audit_logs/events',
   '/audit_logs/exports',
   '/audit_logs/actions/:action/schemas',
+  '/audit_logs/log_streams',
   '/connections',
   '/directories',
   '/webhook_endpoints',

@@ -33,6 +33,8 @@ export const IdPrefix = {
   auditLogCheckpoint: 'audit_log_checkpoint',
   /** An Ed25519 key that signs audit-log checkpoints (its public half is at /audit_logs/chain/keys). */
   auditLogChainKey: 'audit_log_chain_key',
+  /** A log stream of one organization's audit-log events to a SIEM (ours; WorkOS configures them in its Admin Portal). */
+  logStream: 'log_stream',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

@@ -13,6 +13,8 @@ export enum QueueName {
   AuditLogsMaintenance = 'audit-logs-maintenance',
   /** One job per audit-log export (job ID = export ID); do not rename (pending jobs keep this name). */
   AuditLogsExports = 'audit-logs-exports',
+  /** Log-stream scheduling ('tick') and deliveries (job ID `deliver-<stream>`); do not rename. */
+  AuditLogStreams = 'audit-log-streams',
 }
 
 /** Typed payloads per queue. */
@@ -21,6 +23,7 @@ export interface QueuePayloads {
   [QueueName.WebhookDeliveries]: { eventId: string; endpointId: string; generation: number };
   [QueueName.AuditLogsMaintenance]: Record<string, never>;
   [QueueName.AuditLogsExports]: { environmentId: string; exportId: string };
+  [QueueName.AuditLogStreams]: { environmentId: string; streamId: string } | Record<string, never>;
 }
 
 /**
