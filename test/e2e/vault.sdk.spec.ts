@@ -9,7 +9,7 @@ import {
   type EventName,
   type WorkOS,
 } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, listAllEvents, waitForEvents, type E2e } from '../support/e2e-stack';
 
 const VAULT_EVENTS: EventName[] = [
@@ -41,7 +41,8 @@ describe('Vault through the WorkOS SDK', () => {
   const context = { organization_id: org };
 
   before(async () => {
-    e = await startE2e({ name: 'vault_sdk', portOffset: 6500, apps: ['organizations', 'events', 'vault'] });
+    // Shredded rows stay 5 s before the purge, so the test can look at them (a dump) first.
+    e = await startE2e({ name: 'vault_sdk', portOffset: 6500, apps: ['organizations', 'events', 'vault'], appEnv: { vault: { VAULT_PURGE_DELAY_MS: '5000', VAULT_PURGE_INTERVAL_MS: '500' } } });
     other = e.client((await e.createEnvironment(`vault-other-${tag}`)).api_key);
   });
   after(async () => {
@@ -362,5 +363,55 @@ describe('Vault through the WorkOS SDK', () => {
     assert.ok(all.some((ev) => ev.event === 'vault.names.listed'));
     assert.ok(!JSON.stringify(all).includes('never-in-an-event'));
     assert.ok(!JSON.stringify(all).includes('still-never'));
+  });
+
+  test('crypto-shredding: deleting an organization destroys its keys at once; a dump holds ciphertext no root key opens; a purge then removes the rows', async () => {
+    const vault = e.workos.vault;
+    const x = await e.workos.organizations.createOrganization({ name: `shred-x-${tag}` });
+    const y = await e.workos.organizations.createOrganization({ name: `shred-y-${tag}` });
+    const ox = await vault.createObject({ name: `shred-x-${tag}`, value: 'x-secret', context: { organization_id: x.id, app: 'billing' } });
+    const ox2 = await vault.createObject({ name: `shred-x2-${tag}`, value: 'x-secret-2', context: { organization_id: x.id } });
+    const oy = await vault.createObject({ name: `shred-y-${tag}`, value: 'y-secret', context: { organization_id: y.id } });
+    const dk = await vault.createDataKey({ context: { organization_id: x.id } });
+    const db = new Client({ connectionString: e.stack.databaseUrl('vault') });
+    await db.connect();
+    try {
+      await e.workos.organizations.deleteOrganization(x.id);
+      const shredded = await waitFor(async () => {
+        const { rows } = await db.query<{ id: string }>("SELECT id FROM vault_keks WHERE key_context->>'organization_id' = $1 AND shredded_at IS NOT NULL", [x.id]);
+        return rows.length === 2 ? rows.map((r) => r.id) : undefined;
+      }, { timeoutMs: 30_000, message: 'both KEKs of the deleted organization shredded' });
+      assert.deepEqual(shredded.sort(), [ox.keyId, ox2.keyId].sort());
+
+      // The dump: the ciphertext is still there, but every version of its KEKs holds no key material.
+      const dump = await db.query<{ ciphertext: Buffer; wrapped_key: Buffer }>(
+        'SELECT v.ciphertext, k.wrapped_key FROM vault_object_versions v JOIN vault_objects o ON o.id = v.object_id JOIN vault_kek_versions k ON k.kek_id = o.kek_id WHERE o.id = ANY($1::text[])',
+        [[ox.id, ox2.id]],
+      );
+      assert.ok(dump.rows.length >= 2, 'the rows survive until the purge');
+      for (const r of dump.rows) {
+        assert.ok(r.ciphertext.length > 0);
+        assert.equal(r.wrapped_key.length, 0, 'no root key can open an empty wrapped key');
+      }
+
+      // At once, on every path: reads, data keys and new writes under the organization's context.
+      await expectSdkError(vault.readObject({ id: ox.id }), NotFoundException, 404);
+      await expectSdkError(vault.readObjectByName(`shred-x2-${tag}`), NotFoundException, 404);
+      await expectSdkError(vault.decryptDataKey({ keys: dk.encryptedKeys }), NotFoundException, 404);
+      await expectSdkError(vault.createDataKey({ context: { organization_id: x.id } }), NotFoundException, 404);
+      assert.equal((await vault.readObject({ id: oy.id })).value, 'y-secret', 'another organization is untouched');
+
+      // The purge removes the rows, then records it.
+      await waitFor(async () => (await db.query('SELECT 1 FROM vault_objects WHERE id = ANY($1::text[])', [[ox.id, ox2.id]])).rowCount === 0, { timeoutMs: 30_000, message: 'the purge' });
+      // Neither type is in the Node SDK's typed catalogue, so it hands their data over as sent (snake_case).
+      const data = (ev: { data: unknown }) => ev.data as { organization_id?: string; key_id?: string; objects_deleted?: number };
+      const isPurge = (ev: { event: string; data: unknown }) => ev.event === 'vault.data.purged' && data(ev).organization_id === x.id;
+      const events = await waitForEvents(e.workos, ['vault.kek.deleted', 'vault.data.purged'] as unknown as EventName[], (all) => all.filter(isPurge).length === 1, { message: 'shredding events' });
+      assert.equal(events.filter((ev) => (ev.event as string) === 'vault.kek.deleted' && shredded.includes(data(ev).key_id ?? '')).length, 2);
+      assert.equal(data(events.find(isPurge)!).objects_deleted, 2);
+      assert.equal((await vault.readObject({ id: oy.id })).value, 'y-secret');
+    } finally {
+      await db.end();
+    }
   });
 });

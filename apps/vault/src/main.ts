@@ -1,7 +1,7 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
-import { loadAppConfig } from './config';
+import { consumerGroupId, loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { vaultOpenApi } from './openapi';
 import { KeysModule } from './keys/keys.module';
@@ -12,7 +12,7 @@ runMain(() => {
   return startService({
     name: 'vault',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.vault] } },
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.vault] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [KeysModule, ObjectsModule],
     http: { openapi: vaultOpenApi },
   });

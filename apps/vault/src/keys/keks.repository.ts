@@ -6,6 +6,7 @@ import type { KeyContext } from '../vault-core/key-context';
 export interface KekRow {
   id: string;
   currentVersion: number;
+  shredded: boolean;
 }
 
 export interface KekVersionRow {
@@ -14,6 +15,7 @@ export interface KekVersionRow {
   provider: string;
   rootKeyId: string;
   wrappedKey: Buffer;
+  shredded: boolean;
 }
 
 export interface NewKek {
@@ -36,21 +38,21 @@ export class KeksRepository {
   }
 
   async findByContext(environmentId: string, contextHash: string): Promise<KekRow | null> {
-    const { rows } = await this.prisma.pool.query<{ id: string; current_version: number }>(
-      'SELECT id, current_version FROM vault_keks WHERE environment_id = $1 AND context_hash = $2',
+    const { rows } = await this.prisma.pool.query<{ id: string; current_version: number; shredded: boolean }>(
+      'SELECT id, current_version, shredded_at IS NOT NULL AS shredded FROM vault_keks WHERE environment_id = $1 AND context_hash = $2',
       [environmentId, contextHash],
     );
-    return rows[0] ? { id: rows[0].id, currentVersion: rows[0].current_version } : null;
+    return rows[0] ? { id: rows[0].id, currentVersion: rows[0].current_version, shredded: rows[0].shredded } : null;
   }
 
   async findVersion(environmentId: string, kekId: string, version: number): Promise<KekVersionRow | null> {
-    const { rows } = await this.prisma.pool.query<{ provider: string; root_key_id: string; wrapped_key: Buffer }>(
-      `SELECT v.provider, v.root_key_id, v.wrapped_key FROM vault_kek_versions v JOIN vault_keks k ON k.id = v.kek_id
+    const { rows } = await this.prisma.pool.query<{ provider: string; root_key_id: string; wrapped_key: Buffer; shredded: boolean }>(
+      `SELECT v.provider, v.root_key_id, v.wrapped_key, k.shredded_at IS NOT NULL AS shredded FROM vault_kek_versions v JOIN vault_keks k ON k.id = v.kek_id
        WHERE k.environment_id = $1 AND v.kek_id = $2 AND v.version = $3`,
       [environmentId, kekId, version],
     );
     const r = rows[0];
-    return r ? { kekId, version, provider: r.provider, rootKeyId: r.root_key_id, wrappedKey: r.wrapped_key } : null;
+    return r ? { kekId, version, provider: r.provider, rootKeyId: r.root_key_id, wrappedKey: r.wrapped_key, shredded: r.shredded } : null;
   }
 
   /**
@@ -66,11 +68,12 @@ export class KeksRepository {
         [kek.id, environmentId, kek.contextHash, JSON.stringify(kek.context)],
       );
       if (!rows.length) {
-        const existing = await client.query<{ id: string; current_version: number }>(
-          'SELECT id, current_version FROM vault_keks WHERE environment_id = $1 AND context_hash = $2',
+        const existing = await client.query<{ id: string; current_version: number; shredded: boolean }>(
+          'SELECT id, current_version, shredded_at IS NOT NULL AS shredded FROM vault_keks WHERE environment_id = $1 AND context_hash = $2',
           [environmentId, kek.contextHash],
         );
-        return { row: { id: existing.rows[0]!.id, currentVersion: existing.rows[0]!.current_version }, created: false };
+        const r = existing.rows[0]!;
+        return { row: { id: r.id, currentVersion: r.current_version, shredded: r.shredded }, created: false };
       }
       await client.query('INSERT INTO vault_kek_versions (kek_id, version, provider, root_key_id, wrapped_key) VALUES ($1, 1, $2, $3, $4)', [
         kek.id,
@@ -79,7 +82,7 @@ export class KeksRepository {
         kek.wrappedKey,
       ]);
       await appendToOutbox(pgExecutor(client), [event]);
-      return { row: { id: kek.id, currentVersion: 1 }, created: true };
+      return { row: { id: kek.id, currentVersion: 1, shredded: false }, created: true };
     });
   }
 
@@ -95,7 +98,7 @@ export class KeksRepository {
   ): Promise<number | null> {
     return pgTransaction(this.prisma.pool, async (client) => {
       const { rows } = await client.query<{ current_version: number }>(
-        'SELECT current_version FROM vault_keks WHERE environment_id = $1 AND id = $2 FOR UPDATE',
+        'SELECT current_version FROM vault_keks WHERE environment_id = $1 AND id = $2 AND shredded_at IS NULL FOR UPDATE',
         [environmentId, kekId],
       );
       if (!rows[0]) return null;

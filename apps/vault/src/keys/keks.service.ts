@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DomainError, PgNotificationListener, type Logger } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { contextHash, type KeyContext } from '../vault-core/key-context';
 import type { KeyProvider } from '../vault-core/key-provider';
 import { uuidv7 } from '../vault-core/vault-ids';
@@ -7,6 +9,15 @@ import { KeksRepository, type KekRow } from './keks.repository';
 import { kekCreatedEvent } from './keys.events';
 
 export const KEY_PROVIDER = Symbol('KEY_PROVIDER');
+/** NOTIFY channel of shredded KEKs: every replica drops them from its caches at once. */
+export const KEK_SHREDDED_CHANNEL = 'vault_kek_shredded';
+
+/** A key destroyed with its organization: what it protected is gone for good (crypto-shredding). */
+export class KeyShreddedError extends DomainError {
+  constructor() {
+    super(404, 'key_destroyed', "This key was destroyed when its organization was deleted: what it encrypted can no longer be read.");
+  }
+}
 
 export interface ActiveKek {
   id: string;
@@ -27,16 +38,47 @@ function kekAad(environmentId: string, kekId: string, version: number): Buffer {
  * key provider. Unwrapped KEK versions are cached in memory (a version never changes once
  * written); the context → current version mapping is cached for CONTEXT_TTL_MS, so after a
  * rotation other replicas may wrap under the previous version for that long (still decryptable).
+ * A shredded KEK is never served: its rows say so, and every replica evicts it from both caches
+ * on the `vault_kek_shredded` notification sent by the shredding transaction (and drops both
+ * caches whenever its listening connection was lost, when a notification may have been missed).
  */
 @Injectable()
-export class KeksService {
+export class KeksService implements OnModuleInit, OnModuleDestroy {
   private readonly keys = new Map<string, Buffer>();
   private readonly contexts = new Map<string, { row: KekRow; until: number }>();
+  private readonly listener: PgNotificationListener;
 
   constructor(
     private readonly repo: KeksRepository,
     @Inject(KEY_PROVIDER) private readonly provider: KeyProvider,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.listener = new PgNotificationListener(config.DATABASE_URL, KEK_SHREDDED_CHANNEL, {
+      onNotify: (payload) => this.evict(payload),
+      onConnected: () => {
+        this.keys.clear();
+        this.contexts.clear();
+      },
+    }, logger.child({ context: KeksService.name }));
+  }
+
+  onModuleInit(): void {
+    this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener.stop();
+  }
+
+  /* Payload: `<environment_id>|<kek_id>[,<kek_id>…]`. */
+  private evict(payload: string): void {
+    const [environmentId, ids] = payload.split('|');
+    for (const kekId of (ids ?? '').split(',')) {
+      for (const k of this.keys.keys()) if (k.startsWith(`${environmentId}|${kekId}|`)) this.keys.delete(k);
+      for (const [k, v] of this.contexts) if (v.row.id === kekId) this.contexts.delete(k);
+    }
+  }
 
   /** The context's KEK at its current version, created (with a `vault.kek.created` event) on first use. */
   async forContext(environmentId: string, context: KeyContext): Promise<ActiveKek> {
@@ -56,6 +98,7 @@ export class KeksService {
       row = result.row;
       if (result.created) this.remember(`${environmentId}|${id}|1`, key);
     }
+    if (row.shredded) throw new KeyShreddedError();
     this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
     if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
     return { id: row.id, version: row.currentVersion, key: await this.version(environmentId, row.id, row.currentVersion) };
@@ -73,6 +116,7 @@ export class KeksService {
       if (optional) return null;
       throw new Error(`KEK ${kekId} v${version} is missing in environment ${environmentId}`);
     }
+    if (row.shredded) throw new KeyShreddedError();
     if (row.provider !== this.provider.name) throw new Error(`KEK ${kekId} v${version} was wrapped by key provider "${row.provider}", which is not configured`);
     const key = await this.provider.unwrap(row.rootKeyId, row.wrappedKey, kekAad(environmentId, kekId, version));
     this.remember(cacheKey, key);

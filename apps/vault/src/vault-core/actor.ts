@@ -10,6 +10,8 @@ export interface VaultActor {
 }
 
 export const API_ACTOR: VaultActor = { id: 'api_key', name: 'API key', source: 'api' };
+/** The service itself, acting on an event (an organization's deletion shreds its keys). */
+export const SYSTEM_ACTOR: VaultActor = { id: 'system', name: 'wos-platform', source: 'api' };
 
 export function actorFields(actor: VaultActor): { actor_id: string; actor_source: 'api' | 'dashboard'; actor_name: string } {
   return { actor_id: actor.id, actor_source: actor.source, actor_name: actor.name };

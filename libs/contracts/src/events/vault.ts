@@ -17,6 +17,8 @@ export const vaultNamedSchema = z.object({ ...actor, kv_name: z.string() });
 export const vaultActorSchema = z.object(actor);
 export const vaultKekCreatedSchema = z.object({ ...actor, key_name: z.string(), key_id: z.string() });
 export const vaultDekReadSchema = z.object({ ...actor, key_ids: z.array(z.string()), key_context: keyContext });
+/** Ours: a shredded organization's object rows were removed after its keys (crypto-shredding). */
+export const vaultDataPurgedSchema = z.object({ organization_id: z.string(), key_ids: z.array(z.string()), objects_deleted: z.number().int().nonnegative() });
 export const vaultDekDecryptedSchema = z.object({ ...actor, key_id: z.string() });
 
 /** The events vault publishes on Topic.vault. */
@@ -30,5 +32,8 @@ export const vaultEventSchemas = {
   'vault.kek.created': vaultKekCreatedSchema,
   'vault.dek.read': vaultDekReadSchema,
   'vault.dek.decrypted': vaultDekDecryptedSchema,
+  /** A KEK destroyed with its organization (crypto-shredding); in WorkOS's OpenAPI catalogue. */
+  'vault.kek.deleted': vaultKekCreatedSchema,
+  'vault.data.purged': vaultDataPurgedSchema,
 } as const;
 export type VaultEventType = keyof typeof vaultEventSchemas;

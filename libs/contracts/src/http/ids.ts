@@ -35,6 +35,8 @@ export const IdPrefix = {
   auditLogChainKey: 'audit_log_chain_key',
   /** A log stream of one organization's audit-log events to a SIEM (ours; WorkOS configures them in its Admin Portal). */
   logStream: 'log_stream',
+  /** The removal of a shredded organization's vault objects (ours). */
+  vaultPurge: 'vault_purge',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

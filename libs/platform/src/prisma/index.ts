@@ -5,3 +5,4 @@ export * from './prisma-client';
 export * from './pooled-prisma';
 export * from './prisma-errors';
 export * from './pg-transaction';
+export * from './pg-listener';

@@ -1,0 +1,79 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Topic } from '@wos/contracts';
+import { buildEvent, newId, type Logger, type OutboxMessage } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { actorFields, SYSTEM_ACTOR } from '../vault-core/actor';
+import { canonicalContext } from '../vault-core/key-context';
+import { ShreddingRepository, type ShreddedKek } from './shredding.repository';
+
+const PURGE_BATCH = 500;
+
+/**
+ * Crypto-shredding (no peer offers it). Deleting an organization destroys its KEKs: its objects
+ * and data keys become unreadable at once, without touching their rows; a purge then removes the
+ * rows in batches. Invariants: the destruction, its `vault.kek.deleted` events and the purge to
+ * do commit together; a purge survives a crash (it is a row, resumed by the next run on any
+ * replica) and ends with `vault.data.purged`.
+ */
+@Injectable()
+export class ShreddingService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log: Logger;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+    private readonly repo: ShreddingRepository,
+  ) {
+    this.log = logger.child({ context: ShreddingService.name });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.purgeSoon(), this.config.VAULT_PURGE_INTERVAL_MS);
+    this.timer.unref();
+    this.purgeSoon();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async shredOrganization(environmentId: string, organizationId: string, eventId: string): Promise<ShreddedKek[]> {
+    const keks = await this.repo.shredOrganization(environmentId, organizationId, { consumer: 'vault.organizations', eventId }, newId('vault_purge'), (shredded) =>
+      shredded.map((k) => kekDeleted(environmentId, organizationId, k)),
+    );
+    if (keks.length) {
+      this.log.info({ environmentId, organizationId, keks: keks.map((k) => k.id) }, 'destroyed the keys of a deleted organization');
+      this.purgeSoon();
+    }
+    return keks;
+  }
+
+  /** Starts a purge run unless one is running; errors are logged and retried by the next run. */
+  purgeSoon(): void {
+    this.running ??= this.purge()
+      .catch((err: Error) => this.log.error({ err: err.message }, 'vault purge failed; the next run resumes it'))
+      .finally(() => (this.running = undefined));
+  }
+
+  private async purge(): Promise<void> {
+    const before = new Date(Date.now() - this.config.VAULT_PURGE_DELAY_MS);
+    while (await this.repo.purgeBatch(before, PURGE_BATCH, (p) => dataPurged(p))) {
+      // each batch is its own transaction; continue until no purge is due
+    }
+  }
+}
+
+function kekDeleted(environmentId: string, organizationId: string, k: ShreddedKek): OutboxMessage {
+  return { topic: Topic.vault, key: organizationId, event: buildEvent('vault.kek.deleted', { ...actorFields(SYSTEM_ACTOR), key_name: canonicalContext(k.context), key_id: k.id }, environmentId) };
+}
+
+function dataPurged(p: { environmentId: string; organizationId: string; kekIds: string[]; objectsDeleted: number }): OutboxMessage {
+  return {
+    topic: Topic.vault,
+    key: p.organizationId,
+    event: buildEvent('vault.data.purged', { organization_id: p.organizationId, key_ids: p.kekIds, objects_deleted: p.objectsDeleted }, p.environmentId),
+  };
+}

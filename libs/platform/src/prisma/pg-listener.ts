@@ -1,0 +1,74 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+
+export interface PgNotificationHandlers {
+  /** One NOTIFY on the channel, with its payload. */
+  onNotify(payload: string): void;
+  /**
+   * The listening connection was (re)established. Notifications sent while it was down are
+   * lost, so a listener that caches must drop its cache here.
+   */
+  onConnected(): void;
+}
+
+/**
+ * A dedicated connection that LISTENs on one channel and reconnects after any failure (doubling
+ * delays up to 30 s). Invariant: `onConnected` runs after every (re)connection, before the next
+ * notification, so a cache kept coherent by notifications is never trusted across a gap.
+ */
+export class PgNotificationListener {
+  private client?: Client;
+  private stopped = false;
+  private retryMs = 1000;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly channel: string,
+    private readonly handlers: PgNotificationHandlers,
+    private readonly log: Logger,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid LISTEN channel "${channel}"`);
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.connectionString });
+    this.client = client;
+    client.on('notification', (m) => {
+      if (m.channel === this.channel) this.handlers.onNotify(m.payload ?? '');
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, new Error('connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+      this.retryMs = 1000;
+      this.handlers.onConnected();
+    } catch (err) {
+      this.lost(client, err as Error);
+    }
+  }
+
+  private lost(client: Client, err: Error): void {
+    if (this.stopped || this.client !== client) return;
+    this.client = undefined;
+    client.removeAllListeners('end');
+    void client.end().catch(() => undefined);
+    this.log.warn({ channel: this.channel, err: err.message, retryInMs: this.retryMs }, 'LISTEN connection lost; reconnecting');
+    this.timer = setTimeout(() => void this.connect(), this.retryMs);
+    this.retryMs = Math.min(30_000, this.retryMs * 2);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
