@@ -29,6 +29,12 @@ export const IdPrefix = {
   /** An accepted audit-log event (its ID travels on the SIEM topic; WorkOS's API never shows one). */
   auditLogEvent: 'audit_log_event',
   auditLogExport: 'audit_log_export',
+  role: 'role',
+  permission: 'perm',
+  authorizationResource: 'authz_resource',
+  roleAssignment: 'role_assignment',
+  group: 'group',
+  groupRoleAssignment: 'gra',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;
