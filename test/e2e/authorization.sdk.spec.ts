@@ -1,0 +1,279 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConflictException, NotFoundException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { startE2e, expectSdkError, listAllEvents, waitForEvents, type E2e } from '../support/e2e-stack';
+
+/** Every item of an SDK auto-paginated list, walking `after` cursors page by page (limit 2 to force several pages). */
+async function all<T>(page: Promise<{ data: T[]; listMetadata: { after?: string | null } }>, next: (after: string) => Promise<{ data: T[]; listMetadata: { after?: string | null } }>): Promise<T[]> {
+  let p = await page;
+  const out = [...p.data];
+  while (p.listMetadata.after) {
+    p = await next(p.listMetadata.after);
+    out.push(...p.data);
+  }
+  return out;
+}
+
+describe('Authorization through the WorkOS SDK', () => {
+  let e: E2e;
+  let w: WorkOS;
+  const tag = uniqueSuffix();
+
+  /** A user, an organization and a membership, once authorization has projected the membership. */
+  async function member(org: string, name: string, roleSlug?: string, client: WorkOS = w) {
+    const u = await client.userManagement.createUser({ email: `${name}-${tag}@example.com` });
+    const m = await client.userManagement.createOrganizationMembership({ organizationId: org, userId: u.id, ...(roleSlug ? { roleSlug } : {}) });
+    // Identity owns memberships; authorization learns them from identity's events.
+    await waitFor(() => client.authorization.listRoleAssignments({ organizationMembershipId: m.id }).then(() => true, () => false), {
+      timeoutMs: 30_000,
+      message: `authorization to project ${m.id}`,
+    });
+    return m;
+  }
+
+  before(async () => {
+    e = await startE2e({ name: 'authorization_sdk', portOffset: 4000, apps: ['organizations', 'events', 'identity', 'authorization'] });
+    w = e.workos;
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  test('permissions: create, get, update, list (paginated), delete; slug conflicts and bad slugs', async () => {
+    const a = w.authorization;
+    const created = await a.createPermission({ slug: 'documents:read', name: 'Read documents', description: 'Read any document' });
+    assert.equal(created.object, 'permission');
+    assert.match(created.id, /^perm_[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.equal(created.slug, 'documents:read');
+    assert.equal(created.system, false);
+    assert.equal(created.resourceTypeSlug, 'organization');
+    await expectSdkError(a.createPermission({ slug: 'documents:read', name: 'again' }), ConflictException, 409);
+    await expectSdkError(a.createPermission({ slug: 'Bad Slug', name: 'bad' }), UnprocessableEntityException, 422);
+
+    assert.equal((await a.getPermission('documents:read')).id, created.id);
+    const updated = await a.updatePermission('documents:read', { name: 'Read docs' });
+    assert.equal(updated.name, 'Read docs');
+    assert.equal(updated.description, 'Read any document');
+
+    for (const s of ['documents:write', 'documents:delete', 'billing:manage']) await a.createPermission({ slug: s, name: s });
+    const listed = await all(a.listPermissions({ limit: 2 }), (after) => a.listPermissions({ limit: 2, after }));
+    assert.deepEqual(listed.map((p) => p.slug).sort(), ['billing:manage', 'documents:delete', 'documents:read', 'documents:write']);
+
+    await a.deletePermission('billing:manage');
+    await expectSdkError(a.getPermission('billing:manage'), NotFoundException, 404);
+    await expectSdkError(a.deletePermission('billing:manage'), NotFoundException, 404);
+  });
+
+  test('environment and organization roles: permissions set/add/remove, merged list in priority order, events', async () => {
+    const a = w.authorization;
+    const org = await w.organizations.createOrganization({ name: `Roles ${tag}` });
+    const admin = await a.createEnvironmentRole({ slug: 'admin', name: 'Admin' });
+    assert.equal(admin.object, 'role');
+    assert.match(admin.id, /^role_/);
+    assert.equal(admin.type, 'EnvironmentRole');
+    assert.deepEqual(admin.permissions, []);
+    await a.createEnvironmentRole({ slug: 'member', name: 'Member' });
+    await expectSdkError(a.createEnvironmentRole({ slug: 'admin', name: 'Again' }), ConflictException, 409);
+
+    const set = await a.setEnvironmentRolePermissions('admin', { permissions: ['documents:read', 'documents:write'] });
+    assert.deepEqual(set.permissions, ['documents:read', 'documents:write']);
+    const added = await a.addEnvironmentRolePermission('admin', { permissionSlug: 'documents:delete' });
+    assert.deepEqual(added.permissions, ['documents:delete', 'documents:read', 'documents:write']);
+    // An unknown permission is a 422 and changes nothing.
+    await expectSdkError(a.setEnvironmentRolePermissions('admin', { permissions: ['documents:read', 'ghost:perm'] }), UnprocessableEntityException, 422);
+    assert.deepEqual((await a.getEnvironmentRole('admin')).permissions, ['documents:delete', 'documents:read', 'documents:write']);
+    assert.equal((await a.updateEnvironmentRole('member', { description: 'Everyone' })).description, 'Everyone');
+    await a.setEnvironmentRolePermissions('member', { permissions: ['documents:read'] });
+
+    const custom = await a.createOrganizationRole(org.id, { name: 'Billing Admin' });
+    assert.equal(custom.slug, 'org-billing-admin');
+    assert.equal(custom.type, 'OrganizationRole');
+    await expectSdkError(a.createOrganizationRole(org.id, { slug: 'admin', name: 'Shadow' }), ConflictException, 409);
+    await a.addOrganizationRolePermission(org.id, custom.slug, { permissionSlug: 'documents:read' });
+    assert.deepEqual((await a.setOrganizationRolePermissions(org.id, custom.slug, { permissions: ['documents:read', 'documents:write'] })).permissions, [
+      'documents:read',
+      'documents:write',
+    ]);
+    await a.removeOrganizationRolePermission(org.id, custom.slug, { permissionSlug: 'documents:write' });
+    assert.deepEqual((await a.getOrganizationRole(org.id, custom.slug)).permissions, ['documents:read']);
+    assert.equal((await a.updateOrganizationRole(org.id, custom.slug, { name: 'Billing Admins' })).name, 'Billing Admins');
+
+    // The organization sees environment roles (first) and its own; the environment list has no organization roles.
+    const merged = await a.listOrganizationRoles(org.id);
+    assert.deepEqual(merged.data.map((r) => r.slug), ['admin', 'member', 'org-billing-admin']);
+    assert.deepEqual((await a.listEnvironmentRoles()).data.map((r) => r.slug), ['admin', 'member']);
+    assert.equal((await a.getOrganizationRole(org.id, 'admin')).type, 'EnvironmentRole');
+    // An organization route cannot change an environment role, and another organization cannot see this one's roles.
+    await expectSdkError(a.deleteOrganizationRole(org.id, 'admin'), NotFoundException, 404);
+    const other = await w.organizations.createOrganization({ name: `Other ${tag}` });
+    await expectSdkError(a.getOrganizationRole(other.id, custom.slug), NotFoundException, 404);
+
+    await a.deleteOrganizationRole(org.id, custom.slug);
+    await expectSdkError(a.getOrganizationRole(org.id, custom.slug), NotFoundException, 404);
+
+    const types = ['role.created', 'role.updated', 'organization_role.created', 'organization_role.updated', 'organization_role.deleted', 'permission.created', 'permission.updated', 'permission.deleted'] as EventName[];
+    const events = await waitForEvents(w, types, (evs) => evs.some((x) => x.event === ('organization_role.deleted' as EventName)));
+    const seen = new Set(events.map((x) => x.event));
+    for (const t of types) assert.ok(seen.has(t), `event ${t}`);
+    const orgRoleCreated = events.find((x) => x.event === ('organization_role.created' as EventName))!.data as unknown as Record<string, unknown>;
+    assert.equal(orgRoleCreated.organizationId ?? orgRoleCreated.organization_id, org.id);
+  });
+
+  test('resources: 6-level tree, inheritance, check, revocation, lookups, assignments, deletes', async () => {
+    const a = w.authorization;
+    const org = await w.organizations.createOrganization({ name: `Tree ${tag}` });
+    await a.createPermission({ slug: 'projects:view', name: 'View projects' });
+    await a.createPermission({ slug: 'projects:edit', name: 'Edit projects' });
+    await a.createOrganizationRole(org.id, { slug: 'org-viewer', name: 'Viewer' });
+    await a.setOrganizationRolePermissions(org.id, 'org-viewer', { permissions: ['projects:view'] });
+    await a.createOrganizationRole(org.id, { slug: 'org-editor', name: 'Editor' });
+    await a.setOrganizationRolePermissions(org.id, 'org-editor', { permissions: ['projects:view', 'projects:edit'] });
+
+    // level 1 (root) .. level 6 (leaf); parents by ID and by external ID.
+    const chain = [await a.createResource({ organizationId: org.id, resourceTypeSlug: 'workspace', externalId: 'ws-1', name: 'Workspace' })];
+    for (let depth = 2; depth <= 6; depth++) {
+      const parent = chain.at(-1)!;
+      const opts = { organizationId: org.id, resourceTypeSlug: 'folder', externalId: `f-${depth}`, name: `Folder ${depth}` };
+      chain.push(
+        depth % 2
+          ? await a.createResource({ ...opts, parentResourceId: parent.id })
+          : await a.createResource({ ...opts, parentResourceExternalId: parent.externalId, parentResourceTypeSlug: parent.resourceTypeSlug }),
+      );
+    }
+    const [root, , , , , leaf] = chain as [typeof chain[0], unknown, unknown, unknown, unknown, typeof chain[0]];
+    assert.equal(root.object, 'authorization_resource');
+    assert.match(root.id, /^authz_resource_/);
+    assert.equal(leaf.parentResourceId, chain[4]!.id);
+    await expectSdkError(a.createResource({ organizationId: org.id, resourceTypeSlug: 'workspace', externalId: 'ws-1', name: 'dup' }), ConflictException, 409);
+    assert.equal((await a.getResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-6' })).id, leaf.id);
+    assert.equal((await a.updateResource({ resourceId: leaf.id, name: 'Leaf' })).name, 'Leaf');
+    assert.equal((await a.updateResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-6', description: 'deepest' })).description, 'deepest');
+    assert.equal((await a.getResource(leaf.id)).name, 'Leaf');
+    const children = await a.listResources({ organizationId: org.id, parentResourceId: root.id });
+    assert.deepEqual(children.data.map((r) => r.id), [chain[1]!.id]);
+    const byParentExternal = await a.listResources({ organizationId: org.id, parentResourceTypeSlug: 'folder', parentExternalId: 'f-5' });
+    assert.deepEqual(byParentExternal.data.map((r) => r.id), [leaf.id]);
+    const folders = await all(a.listResources({ organizationId: org.id, resourceTypeSlug: 'folder', limit: 2 }), (after) =>
+      a.listResources({ organizationId: org.id, resourceTypeSlug: 'folder', limit: 2, after }),
+    );
+    assert.equal(folders.length, 5);
+
+    const alice = await member(org.id, 'alice');
+    const bob = await member(org.id, 'bob');
+    const check = (m: string, permissionSlug: string, resourceId: string) => a.check({ organizationMembershipId: m, permissionSlug, resourceId }).then((r) => r.authorized);
+    assert.equal(await check(alice.id, 'projects:view', leaf.id), false);
+
+    // A grant on the root applies down all six levels, and nowhere else.
+    const grant = await a.assignRole({ organizationMembershipId: alice.id, roleSlug: 'org-viewer', resourceId: root.id });
+    assert.equal(grant.object, 'role_assignment');
+    assert.match(grant.id, /^role_assignment_/);
+    assert.deepEqual(grant.role, { slug: 'org-viewer' });
+    assert.equal(grant.resource.id, root.id);
+    assert.equal(grant.source.type, 'direct');
+    for (const r of chain) assert.equal(await check(alice.id, 'projects:view', r.id), true, `inherited at ${r.externalId}`);
+    assert.equal(await check(alice.id, 'projects:edit', leaf.id), false);
+    assert.equal(await check(bob.id, 'projects:view', leaf.id), false);
+    assert.equal(
+      (await a.check({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', resourceExternalId: 'f-6', resourceTypeSlug: 'folder' })).authorized,
+      true,
+    );
+
+    // An editor grant in the middle of the tree covers only its subtree.
+    await a.assignRole({ organizationMembershipId: bob.id, roleSlug: 'org-editor', resourceExternalId: 'f-4', resourceTypeSlug: 'folder' });
+    assert.equal(await check(bob.id, 'projects:edit', leaf.id), true);
+    assert.equal(await check(bob.id, 'projects:edit', chain[2]!.id), false);
+
+    const perms = await a.listEffectivePermissions({ organizationMembershipId: bob.id, resourceId: leaf.id });
+    // Bob's membership role (identity's default, `member`, which reads documents) applies organization-wide.
+    assert.deepEqual(perms.data.map((p) => p.slug).sort(), ['documents:read', 'projects:edit', 'projects:view']);
+    const permsByExternal = await a.listEffectivePermissionsByExternalId({ organizationMembershipId: alice.id, resourceTypeSlug: 'folder', externalId: 'f-6' });
+    assert.deepEqual(permsByExternal.data.map((p) => p.slug).sort(), ['documents:read', 'projects:view']);
+
+    const aliceResources = await all(a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', limit: 2 } as never), (after) =>
+      a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', limit: 2, after } as never),
+    );
+    assert.equal(aliceResources.length, 6);
+    const bobUnderF3 = await a.listResourcesForMembership({ organizationMembershipId: bob.id, permissionSlug: 'projects:edit', parentResourceId: chain[2]!.id });
+    assert.deepEqual(bobUnderF3.data.map((r) => r.id), [chain[3]!.id]);
+
+    const holders = await a.listMembershipsForResource({ resourceId: leaf.id, permissionSlug: 'projects:view' });
+    assert.deepEqual(holders.data.map((m) => m.id).sort(), [alice.id, bob.id].sort());
+    assert.equal(holders.data[0]!.object, 'organization_membership');
+    const direct = await a.listMembershipsForResource({ resourceId: chain[3]!.id, permissionSlug: 'projects:view', assignment: 'direct' });
+    assert.deepEqual(direct.data.map((m) => m.id), [bob.id]);
+    const indirect = await a.listMembershipsForResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-4', permissionSlug: 'projects:view', assignment: 'indirect' });
+    assert.deepEqual(indirect.data.map((m) => m.id), [alice.id]);
+
+    const aliceAssignments = await a.listRoleAssignments({ organizationMembershipId: alice.id });
+    assert.deepEqual(aliceAssignments.data.map((x) => x.id), [grant.id]);
+    assert.equal((await a.listRoleAssignments({ organizationMembershipId: alice.id, resourceId: leaf.id })).data.length, 0);
+    assert.equal((await a.listRoleAssignmentsForResource({ resourceId: root.id })).data[0]!.organizationMembershipId, alice.id);
+    assert.equal((await a.listRoleAssignmentsForResource({ resourceId: root.id, roleSlug: 'org-editor' })).data.length, 0);
+    assert.equal((await a.listResourceRoleAssignments({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-4' })).data[0]!.organizationMembershipId, bob.id);
+
+    // A role assigned somewhere cannot be deleted; the assignment must go first.
+    await expectSdkError(a.deleteOrganizationRole(org.id, 'org-viewer'), ConflictException, 409);
+
+    // Revocation is effective on the very next check.
+    await a.removeRole({ organizationMembershipId: alice.id, roleSlug: 'org-viewer', resourceId: root.id });
+    assert.equal(await check(alice.id, 'projects:view', leaf.id), false);
+    await expectSdkError(a.removeRole({ organizationMembershipId: alice.id, roleSlug: 'org-viewer', resourceId: root.id }), NotFoundException, 404);
+    await a.deleteOrganizationRole(org.id, 'org-viewer');
+
+    // Removing a permission from a role is effective on the next check too.
+    await a.removeOrganizationRolePermission(org.id, 'org-editor', { permissionSlug: 'projects:edit' });
+    assert.equal(await check(bob.id, 'projects:edit', leaf.id), false);
+    const bobGrant = (await a.listRoleAssignments({ organizationMembershipId: bob.id })).data[0]!;
+    await a.removeRoleAssignment({ organizationMembershipId: bob.id, roleAssignmentId: bobGrant.id });
+    assert.equal(await check(bob.id, 'projects:view', leaf.id), false);
+
+    // A resource with children is kept unless cascade_delete is set; then its whole subtree goes.
+    await expectSdkError(a.deleteResource({ resourceId: chain[3]!.id }), ConflictException, 409);
+    await a.deleteResource({ resourceId: chain[3]!.id, cascadeDelete: true });
+    await expectSdkError(a.getResource(leaf.id), NotFoundException, 404);
+    await a.deleteResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-3', cascadeDelete: false });
+    await expectSdkError(a.getResource(chain[2]!.id), NotFoundException, 404);
+  });
+
+  test('an organization-wide role from the membership grants on every resource of its organization only', async () => {
+    const a = w.authorization;
+    await a.createPermission({ slug: 'reports:read', name: 'Read reports' });
+    await a.createEnvironmentRole({ slug: 'auditor', name: 'Auditor' });
+    await a.setEnvironmentRolePermissions('auditor', { permissions: ['reports:read'] });
+    const acme = await w.organizations.createOrganization({ name: `Acme ${tag}` });
+    const globex = await w.organizations.createOrganization({ name: `Globex ${tag}` });
+    const report = await a.createResource({ organizationId: acme.id, resourceTypeSlug: 'report', externalId: 'r-1', name: 'Q1' });
+    const globexReport = await a.createResource({ organizationId: globex.id, resourceTypeSlug: 'report', externalId: 'r-1', name: 'Q1' });
+    const carol = await member(acme.id, 'carol', 'auditor');
+    assert.equal((await a.check({ organizationMembershipId: carol.id, permissionSlug: 'reports:read', resourceId: report.id })).authorized, true);
+    // Another organization's resource is not found through this membership, whatever its ID.
+    await expectSdkError(a.check({ organizationMembershipId: carol.id, permissionSlug: 'reports:read', resourceId: globexReport.id }), NotFoundException, 404);
+    const listed = await a.listResourcesForMembership({ organizationMembershipId: carol.id, permissionSlug: 'reports:read' } as never);
+    assert.deepEqual(listed.data.map((r) => r.id), [report.id]);
+    // A deactivated membership is granted nothing.
+    await w.userManagement.deactivateOrganizationMembership(carol.id);
+    await waitFor(async () => !(await a.check({ organizationMembershipId: carol.id, permissionSlug: 'reports:read', resourceId: report.id })).authorized, {
+      timeoutMs: 30_000,
+      message: 'the deactivation to reach authorization',
+    });
+  });
+
+  test('environments are isolated: another environment sees none of this one', async () => {
+    const other = e.client((await e.createEnvironment(`authz-other-${tag}`)).api_key);
+    const org = await w.organizations.createOrganization({ name: `Iso ${tag}` });
+    const r = await w.authorization.createResource({ organizationId: org.id, resourceTypeSlug: 'doc', externalId: 'd-1', name: 'Doc' });
+    const dave = await member(org.id, 'dave');
+    await expectSdkError(other.authorization.getPermission('documents:read'), NotFoundException, 404);
+    await expectSdkError(other.authorization.getEnvironmentRole('admin'), NotFoundException, 404);
+    await expectSdkError(other.authorization.getResource(r.id), NotFoundException, 404);
+    await expectSdkError(other.authorization.check({ organizationMembershipId: dave.id, permissionSlug: 'documents:read', resourceId: r.id }), NotFoundException, 404);
+    await expectSdkError(other.authorization.listRoleAssignments({ organizationMembershipId: dave.id }), NotFoundException, 404);
+    assert.equal((await other.authorization.listEnvironmentRoles()).data.length, 0);
+    assert.equal((await other.authorization.listPermissions()).data.length, 0);
+    // The same slug may exist in both environments without conflict.
+    await other.authorization.createPermission({ slug: 'documents:read', name: 'Theirs' });
+    assert.equal((await w.authorization.getPermission('documents:read')).name, 'Read docs');
+    assert.ok((await listAllEvents(other, ['permission.created' as EventName])).every((x) => (x.data as { name: string }).name === 'Theirs'));
+  });
+});
