@@ -259,6 +259,74 @@ describe('Authorization through the WorkOS SDK', () => {
     });
   });
 
+  test('groups: CRUD, members, group role assignments granting their members, listGroupsForOrganizationMembership, events', async () => {
+    const g = w.groups;
+    const a = w.authorization;
+    const org = await w.organizations.createOrganization({ name: `Groups ${tag}` });
+    const elsewhere = await w.organizations.createOrganization({ name: `Elsewhere ${tag}` });
+    await a.createPermission({ slug: 'wiki:edit', name: 'Edit the wiki' });
+    await a.createOrganizationRole(org.id, { slug: 'org-wiki-editor', name: 'Wiki editor' });
+    await a.setOrganizationRolePermissions(org.id, 'org-wiki-editor', { permissions: ['wiki:edit'] });
+    const wiki = await a.createResource({ organizationId: org.id, resourceTypeSlug: 'space', externalId: 'wiki', name: 'Wiki' });
+    const page = await a.createResource({ organizationId: org.id, resourceTypeSlug: 'page', externalId: 'home', name: 'Home', parentResourceId: wiki.id });
+    const erin = await member(org.id, 'erin');
+    const outsider = await member(elsewhere.id, 'outsider');
+
+    const group = await g.createGroup({ organizationId: org.id, name: 'Writers', description: 'They write' });
+    assert.equal(group.object, 'group');
+    assert.match(group.id, /^group_/);
+    assert.equal(group.organizationId, org.id);
+    assert.equal((await g.getGroup({ organizationId: org.id, groupId: group.id })).name, 'Writers');
+    const renamed = await g.updateGroup({ organizationId: org.id, groupId: group.id, name: 'Authors' });
+    assert.equal(renamed.name, 'Authors');
+    assert.equal(renamed.description, 'They write');
+    await g.createGroup({ organizationId: org.id, name: 'Readers' });
+    assert.deepEqual((await g.listGroups({ organizationId: org.id })).data.map((x) => x.name).sort(), ['Authors', 'Readers']);
+    await expectSdkError(g.getGroup({ organizationId: elsewhere.id, groupId: group.id }), NotFoundException, 404);
+
+    assert.equal((await g.addOrganizationMembership({ organizationId: org.id, groupId: group.id, organizationMembershipId: erin.id })).id, group.id);
+    await expectSdkError(g.addOrganizationMembership({ organizationId: org.id, groupId: group.id, organizationMembershipId: outsider.id }), UnprocessableEntityException, 422);
+    assert.deepEqual((await g.listOrganizationMemberships({ organizationId: org.id, groupId: group.id })).data.map((m) => m.id), [erin.id]);
+    assert.deepEqual((await w.userManagement.listGroupsForOrganizationMembership({ organizationMembershipId: erin.id })).data.map((x) => x.id), [group.id]);
+
+    // A group's grant reaches its members, down the tree, and shows in their assignments with its source.
+    const check = () => a.check({ organizationMembershipId: erin.id, permissionSlug: 'wiki:edit', resourceId: page.id }).then((r) => r.authorized);
+    assert.equal(await check(), false);
+    const gra = await a.createGroupRoleAssignment({ groupId: group.id, roleSlug: 'org-wiki-editor', resourceId: wiki.id });
+    assert.equal(gra.object, 'group_role_assignment');
+    assert.match(gra.id, /^gra_/);
+    assert.equal(gra.groupId, group.id);
+    assert.equal(await check(), true);
+    const viaGroup = (await a.listRoleAssignments({ organizationMembershipId: erin.id })).data;
+    assert.deepEqual(viaGroup.map((x) => [x.source.type, x.source.groupRoleAssignmentId]), [['group', gra.id]]);
+    assert.equal((await a.getGroupRoleAssignment({ groupId: group.id, roleAssignmentId: gra.id })).role.slug, 'org-wiki-editor');
+    assert.deepEqual((await a.listGroupRoleAssignments({ groupId: group.id })).data.map((x) => x.id), [gra.id]);
+    await expectSdkError(a.deleteOrganizationRole(org.id, 'org-wiki-editor'), ConflictException, 409);
+
+    // Leaving the group revokes on the next check; rejoining restores.
+    await g.removeOrganizationMembership({ organizationId: org.id, groupId: group.id, organizationMembershipId: erin.id });
+    assert.equal(await check(), false);
+    await g.addOrganizationMembership({ organizationId: org.id, groupId: group.id, organizationMembershipId: erin.id });
+    assert.equal(await check(), true);
+
+    await a.removeGroupRoleAssignment({ groupId: group.id, roleAssignmentId: gra.id });
+    assert.equal(await check(), false);
+    const replaced = await a.replaceGroupRoleAssignments({ groupId: group.id, roleAssignments: [{ roleSlug: 'org-wiki-editor', resourceExternalId: 'home', resourceTypeSlug: 'page' }] });
+    assert.equal(replaced.data.length, 1);
+    assert.equal(replaced.data[0]!.resource.id, page.id);
+    assert.equal(await check(), true);
+    await a.removeGroupRoleAssignments({ groupId: group.id, roleSlug: 'org-wiki-editor', resourceId: page.id });
+    assert.equal(await check(), false);
+
+    await g.deleteGroup({ organizationId: org.id, groupId: group.id });
+    await expectSdkError(g.getGroup({ organizationId: org.id, groupId: group.id }), NotFoundException, 404);
+    assert.deepEqual((await w.userManagement.listGroupsForOrganizationMembership({ organizationMembershipId: erin.id })).data, []);
+
+    const types = ['group.created', 'group.updated', 'group.deleted', 'group.member_added', 'group.member_removed'] as EventName[];
+    const events = await waitForEvents(w, types, (evs) => evs.some((x) => x.event === ('group.deleted' as EventName)));
+    for (const t of types) assert.ok(events.some((x) => x.event === t), `event ${t}`);
+  });
+
   test('environments are isolated: another environment sees none of this one', async () => {
     const other = e.client((await e.createEnvironment(`authz-other-${tag}`)).api_key);
     const org = await w.organizations.createOrganization({ name: `Iso ${tag}` });

@@ -5,6 +5,7 @@ import { AssignmentsModule } from './assignments/assignments.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { consumerGroupId, loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
+import { GroupsModule } from './groups/groups.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { authorizationOpenApi } from './openapi';
 import { ResourcesModule } from './resources/resources.module';
@@ -16,7 +17,7 @@ runMain(() => {
     name: 'authorization',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule],
+    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule],
     http: { openapi: authorizationOpenApi },
   });
 });

@@ -9,12 +9,15 @@ import {
   roleOnResourceSchema,
 } from './assignments/assignments.dto';
 import { addPermissionSchema, createEnvironmentRoleSchema, createOrganizationRoleSchema, createPermissionSchema, listPermissionsQuerySchema, setPermissionsSchema, updateNamedSchema } from './catalogue/catalogue.dto';
+import { addMemberSchema, createGroupSchema, replaceGroupAssignmentsSchema, updateGroupSchema } from './groups/groups.dto';
 import { createResourceSchema, deleteResourceQuerySchema, listResourcesQuerySchema, updateResourceSchema } from './resources/resources.dto';
 
 const ROLE = '/authorization/roles/:slug';
 const ORG_ROLE = '/authorization/organizations/:orgId/roles/:slug';
 const BY_EXTERNAL = '/authorization/organizations/:orgId/resources/:type/:externalId';
 const OM = '/authorization/organization_memberships/:omId';
+const GROUP = '/organizations/:orgId/groups/:groupId';
+const GRA = '/authorization/groups/:groupId/role_assignments';
 
 export function authorizationOpenApi(): Record<string, unknown> {
   return buildOpenApi('Authorization', [
@@ -57,5 +60,20 @@ export function authorizationOpenApi(): Record<string, unknown> {
     { method: 'get', path: `${BY_EXTERNAL}/organization_memberships`, summary: 'List memberships with a permission on a resource, by external ID', query: listMembershipsForResourceQuerySchema },
     { method: 'get', path: '/authorization/resources/:id/organization_memberships/:omId/permissions', summary: "A membership's effective permissions on a resource" },
     { method: 'get', path: `${OM}/resources/:type/:externalId/permissions`, summary: "A membership's effective permissions on a resource, by external ID" },
+    { method: 'post', path: '/organizations/:orgId/groups', summary: 'Create a group', body: createGroupSchema, status: 201 },
+    { method: 'get', path: '/organizations/:orgId/groups', summary: "List an organization's groups" },
+    { method: 'get', path: GROUP, summary: 'Get a group' },
+    { method: 'patch', path: GROUP, summary: 'Update a group', body: updateGroupSchema },
+    { method: 'delete', path: GROUP, summary: 'Delete a group', status: 204 },
+    { method: 'post', path: `${GROUP}/organization-memberships`, summary: 'Add a membership to a group', body: addMemberSchema },
+    { method: 'delete', path: `${GROUP}/organization-memberships/:omId`, summary: 'Remove a membership from a group', status: 204 },
+    { method: 'get', path: `${GROUP}/organization-memberships`, summary: "List a group's memberships" },
+    { method: 'get', path: '/user_management/organization_memberships/:omId/groups', summary: "List a membership's groups" },
+    { method: 'post', path: GRA, summary: 'Assign a role to a group on a resource', body: roleOnResourceSchema, status: 201 },
+    { method: 'put', path: GRA, summary: "Replace a group's role assignments", body: replaceGroupAssignmentsSchema },
+    { method: 'get', path: GRA, summary: "List a group's role assignments" },
+    { method: 'get', path: `${GRA}/:id`, summary: 'Get a group role assignment' },
+    { method: 'delete', path: GRA, summary: 'Remove a role from a group on a resource', body: roleOnResourceSchema, status: 204 },
+    { method: 'delete', path: `${GRA}/:id`, summary: 'Remove a group role assignment', status: 204 },
   ]);
 }

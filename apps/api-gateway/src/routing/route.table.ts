@@ -83,6 +83,9 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
   // Authorization: permissions, roles, resources, role assignments and checks (WORKOS_API.md §16).
   { prefix: '/authorization', upstream: 'authorization', auth: 'api_key' },
+  // Groups (§17) live below two other services' paths; the longer prefixes win.
+  { prefix: '/organizations/:id/groups', upstream: 'authorization', auth: 'api_key' },
+  { prefix: '/user_management/organization_memberships/:id/groups', upstream: 'authorization', auth: 'api_key' },
 ];
 
 /**
@@ -117,6 +120,7 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/authorization/roles',
   '/authorization/organizations/:id/roles',
   '/authorization/resources',
+  '/organizations/:id/groups',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 

@@ -61,7 +61,7 @@ export class AccessRepository {
     const tail = keysetTail(req, 'r.id', values);
     const { rows } = await this.prisma.pool.query<ResourceRow>(
       `SELECT ${RESOURCE_COLUMNS} FROM authz_resources r WHERE ${where} AND ($5::boolean OR EXISTS (
-         SELECT 1 FROM authz_resource_ancestors a JOIN authz_role_assignments ra ON ra.resource_id = a.ancestor_id
+         SELECT 1 FROM authz_resource_ancestors a JOIN authz_membership_grants ra ON ra.resource_id = a.ancestor_id
          JOIN authz_role_permissions rp ON rp.role_id = ra.role_id JOIN authz_permissions p ON p.id = rp.permission_id
          WHERE a.resource_id = r.id AND ra.organization_membership_id = $2 AND p.environment_id = $1 AND p.slug = $3))${tail}`,
       values,
@@ -76,7 +76,7 @@ export class AccessRepository {
    */
   async membershipsFor(environmentId: string, resource: StoredResource, permissionSlug: string, assignment: 'direct' | 'indirect' | undefined, req: PageRequest): Promise<ProjectedMembership[]> {
     const values: unknown[] = [environmentId, resource.id, permissionSlug, resource.organizationId];
-    const viaAssignment = (distance: string) => `EXISTS (SELECT 1 FROM authz_resource_ancestors a JOIN authz_role_assignments ra ON ra.resource_id = a.ancestor_id
+    const viaAssignment = (distance: string) => `EXISTS (SELECT 1 FROM authz_resource_ancestors a JOIN authz_membership_grants ra ON ra.resource_id = a.ancestor_id
       WHERE a.resource_id = $2 AND ${distance} AND ra.organization_membership_id = m.id AND ra.role_id IN (SELECT role_id FROM pr))`;
     const viaRole = `EXISTS (SELECT 1 FROM authz_roles r WHERE r.id IN (SELECT role_id FROM pr) AND r.environment_id = $1
       AND (r.organization_id IS NULL OR r.organization_id = m.organization_id) AND r.slug = ANY (m.role_slugs))`;

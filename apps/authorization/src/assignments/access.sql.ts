@@ -3,8 +3,8 @@
  * compiled file in its bare Fastify + pg baseline, so the benchmark compares like with like.
  *
  * Grants (every path is scoped to the environment and the membership's organization):
- *  1. a role assigned to the membership on the resource or any ancestor (closure table, so one
- *     index join whatever the depth);
+ *  1. a role assigned on the resource or any ancestor (closure table, so one index join whatever
+ *     the depth) to the membership, or to a group it belongs to (the authz_membership_grants view);
  *  2. a role the membership holds organization-wide (its role slugs from identity), which
  *     applies to every resource of the organization.
  * Only an `active` membership is granted anything.
@@ -20,7 +20,7 @@ function checkSql(resourceWhere: string): string {
 SELECT (SELECT count(*) FROM m)::int AS memberships, (SELECT count(*) FROM x)::int AS resources,
   EXISTS (SELECT 1 FROM m WHERE m.status = 'active' AND EXISTS (SELECT 1 FROM x) AND (
     EXISTS (SELECT 1 FROM x JOIN authz_resource_ancestors a ON a.resource_id = x.id
-      JOIN authz_role_assignments ra ON ra.resource_id = a.ancestor_id AND ra.organization_membership_id = m.id
+      JOIN authz_membership_grants ra ON ra.resource_id = a.ancestor_id AND ra.organization_membership_id = m.id
       WHERE ra.role_id IN (SELECT role_id FROM pr))
     OR EXISTS (SELECT 1 FROM authz_roles r WHERE r.id IN (SELECT role_id FROM pr) AND r.environment_id = $1
       AND (r.organization_id IS NULL OR r.organization_id = m.organization_id) AND r.slug = ANY (m.role_slugs))
@@ -33,7 +33,7 @@ export const CHECK_BY_ID_SQL = checkSql('r.id = $4');
 export const CHECK_BY_EXTERNAL_ID_SQL = checkSql('r.resource_type_slug = $4 AND r.external_id = $5');
 
 /** Role IDs granted to membership $2 (organization $3, role slugs $4) on resource $5, by either path. */
-export const HELD_ROLES_SQL = `SELECT ra.role_id FROM authz_resource_ancestors a JOIN authz_role_assignments ra ON ra.resource_id = a.ancestor_id
+export const HELD_ROLES_SQL = `SELECT ra.role_id FROM authz_resource_ancestors a JOIN authz_membership_grants ra ON ra.resource_id = a.ancestor_id
   WHERE a.resource_id = $5 AND ra.organization_membership_id = $2
   UNION SELECT r.id FROM authz_roles r WHERE r.environment_id = $1 AND (r.organization_id IS NULL OR r.organization_id = $3) AND r.slug = ANY ($4::text[])`;
 

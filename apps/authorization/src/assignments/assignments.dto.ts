@@ -34,6 +34,8 @@ export const effectivePermissionsQuerySchema = paginationQuerySchema;
 
 export interface StoredAssignment {
   id: string;
+  source: 'direct' | 'group';
+  groupRoleAssignmentId: string | null;
   membershipId: string;
   roleSlug: string;
   resourceId: string;
@@ -50,7 +52,7 @@ export function toRoleAssignmentWire(a: StoredAssignment) {
     organization_membership_id: a.membershipId,
     role: { slug: a.roleSlug },
     resource: { id: a.resourceId, external_id: a.resourceExternalId, resource_type_slug: a.resourceTypeSlug },
-    source: { type: 'direct' as const, group_role_assignment_id: null },
+    source: { type: a.source, group_role_assignment_id: a.groupRoleAssignmentId },
     created_at: a.createdAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
   };

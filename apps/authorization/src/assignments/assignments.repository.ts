@@ -6,6 +6,8 @@ import type { StoredAssignment } from './assignments.dto';
 
 interface AssignmentRow {
   id: string;
+  source: 'direct' | 'group';
+  group_role_assignment_id: string | null;
   organization_membership_id: string;
   role_slug: string;
   resource_id: string;
@@ -15,11 +17,14 @@ interface AssignmentRow {
   updated_at: Date;
 }
 
-const SELECT_ASSIGNMENT = `SELECT ra.id, ra.organization_membership_id, ro.slug AS role_slug, ra.resource_id, r.external_id, r.resource_type_slug, ra.created_at, ra.updated_at
-  FROM authz_role_assignments ra JOIN authz_roles ro ON ro.id = ra.role_id JOIN authz_resources r ON r.id = ra.resource_id`;
+/* Lists read the grants view, so a group's assignment shows once per member with source `group`. */
+const SELECT_ASSIGNMENT = `SELECT ra.id, ra.source, ra.group_role_assignment_id, ra.organization_membership_id, ro.slug AS role_slug, ra.resource_id, r.external_id, r.resource_type_slug, ra.created_at, ra.updated_at
+  FROM authz_membership_grants ra JOIN authz_roles ro ON ro.id = ra.role_id JOIN authz_resources r ON r.id = ra.resource_id`;
 
 const toStored = (r: AssignmentRow): StoredAssignment => ({
   id: r.id,
+  source: r.source,
+  groupRoleAssignmentId: r.group_role_assignment_id,
   membershipId: r.organization_membership_id,
   roleSlug: r.role_slug,
   resourceId: r.resource_id,
@@ -48,7 +53,7 @@ export class AssignmentsRepository {
       [a.id, environmentId, a.membershipId, a.roleId, a.resourceId],
     );
     const { rows } = await this.prisma.pool.query<AssignmentRow>(
-      `${SELECT_ASSIGNMENT} WHERE ra.environment_id = $1 AND ra.organization_membership_id = $2 AND ra.resource_id = $3 AND ra.role_id = $4`,
+      `${SELECT_ASSIGNMENT} WHERE ra.source = 'direct' AND ra.organization_membership_id = $2 AND ra.resource_id = $3 AND ra.role_id = $4 AND r.environment_id = $1`,
       [environmentId, a.membershipId, a.resourceId, a.roleId],
     );
     return toStored(rows[0]!);
@@ -74,7 +79,8 @@ export class AssignmentsRepository {
 
   async page(environmentId: string, filter: AssignmentFilter, req: PageRequest): Promise<StoredAssignment[]> {
     const values: unknown[] = [environmentId];
-    let where = 'ra.environment_id = $1';
+    // The view has no environment column: the resource's environment scopes every row.
+    let where = 'r.environment_id = $1';
     for (const [column, value] of [['ra.organization_membership_id', filter.membershipId], ['ra.resource_id', filter.resourceId], ['ro.slug', filter.roleSlug]] as const) {
       if (value === undefined) continue;
       values.push(value);

@@ -113,6 +113,7 @@ export class RolesRepository {
       const role = await this.load(client, environmentId, roleId);
       const inUse = await client.query(
         `SELECT 1 FROM authz_role_assignments WHERE role_id = $1
+         UNION ALL SELECT 1 FROM authz_group_role_assignments WHERE role_id = $1
          UNION ALL SELECT 1 FROM authz_memberships WHERE environment_id = $2 AND organization_id = $3 AND $4 = ANY(role_slugs) LIMIT 1`,
         [roleId, environmentId, role.organizationId, role.slug],
       );

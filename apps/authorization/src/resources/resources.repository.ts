@@ -91,7 +91,8 @@ export class ResourcesRepository {
       if (!found.rowCount) return 'missing' as const;
       if (!cascade) {
         const deps = await client.query(
-          'SELECT 1 FROM authz_resources WHERE parent_id = $1 UNION ALL SELECT 1 FROM authz_role_assignments WHERE resource_id = $1 LIMIT 1',
+          `SELECT 1 FROM authz_resources WHERE parent_id = $1 UNION ALL SELECT 1 FROM authz_role_assignments WHERE resource_id = $1
+           UNION ALL SELECT 1 FROM authz_group_role_assignments WHERE resource_id = $1 LIMIT 1`,
           [id],
         );
         if (deps.rowCount) return 'has_dependents' as const;

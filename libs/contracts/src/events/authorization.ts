@@ -41,6 +41,21 @@ export const organizationRoleEventSchema = z.object({
 });
 export type OrganizationRoleEventData = z.infer<typeof organizationRoleEventSchema>;
 
+/** `group` wire object (WORKOS_API.md §17). */
+export const groupSchema = z.object({
+  object: z.literal('group'),
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type GroupWire = z.infer<typeof groupSchema>;
+
+/** `group.member_added` / `group.member_removed` payload. */
+export const groupMemberEventSchema = z.object({ group_id: z.string(), organization_membership_id: z.string() });
+
 /** The events authorization publishes on Topic.authorization. */
 export const authorizationEventSchemas = {
   'role.created': roleEventSchema,
@@ -52,4 +67,9 @@ export const authorizationEventSchemas = {
   'permission.created': permissionSchema,
   'permission.updated': permissionSchema,
   'permission.deleted': permissionSchema,
+  'group.created': groupSchema,
+  'group.updated': groupSchema,
+  'group.deleted': groupSchema,
+  'group.member_added': groupMemberEventSchema,
+  'group.member_removed': groupMemberEventSchema,
 } as const;
