@@ -327,6 +327,56 @@ describe('Authorization through the WorkOS SDK', () => {
     for (const t of types) assert.ok(events.some((x) => x.event === t), `event ${t}`);
   });
 
+  test('identity: role slugs validated against the catalogue; tokens carry role, roles and permissions, fresh after a refresh', async () => {
+    const a = w.authorization;
+    const um = w.userManagement;
+    const org = await w.organizations.createOrganization({ name: `Claims ${tag}` });
+    await a.createPermission({ slug: 'claims:one', name: 'One' });
+    await a.createPermission({ slug: 'claims:two', name: 'Two' });
+    await a.createOrganizationRole(org.id, { slug: 'org-claims', name: 'Claims' });
+    await a.setOrganizationRolePermissions(org.id, 'org-claims', { permissions: ['claims:one'] });
+    const password = `pw-${tag}-Secret!42`;
+    const email = `frank-${tag}@example.com`;
+    const user = await um.createUser({ email, password });
+
+    // Unknown slugs are refused on create and on update, and change nothing.
+    await expectSdkError(um.createOrganizationMembership({ organizationId: org.id, userId: user.id, roleSlug: 'no-such-role' }), UnprocessableEntityException, 422);
+    const m = await um.createOrganizationMembership({ organizationId: org.id, userId: user.id, roleSlugs: ['org-claims', 'member'] });
+    await expectSdkError(um.updateOrganizationMembership(m.id, { roleSlug: 'ghost' }), UnprocessableEntityException, 422);
+    assert.deepEqual((await um.getOrganizationMembership(m.id)).roles?.map((r) => r.slug), ['org-claims', 'member']);
+
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { role: string; roles: string[]; permissions: string[]; org_id: string };
+    const signIn = await um.authenticateWithPassword({ clientId: e.creds.client_id, email, password });
+    const first = claimsOf(signIn.accessToken);
+    assert.equal(first.org_id, org.id);
+    // Environment roles outrank organization roles; permissions are the union of both roles'.
+    assert.equal(first.role, 'member');
+    assert.deepEqual(first.roles, ['member', 'org-claims']);
+    assert.ok(first.permissions.includes('claims:one'));
+    assert.ok(!first.permissions.includes('claims:two'));
+
+    // A permission added to the role shows up in the next token once identity has consumed the event.
+    await a.addOrganizationRolePermission(org.id, 'org-claims', { permissionSlug: 'claims:two' });
+    let refreshToken = signIn.refreshToken;
+    const refreshed = await waitFor(
+      async () => {
+        const r = await um.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken });
+        refreshToken = r.refreshToken;
+        const c = claimsOf(r.accessToken);
+        return c.permissions.includes('claims:two') ? c : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, message: 'the new permission in a refreshed token' },
+    );
+    assert.ok(refreshed.permissions.includes('claims:one'));
+
+    // A role change on the membership is in the next token too (the cache is keyed by the slugs).
+    await um.updateOrganizationMembership(m.id, { roleSlug: 'org-claims' });
+    const after = claimsOf((await um.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken })).accessToken);
+    assert.equal(after.role, 'org-claims');
+    assert.deepEqual(after.roles, ['org-claims']);
+    assert.deepEqual(after.permissions, ['claims:one', 'claims:two']);
+  });
+
   test('environments are isolated: another environment sees none of this one', async () => {
     const other = e.client((await e.createEnvironment(`authz-other-${tag}`)).api_key);
     const org = await w.organizations.createOrganization({ name: `Iso ${tag}` });

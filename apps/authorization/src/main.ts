@@ -3,6 +3,7 @@ import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
+import { ClaimsModule } from './claims/claims.module';
 import { consumerGroupId, loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { GroupsModule } from './groups/groups.module';
@@ -17,7 +18,7 @@ runMain(() => {
     name: 'authorization',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule],
+    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule],
     http: { openapi: authorizationOpenApi },
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isValidSlug, slugFromName } from './slugs';
 import { toResourceRef } from './resource-ref';
 import { byPriority, primaryRoleSlug, unknownRoleSlugs } from './role-order';
+import { roleClaims } from './role-claims';
 
 describe('slugs', () => {
   test('accept WorkOS slug characters and refuse the rest', () => {
@@ -41,5 +42,22 @@ describe('role priority', () => {
   });
   test('unknown slugs are reported once each', () => {
     assert.deepEqual(unknownRoleSlugs(['admin', 'ghost', 'ghost'], roles), ['ghost']);
+  });
+});
+
+describe('roleClaims', () => {
+  const catalogue = [
+    { id: 'role_02', slug: 'member', organizationId: null, permissions: ['docs:read'] },
+    { id: 'role_01', slug: 'admin', organizationId: null, permissions: ['docs:read', 'docs:write'] },
+    { id: 'role_03', slug: 'org-billing', organizationId: 'org_1', permissions: ['billing:manage'] },
+  ];
+  test('orders roles by priority, unions their permissions and reports unknown slugs', () => {
+    assert.deepEqual(roleClaims(['org-billing', 'member', 'ghost'], catalogue), {
+      role: 'member',
+      roles: ['member', 'org-billing'],
+      permissions: ['billing:manage', 'docs:read'],
+      unknown_role_slugs: ['ghost'],
+    });
+    assert.deepEqual(roleClaims([], catalogue), { role: null, roles: [], permissions: [], unknown_role_slugs: [] });
   });
 });

@@ -6,6 +6,9 @@ import { DEFAULT_RESOURCE_TYPE, toRoleWire, type CreateRoleInput, type RoleWire,
 import { roleEvent } from './catalogue.events';
 import { RolesRepository, type PermissionChange } from './roles.repository';
 
+/** The role an environment starts with, and identity's default membership role. */
+export const DEFAULT_ROLE_SLUG = 'member';
+
 /**
  * Environment roles (organizationId null) and organization roles. Invariant: every change writes
  * its `role.*` or `organization_role.*` event in its transaction; the organization's view of the
@@ -33,6 +36,23 @@ export class RolesService {
     const created = await this.repo.create(environmentId, role, (r) => roleEvent('created', r, environmentId));
     if (created === 'duplicate') throw new ConflictError('role_slug_conflict', `A role with the slug ${slug} already exists.`);
     return toRoleWire(created);
+  }
+
+  /**
+   * The organization's view of the catalogue, for claims. An environment without any role gets
+   * WorkOS's default first: an environment role `member`, its default (with its role.created
+   * event), so memberships created with the default slug are valid from the start.
+   */
+  async organizationCatalogue(environmentId: string, organizationId: string): Promise<StoredRole[]> {
+    let roles = await this.repo.list(environmentId, organizationId);
+    if (!roles.some((r) => r.organizationId === null)) {
+      const created = await this.create(environmentId, null, { slug: DEFAULT_ROLE_SLUG, name: 'Member' }).catch((err: unknown) => {
+        if (err instanceof ConflictError) return null; // another request seeded it first
+        throw err;
+      });
+      if (created) roles = await this.repo.list(environmentId, organizationId);
+    }
+    return roles;
   }
 
   /** In priority order (authz-core/role-order). */
