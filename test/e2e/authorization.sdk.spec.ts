@@ -187,6 +187,10 @@ describe('Authorization through the WorkOS SDK', () => {
     const perms = await a.listEffectivePermissions({ organizationMembershipId: bob.id, resourceId: leaf.id });
     // Bob's membership role (identity's default, `member`, which reads documents) applies organization-wide.
     assert.deepEqual(perms.data.map((p) => p.slug).sort(), ['documents:read', 'projects:edit', 'projects:view']);
+    // The Java SDK asks the same question under the membership.
+    const javaPath = await e.http('GET', `/authorization/organization_memberships/${bob.id}/resources/${leaf.id}/permissions`, { key: true });
+    assert.equal(javaPath.status, 200);
+    assert.deepEqual((javaPath.json as { data: { slug: string }[] }).data.map((p) => p.slug).sort(), ['documents:read', 'projects:edit', 'projects:view']);
     const permsByExternal = await a.listEffectivePermissionsByExternalId({ organizationMembershipId: alice.id, resourceTypeSlug: 'folder', externalId: 'f-6' });
     assert.deepEqual(permsByExternal.data.map((p) => p.slug).sort(), ['documents:read', 'projects:view']);
 

@@ -59,6 +59,7 @@ export function authorizationOpenApi(): Record<string, unknown> {
     { method: 'get', path: '/authorization/resources/:id/organization_memberships', summary: 'List memberships with a permission on a resource', query: listMembershipsForResourceQuerySchema },
     { method: 'get', path: `${BY_EXTERNAL}/organization_memberships`, summary: 'List memberships with a permission on a resource, by external ID', query: listMembershipsForResourceQuerySchema },
     { method: 'get', path: '/authorization/resources/:id/organization_memberships/:omId/permissions', summary: "A membership's effective permissions on a resource" },
+    { method: 'get', path: `${OM}/resources/:id/permissions`, summary: "A membership's effective permissions on a resource (the Java SDK's path)" },
     { method: 'get', path: `${OM}/resources/:type/:externalId/permissions`, summary: "A membership's effective permissions on a resource, by external ID" },
     { method: 'post', path: '/organizations/:orgId/groups', summary: 'Create a group', body: createGroupSchema, status: 201 },
     { method: 'get', path: '/organizations/:orgId/groups', summary: "List an organization's groups" },

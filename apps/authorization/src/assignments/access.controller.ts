@@ -39,6 +39,12 @@ export class AccessController {
     return this.access.effectivePermissions(env, omId, { typeSlug, externalId }, q);
   }
 
+  /** The Java SDK's path for listEffectivePermissions (the Node SDK's is the one below). */
+  @Get('organization_memberships/:omId/resources/:id/permissions')
+  effectivePermissionsByMembership(@EnvironmentId() env: string, @Param('omId') omId: string, @Param('id') id: string, @Query(new ZodPipe(effectivePermissionsQuerySchema)) q: PaginationQuery) {
+    return this.access.effectivePermissions(env, omId, { id }, q);
+  }
+
   @Get('resources/:id/organization_memberships/:omId/permissions')
   effectivePermissions(@EnvironmentId() env: string, @Param('id') id: string, @Param('omId') omId: string, @Query(new ZodPipe(effectivePermissionsQuerySchema)) q: PaginationQuery) {
     return this.access.effectivePermissions(env, omId, { id }, q);
