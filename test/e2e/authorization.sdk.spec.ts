@@ -381,6 +381,39 @@ describe('Authorization through the WorkOS SDK', () => {
     assert.deepEqual(after.permissions, ['claims:one', 'claims:two']);
   });
 
+  test('bad input is a WorkOS-shaped 4xx that writes nothing, never a 500', async () => {
+    const org = await w.organizations.createOrganization({ name: `Bad ${tag}` });
+    const om = (await member(org.id, 'grace')).id;
+    const cases: [string, string, unknown][] = [
+      ['POST', '/authorization/permissions', { slug: 'x'.repeat(200), name: 'long' }],
+      ['POST', '/authorization/permissions', { slug: 'ok:slug', name: '' }],
+      ['POST', '/authorization/permissions', { slug: 42, name: 'n' }],
+      ['POST', '/authorization/roles', { name: 'no slug' }],
+      ['PUT', '/authorization/roles/admin/permissions', { permissions: 'documents:read' }],
+      ['POST', `/authorization/organizations/${org.id}/roles`, { name: 'x'.repeat(300) }],
+      ['POST', '/authorization/resources', { organization_id: org.id, resource_type_slug: 'Bad Type', external_id: 'e', name: 'n' }],
+      ['POST', '/authorization/resources', { organization_id: org.id, resource_type_slug: 'doc', external_id: 'e', name: 'n', parent_resource_id: 'authz_resource_01HZZZZZZZZZZZZZZZZZZZZZZZ', parent_resource_type_slug: 'doc' }],
+      ['POST', `/authorization/organization_memberships/${om}/check`, { permission_slug: 'documents:read' }],
+      ['POST', `/authorization/organization_memberships/${om}/check`, { permission_slug: 'documents:read', resource_id: 'authz_resource_x', resource_type_slug: 'doc' }],
+      ['POST', `/authorization/organization_memberships/${om}/role_assignments`, { role_slug: 'admin', resource_external_id: 'nope', resource_type_slug: 'doc' }],
+      ['POST', '/authorization/organization_memberships/om_bogus/check', { permission_slug: 'documents:read', resource_id: 'authz_resource_x' }],
+      ['GET', `/authorization/organization_memberships/${om}/resources?limit=1000&permission_slug=documents:read`, undefined],
+      ['GET', `/authorization/resources/authz_resource_x/organization_memberships?permission_slug=documents:read&assignment=sideways`, undefined],
+      ['DELETE', '/authorization/resources/authz_resource_x?cascade_delete=maybe', undefined],
+      ['POST', `/organizations/${org.id}/groups`, { name: '' }],
+      ['POST', `/organizations/${org.id}/groups/group_bogus/organization-memberships`, { organization_membership_id: om }],
+      ['PUT', '/authorization/groups/group_bogus/role_assignments', { role_assignments: [{ role_slug: 'admin' }] }],
+    ];
+    for (const [method, path, body] of cases) {
+      const r = await e.http(method, path, { key: true, ...(body === undefined ? {} : { body }) });
+      assert.ok(r.status >= 400 && r.status < 500, `${method} ${path} -> ${r.status} ${r.text.slice(0, 200)}`);
+      assert.equal(typeof (r.json as { message?: unknown }).message, 'string', `${method} ${path} has a WorkOS message`);
+    }
+    // Nothing was written by the refused creates.
+    assert.equal((await w.authorization.listResources({ organizationId: org.id })).data.length, 0);
+    assert.equal((await w.groups.listGroups({ organizationId: org.id })).data.length, 0);
+  });
+
   test('environments are isolated: another environment sees none of this one', async () => {
     const other = e.client((await e.createEnvironment(`authz-other-${tag}`)).api_key);
     const org = await w.organizations.createOrganization({ name: `Iso ${tag}` });
