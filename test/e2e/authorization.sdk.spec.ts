@@ -414,6 +414,22 @@ describe('Authorization through the WorkOS SDK', () => {
     assert.equal((await w.groups.listGroups({ organizationId: org.id })).data.length, 0);
   });
 
+  test('a deleted organization takes its resources, groups and organization roles with it', async () => {
+    const a = w.authorization;
+    const org = await w.organizations.createOrganization({ name: `Doomed ${tag}` });
+    await a.createOrganizationRole(org.id, { slug: 'org-doomed', name: 'Doomed' });
+    const r = await a.createResource({ organizationId: org.id, resourceTypeSlug: 'doc', externalId: 'd', name: 'D' });
+    const group = await w.groups.createGroup({ organizationId: org.id, name: 'Doomed group' });
+    await a.createGroupRoleAssignment({ groupId: group.id, roleSlug: 'org-doomed', resourceId: r.id });
+    await w.organizations.deleteOrganization(org.id);
+    await waitFor(() => a.getResource(r.id).then(() => false, (err: { status?: number }) => err.status === 404), { timeoutMs: 30_000, message: 'the resource to go with its organization' });
+    await expectSdkError(a.getOrganizationRole(org.id, 'org-doomed'), NotFoundException, 404);
+    await expectSdkError(w.groups.getGroup({ organizationId: org.id, groupId: group.id }), NotFoundException, 404);
+    await waitForEvents(w, ['organization_role.deleted', 'group.deleted'] as EventName[], (evs) =>
+      evs.some((x) => (x.data as { slug?: string }).slug === 'org-doomed') && evs.some((x) => (x.data as { id?: string }).id === group.id),
+    );
+  });
+
   test('environments are isolated: another environment sees none of this one', async () => {
     const other = e.client((await e.createEnvironment(`authz-other-${tag}`)).api_key);
     const org = await w.organizations.createOrganization({ name: `Iso ${tag}` });

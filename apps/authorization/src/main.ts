@@ -9,6 +9,7 @@ import { PrismaService } from './infra/prisma.service';
 import { GroupsModule } from './groups/groups.module';
 import { MembershipsModule } from './memberships/memberships.module';
 import { authorizationOpenApi } from './openapi';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { ResourcesModule } from './resources/resources.module';
 
 runMain(() => {
@@ -18,7 +19,7 @@ runMain(() => {
     name: 'authorization',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule],
+    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule],
     http: { openapi: authorizationOpenApi },
   });
 });

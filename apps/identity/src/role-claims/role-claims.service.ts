@@ -50,8 +50,11 @@ export class RoleClaimsService {
       const key = `role-claims:${environmentId}:${generation}:${sha256Hex(`${organizationId}\n${roleSlugs.join(',')}`)}`;
       const cached = await this.redis.get(key);
       if (cached) return JSON.parse(cached) as TokenRoleClaims;
-      const { role, roles, permissions } = await this.client.fetch(environmentId, organizationId, roleSlugs);
-      const claims = { role: role ?? roleSlugs[0] ?? null, roles, permissions };
+      const known = await this.client.fetch(environmentId, organizationId, roleSlugs);
+      // Slugs written before the catalogue existed (not migrated yet) stay in the token, after the
+      // catalogue's roles and granting nothing, as they did before authorization ran.
+      const roles = [...known.roles, ...known.unknown_role_slugs];
+      const claims = { role: roles[0] ?? null, roles, permissions: known.permissions };
       await this.redis.set(key, JSON.stringify(claims), 'EX', this.config.ROLE_CLAIMS_CACHE_SECONDS);
       return claims;
     } catch (err) {
