@@ -348,6 +348,8 @@ describe('Authorization through the WorkOS SDK', () => {
     const m = await um.createOrganizationMembership({ organizationId: org.id, userId: user.id, roleSlugs: ['org-claims', 'member'] });
     await expectSdkError(um.updateOrganizationMembership(m.id, { roleSlug: 'ghost' }), UnprocessableEntityException, 422);
     assert.deepEqual((await um.getOrganizationMembership(m.id)).roles?.map((r) => r.slug), ['org-claims', 'member']);
+    await expectSdkError(um.sendInvitation({ email: `inv-${tag}@example.com`, organizationId: org.id, roleSlug: 'ghost' }), UnprocessableEntityException, 422);
+    assert.equal((await um.sendInvitation({ email: `inv-${tag}@example.com`, organizationId: org.id, roleSlug: 'org-claims' })).roleSlug, 'org-claims');
 
     const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { role: string; roles: string[]; permissions: string[]; org_id: string };
     const signIn = await um.authenticateWithPassword({ clientId: e.creds.client_id, email, password });

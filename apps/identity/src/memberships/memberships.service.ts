@@ -137,6 +137,11 @@ export class MembershipsService {
     }
   }
 
+  /** Role slugs checked against authorization's catalogue (422 for an unknown one), for invitations. */
+  validateRoleSlugs(environmentId: string, organizationId: string, roleSlugs: string[]): Promise<void> {
+    return this.roleClaims.validate(environmentId, organizationId, roleSlugs);
+  }
+
   /** New role slugs are validated against authorization's catalogue before the row is locked. */
   async update(environmentId: string, id: string, input: UpdateMembershipInput): Promise<OrganizationMembershipResponse> {
     const roleSlugs = input.role_slugs ?? (input.role_slug !== undefined ? [input.role_slug] : undefined);
