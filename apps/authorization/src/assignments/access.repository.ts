@@ -23,9 +23,11 @@ export class AccessRepository {
 
   /** One round trip: the membership, the resource in its organization and the grant together. */
   async check(environmentId: string, membershipId: string, permissionSlug: string, ref: ResourceRef): Promise<CheckOutcome> {
+    // Named statements: each pooled connection parses and plans the check once.
     const { rows } = await this.prisma.pool.query<{ memberships: number; resources: number; authorized: boolean }>(
-      'id' in ref ? CHECK_BY_ID_SQL : CHECK_BY_EXTERNAL_ID_SQL,
-      'id' in ref ? [environmentId, membershipId, permissionSlug, ref.id] : [environmentId, membershipId, permissionSlug, ref.typeSlug, ref.externalId],
+      'id' in ref
+        ? { name: 'authz_check_by_id', text: CHECK_BY_ID_SQL, values: [environmentId, membershipId, permissionSlug, ref.id] }
+        : { name: 'authz_check_by_external_id', text: CHECK_BY_EXTERNAL_ID_SQL, values: [environmentId, membershipId, permissionSlug, ref.typeSlug, ref.externalId] },
     );
     const r = rows[0]!;
     return { membershipFound: r.memberships > 0, resourceFound: r.resources > 0, authorized: r.authorized };
