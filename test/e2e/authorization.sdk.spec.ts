@@ -194,20 +194,27 @@ describe('Authorization through the WorkOS SDK', () => {
     const permsByExternal = await a.listEffectivePermissionsByExternalId({ organizationMembershipId: alice.id, resourceTypeSlug: 'folder', externalId: 'f-6' });
     assert.deepEqual(permsByExternal.data.map((p) => p.slug).sort(), ['documents:read', 'projects:view']);
 
-    const aliceResources = await all(a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', limit: 2 } as never), (after) =>
-      a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', limit: 2, after } as never),
+    // Children of a parent (the organization when none is named), every page of them.
+    const topLevel = await a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view' } as never);
+    assert.deepEqual(topLevel.data.map((r) => r.id), [root.id]);
+    for (let i = 0; i < 4; i++) await a.createResource({ organizationId: org.id, resourceTypeSlug: 'file', externalId: `file-${i}`, name: `File ${i}`, parentResourceId: root.id });
+    const underRoot = await all(a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', parentResourceId: root.id, limit: 2 }), (after) =>
+      a.listResourcesForMembership({ organizationMembershipId: alice.id, permissionSlug: 'projects:view', parentResourceId: root.id, limit: 2, after }),
     );
-    assert.equal(aliceResources.length, 6);
+    assert.equal(underRoot.length, 5);
+    assert.equal(new Set(underRoot.map((r) => r.id)).size, 5);
     const bobUnderF3 = await a.listResourcesForMembership({ organizationMembershipId: bob.id, permissionSlug: 'projects:edit', parentResourceId: chain[2]!.id });
     assert.deepEqual(bobUnderF3.data.map((r) => r.id), [chain[3]!.id]);
 
-    const holders = await a.listMembershipsForResource({ resourceId: leaf.id, permissionSlug: 'projects:view' });
+    // `indirect`: every holder, inherited ones included; `direct` (the default): assigned on the resource itself.
+    const holders = await a.listMembershipsForResource({ resourceId: leaf.id, permissionSlug: 'projects:view', assignment: 'indirect' });
     assert.deepEqual(holders.data.map((m) => m.id).sort(), [alice.id, bob.id].sort());
     assert.equal(holders.data[0]!.object, 'organization_membership');
+    assert.deepEqual((await a.listMembershipsForResource({ resourceId: leaf.id, permissionSlug: 'projects:view' })).data, []);
     const direct = await a.listMembershipsForResource({ resourceId: chain[3]!.id, permissionSlug: 'projects:view', assignment: 'direct' });
     assert.deepEqual(direct.data.map((m) => m.id), [bob.id]);
-    const indirect = await a.listMembershipsForResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-4', permissionSlug: 'projects:view', assignment: 'indirect' });
-    assert.deepEqual(indirect.data.map((m) => m.id), [alice.id]);
+    const byExternal = await a.listMembershipsForResourceByExternalId({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f-4', permissionSlug: 'projects:view', assignment: 'indirect' });
+    assert.deepEqual(byExternal.data.map((m) => m.id).sort(), [alice.id, bob.id].sort());
 
     const aliceAssignments = await a.listRoleAssignments({ organizationMembershipId: alice.id });
     assert.deepEqual(aliceAssignments.data.map((x) => x.id), [grant.id]);

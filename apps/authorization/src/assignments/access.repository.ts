@@ -50,15 +50,18 @@ export class AccessRepository {
   }
 
   /**
-   * The organization's resources (children of `parentId` when given) on which the membership has
-   * the permission. Keyset-paginated over every match: never truncated.
+   * The children of `parentId` (of the organization when null) on which the membership has the
+   * permission. Keyset-paginated over every match: never truncated.
    */
   async resourcesFor(environmentId: string, m: ProjectedMembership, permissionSlug: string, organizationWide: boolean, parentId: string | null, req: PageRequest): Promise<StoredResource[]> {
     const values: unknown[] = [environmentId, m.id, permissionSlug, m.organizationId, organizationWide];
+    // The organization is the implicit root: without a parent, its top-level resources.
     let where = 'r.environment_id = $1 AND r.organization_id = $4';
     if (parentId) {
       values.push(parentId);
       where += ` AND r.parent_id = $${values.length}`;
+    } else {
+      where += ' AND r.parent_id IS NULL';
     }
     const tail = keysetTail(req, 'r.id', values);
     const { rows } = await this.prisma.pool.query<ResourceRow>(
@@ -72,9 +75,9 @@ export class AccessRepository {
   }
 
   /**
-   * Active memberships of the resource's organization holding the permission on it.
-   * `direct`: through an assignment on this resource; `indirect`: only through an ancestor's
-   * assignment or an organization-wide role; neither: every holder.
+   * Active memberships of the resource's organization holding the permission on it, as WorkOS
+   * defines `assignment`: `direct` (the default) through a role assigned on this very resource;
+   * `indirect` every holder (direct, inherited from an ancestor, or an organization-wide role).
    */
   async membershipsFor(environmentId: string, resource: StoredResource, permissionSlug: string, assignment: 'direct' | 'indirect' | undefined, req: PageRequest): Promise<ProjectedMembership[]> {
     const values: unknown[] = [environmentId, resource.id, permissionSlug, resource.organizationId];
@@ -82,12 +85,7 @@ export class AccessRepository {
       WHERE a.resource_id = $2 AND ${distance} AND ra.organization_membership_id = m.id AND ra.role_id IN (SELECT role_id FROM pr))`;
     const viaRole = `EXISTS (SELECT 1 FROM authz_roles r WHERE r.id IN (SELECT role_id FROM pr) AND r.environment_id = $1
       AND (r.organization_id IS NULL OR r.organization_id = m.organization_id) AND r.slug = ANY (m.role_slugs))`;
-    const grant =
-      assignment === 'direct'
-        ? viaAssignment('a.distance = 0')
-        : assignment === 'indirect'
-          ? `NOT ${viaAssignment('a.distance = 0')} AND (${viaAssignment('a.distance > 0')} OR ${viaRole})`
-          : `(${viaAssignment('true')} OR ${viaRole})`;
+    const grant = assignment === 'indirect' ? `(${viaAssignment('true')} OR ${viaRole})` : viaAssignment('a.distance = 0');
     const tail = keysetTail(req, 'm.id', values);
     const { rows } = await this.prisma.pool.query<MembershipRow>(
       `WITH pr AS (SELECT rp.role_id FROM authz_permissions p JOIN authz_role_permissions rp ON rp.permission_id = p.id WHERE p.environment_id = $1 AND p.slug = $3)
