@@ -1,10 +1,16 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
+import { AssignmentsModule } from './assignments/assignments.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
+import { ClaimsModule } from './claims/claims.module';
 import { consumerGroupId, loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
+import { GroupsModule } from './groups/groups.module';
+import { MembershipsModule } from './memberships/memberships.module';
 import { authorizationOpenApi } from './openapi';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { ResourcesModule } from './resources/resources.module';
 
 runMain(() => {
   const config = loadAppConfig();
@@ -13,7 +19,7 @@ runMain(() => {
     name: 'authorization',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [TemplateSamplesModule],
+    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule],
     http: { openapi: authorizationOpenApi },
   });
 });

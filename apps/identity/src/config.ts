@@ -23,6 +23,14 @@ export const configSchema = baseConfigSchema
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
     /** The SSO service, for AuthKit sign-ins through a connection or OAuth provider. */
     SSO_URL: z.string().url().default('http://127.0.0.1:3002'),
+    /**
+     * The authorization service: membership role slugs are validated against its catalogue, and
+     * access tokens carry the roles' permissions. Unset (authorization not deployed), role slugs
+     * stay free-form and tokens carry `permissions: []`.
+     */
+    AUTHORIZATION_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+    /** How long identity caches an organization's role claims (role/permission events invalidate sooner). */
+    ROLE_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
     /** Session (and refresh-token chain) lifetime in seconds. */

@@ -53,6 +53,21 @@ describe('route.table', () => {
   });
 });
 
+describe('route.table: authorization and its sub-paths of other services', () => {
+  test('groups below /organizations and /user_management go to authorization, the rest stays put', () => {
+    const m = createRouteMatcher();
+    assert.equal(m.match('/authorization/organization_memberships/om_1/check')?.upstream, 'authorization');
+    assert.equal(m.match('/organizations/org_1/groups')?.upstream, 'authorization');
+    assert.equal(m.match('/organizations/org_1/groups/group_1/organization-memberships/om_1')?.upstream, 'authorization');
+    assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');
+    assert.equal(m.match('/organizations/org_1/groupsX')?.upstream, 'organizations');
+    assert.equal(m.match('/user_management/organization_memberships/om_1/groups')?.upstream, 'authorization');
+    assert.equal(m.match('/user_management/organization_memberships/om_1')?.upstream, 'identity');
+    // Service-to-service paths are never routed from the edge.
+    assert.equal(m.match('/internal/authorization/role_claims'), undefined);
+  });
+});
+
 describe('route.table parameter segments', () => {
   test('a :name segment matches one segment, and beats a shorter literal prefix', () => {
     const m = createRouteMatcher();

@@ -83,8 +83,11 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },
   // The service template's sample in radar, until its domain replaces it.
   { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
-  // The service template's sample in authorization, until its domain replaces it.
-  { prefix: '/authorization/template_samples', upstream: 'authorization', auth: 'api_key' },
+  // Authorization: permissions, roles, resources, role assignments and checks (WORKOS_API.md §16).
+  { prefix: '/authorization', upstream: 'authorization', auth: 'api_key' },
+  // Groups (§17) live below two other services' paths; the longer prefixes win.
+  { prefix: '/organizations/:id/groups', upstream: 'authorization', auth: 'api_key' },
+  { prefix: '/user_management/organization_memberships/:id/groups', upstream: 'authorization', auth: 'api_key' },
 ];
 
 /**
@@ -115,6 +118,12 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   // Vault objects (a retried create must not turn into a name conflict). Never the data-key
   // routes: each call must mint a fresh key.
   '/vault/v1/kv',
+  // The authorization catalogue and resources (a retried create must not turn into a slug conflict).
+  '/authorization/permissions',
+  '/authorization/roles',
+  '/authorization/organizations/:id/roles',
+  '/authorization/resources',
+  '/organizations/:id/groups',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -131,7 +140,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/portal',
   '/passwordless',
   '/auth',
-  '/authorization',
   '/fga',
   '/feature-flags',
   '/data-integrations',

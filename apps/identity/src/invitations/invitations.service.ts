@@ -91,6 +91,7 @@ export class InvitationsService implements OnModuleInit {
     const inviter = input.inviter_user_id ? await this.users.mustFind(environmentId, input.inviter_user_id) : null;
     const org = input.organization_id ? await this.organizations.find(environmentId, input.organization_id) : null;
     if (input.organization_id && !org) throw new NotFoundError('an organization', input.organization_id);
+    if (org && input.role_slug !== undefined) await this.memberships.validateRoleSlugs(environmentId, org.id, [input.role_slug]);
     await this.throttle.hit(environmentId, 'invitation', input.email);
     const now = new Date();
     const id = newId('invitation');

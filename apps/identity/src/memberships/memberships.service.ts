@@ -6,6 +6,7 @@ import { UsersService } from '../users/users.service';
 import { MembershipsRepository, type MembershipWithUser, type Tx } from './memberships.repository';
 import { membershipEvent } from './memberships.events';
 import { OrganizationsClient } from './organizations.client';
+import { RoleClaimsService } from '../role-claims/role-claims.service';
 import {
   DEFAULT_ROLE,
   toMembershipResponse,
@@ -37,6 +38,7 @@ export class MembershipsService {
     private readonly repo: MembershipsRepository,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsClient,
+    private readonly roleClaims: RoleClaimsService,
   ) {
     users.setMemberLookup((env, org) => this.repo.userIdsOf(env, org));
   }
@@ -109,6 +111,8 @@ export class MembershipsService {
   async create(environmentId: string, input: CreateMembershipInput): Promise<OrganizationMembershipResponse> {
     const user = await this.users.mustFind(environmentId, input.user_id);
     const org = await this.organizations.mustGet(environmentId, input.organization_id);
+    const roleSlugs = input.role_slugs ?? [input.role_slug ?? DEFAULT_ROLE];
+    await this.roleClaims.validate(environmentId, org.id, roleSlugs);
     const now = new Date();
     try {
       const m = await this.repo.create(
@@ -119,7 +123,7 @@ export class MembershipsService {
           organizationId: org.id,
           organizationName: org.name,
           status: 'active',
-          roleSlugs: input.role_slugs ?? [input.role_slug ?? DEFAULT_ROLE],
+          roleSlugs,
           source: 'api',
           createdAt: now,
           updatedAt: now,
@@ -133,11 +137,19 @@ export class MembershipsService {
     }
   }
 
-  update(environmentId: string, id: string, input: UpdateMembershipInput): Promise<OrganizationMembershipResponse> {
-    return this.change(environmentId, id, () => {
-      if (input.role_slugs === undefined && input.role_slug === undefined) return {};
-      return { roleSlugs: input.role_slugs ?? [input.role_slug!] };
-    });
+  /** Role slugs checked against authorization's catalogue (422 for an unknown one), for invitations. */
+  validateRoleSlugs(environmentId: string, organizationId: string, roleSlugs: string[]): Promise<void> {
+    return this.roleClaims.validate(environmentId, organizationId, roleSlugs);
+  }
+
+  /** New role slugs are validated against authorization's catalogue before the row is locked. */
+  async update(environmentId: string, id: string, input: UpdateMembershipInput): Promise<OrganizationMembershipResponse> {
+    const roleSlugs = input.role_slugs ?? (input.role_slug !== undefined ? [input.role_slug] : undefined);
+    if (roleSlugs && hasIdShape(id, 'om')) {
+      const current = await this.repo.findWithUser(environmentId, id);
+      if (current) await this.roleClaims.validate(environmentId, current.organizationId, roleSlugs);
+    }
+    return this.change(environmentId, id, () => (roleSlugs ? { roleSlugs } : {}));
   }
 
   deactivate(environmentId: string, id: string): Promise<OrganizationMembershipResponse> {

@@ -17,6 +17,7 @@ import { RedirectUrisClient } from './redirect-uris.client';
 import { sessionEvent } from './sessions.events';
 import { toSessionWire } from './sessions.dto';
 import { organizationEntry, type OrganizationEntry } from './organization-entry';
+import { RoleClaimsService } from '../role-claims/role-claims.service';
 
 /** The WorkOS authentication response (WORKOS_API.md §7.2). */
 export interface AuthenticationResponse {
@@ -66,6 +67,7 @@ export class SessionsService implements OnModuleInit {
     private readonly keys: SigningKeysService,
     private readonly users: UsersService,
     private readonly redirectUris: RedirectUrisClient,
+    private readonly roleClaims: RoleClaimsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -185,12 +187,13 @@ export class SessionsService implements OnModuleInit {
     return {};
   }
 
-  private accessToken(environmentId: string, userId: string, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
+  /** `role`, `roles` and `permissions` come from authorization's catalogue (RoleClaimsService). */
+  private async accessToken(environmentId: string, userId: string, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = { iss: this.config.PUBLIC_BASE_URL, sub: userId, sid: sessionId, jti: newUlid(), iat, exp: iat + this.config.ACCESS_TOKEN_TTL_SECONDS };
     if (organizationId) {
-      const roles = rolesOf(roleSlugs ?? []);
-      Object.assign(claims, { org_id: organizationId, role: roles[0], roles, permissions: [], entitlements: [], feature_flags: [] });
+      const { role, roles, permissions } = await this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? []));
+      Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [], feature_flags: [] });
     }
     return this.keys.sign(environmentId, claims);
   }

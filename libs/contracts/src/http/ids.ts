@@ -37,6 +37,12 @@ export const IdPrefix = {
   logStream: 'log_stream',
   /** The removal of a shredded organization's vault objects (ours). */
   vaultPurge: 'vault_purge',
+  role: 'role',
+  permission: 'perm',
+  authorizationResource: 'authz_resource',
+  roleAssignment: 'role_assignment',
+  group: 'group',
+  groupRoleAssignment: 'gra',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

@@ -146,6 +146,8 @@ export class Stack {
     if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
+    // Role slugs are checked against authorization's catalogue only where it runs (free-form otherwise).
+    if (app === 'identity' && this.apps.includes('authorization')) env.AUTHORIZATION_URL = `http://127.0.0.1:${this.port('authorization')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { ResourcesModule } from '../resources/resources.module';
+import { GroupAssignmentsController } from './group-assignments.controller';
+import { GroupAssignmentsRepository } from './group-assignments.repository';
+import { GroupAssignmentsService } from './group-assignments.service';
+import { GroupsController, MembershipGroupsController } from './groups.controller';
+import { GroupsRepository } from './groups.repository';
+import { GroupsService } from './groups.service';
+
+/** Organization groups, their members and their role assignments. */
+@Module({
+  imports: [CatalogueModule, MembershipsModule, ResourcesModule],
+  controllers: [GroupsController, MembershipGroupsController, GroupAssignmentsController],
+  providers: [GroupsRepository, GroupsService, GroupAssignmentsRepository, GroupAssignmentsService],
+})
+export class GroupsModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { IdentityEventsConsumer } from './consumers/identity.consumer';
+import { MembershipsRepository } from './memberships.repository';
+import { MembershipsService } from './memberships.service';
+
+/** The projection of identity's organization memberships. */
+@Module({
+  controllers: [IdentityEventsConsumer],
+  providers: [MembershipsRepository, MembershipsService],
+  exports: [MembershipsService],
+})
+export class MembershipsModule {}
