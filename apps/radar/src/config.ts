@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema } from '@wos/platform';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3007) })
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
   .extend({
     /** Kafka consumer group; default `radar.<database name>` (defaultConsumerGroupId). */
     RADAR_KAFKA_GROUP_ID: z.string().min(1).optional(),

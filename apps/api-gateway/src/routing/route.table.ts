@@ -79,8 +79,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/organizations/:id/audit_logs_retention', upstream: 'audit-logs', auth: 'api_key' },
   // Vault: KV objects and data keys (WORKOS_API.md §14).
   { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },
-  // The service template's sample in radar, until its domain replaces it.
-  { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
+  // Radar: attempts, allow and deny lists (WORKOS_API.md §20), and our settings and attempt listing.
+  { prefix: '/radar', upstream: 'radar', auth: 'api_key' },
   // The service template's sample in authorization, until its domain replaces it.
   { prefix: '/authorization/template_samples', upstream: 'authorization', auth: 'api_key' },
 ];
@@ -124,7 +124,6 @@ export function isIdempotentCreate(method: string, path: string): boolean {
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
-  '/radar',
   '/portal',
   '/passwordless',
   '/auth',

@@ -29,6 +29,8 @@ export const IdPrefix = {
   /** An accepted audit-log event (its ID travels on the SIEM topic; WorkOS's API never shows one). */
   auditLogEvent: 'audit_log_event',
   auditLogExport: 'audit_log_export',
+  radarAttempt: 'radar_att',
+  radarListEntry: 'radar_list_entry',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

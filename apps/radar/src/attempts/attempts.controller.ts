@@ -1,0 +1,31 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { createAttemptSchema, listAttemptsQuerySchema, updateAttemptSchema, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
+import { AttemptsService } from './attempts.service';
+
+/** `radar.createAttempt` and `radar.updateAttempt`, plus our management reads of stored attempts. */
+@Controller('radar/attempts')
+export class AttemptsController {
+  constructor(private readonly attempts: AttemptsService) {}
+
+  @Post()
+  @HttpCode(200)
+  create(@EnvironmentId() env: string, @Body(new ZodPipe(createAttemptSchema)) body: CreateAttemptInput) {
+    return this.attempts.create(env, body);
+  }
+
+  @Put(':id')
+  update(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(updateAttemptSchema)) body: UpdateAttemptInput) {
+    return this.attempts.update(env, id, body);
+  }
+
+  @Get()
+  list(@EnvironmentId() env: string, @Query(new ZodPipe(listAttemptsQuerySchema)) query: ListAttemptsQuery) {
+    return this.attempts.list(env, query);
+  }
+
+  @Get(':id')
+  get(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.attempts.get(env, id);
+  }
+}

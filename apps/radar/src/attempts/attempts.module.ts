@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ListsModule } from '../lists/lists.module';
+import { SettingsModule } from '../settings/settings.module';
+import { AttemptsController } from './attempts.controller';
+import { AttemptsRepository } from './attempts.repository';
+import { AttemptsService } from './attempts.service';
+import { RiskWindowsRepository } from './risk-windows.repository';
+
+@Module({
+  imports: [ListsModule, SettingsModule],
+  controllers: [AttemptsController],
+  providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository],
+  exports: [AttemptsService],
+})
+export class AttemptsModule {}

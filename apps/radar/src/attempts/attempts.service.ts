@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { isbot } from 'isbot';
+import { isDisposableEmail } from 'disposable-email-domains-js';
+import { Counter } from 'prom-client';
+import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
+import { newId, NotFoundError, paginate, registry, toListEnvelope } from '@wos/platform';
+import type { RadarAttempt } from '../generated/prisma/client';
+import { ListsService } from '../lists/lists.service';
+import { evaluateControls, type Decision } from '../radar-core/controls';
+import { SettingsService } from '../settings/settings.service';
+import { toAttemptWire, toVerdictWire, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
+import { attemptEvent, riskDetectedEvent } from './attempts.events';
+import { AttemptsRepository } from './attempts.repository';
+import { RiskWindowsRepository } from './risk-windows.repository';
+
+/** Prometheus: assessments by the control that decided them (`none`, `allow_list`, a control) and verdict. */
+const verdicts = new Counter({ name: 'radar_attempts_total', help: 'Radar assessments by deciding control and verdict', labelNames: ['control', 'verdict'], registers: [registry] });
+/** Prometheus: every control that fired, by control and mode (log findings included). */
+const findingsTotal = new Counter({ name: 'radar_control_findings_total', help: 'Radar controls that fired, by control and mode', labelNames: ['control', 'mode'], registers: [registry] });
+
+/**
+ * createAttempt: lists first (a deny entry blocks outright, an allow entry skips the controls),
+ * then every control on the Redis windows and the account's history. The attempt, its verdict
+ * and its events (radar.attempt.created, plus authentication.radar_risk_detected when anything
+ * fired) commit in one transaction.
+ */
+@Injectable()
+export class AttemptsService {
+  constructor(
+    private readonly repo: AttemptsRepository,
+    private readonly windows: RiskWindowsRepository,
+    private readonly lists: ListsService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async create(environmentId: string, input: CreateAttemptInput): Promise<AttemptVerdictWire> {
+    const id = newId('radar_att');
+    const email = input.email.toLowerCase();
+    const now = new Date();
+    const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
+    const listed = lists.match({
+      ipAddress: input.ip_address,
+      email,
+      userAgent: input.user_agent,
+      country: input.country,
+      device: input.device,
+      deviceFingerprint: input.device_fingerprint,
+    });
+    let decision: Decision & { blocklistType: string | null; decidedBy: string };
+    if (listed?.action === 'block') {
+      decision = { verdict: 'block', reason: `The ${listed.type} is on the block list`, control: 'restriction', findings: [], blocklistType: listed.type, decidedBy: 'block_list' };
+    } else if (listed?.action === 'allow') {
+      decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
+    } else {
+      const [counts, lastSuccessAt] = await Promise.all([
+        this.windows.record({ environmentId, attemptId: id, ipAddress: input.ip_address, email, action: input.action }, settings),
+        input.action === 'sign-in' ? this.repo.lastSuccessAt(environmentId, email) : Promise.resolve(undefined),
+      ]);
+      const d = evaluateControls(
+        { ...counts, action: input.action, now, isBotUserAgent: !input.user_agent.trim() || isbot(input.user_agent), disposableEmail: isDisposableEmail(email), lastSuccessAt },
+        settings,
+      );
+      decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
+    }
+    const attempt: RadarAttempt = {
+      id,
+      environmentId,
+      ipAddress: input.ip_address,
+      userAgent: input.user_agent,
+      email,
+      userId: input.user_id ?? null,
+      authMethod: input.auth_method,
+      action: input.action,
+      verdict: decision.verdict,
+      reason: decision.reason,
+      control: decision.control,
+      blocklistType: decision.blocklistType,
+      findings: decision.findings as unknown as RadarAttempt['findings'],
+      attemptStatus: null,
+      challengeStatus: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const wire = toAttemptWire(attempt);
+    const risky = decision.control !== null || decision.findings.length > 0;
+    await this.repo.create(attempt, [attemptEvent('created', wire, environmentId), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
+    verdicts.inc({ control: decision.decidedBy, verdict: decision.verdict });
+    for (const f of decision.findings) findingsTotal.inc({ control: f.control, mode: f.mode });
+    return toVerdictWire(attempt);
+  }
+
+  /** updateAttempt: a success leaves the failure windows and becomes the account's last sign-in. */
+  async update(environmentId: string, id: string, input: UpdateAttemptInput): Promise<RadarAttemptWire> {
+    const outcome = { attemptStatus: input.attempt_status, challengeStatus: input.challenge_status };
+    const updated = hasIdShape(id, 'radar_att')
+      ? await this.repo.recordOutcome(environmentId, id, outcome, (a) => attemptEvent('updated', toAttemptWire(a), environmentId))
+      : null;
+    if (!updated) throw new NotFoundError('a Radar attempt', id);
+    if (input.attempt_status === 'success') await this.windows.recordSuccess(environmentId, updated.id, updated.ipAddress, updated.email);
+    return toAttemptWire(updated);
+  }
+
+  async get(environmentId: string, id: string): Promise<RadarAttemptWire> {
+    const found = hasIdShape(id, 'radar_att') ? await this.repo.findById(environmentId, id) : null;
+    if (!found) throw new NotFoundError('a Radar attempt', id);
+    return toAttemptWire(found);
+  }
+
+  async list(environmentId: string, query: ListAttemptsQuery): Promise<ListEnvelope<RadarAttemptWire>> {
+    const { limit: _l, before: _b, after: _a, order: _o, ...filter } = query;
+    return toListEnvelope(await paginate(query, (page) => this.repo.list(environmentId, filter, page)), toAttemptWire);
+  }
+}
