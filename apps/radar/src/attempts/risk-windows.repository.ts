@@ -51,7 +51,7 @@ export class RiskWindowsRepository {
       windows.push([key(s.environmentId, 'signup:ip', s.ipAddress), s.attemptId, settings.repeat_sign_up.window_seconds * 1000]);
     }
     for (const [k, member, ms] of windows) {
-      m.zadd(k, now, member).zremrangebyscore(k, '-inf', now - ms).zcard(k).pexpire(k, ms);
+      m.zadd(k, now, member).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
     }
     const results = (await m.exec()) ?? [];
     const counts = windows.map((_, i) => {
