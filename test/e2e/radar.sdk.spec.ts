@@ -1,0 +1,190 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { NotFoundException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { uniqueSuffix } from '@wos/platform/testing';
+import { httpRequest } from '../support/http';
+import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const ATTEMPT_ID = /^radar_att_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+describe('Radar through the WorkOS SDK', () => {
+  let e: E2e;
+  let other: WorkOS;
+  let otherKey: string;
+  const tag = uniqueSuffix();
+  let ipSeq = 0;
+  /* Every test signs in from addresses of its own, so no window carries over between tests. */
+  const net = 1 + Math.floor(Math.random() * 250);
+  const freshIp = () => (++ipSeq, `10.${net}.${Math.floor(ipSeq / 250)}.${(ipSeq % 250) + 1}`);
+  const attempt = (over: Partial<Parameters<WorkOS['radar']['createAttempt']>[0]> = {}, client?: WorkOS) =>
+    (client ?? e.workos).radar.createAttempt({ ipAddress: freshIp(), userAgent: BROWSER, email: `user-${tag}-${++ipSeq}@example.com`, authMethod: 'Password', action: 'sign-in', ...over });
+  const settings = async (body: Record<string, unknown>, key: string | true = true) => {
+    const res = await e.http('PUT', '/radar/settings', { key, body });
+    assert.equal(res.status, 200, res.text);
+    return res.json as Record<string, unknown>;
+  };
+
+  before(async () => {
+    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar'] });
+    const env = await e.createEnvironment(`radar-other-${tag}`);
+    otherKey = env.api_key;
+    other = e.client(otherKey);
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  test('createAttempt allows a quiet sign-in, updateAttempt records its success, the stored attempt shows both', async () => {
+    const email = `quiet-${tag}@example.com`;
+    const verdict = await attempt({ email });
+    assert.equal(verdict.verdict, 'allow');
+    assert.equal(verdict.reason, 'No risk detected');
+    assert.match(verdict.attemptId, ATTEMPT_ID);
+    assert.equal(verdict.control, undefined);
+    await e.workos.radar.updateAttempt({ id: verdict.attemptId, attemptStatus: 'success' });
+    await e.workos.radar.updateAttempt({ id: verdict.attemptId, challengeStatus: 'success' });
+    const stored = await e.http('GET', `/radar/attempts/${verdict.attemptId}`, { key: true });
+    assert.equal(stored.status, 200, stored.text);
+    assert.deepEqual(
+      (({ object, email: m, verdict: v, attempt_status, challenge_status }) => ({ object, email: m, verdict: v, attempt_status, challenge_status }))(stored.json as Record<string, string>),
+      { object: 'radar_attempt', email, verdict: 'allow', attempt_status: 'success', challenge_status: 'success' },
+    );
+  });
+
+  test('bad input is a 422 and an unknown attempt a 404, through the SDK', async () => {
+    await expectSdkError(attempt({ ipAddress: 'not-an-ip' }), UnprocessableEntityException, 422);
+    await expectSdkError(attempt({ authMethod: 'Telepathy' as never }), UnprocessableEntityException, 422);
+    await expectSdkError(e.workos.radar.updateAttempt({ id: 'radar_att_01HZBC6N1EB1ZY7KG32XAAAAAA', attemptStatus: 'success' }), NotFoundException, 404);
+    await expectSdkError(e.workos.radar.addListEntry({ type: 'ip_address', action: 'block', entry: '300.1.1.1' }), UnprocessableEntityException, 422);
+    await expectSdkError(e.workos.radar.addListEntry({ type: 'planet' as never, action: 'block', entry: 'mars' }), UnprocessableEntityException, 422);
+  });
+
+  test('lists: a block entry blocks outright, an allow entry wins over the controls, block beats allow, removal lifts the block', async () => {
+    const radar = e.workos.radar;
+    const net = `192.0.2.0/24`;
+    const added = await radar.addListEntry({ type: 'ip_address', action: 'block', entry: '192.0.2.77/24' });
+    assert.match(added.message, /added/);
+    assert.match((await radar.addListEntry({ type: 'ip_address', action: 'block', entry: net })).message, /already/);
+    const blocked = await attempt({ ipAddress: '192.0.2.10' });
+    assert.deepEqual([blocked.verdict, blocked.control, blocked.blocklistType], ['block', 'restriction', 'ip_address']);
+
+    // A bot user agent is blocked by default, unless the account is allow-listed.
+    const botEmail = `bot-${tag}@example.com`;
+    assert.equal((await attempt({ email: botEmail, userAgent: 'curl/8.5.0' })).control, 'bot_detection');
+    await radar.addListEntry({ type: 'email', action: 'allow', entry: botEmail.toUpperCase() });
+    const allowed = await attempt({ email: botEmail, userAgent: 'curl/8.5.0' });
+    assert.deepEqual([allowed.verdict, allowed.reason], ['allow', 'The email is on the allow list']);
+    // An allow-listed email from a blocked network is still blocked.
+    assert.equal((await attempt({ email: botEmail, ipAddress: '192.0.2.11' })).verdict, 'block');
+
+    await radar.addListEntry({ type: 'domain', action: 'block', entry: `blocked-${tag}.example` });
+    assert.equal((await attempt({ email: `x@blocked-${tag}.example` })).blocklistType, 'domain');
+    await radar.addListEntry({ type: 'user_agent', action: 'block', entry: `EvilAgent/${tag}` });
+    assert.equal((await attempt({ userAgent: `EvilAgent/${tag}` })).blocklistType, 'user_agent');
+
+    await radar.removeListEntry({ type: 'ip_address', action: 'block', entry: net });
+    assert.equal((await attempt({ ipAddress: '192.0.2.12' })).verdict, 'allow');
+    await expectSdkError(radar.removeListEntry({ type: 'ip_address', action: 'block', entry: net }), NotFoundException, 404);
+  });
+
+  test('brute force: failures per account above the threshold block; a reported success does not count', async () => {
+    await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 2 } });
+    const email = `brute-${tag}@example.com`;
+    const first = await attempt({ email });
+    await e.workos.radar.updateAttempt({ id: first.attemptId, attemptStatus: 'success' });
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    const third = await attempt({ email });
+    assert.deepEqual([third.verdict, third.control], ['block', 'brute_force_attack']);
+    await settings({ brute_force_attack: { mode: 'challenge', max_failures_per_account: 10 } });
+  });
+
+  test('credential stuffing: many accounts from one IP; bots; disposable sign-ups challenged', async () => {
+    await settings({ credential_stuffing: { mode: 'challenge', max_accounts_per_ip: 2 } });
+    const ipAddress = freshIp();
+    assert.equal((await attempt({ ipAddress, email: `cs1-${tag}@example.com` })).verdict, 'allow');
+    assert.equal((await attempt({ ipAddress, email: `cs2-${tag}@example.com` })).verdict, 'allow');
+    assert.equal((await attempt({ ipAddress, email: `cs2-${tag}@example.com` })).verdict, 'allow');
+    const third = await attempt({ ipAddress, email: `cs3-${tag}@example.com` });
+    assert.deepEqual([third.verdict, third.control], ['challenge', 'brute_force_attack']);
+
+    const bot = await attempt({ userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    assert.deepEqual([bot.verdict, bot.control], ['block', 'bot_detection']);
+
+    const disposable = await attempt({ email: `signup-${tag}@mailinator.com`, action: 'sign-up' });
+    assert.deepEqual([disposable.verdict, disposable.control], ['challenge', 'repeat_sign_up']);
+    await settings({ repeat_sign_up: { mode: 'off' } });
+    assert.equal((await attempt({ email: `signup2-${tag}@mailinator.com`, action: 'sign-up' })).verdict, 'allow');
+  });
+
+  test('stale account: an account whose last successful sign-in is older than N days', async () => {
+    await settings({ stale_account: { mode: 'challenge', days: 30 } });
+    const email = `stale-${tag}@example.com`;
+    const first = await attempt({ email });
+    await e.workos.radar.updateAttempt({ id: first.attemptId, attemptStatus: 'success' });
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    // Age the account's history in radar's database: 31 days since its last success.
+    const db = new Client({ connectionString: e.stack.databaseUrl('radar') });
+    await db.connect();
+    try {
+      await db.query(`UPDATE radar_accounts SET last_success_at = now() - interval '31 days' WHERE email = $1`, [email]);
+    } finally {
+      await db.end();
+    }
+    const stale = await attempt({ email });
+    assert.deepEqual([stale.verdict, stale.control], ['challenge', 'stale_account']);
+  });
+
+  test('events: authentication.radar_risk_detected for a blocked attempt, radar.attempt.created for every attempt', async () => {
+    const email = `event-${tag}@example.com`;
+    const blocked = await attempt({ email, userAgent: 'python-requests/2.31' });
+    assert.equal(blocked.verdict, 'block');
+    const types = ['authentication.radar_risk_detected', 'radar.attempt.created'] as EventName[];
+    const events = await waitForEvents(e.workos, types, (all) => all.filter((ev) => (ev.data as { email?: string }).email === email).length >= 2);
+    const risk = events.find((ev) => ev.event === 'authentication.radar_risk_detected' && (ev.data as { email?: string }).email === email)!;
+    assert.deepEqual(
+      (({ authMethod, action, control, blocklistType, userAgent }) => ({ authMethod, action, control, blocklistType, userAgent }))(risk.data as unknown as Record<string, unknown>),
+      { authMethod: 'Password', action: 'login', control: 'bot_detection', blocklistType: null, userAgent: 'python-requests/2.31' },
+    );
+  });
+
+  test('the management list filters attempts; /metrics counts verdicts per control', async () => {
+    const email = `listed-${tag}@example.com`;
+    await attempt({ email });
+    await attempt({ email, userAgent: 'Wget/1.21' });
+    const res = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}&verdict=block`, { key: true });
+    assert.equal(res.status, 200, res.text);
+    const list = res.json as { object: string; data: { email: string; verdict: string; control: string }[]; list_metadata: unknown };
+    assert.equal(list.object, 'list');
+    assert.deepEqual(list.data.map((a) => [a.email, a.verdict, a.control]), [[email, 'block', 'bot_detection']]);
+    assert.deepEqual(list.list_metadata, { before: null, after: null });
+    assert.equal((await e.http('GET', '/radar/attempts?verdict=maybe', { key: true })).status, 422);
+    const metrics = await httpRequest('GET', '/metrics', { port: e.stack.port('radar') });
+    assert.match(metrics.text, /radar_attempts_total\{control="bot_detection",verdict="block"\} [1-9]/);
+    assert.match(metrics.text, /radar_control_findings_total\{control="bot_detection",mode="block"\} [1-9]/);
+  });
+
+  test('environments are isolated: lists, settings and attempts of one are invisible to another', async () => {
+    const radar = e.workos.radar;
+    await radar.addListEntry({ type: 'email', action: 'block', entry: `isolated-${tag}@example.com` });
+    const mine = await attempt({ email: `isolated-${tag}@example.com` });
+    assert.equal(mine.verdict, 'block');
+    assert.equal((await attempt({ email: `isolated-${tag}@example.com` }, other)).verdict, 'allow');
+    await expectSdkError(other.radar.updateAttempt({ id: mine.attemptId, attemptStatus: 'success' }), NotFoundException, 404);
+    await expectSdkError(other.radar.removeListEntry({ type: 'email', action: 'block', entry: `isolated-${tag}@example.com` }), NotFoundException, 404);
+    assert.equal((await e.http('GET', `/radar/attempts/${mine.attemptId}`, { key: otherKey })).status, 404);
+    assert.equal((await attempt({ email: `isolated-${tag}@example.com` })).verdict, 'block');
+    // The other environment's settings are its own defaults.
+    const otherSettings = await e.http('GET', '/radar/settings', { key: otherKey });
+    assert.equal((otherSettings.json as { stale_account: { days: number } }).stale_account.days, 90);
+    const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(`isolated-${tag}@example.com`)}`, { key: otherKey });
+    assert.equal((listed.json as { data: unknown[] }).data.length, 1);
+  });
+
+  test('the API requires a key', async () => {
+    const res = await e.http('POST', '/radar/attempts', { body: { ip_address: '1.1.1.1' } });
+    assert.equal(res.status, 401);
+  });
+});
