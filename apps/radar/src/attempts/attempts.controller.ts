@@ -8,10 +8,11 @@ import { AttemptsService } from './attempts.service';
 export class AttemptsController {
   constructor(private readonly attempts: AttemptsService) {}
 
+  /** `?include=fail_policy` (identity's call) adds the environment's fail policy to the verdict. */
   @Post()
   @HttpCode(200)
-  create(@EnvironmentId() env: string, @Body(new ZodPipe(createAttemptSchema)) body: CreateAttemptInput) {
-    return this.attempts.create(env, body);
+  create(@EnvironmentId() env: string, @Body(new ZodPipe(createAttemptSchema)) body: CreateAttemptInput, @Query('include') include?: string) {
+    return this.attempts.create(env, body, { includeFailPolicy: include === 'fail_policy' });
   }
 
   @Put(':id')

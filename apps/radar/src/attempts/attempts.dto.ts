@@ -7,10 +7,14 @@ import type { Decision } from '../radar-core/controls';
 
 export const AUTH_METHODS = ['Password', 'Passkey', 'Authenticator', 'SMS_OTP', 'Email_OTP', 'Social', 'SSO', 'Other'] as const;
 
-/** `radar.createAttempt` (WORKOS_API.md §20); `user_id`, `device*` and `country` are our optional extensions. */
+/**
+ * `radar.createAttempt` (WORKOS_API.md §20); `user_id`, `device*` and `country` are our optional
+ * extensions. The SDK always sends `ip_address` and `user_agent`; identity may not know them (its
+ * caller did not pass them), and then the per-IP controls and the bot check have nothing to count.
+ */
 export const createAttemptSchema = z.object({
-  ip_address: z.string().trim().max(64).refine((ip) => isIP(ip) !== 0, 'ip_address must be an IPv4 or IPv6 address'),
-  user_agent: z.string().max(1024),
+  ip_address: z.string().trim().max(64).refine((ip) => isIP(ip) !== 0, 'ip_address must be an IPv4 or IPv6 address').optional(),
+  user_agent: z.string().max(1024).optional(),
   email: z.string().trim().min(3).max(320).email(),
   auth_method: z.enum(AUTH_METHODS),
   action: z.enum(['sign-in', 'sign-up']),

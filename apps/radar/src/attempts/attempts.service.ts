@@ -33,15 +33,17 @@ export class AttemptsService {
     private readonly settings: SettingsService,
   ) {}
 
-  async create(environmentId: string, input: CreateAttemptInput): Promise<AttemptVerdictWire> {
+  async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
     const id = newId('radar_att');
     const email = input.email.toLowerCase();
+    const ipAddress = input.ip_address ?? '';
+    const userAgent = input.user_agent ?? '';
     const now = new Date();
     const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
     const listed = lists.match({
-      ipAddress: input.ip_address,
+      ipAddress,
       email,
-      userAgent: input.user_agent,
+      userAgent,
       country: input.country,
       device: input.device,
       deviceFingerprint: input.device_fingerprint,
@@ -53,11 +55,11 @@ export class AttemptsService {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
       const [counts, lastSuccessAt] = await Promise.all([
-        this.windows.record({ environmentId, attemptId: id, ipAddress: input.ip_address, email, action: input.action }, settings),
+        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
         input.action === 'sign-in' ? this.repo.lastSuccessAt(environmentId, email) : Promise.resolve(undefined),
       ]);
       const d = evaluateControls(
-        { ...counts, action: input.action, now, isBotUserAgent: !input.user_agent.trim() || isbot(input.user_agent), disposableEmail: isDisposableEmail(email), lastSuccessAt },
+        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
@@ -65,8 +67,8 @@ export class AttemptsService {
     const attempt: RadarAttempt = {
       id,
       environmentId,
-      ipAddress: input.ip_address,
-      userAgent: input.user_agent,
+      ipAddress,
+      userAgent,
       email,
       userId: input.user_id ?? null,
       authMethod: input.auth_method,
@@ -86,7 +88,7 @@ export class AttemptsService {
     await this.repo.create(attempt, [attemptEvent('created', wire, environmentId), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
     verdicts.inc({ control: decision.decidedBy, verdict: decision.verdict });
     for (const f of decision.findings) findingsTotal.inc({ control: f.control, mode: f.mode });
-    return toVerdictWire(attempt);
+    return { ...toVerdictWire(attempt), ...(opts.includeFailPolicy ? { fail_policy: settings.fail_policy } : {}) };
   }
 
   /** updateAttempt: a success leaves the failure windows and becomes the account's last sign-in. */

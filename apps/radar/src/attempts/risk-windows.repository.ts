@@ -36,6 +36,8 @@ export class RiskWindowsRepository {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async record(s: WindowSubject, settings: RadarSettings, now = Date.now()): Promise<WindowCounts> {
+    // Without an IP address only the account's failures can be counted.
+    if (!s.ipAddress) return this.recordAccountOnly(s, settings, now);
     const m = this.redis.multi();
     const windows: [string, string, number][] = [[key(s.environmentId, 'ip1m', s.ipAddress), s.attemptId, 60_000]];
     if (s.action === 'sign-in') {
@@ -70,13 +72,21 @@ export class RiskWindowsRepository {
     };
   }
 
+  private async recordAccountOnly(s: WindowSubject, settings: RadarSettings, now: number): Promise<WindowCounts> {
+    const none = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, signUpsFromIp: 0 };
+    if (s.action !== 'sign-in') return none;
+    const k = key(s.environmentId, 'fail:acct', s.email);
+    const ms = settings.brute_force_attack.window_seconds * 1000;
+    const results = (await this.redis.multi().zadd(k, now, s.attemptId).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms).exec()) ?? [];
+    const [err, value] = results[2] ?? [new Error('no reply'), 0];
+    if (err) throw err;
+    return { ...none, failuresForAccount: Number(value) };
+  }
+
   /** A succeeded attempt is no failure: it leaves the account, IP and network failure windows. */
   async recordSuccess(environmentId: string, attemptId: string, ipAddress: string, email: string): Promise<void> {
-    await this.redis
-      .multi()
-      .zrem(key(environmentId, 'fail:acct', email), attemptId)
-      .zrem(key(environmentId, 'fail:ip', ipAddress), attemptId)
-      .zrem(key(environmentId, 'fail:net', subnetOf(ipAddress)), attemptId)
-      .exec();
+    const m = this.redis.multi().zrem(key(environmentId, 'fail:acct', email), attemptId);
+    if (ipAddress) m.zrem(key(environmentId, 'fail:ip', ipAddress), attemptId).zrem(key(environmentId, 'fail:net', subnetOf(ipAddress)), attemptId);
+    await m.exec();
   }
 }

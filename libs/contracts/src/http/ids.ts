@@ -31,6 +31,7 @@ export const IdPrefix = {
   auditLogExport: 'audit_log_export',
   radarAttempt: 'radar_att',
   radarListEntry: 'radar_list_entry',
+  radarChallenge: 'radar_challenge',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

@@ -146,6 +146,8 @@ export class Stack {
     if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
+    // Identity asks radar about sign-ins only when radar runs in this stack.
+    if (app === 'identity' && this.apps.includes('radar')) env.RADAR_URL = `http://127.0.0.1:${this.port('radar')}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 
