@@ -1,8 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { NotFoundException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 
@@ -27,7 +29,7 @@ describe('Radar through the WorkOS SDK', () => {
   };
 
   before(async () => {
-    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar'] });
+    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar', 'identity'] });
     const env = await e.createEnvironment(`radar-other-${tag}`);
     otherKey = env.api_key;
     other = e.client(otherKey);
@@ -183,8 +185,92 @@ describe('Radar through the WorkOS SDK', () => {
     assert.equal((listed.json as { data: unknown[] }).data.length, 1);
   });
 
+  /* Sign-ins through identity, which asks radar after the credential check. */
+  const PASSWORD = 'correct horse battery staple 42';
+  const newUser = async (name: string, client: WorkOS = e.workos) => {
+    const email = `${name}-${tag}@example.com`;
+    await client.userManagement.createUser({ email, password: PASSWORD });
+    return email;
+  };
+  const signIn = (email: string, over: { userAgent?: string; ipAddress?: string } = {}, client: WorkOS = e.workos) =>
+    client.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: PASSWORD, ipAddress: over.ipAddress ?? freshIp(), userAgent: over.userAgent ?? BROWSER });
+  const latestCode = (email: string) =>
+    waitFor(
+      async () => {
+        const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(email)}`);
+        const text = (r.json as { data: { text: string }[] }).data[0]?.text ?? '';
+        return /unusual sign-in/.exec(text) ? /\b(\d{6})\b/.exec(text)?.[1] : undefined;
+      },
+      { timeoutMs: 30_000, message: `the radar challenge email to ${email}` },
+    );
+
+  test('password sign-ins: allowed ones succeed and are reported to radar, a deny-listed account is blocked', async () => {
+    const email = await newUser('signin-ok');
+    const ok = await signIn(email);
+    assert.equal(ok.user.email, email);
+    const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+    const [stored] = (listed.json as { data: { verdict: string; auth_method: string; user_id: string; attempt_status: string }[] }).data;
+    assert.deepEqual([stored?.verdict, stored?.auth_method, stored?.user_id, stored?.attempt_status], ['allow', 'Password', ok.user.id, 'success']);
+
+    const blockedEmail = await newUser('signin-blocked');
+    await e.workos.radar.addListEntry({ type: 'email', action: 'block', entry: blockedEmail });
+    const err = await expectSdkError(signIn(blockedEmail), GenericServerException, 403);
+    assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
+    // A wrong password never reaches radar's verdict: it is the usual invalid_credentials.
+    await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: blockedEmail, password: 'wrong password 123' }), GenericServerException, 400);
+  });
+
+  test('a challenged password sign-in finishes with authenticateWithRadarEmailChallenge (code by email, single use)', async () => {
+    await settings({ bot_detection: { mode: 'challenge' } });
+    try {
+      const email = await newUser('signin-challenged');
+      const err = await expectSdkError(signIn(email, { userAgent: 'curl/8.5.0' }), AuthenticationException, 403);
+      assert.equal(err.code, 'radar_email_challenge');
+      assert.ok(err.pendingAuthenticationToken);
+      assert.match(err.radarChallengeId ?? '', /^radar_challenge_[0-9A-HJKMNP-TV-Z]{26}$/);
+      const code = await latestCode(email);
+      const finish = (c: string) =>
+        e.workos.userManagement.authenticateWithRadarEmailChallenge({ clientId: e.creds.client_id, code: c, radarChallengeId: err.radarChallengeId!, pendingAuthenticationToken: err.pendingAuthenticationToken! });
+      await expectSdkError(finish(code === '000000' ? '111111' : '000000'), OauthException, 400);
+      const auth = await finish(code);
+      assert.equal(auth.user.email, email);
+      assert.ok(auth.accessToken && auth.refreshToken);
+      await expectSdkError(finish(code), OauthException, 400);
+      const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+      const [stored] = (listed.json as { data: { verdict: string; control: string; challenge_status: string }[] }).data;
+      assert.deepEqual([stored?.verdict, stored?.control, stored?.challenge_status], ['challenge', 'bot_detection', 'success']);
+      // The code never reaches a log.
+      assert.doesNotMatch(readFileSync(join(e.logDir, 'identity.log'), 'utf8'), new RegExp(`\\b${code}\\b`));
+    } finally {
+      await settings({ bot_detection: { mode: 'block' } });
+    }
+  });
+
   test('the API requires a key', async () => {
     const res = await e.http('POST', '/radar/attempts', { body: { ip_address: '1.1.1.1' } });
     assert.equal(res.status, 401);
+  });
+
+  /* Last: it stops radar. */
+  test("radar down: identity applies each environment's fail policy within its timeout, and logs it", async () => {
+    const openEmail = await newUser('down-open');
+    const closedEmail = await newUser('down-closed', other);
+    await settings({ fail_policy: 'closed' }, otherKey);
+    // One answered sign-in lets identity learn the other environment's policy.
+    await signIn(closedEmail, {}, other);
+    await e.stack.kill('radar');
+    const started = Date.now();
+    const opened = await signIn(openEmail);
+    assert.equal(opened.user.email, openEmail);
+    const refused = await expectSdkError(signIn(closedEmail, {}, other), GenericServerException, 503);
+    assert.equal((refused as unknown as { code: string }).code, 'radar_unavailable');
+    assert.ok(Date.now() - started < 10_000, 'the sign-ins waited for radar instead of its timeout');
+    await waitFor(
+      async () => {
+        const log = readFileSync(join(e.logDir, 'identity.log'), 'utf8');
+        return /fail-open policy applied/.test(log) && /fail-closed policy applied/.test(log) ? true : undefined;
+      },
+      { timeoutMs: 10_000, message: 'the fail-policy log lines' },
+    );
   });
 });
