@@ -208,8 +208,15 @@ describe('Radar through the WorkOS SDK', () => {
     const email = await newUser('signin-ok');
     const ok = await signIn(email);
     assert.equal(ok.user.email, email);
-    const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
-    const [stored] = (listed.json as { data: { verdict: string; auth_method: string; user_id: string; attempt_status: string }[] }).data;
+    // Identity reports the success after answering: wait for it.
+    const stored = await waitFor(
+      async () => {
+        const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+        const [a] = (listed.json as { data: { verdict: string; auth_method: string; user_id: string; attempt_status: string | null }[] }).data;
+        return a?.attempt_status ? a : undefined;
+      },
+      { timeoutMs: 10_000, message: 'the sign-in reported to radar' },
+    );
     assert.deepEqual([stored?.verdict, stored?.auth_method, stored?.user_id, stored?.attempt_status], ['allow', 'Password', ok.user.id, 'success']);
 
     const blockedEmail = await newUser('signin-blocked');

@@ -29,6 +29,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const PASSWORD = 'benchmark password 1';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const only = new Set((process.env.BENCH_ONLY ?? 'attempts,login').split(','));
 const runId = randomBytes(4).toString('hex');
 let seq = 0;
@@ -65,7 +66,7 @@ async function measure(label, fn) {
 
 const attemptBody = () => {
   const n = ++seq;
-  return JSON.stringify({ ip_address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, user_agent: 'Mozilla/5.0 (bench)', email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
+  return JSON.stringify({ ip_address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, user_agent: BROWSER, email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
 };
 
 function newStack(apps, name) {
@@ -115,7 +116,7 @@ async function signIns(stack, env, label) {
     method: 'POST',
     path: '/user_management/authenticate',
     headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'password', client_id: env.clientId, email: emails[i++ % emails.length], password: PASSWORD, ip_address: `10.99.${i & 255}.1`, user_agent: 'Mozilla/5.0 (bench)' }),
+    body: JSON.stringify({ grant_type: 'password', client_id: env.clientId, email: emails[i++ % emails.length], password: PASSWORD, ip_address: `10.99.${i & 255}.1`, user_agent: BROWSER }),
   });
   await load(stack.baseUrl, LOGIN_CONNECTIONS, WARMUP, request);
   return measure(label, () => load(stack.baseUrl, LOGIN_CONNECTIONS, SECONDS, request));

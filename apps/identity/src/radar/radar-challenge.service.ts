@@ -43,7 +43,7 @@ function radarAuthMethod(method: AuthenticationMethod): string {
 /**
  * The radar sign-in gate and the radar email challenge. The gate runs after the grant proved the
  * credential (password, magic auth, OAuth, SSO) and before MFA and organization selection:
- * `allow` reports the success to radar and continues, `block` refuses with 403 `radar_blocked`,
+ * `allow` continues (and reports the success to radar in the background), `block` refuses with 403 `radar_blocked`,
  * `challenge` mails a 6-digit code and answers 403 `radar_email_challenge` with a pending token
  * and `radar_challenge_id`. Codes are one-time secrets (hashed, 10 minutes, single use, locked
  * after 5 wrong tries) like email verification's.
@@ -95,7 +95,8 @@ export class RadarChallengeService implements OnModuleInit {
       return;
     }
     const a = outcome.assessment;
-    if (a.verdict === 'allow') return void (await this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status'));
+    // The outcome report is off the sign-in's path: it only feeds radar's history (reportSuccess logs its failures).
+    if (a.verdict === 'allow') return void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
     if (a.verdict === 'block') throw new DomainError(403, 'radar_blocked', 'This sign-in was blocked by Radar.', { radar_auth_attempt_id: a.attempt_id });
     const challengeId = await this.sendCode(ctx.environmentId, result.user, a.attempt_id);
     const token = await this.pending.issue({

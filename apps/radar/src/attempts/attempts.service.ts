@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isbot } from 'isbot';
-import { isDisposableEmail } from 'disposable-email-domains-js';
+import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { Counter } from 'prom-client';
 import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
 import { newId, NotFoundError, paginate, registry, toListEnvelope } from '@wos/platform';
@@ -12,6 +12,10 @@ import { toAttemptWire, toVerdictWire, type AttemptVerdictWire, type CreateAttem
 import { attemptEvent, riskDetectedEvent } from './attempts.events';
 import { AttemptsRepository } from './attempts.repository';
 import { RiskWindowsRepository } from './risk-windows.repository';
+
+/* The package rebuilds its 8,885-entry set on every call of its own helpers: build it once. */
+const DISPOSABLE_DOMAINS = disposableEmailBlocklistSet();
+const isDisposableEmail = (email: string) => DISPOSABLE_DOMAINS.has(email.slice(email.lastIndexOf('@') + 1));
 
 /** Prometheus: assessments by the control that decided them (`none`, `allow_list`, a control) and verdict. */
 const verdicts = new Counter({ name: 'radar_attempts_total', help: 'Radar assessments by deciding control and verdict', labelNames: ['control', 'verdict'], registers: [registry] });
