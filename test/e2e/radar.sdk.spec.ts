@@ -253,6 +253,39 @@ describe('Radar through the WorkOS SDK', () => {
     }
   });
 
+  test('the SMS form: sendRadarSmsChallenge, then authenticateWithRadarSmsChallenge with the code and the same phone', async () => {
+    await settings({ bot_detection: { mode: 'challenge' } });
+    try {
+      const email = await newUser('signin-sms');
+      const err = await expectSdkError(signIn(email, { userAgent: 'curl/8.5.0' }), AuthenticationException, 403);
+      const userId = (err.rawData as unknown as { user: { id: string } }).user.id;
+      const pendingAuthenticationToken = err.pendingAuthenticationToken!;
+      const phoneNumber = `+1555${String(Date.now()).slice(-7)}`;
+      const um = e.workos.userManagement;
+      await expectSdkError(um.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber: '555-1234' }), UnprocessableEntityException, 422);
+      const sent = await um.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber });
+      assert.equal(sent.phoneNumber, phoneNumber);
+      assert.match(sent.verificationId, /^radar_challenge_[0-9A-HJKMNP-TV-Z]{26}$/);
+      const code = await waitFor(
+        async () => {
+          const r = await e.http('GET', `/dev/sms/messages?to=${encodeURIComponent(phoneNumber)}`);
+          return /\b(\d{6})\b/.exec((r.json as { data: { body: string }[] }).data[0]?.body ?? '')?.[1];
+        },
+        { timeoutMs: 10_000, message: 'the SMS in the development adapter' },
+      );
+      const finish = (phone: string) =>
+        um.authenticateWithRadarSmsChallenge({ clientId: e.creds.client_id, code, verificationId: sent.verificationId, phoneNumber: phone, pendingAuthenticationToken });
+      await expectSdkError(finish('+15550000000'), OauthException, 400);
+      const auth = await finish(phoneNumber);
+      assert.equal(auth.user.id, userId);
+      await expectSdkError(finish(phoneNumber), OauthException, 400);
+      // Another environment cannot use this pending token.
+      await expectSdkError(other.userManagement.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber }), OauthException, 400);
+    } finally {
+      await settings({ bot_detection: { mode: 'block' } });
+    }
+  });
+
   test('the API requires a key', async () => {
     const res = await e.http('POST', '/radar/attempts', { body: { ip_address: '1.1.1.1' } });
     assert.equal(res.status, 401);

@@ -19,7 +19,7 @@ import { identityOpenApi } from './openapi';
 import { RadarModule } from './radar/radar.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
-export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail'];
+export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {

@@ -54,6 +54,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none' },
   // Identity's development mail inbox (no SMTP); identity answers 404 outside development.
   { prefix: '/dev/mail', upstream: 'identity', auth: 'none' },
+  // The development SMS adapter's messages (radar SMS challenges); 404 outside development.
+  { prefix: '/dev/sms', upstream: 'identity', auth: 'none' },
   // Standalone MFA (WORKOS_API.md §8).
   { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
   { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },

@@ -11,11 +11,13 @@ import { ssoSignInOf } from '../authenticate/sso-sign-in';
 import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { UsersService } from '../users/users.service';
+import { toUserWire } from '../users/users.dto';
 import { minutes } from '../email-verification/email-verification.service';
 import { isCodeShaped } from '../tokens/one-time-secret';
 import { RadarClient } from './radar.client';
 
 export const RADAR_EMAIL_GRANT = 'urn:workos:oauth:grant-type:radar-email-challenge:code';
+export const RADAR_SMS_GRANT = 'urn:workos:oauth:grant-type:radar-sms-challenge:code';
 
 /* Grants that continue a sign-in radar already assessed: they are not assessed again. */
 const CONTINUATIONS = new Set([
@@ -23,6 +25,7 @@ const CONTINUATIONS = new Set([
   'urn:workos:oauth:grant-type:mfa-totp',
   'urn:workos:oauth:grant-type:email-verification:code',
   RADAR_EMAIL_GRANT,
+  RADAR_SMS_GRANT,
 ]);
 
 export const radarEmailGrantSchema = z.object({
@@ -98,7 +101,7 @@ export class RadarChallengeService implements OnModuleInit {
     // The outcome report is off the sign-in's path: it only feeds radar's history (reportSuccess logs its failures).
     if (a.verdict === 'allow') return void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
     if (a.verdict === 'block') throw new DomainError(403, 'radar_blocked', 'This sign-in was blocked by Radar.', { radar_auth_attempt_id: a.attempt_id });
-    const challengeId = await this.sendCode(ctx.environmentId, result.user, a.attempt_id);
+    const challengeId = await this.mailCode(ctx.environmentId, result.user);
     const token = await this.pending.issue({
       environmentId: ctx.environmentId,
       userId: result.user.id,
@@ -109,15 +112,18 @@ export class RadarChallengeService implements OnModuleInit {
       ipAddress: ctx.ipAddress,
       userAgent: ctx.userAgent,
     });
+    await this.redis.set(attemptKey(ctx.environmentId, token), a.attempt_id, 'EX', this.config.RADAR_CHALLENGE_TTL_SECONDS);
     throw new DomainError(403, 'radar_email_challenge', 'This sign-in must be confirmed with the code sent by email.', {
       pending_authentication_token: token,
       radar_challenge_id: challengeId,
       email: result.user.email,
+      // sendRadarSmsChallenge needs the user's ID.
+      user: toUserWire(result.user),
     });
   }
 
-  /** The code, its email (mail outbox) and the challenge → attempt link, so success reaches radar. */
-  private async sendCode(environmentId: string, user: User, attemptId: string): Promise<string> {
+  /** A new code by email (mail outbox); it supersedes the user's earlier radar codes. */
+  private async mailCode(environmentId: string, user: User): Promise<string> {
     const ttl = this.config.RADAR_CHALLENGE_TTL_SECONDS;
     const id = await this.secrets.transaction(async (tx) => {
       const { row } = await this.secrets.issue(tx, { environmentId, kind: 'radar_challenge', userId: user.id, email: user.email, ttlSeconds: ttl });
@@ -125,24 +131,35 @@ export class RadarChallengeService implements OnModuleInit {
       return row.id;
     });
     void this.mail.kick();
-    await this.redis.set(`radar-challenge:${environmentId}:${id}`, attemptId, 'EX', ttl);
     return id;
   }
 
   /** `urn:workos:oauth:grant-type:radar-email-challenge:code`: the code of the user's newest challenge. */
-  private async authenticate(input: z.infer<typeof radarEmailGrantSchema>, ctx: GrantContext): Promise<GrantResult> {
+  private authenticate(input: z.infer<typeof radarEmailGrantSchema>, ctx: GrantContext): Promise<GrantResult> {
+    return this.spend(ctx, { code: input.code, challengeId: input.radar_challenge_id, pendingToken: input.pending_authentication_token });
+  }
+
+  /**
+   * Spends a radar challenge: the pending token must be a radar challenge's, the code the user's
+   * newest radar code (the one `challengeId` names), and `accept` must hold for it (the SMS grant
+   * checks the phone number). Code and token are single use; success reaches radar.
+   */
+  async spend(ctx: GrantContext, p: { code: string; challengeId: string; pendingToken: string; accept?: (challengeId: string) => Promise<boolean> }): Promise<GrantResult> {
     const invalid = invalidGrant('The radar challenge code is invalid or has expired.');
-    const pending = await this.pending.peek(ctx.environmentId, input.pending_authentication_token, ['radar_challenge']);
+    const pending = await this.pending.peek(ctx.environmentId, p.pendingToken, ['radar_challenge']);
     const user = await this.users.findById(ctx.environmentId, pending.userId);
-    if (!user || !hasIdShape(input.radar_challenge_id, 'radar_challenge') || !isCodeShaped(input.code)) throw invalid;
-    const { result, row } = await this.secrets.checkCode(ctx.environmentId, 'radar_challenge', user.id, input.code, user.email);
-    if (result !== 'ok' || !row || row.id !== input.radar_challenge_id) throw invalid;
+    if (!user || !hasIdShape(p.challengeId, 'radar_challenge') || !isCodeShaped(p.code)) throw invalid;
+    const { result, row } = await this.secrets.checkCode(ctx.environmentId, 'radar_challenge', user.id, p.code, user.email);
+    if (result !== 'ok' || !row || row.id !== p.challengeId || (p.accept && !(await p.accept(row.id)))) throw invalid;
     await this.secrets.transaction(async (tx) => {
       if (!(await this.secrets.consume(tx, ctx.environmentId, row.id))) throw invalid;
     });
-    await this.pending.consume(ctx.environmentId, input.pending_authentication_token, ['radar_challenge']);
-    const attemptId = await this.redis.get(`radar-challenge:${ctx.environmentId}:${row.id}`);
+    await this.pending.consume(ctx.environmentId, p.pendingToken, ['radar_challenge']);
+    const attemptId = await this.redis.get(attemptKey(ctx.environmentId, p.pendingToken));
     if (attemptId) await this.radar.reportSuccess(ctx.environmentId, attemptId, 'challenge_status');
     return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso) };
   }
 }
+
+/* The radar attempt a pending radar challenge belongs to (by token hash), so its success reaches radar. */
+const attemptKey = (environmentId: string, pendingToken: string) => `identity:radar-attempt:${environmentId}:${sha256Hex(pendingToken)}`;
