@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
+import { ScimClient, USER_SCHEMA, patch } from '../support/scim-client';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
@@ -29,7 +30,7 @@ describe('Radar through the WorkOS SDK', () => {
   };
 
   before(async () => {
-    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar', 'identity'] });
+    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar', 'identity', 'directory-sync'] });
     const env = await e.createEnvironment(`radar-other-${tag}`);
     otherKey = env.api_key;
     other = e.client(otherKey);
@@ -284,6 +285,24 @@ describe('Radar through the WorkOS SDK', () => {
     } finally {
       await settings({ bot_detection: { mode: 'block' } });
     }
+  });
+
+  test('beyond WorkOS: a sign-in by a user whose Directory Sync user is deactivated is refused, until reactivated', async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Radar dsync ${tag}` });
+    const res = await e.http('POST', '/directories', { key: true, body: { organization_id: org.id, name: 'Okta', type: 'okta scim v2.0' } });
+    assert.equal(res.status, 201, res.text);
+    const dir = res.json as { base_url: string; bearer_token: string };
+    const scim = new ScimClient(dir.base_url, dir.bearer_token);
+    const email = `dsync-${tag}@example.com`;
+    const u = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: email, name: { givenName: 'D', familyName: 'S' }, emails: [{ primary: true, value: email }], active: true });
+    const verdictOf = async () => (await attempt({ email })).verdict;
+    assert.equal(await verdictOf(), 'allow');
+    await scim.expect(200, 'PATCH', `/Users/${u.id}`, patch({ op: 'replace', value: { active: false } }));
+    await waitFor(async () => ((await verdictOf()) === 'block' ? true : undefined), { timeoutMs: 30_000, message: 'the deactivation reaching radar' });
+    const blocked = await attempt({ email });
+    assert.deepEqual([blocked.control, blocked.reason], ['restriction', 'The user is inactive in Directory Sync']);
+    await scim.expect(200, 'PATCH', `/Users/${u.id}`, patch({ op: 'replace', value: { active: true } }));
+    await waitFor(async () => ((await verdictOf()) === 'allow' ? true : undefined), { timeoutMs: 30_000, message: 'the reactivation reaching radar' });
   });
 
   test('the API requires a key', async () => {

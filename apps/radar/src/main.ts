@@ -3,6 +3,7 @@ import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
 import { AttemptsModule } from './attempts/attempts.module';
 import { consumerGroupId, loadAppConfig } from './config';
+import { DirectoryUsersModule } from './directory-users/directory-users.module';
 import { PrismaService } from './infra/prisma.service';
 import { ListsModule } from './lists/lists.module';
 import { radarOpenApi } from './openapi';
@@ -14,8 +15,8 @@ runMain(() => {
   return startService({
     name: 'radar',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.radar] }, redis: true },
-    modules: [AttemptsModule, ListsModule, SettingsModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.radar] }, consumer: { groupId: consumerGroupId(config) }, redis: true },
+    modules: [AttemptsModule, ListsModule, SettingsModule, DirectoryUsersModule],
     http: { openapi: radarOpenApi },
   });
 });

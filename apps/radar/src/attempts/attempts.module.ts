@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DirectoryUsersModule } from '../directory-users/directory-users.module';
 import { ListsModule } from '../lists/lists.module';
 import { SettingsModule } from '../settings/settings.module';
 import { AttemptsController } from './attempts.controller';
@@ -7,7 +8,7 @@ import { AttemptsService } from './attempts.service';
 import { RiskWindowsRepository } from './risk-windows.repository';
 
 @Module({
-  imports: [ListsModule, SettingsModule],
+  imports: [ListsModule, SettingsModule, DirectoryUsersModule],
   controllers: [AttemptsController],
   providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository],
   exports: [AttemptsService],

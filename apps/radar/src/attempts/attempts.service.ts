@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
 import { newId, NotFoundError, paginate, registry, toListEnvelope } from '@wos/platform';
 import type { RadarAttempt } from '../generated/prisma/client';
+import { DirectoryUsersRepository } from '../directory-users/directory-users.repository';
 import { ListsService } from '../lists/lists.service';
 import { evaluateControls, type Decision } from '../radar-core/controls';
 import { SettingsService } from '../settings/settings.service';
@@ -35,6 +36,7 @@ export class AttemptsService {
     private readonly windows: RiskWindowsRepository,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
+    private readonly directory: DirectoryUsersRepository,
   ) {}
 
   async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
@@ -58,12 +60,14 @@ export class AttemptsService {
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
-      const [counts, lastSuccessAt] = await Promise.all([
+      const signIn = input.action === 'sign-in';
+      const [counts, lastSuccessAt, directoryState] = await Promise.all([
         this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
-        input.action === 'sign-in' ? this.repo.lastSuccessAt(environmentId, email) : Promise.resolve(undefined),
+        signIn && settings.stale_account.mode !== 'off' ? this.repo.lastSuccessAt(environmentId, email) : undefined,
+        signIn && settings.directory_inactive.mode !== 'off' ? this.directory.stateOf(environmentId, email) : undefined,
       ]);
       const d = evaluateControls(
-        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt },
+        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };

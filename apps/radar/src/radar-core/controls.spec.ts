@@ -68,6 +68,14 @@ describe('evaluateControls', () => {
     assert.equal(decide({ lastSuccessAt: undefined }, s).verdict, 'allow');
   });
 
+  test('directory_inactive: an account whose directory user is not active; no directory user, no finding', () => {
+    assert.deepEqual([decide({ directoryState: 'inactive' }).verdict, decide({ directoryState: 'inactive' }).control], ['block', 'restriction']);
+    assert.equal(decide({ directoryState: 'deleted' }).verdict, 'block');
+    assert.equal(decide({ directoryState: 'active' }).verdict, 'allow');
+    assert.equal(decide({}).verdict, 'allow');
+    assert.equal(decide({ directoryState: 'suspended' }, { directory_inactive: { mode: 'log' } }).verdict, 'allow');
+  });
+
   test('modes: off skips a control, log records and allows, the most severe mode decides', () => {
     assert.deepEqual(decide({ isBotUserAgent: true }, { bot_detection: { mode: 'off' } }).findings, []);
     const logged = decide({ isBotUserAgent: true }, { bot_detection: { mode: 'log' } });

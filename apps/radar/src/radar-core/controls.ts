@@ -18,6 +18,7 @@ export const WIRE_CONTROL: Record<ControlName, WireControl> = {
   credential_stuffing: 'brute_force_attack',
   repeat_sign_up: 'repeat_sign_up',
   stale_account: 'stale_account',
+  directory_inactive: 'restriction',
 };
 
 export type AttemptAction = 'sign-in' | 'sign-up';
@@ -36,6 +37,8 @@ export interface Observations {
   disposableEmail: boolean;
   /** The account's last successful sign-in; undefined for an account radar has not seen succeed. */
   lastSuccessAt?: Date;
+  /** The state of the account's newest Directory Sync user; undefined when no directory has it. */
+  directoryState?: string;
 }
 
 export interface Finding {
@@ -75,6 +78,10 @@ export const RULES: Record<ControlName, (o: Observations, s: RadarSettings) => s
     if (o.action !== 'sign-in' || !o.lastSuccessAt) return undefined;
     const days = s.stale_account.days;
     return o.now.getTime() - o.lastSuccessAt.getTime() > days * DAY_MS ? `No sign-in for more than ${days} days` : undefined;
+  },
+  directory_inactive: (o) => {
+    if (o.action !== 'sign-in' || o.directoryState === undefined || o.directoryState === 'active') return undefined;
+    return `The user is ${o.directoryState} in Directory Sync`;
   },
 };
 

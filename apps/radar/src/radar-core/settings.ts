@@ -22,11 +22,13 @@ export const radarSettingsSchema = z
     credential_stuffing: z.object({ mode, max_accounts_per_ip: count, window_seconds: windowSeconds }).strict(),
     repeat_sign_up: z.object({ mode, disposable_email_domains: z.boolean(), max_sign_ups_per_ip: count, window_seconds: windowSeconds }).strict(),
     stale_account: z.object({ mode, days: z.number().int().min(1).max(3650) }).strict(),
+    /** Beyond WorkOS: the account's newest Directory Sync user is inactive, suspended or deleted. */
+    directory_inactive: z.object({ mode }).strict(),
   })
   .strict();
 export type RadarSettings = z.infer<typeof radarSettingsSchema>;
 export type ControlName = Exclude<keyof RadarSettings, 'fail_policy'>;
-export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account'];
+export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account', 'directory_inactive'];
 
 export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   fail_policy: 'open',
@@ -35,6 +37,7 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   credential_stuffing: { mode: 'block', max_accounts_per_ip: 20, window_seconds: 3600 },
   repeat_sign_up: { mode: 'challenge', disposable_email_domains: true, max_sign_ups_per_ip: 10, window_seconds: 3600 },
   stale_account: { mode: 'log', days: 90 },
+  directory_inactive: { mode: 'block' },
 };
 
 /** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
@@ -46,6 +49,7 @@ export const radarSettingsPatchSchema = z
     credential_stuffing: radarSettingsSchema.shape.credential_stuffing.partial().optional(),
     repeat_sign_up: radarSettingsSchema.shape.repeat_sign_up.partial().optional(),
     stale_account: radarSettingsSchema.shape.stale_account.partial().optional(),
+    directory_inactive: radarSettingsSchema.shape.directory_inactive.partial().optional(),
   })
   .strict();
 export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;
