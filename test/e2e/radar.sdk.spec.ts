@@ -287,6 +287,30 @@ describe('Radar through the WorkOS SDK', () => {
     }
   });
 
+  test("identity's wrong passwords feed radar's brute-force windows: past the threshold the right password is refused", async () => {
+    await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 3 } });
+    try {
+      const email = await newUser('brute-identity');
+      for (let i = 0; i < 3; i++) {
+        await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: 'wrong password 123', ipAddress: freshIp(), userAgent: BROWSER }), GenericServerException, 400);
+      }
+      // Radar learns of them from identity's events. Each probe reports its own success, so only
+      // the three failures (and the probe itself) are in the window.
+      await waitFor(
+        async () => {
+          const probe = await attempt({ email });
+          await e.workos.radar.updateAttempt({ id: probe.attemptId, attemptStatus: 'success' });
+          return probe.verdict === 'block' ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, message: "identity's failures reaching radar" },
+      );
+      const err = await expectSdkError(signIn(email), GenericServerException, 403);
+      assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
+    } finally {
+      await settings({ brute_force_attack: { mode: 'challenge', max_failures_per_account: 10 } });
+    }
+  });
+
   test('beyond WorkOS: a sign-in by a user whose Directory Sync user is deactivated is refused, until reactivated', async () => {
     const org = await e.workos.organizations.createOrganization({ name: `Radar dsync ${tag}` });
     const res = await e.http('POST', '/directories', { key: true, body: { organization_id: org.id, name: 'Okta', type: 'okta scim v2.0' } });

@@ -5,11 +5,12 @@ import { SettingsModule } from '../settings/settings.module';
 import { AttemptsController } from './attempts.controller';
 import { AttemptsRepository } from './attempts.repository';
 import { AttemptsService } from './attempts.service';
+import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { RiskWindowsRepository } from './risk-windows.repository';
 
 @Module({
   imports: [ListsModule, SettingsModule, DirectoryUsersModule],
-  controllers: [AttemptsController],
+  controllers: [AttemptsController, IdentityEventsConsumer],
   providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository],
   exports: [AttemptsService],
 })

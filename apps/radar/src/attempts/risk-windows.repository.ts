@@ -83,6 +83,24 @@ export class RiskWindowsRepository {
     return { ...none, failuresForAccount: Number(value) };
   }
 
+  /**
+   * A failed sign-in radar did not assess (identity's wrong passwords, from its events): it joins
+   * the account, IP and network failure windows. Idempotent by construction: the member is the
+   * event ID and the score its time, so a redelivered event adds nothing.
+   */
+  async recordFailure(environmentId: string, failure: { id: string; ipAddress: string | null; email: string | null; at: number }, settings: RadarSettings): Promise<void> {
+    const ms = settings.brute_force_attack.window_seconds * 1000;
+    const keys = [
+      failure.email ? key(environmentId, 'fail:acct', failure.email.toLowerCase()) : null,
+      failure.ipAddress ? key(environmentId, 'fail:ip', failure.ipAddress) : null,
+      failure.ipAddress ? key(environmentId, 'fail:net', subnetOf(failure.ipAddress)) : null,
+    ].filter((k): k is string => k !== null);
+    if (!keys.length) return;
+    const m = this.redis.multi();
+    for (const k of keys) m.zadd(k, failure.at, failure.id).zremrangebyscore(k, '-inf', `(${Date.now() - ms}`).pexpire(k, ms);
+    await m.exec();
+  }
+
   /** A succeeded attempt is no failure: it leaves the account, IP and network failure windows. */
   async recordSuccess(environmentId: string, attemptId: string, ipAddress: string, email: string): Promise<void> {
     const m = this.redis.multi().zrem(key(environmentId, 'fail:acct', email), attemptId);
