@@ -9,8 +9,11 @@
 // Each attempt comes from its own IP and email so no control fires (the work is the full
 // assessment: lists, settings, the Redis windows, the insert and its outbox rows). Never fails on a miss.
 // Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_ONLY=attempts,login,
-// BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8
+// BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8,
+// BENCH_PROFILE=1 (CPU profile of radar during the createAttempt phase: .tools/bench-profiles/radar-attempts-radar.cpuprofile,
+// summarise with tools/bench/profile-summary.mjs)
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -32,6 +35,18 @@ const PASSWORD = 'benchmark password 1';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const only = new Set((process.env.BENCH_ONLY ?? 'attempts,login').split(','));
 const runId = randomBytes(4).toString('hex');
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const profileDir = join(root, '.tools', 'bench-profiles');
+
+/** Starts or stops radar's CPU profiler (cpu-profile-hook.cjs polls the control file). */
+async function profiler(state) {
+  if (!PROFILE) return;
+  const file = join(profileDir, 'radar-attempts-radar.cpuprofile');
+  if (state === 'on') rmSync(file, { force: true });
+  writeFileSync(join(profileDir, 'control'), `${state} radar-attempts\n`);
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && (state === 'on' ? Date.now() < deadline - 4700 : !existsSync(file))) await new Promise((r) => setTimeout(r, 100));
+}
 let seq = 0;
 
 /** `connections` loops sending `request()` for `seconds`; latencies of 2xx answers, the rest are errors. */
@@ -82,7 +97,10 @@ function newStack(apps, name) {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', `bench-radar-${name}`),
     env: { LOG_LEVEL: 'warn' },
-    appEnv: { identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } },
+    appEnv: {
+      identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' },
+      ...(PROFILE ? { radar: { NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_APP: 'radar' } } : {}),
+    },
   });
 }
 
@@ -123,6 +141,7 @@ async function signIns(stack, env, label) {
 }
 
 async function main() {
+  if (PROFILE) (mkdirSync(profileDir, { recursive: true }), writeFileSync(join(profileDir, 'control'), 'off\n'));
   const rows = [];
   let current;
   const onSignal = () => {
@@ -141,7 +160,9 @@ async function main() {
     if (only.has('attempts')) {
       const request = () => ({ method: 'POST', path: '/radar/attempts', headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' }, body: attemptBody() });
       await load(current.baseUrl, CONNECTIONS, WARMUP, request);
+      await profiler('on');
       const gw = await measure('createAttempt', () => load(current.baseUrl, CONNECTIONS, SECONDS, request));
+      await profiler('off');
       rows.push({ name: `POST /radar/attempts via gateway (${CONNECTIONS} conn, ${SECONDS} s)`, ...gw, target: '>= 3,000 req/s, p99 < 15 ms', pass: gw.rps >= 3000 && gw.p99 < 15 && gw.errors === 0 });
       const port = PORT_OFFSET + 8091;
       const child = await startBaseline(current, env.environmentId, port);

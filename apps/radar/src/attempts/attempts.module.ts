@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DirectoryUsersModule } from '../directory-users/directory-users.module';
 import { ListsModule } from '../lists/lists.module';
 import { SettingsModule } from '../settings/settings.module';
 import { AttemptsController } from './attempts.controller';
@@ -9,7 +8,7 @@ import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { RiskWindowsRepository } from './risk-windows.repository';
 
 @Module({
-  imports: [ListsModule, SettingsModule, DirectoryUsersModule],
+  imports: [ListsModule, SettingsModule],
   controllers: [AttemptsController, IdentityEventsConsumer],
   providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository],
   exports: [AttemptsService],

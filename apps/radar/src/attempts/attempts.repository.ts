@@ -56,9 +56,19 @@ export class AttemptsRepository {
     });
   }
 
-  async lastSuccessAt(environmentId: string, email: string): Promise<Date | undefined> {
-    const account = await this.prisma.radarAccount.findUnique({ where: { environmentId_email: { environmentId, email } } });
-    return account?.lastSuccessAt;
+  /**
+   * What the account-level controls need, in one round trip on the hot path: the last successful
+   * sign-in (radar_accounts) and the state of the newest Directory Sync user with this email
+   * (radar_directory_users, written by the directory-users module's consumer).
+   */
+  async accountHistory(environmentId: string, email: string): Promise<{ lastSuccessAt?: Date; directoryState?: string }> {
+    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; directory_state: string | null }>({
+      name: 'radar_account_history',
+      text: `SELECT (SELECT last_success_at FROM radar_accounts WHERE environment_id = $1 AND email = $2) AS last_success_at,
+        (SELECT state FROM radar_directory_users WHERE environment_id = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1) AS directory_state`,
+      values: [environmentId, email],
+    });
+    return { lastSuccessAt: rows[0]?.last_success_at ?? undefined, directoryState: rows[0]?.directory_state ?? undefined };
   }
 
   list(environmentId: string, filter: Omit<ListAttemptsQuery, 'limit' | 'before' | 'after' | 'order'>, page: PageRequest): Promise<RadarAttempt[]> {

@@ -5,7 +5,6 @@ import { Counter } from 'prom-client';
 import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
 import { newId, NotFoundError, paginate, registry, toListEnvelope } from '@wos/platform';
 import type { RadarAttempt } from '../generated/prisma/client';
-import { DirectoryUsersRepository } from '../directory-users/directory-users.repository';
 import { ListsService } from '../lists/lists.service';
 import { evaluateControls, type Decision } from '../radar-core/controls';
 import { SettingsService } from '../settings/settings.service';
@@ -36,7 +35,6 @@ export class AttemptsService {
     private readonly windows: RiskWindowsRepository,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
-    private readonly directory: DirectoryUsersRepository,
   ) {}
 
   async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
@@ -60,11 +58,10 @@ export class AttemptsService {
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
-      const signIn = input.action === 'sign-in';
-      const [counts, lastSuccessAt, directoryState] = await Promise.all([
+      const history = input.action === 'sign-in' && (settings.stale_account.mode !== 'off' || settings.directory_inactive.mode !== 'off');
+      const [counts, { lastSuccessAt, directoryState }] = await Promise.all([
         this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
-        signIn && settings.stale_account.mode !== 'off' ? this.repo.lastSuccessAt(environmentId, email) : undefined,
-        signIn && settings.directory_inactive.mode !== 'off' ? this.directory.stateOf(environmentId, email) : undefined,
+        history ? this.repo.accountHistory(environmentId, email) : { lastSuccessAt: undefined, directoryState: undefined },
       ]);
       const d = evaluateControls(
         { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState },

@@ -10,7 +10,7 @@ export interface DirectoryUserFact {
   updatedAt: Date;
 }
 
-/** Radar's projection of Directory Sync users. Every method takes the environment first. */
+/** Radar's projection of Directory Sync users (read on the hot path by AttemptsRepository.accountHistory). */
 @Injectable()
 export class DirectoryUsersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -30,11 +30,5 @@ export class DirectoryUsersRepository {
       );
       return true;
     });
-  }
-
-  /** The state of the newest directory user with this email, if any directory has one. */
-  async stateOf(environmentId: string, email: string): Promise<string | undefined> {
-    const row = await this.prisma.radarDirectoryUser.findFirst({ where: { environmentId, email }, orderBy: { updatedAt: 'desc' }, select: { state: true } });
-    return row?.state;
   }
 }
