@@ -92,6 +92,24 @@ describe('Radar through the WorkOS SDK', () => {
     await expectSdkError(radar.removeListEntry({ type: 'ip_address', action: 'block', entry: net }), NotFoundException, 404);
   });
 
+  test('GeoIP: an attempt gets its country from its IP address (offline database), and country lists match it', async () => {
+    const radar = e.workos.radar;
+    await radar.addListEntry({ type: 'country', action: 'block', entry: 'au' });
+    try {
+      const au = await attempt({ ipAddress: '1.1.1.1' });
+      assert.deepEqual([au.verdict, au.control, au.blocklistType], ['block', 'restriction', 'country']);
+      const us = await attempt({ ipAddress: '8.8.8.8' });
+      assert.equal(us.verdict, 'allow');
+      const stored = async (id: string) => ((await e.http('GET', `/radar/attempts/${id}`, { key: true })).json as { country: string | null }).country;
+      assert.equal(await stored(us.attemptId), 'US');
+      assert.equal(await stored((await attempt()).attemptId), null, 'a private address has no country');
+      const listed = await e.http('GET', '/radar/attempts?country=au&verdict=block', { key: true });
+      assert.ok((listed.json as { data: { id: string }[] }).data.some((a) => a.id === au.attemptId));
+    } finally {
+      await radar.removeListEntry({ type: 'country', action: 'block', entry: 'AU' });
+    }
+  });
+
   test('brute force: failures per account above the threshold block; a reported success does not count', async () => {
     await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 2 } });
     const email = `brute-${tag}@example.com`;

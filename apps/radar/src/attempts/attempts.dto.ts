@@ -38,6 +38,7 @@ export const listAttemptsQuerySchema = paginationQuerySchema.extend({
   email: z.string().max(320).optional(),
   ip_address: z.string().max(64).optional(),
   action: z.enum(['sign-in', 'sign-up']).optional(),
+  country: z.string().regex(/^[A-Za-z]{2}$/).optional(),
 });
 export type ListAttemptsQuery = z.infer<typeof listAttemptsQuerySchema>;
 
@@ -68,6 +69,7 @@ export function toAttemptWire(a: RadarAttempt): RadarAttemptWire {
     user_agent: a.userAgent,
     email: a.email,
     user_id: a.userId,
+    country: a.country,
     auth_method: a.authMethod,
     action: a.action as RadarAttemptWire['action'],
     verdict: a.verdict as RadarAttemptWire['verdict'],

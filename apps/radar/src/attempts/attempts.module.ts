@@ -6,11 +6,12 @@ import { AttemptsRepository } from './attempts.repository';
 import { AttemptsService } from './attempts.service';
 import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { RiskWindowsRepository } from './risk-windows.repository';
+import { GeoIpRepository } from './geoip.repository';
 
 @Module({
   imports: [ListsModule, SettingsModule],
   controllers: [AttemptsController, IdentityEventsConsumer],
-  providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository],
+  providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository, GeoIpRepository],
   exports: [AttemptsService],
 })
 export class AttemptsModule {}

@@ -14,14 +14,14 @@ export class AttemptsRepository {
    * path, atomic as any statement is. Postgres runs every data-modifying CTE to completion.
    */
   async create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 18);
+    const outbox = outboxInsertCte(events, 19);
     const text = withOutboxNotify(`attempt AS (
-        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17) RETURNING 1),
+        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18) RETURNING 1),
       ${outbox.cte}`);
     await this.prisma.pool.query(text, [
       a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
-      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, ...outbox.values,
+      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, ...outbox.values,
     ]);
   }
 
@@ -78,6 +78,7 @@ export class AttemptsRepository {
     if (filter.email) where.email = filter.email.trim().toLowerCase();
     if (filter.ip_address) where.ipAddress = filter.ip_address;
     if (filter.action) where.action = filter.action;
+    if (filter.country) where.country = filter.country.toUpperCase();
     if (page.cursor) where.id = { [page.cursor.op]: page.cursor.id };
     return this.prisma.radarAttempt.findMany({ where, orderBy: { id: page.direction }, take: page.take });
   }

@@ -12,6 +12,7 @@ import { toAttemptWire, toVerdictWire, type AttemptVerdictWire, type CreateAttem
 import { attemptEvent, riskDetectedEvent } from './attempts.events';
 import { AttemptsRepository } from './attempts.repository';
 import { RiskWindowsRepository } from './risk-windows.repository';
+import { GeoIpRepository } from './geoip.repository';
 
 /* The package rebuilds its 8,885-entry set on every call of its own helpers: build it once. */
 const DISPOSABLE_DOMAINS = disposableEmailBlocklistSet();
@@ -35,6 +36,7 @@ export class AttemptsService {
     private readonly windows: RiskWindowsRepository,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
+    private readonly geo: GeoIpRepository,
   ) {}
 
   async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
@@ -42,13 +44,14 @@ export class AttemptsService {
     const email = input.email.toLowerCase();
     const ipAddress = input.ip_address ?? '';
     const userAgent = input.user_agent ?? '';
+    const country = input.country?.toUpperCase() ?? this.geo.countryOf(ipAddress);
     const now = new Date();
     const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
     const listed = lists.match({
       ipAddress,
       email,
       userAgent,
-      country: input.country,
+      country,
       device: input.device,
       deviceFingerprint: input.device_fingerprint,
     });
@@ -76,6 +79,7 @@ export class AttemptsService {
       userAgent,
       email,
       userId: input.user_id ?? null,
+      country: country ?? null,
       authMethod: input.auth_method,
       action: input.action,
       verdict: decision.verdict,

@@ -11,6 +11,8 @@ export const radarAttemptSchema = z.object({
   user_agent: z.string(),
   email: z.string(),
   user_id: z.string().nullable(),
+  /** ISO 3166-1 alpha-2: the caller's, else from the IP address (offline GeoIP); null when unknown. */
+  country: z.string().nullable(),
   auth_method: z.string(),
   action: z.enum(['sign-in', 'sign-up']),
   verdict: z.enum(['allow', 'challenge', 'block']),
