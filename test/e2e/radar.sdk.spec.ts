@@ -182,6 +182,14 @@ describe('Radar through the WorkOS SDK', () => {
     assert.deepEqual(list.data.map((a) => [a.email, a.verdict, a.control]), [[email, 'block', 'bot_detection']]);
     assert.deepEqual(list.list_metadata, { before: null, after: null });
     assert.equal((await e.http('GET', '/radar/attempts?verdict=maybe', { key: true })).status, 422);
+    const stats = await e.http('GET', '/radar/stats?interval=day', { key: true });
+    assert.equal(stats.status, 200, stats.text);
+    const rows = (stats.json as { object: string; data: { control: string; verdict: string; count: number }[] }).data;
+    assert.ok(rows.some((r) => r.control === 'bot_detection' && r.verdict === 'block' && r.count >= 1), stats.text);
+    assert.ok(rows.some((r) => r.control === 'none' && r.verdict === 'allow' && r.count >= 1), stats.text);
+    const otherStats = await e.http('GET', '/radar/stats?interval=day', { key: otherKey });
+    assert.ok(!(otherStats.json as { data: { control: string }[] }).data.some((r) => r.control === 'bot_detection'), 'another environment counts only its own attempts');
+    assert.equal((await e.http('GET', '/radar/stats?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z', { key: true })).status, 422);
     const metrics = await httpRequest('GET', '/metrics', { port: e.stack.port('radar') });
     assert.match(metrics.text, /radar_attempts_total\{control="bot_detection",verdict="block"\} [1-9]/);
     assert.match(metrics.text, /radar_control_findings_total\{control="bot_detection",mode="block"\} [1-9]/);

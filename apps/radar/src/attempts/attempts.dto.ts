@@ -42,6 +42,16 @@ export const listAttemptsQuerySchema = paginationQuerySchema.extend({
 });
 export type ListAttemptsQuery = z.infer<typeof listAttemptsQuerySchema>;
 
+/** Our statistics: attempts per bucket, deciding control and verdict over a time range (at most 31 days). */
+export const attemptStatsQuerySchema = z
+  .object({
+    interval: z.enum(['hour', 'day']).default('hour'),
+    since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+    until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  })
+  .strict();
+export type AttemptStatsQuery = z.infer<typeof attemptStatsQuerySchema>;
+
 /** What createAttempt answers (the SDK reads exactly these fields). */
 export interface AttemptVerdictWire {
   verdict: Decision['verdict'];

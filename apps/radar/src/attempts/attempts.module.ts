@@ -5,12 +5,13 @@ import { AttemptsController } from './attempts.controller';
 import { AttemptsRepository } from './attempts.repository';
 import { AttemptsService } from './attempts.service';
 import { IdentityEventsConsumer } from './consumers/identity.consumer';
+import { StatsController } from './stats.controller';
 import { RiskWindowsRepository } from './risk-windows.repository';
 import { GeoIpRepository } from './geoip.repository';
 
 @Module({
   imports: [ListsModule, SettingsModule],
-  controllers: [AttemptsController, IdentityEventsConsumer],
+  controllers: [AttemptsController, StatsController, IdentityEventsConsumer],
   providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository, GeoIpRepository],
   exports: [AttemptsService],
 })

@@ -71,6 +71,17 @@ export class AttemptsRepository {
     return { lastSuccessAt: rows[0]?.last_success_at ?? undefined, directoryState: rows[0]?.directory_state ?? undefined };
   }
 
+  /** Counts per time bucket, deciding control (`none` when none) and verdict, oldest first. */
+  async stats(environmentId: string, interval: 'hour' | 'day', since: Date, until: Date): Promise<{ bucket: Date; control: string; verdict: string; count: number }[]> {
+    const { rows } = await this.prisma.pool.query<{ bucket: Date; control: string; verdict: string; count: string }>(
+      `SELECT date_trunc($2, created_at) AS bucket, COALESCE(control, 'none') AS control, verdict, count(*) AS count
+       FROM radar_attempts WHERE environment_id = $1 AND created_at >= $3 AND created_at < $4
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [environmentId, interval, since, until],
+    );
+    return rows.map((r) => ({ bucket: r.bucket, control: r.control, verdict: r.verdict, count: Number(r.count) }));
+  }
+
   list(environmentId: string, filter: Omit<ListAttemptsQuery, 'limit' | 'before' | 'after' | 'order'>, page: PageRequest): Promise<RadarAttempt[]> {
     const where: Prisma.RadarAttemptWhereInput = { environmentId };
     if (filter.verdict) where.verdict = filter.verdict;

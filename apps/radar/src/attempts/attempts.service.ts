@@ -3,12 +3,12 @@ import { isbot } from 'isbot';
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
 import { Counter } from 'prom-client';
 import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
-import { newId, NotFoundError, paginate, registry, toListEnvelope } from '@wos/platform';
+import { newId, NotFoundError, paginate, registry, toListEnvelope, ValidationError } from '@wos/platform';
 import type { RadarAttempt } from '../generated/prisma/client';
 import { ListsService } from '../lists/lists.service';
 import { evaluateControls, type Decision } from '../radar-core/controls';
 import { SettingsService } from '../settings/settings.service';
-import { toAttemptWire, toVerdictWire, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
+import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
 import { attemptEvent, riskDetectedEvent } from './attempts.events';
 import { AttemptsRepository } from './attempts.repository';
 import { RiskWindowsRepository } from './risk-windows.repository';
@@ -115,6 +115,17 @@ export class AttemptsService {
     const found = hasIdShape(id, 'radar_att') ? await this.repo.findById(environmentId, id) : null;
     if (!found) throw new NotFoundError('a Radar attempt', id);
     return toAttemptWire(found);
+  }
+
+  /** GET /radar/stats: the range defaults to the last 24 hours (hour) or 30 days (day), at most 31 days. */
+  async stats(environmentId: string, q: AttemptStatsQuery) {
+    const until = q.until ?? new Date();
+    const since = q.since ?? new Date(until.getTime() - (q.interval === 'day' ? 30 : 1) * 86_400_000);
+    if (!(since < until) || until.getTime() - since.getTime() > 31 * 86_400_000) {
+      throw new ValidationError([{ field: 'since', code: 'invalid_time_range', message: 'since must be before until, at most 31 days apart.' }]);
+    }
+    const rows = await this.repo.stats(environmentId, q.interval, since, until);
+    return { object: 'radar_stats', interval: q.interval, since: since.toISOString(), until: until.toISOString(), data: rows.map((r) => ({ ...r, bucket: r.bucket.toISOString() })) };
   }
 
   async list(environmentId: string, query: ListAttemptsQuery): Promise<ListEnvelope<RadarAttemptWire>> {
