@@ -110,6 +110,31 @@ describe('Radar through the WorkOS SDK', () => {
     }
   });
 
+  test('unrecognized device: once an account succeeded from a fingerprint, another fingerprint is flagged', async () => {
+    await settings({ unrecognized_device: { mode: 'challenge' } });
+    try {
+      const email = `device-${tag}@example.com`;
+      // device_fingerprint is our extension: the SDK's createAttempt does not send it.
+      const raw = async (fingerprint?: string) => {
+        const res = await e.http('POST', '/radar/attempts', {
+          key: true,
+          body: { ip_address: freshIp(), user_agent: BROWSER, email, auth_method: 'Password', action: 'sign-in', ...(fingerprint ? { device_fingerprint: fingerprint } : {}) },
+        });
+        assert.equal(res.status, 200, res.text);
+        return res.json as { verdict: string; control?: string; attempt_id: string };
+      };
+      const first = await raw('fp-laptop');
+      assert.equal(first.verdict, 'allow', 'an account with no known device has nothing to compare');
+      await e.workos.radar.updateAttempt({ id: first.attempt_id, attemptStatus: 'success' });
+      assert.equal((await raw('fp-laptop')).verdict, 'allow');
+      const other = await raw('fp-unknown-phone');
+      assert.deepEqual([other.verdict, other.control], ['challenge', 'unrecognized_device']);
+      assert.equal((await raw()).verdict, 'allow', 'no fingerprint, nothing to compare');
+    } finally {
+      await settings({ unrecognized_device: { mode: 'log' } });
+    }
+  });
+
   test('brute force: failures per account above the threshold block; a reported success does not count', async () => {
     await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 2 } });
     const email = `brute-${tag}@example.com`;

@@ -14,14 +14,14 @@ export class AttemptsRepository {
    * path, atomic as any statement is. Postgres runs every data-modifying CTE to completion.
    */
   async create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 19);
+    const outbox = outboxInsertCte(events, 20);
     const text = withOutboxNotify(`attempt AS (
-        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18) RETURNING 1),
+        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19) RETURNING 1),
       ${outbox.cte}`);
     await this.prisma.pool.query(text, [
       a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
-      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, ...outbox.values,
+      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, ...outbox.values,
     ]);
   }
 
@@ -50,6 +50,10 @@ export class AttemptsRepository {
           create: { environmentId, email: updated.email, ...last },
           update: last,
         });
+        if (updated.deviceHash) {
+          await tx.$executeRaw`INSERT INTO radar_known_devices (environment_id, email, device_hash, last_seen_at) VALUES (${environmentId}, ${updated.email}, ${updated.deviceHash}, ${updated.updatedAt})
+            ON CONFLICT (environment_id, email, device_hash) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`;
+        }
       }
       await appendToOutbox(tx, [event(updated)]);
       return updated;
@@ -61,14 +65,19 @@ export class AttemptsRepository {
    * sign-in (radar_accounts) and the state of the newest Directory Sync user with this email
    * (radar_directory_users, written by the directory-users module's consumer).
    */
-  async accountHistory(environmentId: string, email: string): Promise<{ lastSuccessAt?: Date; directoryState?: string }> {
-    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; directory_state: string | null }>({
+  async accountHistory(environmentId: string, email: string, deviceHash: string | null): Promise<{ lastSuccessAt?: Date; directoryState?: string; knownDevice?: boolean }> {
+    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; directory_state: string | null; devices: number; known: boolean | null }>({
       name: 'radar_account_history',
       text: `SELECT (SELECT last_success_at FROM radar_accounts WHERE environment_id = $1 AND email = $2) AS last_success_at,
-        (SELECT state FROM radar_directory_users WHERE environment_id = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1) AS directory_state`,
-      values: [environmentId, email],
+        (SELECT state FROM radar_directory_users WHERE environment_id = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1) AS directory_state,
+        d.devices, d.known
+        FROM (SELECT count(*)::int AS devices, bool_or(device_hash = $3) AS known FROM radar_known_devices WHERE environment_id = $1 AND email = $2) d`,
+      values: [environmentId, email, deviceHash],
     });
-    return { lastSuccessAt: rows[0]?.last_success_at ?? undefined, directoryState: rows[0]?.directory_state ?? undefined };
+    const r = rows[0];
+    // An account with no known device yet, or an attempt without a fingerprint, has nothing to compare.
+    const knownDevice = deviceHash && r?.devices ? r.known === true : undefined;
+    return { lastSuccessAt: r?.last_success_at ?? undefined, directoryState: r?.directory_state ?? undefined, knownDevice };
   }
 
   /** Counts per time bucket, deciding control (`none` when none) and verdict, oldest first. */

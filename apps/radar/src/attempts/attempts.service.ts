@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isbot } from 'isbot';
 import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
@@ -45,6 +46,8 @@ export class AttemptsService {
     const ipAddress = input.ip_address ?? '';
     const userAgent = input.user_agent ?? '';
     const country = input.country?.toUpperCase() ?? this.geo.countryOf(ipAddress);
+    // Only the fingerprint's hash is kept (environment-bound, so equal fingerprints differ across environments).
+    const deviceHash = input.device_fingerprint ? createHash('sha256').update(`${environmentId}\u0000${input.device_fingerprint}`).digest('base64url') : null;
     const now = new Date();
     const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
     const listed = lists.match({
@@ -61,13 +64,13 @@ export class AttemptsService {
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
-      const history = input.action === 'sign-in' && (settings.stale_account.mode !== 'off' || settings.directory_inactive.mode !== 'off');
-      const [counts, { lastSuccessAt, directoryState }] = await Promise.all([
+      const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device'] as const).some((c) => settings[c].mode !== 'off');
+      const [counts, { lastSuccessAt, directoryState, knownDevice }] = await Promise.all([
         this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
-        history ? this.repo.accountHistory(environmentId, email) : { lastSuccessAt: undefined, directoryState: undefined },
+        history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, directoryState: undefined, knownDevice: undefined },
       ]);
       const d = evaluateControls(
-        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState },
+        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
@@ -80,6 +83,7 @@ export class AttemptsService {
       email,
       userId: input.user_id ?? null,
       country: country ?? null,
+      deviceHash,
       authMethod: input.auth_method,
       action: input.action,
       verdict: decision.verdict,

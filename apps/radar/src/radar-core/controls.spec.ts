@@ -76,6 +76,14 @@ describe('evaluateControls', () => {
     assert.equal(decide({ directoryState: 'suspended' }, { directory_inactive: { mode: 'log' } }).verdict, 'allow');
   });
 
+  test('unrecognized_device: a fingerprint the account never succeeded from, logged by default', () => {
+    const d = decide({ knownDevice: false });
+    assert.deepEqual([d.verdict, d.findings[0]?.control], ['allow', 'unrecognized_device']);
+    assert.deepEqual([decide({ knownDevice: false }, { unrecognized_device: { mode: 'challenge' } }).control], ['unrecognized_device']);
+    assert.deepEqual(decide({ knownDevice: true }).findings, []);
+    assert.deepEqual(decide({ knownDevice: undefined }).findings, []);
+  });
+
   test('modes: off skips a control, log records and allows, the most severe mode decides', () => {
     assert.deepEqual(decide({ isBotUserAgent: true }, { bot_detection: { mode: 'off' } }).findings, []);
     const logged = decide({ isBotUserAgent: true }, { bot_detection: { mode: 'log' } });

@@ -19,6 +19,7 @@ export const WIRE_CONTROL: Record<ControlName, WireControl> = {
   repeat_sign_up: 'repeat_sign_up',
   stale_account: 'stale_account',
   directory_inactive: 'restriction',
+  unrecognized_device: 'unrecognized_device',
 };
 
 export type AttemptAction = 'sign-in' | 'sign-up';
@@ -39,6 +40,8 @@ export interface Observations {
   lastSuccessAt?: Date;
   /** The state of the account's newest Directory Sync user; undefined when no directory has it. */
   directoryState?: string;
+  /** Whether the device is one the account signed in from; undefined without a fingerprint or known devices. */
+  knownDevice?: boolean;
 }
 
 export interface Finding {
@@ -83,6 +86,7 @@ export const RULES: Record<ControlName, (o: Observations, s: RadarSettings) => s
     if (o.action !== 'sign-in' || o.directoryState === undefined || o.directoryState === 'active') return undefined;
     return `The user is ${o.directoryState} in Directory Sync`;
   },
+  unrecognized_device: (o) => (o.action === 'sign-in' && o.knownDevice === false ? 'The account never signed in from this device' : undefined),
 };
 
 export type Verdict = 'allow' | 'challenge' | 'block';

@@ -24,11 +24,13 @@ export const radarSettingsSchema = z
     stale_account: z.object({ mode, days: z.number().int().min(1).max(3650) }).strict(),
     /** Beyond WorkOS: the account's newest Directory Sync user is inactive, suspended or deleted. */
     directory_inactive: z.object({ mode }).strict(),
+    /** A sign-in from a device fingerprint the account never signed in from (when it has some). */
+    unrecognized_device: z.object({ mode }).strict(),
   })
   .strict();
 export type RadarSettings = z.infer<typeof radarSettingsSchema>;
 export type ControlName = Exclude<keyof RadarSettings, 'fail_policy'>;
-export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account', 'directory_inactive'];
+export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account', 'directory_inactive', 'unrecognized_device'];
 
 export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   fail_policy: 'open',
@@ -38,6 +40,7 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   repeat_sign_up: { mode: 'challenge', disposable_email_domains: true, max_sign_ups_per_ip: 10, window_seconds: 3600 },
   stale_account: { mode: 'log', days: 90 },
   directory_inactive: { mode: 'block' },
+  unrecognized_device: { mode: 'log' },
 };
 
 /** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
@@ -50,6 +53,7 @@ export const radarSettingsPatchSchema = z
     repeat_sign_up: radarSettingsSchema.shape.repeat_sign_up.partial().optional(),
     stale_account: radarSettingsSchema.shape.stale_account.partial().optional(),
     directory_inactive: radarSettingsSchema.shape.directory_inactive.partial().optional(),
+    unrecognized_device: radarSettingsSchema.shape.unrecognized_device.partial().optional(),
   })
   .strict();
 export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;
