@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema, defaultConsumerGroupId } from '@wos/platform';
 import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
+import { radarClientConfigSchema } from './radar/radar.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -11,6 +12,7 @@ export const configSchema = baseConfigSchema
   .extend(secretsConfigSchema.shape)
   .extend(mailConfigSchema.shape)
   .extend(emailFlowsConfigSchema.shape)
+  .extend(radarClientConfigSchema.shape)
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),

@@ -16,9 +16,10 @@ import { MfaModule } from './mfa/mfa.module';
 import { AuthkitModule } from './authkit/authkit.module';
 import { IdentitiesModule } from './identities/identities.module';
 import { identityOpenApi } from './openapi';
+import { RadarModule } from './radar/radar.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
-export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail'];
+export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {
@@ -29,6 +30,8 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
     modules: [
       UsersModule,
       AuthenticateModule,
+      // Before email verification: a sign-in radar refuses gets no verification email.
+      RadarModule,
       EmailVerificationModule,
       PasswordResetModule,
       MagicAuthModule,

@@ -4,6 +4,7 @@ import { createUserSchema, listUsersQuerySchema, updateUserSchema } from './user
 import { emailFlowsOpenApiRoutes } from './email-flows/email-flows.openapi';
 import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
+import { radarOpenApiRoutes } from './radar/radar.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -16,5 +17,6 @@ export function identityOpenApi(): Record<string, unknown> {
     ...coreOpenApiRoutes,
     ...emailFlowsOpenApiRoutes,
     ...authkitOpenApiRoutes,
+    ...radarOpenApiRoutes,
   ]);
 }

@@ -1,13 +1,20 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, redisConfigSchema } from '@wos/platform';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3007) })
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
   .extend({
     /** Kafka consumer group; default `radar.<database name>` (defaultConsumerGroupId). */
     RADAR_KAFKA_GROUP_ID: z.string().min(1).optional(),
+    /**
+     * The offline GeoIP country database (MaxMind DB format) that gives an attempt its country;
+     * default the one @ip-location-db/geo-whois-asn-country-mmdb ships (CC0-1.0, from NRO
+     * statistics under CC BY 4.0); `off` for none.
+     */
+    RADAR_GEOIP_MMDB: z.string().min(1).optional(),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

@@ -1,10 +1,13 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
+import { AttemptsModule } from './attempts/attempts.module';
 import { consumerGroupId, loadAppConfig } from './config';
+import { DirectoryUsersModule } from './directory-users/directory-users.module';
 import { PrismaService } from './infra/prisma.service';
+import { ListsModule } from './lists/lists.module';
 import { radarOpenApi } from './openapi';
-import { TemplateSamplesModule } from './template-samples/template-samples.module';
+import { SettingsModule } from './settings/settings.module';
 
 runMain(() => {
   const config = loadAppConfig();
@@ -12,8 +15,8 @@ runMain(() => {
   return startService({
     name: 'radar',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.radar] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [TemplateSamplesModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.radar] }, consumer: { groupId: consumerGroupId(config) }, redis: true },
+    modules: [AttemptsModule, ListsModule, SettingsModule, DirectoryUsersModule],
     http: { openapi: radarOpenApi },
   });
 });

@@ -54,6 +54,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none' },
   // Identity's development mail inbox (no SMTP); identity answers 404 outside development.
   { prefix: '/dev/mail', upstream: 'identity', auth: 'none' },
+  // The development SMS adapter's messages (radar SMS challenges); 404 outside development.
+  { prefix: '/dev/sms', upstream: 'identity', auth: 'none' },
   // Standalone MFA (WORKOS_API.md §8).
   { prefix: '/auth/factors', upstream: 'identity', auth: 'api_key' },
   { prefix: '/auth/challenges', upstream: 'identity', auth: 'api_key' },
@@ -81,8 +83,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/organizations/:id/audit_logs_retention', upstream: 'audit-logs', auth: 'api_key' },
   // Vault: KV objects and data keys (WORKOS_API.md §14).
   { prefix: '/vault/v1', upstream: 'vault', auth: 'api_key' },
-  // The service template's sample in radar, until its domain replaces it.
-  { prefix: '/radar/template_samples', upstream: 'radar', auth: 'api_key' },
+  // Radar: attempts, allow and deny lists (WORKOS_API.md §20), and our settings and attempt listing.
+  { prefix: '/radar', upstream: 'radar', auth: 'api_key' },
   // Authorization: permissions, roles, resources, role assignments and checks (WORKOS_API.md §16).
   { prefix: '/authorization', upstream: 'authorization', auth: 'api_key' },
   // Groups (§17) live below two other services' paths; the longer prefixes win.
@@ -136,7 +138,6 @@ export function isIdempotentCreate(method: string, path: string): boolean {
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
-  '/radar',
   '/portal',
   '/passwordless',
   '/auth',

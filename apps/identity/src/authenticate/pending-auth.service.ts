@@ -6,7 +6,7 @@ import { invalidGrant } from './authenticate.errors';
 import type { AuthenticationMethod } from './authenticate.grants';
 import type { SsoSignIn } from './sso-sign-in';
 
-export type PendingKind = 'organization_selection' | 'mfa_enrollment' | 'mfa_challenge' | 'email_verification';
+export type PendingKind = 'organization_selection' | 'mfa_enrollment' | 'mfa_challenge' | 'email_verification' | 'radar_challenge';
 
 /** WorkOS pending tokens live 10 minutes. */
 const PENDING_TTL_MS = 10 * 60_000;

@@ -5,7 +5,7 @@ import type { OneTimeSecret, Prisma } from '../generated/prisma/client';
 import { checkSecret, expiresAfter, hashCode, hashToken, MAX_FAILED_ATTEMPTS, newCode, newLinkToken, type SecretCheck } from '../tokens/one-time-secret';
 import { OneTimeSecretsRepository, type SecretKind } from './one-time-secrets.repository';
 
-const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_auth', password_reset: 'password_reset' } as const;
+const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_auth', password_reset: 'password_reset', radar_challenge: 'radar_challenge' } as const;
 
 /**
  * Issues and checks the secrets of the three email flows. Codes (email verification, magic

@@ -7,9 +7,10 @@ export interface TemplateVariables {
   magic_auth: { email: string; code: string; expires_in_minutes: string };
   password_reset: { email: string; url: string; expires_in_minutes: string };
   invitation: { email: string; url: string; organization_id: string; inviter: string; expires_at: string };
+  radar_challenge: { email: string; code: string; expires_in_minutes: string };
 }
 export type TemplateName = keyof TemplateVariables;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge'];
 
 export interface Template {
   subject: string;
@@ -43,6 +44,11 @@ const DEFAULTS: Record<TemplateName, Template> = {
     subject: 'You have been invited',
     text: '{{inviter}} invited {{email}} to join {{organization_id}}. Accept the invitation here:\n\n{{url}}\n\nThe invitation expires at {{expires_at}}.\n',
     html: '<p>{{inviter}} invited {{email}} to join {{organization_id}}.</p><p><a href="{{url}}">Accept the invitation</a></p><p>The invitation expires at {{expires_at}}.</p>',
+  },
+  radar_challenge: {
+    subject: 'Confirm it is you signing in',
+    text: 'We noticed an unusual sign-in to {{email}}. To continue, enter this code: {{code}}.\n\nIt expires in {{expires_in_minutes}} minutes. If it was not you, change your password.\n',
+    html: '<p>We noticed an unusual sign-in to {{email}}. To continue, enter this code: <strong>{{code}}</strong>.</p><p>It expires in {{expires_in_minutes}} minutes. If it was not you, change your password.</p>',
   },
 };
 

@@ -43,6 +43,9 @@ export const IdPrefix = {
   roleAssignment: 'role_assignment',
   group: 'group',
   groupRoleAssignment: 'gra',
+  radarAttempt: 'radar_att',
+  radarListEntry: 'radar_list_entry',
+  radarChallenge: 'radar_challenge',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

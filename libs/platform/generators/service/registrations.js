@@ -90,7 +90,8 @@ function registerGateway(tree, n) {
   const table = 'apps/api-gateway/src/routing/route.table.ts';
   update(tree, table, (s) => {
     if (!s.includes(`'${n.SNAKE}_URL'`)) s = insertBefore(s, /\} as const satisfies/, `  ${quoteKey(n.name)}: '${n.SNAKE}_URL',\n`, 0, table);
-    if (s.includes(`prefix: '/${n.snake}/template_samples'`)) return s;
+    // A service that already has routes (its sample's, or its domain's once it replaced the sample) keeps them.
+    if (s.includes(`upstream: '${n.name}'`)) return s;
     const route = `  // The service template's sample in ${n.name}, until its domain replaces it.\n  { prefix: '/${n.snake}/template_samples', upstream: '${n.name}', auth: 'api_key' },\n`;
     return insertBefore(s, /\n\];/, `\n${route.trimEnd()}`, after(s, /ROUTES: readonly RouteEntry\[\] = \[/, table), table);
   });

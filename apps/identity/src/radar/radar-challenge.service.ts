@@ -1,0 +1,165 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { z } from 'zod';
+import { hasIdShape } from '@wos/contracts';
+import { DomainError, REDIS, sha256Hex, type Logger, type Redis } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import type { User } from '../generated/prisma/client';
+import { AuthenticateGrants, type AuthenticationMethod, type GrantContext, type GrantResult } from '../authenticate/authenticate.grants';
+import { invalidGrant } from '../authenticate/authenticate.errors';
+import { PendingAuthService } from '../authenticate/pending-auth.service';
+import { ssoSignInOf } from '../authenticate/sso-sign-in';
+import { OneTimeSecretsService } from '../email-flows/one-time-secrets.service';
+import { MailOutbox } from '../mail/mail-outbox.service';
+import { UsersService } from '../users/users.service';
+import { toUserWire } from '../users/users.dto';
+import { minutes } from '../email-verification/email-verification.service';
+import { isCodeShaped } from '../tokens/one-time-secret';
+import { RadarClient } from './radar.client';
+
+export const RADAR_EMAIL_GRANT = 'urn:workos:oauth:grant-type:radar-email-challenge:code';
+export const RADAR_SMS_GRANT = 'urn:workos:oauth:grant-type:radar-sms-challenge:code';
+
+/* Grants that continue a sign-in radar already assessed: they are not assessed again. */
+const CONTINUATIONS = new Set([
+  'urn:workos:oauth:grant-type:organization-selection',
+  'urn:workos:oauth:grant-type:mfa-totp',
+  'urn:workos:oauth:grant-type:email-verification:code',
+  RADAR_EMAIL_GRANT,
+  RADAR_SMS_GRANT,
+]);
+
+export const radarEmailGrantSchema = z.object({
+  code: z.string().min(1).max(64),
+  radar_challenge_id: z.string().min(1).max(64),
+  pending_authentication_token: z.string().min(1).max(256),
+});
+
+/** radar's auth_method for identity's authentication_method. */
+function radarAuthMethod(method: AuthenticationMethod): string {
+  if (method === 'Password') return 'Password';
+  if (method === 'MagicAuth') return 'Email_OTP';
+  if (method === 'SSO') return 'SSO';
+  if (method === 'Passkey') return 'Passkey';
+  return method.endsWith('OAuth') ? 'Social' : 'Other';
+}
+
+/**
+ * The radar sign-in gate and the radar email challenge. The gate runs after the grant proved the
+ * credential (password, magic auth, OAuth, SSO) and before MFA and organization selection:
+ * `allow` continues (and reports the success to radar in the background), `block` refuses with 403 `radar_blocked`,
+ * `challenge` mails a 6-digit code and answers 403 `radar_email_challenge` with a pending token
+ * and `radar_challenge_id`. Codes are one-time secrets (hashed, 10 minutes, single use, locked
+ * after 5 wrong tries) like email verification's.
+ */
+@Injectable()
+export class RadarChallengeService implements OnModuleInit {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly radar: RadarClient,
+    private readonly grants: AuthenticateGrants,
+    private readonly pending: PendingAuthService,
+    private readonly secrets: OneTimeSecretsService,
+    private readonly mail: MailOutbox,
+    private readonly users: UsersService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: RadarChallengeService.name });
+  }
+
+  onModuleInit(): void {
+    this.grants.addGate((result, ctx) => this.gate(result, ctx));
+    this.grants.register(RADAR_EMAIL_GRANT, {
+      schema: radarEmailGrantSchema,
+      throttleKeyOf: (input) => `pending:${sha256Hex(input.pending_authentication_token)}`,
+      handle: (input, ctx) => this.authenticate(input, ctx),
+    });
+    this.mail.registerResolver('radar_challenge', async (env, id) => {
+      const r = await this.secrets.forMail(env, 'radar_challenge', id);
+      return 'skip' in r ? r : { vars: { code: r.secret } };
+    });
+  }
+
+  private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
+    if (!this.radar.enabled || CONTINUATIONS.has(ctx.grantType)) return;
+    const outcome = await this.radar.assess(ctx.environmentId, {
+      ...(ctx.ipAddress ? { ip_address: ctx.ipAddress } : {}),
+      ...(ctx.userAgent ? { user_agent: ctx.userAgent } : {}),
+      email: result.user.email,
+      user_id: result.user.id,
+      auth_method: radarAuthMethod(result.method),
+      action: 'sign-in',
+    });
+    if (!outcome.ok) {
+      this.log.warn({ environment_id: ctx.environmentId, user_id: result.user.id, policy: outcome.policy, err: outcome.error }, `radar unavailable; fail-${outcome.policy} policy applied`);
+      if (outcome.policy === 'closed') throw new DomainError(503, 'radar_unavailable', 'Sign-in risk could not be assessed; try again shortly.');
+      return;
+    }
+    const a = outcome.assessment;
+    // The outcome report is off the sign-in's path: it only feeds radar's history (reportSuccess logs its failures).
+    if (a.verdict === 'allow') return void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
+    if (a.verdict === 'block') throw new DomainError(403, 'radar_blocked', 'This sign-in was blocked by Radar.', { radar_auth_attempt_id: a.attempt_id });
+    const challengeId = await this.mailCode(ctx.environmentId, result.user);
+    const token = await this.pending.issue({
+      environmentId: ctx.environmentId,
+      userId: result.user.id,
+      kind: 'radar_challenge',
+      method: result.method,
+      organizationId: result.organizationId ?? null,
+      sso: result.sso,
+      ipAddress: ctx.ipAddress,
+      userAgent: ctx.userAgent,
+    });
+    await this.redis.set(attemptKey(ctx.environmentId, token), a.attempt_id, 'EX', this.config.RADAR_CHALLENGE_TTL_SECONDS);
+    throw new DomainError(403, 'radar_email_challenge', 'This sign-in must be confirmed with the code sent by email.', {
+      pending_authentication_token: token,
+      radar_challenge_id: challengeId,
+      email: result.user.email,
+      // sendRadarSmsChallenge needs the user's ID.
+      user: toUserWire(result.user),
+    });
+  }
+
+  /** A new code by email (mail outbox); it supersedes the user's earlier radar codes. */
+  private async mailCode(environmentId: string, user: User): Promise<string> {
+    const ttl = this.config.RADAR_CHALLENGE_TTL_SECONDS;
+    const id = await this.secrets.transaction(async (tx) => {
+      const { row } = await this.secrets.issue(tx, { environmentId, kind: 'radar_challenge', userId: user.id, email: user.email, ttlSeconds: ttl });
+      await this.mail.enqueue(tx, { environmentId, template: 'radar_challenge', entityId: row.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(ttl) } });
+      return row.id;
+    });
+    void this.mail.kick();
+    return id;
+  }
+
+  /** `urn:workos:oauth:grant-type:radar-email-challenge:code`: the code of the user's newest challenge. */
+  private authenticate(input: z.infer<typeof radarEmailGrantSchema>, ctx: GrantContext): Promise<GrantResult> {
+    return this.spend(ctx, { code: input.code, challengeId: input.radar_challenge_id, pendingToken: input.pending_authentication_token });
+  }
+
+  /**
+   * Spends a radar challenge: the pending token must be a radar challenge's, the code the user's
+   * newest radar code (the one `challengeId` names), and `accept` must hold for it (the SMS grant
+   * checks the phone number). Code and token are single use; success reaches radar.
+   */
+  async spend(ctx: GrantContext, p: { code: string; challengeId: string; pendingToken: string; accept?: (challengeId: string) => Promise<boolean> }): Promise<GrantResult> {
+    const invalid = invalidGrant('The radar challenge code is invalid or has expired.');
+    const pending = await this.pending.peek(ctx.environmentId, p.pendingToken, ['radar_challenge']);
+    const user = await this.users.findById(ctx.environmentId, pending.userId);
+    if (!user || !hasIdShape(p.challengeId, 'radar_challenge') || !isCodeShaped(p.code)) throw invalid;
+    const { result, row } = await this.secrets.checkCode(ctx.environmentId, 'radar_challenge', user.id, p.code, user.email);
+    if (result !== 'ok' || !row || row.id !== p.challengeId || (p.accept && !(await p.accept(row.id)))) throw invalid;
+    await this.secrets.transaction(async (tx) => {
+      if (!(await this.secrets.consume(tx, ctx.environmentId, row.id))) throw invalid;
+    });
+    await this.pending.consume(ctx.environmentId, p.pendingToken, ['radar_challenge']);
+    const attemptId = await this.redis.get(attemptKey(ctx.environmentId, p.pendingToken));
+    if (attemptId) await this.radar.reportSuccess(ctx.environmentId, attemptId, 'challenge_status');
+    return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso) };
+  }
+}
+
+/* The radar attempt a pending radar challenge belongs to (by token hash), so its success reaches radar. */
+const attemptKey = (environmentId: string, pendingToken: string) => `identity:radar-attempt:${environmentId}:${sha256Hex(pendingToken)}`;

@@ -1,0 +1,7 @@
+import type { RouteDoc } from '@wos/platform';
+import { sendRadarSmsSchema } from './radar-sms.service';
+
+/** Radar challenges of AuthKit sign-ins (the grants are documented with POST /user_management/authenticate). */
+export const radarOpenApiRoutes: RouteDoc[] = [
+  { method: 'post', path: '/user_management/radar_challenges', summary: 'Send a radar SMS challenge for a challenged sign-in: {verification_id, phone_number}', body: sendRadarSmsSchema, status: 201 },
+];

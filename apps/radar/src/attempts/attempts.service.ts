@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { isbot } from 'isbot';
+import { disposableEmailBlocklistSet } from 'disposable-email-domains-js';
+import { Counter } from 'prom-client';
+import { hasIdShape, type ListEnvelope, type RadarAttemptWire } from '@wos/contracts';
+import { newId, NotFoundError, paginate, registry, toListEnvelope, ValidationError } from '@wos/platform';
+import type { RadarAttempt } from '../generated/prisma/client';
+import { ListsService } from '../lists/lists.service';
+import { evaluateControls, type Decision } from '../radar-core/controls';
+import { SettingsService } from '../settings/settings.service';
+import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
+import { attemptEvent, riskDetectedEvent } from './attempts.events';
+import { AttemptsRepository } from './attempts.repository';
+import { RiskWindowsRepository } from './risk-windows.repository';
+import { GeoIpRepository } from './geoip.repository';
+
+/* The package rebuilds its 8,885-entry set on every call of its own helpers: build it once. */
+const DISPOSABLE_DOMAINS = disposableEmailBlocklistSet();
+const isDisposableEmail = (email: string) => DISPOSABLE_DOMAINS.has(email.slice(email.lastIndexOf('@') + 1));
+
+/** Prometheus: assessments by the control that decided them (`none`, `allow_list`, a control) and verdict. */
+const verdicts = new Counter({ name: 'radar_attempts_total', help: 'Radar assessments by deciding control and verdict', labelNames: ['control', 'verdict'], registers: [registry] });
+/** Prometheus: every control that fired, by control and mode (log findings included). */
+const findingsTotal = new Counter({ name: 'radar_control_findings_total', help: 'Radar controls that fired, by control and mode', labelNames: ['control', 'mode'], registers: [registry] });
+
+/**
+ * createAttempt: lists first (a deny entry blocks outright, an allow entry skips the controls),
+ * then every control on the Redis windows and the account's history. The attempt, its verdict
+ * and its events (radar.attempt.created, plus authentication.radar_risk_detected when anything
+ * fired) commit in one transaction.
+ */
+@Injectable()
+export class AttemptsService {
+  constructor(
+    private readonly repo: AttemptsRepository,
+    private readonly windows: RiskWindowsRepository,
+    private readonly lists: ListsService,
+    private readonly settings: SettingsService,
+    private readonly geo: GeoIpRepository,
+  ) {}
+
+  async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
+    const id = newId('radar_att');
+    const email = input.email.toLowerCase();
+    const ipAddress = input.ip_address ?? '';
+    const userAgent = input.user_agent ?? '';
+    const country = input.country?.toUpperCase() ?? this.geo.countryOf(ipAddress);
+    // Only the fingerprint's hash is kept (environment-bound, so equal fingerprints differ across environments).
+    const deviceHash = input.device_fingerprint ? createHash('sha256').update(`${environmentId}\u0000${input.device_fingerprint}`).digest('base64url') : null;
+    const now = new Date();
+    const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
+    const listed = lists.match({
+      ipAddress,
+      email,
+      userAgent,
+      country,
+      device: input.device,
+      deviceFingerprint: input.device_fingerprint,
+    });
+    let decision: Decision & { blocklistType: string | null; decidedBy: string };
+    if (listed?.action === 'block') {
+      decision = { verdict: 'block', reason: `The ${listed.type} is on the block list`, control: 'restriction', findings: [], blocklistType: listed.type, decidedBy: 'block_list' };
+    } else if (listed?.action === 'allow') {
+      decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
+    } else {
+      const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device'] as const).some((c) => settings[c].mode !== 'off');
+      const [counts, { lastSuccessAt, directoryState, knownDevice }] = await Promise.all([
+        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
+        history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, directoryState: undefined, knownDevice: undefined },
+      ]);
+      const d = evaluateControls(
+        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice },
+        settings,
+      );
+      decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
+    }
+    const attempt: RadarAttempt = {
+      id,
+      environmentId,
+      ipAddress,
+      userAgent,
+      email,
+      userId: input.user_id ?? null,
+      country: country ?? null,
+      deviceHash,
+      authMethod: input.auth_method,
+      action: input.action,
+      verdict: decision.verdict,
+      reason: decision.reason,
+      control: decision.control,
+      blocklistType: decision.blocklistType,
+      findings: decision.findings as unknown as RadarAttempt['findings'],
+      attemptStatus: null,
+      challengeStatus: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const wire = toAttemptWire(attempt);
+    const risky = decision.control !== null || decision.findings.length > 0;
+    await this.repo.create(attempt, [attemptEvent('created', wire, environmentId), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
+    verdicts.inc({ control: decision.decidedBy, verdict: decision.verdict });
+    for (const f of decision.findings) findingsTotal.inc({ control: f.control, mode: f.mode });
+    return { ...toVerdictWire(attempt), ...(opts.includeFailPolicy ? { fail_policy: settings.fail_policy } : {}) };
+  }
+
+  /** updateAttempt: a success leaves the failure windows and becomes the account's last sign-in. */
+  async update(environmentId: string, id: string, input: UpdateAttemptInput): Promise<RadarAttemptWire> {
+    const outcome = { attemptStatus: input.attempt_status, challengeStatus: input.challenge_status };
+    const updated = hasIdShape(id, 'radar_att')
+      ? await this.repo.recordOutcome(environmentId, id, outcome, (a) => attemptEvent('updated', toAttemptWire(a), environmentId))
+      : null;
+    if (!updated) throw new NotFoundError('a Radar attempt', id);
+    if (input.attempt_status === 'success') await this.windows.recordSuccess(environmentId, updated.id, updated.ipAddress, updated.email);
+    return toAttemptWire(updated);
+  }
+
+  async get(environmentId: string, id: string): Promise<RadarAttemptWire> {
+    const found = hasIdShape(id, 'radar_att') ? await this.repo.findById(environmentId, id) : null;
+    if (!found) throw new NotFoundError('a Radar attempt', id);
+    return toAttemptWire(found);
+  }
+
+  /** GET /radar/stats: the range defaults to the last 24 hours (hour) or 30 days (day), at most 31 days. */
+  async stats(environmentId: string, q: AttemptStatsQuery) {
+    const until = q.until ?? new Date();
+    const since = q.since ?? new Date(until.getTime() - (q.interval === 'day' ? 30 : 1) * 86_400_000);
+    if (!(since < until) || until.getTime() - since.getTime() > 31 * 86_400_000) {
+      throw new ValidationError([{ field: 'since', code: 'invalid_time_range', message: 'since must be before until, at most 31 days apart.' }]);
+    }
+    const rows = await this.repo.stats(environmentId, q.interval, since, until);
+    return { object: 'radar_stats', interval: q.interval, since: since.toISOString(), until: until.toISOString(), data: rows.map((r) => ({ ...r, bucket: r.bucket.toISOString() })) };
+  }
+
+  async list(environmentId: string, query: ListAttemptsQuery): Promise<ListEnvelope<RadarAttemptWire>> {
+    const { limit: _l, before: _b, after: _a, order: _o, ...filter } = query;
+    return toListEnvelope(await paginate(query, (page) => this.repo.list(environmentId, filter, page)), toAttemptWire);
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS, type Redis } from '@wos/platform';
+import type { AttemptAction } from '../radar-core/controls';
+import { subnetOf } from '../radar-core/network';
+import type { RadarSettings } from '../radar-core/settings';
+
+export interface WindowCounts {
+  attemptsFromIpLastMinute: number;
+  failuresForAccount: number;
+  failuresFromIp: number;
+  failuresFromSubnet: number;
+  accountsFromIp: number;
+  signUpsFromIp: number;
+}
+
+export interface WindowSubject {
+  environmentId: string;
+  attemptId: string;
+  ipAddress: string;
+  email: string;
+  action: AttemptAction;
+}
+
+/* Keys are hashed: bounded length, and no email address in Redis's key space. */
+const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+const key = (env: string, kind: string, subject: string) => `radar:${env}:${kind}:${digest(subject)}`;
+
+/**
+ * Sliding windows in Redis sorted sets (score = time in ms). Every sign-in attempt counts as a
+ * failure until updateAttempt reports it succeeded, which removes it from the failure windows:
+ * radar only learns of outcomes that way. One MULTI per attempt records it and reads every count.
+ */
+@Injectable()
+export class RiskWindowsRepository {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async record(s: WindowSubject, settings: RadarSettings, now = Date.now()): Promise<WindowCounts> {
+    // Without an IP address only the account's failures can be counted.
+    if (!s.ipAddress) return this.recordAccountOnly(s, settings, now);
+    const m = this.redis.multi();
+    const windows: [string, string, number][] = [[key(s.environmentId, 'ip1m', s.ipAddress), s.attemptId, 60_000]];
+    if (s.action === 'sign-in') {
+      const bf = settings.brute_force_attack.window_seconds * 1000;
+      windows.push(
+        [key(s.environmentId, 'fail:acct', s.email), s.attemptId, bf],
+        [key(s.environmentId, 'fail:ip', s.ipAddress), s.attemptId, bf],
+        [key(s.environmentId, 'fail:net', subnetOf(s.ipAddress)), s.attemptId, bf],
+        // Distinct accounts: the member is the account, so repeats of one account count once.
+        [key(s.environmentId, 'accts:ip', s.ipAddress), digest(s.email), settings.credential_stuffing.window_seconds * 1000],
+      );
+    } else {
+      windows.push([key(s.environmentId, 'signup:ip', s.ipAddress), s.attemptId, settings.repeat_sign_up.window_seconds * 1000]);
+    }
+    for (const [k, member, ms] of windows) {
+      m.zadd(k, now, member).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
+    }
+    const results = (await m.exec()) ?? [];
+    const counts = windows.map((_, i) => {
+      const [err, value] = results[i * 4 + 2] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return Number(value);
+    });
+    const [ip1m, acct = 0, ip = 0, net = 0, accts = 0] = counts;
+    return {
+      attemptsFromIpLastMinute: ip1m ?? 0,
+      failuresForAccount: s.action === 'sign-in' ? acct : 0,
+      failuresFromIp: s.action === 'sign-in' ? ip : 0,
+      failuresFromSubnet: s.action === 'sign-in' ? net : 0,
+      accountsFromIp: s.action === 'sign-in' ? accts : 0,
+      signUpsFromIp: s.action === 'sign-up' ? acct : 0,
+    };
+  }
+
+  private async recordAccountOnly(s: WindowSubject, settings: RadarSettings, now: number): Promise<WindowCounts> {
+    const none = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, signUpsFromIp: 0 };
+    if (s.action !== 'sign-in') return none;
+    const k = key(s.environmentId, 'fail:acct', s.email);
+    const ms = settings.brute_force_attack.window_seconds * 1000;
+    const results = (await this.redis.multi().zadd(k, now, s.attemptId).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms).exec()) ?? [];
+    const [err, value] = results[2] ?? [new Error('no reply'), 0];
+    if (err) throw err;
+    return { ...none, failuresForAccount: Number(value) };
+  }
+
+  /**
+   * A failed sign-in radar did not assess (identity's wrong passwords, from its events): it joins
+   * the account, IP and network failure windows. Idempotent by construction: the member is the
+   * event ID and the score its time, so a redelivered event adds nothing.
+   */
+  async recordFailure(environmentId: string, failure: { id: string; ipAddress: string | null; email: string | null; at: number }, settings: RadarSettings): Promise<void> {
+    const ms = settings.brute_force_attack.window_seconds * 1000;
+    const keys = [
+      failure.email ? key(environmentId, 'fail:acct', failure.email.toLowerCase()) : null,
+      failure.ipAddress ? key(environmentId, 'fail:ip', failure.ipAddress) : null,
+      failure.ipAddress ? key(environmentId, 'fail:net', subnetOf(failure.ipAddress)) : null,
+    ].filter((k): k is string => k !== null);
+    if (!keys.length) return;
+    const m = this.redis.multi();
+    for (const k of keys) m.zadd(k, failure.at, failure.id).zremrangebyscore(k, '-inf', `(${Date.now() - ms}`).pexpire(k, ms);
+    await m.exec();
+  }
+
+  /** A succeeded attempt is no failure: it leaves the account, IP and network failure windows. */
+  async recordSuccess(environmentId: string, attemptId: string, ipAddress: string, email: string): Promise<void> {
+    const m = this.redis.multi().zrem(key(environmentId, 'fail:acct', email), attemptId);
+    if (ipAddress) m.zrem(key(environmentId, 'fail:ip', ipAddress), attemptId).zrem(key(environmentId, 'fail:net', subnetOf(ipAddress)), attemptId);
+    await m.exec();
+  }
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** What a control does when it fires: nothing, record it, ask for a challenge, or refuse. */
+export const CONTROL_MODES = ['off', 'log', 'challenge', 'block'] as const;
+export type ControlMode = (typeof CONTROL_MODES)[number];
+const mode = z.enum(CONTROL_MODES);
+const count = z.number().int().min(1).max(1_000_000);
+const windowSeconds = z.number().int().min(1).max(86_400 * 7);
+
+/**
+ * An environment's Radar settings. Thresholds are the largest count that is still allowed: a
+ * control fires when the count in its window, this attempt included, goes ABOVE it.
+ */
+export const radarSettingsSchema = z
+  .object({
+    /** What identity does when radar cannot answer in time: sign in anyway (open) or refuse (closed). */
+    fail_policy: z.enum(['open', 'closed']),
+    bot_detection: z.object({ mode, max_attempts_per_ip_per_minute: count }).strict(),
+    brute_force_attack: z
+      .object({ mode, max_failures_per_account: count, max_failures_per_ip: count, max_failures_per_subnet: count, window_seconds: windowSeconds })
+      .strict(),
+    credential_stuffing: z.object({ mode, max_accounts_per_ip: count, window_seconds: windowSeconds }).strict(),
+    repeat_sign_up: z.object({ mode, disposable_email_domains: z.boolean(), max_sign_ups_per_ip: count, window_seconds: windowSeconds }).strict(),
+    stale_account: z.object({ mode, days: z.number().int().min(1).max(3650) }).strict(),
+    /** Beyond WorkOS: the account's newest Directory Sync user is inactive, suspended or deleted. */
+    directory_inactive: z.object({ mode }).strict(),
+    /** A sign-in from a device fingerprint the account never signed in from (when it has some). */
+    unrecognized_device: z.object({ mode }).strict(),
+  })
+  .strict();
+export type RadarSettings = z.infer<typeof radarSettingsSchema>;
+export type ControlName = Exclude<keyof RadarSettings, 'fail_policy'>;
+export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account', 'directory_inactive', 'unrecognized_device'];
+
+export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
+  fail_policy: 'open',
+  bot_detection: { mode: 'block', max_attempts_per_ip_per_minute: 120 },
+  brute_force_attack: { mode: 'challenge', max_failures_per_account: 10, max_failures_per_ip: 50, max_failures_per_subnet: 200, window_seconds: 900 },
+  credential_stuffing: { mode: 'block', max_accounts_per_ip: 20, window_seconds: 3600 },
+  repeat_sign_up: { mode: 'challenge', disposable_email_domains: true, max_sign_ups_per_ip: 10, window_seconds: 3600 },
+  stale_account: { mode: 'log', days: 90 },
+  directory_inactive: { mode: 'block' },
+  unrecognized_device: { mode: 'log' },
+};
+
+/** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
+export const radarSettingsPatchSchema = z
+  .object({
+    fail_policy: radarSettingsSchema.shape.fail_policy.optional(),
+    bot_detection: radarSettingsSchema.shape.bot_detection.partial().optional(),
+    brute_force_attack: radarSettingsSchema.shape.brute_force_attack.partial().optional(),
+    credential_stuffing: radarSettingsSchema.shape.credential_stuffing.partial().optional(),
+    repeat_sign_up: radarSettingsSchema.shape.repeat_sign_up.partial().optional(),
+    stale_account: radarSettingsSchema.shape.stale_account.partial().optional(),
+    directory_inactive: radarSettingsSchema.shape.directory_inactive.partial().optional(),
+    unrecognized_device: radarSettingsSchema.shape.unrecognized_device.partial().optional(),
+  })
+  .strict();
+export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;
+
+export function mergeSettings(current: RadarSettings, patch: RadarSettingsPatch): RadarSettings {
+  const next = { ...current, fail_policy: patch.fail_policy ?? current.fail_policy } as RadarSettings;
+  for (const name of CONTROL_NAMES) (next as Record<string, unknown>)[name] = { ...current[name], ...patch[name] };
+  return radarSettingsSchema.parse(next);
+}
+
+/** Stored settings may predate a control: missing controls take their defaults. */
+export function settingsFromStored(stored: unknown): RadarSettings {
+  const parsed = radarSettingsPatchSchema.safeParse(stored);
+  return parsed.success ? mergeSettings(DEFAULT_RADAR_SETTINGS, parsed.data) : DEFAULT_RADAR_SETTINGS;
+}

@@ -1,7 +1,0 @@
-import { Topic, type TemplateSampleWire } from '@wos/contracts';
-import { buildEvent, type OutboxMessage } from '@wos/platform';
-
-/* Keyed by the organization, so one organization's events stay in order on radar's topic. */
-export function templateSampleEvent(change: 'created' | 'deleted', sample: TemplateSampleWire, environmentId: string): OutboxMessage {
-  return { topic: Topic.radar, key: sample.organization_id, event: buildEvent(`radar.template_sample.${change}`, sample, environmentId) };
-}

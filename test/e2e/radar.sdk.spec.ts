@@ -1,0 +1,410 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { httpRequest } from '../support/http';
+import { ScimClient, USER_SCHEMA, patch } from '../support/scim-client';
+import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const ATTEMPT_ID = /^radar_att_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+describe('Radar through the WorkOS SDK', () => {
+  let e: E2e;
+  let other: WorkOS;
+  let otherKey: string;
+  const tag = uniqueSuffix();
+  let ipSeq = 0;
+  /* Every test signs in from addresses of its own, so no window carries over between tests. */
+  const net = 1 + Math.floor(Math.random() * 250);
+  const freshIp = () => (++ipSeq, `10.${net}.${Math.floor(ipSeq / 250)}.${(ipSeq % 250) + 1}`);
+  const attempt = (over: Partial<Parameters<WorkOS['radar']['createAttempt']>[0]> = {}, client?: WorkOS) =>
+    (client ?? e.workos).radar.createAttempt({ ipAddress: freshIp(), userAgent: BROWSER, email: `user-${tag}-${++ipSeq}@example.com`, authMethod: 'Password', action: 'sign-in', ...over });
+  const settings = async (body: Record<string, unknown>, key: string | true = true) => {
+    const res = await e.http('PUT', '/radar/settings', { key, body });
+    assert.equal(res.status, 200, res.text);
+    return res.json as Record<string, unknown>;
+  };
+
+  before(async () => {
+    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar', 'identity', 'directory-sync'] });
+    const env = await e.createEnvironment(`radar-other-${tag}`);
+    otherKey = env.api_key;
+    other = e.client(otherKey);
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  test('createAttempt allows a quiet sign-in, updateAttempt records its success, the stored attempt shows both', async () => {
+    const email = `quiet-${tag}@example.com`;
+    const verdict = await attempt({ email });
+    assert.equal(verdict.verdict, 'allow');
+    assert.equal(verdict.reason, 'No risk detected');
+    assert.match(verdict.attemptId, ATTEMPT_ID);
+    assert.equal(verdict.control, undefined);
+    await e.workos.radar.updateAttempt({ id: verdict.attemptId, attemptStatus: 'success' });
+    await e.workos.radar.updateAttempt({ id: verdict.attemptId, challengeStatus: 'success' });
+    const stored = await e.http('GET', `/radar/attempts/${verdict.attemptId}`, { key: true });
+    assert.equal(stored.status, 200, stored.text);
+    assert.deepEqual(
+      (({ object, email: m, verdict: v, attempt_status, challenge_status }) => ({ object, email: m, verdict: v, attempt_status, challenge_status }))(stored.json as Record<string, string>),
+      { object: 'radar_attempt', email, verdict: 'allow', attempt_status: 'success', challenge_status: 'success' },
+    );
+  });
+
+  test('bad input is a 422 and an unknown attempt a 404, through the SDK', async () => {
+    await expectSdkError(attempt({ ipAddress: 'not-an-ip' }), UnprocessableEntityException, 422);
+    await expectSdkError(attempt({ authMethod: 'Telepathy' as never }), UnprocessableEntityException, 422);
+    await expectSdkError(e.workos.radar.updateAttempt({ id: 'radar_att_01HZBC6N1EB1ZY7KG32XAAAAAA', attemptStatus: 'success' }), NotFoundException, 404);
+    await expectSdkError(e.workos.radar.addListEntry({ type: 'ip_address', action: 'block', entry: '300.1.1.1' }), UnprocessableEntityException, 422);
+    await expectSdkError(e.workos.radar.addListEntry({ type: 'planet' as never, action: 'block', entry: 'mars' }), UnprocessableEntityException, 422);
+  });
+
+  test('lists: a block entry blocks outright, an allow entry wins over the controls, block beats allow, removal lifts the block', async () => {
+    const radar = e.workos.radar;
+    const net = `192.0.2.0/24`;
+    const added = await radar.addListEntry({ type: 'ip_address', action: 'block', entry: '192.0.2.77/24' });
+    assert.match(added.message, /added/);
+    assert.match((await radar.addListEntry({ type: 'ip_address', action: 'block', entry: net })).message, /already/);
+    const blocked = await attempt({ ipAddress: '192.0.2.10' });
+    assert.deepEqual([blocked.verdict, blocked.control, blocked.blocklistType], ['block', 'restriction', 'ip_address']);
+
+    // A bot user agent is blocked by default, unless the account is allow-listed.
+    const botEmail = `bot-${tag}@example.com`;
+    assert.equal((await attempt({ email: botEmail, userAgent: 'curl/8.5.0' })).control, 'bot_detection');
+    await radar.addListEntry({ type: 'email', action: 'allow', entry: botEmail.toUpperCase() });
+    const allowed = await attempt({ email: botEmail, userAgent: 'curl/8.5.0' });
+    assert.deepEqual([allowed.verdict, allowed.reason], ['allow', 'The email is on the allow list']);
+    // An allow-listed email from a blocked network is still blocked.
+    assert.equal((await attempt({ email: botEmail, ipAddress: '192.0.2.11' })).verdict, 'block');
+
+    await radar.addListEntry({ type: 'domain', action: 'block', entry: `blocked-${tag}.example` });
+    assert.equal((await attempt({ email: `x@blocked-${tag}.example` })).blocklistType, 'domain');
+    await radar.addListEntry({ type: 'user_agent', action: 'block', entry: `EvilAgent/${tag}` });
+    assert.equal((await attempt({ userAgent: `EvilAgent/${tag}` })).blocklistType, 'user_agent');
+
+    await radar.removeListEntry({ type: 'ip_address', action: 'block', entry: net });
+    assert.equal((await attempt({ ipAddress: '192.0.2.12' })).verdict, 'allow');
+    await expectSdkError(radar.removeListEntry({ type: 'ip_address', action: 'block', entry: net }), NotFoundException, 404);
+  });
+
+  test('GeoIP: an attempt gets its country from its IP address (offline database), and country lists match it', async () => {
+    const radar = e.workos.radar;
+    await radar.addListEntry({ type: 'country', action: 'block', entry: 'au' });
+    try {
+      const au = await attempt({ ipAddress: '1.1.1.1' });
+      assert.deepEqual([au.verdict, au.control, au.blocklistType], ['block', 'restriction', 'country']);
+      const us = await attempt({ ipAddress: '8.8.8.8' });
+      assert.equal(us.verdict, 'allow');
+      const stored = async (id: string) => ((await e.http('GET', `/radar/attempts/${id}`, { key: true })).json as { country: string | null }).country;
+      assert.equal(await stored(us.attemptId), 'US');
+      assert.equal(await stored((await attempt()).attemptId), null, 'a private address has no country');
+      const listed = await e.http('GET', '/radar/attempts?country=au&verdict=block', { key: true });
+      assert.ok((listed.json as { data: { id: string }[] }).data.some((a) => a.id === au.attemptId));
+    } finally {
+      await radar.removeListEntry({ type: 'country', action: 'block', entry: 'AU' });
+    }
+  });
+
+  test('unrecognized device: once an account succeeded from a fingerprint, another fingerprint is flagged', async () => {
+    await settings({ unrecognized_device: { mode: 'challenge' } });
+    try {
+      const email = `device-${tag}@example.com`;
+      // device_fingerprint is our extension: the SDK's createAttempt does not send it.
+      const raw = async (fingerprint?: string) => {
+        const res = await e.http('POST', '/radar/attempts', {
+          key: true,
+          body: { ip_address: freshIp(), user_agent: BROWSER, email, auth_method: 'Password', action: 'sign-in', ...(fingerprint ? { device_fingerprint: fingerprint } : {}) },
+        });
+        assert.equal(res.status, 200, res.text);
+        return res.json as { verdict: string; control?: string; attempt_id: string };
+      };
+      const first = await raw('fp-laptop');
+      assert.equal(first.verdict, 'allow', 'an account with no known device has nothing to compare');
+      await e.workos.radar.updateAttempt({ id: first.attempt_id, attemptStatus: 'success' });
+      assert.equal((await raw('fp-laptop')).verdict, 'allow');
+      const other = await raw('fp-unknown-phone');
+      assert.deepEqual([other.verdict, other.control], ['challenge', 'unrecognized_device']);
+      assert.equal((await raw()).verdict, 'allow', 'no fingerprint, nothing to compare');
+    } finally {
+      await settings({ unrecognized_device: { mode: 'log' } });
+    }
+  });
+
+  test('brute force: failures per account above the threshold block; a reported success does not count', async () => {
+    await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 2 } });
+    const email = `brute-${tag}@example.com`;
+    const first = await attempt({ email });
+    await e.workos.radar.updateAttempt({ id: first.attemptId, attemptStatus: 'success' });
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    const third = await attempt({ email });
+    assert.deepEqual([third.verdict, third.control], ['block', 'brute_force_attack']);
+    await settings({ brute_force_attack: { mode: 'challenge', max_failures_per_account: 10 } });
+  });
+
+  test('credential stuffing: many accounts from one IP; bots; disposable sign-ups challenged', async () => {
+    await settings({ credential_stuffing: { mode: 'challenge', max_accounts_per_ip: 2 } });
+    const ipAddress = freshIp();
+    assert.equal((await attempt({ ipAddress, email: `cs1-${tag}@example.com` })).verdict, 'allow');
+    assert.equal((await attempt({ ipAddress, email: `cs2-${tag}@example.com` })).verdict, 'allow');
+    assert.equal((await attempt({ ipAddress, email: `cs2-${tag}@example.com` })).verdict, 'allow');
+    const third = await attempt({ ipAddress, email: `cs3-${tag}@example.com` });
+    assert.deepEqual([third.verdict, third.control], ['challenge', 'brute_force_attack']);
+
+    const bot = await attempt({ userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    assert.deepEqual([bot.verdict, bot.control], ['block', 'bot_detection']);
+
+    const disposable = await attempt({ email: `signup-${tag}@mailinator.com`, action: 'sign-up' });
+    assert.deepEqual([disposable.verdict, disposable.control], ['challenge', 'repeat_sign_up']);
+    await settings({ repeat_sign_up: { mode: 'off' } });
+    assert.equal((await attempt({ email: `signup2-${tag}@mailinator.com`, action: 'sign-up' })).verdict, 'allow');
+  });
+
+  test('stale account: an account whose last successful sign-in is older than N days', async () => {
+    await settings({ stale_account: { mode: 'challenge', days: 30 } });
+    const email = `stale-${tag}@example.com`;
+    const first = await attempt({ email });
+    await e.workos.radar.updateAttempt({ id: first.attemptId, attemptStatus: 'success' });
+    assert.equal((await attempt({ email })).verdict, 'allow');
+    // Age the account's history in radar's database: 31 days since its last success.
+    const db = new Client({ connectionString: e.stack.databaseUrl('radar') });
+    await db.connect();
+    try {
+      await db.query(`UPDATE radar_accounts SET last_success_at = now() - interval '31 days' WHERE email = $1`, [email]);
+    } finally {
+      await db.end();
+    }
+    const stale = await attempt({ email });
+    assert.deepEqual([stale.verdict, stale.control], ['challenge', 'stale_account']);
+  });
+
+  test('events: authentication.radar_risk_detected for a blocked attempt, radar.attempt.created for every attempt', async () => {
+    const email = `event-${tag}@example.com`;
+    const blocked = await attempt({ email, userAgent: 'python-requests/2.31' });
+    assert.equal(blocked.verdict, 'block');
+    const types = ['authentication.radar_risk_detected', 'radar.attempt.created'] as EventName[];
+    const events = await waitForEvents(e.workos, types, (all) => all.filter((ev) => (ev.data as { email?: string }).email === email).length >= 2);
+    const risk = events.find((ev) => ev.event === 'authentication.radar_risk_detected' && (ev.data as { email?: string }).email === email)!;
+    assert.deepEqual(
+      (({ authMethod, action, control, blocklistType, userAgent }) => ({ authMethod, action, control, blocklistType, userAgent }))(risk.data as unknown as Record<string, unknown>),
+      { authMethod: 'Password', action: 'login', control: 'bot_detection', blocklistType: null, userAgent: 'python-requests/2.31' },
+    );
+  });
+
+  test('the management list filters attempts; /metrics counts verdicts per control', async () => {
+    const email = `listed-${tag}@example.com`;
+    await attempt({ email });
+    await attempt({ email, userAgent: 'Wget/1.21' });
+    const res = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}&verdict=block`, { key: true });
+    assert.equal(res.status, 200, res.text);
+    const list = res.json as { object: string; data: { email: string; verdict: string; control: string }[]; list_metadata: unknown };
+    assert.equal(list.object, 'list');
+    assert.deepEqual(list.data.map((a) => [a.email, a.verdict, a.control]), [[email, 'block', 'bot_detection']]);
+    assert.deepEqual(list.list_metadata, { before: null, after: null });
+    assert.equal((await e.http('GET', '/radar/attempts?verdict=maybe', { key: true })).status, 422);
+    const stats = await e.http('GET', '/radar/stats?interval=day', { key: true });
+    assert.equal(stats.status, 200, stats.text);
+    const rows = (stats.json as { object: string; data: { control: string; verdict: string; count: number }[] }).data;
+    assert.ok(rows.some((r) => r.control === 'bot_detection' && r.verdict === 'block' && r.count >= 1), stats.text);
+    assert.ok(rows.some((r) => r.control === 'none' && r.verdict === 'allow' && r.count >= 1), stats.text);
+    const otherStats = await e.http('GET', '/radar/stats?interval=day', { key: otherKey });
+    assert.ok(!(otherStats.json as { data: { control: string }[] }).data.some((r) => r.control === 'bot_detection'), 'another environment counts only its own attempts');
+    assert.equal((await e.http('GET', '/radar/stats?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z', { key: true })).status, 422);
+    const metrics = await httpRequest('GET', '/metrics', { port: e.stack.port('radar') });
+    assert.match(metrics.text, /radar_attempts_total\{control="bot_detection",verdict="block"\} [1-9]/);
+    assert.match(metrics.text, /radar_control_findings_total\{control="bot_detection",mode="block"\} [1-9]/);
+  });
+
+  test('environments are isolated: lists, settings and attempts of one are invisible to another', async () => {
+    const radar = e.workos.radar;
+    await radar.addListEntry({ type: 'email', action: 'block', entry: `isolated-${tag}@example.com` });
+    const mine = await attempt({ email: `isolated-${tag}@example.com` });
+    assert.equal(mine.verdict, 'block');
+    assert.equal((await attempt({ email: `isolated-${tag}@example.com` }, other)).verdict, 'allow');
+    await expectSdkError(other.radar.updateAttempt({ id: mine.attemptId, attemptStatus: 'success' }), NotFoundException, 404);
+    await expectSdkError(other.radar.removeListEntry({ type: 'email', action: 'block', entry: `isolated-${tag}@example.com` }), NotFoundException, 404);
+    assert.equal((await e.http('GET', `/radar/attempts/${mine.attemptId}`, { key: otherKey })).status, 404);
+    assert.equal((await attempt({ email: `isolated-${tag}@example.com` })).verdict, 'block');
+    // The other environment's settings are its own defaults.
+    const otherSettings = await e.http('GET', '/radar/settings', { key: otherKey });
+    assert.equal((otherSettings.json as { stale_account: { days: number } }).stale_account.days, 90);
+    const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(`isolated-${tag}@example.com`)}`, { key: otherKey });
+    assert.equal((listed.json as { data: unknown[] }).data.length, 1);
+  });
+
+  /* Sign-ins through identity, which asks radar after the credential check. */
+  const PASSWORD = 'correct horse battery staple 42';
+  const newUser = async (name: string, client: WorkOS = e.workos) => {
+    const email = `${name}-${tag}@example.com`;
+    await client.userManagement.createUser({ email, password: PASSWORD });
+    return email;
+  };
+  const signIn = (email: string, over: { userAgent?: string; ipAddress?: string } = {}, client: WorkOS = e.workos) =>
+    client.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: PASSWORD, ipAddress: over.ipAddress ?? freshIp(), userAgent: over.userAgent ?? BROWSER });
+  const latestCode = (email: string) =>
+    waitFor(
+      async () => {
+        const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(email)}`);
+        const text = (r.json as { data: { text: string }[] }).data[0]?.text ?? '';
+        return /unusual sign-in/.exec(text) ? /\b(\d{6})\b/.exec(text)?.[1] : undefined;
+      },
+      { timeoutMs: 30_000, message: `the radar challenge email to ${email}` },
+    );
+
+  test('password sign-ins: allowed ones succeed and are reported to radar, a deny-listed account is blocked', async () => {
+    const email = await newUser('signin-ok');
+    const ok = await signIn(email);
+    assert.equal(ok.user.email, email);
+    // Identity reports the success after answering: wait for it.
+    const stored = await waitFor(
+      async () => {
+        const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+        const [a] = (listed.json as { data: { verdict: string; auth_method: string; user_id: string; attempt_status: string | null }[] }).data;
+        return a?.attempt_status ? a : undefined;
+      },
+      { timeoutMs: 10_000, message: 'the sign-in reported to radar' },
+    );
+    assert.deepEqual([stored?.verdict, stored?.auth_method, stored?.user_id, stored?.attempt_status], ['allow', 'Password', ok.user.id, 'success']);
+
+    const blockedEmail = await newUser('signin-blocked');
+    await e.workos.radar.addListEntry({ type: 'email', action: 'block', entry: blockedEmail });
+    const err = await expectSdkError(signIn(blockedEmail), GenericServerException, 403);
+    assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
+    // A wrong password never reaches radar's verdict: it is the usual invalid_credentials.
+    await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: blockedEmail, password: 'wrong password 123' }), GenericServerException, 400);
+  });
+
+  test('a challenged password sign-in finishes with authenticateWithRadarEmailChallenge (code by email, single use)', async () => {
+    await settings({ bot_detection: { mode: 'challenge' } });
+    try {
+      const email = await newUser('signin-challenged');
+      const err = await expectSdkError(signIn(email, { userAgent: 'curl/8.5.0' }), AuthenticationException, 403);
+      assert.equal(err.code, 'radar_email_challenge');
+      assert.ok(err.pendingAuthenticationToken);
+      assert.match(err.radarChallengeId ?? '', /^radar_challenge_[0-9A-HJKMNP-TV-Z]{26}$/);
+      const code = await latestCode(email);
+      const finish = (c: string) =>
+        e.workos.userManagement.authenticateWithRadarEmailChallenge({ clientId: e.creds.client_id, code: c, radarChallengeId: err.radarChallengeId!, pendingAuthenticationToken: err.pendingAuthenticationToken! });
+      await expectSdkError(finish(code === '000000' ? '111111' : '000000'), OauthException, 400);
+      const auth = await finish(code);
+      assert.equal(auth.user.email, email);
+      assert.ok(auth.accessToken && auth.refreshToken);
+      await expectSdkError(finish(code), OauthException, 400);
+      const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+      const [stored] = (listed.json as { data: { verdict: string; control: string; challenge_status: string }[] }).data;
+      assert.deepEqual([stored?.verdict, stored?.control, stored?.challenge_status], ['challenge', 'bot_detection', 'success']);
+      // The code never reaches a log.
+      assert.doesNotMatch(readFileSync(join(e.logDir, 'identity.log'), 'utf8'), new RegExp(`\\b${code}\\b`));
+    } finally {
+      await settings({ bot_detection: { mode: 'block' } });
+    }
+  });
+
+  test('the SMS form: sendRadarSmsChallenge, then authenticateWithRadarSmsChallenge with the code and the same phone', async () => {
+    await settings({ bot_detection: { mode: 'challenge' } });
+    try {
+      const email = await newUser('signin-sms');
+      const err = await expectSdkError(signIn(email, { userAgent: 'curl/8.5.0' }), AuthenticationException, 403);
+      const userId = (err.rawData as unknown as { user: { id: string } }).user.id;
+      const pendingAuthenticationToken = err.pendingAuthenticationToken!;
+      const phoneNumber = `+1555${String(Date.now()).slice(-7)}`;
+      const um = e.workos.userManagement;
+      await expectSdkError(um.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber: '555-1234' }), UnprocessableEntityException, 422);
+      const sent = await um.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber });
+      assert.equal(sent.phoneNumber, phoneNumber);
+      assert.match(sent.verificationId, /^radar_challenge_[0-9A-HJKMNP-TV-Z]{26}$/);
+      const code = await waitFor(
+        async () => {
+          const r = await e.http('GET', `/dev/sms/messages?to=${encodeURIComponent(phoneNumber)}`);
+          return /\b(\d{6})\b/.exec((r.json as { data: { body: string }[] }).data[0]?.body ?? '')?.[1];
+        },
+        { timeoutMs: 10_000, message: 'the SMS in the development adapter' },
+      );
+      const finish = (phone: string) =>
+        um.authenticateWithRadarSmsChallenge({ clientId: e.creds.client_id, code, verificationId: sent.verificationId, phoneNumber: phone, pendingAuthenticationToken });
+      await expectSdkError(finish('+15550000000'), OauthException, 400);
+      const auth = await finish(phoneNumber);
+      assert.equal(auth.user.id, userId);
+      await expectSdkError(finish(phoneNumber), OauthException, 400);
+      // Another environment cannot use this pending token.
+      await expectSdkError(other.userManagement.sendRadarSmsChallenge({ userId, pendingAuthenticationToken, phoneNumber }), OauthException, 400);
+    } finally {
+      await settings({ bot_detection: { mode: 'block' } });
+    }
+  });
+
+  test("identity's wrong passwords feed radar's brute-force windows: past the threshold the right password is refused", async () => {
+    await settings({ brute_force_attack: { mode: 'block', max_failures_per_account: 3 } });
+    try {
+      const email = await newUser('brute-identity');
+      for (let i = 0; i < 3; i++) {
+        await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: 'wrong password 123', ipAddress: freshIp(), userAgent: BROWSER }), GenericServerException, 400);
+      }
+      // Radar learns of them from identity's events. Each probe reports its own success, so only
+      // the three failures (and the probe itself) are in the window.
+      await waitFor(
+        async () => {
+          const probe = await attempt({ email });
+          await e.workos.radar.updateAttempt({ id: probe.attemptId, attemptStatus: 'success' });
+          return probe.verdict === 'block' ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, message: "identity's failures reaching radar" },
+      );
+      const err = await expectSdkError(signIn(email), GenericServerException, 403);
+      assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
+    } finally {
+      await settings({ brute_force_attack: { mode: 'challenge', max_failures_per_account: 10 } });
+    }
+  });
+
+  test('beyond WorkOS: a sign-in by a user whose Directory Sync user is deactivated is refused, until reactivated', async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Radar dsync ${tag}` });
+    const res = await e.http('POST', '/directories', { key: true, body: { organization_id: org.id, name: 'Okta', type: 'okta scim v2.0' } });
+    assert.equal(res.status, 201, res.text);
+    const dir = res.json as { base_url: string; bearer_token: string };
+    const scim = new ScimClient(dir.base_url, dir.bearer_token);
+    const email = `dsync-${tag}@example.com`;
+    const u = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: email, name: { givenName: 'D', familyName: 'S' }, emails: [{ primary: true, value: email }], active: true });
+    const verdictOf = async () => (await attempt({ email })).verdict;
+    assert.equal(await verdictOf(), 'allow');
+    await scim.expect(200, 'PATCH', `/Users/${u.id}`, patch({ op: 'replace', value: { active: false } }));
+    await waitFor(async () => ((await verdictOf()) === 'block' ? true : undefined), { timeoutMs: 30_000, message: 'the deactivation reaching radar' });
+    const blocked = await attempt({ email });
+    assert.deepEqual([blocked.control, blocked.reason], ['restriction', 'The user is inactive in Directory Sync']);
+    await scim.expect(200, 'PATCH', `/Users/${u.id}`, patch({ op: 'replace', value: { active: true } }));
+    await waitFor(async () => ((await verdictOf()) === 'allow' ? true : undefined), { timeoutMs: 30_000, message: 'the reactivation reaching radar' });
+  });
+
+  test('the API requires a key', async () => {
+    const res = await e.http('POST', '/radar/attempts', { body: { ip_address: '1.1.1.1' } });
+    assert.equal(res.status, 401);
+  });
+
+  /* Last: it stops radar. */
+  test("radar down: identity applies each environment's fail policy within its timeout, and logs it", async () => {
+    const openEmail = await newUser('down-open');
+    const closedEmail = await newUser('down-closed', other);
+    await settings({ fail_policy: 'closed' }, otherKey);
+    // One answered sign-in lets identity learn the other environment's policy.
+    await signIn(closedEmail, {}, other);
+    await e.stack.kill('radar');
+    const started = Date.now();
+    const opened = await signIn(openEmail);
+    assert.equal(opened.user.email, openEmail);
+    const refused = await expectSdkError(signIn(closedEmail, {}, other), GenericServerException, 503);
+    assert.equal((refused as unknown as { code: string }).code, 'radar_unavailable');
+    assert.ok(Date.now() - started < 10_000, 'the sign-ins waited for radar instead of its timeout');
+    await waitFor(
+      async () => {
+        const log = readFileSync(join(e.logDir, 'identity.log'), 'utf8');
+        return /fail-open policy applied/.test(log) && /fail-closed policy applied/.test(log) ? true : undefined;
+      },
+      { timeoutMs: 10_000, message: 'the fail-policy log lines' },
+    );
+  });
+});

@@ -1,0 +1,205 @@
+// Radar benchmark. How to run (after tools/setup.sh and a build):
+//   node tools/bench/radar.mjs                     full run (BENCH_SECONDS=10 per phase)
+//   BENCH_SECONDS=1 BENCH_WARMUP_SECONDS=1 node tools/bench/radar.mjs   smoke run
+// Starts its own stacks (ports +24500, databases wos_bench_radar_*, Redis DB 8) and prints one table:
+//   1. createAttempt (POST /radar/attempts) through the gateway at 32 connections   target >= 3,000/s, p99 < 15 ms
+//   2. the bare Fastify + pg route doing radar's one INSERT (radar-baseline-server.mjs), same load, same run
+//   3. their ratio (req/s)
+//   4. password sign-ins p50 with radar assessing them vs a stack without radar          target < 3 ms added
+// Each attempt comes from its own IP and email so no control fires (the work is the full
+// assessment: lists, settings, the Redis windows, the insert and its outbox rows). Never fails on a miss.
+// Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_ONLY=attempts,login,
+// BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8,
+// BENCH_PROFILE=1 (CPU profile of radar during the createAttempt phase: .tools/bench-profiles/radar-attempts-radar.cpuprofile,
+// summarise with tools/bench/profile-summary.mjs)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize, track } from './lib.mjs';
+import { Api } from './client.mjs';
+
+const require = createRequire(import.meta.url);
+const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+
+const DB_PREFIX = 'wos_bench_radar';
+const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 24500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
+const PASSWORD = 'benchmark password 1';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const only = new Set((process.env.BENCH_ONLY ?? 'attempts,login').split(','));
+const runId = randomBytes(4).toString('hex');
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const profileDir = join(root, '.tools', 'bench-profiles');
+
+/** Starts or stops radar's CPU profiler (cpu-profile-hook.cjs polls the control file). */
+async function profiler(state) {
+  if (!PROFILE) return;
+  const file = join(profileDir, 'radar-attempts-radar.cpuprofile');
+  if (state === 'on') rmSync(file, { force: true });
+  writeFileSync(join(profileDir, 'control'), `${state} radar-attempts\n`);
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && (state === 'on' ? Date.now() < deadline - 4700 : !existsSync(file))) await new Promise((r) => setTimeout(r, 100));
+}
+let seq = 0;
+
+/** `connections` loops sending `request()` for `seconds`; latencies of 2xx answers, the rest are errors. */
+async function load(baseUrl, connections, seconds, request) {
+  const pool = new Pool(baseUrl, { connections, pipelining: 1 });
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const loop = async () => {
+    while (performance.now() - started < seconds * 1000) {
+      const t = performance.now();
+      const res = await pool.request(request());
+      await res.body.text();
+      if (res.statusCode >= 300) errors++;
+      else latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return { requests: latencies.length, rps: latencies.length / elapsed, ...summarize(latencies), errors };
+}
+
+async function measure(label, fn) {
+  const a = cpuSnapshot(DB_PREFIX);
+  const r = await fn();
+  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
+  const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
+  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
+  return { ...r, cpu };
+}
+
+const attemptBody = () => {
+  const n = ++seq;
+  return JSON.stringify({ ip_address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, user_agent: BROWSER, email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
+};
+
+function newStack(apps, name) {
+  return new Stack({
+    root,
+    apps,
+    portOffset: PORT_OFFSET,
+    dbPrefix: `${DB_PREFIX}_${name}`,
+    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8',
+    internalAuthSecret: randomBytes(32).toString('hex'),
+    freshDatabases: true,
+    logDir: join(root, '.tools', 'logs', `bench-radar-${name}`),
+    env: { LOG_LEVEL: 'warn' },
+    appEnv: {
+      identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' },
+      ...(PROFILE ? { radar: { NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_APP: 'radar' } } : {}),
+    },
+  });
+}
+
+async function environment(stack) {
+  const created = JSON.parse(await stack.runGatewayCli(['environments', 'create', '--name', `bench radar ${runId}`, '--json']));
+  const key = JSON.parse(await stack.runGatewayCli(['api-keys', 'create', '--environment', created.environment.id, '--name', 'bench', '--rate-limit', '999999999', '--json']));
+  return { environmentId: created.environment.id, clientId: created.client_id, apiKey: key.value };
+}
+
+async function startBaseline(stack, environmentId, port) {
+  const child = track(spawn(process.execPath, [join(benchDir, 'radar-baseline-server.mjs')], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.databaseUrl('radar'), POOL_SIZE: '10', PORT: String(port), ENVIRONMENT_ID: environmentId },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('baseline server not ready in 15 s')), 15_000);
+    child.stdout.on('data', (d) => String(d).includes('ready') && (clearTimeout(timer), resolve()));
+    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`baseline server exited (${code})`))));
+  });
+  return child;
+}
+
+/** Password sign-ins at LOGIN_CONNECTIONS for SECONDS, round-robin over seeded users (argon2 dominates; compare p50s). */
+async function signIns(stack, env, label) {
+  const api = new Api(stack.baseUrl, env.apiKey);
+  const emails = [];
+  for (let i = 0; i < 16; i++) emails.push((await api.expect(201, 'POST', '/user_management/users', { email: `l${i}-${runId}@bench.example.com`, password: PASSWORD })).body.email);
+  await api.close();
+  let i = 0;
+  const request = () => ({
+    method: 'POST',
+    path: '/user_management/authenticate',
+    headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', client_id: env.clientId, email: emails[i++ % emails.length], password: PASSWORD, ip_address: `10.99.${i & 255}.1`, user_agent: BROWSER }),
+  });
+  await load(stack.baseUrl, LOGIN_CONNECTIONS, WARMUP, request);
+  return measure(label, () => load(stack.baseUrl, LOGIN_CONNECTIONS, SECONDS, request));
+}
+
+async function main() {
+  if (PROFILE) (mkdirSync(profileDir, { recursive: true }), writeFileSync(join(profileDir, 'control'), 'off\n'));
+  const rows = [];
+  let current;
+  const onSignal = () => {
+    for (const child of children) child.kill('SIGTERM');
+    void (current?.stop() ?? Promise.resolve()).then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  current = newStack(['organizations', 'identity', 'radar'], 'with');
+  let withRadar;
+  try {
+    log('starting the stack (gateway, organizations, identity, radar)…');
+    await current.start();
+    const env = await environment(current);
+    if (only.has('attempts')) {
+      const request = () => ({ method: 'POST', path: '/radar/attempts', headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' }, body: attemptBody() });
+      await load(current.baseUrl, CONNECTIONS, WARMUP, request);
+      await profiler('on');
+      const gw = await measure('createAttempt', () => load(current.baseUrl, CONNECTIONS, SECONDS, request));
+      await profiler('off');
+      rows.push({ name: `POST /radar/attempts via gateway (${CONNECTIONS} conn, ${SECONDS} s)`, ...gw, target: '>= 3,000 req/s, p99 < 15 ms', pass: gw.rps >= 3000 && gw.p99 < 15 && gw.errors === 0 });
+      const port = PORT_OFFSET + 8091;
+      const child = await startBaseline(current, env.environmentId, port);
+      try {
+        const bare = () => ({ method: 'POST', path: '/radar/attempts', headers: { 'content-type': 'application/json' }, body: attemptBody() });
+        await load(`http://127.0.0.1:${port}`, CONNECTIONS, WARMUP, bare);
+        const base = await measure('baseline', () => load(`http://127.0.0.1:${port}`, CONNECTIONS, SECONDS, bare));
+        rows.push({ name: `baseline: bare Fastify + pg, one INSERT (${CONNECTIONS} conn, ${SECONDS} s)`, ...base, target: 'reference' });
+        rows.push({ name: 'createAttempt / baseline (req/s ratio)', ratio: gw.rps / base.rps, target: 'report' });
+      } finally {
+        child.kill('SIGTERM');
+        await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000).unref())]);
+      }
+    }
+    if (only.has('login')) withRadar = await signIns(current, env, 'sign-in with radar');
+  } finally {
+    await current.stop();
+  }
+
+  if (only.has('login')) {
+    current = newStack(['organizations', 'identity'], 'without');
+    try {
+      log('starting the stack without radar…');
+      await current.start();
+      const without = await signIns(current, await environment(current), 'sign-in without radar');
+      rows.push({ name: `password sign-ins without radar (${LOGIN_CONNECTIONS} conn)`, ...without, target: 'reference' });
+      rows.push({ name: `password sign-ins with radar (${LOGIN_CONNECTIONS} conn)`, ...withRadar, target: '-' });
+      const added = withRadar.p50 - without.p50;
+      rows.push({ name: `radar's added p50 latency: ${added.toFixed(2)} ms`, ratio: withRadar.p50 / without.p50, target: '< 3 ms added', pass: added < 3 });
+    } finally {
+      await current.stop();
+    }
+  }
+  process.stdout.write(`Radar benchmark ${new Date().toISOString()} run ${runId}\n${formatTable(rows)}\n`);
+}
+
+main().catch((err) => {
+  log(`failed: ${err.stack ?? err}`);
+  process.exit(1);
+});
