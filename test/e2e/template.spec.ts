@@ -25,11 +25,17 @@ interface Sample {
   created_at: string;
 }
 
-describe('apps generated from the service template', () => {
+/*
+ * Every generated app has replaced the sample with its domain today, so this suite is skipped
+ * (and says so) until the next `nx g @wos/platform:service`; the generator's files are checked by
+ * test/architecture/service-template.spec.ts in the meantime.
+ */
+const SKIP = TEMPLATE_APPS.length ? false : 'no app carries src/template-samples: every generated service has replaced the sample with its domain';
+
+describe('apps generated from the service template', { skip: SKIP }, () => {
   let e: E2e;
 
   before(async () => {
-    assert.ok(TEMPLATE_APPS.length > 0, 'no app carries src/template-samples');
     e = await startE2e({ name: 'template', portOffset: 3500, apps: ['organizations', 'events', ...TEMPLATE_APPS] });
   });
   after(async () => {
