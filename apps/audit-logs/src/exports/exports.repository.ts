@@ -60,7 +60,8 @@ export class ExportsRepository {
 
   /**
    * One page of the export's events after `cursor`, oldest first, keyed by (occurred_at, id):
-   * pages of a fixed size keep memory flat whatever the export's size. Only events up to chain
+   * pages of a fixed size keep memory flat whatever the export's size. The plain `occurred_at >=`
+   * bound lets each page start where the index is, instead of rescanning from the range's start. Only events up to chain
    * position `upToSeq` (the head the export's proof ends at), so an event committed while the
    * export runs is in neither.
    */
@@ -73,7 +74,7 @@ export class ExportsRepository {
           AND ($6::text[] IS NULL OR actor->>'name' = ANY($6))
           AND ($7::text[] IS NULL OR actor->>'id' = ANY($7))
           AND ($8::text[] IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements(targets) t WHERE t->>'type' = ANY($8)))
-          AND ($9::timestamptz IS NULL OR (occurred_at, id) > ($9::timestamptz, $10::text))
+          AND ($9::timestamptz IS NULL OR (occurred_at >= $9::timestamptz AND (occurred_at, id) > ($9::timestamptz, $10::text)))
           AND (chain_seq IS NULL OR chain_seq <= $12)
         ORDER BY occurred_at, id LIMIT $11`,
       [environmentId, exp.organizationId, exp.rangeStart, exp.rangeEnd, f.actions ?? null, f.actor_names ?? null, f.actor_ids ?? null, f.targets ?? null, cursor?.occurredAt ?? null, cursor?.id ?? null, take, upToSeq],
