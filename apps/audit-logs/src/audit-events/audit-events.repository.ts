@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { appendToOutbox, pgExecutor, pgTransaction, type OutboxMessage, type OutboxRawMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
-import { genesisHash } from '../audit-core/chain';
+import { genesisHash, linkHash } from '../audit-core/chain';
 import type { AuditEventRow } from './audit-events.dto';
 
 export interface IdempotencyClaim {
@@ -11,79 +12,203 @@ export interface IdempotencyClaim {
 
 export type InsertOutcome = 'created' | 'replayed' | 'key_reused';
 
-/* Keys are honoured for 24 hours, as WorkOS documents; an older record is taken over. */
-const CLAIM_KEY = `
-  INSERT INTO audit_log_idempotency_keys (environment_id, key, request_sha256, event_id) VALUES ($1, $2, $3, $4)
+/** One accepted event waiting for its transaction. */
+export interface PendingInsert {
+  environmentId: string;
+  row: AuditEventRow;
+  /** eventDigest of the event (its export cells). */
+  digest: Buffer;
+  messages: (OutboxMessage | OutboxRawMessage)[];
+  claim?: IdempotencyClaim;
+}
+
+interface Waiter {
+  item: PendingInsert;
+  resolve: (o: InsertOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+/* Events per transaction at most: bounds a batch's lock time and statement size. */
+const MAX_BATCH = 200;
+
+/*
+ * Keys are honoured for 24 hours, as WorkOS documents; an older record is taken over. Keys are
+ * claimed in (environment, key) order, heads locked in (environment, organization) order, and
+ * every transaction claims before it locks heads: ordered two-phase locking, so concurrent
+ * batches (here or on other replicas) never deadlock.
+ */
+const CLAIM_KEYS = `
+  INSERT INTO audit_log_idempotency_keys (environment_id, key, request_sha256, event_id)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
   ON CONFLICT (environment_id, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256, event_id = EXCLUDED.event_id, created_at = now()
     WHERE audit_log_idempotency_keys.created_at < now() - interval '24 hours'
   RETURNING event_id`;
 
-/*
- * One statement appends the event to its organization's chain and stores it: the head row
- * (created at position 1 from the genesis hash, else advanced under its row lock) gives the
- * position and h_n = sha256(h_{n-1} || be64(n) || be64(occurred_at ms) || digest), the same bytes
- * as linkHash in audit-core/chain.ts (int8send is big-endian). Concurrent writers to one
- * organization queue on the head row until the holder commits; other organizations never wait.
+/**
+ * The only SQL caller for audit-log events. Every method takes the environment first.
+ *
+ * Group commit: `insert` queues the event and, when no transaction of this process is writing,
+ * starts one with everything queued (up to MAX_BATCH); events that arrive meanwhile form the
+ * next batch. An idle service thus writes each event at once, and a busy one shares a
+ * transaction, its outbox statement and its commit among many events. A batch that fails is
+ * retried one event per transaction, so one bad event fails only its own request.
  */
-const CHAINED_INSERT = `
-  WITH head AS (
-    INSERT INTO audit_log_chain_heads AS c (environment_id, organization_id, seq, hash)
-    VALUES ($1, $2, 1, sha256($12::bytea || int8send(1::int8) || int8send($13::int8) || $14::bytea))
-    ON CONFLICT (environment_id, organization_id) DO UPDATE
-      SET seq = c.seq + 1, hash = sha256(c.hash || int8send(c.seq + 1) || int8send($13::int8) || $14::bytea), updated_at = now()
-    RETURNING seq, hash
-  ), entry AS (
-    INSERT INTO audit_log_chain (environment_id, organization_id, seq, event_id, occurred_at, digest, hash)
-    SELECT $1, $2, head.seq, $3, $6, $14, head.hash FROM head
-    RETURNING seq
-  )
-  INSERT INTO audit_log_events (id, environment_id, organization_id, action, version, occurred_at, actor, targets, context, metadata, created_at, chain_seq)
-  SELECT $3, $1, $2, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11, entry.seq FROM entry`;
-
-/** The only SQL caller for audit-log events. Every method takes the environment first. */
 @Injectable()
 export class AuditEventsRepository {
+  private queue: Waiter[] = [];
+  private writing = false;
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * The event, its idempotency record and its outbox rows (the SIEM topics) commit together (DESIGN.md rule 2).
-   * A second request with the same key waits on the key's row lock until the first commits,
-   * then finds it: same request, nothing written ('replayed'); another request, 'key_reused'.
-   * The month's partition must exist (PartitionsService.ensureFor). `digest` is the event's
-   * eventDigest; the event takes the next position of its organization's chain.
+   * The event, its idempotency record and its outbox rows commit together (DESIGN.md rule 2).
+   * A request with a key already committed stores nothing: same request 'replayed', another
+   * 'key_reused'. The month's partition must exist (PartitionsService.ensureFor).
    */
   insert(environmentId: string, row: AuditEventRow, digest: Buffer, messages: (OutboxMessage | OutboxRawMessage)[], claim?: IdempotencyClaim): Promise<InsertOutcome> {
-    return pgTransaction(this.prisma.pool, async (client) => {
-      if (claim) {
-        const won = await client.query(CLAIM_KEY, [environmentId, claim.key, claim.requestSha256, row.id]);
-        if (!won.rowCount) {
-          const { rows } = await client.query<{ request_sha256: string }>(
-            'SELECT request_sha256 FROM audit_log_idempotency_keys WHERE environment_id = $1 AND key = $2',
-            [environmentId, claim.key],
-          );
-          return rows[0]?.request_sha256 === claim.requestSha256 ? 'replayed' : 'key_reused';
-        }
-      }
-      // The outbox row first: the chain statement takes the organization's head lock, held to commit.
-      await appendToOutbox(pgExecutor(client), messages);
-      const e = row.event;
-      await client.query(CHAINED_INSERT, [
-        environmentId,
-        row.organizationId,
-        row.id,
-        e.action,
-        e.version ?? null,
-        row.occurredAt,
-        JSON.stringify(e.actor),
-        JSON.stringify(e.targets),
-        JSON.stringify(e.context),
-        e.metadata ? JSON.stringify(e.metadata) : null,
-        row.createdAt,
-        genesisHash(environmentId, row.organizationId),
-        String(row.occurredAt.getTime()),
-        digest,
-      ]);
-      return 'created';
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item: { environmentId, row, digest, messages, claim }, resolve, reject });
+      if (!this.writing) void this.drain();
     });
   }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = takeBatch(this.queue);
+        const taken = new Set(batch);
+        this.queue = this.queue.filter((w) => !taken.has(w));
+        try {
+          const outcomes = await this.writeBatch(batch.map((w) => w.item));
+          batch.forEach((w, i) => w.resolve(outcomes[i]!));
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.reject(err);
+          else for (const w of batch) await this.writeBatch([w.item]).then(([o]) => w.resolve(o!), w.reject);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** One transaction: claims, outbox rows, chain positions, events. Outcomes in `items` order. */
+  private writeBatch(items: PendingInsert[]): Promise<InsertOutcome[]> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      const outcomes = await this.claim(client, items);
+      const created = items.filter((_, i) => outcomes[i] === 'created');
+      if (!created.length) return outcomes;
+      await appendToOutbox(pgExecutor(client), created.flatMap((c) => c.messages));
+      await this.appendToChains(client, created);
+      return outcomes;
+    });
+  }
+
+  private async claim(client: PoolClient, items: PendingInsert[]): Promise<InsertOutcome[]> {
+    const claims = items
+      .map((it, i) => ({ i, env: it.environmentId, claim: it.claim, eventId: it.row.id }))
+      .filter((c): c is { i: number; env: string; claim: IdempotencyClaim; eventId: string } => !!c.claim)
+      .sort((a, b) => (a.env + '\u0000' + a.claim.key < b.env + '\u0000' + b.claim.key ? -1 : 1));
+    const outcomes: InsertOutcome[] = items.map(() => 'created');
+    if (!claims.length) return outcomes;
+    const { rows: won } = await client.query<{ event_id: string }>(CLAIM_KEYS, [claims.map((c) => c.env), claims.map((c) => c.claim.key), claims.map((c) => c.claim.requestSha256), claims.map((c) => c.eventId)]);
+    const wonIds = new Set(won.map((r) => r.event_id));
+    const lost = claims.filter((c) => !wonIds.has(c.eventId));
+    if (!lost.length) return outcomes;
+    const { rows } = await client.query<{ environment_id: string; key: string; request_sha256: string }>(
+      'SELECT environment_id, key, request_sha256 FROM audit_log_idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS u(e, kk) ON k.environment_id = u.e AND k.key = u.kk',
+      [lost.map((c) => c.env), lost.map((c) => c.claim.key)],
+    );
+    const stored = new Map(rows.map((r) => [`${r.environment_id}\u0000${r.key}`, r.request_sha256]));
+    for (const c of lost) outcomes[c.i] = stored.get(`${c.env}\u0000${c.claim.key}`) === c.claim.requestSha256 ? 'replayed' : 'key_reused';
+    return outcomes;
+  }
+
+  /**
+   * Gives each event the next position of its organization's chain and stores it with its chain
+   * entry. The heads are locked (FOR UPDATE, in order) until commit, so positions follow commit
+   * order per organization; h_n is linkHash (audit-core/chain.ts).
+   */
+  private async appendToChains(client: PoolClient, items: PendingInsert[]): Promise<void> {
+    const orgKey = (it: PendingInsert) => `${it.environmentId}\u0000${it.row.organizationId}`;
+    const orgs = [...new Map(items.map((it) => [orgKey(it), it])).values()].sort((a, b) => (orgKey(a) < orgKey(b) ? -1 : 1));
+    const envs = orgs.map((o) => o.environmentId);
+    const orgIds = orgs.map((o) => o.row.organizationId);
+    await client.query(
+      `INSERT INTO audit_log_chain_heads (environment_id, organization_id, seq, hash)
+       SELECT e, o, 0, g FROM unnest($1::text[], $2::text[], $3::bytea[]) AS u(e, o, g)
+       ON CONFLICT (environment_id, organization_id) DO NOTHING`,
+      [envs, orgIds, orgs.map((o) => genesisHash(o.environmentId, o.row.organizationId))],
+    );
+    const { rows: heads } = await client.query<{ environment_id: string; organization_id: string; seq: string; hash: Buffer }>(
+      `SELECT h.environment_id, h.organization_id, h.seq, h.hash FROM audit_log_chain_heads h
+         JOIN unnest($1::text[], $2::text[]) AS u(e, o) ON h.environment_id = u.e AND h.organization_id = u.o
+        ORDER BY h.environment_id, h.organization_id FOR UPDATE OF h`,
+      [envs, orgIds],
+    );
+    const head = new Map(heads.map((h) => [`${h.environment_id}\u0000${h.organization_id}`, { seq: Number(h.seq), hash: h.hash }]));
+    const seqs: number[] = [];
+    const hashes: Buffer[] = [];
+    for (const it of items) {
+      const h = head.get(orgKey(it))!;
+      h.seq += 1;
+      h.hash = linkHash(h.hash, h.seq, it.row.occurredAt.getTime(), it.digest);
+      seqs.push(h.seq);
+      hashes.push(h.hash);
+    }
+    await client.query(
+      `INSERT INTO audit_log_chain (environment_id, organization_id, seq, event_id, occurred_at, digest, hash)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])`,
+      [items.map((i) => i.environmentId), items.map((i) => i.row.organizationId), seqs, items.map((i) => i.row.id), items.map((i) => i.row.occurredAt), items.map((i) => i.digest), hashes],
+    );
+    const e = items.map((i) => i.row.event);
+    await client.query(
+      `INSERT INTO audit_log_events (id, environment_id, organization_id, action, version, occurred_at, actor, targets, context, metadata, created_at, chain_seq)
+       SELECT id, env, org, action, version, occurred_at, actor::jsonb, targets::jsonb, context::jsonb, metadata::jsonb, created_at, seq
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::bigint[])
+           AS u(id, env, org, action, version, occurred_at, actor, targets, context, metadata, created_at, seq)`,
+      [
+        items.map((i) => i.row.id),
+        items.map((i) => i.environmentId),
+        items.map((i) => i.row.organizationId),
+        e.map((x) => x.action),
+        e.map((x) => x.version ?? null),
+        items.map((i) => i.row.occurredAt),
+        e.map((x) => JSON.stringify(x.actor)),
+        e.map((x) => JSON.stringify(x.targets)),
+        e.map((x) => JSON.stringify(x.context)),
+        e.map((x) => (x.metadata ? JSON.stringify(x.metadata) : null)),
+        items.map((i) => i.row.createdAt),
+        seqs,
+      ],
+    );
+    const moved = [...head.entries()];
+    await client.query(
+      `UPDATE audit_log_chain_heads h SET seq = u.s, hash = u.hh, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[]) AS u(e, o, s, hh)
+        WHERE h.environment_id = u.e AND h.organization_id = u.o`,
+      [moved.map(([k]) => k.split('\u0000')[0]), moved.map(([k]) => k.split('\u0000')[1]), moved.map(([, v]) => v.seq), moved.map(([, v]) => v.hash)],
+    );
+  }
+}
+
+/**
+ * The next batch: queued events in arrival order, up to MAX_BATCH, leaving for later an event
+ * whose (environment, Idempotency-Key) is already in the batch (one claim statement cannot claim
+ * a key twice; the later one then finds the first committed).
+ */
+function takeBatch(queue: Waiter[]): Waiter[] {
+  const batch: Waiter[] = [];
+  const keys = new Set<string>();
+  for (const w of queue) {
+    if (batch.length >= MAX_BATCH) break;
+    const c = w.item.claim;
+    if (c) {
+      const k = `${w.item.environmentId}\u0000${c.key}`;
+      if (keys.has(k)) continue;
+      keys.add(k);
+    }
+    batch.push(w);
+  }
+  return batch;
 }
