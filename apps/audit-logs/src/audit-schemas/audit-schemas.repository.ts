@@ -45,19 +45,20 @@ export class AuditSchemasRepository {
   }
 
   /** The named version, or the latest when `version` is undefined. */
-  async find(environmentId: string, action: string, version?: number): Promise<AuditLogSchemaRow | undefined> {
+  /**
+   * In one round trip (ingest asks for every event): the version asked for, else the latest, and
+   * whether the action has any version at all (a missing version of an action with schemas is
+   * the caller's error; an action without schemas takes any well-formed event).
+   */
+  async lookup(environmentId: string, action: string, version?: number): Promise<{ schema?: AuditLogSchemaRow; any: boolean }> {
     const { rows } = await this.prisma.pool.query<SchemaRecord>(
       `SELECT action, version, targets, actor, metadata, created_at FROM audit_log_schemas
-        WHERE environment_id = $1 AND action = $2 AND ($3::int IS NULL OR version = $3)
-        ORDER BY version DESC LIMIT 1`,
+        WHERE environment_id = $1 AND action = $2
+          AND version IN (COALESCE($3::int, -1), (SELECT max(version) FROM audit_log_schemas WHERE environment_id = $1 AND action = $2))`,
       [environmentId, action, version ?? null],
     );
-    return rows[0] ? toRow(rows[0]) : undefined;
-  }
-
-  async hasAny(environmentId: string, action: string): Promise<boolean> {
-    const { rowCount } = await this.prisma.pool.query('SELECT 1 FROM audit_log_schemas WHERE environment_id = $1 AND action = $2 LIMIT 1', [environmentId, action]);
-    return (rowCount ?? 0) > 0;
+    const wanted = rows.find((r) => (version === undefined ? true : r.version === version));
+    return { schema: wanted ? toRow(wanted) : undefined, any: rows.length > 0 };
   }
 
   /** A page of versions; the cursor is a version number. */

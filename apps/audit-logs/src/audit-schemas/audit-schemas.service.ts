@@ -30,9 +30,9 @@ export class AuditSchemasService {
 
   /** The schema an event of `action` is checked against: the version it names, else the latest. */
   async forEvent(environmentId: string, action: string, version: number | undefined): Promise<SchemaLookup> {
-    const schema = await this.repo.find(environmentId, action, version);
+    const { schema, any } = await this.repo.lookup(environmentId, action, version);
     if (schema) return { kind: 'found', schema };
-    if (version !== undefined && (await this.repo.hasAny(environmentId, action))) return { kind: 'version_not_found', version };
+    if (version !== undefined && any) return { kind: 'version_not_found', version };
     return { kind: 'none' };
   }
 }
