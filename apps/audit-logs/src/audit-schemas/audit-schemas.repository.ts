@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { pgTransaction, type PageRequest } from '@wos/platform';
+
+/** NOTIFY channel of a new schema version: `<environment_id>|<action>`. */
+export const SCHEMAS_CHANNEL = 'audit_log_schemas';
 import { PrismaService } from '../infra/prisma.service';
 import type { CreateSchemaBody } from '../audit-core/schema-rules';
 import type { AuditLogSchemaRow } from './audit-schemas.dto';
@@ -40,25 +43,19 @@ export class AuditSchemasRepository {
          RETURNING action, version, targets, actor, metadata, created_at`,
         [environmentId, action, JSON.stringify(body.targets), body.actor ? JSON.stringify(body.actor) : null, body.metadata ? JSON.stringify(body.metadata) : null],
       );
+      // Sent at commit: every replica drops its cached versions of this action.
+      await client.query('SELECT pg_notify($1, $2)', [SCHEMAS_CHANNEL, `${environmentId}|${action}`]);
       return toRow(rows[0]!);
     });
   }
 
-  /** The named version, or the latest when `version` is undefined. */
-  /**
-   * In one round trip (ingest asks for every event): the version asked for, else the latest, and
-   * whether the action has any version at all (a missing version of an action with schemas is
-   * the caller's error; an action without schemas takes any well-formed event).
-   */
-  async lookup(environmentId: string, action: string, version?: number): Promise<{ schema?: AuditLogSchemaRow; any: boolean }> {
+  /** Every version of the action, oldest first (ingest caches them: AuditSchemasService). */
+  async versions(environmentId: string, action: string): Promise<AuditLogSchemaRow[]> {
     const { rows } = await this.prisma.pool.query<SchemaRecord>(
-      `SELECT action, version, targets, actor, metadata, created_at FROM audit_log_schemas
-        WHERE environment_id = $1 AND action = $2
-          AND version IN (COALESCE($3::int, -1), (SELECT max(version) FROM audit_log_schemas WHERE environment_id = $1 AND action = $2))`,
-      [environmentId, action, version ?? null],
+      'SELECT action, version, targets, actor, metadata, created_at FROM audit_log_schemas WHERE environment_id = $1 AND action = $2 ORDER BY version',
+      [environmentId, action],
     );
-    const wanted = rows.find((r) => (version === undefined ? true : r.version === version));
-    return { schema: wanted ? toRow(wanted) : undefined, any: rows.length > 0 };
+    return rows.map(toRow);
   }
 
   /** A page of versions; the cursor is a version number. */
