@@ -31,6 +31,11 @@ export const configSchema = baseConfigSchema
      * stay free-form and tokens carry `permissions: []`.
      */
     AUTHORIZATION_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+    /**
+     * The directory-sync service: AuthKit users and memberships are provisioned from the
+     * directories that turn `user_provisioning` on. Unset (not deployed), nothing is provisioned.
+     */
+    DIRECTORY_SYNC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
     /** How long identity caches an organization's role claims (role/permission events invalidate sooner). */
     ROLE_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import { DirectoriesService } from './directories.service';
-import { createDirectorySchema, listDirectoriesQuerySchema, roleMappingsSchema, type CreateDirectoryInput, type ListDirectoriesQuery, type RoleMappingsInput } from './directories.dto';
+import { createDirectorySchema, listDirectoriesQuerySchema, provisioningSchema, roleMappingsSchema, type CreateDirectoryInput, type ListDirectoriesQuery, type ProvisioningInput, type RoleMappingsInput } from './directories.dto';
 
 /* Management API: API-key callers only, whatever a signed context says (M10). */
 @RequireApiKey()
@@ -36,6 +36,17 @@ export class DirectoriesController {
   @Put(':id/role_mappings')
   setRoleMappings(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(roleMappingsSchema)) body: RoleMappingsInput) {
     return this.directories.setRoleMappings(env, id, body);
+  }
+
+  /** AuthKit user provisioning (our extension). */
+  @Get(':id/provisioning')
+  getProvisioning(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.directories.getProvisioning(env, id);
+  }
+
+  @Put(':id/provisioning')
+  setProvisioning(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(provisioningSchema)) body: ProvisioningInput) {
+    return this.directories.setProvisioning(env, id, body);
   }
 
   @Get(':id')

@@ -18,6 +18,7 @@ export interface DirectoryRow {
   token_id: string | null;
   token_suffix: string | null;
   role_mappings: RoleMapping[];
+  user_provisioning: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -57,6 +58,11 @@ export const roleMappingsSchema = z.strictObject({
 export type RoleMappingsInput = z.infer<typeof roleMappingsSchema>;
 
 export const roleMappingsResponseSchema = z.object({ object: z.literal('directory_role_mappings'), directory_id: z.string(), role_mappings: roleMappingsSchema.shape.role_mappings });
+
+/** AuthKit user provisioning from the directory (our extension; see docs/ARCHITECTURE.md). */
+export const provisioningSchema = z.strictObject({ enabled: z.boolean() });
+export type ProvisioningInput = z.infer<typeof provisioningSchema>;
+export const provisioningResponseSchema = z.object({ object: z.literal('directory_provisioning'), directory_id: z.string(), enabled: z.boolean() });
 
 /** What POST /directories and the token rotation answer: the only time the token is shown. */
 export const directoryCredentialsSchema = directorySchema.extend({ base_url: z.string(), bearer_token: z.string() });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { internalAuthKeyFor, OrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { DirectoriesController } from './directories.controller';
+import { DirectoryProvisioningController } from './directory-provisioning.controller';
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoriesService } from './directories.service';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
@@ -9,7 +10,7 @@ import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { DirectoryRolesService } from '../shared/directory-roles.service';
 
 @Module({
-  controllers: [DirectoriesController, OrganizationEventsConsumer],
+  controllers: [DirectoriesController, DirectoryProvisioningController, OrganizationEventsConsumer],
   providers: [
     DirectoriesRepository,
     DirectoriesService,

@@ -78,6 +78,11 @@ export class DirectoriesRepository {
     return rows[0] ?? null;
   }
 
+  async setProvisioning(environmentId: string, id: string, enabled: boolean, at: Date): Promise<boolean> {
+    const r = await this.pool.query('UPDATE directories SET user_provisioning = $3, updated_at = $4 WHERE id = $1 AND environment_id = $2', [id, environmentId, enabled, at]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async setRoleMappings(client: PoolClient, environmentId: string, id: string, mappings: RoleMapping[], at: Date): Promise<void> {
     await client.query('UPDATE directories SET role_mappings = $3::jsonb, updated_at = $4 WHERE id = $1 AND environment_id = $2', [id, environmentId, JSON.stringify(mappings), at]);
   }

@@ -15,8 +15,11 @@ import {
   type DirectoryRow,
   type IssuedToken,
   type ListDirectoriesQuery,
+  type ProvisioningInput,
   type RoleMappingsInput,
 } from './directories.dto';
+
+const provisioningWire = (directoryId: string, enabled: boolean) => ({ object: 'directory_provisioning' as const, directory_id: directoryId, enabled });
 
 /**
  * Directory rules. Invariants: the SCIM bearer token exists in plaintext only in the response
@@ -65,6 +68,7 @@ export class DirectoriesService {
       state: 'unlinked',
       ...token.stored,
       role_mappings: [],
+      user_provisioning: false,
       created_at: now,
       updated_at: now,
     };
@@ -160,6 +164,27 @@ export class DirectoriesService {
       await appendToOutbox(pgExecutor(client), await this.roles.recompute(client, { environmentId, directoryId: id, mappings: input.role_mappings }, users));
       return { object: 'directory_role_mappings' as const, directory_id: id, role_mappings: input.role_mappings };
     }).finally(() => this.forget(id));
+  }
+
+  async getProvisioning(environmentId: string, id: string) {
+    const d = await this.mustFind(environmentId, id);
+    return provisioningWire(d.id, d.user_provisioning);
+  }
+
+  /**
+   * Turns AuthKit user provisioning on or off. Identity asks for this flag on every dsync.user.*
+   * event it consumes, so it applies from the next event on; users synced before stay as they are
+   * until the IdP changes them.
+   */
+  async setProvisioning(environmentId: string, id: string, input: ProvisioningInput) {
+    if (!hasIdShape(id, 'directory') || !(await this.repo.setProvisioning(environmentId, id, input.enabled, new Date()))) throw new NotFoundError('a directory', id);
+    return provisioningWire(id, input.enabled);
+  }
+
+  /** For identity (internal): where the directory's users belong and whether to provision them. */
+  async provisioningFor(environmentId: string, id: string) {
+    const d = await this.mustFind(environmentId, id);
+    return { directory_id: d.id, organization_id: d.organization_id, user_provisioning: d.user_provisioning };
   }
 
   /**

@@ -11,8 +11,10 @@ export const DEFAULT_ROLE = 'member';
 /**
  * How a membership was granted (stored, not on the wire). `sso` memberships came from the
  * organization's own connection and are entered only through it (sessions/organization-entry.ts).
+ * `directory` memberships belong to the organization's directory: its SCIM changes set their
+ * status and roles, and nothing else of theirs (directory-provisioning/).
  */
-export type MembershipSource = 'api' | 'invitation' | 'sso' | 'domain_capture';
+export type MembershipSource = 'api' | 'invitation' | 'sso' | 'domain_capture' | 'directory';
 
 const slug = z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9_:.-]*$/, 'must be a role slug');
 const roleFields = {

@@ -27,6 +27,15 @@ export interface MembershipGrant {
   roleSlug?: string | null;
 }
 
+/** What a directory says about one of its users' membership (`absent`: the user left the directory). */
+export interface DirectoryMembership {
+  userId: string;
+  organization: { id: string; name: string };
+  /** Null keeps the current roles (a user the directory deactivated). */
+  roleSlugs: string[] | null;
+  state: 'active' | 'inactive' | 'absent';
+}
+
 /**
  * Organization memberships (WORKOS_API.md §7.8). Invariants: a user is a member of an organization
  * at most once; the organization exists in the caller's environment (asked of the organizations
@@ -81,6 +90,39 @@ export class MembershipsService {
     }
     const existing = await this.repo.findFor(environmentId, g.userId, g.organization.id, tx);
     return existing?.status === 'active' ? existing : null;
+  }
+
+  /**
+   * Sets the membership the organization's directory provisioned to what the directory says
+   * (directory-provisioning/), inside the caller's transaction, with its event. Invariant: only a
+   * membership the directory granted (source `directory`) is changed or deleted; one an admin, an
+   * invitation or a sign-in granted keeps its status and roles whatever the directory sends.
+   */
+  async applyDirectory(tx: Tx, environmentId: string, d: DirectoryMembership): Promise<'created' | 'updated' | 'deleted' | 'unchanged' | 'not_from_directory'> {
+    const existing = await this.repo.findFor(environmentId, d.userId, d.organization.id, tx);
+    if (!existing) {
+      if (d.state !== 'active' || !d.roleSlugs) return 'unchanged';
+      const now = new Date();
+      const created = await this.repo.insertIfAbsent(tx, {
+        id: newId('om'), environmentId, userId: d.userId, organizationId: d.organization.id, organizationName: d.organization.name,
+        status: 'active', roleSlugs: d.roleSlugs, source: 'directory', sourceConnectionId: null, createdAt: now, updatedAt: now,
+      });
+      if (!created) return 'unchanged';
+      await appendToOutbox(tx, [membershipEvent('organization_membership.created', toMembershipWire(created), environmentId)]);
+      return 'created';
+    }
+    if (existing.source !== 'directory') return 'not_from_directory';
+    const m = (await this.repo.lock(tx, environmentId, existing.id))!;
+    if (d.state === 'absent') {
+      await this.repo.delete(tx, environmentId, m.id);
+      await appendToOutbox(tx, [membershipEvent('organization_membership.deleted', toMembershipWire(m), environmentId)]);
+      return 'deleted';
+    }
+    const roleSlugs = d.roleSlugs ?? m.roleSlugs;
+    if (m.status === d.state && m.roleSlugs.join(',') === roleSlugs.join(',')) return 'unchanged';
+    const updated = await this.repo.update(tx, environmentId, m.id, { status: d.state, roleSlugs });
+    await appendToOutbox(tx, [membershipEvent('organization_membership.updated', toMembershipWire(updated), environmentId)]);
+    return 'updated';
   }
 
   /**

@@ -38,6 +38,16 @@ export class RoleClaimsService {
   }
 
   /**
+   * The slugs the catalogue knows, in the order given (all of them where authorization is not
+   * deployed: slugs are free-form there). For roles an IdP asserts, which may name anything.
+   */
+  async knownSlugs(environmentId: string, organizationId: string, roleSlugs: string[]): Promise<string[]> {
+    if (!this.client.enabled || !roleSlugs.length) return roleSlugs;
+    const unknown = new Set((await this.client.fetch(environmentId, organizationId, roleSlugs)).unknown_role_slugs);
+    return roleSlugs.filter((s) => !unknown.has(s));
+  }
+
+  /**
    * The claims for a token. Without authorization, or while it is unreachable, the token carries
    * the slugs as they are and no permissions: a sign-in never fails because of authorization, and
    * an outage can only withhold permissions, never grant them.

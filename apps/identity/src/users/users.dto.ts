@@ -4,7 +4,7 @@ import { paginationQuerySchema } from '@wos/platform';
 import type { User } from '../generated/prisma/client';
 
 export const emailSchema = z.string().trim().toLowerCase().max(320).email();
-const nameSchema = z.string().trim().max(255).nullable();
+export const nameSchema = z.string().trim().max(255).nullable();
 const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(600).nullable())
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata keys');

@@ -33,7 +33,7 @@ export function upstreamEnvName(app: string): string {
  */
 export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   'api-gateway': APP_CATALOGUE.map((a) => a.name).filter((n) => n !== 'api-gateway'),
-  identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar'],
+  identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar', 'directory-sync'],
   sso: ['organizations'],
   'directory-sync': ['organizations'],
   organizations: [],
