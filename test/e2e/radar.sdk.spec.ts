@@ -110,6 +110,28 @@ describe('Radar through the WorkOS SDK', () => {
     }
   });
 
+  test('impossible travel: a sign-in from Australia minutes after a successful one from the US is challenged; a hop within the US is not', async () => {
+    const email = `traveller-${tag}@example.com`;
+    const from = (ipAddress: string) => attempt({ ipAddress, email });
+    const home = await from('8.8.8.8');
+    assert.equal(home.verdict, 'allow', 'nothing to compare before the first success');
+    await e.workos.radar.updateAttempt({ id: home.attemptId, attemptStatus: 'success' });
+    assert.equal((await from('8.8.4.4')).verdict, 'allow', 'the same country: no distance between centroids');
+    const away = await from('1.1.1.1');
+    assert.deepEqual([away.verdict, away.control], ['challenge', 'impossible_travel']);
+    assert.match(away.reason, /^1[0-9]{4} km from the last sign-in 0 minutes before$/);
+    const stored = (await e.http('GET', `/radar/attempts/${away.attemptId}`, { key: true })).json as { country: string; findings?: { control: string }[] };
+    assert.equal(stored.country, 'AU');
+    // Turned off for the environment, the same trip passes; an attempt GeoIP cannot place has nothing to compare.
+    await settings({ impossible_travel: { mode: 'off' } });
+    try {
+      assert.equal((await from('1.1.1.1')).verdict, 'allow');
+    } finally {
+      await settings({ impossible_travel: { mode: 'challenge' } });
+    }
+    assert.equal((await from(freshIp())).verdict, 'allow');
+  });
+
   test('unrecognized device: once an account succeeded from a fingerprint, another fingerprint is flagged', async () => {
     await settings({ unrecognized_device: { mode: 'challenge' } });
     try {

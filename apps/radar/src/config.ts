@@ -15,6 +15,12 @@ export const configSchema = baseConfigSchema
      * statistics under CC BY 4.0); `off` for none.
      */
     RADAR_GEOIP_MMDB: z.string().min(1).optional(),
+    /**
+     * An optional city-level GeoIP database (MaxMind DB format with `location.latitude` and
+     * `.longitude`, e.g. DB-IP's IP to City Lite under CC BY 4.0, or GeoLite2-City): impossible
+     * travel then measures between cities. Without it, between the centroids of the countries.
+     */
+    RADAR_GEOIP_CITY_MMDB: z.string().min(1).optional(),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

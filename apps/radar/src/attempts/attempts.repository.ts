@@ -3,6 +3,7 @@ import { appendToOutbox, outboxInsertCte, withOutboxNotify, type OutboxMessage, 
 import type { Prisma, RadarAttempt } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 import type { ListAttemptsQuery } from './attempts.dto';
+import type { GeoPoint } from '../radar-core/travel';
 
 /** The only Prisma caller for attempts and account history. Every method takes the environment first. */
 @Injectable()
@@ -14,14 +15,14 @@ export class AttemptsRepository {
    * path, atomic as any statement is. Postgres runs every data-modifying CTE to completion.
    */
   async create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 20);
+    const outbox = outboxInsertCte(events, 22); // after the attempt's 21 parameters
     const text = withOutboxNotify(`attempt AS (
-        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19) RETURNING 1),
+        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING 1),
       ${outbox.cte}`);
     await this.prisma.pool.query(text, [
       a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
-      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, ...outbox.values,
+      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, a.latitude, a.longitude, ...outbox.values,
     ]);
   }
 
@@ -44,7 +45,8 @@ export class AttemptsRepository {
       if (!found) return null;
       const updated = await tx.radarAttempt.update({ where: { id: found.id }, data: { ...outcome, updatedAt: new Date() } });
       if (outcome.attemptStatus === 'success' && updated.action === 'sign-in') {
-        const last = { lastSuccessAt: updated.updatedAt, lastSuccessIp: updated.ipAddress };
+        // Where it came from too (impossible travel); an attempt GeoIP could not place clears it.
+        const last = { lastSuccessAt: updated.updatedAt, lastSuccessIp: updated.ipAddress, lastSuccessLatitude: updated.latitude, lastSuccessLongitude: updated.longitude };
         await tx.radarAccount.upsert({
           where: { environmentId_email: { environmentId, email: updated.email } },
           create: { environmentId, email: updated.email, ...last },
@@ -65,19 +67,25 @@ export class AttemptsRepository {
    * sign-in (radar_accounts) and the state of the newest Directory Sync user with this email
    * (radar_directory_users, written by the directory-users module's consumer).
    */
-  async accountHistory(environmentId: string, email: string, deviceHash: string | null): Promise<{ lastSuccessAt?: Date; directoryState?: string; knownDevice?: boolean }> {
-    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; directory_state: string | null; devices: number; known: boolean | null }>({
-      name: 'radar_account_history',
-      text: `SELECT (SELECT last_success_at FROM radar_accounts WHERE environment_id = $1 AND email = $2) AS last_success_at,
+  async accountHistory(
+    environmentId: string,
+    email: string,
+    deviceHash: string | null,
+  ): Promise<{ lastSuccessAt?: Date; lastSuccessPoint?: GeoPoint; directoryState?: string; knownDevice?: boolean }> {
+    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; lat: number | null; lon: number | null; directory_state: string | null; devices: number; known: boolean | null }>({
+      name: 'radar_account_history_v2',
+      text: `SELECT a.last_success_at, a.last_success_latitude AS lat, a.last_success_longitude AS lon,
         (SELECT state FROM radar_directory_users WHERE environment_id = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1) AS directory_state,
         d.devices, d.known
-        FROM (SELECT count(*)::int AS devices, bool_or(device_hash = $3) AS known FROM radar_known_devices WHERE environment_id = $1 AND email = $2) d`,
+        FROM (SELECT count(*)::int AS devices, bool_or(device_hash = $3) AS known FROM radar_known_devices WHERE environment_id = $1 AND email = $2) d
+        LEFT JOIN radar_accounts a ON a.environment_id = $1 AND a.email = $2`,
       values: [environmentId, email, deviceHash],
     });
     const r = rows[0];
     // An account with no known device yet, or an attempt without a fingerprint, has nothing to compare.
     const knownDevice = deviceHash && r?.devices ? r.known === true : undefined;
-    return { lastSuccessAt: r?.last_success_at ?? undefined, directoryState: r?.directory_state ?? undefined, knownDevice };
+    const lastSuccessPoint = r?.lat != null && r.lon != null ? { latitude: r.lat, longitude: r.lon } : undefined;
+    return { lastSuccessAt: r?.last_success_at ?? undefined, lastSuccessPoint, directoryState: r?.directory_state ?? undefined, knownDevice };
   }
 
   /** Counts per time bucket, deciding control (`none` when none) and verdict, oldest first. */

@@ -8,6 +8,7 @@ import { newId, NotFoundError, paginate, registry, toListEnvelope, ValidationErr
 import type { RadarAttempt } from '../generated/prisma/client';
 import { ListsService } from '../lists/lists.service';
 import { evaluateControls, type Decision } from '../radar-core/controls';
+import { travelBetween } from '../radar-core/travel';
 import { SettingsService } from '../settings/settings.service';
 import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
 import { attemptEvent, riskDetectedEvent } from './attempts.events';
@@ -45,7 +46,7 @@ export class AttemptsService {
     const email = input.email.toLowerCase();
     const ipAddress = input.ip_address ?? '';
     const userAgent = input.user_agent ?? '';
-    const country = input.country?.toUpperCase() ?? this.geo.countryOf(ipAddress);
+    const { country, point } = this.geo.locate(ipAddress, input.country?.toUpperCase());
     // Only the fingerprint's hash is kept (environment-bound, so equal fingerprints differ across environments).
     const deviceHash = input.device_fingerprint ? createHash('sha256').update(`${environmentId}\u0000${input.device_fingerprint}`).digest('base64url') : null;
     const now = new Date();
@@ -64,13 +65,14 @@ export class AttemptsService {
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
-      const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device'] as const).some((c) => settings[c].mode !== 'off');
-      const [counts, { lastSuccessAt, directoryState, knownDevice }] = await Promise.all([
+      const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device', 'impossible_travel'] as const).some((c) => settings[c].mode !== 'off');
+      const [counts, { lastSuccessAt, lastSuccessPoint, directoryState, knownDevice }] = await Promise.all([
         this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
-        history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, directoryState: undefined, knownDevice: undefined },
+        history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, lastSuccessPoint: undefined, directoryState: undefined, knownDevice: undefined },
       ]);
+      const travel = lastSuccessAt && lastSuccessPoint && point ? travelBetween({ ...lastSuccessPoint, at: lastSuccessAt }, { ...point, at: now }) : undefined;
       const d = evaluateControls(
-        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice },
+        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice, travel },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
@@ -83,6 +85,8 @@ export class AttemptsService {
       email,
       userId: input.user_id ?? null,
       country: country ?? null,
+      latitude: point?.latitude ?? null,
+      longitude: point?.longitude ?? null,
       deviceHash,
       authMethod: input.auth_method,
       action: input.action,

@@ -84,6 +84,22 @@ describe('evaluateControls', () => {
     assert.deepEqual(decide({ knownDevice: undefined }).findings, []);
   });
 
+  test('impossible_travel: a trip faster than max_speed_kmh over at least min_distance_km, at and above each threshold', () => {
+    const s = { impossible_travel: { max_speed_kmh: 1000, min_distance_km: 500 } };
+    // 1,000 km in one hour is exactly the limit; a minute less is too fast.
+    assert.deepEqual(decide({ travel: { distanceKm: 1000, hours: 1 } }, s).findings, []);
+    const fast = decide({ travel: { distanceKm: 1000, hours: 59 / 60 } }, s);
+    assert.deepEqual([fast.verdict, fast.control, fast.reason], ['challenge', 'impossible_travel', '1000 km from the last sign-in 59 minutes before']);
+    // Short hops are never flagged, however fast (two cities of one region, or GeoIP noise).
+    assert.deepEqual(decide({ travel: { distanceKm: 499, hours: 0.01 } }, s).findings, []);
+    assert.equal(decide({ travel: { distanceKm: 500, hours: 0.01 } }, s).control, 'impossible_travel');
+    assert.equal(decide({ travel: { distanceKm: 10_000, hours: 0 } }, s).control, 'impossible_travel', 'an instant trip is infinitely fast');
+    assert.deepEqual(decide({ travel: { distanceKm: 10_000, hours: 12 } }, s).findings, [], 'a long-haul flight');
+    assert.deepEqual(decide({ travel: undefined }).findings, [], 'no known places, nothing to compare');
+    assert.deepEqual(decide({ action: 'sign-up', travel: { distanceKm: 10_000, hours: 0 } }).findings, []);
+    assert.equal(decide({ travel: { distanceKm: 10_000, hours: 0 } }, { impossible_travel: { mode: 'block' } }).verdict, 'block');
+  });
+
   test('modes: off skips a control, log records and allows, the most severe mode decides', () => {
     assert.deepEqual(decide({ isBotUserAgent: true }, { bot_detection: { mode: 'off' } }).findings, []);
     const logged = decide({ isBotUserAgent: true }, { bot_detection: { mode: 'log' } });

@@ -1,4 +1,5 @@
 import type { ControlMode, ControlName, RadarSettings } from './settings';
+import type { Travel } from './travel';
 
 /** The `control` values the SDK knows (WORKOS_API.md §20). */
 export type WireControl =
@@ -20,6 +21,7 @@ export const WIRE_CONTROL: Record<ControlName, WireControl> = {
   stale_account: 'stale_account',
   directory_inactive: 'restriction',
   unrecognized_device: 'unrecognized_device',
+  impossible_travel: 'impossible_travel',
 };
 
 export type AttemptAction = 'sign-in' | 'sign-up';
@@ -42,6 +44,8 @@ export interface Observations {
   directoryState?: string;
   /** Whether the device is one the account signed in from; undefined without a fingerprint or known devices. */
   knownDevice?: boolean;
+  /** From the account's last successful sign-in to here; undefined when either place is unknown. */
+  travel?: Travel;
 }
 
 export interface Finding {
@@ -87,6 +91,13 @@ export const RULES: Record<ControlName, (o: Observations, s: RadarSettings) => s
     return `The user is ${o.directoryState} in Directory Sync`;
   },
   unrecognized_device: (o) => (o.action === 'sign-in' && o.knownDevice === false ? 'The account never signed in from this device' : undefined),
+  impossible_travel: (o, s) => {
+    const t = o.travel;
+    if (o.action !== 'sign-in' || !t || t.distanceKm < s.impossible_travel.min_distance_km) return undefined;
+    // A trip at an instant (hours 0) is infinitely fast.
+    if (t.hours > 0 && t.distanceKm / t.hours <= s.impossible_travel.max_speed_kmh) return undefined;
+    return `${Math.round(t.distanceKm)} km from the last sign-in ${Math.round(t.hours * 60)} minutes before`;
+  },
 };
 
 export type Verdict = 'allow' | 'challenge' | 'block';

@@ -26,11 +26,25 @@ export const radarSettingsSchema = z
     directory_inactive: z.object({ mode }).strict(),
     /** A sign-in from a device fingerprint the account never signed in from (when it has some). */
     unrecognized_device: z.object({ mode }).strict(),
+    /**
+     * A sign-in farther than `min_distance_km` from the account's last successful one, at a speed
+     * above `max_speed_kmh` (an airliner cruises at about 900 km/h).
+     */
+    impossible_travel: z.object({ mode, max_speed_kmh: z.number().int().min(50).max(20_000), min_distance_km: z.number().int().min(1).max(20_000) }).strict(),
   })
   .strict();
 export type RadarSettings = z.infer<typeof radarSettingsSchema>;
 export type ControlName = Exclude<keyof RadarSettings, 'fail_policy'>;
-export const CONTROL_NAMES: readonly ControlName[] = ['bot_detection', 'brute_force_attack', 'credential_stuffing', 'repeat_sign_up', 'stale_account', 'directory_inactive', 'unrecognized_device'];
+export const CONTROL_NAMES: readonly ControlName[] = [
+  'bot_detection',
+  'brute_force_attack',
+  'credential_stuffing',
+  'repeat_sign_up',
+  'stale_account',
+  'directory_inactive',
+  'unrecognized_device',
+  'impossible_travel',
+];
 
 export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   fail_policy: 'open',
@@ -41,6 +55,7 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   stale_account: { mode: 'log', days: 90 },
   directory_inactive: { mode: 'block' },
   unrecognized_device: { mode: 'log' },
+  impossible_travel: { mode: 'challenge', max_speed_kmh: 1000, min_distance_km: 500 },
 };
 
 /** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
@@ -54,6 +69,7 @@ export const radarSettingsPatchSchema = z
     stale_account: radarSettingsSchema.shape.stale_account.partial().optional(),
     directory_inactive: radarSettingsSchema.shape.directory_inactive.partial().optional(),
     unrecognized_device: radarSettingsSchema.shape.unrecognized_device.partial().optional(),
+    impossible_travel: radarSettingsSchema.shape.impossible_travel.partial().optional(),
   })
   .strict();
 export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;
