@@ -87,6 +87,9 @@ describe('Directory provisioning: SCIM users become AuthKit members whose roles 
     const report = await w.authorization.createResource({ organizationId: orgId, resourceTypeSlug: 'report', externalId: 'q1', name: 'Q1' });
     const ben = await dir.scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: `ben@g-${domain}`, emails: [{ value: `ben@g-${domain}`, primary: true }] });
     const auditors = await dir.scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Auditors' });
+    const ghost = await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: auditors.id, role: 'ghost' }] } });
+    assert.equal(ghost.status, 422, 'a mapping names a role of the catalogue');
+    assert.equal((ghost.json as { errors: { code: string }[] }).errors[0]?.code, 'role_not_found');
     const mapped = await e.http('PUT', `/directories/${dir.id}/role_mappings`, { key: true, body: { role_mappings: [{ directory_group_id: auditors.id, role: 'auditor' }] } });
     assert.equal(mapped.status, 200, mapped.text);
     const m = await waitForMembership(orgId, `ben@g-${domain}`, () => true, 'Ben provisioned');

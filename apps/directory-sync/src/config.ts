@@ -11,6 +11,11 @@ export const configSchema = baseConfigSchema
     /** The organizations service, asked (with a signed environment context) whether an organization exists. */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004').transform((u) => u.replace(/\/+$/, '')),
     /**
+     * The authorization service: group → role mappings must name roles of its catalogue (422
+     * otherwise). Unset (not deployed), role slugs are free-form.
+     */
+    AUTHORIZATION_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+    /**
      * Consumer group for organization events. Unset, it is derived from the database name, so
      * every replica of one deployment shares a group and separate stacks on one broker never do.
      * Not KAFKA_GROUP_ID: sharing the events service's group would split its partitions with it.

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendToOutbox, claimInbox, newId, pgExecutor, pgTransaction, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
+import { AuthorizationClient, appendToOutbox, claimInbox, newId, pgExecutor, pgTransaction, NotFoundError, OrganizationsClient, paginate, randomToken, sha256Hex, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type DirectoryWire, type ListEnvelope } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../shared/dsync.events';
@@ -36,6 +36,8 @@ export class DirectoriesService {
     private readonly data: DirectoryDataRepository,
     private readonly roles: DirectoryRolesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** Null where authorization is not deployed. */
+    @Inject(AuthorizationClient) private readonly authorization: AuthorizationClient | null,
   ) {}
 
   scimBaseUrl(directoryId: string): string {
@@ -150,6 +152,7 @@ export class DirectoriesService {
    */
   async setRoleMappings(environmentId: string, id: string, input: RoleMappingsInput) {
     if (!hasIdShape(id, 'directory')) throw new NotFoundError('a directory', id);
+    await this.checkRolesExist(environmentId, id, input.role_mappings.map((m) => m.role));
     return pgTransaction(this.repo.pool, async (client) => {
       const current = await this.repo.lock(client, environmentId, id);
       if (!current) throw new NotFoundError('a directory', id);
@@ -185,6 +188,16 @@ export class DirectoriesService {
   async provisioningFor(environmentId: string, id: string) {
     const d = await this.mustFind(environmentId, id);
     return { directory_id: d.id, organization_id: d.organization_id, user_provisioning: d.user_provisioning };
+  }
+
+  /** Where authorization runs, mappings name roles its catalogue has for the directory's organization. */
+  private async checkRolesExist(environmentId: string, id: string, slugs: string[]): Promise<void> {
+    if (!this.authorization || !slugs.length) return;
+    const d = await this.mustFind(environmentId, id);
+    const { unknown_role_slugs } = await this.authorization.roleClaims(environmentId, d.organization_id, [...new Set(slugs)]);
+    if (unknown_role_slugs.length) {
+      throw new ValidationError(unknown_role_slugs.map((slug) => ({ field: 'role_mappings', code: 'role_not_found', message: `The role ${slug} does not exist in this organization.` })));
+    }
   }
 
   /**

@@ -1,1 +1,2 @@
 export * from './organizations.client';
+export * from './authorization.client';

@@ -35,7 +35,7 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   'api-gateway': APP_CATALOGUE.map((a) => a.name).filter((n) => n !== 'api-gateway'),
   identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar', 'directory-sync'],
   sso: ['organizations'],
-  'directory-sync': ['organizations'],
+  'directory-sync': ['organizations', 'authorization'],
   organizations: [],
   'audit-logs': [],
   vault: [],

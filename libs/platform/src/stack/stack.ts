@@ -147,7 +147,7 @@ export class Stack {
     if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     // Role slugs are checked against authorization's catalogue only where it runs (free-form otherwise).
-    if (app === 'identity' && this.apps.includes('authorization')) env.AUTHORIZATION_URL = `http://127.0.0.1:${this.port('authorization')}`;
+    if ((app === 'identity' || app === 'directory-sync') && this.apps.includes('authorization')) env.AUTHORIZATION_URL = `http://127.0.0.1:${this.port('authorization')}`;
     // Identity provisions AuthKit users from directories only when directory-sync runs in this stack.
     if (app === 'identity' && this.apps.includes('directory-sync')) env.DIRECTORY_SYNC_URL = `http://127.0.0.1:${this.port('directory-sync')}`;
     // Identity asks radar about sign-ins only when radar runs in this stack.
