@@ -42,7 +42,7 @@ describe('Vault through the WorkOS SDK', () => {
 
   before(async () => {
     // Shredded rows stay 5 s before the purge, so the test can look at them (a dump) first.
-    e = await startE2e({ name: 'vault_sdk', portOffset: 6500, apps: ['organizations', 'events', 'vault'], appEnv: { vault: { VAULT_PURGE_DELAY_MS: '5000', VAULT_PURGE_INTERVAL_MS: '500' } } });
+    e = await startE2e({ name: 'vault_sdk', portOffset: 6500, apps: ['organizations', 'events', 'vault', 'audit-logs'], appEnv: { vault: { VAULT_PURGE_DELAY_MS: '5000', VAULT_PURGE_INTERVAL_MS: '500' } } });
     other = e.client((await e.createEnvironment(`vault-other-${tag}`)).api_key);
   });
   after(async () => {
@@ -311,6 +311,30 @@ describe('Vault through the WorkOS SDK', () => {
     }
     const rotated = await waitForEvents(e.workos, ['vault.kek.created'], (all) => all.some((ev) => (ev.data as { keyName?: string }).keyName?.endsWith('@v2')));
     assert.ok(rotated.some((ev) => (ev.data as { keyId?: string }).keyId === oldObject.keyId));
+  });
+
+  test("every read of a value lands in its organization's audit log once, with the reader's address and never the value", async () => {
+    const auditOrg = (await e.workos.organizations.createOrganization({ name: `Vault audit ${tag}` })).id;
+    const name = `audited-${tag}`;
+    const obj = await e.workos.vault.createObject({ name, value: 'audited-value', context: { organization_id: auditOrg } });
+    await e.workos.vault.readObject({ id: obj.id });
+    await e.workos.vault.readObjectByName(name);
+    const rows = await waitFor(async () => {
+      const exp = await e.workos.auditLogs.createExport({ organizationId: auditOrg, rangeStart: new Date(Date.now() - 3_600_000), rangeEnd: new Date(Date.now() + 60_000) });
+      const ready = await waitFor(async () => {
+        const got = await e.workos.auditLogs.getExport(exp.id);
+        return got.state === 'ready' ? got : undefined;
+      }, { timeoutMs: 30_000, message: 'export ready' });
+      const csv = await (await fetch(ready.url!)).text();
+      const reads = csv.split('\n').filter((l) => l.includes('vault.data.read'));
+      return reads.length >= 2 ? reads : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500, message: 'two vault.data.read rows in the export' });
+    assert.equal(rows.length, 2, 'each read once, however often the consumer sees it');
+    for (const row of rows) {
+      assert.ok(row.includes(name) && row.includes('vault_object') && row.includes('api_key'), row);
+      assert.ok(row.includes('127.0.0.1'), `the reader's address: ${row}`);
+      assert.ok(!row.includes('audited-value'), 'never the value');
+    }
   });
 
   test('values are encrypted at rest: a database dump holds no plaintext', async () => {

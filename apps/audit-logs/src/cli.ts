@@ -1,10 +1,13 @@
-import { runCli, type CliModule } from '@wos/platform/cli';
+import { deadLettersCommand, runCli, type CliModule } from '@wos/platform/cli';
 import { fetchExportCommand, verifyCommand } from './chain/chain.commands';
 
-/* Audit Logs' `wos` commands: the hash chain's offline verifier and the export it reads. */
+/* Audit Logs' `wos` commands: the hash chain's offline verifier and the export it reads; the dead letters of its consumer (Vault reads). */
 export const cli: CliModule = {
   service: 'audit-logs',
-  groups: [{ name: 'audit-logs', summary: 'audit-log exports and their tamper-evident chain', commands: [verifyCommand, fetchExportCommand] }],
+  groups: [
+    { name: 'audit-logs', summary: 'audit-log exports and their tamper-evident chain', commands: [verifyCommand, fetchExportCommand] },
+    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('audit-logs')] },
+  ],
 };
 
 // `node apps/audit-logs/dist/src/cli.js verify …` works too, without the rest of the platform.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig, LOOPBACK_CIDRS, loopbackConfigSchema, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 
 const dayList = z
   .string()
@@ -26,6 +26,13 @@ export const configSchema = baseConfigSchema
     AUDIT_LOGS_OCSF_TOPIC: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     /** How often each organization's chain head is signed as a checkpoint (when it moved). */
     AUDIT_LOGS_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * Record every read of a Vault value (vault.data.read whose key context names an
+     * organization) in that organization's audit log, as action `vault.data.read`.
+     */
+    AUDIT_LOGS_RECORD_VAULT_READS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /** Kafka consumer group; default `audit-logs.<database name>` (defaultConsumerGroupId). */
+    AUDIT_LOGS_KAFKA_GROUP_ID: z.string().min(1).optional(),
     /** Monthly partitions kept ready beyond the current month. */
     AUDIT_LOGS_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
     /** Rows deleted per statement when an expired partition cannot be dropped whole. */
@@ -74,6 +81,10 @@ export const configSchema = baseConfigSchema
     AUDIT_LOGS_STREAM_ALLOW_HTTP: c.AUDIT_LOGS_STREAM_ALLOW_HTTP === undefined ? c.ALLOW_LOOPBACK_URLS : c.AUDIT_LOGS_STREAM_ALLOW_HTTP === 'true',
   }));
 export type AppConfig = z.infer<typeof configSchema>;
+
+export function consumerGroupId(config: AppConfig): string {
+  return config.AUDIT_LOGS_KAFKA_GROUP_ID ?? defaultConsumerGroupId('audit-logs', config.DATABASE_URL);
+}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);

@@ -1,7 +1,7 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { QueueName, runMain, startService } from '@wos/platform';
-import { loadAppConfig } from './config';
+import { consumerGroupId, loadAppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { auditLogsOpenApi } from './openapi';
 import { AuditEventsModule } from './audit-events/audit-events.module';
@@ -10,14 +10,15 @@ import { RetentionModule } from './retention/retention.module';
 import { ExportsModule } from './exports/exports.module';
 import { ChainModule } from './chain/chain.module';
 import { LogStreamsModule } from './log-streams/log-streams.module';
+import { VaultReadsModule } from './vault-reads/vault-reads.module';
 
 runMain(() => {
   const config = loadAppConfig();
   return startService({
     name: 'audit-logs',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports, QueueName.AuditLogStreams] },
-    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule, LogStreamsModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, consumer: { groupId: consumerGroupId(config) }, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports, QueueName.AuditLogStreams] },
+    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule, LogStreamsModule, VaultReadsModule],
     http: {
       openapi: auditLogsOpenApi,
       // Export download links (the sealed token in the path is the credential: ExportsService.download)

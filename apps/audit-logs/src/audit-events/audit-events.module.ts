@@ -9,5 +9,6 @@ import { AuditEventsService } from './audit-events.service';
   imports: [AuditSchemasModule, PartitionsModule],
   controllers: [AuditEventsController],
   providers: [AuditEventsRepository, AuditEventsService],
+  exports: [AuditEventsService],
 })
 export class AuditEventsModule {}

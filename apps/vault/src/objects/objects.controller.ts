@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
 import {
   createObjectSchema,
@@ -10,6 +11,13 @@ import {
   type UpdateObjectInput,
 } from './objects.dto';
 import { ObjectsService } from './objects.service';
+import type { Reader } from './objects.events';
+
+/** The client as the gateway forwarded it (req.ip trusts only the gateway's hop); bounded for the event. */
+const readerOf = (req: FastifyRequest): Reader => {
+  const ua = req.headers['user-agent'];
+  return { ipAddress: req.ip ? req.ip.slice(0, 64) : null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+};
 
 /** `/vault/v1/kv` (WORKOS_API.md §14.1). `name/:name` is a static segment, so it wins over `:id/…`. */
 @Controller('vault/v1/kv')
@@ -29,13 +37,13 @@ export class ObjectsController {
   }
 
   @Get('name/:name')
-  readByName(@EnvironmentId() env: string, @Param('name') name: string) {
-    return this.objects.readByName(env, name);
+  readByName(@EnvironmentId() env: string, @Param('name') name: string, @Req() req: FastifyRequest) {
+    return this.objects.readByName(env, name, readerOf(req));
   }
 
   @Get(':id')
-  read(@EnvironmentId() env: string, @Param('id') id: string) {
-    return this.objects.read(env, id);
+  read(@EnvironmentId() env: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    return this.objects.read(env, id, readerOf(req));
   }
 
   @Get(':id/metadata')

@@ -22,8 +22,22 @@ export function dataWrittenEvent(change: 'created' | 'updated', o: Subject, acto
   };
 }
 
-export function dataReadEvent(o: Subject, actor: VaultActor): OutboxMessage {
-  return { topic: Topic.vault, key: keyOf(o), event: buildEvent('vault.data.read', { ...actorFields(actor), kv_name: o.name, key_id: o.kekId }, o.environmentId) };
+/** Who read a value, as the gateway saw them (the audit-log record of the read needs it). */
+export interface Reader {
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+export function dataReadEvent(o: Subject, actor: VaultActor, reader: Reader): OutboxMessage {
+  return {
+    topic: Topic.vault,
+    key: keyOf(o),
+    event: buildEvent(
+      'vault.data.read',
+      { ...actorFields(actor), kv_name: o.name, key_id: o.kekId, key_context: o.keyContext, ip_address: reader.ipAddress, user_agent: reader.userAgent },
+      o.environmentId,
+    ),
+  };
 }
 
 export function namedEvent(type: 'vault.data.deleted' | 'vault.metadata.read', o: Subject, actor: VaultActor): OutboxMessage {

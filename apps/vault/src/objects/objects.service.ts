@@ -19,7 +19,7 @@ import {
   type StoredObject,
   type VaultObjectWire,
 } from './objects.dto';
-import { dataReadEvent, dataWrittenEvent, namedEvent, namesListedEvent } from './objects.events';
+import { dataReadEvent, dataWrittenEvent, namedEvent, namesListedEvent, type Reader } from './objects.events';
 import { ObjectsRepository, type NewVersion, type WriteOutcome } from './objects.repository';
 
 /* The value's GCM additional data: a ciphertext moved to another object, version or environment does not open. */
@@ -52,14 +52,14 @@ export class ObjectsService {
     return toMetadataWire(this.expectWritten(outcome, id));
   }
 
-  async read(environmentId: string, id: string): Promise<VaultObjectWire> {
-    return this.readStored(environmentId, await this.find(environmentId, id));
+  async read(environmentId: string, id: string, reader: Reader): Promise<VaultObjectWire> {
+    return this.readStored(environmentId, await this.find(environmentId, id), reader);
   }
 
-  async readByName(environmentId: string, name: string): Promise<VaultObjectWire> {
+  async readByName(environmentId: string, name: string, reader: Reader): Promise<VaultObjectWire> {
     const o = await this.repo.findByName(environmentId, name);
     if (!o) throw new NotFoundError('a vault object', name);
-    return this.readStored(environmentId, o);
+    return this.readStored(environmentId, o, reader);
   }
 
   async describe(environmentId: string, id: string): Promise<ObjectWithoutValueWire> {
@@ -102,7 +102,7 @@ export class ObjectsService {
     return o;
   }
 
-  private async readStored(environmentId: string, o: StoredObject): Promise<VaultObjectWire> {
+  private async readStored(environmentId: string, o: StoredObject, reader: Reader): Promise<VaultObjectWire> {
     // A stored version that does not open is our failure (a 500 with its request ID), never the
     // caller's 400; unless its organization's keys were destroyed on purpose (a 404).
     const dk = await this.dataKeys.open(environmentId, o.encryptedKeys).catch((err: unknown) => {
@@ -110,7 +110,7 @@ export class ObjectsService {
       throw new Error(`vault object ${o.id} version ${o.currentVersionId}: its data key does not open (${(err as Error).message})`);
     });
     const value = openValue(dk.key, o.ciphertext, valueAad(environmentId, o.id, o.currentVersionId)).toString('utf8');
-    await this.repo.recordEvents([dataReadEvent(o, API_ACTOR)]);
+    await this.repo.recordEvents([dataReadEvent(o, API_ACTOR, reader)]);
     return { id: o.id, name: o.name, value, metadata: toMetadataWire(o) };
   }
 

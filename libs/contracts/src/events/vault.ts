@@ -12,7 +12,18 @@ const actor = {
 const keyContext = z.record(z.string(), z.string());
 
 export const vaultDataWrittenSchema = z.object({ ...actor, kv_name: z.string(), key_id: z.string(), key_context: keyContext });
-export const vaultDataReadSchema = z.object({ ...actor, kv_name: z.string(), key_id: z.string() });
+/**
+ * Ours, additive: the key context (as vault.data.created has), and the reader's address and user
+ * agent, so the read can be recorded in the context organization's audit log.
+ */
+export const vaultDataReadSchema = z.object({
+  ...actor,
+  kv_name: z.string(),
+  key_id: z.string(),
+  key_context: keyContext.optional(),
+  ip_address: z.string().nullable().optional(),
+  user_agent: z.string().nullable().optional(),
+});
 export const vaultNamedSchema = z.object({ ...actor, kv_name: z.string() });
 export const vaultActorSchema = z.object(actor);
 export const vaultKekCreatedSchema = z.object({ ...actor, key_name: z.string(), key_id: z.string() });
