@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@wos/contracts';
 import { testInfra, uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { startE2e, type E2e } from '../support/e2e-stack';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { APP_CATALOGUE } from '@wos/platform/stack';
+import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
+import { exportedMetricNames, metricNamesIn } from '../support/promql-metrics';
 
 interface ExportedSpan {
   service: string;
@@ -22,7 +27,15 @@ async function startCollector(): Promise<{ url: string; spans: ExportedSpan[]; c
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const doc = JSON.parse(body || '{}') as { resourceSpans?: any[] };
+      let doc: { resourceSpans?: any[] };
+      try {
+        doc = JSON.parse(body || '{}') as { resourceSpans?: any[] };
+      } catch {
+        // Not OTLP/JSON (seen once, unexplained): refuse it instead of crashing the receiver.
+        console.error('collector: a body that is not JSON', req.url, req.headers['content-type'], req.headers['content-encoding']);
+        res.writeHead(400).end();
+        return;
+      }
       for (const rs of doc.resourceSpans ?? []) {
         const service = rs.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value?.stringValue ?? '?';
         for (const ss of rs.scopeSpans ?? [])
@@ -44,6 +57,8 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
     e = await startE2e({
       name: 'tracing',
       portOffset: 15000,
+      // Every service, so the metrics test below scrapes all of them.
+      apps: APP_CATALOGUE.map((a) => a.name),
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
   });
@@ -91,5 +106,22 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
       timeoutMs: 20_000,
       message: 'an events consumer span linked to the trace',
     });
+  });
+
+  test('every metric the Grafana dashboard and the alert rules name is exported by a running service', async () => {
+    const dir = join(ROOT, 'deploy', 'observability');
+    const dashboard = JSON.parse(readFileSync(join(dir, 'grafana-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const rules = parse(readFileSync(join(dir, 'prometheus-rules.yaml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    const exprs = [...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)), ...rules.groups.flatMap((g) => g.rules.map((r) => r.expr))];
+    const named = new Set(exprs.flatMap((x) => metricNamesIn(x)));
+    assert.ok(named.size >= 15, `the dashboard and rules name ${named.size} metrics`);
+    const exported = new Set<string>();
+    for (const name of e.stack.apps) {
+      const port = name === 'api-gateway' ? e.stack.gatewayAdminPort : e.stack.port(name);
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(res.status, 200, `${name} /metrics`);
+      for (const m of exportedMetricNames(await res.text())) exported.add(m);
+    }
+    assert.deepEqual([...named].filter((m) => !exported.has(m)), [], 'named but exported by no service');
   });
 });

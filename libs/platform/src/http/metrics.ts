@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
+import { Registry, collectDefaultMetrics, Histogram, Counter, Gauge } from 'prom-client';
 
 /** One metrics catalogue per process; services add their own metrics to `registry`. */
 export const registry = new Registry();
@@ -39,5 +39,28 @@ export const consumerDeadLetters = new Counter({
   name: 'consumer_dead_letters_total',
   help: 'Consumed messages set aside in the dead-letter table (invalid, or failing after retries)',
   labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});
+
+/*
+ * Backlogs, for dashboards and alerts (deploy/observability). Set by the outbox relay that holds
+ * the lock (other replicas export nothing) and by each consumer after every batch it applies.
+ */
+export const outboxBacklog = new Gauge({
+  name: 'outbox_backlog_rows',
+  help: 'Outbox rows not yet published (sampled by the leading relay at most every 5 s; 0 when it finds none)',
+  registers: [registry],
+});
+
+export const outboxOldestPending = new Gauge({
+  name: 'outbox_oldest_pending_age_seconds',
+  help: 'Age of the oldest unpublished outbox row (sampled with outbox_backlog_rows)',
+  registers: [registry],
+});
+
+export const consumerLag = new Gauge({
+  name: 'kafka_consumer_lag_messages',
+  help: "Messages behind the partition's high watermark after the consumer's last batch",
+  labelNames: ['group', 'topic', 'partition'] as const,
   registers: [registry],
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Context } from '@opentelemetry/api';
 import type { EventEnvelope } from '@wos/contracts';
 import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemetry';
-import { consumerDeadLetters, eventsConsumed } from '../http/metrics';
+import { consumerDeadLetters, consumerLag, eventsConsumed } from '../http/metrics';
 import { parseConsumableEnvelope } from './consumable-envelope';
 import type { ConsumerDeadLetters, DeadLetterRow } from './dead-letters';
 
@@ -128,6 +128,8 @@ export class EventConsumer {
       if (pending.length + invalid.length >= chunkSize) await flush();
     }
     await flush();
+    // What the broker still held beyond this batch when it was fetched (a stalled consumer keeps its last value).
+    consumerLag.labels(this.opts.groupId, batch.topic, String(batch.partition)).set(Math.max(0, Number(batch.offsetLag())));
   }
 
   private consumed(envelope: EventEnvelope, topic: string, partition: number, offset: string, headers?: IHeaders): ConsumedEvent {

@@ -4,7 +4,7 @@ import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox-writer';
 import { DEFAULT_BATCH_LIMITS, isTooLargeError, planBatch, recordBytes, RECORD_OVERHEAD_BYTES, type BatchLimits, type SizedRow } from './outbox-batch';
-import { eventsPublished, outboxDeadLetters } from '../http/metrics';
+import { eventsPublished, outboxBacklog, outboxDeadLetters, outboxOldestPending } from '../http/metrics';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -33,6 +33,8 @@ export interface OutboxRelayOptions {
  * dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
  */
 export const OUTBOX_POLL_MS = 5000;
+/** How often a busy relay counts its backlog for the metrics. */
+const BACKLOG_SAMPLE_MS = 5000;
 
 interface OutboxRow {
   seq: string;
@@ -76,6 +78,7 @@ export class OutboxRelay {
   private session?: Client;
   private readonly instance = randomBytes(4).toString('hex');
   private publishedRows = 0;
+  private backlogSampledAt = 0;
   private running = false;
   private wake?: () => void;
   /* Set by every NOTIFY and cleared before each batch, so a notification that arrives while a
@@ -143,6 +146,7 @@ export class OutboxRelay {
           this.notified = false;
           const n = await this.publishBatch();
           failures = 0;
+          await this.sampleBacklog(n);
           if (n > 0) continue;
           await this.cleanup();
         }
@@ -207,6 +211,26 @@ export class OutboxRelay {
       this.producer = producer;
     }
     return this.producer;
+  }
+
+  /**
+   * outbox_backlog_rows and outbox_oldest_pending_age_seconds. A batch that settled nothing
+   * found no pending row, so the backlog is 0 without a query; otherwise one indexed count, at
+   * most every BACKLOG_SAMPLE_MS, on the lock's session between batches.
+   */
+  private async sampleBacklog(settled: number): Promise<void> {
+    if (settled === 0) {
+      outboxBacklog.set(0);
+      outboxOldestPending.set(0);
+      return;
+    }
+    if (Date.now() - this.backlogSampledAt < BACKLOG_SAMPLE_MS || !this.session) return;
+    this.backlogSampledAt = Date.now();
+    const { rows } = await this.session.query<{ n: string; age: number | null }>(
+      'SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM "outbox" WHERE published_at IS NULL AND dead_lettered_at IS NULL',
+    );
+    outboxBacklog.set(Number(rows[0]?.n ?? 0));
+    outboxOldestPending.set(Math.max(0, rows[0]?.age ?? 0));
   }
 
   /** Publishes (or dead-letters) the next prefix of pending rows, on the lock's session; returns how many rows it settled. */
