@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { PrismaService } from '../infra/prisma.service';
+import type { ApiKey, Prisma } from '../generated/prisma/client';
+
+/** NOTIFY channel: the payload is a revoked key's `value_hash`; every replica drops it from its cache. */
+export const API_KEYS_REVOKED_CHANNEL = 'identity_api_keys_revoked';
+
+type Tx = Prisma.TransactionClient;
+
+/** The only Prisma caller for API keys. Every method takes the environment first. */
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The key and its `api_key.created` event commit together. */
+  create(environmentId: string, data: Omit<Prisma.ApiKeyUncheckedCreateInput, 'environmentId'>, event: (k: ApiKey) => OutboxMessage): Promise<ApiKey> {
+    return this.prisma.$transaction(async (tx) => {
+      const key = await tx.apiKey.create({ data: { ...data, environmentId } });
+      await appendToOutbox(tx, [event(key)]);
+      return key;
+    });
+  }
+
+  find(environmentId: string, id: string): Promise<ApiKey | null> {
+    return this.prisma.apiKey.findFirst({ where: { environmentId, id } });
+  }
+
+  /** The key with one of these fingerprints (one per configured SecretBox key), in this environment only. */
+  findByHash(environmentId: string, hashes: string[]): Promise<ApiKey | null> {
+    return this.prisma.apiKey.findFirst({ where: { environmentId, valueHash: { in: hashes } } });
+  }
+
+  list(environmentId: string, filter: { organizationId?: string; userId?: string; ownerType?: 'organization' | 'user' }, page: PageRequest): Promise<ApiKey[]> {
+    const where: Prisma.ApiKeyWhereInput = { environmentId };
+    if (filter.organizationId) where.organizationId = filter.organizationId;
+    if (filter.userId) where.userId = filter.userId;
+    if (filter.ownerType) where.ownerType = filter.ownerType;
+    if (page.cursor) where.id = { [page.cursor.op]: page.cursor.id };
+    return this.prisma.apiKey.findMany({ where, orderBy: { id: page.direction }, take: page.take });
+  }
+
+  /**
+   * Deletes (or, with `expire`, ends) a key under its row lock, writes `api_key.revoked` and
+   * NOTIFYs the key's hash in the same transaction, so every replica drops it from its cache
+   * once, and only once, the change is committed. Null when there is no such (live) key.
+   */
+  revoke(environmentId: string, id: string, mode: 'delete' | 'expire', event: (k: ApiKey) => OutboxMessage): Promise<ApiKey | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM api_keys WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
+      if (!rows.length) return null;
+      const now = new Date();
+      const key =
+        mode === 'delete'
+          ? await tx.apiKey.delete({ where: { id, environmentId } })
+          : await tx.apiKey.update({ where: { id, environmentId }, data: { expiresAt: now, updatedAt: now } });
+      await appendToOutbox(tx, [event(key)]);
+      await notifyRevoked(tx, key.valueHash);
+      return key;
+    });
+  }
+
+  /**
+   * Records when keys were last used: one statement for a batch of (id, time). A key deleted
+   * meanwhile matches no row; an older time never overwrites a newer one.
+   */
+  async touch(environmentIds: string[], ids: string[], times: Date[]): Promise<void> {
+    await this.prisma.pool.query(
+      `UPDATE api_keys k SET last_used_at = GREATEST(COALESCE(k.last_used_at, v.t), v.t)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(env, id, t)
+        WHERE k.environment_id = v.env AND k.id = v.id`,
+      [environmentIds, ids, times],
+    );
+  }
+}
+
+function notifyRevoked(tx: Tx, valueHash: string): Promise<unknown> {
+  return tx.$executeRaw`SELECT pg_notify(${API_KEYS_REVOKED_CHANNEL}, ${valueHash})`;
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { hasIdShape, type ApiKeyWire, type CreatedApiKeyWire, type ListEnvelope } from '@wos/contracts';
+import { DomainError, newId, NotFoundError, paginate, SecretBox, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
+import { OrganizationsClient } from '../memberships/organizations.client';
+import { MembershipsService } from '../memberships/memberships.service';
+import { UsersService } from '../users/users.service';
+import { ApiKeysRepository } from './api-keys.repository';
+import { apiKeyEvent } from './api-keys.events';
+import { ApiKeyValidationService, API_KEY_HASH_PURPOSE } from './api-key-validation.service';
+import { PermissionsClient } from './permissions.client';
+import {
+  newApiKeyValue,
+  obfuscate,
+  toApiKeyWire,
+  type CreateOrganizationApiKeyInput,
+  type CreateUserApiKeyInput,
+  type ListUserApiKeysQuery,
+} from './api-keys.dto';
+
+/**
+ * API keys of organizations and of users within an organization (WORKOS_API.md §21). Invariants:
+ * the value exists only in the create response (the row keeps its keyed fingerprint); every key
+ * names an organization that exists, and a user key a user who is an active member of it, both
+ * checked before the write; every permission is one authorization's catalogue holds (422 otherwise).
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly repo: ApiKeysRepository,
+    private readonly validation: ApiKeyValidationService,
+    private readonly organizations: OrganizationsClient,
+    private readonly memberships: MembershipsService,
+    private readonly users: UsersService,
+    private readonly permissions: PermissionsClient,
+    private readonly box: SecretBox,
+  ) {}
+
+  async createForOrganization(environmentId: string, organizationId: string, input: CreateOrganizationApiKeyInput): Promise<CreatedApiKeyWire> {
+    const org = hasIdShape(organizationId, 'org') ? await this.organizations.find(environmentId, organizationId) : null;
+    if (!org) throw new NotFoundError('an organization', organizationId);
+    return this.create(environmentId, { ownerType: 'organization', organizationId: org.id, userId: null, name: input.name, permissions: input.permissions ?? [], expiresAt: null });
+  }
+
+  async createForUser(environmentId: string, userId: string, input: CreateUserApiKeyInput): Promise<CreatedApiKeyWire> {
+    const user = await this.users.mustFind(environmentId, userId);
+    const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
+      throw new ValidationError([{ field: 'expires_at', code: 'expires_at_in_past', message: 'expires_at must be in the future.' }]);
+    }
+    const membership = await this.memberships.activeFor(environmentId, user.id, input.organization_id);
+    if (!membership) {
+      throw new DomainError(422, 'organization_membership_required', 'The user must have an active membership in the organization.', {
+        errors: [{ field: 'organization_id', code: 'organization_membership_required' }],
+      });
+    }
+    return this.create(environmentId, { ownerType: 'user', organizationId: membership.organizationId, userId: user.id, name: input.name, permissions: input.permissions ?? [], expiresAt });
+  }
+
+  async listForOrganization(environmentId: string, organizationId: string, query: PaginationQuery): Promise<ListEnvelope<ApiKeyWire>> {
+    const org = hasIdShape(organizationId, 'org') ? await this.organizations.find(environmentId, organizationId) : null;
+    if (!org) throw new NotFoundError('an organization', organizationId);
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { organizationId: org.id, ownerType: 'organization' }, req));
+    return toListEnvelope(page, toApiKeyWire);
+  }
+
+  async listForUser(environmentId: string, userId: string, query: ListUserApiKeysQuery): Promise<ListEnvelope<ApiKeyWire>> {
+    const user = await this.users.mustFind(environmentId, userId);
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { userId: user.id, organizationId: query.organization_id }, req));
+    return toListEnvelope(page, toApiKeyWire);
+  }
+
+  /** `DELETE /api_keys/:id`: the key stops validating on every replica (see ApiKeyValidationService). */
+  async delete(environmentId: string, id: string): Promise<void> {
+    await this.revoke(environmentId, id, 'delete');
+  }
+
+  /** `POST /api_keys/:id/expire` (WorkOS's Python spec): the key is kept, with `expires_at` now. */
+  async expire(environmentId: string, id: string): Promise<ApiKeyWire> {
+    return toApiKeyWire(await this.revoke(environmentId, id, 'expire'));
+  }
+
+  private async revoke(environmentId: string, id: string, mode: 'delete' | 'expire') {
+    const key = hasIdShape(id, 'api_key')
+      ? await this.repo.revoke(environmentId, id, mode, (k) => apiKeyEvent('api_key.revoked', toApiKeyWire(k), environmentId))
+      : null;
+    if (!key) throw new NotFoundError('an API key', id);
+    this.validation.forget(key.valueHash);
+    return key;
+  }
+
+  private async create(
+    environmentId: string,
+    k: { ownerType: 'organization' | 'user'; organizationId: string; userId: string | null; name: string; permissions: string[]; expiresAt: Date | null },
+  ): Promise<CreatedApiKeyWire> {
+    const permissions = [...new Set(k.permissions)];
+    const unknown = await this.permissions.unknownSlugs(environmentId, permissions);
+    if (unknown.length) {
+      throw new ValidationError(unknown.map((slug) => ({ field: 'permissions', code: 'permission_not_found', message: `The permission ${slug} does not exist.` })));
+    }
+    const value = newApiKeyValue();
+    const now = new Date();
+    const row = await this.repo.create(
+      environmentId,
+      {
+        id: newId('api_key'),
+        ownerType: k.ownerType,
+        organizationId: k.organizationId,
+        userId: k.userId,
+        name: k.name,
+        valueHash: this.box.fingerprint(value, API_KEY_HASH_PURPOSE),
+        obfuscatedValue: obfuscate(value),
+        permissions,
+        expiresAt: k.expiresAt,
+        createdAt: now,
+        updatedAt: now,
+      },
+      (created) => apiKeyEvent('api_key.created', toApiKeyWire(created), environmentId),
+    );
+    return { ...toApiKeyWire(row), value };
+  }
+}
