@@ -6,6 +6,8 @@ import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
 import { radarOpenApiRoutes } from './radar/radar.openapi';
 import { apiKeysOpenApiRoutes } from './api-keys/api-keys.openapi';
+import { waitlistsOpenApiRoutes } from './waitlists/waitlists.openapi';
+import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -20,5 +22,7 @@ export function identityOpenApi(): Record<string, unknown> {
     ...authkitOpenApiRoutes,
     ...radarOpenApiRoutes,
     ...apiKeysOpenApiRoutes,
+    ...waitlistsOpenApiRoutes,
+    ...passwordlessOpenApiRoutes,
   ]);
 }

@@ -93,6 +93,9 @@ export const ROUTES: readonly RouteEntry[] = [
   // API keys of our customers' customers (WORKOS_API.md §21): identity owns them with the users they may belong to.
   { prefix: '/api_keys', upstream: 'identity', auth: 'api_key' },
   { prefix: '/organizations/:id/api_keys', upstream: 'identity', auth: 'api_key' },
+  // Magic Link (WORKOS_API.md §15): the API takes API keys; the emailed link carries its own token.
+  { prefix: '/passwordless', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/passwordless/confirm', upstream: 'identity', auth: 'none' },
 ];
 
 /**
@@ -142,7 +145,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
   '/portal',
-  '/passwordless',
   '/auth',
   '/fga',
   '/feature-flags',
