@@ -96,6 +96,32 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
     await expectSdkError(w.userManagement.createUserApiKey(user.id, { name: 'past', organizationId: org.id, expiresAt: new Date(Date.now() - 1000) }), UnprocessableEntityException, 422);
   });
 
+  test('keys never outlive their owner: membership deleted or deactivated, user deleted, organization deleted', async () => {
+    const org = await w.organizations.createOrganization({ name: `Lifecycle ${tag}` });
+    const users = await Promise.all(['l1', 'l2', 'l3'].map((n) => w.userManagement.createUser({ email: `${n}-${tag}@example.com` })));
+    const ms = await Promise.all(users.map((u) => w.userManagement.createOrganizationMembership({ organizationId: org.id, userId: u.id })));
+    const keys = await Promise.all(users.map((u) => w.userManagement.createUserApiKey(u.id, { name: 'k', organizationId: org.id })));
+    const orgKey = await w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'org' });
+    const valid = async (value: string) => (await w.apiKeys.createValidation({ value })).apiKey !== null;
+    for (const k of [...keys, orgKey]) assert.ok(await valid(k.value));
+
+    await w.userManagement.deleteOrganizationMembership(ms[0]!.id);
+    assert.equal(await valid(keys[0]!.value), false, 'a deleted membership takes its user keys');
+    await w.userManagement.deactivateOrganizationMembership(ms[1]!.id);
+    assert.equal(await valid(keys[1]!.value), false, 'a deactivated membership takes its user keys');
+    await w.userManagement.reactivateOrganizationMembership(ms[1]!.id);
+    assert.equal(await valid(keys[1]!.value), false, 'reactivation does not bring them back');
+    await w.userManagement.deleteUser(users[2]!.id);
+    assert.equal(await valid(keys[2]!.value), false, 'a deleted user takes its keys');
+    assert.ok(await valid(orgKey.value));
+
+    await w.organizations.deleteOrganization(org.id);
+    // Identity learns of the deletion from the organizations topic.
+    await waitFor(async () => ((await valid(orgKey.value)) ? undefined : true), { timeoutMs: 30_000, message: "the deleted organization's key to stop validating" });
+    const revoked = await waitForEvents(w, ['api_key.revoked'], (all) => [...keys, orgKey].every((k) => all.some((ev) => (ev.data as { id?: string }).id === k.id)));
+    assert.ok(revoked.length >= 4);
+  });
+
   test('permissions must exist in the authorization catalogue', async () => {
     const org = await w.organizations.createOrganization({ name: `Perms ${tag}` });
     const err = await expectSdkError(w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'x', permissions: ['nope:nothing'] }), UnprocessableEntityException, 422);

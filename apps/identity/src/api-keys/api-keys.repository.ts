@@ -13,9 +13,21 @@ type Tx = Prisma.TransactionClient;
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The key and its `api_key.created` event commit together. */
-  create(environmentId: string, data: Omit<Prisma.ApiKeyUncheckedCreateInput, 'environmentId'>, event: (k: ApiKey) => OutboxMessage): Promise<ApiKey> {
+  /**
+   * The key and its `api_key.created` event commit together. A user key is written only while
+   * its membership is active, read FOR SHARE in the same transaction, so a membership ended
+   * concurrently (which revokes the user's keys under its own lock) cannot miss it. Null when the
+   * membership is not active.
+   */
+  create(environmentId: string, data: Omit<Prisma.ApiKeyUncheckedCreateInput, 'environmentId'>, event: (k: ApiKey) => OutboxMessage): Promise<ApiKey | null> {
     return this.prisma.$transaction(async (tx) => {
+      if (data.userId) {
+        const member = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM organization_memberships
+           WHERE environment_id = ${environmentId} AND user_id = ${data.userId} AND organization_id = ${data.organizationId} AND status = 'active'
+           FOR SHARE`;
+        if (!member.length) return null;
+      }
       const key = await tx.apiKey.create({ data: { ...data, environmentId } });
       await appendToOutbox(tx, [event(key)]);
       return key;
@@ -58,6 +70,26 @@ export class ApiKeysRepository {
       await notifyRevoked(tx, key.valueHash);
       return key;
     });
+  }
+
+  /**
+   * Revokes, in the caller's transaction, every key of an organization (`userId` null) or of one
+   * user (in one organization, or in all with `organizationId` null): deleted under their row
+   * locks, each with its `api_key.revoked` event and NOTIFY.
+   */
+  async revokeAllOf(tx: Tx, environmentId: string, owner: { organizationId: string | null; userId: string | null }, event: (k: ApiKey) => OutboxMessage): Promise<number> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM api_keys
+       WHERE environment_id = ${environmentId}
+         AND (${owner.organizationId}::text IS NULL OR organization_id = ${owner.organizationId})
+         AND (${owner.userId}::text IS NULL OR user_id = ${owner.userId})
+       ORDER BY id FOR UPDATE`;
+    if (!rows.length) return 0;
+    const keys = await tx.apiKey.findMany({ where: { environmentId, id: { in: rows.map((r) => r.id) } }, orderBy: { id: 'asc' } });
+    await tx.apiKey.deleteMany({ where: { environmentId, id: { in: keys.map((k) => k.id) } } });
+    await appendToOutbox(tx, keys.map(event));
+    for (const k of keys) await notifyRevoked(tx, k.valueHash);
+    return keys.length;
   }
 
   /**

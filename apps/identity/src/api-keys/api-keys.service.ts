@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { hasIdShape, type ApiKeyWire, type CreatedApiKeyWire, type ListEnvelope } from '@wos/contracts';
 import { DomainError, newId, NotFoundError, paginate, SecretBox, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
+import type { ApiKey } from '../generated/prisma/client';
 import { OrganizationsClient } from '../memberships/organizations.client';
 import { MembershipsService } from '../memberships/memberships.service';
 import { UsersService } from '../users/users.service';
@@ -24,7 +25,7 @@ import {
  * checked before the write; every permission is one authorization's catalogue holds (422 otherwise).
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit {
   constructor(
     private readonly repo: ApiKeysRepository,
     private readonly validation: ApiKeyValidationService,
@@ -34,6 +35,22 @@ export class ApiKeysService {
     private readonly permissions: PermissionsClient,
     private readonly box: SecretBox,
   ) {}
+
+  /**
+   * Keys never outlive what they were issued under: a deleted organization takes its keys, a
+   * deleted or deactivated membership its user's keys in that organization, a deleted user all
+   * of its keys; each revoked in that change's transaction (api_key.revoked + NOTIFY). A
+   * reactivated membership does not bring keys back.
+   */
+  onModuleInit(): void {
+    const revoked = (environmentId: string) => (k: ApiKey) => apiKeyEvent('api_key.revoked', toApiKeyWire(k), environmentId);
+    this.memberships.onAccessEnded(async (tx, environmentId, organizationId, userId) => {
+      await this.repo.revokeAllOf(tx, environmentId, { organizationId, userId }, revoked(environmentId));
+    });
+    this.users.onDeleted(async (tx, environmentId, userId) => {
+      await this.repo.revokeAllOf(tx, environmentId, { organizationId: null, userId }, revoked(environmentId));
+    });
+  }
 
   async createForOrganization(environmentId: string, organizationId: string, input: CreateOrganizationApiKeyInput): Promise<CreatedApiKeyWire> {
     const org = hasIdShape(organizationId, 'org') ? await this.organizations.find(environmentId, organizationId) : null;
@@ -48,11 +65,7 @@ export class ApiKeysService {
       throw new ValidationError([{ field: 'expires_at', code: 'expires_at_in_past', message: 'expires_at must be in the future.' }]);
     }
     const membership = await this.memberships.activeFor(environmentId, user.id, input.organization_id);
-    if (!membership) {
-      throw new DomainError(422, 'organization_membership_required', 'The user must have an active membership in the organization.', {
-        errors: [{ field: 'organization_id', code: 'organization_membership_required' }],
-      });
-    }
+    if (!membership) throw membershipRequired();
     return this.create(environmentId, { ownerType: 'user', organizationId: membership.organizationId, userId: user.id, name: input.name, permissions: input.permissions ?? [], expiresAt });
   }
 
@@ -116,6 +129,14 @@ export class ApiKeysService {
       },
       (created) => apiKeyEvent('api_key.created', toApiKeyWire(created), environmentId),
     );
+    // Only a user key can be refused here: its membership ended after the check above.
+    if (!row) throw membershipRequired();
     return { ...toApiKeyWire(row), value };
   }
+}
+
+function membershipRequired(): DomainError {
+  return new DomainError(422, 'organization_membership_required', 'The user must have an active membership in the organization.', {
+    errors: [{ field: 'organization_id', code: 'organization_membership_required' }],
+  });
 }
