@@ -86,6 +86,12 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
     const valid = await w.apiKeys.createValidation({ value: key.value });
     assert.deepEqual(valid.apiKey?.owner, { type: 'user', id: user.id, organizationId: org.id });
 
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await e.http('POST', `/api_keys/${otherKey.id}/expire`, { key: true, body: { expires_at: later } });
+    assert.equal(scheduled.status, 200, scheduled.text);
+    assert.equal((scheduled.json as { expires_at?: string }).expires_at, later);
+    assert.ok((await w.apiKeys.createValidation({ value: otherKey.value })).apiKey, 'an expiry in the future leaves the key valid until then');
+
     const expired = await e.http('POST', `/api_keys/${key.id}/expire`, { key: true, body: {} });
     assert.equal(expired.status, 200, expired.text);
     assert.ok((expired.json as { expires_at?: string }).expires_at);
@@ -168,6 +174,8 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
       ['DELETE', '/api_keys/not-an-id', undefined, 404],
       ['DELETE', '/api_keys/api_key_01HZZZZZZZZZZZZZZZZZZZZZZZ', undefined, 404],
       ['POST', '/api_keys/api_key_01HZZZZZZZZZZZZZZZZZZZZZZZ/expire', {}, 404],
+      ['POST', `/organizations/${org.id}/api_keys`, { name: 'x', expires_at: 'tomorrow' }, 422],
+      ['POST', `/organizations/${org.id}/api_keys`, { name: 'x', expires_at: '2001-01-01T00:00:00Z' }, 422],
     ];
     for (const [method, path, json, status] of cases) {
       const r = await e.http(method, path, { key: true, ...(json === undefined ? {} : { body: json }) });

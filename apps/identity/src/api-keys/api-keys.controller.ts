@@ -5,11 +5,12 @@ import { ApiKeyValidationService } from './api-key-validation.service';
 import {
   createOrganizationApiKeySchema,
   createUserApiKeySchema,
-  emptyBodySchema,
+  expireApiKeySchema,
   listUserApiKeysQuerySchema,
   validateApiKeySchema,
   type CreateOrganizationApiKeyInput,
   type CreateUserApiKeyInput,
+  type ExpireApiKeyInput,
   type ListUserApiKeysQuery,
   type ValidateApiKeyInput,
 } from './api-keys.dto';
@@ -37,8 +38,8 @@ export class ApiKeysController {
 
   @Post(':id/expire')
   @HttpCode(200)
-  expire(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(emptyBodySchema)) _body: unknown) {
-    return this.keys.expire(env, id);
+  expire(@EnvironmentId() env: string, @Param('id') id: string, @Body(new ZodPipe(expireApiKeySchema)) body: ExpireApiKeyInput) {
+    return this.keys.expire(env, id, body);
   }
 }
 

@@ -28,14 +28,17 @@ const name = z.string().trim().min(1).max(256);
 const permissions = z.array(z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must be a permission slug')).max(100);
 const id = z.string().min(1).max(64);
 
-export const createOrganizationApiKeySchema = z.strictObject({ name, permissions: permissions.optional() });
+const expiresAt = z.iso.datetime({ offset: true });
+
+/** `expires_at`: the Java SDK sends it for organization keys too. */
+export const createOrganizationApiKeySchema = z.strictObject({ name, permissions: permissions.optional(), expires_at: expiresAt.optional() });
 export type CreateOrganizationApiKeyInput = z.infer<typeof createOrganizationApiKeySchema>;
 
 export const createUserApiKeySchema = z.strictObject({
   name,
   organization_id: id,
   permissions: permissions.optional(),
-  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expires_at: expiresAt.optional(),
 });
 export type CreateUserApiKeyInput = z.infer<typeof createUserApiKeySchema>;
 
@@ -46,9 +49,11 @@ export type ListUserApiKeysQuery = z.infer<typeof listUserApiKeysQuerySchema>;
 export const validateApiKeySchema = z.strictObject({ value: z.string().min(1).max(256) });
 export type ValidateApiKeyInput = z.infer<typeof validateApiKeySchema>;
 
-export const emptyBodySchema = z.strictObject({});
+/** `POST /api_keys/:id/expire`: now, or at `expires_at` (the Java SDK's optional argument). */
+export const expireApiKeySchema = z.strictObject({ expires_at: expiresAt.optional() });
+export type ExpireApiKeyInput = z.infer<typeof expireApiKeySchema>;
 
-/** The wire `api_key`. User keys carry `expires_at` (the SDK's UserApiKey); organization keys never expire by date. */
+/** The wire `api_key` (both kinds carry `expires_at`, null for never). */
 export function toApiKeyWire(k: ApiKey): ApiKeyWire {
   const owner: ApiKeyWire['owner'] = k.ownerType === 'user' ? { type: 'user', id: k.userId!, organization_id: k.organizationId } : { type: 'organization', id: k.organizationId };
   return {
@@ -58,7 +63,7 @@ export function toApiKeyWire(k: ApiKey): ApiKeyWire {
     name: k.name,
     obfuscated_value: k.obfuscatedValue,
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
-    ...(k.ownerType === 'user' ? { expires_at: k.expiresAt?.toISOString() ?? null } : {}),
+    expires_at: k.expiresAt?.toISOString() ?? null,
     permissions: k.permissions,
     created_at: k.createdAt.toISOString(),
     updated_at: k.updatedAt.toISOString(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteDoc } from '@wos/platform';
 import { apiKeySchema, createdApiKeySchema, listEnvelopeSchema } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
-import { createOrganizationApiKeySchema, createUserApiKeySchema, listUserApiKeysQuerySchema, validateApiKeySchema } from './api-keys.dto';
+import { createOrganizationApiKeySchema, createUserApiKeySchema, expireApiKeySchema, listUserApiKeysQuerySchema, validateApiKeySchema } from './api-keys.dto';
 
 /** Customers' API keys (WORKOS_API.md §21). */
 export const apiKeysOpenApiRoutes: RouteDoc[] = [
@@ -12,5 +12,5 @@ export const apiKeysOpenApiRoutes: RouteDoc[] = [
   { method: 'get', path: '/user_management/users/:id/api_keys', summary: "List a user's API keys", query: listUserApiKeysQuerySchema, response: listEnvelopeSchema(apiKeySchema) },
   { method: 'post', path: '/api_keys/validations', summary: 'Validate an API key value: {api_key} or {api_key: null}', body: validateApiKeySchema, response: z.object({ api_key: apiKeySchema.nullable() }) },
   { method: 'delete', path: '/api_keys/:id', summary: 'Delete (revoke) an API key', status: 204 },
-  { method: 'post', path: '/api_keys/:id/expire', summary: 'Expire an API key now (it stays listed)', response: apiKeySchema },
+  { method: 'post', path: '/api_keys/:id/expire', summary: 'Expire an API key now or at expires_at (it stays listed)', body: expireApiKeySchema, response: apiKeySchema },
 ];

@@ -53,19 +53,19 @@ export class ApiKeysRepository {
   }
 
   /**
-   * Deletes (or, with `expire`, ends) a key under its row lock, writes `api_key.revoked` and
-   * NOTIFYs the key's hash in the same transaction, so every replica drops it from its cache
-   * once, and only once, the change is committed. Null when there is no such (live) key.
+   * Deletes a key, or sets its `expires_at`, under its row lock, writes the event and NOTIFYs the
+   * key's hash in the same transaction, so every replica drops its cached copy once, and only
+   * once, the change is committed. Null when there is no such key.
    */
-  revoke(environmentId: string, id: string, mode: 'delete' | 'expire', event: (k: ApiKey) => OutboxMessage): Promise<ApiKey | null> {
+  revoke(environmentId: string, id: string, change: { delete: true } | { expiresAt: Date }, event: (k: ApiKey) => OutboxMessage): Promise<ApiKey | null> {
     return this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM api_keys WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
       if (!rows.length) return null;
       const now = new Date();
       const key =
-        mode === 'delete'
+        'delete' in change
           ? await tx.apiKey.delete({ where: { id, environmentId } })
-          : await tx.apiKey.update({ where: { id, environmentId }, data: { expiresAt: now, updatedAt: now } });
+          : await tx.apiKey.update({ where: { id, environmentId }, data: { expiresAt: change.expiresAt, updatedAt: now } });
       await appendToOutbox(tx, [event(key)]);
       await notifyRevoked(tx, key.valueHash);
       return key;

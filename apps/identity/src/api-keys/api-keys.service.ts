@@ -15,6 +15,7 @@ import {
   toApiKeyWire,
   type CreateOrganizationApiKeyInput,
   type CreateUserApiKeyInput,
+  type ExpireApiKeyInput,
   type ListUserApiKeysQuery,
 } from './api-keys.dto';
 
@@ -55,15 +56,13 @@ export class ApiKeysService implements OnModuleInit {
   async createForOrganization(environmentId: string, organizationId: string, input: CreateOrganizationApiKeyInput): Promise<CreatedApiKeyWire> {
     const org = hasIdShape(organizationId, 'org') ? await this.organizations.find(environmentId, organizationId) : null;
     if (!org) throw new NotFoundError('an organization', organizationId);
-    return this.create(environmentId, { ownerType: 'organization', organizationId: org.id, userId: null, name: input.name, permissions: input.permissions ?? [], expiresAt: null });
+    const expiresAt = futureOrRefuse(input.expires_at);
+    return this.create(environmentId, { ownerType: 'organization', organizationId: org.id, userId: null, name: input.name, permissions: input.permissions ?? [], expiresAt });
   }
 
   async createForUser(environmentId: string, userId: string, input: CreateUserApiKeyInput): Promise<CreatedApiKeyWire> {
     const user = await this.users.mustFind(environmentId, userId);
-    const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw new ValidationError([{ field: 'expires_at', code: 'expires_at_in_past', message: 'expires_at must be in the future.' }]);
-    }
+    const expiresAt = futureOrRefuse(input.expires_at);
     const membership = await this.memberships.activeFor(environmentId, user.id, input.organization_id);
     if (!membership) throw membershipRequired();
     return this.create(environmentId, { ownerType: 'user', organizationId: membership.organizationId, userId: user.id, name: input.name, permissions: input.permissions ?? [], expiresAt });
@@ -84,17 +83,23 @@ export class ApiKeysService implements OnModuleInit {
 
   /** `DELETE /api_keys/:id`: the key stops validating on every replica (see ApiKeyValidationService). */
   async delete(environmentId: string, id: string): Promise<void> {
-    await this.revoke(environmentId, id, 'delete');
+    await this.revoke(environmentId, id, { delete: true }, 'api_key.revoked');
   }
 
-  /** `POST /api_keys/:id/expire` (WorkOS's Python spec): the key is kept, with `expires_at` now. */
-  async expire(environmentId: string, id: string): Promise<ApiKeyWire> {
-    return toApiKeyWire(await this.revoke(environmentId, id, 'expire'));
+  /**
+   * `POST /api_keys/:id/expire` (WorkOS's OpenAPI spec; the Java SDK's `createExpire`): the key
+   * is kept with `expires_at` now (`api_key.revoked`) or at a later time (`api_key.updated`).
+   */
+  async expire(environmentId: string, id: string, input: ExpireApiKeyInput): Promise<ApiKeyWire> {
+    const now = new Date();
+    const at = input.expires_at ? new Date(input.expires_at) : now;
+    const expiresAt = at.getTime() < now.getTime() ? now : at;
+    return toApiKeyWire(await this.revoke(environmentId, id, { expiresAt }, expiresAt.getTime() > now.getTime() ? 'api_key.updated' : 'api_key.revoked'));
   }
 
-  private async revoke(environmentId: string, id: string, mode: 'delete' | 'expire') {
+  private async revoke(environmentId: string, id: string, change: { delete: true } | { expiresAt: Date }, type: 'api_key.revoked' | 'api_key.updated') {
     const key = hasIdShape(id, 'api_key')
-      ? await this.repo.revoke(environmentId, id, mode, (k) => apiKeyEvent('api_key.revoked', toApiKeyWire(k), environmentId))
+      ? await this.repo.revoke(environmentId, id, change, (k) => apiKeyEvent(type, toApiKeyWire(k), environmentId))
       : null;
     if (!key) throw new NotFoundError('an API key', id);
     this.validation.forget(key.valueHash);
@@ -133,6 +138,13 @@ export class ApiKeysService implements OnModuleInit {
     if (!row) throw membershipRequired();
     return { ...toApiKeyWire(row), value };
   }
+}
+
+function futureOrRefuse(value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const at = new Date(value);
+  if (at.getTime() <= Date.now()) throw new ValidationError([{ field: 'expires_at', code: 'expires_at_in_past', message: 'expires_at must be in the future.' }]);
+  return at;
 }
 
 function membershipRequired(): DomainError {

@@ -18,8 +18,8 @@ export const apiKeySchema = z.strictObject({
   name: z.string(),
   obfuscated_value: z.string(),
   last_used_at: z.string().nullable(),
-  /** User keys only (the SDK's UserApiKey); organization keys never expire by date. */
-  expires_at: z.string().nullable().optional(),
+  /** When the key stops validating; null: never (the Java SDK's ApiKey has it for both kinds). */
+  expires_at: z.string().nullable(),
   permissions: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
@@ -32,4 +32,6 @@ export type CreatedApiKeyWire = z.infer<typeof createdApiKeySchema>;
 export const apiKeyEventSchemas = {
   'api_key.created': apiKeySchema,
   'api_key.revoked': apiKeySchema,
+  /** An expiry set in the future (WorkOS's OpenAPI spec has this type; the node SDK passes it through). */
+  'api_key.updated': apiKeySchema,
 } as const;
