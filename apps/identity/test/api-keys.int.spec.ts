@@ -23,8 +23,12 @@ describe('API key validation across two replicas (real Postgres, Redis, Kafka)',
   let pg: Client;
   const apps: NestFastifyApplication[] = [];
   const ports: number[] = [];
-  const keys = SecretBox.generateKeys();
-  const box = SecretBox.fromConfig(keys);
+  // The replicas seal with k1 and still list k0, the key before a rotation.
+  const retired = SecretBox.generateKeys('k0');
+  const current = SecretBox.generateKeys('k1');
+  const keys = `${current},${retired}`;
+  const box = SecretBox.fromConfig(current);
+  const oldBox = SecretBox.fromConfig(retired);
 
   before(async () => {
     db = await createTestDatabase('api_keys', MIGRATIONS);
@@ -70,12 +74,12 @@ describe('API key validation across two replicas (real Postgres, Redis, Kafka)',
   };
 
   /** An organization key written as the create path writes it (the organizations service is not running here). */
-  async function seedKey(): Promise<{ id: string; value: string }> {
+  async function seedKey(under: SecretBox = box): Promise<{ id: string; value: string }> {
     const value = newApiKeyValue();
     const id = newId('api_key');
     await pg.query(
       `INSERT INTO api_keys (id, environment_id, owner_type, organization_id, name, value_hash, obfuscated_value) VALUES ($1, $2, 'organization', $3, 'seeded', $4, $5)`,
-      [id, ENV, ORG, box.fingerprint(value, API_KEY_HASH_PURPOSE), obfuscate(value)],
+      [id, ENV, ORG, under.fingerprint(value, API_KEY_HASH_PURPOSE), obfuscate(value)],
     );
     return { id, value };
   }
@@ -123,6 +127,20 @@ describe('API key validation across two replicas (real Postgres, Redis, Kafka)',
       message: 'last_used_at',
     });
     assert.ok(at instanceof Date);
+  });
+
+  test('a key fingerprinted before a SecretBox rotation validates, moves to the current key, and still revokes everywhere', async () => {
+    const key = await seedKey(oldBox);
+    assert.equal((await validate(0, key.value))?.id, key.id);
+    assert.equal((await validate(1, key.value))?.id, key.id);
+    const moved = box.fingerprint(key.value, API_KEY_HASH_PURPOSE);
+    await waitFor(async () => ((await pg.query('SELECT value_hash FROM api_keys WHERE id = $1', [key.id])).rows[0]?.value_hash === moved ? true : undefined), {
+      timeoutMs: 5_000,
+      message: 'the key to be re-fingerprinted under k1',
+    });
+    assert.equal((await call(0, 'DELETE', `/api_keys/${key.id}`)).status, 204);
+    const ms = await msUntilRefused(1, key.value, Date.now());
+    assert.ok(ms < 1000, `replica 1 refused after ${ms} ms`);
   });
 
   test('a key of another environment, or a value that is no key, validates as null', async () => {

@@ -80,6 +80,7 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
       const generation = this.generation;
       const key = await this.repo.findByHash(environmentId, this.box.fingerprints(value, API_KEY_HASH_PURPOSE));
       if (!key) return { api_key: null };
+      if (key.valueHash !== fp) this.rehash(key, fp);
       entry = { key, wire: toApiKeyWire(key), until: now + CACHE_TTL_MS };
       // A revocation notified while we read may have been about this very row: do not keep it.
       if (generation === this.generation) this.store(fp, entry);
@@ -112,6 +113,14 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
     if (entry.key.valueHash !== fp) this.aliases.set(entry.key.valueHash, fp);
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     if (this.aliases.size > MAX_CACHED) this.aliases.delete(this.aliases.keys().next().value!);
+  }
+
+  /**
+   * A key fingerprinted under an older SecretBox key moves to the current one the first time it
+   * is validated, so dropping the old key later does not invalidate it. Off the answer's path.
+   */
+  private rehash(key: ApiKey, fp: string): void {
+    this.repo.rehash(key.environmentId, key.id, key.valueHash, fp).catch((err: Error) => this.log.warn({ err: err.message, api_key_id: key.id }, 'could not re-fingerprint an API key'));
   }
 
   private recordUse(key: ApiKey, now: number): void {

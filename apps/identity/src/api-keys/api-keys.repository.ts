@@ -92,6 +92,11 @@ export class ApiKeysRepository {
     return keys.length;
   }
 
+  /** Re-fingerprints a key under the current SecretBox key (once per key after a rotation); a no-op if it changed meanwhile. */
+  async rehash(environmentId: string, id: string, from: string, to: string): Promise<void> {
+    await this.prisma.apiKey.updateMany({ where: { environmentId, id, valueHash: from }, data: { valueHash: to } });
+  }
+
   /**
    * Records when keys were last used: one statement for a batch of (id, time). A key deleted
    * meanwhile matches no row; an older time never overwrites a newer one.
