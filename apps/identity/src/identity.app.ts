@@ -18,9 +18,12 @@ import { IdentitiesModule } from './identities/identities.module';
 import { identityOpenApi } from './openapi';
 import { RadarModule } from './radar/radar.module';
 import { DirectoryProvisioningModule } from './directory-provisioning/directory-provisioning.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { WaitlistsModule } from './waitlists/waitlists.module';
+import { PasswordlessModule } from './passwordless/passwordless.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
-export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
+export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms', '/passwordless/confirm'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {
@@ -44,6 +47,9 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       DirectoryProvisioningModule,
       IdentitiesModule,
       AuthkitModule,
+      ApiKeysModule,
+      WaitlistsModule,
+      PasswordlessModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,

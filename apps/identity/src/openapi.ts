@@ -5,6 +5,9 @@ import { emailFlowsOpenApiRoutes } from './email-flows/email-flows.openapi';
 import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
 import { radarOpenApiRoutes } from './radar/radar.openapi';
+import { apiKeysOpenApiRoutes } from './api-keys/api-keys.openapi';
+import { waitlistsOpenApiRoutes } from './waitlists/waitlists.openapi';
+import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -18,5 +21,8 @@ export function identityOpenApi(): Record<string, unknown> {
     ...emailFlowsOpenApiRoutes,
     ...authkitOpenApiRoutes,
     ...radarOpenApiRoutes,
+    ...apiKeysOpenApiRoutes,
+    ...waitlistsOpenApiRoutes,
+    ...passwordlessOpenApiRoutes,
   ]);
 }

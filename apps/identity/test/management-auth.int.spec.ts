@@ -51,6 +51,14 @@ describe('identity management routes need an API-key caller', () => {
       ['POST', '/user_management/password_reset', { email: 'mgmt@example.com' }],
       ['POST', `/user_management/users/${userId}/email_verification/send`, {}],
       ['POST', '/auth/factors/enroll', { type: 'totp', totp_issuer: 'x', totp_user: 'y' }],
+      ['POST', '/api_keys/validations', { value: 'sk_ak_x' }],
+      ['DELETE', '/api_keys/api_key_01AAAAAAAAAAAAAAAAAAAAAAAA'],
+      ['GET', '/organizations/org_01AAAAAAAAAAAAAAAAAAAAAAAA/api_keys'],
+      ['GET', `/user_management/users/${userId}/api_keys`],
+      ['GET', '/user_management/waitlists'],
+      ['POST', '/user_management/waitlists/default/entries', { email: 'wait@example.com' }],
+      ['POST', '/user_management/waitlist_entries/waitlist_entry_01AAAAAAAAAAAAAAAAAAAAAAAA/approve'],
+      ['POST', '/passwordless/sessions', { type: 'MagicLink', email: 'mgmt@example.com', redirect_uri: 'https://app.example.com/cb' }],
     ];
     for (const [method, path, body] of refused) assert.equal(await asPublicClient(method, path, body), 401, `${method} ${path}`);
     assert.equal((await h.call(ENV, 'GET', `/user_management/users/${userId}`)).status, 200, 'an API-key caller still gets through');

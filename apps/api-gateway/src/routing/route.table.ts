@@ -90,6 +90,12 @@ export const ROUTES: readonly RouteEntry[] = [
   // Groups (§17) live below two other services' paths; the longer prefixes win.
   { prefix: '/organizations/:id/groups', upstream: 'authorization', auth: 'api_key' },
   { prefix: '/user_management/organization_memberships/:id/groups', upstream: 'authorization', auth: 'api_key' },
+  // API keys of our customers' customers (WORKOS_API.md §21): identity owns them with the users they may belong to.
+  { prefix: '/api_keys', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/organizations/:id/api_keys', upstream: 'identity', auth: 'api_key' },
+  // Magic Link (WORKOS_API.md §15): the API takes API keys; the emailed link carries its own token.
+  { prefix: '/passwordless', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/passwordless/confirm', upstream: 'identity', auth: 'none' },
 ];
 
 /**
@@ -139,12 +145,10 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
   '/portal',
-  '/passwordless',
   '/auth',
   '/fga',
   '/feature-flags',
   '/data-integrations',
-  '/api_keys',
   '/widgets',
 ];
 

@@ -11,6 +11,6 @@ import { RolesService } from './roles.service';
 @Module({
   controllers: [PermissionsController, EnvironmentRolesController, OrganizationRolesController],
   providers: [PermissionsRepository, PermissionsService, RolesRepository, RolesService],
-  exports: [RolesService],
+  exports: [RolesService, PermissionsService],
 })
 export class CatalogueModule {}

@@ -32,6 +32,11 @@ export class PermissionsRepository {
     return rows[0] ? toStoredPermission(rows[0]) : null;
   }
 
+  async existingSlugs(environmentId: string, slugs: string[]): Promise<string[]> {
+    const { rows } = await this.prisma.pool.query<{ slug: string }>('SELECT slug FROM authz_permissions WHERE environment_id = $1 AND slug = ANY($2::text[])', [environmentId, slugs]);
+    return rows.map((r) => r.slug);
+  }
+
   async page(environmentId: string, req: PageRequest): Promise<StoredPermission[]> {
     const cursor = req.cursor ? `AND id ${req.cursor.op === 'gt' ? '>' : '<'} $2` : '';
     const { rows } = await this.prisma.pool.query<PermissionRow>(

@@ -32,6 +32,12 @@ export class PermissionsService {
     return toListEnvelope(await paginate(query, (req) => this.repo.page(environmentId, req)), toPermissionWire);
   }
 
+  /** The slugs the environment's catalogue does not hold (identity's API-key permissions check). */
+  async unknownSlugs(environmentId: string, slugs: string[]): Promise<string[]> {
+    const known = new Set(await this.repo.existingSlugs(environmentId, slugs));
+    return [...new Set(slugs)].filter((s) => !known.has(s));
+  }
+
   async get(environmentId: string, slug: string): Promise<PermissionWire> {
     const p = await this.repo.find(environmentId, slug);
     if (!p) throw new NotFoundError('a permission', slug);

@@ -6,3 +6,6 @@ export const roleClaimsRequestSchema = z.object({
   role_slugs: z.array(slugSchema).max(50),
 });
 export type RoleClaimsRequest = z.infer<typeof roleClaimsRequestSchema>;
+
+export const permissionSlugsRequestSchema = z.object({ slugs: z.array(slugSchema).max(100) });
+export type PermissionSlugsRequest = z.infer<typeof permissionSlugsRequestSchema>;

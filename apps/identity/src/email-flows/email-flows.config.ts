@@ -20,6 +20,16 @@ export const emailFlowsConfigSchema = z.object({
    * When true, a password sign-in by a user whose email is not verified gets the
    * `email_verification_required` 403 and a code by email (WorkOS's environment setting).
    */
+  /**
+   * Whether `createWaitlistEntry({sendConfirmationEmail: true})` mails a confirmation (WorkOS's
+   * environment setting "waitlist confirmation email"); false, no confirmation is ever sent.
+   */
+  WAITLIST_CONFIRMATION_EMAIL: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Magic Link (passwordless) links live this long unless createSession's `expires_in` says otherwise (WorkOS: 15 minutes). */
+  PASSWORDLESS_TTL_SECONDS: seconds(900),
   REQUIRE_EMAIL_VERIFICATION: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

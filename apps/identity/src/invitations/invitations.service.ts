@@ -93,32 +93,45 @@ export class InvitationsService implements OnModuleInit {
     if (input.organization_id && !org) throw new NotFoundError('an organization', input.organization_id);
     if (org && input.role_slug !== undefined) await this.memberships.validateRoleSlugs(environmentId, org.id, [input.role_slug]);
     await this.throttle.hit(environmentId, 'invitation', input.email);
+    const wire = await this.repo.transaction((tx) => this.insert(tx, environmentId, input, inviter, org?.id ?? null, org?.name));
+    void this.mail.kick();
+    return wire;
+  }
+
+  /**
+   * An environment-wide invitation (no organization) written in the caller's transaction, with
+   * its `invitation.created` event and its email (waitlist approval: the entry's change and the
+   * invitation commit together). Counts against the address's send budget; the caller kicks
+   * the mail outbox after its commit.
+   */
+  async sendWithin(tx: Prisma.TransactionClient, environmentId: string, email: string): Promise<InvitationWire> {
+    await this.throttle.hit(environmentId, 'invitation', email);
+    return this.insert(tx, environmentId, { email }, null, null);
+  }
+
+  private async insert(tx: Prisma.TransactionClient, environmentId: string, input: SendInvitationInput, inviter: User | null, organizationId: string | null, organizationName?: string): Promise<InvitationWire> {
     const now = new Date();
     const id = newId('invitation');
     const token = newLinkToken();
-    const wire = await this.repo.transaction(async (tx) => {
-      const inv = await this.repo.create(tx, {
-        id,
-        environmentId,
-        email: input.email,
-        state: 'pending',
-        organizationId: org?.id ?? null,
-        inviterUserId: inviter?.id ?? null,
-        roleSlug: input.role_slug ?? null,
-        locale: input.locale ?? null,
-        tokenHash: hashToken(token),
-        tokenSealed: this.box.seal(token, id),
-        expiresAt: new Date(now.getTime() + (input.expires_in_days ?? this.config.INVITATION_DEFAULT_EXPIRES_DAYS) * DAY_MS),
-        createdAt: now,
-        updatedAt: now,
-      });
-      const w = toInvitationWire(inv, token, this.baseUrl, now);
-      await appendToOutbox(tx, [invitationEvent('invitation.created', w, environmentId)]);
-      await this.enqueueEmail(tx, environmentId, w, inviter, org?.name);
-      return w;
+    const inv = await this.repo.create(tx, {
+      id,
+      environmentId,
+      email: input.email,
+      state: 'pending',
+      organizationId,
+      inviterUserId: inviter?.id ?? null,
+      roleSlug: input.role_slug ?? null,
+      locale: input.locale ?? null,
+      tokenHash: hashToken(token),
+      tokenSealed: this.box.seal(token, id),
+      expiresAt: new Date(now.getTime() + (input.expires_in_days ?? this.config.INVITATION_DEFAULT_EXPIRES_DAYS) * DAY_MS),
+      createdAt: now,
+      updatedAt: now,
     });
-    void this.mail.kick();
-    return wire;
+    const w = toInvitationWire(inv, token, this.baseUrl, now);
+    await appendToOutbox(tx, [invitationEvent('invitation.created', w, environmentId)]);
+    await this.enqueueEmail(tx, environmentId, w, inviter, organizationName);
+    return w;
   }
 
   async resend(environmentId: string, id: string, input: ResendInvitationInput): Promise<InvitationWire> {

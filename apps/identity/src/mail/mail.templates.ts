@@ -8,9 +8,11 @@ export interface TemplateVariables {
   password_reset: { email: string; url: string; expires_in_minutes: string };
   invitation: { email: string; url: string; organization_id: string; inviter: string; expires_at: string };
   radar_challenge: { email: string; code: string; expires_in_minutes: string };
+  passwordless_session: { email: string; url: string; expires_in_minutes: string };
+  waitlist_confirmation: { email: string };
 }
 export type TemplateName = keyof TemplateVariables;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge', 'passwordless_session', 'waitlist_confirmation'];
 
 export interface Template {
   subject: string;
@@ -49,6 +51,16 @@ const DEFAULTS: Record<TemplateName, Template> = {
     subject: 'Confirm it is you signing in',
     text: 'We noticed an unusual sign-in to {{email}}. To continue, enter this code: {{code}}.\n\nIt expires in {{expires_in_minutes}} minutes. If it was not you, change your password.\n',
     html: '<p>We noticed an unusual sign-in to {{email}}. To continue, enter this code: <strong>{{code}}</strong>.</p><p>It expires in {{expires_in_minutes}} minutes. If it was not you, change your password.</p>',
+  },
+  passwordless_session: {
+    subject: 'Your sign-in link',
+    text: 'Sign in as {{email}} with this link:\n\n{{url}}\n\nIt works once and expires in {{expires_in_minutes}} minutes. If you did not try to sign in, ignore this email.\n',
+    html: '<p>Sign in as {{email}}:</p><p><a href="{{url}}">Sign in</a></p><p>The link works once and expires in {{expires_in_minutes}} minutes. If you did not try to sign in, ignore this email.</p>',
+  },
+  waitlist_confirmation: {
+    subject: 'You are on the waitlist',
+    text: '{{email}} is on the waitlist. We will email you when your access is ready.\n',
+    html: '<p>{{email}} is on the waitlist. We will email you when your access is ready.</p>',
   },
 };
 

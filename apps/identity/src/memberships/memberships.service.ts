@@ -37,6 +37,13 @@ export interface DirectoryMembership {
 }
 
 /**
+ * Runs in the transaction that ends a user's access to an organization (membership deleted or
+ * deactivated: `userId` set; organization deleted: `userId` null, every member). The API-key
+ * module registers one, so keys never outlive the membership they were issued under.
+ */
+export type AccessEndedHook = (tx: Tx, environmentId: string, organizationId: string, userId: string | null) => Promise<void>;
+
+/**
  * Organization memberships (WORKOS_API.md §7.8). Invariants: a user is a member of an organization
  * at most once; the organization exists in the caller's environment (asked of the organizations
  * service); every change writes its `organization_membership.*` event in the same transaction.
@@ -50,6 +57,17 @@ export class MembershipsService {
     private readonly roleClaims: RoleClaimsService,
   ) {
     users.setMemberLookup((env, org) => this.repo.userIdsOf(env, org));
+  }
+
+  private readonly accessEndedHooks: AccessEndedHook[] = [];
+
+  /** Another module's effect of a membership ending, in the same transaction (no import cycle). */
+  onAccessEnded(hook: AccessEndedHook): void {
+    this.accessEndedHooks.push(hook);
+  }
+
+  private async accessEnded(tx: Tx, environmentId: string, organizationId: string, userId: string | null): Promise<void> {
+    for (const hook of this.accessEndedHooks) await hook(tx, environmentId, organizationId, userId);
   }
 
   // ---- API for the authenticate flow, sign-ins and invitations ----
@@ -116,11 +134,13 @@ export class MembershipsService {
     if (d.state === 'absent') {
       await this.repo.delete(tx, environmentId, m.id);
       await appendToOutbox(tx, [membershipEvent('organization_membership.deleted', toMembershipWire(m), environmentId)]);
+      await this.accessEnded(tx, environmentId, m.organizationId, m.userId);
       return 'deleted';
     }
     const roleSlugs = d.roleSlugs ?? m.roleSlugs;
     if (m.status === d.state && m.roleSlugs.join(',') === roleSlugs.join(',')) return 'unchanged';
     const updated = await this.repo.update(tx, environmentId, m.id, { status: d.state, roleSlugs });
+    if (d.state === 'inactive' && m.status !== 'inactive') await this.accessEnded(tx, environmentId, m.organizationId, m.userId);
     await appendToOutbox(tx, [membershipEvent('organization_membership.updated', toMembershipWire(updated), environmentId)]);
     return 'updated';
   }
@@ -131,8 +151,10 @@ export class MembershipsService {
    */
   async removeAllOf(tx: Tx, environmentId: string, organizationId: string): Promise<number> {
     const gone = await this.repo.lockByOrganization(tx, environmentId, organizationId);
-    if (!gone.length) return 0;
     await this.repo.deleteByOrganization(tx, environmentId, organizationId);
+    // After the memberships' row locks: a key being created under one of them has committed (or gave up).
+    await this.accessEnded(tx, environmentId, organizationId, null);
+    if (!gone.length) return 0;
     await appendToOutbox(tx, gone.map((m) => membershipEvent('organization_membership.deleted', toMembershipWire(m), environmentId)));
     return gone.length;
   }
@@ -215,6 +237,7 @@ export class MembershipsService {
       if (!m) throw new NotFoundError('an organization membership', id);
       await this.repo.delete(tx, environmentId, id);
       await appendToOutbox(tx, [membershipEvent('organization_membership.deleted', toMembershipWire(m), environmentId)]);
+      await this.accessEnded(tx, environmentId, m.organizationId, m.userId);
     });
   }
 
@@ -229,6 +252,7 @@ export class MembershipsService {
       if (same) return toMembershipResponse(m);
       const updated: MembershipWithUser = { ...(await this.repo.update(tx, environmentId, id, data)), user: m.user };
       await appendToOutbox(tx, [membershipEvent('organization_membership.updated', toMembershipWire(updated), environmentId)]);
+      if (data.status === 'inactive') await this.accessEnded(tx, environmentId, m.organizationId, m.userId);
       return toMembershipResponse(updated);
     });
   }

@@ -20,6 +20,7 @@ export type SessionRevoker = (tx: Tx, environmentId: string, userId: string) => 
 export class UsersService {
   private memberLookup?: MemberLookup;
   private sessionRevoker?: SessionRevoker;
+  private readonly deletionHooks: SessionRevoker[] = [];
 
   constructor(
     private readonly repo: UsersRepository,
@@ -34,6 +35,11 @@ export class UsersService {
   /** The sessions module registers how a password change ends the user's sessions (no import cycle). */
   setSessionRevoker(revoker: SessionRevoker): void {
     this.sessionRevoker = revoker;
+  }
+
+  /** Another module's effect of a user's deletion, in the deleting transaction (the API-key module's revocation). */
+  onDeleted(hook: SessionRevoker): void {
+    this.deletionHooks.push(hook);
   }
 
   // ---- API for other modules (authenticate, email flows, invitations) ----
@@ -178,6 +184,8 @@ export class UsersService {
       if (!user) throw new NotFoundError('a user', id);
       // Sessions, refresh tokens, memberships and factors go with the user (ON DELETE CASCADE).
       await this.repo.delete(tx, environmentId, id);
+      // After the cascade took the memberships' row locks, so a key created under one concurrently is seen.
+      for (const hook of this.deletionHooks) await hook(tx, environmentId, id);
       await appendToOutbox(tx, [userEvent('user.deleted', toUserWire(user), environmentId)]);
     });
   }

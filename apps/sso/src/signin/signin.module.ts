@@ -9,10 +9,12 @@ import { SignInRepository } from './signin.repository';
 import { SignInService } from './signin.service';
 import { SignInStateStore } from './signin-state.store';
 import { OrganizationPolicyService } from './organization-policy.service';
+import { MagicLinkController } from '../magic-link/magic-link.controller';
+import { MagicLinkService } from '../magic-link/magic-link.service';
 
 @Module({
   imports: [ConnectionsModule],
-  controllers: [SignInController],
-  providers: [SignInRepository, SignInService, SignInStateStore, OrganizationPolicyService, AuthorizeService, AcsService, OidcCallbackService, TokenService],
+  controllers: [SignInController, MagicLinkController],
+  providers: [SignInRepository, SignInService, SignInStateStore, OrganizationPolicyService, AuthorizeService, AcsService, OidcCallbackService, TokenService, MagicLinkService],
 })
 export class SignInModule {}

@@ -5,6 +5,8 @@ export * from './directory-sync';
 export * from './sso';
 export * from './identity';
 export * from './identity-flows';
+export * from './api-keys';
+export * from './waitlists';
 export * from './template-sample';
 export * from './audit-logs';
 export * from './audit-logs-ocsf';

@@ -5,6 +5,8 @@ import { Topic } from './topics';
 import { ssoEventSchemas } from './sso';
 import { identityEventSchemas } from './identity';
 import { identityFlowEventSchemas } from './identity-flows';
+import { apiKeyEventSchemas } from './api-keys';
+import { waitlistEventSchemas } from './waitlists';
 import { auditLogsEventSchemas } from './audit-logs';
 import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
@@ -19,6 +21,8 @@ export const eventSchemas = {
   ...ssoEventSchemas,
   ...identityEventSchemas,
   ...identityFlowEventSchemas,
+  ...apiKeyEventSchemas,
+  ...waitlistEventSchemas,
   ...directorySyncEventSchemas,
   ...auditLogsEventSchemas,
   ...vaultEventSchemas,
@@ -37,7 +41,7 @@ export function isKnownEventType(type: string): type is EventType {
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.organizations, organizationEventSchemas],
   [Topic.sso, ssoEventSchemas],
-  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas }],
+  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...apiKeyEventSchemas, ...waitlistEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],
   [Topic.auditLogs, auditLogsEventSchemas],
   [Topic.vault, vaultEventSchemas],

@@ -12,6 +12,17 @@ describe('SecretBox', () => {
     assert.throws(() => box.open(sealed, 'we_2'), SecretBoxError);
   });
 
+  test('fingerprints: deterministic per key and purpose, keyed, and found again after a rotation', () => {
+    const fp = box.fingerprint('sk_value', 'api_key');
+    assert.equal(fp, box.fingerprint('sk_value', 'api_key'));
+    assert.match(fp, /^a\.[0-9a-f]{64}$/);
+    assert.notEqual(fp, box.fingerprint('sk_value', 'other'));
+    assert.notEqual(fp.slice(2), sha256Hex('sk_value'), 'keyed, not a bare hash');
+    const rotated = SecretBox.fromConfig(`${SecretBox.generateKeys('b')},${keys}`);
+    assert.notEqual(rotated.fingerprint('sk_value', 'api_key'), fp);
+    assert.deepEqual(rotated.fingerprints('sk_value', 'api_key'), [rotated.fingerprint('sk_value', 'api_key'), fp]);
+  });
+
   test('two seals of one value differ (random IV) and neither leaks the plaintext', () => {
     const a = box.seal('same', 'c');
     const b = box.seal('same', 'c');

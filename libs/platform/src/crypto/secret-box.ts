@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -77,10 +77,38 @@ export class SecretBox {
     return this.open(sealed, context).toString('utf8');
   }
 
+  /**
+   * A keyed fingerprint of a high-entropy secret, for lookups by value (customers' API keys):
+   * `<kid>.<hex HMAC-SHA256>` under a subkey of the sealing key derived for `purpose`. A database
+   * dump alone cannot test a guessed value against it. Deterministic, so it can be indexed.
+   */
+  fingerprint(value: string, purpose: string): string {
+    return fingerprintUnder(this.current.kid, this.keys.get(this.current.kid)!, value, purpose);
+  }
+
+  /**
+   * The value's fingerprint under every configured key, the sealing key first (it is the first
+   * listed): a lookup matches
+   * rows written before a rotation as long as their key is still listed (decrypt-only).
+   */
+  fingerprints(value: string, purpose: string): string[] {
+    return [...this.keys].map(([kid, key]) => fingerprintUnder(kid, key, value, purpose));
+  }
+
   /** True when the value was sealed under an older key and should be re-sealed. */
   needsReseal(sealed: string): boolean {
     return sealed.split('.')[1] !== this.current.kid;
   }
+}
+
+const subkeys = new WeakMap<Buffer, Map<string, Buffer>>();
+
+function fingerprintUnder(kid: string, key: Buffer, value: string, purpose: string): string {
+  let perKey = subkeys.get(key);
+  if (!perKey) subkeys.set(key, (perKey = new Map()));
+  let subkey = perKey.get(purpose);
+  if (!subkey) perKey.set(purpose, (subkey = createHmac('sha256', key).update(`wos/fingerprint/v1/${purpose}`).digest()));
+  return `${kid}.${createHmac('sha256', subkey).update(value, 'utf8').digest('hex')}`;
 }
 
 export class SecretBoxError extends Error {
