@@ -14,6 +14,7 @@ export const UPSTREAM_URL_VARIABLES = {
   events: 'EVENTS_URL',
   'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
   authorization: 'AUTHORIZATION_URL',
+  pipes: 'PIPES_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -90,6 +91,15 @@ export const ROUTES: readonly RouteEntry[] = [
   // Groups (§17) live below two other services' paths; the longer prefixes win.
   { prefix: '/organizations/:id/groups', upstream: 'authorization', auth: 'api_key' },
   { prefix: '/user_management/organization_memberships/:id/groups', upstream: 'authorization', auth: 'api_key' },
+  // Pipes (§19): data integrations, and connected accounts below two other services' paths
+  // (/user_management is identity's, /organizations is organizations'); the longer prefixes win.
+  { prefix: '/data-integrations', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/user_management/users/:id/connected_accounts', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/user_management/users/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/connected_accounts', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
+  // The provider's browser redirect back: the state in the query is the credential (pipes checks it).
+  { prefix: '/pipes/oauth/callback', upstream: 'pipes', auth: 'none' },
 ];
 
 /**
@@ -126,6 +136,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/authorization/organizations/:id/roles',
   '/authorization/resources',
   '/organizations/:id/groups',
+  // Pipes integrations (a retried create must not turn into a slug conflict).
+  '/data-integrations',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -143,7 +155,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/auth',
   '/fga',
   '/feature-flags',
-  '/data-integrations',
   '/api_keys',
   '/widgets',
 ];

@@ -46,6 +46,9 @@ export const IdPrefix = {
   radarAttempt: 'radar_att',
   radarListEntry: 'radar_list_entry',
   radarChallenge: 'radar_challenge',
+  dataIntegration: 'data_integration',
+  /** A connected account (WorkOS calls an integration's per-tenant record an installation). */
+  dataInstallation: 'data_installation',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;
