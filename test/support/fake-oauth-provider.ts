@@ -22,6 +22,8 @@ export interface FakeOAuthProvider {
   down: boolean;
   /** The last PKCE method and scope seen at /authorize. */
   lastAuthorize: URLSearchParams | null;
+  /** When true, /authorize shows a consent page (Allow / Deny buttons) instead of redirecting at once. */
+  consentPage: boolean;
   /** True when `token` is an access token this provider issued and has not revoked. */
   isValid(token: string): boolean;
   /** Revokes every grant: refresh tokens and access tokens stop working (invalid_grant). */
@@ -53,6 +55,7 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
     refreshDelayMs: 0,
     down: false,
     lastAuthorize: null,
+    consentPage: false,
     isValid(token) {
       const t = accessTokens.get(token);
       return !!t && !t.grant.revoked && t.expiresAt > Date.now();
@@ -88,9 +91,16 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method === 'GET' && url.pathname === '/authorize') {
+    if (req.method === 'GET' && url.pathname === '/authorize' && p.consentPage) {
       p.lastAuthorize = url.searchParams;
-      const q = url.searchParams;
+      const hidden = [...url.searchParams].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end(`<!doctype html><title>FakeCo consent</title><form method="post" action="/authorize">${hidden}<p>Allow access to ${esc(url.searchParams.get('scope') ?? '')}?</p><button name="decision" value="allow">Allow</button><button name="decision" value="deny">Deny</button></form>`);
+    }
+    if ((req.method === 'GET' && url.pathname === '/authorize') || (req.method === 'POST' && url.pathname === '/authorize')) {
+      const q = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
+      if (req.method === 'GET') p.lastAuthorize = q;
+      if (q.get('decision') === 'deny') q.set('login_hint', 'deny');
       const redirectUri = q.get('redirect_uri') ?? '';
       if (q.get('client_id') !== clientId || !redirectUri) return json(res, 400, { error: 'invalid_request' });
       const back = new URL(redirectUri);
@@ -107,11 +117,7 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
       return void res.end();
     }
     if (req.method === 'POST' && url.pathname === '/token') {
-      const raw = await new Promise<string>((resolve) => {
-        let s = '';
-        req.on('data', (c: Buffer) => (s += c.toString()));
-        req.on('end', () => resolve(s));
-      });
+      const raw = await readBody(req);
       const form = (req.headers['content-type'] ?? '').includes('json') ? new URLSearchParams(JSON.parse(raw) as Record<string, string>) : new URLSearchParams(raw);
       if (p.down) return json(res, 503, { error: 'temporarily_unavailable' });
       let id = form.get('client_id');
@@ -151,6 +157,15 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
     }
     json(res, 404, { error: 'not_found' });
   }
+
+  function readBody(req: IncomingMessage): Promise<string> {
+    return new Promise((resolve) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => resolve(body));
+    });
+  }
+  const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   p.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
