@@ -52,7 +52,7 @@ describe('Pipes through the WorkOS SDK', () => {
     e = await startE2e({
       name: 'pipes_sdk',
       portOffset: 12500,
-      apps: ['organizations', 'events', 'vault', 'pipes'],
+      apps: ['organizations', 'events', 'vault', 'pipes', 'identity'],
       appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '1' } },
     });
     other = e.client((await e.createEnvironment(`pipes-other-${tag}`)).api_key);
@@ -319,6 +319,28 @@ describe('Pipes through the WorkOS SDK', () => {
     }, { timeoutMs: 30_000, message: 'the account to be disconnected' });
     await waitForEvents(e.workos, ['pipes.connected_account.disconnected'], (all) => all.some((ev) => (ev.data as { id: string }).id === account.id), { timeoutMs: 30_000 });
     await p.deleteOrganizationConnectedAccount({ organizationId: org.id, slug });
+  });
+
+  test("a deleted user's own connections are deleted with their Vault objects (their own key context, not an organization's)", async () => {
+    const p = e.workos.pipes;
+    const user = await e.workos.userManagement.createUser({ email: `pipes-${tag}@example.com` });
+    const account = await p.createUserConnectedAccount({ userId: user.id, slug, accessToken: `user-at-${tag}`, refreshToken: 'user-rt', expiresAt: new Date(Date.now() + 3_600_000) });
+    const objects = await e.workos.vault.listObjects({ limit: 100 });
+    const stored = objects.data.find((o) => o.name.startsWith(`pipes/${account.id}/`));
+    assert.ok(stored);
+    assert.deepEqual((await e.workos.vault.readObject({ id: stored.id })).metadata.context, { pipes_user_id: user.id });
+
+    await e.workos.userManagement.deleteUser(user.id);
+    await waitFor(async () => {
+      try {
+        await p.getUserConnectedAccount({ userId: user.id, slug });
+        return false;
+      } catch (err) {
+        return err instanceof NotFoundException;
+      }
+    }, { timeoutMs: 30_000, message: "the user's connection to be deleted" });
+    await expectSdkError(e.workos.vault.readObject({ id: stored.id }), NotFoundException, 404);
+    await waitForEvents(e.workos, ['pipes.connected_account.disconnected'], (all) => all.some((ev) => (ev.data as { id: string }).id === account.id), { timeoutMs: 30_000 });
   });
 
   test("environments are isolated: another environment's key sees no integration, account or token", async () => {

@@ -121,6 +121,19 @@ export class AccountsRepository {
       return accounts;
     });
   }
+
+  /** user.deleted: the user's own connections are deleted (with their events), once per event; returns them so their secrets can go too. */
+  async deleteUserAccounts(environmentId: string, userId: string, inbox: { consumer: string; eventId: string }, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[]> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      const raw = pgExecutor(client);
+      if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
+      const { rows } = await client.query(`DELETE FROM connected_accounts WHERE environment_id = $1 AND owner_type = 'user' AND user_id = $2 RETURNING *`, [environmentId, userId]);
+      const accounts = rows.map(fromRow).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const now = new Date();
+      await appendToOutbox(raw, accounts.map((a) => event({ ...a, state: 'disconnected', updatedAt: now })));
+      return accounts;
+    });
+  }
 }
 
 async function updateLocked(client: PoolClient, row: ConnectedAccount, c: Parameters<LockedAccount['update']>[0]): Promise<ConnectedAccount> {

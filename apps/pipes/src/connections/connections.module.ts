@@ -7,6 +7,7 @@ import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { CallbackController, ConnectController } from './connect.controller';
 import { ConnectService } from './connect.service';
+import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 import { DataIntegrationsController } from './data-integrations.controller';
 import { TokensService } from './tokens.service';
@@ -18,7 +19,7 @@ import { TokensService } from './tokens.service';
  */
 @Module({
   imports: [IntegrationsModule],
-  controllers: [DataIntegrationsController, ConnectController, CallbackController, UserAccountsController, OrganizationAccountsController, OrganizationEventsConsumer],
+  controllers: [DataIntegrationsController, ConnectController, CallbackController, UserAccountsController, OrganizationAccountsController, OrganizationEventsConsumer, IdentityEventsConsumer],
   providers: [AccountsRepository, AccountsService, AccountSecretsService, TokensService, ConnectService, VaultClient],
   exports: [AccountsService, TokensService],
 })
