@@ -156,12 +156,6 @@ describe('Pipes through the WorkOS SDK', () => {
   });
 
   test('50 concurrent getAccessToken calls during expiry, across two replicas, make exactly ONE refresh at the provider', async () => {
-    await untilRefreshDue(await expiresAt());
-    const before = idp.counts.refreshes;
-    idp.refreshDelayMs = 400; // every caller arrives while the one refresh is in flight
-    // The refreshed token stays fresh for the whole burst, however slow the machine: a second
-    // refresh can only come from a race, never from the new token coming due.
-    idp.accessTokenTtlSeconds = 60;
     const key = e.stack.internalAuthKey('pipes');
     const direct = async () => {
       const path = `/data-integrations/${slug}/token`;
@@ -181,6 +175,15 @@ describe('Pipes through the WorkOS SDK', () => {
       assert.ok(t.active);
       return t.accessToken.accessToken;
     };
+    // Both replicas warm (a cold replica could read the row only after the refresh committed).
+    await Promise.all([direct(), viaGateway()]);
+    await untilRefreshDue(await expiresAt());
+    const before = idp.counts.refreshes;
+    // Every caller on both replicas reads the due token while the one refresh is in flight.
+    idp.refreshDelayMs = 1500;
+    // The refreshed token stays fresh for the whole burst, however slow the machine: a second
+    // refresh can only come from a race, never from the new token coming due.
+    idp.accessTokenTtlSeconds = 60;
     const all = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? direct() : viaGateway())));
     idp.refreshDelayMs = 0;
     assert.equal(idp.counts.refreshes, before + 1, 'one refresh for 50 callers on two replicas');
