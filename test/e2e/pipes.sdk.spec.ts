@@ -346,6 +346,40 @@ describe('Pipes through the WorkOS SDK', () => {
     await waitForEvents(e.workos, ['pipes.connected_account.disconnected'], (all) => all.some((ev) => (ev.data as { id: string }).id === account.id), { timeoutMs: 30_000 });
   });
 
+  test("organization-managed OAuth apps and per-organization settings (data_integration_configurations, the Java SDK's pipesProvider)", async () => {
+    const orgSlug = `orgapp-${tag}`;
+    const org = await e.workos.organizations.createOrganization({ name: `Org App ${tag}` });
+    await e.workos.pipes.createDataIntegration({ provider: orgSlug, enabled: true, scopes: ['read'], customProvider: customProvider(), credentials: { type: 'organization' } });
+    const path = `/organizations/${org.id}/data_integration_configurations`;
+    // Without the organization's own app, nothing can authorize.
+    await expectSdkError(e.workos.pipes.authorizeDataIntegration({ slug: orgSlug, userId: USER, organizationId: org.id }), GenericServerException, 400);
+    const listed = await e.http('GET', path, { key: true });
+    assert.equal(listed.status, 200, listed.text);
+    const item = (listed.json as { data: { slug: string; credentials?: { has_credentials: boolean } }[] }).data.find((d) => d.slug === orgSlug);
+    assert.deepEqual(item?.credentials?.has_credentials, false);
+    const put = await e.http('PUT', `${path}/${orgSlug}`, { key: true, body: { client_id: idp.clientId, client_secret: idp.clientSecret, scopes: ['read', 'admin'] } });
+    assert.equal(put.status, 200, put.text);
+    const cfg = put.json as { object: string; organization_id: string; scopes: string[]; credentials: { credentials_type: string; has_credentials: boolean; client_id: string; client_secret_last_four: string; redirect_uri: string } };
+    assert.deepEqual([cfg.object, cfg.organization_id, cfg.scopes], ['data_integration_configuration', org.id, ['read', 'admin']]);
+    assert.deepEqual(cfg.credentials, { credentials_type: 'organization', has_credentials: true, client_id: idp.clientId, client_secret_last_four: idp.clientSecret.slice(-4), redirect_uri: `${e.baseUrl}/pipes/oauth/callback` });
+    assert.ok(!put.text.includes(idp.clientSecret));
+
+    // A user of the organization connects through the organization's app, with its scopes.
+    const { url } = await e.workos.pipes.authorizeDataIntegration({ slug: orgSlug, userId: USER, organizationId: org.id, returnTo });
+    assert.equal(new URL(url).searchParams.get('scope'), 'read admin');
+    const atProvider = await fetch(url, { redirect: 'manual' });
+    const back = await fetch(atProvider.headers.get('location')!, { redirect: 'manual' });
+    assert.equal(new URL(back.headers.get('location')!).searchParams.get('status'), 'connected');
+    const t = await token(e.workos, { provider: orgSlug, organizationId: org.id });
+    assert.ok(t.active && idp.isValid(t.accessToken.accessToken));
+
+    // Disabled for the organization: its connections are not usable, others' settings are untouched.
+    assert.equal((await e.http('PUT', `${path}/${orgSlug}`, { key: true, body: { enabled: false } })).status, 200);
+    assert.deepEqual(await token(e.workos, { provider: orgSlug, organizationId: org.id }), { active: false, error: 'not_installed' });
+    // Organization credentials on an integration that does not take them: 422.
+    assert.equal((await e.http('PUT', `${path}/${slug}`, { key: true, body: { client_id: 'a', client_secret: 'b' } })).status, 422);
+  });
+
   test("environments are isolated: another environment's key sees no integration, account or token", async () => {
     assert.equal((await other.pipes.listDataIntegrations()).data.length, 0);
     await expectSdkError(other.pipes.getDataIntegration({ slug }), NotFoundException, 404);
@@ -377,6 +411,10 @@ describe('Pipes through the WorkOS SDK', () => {
     const raw = await e.http('POST', `/data-integrations/${slug}/token`, { key: true, body: { user_id: USER, extra: 1 } });
     assert.equal(raw.status, 422, raw.text);
     assert.equal((raw.json as { code: string }).code, 'invalid_request_parameters');
+    // The underscore spelling some write is served as the canonical route (gateway alias).
+    const alias = await e.http('POST', `/data_integrations/${slug}/token`, { key: true, body: { user_id: USER } });
+    assert.equal(alias.status, 200, alias.text);
+    assert.equal((alias.json as { active: boolean }).active, true);
     const noKey = await e.http('POST', `/data-integrations/${slug}/token`, { body: { user_id: USER } });
     assert.equal(noKey.status, 401);
     const badState = await e.http('GET', '/pipes/oauth/callback?state=forged&code=x');

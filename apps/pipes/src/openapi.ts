@@ -1,6 +1,6 @@
 import { buildOpenApi } from '@wos/platform';
 import { accessTokenResponseSchema, apiKeyRequestSchema, authorizeRequestSchema, clientCredentialsRequestSchema, connectedAccountWireSchema, createOrganizationAccountSchema, createUserAccountSchema, tokenRequestSchema, updateOrganizationAccountSchema, updateUserAccountSchema } from './connections/accounts.dto';
-import { createIntegrationSchema, dataIntegrationWireSchema, listIntegrationsQuerySchema, updateIntegrationSchema } from './integrations/integrations.dto';
+import { orgConfigInputSchema, createIntegrationSchema, dataIntegrationWireSchema, listIntegrationsQuerySchema, updateIntegrationSchema } from './integrations/integrations.dto';
 
 export function pipesOpenApi(): Record<string, unknown> {
   const i = dataIntegrationWireSchema;
@@ -32,5 +32,7 @@ export function pipesOpenApi(): Record<string, unknown> {
     { method: 'put', path: '/organizations/:organizationId/connected_accounts/:slug', summary: "Update an organization's connection", body: updateOrganizationAccountSchema, response: a },
     { method: 'delete', path: '/organizations/:organizationId/connected_accounts/:slug', summary: "Delete an organization's connection", status: 204 },
     { method: 'get', path: '/organizations/:organizationId/data_providers', summary: 'Providers with the organization’s connection state' },
+    { method: 'get', path: '/organizations/:organizationId/data_integration_configurations', summary: "The organization's settings for every provider (Java SDK pipesProvider)" },
+    { method: 'put', path: '/organizations/:organizationId/data_integration_configurations/:slug', summary: "Set the organization's settings for a provider: enabled, scopes, its own OAuth app", body: orgConfigInputSchema },
   ]);
 }

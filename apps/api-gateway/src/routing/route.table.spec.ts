@@ -87,6 +87,7 @@ describe('route.table: pipes and its sub-paths of other services', () => {
     assert.equal(m.match('/user_management/users/user_1/data_providers')?.upstream, 'pipes');
     assert.equal(m.match('/organizations/org_1/connected_accounts/github')?.upstream, 'pipes');
     assert.equal(m.match('/organizations/org_1/data_providers')?.upstream, 'pipes');
+    assert.equal(m.match('/organizations/org_1/data_integration_configurations/github')?.upstream, 'pipes');
     assert.equal(m.match('/user_management/users/user_1')?.upstream, 'identity');
     assert.equal(m.match('/user_management/users/user_1/identities')?.upstream, 'identity');
     assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');

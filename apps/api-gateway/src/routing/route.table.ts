@@ -98,6 +98,7 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/users/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
   { prefix: '/organizations/:id/connected_accounts', upstream: 'pipes', auth: 'api_key' },
   { prefix: '/organizations/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/data_integration_configurations', upstream: 'pipes', auth: 'api_key' },
   // The provider's browser redirect back: the state in the query is the credential (pipes checks it).
   { prefix: '/pipes/oauth/callback', upstream: 'pipes', auth: 'none' },
 ];

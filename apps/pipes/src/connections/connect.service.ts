@@ -4,6 +4,7 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
 import { ProviderClient } from '../infra/provider.client';
 import { IntegrationsService } from '../integrations/integrations.service';
+import { OrgConfigsService } from '../integrations/org-configs.service';
 import type { Owner } from '../pipes-core/owner';
 import { newPkcePair } from '../pipes-core/pkce';
 import { requestedScopes } from '../pipes-core/providers';
@@ -37,6 +38,7 @@ export class ConnectService {
 
   constructor(
     private readonly integrations: IntegrationsService,
+    private readonly orgConfigs: OrgConfigsService,
     private readonly accounts: AccountsService,
     private readonly secrets: AccountSecretsService,
     private readonly providers: ProviderClient,
@@ -52,11 +54,15 @@ export class ConnectService {
   async authorize(environmentId: string, slug: string, body: AuthorizeRequest): Promise<{ url: string }> {
     const { owner } = selectorFrom(body);
     const integration = await this.integrations.get(environmentId, slug, owner.type);
-    if (!integration.enabled) throw new BadRequestError('data_integration_disabled', `The ${slug} integration is not enabled.`);
     if (!integration.authMethods.includes('oauth')) throw new BadRequestError('auth_method_not_supported', `The ${slug} integration does not use OAuth.`);
-    if (integration.credentialsType !== 'custom' || !integration.clientId) throw new BadRequestError('credentials_missing', `The ${slug} integration has no OAuth client credentials.`);
     if (body.return_to) this.checkReturnTo(body.return_to);
     await this.secrets.assertOrganization(environmentId, owner.organizationId);
+    const settings = await this.orgConfigs.effective(environmentId, integration, owner.organizationId);
+    if (!settings.enabled) throw new BadRequestError('data_integration_disabled', `The ${slug} integration is not enabled${owner.organizationId ? ' for this organization' : ''}.`);
+    if (!settings.client) {
+      const whose = integration.credentialsType === 'organization' ? 'the organization has not configured its OAuth app (data_integration_configurations)' : 'the integration has no OAuth client credentials';
+      throw new BadRequestError('credentials_missing', `The ${slug} integration cannot authorize: ${whose}.`);
+    }
     const provider = this.integrations.provider(integration);
     const state = randomToken(32);
     const pkce = provider.pkce ? newPkcePair() : null;
@@ -64,11 +70,11 @@ export class ConnectService {
     const key = `pipes:authorize:${sha256Hex(state)}`;
     await this.redis.set(key, this.box.seal(JSON.stringify(pending), key), 'EX', this.config.PIPES_AUTHORIZE_TTL_SECONDS);
     const url = new URL(provider.authorizationUrl!);
-    const scopes = requestedScopes(provider, integration.scopesSet ? integration.scopes : null);
+    const scopes = requestedScopes(provider, settings.scopes);
     const params: Record<string, string> = {
       ...provider.additionalAuthorizationParameters,
       response_type: 'code',
-      client_id: integration.clientId,
+      client_id: settings.client.id,
       redirect_uri: this.integrations.redirectUri,
       state,
       ...(scopes.length ? { scope: scopes.join(provider.scopeSeparator) } : {}),
@@ -110,9 +116,11 @@ export class ConnectService {
     const code = str(query.code, 4096);
     if (!code) return failed('missing_code', 'The provider returned neither a code nor an error.');
     const provider = this.integrations.provider(integration);
+    const settings = await this.orgConfigs.effective(p.environmentId, integration, p.owner.organizationId);
+    if (!settings.client) return failed('credentials_missing', 'The OAuth client credentials were removed during the authorization.');
     const params: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: this.integrations.redirectUri, ...(p.verifier ? { code_verifier: p.verifier } : {}) };
-    const answer = await this.providers.tokenRequest(provider.tokenUrl!, provider, { id: integration.clientId ?? '', secret: this.integrations.clientSecret(integration) }, params);
-    const scopes = requestedScopes(provider, integration.scopesSet ? integration.scopes : null);
+    const answer = await this.providers.tokenRequest(provider.tokenUrl!, provider, settings.client, params);
+    const scopes = requestedScopes(provider, settings.scopes);
     const result = answer.status === 0 ? null : interpretTokenResponse(answer.status, answer.body, new Date(), undefined, scopes);
     if (!result) return failed('provider_unreachable', 'The token endpoint could not be reached.');
     if (!result.ok) return failed('code_exchange_failed', 'The provider refused the authorization code.', result.error, result.description);

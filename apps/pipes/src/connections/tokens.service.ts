@@ -5,6 +5,7 @@ import type { ConnectedAccount, DataIntegration } from '../generated/prisma/clie
 import { ProviderClient } from '../infra/provider.client';
 import { VaultObjectGoneError } from '../infra/vault.client';
 import { IntegrationsService } from '../integrations/integrations.service';
+import { OrgConfigsService, type EffectiveSettings } from '../integrations/org-configs.service';
 import { refreshBackoffMs } from '../pipes-core/backoff';
 import { missingScopes, requestedScopes } from '../pipes-core/providers';
 import { interpretTokenResponse, type StoredTokens } from '../pipes-core/token-response';
@@ -41,6 +42,7 @@ export class TokensService {
     private readonly repo: AccountsRepository,
     private readonly accounts: AccountsService,
     private readonly integrations: IntegrationsService,
+    private readonly orgConfigs: OrgConfigsService,
     private readonly secrets: AccountSecretsService,
     private readonly providers: ProviderClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -74,14 +76,15 @@ export class TokensService {
   private async usable(environmentId: string, slug: string, body: TokenRequest, methods: string[]): Promise<Inactive | (Usable & { missing: string[] })> {
     const sel = selectorFrom(body);
     const integration = await this.integrations.get(environmentId, slug, sel.owner.type);
-    if (!integration.enabled) return { active: false, error: 'not_installed' };
+    const settings = await this.orgConfigs.effective(environmentId, integration, sel.owner.organizationId);
+    if (!settings.enabled) return { active: false, error: 'not_installed' };
     const account = await this.accounts.find(environmentId, integration, sel);
     if (!account || account.state === 'disconnected' || !account.vaultObjectId) return { active: false, error: 'not_installed' };
     if (!methods.includes(account.authMethod)) throw new BadRequestError('auth_method_not_supported', `The connected account authenticates with ${account.authMethod}; use createDataIntegrationCredential.`);
     if (account.state === 'needs_reauthorization') return { active: false, error: 'needs_reauthorization' };
-    const r = this.fresh(account) ? await this.read(account) : await this.refreshShared(integration, account);
+    const r = this.fresh(account) ? await this.read(integration, settings, account) : await this.refreshShared(integration, settings, account);
     if ('active' in r) return r;
-    const missing = r.tokens ? missingScopes(requestedScopes(this.integrations.provider(integration), integration.scopesSet ? integration.scopes : null), r.tokens.scopes) : [];
+    const missing = r.tokens ? missingScopes(requestedScopes(this.integrations.provider(integration), settings.scopes), r.tokens.scopes) : [];
     return { ...r, missing };
   }
 
@@ -92,7 +95,7 @@ export class TokensService {
     return a.expiresAt === null ? a.authMethod === 'oauth' || !!secrets : a.expiresAt.getTime() - this.config.PIPES_REFRESH_SKEW_SECONDS * 1000 > Date.now();
   }
 
-  private async read(account: ConnectedAccount): Promise<Usable | Inactive> {
+  private async read(integration: DataIntegration, settings: EffectiveSettings, account: ConnectedAccount): Promise<Usable | Inactive> {
     let secrets: AccountSecrets;
     try {
       secrets = await this.secretsOf(account);
@@ -101,7 +104,7 @@ export class TokensService {
       await this.gone(account, err);
       return { active: false, error: 'not_installed' };
     }
-    if (secrets.kind !== 'api_key' && !secrets.access_token) return this.refreshShared(await this.integrationOf(account), account);
+    if (secrets.kind !== 'api_key' && !secrets.access_token) return this.refreshShared(integration, settings, account);
     return { account, secrets, tokens: tokensOf(secrets) };
   }
 
@@ -125,22 +128,19 @@ export class TokensService {
     await this.repo.setState(account.environmentId, account.id, 'disconnected', (a) => accountEvent('disconnected', a));
   }
 
-  private integrationOf(account: ConnectedAccount): Promise<DataIntegration> {
-    return this.integrations.findById(account.environmentId, account.dataIntegrationId).then((i) => i ?? Promise.reject(new DomainError(404, 'entity_not_found', 'The data integration is gone.')));
-  }
 
   /** One refresh per account per replica at a time; concurrent callers share its result. */
-  private refreshShared(integration: DataIntegration, account: ConnectedAccount): Promise<Usable | Inactive> {
+  private refreshShared(integration: DataIntegration, settings: EffectiveSettings, account: ConnectedAccount): Promise<Usable | Inactive> {
     const key = `${account.environmentId}:${account.id}`;
     let p = this.inflight.get(key);
     if (!p) {
-      p = this.refreshLocked(integration, account).finally(() => this.inflight.delete(key));
+      p = this.refreshLocked(integration, settings, account).finally(() => this.inflight.delete(key));
       this.inflight.set(key, p);
     }
     return p;
   }
 
-  private async refreshLocked(integration: DataIntegration, seen: ConnectedAccount): Promise<Usable | Inactive> {
+  private async refreshLocked(integration: DataIntegration, settings: EffectiveSettings, seen: ConnectedAccount): Promise<Usable | Inactive> {
     const outcome = await this.repo.withLock(seen.environmentId, seen.id, async (locked) => {
       if (!locked || locked.row.state === 'disconnected' || !locked.row.vaultObjectId) return { active: false as const, error: 'not_installed' as const };
       if (locked.row.state === 'needs_reauthorization') return { active: false as const, error: 'needs_reauthorization' as const };
@@ -153,7 +153,7 @@ export class TokensService {
       }
       // Another replica (or an earlier holder) refreshed while this one waited for the lock.
       if (this.fresh(locked.row, secrets)) return { account: locked.row, secrets, tokens: tokensOf(secrets) };
-      return this.refreshHolding(integration, locked, secrets);
+      return this.refreshHolding(integration, settings, locked, secrets);
     });
     if ('gone' in outcome) {
       await this.gone(seen, outcome.gone);
@@ -167,7 +167,7 @@ export class TokensService {
   }
 
   /** Runs under the row lock: one provider call, and its result recorded before the lock is released. */
-  private async refreshHolding(integration: DataIntegration, locked: LockedAccount, secrets: AccountSecrets): Promise<Usable | Inactive | { unavailable: string; retryAt: Date }> {
+  private async refreshHolding(integration: DataIntegration, settings: EffectiveSettings, locked: LockedAccount, secrets: AccountSecrets): Promise<Usable | Inactive | { unavailable: string; retryAt: Date }> {
     const row = locked.row;
     const current = tokensOf(secrets);
     const stillValid = current && (!current.expires_at || new Date(current.expires_at).getTime() > Date.now());
@@ -180,12 +180,13 @@ export class TokensService {
     let params: Record<string, string>;
     let client: { id: string; secret: string | null };
     if (secrets.kind === 'client_credentials') {
-      const scopes = requestedScopes(provider, integration.scopesSet ? integration.scopes : null);
+      const scopes = requestedScopes(provider, settings.scopes);
       params = { grant_type: 'client_credentials', ...(scopes.length ? { scope: scopes.join(provider.scopeSeparator) } : {}) };
       client = { id: row.clientId!, secret: secrets.client_secret };
     } else if (secrets.kind === 'oauth' && secrets.refresh_token) {
       params = { grant_type: 'refresh_token', refresh_token: secrets.refresh_token };
-      client = { id: integration.clientId ?? '', secret: this.integrations.clientSecret(integration) };
+      if (!settings.client) return { unavailable: 'credentials_missing', retryAt: new Date() };
+      client = settings.client;
     } else {
       // Expired and nothing to refresh it with: only a new authorization helps.
       await locked.update({ state: 'needs_reauthorization', bumpVersion: true }, (a) => [accountEvent('reauthorization_needed', a)]);

@@ -131,3 +131,16 @@ export function toDataIntegrationWire(i: DataIntegration, redirectUri: string): 
     updated_at: i.updatedAt.toISOString(),
   } as DataIntegrationWire;
 }
+
+/** PUT /organizations/:id/data_integration_configurations/:slug (the Java SDK's pipesProvider). */
+export const orgConfigInputSchema = z
+  .object({
+    enabled: z.boolean().nullable().optional(),
+    scopes: scopesSchema.nullable().optional(),
+    client_id: z.string().min(1).max(512).nullable().optional(),
+    client_secret: z.string().min(1).max(2_048).nullable().optional(),
+    config: configValuesSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => !!b.client_id === !!b.client_secret, { message: 'client_id and client_secret go together', path: ['client_id'] });
+export type OrgConfigInput = z.infer<typeof orgConfigInputSchema>;
