@@ -7,10 +7,11 @@ import { VaultObjectGoneError } from '../infra/vault.client';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { OrgConfigsService, type EffectiveSettings } from '../integrations/org-configs.service';
 import { refreshBackoffMs } from '../pipes-core/backoff';
+import { ownerKey } from '../pipes-core/owner';
 import { missingScopes, requestedScopes } from '../pipes-core/providers';
 import { interpretTokenResponse, type StoredTokens } from '../pipes-core/token-response';
 import { AccountSecretsService, type AccountSecrets } from './account-secrets.service';
-import { selectorFrom, AccountsService } from './accounts.service';
+import { selectorFrom } from './accounts.service';
 import type { TokenRequest } from './accounts.dto';
 import { accountEvent } from './accounts.events';
 import { AccountsRepository, type LockedAccount } from './accounts.repository';
@@ -40,7 +41,6 @@ export class TokensService {
 
   constructor(
     private readonly repo: AccountsRepository,
-    private readonly accounts: AccountsService,
     private readonly integrations: IntegrationsService,
     private readonly orgConfigs: OrgConfigsService,
     private readonly secrets: AccountSecretsService,
@@ -75,10 +75,12 @@ export class TokensService {
 
   private async usable(environmentId: string, slug: string, body: TokenRequest, methods: string[]): Promise<Inactive | (Usable & { missing: string[] })> {
     const sel = selectorFrom(body);
-    const integration = await this.integrations.get(environmentId, slug, sel.owner.type);
-    const settings = await this.orgConfigs.effective(environmentId, integration, sel.owner.organizationId);
+    const found = await this.repo.findForToken(environmentId, slug, sel.owner.type, ownerKey(sel.owner), sel.owner.organizationId);
+    if (!found) throw new DomainError(404, 'entity_not_found', `Could not find a data integration with the slug, ${slug}.`, { entity_id: slug });
+    const { integration } = found;
+    const settings = this.orgConfigs.settingsFrom(integration, found.orgConfig);
     if (!settings.enabled) return { active: false, error: 'not_installed' };
-    const account = await this.accounts.find(environmentId, integration, sel);
+    const account = found.account && (!sel.connectedAccountId || found.account.id === sel.connectedAccountId) ? found.account : null;
     if (!account || account.state === 'disconnected' || !account.vaultObjectId) return { active: false, error: 'not_installed' };
     if (!methods.includes(account.authMethod)) throw new BadRequestError('auth_method_not_supported', `The connected account authenticates with ${account.authMethod}; use createDataIntegrationCredential.`);
     if (account.state === 'needs_reauthorization') return { active: false, error: 'needs_reauthorization' };

@@ -30,13 +30,16 @@ export class OrgConfigsService {
   ) {}
 
   async effective(environmentId: string, integration: DataIntegration, organizationId: string | null): Promise<EffectiveSettings> {
+    return this.settingsFrom(integration, organizationId ? await this.repo.find(environmentId, organizationId, integration.slug) : null);
+  }
+
+  /** The same from rows already read (the token path reads them in one statement). */
+  settingsFrom(integration: DataIntegration, cfg: OrganizationIntegrationConfig | null): EffectiveSettings {
     const base: EffectiveSettings = {
       enabled: integration.enabled,
       scopes: integration.scopesSet ? integration.scopes : null,
       client: integration.credentialsType === 'custom' && integration.clientId ? { id: integration.clientId, secret: this.integrations.clientSecret(integration) } : null,
     };
-    if (!organizationId) return base;
-    const cfg = await this.repo.find(environmentId, organizationId, integration.slug);
     if (!cfg) return base;
     return {
       enabled: base.enabled && cfg.enabled,
