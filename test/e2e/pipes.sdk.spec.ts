@@ -264,6 +264,11 @@ describe('Pipes through the WorkOS SDK', () => {
     assert.equal(created.redirectUri, '');
     const vend = await p.createDataIntegrationCredential({ slug: apiSlug, userId: USER });
     assert.deepEqual(vend.active && [vend.credential.authMethod, vend.credential.value], ['api_key', 'sk_live_first_1111']);
+    // updateDataIntegration with apiKey rotates that tenant's installation.
+    const reinstalled = await p.updateDataIntegration({ slug: apiSlug, apiKey: { secret: 'sk_live_second_5555', userId: USER } });
+    assert.deepEqual([reinstalled.installation?.id, reinstalled.installation?.apiKeyLast4], [created.installation?.id, '5555']);
+    const vend2 = await p.createDataIntegrationCredential({ slug: apiSlug, userId: USER });
+    assert.equal(vend2.active && vend2.credential.value, 'sk_live_second_5555');
     const other2 = 'user_01JZ0000000000000000000004';
     const added = await p.createDataIntegrationApiKey({ slug: apiSlug, userId: other2, secret: 'key-2222', connectionIntent: 'add' });
     assert.deepEqual([added.authMethod, added.apiKeyLast4, added.state], ['api_key', '2222', 'connected']);

@@ -73,15 +73,18 @@ export class AccountsService {
     }
   }
 
+  /**
+   * The installation's owner is checked before the integration changes; the API key itself is
+   * written after (Vault, then its row), so a Vault outage at that point leaves the integration
+   * updated and the key not installed (a retry of the same request completes it).
+   */
   async updateIntegration(environmentId: string, slug: string, ownership: Ownership, input: UpdateIntegrationInput) {
+    const k = input.api_key;
+    const owner: Owner | null = !k ? null : ownership === 'organization' ? { type: 'organization', userId: null, organizationId: k.organization_id ?? null } : { type: 'user', userId: k.user_id, organizationId: k.organization_id ?? null };
+    if (owner?.type === 'organization' && !owner.organizationId) throw new BadRequestError('organization_id_required', 'api_key.organization_id is required on an organization integration.');
+    if (owner) await this.secrets.assertOrganization(environmentId, owner.organizationId);
     const updated = await this.integrations.update(environmentId, slug, ownership, input);
-    let installation = null;
-    if (input.api_key) {
-      const k = input.api_key;
-      const owner: Owner = ownership === 'organization' ? { type: 'organization', userId: null, organizationId: k.organization_id ?? null } : { type: 'user', userId: k.user_id, organizationId: k.organization_id ?? null };
-      if (owner.type === 'organization' && !owner.organizationId) throw new BadRequestError('organization_id_required', 'api_key.organization_id is required on an organization integration.');
-      installation = installationWire(await this.saveApiKey(environmentId, updated, { owner }, k.secret, 'upsert'));
-    }
+    const installation = owner && k ? installationWire(await this.saveApiKey(environmentId, updated, { owner }, k.secret, 'upsert')) : null;
     return { ...this.integrations.wire(updated), ...(installation ? { installation } : {}) };
   }
 
