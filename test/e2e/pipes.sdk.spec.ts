@@ -53,7 +53,7 @@ describe('Pipes through the WorkOS SDK', () => {
       name: 'pipes_sdk',
       portOffset: 12500,
       apps: ['organizations', 'events', 'vault', 'pipes', 'identity'],
-      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '1' } },
+      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '3' } },
     });
     other = e.client((await e.createEnvironment(`pipes-other-${tag}`)).api_key);
     replicaB = await e.stack.spawnReplica('pipes', e.stack.port('pipes') + 400);
@@ -201,7 +201,12 @@ describe('Pipes through the WorkOS SDK', () => {
     const stillValid = await token();
     assert.ok(stillValid.active, 'inside the skew but not expired: the old token');
     await untilRefreshDue(at, true);
+    const before = idp.counts.tokenRequests;
     await expectSdkError(token(), GenericServerException, 503);
+    assert.equal(idp.counts.tokenRequests, before + 1, 'the refresh was tried');
+    // Backing off: the next call inside the backoff does not go to the provider again.
+    await expectSdkError(token(), GenericServerException, 503);
+    assert.equal(idp.counts.tokenRequests, before + 1, 'no provider call during the backoff');
     idp.down = false;
     const back = await waitFor(async () => {
       const t = await token();

@@ -13,7 +13,8 @@ export interface FakeOAuthProvider {
   url: string;
   clientId: string;
   clientSecret: string;
-  counts: { codeExchanges: number; refreshes: number; clientCredentials: number; rejected: number };
+  /** `tokenRequests` counts every POST /token, answered or not (an outage included). */
+  counts: { tokenRequests: number; codeExchanges: number; refreshes: number; clientCredentials: number; rejected: number };
   /** Access-token lifetime in seconds for the next tokens issued. */
   accessTokenTtlSeconds: number;
   /** Delay before answering a refresh (widens the window in which concurrent callers overlap). */
@@ -50,7 +51,7 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
     url: '',
     clientId,
     clientSecret,
-    counts: { codeExchanges: 0, refreshes: 0, clientCredentials: 0, rejected: 0 },
+    counts: { tokenRequests: 0, codeExchanges: 0, refreshes: 0, clientCredentials: 0, rejected: 0 },
     accessTokenTtlSeconds: 3600,
     refreshDelayMs: 0,
     down: false,
@@ -117,6 +118,7 @@ export async function startFakeOAuthProvider(opts: { clientId?: string; clientSe
       return void res.end();
     }
     if (req.method === 'POST' && url.pathname === '/token') {
+      p.counts.tokenRequests++;
       const raw = await readBody(req);
       const form = (req.headers['content-type'] ?? '').includes('json') ? new URLSearchParams(JSON.parse(raw) as Record<string, string>) : new URLSearchParams(raw);
       if (p.down) return json(res, 503, { error: 'temporarily_unavailable' });
