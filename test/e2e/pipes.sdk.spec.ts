@@ -189,6 +189,9 @@ describe('Pipes through the WorkOS SDK', () => {
     assert.equal(idp.counts.refreshes, before + 1, 'one refresh for 50 callers on two replicas');
     assert.equal(new Set(all).size, 1, 'every caller got the refreshed token');
     assert.ok(idp.isValid(all[0]!));
+    // The refresh is counted on one replica's metrics, by outcome.
+    const metrics = await Promise.all([`http://127.0.0.1:${e.stack.port('pipes')}`, replicaB.url].map((u) => fetch(`${u}/metrics`).then((r) => r.text())));
+    assert.ok(metrics.some((m) => /pipes_token_refreshes_total\{outcome="ok"\} [1-9]/.test(m)), 'pipes_token_refreshes_total{outcome="ok"}');
     // Back to short-lived tokens: the stored expiry is moved close (an update through the SDK).
     idp.accessTokenTtlSeconds = TTL_S;
     await e.workos.pipes.updateUserConnectedAccount({ userId: USER, slug, accessToken: all[0]!, expiresAt: new Date(Date.now() + TTL_S * 1000) });

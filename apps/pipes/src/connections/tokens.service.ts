@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BadRequestError, DomainError, type Logger } from '@wos/platform';
+import { Counter } from 'prom-client';
+import { BadRequestError, DomainError, registry, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import type { ConnectedAccount, DataIntegration } from '../generated/prisma/client';
 import { ProviderClient } from '../infra/provider.client';
@@ -20,6 +21,10 @@ type Inactive = { active: false; error: 'not_installed' | 'needs_reauthorization
 type Usable = { account: ConnectedAccount; secrets: AccountSecrets; tokens: StoredTokens | null };
 
 const MAX_CACHED = 10_000;
+
+/* Pipes' metrics: provider refreshes by outcome, and where handed-out tokens came from. */
+const refreshes = new Counter({ name: 'pipes_token_refreshes_total', help: 'Token refreshes at providers, by outcome (ok, invalid_grant, unavailable, rejected)', labelNames: ['outcome'], registers: [registry] });
+const tokenReads = new Counter({ name: 'pipes_token_reads_total', help: 'Secrets read for getAccessToken and credentials, by source (cache, vault)', labelNames: ['source'], registers: [registry] });
 
 /**
  * Hands out access tokens and vended credentials. Invariants:
@@ -112,7 +117,11 @@ export class TokensService {
 
   private async secretsOf(account: ConnectedAccount): Promise<AccountSecrets> {
     const hit = this.cache.get(account.id);
-    if (hit && hit.version === account.tokenVersion && hit.until > Date.now()) return hit.secrets;
+    if (hit && hit.version === account.tokenVersion && hit.until > Date.now()) {
+      tokenReads.inc({ source: 'cache' });
+      return hit.secrets;
+    }
+    tokenReads.inc({ source: 'vault' });
     const secrets = await this.secrets.read(account.environmentId, account.vaultObjectId!);
     this.remember(account, secrets);
     return secrets;
@@ -199,6 +208,7 @@ export class TokensService {
     const answer = await this.providers.tokenRequest(url, provider, client, params);
     const previous = secrets.kind === 'oauth' ? { refresh_token: secrets.refresh_token, scopes: secrets.scopes } : { refresh_token: null, scopes: secrets.scopes };
     const result = answer.status === 0 ? ({ ok: false, kind: 'unavailable', error: 'provider_unreachable', description: null } as const) : interpretTokenResponse(answer.status, answer.body, new Date(), previous);
+    refreshes.inc({ outcome: result.ok ? 'ok' : result.kind });
     if (result.ok) {
       const next: AccountSecrets = secrets.kind === 'oauth' ? { kind: 'oauth', ...result.tokens } : { ...secrets, access_token: result.tokens.access_token, expires_at: result.tokens.expires_at, scopes: result.tokens.scopes };
       // Vault first: a rotated refresh token must be stored before the row says the refresh happened.
