@@ -36,7 +36,7 @@ describe('route.table', () => {
 
   test('no reserved prefix shadows a live route', () => {
     for (const r of ROUTES) assert.equal(RESERVED_PREFIXES.includes(r.prefix), false);
-    assert.deepEqual(routedUpstreams().sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
+    assert.deepEqual(routedUpstreams().sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'pipes', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
   });
 
   test('browser and back-channel entry points have the auth mode their callers can satisfy', () => {
@@ -76,5 +76,25 @@ describe('route.table parameter segments', () => {
     assert.equal(m.match('/organizations/org_1/x/audit_logs_retention')?.upstream, 'organizations');
     assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');
     assert.equal(m.match('/audit_logs/actions/user.signed_in/schemas')?.upstream, 'audit-logs');
+  });
+});
+
+describe('route.table: pipes and its sub-paths of other services', () => {
+  const m = createRouteMatcher();
+  test('connected accounts and data providers below /user_management and /organizations go to pipes, the rest stays put', () => {
+    assert.equal(m.match('/data-integrations/github/token')?.upstream, 'pipes');
+    assert.equal(m.match('/user_management/users/user_1/connected_accounts/github')?.upstream, 'pipes');
+    assert.equal(m.match('/user_management/users/user_1/data_providers')?.upstream, 'pipes');
+    assert.equal(m.match('/organizations/org_1/connected_accounts/github')?.upstream, 'pipes');
+    assert.equal(m.match('/organizations/org_1/data_providers')?.upstream, 'pipes');
+    assert.equal(m.match('/organizations/org_1/data_integration_configurations/github')?.upstream, 'pipes');
+    assert.equal(m.match('/user_management/users/user_1')?.upstream, 'identity');
+    assert.equal(m.match('/user_management/users/user_1/identities')?.upstream, 'identity');
+    assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');
+  });
+  test("the provider's redirect back needs no API key; everything else of pipes does", () => {
+    assert.equal(m.match('/pipes/oauth/callback')?.auth, 'none');
+    assert.equal(m.match('/data-integrations')?.auth, 'api_key');
+    assert.equal(m.match('/pipes/other'), undefined);
   });
 });

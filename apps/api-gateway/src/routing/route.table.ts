@@ -14,6 +14,7 @@ export const UPSTREAM_URL_VARIABLES = {
   events: 'EVENTS_URL',
   'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
   authorization: 'AUTHORIZATION_URL',
+  pipes: 'PIPES_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -96,6 +97,16 @@ export const ROUTES: readonly RouteEntry[] = [
   // Magic Link (WORKOS_API.md §15): the API takes API keys; the emailed link carries its own token.
   { prefix: '/passwordless', upstream: 'identity', auth: 'api_key' },
   { prefix: '/passwordless/confirm', upstream: 'identity', auth: 'none' },
+  // Pipes (§19): data integrations, and connected accounts below two other services' paths
+  // (/user_management is identity's, /organizations is organizations'); the longer prefixes win.
+  { prefix: '/data-integrations', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/user_management/users/:id/connected_accounts', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/user_management/users/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/connected_accounts', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/data_providers', upstream: 'pipes', auth: 'api_key' },
+  { prefix: '/organizations/:id/data_integration_configurations', upstream: 'pipes', auth: 'api_key' },
+  // The provider's browser redirect back: the state in the query is the credential (pipes checks it).
+  { prefix: '/pipes/oauth/callback', upstream: 'pipes', auth: 'none' },
 ];
 
 /**
@@ -132,6 +143,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/authorization/organizations/:id/roles',
   '/authorization/resources',
   '/organizations/:id/groups',
+  // Pipes integrations (a retried create must not turn into a slug conflict).
+  '/data-integrations',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -148,7 +161,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/auth',
   '/fga',
   '/feature-flags',
-  '/data-integrations',
   '/widgets',
 ];
 

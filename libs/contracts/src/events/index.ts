@@ -13,4 +13,5 @@ export * from './audit-logs-ocsf';
 export * from './vault';
 export * from './radar';
 export * from './authorization';
+export * from './pipes';
 export * from './registry';

@@ -11,6 +11,7 @@ import { auditLogsEventSchemas } from './audit-logs';
 import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
 import { authorizationEventSchemas } from './authorization';
+import { pipesEventSchemas } from './pipes';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -28,6 +29,7 @@ export const eventSchemas = {
   ...vaultEventSchemas,
   ...radarEventSchemas,
   ...authorizationEventSchemas,
+  ...pipesEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -47,6 +49,7 @@ const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.vault, vaultEventSchemas],
   [Topic.radar, radarEventSchemas],
   [Topic.authorization, authorizationEventSchemas],
+  [Topic.pipes, pipesEventSchemas],
 ];
 
 /** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */

@@ -13,6 +13,7 @@ export const Topic = {
   vault: 'vault.events.v1',
   radar: 'radar.events.v1',
   authorization: 'authorization.events.v1',
+  pipes: 'pipes.events.v1',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

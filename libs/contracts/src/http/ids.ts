@@ -49,6 +49,11 @@ export const IdPrefix = {
   radarAttempt: 'radar_att',
   radarListEntry: 'radar_list_entry',
   radarChallenge: 'radar_challenge',
+  dataIntegration: 'data_integration',
+  /** A connected account (WorkOS calls an integration's per-tenant record an installation). */
+  dataInstallation: 'data_installation',
+  /** An organization's settings for one provider (ours: WorkOS's prefix is not public). */
+  dataIntegrationConfig: 'data_integration_config',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

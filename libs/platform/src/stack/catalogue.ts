@@ -15,6 +15,7 @@ export const APP_CATALOGUE = [
   { name: 'events', port: 3008 },
   { name: 'webhook-dispatcher', port: 3009 },
   { name: 'authorization', port: 3010 },
+  { name: 'pipes', port: 3018 },
 ] as const;
 
 /** The gateway's admin port (/health, /ready, /metrics), apart from its public port. */
@@ -43,4 +44,5 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   events: [],
   'webhook-dispatcher': [],
   authorization: [],
+  pipes: ['vault', 'organizations'],
 };

@@ -66,6 +66,8 @@ interface Running {
  */
 export class Stack {
   private readonly running = new Map<AppName, Running>();
+  /** Second replicas started by spawnReplica, stopped with the stack. */
+  private readonly replicas: Running[] = [];
   readonly apps: AppName[];
   private readonly secretEncryptionKeys: string;
   private readonly vaultRootKeys: string;
@@ -143,7 +145,8 @@ export class Stack {
       env.ADMIN_PORT = String(this.gatewayAdminPort);
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
-    if (app === 'identity' || app === 'directory-sync' || app === 'sso') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    if (app === 'pipes') env.VAULT_URL = `http://127.0.0.1:${this.port('vault')}`;
+    if (app === 'identity' || app === 'directory-sync' || app === 'sso' || app === 'pipes') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     // Role slugs are checked against authorization's catalogue only where it runs (free-form otherwise).
@@ -197,6 +200,46 @@ export class Stack {
     return new Map([...this.running].map(([app, r]) => [app, r.child.pid!]));
   }
 
+  /**
+   * Starts another replica of a running app on `port` (same database, Kafka group, Redis and keys),
+   * for tests of behaviour across replicas. The gateway keeps routing to the first one; reach this
+   * one directly with requests signed by internalAuthKey(app). Stopped by stop().
+   */
+  async spawnReplica(app: AppName, port: number): Promise<{ url: string; kill(signal?: NodeJS.Signals): Promise<void> }> {
+    await assertPortFree(port, `${app} replica`);
+    const log = createWriteStream(join(this.opts.logDir, `${app}-replica-${port}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
+      cwd: join(this.opts.root, 'apps', app),
+      env: { ...this.appEnv(app), PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const entry: Running = { name: app, port, child, exited };
+    this.replicas.push(entry);
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 60_000);
+    for (let ready = false; !ready; ) {
+      if (child.exitCode !== null) throw new Error(`${app} replica exited during startup; see ${this.opts.logDir}`);
+      if (Date.now() > deadline) throw new Error(`${app} replica on ${port} not ready`);
+      ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    return {
+      url,
+      kill: async (signal: NodeJS.Signals = 'SIGTERM') => {
+        child.kill(signal);
+        await exited;
+      },
+    };
+  }
+
+  /** The internal-auth key `app` verifies (derived from this stack's root), for tests that call a service directly. */
+  internalAuthKey(app: AppName): string {
+    return deriveInternalAuthKey(this.opts.internalAuthSecret, app);
+  }
+
   /** Sends a signal to one app and waits for it to exit (SIGKILL simulates a crash). */
   async kill(app: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const r = this.running.get(app);
@@ -213,7 +256,7 @@ export class Stack {
 
   /** Stops every app this stack started: SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
-    const all = [...this.running.values()];
+    const all = [...this.running.values(), ...this.replicas.splice(0).filter((r) => r.child.exitCode === null && r.child.signalCode === null)];
     for (const r of all) r.child.kill('SIGTERM');
     await Promise.all(
       all.map(async (r) => {

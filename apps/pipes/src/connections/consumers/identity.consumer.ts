@@ -1,0 +1,34 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
+import { AccountSecretsService } from '../account-secrets.service';
+import { AccountsRepository } from '../accounts.repository';
+import { accountEvent } from '../accounts.events';
+
+/**
+ * user.deleted: the user's connections go with the user, each with its `disconnected` event, in
+ * the inbox's transaction; then their Vault objects are deleted. Unscoped connections sit under a
+ * KEK of their own (`{pipes_user_id}`), which no organization's shredding reaches, so this is
+ * what removes them. A Vault deletion that fails after the commit is logged and not retried (the
+ * object is unreachable through pipes; the limit is documented).
+ */
+@Controller()
+export class IdentityEventsConsumer {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(LOGGER) logger: Logger,
+    private readonly accounts: AccountsRepository,
+    private readonly secrets: AccountSecretsService,
+  ) {
+    this.log = logger.child({ context: IdentityEventsConsumer.name });
+  }
+
+  @EventPattern('user.deleted')
+  async userDeleted(@Payload() e: ConsumedEvent): Promise<void> {
+    const env = e.envelope.environment_id;
+    const deleted = await this.accounts.deleteUserAccounts(env, String(e.envelope.data.id), { consumer: 'pipes.user-deleted', eventId: e.envelope.id }, (a) => accountEvent('disconnected', a));
+    for (const a of deleted) await this.secrets.remove(env, a.vaultObjectId);
+    if (deleted.length) this.log.info({ user_id: e.envelope.data.id, connected_accounts: deleted.map((a) => a.id) }, 'deleted the connections of a deleted user');
+  }
+}
