@@ -17,6 +17,7 @@ import { AuthkitModule } from './authkit/authkit.module';
 import { IdentitiesModule } from './identities/identities.module';
 import { identityOpenApi } from './openapi';
 import { RadarModule } from './radar/radar.module';
+import { ConnectModule } from './connect/connect.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
@@ -42,6 +43,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       MfaModule,
       IdentitiesModule,
       AuthkitModule,
+      ConnectModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,

@@ -5,6 +5,7 @@ import { emailFlowsOpenApiRoutes } from './email-flows/email-flows.openapi';
 import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
 import { radarOpenApiRoutes } from './radar/radar.openapi';
+import { connectOpenApiRoutes } from './connect/connect.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -18,5 +19,6 @@ export function identityOpenApi(): Record<string, unknown> {
     ...emailFlowsOpenApiRoutes,
     ...authkitOpenApiRoutes,
     ...radarOpenApiRoutes,
+    ...connectOpenApiRoutes,
   ]);
 }

@@ -70,6 +70,9 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
+  // Connect (identity): applications and client secrets, and a custom login UI finishing an authorization.
+  { prefix: '/connect', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
   // Dashboard settings the official `workos` CLI manages (`workos config …`); the gateway owns them.
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },
@@ -126,6 +129,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/authorization/organizations/:id/roles',
   '/authorization/resources',
   '/organizations/:id/groups',
+  // Never the client-secret create: each call must mint a fresh secret.
+  '/connect/applications',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 

@@ -9,6 +9,7 @@ import { auditLogsEventSchemas } from './audit-logs';
 import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
 import { authorizationEventSchemas } from './authorization';
+import { connectEventSchemas } from './connect';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -24,6 +25,7 @@ export const eventSchemas = {
   ...vaultEventSchemas,
   ...radarEventSchemas,
   ...authorizationEventSchemas,
+  ...connectEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -37,7 +39,7 @@ export function isKnownEventType(type: string): type is EventType {
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.organizations, organizationEventSchemas],
   [Topic.sso, ssoEventSchemas],
-  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas }],
+  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...connectEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],
   [Topic.auditLogs, auditLogsEventSchemas],
   [Topic.vault, vaultEventSchemas],

@@ -46,6 +46,14 @@ export const IdPrefix = {
   radarAttempt: 'radar_att',
   radarListEntry: 'radar_list_entry',
   radarChallenge: 'radar_challenge',
+  /** A Connect application (OAuth or M2M client of an environment's authorization server). */
+  connectApplication: 'conn_app',
+  /** A Connect application's client secret (the SDK's example ID is `secret_…`). */
+  connectSecret: 'secret',
+  agentBlueprint: 'agent_blueprint',
+  agentInstance: 'agent_instance',
+  agentSession: 'agent_session',
+  agentRegistration: 'agent_reg',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;
