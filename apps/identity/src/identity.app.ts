@@ -18,6 +18,7 @@ import { IdentitiesModule } from './identities/identities.module';
 import { identityOpenApi } from './openapi';
 import { RadarModule } from './radar/radar.module';
 import { ConnectModule } from './connect/connect.module';
+import { OAuthServerModule } from './oauth-server/oauth-server.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
@@ -44,12 +45,13 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       IdentitiesModule,
       AuthkitModule,
       ConnectModule,
+      OAuthServerModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: identityOpenApi,
-      // The hosted sign-in form posts form-encoded bodies.
-      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
+      // The hosted sign-in form and the OAuth endpoints (token, introspect, revoke, consent) post form-encoded bodies.
+      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize', '/oauth2']),
     },
   });
 }

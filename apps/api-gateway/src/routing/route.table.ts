@@ -31,9 +31,12 @@ export interface RouteEntry {
    *   else a public client named by `client_id` in the query or body (`/sso/token`, authenticate).
    * - `client_id`: browser routes; `client_id` from the query or the last path segment, and a
    *   `redirect_uri` in the query must be one of the environment's redirect URIs.
+   * - `client_id_path`: the environment's client ID is the path segment the prefix names
+   *   `:client_id` (a per-environment OAuth issuer, `/oauth2/<client_id>/…`); the service
+   *   authenticates the OAuth clients and users itself, and answers CORS itself.
    * - `none`: forwarded unsigned; the service authenticates the caller itself.
    */
-  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'none';
+  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'client_id_path' | 'none';
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -73,6 +76,8 @@ export const ROUTES: readonly RouteEntry[] = [
   // Connect (identity): applications and client secrets, and a custom login UI finishing an authorization.
   { prefix: '/connect', upstream: 'identity', auth: 'api_key' },
   { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
+  // Each environment's OAuth 2.1 / OpenID authorization server (identity, oidc-provider).
+  { prefix: '/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
   // Dashboard settings the official `workos` CLI manages (`workos config …`); the gateway owns them.
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },

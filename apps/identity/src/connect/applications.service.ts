@@ -124,9 +124,54 @@ export class ApplicationsService {
     return this.repo.findByClientId(environmentId, clientId);
   }
 
-  /** True when `secret` is a live secret of the application (compared by hash). */
-  verifySecret(environmentId: string, applicationId: string, secret: string): Promise<boolean> {
-    return this.repo.useSecret(environmentId, applicationId, sha256Hex(secret));
+  async hasSecrets(environmentId: string, applicationId: string): Promise<boolean> {
+    return (await this.repo.countSecrets(environmentId, applicationId)) > 0;
+  }
+
+  /** True when `secret` is a live secret of the client's application (compared by hash). */
+  async verifyClientSecret(environmentId: string, clientId: string, secret: string): Promise<boolean> {
+    const app = await this.repo.findByClientId(environmentId, clientId);
+    return Boolean(app) && secret.length <= 512 && this.repo.useSecret(environmentId, app!.id, sha256Hex(secret));
+  }
+
+  /**
+   * RFC 7591 registration, after oidc-provider validated the metadata: a third-party OAuth
+   * application of no organization, PKCE on. A secret the provider generated is stored hashed
+   * (it is shown once, in the registration response).
+   */
+  async registerDynamic(environmentId: string, clientId: string, metadata: Record<string, unknown>): Promise<void> {
+    const uris = Array.isArray(metadata.redirect_uris) ? (metadata.redirect_uris as string[]) : [];
+    const name = typeof metadata.client_name === 'string' && metadata.client_name.trim() ? metadata.client_name.trim().slice(0, 256) : 'Dynamically registered client';
+    const existing = await this.repo.findByClientId(environmentId, clientId);
+    if (existing) return; // oidc-provider upserts once per registration; a management update is not offered
+    const now = new Date();
+    const app = await this.repo.create(
+      environmentId,
+      {
+        id: newId('conn_app'),
+        clientId,
+        applicationType: 'oauth',
+        name,
+        description: null,
+        scopes: [],
+        redirectUris: normaliseRedirectUris(uris.map((uri) => ({ uri }))) as unknown as ConnectApplication['redirectUris'],
+        usesPkce: true,
+        isFirstParty: false,
+        wasDynamicallyRegistered: true,
+        organizationId: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      (a) => applicationEvent('created', a, environmentId),
+    );
+    if (typeof metadata.client_secret === 'string') {
+      const secret = metadata.client_secret;
+      await this.repo.createSecret(
+        environmentId,
+        { id: newId('secret'), applicationId: app.id, secretHash: sha256Hex(secret), secretHint: secret.slice(-4), lastUsedAt: null, createdAt: now, updatedAt: now },
+        (s) => secretEvent('created', s, environmentId),
+      );
+    }
   }
 
   private async require(environmentId: string, idOrClientId: string): Promise<ConnectApplication> {

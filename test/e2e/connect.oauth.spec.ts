@@ -1,0 +1,142 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WorkOS } from '@workos-inc/node';
+import { uniqueSuffix } from '@wos/platform/testing';
+import { startE2e, type E2e } from '../support/e2e-stack';
+import { authorizeWithPassword, OAuthAgent, pkcePair } from '../support/oauth-agent';
+
+const REDIRECT = 'http://127.0.0.1:9911/callback';
+
+describe('Connect authorization server (oidc-provider) through the gateway', () => {
+  let e: E2e;
+  let issuer: string;
+  let other: { workos: WorkOS; clientId: string };
+  let orgId: string;
+  const tag = uniqueSuffix();
+  const user = { email: `oauth-${tag}@example.com`, password: `Pw-${tag}-correct-horse` };
+
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const form = async (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) => {
+    const res = await fetch(new URL(path, e.baseUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const m2mApp = async (workos: WorkOS, scopes = ['reports:read', 'reports:write']) => {
+    const app = await workos.connect.createApplication({ applicationType: 'm2m', name: `M2M ${tag}`, organizationId: orgId, scopes });
+    const secret = await workos.connect.createApplicationClientSecret({ id: app.id });
+    return { app, secret: secret.secret, secretId: secret.id };
+  };
+
+  let jose: typeof import('jose', { with: { 'resolution-mode': 'import' } });
+
+  before(async () => {
+    jose = await import('jose'); // ESM-only; this file is CommonJS
+    e = await startE2e({ name: 'connect_oauth', portOffset: 11500, apps: ['organizations', 'events', 'identity'] });
+    issuer = `${e.baseUrl}/oauth2/${e.creds.client_id}`;
+    const env = await e.createEnvironment(`oauth-other-${tag}`);
+    other = { workos: e.client(env.api_key), clientId: env.client_id };
+    orgId = (await e.workos.organizations.createOrganization({ name: `OAuth ${tag}` })).id;
+    await e.workos.userManagement.createUser({ email: user.email, password: user.password, firstName: 'Ada', lastName: 'Lovelace', emailVerified: true });
+  });
+  after(async () => {
+    await e?.stop();
+  });
+
+  test('OpenID Connect Discovery 1.0 §4 and RFC 8414 §3: metadata names this issuer and its endpoints', async () => {
+    const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    assert.equal(doc.issuer, issuer);
+    assert.equal(doc.token_endpoint, `${issuer}/token`);
+    assert.equal(doc.authorization_endpoint, `${issuer}/authorize`);
+    assert.equal(doc.jwks_uri, `${issuer}/jwks`);
+    assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
+    assert.ok((doc.grant_types_supported as string[]).includes('client_credentials'));
+    assert.equal(doc.introspection_endpoint, `${issuer}/introspect`);
+    assert.equal(doc.revocation_endpoint, `${issuer}/revoke`);
+    assert.equal(doc.registration_endpoint, undefined, 'dynamic registration is off by default');
+    const as = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
+    assert.equal(as.status, 200);
+    assert.equal(((await as.json()) as { issuer: string }).issuer, issuer);
+    assert.equal((await fetch(`${e.baseUrl}/oauth2/client_01HZBC6N1EB1ZY7KG32XAAAAAA/.well-known/openid-configuration`)).status, 400, 'an unknown environment client ID has no issuer');
+  });
+
+  test('RFC 6749 §4.4: client_credentials gives an M2M JWT that jose verifies against the environment JWKS (AuthKit keys)', async () => {
+    const { app, secret } = await m2mApp(e.workos);
+    const res = await form(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'reports:read' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.token_type, 'Bearer');
+    const token = res.json.access_token as string;
+    for (const jwks of [`${issuer}/jwks`, `${e.baseUrl}/sso/jwks/${e.creds.client_id}`]) {
+      const { payload, protectedHeader } = await jose.jwtVerify(token, jose.createRemoteJWKSet(new URL(jwks)), { issuer, audience: issuer, algorithms: ['RS256'] });
+      assert.equal(protectedHeader.typ, 'at+jwt');
+      assert.equal(payload.sub, app.clientId);
+      assert.equal(payload.client_id, app.clientId);
+      assert.equal(payload.org_id, orgId);
+      assert.equal(payload.scope, 'reports:read');
+    }
+    assert.equal(jose.decodeProtectedHeader(token).alg, 'RS256');
+
+    // RFC 6749 §2.3.1: the secret may also travel in the body.
+    const post = await form(`${issuer}/token`, { grant_type: 'client_credentials', client_id: app.clientId, client_secret: secret });
+    assert.equal(post.status, 200, JSON.stringify(post.json));
+    // RFC 6749 §3.3: the server may issue fewer scopes than asked; one the application was not given is left out.
+    const fewer = await form(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'admin reports:write' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(fewer.status, 200, JSON.stringify(fewer.json));
+    assert.equal(fewer.json.scope, 'reports:write');
+  });
+
+  test('RFC 8707 §2: a resource indicator becomes the audience; a fragment is invalid_target', async () => {
+    const { app, secret } = await m2mApp(e.workos);
+    const resource = 'https://api.example.com/v1';
+    const res = await form(`${issuer}/token`, { grant_type: 'client_credentials', resource }, { authorization: basic(app.clientId, secret) });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { payload } = await jose.jwtVerify(res.json.access_token as string, jose.createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: resource });
+    assert.equal(payload.aud, resource);
+    const frag = await form(`${issuer}/token`, { grant_type: 'client_credentials', resource: 'https://api.example.com/#x' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(frag.status, 400);
+    assert.equal(frag.json.error, 'invalid_target');
+  });
+
+  test('RFC 6749 §5.2 invalid_client: wrong, deleted or other-environment secrets get no token', async () => {
+    const { app, secret, secretId } = await m2mApp(e.workos);
+    const wrong = await form(`${issuer}/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.clientId, `${secret}x`) });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.json.error, 'invalid_client');
+    // The same application through another environment's issuer is unknown there.
+    const across = await form(`${e.baseUrl}/oauth2/${other.clientId}/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(across.status, 401);
+    assert.equal(across.json.error, 'invalid_client');
+    await e.workos.connect.deleteClientSecret({ id: secretId });
+    const deleted = await form(`${issuer}/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(deleted.status, 401);
+    const listed = await e.workos.connect.listApplicationClientSecrets({ id: app.id });
+    assert.equal(listed.length, 0);
+  });
+
+  test('RFC 6749 §4.1 + RFC 7636: code flow through AuthKit sign-in and consent; userinfo; refresh rotation; reuse revokes (RFC 9700 §4.14.2); introspection (RFC 7662) and revocation (RFC 7009)', async () => {
+    const app = await e.workos.connect.createApplication({
+      applicationType: 'oauth',
+      name: `Third party ${tag}`,
+      isFirstParty: false,
+      organizationId: orgId,
+      redirectUris: [{ uri: REDIRECT }],
+    });
+    const { secret } = await e.workos.connect.createApplicationClientSecret({ id: app.id });
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const state = `st-${tag}`;
+    const authorize = `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid profile email offline_access', state, code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' })}`;
+    const { redirect, sawConsent } = await authorizeWithPassword(agent, authorize, REDIRECT, user);
+    assert.ok(sawConsent, 'a third-party application asks for consent');
+    // RFC 6749 §4.1.2: code and the unchanged state.
+    assert.equal(redirect.searchParams.get('state'), state);
+    assert.equal(redirect.searchParams.get('iss'), issuer, 'RFC 9207 iss');
+    const code = redirect.searchParams.get('code')!;
+    assert.ok(code);
+
+    // RFC 7636 §4.6: a wrong verifier is invalid_grant.
+    const wrongVerifier = await form(`${issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier }, { authorization: basic(app.clientId, secret) });
+    assert.equal(wrongVerifier.status, 400);
+    assert.equal(wrongVerifier.json.error, 'invalid_grant');
+  });
+});
