@@ -18,7 +18,8 @@ describe('Connect authorization server (oidc-provider) through the gateway', () 
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
   const form = async (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) => {
     const res = await fetch(new URL(path, e.baseUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
   const m2mApp = async (workos: WorkOS, scopes = ['reports:read', 'reports:write']) => {
     const app = await workos.connect.createApplication({ applicationType: 'm2m', name: `M2M ${tag}`, organizationId: orgId, scopes });
@@ -138,5 +139,100 @@ describe('Connect authorization server (oidc-provider) through the gateway', () 
     const wrongVerifier = await form(`${issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier }, { authorization: basic(app.clientId, secret) });
     assert.equal(wrongVerifier.status, 400);
     assert.equal(wrongVerifier.json.error, 'invalid_grant');
+    // RFC 6749 §4.1.3 via another environment's issuer: the code is unknown there.
+    const across = await form(`${e.baseUrl}/oauth2/${other.clientId}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }, { authorization: basic(app.clientId, secret) });
+    assert.notEqual(across.status, 200);
+
+    const tokens = await form(`${issuer}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }, { authorization: basic(app.clientId, secret) });
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
+    const { access_token, refresh_token, id_token } = tokens.json as Record<string, string>;
+    assert.ok(access_token && refresh_token && id_token);
+    const idt = await jose.jwtVerify(id_token, jose.createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: app.clientId });
+    const me = await e.workos.userManagement.listUsers({ email: user.email });
+    assert.equal(idt.payload.sub, me.data[0]!.id);
+    // OpenID Connect Core §5.3: userinfo with the (opaque) access token.
+    const info = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+    assert.equal(info.status, 200);
+    const claims = (await info.json()) as Record<string, unknown>;
+    assert.deepEqual([claims.sub, claims.email, claims.given_name, claims.family_name], [me.data[0]!.id, user.email, 'Ada', 'Lovelace']);
+
+    // RFC 7662 §2.2: introspection by the token's client.
+    const intro = await form(`${issuer}/introspect`, { token: access_token }, { authorization: basic(app.clientId, secret) });
+    assert.equal(intro.status, 200);
+    assert.equal(intro.json.active, true);
+    assert.equal(intro.json.client_id, app.clientId);
+    assert.equal(intro.json.sub, me.data[0]!.id);
+
+    // RFC 9700 §4.14.2: refresh tokens rotate, and reuse of a spent one revokes the whole grant.
+    const r1 = await form(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token }, { authorization: basic(app.clientId, secret) });
+    assert.equal(r1.status, 200, JSON.stringify(r1.json));
+    const rotated = r1.json.refresh_token as string;
+    assert.notEqual(rotated, refresh_token);
+    const reuse = await form(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token }, { authorization: basic(app.clientId, secret) });
+    assert.equal(reuse.status, 400);
+    assert.equal(reuse.json.error, 'invalid_grant');
+    const afterReuse = await form(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token: rotated }, { authorization: basic(app.clientId, secret) });
+    assert.equal(afterReuse.json.error, 'invalid_grant', 'the successor died with the grant');
+    const introAfter = await form(`${issuer}/introspect`, { token: r1.json.access_token as string }, { authorization: basic(app.clientId, secret) });
+    assert.equal(introAfter.json.active, false);
+  });
+
+  test('RFC 6749 §4.1.2: a code is used once, and a second use revokes the tokens it gave', async () => {
+    const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `Replay ${tag}`, isFirstParty: true, redirectUris: [{ uri: REDIRECT }] });
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const { redirect } = await authorizeWithPassword(agent, `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`, REDIRECT, user);
+    const exchange = { grant_type: 'authorization_code', client_id: app.clientId, code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier };
+    const first = await form(`${issuer}/token`, exchange);
+    assert.equal(first.status, 200, 'a public client exchanges with PKCE alone');
+    assert.equal((await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${first.json.access_token}` } })).status, 200);
+    const second = await form(`${issuer}/token`, exchange);
+    assert.equal(second.json.error, 'invalid_grant');
+    assert.equal((await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${first.json.access_token}` } })).status, 401);
+  });
+
+  test('RFC 7009 §2.1: revoking a refresh token ends its grant; RFC 7662: another client cannot introspect it', async () => {
+    const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `First party ${tag}`, isFirstParty: true, redirectUris: [{ uri: REDIRECT }] });
+    const { secret } = await e.workos.connect.createApplicationClientSecret({ id: app.id });
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const authorize = `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' })}`;
+    const { redirect, sawConsent } = await authorizeWithPassword(agent, authorize, REDIRECT, user);
+    assert.equal(sawConsent, false, 'a first-party application skips consent');
+    const tokens = await form(`${issuer}/token`, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier }, { authorization: basic(app.clientId, secret) });
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
+    const { access_token, refresh_token } = tokens.json as Record<string, string>;
+
+    const { app: m2m, secret: m2mSecret } = await m2mApp(e.workos);
+    const foreign = await form(`${issuer}/introspect`, { token: access_token }, { authorization: basic(m2m.clientId, m2mSecret) });
+    assert.equal(foreign.json.active, false, "a client cannot introspect another client's token");
+
+    const revoked = await form(`${issuer}/revoke`, { token: refresh_token, token_type_hint: 'refresh_token' }, { authorization: basic(app.clientId, secret) });
+    assert.equal(revoked.status, 200);
+    assert.equal((await form(`${issuer}/introspect`, { token: refresh_token }, { authorization: basic(app.clientId, secret) })).json.active, false);
+    assert.equal((await form(`${issuer}/introspect`, { token: access_token }, { authorization: basic(app.clientId, secret) })).json.active, false, 'the grant went with it');
+    const refreshed = await form(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token }, { authorization: basic(app.clientId, secret) });
+    assert.equal(refreshed.json.error, 'invalid_grant');
+  });
+
+  test('RFC 7636 §4.4.1 and RFC 6749 §4.1.2.1: a public client without PKCE, or an unregistered redirect URI, is refused; denied consent is access_denied', async () => {
+    const pub = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `Public ${tag}`, isFirstParty: false, organizationId: orgId, redirectUris: [{ uri: REDIRECT }] });
+    const agent = new OAuthAgent(e.baseUrl);
+    const noPkce = await agent.follow('GET', `${issuer}/authorize?${new URLSearchParams({ client_id: pub.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid' })}`, REDIRECT);
+    assert.equal(new URL(noPkce.url).searchParams.get('error'), 'invalid_request', 'the error goes back to the client (§4.1.2.1)');
+    const badRedirect = await agent.request('GET', `${issuer}/authorize?${new URLSearchParams({ client_id: pub.clientId, redirect_uri: 'https://evil.example.com/cb', response_type: 'code', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`);
+    assert.equal(badRedirect.status, 400, 'never redirected to an unregistered URI');
+    assert.equal(badRedirect.headers.get('location'), null);
+
+    const { challenge } = pkcePair();
+    const { redirect } = await authorizeWithPassword(
+      agent,
+      `${issuer}/authorize?${new URLSearchParams({ client_id: pub.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's', code_challenge: challenge, code_challenge_method: 'S256' })}`,
+      REDIRECT,
+      user,
+      'deny',
+    );
+    assert.equal(redirect.searchParams.get('error'), 'access_denied');
+    assert.equal(redirect.searchParams.get('state'), 's');
   });
 });
