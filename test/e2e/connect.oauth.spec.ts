@@ -235,4 +235,51 @@ describe('Connect authorization server (oidc-provider) through the gateway', () 
     assert.equal(redirect.searchParams.get('error'), 'access_denied');
     assert.equal(redirect.searchParams.get('state'), 's');
   });
+
+  test('RFC 7591 §3 behind the environment switch, then an MCP-style flow: PKCE, consent, a resource-bound JWT (RFC 8707), RFC 9728 metadata', async () => {
+    const reg = { client_name: `MCP client ${tag}`, redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+    const off = await fetch(`${issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reg) });
+    assert.notEqual(off.status, 201, 'registration is off by default');
+    const put = await e.http('PUT', '/connect/settings', { key: true, body: { dynamic_registration_enabled: true } });
+    assert.equal(put.status, 200, put.text);
+    const doc = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(doc.registration_endpoint, `${issuer}/register`);
+    const pathInserted = await fetch(`${e.baseUrl}/.well-known/oauth-authorization-server/oauth2/${e.creds.client_id}`);
+    assert.equal(pathInserted.status, 200);
+    assert.equal(((await pathInserted.json()) as { issuer: string }).issuer, issuer);
+
+    const res = await fetch(`${issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...reg, is_first_party: true, allowed_scopes: ['admin'] }) });
+    assert.equal(res.status, 201);
+    const client = (await res.json()) as Record<string, unknown>;
+    assert.match(client.client_id as string, /^client_/);
+    assert.equal(client.client_secret, undefined, 'a public client has no secret');
+    const app = await e.workos.connect.getApplication({ id: client.client_id as string });
+    assert.equal(app.applicationType, 'oauth');
+    if (app.applicationType === 'oauth') {
+      assert.equal(app.wasDynamicallyRegistered, true);
+      assert.equal(app.isFirstParty, false, 'a registrant cannot make itself first-party');
+      assert.deepEqual(app.scopes, []);
+    }
+    const badReg = await fetch(`${issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...reg, redirect_uris: ['https://a.example.com/cb#frag'] }) });
+    assert.equal(badReg.status, 400);
+    assert.equal(((await badReg.json()) as { error: string }).error, 'invalid_redirect_uri');
+
+    const mcp = 'https://mcp.example.com/mcp';
+    const prm = await fetch(`${issuer}/.well-known/oauth-protected-resource?resource=${encodeURIComponent(mcp)}`);
+    assert.equal(prm.status, 200);
+    assert.deepEqual(((await prm.json()) as { authorization_servers: string[] }).authorization_servers, [issuer]);
+
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const authorize = `${issuer}/authorize?${new URLSearchParams({ client_id: client.client_id as string, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access files:read', resource: mcp, code_challenge: challenge, code_challenge_method: 'S256' })}`;
+    const { redirect, sawConsent } = await authorizeWithPassword(agent, authorize, REDIRECT, user);
+    assert.ok(sawConsent);
+    const tokens = await form(`${issuer}/token`, { grant_type: 'authorization_code', client_id: client.client_id as string, code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier, resource: mcp });
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
+    const { payload } = await jose.jwtVerify(tokens.json.access_token as string, jose.createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: mcp });
+    assert.equal(payload.scope, 'files:read');
+    assert.equal(payload.client_id, client.client_id);
+    // The registration belongs to this environment only.
+    assert.notEqual((await fetch(`${e.baseUrl}/oauth2/${other.clientId}/authorize?${new URLSearchParams({ client_id: client.client_id as string, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' })).status, 303);
+  });
 });

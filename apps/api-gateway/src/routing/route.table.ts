@@ -78,6 +78,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
   // Each environment's OAuth 2.1 / OpenID authorization server (identity, oidc-provider).
   { prefix: '/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
+  // RFC 8414 §3.1: the issuer's metadata at the path-inserted well-known URL (MCP clients ask there first).
+  { prefix: '/.well-known/oauth-authorization-server/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
   // Dashboard settings the official `workos` CLI manages (`workos config …`); the gateway owns them.
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },

@@ -13,6 +13,10 @@ import { ConnectSettingsRepository, type ConnectSettings } from './connect-setti
 import { isAllowedResource, resourceScopes } from './resources';
 import { oidc, type OidcClient, type OidcProvider } from './oidc-provider.types';
 
+interface ResourceContext {
+  oidc: { params?: { scope?: string }; entities?: { AuthorizationCode?: { scope?: string }; RefreshToken?: { scope?: string } } };
+}
+
 export interface BuiltProvider {
   provider: OidcProvider;
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -158,10 +162,13 @@ export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
           defaultResource: async (ctx: { oidc: { params?: { grant_type?: string } } }, _client: OidcClient, oneOf?: string) =>
             oneOf ?? (ctx.oidc.params?.grant_type === 'client_credentials' ? issuer : undefined),
           useGrantedResource: async () => true,
-          getResourceServerInfo: async (ctx: { oidc: { params?: { scope?: string } } }, resource: string, client: OidcClient) => {
+          getResourceServerInfo: async (ctx: ResourceContext, resource: string, client: OidcClient) => {
             if (!isAllowedResource(resource)) throw new oidc.errors.InvalidTarget!();
+            // At the token endpoint the scopes asked for are the code's or refresh token's (the grant still bounds them).
+            const e = ctx.oidc.entities;
+            const asked = ctx.oidc.params?.scope ?? e?.AuthorizationCode?.scope ?? e?.RefreshToken?.scope;
             return {
-              scope: resourceScopes(client.metadata(), ctx.oidc.params?.scope).join(' '),
+              scope: resourceScopes(client.metadata(), asked).join(' '),
               audience: resource,
               accessTokenTTL: client.metadata().grant_types?.toString() === 'client_credentials' ? TTL.ClientCredentials : TTL.AccessToken,
               accessTokenFormat: 'jwt',

@@ -12,12 +12,13 @@ import { InteractionsService } from './interactions.service';
 import { OAuthArtifactsRepository } from './oauth-artifacts.repository';
 import { OAuthProvidersService } from './oauth-providers.service';
 import { OAuthServerController } from './oauth-server.controller';
+import { ProtectedResourceController } from './protected-resource.controller';
 
 /** Each environment's OAuth 2.1 / OpenID authorization server (Connect), on oidc-provider. */
 @Module({
   imports: [ConnectModule, UsersModule, SigningKeysModule, AuthkitModule],
   // Interactions first: their routes are more specific than the provider's catch-all.
-  controllers: [InteractionsController, ConnectSettingsController, ExternalAuthController, OAuthServerController],
-  providers: [OAuthProvidersService, OAuthArtifactsRepository, ConnectSettingsRepository, InteractionsService, ExternalAuthStore, ExternalAuthService],
+  controllers: [InteractionsController, ProtectedResourceController, ConnectSettingsController, ExternalAuthController, OAuthServerController],
+  providers: [OAuthServerController, OAuthProvidersService, OAuthArtifactsRepository, ConnectSettingsRepository, InteractionsService, ExternalAuthStore, ExternalAuthService],
 })
 export class OAuthServerModule {}
