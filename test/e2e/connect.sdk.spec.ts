@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotFoundException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
+import { GenericServerException, NotFoundException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
 import { uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+import { OAuthAgent, pkcePair } from '../support/oauth-agent';
 
 const APP_ID = /^conn_app_[0-9A-HJKMNP-TV-Z]{26}$/;
 const CLIENT_ID = /^client_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -117,5 +118,39 @@ describe('Connect applications through the WorkOS SDK', () => {
     await expectSdkError(other.connect.deleteClientSecret({ id: secret.id }), NotFoundException, 404);
     assert.equal((await other.connect.listApplications()).data.length, 0);
     assert.equal((await e.workos.connect.getApplication({ id: mine.id })).name, 'Isolated');
+  });
+
+  test('completeOAuth2 (Standalone Connect): the custom login page vouches for its user and the browser resumes the authorization', async () => {
+    const login = 'https://login.example.com/sign-in';
+    const redirect = 'http://127.0.0.1:9912/cb';
+    const put = await e.http('PUT', '/connect/settings', { key: true, body: { external_login_url: login } });
+    assert.equal(put.status, 200, put.text);
+    const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `Standalone ${tag}`, isFirstParty: true, redirectUris: [{ uri: redirect }] });
+    const issuer = `${e.baseUrl}/oauth2/${e.creds.client_id}`;
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const started = await agent.follow('GET', `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: redirect, response_type: 'code', scope: 'openid email', code_challenge: challenge, code_challenge_method: 'S256' })}`, login);
+    const externalAuthId = new URL(started.url).searchParams.get('external_auth_id')!;
+    assert.match(externalAuthId, /^ext_auth_/);
+
+    await expectSdkError(other.connect.completeOAuth2({ externalAuthId, user: { id: 'ext-1', email: `ext-${tag}@example.com` } }), NotFoundException, 404);
+    await expectSdkError(e.workos.connect.completeOAuth2({ externalAuthId: 'ext_auth_nope', user: { id: 'ext-1', email: `ext-${tag}@example.com` } }), NotFoundException, 404);
+    const email = `ext-${tag}@example.com`;
+    const done = await e.workos.connect.completeOAuth2({ externalAuthId, user: { id: `ext-${tag}`, email, firstName: 'Grace', lastName: 'Hopper' } });
+    assert.ok(done.redirectUri.startsWith(`${issuer}/interaction/`));
+    await expectSdkError(e.workos.connect.completeOAuth2({ externalAuthId, user: { id: `ext-${tag}`, email } }), GenericServerException, 400);
+
+    const back = await agent.follow('GET', done.redirectUri, redirect);
+    const code = new URL(back.url).searchParams.get('code')!;
+    const tokens = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.clientId, code, redirect_uri: redirect, code_verifier: verifier }) });
+    assert.equal(tokens.status, 200);
+    const user = await e.workos.userManagement.getUserByExternalId(`ext-${tag}`);
+    assert.equal(user.email, email);
+    const info = (await (await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${((await tokens.json()) as { access_token: string }).access_token}` } })).json()) as { sub: string };
+    assert.equal(info.sub, user.id);
+    // Without the browser's interaction cookie, the returned URL resumes nothing.
+    const stranger = await new OAuthAgent(e.baseUrl).request('GET', done.redirectUri);
+    assert.equal(stranger.status, 400);
+    await e.http('PUT', '/connect/settings', { key: true, body: { external_login_url: null } });
   });
 });
