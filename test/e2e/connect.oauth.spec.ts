@@ -1,11 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import type { WorkOS } from '@workos-inc/node';
 import { uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, type E2e } from '../support/e2e-stack';
 import { authorizeWithPassword, OAuthAgent, pkcePair } from '../support/oauth-agent';
 
 const REDIRECT = 'http://127.0.0.1:9911/callback';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const THIRD_PARTY = 'https://third-party.example.com/oauth/callback';
 
 describe('Connect authorization server (oidc-provider) through the gateway', () => {
   let e: E2e;
@@ -281,5 +285,39 @@ describe('Connect authorization server (oidc-provider) through the gateway', () 
     assert.equal(payload.client_id, client.client_id);
     // The registration belongs to this environment only.
     assert.notEqual((await fetch(`${e.baseUrl}/oauth2/${other.clientId}/authorize?${new URLSearchParams({ client_id: client.client_id as string, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' })).status, 303);
+  });
+
+  test('in headless Chromium: third-party app → AuthKit sign-in → consent → code → token → userinfo', async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: bash tools/ensure-chromium.sh`);
+    const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `Browser app ${tag}`, isFirstParty: false, organizationId: orgId, redirectUris: [{ uri: THIRD_PARTY }], scopes: ['openid', 'profile', 'email'] });
+    const { secret } = await e.workos.connect.createApplicationClientSecret({ id: app.id });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      // Nothing serves the third-party app: its redirect is answered here.
+      const landed = new Promise<URL>((resolve) => {
+        void page.route(`${THIRD_PARTY}**`, async (route) => {
+          resolve(new URL(route.request().url()));
+          await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>app</p>' });
+        });
+      });
+      const { verifier, challenge } = pkcePair();
+      await page.goto(`${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: THIRD_PARTY, response_type: 'code', scope: 'openid profile email', state: 'browser', code_challenge: challenge, code_challenge_method: 'S256' })}`);
+      await page.fill('input[name=email]', user.email);
+      await page.fill('input[name=password]', user.password);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#allow');
+      assert.match(await page.textContent('#scopes') ?? '', /profile/);
+      await page.click('#allow');
+      const url = await landed;
+      assert.equal(url.searchParams.get('state'), 'browser');
+      const tokens = await form(`${issuer}/token`, { grant_type: 'authorization_code', code: url.searchParams.get('code')!, redirect_uri: THIRD_PARTY, code_verifier: verifier }, { authorization: basic(app.clientId, secret) });
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
+      const info = (await (await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.json.access_token}` } })).json()) as Record<string, unknown>;
+      assert.equal(info.email, user.email);
+      assert.equal(info.name, 'Ada Lovelace');
+    } finally {
+      await browser.close();
+    }
   });
 });
