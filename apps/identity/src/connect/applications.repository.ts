@@ -82,15 +82,25 @@ export class ApplicationsRepository {
     });
   }
 
-  /** The secret with this hash if it belongs to the application; stamps `last_used_at` (at most once a minute). */
-  async useSecret(environmentId: string, applicationId: string, secretHash: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM connect_client_secrets
-      WHERE environment_id = ${environmentId} AND application_id = ${applicationId} AND secret_hash = ${secretHash}`;
+  /** The client's application and whether it has a live secret, in one statement (the token endpoint's hot path). */
+  async findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
+    const app = await this.prisma.connectApplication.findFirst({ where: { environmentId, clientId }, include: { secrets: { select: { id: true }, take: 1 } } });
+    if (!app) return null;
+    const { secrets, ...rest } = app;
+    return { app: rest, hasSecrets: secrets.length > 0 };
+  }
+
+  /**
+   * True when a secret with this hash belongs to the client's application; stamps `last_used_at`
+   * (at most once a minute, so steady traffic does not write on every request).
+   */
+  async useSecret(environmentId: string, clientId: string, secretHash: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ id: string; stale: boolean }[]>`
+      SELECT s.id, (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute') AS stale
+      FROM connect_client_secrets s JOIN connect_applications a ON a.id = s.application_id
+      WHERE s.environment_id = ${environmentId} AND a.environment_id = ${environmentId} AND a.client_id = ${clientId} AND s.secret_hash = ${secretHash}`;
     if (!rows[0]) return false;
-    await this.prisma.$executeRaw`
-      UPDATE connect_client_secrets SET last_used_at = now()
-      WHERE id = ${rows[0].id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
+    if (rows[0].stale) await this.prisma.$executeRaw`UPDATE connect_client_secrets SET last_used_at = now() WHERE id = ${rows[0].id}`;
     return true;
   }
 }

@@ -119,19 +119,19 @@ export class ApplicationsService {
     }
   }
 
-  /** For the authorization server: the application a client ID names in this environment. */
+  /** The application a client ID names in this environment. */
   findByClientId(environmentId: string, clientId: string): Promise<ConnectApplication | null> {
     return this.repo.findByClientId(environmentId, clientId);
   }
 
-  async hasSecrets(environmentId: string, applicationId: string): Promise<boolean> {
-    return (await this.repo.countSecrets(environmentId, applicationId)) > 0;
+  /** For the authorization server: the client's application and whether it is confidential (has a secret). */
+  findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
+    return this.repo.findClient(environmentId, clientId);
   }
 
   /** True when `secret` is a live secret of the client's application (compared by hash). */
-  async verifyClientSecret(environmentId: string, clientId: string, secret: string): Promise<boolean> {
-    const app = await this.repo.findByClientId(environmentId, clientId);
-    return Boolean(app) && secret.length <= 512 && this.repo.useSecret(environmentId, app!.id, sha256Hex(secret));
+  verifyClientSecret(environmentId: string, clientId: string, secret: string): Promise<boolean> {
+    return secret.length <= 512 ? this.repo.useSecret(environmentId, clientId, sha256Hex(secret)) : Promise.resolve(false);
   }
 
   /**

@@ -20,8 +20,8 @@ export class ApplicationClients implements ClientSource {
   constructor(private readonly applications: ApplicationsService) {}
 
   async find(environmentId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
-    const app = await this.applications.findByClientId(environmentId, clientId);
-    return app ? toClientMetadata(app, await this.applications.hasSecrets(environmentId, app.id)) : undefined;
+    const found = await this.applications.findClient(environmentId, clientId);
+    return found ? toClientMetadata(found.app, found.hasSecrets) : undefined;
   }
 
   /** Dynamic client registration (RFC 7591): a public OAuth application; see DynamicRegistration. */
