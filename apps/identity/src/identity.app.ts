@@ -19,6 +19,7 @@ import { identityOpenApi } from './openapi';
 import { RadarModule } from './radar/radar.module';
 import { ConnectModule } from './connect/connect.module';
 import { OAuthServerModule } from './oauth-server/oauth-server.module';
+import { AgentsModule } from './agents/agents.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms'];
@@ -46,6 +47,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       AuthkitModule,
       ConnectModule,
       OAuthServerModule,
+      AgentsModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,

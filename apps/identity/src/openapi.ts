@@ -6,6 +6,7 @@ import { coreOpenApiRoutes } from './authenticate/authenticate.openapi';
 import { authkitOpenApiRoutes } from './authkit/authkit.openapi';
 import { radarOpenApiRoutes } from './radar/radar.openapi';
 import { connectOpenApiRoutes } from './connect/connect.openapi';
+import { agentsOpenApiRoutes } from './agents/agents.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -20,5 +21,6 @@ export function identityOpenApi(): Record<string, unknown> {
     ...authkitOpenApiRoutes,
     ...radarOpenApiRoutes,
     ...connectOpenApiRoutes,
+    ...agentsOpenApiRoutes,
   ]);
 }

@@ -76,6 +76,8 @@ export const ROUTES: readonly RouteEntry[] = [
   // Connect (identity): applications and client secrets, and a custom login UI finishing an authorization.
   { prefix: '/connect', upstream: 'identity', auth: 'api_key' },
   { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
+  // Agents (identity): blueprints, minted tokens, instances, sessions, registrations.
+  { prefix: '/agents', upstream: 'identity', auth: 'api_key' },
   // Each environment's OAuth 2.1 / OpenID authorization server (identity, oidc-provider).
   { prefix: '/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
   // RFC 8414 §3.1: the issuer's metadata at the path-inserted well-known URL (MCP clients ask there first).
@@ -138,6 +140,7 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/organizations/:id/groups',
   // Never the client-secret create: each call must mint a fresh secret.
   '/connect/applications',
+  '/agents/blueprints',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 

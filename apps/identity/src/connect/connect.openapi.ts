@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteDoc } from '@wos/platform';
 import { connectApplicationSchema, connectApplicationSecretSchema, listEnvelopeSchema } from '@wos/contracts';
 import { createApplicationSchema, listApplicationsQuerySchema, updateApplicationSchema } from './applications.dto';
+import { completeOAuth2Schema, connectSettingsSchema } from '../oauth-server/external-auth.dto';
 
 /** Connect applications and client secrets (WORKOS_API.md §21). */
 export const connectOpenApiRoutes: RouteDoc[] = [
@@ -19,4 +20,7 @@ export const connectOpenApiRoutes: RouteDoc[] = [
     status: 201,
   },
   { method: 'delete', path: '/connect/client_secrets/:id', summary: 'Delete a client secret', status: 204 },
+  { method: 'post', path: '/authkit/oauth2/complete', summary: 'Complete an external (Standalone Connect) authentication: {redirect_uri}', body: completeOAuth2Schema, response: z.object({ redirect_uri: z.string() }) },
+  { method: 'get', path: '/connect/settings', summary: "The environment's authorization-server settings (ours)" },
+  { method: 'put', path: '/connect/settings', summary: 'Turn dynamic client registration on or off; set an external login URL (ours)', body: connectSettingsSchema },
 ];

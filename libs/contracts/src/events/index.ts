@@ -12,4 +12,5 @@ export * from './vault';
 export * from './radar';
 export * from './authorization';
 export * from './connect';
+export * from './agents';
 export * from './registry';

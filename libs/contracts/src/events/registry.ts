@@ -10,6 +10,7 @@ import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
 import { authorizationEventSchemas } from './authorization';
 import { connectEventSchemas } from './connect';
+import { agentEventSchemas } from './agents';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -26,6 +27,7 @@ export const eventSchemas = {
   ...radarEventSchemas,
   ...authorizationEventSchemas,
   ...connectEventSchemas,
+  ...agentEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -39,7 +41,7 @@ export function isKnownEventType(type: string): type is EventType {
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.organizations, organizationEventSchemas],
   [Topic.sso, ssoEventSchemas],
-  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...connectEventSchemas }],
+  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...connectEventSchemas, ...agentEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],
   [Topic.auditLogs, auditLogsEventSchemas],
   [Topic.vault, vaultEventSchemas],
