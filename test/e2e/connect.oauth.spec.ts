@@ -320,4 +320,17 @@ describe('Connect authorization server (oidc-provider) through the gateway', () 
       await browser.close();
     }
   });
+
+  test('RFC 9700 §4.14.2 under a race: two concurrent refreshes with one refresh token give one new token, never two', async () => {
+    const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: `Race ${tag}`, isFirstParty: true, redirectUris: [{ uri: REDIRECT }] });
+    const agent = new OAuthAgent(e.baseUrl);
+    const { verifier, challenge } = pkcePair();
+    const { redirect } = await authorizeWithPassword(agent, `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' })}`, REDIRECT, user);
+    const tokens = await form(`${issuer}/token`, { grant_type: 'authorization_code', client_id: app.clientId, code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier });
+    const refreshToken = tokens.json.refresh_token as string;
+    assert.ok(refreshToken, JSON.stringify(tokens.json));
+    const results = await Promise.all(Array.from({ length: 4 }, () => form(`${issuer}/token`, { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken })));
+    assert.equal(results.filter((r) => r.status === 200).length, 1, JSON.stringify(results.map((r) => [r.status, r.json.error])));
+    assert.ok(results.filter((r) => r.status !== 200).every((r) => r.json.error === 'invalid_grant'));
+  });
 });
