@@ -6,6 +6,41 @@ import type { ConnectApplication, ConnectClientSecret, Prisma } from '../generat
 export type NewApplication = Omit<ConnectApplication, 'environmentId'>;
 export type ApplicationPatch = Partial<Pick<ConnectApplication, 'name' | 'description' | 'scopes'>> & { redirectUris?: Prisma.InputJsonValue };
 
+interface ClientRow {
+  id: string;
+  environment_id: string;
+  client_id: string;
+  application_type: string;
+  name: string;
+  description: string | null;
+  scopes: string[];
+  redirect_uris: unknown;
+  uses_pkce: boolean;
+  is_first_party: boolean;
+  was_dynamically_registered: boolean;
+  organization_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  has_secrets: boolean;
+}
+
+const toApplication = (r: ClientRow): ConnectApplication => ({
+  id: r.id,
+  environmentId: r.environment_id,
+  clientId: r.client_id,
+  applicationType: r.application_type,
+  name: r.name,
+  description: r.description,
+  scopes: r.scopes,
+  redirectUris: r.redirect_uris as ConnectApplication['redirectUris'],
+  usesPkce: r.uses_pkce,
+  isFirstParty: r.is_first_party,
+  wasDynamicallyRegistered: r.was_dynamically_registered,
+  organizationId: r.organization_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
 /** The only caller of the Connect tables. Every method takes the environment first. */
 @Injectable()
 export class ApplicationsRepository {
@@ -82,12 +117,18 @@ export class ApplicationsRepository {
     });
   }
 
-  /** The client's application and whether it has a live secret, in one statement (the token endpoint's hot path). */
+  /**
+   * The client's application and whether it has a live secret, in one statement on the pool (the
+   * token endpoint's hot path, where Prisma's query compilation costs more than the query).
+   */
   async findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
-    const app = await this.prisma.connectApplication.findFirst({ where: { environmentId, clientId }, include: { secrets: { select: { id: true }, take: 1 } } });
-    if (!app) return null;
-    const { secrets, ...rest } = app;
-    return { app: rest, hasSecrets: secrets.length > 0 };
+    const { rows } = await this.prisma.pool.query<ClientRow>({
+      name: 'connect_find_client',
+      text: `SELECT a.*, EXISTS (SELECT 1 FROM connect_client_secrets s WHERE s.application_id = a.id) AS has_secrets
+             FROM connect_applications a WHERE a.environment_id = $1 AND a.client_id = $2`,
+      values: [environmentId, clientId],
+    });
+    return rows[0] ? { app: toApplication(rows[0]), hasSecrets: rows[0].has_secrets } : null;
   }
 
   /**
@@ -95,12 +136,15 @@ export class ApplicationsRepository {
    * (at most once a minute, so steady traffic does not write on every request).
    */
   async useSecret(environmentId: string, clientId: string, secretHash: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ id: string; stale: boolean }[]>`
-      SELECT s.id, (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute') AS stale
-      FROM connect_client_secrets s JOIN connect_applications a ON a.id = s.application_id
-      WHERE s.environment_id = ${environmentId} AND a.environment_id = ${environmentId} AND a.client_id = ${clientId} AND s.secret_hash = ${secretHash}`;
+    const { rows } = await this.prisma.pool.query<{ id: string; stale: boolean }>({
+      name: 'connect_use_secret',
+      text: `SELECT s.id, (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute') AS stale
+             FROM connect_client_secrets s JOIN connect_applications a ON a.id = s.application_id
+             WHERE s.environment_id = $1 AND a.environment_id = $1 AND a.client_id = $2 AND s.secret_hash = $3`,
+      values: [environmentId, clientId, secretHash],
+    });
     if (!rows[0]) return false;
-    if (rows[0].stale) await this.prisma.$executeRaw`UPDATE connect_client_secrets SET last_used_at = now() WHERE id = ${rows[0].id}`;
+    if (rows[0].stale) await this.prisma.pool.query('UPDATE connect_client_secrets SET last_used_at = now() WHERE id = $1', [rows[0].id]);
     return true;
   }
 }
