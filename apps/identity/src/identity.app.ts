@@ -21,6 +21,9 @@ import { DirectoryProvisioningModule } from './directory-provisioning/directory-
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { WaitlistsModule } from './waitlists/waitlists.module';
 import { PasswordlessModule } from './passwordless/passwordless.module';
+import { ConnectModule } from './connect/connect.module';
+import { OAuthServerModule } from './oauth-server/oauth-server.module';
+import { AgentsModule } from './agents/agents.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms', '/passwordless/confirm'];
@@ -50,12 +53,15 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       ApiKeysModule,
       WaitlistsModule,
       PasswordlessModule,
+      ConnectModule,
+      OAuthServerModule,
+      AgentsModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: identityOpenApi,
-      // The hosted sign-in form posts form-encoded bodies.
-      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
+      // The hosted sign-in form and the OAuth endpoints (token, introspect, revoke, consent) post form-encoded bodies.
+      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize', '/oauth2']),
     },
   });
 }

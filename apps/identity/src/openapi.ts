@@ -8,6 +8,8 @@ import { radarOpenApiRoutes } from './radar/radar.openapi';
 import { apiKeysOpenApiRoutes } from './api-keys/api-keys.openapi';
 import { waitlistsOpenApiRoutes } from './waitlists/waitlists.openapi';
 import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
+import { connectOpenApiRoutes } from './connect/connect.openapi';
+import { agentsOpenApiRoutes } from './agents/agents.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -24,5 +26,7 @@ export function identityOpenApi(): Record<string, unknown> {
     ...apiKeysOpenApiRoutes,
     ...waitlistsOpenApiRoutes,
     ...passwordlessOpenApiRoutes,
+    ...connectOpenApiRoutes,
+    ...agentsOpenApiRoutes,
   ]);
 }

@@ -35,6 +35,11 @@ export class ClientAuthService {
     return this.cache.get(clientId, clientIp);
   }
 
+  /** The environment's client IDs (the audience of agent access tokens identity mints). */
+  async clientIdsOf(environmentId: string): Promise<string[]> {
+    return (await this.repo.listClientIds(environmentId)).map((c) => c.id);
+  }
+
   /** Exact, byte-for-byte comparison with the environment's registered redirect URIs. */
   redirectUriAllowed(environmentId: string, uri: string): Promise<boolean> {
     return this.repo.isRedirectUriAllowed(environmentId, uri);

@@ -36,7 +36,7 @@ export interface RoutedRequest {
  * with auth `none` has no caller: the service authenticates such requests by itself.
  * Throws only when the credential store is unreachable.
  */
-export async function resolveCaller(deps: Deps, route: RouteEntry, target: RoutedRequest, req: FastifyRequest): Promise<CallerResult> {
+export async function resolveCaller(deps: Deps, route: RouteEntry, target: RoutedRequest, req: FastifyRequest, self?: { proto: string; host?: string }): Promise<CallerResult> {
   const { path, clientIp } = target;
   switch (route.auth) {
     case 'none':
@@ -58,12 +58,32 @@ export async function resolveCaller(deps: Deps, route: RouteEntry, target: Route
       // `/sso/jwks/<client_id>` names the client in its last path segment.
       const result = await byClientId(deps, query.get('client_id') ?? path.slice(path.lastIndexOf('/') + 1), clientIp);
       const redirectUri = query.get('redirect_uri');
-      if (result.caller && redirectUri !== undefined && !(await deps.clients.redirectUriAllowed(result.caller.environmentId, redirectUri))) {
+      if (result.caller && redirectUri !== undefined && !isOwnConnectCallback(redirectUri, result.caller.clientId!, self) && !(await deps.clients.redirectUriAllowed(result.caller.environmentId, redirectUri))) {
         return { error: GatewayErrors.invalidRedirectUri(redirectUri) };
       }
       return result;
     }
+    case 'client_id_path': {
+      const index = route.prefix.split('/').indexOf(':client_id');
+      return byClientId(deps, path.split('/')[index], clientIp);
+    }
   }
+}
+
+/* The Connect authorization server's sign-in callback of the same environment on this same
+ * gateway (`/oauth2/<client_id>/interaction/<uid>/callback`): AuthKit's hosted sign-in may return
+ * there without the URI being registered, because it only ever leads back into our own server. */
+const CONNECT_CALLBACK = /^\/oauth2\/(client_[0-9A-HJKMNP-TV-Z]{26})\/interaction\/[A-Za-z0-9_-]{1,64}\/callback$/;
+export function isOwnConnectCallback(redirectUri: string, clientId: string, self: { proto: string; host?: string } | undefined): boolean {
+  if (!self?.host) return false;
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return false;
+  }
+  if (url.search || url.hash || url.username || url.password || `${url.protocol}//${url.host}` !== `${self.proto}://${self.host}`) return false;
+  return CONNECT_CALLBACK.exec(url.pathname)?.[1] === clientId;
 }
 
 const throttled = (t: Throttled): CallerResult => ({ error: GatewayErrors.rateLimited(), retryAfterSeconds: t.retryAfterSeconds });

@@ -26,7 +26,7 @@ export type ForwardDeps = GatewayDeps & { notFound: NotFoundExplainer };
  * settings) and the answer back.
  */
 export async function forward(deps: ForwardDeps, route: RouteEntry, target: Target, origin: ClientOrigin, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  if (route.auth === 'none' || route.auth === 'client_id') {
+  if (route.auth === 'none' || route.auth === 'client_id' || route.auth === 'client_id_path') {
     // From memory only: a client IP over its public limit is refused before any lookup.
     const wait = deps.rateLimit.publicIpExhausted(origin.ip);
     if (wait) return sendGatewayError(reply, GatewayErrors.rateLimited(), { 'retry-after': String(wait) });
@@ -38,7 +38,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
 
   let resolved;
   try {
-    resolved = await resolveCaller(deps, route, target, req);
+    resolved = await resolveCaller(deps, route, target, req, origin);
   } catch (err) {
     deps.logger.error({ err, request_id: req.id }, 'credential lookup failed');
     return sendGatewayError(reply, GatewayErrors.authUnavailable());

@@ -32,9 +32,12 @@ export interface RouteEntry {
    *   else a public client named by `client_id` in the query or body (`/sso/token`, authenticate).
    * - `client_id`: browser routes; `client_id` from the query or the last path segment, and a
    *   `redirect_uri` in the query must be one of the environment's redirect URIs.
+   * - `client_id_path`: the environment's client ID is the path segment the prefix names
+   *   `:client_id` (a per-environment OAuth issuer, `/oauth2/<client_id>/…`); the service
+   *   authenticates the OAuth clients and users itself, and answers CORS itself.
    * - `none`: forwarded unsigned; the service authenticates the caller itself.
    */
-  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'none';
+  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'client_id_path' | 'none';
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -71,6 +74,15 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
   { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
+  // Connect (identity): applications and client secrets, and a custom login UI finishing an authorization.
+  { prefix: '/connect', upstream: 'identity', auth: 'api_key' },
+  { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
+  // Agents (identity): blueprints, minted tokens, instances, sessions, registrations.
+  { prefix: '/agents', upstream: 'identity', auth: 'api_key' },
+  // Each environment's OAuth 2.1 / OpenID authorization server (identity, oidc-provider).
+  { prefix: '/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
+  // RFC 8414 §3.1: the issuer's metadata at the path-inserted well-known URL (MCP clients ask there first).
+  { prefix: '/.well-known/oauth-authorization-server/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
   // Dashboard settings the official `workos` CLI manages (`workos config …`); the gateway owns them.
   { prefix: '/user_management/redirect_uris', upstream: 'gateway', auth: 'api_key' },
   { prefix: '/user_management/cors_origins', upstream: 'gateway', auth: 'api_key' },
@@ -145,6 +157,9 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/organizations/:id/groups',
   // Pipes integrations (a retried create must not turn into a slug conflict).
   '/data-integrations',
+  // Never the client-secret create: each call must mint a fresh secret.
+  '/connect/applications',
+  '/agents/blueprints',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 

@@ -17,5 +17,7 @@ import { SsoClient } from './sso.client';
   imports: [AuthenticateModule, UsersModule, MembershipsModule, InvitationsModule, IdentitiesModule],
   controllers: [AuthkitController, SsoCallbackController],
   providers: [AuthkitService, AuthorizationCodesStore, SsoHandoffService, SsoSignInService, SsoClient],
+  // The Connect authorization server redeems AuthKit codes issued to its interaction callback.
+  exports: [AuthorizationCodesStore],
 })
 export class AuthkitModule {}

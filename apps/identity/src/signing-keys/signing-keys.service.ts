@@ -69,6 +69,22 @@ export class SigningKeysService {
     return keys;
   }
 
+  /**
+   * The published keys with their private halves, active first, for the Connect authorization
+   * server (oidc-provider signs with the first). Never leaves the process.
+   */
+  async privateJwks(environmentId: string): Promise<Record<string, unknown>[]> {
+    await this.activeKey(environmentId);
+    const rows = await this.repo.published(environmentId, new Date());
+    const active = rows.filter((r) => !r.supersededAt).concat(rows.filter((r) => r.supersededAt));
+    return active.map((r) => ({
+      ...(createPrivateKey(this.box.openString(r.privateKey, r.kid)).export({ format: 'jwk' }) as Record<string, unknown>),
+      kid: r.kid,
+      alg: 'RS256',
+      use: 'sig',
+    }));
+  }
+
   /** Replaces the active key now (scheduled rotation or an operator's decision); returns the new kid. */
   async rotate(environmentId: string): Promise<string> {
     const kid = await this.repo.withEnvironmentLock(environmentId, async (tx) => {

@@ -14,4 +14,6 @@ export * from './vault';
 export * from './radar';
 export * from './authorization';
 export * from './pipes';
+export * from './connect';
+export * from './agents';
 export * from './registry';

@@ -12,6 +12,8 @@ import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
 import { authorizationEventSchemas } from './authorization';
 import { pipesEventSchemas } from './pipes';
+import { connectEventSchemas } from './connect';
+import { agentEventSchemas } from './agents';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -30,6 +32,8 @@ export const eventSchemas = {
   ...radarEventSchemas,
   ...authorizationEventSchemas,
   ...pipesEventSchemas,
+  ...connectEventSchemas,
+  ...agentEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -43,7 +47,7 @@ export function isKnownEventType(type: string): type is EventType {
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.organizations, organizationEventSchemas],
   [Topic.sso, ssoEventSchemas],
-  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...apiKeyEventSchemas, ...waitlistEventSchemas }],
+  [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...apiKeyEventSchemas, ...waitlistEventSchemas, ...connectEventSchemas, ...agentEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],
   [Topic.auditLogs, auditLogsEventSchemas],
   [Topic.vault, vaultEventSchemas],

@@ -54,6 +54,14 @@ export const IdPrefix = {
   dataInstallation: 'data_installation',
   /** An organization's settings for one provider (ours: WorkOS's prefix is not public). */
   dataIntegrationConfig: 'data_integration_config',
+  /** A Connect application (OAuth or M2M client of an environment's authorization server). */
+  connectApplication: 'conn_app',
+  /** A Connect application's client secret (the SDK's example ID is `secret_…`). */
+  connectSecret: 'secret',
+  agentBlueprint: 'agent_blueprint',
+  agentInstance: 'agent_instance',
+  agentSession: 'agent_session',
+  agentRegistration: 'agent_reg',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsClient } from '../memberships/organizations.client';
+import { ApplicationsController } from './applications.controller';
+import { ApplicationsRepository } from './applications.repository';
+import { ApplicationsService } from './applications.service';
+
+/** Connect (issue 17): applications and secrets; the authorization server comes from OAuthServerModule. */
+@Module({
+  controllers: [ApplicationsController],
+  providers: [ApplicationsRepository, ApplicationsService, OrganizationsClient],
+  exports: [ApplicationsService],
+})
+export class ConnectModule {}

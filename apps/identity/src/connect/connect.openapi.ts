@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { RouteDoc } from '@wos/platform';
+import { connectApplicationSchema, connectApplicationSecretSchema, listEnvelopeSchema } from '@wos/contracts';
+import { createApplicationSchema, listApplicationsQuerySchema, updateApplicationSchema } from './applications.dto';
+import { completeOAuth2Schema, connectSettingsSchema } from '../oauth-server/external-auth.dto';
+
+/** Connect applications and client secrets (WORKOS_API.md §21). */
+export const connectOpenApiRoutes: RouteDoc[] = [
+  { method: 'get', path: '/connect/applications', summary: 'List Connect applications', query: listApplicationsQuerySchema, response: listEnvelopeSchema(connectApplicationSchema) },
+  { method: 'post', path: '/connect/applications', summary: 'Create an OAuth or M2M application', body: createApplicationSchema, response: connectApplicationSchema, status: 201 },
+  { method: 'get', path: '/connect/applications/:id', summary: 'Get an application by ID or client ID', response: connectApplicationSchema },
+  { method: 'put', path: '/connect/applications/:id', summary: 'Update an application (null keeps a field)', body: updateApplicationSchema, response: connectApplicationSchema },
+  { method: 'delete', path: '/connect/applications/:id', summary: 'Delete an application, its secrets and its grants', status: 204 },
+  { method: 'get', path: '/connect/applications/:id/client_secrets', summary: 'List client secrets (a bare array of hints)', response: z.array(connectApplicationSecretSchema) },
+  {
+    method: 'post',
+    path: '/connect/applications/:id/client_secrets',
+    summary: 'Create a client secret (shown once)',
+    response: connectApplicationSecretSchema.extend({ secret: z.string() }),
+    status: 201,
+  },
+  { method: 'delete', path: '/connect/client_secrets/:id', summary: 'Delete a client secret', status: 204 },
+  { method: 'post', path: '/authkit/oauth2/complete', summary: 'Complete an external (Standalone Connect) authentication: {redirect_uri}', body: completeOAuth2Schema, response: z.object({ redirect_uri: z.string() }) },
+  { method: 'get', path: '/connect/settings', summary: "The environment's authorization-server settings (ours)" },
+  { method: 'put', path: '/connect/settings', summary: 'Turn dynamic client registration on or off; set an external login URL (ours)', body: connectSettingsSchema },
+];
