@@ -34,6 +34,11 @@ export interface RouteEntry {
    * - `none`: forwarded unsigned; the service authenticates the caller itself.
    */
   auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'none';
+  /**
+   * A long-lived streaming response (server-sent events): piped to the client as it arrives,
+   * over a separate connection pool, never buffered or stored (ProxyService.stream).
+   */
+  stream?: boolean;
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -90,6 +95,12 @@ export const ROUTES: readonly RouteEntry[] = [
   // Groups (§17) live below two other services' paths; the longer prefixes win.
   { prefix: '/organizations/:id/groups', upstream: 'authorization', auth: 'api_key' },
   { prefix: '/user_management/organization_memberships/:id/groups', upstream: 'authorization', auth: 'api_key' },
+  // Feature flags (§18) live in organizations, with the runtime payload, its event stream, and
+  // a user's flags (below identity's /user_management).
+  { prefix: '/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/sdk/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/sdk/feature-flags/stream', upstream: 'organizations', auth: 'api_key', stream: true },
+  { prefix: '/user_management/users/:id/feature-flags', upstream: 'organizations', auth: 'api_key' },
 ];
 
 /**
@@ -142,7 +153,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/passwordless',
   '/auth',
   '/fga',
-  '/feature-flags',
   '/data-integrations',
   '/api_keys',
   '/widgets',

@@ -11,4 +11,5 @@ export * from './audit-logs-ocsf';
 export * from './vault';
 export * from './radar';
 export * from './authorization';
+export * from './feature-flags';
 export * from './registry';

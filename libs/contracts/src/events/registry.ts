@@ -9,6 +9,7 @@ import { auditLogsEventSchemas } from './audit-logs';
 import { vaultEventSchemas } from './vault';
 import { radarEventSchemas } from './radar';
 import { authorizationEventSchemas } from './authorization';
+import { featureFlagEventSchemas } from './feature-flags';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -24,6 +25,7 @@ export const eventSchemas = {
   ...vaultEventSchemas,
   ...radarEventSchemas,
   ...authorizationEventSchemas,
+  ...featureFlagEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -35,7 +37,7 @@ export function isKnownEventType(type: string): type is EventType {
 
 /* Each group of schemas belongs to the service that publishes it, on that service's topic. */
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
-  [Topic.organizations, organizationEventSchemas],
+  [Topic.organizations, { ...organizationEventSchemas, ...featureFlagEventSchemas }],
   [Topic.sso, ssoEventSchemas],
   [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],

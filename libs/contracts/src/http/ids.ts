@@ -46,6 +46,7 @@ export const IdPrefix = {
   radarAttempt: 'radar_att',
   radarListEntry: 'radar_list_entry',
   radarChallenge: 'radar_challenge',
+  featureFlag: 'flag',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;
