@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
+import { Gauge } from 'prom-client';
+import { DomainError, EnvironmentId, registry, RequireApiKey, ZodPipe } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { etagMatches } from '../flags-core/flag-rules';
 import { FeatureFlagsService } from './feature-flags.service';
@@ -8,6 +9,7 @@ import { FlagPayloadService, type FlagPayload } from './flag-payload.service';
 import { flagClaimsQuerySchema } from './feature-flags.dto';
 
 const HEARTBEAT_MS = 15_000;
+const openStreams = new Gauge({ name: 'feature_flag_streams_open', help: 'Open GET /sdk/feature-flags/stream connections on this replica', registers: [registry] });
 
 /**
  * The runtime side: the payload the SDK's runtime client polls (with a strong ETag, so an
@@ -67,10 +69,11 @@ export class FlagRuntimeController implements OnModuleDestroy {
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      this.streams.delete(close);
+      if (this.streams.delete(close)) openStreams.dec();
       if (!raw.writableEnded) raw.end();
     };
     this.streams.add(close);
+    openStreams.inc();
     raw.on('close', close);
   }
 
