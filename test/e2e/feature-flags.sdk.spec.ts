@@ -1,10 +1,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { NotFoundException, UnprocessableEntityException, type EventName, type FlagChange, type WorkOS } from '@workos-inc/node';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { WorkOSFeatureFlagsProvider } from '@wos/openfeature-provider';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+import { ROOT, startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 import { sseReader } from '../support/sse';
 
 const FLAG_EVENTS: EventName[] = ['flag.created', 'flag.updated', 'flag.deleted', 'flag.rule_updated'];
@@ -213,6 +216,25 @@ describe('Feature flags through the WorkOS SDK', () => {
     }, { timeoutMs: 2_000, intervalMs: 10 });
     assert.ok(Date.now() - started < 1_000);
     assert.deepEqual([disabled.value, disabled.variant], [false, 'off']);
+  });
+
+  test('wos feature-flags: create, list, enable, target add and remove, disable, delete', async () => {
+    const wos = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), 'feature-flags', ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key, '--json'], { env: { PATH: process.env.PATH } });
+      return JSON.parse(stdout) as Record<string, any>;
+    };
+    const created = await wos('create', 'cli-flag', '--name', 'From the CLI', '--tag', 'ops', '--tag', 'cli', '--default-value', 'false');
+    assert.deepEqual([created.slug, created.name, created.tags, created.enabled], ['cli-flag', 'From the CLI', ['ops', 'cli'], false]);
+    assert.ok((await wos('list')).data.some((f: { slug: string }) => f.slug === 'cli-flag'));
+    assert.equal((await wos('enable', 'cli-flag')).enabled, true);
+    assert.deepEqual(await wos('target', 'add', 'cli-flag', orgId), { slug: 'cli-flag', target_id: orgId, targeted: true });
+    assert.deepEqual((await w.featureFlags.listOrganizationFeatureFlags({ organizationId: orgId })).data.map((f) => f.slug).includes('cli-flag'), true);
+    await wos('target', 'remove', 'cli-flag', orgId);
+    assert.equal((await wos('update', 'cli-flag', '--description', 'updated')).description, 'updated');
+    assert.equal((await wos('disable', 'cli-flag')).enabled, false);
+    assert.deepEqual(await wos('delete', 'cli-flag'), { id: 'cli-flag', deleted: true });
+    await expectSdkError(w.featureFlags.getFeatureFlag('cli-flag'), NotFoundException, 404);
+    await assert.rejects(wos('target', 'add', 'no-such-flag', orgId), /404/);
   });
 
   test('access tokens carry feature_flags: the slugs on for the session organization and user', async () => {
