@@ -102,6 +102,11 @@ describe('Feature flags through the WorkOS SDK', () => {
       assert.ok(res.status === 422 || res.status === 409, `${JSON.stringify(body).slice(0, 60)}: ${res.status}`);
       assert.equal(typeof (res.json as { message: string }).message, 'string');
     }
+    // A retried create with its Idempotency-Key replays the first answer instead of a slug conflict.
+    const first = await e.http('POST', '/feature-flags', { key: true, body: { slug: 'idem-flag' }, headers: { 'idempotency-key': `idem-${tag}` } });
+    const replay = await e.http('POST', '/feature-flags', { key: true, body: { slug: 'idem-flag' }, headers: { 'idempotency-key': `idem-${tag}` } });
+    assert.deepEqual([first.status, replay.status, replay.headers['idempotent-replayed']], [201, 201, 'true']);
+    assert.equal((replay.json as { id: string }).id, (first.json as { id: string }).id);
     // The underscore spelling is served as the canonical route.
     const aliased = await e.http('GET', '/feature_flags/checkout-v2', { key: true });
     assert.equal(aliased.status, 200, aliased.text);

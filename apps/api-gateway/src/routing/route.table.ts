@@ -137,6 +137,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/authorization/organizations/:id/roles',
   '/authorization/resources',
   '/organizations/:id/groups',
+  // Feature flags (our create extension; a retried create must not turn into a slug conflict).
+  '/feature-flags',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
