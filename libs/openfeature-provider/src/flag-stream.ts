@@ -50,16 +50,17 @@ export class FlagStream {
   private async connectOnce(): Promise<'retry' | 'stop'> {
     this.abort = new AbortController();
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.apiKey}`, accept: 'text/event-stream' };
-    const res = await (this.opts.fetch ?? fetch)(this.opts.url, { headers, signal: this.abort.signal });
-    if (res.status === 404 || res.status === 401 || res.status === 403) return 'stop';
-    if (!res.ok || !res.body) return 'retry';
-    this.opts.onState(true);
-    this.backoffMs = 1_000;
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
+    // Armed before the request, so a server that never answers is given up on too.
     let idle = setTimeout(() => this.abort?.abort(), IDLE_TIMEOUT_MS);
     try {
+      const res = await (this.opts.fetch ?? fetch)(this.opts.url, { headers, signal: this.abort.signal });
+      if (res.status === 404 || res.status === 401 || res.status === 403) return 'stop';
+      if (!res.ok || !res.body) return 'retry';
+      this.opts.onState(true);
+      this.backoffMs = 1_000;
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return 'retry';

@@ -85,7 +85,9 @@ export class WorkOSFeatureFlagsProvider implements Provider {
   async resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
     if (!this.client) return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.PROVIDER_NOT_READY };
     const streamed = this.streaming ? this.streamed : undefined;
-    const entry: FlagPollEntry | undefined = streamed ? streamed.payload[flagKey] : this.client.getFlag(flagKey);
+    // Own keys only: a slug such as `constructor` must not find Object.prototype's.
+    const source = streamed ? streamed.payload : undefined;
+    const entry: FlagPollEntry | undefined = source ? (Object.hasOwn(source, flagKey) ? source[flagKey] : undefined) : this.client.getFlag(flagKey);
     return resolveBoolean(entry, flagKey, defaultValue, context, streamed ? { source: 'stream', version: streamed.version } : { source: 'poll' });
   }
 

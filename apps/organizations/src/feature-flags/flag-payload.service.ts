@@ -130,7 +130,12 @@ export class FlagPayloadService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     if (version > (this.announced.get(environmentId) ?? 0n)) this.announced.set(environmentId, version);
-    if (this.announced.size > MAX_CACHED_ENVIRONMENTS) this.announced.clear(), this.cache.clear(), this.epoch++;
+    if (this.announced.size > MAX_CACHED_ENVIRONMENTS) {
+      // Bounded memory: forget everything (a new epoch voids loads in flight), as after a reconnect.
+      this.announced.clear();
+      this.cache.clear();
+      this.epoch++;
+    }
     if (this.subscribers.has(environmentId)) void this.push(environmentId);
   }
 

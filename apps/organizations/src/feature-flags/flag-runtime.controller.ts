@@ -75,6 +75,7 @@ export class FlagRuntimeController implements OnModuleDestroy {
     this.streams.add(close);
     openStreams.inc();
     raw.on('close', close);
+    if (raw.destroyed || raw.closed) close(); // the client left before the listener was attached
   }
 
   /** identity → organizations (INTERNAL_CALLS): the slugs for an access token's `feature_flags` claim. */

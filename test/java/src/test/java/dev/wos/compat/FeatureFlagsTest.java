@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.workos.WorkOS;
 import com.workos.common.exceptions.NotFoundException;
-import com.workos.models.FeatureFlag;
+import com.workos.models.Flag;
 import com.workos.models.Organization;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +43,7 @@ class FeatureFlagsTest {
     Organization org = workos.getOrganizations().create("Flags Java");
     String user = userId();
 
-    FeatureFlag flag = workos.getFeatureFlags().get(slug);
+    Flag flag = workos.getFeatureFlags().get(slug);
     assertTrue(flag.getId().startsWith("flag_"));
     assertEquals("Java " + slug, flag.getName());
     assertEquals(List.of("java"), flag.getTags());
@@ -53,8 +53,8 @@ class FeatureFlagsTest {
     assertTrue(workos.getFeatureFlags().enable(slug).getEnabled());
     workos.getFeatureFlags().addFlagTarget(slug, org.getId());
     workos.getFeatureFlags().addFlagTarget(slug, user);
-    assertEquals(List.of(slug), workos.getFeatureFlags().listOrganizationFeatureFlags(org.getId()).data.stream().map(FeatureFlag::getSlug).toList());
-    assertEquals(List.of(slug), workos.getFeatureFlags().listUserFeatureFlags(user).data.stream().map(FeatureFlag::getSlug).toList());
+    assertEquals(List.of(slug), workos.getFeatureFlags().listOrganizationFeatureFlags(org.getId()).data.stream().map(Flag::getSlug).toList());
+    assertEquals(List.of(slug), workos.getFeatureFlags().listUserFeatureFlags(user).data.stream().map(Flag::getSlug).toList());
     workos.getFeatureFlags().removeFlagTarget(slug, user);
     assertTrue(workos.getFeatureFlags().listUserFeatureFlags(user).data.isEmpty());
     assertFalse(workos.getFeatureFlags().disable(slug).getEnabled());
