@@ -215,6 +215,15 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
       }, { timeoutMs: 1_000, intervalMs: 10 });
       assert.notEqual(changed.headers.get('etag'), etag);
       assert.equal(((await changed.json()) as Record<string, any>).everyone.enabled, false);
+
+      // The writing replica reads its own write at once, without waiting for its NOTIFY.
+      const etag2 = changed.headers.get('etag')!;
+      for (const path of ['/feature-flags/everyone/enable', '/feature-flags/everyone/disable']) {
+        await a.call(ENV, 'PUT', path, {});
+        const own = await a.open(ENV, '/sdk/feature-flags', { 'if-none-match': etag2 });
+        assert.equal(own.status, 200);
+        assert.equal(((await own.json()) as Record<string, any>).everyone.enabled, path.endsWith('enable'));
+      }
     } finally {
       repo.snapshot = snapshot;
     }

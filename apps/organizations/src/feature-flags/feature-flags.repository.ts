@@ -14,6 +14,9 @@ export interface FlagSnapshot {
   flags: FlagState[];
 }
 
+/** The transaction a flag write runs in (FeatureFlagsRepository.write). */
+export type FlagTx = PoolClient;
+
 /** What a write inside `write()` produced: its result and the events that record it (none: nothing changed). */
 export interface WriteOutcome<T> {
   result: T;
@@ -37,9 +40,10 @@ export class FeatureFlagsRepository {
    * outbox rows and NOTIFYs the new version; all of it commits or none. A write that reports no
    * events rolls back, version included.
    */
-  async write<T>(environmentId: string, fn: (tx: PoolClient) => Promise<WriteOutcome<T>>): Promise<T> {
+  async write<T>(environmentId: string, fn: (tx: PoolClient) => Promise<WriteOutcome<T>>, committed?: (version: bigint) => void): Promise<T> {
+    let version: bigint | undefined;
     try {
-      return await pgTransaction(this.prisma.pool, async (tx) => {
+      const result = await pgTransaction(this.prisma.pool, async (tx) => {
         const { rows } = await tx.query<{ version: string }>(
           `INSERT INTO feature_flag_versions (environment_id, version) VALUES ($1, 1)
            ON CONFLICT (environment_id) DO UPDATE SET version = feature_flag_versions.version + 1 RETURNING version`,
@@ -49,8 +53,11 @@ export class FeatureFlagsRepository {
         if (!outcome.events.length) throw new Unchanged(outcome.result);
         await appendToOutbox(pgExecutor(tx), outcome.events);
         await tx.query(`SELECT pg_notify($1, $2)`, [FLAGS_CHANNEL, `${environmentId}:${rows[0]!.version}`]);
+        version = BigInt(rows[0]!.version);
         return outcome.result;
       });
+      if (version !== undefined) committed?.(version);
+      return result;
     } catch (err) {
       if (err instanceof Unchanged) return err.result as T;
       throw err;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, isUniqueViolation, newId, NotFoundError, paginate, toListEnvelope, ValidationError } from '@wos/platform';
 import { hasIdShape, type FeatureFlagWire, type ListEnvelope } from '@wos/contracts';
 import { isOn, isSlug, targetTypeOf } from '../flags-core/flag-rules';
-import { FeatureFlagsRepository } from './feature-flags.repository';
+import { FeatureFlagsRepository, type FlagTx, type WriteOutcome } from './feature-flags.repository';
 import { flagEvent } from './feature-flags.events';
 import { FlagPayloadService } from './flag-payload.service';
 import { toFeatureFlagWire, type CreateFlagInput, type FlagRow, type ListFlagsQuery, type UpdateFlagInput } from './feature-flags.dto';
@@ -73,7 +73,7 @@ export class FeatureFlagsService {
     };
     const wire = toFeatureFlagWire(row);
     try {
-      return await this.repo.write(environmentId, async (tx) => {
+      return await this.write(environmentId, async (tx) => {
         if ((await this.repo.counts(tx, environmentId)).flags >= MAX_FLAGS_PER_ENVIRONMENT) throw tooMany('flags', `An environment can hold at most ${MAX_FLAGS_PER_ENVIRONMENT} feature flags.`);
         await this.repo.insert(tx, row);
         return { result: wire, events: [flagEvent('flag.created', wire, environmentId)] };
@@ -85,7 +85,7 @@ export class FeatureFlagsService {
   }
 
   async update(environmentId: string, slug: string, input: UpdateFlagInput): Promise<FeatureFlagWire> {
-    return this.repo.write(environmentId, async (tx) => {
+    return this.write(environmentId, async (tx) => {
       const current = await this.mustFind(environmentId, slug, tx);
       const next: FlagRow = {
         ...current,
@@ -106,7 +106,7 @@ export class FeatureFlagsService {
   }
 
   async delete(environmentId: string, slug: string): Promise<void> {
-    await this.repo.write(environmentId, async (tx) => {
+    await this.write(environmentId, async (tx) => {
       const current = await this.mustFind(environmentId, slug, tx);
       await this.repo.delete(tx, environmentId, current.id);
       return { result: undefined, events: [flagEvent('flag.deleted', toFeatureFlagWire(current), environmentId)] };
@@ -115,7 +115,7 @@ export class FeatureFlagsService {
 
   async addTarget(environmentId: string, slug: string, targetId: string): Promise<void> {
     const type = targetOrThrow(targetId);
-    await this.repo.write(environmentId, async (tx) => {
+    await this.write(environmentId, async (tx) => {
       const flag = await this.mustFind(environmentId, slug, tx);
       if (type === 'organization' && !(await this.repo.organizationExists(environmentId, targetId, tx))) throw new NotFoundError('an organization', targetId);
       const counts = await this.repo.counts(tx, environmentId, flag.id);
@@ -130,7 +130,7 @@ export class FeatureFlagsService {
   /** Removing a target that is not there is not an error (the SDK ignores the answer either way). */
   async removeTarget(environmentId: string, slug: string, targetId: string): Promise<void> {
     targetOrThrow(targetId);
-    await this.repo.write(environmentId, async (tx) => {
+    await this.write(environmentId, async (tx) => {
       const flag = await this.mustFind(environmentId, slug, tx);
       if (!(await this.repo.removeTarget(tx, environmentId, flag.id, targetId))) return { result: undefined, events: [] };
       const wire = toFeatureFlagWire(await this.repo.touch(tx, environmentId, flag.id));
@@ -138,8 +138,13 @@ export class FeatureFlagsService {
     });
   }
 
+  /** A repository write whose committed version this replica's payload cache learns at once. */
+  private write<T>(environmentId: string, fn: (tx: FlagTx) => Promise<WriteOutcome<T>>): Promise<T> {
+    return this.repo.write(environmentId, fn, (version) => this.payloads.committed(environmentId, version));
+  }
+
   /** A slug that cannot exist is a 404 without a query; inside a write the row is locked. */
-  private async mustFind(environmentId: string, slug: string, tx?: Parameters<FeatureFlagsRepository['findBySlug']>[2]): Promise<FlagRow> {
+  private async mustFind(environmentId: string, slug: string, tx?: FlagTx): Promise<FlagRow> {
     const flag = isSlug(slug) ? await this.repo.findBySlug(environmentId, slug, tx, tx !== undefined) : null;
     if (!flag) throw new NotFoundError('a feature flag', slug);
     return flag;

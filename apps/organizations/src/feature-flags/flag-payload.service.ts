@@ -120,15 +120,26 @@ export class FlagPayloadService implements OnModuleInit, OnModuleDestroy {
     return payload;
   }
 
+  /**
+   * A flag write of this replica committed this version: noted at once, so the writer's next
+   * poll reads its own write without waiting for its NOTIFY (which then changes nothing).
+   */
+  committed(environmentId: string, version: bigint): void {
+    this.note(environmentId, version);
+  }
+
   private announce(message: string): void {
     const sep = message.lastIndexOf(':');
-    const environmentId = message.slice(0, sep);
     let version: bigint;
     try {
       version = BigInt(message.slice(sep + 1));
     } catch {
       return;
     }
+    this.note(message.slice(0, sep), version);
+  }
+
+  private note(environmentId: string, version: bigint): void {
     if (version > (this.announced.get(environmentId) ?? 0n)) this.announced.set(environmentId, version);
     if (this.announced.size > MAX_CACHED_ENVIRONMENTS) {
       // Bounded memory: forget everything (a new epoch voids loads in flight), as after a reconnect.
