@@ -274,4 +274,15 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
     }, { timeoutMs: 2_000, intervalMs: 10 });
     assert.equal(((await r.json()) as Record<string, any>)['user-beta'].default_value, true);
   });
+
+  test('a replica that shuts down ends its open streams instead of hanging on them', async () => {
+    const c = await startReplica(db);
+    const res = await c.open(ENV, '/sdk/feature-flags/stream');
+    const next = sseReader(res);
+    await next();
+    const started = Date.now();
+    await c.app.close();
+    await assert.rejects(next(5_000), /stream ended/);
+    assert.ok(Date.now() - started < 5_000);
+  });
 });

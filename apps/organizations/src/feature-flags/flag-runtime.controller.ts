@@ -19,7 +19,7 @@ const openStreams = new Gauge({ name: 'feature_flag_streams_open', help: 'Open G
  */
 @Controller()
 export class FlagRuntimeController implements OnModuleDestroy {
-  private readonly streams = new Set<() => void>();
+  private readonly streams = new Set<(shutdown?: boolean) => void>();
 
   constructor(
     private readonly payloads: FlagPayloadService,
@@ -66,15 +66,17 @@ export class FlagRuntimeController implements OnModuleDestroy {
     raw.write('retry: 1000\n\n');
     send(first);
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    const close = () => {
+    const close = (shutdown = false) => {
       clearInterval(heartbeat);
       unsubscribe();
       if (this.streams.delete(close)) openStreams.dec();
       if (!raw.writableEnded) raw.end();
+      // At shutdown the connection goes too: a kept-alive socket would hold the server's close.
+      if (shutdown) raw.once('finish', () => raw.socket?.destroy());
     };
     this.streams.add(close);
     openStreams.inc();
-    raw.on('close', close);
+    raw.on('close', () => close());
     if (raw.destroyed || raw.closed) close(); // the client left before the listener was attached
   }
 
@@ -86,6 +88,6 @@ export class FlagRuntimeController implements OnModuleDestroy {
 
   /** Open streams end before the HTTP server closes, or they would hold it open. */
   onModuleDestroy(): void {
-    for (const close of [...this.streams]) close();
+    for (const close of [...this.streams]) close(true);
   }
 }
