@@ -23,8 +23,8 @@ interface Replica {
   open: (env: string, path: string, headers?: Record<string, string>) => Promise<Response>;
 }
 
-async function startReplica(db: TestDatabase): Promise<Replica> {
-  const config = loadAppConfig({ PORT: '0', INTERNAL_AUTH_SECRET: SECRET, DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers.join(','), LOG_LEVEL: 'silent' });
+async function startReplica(db: TestDatabase, env: Record<string, string> = {}): Promise<Replica> {
+  const config = loadAppConfig({ PORT: '0', INTERNAL_AUTH_SECRET: SECRET, DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers.join(','), LOG_LEVEL: 'silent', ...env });
   const app = await startOrganizationsService(config);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const open = (env: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
@@ -275,11 +275,17 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
     assert.equal(((await r.json()) as Record<string, any>)['user-beta'].default_value, true);
   });
 
-  test('a replica that shuts down ends its open streams instead of hanging on them', async () => {
-    const c = await startReplica(db);
+  test('a replica that shuts down ends its open streams instead of hanging on them; one environment cannot take all streams', async () => {
+    const c = await startReplica(db, { FEATURE_FLAG_STREAMS_PER_ENVIRONMENT: '1' });
     const res = await c.open(ENV, '/sdk/feature-flags/stream');
     const next = sseReader(res);
     await next();
+    const second = await c.open(ENV, '/sdk/feature-flags/stream');
+    assert.equal(second.status, 429);
+    assert.equal(((await second.json()) as { code: string }).code, 'too_many_streams');
+    const otherEnv = await c.open(OTHER, '/sdk/feature-flags/stream');
+    assert.equal(otherEnv.status, 200);
+    await otherEnv.body!.cancel();
     const started = Date.now();
     await c.app.close();
     await assert.rejects(next(5_000), /stream ended/);

@@ -99,7 +99,9 @@ export class FlagPayloadService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  subscriberCount(): number {
+  /** Open subscriptions: of one environment, or of all. */
+  subscriberCount(environmentId?: string): number {
+    if (environmentId !== undefined) return this.subscribers.get(environmentId)?.size ?? 0;
     let n = 0;
     for (const s of this.subscribers.values()) n += s.size;
     return n;

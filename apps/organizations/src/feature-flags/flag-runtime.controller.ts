@@ -47,6 +47,9 @@ export class FlagRuntimeController implements OnModuleDestroy {
     if (this.streams.size >= this.config.FEATURE_FLAG_STREAMS_MAX) {
       throw new DomainError(503, 'too_many_streams', 'This replica serves its maximum of feature-flag streams; poll GET /sdk/feature-flags or retry later.');
     }
+    if (this.payloads.subscriberCount(env) >= this.config.FEATURE_FLAG_STREAMS_PER_ENVIRONMENT) {
+      throw new DomainError(429, 'too_many_streams', 'This environment holds its maximum of feature-flag streams on this replica; close one, or poll GET /sdk/feature-flags.');
+    }
     let sent = BigInt(String(req.headers['last-event-id'] ?? '').match(/^\d{1,19}$/)?.[0] ?? '-1');
     const raw = reply.raw;
     const send = (p: FlagPayload) => {
