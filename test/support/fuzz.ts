@@ -86,6 +86,9 @@ const ROUTES = [
   '/user_management/authenticate', '/user_management/organization_memberships', '/user_management/invitations', '/user_management/authorize',
   '/sso/authorize', '/sso/token', '/sso/profile', '/connections', '/connections/{seg}', '/directories', '/directories/{seg}', '/directory_users',
   '/directory_groups', '/scim/v2/{seg}/Users', '/webhook_endpoints', '/webhook_endpoints/{seg}', '/auth/factors/enroll',
+  // Feature flags (never the event stream: it does not end).
+  '/feature-flags', '/feature-flags/{seg}', '/feature-flags/{seg}/enable', '/feature-flags/{seg}/targets/{org}', '/organizations/{org}/feature-flags',
+  '/user_management/users/{seg}/feature-flags', '/sdk/feature-flags',
 ];
 const QUERY_KEYS = ['limit', 'after', 'before', 'order', 'domains', 'events', 'events[]', 'range_start', 'range_end', 'organization_id', '__proto__', 'constructor[prototype][x]', 'limit[]'];
 const QUERY_VALUES = ['10', '0', '-1', '1e400', '99999999999999999999', 'NaN', 'asc', 'desc', 'normal', 'organization.created', 'organization.created,organization.deleted', '2026-01-01', 'not-a-date', '', '%', '%zz'];

@@ -30,6 +30,8 @@ export const configSchema = baseConfigSchema
     /** Per attempt: time to response headers, and the longest pause between body chunks. */
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
     UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(128),
+    /** Upstream connections per service for streaming routes (one per open stream, e.g. feature-flag SSE). */
+    UPSTREAM_STREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
     /** How long a verified key is trusted without asking Postgres; also the revocation delay. */
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     API_KEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),

@@ -38,6 +38,8 @@ export const configSchema = baseConfigSchema
     DIRECTORY_SYNC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
     /** How long identity caches an organization's role claims (role/permission events invalidate sooner). */
     ROLE_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** How long identity caches a (organization, user)'s feature-flag claim: a flag change reaches tokens within this. */
+    FEATURE_FLAG_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
     /** Session (and refresh-token chain) lifetime in seconds. */

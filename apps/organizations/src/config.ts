@@ -14,6 +14,10 @@ export const configSchema = baseConfigSchema
     DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     /** TXT records are looked up at `<prefix>.<domain>`. */
     DOMAIN_VERIFICATION_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default('_workos-challenge'),
+    /** Open `GET /sdk/feature-flags/stream` connections one replica serves at most (more get a 503). */
+    FEATURE_FLAG_STREAMS_MAX: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    /** Open streams one environment may hold on one replica (more get a 429), so no tenant takes the replica's whole budget. */
+    FEATURE_FLAG_STREAMS_PER_ENVIRONMENT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

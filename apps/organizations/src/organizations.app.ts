@@ -6,6 +6,7 @@ import { PrismaService } from './infra/prisma.service';
 import { organizationsOpenApi } from './openapi';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { DomainsModule } from './domains/domains.module';
+import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startOrganizationsService(config: AppConfig): Promise<NestFastifyApplication> {
@@ -13,7 +14,7 @@ export function startOrganizationsService(config: AppConfig): Promise<NestFastif
     name: 'organizations',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] } },
-    modules: [OrganizationsModule, DomainsModule],
+    modules: [OrganizationsModule, DomainsModule, FeatureFlagsModule],
     http: { openapi: organizationsOpenApi },
   });
 }

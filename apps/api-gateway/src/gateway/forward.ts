@@ -112,6 +112,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     proto: origin.proto,
     host: origin.host,
   });
+  if (route.stream) return pipeStream(deps, route, forwardUrl, headers, req, reply);
   let res;
   try {
     res = await deps.proxy.forward(route.upstream, { method: req.method, path: forwardUrl, headers, body: forwardBody, requestId: req.id });
@@ -133,6 +134,26 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
   if (caller?.authKind === 'public_client' && isBrowserRoute(route) && typeof browserOrigin === 'string' && (await deps.clients.corsOriginAllowed(caller.environmentId, browserOrigin))) {
     void reply.headers(corsHeaders(browserOrigin));
   }
+  return reply.send(out.body.length ? out.body : undefined);
+}
+
+/**
+ * A streaming route's answer: a 2xx body is piped to the client chunk by chunk as the service
+ * writes it (never buffered, never stored for idempotency); an error answer is read whole and
+ * gets the same JSON treatment as any other. A client that goes away ends the upstream request.
+ */
+async function pipeStream(deps: ForwardDeps, route: RouteEntry, url: string, headers: Record<string, string | string[]>, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  let res;
+  try {
+    res = await deps.proxy.stream(route.upstream as Exclude<RouteEntry['upstream'], 'gateway'>, { method: req.method, path: url, headers, requestId: req.id });
+  } catch (err) {
+    if (!(err instanceof UpstreamError)) throw err;
+    return sendGatewayError(reply, err.kind === 'timeout' ? GatewayErrors.upstreamTimeout() : GatewayErrors.upstreamUnavailable());
+  }
+  void reply.status(res.status).headers(clientResponseHeaders(res.headers));
+  if (res.status >= 200 && res.status < 300) return reply.send(res.body);
+  const out = jsonErrorBody(res.status, headerValue(res.headers['content-type']), Buffer.from(await res.body.arrayBuffer()));
+  if (out.contentType) void reply.header('content-type', out.contentType);
   return reply.send(out.body.length ? out.body : undefined);
 }
 

@@ -50,6 +50,8 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    // Streams never finish on their own; ended here, their clients reconnect to another replica.
+    deps.proxy.endStreams();
     done();
   });
   fastify.addHook('onSend', (_req, reply, payload, done) => {

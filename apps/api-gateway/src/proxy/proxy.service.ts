@@ -35,8 +35,20 @@ const upstreamDuration = new Histogram({
   registers: [registry],
 });
 
+/** A streaming response: status and headers now, the body as it arrives. */
+export interface UpstreamStream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/* A stream that sends nothing (not even its heartbeat) for this long is taken for dead. */
+const STREAM_IDLE_TIMEOUT_MS = 60_000;
+
 interface Upstream {
   pool: Pool;
+  /** Streaming routes hold one connection each for their whole life, so they never take the request pool's. */
+  streams: Pool;
   /** Path prefix of the configured URL (usually empty), prepended to every request path. */
   basePath: string;
 }
@@ -45,6 +57,7 @@ interface Upstream {
 @Injectable()
 export class ProxyService implements OnApplicationShutdown {
   private readonly upstreams = new Map<UpstreamName, Upstream>();
+  private readonly openStreams = new Set<UpstreamStream['body']>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -56,7 +69,11 @@ export class ProxyService implements OnApplicationShutdown {
         connections: config.UPSTREAM_CONNECTIONS,
         connect: { timeout: Math.min(CONNECT_TIMEOUT_MS, config.UPSTREAM_TIMEOUT_MS) },
       });
-      this.upstreams.set(name, { pool, basePath: url.pathname.replace(/\/+$/, '') });
+      const streams = new Pool(url.origin, {
+        connections: config.UPSTREAM_STREAM_CONNECTIONS,
+        connect: { timeout: Math.min(CONNECT_TIMEOUT_MS, config.UPSTREAM_TIMEOUT_MS) },
+      });
+      this.upstreams.set(name, { pool, streams, basePath: url.pathname.replace(/\/+$/, '') });
     }
   }
 
@@ -88,8 +105,41 @@ export class ProxyService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Opens a streaming request (RouteEntry.stream): resolves with the status and headers, and the
+   * body is read by the caller as it arrives. Open streams are tracked so the gateway can end
+   * them when it closes (they would otherwise hold its HTTP server open).
+   */
+  async stream(name: UpstreamName, req: { method: string; path: string; headers: HeaderMap; requestId?: string }): Promise<UpstreamStream> {
+    const upstream = this.upstreams.get(name)!;
+    try {
+      const res = await upstream.streams.request({
+        method: req.method as Dispatcher.HttpMethod,
+        path: upstream.basePath + req.path,
+        headers: req.headers,
+        headersTimeout: this.config.UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: STREAM_IDLE_TIMEOUT_MS,
+      });
+      this.openStreams.add(res.body);
+      res.body.once('close', () => this.openStreams.delete(res.body));
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const kind = e.code && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
+      this.logger.warn({ upstream: name, code: e.code, err: e.message, request_id: req.requestId }, `upstream ${kind}`);
+      throw new UpstreamError(kind, name, e);
+    }
+  }
+
+  /** Ends every open stream (the clients see the stream end and reconnect elsewhere). */
+  endStreams(): void {
+    for (const body of this.openStreams) body.destroy();
+    this.openStreams.clear();
+  }
+
   /* After the HTTP server has closed (not at module destroy), so in-flight requests can finish. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.upstreams.values()].map((u) => u.pool.close()));
+    this.endStreams();
+    await Promise.all([...this.upstreams.values()].flatMap((u) => [u.pool.close(), u.streams.destroy()]));
   }
 }

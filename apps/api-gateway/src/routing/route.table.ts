@@ -38,6 +38,11 @@ export interface RouteEntry {
    * - `none`: forwarded unsigned; the service authenticates the caller itself.
    */
   auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'client_id_path' | 'none';
+  /**
+   * A long-lived streaming response (server-sent events): piped to the client as it arrives,
+   * over a separate connection pool, never buffered or stored (ProxyService.stream).
+   */
+  stream?: boolean;
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -119,6 +124,12 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/organizations/:id/data_integration_configurations', upstream: 'pipes', auth: 'api_key' },
   // The provider's browser redirect back: the state in the query is the credential (pipes checks it).
   { prefix: '/pipes/oauth/callback', upstream: 'pipes', auth: 'none' },
+  // Feature flags (§18) live in organizations, with the runtime payload, its event stream, and
+  // a user's flags (below identity's /user_management).
+  { prefix: '/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/sdk/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  { prefix: '/sdk/feature-flags/stream', upstream: 'organizations', auth: 'api_key', stream: true },
+  { prefix: '/user_management/users/:id/feature-flags', upstream: 'organizations', auth: 'api_key' },
 ];
 
 /**
@@ -160,6 +171,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   // Never the client-secret create: each call must mint a fresh secret.
   '/connect/applications',
   '/agents/blueprints',
+  // Feature flags (our create extension; a retried create must not turn into a slug conflict).
+  '/feature-flags',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -175,7 +188,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/portal',
   '/auth',
   '/fga',
-  '/feature-flags',
   '/widgets',
 ];
 

@@ -18,6 +18,7 @@ import { sessionEvent } from './sessions.events';
 import { toSessionWire } from './sessions.dto';
 import { organizationEntry, type OrganizationEntry } from './organization-entry';
 import { RoleClaimsService } from '../role-claims/role-claims.service';
+import { FlagClaimsService } from '../flag-claims/flag-claims.service';
 
 /** The WorkOS authentication response (WORKOS_API.md §7.2). */
 export interface AuthenticationResponse {
@@ -68,6 +69,7 @@ export class SessionsService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly redirectUris: RedirectUrisClient,
     private readonly roleClaims: RoleClaimsService,
+    private readonly flagClaims: FlagClaimsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -187,13 +189,19 @@ export class SessionsService implements OnModuleInit {
     return {};
   }
 
-  /** `role`, `roles` and `permissions` come from authorization's catalogue (RoleClaimsService). */
+  /**
+   * `role`, `roles` and `permissions` come from authorization's catalogue (RoleClaimsService),
+   * `feature_flags` from the organizations service (FlagClaimsService); both asked at once.
+   */
   private async accessToken(environmentId: string, userId: string, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = { iss: this.config.PUBLIC_BASE_URL, sub: userId, sid: sessionId, jti: newUlid(), iat, exp: iat + this.config.ACCESS_TOKEN_TTL_SECONDS };
     if (organizationId) {
-      const { role, roles, permissions } = await this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? []));
-      Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [], feature_flags: [] });
+      const [{ role, roles, permissions }, featureFlags] = await Promise.all([
+        this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? [])),
+        this.flagClaims.forToken(environmentId, organizationId, userId),
+      ]);
+      Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [], feature_flags: featureFlags });
     }
     return this.keys.sign(environmentId, claims);
   }

@@ -16,4 +16,5 @@ export * from './authorization';
 export * from './pipes';
 export * from './connect';
 export * from './agents';
+export * from './feature-flags';
 export * from './registry';

@@ -14,6 +14,7 @@ import { authorizationEventSchemas } from './authorization';
 import { pipesEventSchemas } from './pipes';
 import { connectEventSchemas } from './connect';
 import { agentEventSchemas } from './agents';
+import { featureFlagEventSchemas } from './feature-flags';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -34,6 +35,7 @@ export const eventSchemas = {
   ...pipesEventSchemas,
   ...connectEventSchemas,
   ...agentEventSchemas,
+  ...featureFlagEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -45,7 +47,7 @@ export function isKnownEventType(type: string): type is EventType {
 
 /* Each group of schemas belongs to the service that publishes it, on that service's topic. */
 const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
-  [Topic.organizations, organizationEventSchemas],
+  [Topic.organizations, { ...organizationEventSchemas, ...featureFlagEventSchemas }],
   [Topic.sso, ssoEventSchemas],
   [Topic.identity, { ...identityEventSchemas, ...identityFlowEventSchemas, ...apiKeyEventSchemas, ...waitlistEventSchemas, ...connectEventSchemas, ...agentEventSchemas }],
   [Topic.directorySync, directorySyncEventSchemas],

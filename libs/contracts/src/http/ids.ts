@@ -62,6 +62,7 @@ export const IdPrefix = {
   agentInstance: 'agent_instance',
   agentSession: 'agent_session',
   agentRegistration: 'agent_reg',
+  featureFlag: 'flag',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
 } as const;

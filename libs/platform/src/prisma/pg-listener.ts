@@ -9,6 +9,11 @@ export interface PgNotificationHandlers {
    * lost, so a listener that caches must drop its cache here.
    */
   onConnected(): void;
+  /**
+   * The listening connection was lost (notifications may be missed until `onConnected`). A cache
+   * that must never serve a state older than the last commit stops trusting itself here.
+   */
+  onLost?(): void;
 }
 
 /**
@@ -57,6 +62,7 @@ export class PgNotificationListener {
   private lost(client: Client, err: Error): void {
     if (this.stopped || this.client !== client) return;
     this.client = undefined;
+    this.handlers.onLost?.();
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
     this.log.warn({ channel: this.channel, err: err.message, retryInMs: this.retryMs }, 'LISTEN connection lost; reconnecting');

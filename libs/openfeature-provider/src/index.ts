@@ -1,0 +1,3 @@
+export { WorkOSFeatureFlagsProvider, type WorkOSProviderOptions } from './provider';
+export { resolveBoolean, type FlagSource } from './resolve';
+export { FlagStream, type FlagStreamOptions } from './flag-stream';
