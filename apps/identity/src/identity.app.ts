@@ -47,7 +47,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: identityOpenApi,
       // The hosted sign-in form posts form-encoded bodies.
-      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize']),
+      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize'], 64 * 1024),
     },
   });
 }
