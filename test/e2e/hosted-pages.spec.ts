@@ -138,7 +138,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
   }
 
-  test('sign-up → verify email → app; sign in → enrol MFA → app; sign out; sign in with the MFA code → app', async () => {
+  test('sign-up → verify email → app; sign in → enrol MFA → app; sign out; sign in with the MFA code → app', { timeout: 240_000 }, async () => {
     const email = `signup-${uniqueSuffix()}@example.com`;
     const { ctx, page } = await context();
     await page.goto(authorizeUrl({ screen_hint: 'sign-up' }));
@@ -146,9 +146,9 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByLabel('First name').fill('Grace');
     await page.getByLabel('Last name').fill('Hopper');
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('password');
+    await page.getByLabel('Password', { exact: true }).fill('abc123');
     assert.equal(await page.locator('#strength-text').textContent(), 'Too weak', 'the meter runs (the CSP nonce lets its script in)');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     assert.equal(await page.locator('#strength-text').textContent(), 'Strong');
     await page.getByRole('button', { name: 'Create account' }).click();
 
@@ -200,7 +200,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('sign-in page: provider button with its logo, a wrong password inline, dark mode, French by Accept-Language', async () => {
+  test('sign-in page: provider button with its logo, a wrong password inline, dark mode, French by Accept-Language', { timeout: 240_000 }, async () => {
     const { ctx, page } = await context();
     await page.goto(authorizeUrl());
     const google = page.getByRole('button', { name: 'Continue with Google' });
@@ -214,13 +214,12 @@ describe('hosted AuthKit pages in a browser', () => {
     await inspect(page, 'sign-in-error');
 
     // The button starts the provider's OAuth flow (the IdP's authorization endpoint).
-    const idpUrl = new Promise<URL>((resolveUrl) => void page.route(`${google_issuer()}/auth**`, async (route) => {
-      resolveUrl(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>idp</p>' });
-    }));
     await page.goto(authorizeUrl());
-    await page.getByRole('button', { name: 'Continue with Google' }).click();
-    assert.equal((await idpUrl).searchParams.get('client_id'), 'hosted-google');
+    const [idpRequest] = await Promise.all([
+      page.waitForRequest((r) => r.url().startsWith(`${google_issuer()}/auth`), { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Continue with Google' }).click(),
+    ]);
+    assert.equal(new URL(idpRequest.url()).searchParams.get('client_id'), 'hosted-google');
     await ctx.close();
 
     const dark = await context({ ...MOBILE, colorScheme: 'dark' });
@@ -240,7 +239,7 @@ describe('hosted AuthKit pages in a browser', () => {
   });
   const google_issuer = () => google.issuer;
 
-  test('password reset: the emailed link (custom domain), breached and weak passwords refused, the new one signs in', async () => {
+  test('password reset: the emailed link (custom domain), breached and weak passwords refused, the new one signs in', { timeout: 240_000 }, async () => {
     const email = `reset-${uniqueSuffix()}@example.com`;
     await um().createUser({ email, password: PASSWORD, emailVerified: true });
     await settings({ branding: { custom_domain: 'auth.hosted.example' } });
@@ -277,7 +276,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('an invitation accepted in the browser: sign up with the invited address, land in the organization', async () => {
+  test('an invitation accepted in the browser: sign up with the invited address, land in the organization', { timeout: 240_000 }, async () => {
     const org = await e.workos.organizations.createOrganization({ name: `Invited Co ${uniqueSuffix()}` });
     const email = `invitee-${uniqueSuffix()}@example.com`;
     const invitation = await um().sendInvitation({ email, organizationId: org.id });
@@ -287,7 +286,7 @@ describe('hosted AuthKit pages in a browser', () => {
     assert.equal(await page.getByLabel('Email').inputValue(), email);
     await inspect(page, 'invitation');
     await page.getByLabel('First name').fill('Ivy');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     const landed = landing(page);
     await page.getByRole('button', { name: 'Create account' }).click();
     const auth = await exchange(await landed);
@@ -297,7 +296,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('magic code sign-in and organization selection', async () => {
+  test('magic code sign-in and organization selection', { timeout: 240_000 }, async () => {
     const email = `magic-${uniqueSuffix()}@example.com`;
     const user = await um().createUser({ email, emailVerified: true });
     const [a, b] = await Promise.all([1, 2].map((i) => e.workos.organizations.createOrganization({ name: `Choice ${i} ${uniqueSuffix()}` })));
@@ -322,7 +321,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('SSO by email domain: the verified domain finds the organization, its IdP signs the user in', async () => {
+  test('SSO by email domain: the verified domain finds the organization, its IdP signs the user in', { timeout: 240_000 }, async () => {
     const domain = `sso-${uniqueSuffix()}.example`;
     const org = await e.workos.organizations.createOrganization({ name: 'SSO Corp', domainData: [{ domain, state: DomainDataState.Verified }] });
     const created = await e.http('POST', '/connections', { key: true, body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: org.id, saml: { idp_metadata_xml: idp.metadataXml() }, activate: true } });
@@ -346,7 +345,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('sign-up policies per environment (settings API and `wos authkit set`): invitation only, waitlist; branding', async () => {
+  test('sign-up policies per environment (settings API and `wos authkit set`): invitation only, waitlist; branding', { timeout: 240_000 }, async () => {
     const other = await e.createEnvironment(`hosted-policy-${uniqueSuffix()}`);
     await e.addRedirectUri(APP, other.environment_id);
     const { runCli } = await import('@wos/platform/cli');
@@ -386,7 +385,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('CSRF: a post without the token, with a wrong one, or without the flow cookie gets the 403 page and changes nothing', async () => {
+  test('CSRF: a post without the token, with a wrong one, or without the flow cookie gets the 403 page and changes nothing', { timeout: 240_000 }, async () => {
     const email = `csrf-${uniqueSuffix()}@example.com`;
     const form = await e.http('GET', new URL(authorizeUrl({ screen_hint: 'sign-up' })).pathname + new URL(authorizeUrl({ screen_hint: 'sign-up' })).search);
     assert.equal(form.status, 200);
@@ -415,7 +414,7 @@ describe('hosted AuthKit pages in a browser', () => {
     assert.equal((await um().listUsers({ email })).data.length, 1);
   });
 
-  test('error pages: a step without a flow, an invalid reset link', async () => {
+  test('error pages: a step without a flow, an invalid reset link', { timeout: 240_000 }, async () => {
     const { ctx, page } = await context();
     const res = await page.goto(`${e.baseUrl}/user_management/authorize/mfa?client_id=${e.creds.client_id}`);
     assert.equal(res?.status(), 403);

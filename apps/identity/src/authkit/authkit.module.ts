@@ -24,6 +24,7 @@ import { HostedSignInService } from './hosted/hosted-sign-in.service';
 import { HostedSignUpService } from './hosted/hosted-sign-up.service';
 import { HostedStepsController } from './hosted/hosted-steps.controller';
 import { UnavailableWaitlist, WAITLIST } from './hosted/waitlist.port';
+import { breachedPasswordCount } from './passwords/breached-passwords';
 import { SsoCallbackController } from './sso-callback.controller';
 import { SsoHandoffService } from './sso-handoff.service';
 import { SsoSignInService } from './sso-sign-in.service';
@@ -62,6 +63,8 @@ export class AuthkitModule implements OnModuleInit {
 
   /** The environment's "require MFA" setting joins MFA_REQUIRED in the sign-in pipeline (API and pages alike). */
   onModuleInit(): void {
+    // The breached-password list (50,000 entries, ~0.5 s to decode) loads at boot, not on a sign-up.
+    breachedPasswordCount();
     this.grants.setMfaPolicy(async (environmentId) => (await this.settings.forEnvironment(environmentId)).requireMfa);
   }
 }

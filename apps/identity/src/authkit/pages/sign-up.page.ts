@@ -14,7 +14,7 @@ export interface SignUpPage {
 export function renderSignUp(ctx: PageContext, page: SignUpPage): string {
   const t = ctx.t;
   const invited = page.invitation;
-  const lead = invited ? t('invite.body', { organization: invited.organizationName }) : t('sign_in.heading', { brand: ctx.brand.name });
+  const lead = invited ? t('invite.body', { organization: invited.organizationName }) : t('sign_up.lead', { brand: ctx.brand.name });
   const body = `<p class="lead">${h(lead)}</p>
 <form method="post" action="${h(pageUrl(ctx, 'sign-up'))}" novalidate>
 ${errorBox(ctx, page.error)}
