@@ -86,7 +86,7 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     }
   });
 
-  test('an unregistered redirect URI, a tampered request or a code from another environment is refused', async () => {
+  test('an unregistered redirect URI, a post without the flow cookie or a code from another environment is refused', async () => {
     const bad = e.workos.userManagement.getAuthorizationUrl({ provider: 'authkit', redirectUri: 'http://127.0.0.1:5999/other', clientId: e.creds.client_id });
     const res = await e.http('GET', new URL(bad).pathname + new URL(bad).search);
     assert.equal(res.status, 400);

@@ -412,6 +412,9 @@ describe('hosted AuthKit pages in a browser', () => {
     const ok = await post({ csrf_token: token });
     assert.equal(ok.status, 303, ok.text.slice(0, 300));
     assert.equal((await um().listUsers({ email })).data.length, 1);
+    const again = await post({ csrf_token: token });
+    assert.equal(again.status, 200);
+    assert.match(again.text, /An account with this email already exists/);
   });
 
   test('error pages: a step without a flow, an invalid reset link', { timeout: 240_000 }, async () => {

@@ -7,11 +7,16 @@ import { UsersService } from '../users/users.service';
 import { AuthorizationCodesStore, type AuthorizationCodeGrant } from './authorization-codes.store';
 import { SsoHandoffService } from './sso-handoff.service';
 import { InvitationsService } from '../invitations/invitations.service';
-import { AUTHORIZATION_REQUEST_TTL_MS, type AuthorizationRequest } from './authorization-request';
+import type { AuthorizationRequest } from './authorization-request';
 import { authorizationCodeGrantSchema, authorizeQuerySchema } from './authorize.dto';
 import { ssoSignInOf } from '../authenticate/sso-sign-in';
 
 export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
+/*
+ * A hosted sign-in must finish within an hour of the authorize request, however many steps
+ * (each of which also extends the flow's 30-minute idle lifetime) it takes.
+ */
+const HOSTED_SIGN_IN_MAX_AGE_MS = 60 * 60_000;
 
 /**
  * AuthKit's authorize entry and the `authorization_code` grant: /user_management/authorize opens
@@ -72,7 +77,7 @@ export class AuthkitService implements OnModuleInit {
       state: q.state ?? null,
       codeChallenge: q.code_challenge ?? null,
       organizationId: q.organization_id ?? null,
-      expiresAt: Date.now() + AUTHORIZATION_REQUEST_TTL_MS,
+      expiresAt: Date.now() + HOSTED_SIGN_IN_MAX_AGE_MS,
     };
     return { request, loginHint: q.login_hint ?? null, signUp: q.screen_hint === 'sign-up', invitationToken: q.invitation_token ?? null };
   }

@@ -111,7 +111,7 @@ export class HostedSignInService {
     // A pending domain is one anyone can add to their organization: only a verified one routes.
     if (!org?.domains.some((d) => d.domain === domain && d.state === 'verified')) return this.showSso(s, 'sso.error.none');
     try {
-      return { redirect: await this.handoff.start(s.flow.environmentId, s.flow.clientId, this.query(s, { organization_id: org.id, login_hint: parsed.data }), clientIp) };
+      return this.handedOff(s, await this.handoff.start(s.flow.environmentId, s.flow.clientId, this.query(s, { organization_id: org.id, login_hint: parsed.data }), clientIp));
     } catch (err) {
       if (err instanceof DomainError && err.status < 500) return this.showSso(s, 'sso.error.none');
       throw err;
@@ -122,14 +122,19 @@ export class HostedSignInService {
   async provider(s: FlowSession, body: Record<string, unknown>, clientIp: string | null): Promise<Outcome> {
     const type = typeof body.provider === 'string' ? body.provider : '';
     if (!OAUTH_PROVIDER_TYPES.includes(type) || !(await this.providerTypes(s.flow.environmentId)).includes(type)) return this.show(s, { error: 'error.generic' });
-    return { redirect: await this.handoff.start(s.flow.environmentId, s.flow.clientId, this.query(s, { provider: type }), clientIp) };
+    return this.handedOff(s, await this.handoff.start(s.flow.environmentId, s.flow.clientId, this.query(s, { provider: type }), clientIp));
+  }
+
+  /** SSO carries the app's request from here (sealed in its state): this flow is over. */
+  private handedOff(s: FlowSession, idpUrl: string): Outcome {
+    s.ended = true;
+    return { redirect: idpUrl };
   }
 
   /** The flow's authorize request as the SSO handoff takes it (it seals its own copy for the IdP round trip). */
   private query(s: FlowSession, extra: { provider?: string; organization_id?: string; login_hint?: string }) {
     const r = s.flow.request;
     if (!r) throw new HostedPageError(400, 'error.expired.body');
-    s.ended = true;
     return { client_id: r.clientId, redirect_uri: r.redirectUri, response_type: 'code' as const, ...(r.state !== null ? { state: r.state } : {}), ...(r.codeChallenge ? { code_challenge: r.codeChallenge, code_challenge_method: 'S256' as const } : {}), ...extra };
   }
 
