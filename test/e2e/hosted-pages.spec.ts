@@ -428,6 +428,28 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
+  test('every form is rate limited per IP: past HOSTED_FORM_LIMIT_PER_MINUTE a 429 page with Retry-After', { timeout: 60_000 }, async () => {
+    const url = new URL(authorizeUrl());
+    const form = await e.http('GET', url.pathname + url.search);
+    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    const statuses: number[] = [];
+    let last: HttpResult | undefined;
+    for (let i = 0; i < 31; i++) {
+      last = await e.http('POST', `/user_management/authorize/forgot-password?client_id=${e.creds.client_id}`, {
+        body: new URLSearchParams({ email: `nobody-${i}@unknown.example`, csrf_token: token }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
+      statuses.push(last.status);
+    }
+    // The forgot-password form was posted earlier in this file too (same window, same address).
+    assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+    assert.equal(last!.status, 429);
+    assert.match(last!.contentType, /text\/html/);
+    assert.match(last!.text, /Too many attempts/);
+    assert.ok(Number(last!.headers['retry-after']) > 0);
+  });
+
   test('every page was checked and photographed', () => {
     for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'waitlist', 'error-expired']) {
       assert.ok(seen.has(name), `${name} was not inspected`);

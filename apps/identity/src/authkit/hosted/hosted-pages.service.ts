@@ -92,8 +92,9 @@ export class HostedPagesService {
       outcome = await handler(s);
     } catch (err) {
       if (err instanceof HostedPageError) return this.refuse(req, reply, env, s.flow.clientId, err.status, err.body, s.flow);
-      // A refusal of the domain below (a 4xx) is a page too, never the API's JSON body.
-      if (err instanceof DomainError && err.status < 500) return this.refuse(req, reply, env, s.flow.clientId, 400, 'error.generic', s.flow);
+      // A refusal of the domain below (a 4xx) is a page too, never the API's JSON body; so is a
+      // dependency that is down (SSO, organizations: 503). Anything else is a bug: a 500 with its request ID.
+      if (err instanceof DomainError) return this.refuse(req, reply, env, s.flow.clientId, err.status < 500 ? 400 : 503, 'error.generic', s.flow);
       throw err;
     }
     if (s.ended) await this.store.end(s.id);

@@ -2,7 +2,7 @@ import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EnvironmentId, RequestClientId } from '@wos/platform';
 import { AuthkitService } from '../authkit.service';
-import { HostedPagesService } from './hosted-pages.service';
+import { HostedPagesService, type FlowSession } from './hosted-pages.service';
 import { HostedSignInService } from './hosted-sign-in.service';
 import { HostedSignUpService } from './hosted-sign-up.service';
 
@@ -25,7 +25,8 @@ export class HostedSignInController {
   async authorize(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const begun = await this.authkit.begin(env, clientId, query, req.ip ?? null);
     if ('redirectTo' in begun) return reply.status(302).header('location', begun.redirectTo).header('cache-control', 'no-store').send();
-    const first = begun.signUp || begun.invitationToken ? (s: Parameters<HostedSignUpService['show']>[0]) => this.signUp.show(s) : (s: Parameters<HostedSignUpService['show']>[0]) => this.signIn.show(s, { email: begun.loginHint ?? undefined });
+    // screen_hint=sign-up and an invitation open on the sign-up page, everything else on sign-in.
+    const first = (s: FlowSession) => (begun.signUp || begun.invitationToken ? this.signUp.show(s) : this.signIn.show(s, { email: begun.loginHint ?? undefined }));
     return this.pages.show(req, reply, env, clientId, first, { always: true, make: async () => ({ environmentId: env, clientId: clientId!, request: begun.request, invitationToken: begun.invitationToken }) });
   }
 
