@@ -239,6 +239,26 @@ describe('hosted AuthKit pages in a browser', () => {
   });
   const google_issuer = () => google.issuer;
 
+  test('keyboard only: Tab to the fields, type, Enter signs in (focus is visible)', { timeout: 120_000 }, async () => {
+    const email = `keys-${uniqueSuffix()}@example.com`;
+    await um().createUser({ email, password: PASSWORD, emailVerified: true });
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    const focused = () => page.evaluate('document.activeElement && (document.activeElement.name || document.activeElement.textContent)') as Promise<string>;
+    for (let i = 0; i < 6 && (await focused()) !== 'email'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'email', 'the email field is reachable by Tab');
+    const outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle");
+    assert.equal(outline, 'solid', 'a visible focus ring');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'password');
+    await page.keyboard.type(PASSWORD);
+    const landed = landing(page);
+    await page.keyboard.press('Enter');
+    assert.equal((await exchange(await landed)).user.email, email);
+    await ctx.close();
+  });
+
   test('password reset: the emailed link (custom domain), breached and weak passwords refused, the new one signs in', { timeout: 240_000 }, async () => {
     const email = `reset-${uniqueSuffix()}@example.com`;
     await um().createUser({ email, password: PASSWORD, emailVerified: true });
