@@ -183,6 +183,9 @@ describe('hosted AuthKit pages in a browser', () => {
       assert.equal(second.user.id, first.user.id);
       const factors = await e.workos.multiFactorAuth.listUserAuthFactors({ userId: first.user.id });
       assert.equal(factors.data.length, 1);
+      // The API's enrolment answers a real QR code too (a PNG data URL, as WorkOS's).
+      const apiFactor = await e.workos.multiFactorAuth.enrollFactor({ type: 'totp', issuer: 'Hosted', user: email });
+      assert.match(apiFactor.totp!.qrCode, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
       await signOut(page, second.accessToken);
 
       await signInWithPassword(page, email);
