@@ -85,7 +85,11 @@ export class HostedFlowService {
         s.flow.pending = { kind: 'email_verification', ...base };
         return { redirect: pageUrl(s.flow, 'verify-email') };
       case 'mfa_challenge': {
-        const factorId = extra.authentication_factors![0]!.id;
+        // Challenge the factor last used to sign in: an enrolment abandoned before its first code
+        // leaves a factor the user's app may not have, and it must not shadow a working one.
+        const factors = await this.mfa.totpFactorsOfUser(env, base.userId);
+        const confirmed = factors.filter((f) => f.lastUsedStep !== null).sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
+        const factorId = confirmed[0]?.id ?? extra.authentication_factors![0]!.id;
         const challenge = await this.mfa.challenge(env, factorId);
         s.flow.pending = { kind: 'mfa_challenge', ...base, factorId, challengeId: challenge.id };
         return { redirect: pageUrl(s.flow, 'mfa') };
