@@ -23,16 +23,17 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
   });
   after(() => e?.stop());
 
-  /** What a browser does: GET the authorize URL, read the form, POST it. */
+  /** What a browser does: GET the authorize URL (the flow cookie), read the form (its CSRF token), POST it. */
   async function signIn(authorizeUrl: string, credentials = { email, password }): Promise<{ form: HttpResult; result: HttpResult }> {
     const url = new URL(authorizeUrl);
     const form = await e.http('GET', `${url.pathname}${url.search}`);
     assert.equal(form.status, 200, form.text.slice(0, 300));
     assert.match(form.contentType, /text\/html/);
     const action = /<form method="post" action="([^"]+)"/.exec(form.text)![1]!.replace(/&amp;/g, '&');
-    const authorizationRequest = /name="authorization_request" value="([^"]+)"/.exec(form.text)![1]!;
-    const body = new URLSearchParams({ ...credentials, authorization_request: authorizationRequest }).toString();
-    const result = await e.http('POST', action, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const body = new URLSearchParams({ ...credentials, csrf_token: csrf }).toString();
+    const result = await e.http('POST', action, { body, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
     return { form, result };
   }
 
@@ -85,7 +86,7 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     }
   });
 
-  test('an unregistered redirect URI, a tampered request or a code from another environment is refused', async () => {
+  test('an unregistered redirect URI, a post without the flow cookie or a code from another environment is refused', async () => {
     const bad = e.workos.userManagement.getAuthorizationUrl({ provider: 'authkit', redirectUri: 'http://127.0.0.1:5999/other', clientId: e.creds.client_id });
     const res = await e.http('GET', new URL(bad).pathname + new URL(bad).search);
     assert.equal(res.status, 400);
@@ -94,11 +95,11 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     const url = new URL(e.workos.userManagement.getAuthorizationUrl({ provider: 'authkit', redirectUri, clientId: e.creds.client_id }));
     const form = await e.http('GET', url.pathname + url.search);
     const action = /action="([^"]+)"/.exec(form.text)![1]!.replace(/&amp;/g, '&');
-    const sealed = /name="authorization_request" value="([^"]+)"/.exec(form.text)![1]!;
-    const flip = sealed.at(-2) === 'A' ? 'B' : 'A'; // a different character, always
-    const tampered = `${sealed.slice(0, -2)}${flip}${sealed.slice(-1)}`;
-    const forged = await e.http('POST', action, { body: new URLSearchParams({ email, password, authorization_request: tampered }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    assert.equal(forged.status, 400);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    // The authorize request lives in the flow behind the cookie: a post without it is refused.
+    const forged = await e.http('POST', action, { body: new URLSearchParams({ email, password, csrf_token: csrf }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(forged.status, 403);
+    assert.equal(forged.headers.location, undefined);
 
     const other = await e.createEnvironment(`authkit-other-${uniqueSuffix()}`);
     const code = codeFrom((await signIn(url.toString())).result);

@@ -45,11 +45,13 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** The hidden sealed request of AuthKit's sign-in form. */
-export function sealedAuthorizationRequest(html: string): string {
-  const m = /name="authorization_request" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error(`no sign-in form in: ${html.slice(0, 300)}`);
-  return m[1]!.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+const unescapeHtml = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The hosted sign-in page's password form: where it posts and its CSRF token (the flow cookie is in the jar). */
+export function passwordForm(html: string): { action: string; csrf: string } | undefined {
+  const action = /<form method="post" action="([^"]*\/password[^"]*)"/.exec(html)?.[1];
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+  return action && csrf && html.includes('type="password"') ? { action: unescapeHtml(action), csrf: unescapeHtml(csrf) } : undefined;
 }
 
 /**
@@ -69,10 +71,10 @@ export async function authorizeWithPassword(
     if (url.startsWith(redirectUri)) return { redirect: new URL(url), sawConsent };
     const html = await res.text();
     if (res.status !== 200) throw new Error(`unexpected ${res.status} at ${url}: ${html.slice(0, 500)}`);
-    if (html.includes('name="authorization_request"')) {
-      const form = new URLSearchParams({ email: user.email, password: user.password, authorization_request: sealedAuthorizationRequest(html) });
-      const action = new URL(url);
-      ({ res, url } = await agent.follow('POST', `/user_management/authorize/password?client_id=${action.searchParams.get('client_id')}`, redirectUri, form));
+    const signIn = passwordForm(html);
+    if (signIn) {
+      const form = new URLSearchParams({ email: user.email, password: user.password, csrf_token: signIn.csrf });
+      ({ res, url } = await agent.follow('POST', new URL(signIn.action, url).toString(), redirectUri, form));
     } else if (html.includes('id="allow"')) {
       sawConsent = true;
       const action = /action="([^"]+\/(?:confirm|abort))"/g;

@@ -1,7 +1,11 @@
 import { deadLettersCommand, type CliModule } from '@wos/platform/cli';
+import { authkitCommands } from './authkit/branding/authkit-settings.commands';
 
-/* Identity's `wos` commands: the dead letters of its organization-events consumer. */
+/* Identity's `wos` commands: the hosted pages' settings, the dead letters of its organization-events consumer. */
 export const cli: CliModule = {
   service: 'identity',
-  groups: [{ name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('identity')] }],
+  groups: [
+    { name: 'authkit', summary: "the hosted AuthKit pages' sign-up policy, MFA requirement and branding", commands: authkitCommands },
+    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('identity')] },
+  ],
 };

@@ -50,6 +50,8 @@ export const configSchema = baseConfigSchema
     AUTH_EMAIL_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     /** Per-IP attempts of POST /user_management/authenticate per 60 s. */
     AUTH_IP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** Posts per form per IP per 60 s on the hosted AuthKit pages (sign-in, sign-up, codes, reset…). */
+    HOSTED_FORM_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** When true, a user without an MFA factor must enrol before a session is issued (mfa_enrollment). */
     MFA_REQUIRED: z
       .enum(['true', 'false'])

@@ -60,8 +60,8 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: identityOpenApi,
-      // The hosted sign-in form and the OAuth endpoints (token, introspect, revoke, consent) post form-encoded bodies.
-      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize', '/oauth2']),
+      // The hosted pages and the OAuth endpoints (token, introspect, revoke, consent) post form-encoded bodies.
+      configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize', '/oauth2'], 64 * 1024),
     },
   });
 }

@@ -122,7 +122,8 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     return sendGatewayError(reply, err.kind === 'timeout' ? GatewayErrors.upstreamTimeout() : GatewayErrors.upstreamUnavailable());
   }
 
-  let out = jsonErrorBody(res.status, headerValue(res.headers['content-type']), res.body);
+  const contentType = headerValue(res.headers['content-type']);
+  let out = route.htmlPages && contentType?.startsWith('text/html') ? { contentType, body: res.body } : jsonErrorBody(res.status, contentType, res.body);
   if (isRouteNotFound(res.status, out.body)) {
     const e = await deps.notFound.error(req.method, target.path, key !== null);
     out = { contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ message: e.message, code: e.code })) };

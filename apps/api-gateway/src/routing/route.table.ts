@@ -43,6 +43,11 @@ export interface RouteEntry {
    * over a separate connection pool, never buffered or stored (ProxyService.stream).
    */
   stream?: boolean;
+  /**
+   * Browser pages: a service's HTML error page (a refused form, 403 for a failed CSRF check) is
+   * passed through instead of becoming JSON. Only for paths no SDK calls as an API.
+   */
+  htmlPages?: true;
 }
 
 /** Live routes. A new service adds its entries here (and leaves RESERVED_PREFIXES). */
@@ -77,7 +82,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sso/oidc', upstream: 'sso', auth: 'none' },
   { prefix: '/sso/profile', upstream: 'sso', auth: 'none' },
   { prefix: '/sso/jwks', upstream: 'identity', auth: 'client_id' },
-  { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id' },
+  // The hosted AuthKit pages (identity's authkit/hosted): HTML, including their error pages.
+  { prefix: '/user_management/authorize', upstream: 'identity', auth: 'client_id', htmlPages: true },
   { prefix: '/user_management/authenticate', upstream: 'identity', auth: 'api_key_or_client_id' },
   // Connect (identity): applications and client secrets, and a custom login UI finishing an authorization.
   { prefix: '/connect', upstream: 'identity', auth: 'api_key' },

@@ -74,6 +74,7 @@ export type Gate = (result: GrantResult, ctx: GrantContext & { grantType: string
 export class AuthenticateGrants {
   private readonly specs = new Map<string, GrantSpec>();
   private readonly gates: Gate[] = [];
+  private mfaPolicy: (environmentId: string) => Promise<boolean> = async () => false;
 
   register<S extends z.ZodType>(grantType: string, spec: GrantSpec<S>): void {
     if (this.specs.has(grantType)) throw new Error(`grant_type ${grantType} is registered twice`);
@@ -83,6 +84,15 @@ export class AuthenticateGrants {
   /** Gates run in registration order, before the MFA and organization-selection steps. */
   addGate(gate: Gate): void {
     this.gates.push(gate);
+  }
+
+  /** Per-environment "users must enrol in MFA" (the hosted pages' setting), on top of MFA_REQUIRED. */
+  setMfaPolicy(policy: (environmentId: string) => Promise<boolean>): void {
+    this.mfaPolicy = policy;
+  }
+
+  mfaRequired(environmentId: string): Promise<boolean> {
+    return this.mfaPolicy(environmentId);
   }
 
   get(grantType: string): GrantSpec | undefined {

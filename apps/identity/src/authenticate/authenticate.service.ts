@@ -18,6 +18,13 @@ import { PendingAuthService } from './pending-auth.service';
 import { ssoSignInOf } from './sso-sign-in';
 import { BASE_FIELDS, baseAuthenticateSchema, organizationSelectionGrantSchema, passwordGrantSchema, refreshGrantSchema, totpGrantSchema } from './authenticate.dto';
 
+/** What a session would be issued for once every gate passed (the hosted pages issue a code for it). */
+/**
+ * What a session would be issued for once every gate passed, MFA included (the hosted pages
+ * issue a code for it, and the code's exchange skips the MFA step that already ran).
+ */
+export type ResolvedSignIn = GrantResult & { organizationId: string | null; roleSlugs: string[] | null };
+
 export const GRANT = {
   password: 'password',
   refreshToken: 'refresh_token',
@@ -90,6 +97,33 @@ export class AuthenticateService implements OnModuleInit {
   }
 
   async authenticate(environmentId: string, authKind: 'api_key' | 'public_client', rawBody: unknown, signedClientId?: string): Promise<AuthenticationResponse> {
+    return this.run(environmentId, authKind, rawBody, signedClientId, (result, ctx, events) => this.complete(result, ctx, events));
+  }
+
+  /**
+   * The hosted pages' sign-in step: the same grant, throttles and gates as authenticate(), but it
+   * stops before the session (the pages issue an authorization code instead). The step's success
+   * event is written here; an auth-flow step throws its AuthFlowError as the API would.
+   */
+  async resolveGrant(environmentId: string, rawBody: Record<string, unknown> & { grant_type: string }, clientId: string): Promise<ResolvedSignIn> {
+    if (rawBody.grant_type === GRANT.refreshToken) throw new InvalidGrantError('A refresh token does not sign in.', 'unsupported_grant_type');
+    return this.run(environmentId, 'api_key', { ...rawBody, client_id: clientId }, clientId, (result, ctx, events) => this.resolveAndRecord(result, ctx, events)) as Promise<ResolvedSignIn>;
+  }
+
+  /** Like resolveGrant for a sign-in the caller proved itself (a hosted sign-up's verified email). */
+  async resolveAndRecord(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<ResolvedSignIn> {
+    const resolved = await this.resolve(result, ctx, events);
+    if (events.length) await appendToOutbox(this.prisma, events);
+    return resolved;
+  }
+
+  private async run<T>(
+    environmentId: string,
+    authKind: 'api_key' | 'public_client',
+    rawBody: unknown,
+    signedClientId: string | undefined,
+    finish: (result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]) => Promise<T>,
+  ): Promise<T | AuthenticationResponse> {
     const body = (rawBody && typeof rawBody === 'object' ? rawBody : {}) as Record<string, unknown>;
     const base = parse(baseAuthenticateSchema, body);
     // The caller is usually the customer's backend: the end user's IP is only known when it sends
@@ -124,11 +158,20 @@ export class AuthenticateService implements OnModuleInit {
     const succeeded = spec.eventType
       ? authenticationEvent(spec.eventType, { status: 'succeeded', email: result.email ?? result.user.email, ip_address: ctx.ipAddress, user_agent: ctx.userAgent, user_id: result.user.id }, environmentId)
       : null;
-    return this.complete(result, { ...ctx, grantType: base.grant_type }, succeeded ? [succeeded] : []);
+    return finish(result, { ...ctx, grantType: base.grant_type }, succeeded ? [succeeded] : []);
   }
 
   /** Runs the gates and issues the session. Exposed for grants that finish outside this flow. */
   async complete(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<AuthenticationResponse> {
+    const r = await this.resolve(result, ctx, events);
+    return this.sessions.issue({ environmentId: ctx.environmentId, user: r.user, organizationId: r.organizationId, roleSlugs: r.roleSlugs, method: r.method, sso: r.sso ?? null, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, events });
+  }
+
+  /**
+   * The gates (registered, MFA, organization) without the session: what a session would be
+   * issued for. Throws the AuthFlowError of the next step (with its pending token).
+   */
+  private async resolve(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<ResolvedSignIn> {
     const env = ctx.environmentId;
     for (const gate of this.grants.allGates()) await gate(result, ctx);
     // An SSO identity whose email is not proven never gets a session (the gates ask for the code).
@@ -158,7 +201,7 @@ export class AuthenticateService implements OnModuleInit {
         roleSlugs = active[0]!.roleSlugs;
       }
     }
-    return this.sessions.issue({ environmentId: env, user: result.user, organizationId, roleSlugs, method: result.method, sso: result.sso ?? null, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, events });
+    return { ...result, organizationId, roleSlugs };
   }
 
   /** A user with a TOTP factor must pass a challenge; with MFA required and none, must enrol. */
@@ -172,7 +215,7 @@ export class AuthenticateService implements OnModuleInit {
         authentication_factors: factors.map((f) => ({ id: f.id, type: f.type })),
       });
     }
-    if (this.config.MFA_REQUIRED) {
+    if (this.config.MFA_REQUIRED || (await this.grants.mfaRequired(ctx.environmentId))) {
       const token = await this.issuePending(ctx, result, 'mfa_enrollment', events);
       throw new AuthFlowError('mfa_enrollment', 'The user must enroll in MFA to finish authenticating.', { pending_authentication_token: token, user: toUserWire(result.user) });
     }

@@ -12,7 +12,8 @@ const WINDOW_SECONDS = 60;
 export class AuthenticateThrottle {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async hit(environmentId: string, scope: 'email' | 'ip', value: string, limit: number): Promise<void> {
+  /** `form:<name>` scopes count the hosted pages' form posts per IP. */
+  async hit(environmentId: string, scope: 'email' | 'ip' | `form:${string}`, value: string, limit: number): Promise<void> {
     const key = `identity:authn:${scope}:${environmentId}:${sha256Hex(value.toLowerCase())}`;
     const res = (await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').ttl(key).exec()) as [Error | null, number][];
     const count = res[0]![1];

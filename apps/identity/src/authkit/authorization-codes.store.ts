@@ -15,6 +15,11 @@ export interface AuthorizationCodeGrant {
   method: AuthenticationMethod;
   /** Set for sign-ins through SSO (sso-handoff.service.ts); absent for the password form. */
   sso?: SsoSignIn | null;
+  /**
+   * True when the hosted pages ran every gate, MFA included, before issuing the code: the
+   * exchange then skips the MFA step (it already passed) but still checks the membership.
+   */
+  gatesPassed?: boolean;
 }
 
 /* OAuth 2.0 §4.1.2 recommends at most 10 minutes. */

@@ -28,13 +28,6 @@ export const authorizeQuerySchema = z
   .refine((q) => !q.code_challenge_method || q.code_challenge, { message: 'code_challenge_method needs a code_challenge.' });
 export type AuthorizeQuery = z.infer<typeof authorizeQuerySchema>;
 
-/** The hosted sign-in form's POST body (application/x-www-form-urlencoded). */
-export const passwordSignInSchema = z.object({
-  email: z.string().max(320),
-  password: z.string().max(1024),
-  authorization_request: z.string().max(8192),
-});
-
 /** `grant_type=authorization_code` body fields (client_id and client_secret are stripped before). */
 export const authorizationCodeGrantSchema = z.object({
   code: z.string().min(1).max(200),

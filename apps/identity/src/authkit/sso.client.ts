@@ -54,6 +54,17 @@ export class SsoClient {
     return ((await res.json()) as { profile: SsoProfile }).profile;
   }
 
+  /**
+   * The environment's active OAuth provider connections (GoogleOAuth, …; no organization), for
+   * the hosted sign-in's buttons. One page of 100 is plenty: one connection per provider.
+   */
+  async oauthProviderTypes(environmentId: string): Promise<string[]> {
+    const res = await this.call(environmentId, '/connections?limit=100', { method: 'GET' });
+    if (!res.ok) throw await passThrough(res);
+    const list = (await res.json()) as { data: Array<{ connection_type: string; state: string; organization_id: string | null }> };
+    return [...new Set(list.data.filter((c) => c.state === 'active' && !c.organization_id && c.connection_type.endsWith('OAuth')).map((c) => c.connection_type))];
+  }
+
   private async call(environmentId: string, path: string, init: RequestInit): Promise<Response> {
     try {
       return await internalFetch(`${this.config.SSO_URL}${path}`, { key: this.key, audience: 'sso', environmentId }, { ...init, signal: AbortSignal.timeout(10_000) });

@@ -10,5 +10,6 @@ import { EmailVerificationService } from './email-verification.service';
   imports: [EmailFlowsModule, UsersModule, AuthenticateModule],
   controllers: [EmailVerificationController],
   providers: [EmailVerificationService],
+  exports: [EmailVerificationService],
 })
 export class EmailVerificationModule {}

@@ -11,5 +11,6 @@ import { MagicAuthService } from './magic-auth.service';
   imports: [EmailFlowsModule, UsersModule, AuthenticateModule, InvitationsModule],
   controllers: [MagicAuthController],
   providers: [MagicAuthService],
+  exports: [MagicAuthService],
 })
 export class MagicAuthModule {}

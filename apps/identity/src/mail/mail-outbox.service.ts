@@ -8,7 +8,8 @@ import type { TemplateName, TemplateVariables } from './mail.templates';
 
 /** What a flow resolves at send time: the secret-bearing variables, or why the email is moot. */
 export type Resolved = { vars: Record<string, string> } | { skip: string };
-export type Resolver = (environmentId: string, entityId: string) => Promise<Resolved>;
+/** `vars` are the row's own (non-secret) variables, e.g. a link base the flow chose. */
+export type Resolver = (environmentId: string, entityId: string, vars: Record<string, string>) => Promise<Resolved>;
 
 /** SecretBox context of a development-inbox copy: one row's copy cannot be opened as another's. */
 export const inboxAad = (id: bigint) => `email_delivery:${id}`;
@@ -98,7 +99,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
       const resolver = this.resolvers.get(row.template);
       try {
         if (!resolver) throw new Error(`no resolver for ${row.template}`);
-        const resolved = await resolver(row.environment_id, row.entity_id);
+        const resolved = await resolver(row.environment_id, row.entity_id, row.vars);
         if ('skip' in resolved) {
           await this.repo.close(row.id, `skipped: ${resolved.skip}`);
           continue;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 export interface TemplateVariables {
   email_verification: { email: string; code: string; expires_in_minutes: string };
   magic_auth: { email: string; code: string; expires_in_minutes: string };
-  password_reset: { email: string; url: string; expires_in_minutes: string };
+  /** `link_base`: the hosted reset page (with the environment's custom domain) when the hosted pages asked. */
+  password_reset: { email: string; url: string; expires_in_minutes: string; link_base?: string };
   invitation: { email: string; url: string; organization_id: string; inviter: string; expires_at: string };
   radar_challenge: { email: string; code: string; expires_in_minutes: string };
   passwordless_session: { email: string; url: string; expires_in_minutes: string };

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
 import { BadRequestError, DomainError, newId, NotFoundError, paginate, RateLimitedError, toListEnvelope, SecretBox, REDIS, type Redis } from '@wos/platform';
@@ -52,8 +53,8 @@ export class MfaService {
       { id, environmentId, userId: p.userId ?? null, type: 'totp', totpIssuer: issuer, totpUser: label, secret: this.box.seal(secret.base32, id), createdAt: now, updatedAt: now },
       p.withChallenge ? { id: newId('auth_challenge'), environmentId, factorId: id, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), createdAt: now, updatedAt: now } : undefined,
     );
-    // No QR encoder is installed; qr_code carries the otpauth URI as a text data URL.
-    const secrets: TotpSecrets = { qr_code: `data:text/plain;charset=utf-8,${encodeURIComponent(totp.toString())}`, secret: secret.base32, uri: totp.toString() };
+    // As WorkOS: qr_code is a PNG data URL of the otpauth URI (drawn here by `qrcode`, no network).
+    const secrets: TotpSecrets = { qr_code: await QRCode.toDataURL(totp.toString(), { errorCorrectionLevel: 'M', margin: 1 }), secret: secret.base32, uri: totp.toString() };
     return { factor: toFactorWire(factor, secrets), challenge: challenge ? toChallengeWire(challenge) : undefined };
   }
 

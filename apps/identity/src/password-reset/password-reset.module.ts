@@ -8,5 +8,6 @@ import { PasswordResetService } from './password-reset.service';
   imports: [EmailFlowsModule, UsersModule],
   controllers: [PasswordResetController],
   providers: [PasswordResetService],
+  exports: [PasswordResetService],
 })
 export class PasswordResetModule {}

@@ -32,9 +32,9 @@ export class PasswordResetService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.mail.registerResolver('password_reset', async (env, id) => {
+    this.mail.registerResolver('password_reset', async (env, id, vars) => {
       const r = await this.secrets.forMail(env, 'password_reset', id);
-      return 'skip' in r ? r : { vars: { url: passwordResetUrl(this.baseUrl, r.secret) } };
+      return 'skip' in r ? r : { vars: { url: passwordResetUrl(vars.link_base || this.baseUrl, r.secret) } };
     });
   }
 
@@ -44,7 +44,8 @@ export class PasswordResetService implements OnModuleInit {
     return toPasswordResetWire(row, this.secrets.reveal(row), this.baseUrl);
   }
 
-  async create(environmentId: string, email: string): Promise<PasswordResetWire> {
+  /** `linkBase` replaces PASSWORD_RESET_URL in the email (the hosted reset page); the API never sets it. */
+  async create(environmentId: string, email: string, linkBase?: string): Promise<PasswordResetWire> {
     // Throttled before the lookup, so the limit answers alike for known and unknown addresses.
     await this.throttle.hit(environmentId, 'password_reset', email);
     const user = await this.users.findByEmail(environmentId, email);
@@ -55,7 +56,7 @@ export class PasswordResetService implements OnModuleInit {
       });
       const w = toPasswordResetWire(row, secret, this.baseUrl);
       await appendToOutbox(tx, [passwordResetEvent('password_reset.created', w, environmentId)]);
-      await this.mail.enqueue(tx, { environmentId, template: 'password_reset', entityId: w.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(this.config.PASSWORD_RESET_TTL_SECONDS) } });
+      await this.mail.enqueue(tx, { environmentId, template: 'password_reset', entityId: w.id, recipient: user.email, vars: { email: user.email, expires_in_minutes: minutes(this.config.PASSWORD_RESET_TTL_SECONDS), ...(linkBase ? { link_base: linkBase } : {}) } });
       return w;
     });
     void this.mail.kick();

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { apiClient, apiCommand, CliUsageError, type CliCommand, type CliContext } from '@wos/platform/cli';
+
+/* `wos authkit settings|set`: the hosted pages' settings through the gateway (PATCH /user_management/authkit/settings). */
+
+const PATH = '/user_management/authkit/settings';
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+
+/** `--logo FILE` becomes the data: URL the API stores; `--logo none` clears it. */
+function logoOf(path: string): string | null {
+  if (path === 'none') return null;
+  const type = IMAGE_TYPES[extname(path).toLowerCase()];
+  if (!type) throw new CliUsageError('--logo must be a .png, .svg, .jpg or .webp file (or "none")');
+  return `data:${type};base64,${readFileSync(path).toString('base64')}`;
+}
+
+const clearable = (v: unknown) => (v === undefined ? undefined : v === 'none' ? null : v);
+
+function bodyOf(ctx: CliContext): Record<string, unknown> {
+  const o = ctx.options;
+  const branding = Object.fromEntries(
+    Object.entries({ name: clearable(o.name), primary_color: clearable(o.color), custom_domain: clearable(o.domain), logo: typeof o.logo === 'string' ? logoOf(o.logo) : undefined }).filter(([, v]) => v !== undefined),
+  );
+  const body: Record<string, unknown> = {};
+  if (typeof o['sign-up'] === 'string') body.sign_up_policy = o['sign-up'];
+  if (typeof o['require-mfa'] === 'string') {
+    if (!['true', 'false'].includes(o['require-mfa'])) throw new CliUsageError('--require-mfa takes true or false');
+    body.require_mfa = o['require-mfa'] === 'true';
+  }
+  if (Object.keys(branding).length) body.branding = branding;
+  if (!Object.keys(body).length) throw new CliUsageError('nothing to set: give --sign-up, --require-mfa, --name, --logo, --color or --domain');
+  return body;
+}
+
+export const authkitCommands: CliCommand[] = [
+  apiCommand('settings', "prints the hosted pages' sign-up policy, MFA requirement and branding", async (ctx) => {
+    ctx.result(await apiClient(ctx).call('GET', PATH));
+  }),
+  apiCommand(
+    'set',
+    "changes the hosted pages' settings of the API key's environment",
+    async (ctx) => {
+      ctx.result(await apiClient(ctx).call('PATCH', PATH, bodyOf(ctx)));
+    },
+    {
+      'sign-up': { type: 'string', value: 'POLICY', description: 'open, invitation_only or waitlist' },
+      'require-mfa': { type: 'string', value: 'BOOL', description: 'true: users enrol in TOTP before a sign-in completes' },
+      name: { type: 'string', value: 'NAME', description: 'the brand name on the pages ("none" clears it)' },
+      logo: { type: 'string', value: 'FILE', description: 'a .png, .svg, .jpg or .webp logo, at most 48 KB ("none" clears it)' },
+      color: { type: 'string', value: '#RRGGBB', description: 'the primary colour ("none" clears it)' },
+      domain: { type: 'string', value: 'HOST', description: 'custom domain for links in emails, e.g. auth.example.com ("none" clears it)' },
+    },
+  ),
+];

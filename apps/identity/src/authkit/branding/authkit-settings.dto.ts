@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { AuthkitSettings } from '../../generated/prisma/client';
+
+export const SIGN_UP_POLICIES = ['open', 'invitation_only', 'waitlist'] as const;
+export type SignUpPolicy = (typeof SIGN_UP_POLICIES)[number];
+
+/** A logo travels as a data: URL so the hosted pages load nothing from elsewhere (CSP img-src data:). */
+const LOGO = /^data:image\/(png|svg\+xml|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+/** Host names only (no scheme, port or path): links are built as https://<custom_domain>/…. */
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * PATCH /user_management/authkit/settings (our extension; WorkOS sets these in its dashboard).
+ * Each field is optional; `null` clears a branding field.
+ */
+export const updateAuthkitSettingsSchema = z
+  .object({
+    sign_up_policy: z.enum(SIGN_UP_POLICIES).optional(),
+    require_mfa: z.boolean().optional(),
+    branding: z
+      .object({
+        name: z.string().trim().min(1).max(80).nullable().optional(),
+        logo: z.string().max(65_536, 'The logo must be at most 48 KB (a data: URL of at most 64 KiB).').regex(LOGO, 'The logo must be a base64 data: URL of a PNG, SVG, JPEG or WebP image.').nullable().optional(),
+        primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'primary_color must be #rrggbb.').nullable().optional(),
+        custom_domain: z.string().trim().toLowerCase().regex(HOST, 'custom_domain must be a host name such as auth.example.com.').nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type UpdateAuthkitSettingsInput = z.infer<typeof updateAuthkitSettingsSchema>;
+
+/** The settings as the hosted pages use them (defaults filled in). */
+export interface HostedSettings {
+  signUpPolicy: SignUpPolicy;
+  requireMfa: boolean;
+  brandName: string | null;
+  logoDataUrl: string | null;
+  primaryColor: string | null;
+  customDomain: string | null;
+  updatedAt: Date | null;
+}
+
+export const DEFAULT_SETTINGS: HostedSettings = { signUpPolicy: 'open', requireMfa: false, brandName: null, logoDataUrl: null, primaryColor: null, customDomain: null, updatedAt: null };
+
+export function toHostedSettings(row: AuthkitSettings | null): HostedSettings {
+  if (!row) return DEFAULT_SETTINGS;
+  return {
+    signUpPolicy: row.signUpPolicy as SignUpPolicy,
+    requireMfa: row.requireMfa,
+    brandName: row.brandName,
+    logoDataUrl: row.logoDataUrl,
+    primaryColor: row.primaryColor,
+    customDomain: row.customDomain,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toSettingsWire(s: HostedSettings) {
+  return {
+    object: 'authkit_settings' as const,
+    sign_up_policy: s.signUpPolicy,
+    require_mfa: s.requireMfa,
+    branding: { name: s.brandName, logo: s.logoDataUrl, primary_color: s.primaryColor, custom_domain: s.customDomain },
+    updated_at: s.updatedAt?.toISOString() ?? null,
+  };
+}

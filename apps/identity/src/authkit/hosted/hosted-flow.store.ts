@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomToken, REDIS, SecretBox, SecretBoxError, sha256Hex, type Redis } from '@wos/platform';
+import type { AuthenticationMethod } from '../../authenticate/authenticate.grants';
+import type { AuthorizationRequest } from '../authorization-request';
+
+/** The next step of a sign-in the pipeline asked for, with what the page needs to show it. */
+export interface PendingStep {
+  kind: 'email_verification' | 'mfa_challenge' | 'mfa_enrollment' | 'organization_selection';
+  /** The pipeline's pending_authentication_token for the grant that completes the step. */
+  token: string;
+  userId: string;
+  email: string;
+  organizations?: Array<{ id: string; name: string }>;
+  factorId?: string;
+  challengeId?: string;
+  /** TOTP enrolment: the otpauth URI and key, shown again if the first code is wrong. */
+  totpUri?: string;
+  totpSecret?: string;
+}
+
+/**
+ * One browser's way through the hosted pages. Invariants: the app's authorize request inside was
+ * checked by the gateway and never comes from a form; the flow belongs to one environment and
+ * client, and every page refuses a flow of another; the CSRF token is random per flow.
+ */
+export interface HostedFlow {
+  environmentId: string;
+  clientId: string;
+  csrf: string;
+  /** The app's authorize request; null for a flow opened from an emailed link (password reset). */
+  request: AuthorizationRequest | null;
+  invitationToken: string | null;
+  /** The address the current step is about (a magic code, a sign-up's verification). */
+  email: string | null;
+  /** A hosted sign-up waiting for its email verification code (no pending token: the user proved nothing yet). */
+  signUpUserId: string | null;
+  signUpMethod: AuthenticationMethod | null;
+  pending: PendingStep | null;
+}
+
+export const FLOW_COOKIE = 'wos_authkit';
+/* Long enough to fetch a code from a mailbox; each save extends it. */
+export const FLOW_TTL_SECONDS = 30 * 60;
+const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
+
+/**
+ * Flows live in Redis under the SHA-256 of the cookie's value, sealed with SecretBox (AAD = that
+ * key): a Redis dump reveals neither pending tokens nor TOTP keys, and holds no usable flow ID.
+ */
+@Injectable()
+export class HostedFlowStore {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(init: Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'>): Promise<{ id: string; flow: HostedFlow }> {
+    const id = randomToken(24);
+    const flow: HostedFlow = { ...init, csrf: randomToken(24), email: null, signUpUserId: null, signUpMethod: null, pending: null };
+    await this.save(id, flow);
+    return { id, flow };
+  }
+
+  async load(id: string | undefined): Promise<HostedFlow | null> {
+    if (!id || !FLOW_ID.test(id)) return null;
+    const k = key(id);
+    const sealed = await this.redis.get(k);
+    if (!sealed) return null;
+    try {
+      return JSON.parse(this.box.openString(sealed, k)) as HostedFlow;
+    } catch (err) {
+      if (err instanceof SecretBoxError || err instanceof SyntaxError) return null;
+      throw err;
+    }
+  }
+
+  async save(id: string, flow: HostedFlow): Promise<void> {
+    const k = key(id);
+    await this.redis.set(k, this.box.seal(JSON.stringify(flow), k), 'EX', FLOW_TTL_SECONDS);
+  }
+
+  async end(id: string): Promise<void> {
+    await this.redis.del(key(id));
+  }
+}
+
+const key = (id: string) => `identity:authkit:flow:${sha256Hex(id)}`;

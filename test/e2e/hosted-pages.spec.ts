@@ -1,0 +1,486 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { Secret, TOTP } from 'otpauth';
+import { DomainDataState } from '@workos-inc/node';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { TestOidcIdp, TestSamlIdp, type OidcIdp, type SamlIdp } from '../support/sso-peers';
+import { ROOT, startE2e, type E2e } from '../support/e2e-stack';
+import type { HttpResult } from '../support/http';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const APP = 'https://app.example.com/callback';
+const PASSWORD = 'violet Kestrel drifts 47 miles';
+/** Screenshots of every page (git-ignored); UPDATE_GALLERY=1 also copies them to docs/gallery/hosted. */
+const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'hosted');
+const GALLERY = join(ROOT, 'docs', 'gallery', 'hosted');
+const MOBILE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, locale: 'en-US' };
+
+function totp(secret: string, stepOffset = 0): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret.replace(/\s+/g, '')), period: 30, digits: 6, algorithm: 'SHA1', timestamp: Date.now() + stepOffset * 30_000 });
+}
+
+/**
+ * The hosted AuthKit pages in headless Chromium at 360 px, through the gateway: every flow ends
+ * at the app's redirect URI with a code the official SDK exchanges. Each page visited is checked
+ * with axe-core (no serious or critical violation), for horizontal scroll, and photographed.
+ */
+describe('hosted AuthKit pages in a browser', () => {
+  let e: E2e;
+  let browser: Browser;
+  let google: OidcIdp;
+  let idp: SamlIdp;
+  const seen = new Set<string>();
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    e = await startE2e({ name: 'hosted_pages', portOffset: 14500, apps: ['organizations', 'events', 'identity', 'sso'] });
+    await e.addRedirectUri(APP);
+    google = await TestOidcIdp.start([{ client_id: 'hosted-google', client_secret: 'google-secret', redirect_uris: [`${e.baseUrl}/sso/oidc/callback`] }]);
+    const g = await e.http('POST', '/connections', {
+      key: true,
+      body: { name: 'Google', connection_type: 'GoogleOAuth', oauth: { client_id: 'hosted-google', client_secret: 'google-secret', authorization_url: `${google.issuer}/auth`, token_url: `${google.issuer}/token`, userinfo_url: `${google.issuer}/me` }, activate: true },
+    });
+    assert.equal(g.status, 201, g.text);
+    idp = await TestSamlIdp.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await idp?.close();
+    await google?.close();
+    await e?.stop();
+  });
+
+  const um = () => e.workos.userManagement;
+  const authorizeUrl = (extra: Record<string, string> = {}) => {
+    const q = new URLSearchParams({ client_id: e.creds.client_id, redirect_uri: APP, response_type: 'code', provider: 'authkit', state: 'st', ...extra });
+    return `${e.baseUrl}/user_management/authorize?${q}`;
+  };
+
+  async function settings(body: Record<string, unknown>, key?: string): Promise<Record<string, unknown>> {
+    const res = await e.http('PATCH', '/user_management/authkit/settings', { key: key ?? true, body });
+    assert.equal(res.status, 200, res.text);
+    return res.json as Record<string, unknown>;
+  }
+
+  /** Axe (zero serious/critical), no horizontal scroll at this width, and a screenshot named `name`. */
+  async function inspect(page: Page, name: string): Promise<void> {
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${name} (${page.url()})`);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
+    assert.ok(overflow <= 0, `${name} scrolls horizontally by ${overflow}px`);
+    const file = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    if (process.env.UPDATE_GALLERY === '1') {
+      mkdirSync(GALLERY, { recursive: true });
+      copyFileSync(file, join(GALLERY, `${name}.png`));
+    }
+    seen.add(name);
+  }
+
+  /** Resolves with the next navigation to the app's redirect URI (answered locally). */
+  function landing(page: Page): Promise<URL> {
+    return new Promise((resolveLanding, reject) => {
+      const timer = setTimeout(() => void page.content().then((html) => reject(new Error(`never reached ${APP}; at ${page.url()}: ${html.slice(0, 400)}`)), reject), 30_000);
+      void page.route(`${APP}**`, async (route) => {
+        clearTimeout(timer);
+        resolveLanding(new URL(route.request().url()));
+        await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>signed in</p>' });
+      });
+    });
+  }
+
+  async function exchange(url: URL) {
+    assert.equal(url.searchParams.get('state'), 'st');
+    return um().authenticateWithCode({ code: url.searchParams.get('code')!, clientId: e.creds.client_id });
+  }
+
+  /** The newest email to `to` whose text matches `pattern`, after `since` (the development inbox). */
+  async function mail(to: string, pattern: RegExp, seenBefore = 0): Promise<RegExpExecArray> {
+    return waitFor(
+      async () => {
+        const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(to)}`);
+        const data = (r.json as { data: { text: string }[] }).data;
+        if (data.length <= seenBefore) return undefined;
+        return pattern.exec(data[0]!.text) ?? undefined;
+      },
+      { timeoutMs: 30_000, message: `an email to ${to} matching ${pattern}` },
+    );
+  }
+
+  async function mailCount(to: string): Promise<number> {
+    const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(to)}`);
+    return (r.json as { data: unknown[] }).data.length;
+  }
+
+  async function context(options: BrowserContextOptions = MOBILE): Promise<{ ctx: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext(options);
+    return { ctx, page: await ctx.newPage() };
+  }
+
+  const sessionIdOf = (accessToken: string) => (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+
+  async function signOut(page: Page, accessToken: string): Promise<void> {
+    const res = await page.goto(um().getLogoutUrl({ sessionId: sessionIdOf(accessToken) }));
+    assert.equal(res?.status(), 200);
+  }
+
+  async function signInWithPassword(page: Page, email: string, password = PASSWORD): Promise<void> {
+    await page.goto(authorizeUrl());
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  }
+
+  test('sign-up → verify email → app; sign in → enrol MFA → app; sign out; sign in with the MFA code → app', { timeout: 240_000 }, async () => {
+    const email = `signup-${uniqueSuffix()}@example.com`;
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl({ screen_hint: 'sign-up' }));
+    await inspect(page, 'sign-up');
+    await page.getByLabel('First name').fill('Grace');
+    await page.getByLabel('Last name').fill('Hopper');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('abc123');
+    assert.equal(await page.locator('#strength-text').textContent(), 'Too weak', 'the meter runs (the CSP nonce lets its script in)');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    assert.equal(await page.locator('#strength-text').textContent(), 'Strong');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.waitForURL(/verify-email/);
+    await inspect(page, 'verify-email');
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('The code is incorrect or has expired.').waitFor();
+    const code = (await mail(email, /code is (\d{6})/))[1]!;
+    const landed = landing(page);
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const first = await exchange(await landed);
+    assert.equal(first.user.email, email);
+    assert.equal(first.user.emailVerified, true);
+    assert.equal(first.authenticationMethod, 'Password');
+    await signOut(page, first.accessToken);
+
+    await settings({ require_mfa: true });
+    try {
+      await signInWithPassword(page, email);
+      await page.waitForURL(/mfa\/enroll/);
+      await inspect(page, 'mfa-enroll');
+      const qr = await page.locator('img.qr').getAttribute('src');
+      assert.match(qr!, /^data:image\/svg\+xml;base64,/);
+      assert.match(Buffer.from(qr!.split(',')[1]!, 'base64').toString(), /<svg[^>]*>.*<path/s, 'a real QR code drawn as SVG');
+      const secret = (await page.locator('.secret').textContent())!;
+      const enrolled = landing(page);
+      await page.getByLabel('Code').fill(totp(secret));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      const second = await exchange(await enrolled);
+      assert.equal(second.user.id, first.user.id);
+      const factors = await e.workos.multiFactorAuth.listUserAuthFactors({ userId: first.user.id });
+      assert.equal(factors.data.length, 1);
+      // The API's enrolment answers a real QR code too (a PNG data URL, as WorkOS's).
+      const apiFactor = await e.workos.multiFactorAuth.enrollFactor({ type: 'totp', issuer: 'Hosted', user: email });
+      assert.match(apiFactor.totp!.qrCode, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+      await signOut(page, second.accessToken);
+
+      await signInWithPassword(page, email);
+      await page.waitForURL(/\/mfa\?/);
+      await inspect(page, 'mfa-challenge');
+      const challenged = landing(page);
+      // The enrolment spent this 30 s step's code; the next step's is within the accepted window.
+      await page.getByLabel('Code').fill(totp(secret, 1));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      const third = await exchange(await challenged);
+      assert.equal(third.user.id, first.user.id);
+    } finally {
+      await settings({ require_mfa: false });
+    }
+    await ctx.close();
+  });
+
+  test('sign-in page: provider button with its logo, a wrong password inline, dark mode, French by Accept-Language', { timeout: 240_000 }, async () => {
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    const google = page.getByRole('button', { name: 'Continue with Google' });
+    assert.equal(await google.locator('svg').count(), 1, 'the provider logo is inline SVG');
+    await inspect(page, 'sign-in');
+    await page.getByLabel('Email').fill(`nobody-${uniqueSuffix()}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByRole('alert').getByText('Incorrect email or password.').waitFor();
+    assert.equal(await page.getByLabel('Email').getAttribute('aria-invalid'), 'true');
+    await inspect(page, 'sign-in-error');
+
+    // The button starts the provider's OAuth flow (the IdP's authorization endpoint).
+    await page.goto(authorizeUrl());
+    const [idpRequest] = await Promise.all([
+      page.waitForRequest((r) => r.url().startsWith(`${google_issuer()}/auth`), { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Continue with Google' }).click(),
+    ]);
+    assert.equal(new URL(idpRequest.url()).searchParams.get('client_id'), 'hosted-google');
+    await ctx.close();
+
+    const dark = await context({ ...MOBILE, colorScheme: 'dark' });
+    await dark.page.goto(authorizeUrl());
+    const bg = await dark.page.evaluate("getComputedStyle(document.querySelector('main')).backgroundColor");
+    assert.equal(bg, 'rgb(26, 29, 36)', 'prefers-color-scheme: dark');
+    await inspect(dark.page, 'sign-in-dark');
+    await dark.ctx.close();
+
+    const fr = await context({ ...MOBILE, locale: 'fr-FR' });
+    await fr.page.goto(authorizeUrl());
+    assert.equal(await fr.page.getAttribute('html', 'lang'), 'fr');
+    assert.equal(await fr.page.locator('h1').textContent(), 'Connexion');
+    await fr.page.getByLabel('Mot de passe', { exact: true }).waitFor();
+    await inspect(fr.page, 'sign-in-fr');
+    await fr.ctx.close();
+  });
+  const google_issuer = () => google.issuer;
+
+  test('keyboard only: Tab to the fields, type, Enter signs in (focus is visible)', { timeout: 120_000 }, async () => {
+    const email = `keys-${uniqueSuffix()}@example.com`;
+    await um().createUser({ email, password: PASSWORD, emailVerified: true });
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    const focused = () => page.evaluate('document.activeElement && (document.activeElement.name || document.activeElement.textContent)') as Promise<string>;
+    for (let i = 0; i < 6 && (await focused()) !== 'email'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'email', 'the email field is reachable by Tab');
+    const outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle");
+    assert.equal(outline, 'solid', 'a visible focus ring');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'password');
+    await page.keyboard.type(PASSWORD);
+    const landed = landing(page);
+    await page.keyboard.press('Enter');
+    assert.equal((await exchange(await landed)).user.email, email);
+    await ctx.close();
+  });
+
+  test('password reset: the emailed link (custom domain), breached and weak passwords refused, the new one signs in', { timeout: 240_000 }, async () => {
+    const email = `reset-${uniqueSuffix()}@example.com`;
+    await um().createUser({ email, password: PASSWORD, emailVerified: true });
+    await settings({ branding: { custom_domain: 'auth.hosted.example' } });
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await inspect(page, 'forgot-password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await inspect(page, 'forgot-password-sent');
+    const link = new URL((await mail(email, /(https:\/\/\S+)/))[1]!);
+    assert.equal(link.host, 'auth.hosted.example', 'the link uses the environment custom domain');
+    assert.equal(link.pathname, '/user_management/authorize/reset-password');
+    await settings({ branding: { custom_domain: null } });
+
+    await page.goto(`${e.baseUrl}${link.pathname}${link.search}`);
+    await inspect(page, 'reset-password');
+    for (const [bad, message] of [['qwertyuiop', 'leaked passwords'], ['aaaaaaaaaaaaaa', 'too easy to guess'], ['short', 'at least 10']] as const) {
+      await page.getByLabel('New password').fill(bad);
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByRole('alert').getByText(message, { exact: false }).waitFor();
+    }
+    await inspect(page, 'reset-password-error');
+    const fresh = 'Saffron lanterns hum 93 times';
+    await page.getByLabel('New password').fill(fresh);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('heading', { name: 'Password changed' }).waitFor();
+    await inspect(page, 'reset-password-done');
+
+    const landed = landing(page);
+    await signInWithPassword(page, email, fresh);
+    assert.equal((await exchange(await landed)).user.email, email);
+    await ctx.close();
+  });
+
+  test('an invitation accepted in the browser: sign up with the invited address, land in the organization', { timeout: 240_000 }, async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Invited Co ${uniqueSuffix()}` });
+    const email = `invitee-${uniqueSuffix()}@example.com`;
+    const invitation = await um().sendInvitation({ email, organizationId: org.id });
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl({ invitation_token: invitation.token }));
+    await page.getByText(`You were invited to join ${org.name}`).waitFor();
+    assert.equal(await page.getByLabel('Email').inputValue(), email);
+    await inspect(page, 'invitation');
+    await page.getByLabel('First name').fill('Ivy');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    const landed = landing(page);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const auth = await exchange(await landed);
+    assert.equal(auth.user.email, email);
+    assert.equal(auth.organizationId, org.id);
+    assert.equal((await um().getInvitation(invitation.id)).state, 'accepted');
+    await ctx.close();
+  });
+
+  test('magic code sign-in and organization selection', { timeout: 240_000 }, async () => {
+    const email = `magic-${uniqueSuffix()}@example.com`;
+    const user = await um().createUser({ email, emailVerified: true });
+    const [a, b] = await Promise.all([1, 2].map((i) => e.workos.organizations.createOrganization({ name: `Choice ${i} ${uniqueSuffix()}` })));
+    for (const o of [a!, b!]) await um().createOrganizationMembership({ userId: user.id, organizationId: o.id });
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
+    await page.waitForURL(/magic\/code/);
+    await inspect(page, 'magic-code');
+    const code = (await mail(email, /code is (\d{6})/))[1]!;
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/organization/);
+    await inspect(page, 'organization-selection');
+    const landed = landing(page);
+    await page.getByLabel(b!.name).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const auth = await exchange(await landed);
+    assert.equal(auth.organizationId, b!.id);
+    assert.equal(auth.authenticationMethod, 'MagicAuth');
+    await ctx.close();
+  });
+
+  test('SSO by email domain: the verified domain finds the organization, its IdP signs the user in', { timeout: 240_000 }, async () => {
+    const domain = `sso-${uniqueSuffix()}.example`;
+    const org = await e.workos.organizations.createOrganization({ name: 'SSO Corp', domainData: [{ domain, state: DomainDataState.Verified }] });
+    const created = await e.http('POST', '/connections', { key: true, body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: org.id, saml: { idp_metadata_xml: idp.metadataXml() }, activate: true } });
+    assert.equal(created.status, 201, created.text);
+    const connectionId = (created.json as { id: string }).id;
+    idp.trust(((await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true })).json as { metadata_xml: string }).metadata_xml);
+    idp.user = { nameId: `sam@${domain}`, attributes: { email: `sam@${domain}`, firstName: 'Sam', lastName: 'Sso' } };
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    await page.getByRole('link', { name: 'Sign in with single sign-on (SSO)' }).click();
+    await inspect(page, 'sso');
+    await page.getByLabel('Email').fill(`nobody@unknown-${uniqueSuffix()}.example`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').getByText('No single sign-on').waitFor();
+    const landed = landing(page);
+    await page.getByLabel('Email').fill(`sam@${domain}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const auth = await exchange(await landed);
+    assert.equal(auth.user.email, `sam@${domain}`);
+    assert.equal(auth.authenticationMethod, 'SSO');
+    await ctx.close();
+  });
+
+  test('sign-up policies per environment (settings API and `wos authkit set`): invitation only, waitlist; branding', { timeout: 240_000 }, async () => {
+    const other = await e.createEnvironment(`hosted-policy-${uniqueSuffix()}`);
+    await e.addRedirectUri(APP, other.environment_id);
+    const { runCli } = await import('@wos/platform/cli');
+    const { cli } = (await import(join(ROOT, 'apps', 'identity', 'dist', 'src', 'cli.js'))) as { cli: import('@wos/platform/cli').CliModule };
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), env: {} };
+    const code = await runCli(['authkit', 'set', '--sign-up', 'invitation_only', '--name', 'Policy Inc', '--color', '#0f766e', '--api-key', other.api_key, '--api-url', e.baseUrl, '--json'], [cli], io);
+    assert.equal(code, 0, out.join('\n'));
+    assert.equal((JSON.parse(out.at(-1)!) as { sign_up_policy: string }).sign_up_policy, 'invitation_only');
+    const url = (extra: Record<string, string> = {}) => `${e.baseUrl}/user_management/authorize?${new URLSearchParams({ client_id: other.client_id, redirect_uri: APP, response_type: 'code', provider: 'authkit', ...extra })}`;
+
+    const { ctx, page } = await context();
+    await page.goto(url());
+    assert.equal(await page.getByRole('link', { name: /Sign up/ }).count(), 0, 'no sign-up link when sign-up is by invitation');
+    assert.match(await page.title(), /Policy Inc/);
+    const res = await page.goto(url({ screen_hint: 'sign-up' }));
+    assert.equal(res?.status(), 403);
+    await page.getByRole('heading', { name: 'Sign-up is by invitation' }).waitFor();
+    await inspect(page, 'sign-up-closed');
+
+    const logo = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" rx="6" fill="#0f766e"/></svg>').toString('base64')}`;
+    await settings({ sign_up_policy: 'waitlist', branding: { logo } }, other.api_key);
+    await page.goto(url({ screen_hint: 'sign-up' }));
+    assert.equal(await page.locator('img.logo').getAttribute('src'), logo);
+    await inspect(page, 'waitlist');
+    const waiting = `wait-${uniqueSuffix()}@example.com`;
+    await page.getByLabel('Email').fill(waiting);
+    await page.getByRole('button', { name: 'Join the waitlist' }).click();
+    await page.getByRole('heading', { name: 'You are on the list' }).waitFor();
+    // The address is an entry of the environment's waitlist, pending, with no account.
+    const otherClient = e.client(other.api_key);
+    const entries = await otherClient.userManagement.listWaitlistEntries('default', { email: waiting });
+    assert.deepEqual(entries.data.map((x) => [x.email, x.state]), [[waiting, 'pending']]);
+    assert.equal((await otherClient.userManagement.listUsers({ email: waiting })).data.length, 0);
+
+    // The first environment's settings are its own.
+    const mine = await e.http('GET', '/user_management/authkit/settings', { key: true });
+    assert.equal((mine.json as { sign_up_policy: string }).sign_up_policy, 'open');
+    const badColor = await e.http('PATCH', '/user_management/authkit/settings', { key: true, body: { branding: { primary_color: 'red; background:url(x)' } } });
+    assert.equal(badColor.status, 422);
+    assert.ok(Array.isArray((badColor.json as { errors: unknown[] }).errors));
+    await ctx.close();
+  });
+
+  test('CSRF: a post without the token, with a wrong one, or without the flow cookie gets the 403 page and changes nothing', { timeout: 240_000 }, async () => {
+    const email = `csrf-${uniqueSuffix()}@example.com`;
+    const form = await e.http('GET', new URL(authorizeUrl({ screen_hint: 'sign-up' })).pathname + new URL(authorizeUrl({ screen_hint: 'sign-up' })).search);
+    assert.equal(form.status, 200);
+    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    assert.match(String(form.headers['set-cookie']), /HttpOnly; SameSite=Lax/);
+    const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    const post = (fields: Record<string, string>, withCookie = true): Promise<HttpResult> =>
+      e.http('POST', `/user_management/authorize/sign-up?client_id=${e.creds.client_id}`, {
+        body: new URLSearchParams({ email, password: PASSWORD, ...fields }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) },
+      });
+    for (const [res, why] of [
+      [await post({}), 'no token'],
+      [await post({ csrf_token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }), 'a wrong token'],
+      [await post({ csrf_token: token }, false), 'no cookie'],
+    ] as const) {
+      assert.equal(res.status, 403, why);
+      assert.match(res.contentType, /text\/html/, why);
+      assert.match(res.text, /This form has expired/, why);
+    }
+    assert.equal((await um().listUsers({ email })).data.length, 0, 'no user was created');
+    assert.equal(await mailCount(email), 0, 'no email was sent');
+    // The same post with the token and cookie does create the account (the check is what refused).
+    const ok = await post({ csrf_token: token });
+    assert.equal(ok.status, 303, ok.text.slice(0, 300));
+    assert.equal((await um().listUsers({ email })).data.length, 1);
+    const again = await post({ csrf_token: token });
+    assert.equal(again.status, 200);
+    assert.match(again.text, /An account with this email already exists/);
+  });
+
+  test('error pages: a step without a flow, an invalid reset link', { timeout: 240_000 }, async () => {
+    const { ctx, page } = await context();
+    const res = await page.goto(`${e.baseUrl}/user_management/authorize/mfa?client_id=${e.creds.client_id}`);
+    assert.equal(res?.status(), 403);
+    await inspect(page, 'error-expired');
+    const bad = await page.goto(`${e.baseUrl}/user_management/authorize/reset-password?client_id=${e.creds.client_id}&token=nope`);
+    assert.equal(bad?.status(), 400);
+    await page.getByText('This reset link has expired').waitFor();
+    await ctx.close();
+  });
+
+  test('every form is rate limited per IP: past HOSTED_FORM_LIMIT_PER_MINUTE a 429 page with Retry-After', { timeout: 60_000 }, async () => {
+    const url = new URL(authorizeUrl());
+    const form = await e.http('GET', url.pathname + url.search);
+    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    const statuses: number[] = [];
+    let last: HttpResult | undefined;
+    for (let i = 0; i < 31; i++) {
+      last = await e.http('POST', `/user_management/authorize/forgot-password?client_id=${e.creds.client_id}`, {
+        body: new URLSearchParams({ email: `nobody-${i}@unknown.example`, csrf_token: token }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      });
+      statuses.push(last.status);
+    }
+    // The forgot-password form was posted earlier in this file too (same window, same address).
+    assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+    assert.equal(last!.status, 429);
+    assert.match(last!.contentType, /text\/html/);
+    assert.match(last!.text, /Too many attempts/);
+    assert.ok(Number(last!.headers['retry-after']) > 0);
+  });
+
+  test('every page was checked and photographed', () => {
+    for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'waitlist', 'error-expired']) {
+      assert.ok(seen.has(name), `${name} was not inspected`);
+    }
+  });
+});
