@@ -13,8 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Pool } from 'undici';
-import { children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize } from './lib.mjs';
+import { children, formatTable, log, measureCpu, poolLoop, root } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -28,35 +27,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const KEYS = Number(process.env.BENCH_KEYS ?? 100);
 const runId = randomBytes(4).toString('hex');
 
-/** `connections` loops sending `request()` for `seconds`; latencies of answers `ok(status)` accepts, the rest are errors. */
-async function load(baseUrl, connections, seconds, request, ok = (s) => s < 300) {
-  const pool = new Pool(baseUrl, { connections, pipelining: 1 });
-  const latencies = [];
-  let errors = 0;
-  const started = performance.now();
-  const loop = async () => {
-    while (performance.now() - started < seconds * 1000) {
-      const t = performance.now();
-      const res = await pool.request(request());
-      await res.body.text();
-      if (ok(res.statusCode)) latencies.push(performance.now() - t);
-      else errors++;
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  const elapsed = (performance.now() - started) / 1000;
-  await pool.close();
-  return { requests: latencies.length, rps: latencies.length / elapsed, ...summarize(latencies), errors };
-}
+const load = poolLoop;
 
-async function measure(label, fn) {
-  const a = cpuSnapshot(DB_PREFIX);
-  const r = await fn();
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
-  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
-  return { ...r, cpu };
-}
+const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
 async function main() {
   const stack = new Stack({

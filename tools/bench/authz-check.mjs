@@ -23,7 +23,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, sleep, summarize, track } from './lib.mjs';
+import { benchDir, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -98,35 +98,7 @@ function checkAt(layout, n, depth) {
   return { om: id('om', n), resource: id('authz_resource', root + depth - 1) };
 }
 
-/** Runs `fn` from `connections` loops for `seconds`; latencies, throughput, errors. */
-async function load(name, seconds, connections, fn) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  let i = 0;
-  const a = cpuSnapshot(DB_PREFIX);
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        const r = await fn(i++);
-        latencies.push(performance.now() - t);
-        if (r.status !== 200) {
-          errors++;
-          firstError ??= `${r.status} ${r.text.slice(0, 300)}`;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = ['gateway', 'authorization', 'baseline', 'postgres', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
-  if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
-  log(`${name}: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s)`);
-  return { name, requests: latencies.length, rps: latencies.length / elapsed, errors, ...summarize(latencies), cpu };
-}
+const load = (name, seconds, connections, fn) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'authorization', 'baseline'] }, fn);
 
 function client(origin, connections, headers = {}) {
   const pool = new Pool(origin, { connections, pipelining: 1 });

@@ -21,7 +21,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, sleep, summarize, track } from './lib.mjs';
+import { benchDir, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -34,34 +34,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECT_CONNECTIONS ?? 32);
 const runId = randomBytes(4).toString('hex');
 const REDIRECT = 'http://127.0.0.1:9913/cb';
 
-async function load(name, seconds, connections, fn) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  let i = 0;
-  const a = cpuSnapshot(DB_PREFIX);
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        const r = await fn(i++);
-        latencies.push(performance.now() - t);
-        if (r.status !== 200 || !r.ok) {
-          errors++;
-          firstError ??= `${r.status} ${r.text.slice(0, 300)}`;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = ['gateway', 'identity', 'baseline', 'postgres', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
-  if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
-  log(`${name}: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s)`);
-  return { name, requests: latencies.length, rps: latencies.length / elapsed, errors, ...summarize(latencies), cpu };
-}
+const load = (name, seconds, connections, fn) =>
+  closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'identity', 'baseline'], ok: (r) => r.status === 200 && r.ok }, fn);
 
 function formClient(origin, connections, authorization) {
   const pool = new Pool(origin, { connections, pipelining: 1 });

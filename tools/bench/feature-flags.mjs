@@ -25,7 +25,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize } from './lib.mjs';
+import { children, closedLoop, formatTable, log, root, summarize } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -41,34 +41,9 @@ const ROUNDS = Number(process.env.BENCH_FLAGS_ROUNDS ?? 10);
 const runId = randomBytes(4).toString('hex');
 const ulid = (n) => String(n).padStart(26, '0');
 
-/** Runs `fn` from `connections` loops for `seconds`; counts answers other than `expect` as errors. */
-async function load(name, seconds, connections, expect, fn) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  const a = cpuSnapshot(DB_PREFIX);
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        const r = await fn();
-        latencies.push(performance.now() - t);
-        if (r.status !== expect) {
-          errors++;
-          firstError ??= `${r.status} ${r.text.slice(0, 200)}`;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = ['gateway', 'organizations', 'postgres', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
-  if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
-  log(`${name}: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s)`);
-  return { name, requests: latencies.length, rps: latencies.length / elapsed, errors, ...summarize(latencies), cpu };
-}
+/** Answers other than `expect` count as errors. */
+const load = (name, seconds, connections, expect, fn) =>
+  closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'organizations'], ok: (r) => r.status === expect }, fn);
 
 /** Reads one SSE stream, calling `onPayload(version)` for each `flags` event. */
 async function openStream(baseUrl, key, onPayload, signal) {

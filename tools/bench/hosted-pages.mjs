@@ -19,8 +19,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize, track } from './lib.mjs';
+import { benchDir, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -34,35 +33,10 @@ const APP = 'https://app.bench.example/callback';
 const only = new Set((process.env.BENCH_ONLY ?? 'pages,baseline').split(','));
 const runId = randomBytes(4).toString('hex');
 
-/** `connections` loops sending `request()` for `seconds`; latencies of 2xx/3xx answers, the rest are errors. */
-async function load(baseUrl, connections, seconds, request) {
-  const pool = new Pool(baseUrl, { connections, pipelining: 1 });
-  const latencies = [];
-  let errors = 0;
-  const started = performance.now();
-  const loop = async () => {
-    while (performance.now() - started < seconds * 1000) {
-      const t = performance.now();
-      const res = await pool.request(request());
-      await res.body.text();
-      if (res.statusCode >= 400) errors++;
-      else latencies.push(performance.now() - t);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  const elapsed = (performance.now() - started) / 1000;
-  await pool.close();
-  return { requests: latencies.length, rps: latencies.length / elapsed, ...summarize(latencies), errors };
-}
+/** 2xx and 3xx answers count (pages redirect). */
+const load = (baseUrl, connections, seconds, request) => poolLoop(baseUrl, connections, seconds, request, (status) => status < 400);
 
-async function measure(label, fn) {
-  const a = cpuSnapshot(DB_PREFIX);
-  const r = await fn();
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
-  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
-  return { ...r, cpu };
-}
+const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
 async function startBaseline(port, pageFile) {
   const child = track(spawn(process.execPath, [join(benchDir, 'hosted-pages-baseline-server.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(port), PAGE_FILE: pageFile }, stdio: ['ignore', 'pipe', 'inherit'] }));

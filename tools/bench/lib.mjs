@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmark scenarios: the wrk runner, CPU accounting from /proc,
 // percentiles and the result table. Progress goes to stderr; only the table goes to stdout.
 import { spawn } from 'node:child_process';
+import { Pool } from 'undici';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,4 +183,73 @@ export function formatTable(rows) {
   const line = (row) => `| ${row.map((c, i) => (right.has(i) ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(head), sep, ...body.map(line)].join('\n');
+}
+
+/**
+ * The closed-loop driver of the benchmarks: `connections` loops call `fn(i)` back to back for
+ * `seconds`. Returns throughput, latency percentiles, the count of answers `ok` refuses (logged
+ * with the first one), and the CPU split over `groups` of the stack whose databases start with
+ * `dbPrefix`.
+ */
+export async function closedLoop(name, { seconds, connections, dbPrefix, groups, ok = (r) => r.status === 200 }, fn) {
+  const latencies = [];
+  let errors = 0;
+  let firstError;
+  let i = 0;
+  const a = cpuSnapshot(dbPrefix);
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const r = await fn(i++);
+        latencies.push(performance.now() - t);
+        if (!ok(r)) {
+          errors++;
+          firstError ??= `${r.status} ${String(r.text ?? '').slice(0, 300)}`;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const split = cpuSplit(a, cpuSnapshot(dbPrefix));
+  const cpu = [...groups, 'postgres', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
+  if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
+  log(`${name}: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s)`);
+  return { name, requests: latencies.length, rps: latencies.length / elapsed, errors, ...summarize(latencies), cpu };
+}
+
+/**
+ * `connections` loops sending the undici request `request()` to `baseUrl` for `seconds`: the
+ * latencies of answers whose status `ok` accepts (default 2xx), the rest counted as errors.
+ */
+export async function poolLoop(baseUrl, connections, seconds, request, ok = (status) => status < 300) {
+  const pool = new Pool(baseUrl, { connections, pipelining: 1 });
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const loop = async () => {
+    while (performance.now() - started < seconds * 1000) {
+      const t = performance.now();
+      const res = await pool.request(request());
+      await res.body.text();
+      if (ok(res.statusCode)) latencies.push(performance.now() - t);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return { requests: latencies.length, rps: latencies.length / elapsed, ...summarize(latencies), errors };
+}
+
+/** Runs `fn` and adds the CPU split of the stack whose databases start with `dbPrefix` over its run. */
+export async function measureCpu(label, dbPrefix, fn) {
+  const a = cpuSnapshot(dbPrefix);
+  const r = await fn();
+  const split = cpuSplit(a, cpuSnapshot(dbPrefix));
+  const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
+  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
+  return { ...r, cpu };
 }

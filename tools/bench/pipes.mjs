@@ -21,7 +21,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize } from './lib.mjs';
+import { children, closedLoop, formatTable, log, root } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -35,35 +35,7 @@ const CACHE_TTL = process.env.BENCH_PIPES_TOKEN_CACHE_TTL_MS;
 const runId = randomBytes(4).toString('hex');
 const userId = (n) => `user_${String(n).padStart(26, '0')}`;
 
-/** Runs `fn` from `connections` loops for `seconds`; latencies, throughput, errors, CPU split. */
-async function load(name, seconds, connections, fn) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  let i = 0;
-  const a = cpuSnapshot(DB_PREFIX);
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        const r = await fn(i++);
-        latencies.push(performance.now() - t);
-        if (r.status !== 200) {
-          errors++;
-          firstError ??= `${r.status} ${r.text.slice(0, 300)}`;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = ['gateway', 'pipes', 'vault', 'postgres', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
-  if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
-  log(`${name}: ${latencies.length} in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s)`);
-  return { name, requests: latencies.length, rps: latencies.length / elapsed, errors, ...summarize(latencies), cpu };
-}
+const load = (name, seconds, connections, fn) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'pipes', 'vault'] }, fn);
 
 function client(origin, connections, key) {
   const pool = new Pool(origin, { connections, pipelining: 1 });

@@ -18,8 +18,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, summarize, track } from './lib.mjs';
+import { benchDir, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -49,35 +48,9 @@ async function profiler(state, label = 'radar-attempts') {
 }
 let seq = 0;
 
-/** `connections` loops sending `request()` for `seconds`; latencies of 2xx answers, the rest are errors. */
-async function load(baseUrl, connections, seconds, request) {
-  const pool = new Pool(baseUrl, { connections, pipelining: 1 });
-  const latencies = [];
-  let errors = 0;
-  const started = performance.now();
-  const loop = async () => {
-    while (performance.now() - started < seconds * 1000) {
-      const t = performance.now();
-      const res = await pool.request(request());
-      await res.body.text();
-      if (res.statusCode >= 300) errors++;
-      else latencies.push(performance.now() - t);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  const elapsed = (performance.now() - started) / 1000;
-  await pool.close();
-  return { requests: latencies.length, rps: latencies.length / elapsed, ...summarize(latencies), errors };
-}
+const load = (baseUrl, connections, seconds, request) => poolLoop(baseUrl, connections, seconds, request);
 
-async function measure(label, fn) {
-  const a = cpuSnapshot(DB_PREFIX);
-  const r = await fn();
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
-  log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
-  return { ...r, cpu };
-}
+const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
 const attemptBody = () => {
   const n = ++seq;
