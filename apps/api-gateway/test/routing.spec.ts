@@ -138,7 +138,7 @@ describe('api-gateway routing and proxying', () => {
     assert.deepEqual(alias?.parameters?.map((p) => `${p.in}:${p.name}`), ['path:id']);
     assert.equal(doc.paths['/directory_users']?.get?.deprecated, undefined);
     // The echo upstream stands in for organizations, identity and sso; the others are closed ports.
-    assert.deepEqual([...doc['x-missing-services']].sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'radar', 'vault', 'webhook-dispatcher']);
+    assert.deepEqual([...doc['x-missing-services']].sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'pipes', 'radar', 'vault', 'webhook-dispatcher']);
   });
 
   // Review L8: the public port served readiness details and metrics.
@@ -180,8 +180,7 @@ describe('api-gateway routing and proxying', () => {
       ['POST', '/organization_memberships', /\/user_management\/organization_memberships/],
       // The organizations service answers its router's 404 here (the echo stands in for it).
       ['POST', '/organization_domains/verify?echo=router-404', /POST \/organization_domains\/\{id\}\/verify/],
-      ['POST', '/data_integrations/github/token', /older spelling of '\/data-integrations\/github\/token'/],
-      ['GET', '/data-integrations/github', /does not serve yet/],
+      ['POST', '/widgets/token', /does not serve yet/],
     ];
     for (const [method, path, message] of cases) {
       const body = await assertJsonError(await h.request(path, { key, method, body: method === 'POST' ? '{}' : undefined }), 404, 'not_found');

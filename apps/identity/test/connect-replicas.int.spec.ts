@@ -97,9 +97,11 @@ describe('Connect authorization server on two replicas', () => {
       } else {
         const html = await res.text();
         assert.equal(res.status, 200, html.slice(0, 300));
-        const sealed = /name="authorization_request" value="([^"]+)"/.exec(html)?.[1];
-        assert.ok(sealed, html.slice(0, 300));
-        res = await send('POST', `/user_management/authorize/password?client_id=${ENV_CLIENT}`, { form: { email, password, authorization_request: sealed } });
+        // The hosted sign-in page's password form: its action and CSRF token (the flow cookie is in `cookies`).
+        const action = /<form method="post" action="([^"]*\/password[^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+        const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+        assert.ok(action && csrf, html.slice(0, 300));
+        res = await send('POST', pathOf(action), { form: { email, password, csrf_token: csrf } });
       }
     }
     assert.ok(code, 'the flow reached the redirect URI');
