@@ -63,7 +63,7 @@ async function main() {
     env: { LOG_LEVEL: 'warn' },
     // The benchmark measures rendering, not the limiters (WorkOS's per-environment gateway limit,
     // the pages' per-form window) or SSO (absent: the provider list is empty and cached).
-    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' }, identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' } },
+    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' }, identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' } },
   });
   const onSignal = () => {
     for (const child of children) child.kill('SIGTERM');
