@@ -11,13 +11,9 @@
 // Never fails on a miss. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_KEYS=100,
 // BENCH_PORT_OFFSET=25000, BENCH_REDIS_URL=redis://127.0.0.1:6379/10.
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { children, formatTable, log, measureCpu, poolLoop, root } from './lib.mjs';
-import { Api } from './client.mjs';
 
-const require = createRequire(import.meta.url);
-const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+import { benchStack, children, formatTable, log, measureCpu, poolLoop } from './lib.mjs';
+import { Api } from './client.mjs';
 
 const DB_PREFIX = 'wos_bench_apikeys';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 25000);
@@ -32,18 +28,11 @@ const load = poolLoop;
 const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
 async function main() {
-  const stack = new Stack({
-    root,
+  const stack = benchStack('api-keys', {
     apps: ['organizations', 'identity'],
     portOffset: PORT_OFFSET,
     dbPrefix: DB_PREFIX,
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/10',
-    internalAuthSecret: randomBytes(32).toString('hex'),
-    freshDatabases: true,
-    logDir: join(root, '.tools', 'logs', 'bench-api-keys'),
-    env: { LOG_LEVEL: 'warn' },
     // The benchmark measures validations, not the limiter (WorkOS's 6,000/60 s per key would cut it short).
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' } },
   });

@@ -21,10 +21,9 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
+import { benchDir, benchStack, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
 const { OAuthAgent, authorizeWithPassword, pkcePair } = require(join(root, 'test/dist/support/oauth-agent.js'));
 
 const PORT_OFFSET = Number(process.env.BENCH_CONNECT_PORT_OFFSET ?? 22_000);
@@ -58,19 +57,12 @@ async function main() {
     `node ${process.version}; ${CONNECTIONS} connections, ${SECONDS} s per phase`,
   ].join('\n');
   log(header.replace(/\n/g, '\n[bench] '));
-  const stack = new Stack({
-    root,
+  const stack = benchStack('connect', {
     apps: ['organizations', 'identity'],
     portOffset: PORT_OFFSET,
     dbPrefix: DB_PREFIX,
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9',
-    internalAuthSecret: randomBytes(32).toString('hex'),
     allowLoopbackUrls: true,
-    freshDatabases: true,
-    logDir: join(root, '.tools', 'logs', 'bench-connect'),
-    env: { LOG_LEVEL: 'warn' },
     appEnv: { 'api-gateway': { PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' } },
   });
   const rows = [];

@@ -22,13 +22,10 @@
 // BENCH_FLAGS_PORT_OFFSET (19500).
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { createRequire } from 'node:module';
+
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { children, closedLoop, formatTable, log, root, summarize } from './lib.mjs';
-
-const require = createRequire(import.meta.url);
-const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+import { benchStack, children, closedLoop, formatTable, log, summarize } from './lib.mjs';
 
 const PORT_OFFSET = Number(process.env.BENCH_FLAGS_PORT_OFFSET ?? 19_500);
 const DB_PREFIX = 'wos_bench_flags';
@@ -78,18 +75,11 @@ async function main() {
     `node ${process.version}; ${FLAGS} flags x ${TARGETS} targets, ${CONNECTIONS} connections, ${SECONDS} s per phase, ${STREAMS} streams x ${ROUNDS} changes`,
   ].join('\n');
   log(header.replace(/\n/g, '\n[bench] '));
-  const stack = new Stack({
-    root,
+  const stack = benchStack('flags', {
     apps: ['organizations'],
     portOffset: PORT_OFFSET,
     dbPrefix: DB_PREFIX,
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9',
-    internalAuthSecret: randomBytes(32).toString('hex'),
-    freshDatabases: true,
-    logDir: join(root, '.tools', 'logs', 'bench-flags'),
-    env: { LOG_LEVEL: 'warn' },
   });
   const rows = [];
   const closers = [];

@@ -17,12 +17,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { benchDir, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+import { join } from 'node:path';
+import { benchDir, benchStack, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
 
 const DB_PREFIX = 'wos_bench_hosted';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 15500);
@@ -49,18 +46,11 @@ async function startBaseline(port, pageFile) {
 }
 
 async function main() {
-  const stack = new Stack({
-    root,
+  const stack = benchStack('hosted', {
     apps: ['organizations', 'identity'],
     portOffset: PORT_OFFSET,
     dbPrefix: DB_PREFIX,
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9',
-    internalAuthSecret: randomBytes(32).toString('hex'),
-    freshDatabases: true,
-    logDir: join(root, '.tools', 'logs', 'bench-hosted'),
-    env: { LOG_LEVEL: 'warn' },
     // The benchmark measures rendering, not the limiters (WorkOS's per-environment gateway limit,
     // the pages' per-form window) or SSO (absent: the provider list is empty and cached).
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' }, identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' } },

@@ -2,6 +2,8 @@
 // percentiles and the result table. Progress goes to stderr; only the table goes to stdout.
 import { spawn } from 'node:child_process';
 import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,4 +254,23 @@ export async function measureCpu(label, dbPrefix, fn) {
   const cpu = `${Object.entries(split).filter(([g, v]) => g !== 'machine' && v).map(([g, v]) => `${g} ${v}`).join(', ')} (machine ${split.machine}% busy)`;
   log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
   return { ...r, cpu };
+}
+
+/**
+ * A benchmark's own stack: fresh `dbPrefix` databases, the machine's Postgres and Kafka (or
+ * POSTGRES_URL, KAFKA_BROKERS), a random internal-auth secret, logs in .tools/logs/bench-<name>.
+ * `opts` adds or overrides any Stack option (apps, portOffset, redisUrl, appEnv, ...).
+ */
+export function benchStack(name, opts) {
+  const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+  return new Stack({
+    root,
+    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    internalAuthSecret: randomBytes(32).toString('hex'),
+    freshDatabases: true,
+    logDir: join(root, '.tools', 'logs', `bench-${name}`),
+    env: { LOG_LEVEL: 'warn' },
+    ...opts,
+  });
 }

@@ -18,13 +18,10 @@
 // every call read Vault).
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { createRequire } from 'node:module';
+
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { children, closedLoop, formatTable, log, root } from './lib.mjs';
-
-const require = createRequire(import.meta.url);
-const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
+import { benchStack, children, closedLoop, formatTable, log } from './lib.mjs';
 
 const PORT_OFFSET = Number(process.env.BENCH_PIPES_PORT_OFFSET ?? 22_500);
 const DB_PREFIX = 'wos_bench_pipes';
@@ -53,18 +50,11 @@ async function main() {
     `node ${process.version}; ${ACCOUNTS} connected accounts with fresh tokens, ${CONNECTIONS} connections, ${SECONDS} s per phase, token cache ${CACHE_TTL ?? 'default (30 s)'}`,
   ].join('\n');
   log(header.replace(/\n/g, '\n[bench] '));
-  const stack = new Stack({
-    root,
+  const stack = benchStack('pipes', {
     apps: ['organizations', 'vault', 'pipes'],
     portOffset: PORT_OFFSET,
     dbPrefix: DB_PREFIX,
-    postgresUrl: process.env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9',
-    internalAuthSecret: randomBytes(32).toString('hex'),
-    freshDatabases: true,
-    logDir: join(root, '.tools', 'logs', 'bench-pipes'),
-    env: { LOG_LEVEL: 'warn' },
     // The WorkOS per-path write rules would refuse the account import (1,000 writes): measured is the read path.
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' }, ...(CACHE_TTL !== undefined ? { pipes: { PIPES_TOKEN_CACHE_TTL_MS: CACHE_TTL } } : {}) },
   });
