@@ -6,14 +6,22 @@ import { EventsModule } from './events/events.module';
 import { RetentionModule } from './retention/retention.module';
 import { eventsOpenApi } from './openapi';
 
-/** Starts the events service; main.ts calls it, and tests run it in-process and close it. */
-export function startEventsService(config: AppConfig, logger: Logger = createLogger('events', config.LOG_LEVEL)): Promise<NestFastifyApplication> {
+/**
+ * Starts the events service; main.ts calls it, and tests run it in-process and close it.
+ * `consume: false` leaves the Kafka consumer out (a test that must be the only writer of its
+ * database, since a fresh group would replay every topic of the shared broker into it).
+ */
+export function startEventsService(
+  config: AppConfig,
+  logger: Logger = createLogger('events', config.LOG_LEVEL),
+  opts: { consume?: boolean } = {},
+): Promise<NestFastifyApplication> {
   return startService({
     name: 'events',
     config,
     logger,
     // Every domain topic: the one handler is `@EventPattern(ALL_EVENTS, { batch: true })`.
-    kit: { prisma: PrismaService, consumer: { groupId: config.KAFKA_GROUP_ID }, queues: [QueueName.EventsRetention] },
+    kit: { prisma: PrismaService, consumer: opts.consume === false ? undefined : { groupId: config.KAFKA_GROUP_ID }, queues: [QueueName.EventsRetention] },
     modules: [EventsModule, RetentionModule],
     http: { openapi: eventsOpenApi },
   });

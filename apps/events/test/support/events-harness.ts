@@ -34,8 +34,11 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** The events service in-process on a free port, with its own database and consumer group. */
-export async function startTestService(label: string, env: Record<string, string> = {}): Promise<RunningService> {
+/**
+ * The events service in-process on a free port, with its own database and consumer group
+ * (`consume: false`: no consumer, so only the test writes to its database).
+ */
+export async function startTestService(label: string, env: Record<string, string> = {}, opts: { consume?: boolean } = {}): Promise<RunningService> {
   const db = await createTestDatabase(`events_${label}`, MIGRATIONS_DIR);
   const config = configSchema.parse({
     PORT: '0',
@@ -48,7 +51,7 @@ export async function startTestService(label: string, env: Record<string, string
     KAFKA_GROUP_ID: `events-test-${label}-${uniqueSuffix()}`,
     ...env,
   });
-  const app = await startEventsService(config, testLogger());
+  const app = await startEventsService(config, testLogger(), opts);
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
@@ -58,7 +61,7 @@ export async function startTestService(label: string, env: Record<string, string
     async close() {
       await app.get(PruneProcessor).queue.obliterate({ force: true });
       await app.close();
-      await deleteConsumerGroup(config.KAFKA_GROUP_ID);
+      if (opts.consume !== false) await deleteConsumerGroup(config.KAFKA_GROUP_ID);
       await db.drop();
     },
   };
