@@ -34,13 +34,13 @@ describe('Directory provisioning: SCIM users become AuthKit members whose roles 
     return (res.json as { id: string }).id;
   }
 
-  async function directory(orgId: string, provisioning: boolean): Promise<{ id: string; scim: ScimClient }> {
+  async function directory(orgId: string, provisioning: boolean, groups = false): Promise<{ id: string; scim: ScimClient }> {
     const res = await e.http('POST', '/directories', { key: true, body: { organization_id: orgId, name: 'Okta', type: 'okta scim v2.0' } });
     assert.equal(res.status, 201, res.text);
     const dir = res.json as { id: string; base_url: string; bearer_token: string };
     if (provisioning) {
-      const set = await e.http('PUT', `/directories/${dir.id}/provisioning`, { key: true, body: { enabled: true } });
-      assert.deepEqual(set.json, { object: 'directory_provisioning', directory_id: dir.id, enabled: true });
+      const set = await e.http('PUT', `/directories/${dir.id}/provisioning`, { key: true, body: { enabled: true, ...(groups ? { groups } : {}) } });
+      assert.deepEqual(set.json, { object: 'directory_provisioning', directory_id: dir.id, enabled: true, groups });
     }
     return { id: dir.id, scim: new ScimClient(dir.base_url, dir.bearer_token) };
   }
@@ -76,8 +76,11 @@ describe('Directory provisioning: SCIM users become AuthKit members whose roles 
     for (const email of [`p@pending-${tag}.example`, `x@elsewhere-${tag}.example`]) assert.equal((await w.userManagement.listUsers({ email })).data.length, 0, email);
     assert.equal((await w.userManagement.listUsers({ email: `quiet@${domain}` })).data.length, 0, 'provisioning is off by default');
     const off = await e.http('GET', `/directories/${quiet.id}/provisioning`, { key: true });
-    assert.deepEqual(off.json, { object: 'directory_provisioning', directory_id: quiet.id, enabled: false });
+    assert.deepEqual(off.json, { object: 'directory_provisioning', directory_id: quiet.id, enabled: false, groups: false });
     assert.equal((await e.http('PUT', `/directories/${quiet.id}/provisioning`, { key: true, body: { enabled: 'yes' } })).status, 422);
+    const groupsAlone = await e.http('PUT', `/directories/${quiet.id}/provisioning`, { key: true, body: { enabled: false, groups: true } });
+    assert.equal(groupsAlone.status, 422, 'groups are kept only for provisioned users');
+    assert.equal((groupsAlone.json as { errors: { field: string }[] }).errors[0]?.field, 'groups');
     assert.equal((await e.http('PUT', `/directories/directory_01HZZZZZZZZZZZZZZZZZZZZZZZ/provisioning`, { key: true, body: { enabled: true } })).status, 404);
   });
 
@@ -125,5 +128,50 @@ describe('Directory provisioning: SCIM users become AuthKit members whose roles 
     assert.equal((await w.userManagement.listUsers({ email: `cara@${d}` })).data.length, 1);
     const danNow = await membershipOf(orgId, `dan@${d}`);
     assert.deepEqual([danNow?.id, danNow?.role.slug], [danByAdmin.id, 'auditor']);
+  });
+
+  test('with `groups` on, the directory\'s groups become organization groups whose members and grants follow SCIM', async () => {
+    const d = `grp-${domain}`;
+    const orgId = await organization(`Kept groups ${tag}`, [{ domain: d, state: 'verified' }]);
+    const dir = await directory(orgId, true, true);
+    const plain = await directory(orgId, true);
+    await w.authorization.createPermission({ slug: 'wiki:edit', name: 'Edit the wiki' });
+    await w.authorization.createEnvironmentRole({ slug: 'wiki-editor', name: 'Wiki editor' });
+    await w.authorization.setEnvironmentRolePermissions('wiki-editor', { permissions: ['wiki:edit'] });
+    const wiki = await w.authorization.createResource({ organizationId: orgId, resourceTypeSlug: 'space', externalId: 'wiki', name: 'Wiki' });
+    const scimUser = (email: string) => ({ schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true }] });
+    const eve = await dir.scim.expect(201, 'POST', '/Users', scimUser(`eve@${d}`));
+    const fay = await dir.scim.expect(201, 'POST', '/Users', scimUser(`fay@${d}`));
+    const stranger = await dir.scim.expect(201, 'POST', '/Users', scimUser(`stranger@unverified-${tag}.example`));
+    const eveM = await waitForMembership(orgId, `eve@${d}`, () => true, 'Eve provisioned');
+    const fayM = await waitForMembership(orgId, `fay@${d}`, () => true, 'Fay provisioned');
+
+    // Created with members straight away (Entra does this): the group and both members follow.
+    const eng = await dir.scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineering', members: [{ value: eve.id }, { value: stranger.id }] });
+    await plain.scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Not kept' });
+    const kept = () => w.groups.listGroups({ organizationId: orgId }).then((l) => l.data);
+    const group = await waitFor(async () => (await kept()).find((g) => g.name === 'Engineering'), { timeoutMs: 60_000, message: 'the kept group' });
+    const members = () => w.groups.listOrganizationMemberships({ organizationId: orgId, groupId: group.id }).then((l) => l.data.map((m) => m.id).sort());
+    await waitFor(async () => (await members()).join() === eveM.id || undefined, { timeoutMs: 60_000, message: 'Eve a member; the unverified address never is' });
+
+    // A grant to the group reaches its members; a SCIM PATCH adds and removes them.
+    await w.authorization.createGroupRoleAssignment({ groupId: group.id, roleSlug: 'wiki-editor', resourceId: wiki.id });
+    const can = (m: string) => w.authorization.check({ organizationMembershipId: m, permissionSlug: 'wiki:edit', resourceId: wiki.id }).then((r) => r.authorized);
+    assert.equal(await can(eveM.id), true);
+    assert.equal(await can(fayM.id), false);
+    await dir.scim.expect(200, 'PATCH', `/Groups/${eng.id}`, patch({ op: 'add', path: 'members', value: [{ value: fay.id }] }));
+    await waitFor(() => can(fayM.id), { timeoutMs: 60_000, message: 'Fay granted through the group' });
+    await dir.scim.expect(200, 'PATCH', `/Groups/${eng.id}`, patch({ op: 'remove', path: `members[value eq "${eve.id}"]` }));
+    await waitFor(async () => !(await can(eveM.id)), { timeoutMs: 60_000, message: "Eve's grant revoked" });
+    assert.deepEqual(await members(), [fayM.id]);
+    assert.deepEqual((await w.userManagement.listGroupsForOrganizationMembership({ organizationMembershipId: fayM.id })).data.map((g) => g.id), [group.id]);
+
+    // Renamed at the IdP, then deleted: the kept group follows, and its grant goes with it.
+    await dir.scim.expect(200, 'PATCH', `/Groups/${eng.id}`, patch({ op: 'replace', path: 'displayName', value: 'Platform' }));
+    await waitFor(async () => (await kept()).some((g) => g.id === group.id && g.name === 'Platform') || undefined, { timeoutMs: 60_000, message: 'the rename' });
+    await dir.scim.expect(204, 'DELETE', `/Groups/${eng.id}`);
+    await waitFor(async () => !(await kept()).some((g) => g.id === group.id) || undefined, { timeoutMs: 60_000, message: 'the kept group deleted' });
+    assert.equal(await can(fayM.id), false);
+    assert.ok(!(await kept()).some((g) => g.name === 'Not kept'), 'a directory without `groups` keeps none');
   });
 });

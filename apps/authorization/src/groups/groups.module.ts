@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { ResourcesModule } from '../resources/resources.module';
+import { DirectoryGroupsController } from './directory-groups.controller';
+import { DirectoryGroupsService } from './directory-groups.service';
 import { GroupAssignmentsController } from './group-assignments.controller';
 import { GroupAssignmentsRepository } from './group-assignments.repository';
 import { GroupAssignmentsService } from './group-assignments.service';
@@ -9,10 +11,10 @@ import { GroupsController, MembershipGroupsController } from './groups.controlle
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
-/** Organization groups, their members and their role assignments. */
+/** Organization groups, their members and their role assignments, and the groups kept for directory groups. */
 @Module({
   imports: [CatalogueModule, MembershipsModule, ResourcesModule],
-  controllers: [GroupsController, MembershipGroupsController, GroupAssignmentsController],
-  providers: [GroupsRepository, GroupsService, GroupAssignmentsRepository, GroupAssignmentsService],
+  controllers: [GroupsController, MembershipGroupsController, GroupAssignmentsController, DirectoryGroupsController],
+  providers: [GroupsRepository, GroupsService, GroupAssignmentsRepository, GroupAssignmentsService, DirectoryGroupsService],
 })
 export class GroupsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { claimInbox, pgExecutor, pgTransaction } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
+import { promotePendingGroupMembers } from '../groups/pending-members';
 
 export interface ProjectedMembership {
   id: string;
@@ -44,7 +45,8 @@ export class MembershipsRepository {
 
   /**
    * Applies one created/updated event once (inbox in the same transaction). An older state never
-   * overwrites a newer one, so a replayed or reordered update changes nothing.
+   * overwrites a newer one, so a replayed or reordered update changes nothing. Directory groups
+   * waiting for this membership take it in as a member in the same transaction.
    */
   async upsert(environmentId: string, m: ProjectedMembership, inbox: { consumer: string; eventId: string }): Promise<void> {
     await pgTransaction(this.prisma.pool, async (client) => {
@@ -56,6 +58,7 @@ export class MembershipsRepository {
          WHERE authz_memberships.environment_id = EXCLUDED.environment_id AND authz_memberships.updated_at <= EXCLUDED.updated_at`,
         [m.id, environmentId, m.organizationId, m.userId, m.roleSlugs, m.status, m.createdAt, m.updatedAt],
       );
+      await promotePendingGroupMembers(client, environmentId, m.id);
     });
   }
 

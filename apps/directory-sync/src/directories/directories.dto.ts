@@ -19,6 +19,8 @@ export interface DirectoryRow {
   token_suffix: string | null;
   role_mappings: RoleMapping[];
   user_provisioning: boolean;
+  /** Only with user_provisioning: the directory's groups become authorization's organization groups. */
+  group_provisioning: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -59,10 +61,16 @@ export type RoleMappingsInput = z.infer<typeof roleMappingsSchema>;
 
 export const roleMappingsResponseSchema = z.object({ object: z.literal('directory_role_mappings'), directory_id: z.string(), role_mappings: roleMappingsSchema.shape.role_mappings });
 
-/** AuthKit user provisioning from the directory (our extension; see docs/ARCHITECTURE.md). */
-export const provisioningSchema = z.strictObject({ enabled: z.boolean() });
+/**
+ * AuthKit user provisioning from the directory (our extension; see docs/ARCHITECTURE.md), and
+ * with it, optionally, the directory's groups as organization groups (`groups`, off by default;
+ * it needs `enabled`, since a group's members are the memberships provisioning made).
+ */
+export const provisioningSchema = z
+  .strictObject({ enabled: z.boolean(), groups: z.boolean().optional() })
+  .refine((p) => p.enabled || !p.groups, { path: ['groups'], message: 'groups can be synced only while enabled is true' });
 export type ProvisioningInput = z.infer<typeof provisioningSchema>;
-export const provisioningResponseSchema = z.object({ object: z.literal('directory_provisioning'), directory_id: z.string(), enabled: z.boolean() });
+export const provisioningResponseSchema = z.object({ object: z.literal('directory_provisioning'), directory_id: z.string(), enabled: z.boolean(), groups: z.boolean() });
 
 /** What POST /directories and the token rotation answer: the only time the token is shown. */
 export const directoryCredentialsSchema = directorySchema.extend({ base_url: z.string(), bearer_token: z.string() });

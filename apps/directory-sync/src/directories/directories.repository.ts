@@ -78,8 +78,14 @@ export class DirectoriesRepository {
     return rows[0] ?? null;
   }
 
-  async setProvisioning(environmentId: string, id: string, enabled: boolean, at: Date): Promise<boolean> {
-    const r = await this.pool.query('UPDATE directories SET user_provisioning = $3, updated_at = $4 WHERE id = $1 AND environment_id = $2', [id, environmentId, enabled, at]);
+  async setProvisioning(environmentId: string, id: string, users: boolean, groups: boolean, at: Date): Promise<boolean> {
+    const r = await this.pool.query('UPDATE directories SET user_provisioning = $3, group_provisioning = $4, updated_at = $5 WHERE id = $1 AND environment_id = $2', [
+      id,
+      environmentId,
+      users,
+      groups,
+      at,
+    ]);
     return (r.rowCount ?? 0) > 0;
   }
 

@@ -19,7 +19,7 @@ import {
   type RoleMappingsInput,
 } from './directories.dto';
 
-const provisioningWire = (directoryId: string, enabled: boolean) => ({ object: 'directory_provisioning' as const, directory_id: directoryId, enabled });
+const provisioningWire = (directoryId: string, enabled: boolean, groups: boolean) => ({ object: 'directory_provisioning' as const, directory_id: directoryId, enabled, groups });
 
 /**
  * Directory rules. Invariants: the SCIM bearer token exists in plaintext only in the response
@@ -71,6 +71,7 @@ export class DirectoriesService {
       ...token.stored,
       role_mappings: [],
       user_provisioning: false,
+      group_provisioning: false,
       created_at: now,
       updated_at: now,
     };
@@ -171,23 +172,24 @@ export class DirectoriesService {
 
   async getProvisioning(environmentId: string, id: string) {
     const d = await this.mustFind(environmentId, id);
-    return provisioningWire(d.id, d.user_provisioning);
+    return provisioningWire(d.id, d.user_provisioning, d.group_provisioning);
   }
 
   /**
-   * Turns AuthKit user provisioning on or off. Identity asks for this flag on every dsync.user.*
-   * event it consumes, so it applies from the next event on; users synced before stay as they are
-   * until the IdP changes them.
+   * Turns AuthKit user provisioning (and group sync) on or off. Identity asks for these flags on
+   * every dsync.user.* and dsync.group.* event it consumes, so they apply from the next event on;
+   * users and groups synced before stay as they are until the IdP changes them.
    */
   async setProvisioning(environmentId: string, id: string, input: ProvisioningInput) {
-    if (!hasIdShape(id, 'directory') || !(await this.repo.setProvisioning(environmentId, id, input.enabled, new Date()))) throw new NotFoundError('a directory', id);
-    return provisioningWire(id, input.enabled);
+    const groups = input.groups ?? false;
+    if (!hasIdShape(id, 'directory') || !(await this.repo.setProvisioning(environmentId, id, input.enabled, groups, new Date()))) throw new NotFoundError('a directory', id);
+    return provisioningWire(id, input.enabled, groups);
   }
 
   /** For identity (internal): where the directory's users belong and whether to provision them. */
   async provisioningFor(environmentId: string, id: string) {
     const d = await this.mustFind(environmentId, id);
-    return { directory_id: d.id, organization_id: d.organization_id, user_provisioning: d.user_provisioning };
+    return { directory_id: d.id, organization_id: d.organization_id, user_provisioning: d.user_provisioning, group_provisioning: d.group_provisioning };
   }
 
   /** Where authorization runs, mappings name roles its catalogue has for the directory's organization. */

@@ -7,6 +7,8 @@ export interface DirectoryProvisioning {
   directory_id: string;
   organization_id: string;
   user_provisioning: boolean;
+  /** Groups kept as organization groups (only with user_provisioning). */
+  group_provisioning: boolean;
 }
 
 /**

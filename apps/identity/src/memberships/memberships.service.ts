@@ -76,6 +76,11 @@ export class MembershipsService {
     return this.repo.activeForUser(environmentId, userId);
   }
 
+  /** The user's membership in the organization, whatever its status, or null. */
+  findFor(environmentId: string, userId: string, organizationId: string): Promise<OrganizationMembership | null> {
+    return this.repo.findFor(environmentId, userId, organizationId);
+  }
+
   /** The active membership of the user in the organization, or null. */
   async activeFor(environmentId: string, userId: string, organizationId: string): Promise<OrganizationMembership | null> {
     const m = await this.repo.findFor(environmentId, userId, organizationId);

@@ -9,10 +9,20 @@ export interface RoleClaims {
   unknown_role_slugs: string[];
 }
 
+/** A directory group, as the groups kept for it are named (the dsync event's fields). */
+export interface DirectoryGroupRef {
+  directory_group_id: string;
+  directory_id: string;
+  organization_id: string;
+  name: string;
+}
+
+const groupBody = (g: DirectoryGroupRef) => ({ organization_id: g.organization_id, directory_id: g.directory_id, name: g.name });
+
 /**
- * Authorization's internal role-claims endpoint (DESIGN.md rule 1: the role catalogue is its
+ * Authorization's internal endpoints (DESIGN.md rule 1: the role catalogue is its
  * data), with the environment signed as the gateway signs it. For identity (token claims,
- * membership roles) and directory-sync (group → role mappings).
+ * membership roles, directory groups) and directory-sync (group → role mappings).
  */
 export class AuthorizationClient {
   constructor(
@@ -24,19 +34,53 @@ export class AuthorizationClient {
 
   /** 503 when authorization cannot answer. */
   async roleClaims(environmentId: string, organizationId: string, roleSlugs: string[]): Promise<RoleClaims> {
-    const body = JSON.stringify({ organization_id: organizationId, role_slugs: roleSlugs });
+    return (await this.call(environmentId, 'POST', '/internal/authorization/role_claims', { organization_id: organizationId, role_slugs: roleSlugs })) as RoleClaims;
+  }
+
+  /*
+   * The groups kept for a directory's groups (identity's directory provisioning). Each call is
+   * idempotent, so a consumer may retry it; any failure is a 503 DomainError to retry on.
+   */
+
+  /** Creates or renames the group kept for the directory group. */
+  async syncDirectoryGroup(environmentId: string, g: DirectoryGroupRef): Promise<void> {
+    await this.call(environmentId, 'PUT', `/internal/authorization/directory_groups/${encodeURIComponent(g.directory_group_id)}`, groupBody(g));
+  }
+
+  /** The group (created or renamed as needed) takes the membership in; pending until authorization has projected it. */
+  async addDirectoryGroupMember(environmentId: string, g: DirectoryGroupRef, membershipId: string): Promise<void> {
+    await this.call(environmentId, 'PUT', `/internal/authorization/directory_groups/${encodeURIComponent(g.directory_group_id)}/members/${encodeURIComponent(membershipId)}`, groupBody(g));
+  }
+
+  async removeDirectoryGroupMember(environmentId: string, directoryGroupId: string, membershipId: string): Promise<void> {
+    await this.call(environmentId, 'DELETE', `/internal/authorization/directory_groups/${encodeURIComponent(directoryGroupId)}/members/${encodeURIComponent(membershipId)}`);
+  }
+
+  async deleteDirectoryGroup(environmentId: string, directoryGroupId: string): Promise<void> {
+    await this.call(environmentId, 'DELETE', `/internal/authorization/directory_groups/${encodeURIComponent(directoryGroupId)}`);
+  }
+
+  async deleteDirectoryGroups(environmentId: string, directoryId: string): Promise<void> {
+    await this.call(environmentId, 'DELETE', `/internal/authorization/directories/${encodeURIComponent(directoryId)}/groups`);
+  }
+
+  private async call(environmentId: string, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     let res: Response;
     try {
       res = await internalFetch(
-        `${this.baseUrl}/internal/authorization/role_claims`,
+        `${this.baseUrl}${path}`,
         { key: this.key, audience: 'authorization', environmentId },
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.timeoutMs) },
+        {
+          method,
+          ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        },
       );
     } catch {
       throw unavailable();
     }
     if (!res.ok) throw unavailable();
-    return (await res.json()) as RoleClaims;
+    return res.json();
   }
 }
 
