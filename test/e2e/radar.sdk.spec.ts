@@ -178,6 +178,15 @@ describe('Radar through the WorkOS SDK', () => {
     const third = await attempt({ ipAddress, email: `cs3-${tag}@example.com` });
     assert.deepEqual([third.verdict, third.control], ['challenge', 'brute_force_attack']);
 
+    // Per network: three of Quad9's addresses (AS19281 in the shipped ASN data), one account each.
+    await settings({ credential_stuffing: { max_accounts_per_ip: 100, max_accounts_per_asn: 2 } });
+    assert.equal((await attempt({ ipAddress: '9.9.9.9', email: `asn1-${tag}@example.com` })).verdict, 'allow');
+    assert.equal((await attempt({ ipAddress: '149.112.112.112', email: `asn2-${tag}@example.com` })).verdict, 'allow');
+    const network = await attempt({ ipAddress: '9.9.9.10', email: `asn3-${tag}@example.com` });
+    assert.deepEqual([network.verdict, network.control, network.reason], ['challenge', 'brute_force_attack', 'Sign-ins to more than 2 accounts from this network (AS19281)']);
+    assert.equal((await attempt({ ipAddress: '208.67.222.222', email: `asn4-${tag}@example.com` })).verdict, 'allow', 'another network counts apart');
+    await settings({ credential_stuffing: { max_accounts_per_ip: 20, max_accounts_per_asn: 200 } });
+
     const bot = await attempt({ userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
     assert.deepEqual([bot.verdict, bot.control], ['block', 'bot_detection']);
 

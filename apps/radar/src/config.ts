@@ -21,6 +21,11 @@ export const configSchema = baseConfigSchema
      * travel then measures between cities. Without it, between the centroids of the countries.
      */
     RADAR_GEOIP_CITY_MMDB: z.string().min(1).optional(),
+    /**
+     * A directory with ip-location-db's ASN CSVs (`asn-ipv4-num.csv`, `asn-ipv6-num.csv`) for
+     * credential stuffing per network; default the ones @ip-location-db/asn ships; `off` for none.
+     */
+    RADAR_ASN_CSV_DIR: z.string().min(1).optional(),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

@@ -57,6 +57,16 @@ describe('RiskWindowsRepository', () => {
     assert.equal(last.accountsFromIp, 2);
   });
 
+  test('distinct accounts per network: addresses of one ASN add up; without an ASN nothing is counted', async () => {
+    const asn = 64_496; // a documentation ASN (RFC 5398)
+    let last = await windows.record(subject({ ipAddress: '198.51.100.101', email: 'n1@example.com', asn }), settings);
+    last = await windows.record(subject({ ipAddress: '198.51.100.102', email: 'n2@example.com', asn }), settings);
+    last = await windows.record(subject({ ipAddress: '198.51.100.103', email: 'n2@example.com', asn }), settings);
+    assert.deepEqual([last.accountsFromAsn, last.accountsFromIp], [2, 1]);
+    last = await windows.record(subject({ ipAddress: '198.51.100.104', email: 'n3@example.com' }), settings);
+    assert.equal(last.accountsFromAsn, 0);
+  });
+
   test('sign-ups per IP and attempts per IP per minute; sign-ups are not sign-in failures', async () => {
     const ipAddress = '192.0.2.200';
     const t0 = 5_000_000;

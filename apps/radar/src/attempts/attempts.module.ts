@@ -7,12 +7,13 @@ import { AttemptsService } from './attempts.service';
 import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { StatsController } from './stats.controller';
 import { RiskWindowsRepository } from './risk-windows.repository';
+import { AsnRepository } from './asn.repository';
 import { GeoIpRepository } from './geoip.repository';
 
 @Module({
   imports: [ListsModule, SettingsModule],
   controllers: [AttemptsController, StatsController, IdentityEventsConsumer],
-  providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository, GeoIpRepository],
+  providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository, GeoIpRepository, AsnRepository],
   exports: [AttemptsService],
 })
 export class AttemptsModule {}

@@ -14,6 +14,7 @@ import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdi
 import { attemptEvent, riskDetectedEvent } from './attempts.events';
 import { AttemptsRepository } from './attempts.repository';
 import { RiskWindowsRepository } from './risk-windows.repository';
+import { AsnRepository } from './asn.repository';
 import { GeoIpRepository } from './geoip.repository';
 
 /* The package rebuilds its 8,885-entry set on every call of its own helpers: build it once. */
@@ -39,6 +40,7 @@ export class AttemptsService {
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
     private readonly geo: GeoIpRepository,
+    private readonly asns: AsnRepository,
   ) {}
 
   async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
@@ -65,14 +67,15 @@ export class AttemptsService {
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
     } else {
+      const asn = this.asns.asnOf(ipAddress);
       const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device', 'impossible_travel'] as const).some((c) => settings[c].mode !== 'off');
       const [counts, { lastSuccessAt, lastSuccessPoint, directoryState, knownDevice }] = await Promise.all([
-        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action }, settings),
+        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action, asn }, settings),
         history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, lastSuccessPoint: undefined, directoryState: undefined, knownDevice: undefined },
       ]);
       const travel = lastSuccessAt && lastSuccessPoint && point ? travelBetween({ ...lastSuccessPoint, at: lastSuccessAt }, { ...point, at: now }) : undefined;
       const d = evaluateControls(
-        { ...counts, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice, travel },
+        { ...counts, asn, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice, travel },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };

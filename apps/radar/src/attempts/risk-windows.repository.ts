@@ -11,6 +11,7 @@ export interface WindowCounts {
   failuresFromIp: number;
   failuresFromSubnet: number;
   accountsFromIp: number;
+  accountsFromAsn: number;
   signUpsFromIp: number;
 }
 
@@ -20,7 +21,11 @@ export interface WindowSubject {
   ipAddress: string;
   email: string;
   action: AttemptAction;
+  /** The IP address's autonomous system, when known: distinct accounts are counted per network too. */
+  asn?: number;
 }
+
+const NO_COUNTS: WindowCounts = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, accountsFromAsn: 0, signUpsFromIp: 0 };
 
 /* Keys are hashed: bounded length, and no email address in Redis's key space. */
 const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
@@ -38,49 +43,43 @@ export class RiskWindowsRepository {
   async record(s: WindowSubject, settings: RadarSettings, now = Date.now()): Promise<WindowCounts> {
     // Without an IP address only the account's failures can be counted.
     if (!s.ipAddress) return this.recordAccountOnly(s, settings, now);
-    const m = this.redis.multi();
-    const windows: [string, string, number][] = [[key(s.environmentId, 'ip1m', s.ipAddress), s.attemptId, 60_000]];
+    // Each window: [count it feeds, sorted-set key, member, length in ms].
+    type Window = [keyof WindowCounts, string, string, number];
+    const windows: Window[] = [['attemptsFromIpLastMinute', key(s.environmentId, 'ip1m', s.ipAddress), s.attemptId, 60_000]];
     if (s.action === 'sign-in') {
       const bf = settings.brute_force_attack.window_seconds * 1000;
+      const cs = settings.credential_stuffing.window_seconds * 1000;
       windows.push(
-        [key(s.environmentId, 'fail:acct', s.email), s.attemptId, bf],
-        [key(s.environmentId, 'fail:ip', s.ipAddress), s.attemptId, bf],
-        [key(s.environmentId, 'fail:net', subnetOf(s.ipAddress)), s.attemptId, bf],
+        ['failuresForAccount', key(s.environmentId, 'fail:acct', s.email), s.attemptId, bf],
+        ['failuresFromIp', key(s.environmentId, 'fail:ip', s.ipAddress), s.attemptId, bf],
+        ['failuresFromSubnet', key(s.environmentId, 'fail:net', subnetOf(s.ipAddress)), s.attemptId, bf],
         // Distinct accounts: the member is the account, so repeats of one account count once.
-        [key(s.environmentId, 'accts:ip', s.ipAddress), digest(s.email), settings.credential_stuffing.window_seconds * 1000],
+        ['accountsFromIp', key(s.environmentId, 'accts:ip', s.ipAddress), digest(s.email), cs],
       );
+      if (s.asn !== undefined) windows.push(['accountsFromAsn', key(s.environmentId, 'accts:asn', String(s.asn)), digest(s.email), cs]);
     } else {
-      windows.push([key(s.environmentId, 'signup:ip', s.ipAddress), s.attemptId, settings.repeat_sign_up.window_seconds * 1000]);
+      windows.push(['signUpsFromIp', key(s.environmentId, 'signup:ip', s.ipAddress), s.attemptId, settings.repeat_sign_up.window_seconds * 1000]);
     }
-    for (const [k, member, ms] of windows) {
-      m.zadd(k, now, member).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
-    }
+    const m = this.redis.multi();
+    for (const [, k, member, ms] of windows) m.zadd(k, now, member).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
     const results = (await m.exec()) ?? [];
-    const counts = windows.map((_, i) => {
+    const counts: WindowCounts = { ...NO_COUNTS };
+    windows.forEach(([name], i) => {
       const [err, value] = results[i * 4 + 2] ?? [new Error('no reply'), 0];
       if (err) throw err;
-      return Number(value);
+      counts[name] = Number(value);
     });
-    const [ip1m, acct = 0, ip = 0, net = 0, accts = 0] = counts;
-    return {
-      attemptsFromIpLastMinute: ip1m ?? 0,
-      failuresForAccount: s.action === 'sign-in' ? acct : 0,
-      failuresFromIp: s.action === 'sign-in' ? ip : 0,
-      failuresFromSubnet: s.action === 'sign-in' ? net : 0,
-      accountsFromIp: s.action === 'sign-in' ? accts : 0,
-      signUpsFromIp: s.action === 'sign-up' ? acct : 0,
-    };
+    return counts;
   }
 
   private async recordAccountOnly(s: WindowSubject, settings: RadarSettings, now: number): Promise<WindowCounts> {
-    const none = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, signUpsFromIp: 0 };
-    if (s.action !== 'sign-in') return none;
+    if (s.action !== 'sign-in') return { ...NO_COUNTS };
     const k = key(s.environmentId, 'fail:acct', s.email);
     const ms = settings.brute_force_attack.window_seconds * 1000;
     const results = (await this.redis.multi().zadd(k, now, s.attemptId).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms).exec()) ?? [];
     const [err, value] = results[2] ?? [new Error('no reply'), 0];
     if (err) throw err;
-    return { ...none, failuresForAccount: Number(value) };
+    return { ...NO_COUNTS, failuresForAccount: Number(value) };
   }
 
   /**

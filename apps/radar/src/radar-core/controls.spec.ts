@@ -13,6 +13,7 @@ const quiet: Observations = {
   failuresFromIp: 1,
   failuresFromSubnet: 1,
   accountsFromIp: 1,
+  accountsFromAsn: 1,
   signUpsFromIp: 0,
   disposableEmail: false,
 };
@@ -50,6 +51,15 @@ describe('evaluateControls', () => {
     assert.equal(decide({ accountsFromIp: 4 }, s).verdict, 'allow');
     const d = decide({ accountsFromIp: 5 }, s);
     assert.deepEqual([d.verdict, d.control, d.findings[0]?.control], ['block', 'brute_force_attack', 'credential_stuffing']);
+  });
+
+  test('credential_stuffing: distinct accounts from one network (ASN), only when the ASN is known', () => {
+    const s = { credential_stuffing: { max_accounts_per_asn: 3 } };
+    assert.equal(decide({ asn: 13335, accountsFromAsn: 3 }, s).verdict, 'allow');
+    const d = decide({ asn: 13335, accountsFromAsn: 4 }, s);
+    assert.deepEqual([d.verdict, d.control, d.reason], ['block', 'brute_force_attack', 'Sign-ins to more than 3 accounts from this network (AS13335)']);
+    assert.equal(decide({ accountsFromAsn: 4 }, s).verdict, 'allow', 'no ASN, no network count');
+    assert.equal(DEFAULT_RADAR_SETTINGS.credential_stuffing.max_accounts_per_asn, 200);
   });
 
   test('repeat_sign_up: disposable email domains (when enabled) and sign-ups per IP, on sign-ups only', () => {

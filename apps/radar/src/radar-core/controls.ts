@@ -36,6 +36,10 @@ export interface Observations {
   failuresFromIp: number;
   failuresFromSubnet: number;
   accountsFromIp: number;
+  /** Distinct accounts from the IP's network (its ASN); 0 when the ASN is unknown. */
+  accountsFromAsn: number;
+  /** The IP's autonomous system, when known. */
+  asn?: number;
   signUpsFromIp: number;
   disposableEmail: boolean;
   /** The account's last successful sign-in; undefined for an account radar has not seen succeed. */
@@ -72,8 +76,10 @@ export const RULES: Record<ControlName, (o: Observations, s: RadarSettings) => s
   },
   credential_stuffing: (o, s) => {
     if (o.action !== 'sign-in') return undefined;
-    const max = s.credential_stuffing.max_accounts_per_ip;
-    return o.accountsFromIp > max ? `Sign-ins to more than ${max} accounts from this IP address` : undefined;
+    const c = s.credential_stuffing;
+    if (o.accountsFromIp > c.max_accounts_per_ip) return `Sign-ins to more than ${c.max_accounts_per_ip} accounts from this IP address`;
+    if (o.asn !== undefined && o.accountsFromAsn > c.max_accounts_per_asn) return `Sign-ins to more than ${c.max_accounts_per_asn} accounts from this network (AS${o.asn})`;
+    return undefined;
   },
   repeat_sign_up: (o, s) => {
     if (o.action !== 'sign-up') return undefined;

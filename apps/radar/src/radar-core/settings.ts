@@ -19,7 +19,8 @@ export const radarSettingsSchema = z
     brute_force_attack: z
       .object({ mode, max_failures_per_account: count, max_failures_per_ip: count, max_failures_per_subnet: count, window_seconds: windowSeconds })
       .strict(),
-    credential_stuffing: z.object({ mode, max_accounts_per_ip: count, window_seconds: windowSeconds }).strict(),
+    /** Distinct accounts signed in to from one IP address, or from one network (its ASN), in the window. */
+    credential_stuffing: z.object({ mode, max_accounts_per_ip: count, max_accounts_per_asn: count.default(200), window_seconds: windowSeconds }).strict(),
     repeat_sign_up: z.object({ mode, disposable_email_domains: z.boolean(), max_sign_ups_per_ip: count, window_seconds: windowSeconds }).strict(),
     stale_account: z.object({ mode, days: z.number().int().min(1).max(3650) }).strict(),
     /** Beyond WorkOS: the account's newest Directory Sync user is inactive, suspended or deleted. */
@@ -50,7 +51,7 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   fail_policy: 'open',
   bot_detection: { mode: 'block', max_attempts_per_ip_per_minute: 120 },
   brute_force_attack: { mode: 'challenge', max_failures_per_account: 10, max_failures_per_ip: 50, max_failures_per_subnet: 200, window_seconds: 900 },
-  credential_stuffing: { mode: 'block', max_accounts_per_ip: 20, window_seconds: 3600 },
+  credential_stuffing: { mode: 'block', max_accounts_per_ip: 20, max_accounts_per_asn: 200, window_seconds: 3600 },
   repeat_sign_up: { mode: 'challenge', disposable_email_domains: true, max_sign_ups_per_ip: 10, window_seconds: 3600 },
   stale_account: { mode: 'log', days: 90 },
   directory_inactive: { mode: 'block' },
