@@ -4,6 +4,7 @@ import { buildEvent, newId, type Logger, type OutboxMessage } from '@wos/platfor
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { actorFields, SYSTEM_ACTOR } from '../vault-core/actor';
 import { canonicalContext } from '../vault-core/key-context';
+import { byokDeletedEvent } from './keys.events';
 import { ShreddingRepository, type ShreddedKek } from './shredding.repository';
 
 const PURGE_BATCH = 500;
@@ -41,8 +42,10 @@ export class ShreddingService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async shredOrganization(environmentId: string, organizationId: string, eventId: string): Promise<ShreddedKek[]> {
-    const keks = await this.repo.shredOrganization(environmentId, organizationId, { consumer: 'vault.organizations', eventId }, newId('vault_purge'), (shredded) =>
-      shredded.map((k) => kekDeleted(environmentId, organizationId, k)),
+    const keks = await this.repo.shredOrganization(environmentId, organizationId, { consumer: 'vault.organizations', eventId }, newId('vault_purge'), (shredded, byok) => [
+      ...shredded.map((k) => kekDeleted(environmentId, organizationId, k)),
+      ...byok.map((k) => byokDeletedEvent(environmentId, { organizationId, keyProvider: k.keyProvider, id: k.id })),
+    ],
     );
     if (keks.length) {
       this.log.info({ environmentId, organizationId, keks: keks.map((k) => k.id) }, 'destroyed the keys of a deleted organization');
