@@ -204,6 +204,24 @@ describe("Vault's key hierarchy: BYOK, revocation, rotation and rekey", () => {
     assert.deepEqual({ rewrapped: job.rewrapped, unreadable: job.unreadable }, { rewrapped: 0, unreadable: 1 });
   });
 
+  test("deleting the organization revokes its own key along with shredding its KEKs", async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `BYOK shred ${tag}` });
+    const key = await localKey(org.id);
+    await e.workos.vault.createObject({ name: `byok-shred-${tag}`, value: 'x', context: { organization_id: org.id } });
+    await e.workos.organizations.deleteOrganization(org.id);
+    const revoked = await waitFor(async () => {
+      const got = (await e.http('GET', `/vault/v1/byok/keys/${key.id}`, { key: true })).json as ByokKey;
+      return got.state === 'revoked' ? got : undefined;
+    }, { timeoutMs: 30_000, message: 'the key revoked with the organization' });
+    assert.ok(revoked.revoked_at);
+    await waitForEvents(
+      e.workos,
+      ['vault.byok_key.deleted'] as unknown as EventName[],
+      (all) => all.some((ev) => (ev.data as { byok_key_id?: string }).byok_key_id === key.id),
+      { message: 'vault.byok_key.deleted for the deleted organization' },
+    );
+  });
+
   test('BYOK management: environment isolation and bad input', async () => {
     const org = `org_byok_iso_${tag}`;
     const mine = await localKey(org);

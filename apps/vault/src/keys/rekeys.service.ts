@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { BackgroundLoop } from '../vault-core/background-loop';
 import { KeyBlobError, parseKeyBlob, unwrapDataKey, wrapDataKey } from '../vault-core/key-blob';
 import { KeksService } from './keks.service';
 import { kekRekeyedEvent } from './keys.events';
@@ -19,10 +20,7 @@ import { KeyUnavailableError } from './root-keys.service';
 @Injectable()
 export class RekeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,40 +29,28 @@ export class RekeysService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly keks: KeksService,
   ) {
     this.log = logger.child({ context: RekeysService.name });
+    this.loop = new BackgroundLoop(
+      (stopped) => this.run(stopped),
+      (err) => this.log.error({ err: err.message }, 'vault rekey failed; the next run resumes it'),
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.runSoon(), this.config.VAULT_REKEY_INTERVAL_MS);
-    this.timer.unref();
-    this.runSoon();
+    this.loop.start(this.config.VAULT_REKEY_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** Starts a run unless one is running (then that run goes on once more); errors are logged and retried by the next run. */
+  /** Resumes pending rekeys now (after a rotation). */
   runSoon(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run()
-      .catch((err: Error) => this.log.error({ err: err.message }, 'vault rekey failed; the next run resumes it'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.runSoon();
-        }
-      });
+    this.loop.soon();
   }
 
-  private async run(): Promise<void> {
+  private async run(stopped: () => boolean): Promise<void> {
     const delay = this.config.VAULT_REKEY_BATCH_DELAY_MS;
-    while (!this.stopped && (await this.repo.runBatch(this.config.VAULT_REKEY_BATCH, (job, keys) => this.rewrap(job, keys), (job) => this.completed(job)))) {
+    while (!stopped() && (await this.repo.runBatch(this.config.VAULT_REKEY_BATCH, (job, keys) => this.rewrap(job, keys), (job) => this.completed(job)))) {
       if (delay) await sleep(delay);
     }
   }
