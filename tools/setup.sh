@@ -12,12 +12,19 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "npm packages"
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [ ! -f node_modules/.setup-lock-hash ] || [ "$(cat node_modules/.setup-lock-hash)" != "$lock_hash" ]; then
-  # Install scripts stay off (npm 11 default): Prisma's would try an unreachable download.
+  # Install scripts stay off (npm 11 default): Prisma's would try an unreachable download. The one
+  # allowed (package.json allowScripts) is pkcs11js's node-gyp build (an optional dependency, for the
+  # vault's PKCS#11 key provider): it compiles against this Node's own headers, never downloaded ones.
+  node_headers="$(dirname "$(dirname "$(command -v node)")")"
+  if [ -f "$node_headers/include/node/node_api.h" ]; then export npm_config_nodedir="$node_headers"; fi
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.setup-lock-hash
 else
   echo "up to date" >&2
 fi
+
+step "softhsm2 (the vault's PKCS#11 tests)"
+bash tools/ensure-softhsm.sh
 
 step "prisma clients and build"
 node tools/prisma-generate.mjs

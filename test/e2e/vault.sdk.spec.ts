@@ -301,11 +301,12 @@ describe('Vault through the WorkOS SDK', () => {
     const db = new Client({ connectionString: e.stack.databaseUrl('vault') });
     await db.connect();
     try {
-      const { rows } = await db.query<{ encrypted_keys: Buffer }>('SELECT encrypted_keys FROM vault_object_versions WHERE object_id = $1 ORDER BY id', [oldObject.id]);
-      assert.deepEqual(
-        rows.map((r) => r.encrypted_keys.readUInt32BE(20)),
-        [1, 2],
-      );
+      // The rotation's rekey job moves the first version's stored data key to version 2 as well.
+      await waitFor(async () => {
+        const { rows } = await db.query<{ encrypted_keys: Buffer }>('SELECT encrypted_keys FROM vault_object_versions WHERE object_id = $1 ORDER BY id', [oldObject.id]);
+        return rows.length === 2 && rows.every((r) => r.encrypted_keys.readUInt32BE(20) === 2);
+      }, { timeoutMs: 30_000, message: 'both stored data keys re-wrapped under version 2' });
+      assert.equal((await vault.listObjectVersions({ id: oldObject.id })).length, 2);
     } finally {
       await db.end();
     }

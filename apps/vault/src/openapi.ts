@@ -1,5 +1,6 @@
 import { buildOpenApi } from '@wos/platform';
 import { createDataKeySchema, dataKeyPairSchema, decryptDataKeySchema, decryptedDataKeySchema, rekeySchema, rotatedKekSchema, rotateKekSchema } from './keys/data-keys.dto';
+import { byokKeyListSchema, byokKeySchema, registerByokKeySchema } from './keys/byok.dto';
 import {
   createObjectSchema,
   objectMetadataSchema,
@@ -24,5 +25,9 @@ export function vaultOpenApi(): Record<string, unknown> {
     { method: 'post', path: '/vault/v1/keys/decrypt', summary: 'Decrypt a data key', body: decryptDataKeySchema, response: decryptedDataKeySchema },
     { method: 'post', path: '/vault/v1/keys/rekey', summary: 'Re-wrap a data key under a key context', body: rekeySchema, response: dataKeyPairSchema },
     { method: 'post', path: '/vault/v1/keys/rotate', summary: "Rotate a context's key-encryption key (extension)", body: rotateKekSchema, response: rotatedKekSchema },
+    { method: 'post', path: '/vault/v1/byok/keys', summary: "Bring an organization's own root key (BYOK, extension)", body: registerByokKeySchema, response: byokKeySchema, status: 201 },
+    { method: 'get', path: '/vault/v1/byok/keys', summary: 'List BYOK keys (optional organization_id)', response: byokKeyListSchema },
+    { method: 'get', path: '/vault/v1/byok/keys/:id', summary: 'Get a BYOK key', response: byokKeySchema },
+    { method: 'delete', path: '/vault/v1/byok/keys/:id', summary: "Revoke a BYOK key: the organization's vault data becomes unreadable at once", response: byokKeySchema },
   ]);
 }

@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DomainError, PgNotificationListener, type Logger } from '@wos/platform';
+import { PgNotificationListener, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { contextHash, type KeyContext } from '../vault-core/key-context';
-import type { KeyProvider } from '../vault-core/key-provider';
 import { uuidv7 } from '../vault-core/vault-ids';
 import { KeksRepository, type KekRow } from './keks.repository';
 import { kekCreatedEvent } from './keys.events';
+import { KeyUnavailableError, RootKeysService } from './root-keys.service';
 
-export const KEY_PROVIDER = Symbol('KEY_PROVIDER');
-/** NOTIFY channel of shredded KEKs: every replica drops them from its caches at once. */
+/**
+ * NOTIFY channel of KEKs whose key material must leave every cache at once: shredded with their
+ * organization, or wrapped by a BYOK key that was revoked (or replaced). Payload
+ * `<environment_id>|<kek_id>[,<kek_id>…]`. (The name predates BYOK; it is not persisted.)
+ */
 export const KEK_SHREDDED_CHANNEL = 'vault_kek_shredded';
 
 /** A key destroyed with its organization: what it protected is gone for good (crypto-shredding). */
-export class KeyShreddedError extends DomainError {
+export class KeyShreddedError extends KeyUnavailableError {
   constructor() {
     super(404, 'key_destroyed', "This key was destroyed when its organization was deleted: what it encrypted can no longer be read.");
   }
@@ -29,7 +32,7 @@ const CONTEXT_TTL_MS = 30_000;
 const MAX_CACHED = 10_000;
 
 /* Binds a wrapped KEK to its environment, id and version: a wrapped key copied to another row fails to unwrap. */
-function kekAad(environmentId: string, kekId: string, version: number): Buffer {
+export function kekAad(environmentId: string, kekId: string, version: number): Buffer {
   return Buffer.from(`wos/vault/kek/v1|${environmentId}|${kekId}|${version}`, 'utf8');
 }
 
@@ -41,22 +44,28 @@ function kekAad(environmentId: string, kekId: string, version: number): Buffer {
  * A shredded KEK is never served: its rows say so, and every replica evicts it from both caches
  * on the `vault_kek_shredded` notification sent by the shredding transaction (and drops both
  * caches whenever its listening connection was lost, when a notification may have been missed).
+ * The same notification evicts an organization's KEKs when its BYOK key is revoked. A key
+ * unwrapped while an eviction happened is not cached (`epoch`), so a lookup that raced the
+ * revocation cannot put the key back.
  */
 @Injectable()
 export class KeksService implements OnModuleInit, OnModuleDestroy {
   private readonly keys = new Map<string, Buffer>();
   private readonly contexts = new Map<string, { row: KekRow; until: number }>();
   private readonly listener: PgNotificationListener;
+  /* Bumped by every eviction: a key unwrapped across one is used once but not cached. */
+  private epoch = 0;
 
   constructor(
     private readonly repo: KeksRepository,
-    @Inject(KEY_PROVIDER) private readonly provider: KeyProvider,
+    private readonly roots: RootKeysService,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.listener = new PgNotificationListener(config.DATABASE_URL, KEK_SHREDDED_CHANNEL, {
       onNotify: (payload) => this.evict(payload),
       onConnected: () => {
+        this.epoch++;
         this.keys.clear();
         this.contexts.clear();
       },
@@ -73,6 +82,7 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
 
   /* Payload: `<environment_id>|<kek_id>[,<kek_id>…]`. */
   private evict(payload: string): void {
+    this.epoch++;
     const [environmentId, ids] = payload.split('|');
     for (const kekId of (ids ?? '').split(',')) {
       for (const k of this.keys.keys()) if (k.startsWith(`${environmentId}|${kekId}|`)) this.keys.delete(k);
@@ -89,14 +99,15 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     if (!row) {
       const id = uuidv7();
       const key = randomBytes(32);
-      const wrapped = await this.provider.wrap(key, kekAad(environmentId, id, 1));
+      const epoch = this.epoch;
       const result = await this.repo.createIfAbsent(
         environmentId,
-        { id, contextHash: hash, context, provider: this.provider.name, rootKeyId: wrapped.keyRef, wrappedKey: wrapped.wrapped },
+        { id, contextHash: hash, context },
+        (byok) => this.roots.wrap(byok, key, kekAad(environmentId, id, 1)),
         kekCreatedEvent(environmentId, id, context),
       );
       row = result.row;
-      if (result.created) this.remember(`${environmentId}|${id}|1`, key);
+      if (result.created && epoch === this.epoch) this.remember(`${environmentId}|${id}|1`, key);
     }
     if (row.shredded) throw new KeyShreddedError();
     this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
@@ -111,21 +122,22 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     const cacheKey = `${environmentId}|${kekId}|${version}`;
     const hit = this.keys.get(cacheKey);
     if (hit) return hit;
+    const epoch = this.epoch;
     const row = await this.repo.findVersion(environmentId, kekId, version);
     if (!row) {
       if (optional) return null;
       throw new Error(`KEK ${kekId} v${version} is missing in environment ${environmentId}`);
     }
     if (row.shredded) throw new KeyShreddedError();
-    if (row.provider !== this.provider.name) throw new Error(`KEK ${kekId} v${version} was wrapped by key provider "${row.provider}", which is not configured`);
-    const key = await this.provider.unwrap(row.rootKeyId, row.wrappedKey, kekAad(environmentId, kekId, version));
-    this.remember(cacheKey, key);
+    const key = await this.roots.unwrap(row.wrapping, row.byok, kekAad(environmentId, kekId, version));
+    if (epoch === this.epoch) this.remember(cacheKey, key);
     return key;
   }
 
   /**
-   * Rotates the context's KEK: a new current version (with its `vault.kek.created` event); older
-   * versions keep decrypting. Null when the context has no KEK yet.
+   * Rotates the context's KEK: a new current version (with its `vault.kek.created` event) and a
+   * rekey job for the data keys stored under older ones; older versions keep decrypting. Null
+   * when the context has no KEK yet.
    */
   async rotate(environmentId: string, context: KeyContext): Promise<{ id: string; version: number } | null> {
     const row = await this.repo.findByContext(environmentId, contextHash(context));
@@ -133,14 +145,16 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     const version = await this.repo.addVersion(
       environmentId,
       row.id,
-      async (next) => {
-        const w = await this.provider.wrap(randomBytes(32), kekAad(environmentId, row.id, next));
-        return { provider: this.provider.name, rootKeyId: w.keyRef, wrappedKey: w.wrapped };
-      },
+      (byok, next) => this.roots.wrap(byok, randomBytes(32), kekAad(environmentId, row.id, next)),
       (next) => kekCreatedEvent(environmentId, row.id, context, next),
     );
     this.contexts.delete(`${environmentId}|${contextHash(context)}`);
     return version === null ? null : { id: row.id, version };
+  }
+
+  /** Drops the KEKs from this replica's caches now (the NOTIFY reaches the others, and this one again). */
+  forget(environmentId: string, kekIds: string[]): void {
+    this.evict(`${environmentId}|${kekIds.join(',')}`);
   }
 
   private remember(cacheKey: string, key: Buffer): void {

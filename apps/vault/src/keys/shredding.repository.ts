@@ -3,10 +3,17 @@ import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessa
 import { PrismaService } from '../infra/prisma.service';
 import type { KeyContext } from '../vault-core/key-context';
 import { KEK_SHREDDED_CHANNEL } from './keks.service';
+import type { ByokProvider } from './root-keys.service';
 
 export interface ShreddedKek {
   id: string;
   context: KeyContext;
+}
+
+/** An organization's own key, revoked because the organization was deleted. */
+export interface RevokedByokKey {
+  id: string;
+  keyProvider: ByokProvider;
 }
 
 /** The only SQL caller for crypto-shredding and its purges. Tenant methods take the environment first. */
@@ -17,18 +24,25 @@ export class ShreddingRepository {
   /**
    * Destroys the organization's KEKs in one transaction with the inbox claim, the purge to do
    * and the events: every version's wrapped key is emptied (no root key can open it again), and
-   * the NOTIFY sent at commit makes every replica evict them. Returns [] on a redelivery.
+   * the NOTIFY sent at commit makes every replica evict them. The organization's own (BYOK)
+   * keys are revoked with them. Returns [] on a redelivery.
    */
   shredOrganization(
     environmentId: string,
     organizationId: string,
     inbox: { consumer: string; eventId: string },
     purgeId: string,
-    events: (keks: ShreddedKek[]) => OutboxMessage[],
+    events: (keks: ShreddedKek[], byok: RevokedByokKey[]) => OutboxMessage[],
   ): Promise<ShreddedKek[]> {
     return pgTransaction(this.prisma.pool, async (client) => {
       const raw = pgExecutor(client);
       if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
+      const revoked = await client.query<{ id: string; key_provider: ByokProvider }>(
+        `UPDATE vault_byok_keys SET revoked_at = now(), wrapped_material = NULL
+          WHERE environment_id = $1 AND organization_id = $2 AND revoked_at IS NULL RETURNING id, key_provider`,
+        [environmentId, organizationId],
+      );
+      const byok = revoked.rows.map((r) => ({ id: r.id, keyProvider: r.key_provider }));
       const { rows } = await client.query<{ id: string; key_context: KeyContext }>(
         `UPDATE vault_keks SET shredded_at = now()
           WHERE environment_id = $1 AND key_context->>'organization_id' = $2 AND shredded_at IS NULL
@@ -36,12 +50,15 @@ export class ShreddingRepository {
         [environmentId, organizationId],
       );
       const keks = rows.map((r) => ({ id: r.id, context: r.key_context })).sort((a, b) => (a.id < b.id ? -1 : 1));
-      if (!keks.length) return [];
+      if (!keks.length) {
+        await appendToOutbox(raw, events([], byok));
+        return [];
+      }
       const ids = keks.map((k) => k.id);
       await client.query("UPDATE vault_kek_versions SET wrapped_key = '\\x'::bytea WHERE kek_id = ANY($1::text[])", [ids]);
       await client.query('INSERT INTO vault_purges (id, environment_id, organization_id, kek_ids) VALUES ($1, $2, $3, $4)', [purgeId, environmentId, organizationId, ids]);
       await client.query('SELECT pg_notify($1, $2)', [KEK_SHREDDED_CHANNEL, `${environmentId}|${ids.join(',')}`]);
-      await appendToOutbox(raw, events(keks));
+      await appendToOutbox(raw, events(keks, byok));
       return keks;
     });
   }

@@ -3,7 +3,9 @@ import { Topic } from '@wos/contracts';
 import { buildEvent, newId, type Logger, type OutboxMessage } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { actorFields, SYSTEM_ACTOR } from '../vault-core/actor';
+import { BackgroundLoop } from '../vault-core/background-loop';
 import { canonicalContext } from '../vault-core/key-context';
+import { byokDeletedEvent } from './keys.events';
 import { ShreddingRepository, type ShreddedKek } from './shredding.repository';
 
 const PURGE_BATCH = 500;
@@ -18,8 +20,7 @@ const PURGE_BATCH = 500;
 @Injectable()
 export class ShreddingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,22 +28,25 @@ export class ShreddingService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly repo: ShreddingRepository,
   ) {
     this.log = logger.child({ context: ShreddingService.name });
+    this.loop = new BackgroundLoop(
+      () => this.purge(),
+      (err) => this.log.error({ err: err.message }, 'vault purge failed; the next run resumes it'),
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.purgeSoon(), this.config.VAULT_PURGE_INTERVAL_MS);
-    this.timer.unref();
-    this.purgeSoon();
+    this.loop.start(this.config.VAULT_PURGE_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   async shredOrganization(environmentId: string, organizationId: string, eventId: string): Promise<ShreddedKek[]> {
-    const keks = await this.repo.shredOrganization(environmentId, organizationId, { consumer: 'vault.organizations', eventId }, newId('vault_purge'), (shredded) =>
-      shredded.map((k) => kekDeleted(environmentId, organizationId, k)),
+    const keks = await this.repo.shredOrganization(environmentId, organizationId, { consumer: 'vault.organizations', eventId }, newId('vault_purge'), (shredded, byok) => [
+      ...shredded.map((k) => kekDeleted(environmentId, organizationId, k)),
+      ...byok.map((k) => byokDeletedEvent(environmentId, { organizationId, keyProvider: k.keyProvider, id: k.id })),
+    ],
     );
     if (keks.length) {
       this.log.info({ environmentId, organizationId, keks: keks.map((k) => k.id) }, 'destroyed the keys of a deleted organization');
@@ -51,11 +55,9 @@ export class ShreddingService implements OnApplicationBootstrap, OnModuleDestroy
     return keks;
   }
 
-  /** Starts a purge run unless one is running; errors are logged and retried by the next run. */
+  /** Resumes pending purges now. */
   purgeSoon(): void {
-    this.running ??= this.purge()
-      .catch((err: Error) => this.log.error({ err: err.message }, 'vault purge failed; the next run resumes it'))
-      .finally(() => (this.running = undefined));
+    this.loop.soon();
   }
 
   private async purge(): Promise<void> {

@@ -4,7 +4,7 @@ import type { ListEnvelope } from '@wos/contracts';
 import { ConflictError, NotFoundError, paginate, toListEnvelope, ValidationError } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { DataKeysService } from '../keys/data-keys.service';
-import { KeyShreddedError } from '../keys/keks.service';
+import { KeyUnavailableError } from '../keys/root-keys.service';
 import { API_ACTOR, type VaultActor } from '../vault-core/actor';
 import { openValue, sealValue } from '../vault-core/key-blob';
 import type { KeyContext } from '../vault-core/key-context';
@@ -104,9 +104,9 @@ export class ObjectsService {
 
   private async readStored(environmentId: string, o: StoredObject, reader: Reader): Promise<VaultObjectWire> {
     // A stored version that does not open is our failure (a 500 with its request ID), never the
-    // caller's 400; unless its organization's keys were destroyed on purpose (a 404).
+    // caller's 400; unless its key was destroyed or revoked on purpose (a 404 or a 403).
     const dk = await this.dataKeys.open(environmentId, o.encryptedKeys).catch((err: unknown) => {
-      if (err instanceof KeyShreddedError) throw err;
+      if (err instanceof KeyUnavailableError) throw err;
       throw new Error(`vault object ${o.id} version ${o.currentVersionId}: its data key does not open (${(err as Error).message})`);
     });
     const value = openValue(dk.key, o.ciphertext, valueAad(environmentId, o.id, o.currentVersionId)).toString('utf8');

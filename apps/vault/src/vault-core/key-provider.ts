@@ -2,13 +2,16 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
  * The port behind which root keys live. A KEK is stored only wrapped by a provider; the provider
- * never hands out its root key. Adapters: `LocalKeyProvider` (root keys from configuration,
- * development and single-tenant installs). PKCS#11 and cloud KMS adapters plug in here later:
- * `keyRef` is whatever the adapter needs to find its key again (a kid, a KMS key ARN).
+ * never hands out its root key. Adapters: `LocalKeyProvider` (root keys from configuration or a
+ * file: development, single-tenant installs, and imported BYOK material) and
+ * `Pkcs11KeyProvider` (src/infra: keys inside an HSM token, wrapping done by the token).
+ * `keyRef` is whatever the adapter needs to find its key again (a kid, a token key label).
  */
 export interface KeyProvider {
+  /** Stored with every wrapped key: which adapter opens it again. */
   readonly name: string;
-  wrap(key: Buffer, aad: Buffer): Promise<{ keyRef: string; wrapped: Buffer }>;
+  /** Wraps under `keyRef`, or under the provider's current root key when none is named. */
+  wrap(key: Buffer, aad: Buffer, keyRef?: string): Promise<{ keyRef: string; wrapped: Buffer }>;
   unwrap(keyRef: string, wrapped: Buffer, aad: Buffer): Promise<Buffer>;
 }
 
@@ -34,8 +37,15 @@ export class LocalKeyProvider implements KeyProvider {
     this.current = first.value;
   }
 
-  async wrap(key: Buffer, aad: Buffer): Promise<{ keyRef: string; wrapped: Buffer }> {
-    const [kid, root] = this.current;
+  /** One imported key under its own reference (a BYOK key's material). */
+  static single(keyRef: string, key: Buffer): LocalKeyProvider {
+    if (key.length !== 32) throw new KeyProviderError('a root key must be 32 bytes');
+    return new LocalKeyProvider(new Map([[keyRef, key]]));
+  }
+
+  async wrap(key: Buffer, aad: Buffer, keyRef?: string): Promise<{ keyRef: string; wrapped: Buffer }> {
+    const [kid, root] = keyRef === undefined ? this.current : [keyRef, this.keys.get(keyRef)];
+    if (!root) throw new KeyProviderError(`root key "${keyRef}" is not configured`);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', root, iv);
     cipher.setAAD(aad);

@@ -2,3 +2,4 @@ export * from './testing';
 export * from './dns-server';
 export * from './smtp-sink';
 export * from './redis-server';
+export * from './softhsm';
