@@ -15,6 +15,7 @@ export const UPSTREAM_URL_VARIABLES = {
   'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
   authorization: 'AUTHORIZATION_URL',
   pipes: 'PIPES_URL',
+  'admin-portal': 'ADMIN_PORTAL_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -136,6 +137,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sdk/feature-flags', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/sdk/feature-flags/stream', upstream: 'organizations', auth: 'api_key', stream: true },
   { prefix: '/user_management/users/:id/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  // The service template's sample in admin-portal, until its domain replaces it.
+  { prefix: '/admin_portal/template_samples', upstream: 'admin-portal', auth: 'api_key' },
 ];
 
 /**
