@@ -1,6 +1,6 @@
-import { templateSampleEventSchemas } from './template-sample';
-
-/** The events admin-portal publishes on Topic.adminPortal. The template's sample until the service's domain replaces it. */
-export const adminPortalEventSchemas = {
-  ...templateSampleEventSchemas('admin_portal'),
-} as const;
+/**
+ * The events admin-portal publishes on Topic.adminPortal: none. WorkOS's catalogue names no event
+ * for portal links or IT contacts; every change the portal makes in another service (a
+ * connection, a directory, a domain) is written there, with that service's events.
+ */
+export const adminPortalEventSchemas = {} as const;
