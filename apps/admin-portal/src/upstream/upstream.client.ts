@@ -8,6 +8,8 @@ export type Upstream = 'sso' | 'directory-sync' | 'organizations' | 'audit-logs'
 export interface UpstreamResult<T = Record<string, unknown>> {
   status: number;
   body: T;
+  /** The Location of a redirect (`redirect: 'manual'`). */
+  location?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export class UpstreamClient {
     }
     if (res.status >= 500) throw unavailable(service);
     const text = await res.text();
-    return { status: res.status, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : {}) as T };
+    return { status: res.status, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : {}) as T, location: res.headers.get('location') ?? undefined };
   }
 
   /** A call that must succeed: a refusal becomes a DomainError with the service's own message and code. */

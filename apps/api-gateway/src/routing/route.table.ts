@@ -137,8 +137,11 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sdk/feature-flags', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/sdk/feature-flags/stream', upstream: 'organizations', auth: 'api_key', stream: true },
   { prefix: '/user_management/users/:id/feature-flags', upstream: 'organizations', auth: 'api_key' },
-  // The service template's sample in admin-portal, until its domain replaces it.
-  { prefix: '/admin_portal/template_samples', upstream: 'admin-portal', auth: 'api_key' },
+  // Admin Portal (admin-portal): links by API key; the pages authenticate their own session
+  // cookie (HTML, including error pages); IT contacts below organizations' path (longer prefix wins).
+  { prefix: '/portal/generate_link', upstream: 'admin-portal', auth: 'api_key' },
+  { prefix: '/portal/o', upstream: 'admin-portal', auth: 'none', htmlPages: true },
+  { prefix: '/organizations/:id/it_contacts', upstream: 'admin-portal', auth: 'api_key' },
 ];
 
 /**
@@ -182,6 +185,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/agents/blueprints',
   // Feature flags (our create extension; a retried create must not turn into a slug conflict).
   '/feature-flags',
+  // IT contacts (a retried create must not turn into an "already a contact" conflict).
+  '/organizations/:id/it_contacts',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -194,7 +199,6 @@ export function isIdempotentCreate(method: string, path: string): boolean {
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
-  '/portal',
   '/auth',
   '/fga',
   '/widgets',

@@ -46,5 +46,5 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   'webhook-dispatcher': [],
   authorization: [],
   pipes: ['vault', 'organizations'],
-  'admin-portal': [],
+  'admin-portal': ['organizations', 'sso', 'directory-sync', 'audit-logs', 'identity'],
 };
