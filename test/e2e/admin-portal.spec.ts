@@ -230,4 +230,34 @@ describe('Admin Portal', () => {
     assert.match(await frPage.content(), /Nos informations de fournisseur de services/);
     await fr.close();
   });
+
+  test('Directory Sync and domain verification pages: the SCIM token is shown once and works; a TXT record and "verify now"', async () => {
+    const { page, ctx } = await open((await generate('dsync')).link);
+    await inspect(page, 'dsync-setup');
+    await page.getByLabel('Directory provider').selectOption('okta scim v2.0');
+    await page.getByRole('button', { name: 'Create directory' }).click();
+    await shows(page, 'Copy the token now');
+    await inspect(page, 'dsync-token');
+    const baseUrl = await page.locator('dt:has-text("SCIM base URL") + dd').innerText();
+    const token = await page.locator('dt:has-text("Bearer token") + dd').innerText();
+    // A provisioning run with what the page gave the IT admin.
+    const scim = await fetch(`${baseUrl}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `bo@${domain}`, name: { givenName: 'Bo', familyName: 'Ng' }, emails: [{ value: `bo@${domain}`, primary: true }], active: true }),
+    });
+    assert.equal(scim.status, 201, await scim.text());
+    await page.goto(`${e.baseUrl}/portal/o/${org.id}/dsync`);
+    assert.equal(await page.getByText(token).count(), 0, 'the token is not shown again');
+    await ctx.close();
+
+    const d = await open((await generate('domain_verification')).link);
+    await d.page.getByLabel('Domain').fill(`${uniqueSuffix()}.verify.test`.toLowerCase());
+    await d.page.getByRole('button', { name: 'Add domain' }).click();
+    await shows(d.page, 'Publish this DNS TXT record');
+    await inspect(d.page, 'domain-verification');
+    await d.page.getByRole('button', { name: 'Verify now' }).click();
+    await shows(d.page, 'Verify your domains');
+    await d.ctx.close();
+  });
 });
