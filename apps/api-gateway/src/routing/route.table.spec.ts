@@ -36,7 +36,16 @@ describe('route.table', () => {
 
   test('no reserved prefix shadows a live route', () => {
     for (const r of ROUTES) assert.equal(RESERVED_PREFIXES.includes(r.prefix), false);
-    assert.deepEqual(routedUpstreams().sort(), ['audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'pipes', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
+    assert.deepEqual(routedUpstreams().sort(), ['admin-portal', 'audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'pipes', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
+  });
+
+  test('the Admin Portal: links by API key, pages authenticated by their own session, IT contacts below /organizations', () => {
+    assert.deepEqual(m.match('/portal/generate_link'), { prefix: '/portal/generate_link', upstream: 'admin-portal', auth: 'api_key' });
+    assert.equal(m.match('/portal/o/org_1/sso')?.auth, 'none');
+    assert.equal(m.match('/portal/o/org_1/sso')?.htmlPages, true);
+    assert.equal(m.match('/organizations/org_1/it_contacts/it_contact_1/invite')?.upstream, 'admin-portal');
+    assert.equal(m.match('/organizations/org_1')?.upstream, 'organizations');
+    assert.equal(m.match('/portal/other'), undefined);
   });
 
   test('browser and back-channel entry points have the auth mode their callers can satisfy', () => {

@@ -15,6 +15,7 @@ export const UPSTREAM_URL_VARIABLES = {
   'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
   authorization: 'AUTHORIZATION_URL',
   pipes: 'PIPES_URL',
+  'admin-portal': 'ADMIN_PORTAL_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -136,6 +137,11 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/sdk/feature-flags', upstream: 'organizations', auth: 'api_key' },
   { prefix: '/sdk/feature-flags/stream', upstream: 'organizations', auth: 'api_key', stream: true },
   { prefix: '/user_management/users/:id/feature-flags', upstream: 'organizations', auth: 'api_key' },
+  // Admin Portal (admin-portal): links by API key; the pages authenticate their own session
+  // cookie (HTML, including error pages); IT contacts below organizations' path (longer prefix wins).
+  { prefix: '/portal/generate_link', upstream: 'admin-portal', auth: 'api_key' },
+  { prefix: '/portal/o', upstream: 'admin-portal', auth: 'none', htmlPages: true },
+  { prefix: '/organizations/:id/it_contacts', upstream: 'admin-portal', auth: 'api_key' },
 ];
 
 /**
@@ -179,6 +185,8 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/agents/blueprints',
   // Feature flags (our create extension; a retried create must not turn into a slug conflict).
   '/feature-flags',
+  // IT contacts (a retried create must not turn into an "already a contact" conflict).
+  '/organizations/:id/it_contacts',
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
@@ -191,7 +199,6 @@ export function isIdempotentCreate(method: string, path: string): boolean {
 export const RESERVED_PREFIXES: readonly string[] = [
   '/sso',
   '/vault',
-  '/portal',
   '/auth',
   '/fga',
   '/widgets',

@@ -17,4 +17,5 @@ export * from './pipes';
 export * from './connect';
 export * from './agents';
 export * from './feature-flags';
+export * from './admin-portal';
 export * from './registry';

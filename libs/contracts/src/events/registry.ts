@@ -15,6 +15,7 @@ import { pipesEventSchemas } from './pipes';
 import { connectEventSchemas } from './connect';
 import { agentEventSchemas } from './agents';
 import { featureFlagEventSchemas } from './feature-flags';
+import { adminPortalEventSchemas } from './admin-portal';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -36,6 +37,7 @@ export const eventSchemas = {
   ...connectEventSchemas,
   ...agentEventSchemas,
   ...featureFlagEventSchemas,
+  ...adminPortalEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -56,6 +58,7 @@ const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.radar, radarEventSchemas],
   [Topic.authorization, authorizationEventSchemas],
   [Topic.pipes, pipesEventSchemas],
+  [Topic.adminPortal, adminPortalEventSchemas],
 ];
 
 /** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */

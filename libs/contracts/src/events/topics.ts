@@ -14,6 +14,7 @@ export const Topic = {
   radar: 'radar.events.v1',
   authorization: 'authorization.events.v1',
   pipes: 'pipes.events.v1',
+  adminPortal: 'admin-portal.events.v1',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

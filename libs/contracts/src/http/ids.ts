@@ -65,6 +65,11 @@ export const IdPrefix = {
   featureFlag: 'flag',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
+  /** An organization's IT contact (SDK 11 `createItContact`; WorkOS's prefix is not public). */
+  itContact: 'it_contact',
+  /** An Admin Portal link and an SSO self-test result (ours; never on the wire as IDs WorkOS defines). */
+  portalLink: 'portal_link',
+  ssoTestResult: 'sso_test',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -1,3 +1,4 @@
 export * from './ids';
 export * from './list';
 export * from './error';
+export * from './connection-types';

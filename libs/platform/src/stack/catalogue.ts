@@ -16,6 +16,7 @@ export const APP_CATALOGUE = [
   { name: 'webhook-dispatcher', port: 3009 },
   { name: 'authorization', port: 3010 },
   { name: 'pipes', port: 3018 },
+  { name: 'admin-portal', port: 3021 },
 ] as const;
 
 /** The gateway's admin port (/health, /ready, /metrics), apart from its public port. */
@@ -45,4 +46,5 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   'webhook-dispatcher': [],
   authorization: [],
   pipes: ['vault', 'organizations'],
+  'admin-portal': ['organizations', 'sso', 'directory-sync', 'audit-logs', 'identity'],
 };

@@ -155,6 +155,8 @@ export class Stack {
     if (app === 'identity' && this.apps.includes('directory-sync')) env.DIRECTORY_SYNC_URL = `http://127.0.0.1:${this.port('directory-sync')}`;
     // Identity asks radar about sign-ins only when radar runs in this stack.
     if (app === 'identity' && this.apps.includes('radar')) env.RADAR_URL = `http://127.0.0.1:${this.port('radar')}`;
+    // The Admin Portal drives these services' APIs (each where it runs in this stack).
+    if (app === 'admin-portal') for (const a of INTERNAL_CALLS['admin-portal']) if (this.apps.includes(a)) env[upstreamEnvName(a)] = `http://127.0.0.1:${this.port(a)}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 

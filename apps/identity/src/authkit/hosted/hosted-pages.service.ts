@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { DomainError, RateLimitedError, safeEqual } from '@wos/platform';
+import { cookieValue, headerOf, newNonce, sendHtml, viaHttps } from '@wos/platform/pages';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuthenticateThrottle } from '../../authenticate/authenticate.throttle';
 import { AuthkitSettingsService } from '../branding/authkit-settings.service';
@@ -125,44 +125,19 @@ export class HostedPagesService {
       brand: { name: settings.brandName ?? 'AuthKit', logo: settings.logoDataUrl, color: settings.primaryColor ?? DEFAULT_BRAND_COLOR },
       clientId,
       csrf,
-      nonce: randomBytes(16).toString('base64'),
+      nonce: newNonce(),
     };
   }
 
   private send(reply: FastifyReply, status: number, html: string, ctx: PageContext) {
-    return reply
-      .status(status)
-      .header('cache-control', 'no-store')
-      .header('x-frame-options', 'DENY')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      .header('content-language', ctx.locale)
-      .header('vary', 'accept-language, cookie')
-      // No form-action: browsers apply it to the redirect after a form post, which goes to the
-      // app's redirect URI or an IdP. Every value is escaped; the one script carries the nonce.
-      .header('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-${ctx.nonce}'; base-uri 'none'; frame-ancestors 'none'`)
-      .type('text/html; charset=utf-8')
-      .send(html);
+    return sendHtml(reply, status, html, ctx);
   }
-}
-
-function headerOf(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return (Array.isArray(v) ? v[0] : v)?.slice(0, 1024);
 }
 
 const userAgentOf = (req: FastifyRequest) => headerOf(req, 'user-agent')?.slice(0, 512) ?? null;
 
-/** The flow cookie's value (bounded: only the first 4 KiB of the header is read). */
-function cookieOf(req: FastifyRequest): string | undefined {
-  const header = headerOf(req, 'cookie');
-  if (!header) return undefined;
-  for (const part of header.slice(0, 4096).split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === FLOW_COOKIE) return value.join('=');
-  }
-  return undefined;
-}
+/** The flow cookie's value. */
+const cookieOf = (req: FastifyRequest) => cookieValue(req, FLOW_COOKIE);
 
 /*
  * HttpOnly (no script reads it), SameSite=Lax (a cross-site form post arrives without it, so a
@@ -170,6 +145,6 @@ function cookieOf(req: FastifyRequest): string | undefined {
  * whenever the browser reached the gateway over https.
  */
 function flowCookie(id: string, req: FastifyRequest): string {
-  const secure = headerOf(req, 'x-forwarded-proto') === 'https' ? '; Secure' : '';
+  const secure = viaHttps(req) ? '; Secure' : '';
   return `${FLOW_COOKIE}=${id}; Path=/user_management/authorize; HttpOnly; SameSite=Lax; Max-Age=${FLOW_TTL_SECONDS}${secure}`;
 }

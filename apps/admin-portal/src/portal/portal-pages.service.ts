@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, safeEqual } from '@wos/platform';
+import { cookieValue, DEFAULT_BRAND_COLOR, headerOf, newNonce, sendHtml, viaHttps, type PageBrand } from '@wos/platform/pages';
+import { APP_CONFIG, type AppConfig } from '../config';
+import type { PortalSession } from '../generated/prisma/client';
+import { LinksService, portalPath } from '../links/links.service';
+import { isPortalIntent, type PortalIntent } from '../portal-core/intents';
+import { UpstreamClient } from '../upstream/upstream.client';
+import { pickLocale, translator, type MessageKey } from './i18n/messages';
+import { h, notice, page, type PortalContext } from './pages/layout';
+
+export const SESSION_COOKIE = 'wos_portal';
+
+/** What a page handler answers: a page, or a redirect (the next page, the IdP). */
+export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => string; status?: number };
+
+/**
+ * The request side of every portal page. Invariants: a page renders only with a live session
+ * cookie whose organization is the one in the path and whose intents include the page's; a
+ * POST runs only when, in addition, the form's CSRF token equals the session's (constant time).
+ * Everything a handler does is scoped by the session's environment and organization, never by
+ * anything else in the request.
+ */
+@Injectable()
+export class PortalPagesService {
+  private readonly brands = new Map<string, { brand: PageBrand; at: number }>();
+
+  constructor(
+    private readonly links: LinksService,
+    private readonly upstream: UpstreamClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `GET …/launch?token=`: spends the link, sets the session cookie, and goes to the link's first page. */
+  async launch(req: FastifyRequest, reply: FastifyReply, organizationId: string, token: string) {
+    const opened = await this.links.open(organizationId, token);
+    if ('refused' in opened) return this.refuse(req, reply, opened.refused === 'unknown' ? 404 : 410, `error.link.${opened.refused}` as MessageKey);
+    const cookie = `${SESSION_COOKIE}=${opened.cookie}; Path=${portalPath(organizationId)}; HttpOnly; SameSite=Lax; Max-Age=${this.config.PORTAL_SESSION_TTL_SECONDS}${viaHttps(req) ? '; Secure' : ''}`;
+    return reply.status(303).header('set-cookie', cookie).header('cache-control', 'no-store').header('location', `${portalPath(organizationId)}/${opened.session.intents[0]}`).send();
+  }
+
+  async show(req: FastifyRequest, reply: FastifyReply, organizationId: string, intent: PortalIntent, handler: (s: PortalSession, ctx: PortalContext) => Promise<Outcome>) {
+    const s = await this.sessionFor(req, organizationId);
+    if (!s) return this.refuse(req, reply, 403, 'error.session');
+    return this.run(req, reply, s, intent, (ctx) => handler(s, ctx));
+  }
+
+  async submit(req: FastifyRequest, reply: FastifyReply, organizationId: string, intent: PortalIntent, handler: (s: PortalSession, body: Record<string, string>, ctx: PortalContext) => Promise<Outcome>) {
+    const raw = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const body = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const s = await this.sessionFor(req, organizationId);
+    if (!s) return this.refuse(req, reply, 403, 'error.session');
+    if (!body.csrf_token || !safeEqual(body.csrf_token, s.csrfToken)) return this.refuse(req, reply, 403, 'error.csrf', s);
+    return this.run(req, reply, s, intent, (ctx) => handler(s, body, ctx));
+  }
+
+  private async run(req: FastifyRequest, reply: FastifyReply, s: PortalSession, intent: PortalIntent, handler: (ctx: PortalContext) => Promise<Outcome>) {
+    if (!s.intents.includes(intent)) return this.refuse(req, reply, 403, 'error.intent', s);
+    const ctx = await this.context(req, s);
+    let outcome: Outcome;
+    try {
+      outcome = await handler(ctx);
+    } catch (err) {
+      // A refusal from a service below (bad metadata, unknown domain) is shown on a page with its
+      // own message; an unreachable service is a 503 page. Anything else is a bug (500).
+      if (!(err instanceof DomainError)) throw err;
+      const status = err.status >= 500 ? 503 : 400;
+      const detail = err.status >= 500 ? '' : `<p>${h(err.message)}</p>`;
+      return sendHtml(reply, status, page(ctx, { title: 'error.title', current: intent, body: `<p class="error" role="alert">${h(ctx.t(err.status >= 500 ? 'error.unavailable' : 'error.generic'))}</p>${detail}<p><a href="${h(`${portalPath(s.organizationId)}/${intent}`)}">${h(ctx.t(`intent.${intent}` as MessageKey))}</a></p>` }), ctx);
+    }
+    if ('redirect' in outcome) return reply.status(303).header('location', outcome.redirect).header('cache-control', 'no-store').send();
+    return sendHtml(reply, outcome.status ?? 200, outcome.page(ctx), ctx);
+  }
+
+  /** The live session of this browser for this organization (the cookie is path-scoped to it). */
+  private async sessionFor(req: FastifyRequest, organizationId: string): Promise<PortalSession | null> {
+    const s = await this.links.findSession(cookieValue(req, SESSION_COOKIE));
+    return s && s.organizationId === organizationId ? s : null;
+  }
+
+  private async refuse(req: FastifyRequest, reply: FastifyReply, status: number, body: MessageKey, s?: PortalSession) {
+    const ctx = await this.context(req, s ?? null);
+    return sendHtml(reply, status, notice(ctx, body), ctx);
+  }
+
+  async context(req: FastifyRequest, s: PortalSession | null): Promise<PortalContext> {
+    const locale = pickLocale(headerOf(req, 'accept-language'));
+    const org = s ? await this.upstream.organizations.find(s.environmentId, s.organizationId).catch(() => null) : null;
+    return {
+      t: translator(locale),
+      locale,
+      nonce: newNonce(),
+      brand: s ? await this.brandOf(s.environmentId) : { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR },
+      session: s
+        ? { organizationId: s.organizationId, organizationName: org?.name ?? s.organizationId, intents: s.intents.filter(isPortalIntent), csrf: s.csrfToken, returnUrl: s.returnUrl, successUrl: s.successUrl }
+        : null,
+    };
+  }
+
+  /**
+   * The environment's branding from the hosted AuthKit pages' settings (identity), cached 5 s
+   * per process as identity caches them; the default brand when identity cannot answer.
+   */
+  private async brandOf(environmentId: string): Promise<PageBrand> {
+    const cached = this.brands.get(environmentId);
+    if (cached && Date.now() - cached.at < 5_000) return cached.brand;
+    let brand: PageBrand = { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR };
+    try {
+      const r = await this.upstream.call<{ branding?: { name?: string | null; logo?: string | null; primary_color?: string | null } }>('identity', environmentId, 'GET', '/user_management/authkit/settings');
+      const b = r.status === 200 ? r.body.branding : undefined;
+      if (b) brand = { name: b.name ?? brand.name, logo: b.logo ?? null, color: b.primary_color && /^#[0-9a-fA-F]{6}$/.test(b.primary_color) ? b.primary_color : DEFAULT_BRAND_COLOR };
+    } catch {
+      /* identity is down: the default brand */
+    }
+    if (this.brands.size > 1000) this.brands.clear();
+    this.brands.set(environmentId, { brand, at: Date.now() });
+    return brand;
+  }
+}

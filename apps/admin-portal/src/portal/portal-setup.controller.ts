@@ -1,0 +1,119 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '@wos/platform';
+import { protocolOf } from '@wos/contracts';
+import { UpstreamClient } from '../upstream/upstream.client';
+import { url } from './pages/layout';
+import { dsyncPage, domainsPage, statusPage, type DirectoryView, type DomainView } from './pages/setup.pages';
+import { PortalPagesService } from './portal-pages.service';
+import { PortalSsoService } from './sso/portal-sso.service';
+import type { PortalSession } from '../generated/prisma/client';
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config';
+
+/**
+ * Directory Sync, domain verification and the status pages. Every action is the owning
+ * service's public API call for the session's environment and organization (same rules, same
+ * events); ids in a form are checked to belong to the session's organization first.
+ */
+@Controller('portal/o/:org')
+export class PortalSetupController {
+  constructor(
+    private readonly pages: PortalPagesService,
+    private readonly upstream: UpstreamClient,
+    private readonly sso: PortalSsoService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('dsync')
+  dsync(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'dsync', async (s) => {
+      const d = await this.directory(s);
+      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null }) };
+    });
+  }
+
+  @Post('dsync/directory')
+  createDirectory(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'dsync', async (s, body, ctx) => {
+      if (await this.directory(s)) return { redirect: url(ctx, 'dsync') };
+      const d = await this.upstream.must<DirectoryView & { bearer_token: string; base_url: string }>('directory-sync', s.environmentId, 'POST', '/directories', {
+        organization_id: s.organizationId, name: `${ctx.session!.organizationName} directory`.slice(0, 255), type: body.type,
+      });
+      return { page: (c) => dsyncPage(c, { directory: d, baseUrl: d.base_url, token: d.bearer_token }), status: 201 };
+    });
+  }
+
+  @Post('dsync/rotate')
+  rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'dsync', async (s) => {
+      const current = await this.directory(s);
+      if (!current) throw new ValidationError([{ field: 'directory', code: 'no_directory', message: 'Create the directory first.' }]);
+      const d = await this.upstream.must<DirectoryView & { bearer_token: string; base_url: string }>('directory-sync', s.environmentId, 'POST', `/directories/${current.id}/token`);
+      return { page: (c) => dsyncPage(c, { directory: d, baseUrl: d.base_url, token: d.bearer_token }) };
+    });
+  }
+
+  @Get('domain_verification')
+  domains(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'domain_verification', async (s) => {
+      const domains = await this.domainsOf(s);
+      return { page: (ctx) => domainsPage(ctx, domains) };
+    });
+  }
+
+  @Post('domain_verification/domain')
+  addDomain(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'domain_verification', async (s, body, ctx) => {
+      await this.upstream.must('organizations', s.environmentId, 'POST', '/organization_domains', { organization_id: s.organizationId, domain: (body.domain ?? '').trim() });
+      return { redirect: url(ctx, 'domain_verification') };
+    });
+  }
+
+  @Post('domain_verification/:domainId/verify')
+  verify(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string, @Param('domainId') domainId: string) {
+    return this.pages.submit(req, reply, org, 'domain_verification', async (s, _body, ctx) => {
+      if (!(await this.domainsOf(s)).some((d) => d.id === domainId)) throw new ValidationError([{ field: 'domain', code: 'unknown_domain', message: 'This domain is not one of the organization.' }]);
+      await this.upstream.must('organizations', s.environmentId, 'POST', `/organization_domains/${encodeURIComponent(domainId)}/verify`, {});
+      return { redirect: url(ctx, 'domain_verification') };
+    });
+  }
+
+  @Get('certificate_renewal')
+  certificate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'certificate_renewal', async (s) => {
+      const { connection } = await this.sso.state(s);
+      const saml = connection && protocolOf(connection.connection_type) === 'saml';
+      return { page: (ctx) => statusPage(ctx, 'certificate_renewal', saml ? ['cert.renew'] : ['cert.none']) };
+    });
+  }
+
+  @Get('bring_your_own_key')
+  byok(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'bring_your_own_key', async () => ({ page: (ctx) => statusPage(ctx, 'bring_your_own_key', ['byok.body']) }));
+  }
+
+  @Get('audit_logs')
+  auditLogs(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'audit_logs', async () => ({ page: (ctx) => statusPage(ctx, 'audit_logs', ['status.not_yet']) }));
+  }
+
+  @Get('log_streams')
+  logStreams(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.show(req, reply, org, 'log_streams', async () => ({ page: (ctx) => statusPage(ctx, 'log_streams', ['status.not_yet']) }));
+  }
+
+  private async directory(s: PortalSession): Promise<DirectoryView | null> {
+    const list = await this.upstream.must<{ data: DirectoryView[] }>('directory-sync', s.environmentId, 'GET', `/directories?${new URLSearchParams({ organization_id: s.organizationId, limit: '1' })}`);
+    return list.data[0] ?? null;
+  }
+
+  private async domainsOf(s: PortalSession): Promise<DomainView[]> {
+    const o = await this.upstream.must<{ domains?: DomainView[] }>('organizations', s.environmentId, 'GET', `/organizations/${s.organizationId}`);
+    return o.domains ?? [];
+  }
+
+  private scimBaseUrl(directoryId: string): string {
+    return `${this.config.PUBLIC_BASE_URL}/scim/v2/${directoryId}`;
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, internalAuthKeyFor, internalFetch, OrganizationsClient } from '@wos/platform';
+import { APP_CONFIG, type AppConfig } from '../config';
+
+/** The services whose public APIs the portal drives, each through its internal address. */
+export type Upstream = 'sso' | 'directory-sync' | 'organizations' | 'audit-logs' | 'identity';
+
+export interface UpstreamResult<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  /** The Location of a redirect (`redirect: 'manual'`). */
+  location?: string;
+}
+
+/**
+ * The portal's only way to change anything outside its own tables: the owning service's API,
+ * called with the environment signed exactly as the gateway signs an API-key request, so the
+ * same validation, rules and events apply as for a customer's own call (DESIGN.md rule 1).
+ * A service that cannot be reached, or answers 5xx, is a 503; a 4xx is returned for the page
+ * to show.
+ */
+@Injectable()
+export class UpstreamClient {
+  readonly organizations: OrganizationsClient;
+  private readonly urls: Record<Upstream, string>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.organizations = new OrganizationsClient(config.ORGANIZATIONS_URL, internalAuthKeyFor(config, 'organizations'));
+    this.urls = {
+      sso: config.SSO_URL,
+      'directory-sync': config.DIRECTORY_SYNC_URL,
+      organizations: config.ORGANIZATIONS_URL,
+      'audit-logs': config.AUDIT_LOGS_URL,
+      identity: config.IDENTITY_URL,
+    };
+  }
+
+  async call<T = Record<string, unknown>>(service: Upstream, environmentId: string, method: string, path: string, body?: unknown, extra: RequestInit = {}): Promise<UpstreamResult<T>> {
+    let res: Response;
+    try {
+      res = await internalFetch(
+        `${this.urls[service]}${path}`,
+        { key: internalAuthKeyFor(this.config, service), audience: service, environmentId, authKind: 'api_key' },
+        {
+          ...extra,
+          method,
+          headers: { 'content-type': 'application/json', ...(extra.headers as Record<string, string> | undefined) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+        },
+      );
+    } catch {
+      throw unavailable(service);
+    }
+    if (res.status >= 500) throw unavailable(service);
+    const text = await res.text();
+    return { status: res.status, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : {}) as T, location: res.headers.get('location') ?? undefined };
+  }
+
+  /** A call that must succeed: a refusal becomes a DomainError with the service's own message and code. */
+  async must<T = Record<string, unknown>>(service: Upstream, environmentId: string, method: string, path: string, body?: unknown): Promise<T> {
+    const r = await this.call<T & { message?: string; code?: string; errors?: unknown }>(service, environmentId, method, path, body);
+    if (r.status >= 400) throw new DomainError(r.status, String(r.body.code ?? 'upstream_refused'), String(r.body.message ?? `${service} refused the request.`), r.body.errors ? { errors: r.body.errors } : {});
+    return r.body;
+  }
+}
+
+const unavailable = (service: string) => new DomainError(503, 'service_unavailable', `The ${service} service is unavailable; retry the request.`);

@@ -1,0 +1,3 @@
+export * from './html';
+export * from './html-response';
+export * from './locale';

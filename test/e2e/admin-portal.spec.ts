@@ -1,0 +1,263 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { ConflictException, DomainDataState, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
+import { startSmtpSink, uniqueSuffix, type SmtpSink } from '@wos/platform/testing';
+import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { ROOT, expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots of every portal page (git-ignored); UPDATE_GALLERY=1 also copies them to docs/gallery/portal. */
+const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'portal');
+const GALLERY = join(ROOT, 'docs', 'gallery', 'portal');
+
+/**
+ * The Admin Portal end to end: the official SDK generates links and manages IT contacts; an IT
+ * admin in headless Chromium opens a link, sets up SAML against a real test IdP (samlify) and
+ * passes the self-test; every page is checked with axe-core and photographed.
+ */
+describe('Admin Portal', () => {
+  let e: E2e;
+  let browser: Browser;
+  let idp: SamlIdp;
+  let smtp: SmtpSink;
+  let db: Client;
+  let org: { id: string; name: string };
+  let domain: string;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    smtp = await startSmtpSink();
+    e = await startE2e({
+      name: 'admin_portal',
+      portOffset: 3000,
+      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'admin-portal'],
+      appEnv: { 'admin-portal': { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <portal@acme.test>' } },
+    });
+    db = new Client({ connectionString: e.stack.databaseUrl('admin-portal') });
+    await db.connect();
+    // SSO admits only addresses of the organization's verified domains.
+    org = await e.workos.organizations.createOrganization({ name: `Portal Co ${uniqueSuffix()}`, domainData: [{ domain: `${uniqueSuffix()}.portal.test`.toLowerCase(), state: DomainDataState.Verified }] });
+    domain = (org as unknown as { domains: { domain: string }[] }).domains[0]!.domain;
+    idp = await TestSamlIdp.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await idp?.close();
+    await db?.end();
+    await e?.stop();
+    await smtp?.close();
+  });
+
+  async function inspect(page: Page, name: string): Promise<void> {
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${name} (${page.url()})`);
+    const file = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    if (process.env.UPDATE_GALLERY === '1') {
+      mkdirSync(GALLERY, { recursive: true });
+      copyFileSync(file, join(GALLERY, `${name}.png`));
+    }
+  }
+
+  /** Waits for `text` on the page; a timeout reports where the browser ended up instead. */
+  async function shows(page: Page, text: string): Promise<void> {
+    try {
+      await page.getByText(text).first().waitFor({ timeout: 20_000 });
+    } catch {
+      throw new Error(`"${text}" never showed; at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 600)}`);
+    }
+  }
+
+  async function open(link: string): Promise<{ ctx: BrowserContext; page: Page; status: number }> {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
+    const page = await ctx.newPage();
+    const res = await page.goto(link);
+    return { ctx, page, status: res!.status() };
+  }
+
+  const generate = (intent: 'sso' | 'dsync' | 'domain_verification' = 'sso', organization = org.id) =>
+    e.workos.adminPortal.generateLink({ organization, intent, returnUrl: 'https://app.example.com/settings', successUrl: 'https://app.example.com/done' });
+
+  test('generateLink (SDK): a link on the gateway host; bad input is a 422 naming the field; unknown and foreign organizations are 404', async () => {
+    const { link } = await generate();
+    assert.match(link, new RegExp(`^${e.baseUrl}/portal/o/${org.id}/launch\\?token=[A-Za-z0-9_-]{43}$`));
+    const bad = await e.http('POST', '/portal/generate_link', { key: true, body: { organization: org.id, intent: 'payroll' } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.deepEqual((bad.json as { errors: { field: string }[] }).errors.map((x) => x.field), ['intent']);
+    const missing = await e.http('POST', '/portal/generate_link', { key: true, body: { intent: 'sso', return_url: 'javascript:alert(1)' } });
+    assert.deepEqual((missing.json as { errors: { field: string }[] }).errors.map((x) => x.field).sort(), ['organization', 'return_url']);
+    const err = await expectSdkError(generate('sso', 'org_01HZZZZZZZZZZZZZZZZZZZZZZZ'), NotFoundException, 404);
+    assert.equal(err.message, 'Could not find an organization with the id, org_01HZZZZZZZZZZZZZZZZZZZZZZZ.');
+    await expectSdkError(e.workos.adminPortal.generateLink({ organization: org.id, intent: 'payroll' as never }), UnprocessableEntityException, 422);
+    // Another environment's key cannot reach this organization.
+    const other = await e.createEnvironment(`portal-other-${uniqueSuffix()}`);
+    await expectSdkError(e.client(other.api_key).adminPortal.generateLink({ organization: org.id, intent: 'sso' as never }), NotFoundException, 404);
+  });
+
+  test('IT contacts (SDK): create, list, invite by email into the portal, revoke, delete; bad input and duplicates refused', async () => {
+    const orgs = e.workos.organizations;
+    const contact = await orgs.createItContact({ organizationId: org.id, email: 'IT.Admin@Portal.test' });
+    assert.match(contact.id, /^it_contact_[0-9A-Z]{26}$/);
+    assert.equal(contact.email, 'it.admin@portal.test');
+    await expectSdkError(orgs.createItContact({ organizationId: org.id, email: 'it.admin@portal.test' }), ConflictException, 409);
+    const invalid = await e.http('POST', `/organizations/${org.id}/it_contacts`, { key: true, body: { email: 'not-an-email' } });
+    assert.equal(invalid.status, 422);
+    assert.deepEqual((invalid.json as { errors: { field: string }[] }).errors.map((x) => x.field), ['email']);
+    const list = await orgs.listItContacts({ organizationId: org.id });
+    assert.deepEqual(list.data.map((c) => c.id), [contact.id]);
+    assert.deepEqual(list.listMetadata, { before: null, after: null });
+
+    const badIntent = await e.http('POST', `/organizations/${org.id}/it_contacts/${contact.id}/invite`, { key: true, body: { intents: ['sso', 'payroll'] } });
+    assert.equal(badIntent.status, 422);
+    assert.deepEqual((badIntent.json as { errors: { field: string }[] }).errors.map((x) => x.field), ['intents.1']);
+
+    const mark = smtp.messages.length;
+    await orgs.inviteItContact({ organizationId: org.id, contactId: contact.id, intents: ['directory_sync', 'domain_verification'] });
+    const mail = await smtp.waitForMail((m) => m.envelopeTo.includes('it.admin@portal.test'), { from: mark, timeoutMs: 30_000 });
+    const invited = /(http:\/\/\S+\/launch\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    assert.match(mail.subject, /Directory Sync, domain verification/);
+
+    // The emailed link opens the portal on the invited intents only.
+    const { ctx, page, status } = await open(invited);
+    assert.equal(status, 200);
+    assert.match(page.url(), new RegExp(`/portal/o/${org.id}/dsync$`));
+    const sso = await page.goto(`${e.baseUrl}/portal/o/${org.id}/sso`);
+    assert.equal(sso!.status(), 403);
+
+    // Revoking ends the session opened from the link, and a second invitation's link dies unopened.
+    await orgs.inviteItContact({ organizationId: org.id, contactId: contact.id, intents: ['sso'] });
+    const second = await smtp.waitForMail((m) => m.envelopeTo.includes('it.admin@portal.test') && /Set up single sign-on/.test(m.subject), { from: mark, timeoutMs: 30_000 });
+    await orgs.revokeItContact({ organizationId: org.id, contactId: contact.id });
+    assert.equal((await page.reload())!.status(), 403);
+    await ctx.close();
+    const revoked = await open(/(http:\/\/\S+\/launch\?token=[A-Za-z0-9_-]+)/.exec(second.text)![1]!);
+    assert.equal(revoked.status, 410);
+    assert.match(await revoked.page.content(), /invitation was revoked/);
+    await revoked.ctx.close();
+
+    await orgs.deleteItContact({ organizationId: org.id, contactId: contact.id });
+    assert.deepEqual((await orgs.listItContacts({ organizationId: org.id })).data, []);
+    await expectSdkError(orgs.revokeItContact({ organizationId: org.id, contactId: contact.id }), NotFoundException, 404);
+  });
+
+  test('an IT admin sets up SAML through the portal and passes the self-test; a NameID mismatch is named with its fix', async () => {
+    const { link } = await generate('sso');
+    const { ctx, page, status } = await open(link);
+    assert.equal(status, 200);
+    await inspect(page, 'sso-setup');
+    await page.getByLabel('Identity provider').selectOption('OktaSAML');
+    await page.getByLabel('IdP metadata XML').fill(idp.metadataXml());
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await shows(page, 'Our service provider details');
+    await inspect(page, 'sso-connection');
+
+    // The IT admin copies our SP metadata into the IdP's console.
+    const acs = await page.locator('dt:has-text("ACS URL") + dd').innerText();
+    assert.match(acs, new RegExp(`^${e.baseUrl}/sso/saml/acs/conn_`));
+    const connectionId = /conn_[0-9A-Z]{26}/.exec(acs)![0];
+    const sp = await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true });
+    idp.trust((sp.json as { metadata_xml: string }).metadata_xml);
+
+    idp.user = { nameId: `ann@${domain}`, attributes: { email: `ann@${domain}`, firstName: 'Ann', lastName: 'Lee', groups: ['Engineering'] } };
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await shows(page, 'The test passed');
+    assert.match(await page.content(), /No known identity-provider issue found/);
+    await inspect(page, 'sso-test-passed');
+    const conn = await e.workos.sso.getConnection(connectionId);
+    assert.equal(conn.state, 'active');
+
+    // Negative: the IdP sends another identifier as NameID than the user's email.
+    idp.user = { nameId: 'a.lee@corp.example.com', attributes: { email: `ann@${domain}` } };
+    await page.goto(`${e.baseUrl}/portal/o/${org.id}/sso`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await shows(page, 'The test passed');
+    assert.equal(await page.locator('#quirk-nameid_mismatch').count(), 1);
+    assert.equal(await page.locator('#quirk-missing_name').count(), 1);
+    assert.match(await page.locator('#quirk-nameid_mismatch').innerText(), /Fix: Send the email as NameID/);
+    await inspect(page, 'sso-test-quirks');
+    await ctx.close();
+  });
+
+  test('links that cannot open: reused, expired, another organization; forms without the right CSRF token; French pages', async () => {
+    const { link } = await generate('sso');
+    const first = await open(link);
+    assert.equal(first.status, 200);
+    const reuse = await first.page.goto(link);
+    assert.equal(reuse!.status(), 410);
+    assert.match(await first.page.content(), /already used/);
+    await inspect(first.page, 'error-link-used');
+
+    // CSRF: the session cookie alone does not make a form post run.
+    for (const token of [undefined, 'wrong-token-wrong-token-wrong']) {
+      // The browser context's own request client carries its cookies (the pages' CSP allows no fetch).
+      const res = await first.ctx.request.post(`${e.baseUrl}/portal/o/${org.id}/sso/delete`, { form: token ? { csrf_token: token } : {}, maxRedirects: 0 });
+      assert.equal(res.status(), 403);
+    }
+    assert.equal((await e.workos.sso.listConnections({ organizationId: org.id })).data.length, 1, 'the refused posts deleted nothing');
+    await first.ctx.close();
+
+    // Another organization's path: the link is refused there, and stays unspent for its own.
+    const other = await e.workos.organizations.createOrganization({ name: `Other ${uniqueSuffix()}` });
+    const { link: fresh } = await generate('sso');
+    const foreign = await open(fresh.replace(`/portal/o/${org.id}/`, `/portal/o/${other.id}/`));
+    assert.equal(foreign.status, 404);
+    await foreign.ctx.close();
+    const own = await open(fresh);
+    assert.equal(own.status, 200);
+    // Its cookie is scoped to its organization's path: the other organization's pages see no session.
+    assert.equal((await own.page.goto(`${e.baseUrl}/portal/o/${other.id}/sso`))!.status(), 403);
+    await own.ctx.close();
+
+    const { link: stale } = await generate('sso');
+    await db.query("UPDATE portal_links SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [new URL(stale).searchParams.get('token')]);
+    const expired = await open(stale);
+    assert.equal(expired.status, 410);
+    assert.match(await expired.page.content(), /expired/);
+    await inspect(expired.page, 'error-link-expired');
+    await expired.ctx.close();
+
+    const fr = await browser.newContext({ locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    const frPage = await fr.newPage();
+    await frPage.goto((await generate('sso')).link);
+    assert.match(await frPage.content(), /Nos informations de fournisseur de services/);
+    await fr.close();
+  });
+
+  test('Directory Sync and domain verification pages: the SCIM token is shown once and works; a TXT record and "verify now"', async () => {
+    const { page, ctx } = await open((await generate('dsync')).link);
+    await inspect(page, 'dsync-setup');
+    await page.getByLabel('Directory provider').selectOption('okta scim v2.0');
+    await page.getByRole('button', { name: 'Create directory' }).click();
+    await shows(page, 'Copy the token now');
+    await inspect(page, 'dsync-token');
+    const baseUrl = await page.locator('dt:has-text("SCIM base URL") + dd').innerText();
+    const token = await page.locator('dt:has-text("Bearer token") + dd').innerText();
+    // A provisioning run with what the page gave the IT admin.
+    const scim = await fetch(`${baseUrl}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `bo@${domain}`, name: { givenName: 'Bo', familyName: 'Ng' }, emails: [{ value: `bo@${domain}`, primary: true }], active: true }),
+    });
+    assert.equal(scim.status, 201, await scim.text());
+    await page.goto(`${e.baseUrl}/portal/o/${org.id}/dsync`);
+    assert.equal(await page.getByText(token).count(), 0, 'the token is not shown again');
+    await ctx.close();
+
+    const d = await open((await generate('domain_verification')).link);
+    await d.page.getByLabel('Domain').fill(`${uniqueSuffix()}.verify.test`.toLowerCase());
+    await d.page.getByRole('button', { name: 'Add domain' }).click();
+    await shows(d.page, 'Publish this DNS TXT record');
+    await inspect(d.page, 'domain-verification');
+    await d.page.getByRole('button', { name: 'Verify now' }).click();
+    await shows(d.page, 'Verify your domains');
+    await d.ctx.close();
+  });
+});
