@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ConflictException, DomainDataState, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
-import { startSmtpSink, uniqueSuffix, type SmtpSink } from '@wos/platform/testing';
+import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { ROOT, expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
 
@@ -246,9 +246,41 @@ describe('Admin Portal', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
       body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `bo@${domain}`, name: { givenName: 'Bo', familyName: 'Ng' }, emails: [{ value: `bo@${domain}`, primary: true }], active: true }),
     });
-    assert.equal(scim.status, 201, await scim.text());
-    await page.goto(`${e.baseUrl}/portal/o/${org.id}/dsync`);
+    const created = await scim.text();
+    assert.equal(scim.status, 201, created);
+    const bo = JSON.parse(created) as { id: string };
+    // An Okta group push without members, then an Entra-style PATCH ("Replace", "False").
+    const scimCall = (method: string, path: string, body: unknown) =>
+      fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    const group = await scimCall('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Portal engineers' });
+    assert.equal(group.status, 201);
+    const groupId = ((await group.json()) as { id: string }).id;
+    const entra = await scimCall('PATCH', `/Users/${bo.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    assert.equal(entra.status, 200, await entra.text());
+    assert.equal((await scimCall('GET', '/Users/nope', undefined)).status, 404);
+    assert.equal((await fetch(`${baseUrl}/Users`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+
+    // The run shows on the page: each request with its status, the quirks named with their fix; a wrong token records nothing.
+    await waitFor(async () => {
+      await page.goto(`${e.baseUrl}/portal/o/${org.id}/dsync`);
+      return (await page.locator('#scim-requests tbody tr').count()) === 4 || undefined;
+    }, { timeoutMs: 15_000, message: 'the four authenticated SCIM requests in the portal' });
     assert.equal(await page.getByText(token).count(), 0, 'the token is not shown again');
+    const rows = await page.locator('#scim-requests tbody tr').allInnerTexts();
+    assert.match(rows[0]!, /GET \/scim\/v2\/[^/]+\/Users\/nope\s+404/);
+    assert.match(rows[1]!, /PATCH .*\s+200[\s\S]*capitalised[\s\S]*"True"\/"False" strings/);
+    assert.match(rows[2]!, /POST .*\/Groups\s+201[\s\S]*Okta Push Groups/);
+    assert.match(rows[3]!, /POST .*\/Users\s+201/);
+    const api = await e.http('GET', `/directories/${baseUrl.split('/').at(-1)}/scim_requests`, { key: true });
+    assert.deepEqual((api.json as { data: { quirks: string[] }[] }).data.map((r) => r.quirks.sort()), [[], ['capitalised_patch_ops', 'string_booleans'], ['group_without_members'], []]);
+
+    // Group → role mapping through the portal.
+    await page.getByLabel('Directory group').selectOption(groupId);
+    await page.getByLabel('Role slug').fill('member');
+    await page.getByRole('button', { name: 'Map group to role' }).click();
+    await shows(page, 'Portal engineers');
+    assert.equal(await page.locator('#role-mappings dd').innerText(), 'member');
+    await inspect(page, 'dsync-activity');
     await ctx.close();
 
     const d = await open((await generate('domain_verification')).link);

@@ -4,7 +4,7 @@ import { ValidationError } from '@wos/platform';
 import { protocolOf } from '@wos/contracts';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
-import { dsyncPage, domainsPage, statusPage, type DirectoryView, type DomainView } from './pages/setup.pages';
+import { dsyncPage, domainsPage, statusPage, type DirectoryActivity, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
 import { PortalSsoService } from './sso/portal-sso.service';
 import type { PortalSession } from '../generated/prisma/client';
@@ -29,7 +29,8 @@ export class PortalSetupController {
   dsync(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'dsync', async (s) => {
       const d = await this.directory(s);
-      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null }) };
+      const activity = d ? await this.activity(s, d.id) : undefined;
+      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }) };
     });
   }
 
@@ -41,6 +42,20 @@ export class PortalSetupController {
         organization_id: s.organizationId, name: `${ctx.session!.organizationName} directory`.slice(0, 255), type: body.type,
       });
       return { page: (c) => dsyncPage(c, { directory: d, baseUrl: d.base_url, token: d.bearer_token }), status: 201 };
+    });
+  }
+
+  /** Maps one more directory group to a role (replacing that group's mapping); directory-sync checks the role against the catalogue. */
+  @Post('dsync/mappings')
+  mapGroup(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'dsync', async (s, body, ctx) => {
+      const d = await this.directory(s);
+      if (!d) throw new ValidationError([{ field: 'directory', code: 'no_directory', message: 'Create the directory first.' }]);
+      const { role_mappings } = await this.upstream.must<{ role_mappings: RoleMappingView[] }>('directory-sync', s.environmentId, 'GET', `/directories/${d.id}/role_mappings`);
+      const group = String(body.group ?? '');
+      const next = [...role_mappings.filter((m) => m.directory_group_id !== group), { directory_group_id: group, role: String(body.role ?? '').trim() }];
+      await this.upstream.must('directory-sync', s.environmentId, 'PUT', `/directories/${d.id}/role_mappings`, { role_mappings: next });
+      return { redirect: url(ctx, 'dsync') };
     });
   }
 
@@ -106,6 +121,16 @@ export class PortalSetupController {
   private async directory(s: PortalSession): Promise<DirectoryView | null> {
     const list = await this.upstream.must<{ data: DirectoryView[] }>('directory-sync', s.environmentId, 'GET', `/directories?${new URLSearchParams({ organization_id: s.organizationId, limit: '1' })}`);
     return list.data[0] ?? null;
+  }
+
+  /** The directory's last SCIM requests, its group → role mappings and its groups (the first 100). */
+  private async activity(s: PortalSession, directoryId: string): Promise<DirectoryActivity> {
+    const [requests, mappings, groups] = await Promise.all([
+      this.upstream.must<{ data: ScimRequestView[] }>('directory-sync', s.environmentId, 'GET', `/directories/${directoryId}/scim_requests`),
+      this.upstream.must<{ role_mappings: RoleMappingView[] }>('directory-sync', s.environmentId, 'GET', `/directories/${directoryId}/role_mappings`),
+      this.upstream.must<{ data: DirectoryGroupView[] }>('directory-sync', s.environmentId, 'GET', `/directory_groups?${new URLSearchParams({ directory: directoryId, limit: '100' })}`),
+    ]);
+    return { requests: requests.data, mappings: mappings.role_mappings, groups: groups.data };
   }
 
   private async domainsOf(s: PortalSession): Promise<DomainView[]> {

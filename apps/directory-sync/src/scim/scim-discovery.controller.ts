@@ -1,13 +1,15 @@
-import { All, Controller, Get, Headers, Param } from '@nestjs/common';
+import { All, Controller, Get, Headers, Param, UseInterceptors } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { Inject } from '@nestjs/common';
 import { resourceTypes, schemas, serviceProviderConfig } from '../scim-core/scim-discovery';
 import { ScimError } from '../scim-core/scim-errors';
 import { listResponse } from './scim.dto';
 import { ScimAuthService } from './scim-auth.service';
+import { ScimRequestLogInterceptor } from './scim-request-log.interceptor';
 
 /** Discovery endpoints (RFC 7644 §4); authenticated like the rest, as Okta and Entra expect. */
 @Controller('scim/v2/:directoryId')
+@UseInterceptors(ScimRequestLogInterceptor)
 export class ScimDiscoveryController {
   constructor(private readonly auth: ScimAuthService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 

@@ -45,6 +45,7 @@ export function sendScimError(reply: FastifyReply, req: FastifyRequest, exceptio
     if (res.internal) logger.error({ err: exception, request_id: req.id, method: req.method, url: req.url }, 'SCIM request failed');
     if (exception instanceof DomainError && status < 500) detail = exception.message;
   }
+  (req as { scimError?: string }).scimError = detail;
   if (reply.sent) return;
   void reply.status(status).header('x-request-id', req.id).type('application/scim+json; charset=utf-8').send(scimErrorBody(status, detail, scimType));
 }

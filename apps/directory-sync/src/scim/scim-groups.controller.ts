@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ScimAuthService } from './scim-auth.service';
+import { ScimRequestLogInterceptor } from './scim-request-log.interceptor';
 import { ScimGroupsService } from './scim-groups.service';
 
 /** RFC 7644 /Groups of one directory. */
 @Controller('scim/v2/:directoryId/Groups')
+@UseInterceptors(ScimRequestLogInterceptor)
 export class ScimGroupsController {
   constructor(private readonly auth: ScimAuthService, private readonly groups: ScimGroupsService) {}
 

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ScimAuthService } from './scim-auth.service';
+import { ScimRequestLogInterceptor } from './scim-request-log.interceptor';
 import { ScimUsersService } from './scim-users.service';
 
 /** RFC 7644 /Users of one directory. The directory's bearer token authenticates every call. */
 @Controller('scim/v2/:directoryId/Users')
+@UseInterceptors(ScimRequestLogInterceptor)
 export class ScimUsersController {
   constructor(private readonly auth: ScimAuthService, private readonly users: ScimUsersService) {}
 

@@ -7,6 +7,31 @@ export interface DirectoryView {
   state: string;
   type: string;
 }
+/** A recorded SCIM request (directory-sync's GET /directories/:id/scim_requests). */
+export interface ScimRequestView {
+  method: string;
+  path: string;
+  status: number;
+  error: string | null;
+  quirks: string[];
+  created_at: string;
+}
+export interface RoleMappingView {
+  directory_group_id: string;
+  role: string;
+}
+export interface DirectoryGroupView {
+  id: string;
+  name: string;
+}
+/** What the Directory Sync page shows of a directory that exists. */
+export interface DirectoryActivity {
+  requests: ScimRequestView[];
+  mappings: RoleMappingView[];
+  groups: DirectoryGroupView[];
+}
+const SCIM_QUIRKS = new Set(['capitalised_patch_ops', 'string_booleans', 'group_without_members']);
+
 export interface DomainView {
   id: string;
   domain: string;
@@ -18,7 +43,7 @@ export interface DomainView {
 const SCIM_TYPES = directoryTypeSchema.options.filter((t) => t.includes('scim'));
 
 /** Directory Sync: create the directory, then its SCIM base URL, the token (only right after it was minted) and rotation. */
-export function dsyncPage(ctx: PortalContext, p: { directory: DirectoryView | null; baseUrl: string | null; token: string | null }): string {
+export function dsyncPage(ctx: PortalContext, p: { directory: DirectoryView | null; baseUrl: string | null; token: string | null; activity?: DirectoryActivity }): string {
   const t = ctx.t;
   if (!p.directory) {
     const options = SCIM_TYPES.map((type) => `<option value="${h(type)}">${h(type)}</option>`).join('');
@@ -31,8 +56,43 @@ export function dsyncPage(ctx: PortalContext, p: { directory: DirectoryView | nu
   return page(ctx, {
     title: 'intent.dsync',
     current: 'dsync',
-    body: `<p>${h(t('dsync.state', { id: d.id, state: d.state }))}</p>${facts([[t('dsync.base_url'), p.baseUrl ?? '']])}${token}${form(ctx, 'dsync/rotate', button(t('dsync.rotate'), 'secondary'))}`,
+    body: `<p>${h(t('dsync.state', { id: d.id, state: d.state }))}</p>${facts([[t('dsync.base_url'), p.baseUrl ?? '']])}${token}${form(ctx, 'dsync/rotate', button(t('dsync.rotate'), 'secondary'))}${p.activity ? mappingsSection(ctx, p.activity) + requestsSection(ctx, p.activity.requests) : ''}`,
   });
+}
+
+/** The last SCIM requests, each with the quirks it showed and their fix in the IdP's console. */
+function requestsSection(ctx: PortalContext, requests: ScimRequestView[]): string {
+  const t = ctx.t;
+  if (!requests.length) return `<h2>${h(t('dsync.requests'))}</h2><p>${h(t('dsync.no_requests'))}</p>`;
+  const rows = requests
+    .map((r) => {
+      const quirks = r.quirks
+        .filter((q) => SCIM_QUIRKS.has(q))
+        .map((q) => `<li class="quirk-${h(q)}"><strong>${h(t(`quirk.${q}.title` as MessageKey))}</strong><br>${h(t('result.fix', { fix: t(`quirk.${q}.fix` as MessageKey) }))}</li>`)
+        .join('');
+      const notes = `${r.error ? `<p>${h(r.error)}</p>` : ''}${quirks ? `<ul>${quirks}</ul>` : ''}`;
+      return `<tr><td><time datetime="${h(r.created_at)}">${h(r.created_at.replace('T', ' ').slice(0, 19))}</time></td><td><code>${h(`${r.method} ${r.path}`)}</code></td><td class="${r.status < 400 ? 'ok' : 'bad'}">${r.status}</td><td>${notes}</td></tr>`;
+    })
+    .join('');
+  return `<h2>${h(t('dsync.requests'))}</h2><div class="table"><table id="scim-requests"><thead><tr><th scope="col">${h(t('dsync.col.time'))}</th><th scope="col">${h(t('dsync.col.request'))}</th><th scope="col">${h(t('dsync.col.status'))}</th><th scope="col">${h(t('dsync.col.notes'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** Group → role mappings (directory-sync's role_mappings), and a form to map one more group. */
+function mappingsSection(ctx: PortalContext, a: DirectoryActivity): string {
+  const t = ctx.t;
+  const names = new Map(a.groups.map((g) => [g.id, g.name]));
+  const list = a.mappings.length
+    ? `<dl class="facts" id="role-mappings">${a.mappings.map((m) => `<dt>${h(names.get(m.directory_group_id) ?? m.directory_group_id)}</dt><dd><code>${h(m.role)}</code></dd>`).join('')}</dl>`
+    : `<p>${h(t('dsync.mappings_none'))}</p>`;
+  const options = a.groups.map((g) => `<option value="${h(g.id)}">${h(g.name)}</option>`).join('');
+  const add = a.groups.length
+    ? form(
+        ctx,
+        'dsync/mappings',
+        `<div><label for="f-mgroup">${h(t('dsync.mapping_group'))}</label><select id="f-mgroup" name="group">${options}</select></div><div><label for="f-mrole">${h(t('dsync.mapping_role'))}</label><input id="f-mrole" name="role" type="text" required maxlength="100" pattern="[A-Za-z0-9_:.\\-]+" autocomplete="off"></div>${button(t('dsync.mapping_save'), 'secondary')}`,
+      )
+    : '';
+  return `<h2>${h(t('dsync.mappings'))}</h2>${list}${add}`;
 }
 
 /** Domain verification: each domain with the TXT record to publish and "verify now"; a form to add one. */
