@@ -4,10 +4,6 @@ import { GenericServerException, NotFoundException, OauthException, Unprocessabl
 import { uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 
-/*
- * Shares port offset 10500 with connect.sdk.spec.ts (the suite runs files one at a time); the
- * lead may give it an offset of its own.
- */
 describe('Agents through the WorkOS SDK', () => {
   let e: E2e;
   let other: WorkOS;
@@ -18,7 +14,7 @@ describe('Agents through the WorkOS SDK', () => {
 
   before(async () => {
     jose = await import('jose');
-    e = await startE2e({ name: 'agents_sdk', portOffset: 10500, apps: ['organizations', 'events', 'identity'] });
+    e = await startE2e({ name: 'agents_sdk', portOffset: 22500, apps: ['organizations', 'events', 'identity'] });
     other = e.client((await e.createEnvironment(`agents-other-${tag}`)).api_key);
     orgId = (await e.workos.organizations.createOrganization({ name: `Agents ${tag}` })).id;
   });

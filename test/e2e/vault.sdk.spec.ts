@@ -42,7 +42,7 @@ describe('Vault through the WorkOS SDK', () => {
 
   before(async () => {
     // Shredded rows stay 5 s before the purge, so the test can look at them (a dump) first.
-    e = await startE2e({ name: 'vault_sdk', portOffset: 6500, apps: ['organizations', 'events', 'vault', 'audit-logs'], appEnv: { vault: { VAULT_PURGE_DELAY_MS: '5000', VAULT_PURGE_INTERVAL_MS: '500' } } });
+    e = await startE2e({ name: 'vault_sdk', portOffset: 21500, apps: ['organizations', 'events', 'vault', 'audit-logs'], appEnv: { vault: { VAULT_PURGE_DELAY_MS: '5000', VAULT_PURGE_INTERVAL_MS: '500' } } });
     other = e.client((await e.createEnvironment(`vault-other-${tag}`)).api_key);
   });
   after(async () => {
