@@ -36,7 +36,7 @@ describe('Admin Portal', () => {
     e = await startE2e({
       name: 'admin_portal',
       portOffset: 3000,
-      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'admin-portal'],
+      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'audit-logs', 'admin-portal'],
       appEnv: { 'admin-portal': { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <portal@acme.test>' } },
     });
     db = new Client({ connectionString: e.stack.databaseUrl('admin-portal') });
@@ -83,7 +83,7 @@ describe('Admin Portal', () => {
     return { ctx, page, status: res!.status() };
   }
 
-  const generate = (intent: 'sso' | 'dsync' | 'domain_verification' = 'sso', organization = org.id) =>
+  const generate = (intent: 'sso' | 'dsync' | 'domain_verification' | 'audit_logs' | 'log_streams' = 'sso', organization = org.id) =>
     e.workos.adminPortal.generateLink({ organization, intent, returnUrl: 'https://app.example.com/settings', successUrl: 'https://app.example.com/done' });
 
   test('generateLink (SDK): a link on the gateway host; bad input is a 422 naming the field; unknown and foreign organizations are 404', async () => {
@@ -291,5 +291,40 @@ describe('Admin Portal', () => {
     await d.page.getByRole('button', { name: 'Verify now' }).click();
     await shows(d.page, 'Verify your domains');
     await d.ctx.close();
+  });
+
+  test('Audit logs and log streams: an export of the organization\'s events downloads as CSV; a stream is added and deleted', async () => {
+    await e.workos.auditLogs.createEvent(org.id, {
+      action: 'portal.test_action',
+      occurredAt: new Date(),
+      actor: { id: 'user_1', type: 'user' },
+      targets: [{ id: 'doc_1', type: 'document' }],
+      context: { location: '192.0.2.1' },
+    });
+    const a = await open((await generate('audit_logs')).link);
+    await a.page.getByLabel('Events of the last').selectOption('7');
+    await a.page.getByRole('button', { name: 'Export as CSV' }).click();
+    await shows(a.page, 'The export is ready.');
+    await inspect(a.page, 'audit-logs');
+    const csv = await fetch(await a.page.locator('#export-download').getAttribute('href').then((x) => x!));
+    assert.equal(csv.status, 200);
+    assert.match(await csv.text(), /portal\.test_action/);
+    await a.ctx.close();
+
+    const l = await open((await generate('log_streams')).link);
+    await shows(l.page, 'No log stream yet.');
+    await l.page.getByLabel('Destination').selectOption('https');
+    await l.page.getByLabel('Name (optional)').fill('SIEM');
+    await l.page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/ingest');
+    await l.page.getByRole('button', { name: 'Add log stream' }).click();
+    await shows(l.page, 'https stream SIEM, active');
+    assert.match(await l.page.locator('dt:has-text("Signing secret") + dd').innerText(), /^lss_/);
+    await inspect(l.page, 'log-streams');
+    const listed = await e.http('GET', `/audit_logs/log_streams?organization_id=${org.id}`, { key: true });
+    assert.deepEqual((listed.json as { data: { name: string }[] }).data.map((x) => x.name), ['SIEM']);
+    await l.page.goto(`${e.baseUrl}/portal/o/${org.id}/log_streams`);
+    await l.page.getByRole('button', { name: 'Delete' }).click();
+    await shows(l.page, 'No log stream yet.');
+    await l.ctx.close();
   });
 });

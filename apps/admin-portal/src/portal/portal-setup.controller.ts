@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '@wos/platform';
 import { protocolOf } from '@wos/contracts';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
-import { dsyncPage, domainsPage, statusPage, type DirectoryActivity, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
+import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, statusPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
 import { PortalSsoService } from './sso/portal-sso.service';
 import type { PortalSession } from '../generated/prisma/client';
@@ -110,12 +111,69 @@ export class PortalSetupController {
 
   @Get('audit_logs')
   auditLogs(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
-    return this.pages.show(req, reply, org, 'audit_logs', async () => ({ page: (ctx) => statusPage(ctx, 'audit_logs', ['status.not_yet']) }));
+    return this.pages.show(req, reply, org, 'audit_logs', async () => ({ page: (ctx) => auditLogsPage(ctx) }));
+  }
+
+  /**
+   * Creates an export of the organization's last N days through audit-logs and waits a few
+   * seconds for it: small exports are ready by then and the page links the file. There is no
+   * "check later" by export ID, because an export's ID does not say whose it is.
+   */
+  @Post('audit_logs/export')
+  exportAuditLogs(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'audit_logs', async (s, body) => {
+      const days = EXPORT_DAYS.find((n) => String(n) === body.days) ?? EXPORT_DAYS[0];
+      const end = new Date();
+      const created = await this.upstream.must<{ id: string } & ExportView>('audit-logs', s.environmentId, 'POST', '/audit_logs/exports', {
+        organization_id: s.organizationId,
+        range_start: new Date(end.getTime() - days * 86_400_000).toISOString(),
+        range_end: end.toISOString(),
+      });
+      let result: ExportView = created;
+      for (const deadline = Date.now() + 5_000; result.state === 'pending' && Date.now() < deadline; ) {
+        await sleep(250);
+        result = await this.upstream.must<ExportView>('audit-logs', s.environmentId, 'GET', `/audit_logs/exports/${encodeURIComponent(created.id)}`);
+      }
+      return { page: (ctx) => auditLogsPage(ctx, result) };
+    });
   }
 
   @Get('log_streams')
   logStreams(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
-    return this.pages.show(req, reply, org, 'log_streams', async () => ({ page: (ctx) => statusPage(ctx, 'log_streams', ['status.not_yet']) }));
+    return this.pages.show(req, reply, org, 'log_streams', async (s) => {
+      const streams = await this.streamsOf(s);
+      return { page: (ctx) => logStreamsPage(ctx, streams) };
+    });
+  }
+
+  /** Adds a stream of this organization through audit-logs (which validates the URL and seals the token). */
+  @Post('log_streams/stream')
+  addLogStream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
+    return this.pages.submit(req, reply, org, 'log_streams', async (s, body) => {
+      const type = STREAM_TYPES.find((x) => x === body.type);
+      if (!type) throw new ValidationError([{ field: 'type', code: 'invalid_type', message: 'Pick one of the destinations offered.' }]);
+      const url = (body.url ?? '').trim();
+      const token = body.token ?? '';
+      const config = type === 'https' ? { url } : type === 'datadog' ? { url, api_key: token } : { url, token };
+      const created = await this.upstream.must<{ secret?: string }>('audit-logs', s.environmentId, 'POST', '/audit_logs/log_streams', {
+        organization_id: s.organizationId,
+        type,
+        ...(body.name?.trim() ? { name: body.name.trim() } : {}),
+        config,
+      });
+      const streams = await this.streamsOf(s);
+      return { page: (ctx) => logStreamsPage(ctx, streams, created.secret), status: 201 };
+    });
+  }
+
+  @Post('log_streams/:streamId/delete')
+  deleteLogStream(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string, @Param('streamId') streamId: string) {
+    return this.pages.submit(req, reply, org, 'log_streams', async (s, _body, ctx) => {
+      // Only a stream of this organization: audit-logs scopes by environment, the portal by organization.
+      if (!(await this.streamsOf(s)).some((x) => x.id === streamId)) throw new ValidationError([{ field: 'stream', code: 'unknown_stream', message: 'This log stream is not one of the organization.' }]);
+      await this.upstream.must('audit-logs', s.environmentId, 'DELETE', `/audit_logs/log_streams/${encodeURIComponent(streamId)}`);
+      return { redirect: url(ctx, 'log_streams') };
+    });
   }
 
   private async directory(s: PortalSession): Promise<DirectoryView | null> {
@@ -131,6 +189,11 @@ export class PortalSetupController {
       this.upstream.must<{ data: DirectoryGroupView[] }>('directory-sync', s.environmentId, 'GET', `/directory_groups?${new URLSearchParams({ directory: directoryId, limit: '100' })}`),
     ]);
     return { requests: requests.data, mappings: mappings.role_mappings, groups: groups.data };
+  }
+
+  private async streamsOf(s: PortalSession): Promise<LogStreamView[]> {
+    const list = await this.upstream.must<{ data: LogStreamView[] }>('audit-logs', s.environmentId, 'GET', `/audit_logs/log_streams?${new URLSearchParams({ organization_id: s.organizationId, limit: '100' })}`);
+    return list.data;
   }
 
   private async domainsOf(s: PortalSession): Promise<DomainView[]> {

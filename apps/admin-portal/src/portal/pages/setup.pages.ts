@@ -114,3 +114,53 @@ export function domainsPage(ctx: PortalContext, domains: DomainView[]): string {
 export function statusPage(ctx: PortalContext, intent: 'certificate_renewal' | 'bring_your_own_key' | 'audit_logs' | 'log_streams', lines: MessageKey[]): string {
   return page(ctx, { title: `intent.${intent}` as MessageKey, current: intent, body: lines.map((l) => `<p>${h(ctx.t(l))}</p>`).join('') });
 }
+
+/** A log stream as audit-logs answers it (secrets are never answered). */
+export interface LogStreamView {
+  id: string;
+  type: string;
+  name: string | null;
+  state: string;
+}
+/** The types this page offers: each takes an endpoint URL and, except generic HTTPS, a token. */
+export const STREAM_TYPES = ['https', 'datadog', 'splunk'] as const;
+
+/** Log streams: the organization's streams, each deletable, and a form to add one. */
+export function logStreamsPage(ctx: PortalContext, streams: LogStreamView[], createdSecret?: string): string {
+  const t = ctx.t;
+  const rows = streams
+    .map((s) => `<li>${h(t('streams.row', { type: s.type, name: s.name ?? s.id, state: s.state }))} ${form(ctx, `log_streams/${encodeURIComponent(s.id)}/delete`, button(t('streams.delete'), 'secondary'), s.name ?? s.id)}</li>`)
+    .join('');
+  const secret = createdSecret ? `${facts([[t('streams.secret'), createdSecret]])}<p class="notice warn" role="status">${h(t('dsync.token_once'))}</p>` : '';
+  const options = STREAM_TYPES.map((type) => `<option value="${type}">${type}</option>`).join('');
+  const add = form(
+    ctx,
+    'log_streams/stream',
+    `<div><label for="f-stype">${h(t('streams.type'))}</label><select id="f-stype" name="type">${options}</select></div>` +
+      `<div><label for="f-sname">${h(t('streams.name'))}</label><input id="f-sname" name="name" type="text" maxlength="100" autocomplete="off"></div>` +
+      `<div><label for="f-surl">${h(t('streams.url'))}</label><input id="f-surl" name="url" type="url" required maxlength="2000" autocomplete="off"></div>` +
+      `<div><label for="f-stoken">${h(t('streams.token'))}</label><input id="f-stoken" name="token" type="password" maxlength="500" autocomplete="off" aria-describedby="f-stoken-hint"><p class="hint" id="f-stoken-hint">${h(t('streams.token_hint'))}</p></div>` +
+      button(t('streams.add')),
+  );
+  return page(ctx, { title: 'intent.log_streams', current: 'log_streams', body: `<h2>${h(t('streams.heading'))}</h2>${secret}${rows ? `<ul id="log-streams">${rows}</ul>` : `<p>${h(t('streams.none'))}</p>`}${add}` });
+}
+
+/** The export's state as audit-logs answers it. */
+export interface ExportView {
+  state: 'pending' | 'ready' | 'error';
+  url?: string;
+}
+export const EXPORT_DAYS = [7, 30, 90] as const;
+
+/** Audit logs: export the organization's events of the last N days as CSV. */
+export function auditLogsPage(ctx: PortalContext, result?: ExportView): string {
+  const t = ctx.t;
+  const outcome = !result
+    ? ''
+    : result.state === 'ready' && result.url
+      ? `<p class="notice" role="status">${h(t('exports.ready'))} <a id="export-download" href="${h(result.url)}">${h(t('exports.download'))}</a></p>`
+      : `<p class="notice warn" role="status">${h(t(result.state === 'error' ? 'exports.failed' : 'exports.pending'))}</p>`;
+  const options = EXPORT_DAYS.map((n) => `<option value="${n}">${h(t('exports.days_option', { n: String(n) }))}</option>`).join('');
+  const create = form(ctx, 'audit_logs/export', `<div><label for="f-days">${h(t('exports.days'))}</label><select id="f-days" name="days">${options}</select></div>${button(t('exports.create'))}`);
+  return page(ctx, { title: 'intent.audit_logs', current: 'audit_logs', body: `<h2>${h(t('exports.heading'))}</h2>${outcome}${create}` });
+}
