@@ -26,13 +26,13 @@ export type ForwardDeps = GatewayDeps & { notFound: NotFoundExplainer };
  * settings) and the answer back.
  */
 export async function forward(deps: ForwardDeps, route: RouteEntry, target: Target, origin: ClientOrigin, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  if (route.auth === 'none' || route.auth === 'client_id' || route.auth === 'client_id_path') {
+  if (route.auth !== 'api_key' && route.auth !== 'api_key_or_client_id') {
     // From memory only: a client IP over its public limit is refused before any lookup.
     const wait = deps.rateLimit.publicIpExhausted(origin.ip);
     if (wait) return sendGatewayError(reply, GatewayErrors.rateLimited(), { 'retry-after': String(wait) });
   }
   if (isBrowserRoute(route) && isPreflight(req)) {
-    const headers = await preflightHeaders(deps.clients, target.path, req, origin.ip);
+    const headers = await preflightHeaders(deps.clients, route, target.path, req, origin.ip);
     return headers ? reply.status(204).headers(headers).send() : sendGatewayError(reply, GatewayErrors.corsOriginNotAllowed());
   }
 
