@@ -24,9 +24,12 @@ export function isPreflight(req: FastifyRequest): boolean {
   return req.method === 'OPTIONS' && typeof req.headers.origin === 'string' && req.headers['access-control-request-method'] !== undefined;
 }
 
-/** The headers that give `origin` access to a response it may read. */
+/**
+ * The headers that give `origin` access to a response it may read, credentialed requests
+ * included: authkit-js sends its refresh cookie with `credentials: "include"` (cookie mode).
+ */
 export function corsHeaders(origin: string): Record<string, string> {
-  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'X-Request-ID, Retry-After' };
+  return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin', 'access-control-expose-headers': 'X-Request-ID, Retry-After' };
 }
 
 /**
