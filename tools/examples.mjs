@@ -26,7 +26,7 @@ function newest(dir, skip) {
 }
 
 function run(cwd, args) {
-  execFileSync('npm', args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false', NEXT_TELEMETRY_DISABLED: '1' } });
 }
 
 export function prepareExample(name) {
