@@ -1,14 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { ROOT, startE2e, type E2e } from '../support/e2e-stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ROOT, type E2e } from '../support/e2e-stack';
+import { CHROMIUM, signedInAs, signInOnHostedPage, startExampleStack, type TwoOrganizationMember } from '../support/authkit-examples';
 const EXAMPLE = join(ROOT, 'examples', 'authkit-nextjs');
 /*
  * localhost, as in authkit-nextjs's own setup guide: its cookies are Secure unless
@@ -38,24 +37,11 @@ describe('@workos-inc/authkit-nextjs example against the gateway, in Chromium', 
   let next: ChildProcess | undefined;
   let appOrigin: string;
   const tag = uniqueSuffix();
-  const email = `next-${tag}@example.com`;
-  const password = `Next example ${tag}!`;
-  let userId: string;
-  let orgA: string;
-  let orgB: string;
+  let member: TwoOrganizationMember;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
-    // From the example's lockfile (npm registry), then `next build`; skipped when up to date.
-    execFileSync(process.execPath, [join(ROOT, 'tools', 'examples.mjs'), 'authkit-nextjs'], { stdio: 'inherit' });
-    e = await startE2e({ name: 'authkit_nextjs', portOffset: 4500, apps: ['organizations', 'events', 'identity', 'authorization'] });
-    const w = e.workos;
-    for (const slug of ['admin', 'member']) await w.authorization.createEnvironmentRole({ slug, name: slug });
-    orgA = (await w.organizations.createOrganization({ name: `Next A ${tag}` })).id;
-    orgB = (await w.organizations.createOrganization({ name: `Next B ${tag}` })).id;
-    userId = (await w.userManagement.createUser({ email, password, emailVerified: true, firstName: 'Grace' })).id;
-    await w.userManagement.createOrganizationMembership({ organizationId: orgA, userId, roleSlug: 'admin' });
-    await w.userManagement.createOrganizationMembership({ organizationId: orgB, userId, roleSlug: 'member' });
+    // Installed from the example's lockfile (npm registry) and built with `next build`.
+    ({ e, member } = await startExampleStack('authkit-nextjs', 4500, 'Grace'));
 
     const port = await freePort();
     appOrigin = `http://${APP_HOST}:${port}`;
@@ -104,30 +90,25 @@ describe('@workos-inc/authkit-nextjs example against the gateway, in Chromium', 
     await page.goto(appOrigin);
     await page.getByTestId('signed-out').waitFor();
     await page.getByRole('link', { name: 'Sign in' }).click();
-    await page.waitForURL(`http://127.0.0.1:${e.port}/user_management/authorize**`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.check(`input[name=organization_id][value="${orgA}"]`);
-    await page.click('button[type=submit]');
+    await signInOnHostedPage(page, `http://127.0.0.1:${e.port}`, member);
 
     await page.getByTestId('user').waitFor({ timeout: 30_000 });
-    assert.match((await text('user'))!, new RegExp(`Signed in as ${email.replace(/[.+]/g, '\\$&')} \\(Grace\\)`));
-    assert.equal(await text('organization'), `Organization: ${orgA}`);
+    assert.match((await text('user'))!, signedInAs(member));
+    assert.equal(await text('organization'), `Organization: ${member.orgA}`);
     assert.equal(await text('role'), 'Role: admin');
     assert.equal(page.url(), `${appOrigin}/`);
     assert.ok((await ctx.cookies(appOrigin)).some((c) => c.name === 'wos-session' && c.httpOnly), "authkit-nextjs's sealed session cookie");
 
-    await page.fill('#organization-id', orgB);
+    await page.fill('#organization-id', member.orgB);
     await page.getByRole('button', { name: 'Switch organization' }).click();
-    await waitFor(async () => ((await text('organization')) === `Organization: ${orgB}` ? true : undefined), { timeoutMs: 15_000, message: 'the organization switch' });
+    await waitFor(async () => ((await text('organization')) === `Organization: ${member.orgB}` ? true : undefined), { timeoutMs: 15_000, message: 'the organization switch' });
     assert.equal(await text('role'), 'Role: member');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${appOrigin}/`);
     await page.getByTestId('signed-out').waitFor({ timeout: 30_000 });
     assert.equal((await ctx.cookies(appOrigin)).find((c) => c.name === 'wos-session'), undefined);
-    assert.deepEqual((await e.workos.userManagement.listSessions(userId)).data.map((s) => s.status), ['revoked'], 'the session ended on the server');
+    assert.deepEqual((await e.workos.userManagement.listSessions(member.userId)).data.map((s) => s.status), ['revoked'], 'the session ended on the server');
     await ctx.close();
   });
 });

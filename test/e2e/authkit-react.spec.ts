@@ -1,14 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { ROOT, startE2e, type E2e } from '../support/e2e-stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { waitFor } from '@wos/platform/testing';
+import { ROOT, type E2e } from '../support/e2e-stack';
+import { CHROMIUM, signedInAs, signInOnHostedPage, startExampleStack, type TwoOrganizationMember } from '../support/authkit-examples';
 /*
  * The app and the gateway on two names of one site, as in production (app.example.com and a
  * custom auth domain auth.example.com): off localhost, authkit-js runs in cookie mode (the refresh
@@ -34,25 +31,11 @@ describe('@workos-inc/authkit-react example against the gateway, in Chromium', (
   let app: ExampleServer;
   let appOrigin: string;
   let devOrigin: string;
-  const tag = uniqueSuffix();
-  const email = `react-${tag}@example.com`;
-  const password = `React example ${tag}!`;
-  let userId: string;
-  let orgA: string;
-  let orgB: string;
+  let member: TwoOrganizationMember;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
-    // From the example's lockfile (npm registry), then its esbuild bundle; skipped when up to date.
-    execFileSync(process.execPath, [join(ROOT, 'tools', 'examples.mjs'), 'authkit-react'], { stdio: 'inherit' });
-    e = await startE2e({ name: 'authkit_react', portOffset: 4500, apps: ['organizations', 'events', 'identity', 'authorization'] });
-    const w = e.workos;
-    for (const slug of ['admin', 'member']) await w.authorization.createEnvironmentRole({ slug, name: slug });
-    orgA = (await w.organizations.createOrganization({ name: `React A ${tag}` })).id;
-    orgB = (await w.organizations.createOrganization({ name: `React B ${tag}` })).id;
-    userId = (await w.userManagement.createUser({ email, password, emailVerified: true, firstName: 'Ada' })).id;
-    await w.userManagement.createOrganizationMembership({ organizationId: orgA, userId, roleSlug: 'admin' });
-    await w.userManagement.createOrganizationMembership({ organizationId: orgB, userId, roleSlug: 'member' });
+    // Installed from the example's lockfile (npm registry) and bundled with esbuild.
+    ({ e, member } = await startExampleStack('authkit-react', 4500, 'Ada'));
 
     const { startServer } = (await import(pathToFileURL(join(ROOT, 'examples', 'authkit-react', 'serve.mjs')).href)) as {
       startServer(o: { config: Record<string, unknown> }): Promise<ExampleServer>;
@@ -103,29 +86,23 @@ describe('@workos-inc/authkit-react example against the gateway, in Chromium', (
     await page.goto(origin);
     await page.getByTestId('signed-out').waitFor();
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`http://${API_HOST}:${e.port}/user_management/authorize**`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    // Two memberships: the hosted page asks which organization.
-    await page.check(`input[name=organization_id][value="${orgA}"]`);
-    await page.click('button[type=submit]');
+    await signInOnHostedPage(page, `http://${API_HOST}:${e.port}`, member);
 
     await waitFor(async () => ((await page.getByTestId('user').count()) ? true : undefined), { timeoutMs: 30_000, message: `the app to show the user (${failures.join(' | ')})` });
-    assert.match((await text(page, 'user'))!, new RegExp(`Signed in as ${email.replace(/[.+]/g, '\\$&')} \\(Ada\\)`));
-    assert.equal(await text(page, 'organization'), `Organization: ${orgA}`);
+    assert.match((await text(page, 'user'))!, signedInAs(member));
+    assert.equal(await text(page, 'organization'), `Organization: ${member.orgA}`);
     assert.equal(await text(page, 'role'), 'Role: admin');
     assert.ok(!page.url().includes('code='), 'authkit-js removed the code from the URL');
     await checkStorage(ctx);
 
     // A reload starts from nothing in memory: the refresh token kept by the mode brings the session back.
     await page.reload();
-    assert.equal(await text(page, 'organization'), `Organization: ${orgA}`);
+    assert.equal(await text(page, 'organization'), `Organization: ${member.orgA}`);
     assert.match((await text(page, 'user'))!, /Signed in as/);
 
-    await page.fill('#organization-id', orgB);
+    await page.fill('#organization-id', member.orgB);
     await page.getByRole('button', { name: 'Switch organization' }).click();
-    await waitFor(async () => ((await text(page, 'organization')) === `Organization: ${orgB}` ? true : undefined), { timeoutMs: 15_000, message: 'the organization switch' });
+    await waitFor(async () => ((await text(page, 'organization')) === `Organization: ${member.orgB}` ? true : undefined), { timeoutMs: 15_000, message: 'the organization switch' });
     assert.equal(await text(page, 'role'), 'Role: member');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -137,7 +114,7 @@ describe('@workos-inc/authkit-react example against the gateway, in Chromium', (
     await ctx.close();
   }
 
-  const sessionStates = async () => (await e.workos.userManagement.listSessions(userId, { limit: 100 })).data.map((s) => s.status);
+  const sessionStates = async () => (await e.workos.userManagement.listSessions(member.userId, { limit: 100 })).data.map((s) => s.status);
 
   test('cookie mode (app and API on one site): sign in, reload, switch organization, sign out to the app homepage', async () => {
     await signInFlow(
