@@ -180,7 +180,7 @@ describe('api-gateway routing and proxying', () => {
       ['POST', '/organization_memberships', /\/user_management\/organization_memberships/],
       // The organizations service answers its router's 404 here (the echo stands in for it).
       ['POST', '/organization_domains/verify?echo=router-404', /POST \/organization_domains\/\{id\}\/verify/],
-      ['POST', '/widgets/token', /does not serve yet/],
+      ['POST', '/fga/v1/check', /does not serve yet/],
     ];
     for (const [method, path, message] of cases) {
       const body = await assertJsonError(await h.request(path, { key, method, body: method === 'POST' ? '{}' : undefined }), 404, 'not_found');

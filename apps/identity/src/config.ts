@@ -42,6 +42,8 @@ export const configSchema = baseConfigSchema
     FEATURE_FLAG_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+    /** Widget-token lifetime in seconds (WorkOS: one hour). */
+    WIDGET_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
     /** Session (and refresh-token chain) lifetime in seconds. */
     SESSION_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
     /** A signing key older than this is replaced by a new one; the old one stays in the JWKS. */

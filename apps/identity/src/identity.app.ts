@@ -24,6 +24,7 @@ import { PasswordlessModule } from './passwordless/passwordless.module';
 import { ConnectModule } from './connect/connect.module';
 import { OAuthServerModule } from './oauth-server/oauth-server.module';
 import { AgentsModule } from './agents/agents.module';
+import { WidgetsModule } from './widgets/widgets.module';
 
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms', '/passwordless/confirm'];
@@ -56,6 +57,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       ConnectModule,
       OAuthServerModule,
       AgentsModule,
+      WidgetsModule,
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,

@@ -10,6 +10,7 @@ import { waitlistsOpenApiRoutes } from './waitlists/waitlists.openapi';
 import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
 import { connectOpenApiRoutes } from './connect/connect.openapi';
 import { agentsOpenApiRoutes } from './agents/agents.openapi';
+import { widgetsOpenApiRoutes } from './widgets/widgets.openapi';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -28,5 +29,6 @@ export function identityOpenApi(): Record<string, unknown> {
     ...passwordlessOpenApiRoutes,
     ...connectOpenApiRoutes,
     ...agentsOpenApiRoutes,
+    ...widgetsOpenApiRoutes,
   ]);
 }

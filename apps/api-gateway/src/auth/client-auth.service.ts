@@ -45,6 +45,11 @@ export class ClientAuthService {
     return this.repo.isRedirectUriAllowed(environmentId, uri);
   }
 
+  /** The environment's app homepage URL (`workos config homepage-url set`), where a logout without return_to lands. */
+  async appHomepageUrl(environmentId: string): Promise<string | null> {
+    return (await this.repo.findEnvironment(environmentId))?.appHomepageUrl ?? null;
+  }
+
   /** Exact comparison of a browser's Origin header with the environment's CORS origins. */
   corsOriginAllowed(environmentId: string, origin: string): Promise<boolean> {
     return this.repo.isCorsOriginAllowed(environmentId, origin);

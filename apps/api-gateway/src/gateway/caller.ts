@@ -5,6 +5,7 @@ import type { ClientAuthService } from '../auth/client-auth.service';
 import { isThrottled, type Throttled } from '../auth/credential.cache';
 import type { RouteEntry } from '../routing/route.table';
 import { GatewayErrors, type GatewayError } from './gateway.replies';
+import { widgetTokenClientId } from './widget-token';
 
 /** Who is calling, as the services will see it through the signed context. */
 export interface Caller {
@@ -66,6 +67,13 @@ export async function resolveCaller(deps: Deps, route: RouteEntry, target: Route
     case 'client_id_path': {
       const index = route.prefix.split('/').indexOf(':client_id');
       return byClientId(deps, path.split('/')[index], clientIp);
+    }
+    case 'widget_token': {
+      const clientId = widgetTokenClientId(req.headers.authorization);
+      if (!clientId) return { error: GatewayErrors.invalidWidgetToken() };
+      const result = await byClientId(deps, clientId, clientIp);
+      // A token naming a client no environment has is not one of ours (a throttled lookup keeps its 429).
+      return result.error?.code === 'invalid_client' ? { error: GatewayErrors.invalidWidgetToken() } : result;
     }
   }
 }

@@ -26,13 +26,13 @@ export type ForwardDeps = GatewayDeps & { notFound: NotFoundExplainer };
  * settings) and the answer back.
  */
 export async function forward(deps: ForwardDeps, route: RouteEntry, target: Target, origin: ClientOrigin, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  if (route.auth === 'none' || route.auth === 'client_id' || route.auth === 'client_id_path') {
+  if (route.auth !== 'api_key' && route.auth !== 'api_key_or_client_id') {
     // From memory only: a client IP over its public limit is refused before any lookup.
     const wait = deps.rateLimit.publicIpExhausted(origin.ip);
     if (wait) return sendGatewayError(reply, GatewayErrors.rateLimited(), { 'retry-after': String(wait) });
   }
   if (isBrowserRoute(route) && isPreflight(req)) {
-    const headers = await preflightHeaders(deps.clients, target.path, req, origin.ip);
+    const headers = await preflightHeaders(deps.clients, route, target.path, req, origin.ip);
     return headers ? reply.status(204).headers(headers).send() : sendGatewayError(reply, GatewayErrors.corsOriginNotAllowed());
   }
 
@@ -94,6 +94,11 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     return sendGatewayError(reply, await deps.notFound.error(req.method, target.path, key !== null));
   }
 
+  // Only the environment's own CORS origins may read a browser route's answer; on the token
+  // endpoints they alone may also send and receive the refresh cookies (authkit-js's cookie mode).
+  const browserOrigin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+  const corsAllowed = browserOrigin !== undefined && caller?.authKind === 'public_client' && isBrowserRoute(route) && (await deps.clients.corsOriginAllowed(caller.environmentId, browserOrigin));
+  const cookiesRefused = route.auth === 'api_key_or_client_id' && browserOrigin !== undefined && !corsAllowed;
   const headers = upstreamRequestHeaders(req.headers, {
     requestId: req.id,
     internal: caller
@@ -108,6 +113,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
       : undefined,
     // An API key never travels past the gateway; other bearer tokens (SCIM, profile) must.
     dropAuthorization: key !== null,
+    dropCookies: cookiesRefused,
     clientIp: origin.ip,
     proto: origin.proto,
     host: origin.host,
@@ -129,12 +135,11 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     out = { contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ message: e.message, code: e.code })) };
   }
   if (claim) await deps.idempotency.complete(claim, { status: res.status, contentType: out.contentType, body: out.body });
-  void reply.status(res.status).headers(clientResponseHeaders(res.headers));
+  const responseHeaders = clientResponseHeaders(res.headers);
+  if (cookiesRefused) delete responseHeaders['set-cookie'];
+  void reply.status(res.status).headers(responseHeaders);
   if (out.contentType) void reply.header('content-type', out.contentType);
-  const browserOrigin = req.headers.origin;
-  if (caller?.authKind === 'public_client' && isBrowserRoute(route) && typeof browserOrigin === 'string' && (await deps.clients.corsOriginAllowed(caller.environmentId, browserOrigin))) {
-    void reply.headers(corsHeaders(browserOrigin));
-  }
+  if (corsAllowed) void reply.headers(corsHeaders(browserOrigin!));
   return reply.send(out.body.length ? out.body : undefined);
 }
 

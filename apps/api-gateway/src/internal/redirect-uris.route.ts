@@ -10,6 +10,9 @@ export const REDIRECT_URI_CHECK_PATH = '/_internal/redirect_uris/allowed';
 /** Kept in step with identity's `CLIENT_IDS_PATH` (apps/identity/src/agents/client-ids.client.ts). */
 export const CLIENT_IDS_PATH = '/_internal/client_ids';
 
+/** Kept in step with identity's `APP_HOMEPAGE_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
+export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
+
 /**
  * The gateway's internal routes. The first: whether `uri` is exactly one of the signed environment's
  * redirect URIs (identity's logout follows `return_to` only then). Invariant: it answers only
@@ -17,18 +20,18 @@ export const CLIENT_IDS_PATH = '/_internal/client_ids';
  * so it lists nothing and reveals nothing about another environment.
  */
 export function registerInternalRoutes(fastify: FastifyInstance, deps: { config: AppConfig; clients: ClientAuthService }): void {
-  fastify.get(REDIRECT_URI_CHECK_PATH, async (req, reply) => {
-    // A GET carries no body, so the signed content digest must be the empty one.
-    const context = verifyInternalRequest(deps.config.INTERNAL_AUTH_SECRET, 'api-gateway', { method: req.method, url: req.url, headers: req.headers });
-    if (!context || context.contentSha256 !== EMPTY_SHA256) return sendGatewayError(reply, GatewayErrors.unauthorized());
-    const uri = (req.query as Record<string, unknown>).uri;
-    if (typeof uri !== 'string' || !uri || uri.length > 2048) return reply.type('application/json').send({ allowed: false });
-    return reply.type('application/json').send({ allowed: await deps.clients.redirectUriAllowed(context.environmentId, uri) });
-  });
-  // The signed environment's own client IDs (public values: they appear in browser URLs).
-  fastify.get(CLIENT_IDS_PATH, async (req, reply) => {
-    const context = verifyInternalRequest(deps.config.INTERNAL_AUTH_SECRET, 'api-gateway', { method: req.method, url: req.url, headers: req.headers });
-    if (!context || context.contentSha256 !== EMPTY_SHA256) return sendGatewayError(reply, GatewayErrors.unauthorized());
-    return reply.type('application/json').send({ client_ids: await deps.clients.clientIdsOf(context.environmentId) });
-  });
+  /** Each route answers about the environment its caller signed; a GET carries no body, so the signed digest is the empty one's. */
+  const signed = (path: string, answer: (environmentId: string, query: Record<string, unknown>) => Promise<unknown>) =>
+    fastify.get(path, async (req, reply) => {
+      const context = verifyInternalRequest(deps.config.INTERNAL_AUTH_SECRET, 'api-gateway', { method: req.method, url: req.url, headers: req.headers });
+      if (!context || context.contentSha256 !== EMPTY_SHA256) return sendGatewayError(reply, GatewayErrors.unauthorized());
+      return reply.type('application/json').send(await answer(context.environmentId, req.query as Record<string, unknown>));
+    });
+  signed(REDIRECT_URI_CHECK_PATH, async (environmentId, { uri }) => ({
+    allowed: typeof uri === 'string' && uri.length > 0 && uri.length <= 2048 && (await deps.clients.redirectUriAllowed(environmentId, uri)),
+  }));
+  // The environment's own client IDs (public values: they appear in browser URLs).
+  signed(CLIENT_IDS_PATH, async (environmentId) => ({ client_ids: await deps.clients.clientIdsOf(environmentId) }));
+  // The environment's app homepage URL (a logout without return_to lands there).
+  signed(APP_HOMEPAGE_PATH, async (environmentId) => ({ url: await deps.clients.appHomepageUrl(environmentId) }));
 }

@@ -34,6 +34,8 @@ export interface ForwardContext {
   internal?: Record<string, string>;
   /** The API key stays at the edge on routes the gateway authenticates. */
   dropAuthorization: boolean;
+  /** Cookies stay at the edge too (a browser's token request from an Origin its environment does not allow). */
+  dropCookies?: boolean;
   /** The client's address as the gateway decided it (TrustedProxies.origin). */
   clientIp: string;
   proto: string;
@@ -50,7 +52,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   const named = connectionTokens(incoming);
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || NOT_FORWARDED.has(name) || named.has(name)) continue;
-    if (name.startsWith(INTERNAL_PREFIX) || (ctx.dropAuthorization && name === 'authorization')) continue;
+    if (name.startsWith(INTERNAL_PREFIX) || (ctx.dropAuthorization && name === 'authorization') || (ctx.dropCookies && name === 'cookie')) continue;
     if (TRACE_HEADERS.has(name)) continue;
     out[name] = value;
   }

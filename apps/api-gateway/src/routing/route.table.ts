@@ -37,8 +37,12 @@ export interface RouteEntry {
    *   `:client_id` (a per-environment OAuth issuer, `/oauth2/<client_id>/…`); the service
    *   authenticates the OAuth clients and users itself, and answers CORS itself.
    * - `none`: forwarded unsigned; the service authenticates the caller itself.
+   * - `widget_token`: a widget token (`Authorization: Bearer`, from `POST /widgets/token`) is the
+   *   only credential. The environment comes from the client ID the token names (read here, not
+   *   verified); the service verifies the token against that environment's signing keys, so a
+   *   token naming another environment's client fails there. CORS as for public clients.
    */
-  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'client_id_path' | 'none';
+  auth: 'api_key' | 'api_key_or_client_id' | 'client_id' | 'client_id_path' | 'none' | 'widget_token';
   /**
    * A long-lived streaming response (server-sent events): piped to the client as it arrives,
    * over a separate connection pool, never buffered or stored (ProxyService.stream).
@@ -142,6 +146,10 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/portal/generate_link', upstream: 'admin-portal', auth: 'api_key' },
   { prefix: '/portal/o', upstream: 'admin-portal', auth: 'none', htmlPages: true },
   { prefix: '/organizations/:id/it_contacts', upstream: 'admin-portal', auth: 'api_key' },
+  // Widgets (identity): the token is minted with an API key; the widgets' own calls from the
+  // customer's browser carry only that token.
+  { prefix: '/widgets', upstream: 'identity', auth: 'widget_token' },
+  { prefix: '/widgets/token', upstream: 'identity', auth: 'api_key' },
 ];
 
 /**
@@ -201,7 +209,6 @@ export const RESERVED_PREFIXES: readonly string[] = [
   '/vault',
   '/auth',
   '/fga',
-  '/widgets',
 ];
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;

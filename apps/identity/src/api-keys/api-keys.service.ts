@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { hasIdShape, type ApiKeyWire, type CreatedApiKeyWire, type ListEnvelope } from '@wos/contracts';
-import { DomainError, newId, NotFoundError, paginate, SecretBox, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
+import { newId, NotFoundError, paginate, SecretBox, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
 import type { ApiKey } from '../generated/prisma/client';
 import { OrganizationsClient } from '../memberships/organizations.client';
-import { MembershipsService } from '../memberships/memberships.service';
+import { MembershipsService, membershipRequired } from '../memberships/memberships.service';
 import { UsersService } from '../users/users.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { apiKeyEvent } from './api-keys.events';
@@ -84,6 +84,12 @@ export class ApiKeysService implements OnModuleInit {
     return toListEnvelope(page, toApiKeyWire);
   }
 
+  async get(environmentId: string, id: string): Promise<ApiKeyWire> {
+    const key = hasIdShape(id, 'api_key') ? await this.repo.find(environmentId, id) : null;
+    if (!key) throw new NotFoundError('an API key', id);
+    return toApiKeyWire(key);
+  }
+
   /** `DELETE /api_keys/:id`: the key stops validating on every replica (see ApiKeyValidationService). */
   async delete(environmentId: string, id: string): Promise<void> {
     await this.revoke(environmentId, id, { delete: true }, 'api_key.revoked');
@@ -148,10 +154,4 @@ function futureOrRefuse(value: string | undefined): Date | null {
   const at = new Date(value);
   if (at.getTime() <= Date.now()) throw new ValidationError([{ field: 'expires_at', code: 'expires_at_in_past', message: 'expires_at must be in the future.' }]);
   return at;
-}
-
-function membershipRequired(): DomainError {
-  return new DomainError(422, 'organization_membership_required', 'The user must have an active membership in the organization.', {
-    errors: [{ field: 'organization_id', code: 'organization_membership_required' }],
-  });
 }

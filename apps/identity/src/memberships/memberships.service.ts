@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, ConflictError, newId, NotFoundError, paginate, toListEnvelope, BadRequestError, isUniqueViolation } from '@wos/platform';
+import { appendToOutbox, ConflictError, DomainError, newId, NotFoundError, paginate, toListEnvelope, BadRequestError, isUniqueViolation } from '@wos/platform';
 import { hasIdShape, type ListEnvelope } from '@wos/contracts';
 import type { OrganizationMembership } from '../generated/prisma/client';
 import { UsersService } from '../users/users.service';
@@ -261,4 +261,11 @@ export class MembershipsService {
       return toMembershipResponse(updated);
     });
   }
+}
+
+/** 422 for a user who is not an active member of the organization a key or a widget token is for. */
+export function membershipRequired(): DomainError {
+  return new DomainError(422, 'organization_membership_required', 'The user must have an active membership in the organization.', {
+    errors: [{ field: 'organization_id', code: 'organization_membership_required' }],
+  });
 }

@@ -4,10 +4,13 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
 /** The gateway's internal route that answers whether a URI is registered for the signed environment. */
 export const REDIRECT_URI_CHECK_PATH = '/_internal/redirect_uris/allowed';
+/** The gateway's internal route that answers the signed environment's app homepage URL. */
+export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 
 /**
- * Asks the gateway, which owns the environments' redirect URIs (DESIGN.md rule 1), whether a URI
- * is registered for an environment; signed with the environment as any service-to-service call.
+ * Asks the gateway, which owns the environments' redirect URIs and app homepage URL (DESIGN.md
+ * rule 1), whether a URI is registered for an environment, or where its homepage is; signed with
+ * the environment as any service-to-service call.
  * Invariant: fails closed. An unreachable gateway or any unexpected answer counts as "not
  * registered", so a logout never redirects anywhere it could not prove.
  */
@@ -23,17 +26,24 @@ export class RedirectUrisClient {
   }
 
   async isRegistered(environmentId: string, uri: string): Promise<boolean> {
+    const answer = await this.ask<{ allowed?: unknown }>(environmentId, `${REDIRECT_URI_CHECK_PATH}?${new URLSearchParams({ uri })}`);
+    return answer?.allowed === true;
+  }
+
+  /** Where a logout without `return_to` lands (WorkOS's default sign-out redirect); null when unset or unknown. */
+  async homepage(environmentId: string): Promise<string | null> {
+    const url = (await this.ask<{ url?: unknown }>(environmentId, APP_HOMEPAGE_PATH))?.url;
+    return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  private async ask<T>(environmentId: string, path: string): Promise<T | null> {
     try {
-      const res = await internalFetch(
-        `${this.baseUrl}${REDIRECT_URI_CHECK_PATH}?${new URLSearchParams({ uri })}`,
-        { key: internalAuthKeyFor(this.config, 'api-gateway'), audience: 'api-gateway', environmentId },
-        { signal: AbortSignal.timeout(3_000) },
-      );
+      const res = await internalFetch(`${this.baseUrl}${path}`, { key: internalAuthKeyFor(this.config, 'api-gateway'), audience: 'api-gateway', environmentId }, { signal: AbortSignal.timeout(3_000) });
       if (!res.ok) throw new Error(`status ${res.status}`);
-      return ((await res.json()) as { allowed?: unknown }).allowed === true;
+      return (await res.json()) as T;
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, environment_id: environmentId }, 'redirect URI check at the gateway failed; return_to ignored');
-      return false;
+      this.logger.warn({ err: (err as Error).message, environment_id: environmentId, path }, 'the gateway did not answer; the logout does not redirect');
+      return null;
     }
   }
 }

@@ -182,6 +182,12 @@ export class SessionsRepository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /** Which of these refresh-token hashes (any state) belong to the session. */
+  async tokensOfSession(environmentId: string, sessionId: string, tokenHashes: string[]): Promise<string[]> {
+    const rows = await this.prisma.refreshToken.findMany({ where: { environmentId, sessionId, tokenHash: { in: tokenHashes } }, select: { tokenHash: true } });
+    return rows.map((r) => r.tokenHash);
+  }
+
   /**
    * Ends every active session scoped to the organization or authenticated through its SSO, and
    * kills their refresh tokens, in the caller's transaction (organization.deleted).

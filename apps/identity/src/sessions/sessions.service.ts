@@ -52,6 +52,8 @@ export const REFRESH_REUSE_GRACE_MS = 20_000;
 /** What a logout did: where to send the browser, when `return_to` was proven to be the app's. */
 export interface LogoutOutcome {
   redirectTo?: string;
+  /** The browser clients whose refresh cookie held this session's token (their cookies go). */
+  endedClientIds?: string[];
 }
 
 /**
@@ -181,12 +183,19 @@ export class SessionsService implements OnModuleInit {
    * unknown session ID redirects nowhere and a foreign app's URI is ignored. Ending an already
    * ended session is not an error, so logout is idempotent.
    */
-  async logout(sessionId: string, returnTo: string | undefined): Promise<LogoutOutcome> {
+  /**
+   * Ends the session. `return_to` is followed only when it is one of the environment's redirect
+   * URIs; without one, the environment's app homepage URL is (WorkOS's default sign-out redirect).
+   */
+  async logout(sessionId: string, returnTo: string | undefined, refreshCookies: { clientId: string; token: string }[] = []): Promise<LogoutOutcome> {
     const session = await this.repo.findAnyById(sessionId);
     if (!session) return {};
-    await this.repo.revoke({ id: session.id, environmentId: session.environmentId }, new Date(), (s) => [sessionEvent('session.revoked', toSessionWire(s), s.environmentId)]);
-    if (returnTo && (await this.redirectUris.isRegistered(session.environmentId, returnTo))) return { redirectTo: returnTo };
-    return {};
+    const env = session.environmentId;
+    await this.repo.revoke({ id: session.id, environmentId: env }, new Date(), (s) => [sessionEvent('session.revoked', toSessionWire(s), s.environmentId)]);
+    const mine = refreshCookies.length ? await this.repo.tokensOfSession(env, session.id, refreshCookies.map((c) => sha256Hex(c.token))) : [];
+    const endedClientIds = refreshCookies.filter((c) => mine.includes(sha256Hex(c.token))).map((c) => c.clientId);
+    const redirectTo = returnTo ? ((await this.redirectUris.isRegistered(env, returnTo)) ? returnTo : null) : await this.redirectUris.homepage(env);
+    return { ...(redirectTo ? { redirectTo } : {}), endedClientIds };
   }
 
   /**

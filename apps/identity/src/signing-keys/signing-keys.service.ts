@@ -134,9 +134,9 @@ export class SigningKeysService {
     return full;
   }
 
-  /** Tokens signed by a superseded key live at most one access-token TTL; clients cache JWKS ~5 minutes. */
+  /** Tokens signed by a superseded key live at most one access- or widget-token TTL; clients cache JWKS ~5 minutes. */
   private overlapMs(): number {
-    return (this.config.ACCESS_TOKEN_TTL_SECONDS + 15 * 60) * 1000;
+    return (Math.max(this.config.ACCESS_TOKEN_TTL_SECONDS, this.config.WIDGET_TOKEN_TTL_SECONDS) + 15 * 60) * 1000;
   }
 
   private async newKey(environmentId: string) {

@@ -205,14 +205,15 @@ export class Stack {
   /**
    * Starts another replica of a running app on `port` (same database, Kafka group, Redis and keys),
    * for tests of behaviour across replicas. The gateway keeps routing to the first one; reach this
-   * one directly with requests signed by internalAuthKey(app). Stopped by stop().
+   * one directly with requests signed by internalAuthKey(app). `env` overrides some of its
+   * variables (a replica configured differently). Stopped by stop().
    */
-  async spawnReplica(app: AppName, port: number): Promise<{ url: string; kill(signal?: NodeJS.Signals): Promise<void> }> {
+  async spawnReplica(app: AppName, port: number, env: Record<string, string> = {}): Promise<{ url: string; kill(signal?: NodeJS.Signals): Promise<void> }> {
     await assertPortFree(port, `${app} replica`);
     const log = createWriteStream(join(this.opts.logDir, `${app}-replica-${port}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
       cwd: join(this.opts.root, 'apps', app),
-      env: { ...this.appEnv(app), PORT: String(port) },
+      env: { ...this.appEnv(app), ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log);
