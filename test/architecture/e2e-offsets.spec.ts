@@ -15,7 +15,7 @@ test('every end-to-end file starts its stack on a port offset of its own', () =>
   const owners = new Map<number, string[]>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.spec.ts'))) {
     const src = readFileSync(join(dir, file), 'utf8');
-    const offsets = [...src.matchAll(/(?:portOffset:\s*|PORT_OFFSET\s*=\s*)(\d[\d_]*)/g)].map((m) => Number(m[1]!.replace(/_/g, '')));
+    const offsets = [...src.matchAll(/(?:portOffset:\s*|PORT_OFFSET\s*=\s*|startExampleStack\('[^']*',\s*)(\d[\d_]*)/g)].map((m) => Number(m[1]!.replace(/_/g, '')));
     for (const o of new Set(offsets)) owners.set(o, [...(owners.get(o) ?? []), file]);
   }
   assert.ok(owners.size > 10, 'the offsets were found');

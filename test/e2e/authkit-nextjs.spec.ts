@@ -41,7 +41,7 @@ describe('@workos-inc/authkit-nextjs example against the gateway, in Chromium', 
 
   before(async () => {
     // Installed from the example's lockfile (npm registry) and built with `next build`.
-    ({ e, member } = await startExampleStack('authkit-nextjs', 4500, 'Grace'));
+    ({ e, member } = await startExampleStack('authkit-nextjs', 19500, 'Grace'));
 
     const port = await freePort();
     appOrigin = `http://${APP_HOST}:${port}`;

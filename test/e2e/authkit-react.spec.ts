@@ -35,7 +35,7 @@ describe('@workos-inc/authkit-react example against the gateway, in Chromium', (
 
   before(async () => {
     // Installed from the example's lockfile (npm registry) and bundled with esbuild.
-    ({ e, member } = await startExampleStack('authkit-react', 4500, 'Ada'));
+    ({ e, member } = await startExampleStack('authkit-react', 15500, 'Ada'));
 
     const { startServer } = (await import(pathToFileURL(join(ROOT, 'examples', 'authkit-react', 'serve.mjs')).href)) as {
       startServer(o: { config: Record<string, unknown> }): Promise<ExampleServer>;
