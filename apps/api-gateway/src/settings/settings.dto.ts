@@ -21,6 +21,7 @@ export function listOf<T>(data: T[]) {
 export const settingsRoutes: RouteDoc[] = [
   { method: 'post', path: '/user_management/redirect_uris', summary: 'Add a redirect URI (422 when it exists)', body: addRedirectUriSchema, response: redirectUriSchema, status: 201 },
   { method: 'get', path: '/user_management/redirect_uris', summary: 'List redirect URIs', response: list(redirectUriSchema) },
+  { method: 'delete', path: '/user_management/redirect_uris/:id', summary: 'Delete a redirect URI by its ID (404 when the environment has none with it)', status: 204 },
   { method: 'post', path: '/user_management/cors_origins', summary: 'Add a CORS origin for public-client routes (422 when it exists)', body: addCorsOriginSchema, response: corsOriginSchema, status: 201 },
   { method: 'get', path: '/user_management/cors_origins', summary: 'List CORS origins', response: list(corsOriginSchema) },
   { method: 'put', path: '/user_management/app_homepage_url', summary: 'Set the app homepage URL', body: setHomepageUrlSchema, response: homepageUrlSchema },
