@@ -65,6 +65,8 @@ export const IdPrefix = {
   featureFlag: 'flag',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',
+  /** A user's authorization of a Connect application (the Java SDK's `authorized_connect_application`). */
+  authorizedConnectApplication: 'authorized_connect_app',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
