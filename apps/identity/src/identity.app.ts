@@ -6,6 +6,7 @@ import { PrismaService } from './infra/prisma.service';
 import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { EmailChangeModule } from './email-change/email-change.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MagicAuthModule } from './magic-auth/magic-auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -40,6 +41,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       // Before email verification: a sign-in radar refuses gets no verification email.
       RadarModule,
       EmailVerificationModule,
+      EmailChangeModule,
       PasswordResetModule,
       MagicAuthModule,
       InvitationsModule,

@@ -67,6 +67,8 @@ export const IdPrefix = {
   templateSample: 'template_sample',
   /** A user's authorization of a Connect application (the Java SDK's `authorized_connect_application`). */
   authorizedConnectApplication: 'authorized_connect_app',
+  /** A pending email change's code (its row; the `email_change` object has no ID on the wire). */
+  emailChange: 'email_change',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
