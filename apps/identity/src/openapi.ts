@@ -10,6 +10,7 @@ import { waitlistsOpenApiRoutes } from './waitlists/waitlists.openapi';
 import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
 import { connectOpenApiRoutes } from './connect/connect.openapi';
 import { agentsOpenApiRoutes } from './agents/agents.openapi';
+import { jwtTemplateWireSchema, updateJwtTemplateSchema } from './jwt-templates/jwt-templates.dto';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -28,5 +29,7 @@ export function identityOpenApi(): Record<string, unknown> {
     ...passwordlessOpenApiRoutes,
     ...connectOpenApiRoutes,
     ...agentsOpenApiRoutes,
+    { method: 'get', path: '/user_management/jwt_template', summary: "The environment's JWT template (404 until one is set)", response: jwtTemplateWireSchema },
+    { method: 'put', path: '/user_management/jwt_template', summary: 'Set the JWT template: custom access-token claims (422 when it does not compile, sets a reserved claim or is too large)', body: updateJwtTemplateSchema, response: jwtTemplateWireSchema },
   ]);
 }
