@@ -7,6 +7,7 @@ import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { EmailChangeModule } from './email-change/email-change.module';
+import { DeviceFlowModule } from './device-flow/device-flow.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MagicAuthModule } from './magic-auth/magic-auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -57,6 +58,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       PasswordlessModule,
       ConnectModule,
       OAuthServerModule,
+      DeviceFlowModule,
       AgentsModule,
     ],
     http: {
