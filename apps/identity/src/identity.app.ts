@@ -8,6 +8,7 @@ import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { EmailChangeModule } from './email-change/email-change.module';
 import { DeviceFlowModule } from './device-flow/device-flow.module';
+import { ClientApiModule } from './client-api/client-api.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MagicAuthModule } from './magic-auth/magic-auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -59,6 +60,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       ConnectModule,
       OAuthServerModule,
       DeviceFlowModule,
+      ClientApiModule,
       AgentsModule,
     ],
     http: {
