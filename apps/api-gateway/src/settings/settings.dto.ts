@@ -7,7 +7,7 @@ export const addCorsOriginSchema = z.strictObject({ origin: z.string().describe(
 export const setHomepageUrlSchema = z.strictObject({ url: z.string().describe('The app homepage, an absolute http(s) URL.') });
 
 const created = z.object({ object: z.string(), id: z.string(), environment_id: z.string(), created_at: z.string() });
-export const redirectUriSchema = created.extend({ object: z.literal('redirect_uri'), uri: z.string() });
+export const redirectUriSchema = created.extend({ object: z.literal('redirect_uri'), uri: z.string(), default: z.boolean(), updated_at: z.string() });
 export const corsOriginSchema = created.extend({ object: z.literal('cors_origin'), origin: z.string() });
 export const homepageUrlSchema = z.object({ object: z.literal('app_homepage_url'), url: z.string().nullable() });
 const list = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), data: z.array(item), list_metadata: z.object({ before: z.null(), after: z.null() }) });
