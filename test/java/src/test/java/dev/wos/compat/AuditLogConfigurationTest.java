@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.workos.WorkOS;
 import com.workos.common.exceptions.NotFoundException;
+import com.workos.common.exceptions.UnprocessableEntityException;
 import com.workos.models.AuditLogAction;
 import com.workos.models.AuditLogConfiguration;
 import com.workos.models.AuditLogSchemaTarget;
@@ -30,6 +31,7 @@ class AuditLogConfigurationTest {
     assertEquals(List.of("invoice", "user"), found.getSchema().getTargets().stream().map(AuditLogSchemaTarget::getType).toList());
     assertFalse(found.getUpdatedAt().isBefore(found.getCreatedAt()));
     assertTrue(Stack.client(Stack.OTHER_API_KEY).getAuditLogs().listActions().data.stream().noneMatch(a -> a.getName().equals(action)), "per environment");
+    assertThrows(UnprocessableEntityException.class, () -> workos.getAuditLogs().listActions(null, null, 1000, null));
   }
 
   @Test
