@@ -73,7 +73,7 @@ describe('docs/compatibility.md', () => {
       '| `authenticateWithPassword` | `POST /user_management/authenticate` | served |',
       '| `getJwks` | `GET /sso/jwks/{clientId}` | served |',
       '| `createUserAuthFactor` | `POST /user_management/users/{userlandUserId}/auth_factors` | served |',
-      '| `getAuditLogConfiguration` | `GET /organizations/{id}/audit_log_configuration` | not implemented |',
+      '| `getAuditLogConfiguration` | `GET /organizations/{id}/audit_log_configuration` | served |',
     ]) {
       assert.ok(doc.includes(row), `missing row: ${row}`);
     }

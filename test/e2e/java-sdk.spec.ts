@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startTxtDnsServer, type TxtDnsServer } from '@wos/platform/testing';
 import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
-import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { TestOidcIdp, TestSamlIdp, type OidcIdp, type SamlIdp } from '../support/sso-peers';
 import { prepareJavaFixtures } from '../support/java-fixtures';
 import { readSurefireReports, type JavaTestCase } from '../support/surefire';
 
@@ -50,13 +50,14 @@ async function runJavaSuite(): Promise<Run> {
   }
   let e: E2e | undefined;
   let idp: SamlIdp | undefined;
+  let oidc: OidcIdp | undefined;
   let dns: TxtDnsServer | undefined;
   try {
     dns = await startTxtDnsServer();
     e = await startE2e({
       name: 'java_sdk',
       portOffset: 21000,
-      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher'],
+      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher', 'audit-logs', 'radar'],
       appEnv: {
         organizations: { DNS_SERVERS: `127.0.0.1:${dns.port}`, DNS_TIMEOUT_MS: '2000' },
         // The Java tests' webhook receiver listens on loopback over plain HTTP.
@@ -65,12 +66,14 @@ async function runJavaSuite(): Promise<Run> {
       readyTimeoutMs: 180_000,
     });
     idp = await TestSamlIdp.start();
-    const env = await prepareJavaFixtures(e, idp, dns, REDIRECT_URI);
+    oidc = await TestOidcIdp.start([{ client_id: 'java-oidc', client_secret: 'java-oidc-secret', redirect_uris: [`${e.baseUrl}/sso/oidc/callback`] }]);
+    const env = await prepareJavaFixtures(e, idp, dns, REDIRECT_URI, oidc);
     return await maven(env);
   } catch (err) {
     return { cases: [], problem: `setup failed: ${(err as Error).stack ?? err}` };
   } finally {
     await idp?.close();
+    await oidc?.close();
     await e?.stop();
     await dns?.close();
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { DomainDataState } from '@workos-inc/node';
 import type { TxtDnsServer } from '@wos/platform/testing';
 import type { E2e } from './e2e-stack';
-import { Browser, type SamlIdp } from './sso-peers';
+import { Browser, type OidcIdp, type SamlIdp } from './sso-peers';
+import { authorizeWithPassword, OAuthAgent, pkcePair } from './oauth-agent';
 import { ScimClient, patch, GROUP_SCHEMA, USER_SCHEMA } from './scim-client';
 
 /*
@@ -11,7 +12,7 @@ import { ScimClient, patch, GROUP_SCHEMA, USER_SCHEMA } from './scim-client';
  * a second environment, and the lifecycles that produce the event types the SDK alone cannot
  * (connections, directories, memberships, a refused SSO code). Returned as the WOS_* variables.
  */
-export async function prepareJavaFixtures(e: E2e, idp: SamlIdp, dns: TxtDnsServer, redirectUri: string): Promise<Record<string, string>> {
+export async function prepareJavaFixtures(e: E2e, idp: SamlIdp, dns: TxtDnsServer, redirectUri: string, oidc: OidcIdp): Promise<Record<string, string>> {
   await e.addRedirectUri(redirectUri);
   const other = await e.createEnvironment('java-sdk-other');
   const sso = await samlConnection(e, idp, 'Java SSO Corp', 'java-sso.example');
@@ -23,6 +24,13 @@ export async function prepareJavaFixtures(e: E2e, idp: SamlIdp, dns: TxtDnsServe
   await refusedSsoCode(e, sso.connectionId, redirectUri);
   await directoryLifecycle(e);
   await membershipLifecycle(e);
+  // Radar would block the fixtures' HTTP agent (a bot's User-Agent) at the hosted sign-in.
+  const quiet = await e.http('PUT', '/radar/settings', { key: true, body: { bot_detection: { mode: 'log' } } });
+  assert.equal(quiet.status, 200, quiet.text);
+  const oidcProfileId = await oidcProfile(e, oidc, redirectUri);
+  const connect = await connectAuthorization(e);
+  const radar = await radarChallenge(e);
+  const logStream = await pausedLogStream(e);
   return {
     WOS_BASE_URL: e.baseUrl,
     WOS_API_KEY: e.creds.api_key,
@@ -35,6 +43,17 @@ export async function prepareJavaFixtures(e: E2e, idp: SamlIdp, dns: TxtDnsServe
     WOS_DIRECTORY_ID: directory.directoryId,
     WOS_DIRECTORY_ORGANIZATION_ID: directory.organizationId,
     WOS_VERIFIABLE_DOMAIN_ID: domainId,
+    WOS_OIDC_PROFILE_ID: oidcProfileId,
+    WOS_OIDC_ISSUER: oidc.issuer,
+    WOS_CONNECT_USER_ID: connect.userId,
+    WOS_CONNECT_APP_ID: connect.applicationId,
+    WOS_CONNECT_ORG_ID: connect.organizationId,
+    WOS_RADAR_API_KEY: radar.apiKey,
+    WOS_RADAR_CHALLENGE_ID: radar.challengeId,
+    WOS_RADAR_USER_ID: radar.userId,
+    WOS_RADAR_EMAIL: radar.email,
+    WOS_LOG_STREAM_ORG_ID: logStream.organizationId,
+    WOS_LOG_STREAM_ID: logStream.id,
   };
 }
 
@@ -138,4 +157,60 @@ async function membershipLifecycle(e: E2e): Promise<void> {
   const m = await e.workos.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id });
   await e.workos.userManagement.updateOrganizationMembership(m.id, { roleSlug: 'admin' });
   await e.workos.userManagement.deleteOrganizationMembership(m.id);
+}
+
+/** A profile from one sign-in through an OIDC connection whose IdP publishes an end_session_endpoint (SSO logout). */
+async function oidcProfile(e: E2e, oidc: OidcIdp, redirectUri: string): Promise<string> {
+  const org = await e.workos.organizations.createOrganization({ name: 'Java OIDC Corp', domainData: [{ domain: 'java-oidc.example', state: DomainDataState.Verified }] });
+  const res = await e.http('POST', '/connections', {
+    key: true,
+    body: { name: 'OIDC', connection_type: 'GenericOIDC', organization_id: org.id, oidc: { discovery_url: `${oidc.issuer}/.well-known/openid-configuration`, client_id: 'java-oidc', client_secret: 'java-oidc-secret' }, activate: true },
+  });
+  assert.equal(res.status, 201, res.text);
+  oidc.user = { sub: 'java-oidc-lin', claims: { email: 'lin@java-oidc.example', email_verified: true } };
+  const url = e.workos.sso.getAuthorizationUrl({ connection: (res.json as { id: string }).id, clientId: e.creds.client_id, redirectUri });
+  const landed = (await new Browser().browse(url, redirectUri)).landed;
+  assert.ok(landed, 'the OIDC sign-in reached the redirect URI');
+  const { profile } = await e.workos.sso.getProfileAndToken({ code: landed.searchParams.get('code')!, clientId: e.creds.client_id });
+  return profile.id;
+}
+
+/** A member of an organization who consented to a third-party Connect application (authorized applications). */
+async function connectAuthorization(e: E2e): Promise<{ userId: string; applicationId: string; organizationId: string }> {
+  const redirect = 'https://java-connect.example/callback';
+  const password = 'java connect password 4';
+  const org = await e.workos.organizations.createOrganization({ name: 'Java Connect Corp' });
+  const user = await e.workos.userManagement.createUser({ email: 'grantor@java-fixtures.test', password, emailVerified: true });
+  await e.workos.userManagement.createOrganizationMembership({ organizationId: org.id, userId: user.id });
+  const app = await e.workos.connect.createApplication({ applicationType: 'oauth', name: 'Java third party', isFirstParty: false, organizationId: org.id, redirectUris: [{ uri: redirect }] });
+  const issuer = `${e.baseUrl}/oauth2/${e.creds.client_id}`;
+  const { challenge } = pkcePair();
+  const authorize = `${issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: redirect, response_type: 'code', scope: 'openid email', code_challenge: challenge, code_challenge_method: 'S256' })}`;
+  const { sawConsent } = await authorizeWithPassword(new OAuthAgent(e.baseUrl), authorize, redirect, { email: user.email, password });
+  assert.ok(sawConsent, 'the user consented');
+  return { userId: user.id, applicationId: app.id, organizationId: org.id };
+}
+
+/** An email radar challenge of a sign-in in an environment of its own, whose radar challenges bots. */
+async function radarChallenge(e: E2e): Promise<{ apiKey: string; challengeId: string; userId: string; email: string }> {
+  const env = await e.createEnvironment('java-sdk-radar');
+  const settings = await e.http('PUT', '/radar/settings', { key: env.api_key, body: { bot_detection: { mode: 'challenge' } } });
+  assert.equal(settings.status, 200, settings.text);
+  const email = 'challenged@java-fixtures.test';
+  const password = 'java radar password 5';
+  const user = await e.client(env.api_key).userManagement.createUser({ email, password, emailVerified: true });
+  const res = await e.http('POST', '/user_management/authenticate', { key: env.api_key, body: { grant_type: 'password', client_id: env.client_id, email, password, user_agent: 'curl/8.5.0' } });
+  assert.equal(res.status, 403, res.text);
+  return { apiKey: env.api_key, challengeId: (res.json as { radar_challenge_id: string }).radar_challenge_id, userId: user.id, email };
+}
+
+/** A paused log stream (our API) of an organization, for its audit-log configuration. */
+async function pausedLogStream(e: E2e): Promise<{ organizationId: string; id: string }> {
+  const org = await e.workos.organizations.createOrganization({ name: 'Java Audit Corp' });
+  const created = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: org.id, type: 'https', config: { url: 'http://127.0.0.1:9/audit' } } });
+  assert.equal(created.status, 201, created.text);
+  const id = (created.json as { id: string }).id;
+  const paused = await e.http('PATCH', `/audit_logs/log_streams/${id}`, { key: true, body: { state: 'paused' } });
+  assert.equal(paused.status, 200, paused.text);
+  return { organizationId: org.id, id };
 }

@@ -47,6 +47,23 @@ describe('api-gateway settings endpoints and CORS', () => {
     assert.equal(unknown.body.code, 'invalid_request_parameters');
   });
 
+  test('redirect URIs: DELETE by ID (the Java SDK deleteRedirectUris), only within the caller environment', async () => {
+    const uri = 'https://app.example.com/to-delete';
+    const added = await call('POST', '/user_management/redirect_uris', { uri });
+    assert.deepEqual([added.body.default, added.body.updated_at], [false, added.body.created_at], 'the Java SDK model needs default and updated_at');
+    const id = String(added.body.id);
+    const foreign = await h.request(`/user_management/redirect_uris/${id}`, { key: other.apiKey, method: 'DELETE' });
+    assert.equal(foreign.status, 404, 'another environment cannot delete it');
+    const deleted = await h.request(`/user_management/redirect_uris/${id}`, { key: env.apiKey, method: 'DELETE' });
+    assert.equal(deleted.status, 204);
+    assert.ok(!(await call('GET', '/user_management/redirect_uris')).body.data?.some((r) => r.uri === uri));
+    const authorize = await h.request(`/sso/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: uri, provider: 'GoogleOAuth' })}`);
+    assert.equal(authorize.status, 400, 'the deleted URI is refused at once');
+    assert.equal((await h.request(`/user_management/redirect_uris/${id}`, { key: env.apiKey, method: 'DELETE' })).status, 404);
+    assert.equal((await h.request('/user_management/redirect_uris/not-an-id', { key: env.apiKey, method: 'DELETE' })).status, 404);
+    assert.equal((await h.request(`/user_management/redirect_uris/${id}`, { method: 'DELETE' })).status, 401);
+  });
+
   test('CORS origins: add normalised, already-exists 422, list', async () => {
     const added = await call('POST', '/user_management/cors_origins', { origin: 'https://App.Example.com/' });
     assert.equal(added.status, 201);

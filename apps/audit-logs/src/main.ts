@@ -11,6 +11,7 @@ import { ExportsModule } from './exports/exports.module';
 import { ChainModule } from './chain/chain.module';
 import { LogStreamsModule } from './log-streams/log-streams.module';
 import { VaultReadsModule } from './vault-reads/vault-reads.module';
+import { ConfigurationModule } from './configuration/configuration.module';
 
 runMain(() => {
   const config = loadAppConfig();
@@ -18,7 +19,7 @@ runMain(() => {
     name: 'audit-logs',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.auditLogs, Topic.auditLogsOcsf] }, secrets: true, consumer: { groupId: consumerGroupId(config) }, queues: [QueueName.AuditLogsMaintenance, QueueName.AuditLogsExports, QueueName.AuditLogStreams] },
-    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule, LogStreamsModule, VaultReadsModule],
+    modules: [AuditEventsModule, AuditSchemasModule, RetentionModule, ExportsModule, ChainModule, LogStreamsModule, VaultReadsModule, ConfigurationModule],
     http: {
       openapi: auditLogsOpenApi,
       // Export download links (the sealed token in the path is the credential: ExportsService.download)

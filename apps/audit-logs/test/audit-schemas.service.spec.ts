@@ -47,4 +47,26 @@ describe('AuditSchemasService cache across replicas', () => {
     }, { timeoutMs: 10_000, message: 'the latest is version 2 on both' });
     assert.deepEqual(await b.forEvent(ENV, 'doc.viewed', 3), { kind: 'version_not_found', version: 3 });
   });
+
+  test('listActions: each action once, with its latest version, paged by creation and scoped to the environment', async () => {
+    const env = 'environment_01JACTIONS0000000000000000';
+    await a.create(env, 'invoice.paid', { targets: [{ type: 'invoice' }] });
+    await a.create(env, 'invoice.sent', { targets: [{ type: 'invoice' }] });
+    await a.create(env, 'invoice.paid', { targets: [{ type: 'invoice' }, { type: 'user' }] });
+    await a.create('environment_01JOTHER00000000000000000', 'secret.action', { targets: [{ type: 'x' }] });
+    const all = await a.listActions(env, { limit: 10, order: 'asc' });
+    assert.deepEqual(all.data.map((x) => [x.name, x.schema.version]), [['invoice.paid', 2], ['invoice.sent', 1]]);
+    assert.equal(all.data[0]!.object, 'audit_log_action');
+    assert.deepEqual(all.data[0]!.schema.targets.map((t) => t.type), ['invoice', 'user']);
+    assert.ok(all.data[0]!.updated_at > all.data[0]!.created_at, 'updated_at is the latest version');
+    const first = await a.listActions(env, { limit: 1, order: 'desc' });
+    assert.deepEqual(first.data.map((x) => x.name), ['invoice.sent']);
+    assert.equal(first.list_metadata.after, 'invoice.sent');
+    const second = await a.listActions(env, { limit: 1, order: 'desc', after: first.list_metadata.after! });
+    assert.deepEqual(second.data.map((x) => x.name), ['invoice.paid']);
+    assert.equal(second.list_metadata.after, null);
+    const back = await a.listActions(env, { limit: 1, order: 'desc', before: 'invoice.paid' });
+    assert.deepEqual(back.data.map((x) => x.name), ['invoice.sent']);
+    assert.deepEqual((await a.listActions(env, { limit: 5, order: 'desc', after: 'no.such.action' })).data, []);
+  });
 });

@@ -3,6 +3,7 @@ import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, 
 import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 import { radarClientConfigSchema } from './radar/radar.config';
+import { deviceFlowConfigSchema } from './device-flow/device-flow.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -13,6 +14,7 @@ export const configSchema = baseConfigSchema
   .extend(mailConfigSchema.shape)
   .extend(emailFlowsConfigSchema.shape)
   .extend(radarClientConfigSchema.shape)
+  .extend(deviceFlowConfigSchema.shape)
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),

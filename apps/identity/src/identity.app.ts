@@ -6,6 +6,9 @@ import { PrismaService } from './infra/prisma.service';
 import { UsersModule } from './users/users.module';
 import { AuthenticateModule } from './authenticate/authenticate.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { EmailChangeModule } from './email-change/email-change.module';
+import { DeviceFlowModule } from './device-flow/device-flow.module';
+import { ClientApiModule } from './client-api/client-api.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { MagicAuthModule } from './magic-auth/magic-auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
@@ -41,6 +44,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       // Before email verification: a sign-in radar refuses gets no verification email.
       RadarModule,
       EmailVerificationModule,
+      EmailChangeModule,
       PasswordResetModule,
       MagicAuthModule,
       InvitationsModule,
@@ -56,6 +60,8 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
       PasswordlessModule,
       ConnectModule,
       OAuthServerModule,
+      DeviceFlowModule,
+      ClientApiModule,
       AgentsModule,
       WidgetsModule,
     ],

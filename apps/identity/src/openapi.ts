@@ -11,6 +11,8 @@ import { passwordlessOpenApiRoutes } from './passwordless/passwordless.openapi';
 import { connectOpenApiRoutes } from './connect/connect.openapi';
 import { agentsOpenApiRoutes } from './agents/agents.openapi';
 import { widgetsOpenApiRoutes } from './widgets/widgets.openapi';
+import { jwtTemplateWireSchema, updateJwtTemplateSchema } from './jwt-templates/jwt-templates.dto';
+import { clientApiTokenWireSchema, createClientApiTokenSchema } from './client-api/client-api.dto';
 
 export function identityOpenApi(): Record<string, unknown> {
   return buildOpenApi('User Management', [
@@ -30,5 +32,8 @@ export function identityOpenApi(): Record<string, unknown> {
     ...connectOpenApiRoutes,
     ...agentsOpenApiRoutes,
     ...widgetsOpenApiRoutes,
+    { method: 'get', path: '/user_management/jwt_template', summary: "The environment's JWT template (404 until one is set)", response: jwtTemplateWireSchema },
+    { method: 'put', path: '/user_management/jwt_template', summary: 'Set the JWT template: custom access-token claims (422 when it does not compile, sets a reserved claim or is too large)', body: updateJwtTemplateSchema, response: jwtTemplateWireSchema },
+    { method: 'post', path: '/client/token', summary: 'A Client API token: a 10-minute JWT for one user acting in one organization (aud client_api)', body: createClientApiTokenSchema, response: clientApiTokenWireSchema },
   ]);
 }

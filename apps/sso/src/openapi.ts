@@ -3,6 +3,7 @@ import { buildOpenApi } from '@wos/platform';
 import { connectionSchema, listEnvelopeSchema } from '@wos/contracts';
 import { createConnectionSchema, listConnectionsQuerySchema } from './connections/connections.dto';
 import { tokenRequestSchema } from './token/token.dto';
+import { logoutAuthorizeResponseSchema, logoutAuthorizeSchema, logoutQuerySchema } from './logout/logout.dto';
 
 export function ssoOpenApi(): Record<string, unknown> {
   return buildOpenApi('SSO', [
@@ -19,6 +20,8 @@ export function ssoOpenApi(): Record<string, unknown> {
     { method: 'get', path: '/sso/profile', summary: 'The profile of a sign-in (Bearer: the access_token from /sso/token, not an API key)' },
     { method: 'post', path: '/sso/saml/acs/:connectionId', summary: "SAML assertion consumer service (the IdP's browser POST): 302 to the redirect_uri with a code", status: 302 },
     { method: 'get', path: '/sso/oidc/callback', summary: "OIDC and OAuth callback (the IdP's redirect): 302 to the redirect_uri with a code", status: 302 },
+    { method: 'post', path: '/sso/logout/authorize', summary: 'A logout token for a profile of an OIDC connection with an end_session_endpoint: {logout_url, logout_token}', body: logoutAuthorizeSchema, response: logoutAuthorizeResponseSchema },
+    { method: 'get', path: '/sso/logout', summary: "Logout redirect (browser; the token is the credential): 302 to the IdP's end_session_endpoint", query: logoutQuerySchema, status: 302 },
     { method: 'get', path: '/sso/saml/metadata/:id', summary: 'SAML service-provider metadata XML of a connection (for the IdP)' },
   ]);
 }

@@ -6,6 +6,7 @@ import { consumerGroupId, type AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { ConnectionsModule } from './connections/connections.module';
 import { SignInModule } from './signin/signin.module';
+import { LogoutModule } from './logout/logout.module';
 import { ssoOpenApi } from './openapi';
 
 /**
@@ -13,7 +14,7 @@ import { ssoOpenApi } from './openapi';
  * (a signed SAML response, a one-time state, a profile token) and takes the environment from
  * its own data.
  */
-export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc/callback', '/sso/profile'];
+export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc/callback', '/sso/profile', '/sso/logout'];
 
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startSsoService(config: AppConfig): Promise<NestFastifyApplication> {
@@ -24,7 +25,7 @@ export function startSsoService(config: AppConfig): Promise<NestFastifyApplicati
     config,
     logger,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.sso] }, consumer: { groupId: consumerGroupId(config) }, redis: true, secrets: true },
-    modules: [ConnectionsModule, SignInModule],
+    modules: [ConnectionsModule, SignInModule, LogoutModule],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: ssoOpenApi,

@@ -247,4 +247,31 @@ describe('OIDC and OAuth sign-in against oidc-provider', () => {
     assert.equal(JSON.parse(refused.body).code, 'token_exchange_failed');
     assert.deepEqual(await h.failureReasons(env), ['token_exchange_failed']);
   });
+
+  test('RP-initiated logout: a sealed token for the profile sends the browser to the IdP end_session_endpoint', async () => {
+    op.user = { sub: 'logout-1', claims: { email: 'leave@contoso.com', email_verified: true } };
+    const result = await signIn({ connection: oidcConn });
+    const profileId = (await exchange(result.landed!.searchParams.get('code')!)).body.profile.id as string;
+    const r = await h.call(ENV, 'POST', '/sso/logout/authorize', { body: { profile_id: profileId } });
+    assert.equal(r.status, 200, r.text);
+    const url = new URL(r.body.logout_url);
+    assert.equal(`${url.origin}${url.pathname}`, `${h.baseUrl}/sso/logout`);
+    assert.equal(url.searchParams.get('token'), r.body.logout_token);
+    const redirect = await fetch(url, { redirect: 'manual' });
+    assert.equal(redirect.status, 302);
+    const target = new URL(redirect.headers.get('location')!);
+    assert.equal(`${target.origin}${target.pathname}`, `${op.issuer}/session/end`, 'the discovery document end_session_endpoint');
+    assert.equal(target.searchParams.get('client_id'), 'wos-oidc');
+    const idpPage = await fetch(target);
+    assert.equal(idpPage.status, 200, 'the IdP answers its logout page');
+
+    const tampered = await h.call(ENV, 'GET', `/sso/logout?token=${encodeURIComponent(r.body.logout_token.slice(0, -2) + 'AA')}`, { auth: false });
+    assert.equal(tampered.status, 400);
+    assert.equal(tampered.body.code, 'invalid_logout_token');
+    assert.equal((await h.call(ENV, 'GET', '/sso/logout', { auth: false })).status, 422, 'no token');
+    assert.equal((await h.call(newId('environment'), 'POST', '/sso/logout/authorize', { body: { profile_id: profileId } })).status, 404, 'another environment does not know the profile');
+    assert.equal((await h.call(ENV, 'POST', '/sso/logout/authorize', { body: { profile_id: 'prof_bogus' } })).status, 404);
+    assert.equal((await h.call(ENV, 'POST', '/sso/logout/authorize', { body: {} })).status, 422);
+    assert.equal((await h.call(ENV, 'POST', '/sso/logout/authorize', { body: { profile_id: profileId }, auth: { authKind: 'public_client', clientId: CLIENT } })).status, 401, 'the API key only');
+  });
 });

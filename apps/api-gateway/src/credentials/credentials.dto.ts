@@ -24,7 +24,9 @@ export function clientIdToWire(c: ClientId) {
 }
 
 export function redirectUriToWire(r: RedirectUri) {
-  return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, created_at: r.createdAt.toISOString() };
+  // A redirect URI never changes (updated_at = created_at); none is singled out as the default here.
+  const at = r.createdAt.toISOString();
+  return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, default: false, created_at: at, updated_at: at };
 }
 
 export function corsOriginToWire(c: CorsOrigin) {

@@ -100,6 +100,10 @@ export class CredentialsRepository {
     return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, uri } })).count > 0;
   }
 
+  async removeRedirectUriById(environmentId: string, id: string): Promise<boolean> {
+    return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, id } })).count > 0;
+  }
+
   /** Adding an origin the environment already allows returns the existing row. */
   addCorsOrigin(environmentId: string, id: string, origin: string): Promise<CorsOrigin> {
     return this.prisma.corsOrigin.upsert({

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IdPrefix } from '@wos/contracts';
+import { hasIdShape, IdPrefix } from '@wos/contracts';
 import { BadRequestError, DomainError, newId, NotFoundError } from '@wos/platform';
 import { CredentialsRepository, type Environment, type NewApiKey } from './credentials.repository';
 import { apiKeyToWire, clientIdToWire, corsOriginToWire, environmentToWire, homepageUrlToWire, redirectUriToWire, type ApiKeyWire } from './credentials.dto';
@@ -87,6 +87,10 @@ export class CredentialsService {
   async removeRedirectUri(environmentId: string, uri: string) {
     const env = await this.environment(environmentId);
     if (!(await this.repo.removeRedirectUri(env.id, uri))) throw new NotFoundError('a redirect URI', uri);
+  }
+
+  async removeRedirectUriById(environmentId: string, id: string) {
+    if (!hasIdShape(id, IdPrefix.redirectUri) || !(await this.repo.removeRedirectUriById(environmentId, id))) throw new NotFoundError('a redirect URI', id);
   }
 
   /** The public API's add (the `workos` CLI): a URI the environment already has is a 422, as WorkOS answers. */

@@ -150,6 +150,17 @@ export const ROUTES: readonly RouteEntry[] = [
   // customer's browser carry only that token.
   { prefix: '/widgets', upstream: 'identity', auth: 'widget_token' },
   { prefix: '/widgets/token', upstream: 'identity', auth: 'api_key' },
+  // The Java SDK's remaining methods: an organization's audit-log configuration (audit-logs) and
+  // the Connect applications its users authorized (identity), below organizations' path.
+  { prefix: '/organizations/:id/audit_log_configuration', upstream: 'audit-logs', auth: 'api_key' },
+  { prefix: '/organizations/:id/authorized_applications', upstream: 'identity', auth: 'api_key' },
+  // SSO RP-initiated logout: the token is made with the API key; the browser redirect carries it.
+  { prefix: '/sso/logout/authorize', upstream: 'sso', auth: 'api_key' },
+  { prefix: '/sso/logout', upstream: 'sso', auth: 'none' },
+  // OAuth 2.0 device authorization (RFC 8628 §3.1): a device (public client) or a backend asks.
+  { prefix: '/user_management/authorize/device', upstream: 'identity', auth: 'api_key_or_client_id' },
+  // The Client API token (identity signs it for a member of an organization).
+  { prefix: '/client', upstream: 'identity', auth: 'api_key' },
 ];
 
 /**

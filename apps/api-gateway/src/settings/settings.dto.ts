@@ -7,7 +7,7 @@ export const addCorsOriginSchema = z.strictObject({ origin: z.string().describe(
 export const setHomepageUrlSchema = z.strictObject({ url: z.string().describe('The app homepage, an absolute http(s) URL.') });
 
 const created = z.object({ object: z.string(), id: z.string(), environment_id: z.string(), created_at: z.string() });
-export const redirectUriSchema = created.extend({ object: z.literal('redirect_uri'), uri: z.string() });
+export const redirectUriSchema = created.extend({ object: z.literal('redirect_uri'), uri: z.string(), default: z.boolean(), updated_at: z.string() });
 export const corsOriginSchema = created.extend({ object: z.literal('cors_origin'), origin: z.string() });
 export const homepageUrlSchema = z.object({ object: z.literal('app_homepage_url'), url: z.string().nullable() });
 const list = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), data: z.array(item), list_metadata: z.object({ before: z.null(), after: z.null() }) });
@@ -21,6 +21,7 @@ export function listOf<T>(data: T[]) {
 export const settingsRoutes: RouteDoc[] = [
   { method: 'post', path: '/user_management/redirect_uris', summary: 'Add a redirect URI (422 when it exists)', body: addRedirectUriSchema, response: redirectUriSchema, status: 201 },
   { method: 'get', path: '/user_management/redirect_uris', summary: 'List redirect URIs', response: list(redirectUriSchema) },
+  { method: 'delete', path: '/user_management/redirect_uris/:id', summary: 'Delete a redirect URI by its ID (404 when the environment has none with it)', status: 204 },
   { method: 'post', path: '/user_management/cors_origins', summary: 'Add a CORS origin for public-client routes (422 when it exists)', body: addCorsOriginSchema, response: corsOriginSchema, status: 201 },
   { method: 'get', path: '/user_management/cors_origins', summary: 'List CORS origins', response: list(corsOriginSchema) },
   { method: 'put', path: '/user_management/app_homepage_url', summary: 'Set the app homepage URL', body: setHomepageUrlSchema, response: homepageUrlSchema },

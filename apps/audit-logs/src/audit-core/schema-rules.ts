@@ -18,7 +18,8 @@ export type MetadataDefinition = z.infer<typeof metadataDefinitionSchema>;
 /** The body of `POST /audit_logs/actions/:action/schemas` (the SDK always sends `actor`). */
 export const createSchemaBodySchema = z.strictObject({
   targets: z
-    .array(z.strictObject({ type: z.string().min(1).max(EVENT_LIMITS.stringLength), metadata: metadataDefinitionSchema.optional() }))
+    // The Java SDK sends `metadata: null` for a target without metadata.
+    .array(z.strictObject({ type: z.string().min(1).max(EVENT_LIMITS.stringLength), metadata: metadataDefinitionSchema.nullish() }))
     .min(1)
     .max(EVENT_LIMITS.targets)
     .refine((t) => new Set(t.map((x) => x.type)).size === t.length, { message: 'target types must be unique' }),

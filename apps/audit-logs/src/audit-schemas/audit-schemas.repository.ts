@@ -5,7 +5,7 @@ import { pgTransaction, type PageRequest } from '@wos/platform';
 export const SCHEMAS_CHANNEL = 'audit_log_schemas';
 import { PrismaService } from '../infra/prisma.service';
 import type { CreateSchemaBody } from '../audit-core/schema-rules';
-import type { AuditLogSchemaRow } from './audit-schemas.dto';
+import type { AuditLogActionRow, AuditLogSchemaRow } from './audit-schemas.dto';
 
 interface SchemaRecord {
   action: string;
@@ -56,6 +56,28 @@ export class AuditSchemasRepository {
       [environmentId, action],
     );
     return rows.map(toRow);
+  }
+
+  /**
+   * A page of the environment's actions (every action that has a schema), each with its latest
+   * version. Ordered by when the action's first version was written, then by name; the cursor
+   * is an action name, whose first version's time is looked up (an unknown cursor gives an
+   * empty page).
+   */
+  async actionsPage(environmentId: string, req: PageRequest): Promise<AuditLogActionRow[]> {
+    const desc = req.direction !== 'asc';
+    const op = req.cursor ? (req.cursor.op === 'gt' ? '>' : '<') : null;
+    const { rows } = await this.prisma.pool.query<SchemaRecord & { first_created_at: Date }>(
+      `WITH actions AS (
+         SELECT action, MIN(created_at) AS first_created_at, MAX(version) AS latest
+           FROM audit_log_schemas WHERE environment_id = $1 GROUP BY action)
+       SELECT s.action, s.version, s.targets, s.actor, s.metadata, s.created_at, a.first_created_at
+         FROM actions a JOIN audit_log_schemas s ON s.environment_id = $1 AND s.action = a.action AND s.version = a.latest
+        ${op ? `WHERE (a.first_created_at, a.action) ${op} (SELECT first_created_at, action FROM actions WHERE action = $3)` : ''}
+        ORDER BY a.first_created_at ${desc ? 'DESC' : 'ASC'}, a.action ${desc ? 'DESC' : 'ASC'} LIMIT $2`,
+      op ? [environmentId, req.take, req.cursor!.id] : [environmentId, req.take],
+    );
+    return rows.map((r) => ({ latest: toRow(r), createdAt: r.first_created_at }));
   }
 
   /** A page of versions; the cursor is a version number. */

@@ -3,7 +3,7 @@ import type { ListEnvelope } from '@wos/contracts';
 import { paginate, PgNotificationListener, toListEnvelope, ValidationError, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { ACTION_PATTERN, type CreateSchemaBody, type StoredSchema } from '../audit-core/schema-rules';
-import { toAuditLogSchemaWire, type AuditLogSchemaWire, type ListSchemasQuery } from './audit-schemas.dto';
+import { toAuditLogActionWire, toAuditLogSchemaWire, type AuditLogActionWire, type AuditLogSchemaWire, type ListActionsQuery, type ListSchemasQuery } from './audit-schemas.dto';
 import { AuditSchemasRepository, SCHEMAS_CHANNEL } from './audit-schemas.repository';
 import type { AuditLogSchemaRow } from './audit-schemas.dto';
 
@@ -87,6 +87,12 @@ export class AuditSchemasService implements OnModuleInit, OnModuleDestroy {
     assertAction(action);
     const page = await paginate(query, async (req) => (await this.repo.page(environmentId, action, req)).map((row) => ({ id: String(row.version), row })));
     return toListEnvelope(page, (p) => toAuditLogSchemaWire(p.row));
+  }
+
+  /** `GET /audit_logs/actions`: the environment's actions with their latest schemas. */
+  async listActions(environmentId: string, query: ListActionsQuery): Promise<ListEnvelope<AuditLogActionWire>> {
+    const page = await paginate(query, async (req) => (await this.repo.actionsPage(environmentId, req)).map((row) => ({ id: row.latest.action, row })));
+    return toListEnvelope(page, (p) => toAuditLogActionWire(p.row));
   }
 
   /** The schema an event of `action` is checked against: the version it names, else the latest. */

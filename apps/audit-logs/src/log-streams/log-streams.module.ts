@@ -8,5 +8,6 @@ import { LogStreamsService } from './log-streams.service';
 @Module({
   controllers: [LogStreamsController],
   providers: [LogStreamsRepository, LogStreamsService, LogStreamDeliveryService, LogStreamProcessor],
+  exports: [LogStreamsService],
 })
 export class LogStreamsModule {}

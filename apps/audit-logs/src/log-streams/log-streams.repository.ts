@@ -68,6 +68,12 @@ export class LogStreamsRepository {
     return rows.map(toRow);
   }
 
+  async currentForOrganization(environmentId: string, organizationId: string): Promise<LogStreamRow | undefined> {
+    const rows = await this.prisma.auditLogStream.findMany({ where: { environmentId, organizationId }, orderBy: { id: 'desc' }, take: 50 });
+    const row = rows.find((r) => r.state === 'active') ?? rows[0];
+    return row ? toRow(row) : undefined;
+  }
+
   async update(environmentId: string, id: string, data: Partial<Pick<LogStreamRow, 'name' | 'state' | 'config' | 'secretsSealed'>>): Promise<LogStreamRow | undefined> {
     const { count } = await this.prisma.auditLogStream.updateMany({
       where: { environmentId, id },

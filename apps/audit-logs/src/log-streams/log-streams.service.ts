@@ -55,6 +55,11 @@ export class LogStreamsService {
     return toLogStreamWire(await this.find(environmentId, id));
   }
 
+  /** The organization's stream for its audit-log configuration: the newest active one, else the newest. */
+  currentForOrganization(environmentId: string, organizationId: string): Promise<LogStreamRow | undefined> {
+    return this.repo.currentForOrganization(environmentId, organizationId);
+  }
+
   async list(environmentId: string, organizationId: string | undefined, query: PaginationQuery) {
     return toListEnvelope(await paginate(query, (page) => this.repo.list(environmentId, organizationId, page)), (r) => toLogStreamWire(r));
   }

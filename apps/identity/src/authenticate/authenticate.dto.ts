@@ -9,6 +9,8 @@ export const baseAuthenticateSchema = z.object({
   ip_address: z.string().max(64).optional(),
   user_agent: z.string().max(1024).optional(),
   signals_id: z.string().max(256).optional(),
+  /** A device identifier the Java SDK may send with any grant (kept with nothing; accepted). */
+  device_id: z.string().max(256).optional(),
 });
 export const BASE_FIELDS = Object.keys(baseAuthenticateSchema.shape);
 

@@ -56,8 +56,9 @@ import { SsoClient } from './sso.client';
     // The sign-up page's waitlist policy joins the environment's waitlist (waitlists/).
     { provide: WAITLIST, useFactory: waitlistPort, inject: [WaitlistsService] },
   ],
-  // The Connect authorization server redeems AuthKit codes issued to its interaction callback.
-  exports: [AuthorizationCodesStore],
+  // The Connect authorization server and the device verification page redeem AuthKit codes
+  // issued to their own callbacks; the device page is a hosted page too.
+  exports: [AuthorizationCodesStore, HostedPagesService],
 })
 export class AuthkitModule implements OnModuleInit {
   constructor(

@@ -8,6 +8,8 @@ export const emailFlowsConfigSchema = z.object({
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(600),
   MAGIC_AUTH_TTL_SECONDS: seconds(600),
   PASSWORD_RESET_TTL_SECONDS: seconds(600),
+  /** How long the code mailed to a user's new address confirms the change (sendEmailChange). */
+  EMAIL_CHANGE_TTL_SECONDS: seconds(600),
   /** `expires_in_days` when sendInvitation does not give one (WorkOS: 7, at most 30). */
   INVITATION_DEFAULT_EXPIRES_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   /** The app's reset page; `?token=<token>` is appended. Empty: `<PUBLIC_BASE_URL>/reset-password`. */

@@ -4,6 +4,7 @@ import { emailVerificationSchema, invitationSchema, listEnvelopeSchema, magicAut
 import { sendVerificationEmailSchema, verifyEmailSchema } from '../email-verification/email-verification.dto';
 import { createPasswordResetSchema, resetPasswordSchema } from '../password-reset/password-reset.dto';
 import { createMagicAuthSchema } from '../magic-auth/magic-auth.dto';
+import { confirmEmailChangeSchema, emailChangeConfirmationWireSchema, emailChangeWireSchema, sendEmailChangeSchema } from '../email-change/email-change.dto';
 import { emptyBodySchema, listInvitationsQuerySchema, resendInvitationSchema, sendInvitationSchema } from '../invitations/invitations.dto';
 
 const userEnvelope = z.object({ user: userSchema });
@@ -13,6 +14,8 @@ export const emailFlowsOpenApiRoutes: RouteDoc[] = [
   { method: 'get', path: '/user_management/email_verification/:id', summary: 'Get an email verification code', response: emailVerificationSchema },
   { method: 'post', path: '/user_management/users/:id/email_verification/send', summary: 'Send a verification email', body: sendVerificationEmailSchema, response: userEnvelope },
   { method: 'post', path: '/user_management/users/:id/email_verification/confirm', summary: 'Verify an email with its code', body: verifyEmailSchema, response: userEnvelope },
+  { method: 'post', path: '/user_management/users/:id/email_change/send', summary: 'Start an email change: a code is mailed to the new address', body: sendEmailChangeSchema, response: emailChangeWireSchema },
+  { method: 'post', path: '/user_management/users/:id/email_change/confirm', summary: 'Confirm an email change with the code sent to the new address', body: confirmEmailChangeSchema, response: emailChangeConfirmationWireSchema },
   { method: 'post', path: '/user_management/password_reset', summary: 'Create a password reset token (emailed)', body: createPasswordResetSchema, response: passwordResetSchema, status: 201 },
   { method: 'get', path: '/user_management/password_reset/:id', summary: 'Get a password reset token', response: passwordResetSchema },
   { method: 'post', path: '/user_management/password_reset/confirm', summary: 'Reset the password with a token', body: resetPasswordSchema, response: userEnvelope },

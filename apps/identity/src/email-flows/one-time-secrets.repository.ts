@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma.service';
 import type { OneTimeSecret, Prisma } from '../generated/prisma/client';
 
-export type SecretKind = 'email_verification' | 'magic_auth' | 'password_reset' | 'radar_challenge';
+export type SecretKind = 'email_verification' | 'magic_auth' | 'password_reset' | 'radar_challenge' | 'email_change';
 type Db = Prisma.TransactionClient | PrismaService;
 
 /** The only Prisma caller for one_time_secrets. Every method takes the environment first. */

@@ -5,7 +5,7 @@ import type { OneTimeSecret, Prisma } from '../generated/prisma/client';
 import { checkSecret, expiresAfter, hashCode, hashToken, MAX_FAILED_ATTEMPTS, newCode, newLinkToken, type SecretCheck } from '../tokens/one-time-secret';
 import { OneTimeSecretsRepository, type SecretKind } from './one-time-secrets.repository';
 
-const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_auth', password_reset: 'password_reset', radar_challenge: 'radar_challenge' } as const;
+const PREFIX = { email_verification: 'email_verification', magic_auth: 'magic_auth', password_reset: 'password_reset', radar_challenge: 'radar_challenge', email_change: 'email_change' } as const;
 
 /**
  * Issues and checks the secrets of the three email flows. Codes (email verification, magic
@@ -72,10 +72,11 @@ export class OneTimeSecretsService {
    * Checks a code against the user's newest code of this kind. A wrong guess is counted
    * (committed on its own) so the code dies after a few; nothing is spent here. A code mailed to
    * an address the user no longer has proves nothing about the current one and never matches.
+   * `currentEmail` is null only for email-change codes, which prove the new address the row holds.
    */
-  async checkCode(environmentId: string, kind: SecretKind, userId: string, code: string, currentEmail: string): Promise<{ result: SecretCheck | 'none'; row: OneTimeSecret | null }> {
+  async checkCode(environmentId: string, kind: SecretKind, userId: string, code: string, currentEmail: string | null): Promise<{ result: SecretCheck | 'none'; row: OneTimeSecret | null }> {
     const row = await this.repo.latestForUser(environmentId, kind, userId);
-    if (!row || row.email !== currentEmail) return { result: 'none', row: null };
+    if (!row || (currentEmail !== null && row.email !== currentEmail)) return { result: 'none', row: null };
     const result = checkSecret(row, hashCode(row.id, code));
     if (result === 'mismatch') await this.repo.recordFailure(environmentId, row.id);
     return { result, row };

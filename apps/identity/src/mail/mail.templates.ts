@@ -11,9 +11,10 @@ export interface TemplateVariables {
   radar_challenge: { email: string; code: string; expires_in_minutes: string };
   passwordless_session: { email: string; url: string; expires_in_minutes: string };
   waitlist_confirmation: { email: string };
+  email_change: { email: string; code: string; expires_in_minutes: string };
 }
 export type TemplateName = keyof TemplateVariables;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge', 'passwordless_session', 'waitlist_confirmation'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge', 'passwordless_session', 'waitlist_confirmation', 'email_change'];
 
 export interface Template {
   subject: string;
@@ -62,6 +63,11 @@ const DEFAULTS: Record<TemplateName, Template> = {
     subject: 'You are on the waitlist',
     text: '{{email}} is on the waitlist. We will email you when your access is ready.\n',
     html: '<p>{{email}} is on the waitlist. We will email you when your access is ready.</p>',
+  },
+  email_change: {
+    subject: 'Confirm your new email address',
+    text: 'Someone asked to change an account\'s email address to {{email}}. To confirm, enter this code: {{code}}.\n\nIt expires in {{expires_in_minutes}} minutes. If it was not you, ignore this email: nothing changes without the code.\n',
+    html: '<p>Someone asked to change an account\'s email address to {{email}}. To confirm, enter this code: <strong>{{code}}</strong>.</p><p>It expires in {{expires_in_minutes}} minutes. If it was not you, ignore this email: nothing changes without the code.</p>',
   },
 };
 

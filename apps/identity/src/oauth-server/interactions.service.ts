@@ -6,6 +6,7 @@ import { AuthorizationCodesStore } from '../authkit/authorization-codes.store';
 import { OAuthProvidersService, type BuiltProvider } from './oauth-providers.service';
 import { ExternalAuthStore } from './external-auth.store';
 import { renderConsentPage } from './consent.page';
+import { AuthorizedApplicationsService } from './authorized-applications.service';
 import type { InteractionDetails, OidcProvider } from './oidc-provider.types';
 
 export type InteractionOutcome = { redirectTo: string } | { html: string };
@@ -29,6 +30,7 @@ export class InteractionsService {
     private readonly providers: OAuthProvidersService,
     private readonly codes: AuthorizationCodesStore,
     private readonly external: ExternalAuthStore,
+    private readonly authorized: AuthorizedApplicationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +58,7 @@ export class InteractionsService {
     if (!client) throw new BadRequestError('invalid_client', 'The application no longer exists.');
     const meta = client.metadata();
     // First-party applications are the environment's own: no consent screen.
-    if (meta.is_first_party === true) return { redirectTo: await this.grant(built.provider, details, raw) };
+    if (meta.is_first_party === true) return { redirectTo: await this.grant(environmentId, built.provider, details, raw) };
     const d = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
     const base = `${built.mountPath}/interaction/${uid}`;
     return {
@@ -96,7 +98,7 @@ export class InteractionsService {
     const built = await this.providers.get(environmentId, env);
     const details = await this.details(built.provider, uid, raw);
     if (details.prompt.name !== 'consent') throw new BadRequestError('invalid_interaction', 'Nothing to consent to.');
-    return { redirectTo: await this.grant(built.provider, details, raw) };
+    return { redirectTo: await this.grant(environmentId, built.provider, details, raw) };
   }
 
   async abort(environmentId: string, env: string, uid: string, raw: Raw): Promise<InteractionOutcome> {
@@ -115,7 +117,7 @@ export class InteractionsService {
   }
 
   /** Grants what the consent prompt found missing (OpenID scopes and claims, resource scopes). */
-  private async grant(provider: OidcProvider, details: InteractionDetails, raw: Raw): Promise<string> {
+  private async grant(environmentId: string, provider: OidcProvider, details: InteractionDetails, raw: Raw): Promise<string> {
     const accountId = details.session?.accountId;
     if (!accountId) throw new BadRequestError('invalid_interaction', 'The sign-in step is missing.');
     const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
@@ -124,6 +126,7 @@ export class InteractionsService {
     if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
+    await this.authorized.record(environmentId, accountId, details.params.client_id!, grant);
     return provider.interactionResult(raw.req, raw.res, { consent: details.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
   }
 

@@ -13,12 +13,16 @@ import { OAuthArtifactsRepository } from './oauth-artifacts.repository';
 import { OAuthProvidersService } from './oauth-providers.service';
 import { OAuthServerController } from './oauth-server.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
+import { OrganizationsClient } from '../memberships/organizations.client';
+import { OrganizationAuthorizedApplicationsController, UserAuthorizedApplicationsController } from './authorized-applications.controller';
+import { AuthorizedApplicationsRepository } from './authorized-applications.repository';
+import { AuthorizedApplicationsService } from './authorized-applications.service';
 
 /** Each environment's OAuth 2.1 / OpenID authorization server (Connect), on oidc-provider. */
 @Module({
   imports: [ConnectModule, UsersModule, SigningKeysModule, AuthkitModule],
   // Interactions first: their routes are more specific than the provider's catch-all.
-  controllers: [InteractionsController, ProtectedResourceController, ConnectSettingsController, ExternalAuthController, OAuthServerController],
-  providers: [OAuthServerController, OAuthProvidersService, OAuthArtifactsRepository, ConnectSettingsRepository, InteractionsService, ExternalAuthStore, ExternalAuthService],
+  controllers: [InteractionsController, ProtectedResourceController, ConnectSettingsController, ExternalAuthController, UserAuthorizedApplicationsController, OrganizationAuthorizedApplicationsController, OAuthServerController],
+  providers: [OAuthServerController, OAuthProvidersService, OAuthArtifactsRepository, ConnectSettingsRepository, InteractionsService, ExternalAuthStore, ExternalAuthService, AuthorizedApplicationsRepository, AuthorizedApplicationsService, OrganizationsClient],
 })
 export class OAuthServerModule {}

@@ -13,6 +13,9 @@ export interface OidcGrant {
   addOIDCScope(scope: string): void;
   addOIDCClaims(claims: string[]): void;
   addResourceScope(indicator: string, scope: string): void;
+  getOIDCScope(): string;
+  /** Resource indicator → its granted scopes (space-separated). */
+  resources?: Record<string, string>;
   save(): Promise<string>;
 }
 export interface InteractionDetails {

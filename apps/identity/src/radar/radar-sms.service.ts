@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { z } from 'zod';
-import { DomainError, REDIS, sha256Hex, type Logger, type Redis } from '@wos/platform';
+import { DomainError, NotFoundError, REDIS, sha256Hex, type Logger, type Redis } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { AuthenticateGrants, type GrantContext, type GrantResult } from '../authenticate/authenticate.grants';
 import { PendingAuthService } from '../authenticate/pending-auth.service';
@@ -9,6 +9,7 @@ import { SendThrottle } from '../email-flows/send-throttle.service';
 import { UsersService } from '../users/users.service';
 import { RADAR_SMS_GRANT, RadarChallengeService } from './radar-challenge.service';
 import { SMS_SENDER, type SmsSender } from './sms-sender';
+import { toRadarChallengeWire, type RadarChallengeWire } from './radar-challenge.dto';
 
 const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'phone_number must be an E.164 number (+ and 7 to 15 digits)');
 
@@ -61,6 +62,18 @@ export class RadarSmsService implements OnModuleInit {
       throttleKeyOf: (input) => `pending:${sha256Hex(input.pending_authentication_token)}`,
       handle: (input, ctx) => this.authenticate(input, ctx),
     });
+  }
+
+  /**
+   * GET /user_management/radar_challenges/:id: an email or SMS challenge of this environment,
+   * with its code (as WorkOS answers it to the API key). An SMS challenge is one whose phone
+   * binding is still held (it lasts as long as the code).
+   */
+  async get(environmentId: string, id: string): Promise<RadarChallengeWire> {
+    const row = await this.secrets.find(environmentId, 'radar_challenge', id);
+    if (!row) throw new NotFoundError('a radar challenge', id);
+    const sms = (await this.redis.exists(phoneKey(environmentId, id))) === 1;
+    return toRadarChallengeWire(row, this.secrets.reveal(row), sms ? 'sms' : 'email');
   }
 
   /** POST /user_management/radar_challenges → `{verification_id, phone_number}`. */

@@ -19,6 +19,7 @@ import { toSessionWire } from './sessions.dto';
 import { organizationEntry, type OrganizationEntry } from './organization-entry';
 import { RoleClaimsService } from '../role-claims/role-claims.service';
 import { FlagClaimsService } from '../flag-claims/flag-claims.service';
+import { JwtTemplatesService } from '../jwt-templates/jwt-templates.service';
 
 /** The WorkOS authentication response (WORKOS_API.md §7.2). */
 export interface AuthenticationResponse {
@@ -72,6 +73,7 @@ export class SessionsService implements OnModuleInit {
     private readonly redirectUris: RedirectUrisClient,
     private readonly roleClaims: RoleClaimsService,
     private readonly flagClaims: FlagClaimsService,
+    private readonly jwtTemplates: JwtTemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,7 +107,7 @@ export class SessionsService implements OnModuleInit {
     };
     const user: User = { ...p.user, lastSignInAt: now };
     await this.repo.create(session, sha256Hex(refreshToken), [...p.events, sessionEvent('session.created', toSessionWire(session), p.environmentId)]);
-    const accessToken = await this.accessToken(p.environmentId, user.id, session.id, p.organizationId, p.roleSlugs);
+    const accessToken = await this.accessToken(p.environmentId, user, session.id, p.organizationId, p.roleSlugs);
     return this.response(user, p.organizationId, accessToken, refreshToken, p.method);
   }
 
@@ -143,7 +145,7 @@ export class SessionsService implements OnModuleInit {
   }
 
   private async answer(environmentId: string, r: Rotated, refreshToken: string): Promise<AuthenticationResponse> {
-    const accessToken = await this.accessToken(environmentId, r.user.id, r.sessionId, r.organizationId, r.roleSlugs);
+    const accessToken = await this.accessToken(environmentId, r.user, r.sessionId, r.organizationId, r.roleSlugs);
     return this.response(r.user, r.organizationId, accessToken, refreshToken, r.authMethod);
   }
 
@@ -200,19 +202,24 @@ export class SessionsService implements OnModuleInit {
 
   /**
    * `role`, `roles` and `permissions` come from authorization's catalogue (RoleClaimsService),
-   * `feature_flags` from the organizations service (FlagClaimsService); both asked at once.
+   * `feature_flags` from the organizations service (FlagClaimsService); both asked at once. The
+   * environment's JWT template adds custom claims, written first so no platform claim is ever
+   * one of its values.
    */
-  private async accessToken(environmentId: string, userId: string, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
+  private async accessToken(environmentId: string, user: User, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
-    const claims: Record<string, unknown> = { iss: this.config.PUBLIC_BASE_URL, sub: userId, sid: sessionId, jti: newUlid(), iat, exp: iat + this.config.ACCESS_TOKEN_TTL_SECONDS };
-    if (organizationId) {
-      const [{ role, roles, permissions }, featureFlags] = await Promise.all([
-        this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? [])),
-        this.flagClaims.forToken(environmentId, organizationId, userId),
-      ]);
+    const claims: Record<string, unknown> = { iss: this.config.PUBLIC_BASE_URL, sub: user.id, sid: sessionId, jti: newUlid(), iat, exp: iat + this.config.ACCESS_TOKEN_TTL_SECONDS };
+    const [custom, organization] = await Promise.all([
+      this.jwtTemplates.claimsFor(environmentId, user, organizationId, roleSlugs),
+      organizationId
+        ? Promise.all([this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? [])), this.flagClaims.forToken(environmentId, organizationId, user.id)])
+        : null,
+    ]);
+    if (organization) {
+      const [{ role, roles, permissions }, featureFlags] = organization;
       Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [], feature_flags: featureFlags });
     }
-    return this.keys.sign(environmentId, claims);
+    return this.keys.sign(environmentId, { ...custom, ...claims });
   }
 
   private response(user: User, organizationId: string | null, accessToken: string, refreshToken: string, method: string): AuthenticationResponse {

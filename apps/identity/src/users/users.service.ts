@@ -86,6 +86,21 @@ export class UsersService {
     return tx ? run(tx) : this.repo.transaction(run);
   }
 
+  /**
+   * Moves the user to an address they proved (an email change's code): `spend` spends the proof
+   * in the same transaction, so the proof and the change commit together or not at all. The
+   * address is verified by that proof. 409 when another user of the environment has it by now.
+   */
+  async changeEmail(environmentId: string, id: string, email: string, spend: (tx: Tx) => Promise<void>): Promise<User> {
+    return this.conflictsAs409(() => this.repo.transaction(async (tx) => {
+      await spend(tx);
+      if (!(await this.repo.lock(tx, environmentId, id))) throw new NotFoundError('a user', id);
+      const updated = await this.repo.update(tx, environmentId, id, { email, emailVerified: true });
+      await appendToOutbox(tx, [userEvent('user.updated', toUserWire(updated), environmentId)]);
+      return updated;
+    }), { email });
+  }
+
   /** Sets a new password (argon2id), ending every session of the user and writing `user.updated`. */
   async setPassword(environmentId: string, id: string, password: string, tx?: Tx): Promise<User> {
     const passwordHash = await this.passwords.hash(password);

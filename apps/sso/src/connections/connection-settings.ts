@@ -112,6 +112,8 @@ export async function resolveOidcSettings(input: OidcSettingsInput, config: AppC
   await checkIdpUrl(doc.token_endpoint!, policy, 'discovered token_endpoint');
   await checkIdpUrl(doc.jwks_uri!, policy, 'discovered jwks_uri');
   if (doc.userinfo_endpoint) await checkIdpUrl(doc.userinfo_endpoint, policy, 'discovered userinfo_endpoint');
+  // Like the authorization endpoint, a browser destination: kept only when its scheme is acceptable.
+  const endSession = typeof doc.end_session_endpoint === 'string' && (/^https:/i.test(doc.end_session_endpoint) || (policy.allowHttp && /^http:/i.test(doc.end_session_endpoint))) ? doc.end_session_endpoint : undefined;
   const settings: OidcSettings = {
     discovery_url: input.discovery_url,
     issuer: doc.issuer!,
@@ -120,6 +122,7 @@ export async function resolveOidcSettings(input: OidcSettingsInput, config: AppC
     jwks_uri: doc.jwks_uri!,
     ...(doc.userinfo_endpoint ? { userinfo_endpoint: doc.userinfo_endpoint } : {}),
     ...(doc.authorization_response_iss_parameter_supported === true ? { authorization_response_iss_parameter_supported: true } : {}),
+    ...(endSession ? { end_session_endpoint: endSession } : {}),
     client_id: input.client_id,
     scopes: input.scopes ?? [],
     id_token_signing_alg_values: algs,
@@ -136,6 +139,7 @@ interface ServerMetadataLike {
   userinfo_endpoint?: string;
   id_token_signing_alg_values_supported?: string[];
   authorization_response_iss_parameter_supported?: boolean;
+  end_session_endpoint?: string;
 }
 
 /** OAuth providers: the URLs a connection overrides are checked like discovered ones. */

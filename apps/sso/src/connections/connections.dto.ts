@@ -129,6 +129,8 @@ export interface OidcSettings {
   userinfo_endpoint?: string;
   /** RFC 9207: the IdP names itself in the authorization response (mix-up defence). */
   authorization_response_iss_parameter_supported?: boolean;
+  /** OpenID Connect RP-Initiated Logout: where GET /sso/logout sends the browser (absent: no logout). */
+  end_session_endpoint?: string;
   client_id: string;
   scopes: string[];
   id_token_signing_alg_values: string[];

@@ -70,6 +70,10 @@ export const IdPrefix = {
   /** An Admin Portal link and an SSO self-test result (ours; never on the wire as IDs WorkOS defines). */
   portalLink: 'portal_link',
   ssoTestResult: 'sso_test',
+  /** A user's authorization of a Connect application (the Java SDK's `authorized_connect_application`). */
+  authorizedConnectApplication: 'authorized_connect_app',
+  /** A pending email change's code (its row; the `email_change` object has no ID on the wire). */
+  emailChange: 'email_change',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -41,6 +41,12 @@ export class OrganizationsClient {
     return body ? toRef(body) : null;
   }
 
+  /** The organization as the API answers it (the `organization` wire object), or null. 503 when unreachable. */
+  async wire(environmentId: string, organizationId: string): Promise<Record<string, unknown> | null> {
+    if (!ORGANIZATION_ID.test(organizationId)) return null;
+    return this.get<Record<string, unknown>>(environmentId, `/organizations/${encodeURIComponent(organizationId)}`);
+  }
+
   /**
    * The organization that holds `domain` (in any state), or null. A domain belongs to at most one
    * organization per environment (the organizations service's unique index).

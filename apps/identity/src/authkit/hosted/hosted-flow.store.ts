@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomToken, REDIS, SecretBox, SecretBoxError, sha256Hex, type Redis } from '@wos/platform';
 import type { AuthenticationMethod } from '../../authenticate/authenticate.grants';
+import type { SsoSignIn } from '../../authenticate/sso-sign-in';
 import type { AuthorizationRequest } from '../authorization-request';
 
 /** The next step of a sign-in the pipeline asked for, with what the page needs to show it. */
@@ -36,7 +37,22 @@ export interface HostedFlow {
   signUpUserId: string | null;
   signUpMethod: AuthenticationMethod | null;
   pending: PendingStep | null;
+  /**
+   * The device verification page (device-flow/): the authorization whose user code was entered,
+   * and, once the browser signed in, who would approve it. Absent on every other flow.
+   */
+  device?: DeviceStep | null;
 }
+
+/** A device authorization (by the SHA-256 of its device code) being approved on the verification page. */
+export interface DeviceStep {
+  hash: string;
+  userCode: string;
+  approval?: { userId: string; email: string; organizationId: string | null; method: AuthenticationMethod; sso: SsoSignIn | null };
+}
+
+/** What opens a flow (the rest starts empty). */
+export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'> & Pick<Partial<HostedFlow>, 'device'>;
 
 export const FLOW_COOKIE = 'wos_authkit';
 /* Long enough to fetch a code from a mailbox; each save extends it. */
@@ -54,7 +70,7 @@ export class HostedFlowStore {
     private readonly box: SecretBox,
   ) {}
 
-  async create(init: Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'>): Promise<{ id: string; flow: HostedFlow }> {
+  async create(init: FlowStart): Promise<{ id: string; flow: HostedFlow }> {
     const id = randomToken(24);
     const flow: HostedFlow = { ...init, csrf: randomToken(24), email: null, signUpUserId: null, signUpMethod: null, pending: null };
     await this.save(id, flow);

@@ -8,7 +8,7 @@ import { AuthkitSettingsService } from '../branding/authkit-settings.service';
 import { pickLocale, translator } from '../i18n/messages';
 import { DEFAULT_BRAND_COLOR, pageUrl, type PageContext } from '../pages/layout';
 import { renderNotice } from '../pages/notice.page';
-import { FLOW_COOKIE, FLOW_TTL_SECONDS, HostedFlowStore, type HostedFlow } from './hosted-flow.store';
+import { FLOW_COOKIE, FLOW_TTL_SECONDS, HostedFlowStore, type FlowStart, type HostedFlow } from './hosted-flow.store';
 
 /** What a page handler answers: another page, or a redirect (the next step, the IdP, the app). */
 export type Outcome = { redirect: string; status?: 302 | 303 } | { page: (ctx: PageContext) => string; status?: number };
@@ -53,7 +53,7 @@ export class HostedPagesService {
    * when the browser has none (`always: false`, an emailed link); without it, no flow is the
    * expired page.
    */
-  async show(req: FastifyRequest, reply: FastifyReply, env: string, clientId: string | undefined, handler: (s: FlowSession) => Promise<Outcome>, start?: { always: boolean; make: () => Promise<Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'>> }) {
+  async show(req: FastifyRequest, reply: FastifyReply, env: string, clientId: string | undefined, handler: (s: FlowSession) => Promise<Outcome>, start?: { always: boolean; make: () => Promise<FlowStart> }) {
     if (!clientId) return this.refuse(req, reply, env, '', 400, 'error.generic');
     let id = cookieOf(req);
     let flow = await this.store.load(id);
