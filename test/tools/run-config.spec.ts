@@ -39,7 +39,7 @@ describe('run command configuration (.env → services)', () => {
     });
     assert.deepEqual(run.perApp.identity?.SMTP_HOST, 'smtp.example.com');
     assert.equal(run.perApp.identity?.SMTP_PORT, '2525');
-    assert.deepEqual(Object.keys(run.perApp).filter((a) => run.perApp[a as keyof typeof run.perApp]!.SMTP_HOST), ['identity']);
+    assert.deepEqual(Object.keys(run.perApp).filter((a) => run.perApp[a as keyof typeof run.perApp]!.SMTP_HOST), ['identity', 'admin-portal']);
     assert.deepEqual(Object.keys(run.perApp).filter((a) => run.perApp[a as keyof typeof run.perApp]!.WEBHOOK_RETRY_SCHEDULE), ['webhook-dispatcher']);
     for (const app of ALL) {
       assert.equal(run.perApp[app]?.LOG_LEVEL, 'debug', app);
