@@ -12,7 +12,7 @@
 // BENCH_PORT_OFFSET=25000, BENCH_REDIS_URL=redis://127.0.0.1:6379/10.
 import { randomBytes } from 'node:crypto';
 
-import { benchStack, children, formatTable, log, measureCpu, poolLoop } from './lib.mjs';
+import { benchStack, formatTable, log, measureCpu, poolLoop, stopOnSignal } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const DB_PREFIX = 'wos_bench_apikeys';
@@ -36,12 +36,7 @@ async function main() {
     // The benchmark measures validations, not the limiter (WorkOS's 6,000/60 s per key would cut it short).
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' } },
   });
-  const onSignal = () => {
-    for (const child of children) child.kill('SIGTERM');
-    void stack.stop().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignal(stack);
   const rows = [];
   try {
     log('starting the stack (gateway, organizations, identity)…');

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, run } from './lib.mjs';
+import { benchDir, cpuSnapshot, cpuSplit, formatTable, log, root, run, stopOnSignal } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -126,12 +126,7 @@ async function main() {
     env: { LOG_LEVEL: 'warn' },
     appEnv: { identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } },
   });
-  const onSignal = () => {
-    for (const child of children) child.kill('SIGTERM');
-    void stack.stop().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignal(stack);
   const rows = [];
   try {
     log('starting the stack (gateway, organizations, identity)…');

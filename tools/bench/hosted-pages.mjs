@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 
 import { join } from 'node:path';
-import { benchDir, benchStack, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
+import { benchDir, benchStack, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, track } from './lib.mjs';
 
 const DB_PREFIX = 'wos_bench_hosted';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 15500);
@@ -55,12 +55,7 @@ async function main() {
     // the pages' per-form window) or SSO (absent: the provider list is empty and cached).
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' }, identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' } },
   });
-  const onSignal = () => {
-    for (const child of children) child.kill('SIGTERM');
-    void stack.stop().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignal(stack);
 
   const rows = [];
   try {

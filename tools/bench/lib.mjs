@@ -274,3 +274,13 @@ export function benchStack(name, opts) {
     ...opts,
   });
 }
+
+/** On Ctrl-C or SIGTERM: the load children stop, then the stack, then the process (exit 130). */
+export function stopOnSignal(stack) {
+  const onSignal = () => {
+    for (const child of children) child.kill('SIGTERM');
+    void stack.stop().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 
-import { benchStack, children, closedLoop, formatTable, log, measureCpu, poolLoop, root, summarize } from './lib.mjs';
+import { benchStack, closedLoop, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, summarize } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const DB_PREFIX = 'wos_bench_vault';
@@ -57,12 +57,7 @@ async function main() {
     // The benchmark measures the vault, not the limiter (WorkOS's 6,000/60 s per key would cut it short).
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' } },
   });
-  const onSignal = () => {
-    for (const child of children) child.kill('SIGTERM');
-    void stack.stop().then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignal(stack);
   const rows = [];
   try {
     log('starting the stack (gateway, organizations, vault)…');
