@@ -18,4 +18,5 @@ export * from './connect';
 export * from './agents';
 export * from './feature-flags';
 export * from './admin-portal';
+export * from './dashboard';
 export * from './registry';

@@ -22,6 +22,10 @@ export const radarAttemptSchema = z.object({
   findings: z.array(z.object({ control: z.string(), reason: z.string(), mode: z.string() })),
   attempt_status: z.string().nullable(),
   challenge_status: z.string().nullable(),
+  /** The organization the sign-in is for, when the caller named one. */
+  organization_id: z.string().nullable().optional(),
+  /** The earlier attempt this one continues (`radar_auth_attempt_id` on identity's grants). */
+  related_attempt_id: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -51,6 +55,25 @@ export type RadarListEntryWire = z.infer<typeof radarListEntrySchema>;
 
 export const radarSettingsUpdatedSchema = z.object({ object: z.literal('radar_settings'), settings: z.record(z.string(), z.unknown()), updated_at: z.string() });
 
+/**
+ * An account's first successful sign-in from a device (a device cookie, the caller's device_id, or
+ * a fingerprint; only its hash is kept). Identity mails the user about it unless it is the
+ * account's first device. Written once per account and device.
+ */
+export const radarKnownDeviceSchema = z.object({
+  object: z.literal('radar_known_device'),
+  attempt_id: z.string(),
+  user_id: z.string().nullable(),
+  email: z.string(),
+  ip_address: z.string(),
+  user_agent: z.string(),
+  country: z.string().nullable(),
+  /** True when the account had no known device before: nothing to warn about. */
+  first_for_account: z.boolean(),
+  created_at: z.string(),
+});
+export type RadarKnownDeviceWire = z.infer<typeof radarKnownDeviceSchema>;
+
 /** The events radar publishes on Topic.radar. */
 export const radarEventSchemas = {
   'authentication.radar_risk_detected': radarRiskDetectedSchema,
@@ -59,4 +82,5 @@ export const radarEventSchemas = {
   'radar.list_entry.created': radarListEntrySchema,
   'radar.list_entry.deleted': radarListEntrySchema,
   'radar.settings.updated': radarSettingsUpdatedSchema,
+  'radar.known_device.created': radarKnownDeviceSchema,
 } as const;

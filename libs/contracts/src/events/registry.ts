@@ -16,6 +16,7 @@ import { connectEventSchemas } from './connect';
 import { agentEventSchemas } from './agents';
 import { featureFlagEventSchemas } from './feature-flags';
 import { adminPortalEventSchemas } from './admin-portal';
+import { dashboardEventSchemas } from './dashboard';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -38,6 +39,7 @@ export const eventSchemas = {
   ...agentEventSchemas,
   ...featureFlagEventSchemas,
   ...adminPortalEventSchemas,
+  ...dashboardEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -59,6 +61,7 @@ const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.authorization, authorizationEventSchemas],
   [Topic.pipes, pipesEventSchemas],
   [Topic.adminPortal, adminPortalEventSchemas],
+  [Topic.dashboard, dashboardEventSchemas],
 ];
 
 /** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */

@@ -36,10 +36,32 @@ export const ssoAuthenticationEventSchema = authenticationEventSchema.extend({
 });
 export type SsoAuthenticationEventWire = z.infer<typeof ssoAuthenticationEventSchema>;
 
+/** The connection named by `connection.saml_certificate_*` events: its ID and organization only. */
+const certificateConnectionSchema = z.object({ id: z.string(), organization_id: z.string().nullable().optional() });
+export const samlCertificateTypeSchema = z.enum(['ResponseSigning', 'RequestSigning', 'ResponseEncryption']);
+
+/** `connection.saml_certificate_renewal_required` payload (WorkOS: from 3 months before expiry, repeated after it). */
+export const samlCertificateRenewalRequiredSchema = z.object({
+  connection: certificateConnectionSchema,
+  certificate: z.object({ certificate_type: samlCertificateTypeSchema, expiry_date: z.string(), is_expired: z.boolean() }),
+  days_until_expiry: z.number().int(),
+});
+export type SamlCertificateRenewalRequiredWire = z.infer<typeof samlCertificateRenewalRequiredSchema>;
+
+/** `connection.saml_certificate_renewed` payload: the new certificate and when it was installed. */
+export const samlCertificateRenewedSchema = z.object({
+  connection: certificateConnectionSchema,
+  certificate: z.object({ certificate_type: samlCertificateTypeSchema, expiry_date: z.string() }),
+  renewed_at: z.string(),
+});
+export type SamlCertificateRenewedWire = z.infer<typeof samlCertificateRenewedSchema>;
+
 export const ssoEventSchemas = {
   'connection.activated': connectionEventSchema,
   'connection.deactivated': connectionEventSchema,
   'connection.deleted': connectionEventSchema,
+  'connection.saml_certificate_renewal_required': samlCertificateRenewalRequiredSchema,
+  'connection.saml_certificate_renewed': samlCertificateRenewedSchema,
   'authentication.sso_succeeded': ssoAuthenticationEventSchema,
   'authentication.sso_failed': ssoAuthenticationEventSchema,
 } as const;

@@ -15,6 +15,7 @@ export const Topic = {
   authorization: 'authorization.events.v1',
   pipes: 'pipes.events.v1',
   adminPortal: 'admin-portal.events.v1',
+  dashboard: 'dashboard.events.v1',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 

@@ -62,6 +62,11 @@ export const IdPrefix = {
   agentInstance: 'agent_instance',
   agentSession: 'agent_session',
   agentRegistration: 'agent_reg',
+  /** A self-registered agent's identity, its claim, a claim attempt and an agent API key (the SDK fixtures' prefixes; the key's ours). */
+  agentIdentity: 'agent_identity',
+  agentClaim: 'agent_reg_claim',
+  agentClaimAttempt: 'agent_reg_claim_attempt',
+  agentApiKey: 'agent_api_key',
   featureFlag: 'flag',
   /** The service template's sample aggregate (events/template-sample.ts). */
   templateSample: 'template_sample',

@@ -12,6 +12,8 @@ export interface ApiClient {
   baseUrl: string;
   /** Sends a request; answers the parsed JSON body (undefined for an empty one). A non-2xx is a CliFailure (exit 1). */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Like call, but answers the body as text (a CSV download). */
+  callText(method: string, path: string): Promise<string>;
 }
 
 /** The key from --api-key, $WOS_API_KEY, or the run command's `.dev-credentials.json` in the current directory. */
@@ -33,29 +35,34 @@ function apiKey(ctx: CliContext): string {
 export function apiClient(ctx: CliContext): ApiClient {
   const baseUrl = ((ctx.options['api-url'] as string | undefined) ?? ctx.env.WOS_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = apiKey(ctx);
+  const send = async (method: string, path: string, body?: unknown): Promise<string> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000)]),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      // WorkOS error bodies carry `message` (and `code`); show those, else the raw text.
+      let detail = text;
+      try {
+        const e = JSON.parse(text) as { message?: string; code?: string; errors?: unknown };
+        detail = [e.code, e.message].filter(Boolean).join(': ') + (e.errors ? ` ${JSON.stringify(e.errors)}` : '') || text;
+      } catch {
+        // not JSON
+      }
+      throw new CliFailure(`${method} ${path} answered ${res.status}: ${detail}`);
+    }
+    return text;
+  };
   return {
     baseUrl,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000)]),
-      });
-      const text = await res.text();
-      if (!res.ok) {
-        // WorkOS error bodies carry `message` (and `code`); show those, else the raw text.
-        let detail = text;
-        try {
-          const e = JSON.parse(text) as { message?: string; code?: string; errors?: unknown };
-          detail = [e.code, e.message].filter(Boolean).join(': ') + (e.errors ? ` ${JSON.stringify(e.errors)}` : '') || text;
-        } catch {
-          // not JSON
-        }
-        throw new CliFailure(`${method} ${path} answered ${res.status}: ${detail}`);
-      }
+      const text = await send(method, path, body);
       return (text ? JSON.parse(text) : undefined) as T;
     },
+    callText: (method, path) => send(method, path),
   };
 }
 

@@ -3,3 +3,4 @@ export * from './runner';
 export * from './api-client';
 export * from './dead-letters.command';
 export * from './main';
+export * from './backup.command';

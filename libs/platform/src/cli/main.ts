@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CATALOGUE } from '../stack/catalogue';
+import { backupCliModule } from './backup.command';
 import type { CliModule } from './command';
 import { runCli } from './runner';
 
-/** Every app's `cli` export from its build (`apps/<app>/dist/src/cli.js`), in catalogue order. */
+/**
+ * Every app's `cli` export from its build (`apps/<app>/dist/src/cli.js`), in catalogue order,
+ * then the platform's own commands (backup), which span every app's database.
+ */
 export function loadCliModules(root: string): CliModule[] {
   const modules: CliModule[] = [];
   for (const { name } of APP_CATALOGUE) {
@@ -14,6 +18,7 @@ export function loadCliModules(root: string): CliModule[] {
     if (!mod.cli) throw new Error(`apps/${name}/src/cli.ts must export \`cli: CliModule\``);
     modules.push(mod.cli);
   }
+  modules.push(backupCliModule(root));
   return modules;
 }
 

@@ -7,6 +7,8 @@ export interface RoleClaims {
   roles: string[];
   permissions: string[];
   unknown_role_slugs: string[];
+  /** The environment's default role (what a membership gets when none is named, or the named one is gone). */
+  default_role_slug: string | null;
 }
 
 /** A directory group, as the groups kept for it are named (the dsync event's fields). */

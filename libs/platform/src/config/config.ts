@@ -41,6 +41,17 @@ export const baseConfigSchema = z.object({
       return cidrs;
     }),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /**
+   * "true": this process is one of several replicas of the service on one host, all listening on
+   * PORT (SO_REUSEPORT: the kernel spreads incoming connections over them). The run command sets
+   * it for a service started with more than one replica (WOS_REPLICAS); in Kubernetes each
+   * replica is a pod with an address of its own and this stays off. Off unless exactly "true",
+   * so a second process started on a taken port by mistake still fails with EADDRINUSE.
+   */
+  REUSE_PORT: z
+    .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export const databaseConfigSchema = z.object({

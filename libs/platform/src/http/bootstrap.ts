@@ -4,7 +4,7 @@ import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { pipeline, Transform, type Duplex } from 'node:stream';
+import { Transform, type Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { newUlid } from '../ids/ids';
 import { PinoNestLogger } from '../logging/logger';
@@ -39,6 +39,8 @@ export interface ServiceOptions {
   module: unknown;
   host: string;
   port: number;
+  /** Share `port` with the service's other replicas on this host (config REUSE_PORT). */
+  reusePort?: boolean;
   logger: Logger;
   /**
    * This service's internal-auth key. When set, every non-plumbing route requires a signed
@@ -129,7 +131,10 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
     });
   }
   await opts.configure?.(fastify, app);
-  await app.listen({ host: opts.host, port: opts.port });
+  // Fastify hands these options to Node's server.listen, which has reusePort (SO_REUSEPORT,
+  // Linux) since Node 22.12; Nest's and Fastify's types do not list it yet.
+  const listen: { host: string; port: number } = { host: opts.host, port: opts.port, ...(opts.reusePort ? { reusePort: true } : {}) };
+  await app.listen(listen);
   opts.logger.info({ host: opts.host, port: opts.port }, `${opts.name} listening`);
   return app;
 }
@@ -203,7 +208,14 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
         done();
       },
     });
-    return pipeline(payload, digest, () => undefined);
+    // `pipe` with failures forwarded by hand rather than stream.pipeline, which makes an
+    // AbortController per call and aborts it when done: a DOMException, stack trace and all, on
+    // every request with a body. Either way a body that fails or stops early fails the parse.
+    payload.once('error', (err) => digest.destroy(err));
+    payload.once('close', () => {
+      if (!payload.readableEnded) digest.destroy(new Error('the request body ended early'));
+    });
+    return payload.pipe(digest);
   });
   fastify.addHook('preValidation', async (req, reply) => {
     if (req.signedContentSha256 === undefined || req.signedContentSha256 === (req.receivedContentSha256 ?? EMPTY_SHA256)) return;
@@ -252,3 +264,4 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, logger: L
   }
   socket.destroy();
 }
+

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootstrapService } from './bootstrap';
@@ -84,6 +84,40 @@ describe('bootstrapService internal auth (request-bound signatures)', () => {
   test('a body sent where the signature named none is refused', async () => {
     const res = await send('POST', '/notes', signed('POST', '/notes'), JSON.stringify({ text: 'smuggled' }));
     assert.equal(res.status, 401);
+  });
+
+  /** A raw HTTP/1.1 POST /notes with the signed headers; `parts` are written apart, `wait` ms between them. */
+  function rawPost(parts: string[], contentLength: number, body: string, wait: number, cut = false): Promise<string> {
+    const url = new URL(base);
+    const headers = { ...signed('POST', '/notes', body), 'content-type': 'application/json', 'content-length': String(contentLength), host: url.host, connection: 'close' };
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, async () => {
+        socket.write(`POST /notes HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+        for (const part of parts) {
+          await new Promise((r) => setTimeout(r, wait));
+          socket.write(part);
+        }
+        if (cut) {
+          socket.destroy();
+          resolve('');
+        }
+      });
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  test('the body digest covers a body that arrives in pieces; a body cut short is never served and the service carries on', async () => {
+    const body = JSON.stringify({ text: 'in two pieces' });
+    const answer = await rawPost([body.slice(0, 7), body.slice(7)], Buffer.byteLength(body), body, 30);
+    assert.match(answer, /^HTTP\/1\.1 201/);
+    assert.ok(answer.includes('"in two pieces"'));
+    // The digest would match, but the body stops early: the request is dropped with its socket.
+    await rawPost([body.slice(0, 7)], Buffer.byteLength(body), body, 30, true);
+    const res = await send('POST', '/notes', signed('POST', '/notes', body), body);
+    assert.equal(res.status, 201);
   });
 
   test('management routes take API-key callers only, even with a valid public-client context', async () => {

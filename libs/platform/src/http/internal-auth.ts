@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { sha256Hex } from '../crypto/secret-box';
 
 /**
@@ -66,8 +66,23 @@ const VERSION = 'wos-internal-v2';
 
 export const EMPTY_SHA256 = sha256Hex('');
 
+/*
+ * A process holds a handful of keys (its own and its callees'), each used for every request: the
+ * imported key object is kept, rather than made from the string per request (the hot path).
+ */
+const keyObjects = new Map<string, KeyObject>();
+function keyObject(key: string): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = createSecretKey(Buffer.from(key, 'utf8'));
+    if (keyObjects.size >= 64) keyObjects.clear();
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
 /* Newlines cannot occur in header values or a request target, so the fields cannot run together. */
-const mac = (key: string, fields: string[]) => createHmac('sha256', key).update([VERSION, ...fields].join('\n')).digest();
+const mac = (key: string, fields: string[]) => createHmac('sha256', keyObject(key)).update([VERSION, ...fields].join('\n')).digest();
 
 /** The `x-wos-*` headers authenticating one request to `audience` (a service name, e.g. `sso`). */
 export function signInternalRequest(
@@ -80,7 +95,7 @@ export function signInternalRequest(
   const ts = String(opts.nowMs ?? Date.now());
   const kind = opts.authKind ?? 'api_key';
   const clientId = opts.clientId ?? '';
-  const content = sha256Hex(Buffer.from(target.body ?? ''));
+  const content = target.body?.length ? sha256Hex(Buffer.from(target.body)) : EMPTY_SHA256;
   const signature = mac(key, [audience, target.method.toUpperCase(), target.path, content, environmentId, ts, kind, clientId]);
   const headers: Record<string, string> = {
     [INTERNAL_HEADERS.environmentId]: environmentId,

@@ -13,9 +13,25 @@ export type SentEmail =
   /** Handed to the SMTP relay. */
   | { via: 'smtp'; messageId?: string }
   /** Not sent (development, no SMTP): the caller may keep `email` (identity's development inbox). */
-  | { via: 'dev_inbox'; email: RenderedEmail & { from: string; to: string } }
+  | { via: 'dev_inbox'; email: RenderedEmail & { from: string; to: string; reply_to?: string } }
   /** Not sent: MAIL_DISABLED. */
   | { via: 'disabled' };
+
+/**
+ * Who an email says it is from, when not `MAIL_FROM` (identity's per-environment sender). The
+ * caller vouches that the relay may send for `from.address` (identity checks its domain).
+ */
+export interface EmailSender {
+  from?: { name: string; address: string };
+  replyTo?: string;
+}
+
+/** `Name <address>` for display (the development inbox), the name quoted when RFC 5322 needs it; SMTP gets the structured form. */
+export function formatAddress(a: { name: string; address: string }): string {
+  if (!a.name) return a.address;
+  const name = /^[A-Za-z0-9 !#$%&'*+/=?^_`{|}~-]+$/.test(a.name) ? a.name : `"${a.name.replace(/["\\]/g, '\\$&')}"`;
+  return `${name} <${a.address}>`;
+}
 
 /**
  * The platform's one way out to SMTP, shared by every service that mails (identity's codes and
@@ -45,16 +61,24 @@ export class SmtpSender {
       : null;
   }
 
-  async send(template: string, to: string, email: RenderedEmail): Promise<SentEmail> {
+  async send(template: string, to: string, email: RenderedEmail, sender: EmailSender = {}): Promise<SentEmail> {
     if (this.delivery === 'disabled') {
       this.logger.warn({ template }, 'email not sent: MAIL_DISABLED');
       return { via: 'disabled' };
     }
     if (!this.transport) {
       this.logger.info({ template }, 'email not sent (no SMTP_HOST): development only');
-      return { via: 'dev_inbox', email: { ...email, from: this.config.MAIL_FROM, to } };
+      const from = sender.from ? formatAddress(sender.from) : this.config.MAIL_FROM;
+      return { via: 'dev_inbox', email: { ...email, from, to, ...(sender.replyTo ? { reply_to: sender.replyTo } : {}) } };
     }
-    const info = await this.transport.sendMail({ from: this.config.MAIL_FROM, to, subject: email.subject, text: email.text, html: email.html });
+    const info = await this.transport.sendMail({
+      from: sender.from ?? this.config.MAIL_FROM,
+      ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
+      to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+    });
     return { via: 'smtp', messageId: info.messageId as string };
   }
 

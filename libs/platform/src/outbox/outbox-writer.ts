@@ -24,8 +24,23 @@ export interface OutboxRawMessage {
   value: Record<string, unknown>;
 }
 
-const idOf = (m: OutboxMessage | OutboxRawMessage) => ('event' in m ? m.event.id : m.id);
-const payloadOf = (m: OutboxMessage | OutboxRawMessage) => ('event' in m ? m.event : m.value);
+/**
+ * A message whose payload is already JSON text (an event envelope or a raw value, serialised
+ * once by whoever had to measure it, as OutboxGroupAppender does).
+ */
+export interface OutboxEncodedMessage {
+  topic: string;
+  key: string;
+  id: string;
+  json: string;
+}
+
+export type AnyOutboxMessage = OutboxMessage | OutboxRawMessage | OutboxEncodedMessage;
+
+/** The row's unique `event_id`. */
+export const outboxMessageId = (m: AnyOutboxMessage): string => ('event' in m ? m.event.id : m.id);
+/** The row's payload as JSON text. */
+export const outboxPayloadJson = (m: AnyOutboxMessage): string => ('event' in m ? JSON.stringify(m.event) : 'json' in m ? m.json : JSON.stringify(m.value));
 
 /**
  * Dead-lettering for an outbox created by OUTBOX_DDL_V1 (the first migrations of the producing
@@ -57,25 +72,38 @@ export const OUTBOX_CHANNEL = 'outbox';
 /**
  * SQL for a common table expression named `outbox_rows` that appends `messages` to the outbox
  * in their order, numbering its parameters from `firstParam`. Services embed it in a larger
- * statement (one round trip for a state change and its events) or use outboxStatement.
+ * statement (one round trip for a state change and its events) or use appendToOutbox.
+ * Every row gets the trace headers of the context active at this call, or, given `rowHeaders`
+ * (one per message, in order), its own: for a statement that carries many callers' events
+ * (OutboxGroupAppender). It binds OUTBOX_CTE_PARAMS array parameters whatever the row count.
  */
-export function outboxInsertCte(messages: (OutboxMessage | OutboxRawMessage)[], firstParam: number): { cte: string; values: unknown[] } {
+export function outboxInsertCte(
+  messages: AnyOutboxMessage[],
+  firstParam: number,
+  rowHeaders?: Record<string, string>[],
+): { cte: string; values: unknown[] } {
   const p = (i: number) => `$${firstParam + i}`;
+  if (rowHeaders && rowHeaders.length !== messages.length) throw new Error(`outboxInsertCte: ${rowHeaders.length} headers for ${messages.length} messages`);
+  const headers = rowHeaders ? 't.headers' : `${p(4)}::jsonb`;
+  const headersArray = rowHeaders ? `, ${p(4)}::jsonb[]` : '';
   const cte = `outbox_rows AS (
       INSERT INTO "outbox" ("event_id", "topic", "key", "payload", "headers")
-      SELECT t.event_id, t.topic, t.key, t.payload, ${p(4)}::jsonb
-      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[]) WITH ORDINALITY AS t(event_id, topic, key, payload, ord)
+      SELECT t.event_id, t.topic, t.key, t.payload, ${headers}
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[]${headersArray}) WITH ORDINALITY AS t(event_id, topic, key, payload, ${rowHeaders ? 'headers, ' : ''}ord)
       ORDER BY t.ord
       RETURNING 1)`;
   const values = [
-    messages.map(idOf),
+    messages.map(outboxMessageId),
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
-    messages.map((m) => JSON.stringify(payloadOf(m))),
-    JSON.stringify(injectTraceHeaders({})),
+    messages.map(outboxPayloadJson),
+    rowHeaders ? rowHeaders.map((h) => JSON.stringify(h)) : JSON.stringify(injectTraceHeaders({})),
   ];
   return { cte, values };
 }
+
+/** How many parameters outboxInsertCte binds (arrays, so independent of the number of rows). */
+export const OUTBOX_CTE_PARAMS = 5;
 
 /** Turns outbox_rows into a complete statement that also wakes the relay (NOTIFY is sent on commit). */
 export function withOutboxNotify(ctes: string): string {

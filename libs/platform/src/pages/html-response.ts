@@ -27,10 +27,11 @@ export const viaHttps = (req: FastifyRequest) => headerOf(req, 'x-forwarded-prot
 /**
  * Sends a server-rendered page with the headers every hosted page carries: no caching, no
  * framing, no referrer (tokens can sit in URLs), and a CSP that allows inline styles, data:
- * images and only the script carrying this response's nonce. No form-action: browsers apply it
- * to the redirect after a form post, which may go to an app or an IdP.
+ * images and only the script carrying this response's nonce. No form-action by default: browsers
+ * apply it to the redirect after a form post, which may go to an app or an IdP; a page whose
+ * posts never leave its origin adds it (and any other directive) through `csp`.
  */
-export function sendHtml(reply: FastifyReply, status: number, html: string, p: { locale: string; nonce: string }) {
+export function sendHtml(reply: FastifyReply, status: number, html: string, p: { locale: string; nonce: string; csp?: string }) {
   return reply
     .status(status)
     .header('cache-control', 'no-store')
@@ -39,7 +40,7 @@ export function sendHtml(reply: FastifyReply, status: number, html: string, p: {
     .header('referrer-policy', 'no-referrer')
     .header('content-language', p.locale)
     .header('vary', 'accept-language, cookie')
-    .header('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-${p.nonce}'; base-uri 'none'; frame-ancestors 'none'`)
+    .header('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-${p.nonce}'; ${p.csp ? `${p.csp}; ` : ''}base-uri 'none'; frame-ancestors 'none'`)
     .type('text/html; charset=utf-8')
     .send(html);
 }

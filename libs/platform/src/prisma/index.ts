@@ -6,3 +6,4 @@ export * from './pooled-prisma';
 export * from './prisma-errors';
 export * from './pg-transaction';
 export * from './pg-listener';
+export * from './notified-cache';

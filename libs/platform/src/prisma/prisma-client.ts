@@ -3,12 +3,16 @@ import { Pool } from 'pg';
 
 /**
  * A pg pool sized by DATABASE_POOL_SIZE. Its owner ends it on shutdown (Prisma does not end a
- * pool it was given). An idle connection that dies (a Postgres restart) must not crash the
- * process: the error is swallowed here and the next checkout opens a fresh connection.
+ * pool it was given). A connection that dies (a Postgres restart, pg_terminate_backend) must not
+ * crash the process, idle or checked out: pg-pool listens for errors on idle clients only, and a
+ * checked-out client's 'error' event with no listener is an uncaught exception (found by the chaos
+ * suite, docs/reliability.md). So every client gets a listener of its own: the failing query
+ * still rejects, and the pool discards the broken client when it is released.
  */
 export function createPgPool(databaseUrl: string, poolSize: number): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

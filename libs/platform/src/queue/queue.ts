@@ -15,6 +15,8 @@ export enum QueueName {
   AuditLogsExports = 'audit-logs-exports',
   /** Log-stream scheduling ('tick') and deliveries (job ID `deliver-<stream>`); do not rename. */
   AuditLogStreams = 'audit-log-streams',
+  /** SSO's SAML certificate expiry scan (its job scheduler lives under this name); do not rename. */
+  SsoCertificateScan = 'sso-certificate-scan',
 }
 
 /** Typed payloads per queue. */
@@ -24,6 +26,7 @@ export interface QueuePayloads {
   [QueueName.AuditLogsMaintenance]: Record<string, never>;
   [QueueName.AuditLogsExports]: { environmentId: string; exportId: string };
   [QueueName.AuditLogStreams]: { environmentId: string; streamId: string } | Record<string, never>;
+  [QueueName.SsoCertificateScan]: Record<string, never>;
 }
 
 /**
@@ -48,6 +51,18 @@ export function createQueue<Q extends QueueName>(name: Q, redisUrl: string): Que
     connection: queueConnection(redisUrl),
     defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 } satisfies JobsOptions,
   });
+}
+
+/**
+ * Keeps the job scheduler `schedulerId` adding job `name` to `queue` every `everyMs`, so one
+ * replica runs it per interval however many run. Not awaited: a Redis outage must not keep a
+ * service from serving (its /ready reports Redis); the failure is logged. A scheduler ID is a
+ * key in Redis: renaming one leaves the old scheduler firing.
+ */
+export function scheduleEvery(queue: Queue, schedulerId: string, everyMs: number, name: string, logger: Logger, opts?: JobsOptions): void {
+  queue
+    .upsertJobScheduler(schedulerId, { every: everyMs }, { name, data: {}, ...(opts ? { opts } : {}) })
+    .catch((err: Error) => logger.error({ err: err.message, scheduler: schedulerId }, 'could not schedule a recurring job'));
 }
 
 export function createWorker<Q extends QueueName>(

@@ -2,6 +2,8 @@ import { Global, Module, type DynamicModule, type OnApplicationShutdown, type Pr
 import type { Logger } from 'pino';
 import { SecretBox } from '../crypto/secret-box';
 import { HealthRegistry } from '../http/health';
+import { OutboxGroupAppender } from '../outbox/outbox-group-appender';
+import { pgExecutor } from '../outbox/outbox-writer';
 import type { PooledPrisma } from '../prisma/pooled-prisma';
 import { createPgPool } from '../prisma/prisma-client';
 import { createQueue, type QueueName } from '../queue/queue';
@@ -29,7 +31,11 @@ export interface ServiceKitOptions {
   logger: Logger;
   /** Provided under this class as the token, constructed on DATABASE_URL with a readiness check. */
   prisma?: PrismaServiceClass;
-  /** Runs the outbox relay, which publishes to these topics (rows name their topic). */
+  /**
+   * Runs the outbox relay, which publishes to these topics (rows name their topic). With `prisma`,
+   * also provides an OutboxGroupAppender (class token) on its pool, for events with no state
+   * change to commit with (group commit: one statement, one NOTIFY, for many requests).
+   */
   outbox?: { topics: readonly string[] };
   /**
    * Consumes domain events: the controllers' `@EventPattern` handlers, through KafkaEventTransport
@@ -94,6 +100,11 @@ export class ServiceInfraModule {
         useFactory: (health: HealthRegistry) => new OutboxRelayService({ service: opts.name, topics, databaseUrl, brokers, logger: opts.logger, health }),
         inject: [HealthRegistry],
       });
+    }
+    if (opts.outbox && opts.prisma) {
+      // One per service process: its statements serialise, which is what lets callers share them.
+      providers.push({ provide: OutboxGroupAppender, useFactory: (prisma: PooledPrisma) => new OutboxGroupAppender(pgExecutor(prisma.pool)), inject: [opts.prisma] });
+      exports.push(OutboxGroupAppender);
     }
     if (opts.consumer) {
       const consumer = opts.consumer;

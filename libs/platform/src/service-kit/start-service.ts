@@ -12,6 +12,7 @@ export interface ServiceConfig extends KitConfig {
   LOG_LEVEL: string;
   INTERNAL_AUTH_SECRET?: string;
   TRUST_PROXY: TrustProxy;
+  REUSE_PORT?: boolean;
 }
 
 export interface StartServiceOptions {
@@ -53,6 +54,7 @@ export function startService(opts: StartServiceOptions): Promise<NestFastifyAppl
     module,
     host: config.HOST,
     port: config.PORT,
+    reusePort: config.REUSE_PORT === true,
     logger,
     internalAuthSecret: opts.internalAuth === false ? undefined : config.INTERNAL_AUTH_SECRET,
     trustProxy: config.TRUST_PROXY,

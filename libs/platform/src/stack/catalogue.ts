@@ -17,6 +17,7 @@ export const APP_CATALOGUE = [
   { name: 'authorization', port: 3010 },
   { name: 'pipes', port: 3018 },
   { name: 'admin-portal', port: 3021 },
+  { name: 'dashboard', port: 3019 },
 ] as const;
 
 /** The gateway's admin port (/health, /ready, /metrics), apart from its public port. */
@@ -35,7 +36,7 @@ export function upstreamEnvName(app: string): string {
  */
 export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   'api-gateway': APP_CATALOGUE.map((a) => a.name).filter((n) => n !== 'api-gateway'),
-  identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar', 'directory-sync'],
+  identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar', 'directory-sync', 'audit-logs'],
   sso: ['organizations'],
   'directory-sync': ['organizations', 'authorization'],
   organizations: [],
@@ -44,7 +45,8 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   radar: [],
   events: [],
   'webhook-dispatcher': [],
-  authorization: [],
+  authorization: ['organizations', 'identity'],
   pipes: ['vault', 'organizations'],
-  'admin-portal': ['organizations', 'sso', 'directory-sync', 'audit-logs', 'identity'],
+  'admin-portal': ['organizations', 'sso', 'directory-sync', 'audit-logs', 'identity', 'vault'],
+  dashboard: ['api-gateway', 'organizations', 'identity', 'sso', 'directory-sync', 'events', 'webhook-dispatcher', 'audit-logs', 'admin-portal'],
 };

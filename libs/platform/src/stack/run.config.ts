@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
+import { MAX_REPLICAS } from './stack';
 
 /**
  * The run command's configuration (tools/run.sh → tools/stack.mjs): a git-ignored `.env` at the
@@ -10,7 +11,7 @@ import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
  */
 
 /** Read by the run command itself (Stack options), not handed to services as written. */
-export const RUN_SETTINGS = ['POSTGRES_URL', 'KAFKA_BROKERS', 'REDIS_URL', 'SECRET_ENCRYPTION_KEYS', 'VAULT_ROOT_KEYS', 'ALLOW_LOOPBACK_URLS'] as const;
+export const RUN_SETTINGS = ['POSTGRES_URL', 'KAFKA_BROKERS', 'REDIS_URL', 'SECRET_ENCRYPTION_KEYS', 'VAULT_ROOT_KEYS', 'ALLOW_LOOPBACK_URLS', 'WOS_REPLICAS'] as const;
 export type RunSettings = Partial<Record<(typeof RUN_SETTINGS)[number], string>>;
 
 /**
@@ -27,6 +28,7 @@ export const STACK_MANAGED: readonly string[] = [
   'INTERNAL_AUTH_SECRET',
   'INTERNAL_AUTH_PEER_KEYS',
   'PUBLIC_BASE_URL',
+  'REUSE_PORT',
   ...APP_CATALOGUE.map((a) => upstreamEnvName(a.name)),
 ];
 
@@ -113,4 +115,21 @@ export function loopbackAllowed(settings: RunSettings): boolean {
   const v = settings.ALLOW_LOOPBACK_URLS;
   if (v !== undefined && v !== 'true' && v !== 'false') throw new Error(`ALLOW_LOOPBACK_URLS must be "true" or "false", got "${v}"`);
   return v === 'true';
+}
+
+/**
+ * WOS_REPLICAS, e.g. `identity=2,sso=2,api-gateway=2`: processes per app (Stack `replicas`);
+ * unnamed apps run one. A malformed entry, an unknown app or a count outside 1..MAX_REPLICAS
+ * stops the run with the reason.
+ */
+export function parseReplicas(settings: RunSettings): Partial<Record<AppName, number>> {
+  const out: Partial<Record<AppName, number>> = {};
+  for (const part of (settings.WOS_REPLICAS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)=(\d{1,2})$/.exec(part);
+    const app = m && APP_CATALOGUE.find((a) => a.name === m[1])?.name;
+    const n = m ? Number(m[2]) : NaN;
+    if (!app || n < 1 || n > MAX_REPLICAS) throw new Error(`WOS_REPLICAS: "${part}" is not <app>=<1..${MAX_REPLICAS}> for an app in apps/ (example: identity=2,sso=2)`);
+    out[app] = n;
+  }
+  return out;
 }

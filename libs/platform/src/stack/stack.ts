@@ -43,8 +43,17 @@ export interface StackOptions {
   /** Extra environment for every app, and per app. */
   env?: Record<string, string>;
   appEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /**
+   * Processes per app (default 1). The replicas of an app share its ports (REUSE_PORT, so the
+   * kernel spreads connections over them), its database, Kafka group and Redis, as replicas in
+   * Kubernetes share a Service, a database and a group. See docs/ARCHITECTURE.md (scaling).
+   */
+  replicas?: Partial<Record<AppName, number>>;
   readyTimeoutMs?: number;
 }
+
+/** At most this many processes of one app: enough to use every core of a large host, and a bound on a typo. */
+export const MAX_REPLICAS = 16;
 
 export interface Credentials {
   environment_id: string;
@@ -52,11 +61,23 @@ export interface Credentials {
   client_id: string;
 }
 
+/** What `wos dashboard bootstrap --json` prints. */
+export interface DashboardOwner {
+  dashboard_url: string;
+  email: string;
+  password: string;
+  environment_id: string;
+  client_id: string;
+  organization_id: string;
+}
+
 interface Running {
   name: AppName;
   port: number;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Resolves when the process says it is up (runMain's announceStarted); rejects if it exits first. */
+  started: Promise<void>;
 }
 
 /**
@@ -68,17 +89,29 @@ export class Stack {
   private readonly running = new Map<AppName, Running>();
   /** Second replicas started by spawnReplica, stopped with the stack. */
   private readonly replicas: Running[] = [];
+  /** Apps whose extra replicas (StackOptions.replicas) were started: once per stack. */
+  private readonly replicated = new Set<AppName>();
+  /** Set by stop(): nothing starts afterwards, so a fault still restarting an app cannot leave an orphan. */
+  private stopped = false;
   readonly apps: AppName[];
   private readonly secretEncryptionKeys: string;
   private readonly vaultRootKeys: string;
 
   constructor(private readonly opts: StackOptions) {
+    for (const [app, n] of Object.entries(opts.replicas ?? {})) {
+      if (!Number.isInteger(n) || n! < 1 || n! > MAX_REPLICAS) throw new Error(`replicas of ${app}: ${n} is not a whole number from 1 to ${MAX_REPLICAS}`);
+    }
     this.secretEncryptionKeys = opts.secretEncryptionKeys ?? SecretBox.generateKeys();
     this.vaultRootKeys = opts.vaultRootKeys ?? SecretBox.generateKeys('vroot1');
     const wanted = new Set<AppName>(opts.apps ?? APP_CATALOGUE.map((a) => a.name));
     wanted.add('api-gateway');
     this.apps = APP_CATALOGUE.map((a) => a.name).filter((n) => wanted.has(n));
     mkdirSync(opts.logDir, { recursive: true });
+  }
+
+  /** How many processes run `app`. */
+  replicaCount(app: AppName): number {
+    return this.opts.replicas?.[app] ?? 1;
   }
 
   port(app: AppName): number {
@@ -116,10 +149,47 @@ export class Stack {
     await Promise.all([...this.apps.map((a) => assertPortFree(this.port(a), a)), assertPortFree(this.gatewayAdminPort, 'api-gateway admin')]);
     await this.prepareDatabases();
     // Services first, gateway last, so the gateway's readiness means the stack is usable.
-    for (const app of this.apps.filter((a) => a !== 'api-gateway')) this.spawnApp(app);
-    await Promise.all(this.apps.filter((a) => a !== 'api-gateway').map((a) => this.waitReady(a)));
+    const services = this.apps.filter((a) => a !== 'api-gateway');
+    for (const app of services) this.spawnApp(app);
+    await Promise.all(services.map((a) => this.waitReady(a)));
     this.spawnApp('api-gateway');
     await this.waitReady('api-gateway');
+  }
+
+  /*
+   * The first process of each app is the one kill(), restart() and pids() know; the others
+   * (StackOptions.replicas) start beside it on the same ports and are stopped by stop().
+   */
+  private spawnSharedReplicas(app: AppName): Running[] {
+    this.replicated.add(app);
+    const extra: Running[] = [];
+    for (let i = 2; i <= this.replicaCount(app); i++) {
+      const entry = this.launch(app, this.appEnv(app), `${app}-${i}.log`, this.port(app));
+      this.replicas.push(entry);
+      extra.push(entry);
+    }
+    return extra;
+  }
+
+  /** Spawns one process of `app` with `env`; its output goes to `logFile` in the log directory. */
+  private launch(app: AppName, env: Record<string, string>, logFile: string, port: number): Running {
+    const log = createWriteStream(join(this.opts.logDir, logFile), { flags: 'a' });
+    // As in every deployment: no __proto__ accessor, so a polluting key in parsed input is inert (H1).
+    // The IPC channel only carries the process's "started" message (announceStarted).
+    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
+      cwd: join(this.opts.root, 'apps', app),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { wos?: string }) => m?.wos === 'started' && resolve());
+      void exited.then((code) => reject(new Error(`${app} exited (code ${code}) before it started; see ${join(this.opts.logDir, logFile)}`)));
+    });
+    started.catch(() => undefined);
+    return { name: app, port, child, exited, started };
   }
 
   appEnv(app: AppName): Record<string, string> {
@@ -138,6 +208,7 @@ export class Stack {
       // Absolute URLs that services hand out (SCIM base URLs, ACS URLs, issuers) point at the gateway.
       PUBLIC_BASE_URL: this.baseUrl,
       ALLOW_LOOPBACK_URLS: this.opts.allowLoopbackUrls ? 'true' : 'false',
+      REUSE_PORT: this.replicaCount(app) > 1 ? 'true' : 'false',
       ...this.opts.env,
     };
     if (app === 'api-gateway') {
@@ -146,41 +217,53 @@ export class Stack {
     }
     // identity and directory-sync check organizations exist through the organizations service's internal API.
     if (app === 'pipes') env.VAULT_URL = `http://127.0.0.1:${this.port('vault')}`;
-    if (app === 'identity' || app === 'directory-sync' || app === 'sso' || app === 'pipes') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
+    if (app === 'identity' || app === 'directory-sync' || app === 'sso' || app === 'pipes' || app === 'authorization') env.ORGANIZATIONS_URL = `http://127.0.0.1:${this.port('organizations')}`;
     if (app === 'vault') env.VAULT_ROOT_KEYS = this.vaultRootKeys;
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     // Role slugs are checked against authorization's catalogue only where it runs (free-form otherwise).
     if ((app === 'identity' || app === 'directory-sync') && this.apps.includes('authorization')) env.AUTHORIZATION_URL = `http://127.0.0.1:${this.port('authorization')}`;
+    // Authorization's role slug migration backfills memberships from identity.
+    if (app === 'authorization' && this.apps.includes('identity')) env.IDENTITY_URL = `http://127.0.0.1:${this.port('identity')}`;
     // Identity provisions AuthKit users from directories only when directory-sync runs in this stack.
     if (app === 'identity' && this.apps.includes('directory-sync')) env.DIRECTORY_SYNC_URL = `http://127.0.0.1:${this.port('directory-sync')}`;
+    // The audit-log streaming widget manages log streams through audit-logs, where it runs.
+    if (app === 'identity' && this.apps.includes('audit-logs')) env.AUDIT_LOGS_URL = `http://127.0.0.1:${this.port('audit-logs')}`;
     // Identity asks radar about sign-ins only when radar runs in this stack.
     if (app === 'identity' && this.apps.includes('radar')) env.RADAR_URL = `http://127.0.0.1:${this.port('radar')}`;
     // The Admin Portal drives these services' APIs (each where it runs in this stack).
     if (app === 'admin-portal') for (const a of INTERNAL_CALLS['admin-portal']) if (this.apps.includes(a)) env[upstreamEnvName(a)] = `http://127.0.0.1:${this.port(a)}`;
+    // So does the Dashboard console, and the gateway's console routes (its settings).
+    if (app === 'dashboard') for (const a of INTERNAL_CALLS.dashboard) if (this.apps.includes(a)) env[upstreamEnvName(a)] = `http://127.0.0.1:${this.port(a)}`;
     return { ...env, ...this.opts.appEnv?.[app] };
   }
 
-  spawnApp(app: AppName): void {
+  /** Starts one app; `extraEnv` overrides its variables for this process only (a fault test's clock skew). */
+  spawnApp(app: AppName, extraEnv: Record<string, string> = {}): void {
+    if (this.stopped) throw new Error(`the stack is stopped; ${app} is not started`);
     if (this.running.has(app)) throw new Error(`${app} is already running`);
-    const log = createWriteStream(join(this.opts.logDir, `${app}.log`), { flags: 'a' });
-    // As in every deployment: no __proto__ accessor, so a polluting key in parsed input is inert (H1).
-    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
-      cwd: join(this.opts.root, 'apps', app),
-      env: this.appEnv(app),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const entry: Running = { name: app, port: this.port(app), child, exited };
-    void exited.then(() => {
+    const entry = this.launch(app, { ...this.appEnv(app), ...extraEnv }, `${app}.log`, this.port(app));
+    void entry.exited.then(() => {
       if (this.running.get(app) === entry) this.running.delete(app);
     });
     this.running.set(app, entry);
   }
 
+  /**
+   * Waits until `app` answers /ready. With several replicas, the others are started once the
+   * first is ready (so migrations-at-boot and first-time setup run once), and each must say it
+   * started: probing a shared port cannot tell which replica answered.
+   */
   async waitReady(app: AppName, timeoutMs = this.opts.readyTimeoutMs ?? 60_000): Promise<void> {
+    await this.waitFirstReady(app, timeoutMs);
+    const extra = this.replicaCount(app) > 1 && !this.replicated.has(app) ? this.spawnSharedReplicas(app) : [];
+    await Promise.all(extra.map((r) => withTimeout(r.started, timeoutMs, `a replica of ${app} did not start in ${timeoutMs} ms`)));
+  }
+
+  private async waitFirstReady(app: AppName, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Another replica on the shared port could answer /ready for a process still starting.
+    const first = this.running.get(app);
+    if (first && this.replicaCount(app) > 1) await withTimeout(first.started, timeoutMs, `${app} did not start in ${timeoutMs} ms`);
     const url = `http://127.0.0.1:${app === 'api-gateway' ? this.gatewayAdminPort : this.port(app)}/ready`;
     let last = 'no answer';
     while (Date.now() < deadline) {
@@ -197,6 +280,12 @@ export class Stack {
     throw new Error(`${app} not ready after ${timeoutMs} ms (${last}); see ${join(this.opts.logDir, `${app}.log`)}`);
   }
 
+  /** The process IDs of every live process of `app`: the first one, then its replicas. */
+  processes(app: AppName): number[] {
+    const all = [this.running.get(app), ...this.replicas.filter((r) => r.name === app && r.port === this.port(app))];
+    return all.filter((r): r is Running => !!r && r.child.exitCode === null && r.child.signalCode === null).map((r) => r.child.pid!);
+  }
+
   /** The process ID of each running app (for CPU and memory accounting). */
   pids(): Map<AppName, number> {
     return new Map([...this.running].map(([app, r]) => [app, r.child.pid!]));
@@ -209,17 +298,10 @@ export class Stack {
    * variables (a replica configured differently). Stopped by stop().
    */
   async spawnReplica(app: AppName, port: number, env: Record<string, string> = {}): Promise<{ url: string; kill(signal?: NodeJS.Signals): Promise<void> }> {
+    if (this.stopped) throw new Error(`the stack is stopped; no ${app} replica is started`);
     await assertPortFree(port, `${app} replica`);
-    const log = createWriteStream(join(this.opts.logDir, `${app}-replica-${port}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
-      cwd: join(this.opts.root, 'apps', app),
-      env: { ...this.appEnv(app), ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const entry: Running = { name: app, port, child, exited };
+    const entry = this.launch(app, { ...this.appEnv(app), ...env, PORT: String(port), REUSE_PORT: 'false' }, `${app}-replica-${port}.log`, port);
+    const { child, exited } = entry;
     this.replicas.push(entry);
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 60_000);
@@ -259,6 +341,7 @@ export class Stack {
 
   /** Stops every app this stack started: SIGTERM, then SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
     const all = [...this.running.values(), ...this.replicas.splice(0).filter((r) => r.child.exitCode === null && r.child.signalCode === null)];
     for (const r of all) r.child.kill('SIGTERM');
     await Promise.all(
@@ -272,9 +355,24 @@ export class Stack {
 
   /** Runs a gateway command of the `wos` CLI (`environments create …`) against this stack's gateway database. */
   runGatewayCli(args: string[]): Promise<string> {
+    return this.runCli('api-gateway', args);
+  }
+
+  /**
+   * The Dashboard's built-in environment, its audit organization and its owner (`wos dashboard
+   * bootstrap`); idempotent. With `file`, the owner's password is kept there (mode 0600) and reused
+   * while it still signs in; otherwise a new one is set each time.
+   */
+  async bootstrapDashboard(opts: { email?: string; file?: string } = {}): Promise<DashboardOwner> {
+    const args = ['dashboard', 'bootstrap', '--json', ...(opts.email ? ['--email', opts.email] : []), ...(opts.file ? ['--file', opts.file] : [])];
+    return JSON.parse(await this.runCli('dashboard', args)) as DashboardOwner;
+  }
+
+  /** Runs a `wos` command with `app`'s configuration (its database, its peers' keys and URLs). */
+  runCli(app: AppName, args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(this.opts.root, 'tools', 'wos.mjs'), ...args], {
-        env: this.appEnv('api-gateway'),
+        env: this.appEnv(app),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -305,4 +403,12 @@ function assertPortFree(port: number, app: string): Promise<void> {
     );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,3 +3,4 @@ export * from './dns-server';
 export * from './smtp-sink';
 export * from './redis-server';
 export * from './softhsm';
+export * from './kafka-groups';

@@ -1,0 +1,89 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import pino from 'pino';
+import { testInfra, uniqueSuffix, waitFor } from '../testing/testing';
+import { NotifiedCache } from './notified-cache';
+
+/* Real Postgres: the cache answers from memory only while its LISTEN connection is up, and a NOTIFY or a reconnection drops what it held. */
+describe('NotifiedCache', () => {
+  const channel = `notified_cache_${uniqueSuffix().replace(/\W/g, '_').toLowerCase()}`;
+  const loads: string[] = [];
+  let failNext = false;
+  let version = 0;
+  let cache: NotifiedCache<string>;
+  let admin: Client;
+
+  const notify = (key: string) => admin.query('SELECT pg_notify($1, $2)', [channel, key]);
+  /** Waits until a get of `key` is answered from memory (the listener is connected and the entry stored). */
+  const cached = async (key: string) =>
+    waitFor(
+      async () => {
+        await cache.get(key);
+        const n = loads.length;
+        await cache.get(key);
+        return loads.length === n;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, message: `${key} answered from the cache` },
+    );
+
+  before(async () => {
+    admin = new Client({ connectionString: testInfra.postgresAdminUrl });
+    await admin.connect();
+    cache = new NotifiedCache({
+      databaseUrl: testInfra.postgresAdminUrl,
+      channel,
+      load: async (key) => {
+        loads.push(key);
+        if (failNext) {
+          failNext = false;
+          throw new Error('database down');
+        }
+        return `${key}@${version}`;
+      },
+      maxEntries: 2,
+      ttlMs: 60_000,
+      log: pino({ level: 'silent' }),
+    });
+    cache.start();
+  });
+  after(async () => {
+    await cache.stop();
+    await admin.end();
+  });
+
+  test('a NOTIFY of a key drops it: the next get reads again', async () => {
+    await cached('a');
+    version++;
+    await notify('a');
+    await waitFor(async () => (await cache.get('a')) === `a@${version}`, { timeoutMs: 2000, intervalMs: 10, message: 'a re-read after its NOTIFY' });
+  });
+
+  test('a failed read is not kept', async () => {
+    failNext = true;
+    await assert.rejects(cache.get('f'), /database down/);
+    assert.equal(await cache.get('f'), `f@${version}`);
+  });
+
+  test('at most maxEntries keys, the oldest dropped first', async () => {
+    await cached('x');
+    await cached('y');
+    await cached('z');
+    const n = loads.length;
+    await cache.get('x');
+    assert.equal(loads.length, n + 1, 'x, the oldest, was dropped');
+  });
+
+  test('while the LISTEN connection is lost nothing is served from memory; after it is back, nothing from before', async () => {
+    await cached('k');
+    const before = version;
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1`, [`LISTEN ${channel}`]);
+    version++;
+    // Lost (nothing cached) or already reconnected (cache cleared): either way the new value, never `before`'s.
+    await waitFor(async () => (await cache.get('k')) === `k@${version}`, { timeoutMs: 5000, intervalMs: 20, message: 'k re-read after the connection was lost' });
+    assert.notEqual(version, before);
+    // Reconnected and trusted again: what it answers from memory was read after the reconnection.
+    await cached('k');
+    assert.equal(await cache.get('k'), `k@${version}`);
+  });
+});
