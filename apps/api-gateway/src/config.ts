@@ -28,6 +28,7 @@ export const configSchema = baseConfigSchema
     AUTHORIZATION_URL: upstream(3010),
     PIPES_URL: upstream(3018),
     ADMIN_PORTAL_URL: upstream(3021),
+    DASHBOARD_URL: upstream(3019),
     /** Per attempt: time to response headers, and the longest pause between body chunks. */
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
     UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(128),

@@ -9,9 +9,11 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { OpenApiService } from './openapi/openapi.service';
 import { ProxyService } from './proxy/proxy.service';
 import { RateLimitService } from './rate-limit/rate-limit.service';
+import { RateLimitUsageService } from './rate-limit/rate-limit-usage.service';
 import { registerGatewayRoutes } from './gateway/gateway.route';
 import { ClientAuthService } from './auth/client-auth.service';
 import { registerInternalRoutes } from './internal/redirect-uris.route';
+import { registerConsoleRoutes } from './internal/console.route';
 import { CredentialsService } from './credentials/credentials.service';
 import { startAdminServer } from './admin/admin.server';
 
@@ -34,13 +36,14 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
     logger,
     kit: { prisma: PrismaService, redis: true, secrets: true },
     modules: [GatewayModule],
-    // The gateway is the edge that creates the signed context (its one internal route,
-    // registerInternalRoutes, verifies the context itself).
+    // The gateway is the edge that creates the signed context (its internal routes,
+    // registerInternalRoutes and registerConsoleRoutes, verify the context themselves).
     internalAuth: false,
     http: {
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       configure: (fastify, nest) => {
         registerInternalRoutes(fastify, { config, clients: nest.get(ClientAuthService) });
+        registerConsoleRoutes(fastify, { config, credentials: nest.get(CredentialsService), rateLimitUsage: nest.get(RateLimitUsageService) });
         registerGatewayRoutes(fastify, {
           config,
           logger: nest.get(LOGGER),
@@ -48,6 +51,7 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
           clients: nest.get(ClientAuthService),
           credentials: nest.get(CredentialsService),
           rateLimit: nest.get(RateLimitService),
+          rateLimitUsage: nest.get(RateLimitUsageService),
           idempotency: nest.get(IdempotencyService),
           proxy: nest.get(ProxyService),
           openapi: nest.get(OpenApiService),
@@ -58,7 +62,7 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
   const { port } = app.getHttpServer().address() as AddressInfo;
   let admin;
   try {
-    admin = await startAdminServer(app.get(HealthRegistry), config.ADMIN_HOST ?? config.HOST, config.ADMIN_PORT);
+    admin = await startAdminServer(app.get(HealthRegistry), config.ADMIN_HOST ?? config.HOST, config.ADMIN_PORT, config.REUSE_PORT);
   } catch (err) {
     await app.close();
     throw err;

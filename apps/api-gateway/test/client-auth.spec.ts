@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INTERNAL_HEADERS, signInternalRequest } from '@wos/platform';
+import { waitFor } from '@wos/platform/testing';
 import { GatewayHarness, INTERNAL_SECRET, contextOf } from './support/gateway.harness';
 import type { EchoedRequest } from './support/echo.upstream';
 
@@ -120,6 +121,36 @@ describe('api-gateway public clients and redirect URIs', () => {
     for (const uri of ['relative/path', 'javascript:alert(1)', 'https://a.example/#x', 'https://u:p@a.example/', '']) {
       await assert.rejects(h.credentials.addRedirectUri(env.environmentId, uri), /redirect URI/, uri);
     }
+  });
+
+  test('redirect URIs are cached per environment and coherent with every writer: this gateway, another one, and SQL', async () => {
+    const second = await h.startGateway();
+    const authorize = (uri: string, gw = h.gateway) => h.request(`/sso/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: uri, provider: 'GoogleOAuth' })}`, {}, gw);
+    const add = async (uri: string) => {
+      const res = await h.request('/user_management/redirect_uris', { key: env.apiKey, method: 'POST', body: JSON.stringify({ uri }), headers: { 'content-type': 'application/json' } });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const remove = async (id: string) => assert.equal((await h.request(`/user_management/redirect_uris/${id}`, { key: env.apiKey, method: 'DELETE' })).status, 204);
+    const refusedWithin = (uri: string, gw: typeof h.gateway) =>
+      waitFor(async () => (await authorize(uri, gw)).status === 400, { timeoutMs: 2000, intervalMs: 20, message: `${uri} refused` });
+
+    // Both gateways have the environment cached (each answered a yes from it).
+    assert.equal((await authorize(callback)).status, 200);
+    assert.equal((await authorize(callback, second)).status, 200);
+    // Added through this gateway, or by SQL behind every gateway's back: allowed at the next request (a "no" is never cached).
+    const a = await add('https://app.example.com/cache-a');
+    assert.equal((await authorize('https://app.example.com/cache-a', second)).status, 200);
+    await h.prisma.$executeRaw`INSERT INTO redirect_uris (id, environment_id, uri) VALUES (${`redirect_uri_sql${Date.now()}`}, ${env.environmentId}, ${'https://app.example.com/cache-sql'})`;
+    assert.equal((await authorize('https://app.example.com/cache-sql')).status, 200);
+    // Removed through this gateway: refused by it at once, by the other gateway when the NOTIFY arrives.
+    await remove(a);
+    assert.equal((await authorize('https://app.example.com/cache-a')).status, 400);
+    await refusedWithin('https://app.example.com/cache-a', second);
+    // Removed by SQL (the trigger notifies): refused by both.
+    await h.prisma.$executeRaw`DELETE FROM redirect_uris WHERE environment_id = ${env.environmentId} AND uri = ${'https://app.example.com/cache-sql'}`;
+    await refusedWithin('https://app.example.com/cache-sql', h.gateway);
+    await refusedWithin('https://app.example.com/cache-sql', second);
   });
 
   test('the internal redirect-URI check answers only a signed caller, and only about the signed environment (identity\'s logout)', async () => {

@@ -138,7 +138,7 @@ describe('api-gateway routing and proxying', () => {
     assert.deepEqual(alias?.parameters?.map((p) => `${p.in}:${p.name}`), ['path:id']);
     assert.equal(doc.paths['/directory_users']?.get?.deprecated, undefined);
     // The echo upstream stands in for organizations, identity and sso; the others are closed ports.
-    assert.deepEqual([...doc['x-missing-services']].sort(), ['admin-portal', 'audit-logs', 'authorization', 'directory-sync', 'events', 'pipes', 'radar', 'vault', 'webhook-dispatcher']);
+    assert.deepEqual([...doc['x-missing-services']].sort(), ['admin-portal', 'audit-logs', 'authorization', 'dashboard', 'directory-sync', 'events', 'pipes', 'radar', 'vault', 'webhook-dispatcher']);
   });
 
   // Review L8: the public port served readiness details and metrics.

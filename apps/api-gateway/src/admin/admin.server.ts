@@ -7,7 +7,7 @@ import { registry, type HealthRegistry } from '@wos/platform';
  * Invariant: the public port never serves /ready or /metrics (review L8), so readiness details
  * and traffic metrics reach only those who can reach this port (probes, Prometheus).
  */
-export async function startAdminServer(health: HealthRegistry, host: string, port: number): Promise<{ server: FastifyInstance; port: number }> {
+export async function startAdminServer(health: HealthRegistry, host: string, port: number, reusePort = false): Promise<{ server: FastifyInstance; port: number }> {
   const server = Fastify();
   server.get('/health', async () => ({ status: 'ok' }));
   server.get('/ready', async (_req, reply) => {
@@ -15,6 +15,7 @@ export async function startAdminServer(health: HealthRegistry, host: string, por
     return reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ok' : 'unavailable', checks: result.checks });
   });
   server.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  await server.listen({ host, port });
+  // Replicas of the gateway on one host share this port as they share the public one (REUSE_PORT).
+  await server.listen({ host, port, ...(reusePort ? { reusePort: true } : {}) } as { host: string; port: number });
   return { server, port: (server.server.address() as AddressInfo).port };
 }

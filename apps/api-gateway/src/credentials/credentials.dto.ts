@@ -3,7 +3,7 @@ import { obfuscateApiKey, type EnvironmentKind } from './api-key.secret';
 
 /** Wire shapes (snake_case) of the gateway's settings objects, as the CLI prints them. */
 export function environmentToWire(e: Environment) {
-  return { object: 'environment', id: e.id, name: e.name, kind: e.kind, created_at: e.createdAt.toISOString() };
+  return { object: 'environment', id: e.id, name: e.name, kind: e.kind, builtin: e.builtin, created_at: e.createdAt.toISOString() };
 }
 
 export function apiKeyToWire(k: ApiKey, kind: EnvironmentKind) {

@@ -17,12 +17,27 @@ export interface NewApiKey {
  * environment registry itself: looking a key up by hash or ID is how a request's environment
  * is found, so those methods cannot take an environment ID first; the rest do.
  */
+/** The channel the redirect_uris and cors_origins triggers NOTIFY on (payload: the environment ID). */
+export const CLIENT_SETTINGS_CHANNEL = 'gateway_client_settings';
+
 @Injectable()
 export class CredentialsRepository {
+  /** This process's readers of redirect URIs and CORS origins, told of its own removals at once (others learn by NOTIFY). */
+  private readonly removalListeners: Array<(environmentId: string) => void> = [];
+
   constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
 
+  onClientSettingsRemoved(listener: (environmentId: string) => void): void {
+    this.removalListeners.push(listener);
+  }
+
+  private removed(environmentId: string, count: number): boolean {
+    if (count > 0) for (const l of this.removalListeners) l(environmentId);
+    return count > 0;
+  }
+
   /** The environment, its first API key and its first client ID, in one transaction. */
-  createEnvironment(env: { id: string; name: string; kind: string }, key: NewApiKey, clientId: string) {
+  createEnvironment(env: { id: string; name: string; kind: string; builtin?: boolean }, key: NewApiKey, clientId: string) {
     return this.prisma.environment.create({
       data: { ...env, apiKeys: { create: key }, clientIds: { create: { id: clientId } } },
       include: { apiKeys: true, clientIds: true },
@@ -31,6 +46,18 @@ export class CredentialsRepository {
 
   listEnvironments(): Promise<Environment[]> {
     return this.prisma.environment.findMany({ orderBy: { id: 'asc' } });
+  }
+
+  findBuiltinEnvironment(): Promise<(Environment & { clientIds: ClientId[] }) | null> {
+    return this.prisma.environment.findFirst({ where: { builtin: true }, include: { clientIds: { orderBy: { id: 'asc' } } } });
+  }
+
+  /** Revokes the key only when it belongs to the environment; false when it does not. */
+  async revokeApiKeyIn(environmentId: string, apiKeyId: string): Promise<boolean> {
+    const key = await this.prisma.apiKey.findFirst({ where: { id: apiKeyId, environmentId }, select: { id: true } });
+    if (!key) return false;
+    await this.revokeApiKey(apiKeyId);
+    return true;
   }
 
   findEnvironment(environmentId: string): Promise<Environment | null> {
@@ -92,16 +119,25 @@ export class CredentialsRepository {
     return (await this.prisma.redirectUri.count({ where: { environmentId, uri } })) > 0;
   }
 
+  /** Every redirect URI and CORS origin of the environment (ClientAuthService caches them). */
+  async clientSettings(environmentId: string): Promise<{ redirectUris: string[]; corsOrigins: string[] }> {
+    const [uris, origins] = await Promise.all([
+      this.prisma.redirectUri.findMany({ where: { environmentId }, select: { uri: true } }),
+      this.prisma.corsOrigin.findMany({ where: { environmentId }, select: { origin: true } }),
+    ]);
+    return { redirectUris: uris.map((r) => r.uri), corsOrigins: origins.map((o) => o.origin) };
+  }
+
   listRedirectUris(environmentId: string): Promise<RedirectUri[]> {
     return this.prisma.redirectUri.findMany({ where: { environmentId }, orderBy: { createdAt: 'asc' } });
   }
 
   async removeRedirectUri(environmentId: string, uri: string): Promise<boolean> {
-    return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, uri } })).count > 0;
+    return this.removed(environmentId, (await this.prisma.redirectUri.deleteMany({ where: { environmentId, uri } })).count);
   }
 
   async removeRedirectUriById(environmentId: string, id: string): Promise<boolean> {
-    return (await this.prisma.redirectUri.deleteMany({ where: { environmentId, id } })).count > 0;
+    return this.removed(environmentId, (await this.prisma.redirectUri.deleteMany({ where: { environmentId, id } })).count);
   }
 
   /** Adding an origin the environment already allows returns the existing row. */
@@ -131,7 +167,7 @@ export class CredentialsRepository {
   }
 
   async removeCorsOrigin(environmentId: string, origin: string): Promise<boolean> {
-    return (await this.prisma.corsOrigin.deleteMany({ where: { environmentId, origin } })).count > 0;
+    return this.removed(environmentId, (await this.prisma.corsOrigin.deleteMany({ where: { environmentId, origin } })).count);
   }
 
   setAppHomepageUrl(environmentId: string, url: string | null): Promise<Environment> {

@@ -30,6 +30,41 @@ export class CredentialsService {
     };
   }
 
+  /**
+   * The Dashboard's built-in sign-in environment, created once (idempotent: a second caller racing
+   * the first loses on the partial unique index and reads the winner's), with `redirectUri` (the
+   * console's callback) allowed. Its first API key is discarded unseen: nothing outside the
+   * console's own bootstrap acts in it.
+   */
+  async ensureBuiltinEnvironment(redirectUri: string): Promise<{ environment_id: string; client_id: string }> {
+    checkRedirectUri(redirectUri);
+    let env = await this.repo.findBuiltinEnvironment();
+    if (!env) {
+      const { record } = newKey('test', 'Dashboard bootstrap', null);
+      try {
+        await this.repo.createEnvironment({ id: newId(IdPrefix.environment), name: 'Dashboard', kind: 'test', builtin: true }, record, newId(IdPrefix.clientId));
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+      }
+      env = await this.repo.findBuiltinEnvironment();
+    }
+    if (!env || !env.clientIds[0]) throw new DomainError(500, 'builtin_environment_missing', 'The built-in environment could not be created.');
+    await this.repo.addRedirectUri(env.id, newId(IdPrefix.redirectUri), redirectUri);
+    return { environment_id: env.id, client_id: env.clientIds[0].id };
+  }
+
+  /** Revokes a key of this environment only (the console's route): another environment's key is a 404. */
+  async revokeApiKeyIn(environmentId: string, apiKeyId: string) {
+    if (!hasIdShape(apiKeyId, IdPrefix.apiKey) || !(await this.repo.revokeApiKeyIn(environmentId, apiKeyId))) throw new NotFoundError('an API key', apiKeyId);
+    return this.revokeApiKey(apiKeyId);
+  }
+
+  async removeCorsOriginById(environmentId: string, id: string) {
+    const origin = (await this.repo.listCorsOrigins(environmentId)).find((o) => o.id === id);
+    if (!origin) throw new NotFoundError('a CORS origin', id);
+    await this.repo.removeCorsOrigin(environmentId, origin.origin);
+  }
+
   async listEnvironments() {
     return (await this.repo.listEnvironments()).map(environmentToWire);
   }

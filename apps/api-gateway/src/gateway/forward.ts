@@ -6,6 +6,7 @@ import type { ClientOrigin } from '../proxy/client-address';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
 import { isIdempotentCreate, type RouteEntry } from '../routing/route.table';
 import { handleSettings } from '../settings/settings.controller';
+import { handleRateLimitUsage } from '../rate-limit/rate-limit-usage.controller';
 import { resolveCaller, type RoutedRequest } from './caller';
 import { withoutClientSecret } from './client-secret';
 import { corsHeaders, isBrowserRoute, isPreflight, preflightHeaders } from './cors';
@@ -87,6 +88,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
   if (route.upstream === 'gateway') {
     try {
       if (caller && (await handleSettings(deps.credentials, caller.environmentId, target.path, req, reply))) return reply;
+      if (caller && (await handleRateLimitUsage(deps.rateLimitUsage, caller.environmentId, target.path, target.query, req, reply))) return reply;
     } catch (err) {
       sendError(reply, req, err, deps.logger);
       return reply;

@@ -8,10 +8,11 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { OpenApiService } from '../openapi/openapi.service';
 import { ProxyService } from '../proxy/proxy.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { RateLimitUsageService } from '../rate-limit/rate-limit-usage.service';
 
 /** The hot path's collaborators. They are plain providers; gateway.route.ts calls them directly. */
 @Module({
-  providers: [HotPathRedisService, CredentialsRepository, CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
-  exports: [CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, IdempotencyService, ProxyService, OpenApiService],
+  providers: [HotPathRedisService, CredentialsRepository, CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, RateLimitUsageService, IdempotencyService, ProxyService, OpenApiService],
+  exports: [CredentialsService, ApiKeyAuthService, ClientAuthService, RateLimitService, RateLimitUsageService, IdempotencyService, ProxyService, OpenApiService],
 })
 export class GatewayModule {}

@@ -27,6 +27,7 @@ export const GatewayErrors = {
   }),
   unauthorized: () => ({ status: 401, code: 'unauthorized', message: 'Could not authorize the request. Maybe your API key is invalid?' }),
   invalidWidgetToken: () => ({ status: 401, code: 'unauthorized', message: 'A valid widget token (Authorization: Bearer <token from POST /widgets/token>) is required.' }),
+  usageUnavailable: () => ({ status: 503, code: 'service_unavailable', message: 'The rate-limit usage cannot be read right now. Retry the request.' }),
   authUnavailable: () => ({ status: 503, code: 'service_unavailable', message: 'The API key could not be verified right now. Retry the request.' }),
   invalidClient: () => ({ status: 400, code: 'invalid_client', message: 'The client_id is missing, given more than once, or unknown.' }),
   invalidRedirectUri: (uri: string) => ({

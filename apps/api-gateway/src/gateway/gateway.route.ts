@@ -6,6 +6,7 @@ import type { ClientAuthService } from '../auth/client-auth.service';
 import { isThrottled } from '../auth/credential.cache';
 import type { CredentialsService } from '../credentials/credentials.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { RateLimitUsageService } from '../rate-limit/rate-limit-usage.service';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import type { ProxyService } from '../proxy/proxy.service';
 import type { OpenApiService } from '../openapi/openapi.service';
@@ -29,6 +30,7 @@ export interface GatewayDeps {
   clients: ClientAuthService;
   credentials: CredentialsService;
   rateLimit: RateLimitService;
+  rateLimitUsage: RateLimitUsageService;
   idempotency: IdempotencyService;
   proxy: ProxyService;
   openapi: OpenApiService;

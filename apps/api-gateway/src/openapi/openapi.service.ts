@@ -5,6 +5,7 @@ import { ProxyService } from '../proxy/proxy.service';
 import { routedUpstreams, type UpstreamName } from '../routing/route.table';
 import { compileAliases } from '../routing/aliases';
 import { settingsRoutes } from '../settings/settings.dto';
+import { rateLimitUsageRoutes } from '../rate-limit/rate-limit-usage.dto';
 import { aliasPaths } from './alias-paths';
 
 const CACHE_TTL_MS = 60_000;
@@ -14,8 +15,8 @@ const FETCH_TIMEOUT_MS = 5_000;
 type OpenApiDoc = { paths?: Record<string, unknown>; components?: { schemas?: Record<string, unknown> } };
 type Paths = Record<string, Record<string, { summary?: string; deprecated?: boolean }>>;
 
-/* The gateway's own routes (the settings the `workos` CLI manages). */
-const GATEWAY_PATHS = buildOpenApi('api-gateway', settingsRoutes).paths as Paths;
+/* The gateway's own routes (the settings the `workos` CLI manages, and the rate-limit usage it counts). */
+const GATEWAY_PATHS = buildOpenApi('api-gateway', [...settingsRoutes, ...rateLimitUsageRoutes]).paths as Paths;
 const ALIASES = compileAliases();
 
 /**

@@ -12,8 +12,8 @@ const counters = (s: RateLimitSubject) => countersFor(s, limits, rules, 'gw:');
 describe('rate-limit policy', () => {
   test('an API key caller is counted per key, never per source IP', () => {
     const c = counters(withKey);
-    assert.deepEqual(c, [{ key: 'gw:rl:api_key_1', limit: 6000, windowMs: 60_000 }]);
-    assert.deepEqual(counters({ ...withKey, apiKey: { apiKeyId: 'api_key_1', rateLimitPerMinute: 30 } })[0], { key: 'gw:rl:api_key_1', limit: 30, windowMs: 60_000 });
+    assert.deepEqual(c, [{ key: 'gw:rl:api_key_1', bucket: 'api_key', limit: 6000, windowMs: 60_000 }]);
+    assert.deepEqual(counters({ ...withKey, apiKey: { apiKeyId: 'api_key_1', rateLimitPerMinute: 30 } })[0], { key: 'gw:rl:api_key_1', bucket: 'api_key', limit: 30, windowMs: 60_000 });
   });
 
   test('a caller without a key is counted per IP, and per client ID when it names one', () => {
@@ -55,6 +55,12 @@ describe('rate-limit policy', () => {
       assert.deepEqual(own.slice(1).map((c) => [c.limit, c.windowMs]), [[limit, 10_000]], path);
       assert.notEqual(counters({ ...withKey, method, path, environmentId: 'environment_2' })[1]!.key, own[1]!.key, path);
     }
+  });
+
+  test('every counter names its bucket for the usage report: the key limit, the public limits, or the rule', () => {
+    assert.deepEqual(counters({ ...withKey, path: '/user_management/users' }).map((c) => c.bucket), ['api_key', 'GET,HEAD /user_management/* per environment']);
+    const sso = counters({ ...base, path: '/sso/authorize', query: 'connection=conn_1', environmentId: 'environment_1', clientId: 'client_1' });
+    assert.deepEqual(sso.map((c) => c.bucket), ['public_ip', 'public_client_id', 'GET /sso/authorize per query:connection+ip']);
   });
 
   test('path dimensions take the value of their :param', () => {

@@ -4,6 +4,11 @@ import { matchingRules, type Dimension, type Limit, type RateLimitRule } from '.
 /** One fixed-window counter: its Redis key and its limit. */
 export interface Counter extends Limit {
   key: string;
+  /**
+   * The limit's name in the usage report (GET /usage/rate_limits): `api_key` (the general limit
+   * of each key), `public_ip`, `public_client_id`, or the rule's id. Bounded: one per rule.
+   */
+  bucket?: string;
 }
 
 /** What the limits of one request depend on. */
@@ -45,10 +50,10 @@ export function countersFor(subject: RateLimitSubject, limits: PolicyLimits, rul
   const counters: Counter[] = [];
   if (subject.apiKey) {
     const own = subject.apiKey.rateLimitPerMinute;
-    counters.push({ key: `${prefix}rl:${subject.apiKey.apiKeyId}`, ...(own ? { limit: own, windowMs: 60_000 } : limits.general) });
+    counters.push({ key: `${prefix}rl:${subject.apiKey.apiKeyId}`, bucket: 'api_key', ...(own ? { limit: own, windowMs: 60_000 } : limits.general) });
   } else {
-    counters.push({ key: publicIpCounterKey(prefix, subject.clientIp), ...limits.publicPerIp });
-    if (subject.clientId) counters.push({ key: `${prefix}rl:client:${digest([subject.clientId])}`, ...limits.publicPerClientId });
+    counters.push({ key: publicIpCounterKey(prefix, subject.clientIp), bucket: 'public_ip', ...limits.publicPerIp });
+    if (subject.clientId) counters.push({ key: `${prefix}rl:client:${digest([subject.clientId])}`, bucket: 'public_client_id', ...limits.publicPerClientId });
   }
   let query: URLSearchParams | undefined;
   for (const rule of matchingRules(rules, subject.method, subject.path)) {
@@ -58,7 +63,7 @@ export function countersFor(subject: RateLimitSubject, limits: PolicyLimits, rul
       if (value === undefined) break;
       values.push(value);
     }
-    if (values.length === rule.per.length) counters.push({ key: `${prefix}rl:rule:${digest([rule.id, ...values])}`, limit: rule.limit, windowMs: rule.windowMs });
+    if (values.length === rule.per.length) counters.push({ key: `${prefix}rl:rule:${digest([rule.id, ...values])}`, bucket: rule.id, limit: rule.limit, windowMs: rule.windowMs });
   }
   return counters;
 }

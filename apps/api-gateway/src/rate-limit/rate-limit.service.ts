@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { HotPathRedisService } from '../infra/hot-path-redis.service';
 import { compileRules, type RateLimitRule } from './rate-limit.rules';
+import { RateLimitUsageService } from './rate-limit-usage.service';
 import { countersFor, digest, publicIpCounterKey, type Counter, type PolicyLimits, type RateLimitSubject } from './rate-limit.policy';
 
 /*
@@ -50,6 +51,7 @@ export class RateLimitService implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: HotPathRedisService,
+    private readonly usage: RateLimitUsageService,
   ) {
     this.rules = compileRules(config.RATE_LIMIT_RULES);
     this.limits = { general: config.RATE_LIMIT_DEFAULT, publicPerIp: config.PUBLIC_RATE_LIMIT_PER_IP, publicPerClientId: config.PUBLIC_RATE_LIMIT_PER_CLIENT_ID };
@@ -62,13 +64,20 @@ export class RateLimitService implements OnApplicationShutdown {
     await this.sync();
   }
 
-  /** Spends one request from each of the request's counters, or refuses it when one is exhausted. */
-  check(subject: RateLimitSubject): Promise<RateLimitDecision> {
-    return this.spend(countersFor(subject, this.limits, this.rules, this.config.REDIS_KEY_PREFIX));
+  /**
+   * Spends one request from each of the request's counters, or refuses it when one is exhausted;
+   * either way the request (and a refusal) is counted for its environment's usage report.
+   */
+  async check(subject: RateLimitSubject): Promise<RateLimitDecision> {
+    const counters = countersFor(subject, this.limits, this.rules, this.config.REDIS_KEY_PREFIX);
+    const refusedBy = new Set<Counter>();
+    const decision = await this.spend(counters, refusedBy);
+    this.usage.record(subject.environmentId, counters, refusedBy);
+    return decision;
   }
 
-  /** Spends one request from each counter, and refuses when any of them is over its limit. */
-  async spend(counters: Counter[]): Promise<RateLimitDecision> {
+  /** Spends one request from each counter, and refuses when any of them is over its limit (adding those to `refusedBy`). */
+  async spend(counters: Counter[], refusedBy?: Set<Counter>): Promise<RateLimitDecision> {
     const now = Date.now();
     const unknown = counters.filter((c) => !this.live(c.key, now));
     if (unknown.length) await this.increment(unknown.map((c) => ({ counter: c, by: 1 })), now, false);
@@ -77,7 +86,10 @@ export class RateLimitService implements OnApplicationShutdown {
       const w = this.live(c.key, now);
       if (!w) continue; // Redis unavailable: fail open for this counter
       const seen = unknown.includes(c) ? w.total : w.total + w.pending + 1;
-      if (seen > c.limit) retryAfterMs = Math.max(retryAfterMs, w.windowEndsAt - now);
+      if (seen > c.limit) {
+        retryAfterMs = Math.max(retryAfterMs, w.windowEndsAt - now);
+        refusedBy?.add(c);
+      }
     }
     if (retryAfterMs) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
     for (const c of counters) if (!unknown.includes(c)) this.windows.get(c.key)!.pending++;

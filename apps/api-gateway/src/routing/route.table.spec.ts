@@ -1,9 +1,22 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRouteMatcher, RESERVED_PREFIXES, ROUTES, routedUpstreams } from './route.table';
+import { compilePath } from '../rate-limit/rate-limit.rules';
 
 describe('route.table', () => {
   const m = createRouteMatcher();
+
+  test('the per-segment index picks what a scan of every route, longest prefix first, picks', () => {
+    const sorted = [...ROUTES].sort((a, b) => b.prefix.length - a.prefix.length);
+    const scan = (path: string) =>
+      sorted.find((r) => (r.prefix.includes('/:') ? compilePath(`${r.prefix}/*`).test(path) : path === r.prefix || path.startsWith(`${r.prefix}/`)));
+    const paths = ['/', '/x', '/unknown/thing', '/organizations_', '/user_managementX/users'];
+    for (const r of ROUTES) {
+      const concrete = r.prefix.replace(/:[a-z_]+/gi, 'id_1');
+      paths.push(concrete, `${concrete}/more`, `${concrete}/more/deeper`, `${concrete}x`, concrete.slice(0, -1));
+    }
+    for (const path of paths) assert.equal(m.match(path), scan(path), path);
+  });
 
   test('routes by whole path segments', () => {
     assert.equal(m.match('/organizations')?.upstream, 'organizations');
@@ -36,7 +49,12 @@ describe('route.table', () => {
 
   test('no reserved prefix shadows a live route', () => {
     for (const r of ROUTES) assert.equal(RESERVED_PREFIXES.includes(r.prefix), false);
-    assert.deepEqual(routedUpstreams().sort(), ['admin-portal', 'audit-logs', 'authorization', 'directory-sync', 'events', 'identity', 'organizations', 'pipes', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
+    assert.deepEqual(routedUpstreams().sort(), ['admin-portal', 'audit-logs', 'authorization', 'dashboard', 'directory-sync', 'events', 'identity', 'organizations', 'pipes', 'radar', 'sso', 'vault', 'webhook-dispatcher']);
+  });
+
+  test('the Dashboard: pages authenticated by their own session, HTML errors passed through', () => {
+    assert.deepEqual(m.match('/dashboard/e/environment_1/api-keys'), { prefix: '/dashboard', upstream: 'dashboard', auth: 'none', htmlPages: true });
+    assert.equal(m.match('/dashboardX'), undefined);
   });
 
   test('the Admin Portal: links by API key, pages authenticated by their own session, IT contacts below /organizations', () => {

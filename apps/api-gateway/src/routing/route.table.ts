@@ -16,6 +16,7 @@ export const UPSTREAM_URL_VARIABLES = {
   authorization: 'AUTHORIZATION_URL',
   pipes: 'PIPES_URL',
   'admin-portal': 'ADMIN_PORTAL_URL',
+  dashboard: 'DASHBOARD_URL',
 } as const satisfies Record<string, keyof AppConfig>;
 export type UpstreamName = keyof typeof UPSTREAM_URL_VARIABLES;
 
@@ -95,6 +96,9 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/authkit/oauth2/complete', upstream: 'identity', auth: 'api_key' },
   // Agents (identity): blueprints, minted tokens, instances, sessions, registrations.
   { prefix: '/agents', upstream: 'identity', auth: 'api_key' },
+  // Agent self-registration and the claim ceremony (AUTH.md): an agent is a public client naming the
+  // environment's client ID (or a backend with its API key); the claim page is a hosted page above.
+  { prefix: '/agent/auth', upstream: 'identity', auth: 'api_key_or_client_id' },
   // Each environment's OAuth 2.1 / OpenID authorization server (identity, oidc-provider).
   { prefix: '/oauth2/:client_id', upstream: 'identity', auth: 'client_id_path' },
   // RFC 8414 §3.1: the issuer's metadata at the path-inserted well-known URL (MCP clients ask there first).
@@ -161,6 +165,12 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management/authorize/device', upstream: 'identity', auth: 'api_key_or_client_id' },
   // The Client API token (identity signs it for a member of an organization).
   { prefix: '/client', upstream: 'identity', auth: 'api_key' },
+  // The Dashboard console (issue 22): its pages authenticate their own session cookie.
+  { prefix: '/dashboard', upstream: 'dashboard', auth: 'none', htmlPages: true },
+  // Usage analytics: the events service projects monthly active users and billable connections;
+  // the rate-limit counts live in the gateway's Redis, so the gateway answers that one itself.
+  { prefix: '/usage', upstream: 'events', auth: 'api_key' },
+  { prefix: '/usage/rate_limits', upstream: 'gateway', auth: 'api_key' },
 ];
 
 /**
@@ -235,14 +245,28 @@ export interface RouteMatcher {
 export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES, aliases: CompiledAlias[] = compileAliases()): RouteMatcher {
   const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
   const patterns = new Map(sorted.filter((r) => r.prefix.includes('/:')).map((r) => [r, compilePath(`${r.prefix}/*`)]));
+  // A route can only match paths with its prefix's first segment (never a parameter: checked
+  // here), so each request scans that segment's routes alone, still longest prefix first.
+  const bySegment = new Map<string, RouteEntry[]>();
+  for (const r of sorted) {
+    const segment = firstSegment(r.prefix);
+    if (segment.startsWith(':')) throw new Error(`route ${r.prefix}: the first segment cannot be a parameter`);
+    bySegment.set(segment, [...(bySegment.get(segment) ?? []), r]);
+  }
   const match = (path: string) => {
     // Dot segments could make a service resolve a path other than the one routed here.
     if (DOT_SEGMENT.test(path)) return undefined;
-    return sorted.find((r) => patterns.get(r)?.test(path) ?? (path === r.prefix || path.startsWith(`${r.prefix}/`)));
+    return bySegment.get(firstSegment(path))?.find((r) => patterns.get(r)?.test(path) ?? (path === r.prefix || path.startsWith(`${r.prefix}/`)));
   };
   const under = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
   const aliased = new Set(routes.filter((r) => aliases.some((a) => a.to && (under(a.literal, r.prefix) || under(r.prefix, a.literal)))));
   return { match, hasAliases: (route) => aliased.has(route), aliases };
+}
+
+/** `/a/b` → `a`; `/a` → `a`. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end < 0 ? path.slice(1) : path.slice(1, end);
 }
 
 /** The distinct services that at least one live route forwards to. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicEvent } from '@wos/contracts';
+import type { PoolClient } from 'pg';
 import { pgTransaction } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -38,21 +39,30 @@ export class EventsRepository {
    * below one a poller has already seen; without it, a replica committing late would slip
    * events under a cursor that had moved past them (review M5).
    * The one method without an environment parameter: each row carries its own environment_id.
+   * `alsoWithNew` runs in the same transaction with the events that were new (the usage
+   * projection), so their effect commits with their rows or not at all.
    */
-  async insertInOrder(rows: NewEvent[]): Promise<number> {
+  async insertInOrder(rows: NewEvent[], alsoWithNew?: (client: PoolClient, stored: NewEvent[]) => Promise<void>): Promise<number> {
     if (!rows.length) return 0;
     return pgTransaction(this.prisma.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('events.seq'))`);
-      const { rowCount } = await client.query(
+      const { rows: inserted } = await client.query<{ id: string }>(
         `INSERT INTO "events" ("id", "environment_id", "event", "organization_id", "payload", "created_at")
          SELECT t.id, t.environment_id, t.event, t.organization_id, t.payload, t.created_at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])
            WITH ORDINALITY AS t(id, environment_id, event, organization_id, payload, created_at, ord)
          ORDER BY t.ord
-         ON CONFLICT ("id") DO NOTHING`,
+         ON CONFLICT ("id") DO NOTHING
+         RETURNING "id"`,
         [rows.map((r) => r.id), rows.map((r) => r.environmentId), rows.map((r) => r.event), rows.map((r) => r.organizationId), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.createdAt)],
       );
-      return rowCount ?? 0;
+      if (alsoWithNew && inserted.length) {
+        // The rows this statement stored (a duplicate inside the chunk once): the projections
+        // that run here see each event once, in the same transaction as its row.
+        const fresh = new Set(inserted.map((r) => r.id));
+        await alsoWithNew(client, rows.filter((r) => fresh.delete(r.id)));
+      }
+      return inserted.length;
     });
   }
 

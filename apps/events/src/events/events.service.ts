@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { ListEnvelope, PublicEvent } from '@wos/contracts';
 import { ValidationError } from '@wos/platform';
+import { UsageService } from '../usage/usage.service';
 import { EventsRepository, type EventQuery, type NewEvent } from './events.repository';
 import { toEventList, type ListEventsQuery } from './events.dto';
 
 @Injectable()
 export class EventsService {
-  constructor(private readonly repository: EventsRepository) {}
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly usage: UsageService,
+  ) {}
 
-  /** Stores consumed events once each, keeping their order; returns how many were new. */
+  /**
+   * Stores consumed events once each, keeping their order, and projects the new ones into the
+   * usage aggregates in the same transaction; returns how many were new.
+   */
   record(events: NewEvent[]): Promise<number> {
-    return this.repository.insertInOrder(events);
+    return this.repository.insertInOrder(events, (client, stored) =>
+      this.usage.project(client, stored.map((e) => ({ id: e.id, environmentId: e.environmentId, event: e.event, data: e.payload.data, createdAt: e.createdAt }))),
+    );
   }
 
   async list(environmentId: string, query: ListEventsQuery): Promise<ListEnvelope<PublicEvent>> {

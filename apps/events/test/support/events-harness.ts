@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { buildEvent, createKafka, createLogger, internalFetch, newId, type Logger } from '@wos/platform';
-import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
+import { createTestDatabase, startGroupAtTopicEnds, testInfra, uniqueSuffix, type TestDatabase } from '@wos/platform/testing';
 import type { EventEnvelope, OrganizationWire } from '@wos/contracts';
 import { configSchema, type AppConfig } from '../../src/config';
 import { startEventsService } from '../../src/server';
@@ -51,6 +51,8 @@ export async function startTestService(label: string, env: Record<string, string
     KAFKA_GROUP_ID: `events-test-${label}-${uniqueSuffix()}`,
     ...env,
   });
+  // Its consumer reads what the test produces, not the shared broker's history.
+  if (opts.consume !== false) await startGroupAtTopicEnds(testInfra.kafkaBrokers, config.KAFKA_GROUP_ID);
   const app = await startEventsService(config, testLogger(), opts);
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
-import { createWorker, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { createWorker, InjectQueue, QueueName, scheduleEvery, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { RetentionService } from '../retention.service';
 
@@ -28,10 +28,7 @@ export class PruneProcessor implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.worker = createWorker(QueueName.EventsRetention, this.config.REDIS_URL, async () => ({ deleted: await this.retention.prune() }), this.log);
-    // Not awaited: a Redis outage must not keep the API from serving; /ready reports it.
-    this.queue
-      .upsertJobScheduler(PRUNE_SCHEDULER_ID, { every: this.config.EVENTS_PRUNE_INTERVAL_MS }, { name: 'prune', data: {} })
-      .catch((err: Error) => this.log.error({ err: err.message }, 'could not schedule the events prune'));
+    scheduleEvery(this.queue, PRUNE_SCHEDULER_ID, this.config.EVENTS_PRUNE_INTERVAL_MS, 'prune', this.log);
   }
 
   async onModuleDestroy(): Promise<void> {

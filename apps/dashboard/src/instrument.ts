@@ -1,0 +1,3 @@
+import { startTelemetry } from '@wos/platform/telemetry';
+
+startTelemetry('dashboard');

@@ -1,0 +1,46 @@
+import { CliUsageError, apiClient, listTable, API_OPTIONS, type CliCommand } from '@wos/platform/cli';
+import { MONTH_PATTERN } from '../usage-core/calendar';
+
+interface Usage {
+  month: string;
+  monthly_active_users: number;
+  active_sso_connections: number;
+  active_directories: number;
+  daily_active_users: { date: string; count: number }[];
+}
+
+/**
+ * `wos usage [--month YYYY-MM] [--csv]`: GET /usage (the month's billing units and daily active
+ * users) or, with --csv, GET /usage/export.csv (the month's active users) through the gateway.
+ */
+export const usageCommand: CliCommand = {
+  name: '',
+  summary: "an environment's usage of a month: monthly active users, active SSO connections and directories",
+  options: {
+    month: { type: 'string', value: 'YYYY-MM', description: 'the UTC month (default: the current one)' },
+    csv: { type: 'boolean', description: "print the month's active users as CSV (user_id, first_active_at, last_active_at, reason)" },
+    ...API_OPTIONS,
+  },
+  async run(ctx) {
+    const month = ctx.options.month;
+    if (month !== undefined && (typeof month !== 'string' || !MONTH_PATTERN.test(month))) throw new CliUsageError('--month must be a month as YYYY-MM, e.g. 2026-12');
+    const query = month ? `?month=${month}` : '';
+    const api = apiClient(ctx);
+    if (ctx.options.csv) {
+      // print() ends the text with a line break of its own.
+      ctx.print((await api.callText('GET', `/usage/export.csv${query}`)).replace(/\r\n$/, ''));
+      return;
+    }
+    const u = await api.call<Usage>('GET', `/usage${query}`);
+    ctx.result(u, () =>
+      [
+        `month                   ${u.month}`,
+        `monthly active users    ${u.monthly_active_users}`,
+        `active SSO connections  ${u.active_sso_connections}`,
+        `active directories      ${u.active_directories}`,
+        '',
+        listTable(u.daily_active_users as unknown as Record<string, unknown>[], ['date', 'count']),
+      ].join('\n'),
+    );
+  },
+};
