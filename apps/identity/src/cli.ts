@@ -5,7 +5,7 @@ import { authkitCommands } from './authkit/branding/authkit-settings.commands';
 export const cli: CliModule = {
   service: 'identity',
   groups: [
-    { name: 'authkit', summary: "the hosted AuthKit pages' sign-up policy, MFA requirement and branding", commands: authkitCommands },
+    { name: 'authkit', summary: "the environment's AuthKit settings: sign-up policy, MFA requirement, branding and email", commands: authkitCommands },
     { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('identity')] },
   ],
 };

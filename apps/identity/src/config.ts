@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema, defaultConsumerGroupId } from '@wos/platform';
-import { checkMailDelivery, mailConfigSchema } from './mail/mail.config';
+import { checkMailDelivery, mailConfigSchema, mailSenderConfigSchema } from './mail/mail.config';
 import { emailFlowsConfigSchema } from './email-flows/email-flows.config';
 import { radarClientConfigSchema } from './radar/radar.config';
 import { deviceFlowConfigSchema } from './device-flow/device-flow.config';
+import { agentClaimsConfigSchema } from './agents/agent-claims.config';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3001) })
@@ -12,9 +13,11 @@ export const configSchema = baseConfigSchema
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
   .extend(mailConfigSchema.shape)
+  .extend(mailSenderConfigSchema.shape)
   .extend(emailFlowsConfigSchema.shape)
   .extend(radarClientConfigSchema.shape)
   .extend(deviceFlowConfigSchema.shape)
+  .extend(agentClaimsConfigSchema.shape)
   .extend({
     /** The gateway's public base URL: JWT issuer, JWKS and logout URLs are built from it. */
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:8080'),
@@ -38,8 +41,19 @@ export const configSchema = baseConfigSchema
      * directories that turn `user_provisioning` on. Unset (not deployed), nothing is provisioned.
      */
     DIRECTORY_SYNC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+    /**
+     * The audit-logs service: the audit-log streaming widget manages the organization's log streams
+     * there. Unset (not deployed), that widget's calls answer 503.
+     */
+    AUDIT_LOGS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
     /** How long identity caches an organization's role claims (role/permission events invalidate sooner). */
     ROLE_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /**
+     * Connect: how long a replica may use a cached application and its secrets' hashes for client
+     * authentication without re-reading them. Changes reach this replica at once and the others on
+     * a Postgres NOTIFY (milliseconds); this bounds staleness if a notification is lost. 0: no cache.
+     */
+    CONNECT_CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
     /** How long identity caches a (organization, user)'s feature-flag claim: a flag change reaches tokens within this. */
     FEATURE_FLAG_CLAIMS_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     /** Access-token lifetime in seconds (WorkOS: 5 minutes). */

@@ -9,10 +9,14 @@ import type { MintTokenInput, ValidateCredentialInput } from './agents.dto';
 import { registrationEvent } from './agents.events';
 import { AgentsRepository } from './agents.repository';
 import { AgentsService } from './agents.service';
+import { AgentClaimsService } from './agent-claims.service';
 import { ClientIdsClient } from './client-ids.client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jose = require('jose') as typeof import('jose', { with: { 'resolution-mode': 'import' } });
+
+/** A minted registration has no claim: its organization and principal are verified when it is minted. */
+const NOT_SELF_REGISTERED = { identityId: null, clientId: null, claimId: null, claimTokenHash: null, claimExpiresAt: null, claimCreatedAt: null, claimUpdatedAt: null, claimedAttemptId: null, expiryAnnouncedAt: null };
 
 const invalidGrant = (why: string) => new DomainError(400, 'invalid_grant', why, { error: 'invalid_grant', error_description: why });
 
@@ -32,6 +36,7 @@ export class AgentTokensService {
     private readonly keys: SigningKeysService,
     private readonly organizations: OrganizationsClient,
     private readonly clientIds: ClientIdsClient,
+    private readonly claims: AgentClaimsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,7 +55,7 @@ export class AgentTokensService {
       { blueprintId: b.id, organizationId: who.organizationId, type: input.type, principal: who.principal },
       {
         instance: { id: newId('agent_instance'), blueprintId: b.id, organizationId: who.organizationId, organizationMembershipId: null, type: input.type, principal: who.principal, registrationId: regId, createdAt: new Date(now), updatedAt: new Date(now) },
-        registration: { id: regId, organizationId: who.organizationId, userlandUserId: who.userId, status: 'active', kind: input.type, createdAt: new Date(now), updatedAt: new Date(now) },
+        registration: { id: regId, organizationId: who.organizationId, userlandUserId: who.userId, status: 'active', kind: input.type, ...NOT_SELF_REGISTERED, createdAt: new Date(now), updatedAt: new Date(now) },
       },
       (instanceId) => ({
         id: newId('agent_session'),
@@ -69,8 +74,7 @@ export class AgentTokensService {
 
   async validate(environmentId: string, input: ValidateCredentialInput) {
     const invalid = { valid: false, registration_id: null, expires_at: null };
-    // Agent API keys are issued by the agent self-registration flow, which is not built: none exist.
-    if (input.type === 'api_key') return invalid;
+    if (input.type === 'api_key') return this.claims.validateApiKey(environmentId, input.credential);
     const claims = await this.verifyAgentToken(environmentId, input.credential, input.audience);
     if (!claims) return invalid;
     const session = await this.repo.findSession(environmentId, String(claims.sid));

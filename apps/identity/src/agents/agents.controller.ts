@@ -104,6 +104,12 @@ export class AgentsController {
     return this.agents.getRegistration(env, id);
   }
 
+  @Post('registrations/:id/revoke')
+  @HttpCode(200)
+  revokeRegistration(@EnvironmentId() env: string, @Param('id') id: string) {
+    return this.agents.revokeRegistration(env, id);
+  }
+
   @Post('credentials/validate')
   @HttpCode(200)
   validate(@EnvironmentId() env: string, @Body(new ZodPipe(validateCredentialSchema)) body: ValidateCredentialInput) {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AgentBlueprintWire, AgentRegistrationWire } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
-import type { AgentBlueprint, AgentInstance, AgentRegistration, AgentSession } from '../generated/prisma/client';
+import type { AgentBlueprint, AgentClaimAttempt, AgentInstance, AgentRegistration, AgentSession } from '../generated/prisma/client';
+import { registrationStatus } from '../agent-claims-core/claim-rules';
 
 const slug = z.string().min(1).max(128).regex(/^[A-Za-z0-9:._*-]+$/);
 const id = z.string().min(1).max(64);
@@ -47,11 +48,31 @@ export const listBlueprintsQuerySchema = paginationQuerySchema;
 
 export const linkClaimAttemptSchema = z.object({
   type: z.literal('link_external_user'),
-  claim_attempt_token: z.string().min(1).max(512),
+  claim_attempt_token: z.string().min(1).max(256),
   user: z.object({ email: z.string().email().max(320), external_id: z.string().min(1).max(256) }),
   organization_id: id.optional(),
 });
 export type LinkClaimAttemptInput = z.infer<typeof linkClaimAttemptSchema>;
+
+/** `POST /agent/auth` (AUTH.md step 3). Only `anonymous` is served; the environment's client ID names the environment. */
+export const selfRegisterSchema = z.strictObject({
+  type: z.enum(['anonymous', 'identity_assertion']),
+  requested_credential_type: z.enum(['api_key', 'access_token']),
+  client_id: z.string().min(1).max(200),
+  assertion_type: z.string().max(200).optional(),
+  assertion: z.string().max(8192).optional(),
+});
+export type SelfRegisterInput = z.infer<typeof selfRegisterSchema>;
+
+const secret = z.string().min(1).max(256);
+/** `POST /agent/auth/claim` (AUTH.md step 4a): the email only says where the claim link goes. */
+export const claimStartSchema = z.strictObject({ claim_token: secret, email: z.string().email().max(320), client_id: z.string().max(200).optional() });
+export type ClaimStartInput = z.infer<typeof claimStartSchema>;
+/** `POST /agent/auth/claim/complete` (AUTH.md step 4c calls the user code `otp`; both spellings). */
+export const claimCompleteSchema = z
+  .strictObject({ claim_token: secret, user_code: z.string().min(1).max(32).optional(), otp: z.string().min(1).max(32).optional(), client_id: z.string().max(200).optional() })
+  .refine((b) => (b.user_code === undefined) !== (b.otp === undefined), { message: 'Give the user code as user_code (or otp), once.', path: ['user_code'] });
+export type ClaimCompleteInput = z.infer<typeof claimCompleteSchema>;
 
 export const validateCredentialSchema = z.object({
   type: z.enum(['api_key', 'access_token']),
@@ -101,16 +122,30 @@ export function toSessionWire(s: AgentSession, now = new Date()) {
   };
 }
 
-/** The registration of an instance; its agent identity is the instance. Claims are not built (null). */
-export function toRegistrationWire(r: AgentRegistration, instanceId: string | null): AgentRegistrationWire {
+/**
+ * A registration on the wire. Its agent identity is the instance (minted) or its own identity
+ * (self-registered); `status` is the SDK's (claim-rules `registrationStatus`); `claim` is the
+ * self-registration's claim with the attempt that completed it, null for minted registrations.
+ */
+export function toRegistrationWire(r: AgentRegistration, instanceId: string | null, claimed: AgentClaimAttempt | null = null, now = new Date()): AgentRegistrationWire {
   return {
     object: 'agent_registration',
     id: r.id,
-    agent_identity: { id: instanceId ?? r.id, userland_user_id: r.userlandUserId, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() },
+    agent_identity: { id: r.identityId ?? instanceId ?? r.id, userland_user_id: r.userlandUserId, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() },
     organization_id: r.organizationId,
-    status: r.status,
+    status: registrationStatus(r, now),
     kind: r.kind,
-    claim: null,
+    claim: r.claimId && r.claimCreatedAt && r.claimExpiresAt
+      ? {
+          id: r.claimId,
+          claim_completion: claimed?.claimedAt
+            ? { id: claimed.id, created_at: claimed.createdAt.toISOString(), updated_at: claimed.updatedAt.toISOString(), expires_at: claimed.expiresAt.toISOString(), claimed_at: claimed.claimedAt.toISOString() }
+            : null,
+          created_at: r.claimCreatedAt.toISOString(),
+          updated_at: (r.claimUpdatedAt ?? r.claimCreatedAt).toISOString(),
+          expires_at: r.claimExpiresAt.toISOString(),
+        }
+      : null,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
   };

@@ -4,7 +4,6 @@ import type { AgentBlueprint } from '../generated/prisma/client';
 import {
   toBlueprintWire,
   toInstanceWire,
-  toRegistrationWire,
   toSessionWire,
   type CreateBlueprintInput,
   type LinkClaimAttemptInput,
@@ -14,16 +13,21 @@ import {
 } from './agents.dto';
 import { blueprintEvent, registrationEvent } from './agents.events';
 import { AgentsRepository } from './agents.repository';
+import { AgentClaimsService } from './agent-claims.service';
 import type { PaginationQuery } from '@wos/platform';
 
 /**
- * Agent blueprints, their instances, sessions and registrations (SDK 11 `agents`). Invariants:
+ * Agent blueprints, their instances, sessions and registrations (SDK 11 `agents`); claims and
+ * self-registered agents are AgentClaimsService's. Invariants:
  * deleting a blueprint or an instance deletes its sessions and revokes its registrations (with
  * `agent.registration.revoked`), so no token of it validates afterwards.
  */
 @Injectable()
 export class AgentsService {
-  constructor(private readonly repo: AgentsRepository) {}
+  constructor(
+    private readonly repo: AgentsRepository,
+    private readonly claims: AgentClaimsService,
+  ) {}
 
   async createBlueprint(environmentId: string, input: CreateBlueprintInput) {
     const now = new Date();
@@ -121,17 +125,23 @@ export class AgentsService {
   }
 
   async getRegistration(environmentId: string, id: string) {
-    const r = await this.repo.findRegistration(environmentId, id);
-    if (!r) throw new NotFoundError('an agent registration', id);
-    return toRegistrationWire(r, (await this.repo.findInstanceByRegistration(environmentId, id))?.id ?? null);
+    const r = await this.requireRegistration(environmentId, id);
+    return this.claims.registrationWire(environmentId, r, (await this.repo.findInstanceByRegistration(environmentId, id))?.id ?? null);
   }
 
-  /**
-   * Claim attempts come from agents registering themselves and a user claiming them with a code;
-   * that agent-side flow is not built, so no claim attempt exists and every token is unknown.
-   */
-  async linkClaimAttempt(_environmentId: string, input: LinkClaimAttemptInput): Promise<never> {
-    throw new NotFoundError('a claim attempt', input.claim_attempt_token.slice(0, 16));
+  /** Ours (no SDK method): ends a self-registered agent's registration and API keys. */
+  async revokeRegistration(environmentId: string, id: string) {
+    return this.claims.revoke(environmentId, await this.requireRegistration(environmentId, id));
+  }
+
+  linkClaimAttempt(environmentId: string, input: LinkClaimAttemptInput) {
+    return this.claims.linkExternalUser(environmentId, input);
+  }
+
+  private async requireRegistration(environmentId: string, id: string) {
+    const r = id.length <= 64 ? await this.repo.findRegistration(environmentId, id) : null;
+    if (!r) throw new NotFoundError('an agent registration', id);
+    return r;
   }
 
   async requireBlueprint(environmentId: string, id: string): Promise<AgentBlueprint> {

@@ -9,8 +9,10 @@ export const baseAuthenticateSchema = z.object({
   ip_address: z.string().max(64).optional(),
   user_agent: z.string().max(1024).optional(),
   signals_id: z.string().max(256).optional(),
-  /** A device identifier the Java SDK may send with any grant (kept with nothing; accepted). */
+  /** WorkOS's device identifier (the Java SDK may send it with any grant): radar's device, when given. */
   device_id: z.string().max(256).optional(),
+  /** An earlier radar attempt this sign-in continues (createUser's, or the caller's own createAttempt). */
+  radar_auth_attempt_id: z.string().max(128).optional(),
 });
 export const BASE_FIELDS = Object.keys(baseAuthenticateSchema.shape);
 
@@ -18,7 +20,6 @@ export const passwordGrantSchema = z.strictObject({
   email: emailSchema,
   password: z.string().min(1).max(1024),
   invitation_token: z.string().max(512).optional(),
-  radar_auth_attempt_id: z.string().max(128).optional(),
 });
 
 export const refreshGrantSchema = z.strictObject({

@@ -36,6 +36,10 @@ export interface GrantContext {
   clientId: string | null;
   ipAddress: string | null;
   userAgent: string | null;
+  /** The caller's `device_id`, or the hosted pages' device cookie (radar/device-id.ts). */
+  deviceId?: string | null;
+  /** `radar_auth_attempt_id`: the radar attempt this sign-in continues. */
+  radarAuthAttemptId?: string | null;
 }
 
 export interface GrantResult {
@@ -49,6 +53,8 @@ export interface GrantResult {
   email?: string;
   /** The SSO connection the sign-in went through, if any; gates may update it (identity linking). */
   sso?: SsoSignIn | null;
+  /** The hosted pages' device cookie of the browser that signed in (an authorization code's exchange). */
+  deviceId?: string | null;
 }
 
 export interface GrantSpec<S extends z.ZodType = z.ZodType> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { appendToOutbox, DomainError, RateLimitedError, ValidationError, toFieldErrors, type OutboxMessage } from '@wos/platform';
+import { appendToOutbox, DomainError, OutboxGroupAppender, RateLimitedError, ValidationError, toFieldErrors, type OutboxMessage } from '@wos/platform';
 import type { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
@@ -52,6 +52,8 @@ export class AuthenticateService implements OnModuleInit {
     private readonly mfa: MfaService,
     private readonly invitations: InvitationsService,
     private readonly prisma: PrismaService,
+    /** Event-only appends (a step's success, a refused attempt): nothing else commits with them. */
+    private readonly events: OutboxGroupAppender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -113,7 +115,7 @@ export class AuthenticateService implements OnModuleInit {
   /** Like resolveGrant for a sign-in the caller proved itself (a hosted sign-up's verified email). */
   async resolveAndRecord(result: GrantResult, ctx: GrantContext & { grantType: string }, events: OutboxMessage[]): Promise<ResolvedSignIn> {
     const resolved = await this.resolve(result, ctx, events);
-    if (events.length) await appendToOutbox(this.prisma, events);
+    if (events.length) await this.events.append(events);
     return resolved;
   }
 
@@ -129,7 +131,15 @@ export class AuthenticateService implements OnModuleInit {
     // The caller is usually the customer's backend: the end user's IP is only known when it sends
     // `ip_address`, so per-IP throttling keys on that, never on the transport address (which
     // would make one backend's users share a single bucket).
-    const ctx: GrantContext = { environmentId, authKind, clientId: signedClientId ?? base.client_id ?? null, ipAddress: base.ip_address ?? null, userAgent: base.user_agent ?? null };
+    const ctx: GrantContext = {
+      environmentId,
+      authKind,
+      clientId: signedClientId ?? base.client_id ?? null,
+      ipAddress: base.ip_address ?? null,
+      userAgent: base.user_agent ?? null,
+      deviceId: base.device_id ?? null,
+      radarAuthAttemptId: base.radar_auth_attempt_id ?? null,
+    };
     const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !BASE_FIELDS.includes(k)));
 
     if (base.grant_type === GRANT.refreshToken) {
@@ -151,7 +161,7 @@ export class AuthenticateService implements OnModuleInit {
     } catch (err) {
       if (spec.eventType && err instanceof DomainError && err.status < 500 && !(err instanceof AuthFlowError) && !(err instanceof RateLimitedError)) {
         const ev = authenticationEvent(spec.eventType, { status: 'failed', email: spec.emailOf?.(input as never) ?? null, ip_address: ctx.ipAddress, user_agent: ctx.userAgent, user_id: null, error: { code: err.code, message: err.message } }, environmentId);
-        if (ev) await appendToOutbox(this.prisma, [ev]);
+        if (ev) await this.events.append([ev]);
       }
       throw err;
     }

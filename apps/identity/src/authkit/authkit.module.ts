@@ -11,13 +11,13 @@ import { PasswordResetModule } from '../password-reset/password-reset.module';
 import { UsersModule } from '../users/users.module';
 import { AuthkitService } from './authkit.service';
 import { AuthorizationCodesStore } from './authorization-codes.store';
-import { AuthkitSettingsController } from './branding/authkit-settings.controller';
-import { AuthkitSettingsRepository } from './branding/authkit-settings.repository';
+import { AuthkitSettingsModule } from './branding/authkit-settings.module';
 import { AuthkitSettingsService } from './branding/authkit-settings.service';
 import { HostedAccountController } from './hosted/hosted-account.controller';
 import { HostedFlowService } from './hosted/hosted-flow.service';
 import { HostedFlowStore } from './hosted/hosted-flow.store';
 import { HostedPagesService } from './hosted/hosted-pages.service';
+import { HostedSignInDetour } from './hosted/hosted-sign-in-detour';
 import { HostedRecoveryService } from './hosted/hosted-recovery.service';
 import { HostedSignInController } from './hosted/hosted-sign-in.controller';
 import { HostedSignInService } from './hosted/hosted-sign-in.service';
@@ -37,28 +37,27 @@ import { SsoClient } from './sso.client';
  * the `authorization_code` grant.
  */
 @Module({
-  imports: [AuthenticateModule, UsersModule, MembershipsModule, InvitationsModule, IdentitiesModule, MfaModule, EmailVerificationModule, MagicAuthModule, PasswordResetModule, WaitlistsModule],
-  controllers: [HostedSignInController, HostedAccountController, HostedStepsController, AuthkitSettingsController, SsoCallbackController],
+  imports: [AuthkitSettingsModule, AuthenticateModule, UsersModule, MembershipsModule, InvitationsModule, IdentitiesModule, MfaModule, EmailVerificationModule, MagicAuthModule, PasswordResetModule, WaitlistsModule],
+  controllers: [HostedSignInController, HostedAccountController, HostedStepsController, SsoCallbackController],
   providers: [
     AuthkitService,
     AuthorizationCodesStore,
     SsoHandoffService,
     SsoSignInService,
     SsoClient,
-    AuthkitSettingsRepository,
-    AuthkitSettingsService,
     HostedFlowStore,
     HostedPagesService,
     HostedFlowService,
     HostedSignInService,
     HostedSignUpService,
     HostedRecoveryService,
+    HostedSignInDetour,
     // The sign-up page's waitlist policy joins the environment's waitlist (waitlists/).
     { provide: WAITLIST, useFactory: waitlistPort, inject: [WaitlistsService] },
   ],
-  // The Connect authorization server and the device verification page redeem AuthKit codes
-  // issued to their own callbacks; the device page is a hosted page too.
-  exports: [AuthorizationCodesStore, HostedPagesService],
+  // The Connect authorization server redeems AuthKit codes issued to its own callbacks; the device
+  // verification and agent claim pages are hosted pages that send their visitor to sign in first.
+  exports: [AuthorizationCodesStore, HostedPagesService, HostedSignInDetour],
 })
 export class AuthkitModule implements OnModuleInit {
   constructor(

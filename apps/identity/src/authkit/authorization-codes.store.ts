@@ -20,6 +20,8 @@ export interface AuthorizationCodeGrant {
    * exchange then skips the MFA step (it already passed) but still checks the membership.
    */
   gatesPassed?: boolean;
+  /** The hosted pages' device cookie of the browser that signed in (radar's device at the exchange). */
+  deviceId?: string;
 }
 
 /* OAuth 2.0 §4.1.2 recommends at most 10 minutes. */

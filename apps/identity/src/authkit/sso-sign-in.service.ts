@@ -74,7 +74,8 @@ export class SsoSignInService implements OnModuleInit {
     if (sso.organizationId) {
       const org = await this.organizations.find(environmentId, sso.organizationId);
       if (!org) throw new NotFoundError('an organization', sso.organizationId);
-      await this.prisma.$transaction((tx) => this.memberships.grant(tx, environmentId, { userId: user.id, organization: org, source: 'sso', sourceConnectionId: sso.connectionId }));
+      // Just-in-time membership with the environment's default role, as the catalogue names it.
+      await this.memberships.grantOnSignIn(environmentId, { userId: user.id, organization: org, source: 'sso', sourceConnectionId: sso.connectionId });
       return org.id;
     }
     if (!user.emailVerified) return null;
@@ -138,7 +139,7 @@ export class SsoSignInService implements OnModuleInit {
     const domain = emailDomain(user.email);
     const org = await this.organizations.findByDomain(environmentId, domain);
     if (!org?.domainCapture || !org.domains.some((d) => d.domain === domain && d.state === 'verified')) return;
-    await this.prisma.$transaction((tx) => this.memberships.grant(tx, environmentId, { userId: user.id, organization: org, source: 'domain_capture' }));
+    await this.memberships.grantOnSignIn(environmentId, { userId: user.id, organization: org, source: 'domain_capture' });
   }
 }
 

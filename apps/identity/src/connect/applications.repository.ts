@@ -3,10 +3,33 @@ import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platf
 import { PrismaService } from '../infra/prisma.service';
 import type { ConnectApplication, ConnectClientSecret, Prisma } from '../generated/prisma/client';
 
+/**
+ * NOTIFY channel: the payload is the ID of an application whose row or secrets changed (in the
+ * changing transaction); every replica drops the application from its client cache
+ * (connect-client-cache.ts).
+ */
+export const CONNECT_CLIENTS_CHANGED_CHANNEL = 'identity_connect_clients_changed';
+
+/** A secret as the authorization server's client cache holds it: never the secret, only its hash. */
+export interface CachedSecret {
+  id: string;
+  hash: string;
+  /** When `last_used_at` was last written (ms since the epoch), by any replica as read, or by this one. */
+  lastUsedAt: number | null;
+}
+
+export interface ClientWithSecrets {
+  app: ConnectApplication;
+  secrets: CachedSecret[];
+}
+
+const notifyChanged = (tx: Prisma.TransactionClient, applicationId: string) => tx.$executeRaw`SELECT pg_notify(${CONNECT_CLIENTS_CHANGED_CHANNEL}, ${applicationId})`;
+
 export type NewApplication = Omit<ConnectApplication, 'environmentId'>;
 export type ApplicationPatch = Partial<Pick<ConnectApplication, 'name' | 'description' | 'scopes'>> & { redirectUris?: Prisma.InputJsonValue };
 
 interface ClientRow {
+  secrets: { id: string; hash: string; last_used_at: string | null }[];
   id: string;
   environment_id: string;
   client_id: string;
@@ -21,7 +44,6 @@ interface ClientRow {
   organization_id: string | null;
   created_at: Date;
   updated_at: Date;
-  has_secrets: boolean;
 }
 
 const toApplication = (r: ClientRow): ConnectApplication => ({
@@ -78,6 +100,7 @@ export class ApplicationsRepository {
       if (!count) return null;
       const updated = await tx.connectApplication.findFirstOrThrow({ where: { environmentId, id } });
       await appendToOutbox(tx, [event(updated)]);
+      await notifyChanged(tx, id);
       return updated;
     });
   }
@@ -87,6 +110,7 @@ export class ApplicationsRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.connectApplication.deleteMany({ where: { environmentId, id } });
       if (count) await appendToOutbox(tx, [event]);
+      if (count) await notifyChanged(tx, id);
       return count > 0;
     });
   }
@@ -103,32 +127,48 @@ export class ApplicationsRepository {
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.connectClientSecret.create({ data: { ...s, environmentId } });
       await appendToOutbox(tx, [event(created)]);
+      await notifyChanged(tx, created.applicationId);
       return created;
     });
   }
 
-  async deleteSecret(environmentId: string, id: string, event: (s: ConnectClientSecret) => OutboxMessage): Promise<boolean> {
+  /** The secret's application ID, or null when there was no such secret. */
+  async deleteSecret(environmentId: string, id: string, event: (s: ConnectClientSecret) => OutboxMessage): Promise<string | null> {
     return this.prisma.$transaction(async (tx) => {
       const found = await tx.connectClientSecret.findFirst({ where: { environmentId, id } });
-      if (!found) return false;
+      if (!found) return null;
       await tx.connectClientSecret.delete({ where: { id } });
       await appendToOutbox(tx, [event(found)]);
-      return true;
+      await notifyChanged(tx, found.applicationId);
+      return found.applicationId;
     });
   }
 
   /**
-   * The client's application and whether it has a live secret, in one statement on the pool (the
-   * token endpoint's hot path, where Prisma's query compilation costs more than the query).
+   * The client's application with its secrets' hashes, in one statement on the pool (the token
+   * endpoint's path on a client-cache miss, where Prisma's query compilation costs more than the query).
    */
-  async findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
+  async loadClient(environmentId: string, clientId: string): Promise<ClientWithSecrets | null> {
     const { rows } = await this.prisma.pool.query<ClientRow>({
-      name: 'connect_find_client',
-      text: `SELECT a.*, EXISTS (SELECT 1 FROM connect_client_secrets s WHERE s.application_id = a.id) AS has_secrets
+      name: 'connect_load_client',
+      text: `SELECT a.*, COALESCE((SELECT json_agg(json_build_object('id', s.id, 'hash', s.secret_hash, 'last_used_at', s.last_used_at))
+                                   FROM connect_client_secrets s WHERE s.environment_id = a.environment_id AND s.application_id = a.id), '[]') AS secrets
              FROM connect_applications a WHERE a.environment_id = $1 AND a.client_id = $2`,
       values: [environmentId, clientId],
     });
-    return rows[0] ? { app: toApplication(rows[0]), hasSecrets: rows[0].has_secrets } : null;
+    const row = rows[0];
+    if (!row) return null;
+    const secrets = row.secrets.map((s) => ({ id: s.id, hash: s.hash, lastUsedAt: s.last_used_at ? Date.parse(s.last_used_at) : null }));
+    return { app: toApplication(row), secrets };
+  }
+
+  /** Stamps a secret's `last_used_at`, unless some replica did in the last minute. */
+  async touchSecret(environmentId: string, id: string): Promise<void> {
+    await this.prisma.pool.query({
+      name: 'connect_touch_secret',
+      text: `UPDATE connect_client_secrets SET last_used_at = now() WHERE environment_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      values: [environmentId, id],
+    });
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from './applications.dto';
 import { applicationEvent, secretEvent } from './applications.events';
 import { ApplicationsRepository, type ApplicationPatch } from './applications.repository';
+import { ConnectClientCache } from './connect-client-cache';
 
 /** More live secrets than this is a leak waiting to happen; rotation needs two. */
 export const MAX_SECRETS_PER_APPLICATION = 5;
@@ -28,6 +29,7 @@ export class ApplicationsService {
   constructor(
     private readonly repo: ApplicationsRepository,
     private readonly organizations: OrganizationsClient,
+    private readonly clients: ConnectClientCache,
   ) {}
 
   async create(environmentId: string, input: CreateApplicationInput, opts: { dynamic?: boolean } = {}): Promise<ConnectApplicationWire> {
@@ -80,13 +82,16 @@ export class ApplicationsService {
     if (input.scopes != null) patch.scopes = input.scopes;
     if (input.redirect_uris != null) patch.redirectUris = normaliseRedirectUris(input.redirect_uris) as unknown as ApplicationPatch['redirectUris'];
     const updated = await this.repo.update(environmentId, a.id, patch, (u) => applicationEvent('updated', u, environmentId));
+    this.clients.forget(a.id);
     if (!updated) throw new NotFoundError('a connect application', idOrClientId);
     return toApplicationWire(updated);
   }
 
   async delete(environmentId: string, idOrClientId: string): Promise<void> {
     const a = await this.require(environmentId, idOrClientId);
-    if (!(await this.repo.delete(environmentId, a.id, applicationEvent('deleted', { ...a, updatedAt: new Date() }, environmentId)))) {
+    const deleted = await this.repo.delete(environmentId, a.id, applicationEvent('deleted', { ...a, updatedAt: new Date() }, environmentId));
+    this.clients.forget(a.id);
+    if (!deleted) {
       throw new NotFoundError('a connect application', idOrClientId);
     }
   }
@@ -110,13 +115,15 @@ export class ApplicationsService {
       { id: newId('secret'), applicationId: a.id, secretHash: sha256Hex(secret), secretHint: secret.slice(-4), lastUsedAt: null, createdAt: now, updatedAt: now },
       (s) => secretEvent('created', s, environmentId),
     );
+    this.clients.forget(a.id);
     return { ...toSecretWire(created), secret };
   }
 
   async deleteSecret(environmentId: string, id: string): Promise<void> {
-    if (!(await this.repo.deleteSecret(environmentId, id, (s) => secretEvent('deleted', { ...s, updatedAt: new Date() }, environmentId)))) {
-      throw new NotFoundError('a client secret', id);
-    }
+    const applicationId = await this.repo.deleteSecret(environmentId, id, (s) => secretEvent('deleted', { ...s, updatedAt: new Date() }, environmentId));
+    if (!applicationId) throw new NotFoundError('a client secret', id);
+    // This replica stops accepting the secret now; the others on the NOTIFY (ConnectClientCache).
+    this.clients.forget(applicationId);
   }
 
   /** The application a client ID names in this environment. */
@@ -124,14 +131,28 @@ export class ApplicationsService {
     return this.repo.findByClientId(environmentId, clientId);
   }
 
-  /** For the authorization server: the client's application and whether it is confidential (has a secret). */
-  findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
-    return this.repo.findClient(environmentId, clientId);
+  /** For the authorization server: the client's application and whether it is confidential (has a secret); cached (ConnectClientCache). */
+  async findClient(environmentId: string, clientId: string): Promise<{ app: ConnectApplication; hasSecrets: boolean } | null> {
+    const found = await this.clients.get(environmentId, clientId);
+    return found ? { app: found.app, hasSecrets: found.secrets.length > 0 } : null;
   }
 
-  /** True when `secret` is a live secret of the client's application (compared by hash). */
-  verifyClientSecret(environmentId: string, clientId: string, secret: string): Promise<boolean> {
-    return secret.length <= 512 ? this.repo.useSecret(environmentId, clientId, sha256Hex(secret)) : Promise.resolve(false);
+  /**
+   * True when `secret` is a live secret of the client's application (compared by hash). A hash
+   * among the cached ones answers without a read; any other is checked against the database,
+   * because the secret may be newer than this replica's cache.
+   */
+  async verifyClientSecret(environmentId: string, clientId: string, secret: string): Promise<boolean> {
+    if (secret.length > 512) return false;
+    const hash = sha256Hex(secret);
+    const known = (await this.clients.get(environmentId, clientId))?.secrets.find((s) => s.hash === hash);
+    if (known) {
+      this.clients.recordUse(environmentId, known);
+      return true;
+    }
+    const live = await this.repo.useSecret(environmentId, clientId, hash);
+    if (live) this.clients.forgetClient(environmentId, clientId); // the next request reads the new secret's hash
+    return live;
   }
 
   /**

@@ -1,14 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { SecretBox, SecretBoxError } from '@wos/platform';
-import { APP_CONFIG, type AppConfig } from '../config';
-import { AuthorizationCodesStore } from '../authkit/authorization-codes.store';
 import { HostedPageError, type FlowSession, type Outcome } from '../authkit/hosted/hosted-pages.service';
-import { pageUrl } from '../authkit/pages/layout';
+import { HostedSignInDetour } from '../authkit/hosted/hosted-sign-in-detour';
 import { renderNotice } from '../authkit/pages/notice.page';
 import { ssoSignInOf } from '../authenticate/sso-sign-in';
-import { UsersService } from '../users/users.service';
 import { DeviceCodesStore } from './device-codes.store';
 import { formatUserCode, normaliseUserCode } from './device-flow.dto';
 import { renderDeviceApproval, renderDeviceEntry, VERIFY_PAGE } from './device.page';
@@ -16,7 +11,7 @@ import { renderDeviceApproval, renderDeviceEntry, VERIFY_PAGE } from './device.p
 /* The verification page's sign-in may take this long; never beyond the device code's own expiry. */
 const SIGN_IN_MAX_MS = 60 * 60_000;
 const STATE_CONTEXT = 'device_verification_state';
-const stateSchema = z.object({ environmentId: z.string(), hash: z.string(), userCode: z.string(), expiresAt: z.number() });
+const stateSchema = z.object({ hash: z.string(), userCode: z.string() });
 
 /**
  * The verification page (RFC 8628 §3.3) on the hosted pages' flows: the user enters the code
@@ -32,10 +27,7 @@ const stateSchema = z.object({ environmentId: z.string(), hash: z.string(), user
 export class DeviceVerificationService {
   constructor(
     private readonly store: DeviceCodesStore,
-    private readonly codes: AuthorizationCodesStore,
-    private readonly users: UsersService,
-    private readonly box: SecretBox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly detour: HostedSignInDetour,
   ) {}
 
   show(userCode: unknown): Outcome {
@@ -57,28 +49,13 @@ export class DeviceVerificationService {
       return { page: (ctx) => renderNotice(ctx, { title: 'device.denied.title', body: 'device.denied.body' }) };
     }
     const expiresAt = Math.min(found.authorization.expiresAt, Date.now() + SIGN_IN_MAX_MS);
-    const state = this.box.seal(JSON.stringify({ environmentId: s.flow.environmentId, hash: found.hash, userCode: code, expiresAt }), STATE_CONTEXT);
     s.flow.device = { hash: found.hash, userCode: code };
-    s.flow.request = {
-      clientId: s.flow.clientId,
-      redirectUri: this.callbackUrl(s.flow.clientId),
-      state,
-      codeChallenge: createHash('sha256').update(randomBytes(32)).digest('base64url'),
-      organizationId: null,
-      expiresAt,
-    };
-    return { redirect: pageUrl(s.flow, 'sign-in') };
+    return this.detour.start(s, { page: VERIFY_PAGE, context: STATE_CONTEXT, payload: { hash: found.hash, userCode: code }, expiresAt });
   }
 
   /** The sign-in's return: spends the AuthKit code and asks the signed-in user to allow the device. */
   async callback(s: FlowSession, query: { code?: unknown; state?: unknown }): Promise<Outcome> {
-    const expired = () => new HostedPageError(400, 'error.expired.body');
-    const st = typeof query.state === 'string' ? this.openState(query.state) : null;
-    if (!st || st.environmentId !== s.flow.environmentId || st.expiresAt < Date.now() || typeof query.code !== 'string') throw expired();
-    const grant = await this.codes.peek(query.code);
-    if (!grant || grant.environmentId !== s.flow.environmentId || grant.clientId !== s.flow.clientId || grant.redirectUri !== this.callbackUrl(s.flow.clientId)) throw expired();
-    if (!(await this.codes.consume(query.code))) throw expired();
-    const user = await this.users.mustFind(s.flow.environmentId, grant.userId);
+    const { payload: st, grant, user } = await this.detour.finish(s, query, { page: VERIFY_PAGE, context: STATE_CONTEXT, schema: stateSchema });
     s.flow.device = {
       hash: st.hash,
       userCode: st.userCode,
@@ -97,19 +74,5 @@ export class DeviceVerificationService {
     s.ended = true;
     if (!done) throw new HostedPageError(400, 'error.expired.body');
     return { page: (ctx) => (allow ? renderNotice(ctx, { title: 'device.approved.title', body: 'device.approved.body' }) : renderNotice(ctx, { title: 'device.denied.title', body: 'device.denied.body' })) };
-  }
-
-  callbackUrl(clientId: string): string {
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}${pageUrl({ clientId }, `${VERIFY_PAGE}/callback`)}`;
-  }
-
-  private openState(sealed: string): z.infer<typeof stateSchema> | null {
-    try {
-      const parsed = stateSchema.safeParse(JSON.parse(this.box.openString(sealed.slice(0, 4096), STATE_CONTEXT)));
-      return parsed.success ? parsed.data : null;
-    } catch (err) {
-      if (err instanceof SecretBoxError || err instanceof SyntaxError) return null;
-      throw err;
-    }
   }
 }

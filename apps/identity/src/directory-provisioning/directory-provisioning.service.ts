@@ -5,7 +5,6 @@ import { UsersService } from '../users/users.service';
 import { emailSchema, nameSchema } from '../users/users.dto';
 import { MembershipsService } from '../memberships/memberships.service';
 import { OrganizationsClient } from '../memberships/organizations.client';
-import { DEFAULT_ROLE } from '../memberships/memberships.dto';
 import { RoleClaimsService } from '../role-claims/role-claims.service';
 import { DirectorySyncClient } from './directory-sync.client';
 import { DirectoryUserLinksRepository } from './directory-user-links.repository';
@@ -115,7 +114,6 @@ export class DirectoryProvisioningService {
 
   private async roleSlugs(environmentId: string, organizationId: string, u: DirectoryUserWire): Promise<string[]> {
     const asserted = [...new Set([...(u.role ? [u.role.slug] : []), ...(u.roles ?? []).map((r) => r.slug)])].filter((s) => ROLE_SLUG.test(s)).slice(0, 20);
-    const known = await this.roleClaims.knownSlugs(environmentId, organizationId, asserted);
-    return known.length ? known : [DEFAULT_ROLE];
+    return this.roleClaims.grantableSlugs(environmentId, organizationId, asserted);
   }
 }

@@ -199,10 +199,13 @@ export class InvitationsService implements OnModuleInit {
     if (user && user.email.toLowerCase() !== inv.email.toLowerCase()) throw emailMismatch();
     // The organization's name for the membership row; read before the transaction (HTTP).
     const org = inv.organizationId && user ? await this.organizations.mustGet(environmentId, inv.organizationId) : null;
+    // The invitation's role validated again: one deleted since it was sent gives way to the
+    // environment's default role (an invitation's role never changes, so `inv`'s is `locked`'s).
+    const roleSlugs = org ? await this.memberships.grantableRoles(environmentId, org.id, inv.roleSlug ? [inv.roleSlug] : []) : [];
     return this.transition(environmentId, inv.id, 'invitation.accepted', async (locked, tx) => {
       if (user && user.email.toLowerCase() !== locked.email.toLowerCase()) throw emailMismatch();
       const membership = org && user
-        ? await this.memberships.grant(tx, environmentId, { userId: user.id, organization: org, source: 'invitation', roleSlug: locked.roleSlug })
+        ? await this.memberships.grant(tx, environmentId, { userId: user.id, organization: org, source: 'invitation', roleSlugs })
         : null;
       return { state: 'accepted', acceptedAt: new Date(), acceptedUserId: user?.id ?? null, membershipId: membership?.id ?? null };
     });

@@ -19,7 +19,6 @@ export const magicAuthGrantSchema = z.object({
   email: emailSchema,
   invitation_token: z.string().min(1).max(256).optional(),
   link_authorization_code: z.string().max(512).optional(),
-  radar_auth_attempt_id: z.string().max(256).optional(),
 });
 export type MagicAuthGrantInput = z.infer<typeof magicAuthGrantSchema>;
 

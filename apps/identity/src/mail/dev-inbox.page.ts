@@ -11,7 +11,7 @@ export function renderInboxPage(emails: InboxEmail[], to?: string): string {
     .map(
       (m) => `<article>
 <h2>${esc(m.subject)}</h2>
-<p class="meta">#${esc(m.id)} · ${esc(m.template)} · to <a href="?to=${encodeURIComponent(m.to)}">${esc(m.to)}</a> · from ${esc(m.from)} · ${esc(m.environment_id)} · ${esc(m.sent_at ?? '')}</p>
+<p class="meta">#${esc(m.id)} · ${esc(m.template)} · to <a href="?to=${encodeURIComponent(m.to)}">${esc(m.to)}</a> · from ${esc(m.from)}${m.reply_to ? ` · reply to ${esc(m.reply_to)}` : ''} · ${esc(m.environment_id)} · ${esc(m.sent_at ?? '')}</p>
 <pre>${esc(m.text)}</pre>
 <details><summary>HTML</summary><iframe sandbox srcdoc="${esc(m.html)}"></iframe></details>
 </article>`,

@@ -11,6 +11,7 @@ export interface InboxEmail extends RenderedEmail {
   template: string;
   from: string;
   to: string;
+  reply_to?: string;
   sent_at: string | null;
 }
 

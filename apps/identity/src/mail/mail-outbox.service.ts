@@ -2,6 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { SecretBox, type Logger } from '@wos/platform';
 import { LOGGER } from '../config';
 import type { Prisma } from '../generated/prisma/client';
+import { AuthkitSettingsService } from '../authkit/branding/authkit-settings.service';
+import { OWN_PROVIDER_TEMPLATES, type EmailSettings } from './email-sender';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import type { TemplateName, TemplateVariables } from './mail.templates';
@@ -26,6 +28,12 @@ const POLL_MS = 5_000;
  * attempts. Invariant: the row holds no secret. The owning flow's resolver reads the code or
  * token from the entity's sealed copy when sending, and answers `skip` for an entity that can
  * no longer be used, so a late retry never mails a spent or expired code.
+ *
+ * Per environment (AuthKit settings, read from Postgres once per environment and batch, so a
+ * change applies to the next email on every replica): every email carries the environment's
+ * sender; with `delivery: "own_provider"` the AuthKit flows' emails (OWN_PROVIDER_TEMPLATES) are
+ * closed unsent (`skipped: own_provider`) before their secret is even read — the app sends them
+ * from the `*.created` events, which the flows write regardless.
  */
 @Injectable()
 export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,6 +48,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly mail: MailService,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly box: SecretBox,
+    private readonly settings: AuthkitSettingsService,
   ) {}
 
   /** Each flow registers how to read its entity's secret; one resolver per template. */
@@ -95,16 +104,26 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async sendBatch(): Promise<number> {
     const rows = await this.repo.lease(BATCH, LEASE_MS);
+    const settings = new Map<string, Promise<EmailSettings>>();
+    const emailSettingsOf = (env: string) => {
+      if (!settings.has(env)) settings.set(env, this.settings.fresh(env).then((s) => s.email));
+      return settings.get(env)!;
+    };
     for (const row of rows) {
       const resolver = this.resolvers.get(row.template);
       try {
+        const email = await emailSettingsOf(row.environment_id);
+        if (email.delivery === 'own_provider' && OWN_PROVIDER_TEMPLATES.has(row.template as TemplateName)) {
+          await this.repo.close(row.id, 'skipped: own_provider');
+          continue;
+        }
         if (!resolver) throw new Error(`no resolver for ${row.template}`);
         const resolved = await resolver(row.environment_id, row.entity_id, row.vars);
         if ('skip' in resolved) {
           await this.repo.close(row.id, `skipped: ${resolved.skip}`);
           continue;
         }
-        const sent = await this.mail.send(row.template as TemplateName, row.recipient, { ...row.vars, ...resolved.vars } as never);
+        const sent = await this.mail.send(row.template as TemplateName, row.recipient, { ...row.vars, ...resolved.vars } as never, email);
         if (sent.via === 'dev_inbox') await this.repo.keepInInbox(row.id, this.box.seal(JSON.stringify(sent.email), inboxAad(row.id)));
         else if (sent.via === 'disabled') await this.repo.close(row.id, 'skipped: MAIL_DISABLED');
         else await this.repo.markSent(row.id);

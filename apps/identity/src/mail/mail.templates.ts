@@ -12,9 +12,13 @@ export interface TemplateVariables {
   passwordless_session: { email: string; url: string; expires_in_minutes: string };
   waitlist_confirmation: { email: string };
   email_change: { email: string; code: string; expires_in_minutes: string };
+  /** An agent asks the recipient to claim it; `url` is the hosted claim page with the attempt's token. */
+  agent_claim: { email: string; url: string; expires_in_minutes: string };
+  /** An account's first sign-in from a device (radar); `location` is a country code or "an unknown place". */
+  new_device: { email: string; device: string; ip_address: string; location: string; signed_in_at: string };
 }
 export type TemplateName = keyof TemplateVariables;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge', 'passwordless_session', 'waitlist_confirmation', 'email_change'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['email_verification', 'magic_auth', 'password_reset', 'invitation', 'radar_challenge', 'passwordless_session', 'waitlist_confirmation', 'email_change', 'agent_claim', 'new_device'];
 
 export interface Template {
   subject: string;
@@ -68,6 +72,16 @@ const DEFAULTS: Record<TemplateName, Template> = {
     subject: 'Confirm your new email address',
     text: 'Someone asked to change an account\'s email address to {{email}}. To confirm, enter this code: {{code}}.\n\nIt expires in {{expires_in_minutes}} minutes. If it was not you, ignore this email: nothing changes without the code.\n',
     html: '<p>Someone asked to change an account\'s email address to {{email}}. To confirm, enter this code: <strong>{{code}}</strong>.</p><p>It expires in {{expires_in_minutes}} minutes. If it was not you, ignore this email: nothing changes without the code.</p>',
+  },
+  agent_claim: {
+    subject: 'An AI agent asks you to claim it',
+    text: 'An AI agent asked to be claimed by {{email}}. If you asked your agent to do this, open this link, sign in and read the code it shows back to your agent:\n\n{{url}}\n\nThe link expires in {{expires_in_minutes}} minutes. If you did not ask for it, ignore this email: the agent gets nothing without the code.\n',
+    html: '<p>An AI agent asked to be claimed by {{email}}. If you asked your agent to do this, sign in and read the code shown back to your agent.</p><p><a href="{{url}}">Claim the agent</a></p><p>The link expires in {{expires_in_minutes}} minutes. If you did not ask for it, ignore this email: the agent gets nothing without the code.</p>',
+  },
+  new_device: {
+    subject: 'New sign-in from a new device',
+    text: '{{email}} was signed in to from a new device: {{device}}, from {{ip_address}} ({{location}}), at {{signed_in_at}}.\n\nIf it was you, there is nothing to do. If it was not, change your password now.\n',
+    html: '<p>{{email}} was signed in to from a new device: {{device}}, from {{ip_address}} ({{location}}), at {{signed_in_at}}.</p><p>If it was you, there is nothing to do. If it was not, change your password now.</p>',
   },
 };
 

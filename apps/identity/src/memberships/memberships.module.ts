@@ -5,6 +5,7 @@ import { RoleClaimsModule } from '../role-claims/role-claims.module';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 import { OrganizationOffboarding } from './organization-offboarding.service';
 import { MembershipsController } from './memberships.controller';
+import { MembershipsExportController } from './memberships-export.controller';
 import { MembershipsRepository } from './memberships.repository';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsClient } from './organizations.client';
@@ -12,7 +13,7 @@ import { OrganizationsClient } from './organizations.client';
 /** Exports MembershipsService (active memberships for sign-in, grants for sign-ins and invitations) and OrganizationsClient. */
 @Module({
   imports: [UsersModule, SessionsModule, RoleClaimsModule],
-  controllers: [MembershipsController, OrganizationEventsConsumer],
+  controllers: [MembershipsController, MembershipsExportController, OrganizationEventsConsumer],
   providers: [MembershipsRepository, MembershipsService, OrganizationsClient, OrganizationOffboarding],
   exports: [MembershipsService, OrganizationsClient],
 })

@@ -51,6 +51,15 @@ export class MembershipsRepository {
     return rows.map(fromRow);
   }
 
+  /** Every membership of the environment, in ID order after `afterId` (authorization's backfill). */
+  async pageInIdOrder(environmentId: string, afterId: string | null, limit: number): Promise<OrganizationMembership[]> {
+    const { rows } = await this.prisma.pool.query<MembershipRow>(
+      `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND ($2::text IS NULL OR m.id > $2) ORDER BY m.id LIMIT $3`,
+      [environmentId, afterId, limit],
+    );
+    return rows.map(fromRow);
+  }
+
   async userIdsOf(environmentId: string, organizationId: string): Promise<string[]> {
     const rows = await this.prisma.organizationMembership.findMany({ where: { environmentId, organizationId }, select: { userId: true } });
     return rows.map((r) => r.userId);

@@ -24,7 +24,8 @@ export interface MembershipGrant {
   organization: { id: string; name: string };
   source: Exclude<MembershipSource, 'api'>;
   sourceConnectionId?: string | null;
-  roleSlug?: string | null;
+  /** From `grantableRoles`: validated against the catalogue where authorization runs. */
+  roleSlugs: string[];
 }
 
 /** What a directory says about one of its users' membership (`absent`: the user left the directory). */
@@ -88,6 +89,26 @@ export class MembershipsService {
   }
 
   /**
+   * The role slugs of a membership granted by a sign-in or an invitation: the wanted ones the
+   * catalogue still knows, else the environment's default role (RoleClaimsService.grantableSlugs).
+   * Asked before the grant's transaction (an HTTP call never runs inside one).
+   */
+  grantableRoles(environmentId: string, organizationId: string, wanted: string[] = []): Promise<string[]> {
+    return this.roleClaims.grantableSlugs(environmentId, organizationId, wanted);
+  }
+
+  /**
+   * Grants a sign-in's membership (SSO just-in-time, domain capture) with the environment's
+   * default role, unless the user already has one in the organization (then nothing is asked
+   * of authorization, so an existing member's sign-in never depends on it).
+   */
+  async grantOnSignIn(environmentId: string, g: Omit<MembershipGrant, 'roleSlugs'>): Promise<void> {
+    if (await this.repo.findFor(environmentId, g.userId, g.organization.id)) return;
+    const roleSlugs = await this.grantableRoles(environmentId, g.organization.id);
+    await this.repo.transaction((tx) => this.grant(tx, environmentId, { ...g, roleSlugs }));
+  }
+
+  /**
    * Makes the user an active member inside the caller's transaction, with its event. An existing
    * membership is left as it is (an inactive one is not reactivated behind an admin's back).
    * Returns the active membership, or null when an inactive or pending one exists.
@@ -101,7 +122,7 @@ export class MembershipsService {
       organizationId: g.organization.id,
       organizationName: g.organization.name,
       status: 'active',
-      roleSlugs: [g.roleSlug ?? DEFAULT_ROLE],
+      roleSlugs: g.roleSlugs,
       source: g.source,
       sourceConnectionId: g.sourceConnectionId ?? null,
       createdAt: now,
@@ -164,6 +185,16 @@ export class MembershipsService {
     return gone.length;
   }
 
+  /**
+   * One page of every membership of the environment in ID order, as its events carry it, for
+   * authorization's backfill of memberships made before it was deployed. `after` is null on the
+   * last page.
+   */
+  async exportPage(environmentId: string, after: string | null, limit: number): Promise<{ data: ReturnType<typeof toMembershipWire>[]; after: string | null }> {
+    const rows = await this.repo.pageInIdOrder(environmentId, after, limit);
+    return { data: rows.map(toMembershipWire), after: rows.length === limit ? rows.at(-1)!.id : null };
+  }
+
   // ---- REST ----
 
   async list(environmentId: string, q: ListMembershipsQuery): Promise<ListEnvelope<OrganizationMembershipResponse>> {
@@ -180,6 +211,7 @@ export class MembershipsService {
   async create(environmentId: string, input: CreateMembershipInput): Promise<OrganizationMembershipResponse> {
     const user = await this.users.mustFind(environmentId, input.user_id);
     const org = await this.organizations.mustGet(environmentId, input.organization_id);
+    // Validated against the catalogue (422). None named: `member`, as the API has always given.
     const roleSlugs = input.role_slugs ?? [input.role_slug ?? DEFAULT_ROLE];
     await this.roleClaims.validate(environmentId, org.id, roleSlugs);
     const now = new Date();

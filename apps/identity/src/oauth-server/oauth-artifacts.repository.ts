@@ -7,6 +7,26 @@ export type ArtifactPayload = Record<string, unknown>;
 /** Models whose ID is a bearer credential. */
 const TOKEN_MODELS = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials', 'RegistrationAccessToken', 'InitialAccessToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PushedAuthorizationRequest']);
 
+/** The models one token value may be: introspection and revocation look it up under each, at once. */
+export const TOKEN_LOOKUP_MODELS = ['AccessToken', 'ClientCredentials', 'RefreshToken'];
+
+/** A token found by `findToken`, with its grant and session as read in the same statement (null: none, or expired). */
+export interface FoundToken {
+  payload: ArtifactPayload;
+  grant: ArtifactPayload | null;
+  session: ArtifactPayload | null;
+}
+
+interface TokenRow {
+  model: string;
+  payload: ArtifactPayload;
+  consumed_at: Date | null;
+  grant_payload: ArtifactPayload | null;
+  grant_consumed_at: Date | null;
+  session_payload: ArtifactPayload | null;
+  session_consumed_at: Date | null;
+}
+
 /**
  * oidc-provider's storage (its adapter models), on Postgres so every replica sees the same
  * sessions, interactions, codes and tokens. Invariants: every statement is scoped by environment
@@ -38,6 +58,35 @@ export class OAuthArtifactsRepository {
       [environmentId, model, sha256Hex(id)],
     );
     return rows[0] ? restore(rows[0], id) : undefined;
+  }
+
+  /**
+   * The value's rows under every TOKEN_LOOKUP_MODELS model, each with its grant (what `find` of
+   * the grant ID reads) and its session (what `findByUid` of its `sessionUid` reads), in one
+   * statement: at one instant, where separate lookups would be three round trips.
+   */
+  async findToken(environmentId: string, id: string): Promise<Map<string, FoundToken>> {
+    const { rows } = await this.prisma.pool.query<TokenRow>({
+      name: 'oauth_find_token',
+      text: `SELECT t.model, t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
+                    s.payload AS session_payload, s.consumed_at AS session_consumed_at
+             FROM unnest($2::text[]) AS m(model)
+             JOIN oauth_artifacts t ON t.environment_id = $1 AND t.model = m.model AND t.id_hash = $3 AND (t.expires_at IS NULL OR t.expires_at > now())
+             LEFT JOIN oauth_artifacts g ON g.environment_id = $1 AND g.model = 'Grant'
+               AND g.id_hash = encode(sha256(convert_to(t.grant_id, 'UTF8')), 'hex') AND (g.expires_at IS NULL OR g.expires_at > now())
+             LEFT JOIN LATERAL (
+               SELECT payload, consumed_at FROM oauth_artifacts
+               WHERE environment_id = $1 AND model = 'Session' AND uid = t.payload->>'sessionUid' AND (expires_at IS NULL OR expires_at > now()) LIMIT 1
+             ) s ON true`,
+      values: [environmentId, TOKEN_LOOKUP_MODELS, sha256Hex(id)],
+    });
+    const found = new Map<string, FoundToken>();
+    for (const r of rows) {
+      const grant = r.grant_payload ? restore({ payload: r.grant_payload, consumed_at: r.grant_consumed_at }, undefined) : null;
+      const session = r.session_payload ? restore({ payload: r.session_payload, consumed_at: r.session_consumed_at }, undefined) : null;
+      found.set(r.model, { payload: restore(r, id), grant, session });
+    }
+    return found;
   }
 
   async findByUid(environmentId: string, model: string, uid: string): Promise<ArtifactPayload | undefined> {

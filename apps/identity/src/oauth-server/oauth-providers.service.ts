@@ -24,6 +24,18 @@ export interface BuiltProvider {
   settings: ConnectSettings;
 }
 
+/**
+ * A client's metadata, built once per client object: oidc-provider's `metadata()` re-maps every
+ * property on each call, and its client objects are immutable (a changed application is a new
+ * object), so the answer of the first call stands.
+ */
+const metadataCache = new WeakMap<OidcClient, Readonly<Record<string, unknown>>>();
+function metadataOf(client: OidcClient): Readonly<Record<string, unknown>> {
+  let metadata = metadataCache.get(client);
+  if (!metadata) metadataCache.set(client, (metadata = Object.freeze(client.metadata())));
+  return metadata;
+}
+
 /** How long a process reuses an environment's provider before re-reading its keys and settings. */
 const REBUILD_MS = 60_000;
 const SWEEP_MS = 10 * 60_000;
@@ -167,10 +179,11 @@ export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
             // At the token endpoint the scopes asked for are the code's or refresh token's (the grant still bounds them).
             const e = ctx.oidc.entities;
             const asked = ctx.oidc.params?.scope ?? e?.AuthorizationCode?.scope ?? e?.RefreshToken?.scope;
+            const metadata = metadataOf(client);
             return {
-              scope: resourceScopes(client.metadata(), asked).join(' '),
+              scope: resourceScopes(metadata, asked).join(' '),
               audience: resource,
-              accessTokenTTL: client.metadata().grant_types?.toString() === 'client_credentials' ? TTL.ClientCredentials : TTL.AccessToken,
+              accessTokenTTL: metadata.grant_types?.toString() === 'client_credentials' ? TTL.ClientCredentials : TTL.AccessToken,
               accessTokenFormat: 'jwt',
               jwt: { sign: { alg: 'RS256' } },
             };
@@ -178,7 +191,7 @@ export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
         },
       },
       // PKCE (S256) for public clients always; for confidential ones unless the application turned it off.
-      pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' || client.metadata().uses_pkce !== false },
+      pkce: { required: (_ctx: unknown, client: OidcClient) => client.clientAuthMethod === 'none' || metadataOf(client).uses_pkce !== false },
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `${mountPath}/interaction/${interaction.uid}` },
       routes: {
         authorization: '/authorize',
@@ -196,7 +209,7 @@ export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
         client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
       // M2M tokens name the application's organization, as WorkOS's do.
       extraTokenClaims: async (_ctx: unknown, token: { kind: string; client?: OidcClient }) => {
-        const org = token.kind === 'ClientCredentials' ? token.client?.metadata().organization_id : undefined;
+        const org = token.kind === 'ClientCredentials' && token.client ? metadataOf(token.client).organization_id : undefined;
         return typeof org === 'string' ? { org_id: org } : undefined;
       },
       // Errors as JSON: the gateway replaces non-JSON error bodies, and clients read OAuth errors as JSON.

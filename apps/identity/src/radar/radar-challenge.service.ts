@@ -14,6 +14,8 @@ import { UsersService } from '../users/users.service';
 import { toUserWire } from '../users/users.dto';
 import { minutes } from '../email-verification/email-verification.service';
 import { isCodeShaped } from '../tokens/one-time-secret';
+import { MembershipsService } from '../memberships/memberships.service';
+import { deviceFingerprint } from './device-id';
 import { RadarClient } from './radar.client';
 
 export const RADAR_EMAIL_GRANT = 'urn:workos:oauth:grant-type:radar-email-challenge:code';
@@ -62,6 +64,7 @@ export class RadarChallengeService implements OnModuleInit {
     private readonly secrets: OneTimeSecretsService,
     private readonly mail: MailOutbox,
     private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -84,6 +87,8 @@ export class RadarChallengeService implements OnModuleInit {
 
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
     if (!this.radar.enabled || CONTINUATIONS.has(ctx.grantType)) return;
+    const device = deviceFingerprint({ deviceId: result.deviceId ?? ctx.deviceId, userAgent: ctx.userAgent, ipAddress: ctx.ipAddress });
+    const organizationId = await this.organizationOf(result, ctx.environmentId);
     const outcome = await this.radar.assess(ctx.environmentId, {
       ...(ctx.ipAddress ? { ip_address: ctx.ipAddress } : {}),
       ...(ctx.userAgent ? { user_agent: ctx.userAgent } : {}),
@@ -91,6 +96,9 @@ export class RadarChallengeService implements OnModuleInit {
       user_id: result.user.id,
       auth_method: radarAuthMethod(result.method),
       action: 'sign-in',
+      ...(device ? { device_fingerprint: device } : {}),
+      ...(organizationId ? { organization_id: organizationId } : {}),
+      ...(ctx.radarAuthAttemptId ? { radar_auth_attempt_id: ctx.radarAuthAttemptId } : {}),
     });
     if (!outcome.ok) {
       this.log.warn({ environment_id: ctx.environmentId, user_id: result.user.id, policy: outcome.policy, err: outcome.error }, `radar unavailable; fail-${outcome.policy} policy applied`);
@@ -120,6 +128,17 @@ export class RadarChallengeService implements OnModuleInit {
       // sendRadarSmsChallenge needs the user's ID.
       user: toUserWire(result.user),
     });
+  }
+
+  /**
+   * The organization the sign-in is for (radar's unverified_domain control): the grant's, else
+   * the user's only active membership (the one organization selection would pick); none when the
+   * user has several (the selection comes after this gate) or none.
+   */
+  private async organizationOf(result: GrantResult, environmentId: string): Promise<string | null> {
+    if (result.organizationId) return result.organizationId;
+    const active = await this.memberships.activeForUser(environmentId, result.user.id);
+    return active.length === 1 ? active[0]!.organizationId : null;
   }
 
   /** A new code by email (mail outbox); it supersedes the user's earlier radar codes. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { internalAuthKeyFor, internalFetch, type Logger } from '@wos/platform';
+import { internalAuthKeyFor, internalFetch, ValidationError, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
 export interface RadarAssessment {
@@ -19,7 +19,8 @@ const MAX_REMEMBERED = 10_000;
 /**
  * Radar's createAttempt and updateAttempt over the signed internal API. Invariant: an assessment
  * never takes longer than RADAR_TIMEOUT_MS; a timeout, a network error or a non-2xx answer is an
- * outcome (`ok: false`) carrying the environment's fail policy, never an exception.
+ * outcome (`ok: false`) carrying the environment's fail policy, never an exception. The one
+ * exception: radar refusing the caller's own `radar_auth_attempt_id` is the caller's 422.
  */
 @Injectable()
 export class RadarClient {
@@ -40,11 +41,13 @@ export class RadarClient {
   async assess(environmentId: string, body: Record<string, unknown>): Promise<RadarOutcome> {
     try {
       const res = await this.call(environmentId, 'POST', '/radar/attempts?include=fail_policy', body);
+      if (res.status === 422) await refusedAttemptId(res);
       if (!res.ok) throw new Error(`radar answered ${res.status}`);
       const assessment = (await res.json()) as RadarAssessment;
       if (assessment.fail_policy) this.remember(environmentId, assessment.fail_policy);
       return { ok: true, assessment };
     } catch (err) {
+      if (err instanceof ValidationError) throw err;
       const error = (err as Error).name === 'TimeoutError' ? `no answer within ${this.config.RADAR_TIMEOUT_MS} ms` : (err as Error).message;
       return { ok: false, policy: this.policies.get(environmentId) ?? this.config.RADAR_FAIL_POLICY, error };
     }
@@ -72,4 +75,11 @@ export class RadarClient {
     if (this.policies.size >= MAX_REMEMBERED && !this.policies.has(environmentId)) this.policies.clear();
     this.policies.set(environmentId, policy);
   }
+}
+
+/** Throws the caller's 422 when radar refused the `radar_auth_attempt_id` it was given; returns otherwise. */
+async function refusedAttemptId(res: Response): Promise<void> {
+  const body = (await res.clone().json().catch(() => null)) as { errors?: { field?: string; code?: string; message?: string }[] } | null;
+  const refused = body?.errors?.find((e) => e.field === 'radar_auth_attempt_id');
+  if (refused) throw new ValidationError([{ field: 'radar_auth_attempt_id', code: refused.code ?? 'invalid', message: refused.message ?? 'radar_auth_attempt_id is invalid.' }]);
 }

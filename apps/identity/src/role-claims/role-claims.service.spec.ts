@@ -29,7 +29,7 @@ function service(answer: () => Promise<RoleClaims>, enabled = true) {
 }
 
 describe('RoleClaimsService', () => {
-  const claims: RoleClaims = { role: 'admin', roles: ['admin'], permissions: ['docs:read'], unknown_role_slugs: ['legacy'] };
+  const claims: RoleClaims = { role: 'admin', roles: ['admin'], permissions: ['docs:read'], unknown_role_slugs: ['legacy'], default_role_slug: 'viewer' };
 
   test('caches per slugs until an event bumps the environment generation', async () => {
     const { svc, calls } = service(async () => claims);
@@ -56,5 +56,19 @@ describe('RoleClaimsService', () => {
     await off.svc.validate('env_1', 'org_1', ['anything']);
     assert.deepEqual(await off.svc.forToken('env_1', 'org_1', ['anything']), { role: 'anything', roles: ['anything'], permissions: [] });
     assert.equal(off.calls(), 0);
+  });
+
+  test('a grant gets the wanted slugs the catalogue knows, else its default role; free-form without authorization', async () => {
+    const { svc } = service(async () => claims);
+    assert.deepEqual(await svc.grantableSlugs('env_1', 'org_1', ['admin', 'legacy']), ['admin']);
+    // A role deleted since an invitation named it, or none named: the catalogue's default.
+    assert.deepEqual(await svc.grantableSlugs('env_1', 'org_1', ['legacy']), ['viewer']);
+    assert.deepEqual(await svc.grantableSlugs('env_1', 'org_1', []), ['viewer']);
+    await assert.rejects(service(async () => ({ ...claims, unknown_role_slugs: ['admin'], default_role_slug: null })).svc.grantableSlugs('env_1', 'org_1', ['admin']), (err: DomainError) => err.status === 409);
+    // Unreachable: nothing is granted (503), never an unvalidated default.
+    await assert.rejects(service(async () => { throw new DomainError(503, 'service_unavailable', 'down'); }).svc.grantableSlugs('env_1', 'org_1', []), (err: DomainError) => err.status === 503);
+    const off = service(async () => claims, false);
+    assert.deepEqual(await off.svc.grantableSlugs('env_1', 'org_1', []), ['member']);
+    assert.deepEqual(await off.svc.grantableSlugs('env_1', 'org_1', ['anything']), ['anything']);
   });
 });

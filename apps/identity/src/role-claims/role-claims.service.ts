@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, REDIS, ValidationError, sha256Hex, type Logger, type Redis } from '@wos/platform';
+import { DomainError, LOGGER, REDIS, ValidationError, sha256Hex, type Logger, type Redis } from '@wos/platform';
+import { DEFAULT_ROLE } from '../memberships/memberships.dto';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { RoleClaimsClient, type RoleClaims } from './role-claims.client';
 
@@ -38,13 +39,21 @@ export class RoleClaimsService {
   }
 
   /**
-   * The slugs the catalogue knows, in the order given (all of them where authorization is not
-   * deployed: slugs are free-form there). For roles an IdP asserts, which may name anything.
+   * The role slugs a membership granted without an admin choosing them gets (a sign-in through
+   * the organization's SSO connection, domain capture, an accepted invitation, a directory):
+   * those of `wanted` the catalogue knows, in the order given, else the environment's default
+   * role as the catalogue names it. Where authorization is not deployed slugs are free-form:
+   * `wanted`, else DEFAULT_ROLE. Invariant: where it is deployed, a slug never reaches a
+   * membership unvalidated; when it cannot answer this is a 503 and nothing is granted.
    */
-  async knownSlugs(environmentId: string, organizationId: string, roleSlugs: string[]): Promise<string[]> {
-    if (!this.client.enabled || !roleSlugs.length) return roleSlugs;
-    const unknown = new Set((await this.client.fetch(environmentId, organizationId, roleSlugs)).unknown_role_slugs);
-    return roleSlugs.filter((s) => !unknown.has(s));
+  async grantableSlugs(environmentId: string, organizationId: string, wanted: string[]): Promise<string[]> {
+    if (!this.client.enabled) return wanted.length ? wanted : [DEFAULT_ROLE];
+    const claims = await this.client.fetch(environmentId, organizationId, wanted);
+    const unknown = new Set(claims.unknown_role_slugs);
+    const known = wanted.filter((s) => !unknown.has(s));
+    if (known.length) return known;
+    if (!claims.default_role_slug) throw new DomainError(409, 'default_role_missing', 'The environment has no role to grant by default; create an environment role first.');
+    return [claims.default_role_slug];
   }
 
   /**

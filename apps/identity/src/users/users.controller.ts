@@ -16,7 +16,7 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   create(@EnvironmentId() env: string, @Body(new ZodPipe(createUserSchema)) body: CreateUserInput) {
-    return this.users.create(env, body);
+    return this.users.signUp(env, body, 'api');
   }
 
   @Get('external_id/:externalId')

@@ -23,7 +23,7 @@ const userFields = {
   external_id: z.string().min(1).max(128).nullable().optional(),
   metadata: metadataSchema.optional(),
   locale: z.string().max(35).nullable().optional(),
-  // Radar signals the SDK may forward; accepted and not used.
+  // Radar signals the SDK may forward: the sign-up's IP address and user agent are assessed.
   ip_address: z.string().max(64).optional(),
   user_agent: z.string().max(1024).optional(),
   signals_id: z.string().max(256).optional(),

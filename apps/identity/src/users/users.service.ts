@@ -16,10 +16,17 @@ export type SessionRevoker = (tx: Tx, environmentId: string, userId: string) => 
  * User rules, and the user API other modules of this app build on (exported by UsersModule).
  * Invariant: every state change writes its `user.*` event to the outbox in the same transaction.
  */
+/**
+ * Assesses a sign-up before it is written: throws to refuse it, answers null when it was not
+ * assessed, else the attempt, whether it was challenged, and what to do once the user exists.
+ */
+export type SignUpGate = (environmentId: string, input: CreateUserInput, via: 'api' | 'hosted') => Promise<{ attemptId: string; challenged: boolean; created: () => void } | null>;
+
 @Injectable()
 export class UsersService {
   private memberLookup?: MemberLookup;
   private sessionRevoker?: SessionRevoker;
+  private signUpGate?: SignUpGate;
   private readonly deletionHooks: SessionRevoker[] = [];
 
   constructor(
@@ -35,6 +42,24 @@ export class UsersService {
   /** The sessions module registers how a password change ends the user's sessions (no import cycle). */
   setSessionRevoker(revoker: SessionRevoker): void {
     this.sessionRevoker = revoker;
+  }
+
+  /** The radar module registers how a sign-up is assessed (no import cycle); without it, sign-ups are not. */
+  setSignUpGate(gate: SignUpGate): void {
+    this.signUpGate = gate;
+  }
+
+  /**
+   * A sign-up (createUser, the hosted sign-up): assessed before anything is written. A refused
+   * sign-up throws and writes nothing; a challenged one is created with its email unverified.
+   * The user carries `radar_auth_attempt_id` when radar assessed it.
+   */
+  async signUp(environmentId: string, input: CreateUserInput, via: 'api' | 'hosted'): Promise<UserWire & { radar_auth_attempt_id?: string }> {
+    const assessed = this.signUpGate ? await this.signUpGate(environmentId, input, via) : null;
+    const user = await this.create(environmentId, assessed?.challenged ? { ...input, email_verified: false } : input);
+    if (!assessed) return user;
+    assessed.created();
+    return { ...user, radar_auth_attempt_id: assessed.attemptId };
   }
 
   /** Another module's effect of a user's deletion, in the deleting transaction (the API-key module's revocation). */

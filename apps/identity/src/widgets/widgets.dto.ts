@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invitationEventSchema, type InvitationWire } from '@wos/contracts';
+import { directoryTypeSchema, invitationEventSchema, type InvitationWire } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
 import { emailSchema } from '../users/users.dto';
 import { updateMembershipSchema } from '../memberships/memberships.dto';
@@ -56,3 +56,22 @@ export const emptyBodySchema = z.strictObject({}).optional();
 
 /** API keys: an organization key for the token's organization. */
 export const createWidgetApiKeySchema = createOrganizationApiKeySchema;
+
+/** Directory Sync: a directory for the token's organization (directory-sync validates the rest). */
+export const createWidgetDirectorySchema = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  type: directoryTypeSchema,
+  domain: z.string().trim().min(1).max(253).nullable().optional(),
+});
+export type CreateWidgetDirectoryInput = z.infer<typeof createWidgetDirectorySchema>;
+
+/** The audit-log streams the widget can set up (audit-logs validates each type's `config`). */
+export const LOG_STREAM_TYPES = ['datadog', 'splunk', 'https', 's3'] as const;
+
+/** Audit-log streaming: a stream for the token's organization. */
+export const createWidgetLogStreamSchema = z.strictObject({
+  type: z.enum(LOG_STREAM_TYPES),
+  name: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()),
+});
+export type CreateWidgetLogStreamInput = z.infer<typeof createWidgetLogStreamSchema>;

@@ -6,9 +6,9 @@ import type { OrganizationMembershipResponse, UpdateMembershipInput } from '../m
 import { InvitationsService } from '../invitations/invitations.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { CreateOrganizationApiKeyInput } from '../api-keys/api-keys.dto';
-import { WidgetServicesClient } from './widget-services.client';
+import { WidgetServicesClient, type WidgetDirectory, type WidgetLogStream } from './widget-services.client';
 import type { WidgetSession } from './widget-tokens.service';
-import { toWidgetInvitation, type InviteMemberInput } from './widgets.dto';
+import { toWidgetInvitation, type CreateWidgetDirectoryInput, type CreateWidgetLogStreamInput, type InviteMemberInput } from './widgets.dto';
 
 const otherOrganization = (what: string) => new DomainError(403, 'widget_organization_mismatch', `This ${what} belongs to another organization than the widget token's.`);
 
@@ -74,8 +74,7 @@ export class WidgetsService {
   // ---- SSO ----
 
   connections(s: WidgetSession, q: PaginationQuery): Promise<ListEnvelope<ConnectionWire>> {
-    const query = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-    return this.services.connectionsOf(s.environmentId, s.organizationId, query);
+    return this.services.connectionsOf(s.environmentId, s.organizationId, queryOf(q));
   }
 
   // ---- domain verification ----
@@ -119,4 +118,62 @@ export class WidgetsService {
     if (key.owner.type !== 'organization' || key.owner.id !== s.organizationId) throw otherOrganization('API key');
     await this.apiKeys.delete(s.environmentId, id);
   }
+
+  // ---- Directory Sync ----
+
+  directories(s: WidgetSession): Promise<ListEnvelope<WidgetDirectory>> {
+    return this.services.directoriesOf(s.environmentId, s.organizationId);
+  }
+
+  /** The SCIM bearer token is in this response only (directory-sync keeps it sealed). */
+  createDirectory(s: WidgetSession, input: CreateWidgetDirectoryInput): Promise<WidgetDirectory> {
+    return this.services.createDirectory(s.environmentId, { ...input, organization_id: s.organizationId });
+  }
+
+  async directory(s: WidgetSession, id: string): Promise<WidgetDirectory> {
+    return this.ownDirectory(s, id);
+  }
+
+  async rotateDirectoryToken(s: WidgetSession, id: string): Promise<WidgetDirectory> {
+    await this.ownDirectory(s, id);
+    return this.services.rotateDirectoryToken(s.environmentId, id);
+  }
+
+  async deleteDirectory(s: WidgetSession, id: string): Promise<void> {
+    await this.ownDirectory(s, id);
+    await this.services.deleteDirectory(s.environmentId, id);
+  }
+
+  async directoryMembers(s: WidgetSession, kind: 'users' | 'groups', id: string, q: PaginationQuery): Promise<ListEnvelope<Record<string, unknown>>> {
+    await this.ownDirectory(s, id);
+    return this.services.directoryMembers(s.environmentId, kind, id, queryOf(q));
+  }
+
+  private async ownDirectory(s: WidgetSession, id: string): Promise<WidgetDirectory> {
+    const d = await this.services.getDirectory(s.environmentId, id);
+    if (d.organization_id !== s.organizationId) throw otherOrganization('directory');
+    return d;
+  }
+
+  // ---- audit-log streaming ----
+
+  logStreams(s: WidgetSession, q: PaginationQuery): Promise<ListEnvelope<WidgetLogStream>> {
+    return this.services.logStreamsOf(s.environmentId, s.organizationId, queryOf(q));
+  }
+
+  /** audit-logs validates the type's config (URL rules, secrets it seals); its 422 passes through. */
+  createLogStream(s: WidgetSession, input: CreateWidgetLogStreamInput): Promise<WidgetLogStream> {
+    return this.services.createLogStream(s.environmentId, { ...input, organization_id: s.organizationId });
+  }
+
+  async deleteLogStream(s: WidgetSession, id: string): Promise<void> {
+    const stream = await this.services.getLogStream(s.environmentId, id);
+    if (stream.organization_id !== s.organizationId) throw otherOrganization('log stream');
+    await this.services.deleteLogStream(s.environmentId, id);
+  }
+}
+
+/** Validated pagination as query-string values (undefined ones left out). */
+function queryOf(q: PaginationQuery): Record<string, string> {
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }

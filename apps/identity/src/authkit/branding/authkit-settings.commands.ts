@@ -22,6 +22,9 @@ function bodyOf(ctx: CliContext): Record<string, unknown> {
   const branding = Object.fromEntries(
     Object.entries({ name: clearable(o.name), primary_color: clearable(o.color), custom_domain: clearable(o.domain), logo: typeof o.logo === 'string' ? logoOf(o.logo) : undefined }).filter(([, v]) => v !== undefined),
   );
+  const email = Object.fromEntries(
+    Object.entries({ from_name: clearable(o['from-name']), from_address: clearable(o['from-address']), reply_to: clearable(o['reply-to']), delivery: o['email-delivery'] }).filter(([, v]) => v !== undefined),
+  );
   const body: Record<string, unknown> = {};
   if (typeof o['sign-up'] === 'string') body.sign_up_policy = o['sign-up'];
   if (typeof o['require-mfa'] === 'string') {
@@ -29,12 +32,13 @@ function bodyOf(ctx: CliContext): Record<string, unknown> {
     body.require_mfa = o['require-mfa'] === 'true';
   }
   if (Object.keys(branding).length) body.branding = branding;
-  if (!Object.keys(body).length) throw new CliUsageError('nothing to set: give --sign-up, --require-mfa, --name, --logo, --color or --domain');
+  if (Object.keys(email).length) body.email = email;
+  if (!Object.keys(body).length) throw new CliUsageError('nothing to set: give --sign-up, --require-mfa, --name, --logo, --color, --domain, --from-name, --from-address, --reply-to or --email-delivery');
   return body;
 }
 
 export const authkitCommands: CliCommand[] = [
-  apiCommand('settings', "prints the hosted pages' sign-up policy, MFA requirement and branding", async (ctx) => {
+  apiCommand('settings', "prints the environment's sign-up policy, MFA requirement, branding and email settings", async (ctx) => {
     ctx.result(await apiClient(ctx).call('GET', PATH));
   }),
   apiCommand(
@@ -50,6 +54,10 @@ export const authkitCommands: CliCommand[] = [
       logo: { type: 'string', value: 'FILE', description: 'a .png, .svg, .jpg or .webp logo, at most 48 KB ("none" clears it)' },
       color: { type: 'string', value: '#RRGGBB', description: 'the primary colour ("none" clears it)' },
       domain: { type: 'string', value: 'HOST', description: 'custom domain for links in emails, e.g. auth.example.com ("none" clears it)' },
+      'from-name': { type: 'string', value: 'NAME', description: 'the display name of the emails ("none": the service default)' },
+      'from-address': { type: 'string', value: 'ADDRESS', description: 'the From address, on MAIL_FROM\'s domain or one of MAIL_SENDER_DOMAINS ("none": the default)' },
+      'reply-to': { type: 'string', value: 'ADDRESS', description: 'the Reply-To address of the emails ("none" clears it)' },
+      'email-delivery': { type: 'string', value: 'MODE', description: 'platform, or own_provider: the app sends the magic auth, verification, reset and invitation emails from the events' },
     },
   ),
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuthkitSettings } from '../../generated/prisma/client';
+import { DEFAULT_EMAIL_SETTINGS, EMAIL_DELIVERIES, type EmailDelivery, type EmailSettings } from '../../mail/email-sender';
 
 export const SIGN_UP_POLICIES = ['open', 'invitation_only', 'waitlist'] as const;
 export type SignUpPolicy = (typeof SIGN_UP_POLICIES)[number];
@@ -8,6 +9,26 @@ export type SignUpPolicy = (typeof SIGN_UP_POLICIES)[number];
 const LOGO = /^data:image\/(png|svg\+xml|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 /** Host names only (no scheme, port or path): links are built as https://<custom_domain>/…. */
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A bare address (no display name), at most 254 characters as SMTP allows. */
+const address = (field: string) => z.string().trim().toLowerCase().max(254, `${field} must be at most 254 characters.`).email(`${field} must be an email address such as auth@example.com.`);
+
+/**
+ * The environment's email settings (our extension; WorkOS's dashboard "Email" settings). `null`
+ * clears a field (the service default applies); `email: null` clears them all.
+ */
+export const emailSettingsSchema = z
+  .object({
+    // A display name only: no control characters, and none of <>"@ so it cannot pose as an address.
+    from_name: z.string().trim().min(1).max(64).regex(/^[^\p{Cc}\p{Cf}<>"@]+$/u, 'from_name must not contain control characters or any of < > " @.').nullable().optional().describe("The display name of the environment's emails; null: MAIL_FROM's name."),
+    from_address: address('from_address').nullable().optional().describe("The From address; its domain must be MAIL_FROM's or one of MAIL_SENDER_DOMAINS. null: MAIL_FROM's address."),
+    reply_to: address('reply_to').nullable().optional().describe('The Reply-To address of every email; null: none.'),
+    delivery: z
+      .enum(EMAIL_DELIVERIES)
+      .optional()
+      .describe('platform: the platform sends every email. own_provider: no magic auth, email verification, password reset or invitation email is sent; the app sends them from the *.created events (GET the object by its ID for the code, token or URL).'),
+  })
+  .strict();
 
 /**
  * PATCH /user_management/authkit/settings (our extension; WorkOS sets these in its dashboard).
@@ -26,6 +47,7 @@ export const updateAuthkitSettingsSchema = z
       })
       .strict()
       .optional(),
+    email: emailSettingsSchema.nullable().optional(),
   })
   .strict();
 export type UpdateAuthkitSettingsInput = z.infer<typeof updateAuthkitSettingsSchema>;
@@ -38,10 +60,11 @@ export interface HostedSettings {
   logoDataUrl: string | null;
   primaryColor: string | null;
   customDomain: string | null;
+  email: EmailSettings;
   updatedAt: Date | null;
 }
 
-export const DEFAULT_SETTINGS: HostedSettings = { signUpPolicy: 'open', requireMfa: false, brandName: null, logoDataUrl: null, primaryColor: null, customDomain: null, updatedAt: null };
+export const DEFAULT_SETTINGS: HostedSettings = { signUpPolicy: 'open', requireMfa: false, brandName: null, logoDataUrl: null, primaryColor: null, customDomain: null, email: DEFAULT_EMAIL_SETTINGS, updatedAt: null };
 
 export function toHostedSettings(row: AuthkitSettings | null): HostedSettings {
   if (!row) return DEFAULT_SETTINGS;
@@ -52,6 +75,7 @@ export function toHostedSettings(row: AuthkitSettings | null): HostedSettings {
     logoDataUrl: row.logoDataUrl,
     primaryColor: row.primaryColor,
     customDomain: row.customDomain,
+    email: { fromName: row.emailFromName, fromAddress: row.emailFromAddress, replyTo: row.emailReplyTo, delivery: row.emailDelivery as EmailDelivery },
     updatedAt: row.updatedAt,
   };
 }
@@ -62,6 +86,7 @@ export function toSettingsWire(s: HostedSettings) {
     sign_up_policy: s.signUpPolicy,
     require_mfa: s.requireMfa,
     branding: { name: s.brandName, logo: s.logoDataUrl, primary_color: s.primaryColor, custom_domain: s.customDomain },
+    email: { from_name: s.email.fromName, from_address: s.email.fromAddress, reply_to: s.email.replyTo, delivery: s.email.delivery },
     updated_at: s.updatedAt?.toISOString() ?? null,
   };
 }

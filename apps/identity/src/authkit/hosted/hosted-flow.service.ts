@@ -37,7 +37,7 @@ export class HostedFlowService {
 
   /** Runs a grant for the flow; its next page, or the app with a code. */
   async grant(s: FlowSession, body: Record<string, unknown> & { grant_type: string }, retry: Retry): Promise<Outcome> {
-    const ctx = { ip_address: s.ip ?? undefined, user_agent: s.userAgent ?? undefined };
+    const ctx = { ip_address: s.ip ?? undefined, user_agent: s.userAgent ?? undefined, device_id: s.deviceId };
     return this.advance(s, () => this.authenticate.resolveGrant(s.flow.environmentId, { ...body, ...ctx }, s.flow.clientId), retry);
   }
 
@@ -67,6 +67,7 @@ export class HostedFlowService {
       method: r.method,
       sso: r.sso ?? null,
       gatesPassed: true,
+      deviceId: s.deviceId,
     });
     const target = new URL(request.redirectUri);
     target.searchParams.set('code', code);
@@ -136,7 +137,7 @@ export class HostedFlowService {
           await this.emailVerification.verify(env, userId, code);
           const user = await this.users.mustFind(env, userId);
           const event = authenticationEvent('email_verification', { status: 'succeeded', email: user.email, ip_address: s.ip, user_agent: s.userAgent, user_id: user.id }, env);
-          return this.authenticate.resolveAndRecord({ user, method: s.flow.signUpMethod ?? 'Password' }, { environmentId: env, authKind: 'api_key', clientId: s.flow.clientId, ipAddress: s.ip, userAgent: s.userAgent, grantType: 'hosted_sign_up' }, event ? [event] : []);
+          return this.authenticate.resolveAndRecord({ user, method: s.flow.signUpMethod ?? 'Password' }, { environmentId: env, authKind: 'api_key', clientId: s.flow.clientId, ipAddress: s.ip, userAgent: s.userAgent, deviceId: s.deviceId, grantType: 'hosted_sign_up' }, event ? [event] : []);
         },
         retry,
       );

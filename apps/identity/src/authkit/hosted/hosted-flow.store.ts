@@ -42,6 +42,17 @@ export interface HostedFlow {
    * and, once the browser signed in, who would approve it. Absent on every other flow.
    */
   device?: DeviceStep | null;
+  /**
+   * The agent claim page (agents/): the claim attempt its link named, and, once the browser
+   * signed in, who would claim it and where. Absent on every other flow.
+   */
+  agentClaim?: AgentClaimStep | null;
+}
+
+/** A claim attempt being claimed on the agent claim page; `signedIn` only from the callback's spent AuthKit code. */
+export interface AgentClaimStep {
+  attemptId: string;
+  signedIn?: { userId: string; email: string; organizationId: string | null; organizations: Array<{ id: string; name: string }> };
 }
 
 /** A device authorization (by the SHA-256 of its device code) being approved on the verification page. */
@@ -52,10 +63,10 @@ export interface DeviceStep {
 }
 
 /** What opens a flow (the rest starts empty). */
-export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'> & Pick<Partial<HostedFlow>, 'device'>;
+export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'> & Pick<Partial<HostedFlow>, 'device' | 'agentClaim'>;
 
 export const FLOW_COOKIE = 'wos_authkit';
-/* Long enough to fetch a code from a mailbox; each save extends it. */
+/* Long enough to fetch a code from a mailbox; each read and each save extends it. */
 export const FLOW_TTL_SECONDS = 30 * 60;
 const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
 
@@ -65,6 +76,13 @@ const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
  */
 @Injectable()
 export class HostedFlowStore {
+  /**
+   * The JSON of each flow object as last read or written. Invariant: an entry equals what Redis
+   * holds for that flow unless another request changed it since, so save() of an unchanged flow
+   * writes nothing (and cannot overwrite a concurrent request's change with a stale copy).
+   */
+  private readonly persisted = new WeakMap<HostedFlow, string>();
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly box: SecretBox,
@@ -80,19 +98,27 @@ export class HostedFlowStore {
   async load(id: string | undefined): Promise<HostedFlow | null> {
     if (!id || !FLOW_ID.test(id)) return null;
     const k = key(id);
-    const sealed = await this.redis.get(k);
+    // Every read extends the flow's life (GETEX), so a page view needs no write to keep it.
+    const sealed = await this.redis.getex(k, 'EX', FLOW_TTL_SECONDS);
     if (!sealed) return null;
     try {
-      return JSON.parse(this.box.openString(sealed, k)) as HostedFlow;
+      const json = this.box.openString(sealed, k);
+      const flow = JSON.parse(json) as HostedFlow;
+      this.persisted.set(flow, json);
+      return flow;
     } catch (err) {
       if (err instanceof SecretBoxError || err instanceof SyntaxError) return null;
       throw err;
     }
   }
 
+  /** Writes the flow (and extends its life), unless it is unchanged since it was read or written. */
   async save(id: string, flow: HostedFlow): Promise<void> {
+    const json = JSON.stringify(flow);
+    if (this.persisted.get(flow) === json) return;
     const k = key(id);
-    await this.redis.set(k, this.box.seal(JSON.stringify(flow), k), 'EX', FLOW_TTL_SECONDS);
+    await this.redis.set(k, this.box.seal(json, k), 'EX', FLOW_TTL_SECONDS);
+    this.persisted.set(flow, json);
   }
 
   async end(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, RateLimitedError, safeEqual } from '@wos/platform';
+import { DomainError, randomToken, RateLimitedError, safeEqual } from '@wos/platform';
 import { cookieValue, headerOf, newNonce, sendHtml, viaHttps } from '@wos/platform/pages';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuthenticateThrottle } from '../../authenticate/authenticate.throttle';
@@ -19,6 +19,8 @@ export interface FlowSession {
   flow: HostedFlow;
   ip: string | null;
   userAgent: string | null;
+  /** The browser's device cookie (radar's device for the hosted sign-ins; set on first sight). */
+  deviceId: string;
   /** Set by a handler that finished the flow (the code was issued): the flow is deleted, not saved. */
   ended?: boolean;
 }
@@ -27,7 +29,7 @@ export interface FlowSession {
 export class HostedPageError extends Error {
   constructor(
     readonly status: number,
-    readonly body: 'error.generic' | 'error.expired.body' | 'reset.error.token' | 'invite.error',
+    readonly body: 'error.generic' | 'error.expired.body' | 'reset.error.token' | 'invite.error' | 'agent_claim.error.link',
   ) {
     super(body);
   }
@@ -64,7 +66,7 @@ export class HostedPagesService {
       fresh = true;
     }
     if (!flow || !id) return this.refuse(req, reply, env, clientId, 403, 'error.expired.body');
-    return this.respond(req, reply, env, { id, flow, ip: req.ip ?? null, userAgent: userAgentOf(req) }, handler, fresh);
+    return this.respond(req, reply, env, { id, flow, ip: req.ip ?? null, userAgent: userAgentOf(req), deviceId: deviceOf(req, reply) }, handler, fresh);
   }
 
   /** A POST: flow cookie + CSRF token, then the form's rate limit, then the handler. */
@@ -83,7 +85,7 @@ export class HostedPagesService {
       void reply.header('retry-after', String(err.retryAfterSeconds));
       return this.refuse(req, reply, env, clientId!, 429, 'error.rate_limited', flow);
     }
-    return this.respond(req, reply, env, { id, flow, ip: req.ip ?? null, userAgent: userAgentOf(req) }, (s) => handler(s, body), false);
+    return this.respond(req, reply, env, { id, flow, ip: req.ip ?? null, userAgent: userAgentOf(req), deviceId: deviceOf(req, reply) }, (s) => handler(s, body), false);
   }
 
   private async respond(req: FastifyRequest, reply: FastifyReply, env: string, s: FlowSession, handler: (s: FlowSession) => Promise<Outcome>, fresh: boolean) {
@@ -135,6 +137,25 @@ export class HostedPagesService {
 }
 
 const userAgentOf = (req: FastifyRequest) => headerOf(req, 'user-agent')?.slice(0, 512) ?? null;
+
+/** The device cookie: random, so it identifies a browser and says nothing about it. */
+export const DEVICE_COOKIE = 'wos_device';
+const DEVICE_ID = /^[A-Za-z0-9_-]{43}$/;
+/* 400 days, the longest lifetime browsers keep a cookie for. */
+const DEVICE_TTL_SECONDS = 400 * 86_400;
+
+/**
+ * The browser's device ID, from its cookie or new (the cookie is then set on this response).
+ * HttpOnly, SameSite=Lax, on the hosted pages' path; only radar's device hash is ever derived from it.
+ */
+function deviceOf(req: FastifyRequest, reply: FastifyReply): string {
+  const known = cookieValue(req, DEVICE_COOKIE);
+  if (known && DEVICE_ID.test(known)) return known;
+  const id = randomToken(32);
+  const secure = viaHttps(req) ? '; Secure' : '';
+  void reply.header('set-cookie', `${DEVICE_COOKIE}=${id}; Path=/user_management/authorize; HttpOnly; SameSite=Lax; Max-Age=${DEVICE_TTL_SECONDS}${secure}`);
+  return id;
+}
 
 /** The flow cookie's value. */
 const cookieOf = (req: FastifyRequest) => cookieValue(req, FLOW_COOKIE);

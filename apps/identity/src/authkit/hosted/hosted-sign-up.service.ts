@@ -74,14 +74,18 @@ export class HostedSignUpService {
 
     let userId: string;
     try {
-      const created = await this.users.create(env, {
+      // Radar assesses the sign-up; a challenge is met by the email code every hosted sign-up sends
+      // (or by the invitation, which came by email to this address).
+      const created = await this.users.signUp(env, {
         email: address,
+        ...(s.ip ? { ip_address: s.ip } : {}),
+        ...(s.userAgent ? { user_agent: s.userAgent } : {}),
         password: form.data.password,
         ...(form.data.first_name ? { first_name: form.data.first_name } : {}),
         ...(form.data.last_name ? { last_name: form.data.last_name } : {}),
         // The invitation's token came by email to this very address.
         email_verified: Boolean(invited),
-      });
+      }, 'hosted');
       userId = created.id;
     } catch (err) {
       if (err instanceof ConflictError || (err instanceof DomainError && err.status === 409)) return this.show(s, { ...echo, error: 'sign_up.error.exists' });
@@ -92,7 +96,7 @@ export class HostedSignUpService {
       const user = await this.users.mustFind(env, userId);
       const accepted = await this.invitations.acceptByToken(env, s.flow.invitationToken!, user);
       const event = authenticationEvent('password', { status: 'succeeded', email: user.email, ip_address: s.ip, user_agent: s.userAgent, user_id: user.id }, env);
-      const ctx = { environmentId: env, authKind: 'api_key' as const, clientId: s.flow.clientId, ipAddress: s.ip, userAgent: s.userAgent, grantType: 'hosted_sign_up' };
+      const ctx = { environmentId: env, authKind: 'api_key' as const, clientId: s.flow.clientId, ipAddress: s.ip, userAgent: s.userAgent, deviceId: s.deviceId, grantType: 'hosted_sign_up' };
       return this.flow.advance(s, () => this.authenticate.resolveAndRecord({ user, method: 'Password', organizationId: accepted.organization_id }, ctx, event ? [event] : []), (error) => this.show(s, { ...echo, error }));
     }
     try {
