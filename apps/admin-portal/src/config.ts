@@ -25,6 +25,8 @@ export const configSchema = baseConfigSchema
     SSO_URL: url.default('http://127.0.0.1:3002'),
     DIRECTORY_SYNC_URL: url.default('http://127.0.0.1:3003'),
     AUDIT_LOGS_URL: url.default('http://127.0.0.1:3005'),
+    /** Vault holds the organizations' own root keys (the bring_your_own_key page). */
+    VAULT_URL: url.default('http://127.0.0.1:3006'),
     /** Identity holds the environment's branding (the hosted pages' name, logo and colour). */
     IDENTITY_URL: url.default('http://127.0.0.1:3001'),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -8,6 +8,16 @@ export const configSchema = baseConfigSchema
   .extend({
     /** Kafka consumer group; default `authorization.<database name>` (defaultConsumerGroupId). */
     AUTHORIZATION_KAFKA_GROUP_ID: z.string().min(1).optional(),
+    /** The organizations service, asked (signed environment) whether an organization named in a create exists. */
+    ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004').transform((u) => u.replace(/\/+$/, '')),
+    /**
+     * How long a replica trusts that an organization exists. A deleted organization's cleanup
+     * evicts it on the replica that consumes organization.deleted; others may accept a create
+     * for it this long. Unknown organizations are never cached (a new one is found at once).
+     */
+    ORGANIZATION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+    /** Identity, read (signed environment) by the role slug migration's membership backfill. */
+    IDENTITY_URL: z.string().url().default('http://127.0.0.1:3001').transform((u) => u.replace(/\/+$/, '')),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

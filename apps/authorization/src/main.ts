@@ -11,6 +11,7 @@ import { MembershipsModule } from './memberships/memberships.module';
 import { authorizationOpenApi } from './openapi';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ResourcesModule } from './resources/resources.module';
+import { SlugMigrationModule } from './slug-migration/slug-migration.module';
 
 runMain(() => {
   const config = loadAppConfig();
@@ -19,7 +20,7 @@ runMain(() => {
     name: 'authorization',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule],
+    modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule, SlugMigrationModule],
     http: { openapi: authorizationOpenApi },
   });
 });

@@ -8,7 +8,8 @@ import {
   listRoleAssignmentsQuerySchema,
   roleOnResourceSchema,
 } from './assignments/assignments.dto';
-import { addPermissionSchema, createEnvironmentRoleSchema, createOrganizationRoleSchema, createPermissionSchema, listPermissionsQuerySchema, setPermissionsSchema, updateNamedSchema } from './catalogue/catalogue.dto';
+import { addPermissionSchema, createEnvironmentRoleSchema, createOrganizationRoleSchema, createPermissionSchema, listPermissionsQuerySchema, defaultRoleSchema, reorderRolesSchema, setPermissionsSchema, updateNamedSchema } from './catalogue/catalogue.dto';
+import { runSlugMigrationSchema } from './slug-migration/slug-migration.dto';
 import { addMemberSchema, createGroupSchema, replaceGroupAssignmentsSchema, updateGroupSchema } from './groups/groups.dto';
 import { createResourceSchema, deleteResourceQuerySchema, listResourcesQuerySchema, updateResourceSchema } from './resources/resources.dto';
 
@@ -32,14 +33,18 @@ export function authorizationOpenApi(): Record<string, unknown> {
     { method: 'patch', path: ROLE, summary: 'Update an environment role', body: updateNamedSchema },
     { method: 'put', path: `${ROLE}/permissions`, summary: "Replace an environment role's permissions", body: setPermissionsSchema },
     { method: 'post', path: `${ROLE}/permissions`, summary: 'Add a permission to an environment role', body: addPermissionSchema },
+    { method: 'put', path: '/authorization/roles/priority', summary: "Reorder the environment roles' priority (ours: every environment role, highest first)", body: reorderRolesSchema },
+    { method: 'put', path: '/authorization/roles/default', summary: "Set the environment's default role (ours: what sign-in grants and invitations whose role is gone get)", body: defaultRoleSchema },
     { method: 'post', path: '/authorization/organizations/:orgId/roles', summary: 'Create an organization role', body: createOrganizationRoleSchema, status: 201 },
     { method: 'get', path: '/authorization/organizations/:orgId/roles', summary: "List the organization's roles (environment roles and its own) in priority order" },
+    { method: 'put', path: '/authorization/organizations/:orgId/roles/priority', summary: "Reorder the organization's own roles' priority (ours: every one of them, highest first)", body: reorderRolesSchema },
     { method: 'get', path: ORG_ROLE, summary: 'Get a role in the organization' },
     { method: 'patch', path: ORG_ROLE, summary: 'Update an organization role', body: updateNamedSchema },
     { method: 'delete', path: ORG_ROLE, summary: 'Delete an organization role (409 while assigned)', status: 204 },
     { method: 'put', path: `${ORG_ROLE}/permissions`, summary: "Replace an organization role's permissions", body: setPermissionsSchema },
     { method: 'post', path: `${ORG_ROLE}/permissions`, summary: 'Add a permission to an organization role', body: addPermissionSchema },
     { method: 'delete', path: `${ORG_ROLE}/permissions/:permissionSlug`, summary: 'Remove a permission from an organization role', status: 204 },
+    { method: 'post', path: '/authorization/role_slug_migration', summary: "Migrate the environment's free-form membership role slugs into the catalogue (ours; resumable, call until completed)", body: runSlugMigrationSchema },
     { method: 'post', path: '/authorization/resources', summary: 'Create a resource', body: createResourceSchema, status: 201 },
     { method: 'get', path: '/authorization/resources', summary: 'List resources', query: listResourcesQuerySchema },
     { method: 'get', path: '/authorization/resources/:id', summary: 'Get a resource' },

@@ -277,6 +277,9 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
 
   test('a replica that shuts down ends its open streams instead of hanging on them; one environment cannot take all streams', async () => {
     const c = await startReplica(db, { FEATURE_FLAG_STREAMS_PER_ENVIRONMENT: '1' });
+    // Started, not still joining its Kafka group: a close during the group's rebalance waits for
+    // the join (kafkajs), which is not what this test measures (seen under a loaded CI machine).
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${c.port}/ready`)).status === 200, { timeoutMs: 60_000, intervalMs: 200, message: 'the replica is ready (a member of its consumer group)' });
     const res = await c.open(ENV, '/sdk/feature-flags/stream');
     const next = sseReader(res);
     await next();

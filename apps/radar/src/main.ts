@@ -4,6 +4,7 @@ import { runMain, startService } from '@wos/platform';
 import { AttemptsModule } from './attempts/attempts.module';
 import { consumerGroupId, loadAppConfig } from './config';
 import { DirectoryUsersModule } from './directory-users/directory-users.module';
+import { OrganizationDomainsModule } from './organization-domains/organization-domains.module';
 import { PrismaService } from './infra/prisma.service';
 import { ListsModule } from './lists/lists.module';
 import { radarOpenApi } from './openapi';
@@ -16,7 +17,7 @@ runMain(() => {
     name: 'radar',
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.radar] }, consumer: { groupId: consumerGroupId(config) }, redis: true },
-    modules: [AttemptsModule, ListsModule, SettingsModule, DirectoryUsersModule],
+    modules: [AttemptsModule, ListsModule, SettingsModule, DirectoryUsersModule, OrganizationDomainsModule],
     http: { openapi: radarOpenApi },
   });
 });

@@ -40,6 +40,8 @@ export const configSchema = baseConfigSchema
      * no longer lock a whole organization out.
      */
     SSO_AUTHORIZE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    /** How often the SAML certificate expiry scan runs (connection.saml_certificate_renewal_required). */
+    SSO_CERTIFICATE_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(6 * 3_600_000),
     SSO_IDP_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     /** Kafka consumer group for organizations.events.v1; default `sso.<database name>`. */
     SSO_KAFKA_GROUP_ID: z.string().min(1).optional(),

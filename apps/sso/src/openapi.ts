@@ -2,6 +2,18 @@ import { z } from 'zod';
 import { buildOpenApi } from '@wos/platform';
 import { connectionSchema, listEnvelopeSchema } from '@wos/contracts';
 import { createConnectionSchema, listConnectionsQuerySchema } from './connections/connections.dto';
+import { addCertificateSchema } from './certificates/certificates.dto';
+
+const samlCertificateSchema = z.object({
+  object: z.literal('saml_certificate'),
+  certificate_type: z.enum(['ResponseSigning', 'RequestSigning', 'ResponseEncryption']),
+  fingerprint: z.string(),
+  subject: z.string(),
+  not_before: z.string(),
+  expiry_date: z.string(),
+  is_expired: z.boolean(),
+  days_until_expiry: z.number().int(),
+});
 import { tokenRequestSchema } from './token/token.dto';
 import { logoutAuthorizeResponseSchema, logoutAuthorizeSchema, logoutQuerySchema } from './logout/logout.dto';
 
@@ -13,6 +25,9 @@ export function ssoOpenApi(): Record<string, unknown> {
     { method: 'delete', path: '/connections/:id', summary: 'Delete a connection', status: 204 },
     { method: 'post', path: '/connections/:id/activate', summary: 'Activate a connection (management extension)', response: connectionSchema },
     { method: 'post', path: '/connections/:id/deactivate', summary: 'Deactivate a connection (management extension)', response: connectionSchema },
+    { method: 'get', path: '/connections/:id/certificates', summary: 'A SAML connection\'s certificates with their expiry (management extension)', response: z.object({ object: z.literal('list'), data: z.array(samlCertificateSchema) }) },
+    { method: 'post', path: '/connections/:id/certificates', summary: 'Renew: add the IdP\'s new signing certificate beside the old ones (management extension)', body: addCertificateSchema, response: z.object({ object: z.literal('list'), data: z.array(samlCertificateSchema) }), status: 201 },
+    { method: 'delete', path: '/connections/:id/certificates/:fingerprint', summary: 'Remove an IdP certificate by SHA-256 fingerprint; never the last (management extension)', status: 204 },
     { method: 'get', path: '/connections/:id/sp_metadata', summary: 'SAML service-provider metadata of a connection', response: z.object({ entity_id: z.string(), acs_url: z.string() }).passthrough() },
     { method: 'post', path: '/sso/token', summary: 'Exchange a code for a profile and token', body: tokenRequestSchema, response: z.object({ token_type: z.literal('Bearer'), access_token: z.string(), expires_in: z.number() }).passthrough() },
     // The browser and IdP legs of a sign-in, and the profile token's own route (no API key).

@@ -1,10 +1,11 @@
 import { parse } from 'node:querystring';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic } from '@wos/contracts';
-import { createLogger, LOOPBACK_WARNING, startService } from '@wos/platform';
+import { createLogger, LOOPBACK_WARNING, QueueName, startService } from '@wos/platform';
 import { consumerGroupId, type AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { ConnectionsModule } from './connections/connections.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { SignInModule } from './signin/signin.module';
 import { LogoutModule } from './logout/logout.module';
 import { ssoOpenApi } from './openapi';
@@ -24,8 +25,8 @@ export function startSsoService(config: AppConfig): Promise<NestFastifyApplicati
     name: 'sso',
     config,
     logger,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.sso] }, consumer: { groupId: consumerGroupId(config) }, redis: true, secrets: true },
-    modules: [ConnectionsModule, SignInModule, LogoutModule],
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.sso] }, consumer: { groupId: consumerGroupId(config) }, redis: true, secrets: true, queues: [QueueName.SsoCertificateScan] },
+    modules: [ConnectionsModule, CertificatesModule, SignInModule, LogoutModule],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
       openapi: ssoOpenApi,

@@ -4,6 +4,8 @@ import type { RenderedEmail } from '@wos/platform/mail';
 const NAMES: Record<string, string> = {
   sso: 'single sign-on (SSO)',
   dsync: 'Directory Sync',
+  audit_logs: 'audit logs',
+  certificate_renewal: 'SAML certificate renewal',
   log_streams: 'audit log streams',
   domain_verification: 'domain verification',
   bring_your_own_key: 'bring your own key (BYOK)',

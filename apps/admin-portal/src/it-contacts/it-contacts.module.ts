@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LinksController } from '../links/links.controller';
 import { LinksModule } from '../links/links.module';
 import { ItContactsController } from './it-contacts.controller';
 import { ItContactsRepository } from './it-contacts.repository';
@@ -6,7 +7,7 @@ import { ItContactsService } from './it-contacts.service';
 
 @Module({
   imports: [LinksModule],
-  controllers: [ItContactsController],
+  controllers: [ItContactsController, LinksController],
   providers: [ItContactsRepository, ItContactsService],
 })
 export class ItContactsModule {}

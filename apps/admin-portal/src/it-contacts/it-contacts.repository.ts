@@ -21,6 +21,10 @@ export class ItContactsRepository {
     return created[0] ?? null;
   }
 
+  findByEmails(environmentId: string, organizationId: string, emails: string[]): Promise<ItContact[]> {
+    return this.prisma.itContact.findMany({ where: { environmentId, organizationId, email: { in: emails } } });
+  }
+
   find(environmentId: string, organizationId: string, id: string): Promise<ItContact | null> {
     return this.prisma.itContact.findFirst({ where: { environmentId, organizationId, id } });
   }

@@ -14,8 +14,11 @@ export const generateLinkSchema = z.strictObject({
       sso: z.strictObject({ bookmark_slug: z.string().min(1).max(128).optional(), provider_type: z.string().regex(/^[A-Za-z]{2,40}$/, 'must be a connection type').optional() }).optional(),
     })
     .optional(),
-  /** Accepted and checked; the link itself is the credential, so no address is granted anything. */
-  admin_emails: z.array(z.string().email().max(320)).max(20).optional(),
+  /**
+   * The IT admins to grant access (WorkOS: up to 20): each becomes an IT contact of the
+   * organization and is emailed a single-use link of its own for this intent (ItContactsService.inviteAdmins).
+   */
+  admin_emails: z.array(z.string().trim().toLowerCase().email('must be an email address').max(320)).max(20, 'at most 20 admin emails').optional(),
 });
 export type GenerateLinkInput = z.infer<typeof generateLinkSchema>;
 

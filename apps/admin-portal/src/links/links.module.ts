@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { OrganizationEventsConsumer } from '../consumers/organizations.consumer';
-import { LinksController } from './links.controller';
 import { LinksRepository } from './links.repository';
 import { LinksService } from './links.service';
 
 /** Portal links and sessions, and the clients of the services the portal drives. */
 @Module({
-  controllers: [LinksController, OrganizationEventsConsumer],
+  controllers: [OrganizationEventsConsumer],
   providers: [LinksRepository, LinksService, UpstreamClient],
   exports: [LinksService, LinksRepository, UpstreamClient],
 })

@@ -2,10 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '@wos/platform';
-import { protocolOf } from '@wos/contracts';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
-import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, statusPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
+import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
 import { PortalSsoService } from './sso/portal-sso.service';
 import type { PortalSession } from '../generated/prisma/client';
@@ -93,20 +92,6 @@ export class PortalSetupController {
       await this.upstream.must('organizations', s.environmentId, 'POST', `/organization_domains/${encodeURIComponent(domainId)}/verify`, {});
       return { redirect: url(ctx, 'domain_verification') };
     });
-  }
-
-  @Get('certificate_renewal')
-  certificate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
-    return this.pages.show(req, reply, org, 'certificate_renewal', async (s) => {
-      const { connection } = await this.sso.state(s);
-      const saml = connection && protocolOf(connection.connection_type) === 'saml';
-      return { page: (ctx) => statusPage(ctx, 'certificate_renewal', saml ? ['cert.renew'] : ['cert.none']) };
-    });
-  }
-
-  @Get('bring_your_own_key')
-  byok(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
-    return this.pages.show(req, reply, org, 'bring_your_own_key', async () => ({ page: (ctx) => statusPage(ctx, 'bring_your_own_key', ['byok.body']) }));
   }
 
   @Get('audit_logs')

@@ -3,7 +3,7 @@ import { DomainError, internalAuthKeyFor, internalFetch, OrganizationsClient } f
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** The services whose public APIs the portal drives, each through its internal address. */
-export type Upstream = 'sso' | 'directory-sync' | 'organizations' | 'audit-logs' | 'identity';
+export type Upstream = 'sso' | 'directory-sync' | 'organizations' | 'audit-logs' | 'identity' | 'vault';
 
 export interface UpstreamResult<T = Record<string, unknown>> {
   status: number;
@@ -32,6 +32,7 @@ export class UpstreamClient {
       organizations: config.ORGANIZATIONS_URL,
       'audit-logs': config.AUDIT_LOGS_URL,
       identity: config.IDENTITY_URL,
+      vault: config.VAULT_URL,
     };
   }
 

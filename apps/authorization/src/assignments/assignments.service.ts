@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { newId, NotFoundError, paginate, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
 import { toResourceRef, type ResourceRefFields, type ResourceRef } from '../authz-core/resource-ref';
+import { roleFitsResource } from '../authz-core/resource-types';
+import type { StoredRole } from '../catalogue/catalogue.dto';
 import { RolesService } from '../catalogue/roles.service';
 import { MembershipsService } from '../memberships/memberships.service';
 import type { StoredResource } from '../resources/resources.dto';
@@ -15,9 +17,22 @@ export function requireResourceRef(f: ResourceRefFields): ResourceRef {
   return ref;
 }
 
+/** 422 unless the role may be assigned on the resource (authz-core/resource-types). */
+export function requireRoleFitsResource(role: StoredRole, resource: StoredResource): void {
+  if (roleFitsResource(role.resourceTypeSlug, resource.resourceTypeSlug)) return;
+  throw new ValidationError([
+    {
+      field: 'role_slug',
+      code: 'role_resource_type_mismatch',
+      message: `The role ${role.slug} is for ${role.resourceTypeSlug} resources; ${resource.id} is a ${resource.resourceTypeSlug}.`,
+    },
+  ]);
+}
+
 /**
  * Role assignments of a membership on a resource. Invariant: the membership, the role (in the
- * organization's view of the catalogue) and the resource all belong to one organization.
+ * organization's view of the catalogue) and the resource all belong to one organization, and the
+ * role's resource type fits the resource.
  */
 @Injectable()
 export class AssignmentsService {
@@ -30,6 +45,8 @@ export class AssignmentsService {
 
   async assign(environmentId: string, membershipId: string, input: RoleOnResourceInput) {
     const { role, resource, membership } = await this.resolve(environmentId, membershipId, input);
+    // Checked on create only: an assignment made before the rule can still be removed by its role and resource.
+    requireRoleFitsResource(role, resource);
     const a = await this.repo.create(environmentId, { id: newId('role_assignment'), membershipId: membership.id, roleId: role.id, resourceId: resource.id });
     return toRoleAssignmentWire(a);
   }

@@ -2,6 +2,8 @@ import { byPriority, unknownRoleSlugs, type OrderedRole } from './role-order';
 
 export interface ClaimRole extends OrderedRole {
   permissions: readonly string[];
+  /** The environment's default role (an environment role; at most one). */
+  isDefault?: boolean;
 }
 
 /** The access-token claims of a membership's role slugs (WORKOS_API.md §7.3). */
@@ -10,6 +12,12 @@ export interface RoleClaims {
   roles: string[];
   permissions: string[];
   unknown_role_slugs: string[];
+  /**
+   * The role a membership gets when none is named or the named one is gone (sign-in grants,
+   * invitations accepted after their role was deleted): the environment's default role, else its
+   * highest-priority environment role; null when it has none.
+   */
+  default_role_slug: string | null;
 }
 
 /**
@@ -18,7 +26,16 @@ export interface RoleClaims {
  */
 export function roleClaims(slugs: readonly string[], catalogue: readonly ClaimRole[]): RoleClaims {
   const held = new Set(slugs);
-  const roles = byPriority(catalogue).filter((r) => held.has(r.slug));
+  const ordered = byPriority(catalogue);
+  const roles = ordered.filter((r) => held.has(r.slug));
   const permissions = [...new Set(roles.flatMap((r) => r.permissions))].sort();
-  return { role: roles[0]?.slug ?? null, roles: roles.map((r) => r.slug), permissions, unknown_role_slugs: unknownRoleSlugs(slugs, catalogue) };
+  const environmentRoles = ordered.filter((r) => r.organizationId === null);
+  const defaultRole = environmentRoles.find((r) => r.isDefault) ?? environmentRoles[0];
+  return {
+    role: roles[0]?.slug ?? null,
+    roles: roles.map((r) => r.slug),
+    permissions,
+    unknown_role_slugs: unknownRoleSlugs(slugs, catalogue),
+    default_role_slug: defaultRole?.slug ?? null,
+  };
 }

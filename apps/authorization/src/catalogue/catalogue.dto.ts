@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { PermissionWire } from '@wos/contracts';
 import { paginationQuerySchema } from '@wos/platform';
+import { ORGANIZATION_RESOURCE_TYPE } from '../authz-core/resource-types';
 import { isValidSlug, MAX_SLUG_LENGTH } from '../authz-core/slugs';
 
 export const slugSchema = z.string().max(MAX_SLUG_LENGTH).refine(isValidSlug, { message: 'slug_invalid' });
 const name = z.string().trim().min(1).max(256);
 const description = z.string().max(2048).nullable().optional();
 /** Resource types are implicit: a slug names one (the SDK exposes no resource-type CRUD). */
-export const DEFAULT_RESOURCE_TYPE = 'organization';
+export const DEFAULT_RESOURCE_TYPE = ORGANIZATION_RESOURCE_TYPE;
 
 export const createPermissionSchema = z.object({ slug: slugSchema, name, description, resource_type_slug: slugSchema.optional() });
 export type CreatePermissionInput = z.infer<typeof createPermissionSchema>;
@@ -20,6 +21,11 @@ export const createOrganizationRoleSchema = z.object({ slug: slugSchema.optional
 export type CreateRoleInput = z.infer<typeof createOrganizationRoleSchema>;
 export const setPermissionsSchema = z.object({ permissions: z.array(slugSchema).max(1000) });
 export const addPermissionSchema = z.object({ slug: slugSchema });
+/** Our management route (the SDK has none): every role of the scope, highest priority first. */
+export const reorderRolesSchema = z.object({ role_slugs: z.array(slugSchema).min(1).max(1000) });
+export type ReorderRolesInput = z.infer<typeof reorderRolesSchema>;
+/** Our management route: the environment's default role. */
+export const defaultRoleSchema = z.object({ role_slug: slugSchema });
 
 export interface StoredPermission {
   id: string;
@@ -40,6 +46,8 @@ export interface StoredRole {
   description: string | null;
   resourceTypeSlug: string;
   isDefault: boolean;
+  /** Order within its scope (authz-core/role-order). */
+  priority: number;
   permissions: string[];
   createdAt: Date;
   updatedAt: Date;

@@ -21,13 +21,14 @@ export interface RoleRow {
   description: string | null;
   resource_type_slug: string;
   is_default: boolean;
+  priority: number;
   permissions: string[];
   created_at: Date;
   updated_at: Date;
 }
 
 /** A role with its permission slugs (sorted), one row per role. */
-export const SELECT_ROLE = `SELECT r.id, r.organization_id, r.slug, r.name, r.description, r.resource_type_slug, r.is_default, r.created_at, r.updated_at,
+export const SELECT_ROLE = `SELECT r.id, r.organization_id, r.slug, r.name, r.description, r.resource_type_slug, r.is_default, r.priority, r.created_at, r.updated_at,
   COALESCE(array_agg(p.slug ORDER BY p.slug) FILTER (WHERE p.slug IS NOT NULL), '{}') AS permissions
   FROM authz_roles r
   LEFT JOIN authz_role_permissions rp ON rp.role_id = r.id
@@ -55,6 +56,7 @@ export function toStoredRole(r: RoleRow): StoredRole {
     description: r.description,
     resourceTypeSlug: r.resource_type_slug,
     isDefault: r.is_default,
+    priority: r.priority,
     permissions: r.permissions,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
-import { addPermissionSchema, createEnvironmentRoleSchema, setPermissionsSchema, updateNamedSchema, type CreateRoleInput, type UpdateNamedInput } from './catalogue.dto';
+import { addPermissionSchema, createEnvironmentRoleSchema, defaultRoleSchema, reorderRolesSchema, setPermissionsSchema, updateNamedSchema, type CreateRoleInput, type ReorderRolesInput, type UpdateNamedInput } from './catalogue.dto';
 import { RolesService } from './roles.service';
 
 /** `/authorization/roles`: environment roles by slug (WORKOS_API.md §16). The SDK has no delete for them. */
@@ -18,6 +18,18 @@ export class EnvironmentRolesController {
   @Get()
   list(@EnvironmentId() env: string) {
     return this.roles.list(env, null);
+  }
+
+  /** Ours (no SDK method): the environment roles' priority order, highest first. */
+  @Put('priority')
+  reorder(@EnvironmentId() env: string, @Body(new ZodPipe(reorderRolesSchema)) body: ReorderRolesInput) {
+    return this.roles.reorder(env, null, body.role_slugs);
+  }
+
+  /** Ours (no SDK method): the role memberships get when none is named (sign-in grants, invitations). */
+  @Put('default')
+  setDefault(@EnvironmentId() env: string, @Body(new ZodPipe(defaultRoleSchema)) body: { role_slug: string }) {
+    return this.roles.setDefault(env, body.role_slug);
   }
 
   @Get(':slug')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { EnvironmentId, RequireApiKey, ZodPipe } from '@wos/platform';
-import { addPermissionSchema, createOrganizationRoleSchema, setPermissionsSchema, updateNamedSchema, type CreateRoleInput, type UpdateNamedInput } from './catalogue.dto';
+import { addPermissionSchema, createOrganizationRoleSchema, reorderRolesSchema, setPermissionsSchema, updateNamedSchema, type CreateRoleInput, type ReorderRolesInput, type UpdateNamedInput } from './catalogue.dto';
 import { RolesService } from './roles.service';
 
 /**
@@ -21,6 +21,12 @@ export class OrganizationRolesController {
   @Get()
   list(@EnvironmentId() env: string, @Param('orgId') org: string) {
     return this.roles.list(env, org);
+  }
+
+  /** Ours (no SDK method): the organization's own roles' priority order (environment roles stay ahead of them). */
+  @Put('priority')
+  reorder(@EnvironmentId() env: string, @Param('orgId') org: string, @Body(new ZodPipe(reorderRolesSchema)) body: ReorderRolesInput) {
+    return this.roles.reorder(env, org, body.role_slugs);
   }
 
   @Get(':slug')

@@ -50,9 +50,11 @@ export class RolesRepository {
         );
         if (clash.rowCount) return 'duplicate' as const;
         const first = role.organizationId === null && !(await client.query('SELECT 1 FROM authz_roles WHERE environment_id = $1 AND is_default', [environmentId])).rowCount;
+        // A new role comes last in its scope (environment roles, or the organization's own).
         await client.query(
-          `INSERT INTO authz_roles (id, environment_id, organization_id, slug, name, description, resource_type_slug, is_default, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+          `INSERT INTO authz_roles (id, environment_id, organization_id, slug, name, description, resource_type_slug, is_default, priority, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+             (SELECT COALESCE(MAX(priority), 0) + 1 FROM authz_roles WHERE environment_id = $2 AND organization_id IS NOT DISTINCT FROM $3), $9, $9)`,
           [role.id, environmentId, role.organizationId, role.slug, role.name, role.description, role.resourceTypeSlug, first, role.createdAt],
         );
         const stored = await this.load(client, environmentId, role.id);
@@ -121,6 +123,57 @@ export class RolesRepository {
       await client.query('DELETE FROM authz_roles WHERE id = $1', [roleId]);
       await appendToOutbox(pgExecutor(client), [event({ ...role, updatedAt: new Date() })]);
       return role;
+    });
+  }
+
+  /**
+   * Sets the priorities `plan` computes from the scope's roles read under the environment's role
+   * lock (so no create or other reorder interleaves), with an event per role whose priority
+   * changed. `plan` refusing changes nothing.
+   */
+  async reorder<E>(
+    environmentId: string,
+    organizationId: string | null,
+    plan: (scope: StoredRole[]) => { priorities: { id: string; priority: number }[] } | E,
+    event: (r: StoredRole) => OutboxMessage,
+  ): Promise<StoredRole[] | E> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`authz_roles:${environmentId}`]);
+      const { rows } = await client.query<RoleRow>(
+        `${SELECT_ROLE} WHERE r.environment_id = $1 AND r.organization_id IS NOT DISTINCT FROM $2 GROUP BY r.id`,
+        [environmentId, organizationId],
+      );
+      const out = plan(rows.map(toStoredRole));
+      if (!(out && typeof out === 'object' && 'priorities' in out)) return out as E;
+      const changed: StoredRole[] = [];
+      for (const p of out.priorities) {
+        await client.query('UPDATE authz_roles SET priority = $3, updated_at = now() WHERE environment_id = $1 AND id = $2', [environmentId, p.id, p.priority]);
+        changed.push(await this.load(client, environmentId, p.id));
+      }
+      if (changed.length) await appendToOutbox(pgExecutor(client), changed.map(event));
+      const after = await client.query<RoleRow>(
+        `${SELECT_ROLE} WHERE r.environment_id = $1 AND r.organization_id IS NOT DISTINCT FROM $2 GROUP BY r.id`,
+        [environmentId, organizationId],
+      );
+      return after.rows.map(toStoredRole);
+    });
+  }
+
+  /**
+   * Makes the environment role the environment's default (the one before it stops being it),
+   * with a `role.updated` event for each of the two, under the environment's role lock.
+   */
+  async setDefault(environmentId: string, roleId: string, event: (r: StoredRole) => OutboxMessage): Promise<void> {
+    await pgTransaction(this.prisma.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`authz_roles:${environmentId}`]);
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE authz_roles SET is_default = (id = $2), updated_at = now()
+         WHERE environment_id = $1 AND organization_id IS NULL AND (is_default OR id = $2) AND is_default <> (id = $2) RETURNING id`,
+        [environmentId, roleId],
+      );
+      const changed = [];
+      for (const r of rows) changed.push(event(await this.load(client, environmentId, r.id)));
+      if (changed.length) await appendToOutbox(pgExecutor(client), changed);
     });
   }
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, newId, NotFoundError, ValidationError } from '@wos/platform';
-import { byPriority } from '../authz-core/role-order';
+import { byPriority, reorder } from '../authz-core/role-order';
 import { slugFromName } from '../authz-core/slugs';
 import { DEFAULT_RESOURCE_TYPE, toRoleWire, type CreateRoleInput, type RoleWire, type StoredRole, type UpdateNamedInput } from './catalogue.dto';
 import { roleEvent } from './catalogue.events';
+import { KnownOrganizationsClient } from '../organizations/organizations.client';
 import { RolesRepository, type PermissionChange } from './roles.repository';
 
 /** The role an environment starts with, and identity's default membership role. */
@@ -16,9 +17,13 @@ export const DEFAULT_ROLE_SLUG = 'member';
  */
 @Injectable()
 export class RolesService {
-  constructor(private readonly repo: RolesRepository) {}
+  constructor(
+    private readonly repo: RolesRepository,
+    private readonly organizations: KnownOrganizationsClient,
+  ) {}
 
   async create(environmentId: string, organizationId: string | null, input: CreateRoleInput): Promise<RoleWire> {
+    if (organizationId !== null) await this.organizations.require(environmentId, organizationId);
     const now = new Date();
     const slug = input.slug ?? slugFromName(input.name);
     const role: StoredRole = {
@@ -29,6 +34,7 @@ export class RolesService {
       description: input.description ?? null,
       resourceTypeSlug: input.resource_type_slug ?? DEFAULT_RESOURCE_TYPE,
       isDefault: false,
+      priority: 0, // set by the insert: last in its scope
       permissions: [],
       createdAt: now,
       updatedAt: now,
@@ -44,15 +50,26 @@ export class RolesService {
    * event), so memberships created with the default slug are valid from the start.
    */
   async organizationCatalogue(environmentId: string, organizationId: string): Promise<StoredRole[]> {
-    let roles = await this.repo.list(environmentId, organizationId);
-    if (!roles.some((r) => r.organizationId === null)) {
-      const created = await this.create(environmentId, null, { slug: DEFAULT_ROLE_SLUG, name: 'Member' }).catch((err: unknown) => {
-        if (err instanceof ConflictError) return null; // another request seeded it first
-        throw err;
-      });
-      if (created) roles = await this.repo.list(environmentId, organizationId);
-    }
-    return roles;
+    const roles = await this.repo.list(environmentId, organizationId);
+    if (roles.some((r) => r.organizationId === null)) return roles;
+    return (await this.ensureDefaultRole(environmentId)) ? this.repo.list(environmentId, organizationId) : roles;
+  }
+
+  /**
+   * Seeds the environment's default role (`member`) when it has no environment role yet; the
+   * created role, or null when there was one (or a concurrent request seeded it).
+   */
+  async ensureDefaultRole(environmentId: string): Promise<RoleWire | null> {
+    if ((await this.repo.list(environmentId, null)).length) return null;
+    return this.createIfAbsent(environmentId, null, DEFAULT_ROLE_SLUG, 'Member');
+  }
+
+  /** Creates the role unless its slug is taken in the view it would join (then null). */
+  async createIfAbsent(environmentId: string, organizationId: string | null, slug: string, name: string): Promise<RoleWire | null> {
+    return this.create(environmentId, organizationId, { slug, name }).catch((err: unknown) => {
+      if (err instanceof ConflictError) return null;
+      throw err;
+    });
   }
 
   /** In priority order (authz-core/role-order). */
@@ -91,6 +108,31 @@ export class RolesService {
     const out = await this.repo.delete(environmentId, role.id, (r) => roleEvent('deleted', r, environmentId));
     if (out === null) throw new NotFoundError('a role', slug);
     if (out === 'in_use') throw new ConflictError('role_in_use', `The role ${slug} is assigned to organization memberships; remove those assignments first.`);
+  }
+
+  /**
+   * Reorders one scope: the environment's roles (organizationId null) or an organization's own
+   * roles. `slugs` names each role of the scope once, highest priority first (422 otherwise).
+   * Each role whose place changed gets its `role.updated` / `organization_role.updated` event,
+   * which is also what makes identity drop cached token claims (their `role` follows priority).
+   */
+  async reorder(environmentId: string, organizationId: string | null, slugs: string[]): Promise<{ object: 'list'; data: RoleWire[] }> {
+    const out = await this.repo.reorder(environmentId, organizationId, (scope) => reorder(scope, slugs), (r) => roleEvent('updated', r, environmentId));
+    if (!Array.isArray(out)) {
+      const what = { order_duplicate: 'is named more than once', order_unknown_role: 'is not a role of this scope', order_incomplete: 'is missing from the order' }[out.error];
+      throw new ValidationError(out.slugs.map((s) => ({ field: 'role_slugs', code: out.error, message: `The role ${s} ${what}.` })));
+    }
+    return { object: 'list', data: byPriority(out).map(toRoleWire) };
+  }
+
+  /**
+   * Ours (no SDK method): which environment role memberships get when none is named or the named
+   * one is gone (sign-in grants, invitations). Until set, the environment's first role is.
+   */
+  async setDefault(environmentId: string, slug: string): Promise<RoleWire> {
+    const role = await this.require(environmentId, null, slug);
+    await this.repo.setDefault(environmentId, role.id, (r) => roleEvent('updated', r, environmentId));
+    return this.get(environmentId, null, slug);
   }
 
   /** The role under `slug` in the organization's view (environment roles plus its own), or null. */

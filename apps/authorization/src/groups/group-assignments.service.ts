@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId, NotFoundError, paginate, toListEnvelope, type PaginationQuery } from '@wos/platform';
-import { requireResourceRef } from '../assignments/assignments.service';
+import { requireResourceRef, requireRoleFitsResource } from '../assignments/assignments.service';
 import type { RoleOnResourceInput } from '../assignments/assignments.dto';
 import { RolesService } from '../catalogue/roles.service';
 import { ResourcesService } from '../resources/resources.service';
@@ -50,15 +50,16 @@ export class GroupAssignmentsService {
 
   async remove(environmentId: string, groupId: string, input: RoleOnResourceInput): Promise<void> {
     const g = await this.groups.requireById(environmentId, groupId);
-    const a = await this.resolve(environmentId, g, input);
+    const a = await this.resolve(environmentId, g, input, false);
     if (!(await this.repo.deleteMatching(environmentId, g.id, a.roleId, a.resourceId))) throw new NotFoundError('a group role assignment', `${input.role_slug} on ${a.resourceId}`);
   }
 
   /** The role (in the group's organization's view) and the resource (in its organization). */
-  private async resolve(environmentId: string, g: StoredGroup, input: RoleOnResourceInput): Promise<NewGroupAssignment> {
+  private async resolve(environmentId: string, g: StoredGroup, input: RoleOnResourceInput, forCreate = true): Promise<NewGroupAssignment> {
     const resource = await this.resources.require(environmentId, requireResourceRef(input), g.organizationId);
     const role = await this.roles.find(environmentId, g.organizationId, input.role_slug);
     if (!role) throw new NotFoundError('a role', input.role_slug);
+    if (forCreate) requireRoleFitsResource(role, resource);
     return { id: newId('gra'), roleId: role.id, resourceId: resource.id };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { MembershipsModule } from '../memberships/memberships.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { DirectoryGroupsController } from './directory-groups.controller';
 import { DirectoryGroupsService } from './directory-groups.service';
@@ -13,7 +14,7 @@ import { GroupsService } from './groups.service';
 
 /** Organization groups, their members and their role assignments, and the groups kept for directory groups. */
 @Module({
-  imports: [CatalogueModule, MembershipsModule, ResourcesModule],
+  imports: [CatalogueModule, MembershipsModule, ResourcesModule, OrganizationsModule],
   controllers: [GroupsController, MembershipGroupsController, GroupAssignmentsController, DirectoryGroupsController],
   providers: [GroupsRepository, GroupsService, GroupAssignmentsRepository, GroupAssignmentsService, DirectoryGroupsService],
 })

@@ -3,6 +3,7 @@ import { hasIdShape, type GroupWire } from '@wos/contracts';
 import { newId, NotFoundError, paginate, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
 import { toAuthzMembershipWire } from '../assignments/assignments.dto';
 import { MembershipsService } from '../memberships/memberships.service';
+import { KnownOrganizationsClient } from '../organizations/organizations.client';
 import { toGroupWire, type CreateGroupInput, type StoredGroup, type UpdateGroupInput } from './groups.dto';
 import { groupEvent, groupMemberEvent } from './groups.events';
 import { GroupsRepository } from './groups.repository';
@@ -16,9 +17,11 @@ export class GroupsService {
   constructor(
     private readonly repo: GroupsRepository,
     private readonly memberships: MembershipsService,
+    private readonly organizations: KnownOrganizationsClient,
   ) {}
 
   async create(environmentId: string, organizationId: string, input: CreateGroupInput): Promise<GroupWire> {
+    await this.organizations.require(environmentId, organizationId);
     const now = new Date();
     const g: StoredGroup = { id: newId('group'), organizationId, name: input.name, description: input.description ?? null, createdAt: now, updatedAt: now };
     await this.repo.create(environmentId, g, groupEvent('created', g, environmentId));

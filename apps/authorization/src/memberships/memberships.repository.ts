@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { claimInbox, pgExecutor, pgTransaction } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import { promotePendingGroupMembers } from '../groups/pending-members';
@@ -62,11 +63,41 @@ export class MembershipsRepository {
     });
   }
 
-  /** A deleted membership takes its role assignments with it (foreign key cascade). */
+  /**
+   * A deleted membership takes its role assignments with it (foreign key cascade), and leaves a
+   * tombstone so that the backfill never writes it again.
+   */
   async delete(environmentId: string, id: string, inbox: { consumer: string; eventId: string }): Promise<void> {
     await pgTransaction(this.prisma.pool, async (client) => {
       if (!(await claimInbox(pgExecutor(client), inbox.consumer, inbox.eventId))) return;
       await client.query('DELETE FROM authz_memberships WHERE environment_id = $1 AND id = $2', [environmentId, id]);
+      await client.query('INSERT INTO authz_membership_tombstones (id, environment_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, environmentId]);
+    });
+  }
+
+  /**
+   * Writes a page of memberships read from identity (the backfill), with `cursor` (the page's
+   * last ID) in the same transaction. The projection's rules hold: an older state never
+   * overwrites a newer one (an event consumed meanwhile wins), and a tombstoned membership is
+   * never written again. Returns how many rows were inserted or updated.
+   */
+  async backfill(environmentId: string, page: ProjectedMembership[], cursor: (client: PoolClient, written: number) => Promise<void>): Promise<number> {
+    return pgTransaction(this.prisma.pool, async (client) => {
+      let written = 0;
+      for (const m of page) {
+        const { rowCount } = await client.query(
+          `INSERT INTO authz_memberships (id, environment_id, organization_id, user_id, role_slugs, status, created_at, updated_at)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8
+           WHERE NOT EXISTS (SELECT 1 FROM authz_membership_tombstones t WHERE t.id = $1)
+           ON CONFLICT (id) DO UPDATE SET role_slugs = EXCLUDED.role_slugs, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+           WHERE authz_memberships.environment_id = EXCLUDED.environment_id AND authz_memberships.updated_at < EXCLUDED.updated_at`,
+          [m.id, environmentId, m.organizationId, m.userId, m.roleSlugs, m.status, m.createdAt, m.updatedAt],
+        );
+        written += rowCount ?? 0;
+        if (rowCount) await promotePendingGroupMembers(client, environmentId, m.id);
+      }
+      await cursor(client, written);
+      return written;
     });
   }
 }

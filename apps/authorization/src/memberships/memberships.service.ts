@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import type { OrganizationMembershipWire } from '@wos/contracts';
 import { hasIdShape } from '@wos/contracts';
 import { NotFoundError } from '@wos/platform';
 import { MembershipsRepository, type ProjectedMembership } from './memberships.repository';
 
 const CONSUMER = 'authorization.organization-memberships';
+
+const toProjection = (m: OrganizationMembershipWire): ProjectedMembership => ({
+  id: m.id,
+  organizationId: m.organization_id,
+  userId: m.user_id,
+  roleSlugs: m.roles?.length ? m.roles.map((r) => r.slug) : [m.role.slug],
+  status: m.status,
+  createdAt: new Date(m.created_at),
+  updatedAt: new Date(m.updated_at),
+});
 
 /**
  * Identity owns organization memberships; authorization keeps a projection of them (id, org,
@@ -15,12 +26,12 @@ export class MembershipsService {
   constructor(private readonly repo: MembershipsRepository) {}
 
   async project(environmentId: string, m: OrganizationMembershipWire, eventId: string): Promise<void> {
-    const roleSlugs = m.roles?.length ? m.roles.map((r) => r.slug) : [m.role.slug];
-    await this.repo.upsert(
-      environmentId,
-      { id: m.id, organizationId: m.organization_id, userId: m.user_id, roleSlugs, status: m.status, createdAt: new Date(m.created_at), updatedAt: new Date(m.updated_at) },
-      { consumer: CONSUMER, eventId },
-    );
+    await this.repo.upsert(environmentId, toProjection(m), { consumer: CONSUMER, eventId });
+  }
+
+  /** A page of identity's memberships (the backfill), with the caller's cursor write in its transaction. */
+  backfill(environmentId: string, page: OrganizationMembershipWire[], cursor: (client: PoolClient, written: number) => Promise<void>): Promise<number> {
+    return this.repo.backfill(environmentId, page.map(toProjection), cursor);
   }
 
   async forget(environmentId: string, id: string, eventId: string): Promise<void> {

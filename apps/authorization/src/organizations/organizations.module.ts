@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 import { OrganizationCleanupRepository } from './organization-cleanup.repository';
+import { KnownOrganizationsClient } from './organizations.client';
 
-/** What authorization does when an organization is deleted. */
+/** Organizations as authorization sees them: whether one exists, and what goes when one is deleted. */
 @Module({
   controllers: [OrganizationEventsConsumer],
-  providers: [OrganizationCleanupRepository],
+  providers: [OrganizationCleanupRepository, KnownOrganizationsClient],
+  exports: [KnownOrganizationsClient],
 })
 export class OrganizationsModule {}

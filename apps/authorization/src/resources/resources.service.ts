@@ -3,6 +3,7 @@ import { hasIdShape } from '@wos/contracts';
 import { ConflictError, newId, NotFoundError, paginate, toListEnvelope, ValidationError, type PaginationQuery } from '@wos/platform';
 import type { ResourceRef } from '../authz-core/resource-ref';
 import { MAX_RESOURCE_DEPTH, toResourceWire, type CreateResourceInput, type ListResourcesQuery, type ResourceWire, type StoredResource, type UpdateResourceInput } from './resources.dto';
+import { KnownOrganizationsClient } from '../organizations/organizations.client';
 import { ResourcesRepository } from './resources.repository';
 
 /** An external reference always lives in one organization: (organization, type, external ID). */
@@ -14,9 +15,13 @@ export type ScopedRef = { id: string } | { organizationId: string; typeSlug: str
  */
 @Injectable()
 export class ResourcesService {
-  constructor(private readonly repo: ResourcesRepository) {}
+  constructor(
+    private readonly repo: ResourcesRepository,
+    private readonly organizations: KnownOrganizationsClient,
+  ) {}
 
   async create(environmentId: string, input: CreateResourceInput): Promise<ResourceWire> {
+    await this.organizations.require(environmentId, input.organization_id);
     const parentId = await this.parentId(environmentId, input);
     const now = new Date();
     const r: StoredResource = {

@@ -8,8 +8,8 @@ import type { Decision } from '../radar-core/controls';
 export const AUTH_METHODS = ['Password', 'Passkey', 'Authenticator', 'SMS_OTP', 'Email_OTP', 'Social', 'SSO', 'Other'] as const;
 
 /**
- * `radar.createAttempt` (WORKOS_API.md §20); `user_id`, `device*` and `country` are our optional
- * extensions. The SDK always sends `ip_address` and `user_agent`; identity may not know them (its
+ * `radar.createAttempt` (WORKOS_API.md §20); `user_id`, `device*`, `country`, `organization_id`
+ * and `radar_auth_attempt_id` are our optional extensions. The SDK always sends `ip_address` and `user_agent`; identity may not know them (its
  * caller did not pass them), and then the per-IP controls and the bot check have nothing to count.
  */
 export const createAttemptSchema = z.object({
@@ -22,6 +22,10 @@ export const createAttemptSchema = z.object({
   device: z.string().min(1).max(256).optional(),
   device_fingerprint: z.string().min(1).max(256).optional(),
   country: z.string().regex(/^[A-Za-z]{2}$/).optional(),
+  /** The organization the sign-in is for (control unverified_domain). */
+  organization_id: z.string().min(1).max(64).optional(),
+  /** An earlier attempt of the same email this one continues (identity's grants pass theirs). */
+  radar_auth_attempt_id: z.string().min(1).max(64).optional(),
 });
 export type CreateAttemptInput = z.infer<typeof createAttemptSchema>;
 
@@ -89,6 +93,8 @@ export function toAttemptWire(a: RadarAttempt): RadarAttemptWire {
     findings: a.findings as RadarAttemptWire['findings'],
     attempt_status: a.attemptStatus,
     challenge_status: a.challengeStatus,
+    organization_id: a.organizationId,
+    related_attempt_id: a.relatedAttemptId,
     created_at: a.createdAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
   };

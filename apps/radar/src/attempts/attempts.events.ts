@@ -1,4 +1,5 @@
-import { Topic, type RadarAttemptWire } from '@wos/contracts';
+import { Topic, type RadarAttemptWire, type RadarKnownDeviceWire } from '@wos/contracts';
+import type { RadarAttempt } from '../generated/prisma/client';
 import { buildEvent, type OutboxMessage } from '@wos/platform';
 
 /* Keyed by the attempt, so an attempt's created and updated events stay in order. */
@@ -19,4 +20,20 @@ export function riskDetectedEvent(attempt: RadarAttemptWire, environmentId: stri
     email: attempt.email,
   };
   return { topic: Topic.radar, key: attempt.id, event: buildEvent('authentication.radar_risk_detected', data, environmentId) };
+}
+
+/* Keyed by the attempt: the device's first success follows the attempt's own events. */
+export function knownDeviceEvent(a: RadarAttempt, firstForAccount: boolean, environmentId: string): OutboxMessage {
+  const data: RadarKnownDeviceWire = {
+    object: 'radar_known_device',
+    attempt_id: a.id,
+    user_id: a.userId,
+    email: a.email,
+    ip_address: a.ipAddress,
+    user_agent: a.userAgent,
+    country: a.country,
+    first_for_account: firstForAccount,
+    created_at: a.updatedAt.toISOString(),
+  };
+  return { topic: Topic.radar, key: a.id, event: buildEvent('radar.known_device.created', data, environmentId) };
 }

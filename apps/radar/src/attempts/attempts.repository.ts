@@ -15,14 +15,14 @@ export class AttemptsRepository {
    * path, atomic as any statement is. Postgres runs every data-modifying CTE to completion.
    */
   async create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 22); // after the attempt's 21 parameters
+    const outbox = outboxInsertCte(events, 24); // after the attempt's 23 parameters
     const text = withOutboxNotify(`attempt AS (
-        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING 1),
+        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude, organization_id, related_attempt_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING 1),
       ${outbox.cte}`);
     await this.prisma.pool.query(text, [
       a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
-      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, a.latitude, a.longitude, ...outbox.values,
+      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, a.latitude, a.longitude, a.organizationId, a.relatedAttemptId, ...outbox.values,
     ]);
   }
 
@@ -31,19 +31,23 @@ export class AttemptsRepository {
   }
 
   /**
-   * Records an outcome. A succeeded attempt also becomes its account's last successful sign-in
-   * (stale-account control); the update, the account row and the event commit together.
+   * Records an outcome. A succeeded sign-in also becomes its account's last successful sign-in
+   * (stale-account control), teaches radar its device, and succeeds the earlier attempt it
+   * continued; the updates, the account and device rows and their events commit together.
+   * Invariant: `radar.known_device.created` is written once per (account, device), by the one
+   * transaction whose INSERT created the row, so a repeated or concurrent success adds none.
    */
   async recordOutcome(
     environmentId: string,
     id: string,
     outcome: { attemptStatus?: string; challengeStatus?: string },
-    event: (updated: RadarAttempt) => OutboxMessage,
+    events: { updated: (a: RadarAttempt) => OutboxMessage; newDevice: (a: RadarAttempt, firstForAccount: boolean) => OutboxMessage },
   ): Promise<RadarAttempt | null> {
     return this.prisma.$transaction(async (tx) => {
       const found = await tx.radarAttempt.findFirst({ where: { environmentId, id } });
       if (!found) return null;
       const updated = await tx.radarAttempt.update({ where: { id: found.id }, data: { ...outcome, updatedAt: new Date() } });
+      const out: OutboxMessage[] = [events.updated(updated)];
       if (outcome.attemptStatus === 'success' && updated.action === 'sign-in') {
         // Where it came from too (impossible travel); an attempt GeoIP could not place clears it.
         const last = { lastSuccessAt: updated.updatedAt, lastSuccessIp: updated.ipAddress, lastSuccessLatitude: updated.latitude, lastSuccessLongitude: updated.longitude };
@@ -53,13 +57,35 @@ export class AttemptsRepository {
           update: last,
         });
         if (updated.deviceHash) {
-          await tx.$executeRaw`INSERT INTO radar_known_devices (environment_id, email, device_hash, last_seen_at) VALUES (${environmentId}, ${updated.email}, ${updated.deviceHash}, ${updated.updatedAt})
-            ON CONFLICT (environment_id, email, device_hash) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`;
+          const [row] = await tx.$queryRaw<{ inserted: boolean; others: number }[]>`
+            WITH others AS (SELECT count(*)::int AS n FROM radar_known_devices WHERE environment_id = ${environmentId} AND email = ${updated.email} AND device_hash <> ${updated.deviceHash}),
+            ins AS (INSERT INTO radar_known_devices (environment_id, email, device_hash, last_seen_at) VALUES (${environmentId}, ${updated.email}, ${updated.deviceHash}, ${updated.updatedAt})
+              ON CONFLICT (environment_id, email, device_hash) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at RETURNING (xmax = 0) AS inserted)
+            SELECT ins.inserted, others.n AS others FROM ins, others`;
+          if (row?.inserted) out.push(events.newDevice(updated, row.others === 0));
         }
       }
-      await appendToOutbox(tx, [event(updated)]);
+      // The attempt this one continued shares its outcome: its sign-in succeeded, its challenge was passed.
+      const related = updated.relatedAttemptId ? await tx.radarAttempt.findFirst({ where: { environmentId, id: updated.relatedAttemptId } }) : null;
+      if (related) {
+        const shared: { attemptStatus?: string; challengeStatus?: string } = {};
+        if (outcome.attemptStatus === 'success' && !related.attemptStatus) shared.attemptStatus = 'success';
+        if (outcome.challengeStatus === 'success' && related.verdict === 'challenge' && !related.challengeStatus) shared.challengeStatus = 'success';
+        if (shared.attemptStatus || shared.challengeStatus) out.push(events.updated(await tx.radarAttempt.update({ where: { id: related.id }, data: { ...shared, updatedAt: updated.updatedAt } })));
+      }
+      await appendToOutbox(tx, out);
       return updated;
     });
+  }
+
+  /** Whether `domain` is a verified domain of the organization (organizations' events, projected). */
+  async domainVerified(environmentId: string, organizationId: string, domain: string): Promise<boolean> {
+    const { rows } = await this.prisma.pool.query<{ verified: boolean }>({
+      name: 'radar_organization_domain_verified',
+      text: `SELECT EXISTS (SELECT 1 FROM radar_organization_domains WHERE environment_id = $1 AND organization_id = $2 AND domain = $3 AND state = 'verified') AS verified`,
+      values: [environmentId, organizationId, domain],
+    });
+    return rows[0]?.verified === true;
   }
 
   /**

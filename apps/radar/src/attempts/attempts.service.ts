@@ -11,7 +11,7 @@ import { evaluateControls, type Decision } from '../radar-core/controls';
 import { travelBetween } from '../radar-core/travel';
 import { SettingsService } from '../settings/settings.service';
 import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
-import { attemptEvent, riskDetectedEvent } from './attempts.events';
+import { attemptEvent, knownDeviceEvent, riskDetectedEvent } from './attempts.events';
 import { AttemptsRepository } from './attempts.repository';
 import { RiskWindowsRepository } from './risk-windows.repository';
 import { AsnRepository } from './asn.repository';
@@ -19,7 +19,11 @@ import { GeoIpRepository } from './geoip.repository';
 
 /* The package rebuilds its 8,885-entry set on every call of its own helpers: build it once. */
 const DISPOSABLE_DOMAINS = disposableEmailBlocklistSet();
-const isDisposableEmail = (email: string) => DISPOSABLE_DOMAINS.has(email.slice(email.lastIndexOf('@') + 1));
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
+const isDisposableEmail = (email: string) => DISPOSABLE_DOMAINS.has(domainOf(email));
+
+/** How long an attempt may be continued by a later one (`radar_auth_attempt_id`): a magic code's or a sign-up's sign-in. */
+const RELATED_ATTEMPT_MAX_AGE_MS = 15 * 60_000;
 
 /** Prometheus: assessments by the control that decided them (`none`, `allow_list`, a control) and verdict. */
 const verdicts = new Counter({ name: 'radar_attempts_total', help: 'Radar assessments by deciding control and verdict', labelNames: ['control', 'verdict'], registers: [registry] });
@@ -52,7 +56,11 @@ export class AttemptsService {
     // Only the fingerprint's hash is kept (environment-bound, so equal fingerprints differ across environments).
     const deviceHash = input.device_fingerprint ? createHash('sha256').update(`${environmentId}\u0000${input.device_fingerprint}`).digest('base64url') : null;
     const now = new Date();
-    const [lists, settings] = await Promise.all([this.lists.compiled(environmentId), this.settings.get(environmentId)]);
+    const [lists, settings, related] = await Promise.all([
+      this.lists.compiled(environmentId),
+      this.settings.get(environmentId),
+      input.radar_auth_attempt_id ? this.relatedAttempt(environmentId, input.radar_auth_attempt_id, email, now) : null,
+    ]);
     const listed = lists.match({
       ipAddress,
       email,
@@ -66,16 +74,22 @@ export class AttemptsService {
       decision = { verdict: 'block', reason: `The ${listed.type} is on the block list`, control: 'restriction', findings: [], blocklistType: listed.type, decidedBy: 'block_list' };
     } else if (listed?.action === 'allow') {
       decision = { verdict: 'allow', reason: `The ${listed.type} is on the allow list`, control: null, findings: [], blocklistType: null, decidedBy: 'allow_list' };
+    } else if (related && relatedStillStands(related)) {
+      // The attempt this one continues was refused or is still challenged: its verdict holds.
+      decision = { verdict: related.verdict as Decision['verdict'], reason: related.reason, control: related.control as Decision['control'], findings: [], blocklistType: related.blocklistType, decidedBy: related.control ?? 'none' };
     } else {
       const asn = this.asns.asnOf(ipAddress);
       const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device', 'impossible_travel'] as const).some((c) => settings[c].mode !== 'off');
-      const [counts, { lastSuccessAt, lastSuccessPoint, directoryState, knownDevice }] = await Promise.all([
+      const orgId = input.action === 'sign-in' && settings.unverified_domain.mode !== 'off' ? input.organization_id : undefined;
+      const [counts, { lastSuccessAt, lastSuccessPoint, directoryState, knownDevice }, domainVerified] = await Promise.all([
         this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action, asn }, settings),
         history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, lastSuccessPoint: undefined, directoryState: undefined, knownDevice: undefined },
+        orgId ? this.repo.domainVerified(environmentId, orgId, domainOf(email)) : undefined,
       ]);
+      const organizationDomain = domainVerified === undefined ? undefined : { domain: domainOf(email), verified: domainVerified };
       const travel = lastSuccessAt && lastSuccessPoint && point ? travelBetween({ ...lastSuccessPoint, at: lastSuccessAt }, { ...point, at: now }) : undefined;
       const d = evaluateControls(
-        { ...counts, asn, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice, travel },
+        { ...counts, asn, action: input.action, now, isBotUserAgent: userAgent.trim() !== '' && isbot(userAgent), disposableEmail: isDisposableEmail(email), lastSuccessAt, directoryState, knownDevice, travel, organizationDomain },
         settings,
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
@@ -91,6 +105,8 @@ export class AttemptsService {
       latitude: point?.latitude ?? null,
       longitude: point?.longitude ?? null,
       deviceHash,
+      organizationId: input.organization_id ?? null,
+      relatedAttemptId: related?.id ?? null,
       authMethod: input.auth_method,
       action: input.action,
       verdict: decision.verdict,
@@ -115,11 +131,26 @@ export class AttemptsService {
   async update(environmentId: string, id: string, input: UpdateAttemptInput): Promise<RadarAttemptWire> {
     const outcome = { attemptStatus: input.attempt_status, challengeStatus: input.challenge_status };
     const updated = hasIdShape(id, 'radar_att')
-      ? await this.repo.recordOutcome(environmentId, id, outcome, (a) => attemptEvent('updated', toAttemptWire(a), environmentId))
+      ? await this.repo.recordOutcome(environmentId, id, outcome, {
+          updated: (a) => attemptEvent('updated', toAttemptWire(a), environmentId),
+          newDevice: (a, first) => knownDeviceEvent(a, first, environmentId),
+        })
       : null;
     if (!updated) throw new NotFoundError('a Radar attempt', id);
     if (input.attempt_status === 'success') await this.windows.recordSuccess(environmentId, updated.id, updated.ipAddress, updated.email);
     return toAttemptWire(updated);
+  }
+
+  /**
+   * The earlier attempt a sign-in continues: of this environment and this email, at most 15
+   * minutes old. Anything else is the caller's mistake (422), never silently ignored.
+   */
+  private async relatedAttempt(environmentId: string, id: string, email: string, now: Date): Promise<RadarAttempt> {
+    const found = hasIdShape(id, 'radar_att') ? await this.repo.findById(environmentId, id) : null;
+    if (!found || found.email !== email || now.getTime() - found.createdAt.getTime() > RELATED_ATTEMPT_MAX_AGE_MS) {
+      throw new ValidationError([{ field: 'radar_auth_attempt_id', code: 'invalid_radar_auth_attempt', message: 'radar_auth_attempt_id must name a recent Radar attempt of the same email.' }]);
+    }
+    return found;
   }
 
   async get(environmentId: string, id: string): Promise<RadarAttemptWire> {
@@ -143,4 +174,9 @@ export class AttemptsService {
     const { limit: _l, before: _b, after: _a, order: _o, ...filter } = query;
     return toListEnvelope(await paginate(query, (page) => this.repo.list(environmentId, filter, page)), toAttemptWire);
   }
+}
+
+/** A blocked attempt, or a challenged one whose challenge was not passed, decides its continuations. */
+function relatedStillStands(a: RadarAttempt): boolean {
+  return a.verdict === 'block' || (a.verdict === 'challenge' && a.challengeStatus !== 'success');
 }

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateControls, NO_RISK, type Observations } from './controls';
-import { DEFAULT_RADAR_SETTINGS, mergeSettings, type RadarSettingsPatch } from './settings';
+import { DEFAULT_RADAR_SETTINGS, mergeSettings, settingsFromStored, type RadarSettingsPatch } from './settings';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const quiet: Observations = {
@@ -110,6 +110,19 @@ describe('evaluateControls', () => {
     assert.equal(decide({ travel: { distanceKm: 10_000, hours: 0 } }, { impossible_travel: { mode: 'block' } }).verdict, 'block');
   });
 
+  test('unverified_domain: off by default; a sign-in to an organization from a domain it has not verified, sign-ins only', () => {
+    const unverified = { organizationDomain: { domain: 'gmail.com', verified: false } };
+    assert.deepEqual(decide(unverified).findings, [], 'off by default');
+    const on = { unverified_domain: { mode: 'challenge' as const } };
+    const d = decide(unverified, on);
+    assert.deepEqual([d.verdict, d.control, d.reason], ['challenge', 'restriction', 'The email domain gmail.com is not a verified domain of the organization']);
+    assert.equal(decide({ organizationDomain: { domain: 'acme.com', verified: true } }, on).verdict, 'allow');
+    assert.equal(decide({}, on).verdict, 'allow', 'no organization named, nothing to compare');
+    assert.equal(decide({ ...unverified, action: 'sign-up' }, on).verdict, 'allow');
+    const logged = decide(unverified, { unverified_domain: { mode: 'log' } });
+    assert.deepEqual([logged.verdict, logged.findings.map((f) => f.control)], ['allow', ['unverified_domain']]);
+  });
+
   test('modes: off skips a control, log records and allows, the most severe mode decides', () => {
     assert.deepEqual(decide({ isBotUserAgent: true }, { bot_detection: { mode: 'off' } }).findings, []);
     const logged = decide({ isBotUserAgent: true }, { bot_detection: { mode: 'log' } });
@@ -125,5 +138,10 @@ describe('mergeSettings', () => {
     assert.equal(s.brute_force_attack.max_failures_per_account, 2);
     assert.equal(s.brute_force_attack.mode, DEFAULT_RADAR_SETTINGS.brute_force_attack.mode);
     assert.throws(() => mergeSettings(DEFAULT_RADAR_SETTINGS, { bot_detection: { mode: 'maybe' as never } }));
+  });
+
+  test('stored settings that predate a control take its default', () => {
+    const { unverified_domain: _u, ...older } = DEFAULT_RADAR_SETTINGS;
+    assert.deepEqual(settingsFromStored({ ...older, stale_account: { mode: 'block', days: 7 } }).unverified_domain, { mode: 'off' });
   });
 });

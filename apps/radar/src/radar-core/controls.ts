@@ -22,6 +22,7 @@ export const WIRE_CONTROL: Record<ControlName, WireControl> = {
   directory_inactive: 'restriction',
   unrecognized_device: 'unrecognized_device',
   impossible_travel: 'impossible_travel',
+  unverified_domain: 'restriction',
 };
 
 export type AttemptAction = 'sign-in' | 'sign-up';
@@ -50,6 +51,11 @@ export interface Observations {
   knownDevice?: boolean;
   /** From the account's last successful sign-in to here; undefined when either place is unknown. */
   travel?: Travel;
+  /**
+   * For a sign-in to an organization: whether the email's domain is one of its verified domains.
+   * Undefined when the attempt names no organization.
+   */
+  organizationDomain?: { domain: string; verified: boolean };
 }
 
 export interface Finding {
@@ -103,6 +109,11 @@ export const RULES: Record<ControlName, (o: Observations, s: RadarSettings) => s
     // A trip at an instant (hours 0) is infinitely fast.
     if (t.hours > 0 && t.distanceKm / t.hours <= s.impossible_travel.max_speed_kmh) return undefined;
     return `${Math.round(t.distanceKm)} km from the last sign-in ${Math.round(t.hours * 60)} minutes before`;
+  },
+  unverified_domain: (o) => {
+    const d = o.organizationDomain;
+    if (o.action !== 'sign-in' || !d || d.verified) return undefined;
+    return `The email domain ${d.domain} is not a verified domain of the organization`;
   },
 };
 

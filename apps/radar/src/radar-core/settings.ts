@@ -28,6 +28,11 @@ export const radarSettingsSchema = z
     /** A sign-in from a device fingerprint the account never signed in from (when it has some). */
     unrecognized_device: z.object({ mode }).strict(),
     /**
+     * Beyond WorkOS: a sign-in to an organization with an email whose domain is not one of that
+     * organization's verified domains (radar learns them from organizations' events).
+     */
+    unverified_domain: z.object({ mode }).strict(),
+    /**
      * A sign-in farther than `min_distance_km` from the account's last successful one, at a speed
      * above `max_speed_kmh` (an airliner cruises at about 900 km/h).
      */
@@ -45,6 +50,7 @@ export const CONTROL_NAMES: readonly ControlName[] = [
   'directory_inactive',
   'unrecognized_device',
   'impossible_travel',
+  'unverified_domain',
 ];
 
 export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
@@ -57,6 +63,8 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   directory_inactive: { mode: 'block' },
   unrecognized_device: { mode: 'log' },
   impossible_travel: { mode: 'challenge', max_speed_kmh: 1000, min_distance_km: 500 },
+  // Off by default: an organization with no verified domain would flag every sign-in to it.
+  unverified_domain: { mode: 'off' },
 };
 
 /** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
@@ -71,6 +79,7 @@ export const radarSettingsPatchSchema = z
     directory_inactive: radarSettingsSchema.shape.directory_inactive.partial().optional(),
     unrecognized_device: radarSettingsSchema.shape.unrecognized_device.partial().optional(),
     impossible_travel: radarSettingsSchema.shape.impossible_travel.partial().optional(),
+    unverified_domain: radarSettingsSchema.shape.unverified_domain.partial().optional(),
   })
   .strict();
 export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { newId, OUTBOX_CHANNEL, outboxInsertCte, withOutboxNotify, type OutboxMessage } from '@wos/platform';
+import { newId, OUTBOX_CHANNEL, OutboxGroupAppender, outboxInsertCte, type OutboxMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 
 /** Profiles and sign-in events. Every method takes the environment first. */
 @Injectable()
 export class SignInRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: OutboxGroupAppender,
+  ) {}
 
   /**
    * Upserts the (connection, idp_id) profile and appends the sign-in's events in ONE statement,
@@ -23,8 +26,8 @@ export class SignInRepository {
     return rows[0]!.id;
   }
 
+  /** Events with nothing to commit with (a refused sign-in): shared statements (OutboxGroupAppender). */
   async appendEvents(_environmentId: string, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 1);
-    await this.prisma.pool.query(withOutboxNotify(outbox.cte), outbox.values);
+    await this.events.append(events);
   }
 }

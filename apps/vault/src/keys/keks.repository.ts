@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, pgExecutor, pgTransaction, type OutboxMessage } from '@wos/platform';
+import { appendToOutbox, OutboxGroupAppender, pgExecutor, pgTransaction, type OutboxMessage } from '@wos/platform';
 import type { PoolClient } from 'pg';
 import { PrismaService } from '../infra/prisma.service';
 import { contextOrganization, type KeyContext } from '../vault-core/key-context';
@@ -95,11 +95,18 @@ export async function makeCurrent(client: PoolClient, environmentId: string, kek
 /** The only SQL caller for KEKs. Every method takes the environment first. */
 @Injectable()
 export class KeksRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: OutboxGroupAppender,
+  ) {}
 
-  /** Events of reads (no state change to commit with): appended on their own. */
-  async recordEvents(messages: OutboxMessage[]): Promise<void> {
-    await appendToOutbox(pgExecutor(this.prisma.pool), messages);
+  /**
+   * Events of reads and refused attempts (no state change to commit with): appended on their
+   * own, sharing a statement with concurrent requests' (OutboxGroupAppender); resolves once they
+   * committed.
+   */
+  recordEvents(messages: OutboxMessage[]): Promise<void> {
+    return this.events.append(messages);
   }
 
   async findByContext(environmentId: string, contextHash: string): Promise<KekRow | null> {

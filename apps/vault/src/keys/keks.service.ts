@@ -95,7 +95,12 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     const hash = contextHash(context);
     const cacheKey = `${environmentId}|${hash}`;
     const cached = this.contexts.get(cacheKey);
-    let row = cached && cached.until > Date.now() ? cached.row : await this.repo.findByContext(environmentId, hash);
+    if (cached && cached.until > Date.now()) {
+      // A hit keeps the entry's expiry: refreshing it on every use would keep a busy replica on
+      // a rotated-away version for good instead of CONTEXT_TTL_MS at most.
+      return { id: cached.row.id, version: cached.row.currentVersion, key: await this.version(environmentId, cached.row.id, cached.row.currentVersion) };
+    }
+    let row = await this.repo.findByContext(environmentId, hash);
     if (!row) {
       const id = uuidv7();
       const key = randomBytes(32);
@@ -110,6 +115,7 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
       if (result.created && epoch === this.epoch) this.remember(`${environmentId}|${id}|1`, key);
     }
     if (row.shredded) throw new KeyShreddedError();
+    this.contexts.delete(cacheKey);
     this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
     if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
     return { id: row.id, version: row.currentVersion, key: await this.version(environmentId, row.id, row.currentVersion) };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, isUniqueViolation, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, isUniqueViolation, OutboxGroupAppender, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { VaultActor } from '../vault-core/actor';
 import type { StoredObject, StoredVersion } from './objects.dto';
@@ -29,7 +29,15 @@ interface ObjectRow {
   ciphertext: Buffer;
 }
 
-const SELECT_OBJECT = `SELECT o.*, v.encrypted_keys, v.ciphertext FROM vault_objects o JOIN vault_object_versions v ON v.id = o.current_version_id`;
+/*
+ * Columns named, never `o.*`: the lookups below are named prepared statements, and a cached plan
+ * whose result type changed (a column added by a later migration, with this replica still running)
+ * fails until the connection is dropped.
+ */
+const SELECT_OBJECT = `SELECT o.id, o.environment_id, o.name, o.key_context, o.kek_id, o.current_version_id, o.updated_by_id, o.updated_by_name, o.updated_at,
+  v.encrypted_keys, v.ciphertext FROM vault_objects o JOIN vault_object_versions v ON v.id = o.current_version_id`;
+const OBJECT_BY_ID = `${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`;
+const OBJECT_BY_NAME = `${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.name = $2`;
 
 function toStored(r: ObjectRow): StoredObject {
   return {
@@ -50,7 +58,10 @@ function toStored(r: ObjectRow): StoredObject {
 /** The only SQL caller for KV objects. Every method takes the environment first. */
 @Injectable()
 export class ObjectsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: OutboxGroupAppender,
+  ) {}
 
   /** The object, its first version and its event commit together; a taken name is `duplicate`. */
   async create(
@@ -77,13 +88,14 @@ export class ObjectsRepository {
     }
   }
 
+  /** The hot read (GET /vault/v1/kv/:id): a named prepared statement, parsed and planned once per connection. */
   async findById(environmentId: string, id: string): Promise<StoredObject | null> {
-    const { rows } = await this.prisma.pool.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`, [environmentId, id]);
+    const { rows } = await this.prisma.pool.query<ObjectRow>({ name: 'vault_object_by_id', text: OBJECT_BY_ID, values: [environmentId, id] });
     return rows[0] ? toStored(rows[0]) : null;
   }
 
   async findByName(environmentId: string, name: string): Promise<StoredObject | null> {
-    const { rows } = await this.prisma.pool.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.name = $2`, [environmentId, name]);
+    const { rows } = await this.prisma.pool.query<ObjectRow>({ name: 'vault_object_by_name', text: OBJECT_BY_NAME, values: [environmentId, name] });
     return rows[0] ? toStored(rows[0]) : null;
   }
 
@@ -175,9 +187,12 @@ export class ObjectsRepository {
     return { currentVersionId: obj.rows[0].current_version_id, versions: rows.map((r) => ({ id: r.id, createdAt: r.created_at, etag: r.etag, size: r.size })) };
   }
 
-  /** Events of reads (no state change to commit with): appended on their own. */
-  async recordEvents(messages: OutboxMessage[]): Promise<void> {
-    await appendToOutbox(pgExecutor(this.prisma.pool), messages);
+  /**
+   * Events of reads (no state change to commit with): appended on their own, sharing a statement
+   * with concurrent requests' (OutboxGroupAppender); resolves once they committed.
+   */
+  recordEvents(messages: OutboxMessage[]): Promise<void> {
+    return this.events.append(messages);
   }
 
   private async insertVersion(client: { query(text: string, values: unknown[]): Promise<unknown> }, environmentId: string, objectId: string, v: NewVersion) {

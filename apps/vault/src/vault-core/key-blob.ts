@@ -52,15 +52,19 @@ export function wrapDataKey(h: KeyBlobHeader, kek: Buffer, dataKey: Buffer, envi
   return Buffer.concat([head, iv, body, cipher.getAuthTag()]);
 }
 
+function checkShape(blob: Buffer): void {
+  if (blob.length !== KEY_BLOB_BYTES || !blob.subarray(0, 4).equals(MAGIC)) throw new KeyBlobError('not a vault key blob');
+}
+
 /** Reads the header without authenticating it: only to find the KEK version that opens the blob. */
 export function parseKeyBlob(blob: Buffer): KeyBlobHeader {
-  if (blob.length !== KEY_BLOB_BYTES || !blob.subarray(0, 4).equals(MAGIC)) throw new KeyBlobError('not a vault key blob');
+  checkShape(blob);
   return { kekId: bytesToUuid(blob.subarray(4, 20)), kekVersion: blob.readUInt32BE(20), keyId: bytesToUuid(blob.subarray(24, 40)) };
 }
 
 /** Authenticates the blob (header, environment, wrapped key) and returns the data key. */
 export function unwrapDataKey(blob: Buffer, kek: Buffer, environmentId: string): Buffer {
-  parseKeyBlob(blob);
+  checkShape(blob);
   const head = blob.subarray(0, HEADER_BYTES);
   const iv = blob.subarray(HEADER_BYTES, HEADER_BYTES + IV_BYTES);
   const body = blob.subarray(HEADER_BYTES + IV_BYTES, HEADER_BYTES + IV_BYTES + KEY_BYTES);

@@ -110,11 +110,6 @@ export function domainsPage(ctx: PortalContext, domains: DomainView[]): string {
   return page(ctx, { title: 'intent.domain_verification', current: 'domain_verification', body: `<h2>${h(t('domains.heading'))}</h2>${rows || `<p>${h(t('domains.none'))}</p>`}${add}` });
 }
 
-/** The intents this portal shows as a short, honest status page (certificate renewal, BYOK, audit logs, log streams). */
-export function statusPage(ctx: PortalContext, intent: 'certificate_renewal' | 'bring_your_own_key' | 'audit_logs' | 'log_streams', lines: MessageKey[]): string {
-  return page(ctx, { title: `intent.${intent}` as MessageKey, current: intent, body: lines.map((l) => `<p>${h(ctx.t(l))}</p>`).join('') });
-}
-
 /** A log stream as audit-logs answers it (secrets are never answered). */
 export interface LogStreamView {
   id: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue, Worker } from 'bullmq';
-import { createWorker, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { createWorker, InjectQueue, QueueName, scheduleEvery, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { LogStreamDeliveryService } from '../log-stream-delivery.service';
 import { LogStreamsRepository } from '../log-streams.repository';
@@ -38,9 +38,7 @@ export class LogStreamProcessor implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     this.worker = createWorker(QueueName.AuditLogStreams, this.config.REDIS_URL, (job: StreamJob) => this.run(job), this.log, this.config.AUDIT_LOGS_STREAM_CONCURRENCY);
-    this.queue
-      .upsertJobScheduler(STREAMS_SCHEDULER_ID, { every: this.config.AUDIT_LOGS_STREAM_INTERVAL_MS }, { name: 'tick', data: {}, opts: { removeOnComplete: true, removeOnFail: true } })
-      .catch((err: Error) => this.log.error({ err: err.message }, 'could not schedule log-stream deliveries'));
+    scheduleEvery(this.queue, STREAMS_SCHEDULER_ID, this.config.AUDIT_LOGS_STREAM_INTERVAL_MS, 'tick', this.log, { removeOnComplete: true, removeOnFail: true });
   }
 
   private async run(job: StreamJob): Promise<object> {

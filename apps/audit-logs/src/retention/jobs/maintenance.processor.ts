@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue, Worker } from 'bullmq';
-import { createWorker, InjectQueue, QueueName, type Logger } from '@wos/platform';
+import { createWorker, InjectQueue, QueueName, scheduleEvery, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { ChainService } from '../../chain/chain.service';
 import { ExportsService } from '../../exports/exports.service';
@@ -36,13 +36,8 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnModuleDes
 
   onApplicationBootstrap(): void {
     this.worker = createWorker(QueueName.AuditLogsMaintenance, this.config.REDIS_URL, (job: Job) => this.run(job.name), this.log);
-    // Not awaited: a Redis outage must not keep the API from serving; /ready reports it.
-    for (const [id, every, name] of [
-      [MAINTENANCE_SCHEDULER_ID, this.config.AUDIT_LOGS_MAINTENANCE_INTERVAL_MS, 'maintain'],
-      [CHECKPOINT_SCHEDULER_ID, this.config.AUDIT_LOGS_CHECKPOINT_INTERVAL_MS, 'checkpoint'],
-    ] as const) {
-      this.queue.upsertJobScheduler(id, { every }, { name, data: {} }).catch((err: Error) => this.log.error({ err: err.message, job: name }, 'could not schedule audit-log upkeep'));
-    }
+    scheduleEvery(this.queue, MAINTENANCE_SCHEDULER_ID, this.config.AUDIT_LOGS_MAINTENANCE_INTERVAL_MS, 'maintain', this.log);
+    scheduleEvery(this.queue, CHECKPOINT_SCHEDULER_ID, this.config.AUDIT_LOGS_CHECKPOINT_INTERVAL_MS, 'checkpoint', this.log);
   }
 
   /**

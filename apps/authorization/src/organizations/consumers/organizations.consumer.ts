@@ -4,6 +4,7 @@ import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
 import { roleEvent } from '../../catalogue/catalogue.events';
 import { groupEvent } from '../../groups/groups.events';
 import { OrganizationCleanupRepository } from '../organization-cleanup.repository';
+import { KnownOrganizationsClient } from '../organizations.client';
 
 /**
  * organizations.events.v1: a deleted organization's resources, groups and organization roles go
@@ -14,7 +15,11 @@ import { OrganizationCleanupRepository } from '../organization-cleanup.repositor
 export class OrganizationEventsConsumer {
   private readonly log: Logger;
 
-  constructor(@Inject(LOGGER) logger: Logger, private readonly cleanup: OrganizationCleanupRepository) {
+  constructor(
+    @Inject(LOGGER) logger: Logger,
+    private readonly cleanup: OrganizationCleanupRepository,
+    private readonly organizations: KnownOrganizationsClient,
+  ) {
     this.log = logger.child({ context: OrganizationEventsConsumer.name });
   }
 
@@ -22,6 +27,7 @@ export class OrganizationEventsConsumer {
   async organizationDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     const env = e.envelope.environment_id;
     const organizationId = String(e.envelope.data.id);
+    this.organizations.forget(env, organizationId);
     const removed = await this.cleanup.removeOrganization(env, organizationId, { consumer: 'authorization.organization-deleted', eventId: e.envelope.id }, (r) => [
       ...r.groups.map((g) => groupEvent('deleted', g, env)),
       ...r.roles.map((role) => roleEvent('deleted', role, env)),
