@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark command (npm run bench): the usual setup, then tools/bench/run.mjs, which starts
+# The benchmark command (npm run bench; npm run bench:all runs every script, tools/bench/all.mjs): the usual setup, then tools/bench/run.mjs, which starts
 # a dedicated stack (ports +20000, databases wos_bench_*, Redis DB 5) and prints one table of
 # results to stdout. It measures; it never fails on a missed target. See docs/benchmarks.md.
 set -euo pipefail
@@ -17,4 +17,6 @@ fi
 echo "wrk: $(command -v wrk)" >&2
 
 step "benchmark"
+# `all` (npm run bench:all): every benchmark script in sequence and one combined table.
+if [ "${1:-}" = all ]; then exec node tools/bench/all.mjs; fi
 exec node tools/bench/run.mjs

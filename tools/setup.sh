@@ -26,6 +26,22 @@ fi
 step "softhsm2 (the vault's PKCS#11 tests)"
 bash tools/ensure-softhsm.sh
 
+step "helm engine (test/deploy/helm.spec.ts)"
+# helm-java from Maven Central into .tools/helm (once; a few seconds). Not fatal here: the Helm test
+# runs the same installer and fails, saying why, when it cannot be had.
+bash tools/helm/install.sh || echo "helm: not installed; test/deploy/helm.spec.ts will fail until it is" >&2
+
+step "PostgreSQL client tools (wos backup)"
+# `wos backup` runs pg_dump and pg_restore; they must be at least the server's major version (15).
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y -q postgresql-client-15 >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q postgresql-client-15 >/dev/null; }
+  else
+    echo "pg_dump/pg_restore missing: install postgresql-client-15 (apt) for wos backup and its test" >&2; exit 1
+  fi
+fi
+pg_dump --version >&2
+
 step "prisma clients and build"
 node tools/prisma-generate.mjs
 npx tsc -b tsconfig.json

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { Stack, readDotEnv, loadDeclaredKeys, routeRunEnv, loopbackAllowed, RUN_SETTINGS } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+const { Stack, readDotEnv, loadDeclaredKeys, routeRunEnv, loopbackAllowed, parseReplicas, RUN_SETTINGS } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
 
 // The git-ignored .env (see .env.example) and the shell's environment, routed to the services
 // whose config schemas declare each variable; unknown or stack-managed ones are warnings.
@@ -14,8 +14,10 @@ const dotEnvFile = join(root, '.env');
 const run = routeRunEnv({ dotenv: readDotEnv(dotEnvFile), environment: process.env, declared: loadDeclaredKeys(root) });
 for (const w of run.warnings) console.warn(`warning: ${w}`);
 let allowLoopbackUrls;
+let replicas;
 try {
   allowLoopbackUrls = loopbackAllowed(run.settings);
+  replicas = parseReplicas(run.settings);
 } catch (err) {
   console.error(err.message);
   process.exit(2);
@@ -49,8 +51,11 @@ const stack = new Stack({
   logDir: join(root, '.tools', 'logs'),
   env: { LOG_LEVEL: 'info' },
   appEnv: run.perApp,
+  // WOS_REPLICAS (e.g. identity=2,sso=2): processes per app, sharing its port.
+  replicas,
 });
 const routed = Object.keys(run.sources).filter((k) => !RUN_SETTINGS.includes(k));
+if (Object.keys(replicas).length) console.log(`WOS_REPLICAS: ${Object.entries(replicas).map(([a, n]) => `${a}=${n}`).join(', ')} (replicas share their app's port)`);
 console.log(`ALLOW_LOOPBACK_URLS=${allowLoopbackUrls} (http and loopback IdP and webhook URLs are ${allowLoopbackUrls ? 'accepted' : 'refused'})`);
 
 let stopping = false;
@@ -70,6 +75,9 @@ try {
   const out = await stack.runGatewayCli(['dev-credentials', '--file', credsFile]);
   await stack.start();
   const creds = JSON.parse(readFileSync(credsFile, 'utf8'));
+  // The Dashboard's built-in environment and owner: a generated password, kept (mode 0600) in the
+  // git-ignored .tools folder and reused while the owner exists; never a default in the repository.
+  const owner = stack.apps.includes('dashboard') ? await stack.bootstrapDashboard({ file: join(root, '.tools', 'dashboard-owner.json') }) : null;
   console.log(`
 The platform is running. Logs: .tools/logs/<app>.log
   Base URL:       ${stack.baseUrl}
@@ -78,6 +86,10 @@ The platform is running. Logs: .tools/logs/<app>.log
   Environment:    ${creds.environment_id}
   (also written to .dev-credentials.json)
   Dev inbox:      ${stack.baseUrl}/dev/mail   (identity's email, when SMTP_HOST is not set)
+${owner ? `  Dashboard:      ${owner.dashboard_url}
+    owner:        ${owner.email}
+    password:     ${owner.password}   (generated; kept in .tools/dashboard-owner.json)
+` : ''}
   Configuration:  ${routed.length ? `${routed.join(', ')} (from .env or the environment)` : 'defaults (put variables in .env; see .env.example)'}
   ${allowLoopbackUrls
     ? 'ALLOW_LOOPBACK_URLS=true: http and loopback IdP and webhook URLs are accepted (development only).'

@@ -15,14 +15,14 @@
 // summarise with tools/bench/profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
+import { benchDir, benchProfiler, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -38,8 +38,7 @@ const CONNECTIONS = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 32);
 const EXPORT_EVENTS = Number(process.env.BENCH_AUDIT_EXPORT_EVENTS ?? 1_000_000);
 const ORGS = 100;
 const runId = randomBytes(4).toString('hex');
-const PROFILE_DIR = process.env.BENCH_PROFILE === '1' ? join(root, '.tools', 'bench-profiles') : undefined;
-const profile = (cmd) => PROFILE_DIR && writeFileSync(join(PROFILE_DIR, 'control'), `${cmd}\n`);
+const profiler = benchProfiler(['audit-logs']);
 const KAFKA = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 const body = (org, i) => ({
@@ -175,21 +174,16 @@ async function main() {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', 'bench-audit'),
     env: { LOG_LEVEL: 'warn' },
-    appEnv: {
+    appEnv: profiler.appEnv({
       // The benchmark measures the service, not our default per-environment limit on this route.
       'api-gateway': { RATE_LIMIT_RULES: '[]', RATE_LIMIT_DEFAULT: '999999999/1' },
       'audit-logs': {
         AUDIT_LOGS_EXPORT_DIR: exportDir,
-        ...(PROFILE_DIR ? { NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: PROFILE_DIR, BENCH_PROFILE_APP: 'audit-logs' } : {}),
       },
-    },
+    }),
   });
   const rows = [];
   const closers = [];
-  if (PROFILE_DIR) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    profile('off');
-  }
   try {
     log('starting the stack (gateway, audit-logs)…');
     await stack.start();
@@ -222,9 +216,9 @@ async function main() {
 
     log('warm-up…');
     await ingest('warm-up', 500, (i) => api.post('/audit_logs/events', body(orgs[i % ORGS], i)));
-    profile('on ingest');
+    await profiler.on('ingest');
     const spread = await ingest(`createEvent via gateway, ${ORGS} orgs`, EVENTS, (i) => api.post('/audit_logs/events', body(orgs[i % ORGS], i)), acks);
-    profile('off ingest');
+    await profiler.off('ingest');
     rows.push({ ...spread, target: '>= 3,000/s, p99 < 50 ms', pass: spread.rps >= 3000 && spread.p99 < 50 });
     const hot = await ingest('createEvent via gateway, 1 hot org', EVENTS, (i) => api.post('/audit_logs/events', body(orgs[0], EVENTS + i)));
     rows.push({ ...hot, target: '>= 1,500/s', pass: hot.rps >= 1500 });

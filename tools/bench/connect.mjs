@@ -14,14 +14,16 @@
 //   3. the same two on a bare Fastify + pg route doing the irreducible work (secret by hash, JWT
 //      signature; token row by hash), tools/bench/connect-baseline-server.mjs, in the same run.
 // Prints one table to stdout; progress goes to stderr. It never fails on a missed target.
-// Knobs: BENCH_CONNECT_SECONDS (20), BENCH_CONNECT_CONNECTIONS (32), BENCH_CONNECT_PORT_OFFSET (22000).
+// Knobs: BENCH_CONNECT_SECONDS (20), BENCH_CONNECT_CONNECTIONS (32), BENCH_CONNECT_PORT_OFFSET (22000),
+// BENCH_PROFILE=identity,gateway (1: identity) for CPU profiles of the measured gateway phases,
+// .tools/bench-profiles/connect-{tokens,introspection}-<app>.cpuprofile (profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, benchStack, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchStack, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { OAuthAgent, authorizeWithPassword, pkcePair } = require(join(root, 'test/dist/support/oauth-agent.js'));
@@ -32,6 +34,8 @@ const SECONDS = Number(process.env.BENCH_CONNECT_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECT_CONNECTIONS ?? 32);
 const runId = randomBytes(4).toString('hex');
 const REDIRECT = 'http://127.0.0.1:9913/cb';
+
+const profiler = benchProfiler(['identity']);
 
 const load = (name, seconds, connections, fn) =>
   closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'identity', 'baseline'], ok: (r) => r.status === 200 && r.ok }, fn);
@@ -63,7 +67,7 @@ async function main() {
     dbPrefix: DB_PREFIX,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9',
     allowLoopbackUrls: true,
-    appEnv: { 'api-gateway': { PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' } },
+    appEnv: profiler.appEnv({ 'api-gateway': { PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' } }),
   });
   const rows = [];
   const closers = [];
@@ -103,10 +107,14 @@ async function main() {
     const introspect = () => webClient.post(`${issuerPath}/introspect`, { token: opaque }, (j) => j.active === true);
 
     await load('warm-up', Math.min(3, SECONDS), CONNECTIONS, token);
+    await profiler.on('connect-tokens');
     const tokens = await load(`client_credentials via gateway, ${CONNECTIONS} conns`, SECONDS, CONNECTIONS, token);
+    await profiler.off('connect-tokens');
     rows.push({ ...tokens, target: '>= 1,000/s', pass: tokens.rps >= 1000 && tokens.errors === 0 });
     await load('warm-up', Math.min(3, SECONDS), CONNECTIONS, introspect);
+    await profiler.on('connect-introspection');
     const intro = await load(`introspection via gateway, ${CONNECTIONS} conns`, SECONDS, CONNECTIONS, introspect);
+    await profiler.off('connect-introspection');
     rows.push({ ...intro, target: '>= 3,000/s', pass: intro.rps >= 3000 && intro.errors === 0 });
 
     const port = PORT_OFFSET + 8093;

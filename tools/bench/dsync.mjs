@@ -144,6 +144,9 @@ async function main() {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', 'bench-dsync'),
     env: { LOG_LEVEL: 'warn' },
+    // No gateway rate-limit rules and no public per-IP limit: one client pushes the whole
+    // directory, as a provisioning run from one IdP would (the limits are measured elsewhere).
+    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60' } },
   });
   const rows = [];
   const closers = [];

@@ -12,14 +12,15 @@
 // Pages that need a flow in a later state (verify-email, MFA, organization) are not measured: the
 // same renderer and wrapper serve them; the MFA enrolment page adds a QR code (qrcode, SVG).
 // Never fails on a miss. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=16,
-// BENCH_PORT_OFFSET=15500, BENCH_REDIS_URL=redis://127.0.0.1:6379/9, BENCH_ONLY=pages,baseline.
+// BENCH_PORT_OFFSET=15500, BENCH_REDIS_URL=redis://127.0.0.1:6379/9, BENCH_ONLY=pages,baseline,
+// BENCH_PROFILE=1 or identity,gateway (CPU profiles per page: .tools/bench-profiles/page-<n>-<app>.cpuprofile).
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 
 import { join } from 'node:path';
-import { benchDir, benchStack, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchStack, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, track } from './lib.mjs';
 
 const DB_PREFIX = 'wos_bench_hosted';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 15500);
@@ -46,6 +47,7 @@ async function startBaseline(port, pageFile) {
 }
 
 async function main() {
+  const profiler = benchProfiler(['identity', 'gateway']);
   const stack = benchStack('hosted', {
     apps: ['organizations', 'identity'],
     portOffset: PORT_OFFSET,
@@ -53,7 +55,10 @@ async function main() {
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9',
     // The benchmark measures rendering, not the limiters (WorkOS's per-environment gateway limit,
     // the pages' per-form window) or SSO (absent: the provider list is empty and cached).
-    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' }, identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' } },
+    appEnv: profiler.appEnv({
+      'api-gateway': { RATE_LIMIT_RULES: '[]', PUBLIC_RATE_LIMIT_PER_IP: '999999999/60', PUBLIC_RATE_LIMIT_PER_CLIENT_ID: '999999999/60' },
+      identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' },
+    }),
   });
   stopOnSignal(stack);
 
@@ -70,7 +75,8 @@ async function main() {
     // One flow (cookie) reused for the pages a browser opens after the first.
     const first = await fetch(`${stack.baseUrl}${authorizePath}`, { headers: { 'accept-language': 'en' } });
     const html = await first.text();
-    const cookie = String(first.headers.get('set-cookie')).split(';')[0];
+    // Every cookie the first answer set (the flow's, and the device cookie), as a browser sends them back.
+    const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const weight = Buffer.byteLength(html);
     const pageFile = join(root, '.tools', 'bench-hosted-sign-in.html');
     mkdirSync(join(root, '.tools'), { recursive: true });
@@ -85,10 +91,12 @@ async function main() {
       ['reset-password page', `/user_management/authorize/reset-password?client_id=${clientId}&token=${'t'.repeat(32)}`, true],
     ];
     if (only.has('pages')) {
-      for (const [name, path, withCookie] of pages) {
+      for (const [i, [name, path, withCookie]] of pages.entries()) {
         const request = () => ({ method: 'GET', path, headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8', ...(withCookie ? { cookie } : {}) } });
         await load(stack.baseUrl, CONNECTIONS, WARMUP, request);
+        await profiler.on(`page-${i}`);
         const r = await measure(name, () => load(stack.baseUrl, CONNECTIONS, SECONDS, request));
+        await profiler.off(`page-${i}`);
         rows.push({ name: `${name} via gateway (${CONNECTIONS} conn, ${SECONDS} s)`, ...r, target: 'p99 < 20 ms', pass: r.p99 < 20 && r.errors === 0 });
       }
     }

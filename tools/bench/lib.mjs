@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { Pool } from 'undici';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,6 +166,9 @@ const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') :
 
 /** Rows: { name, requests, rps, p50, p99, max, errors, target, pass, cpu }. */
 export function formatTable(rows) {
+  // Under `npm run bench:all` (tools/bench/all.mjs), every table a script prints is also kept,
+  // one JSON line per row, for the combined table.
+  if (process.env.BENCH_JSON) for (const r of rows) appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ script: process.env.BENCH_LABEL ?? '', ...r })}\n`);
   const head = ['scenario', 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'target', 'result', 'CPU, % of one core'];
   const body = rows.map((r) => [
     r.name,
@@ -261,6 +264,15 @@ export async function measureCpu(label, dbPrefix, fn) {
  * POSTGRES_URL, KAFKA_BROKERS), a random internal-auth secret, logs in .tools/logs/bench-<name>.
  * `opts` adds or overrides any Stack option (apps, portOffset, redisUrl, appEnv, ...).
  */
+/**
+ * BENCH_REPLICAS (e.g. `identity=2`): processes per app for the stack a script starts, as the run
+ * command's WOS_REPLICAS (they share the app's port). Unset: one each.
+ */
+export function benchReplicas() {
+  const { parseReplicas } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+  return parseReplicas({ WOS_REPLICAS: process.env.BENCH_REPLICAS ?? '' });
+}
+
 export function benchStack(name, opts) {
   const { Stack } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
   return new Stack({
@@ -271,8 +283,47 @@ export function benchStack(name, opts) {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', `bench-${name}`),
     env: { LOG_LEVEL: 'warn' },
+    replicas: benchReplicas(),
     ...opts,
   });
+}
+
+/**
+ * BENCH_PROFILE=identity,gateway (or 1 for `defaults`): CPU profiles of those apps while a
+ * script's phase runs, through cpu-profile-hook.cjs, written to
+ * .tools/bench-profiles/<label>-<app>.cpuprofile (read them with profile-summary.mjs).
+ * `appEnv(base)` adds the hook to the stack's per-app environment; `on(label)` / `off(label)`
+ * bracket a phase (`off` waits, bounded, for the files).
+ */
+export function benchProfiler(defaults = [], value = process.env.BENCH_PROFILE) {
+  const apps = value === '1' ? defaults : (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const dir = join(root, '.tools', 'bench-profiles');
+  if (apps.length) (mkdirSync(dir, { recursive: true }), writeFileSync(join(dir, 'control'), 'off\n'));
+  return {
+    apps,
+    appEnv(base = {}) {
+      const out = { ...base };
+      for (const p of apps) {
+        const app = p === 'gateway' ? 'api-gateway' : p;
+        out[app] = { ...out[app], NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: dir, BENCH_PROFILE_APP: p };
+      }
+      return out;
+    },
+    async on(label) {
+      if (!apps.length) return;
+      for (const p of apps) rmSync(join(dir, `${label}-${p}.cpuprofile`), { force: true });
+      writeFileSync(join(dir, 'control'), `on ${label}\n`);
+      await sleep(300); // the hooks poll the control file every 100 ms
+    },
+    async off(label) {
+      if (!apps.length) return;
+      const files = apps.map((p) => join(dir, `${label}-${p}.cpuprofile`));
+      writeFileSync(join(dir, 'control'), `off ${label}\n`);
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && !files.every((f) => existsSync(f))) await sleep(100);
+      log(`profiles: ${files.join(', ')}`);
+    },
+  };
 }
 
 /** On Ctrl-C or SIGTERM: the load children stop, then the stack, then the process (exit 130). */
@@ -284,3 +335,4 @@ export function stopOnSignal(stack) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+

@@ -13,12 +13,11 @@
 // BENCH_PROFILE=1 (CPU profiles of radar during the createAttempt phase and the sign-ins: .tools/bench-profiles/radar-{attempts,signins}-radar.cpuprofile,
 // summarise with tools/bench/profile-summary.mjs)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { benchDir, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
+import { benchDir, benchProfiler, children, formatTable, log, measureCpu, poolLoop, root, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -34,18 +33,7 @@ const PASSWORD = 'benchmark password 1';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const only = new Set((process.env.BENCH_ONLY ?? 'attempts,login').split(','));
 const runId = randomBytes(4).toString('hex');
-const PROFILE = process.env.BENCH_PROFILE === '1';
-const profileDir = join(root, '.tools', 'bench-profiles');
-
-/** Starts or stops radar's CPU profiler (cpu-profile-hook.cjs polls the control file). */
-async function profiler(state, label = 'radar-attempts') {
-  if (!PROFILE) return;
-  const file = join(profileDir, `${label}-radar.cpuprofile`);
-  if (state === 'on') rmSync(file, { force: true });
-  writeFileSync(join(profileDir, 'control'), `${state} ${label}\n`);
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && (state === 'on' ? Date.now() < deadline - 4700 : !existsSync(file))) await new Promise((r) => setTimeout(r, 100));
-}
+const profiler = benchProfiler(['radar']);
 let seq = 0;
 
 const load = (baseUrl, connections, seconds, request) => poolLoop(baseUrl, connections, seconds, request);
@@ -70,13 +58,12 @@ function newStack(apps, name) {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', `bench-radar-${name}`),
     env: { LOG_LEVEL: 'warn' },
-    appEnv: {
+    appEnv: profiler.appEnv({
       identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' },
       // WorkOS's 500 writes/10 s per environment on /user_management/* would answer the faster
       // (radar-less) phase with 429s: the benchmark measures sign-ins, not the limiter.
       'api-gateway': { RATE_LIMIT_RULES: '[]' },
-      ...(PROFILE ? { radar: { NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_APP: 'radar' } } : {}),
-    },
+    }),
   });
 }
 
@@ -113,14 +100,13 @@ async function signIns(stack, env, label) {
     body: JSON.stringify({ grant_type: 'password', client_id: env.clientId, email: emails[i++ % emails.length], password: PASSWORD, ip_address: `10.99.${i & 255}.1`, user_agent: BROWSER }),
   });
   await load(stack.baseUrl, LOGIN_CONNECTIONS, WARMUP, request);
-  if (label === 'sign-in with radar') await profiler('on', 'radar-signins');
+  if (label === 'sign-in with radar') await profiler.on('radar-signins');
   const result = await measure(label, () => load(stack.baseUrl, LOGIN_CONNECTIONS, SECONDS, request));
-  if (label === 'sign-in with radar') await profiler('off', 'radar-signins');
+  if (label === 'sign-in with radar') await profiler.off('radar-signins');
   return result;
 }
 
 async function main() {
-  if (PROFILE) (mkdirSync(profileDir, { recursive: true }), writeFileSync(join(profileDir, 'control'), 'off\n'));
   const rows = [];
   let current;
   const onSignal = () => {
@@ -139,9 +125,9 @@ async function main() {
     if (only.has('attempts')) {
       const request = () => ({ method: 'POST', path: '/radar/attempts', headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' }, body: attemptBody() });
       await load(current.baseUrl, CONNECTIONS, WARMUP, request);
-      await profiler('on');
+      await profiler.on('radar-attempts');
       const gw = await measure('createAttempt', () => load(current.baseUrl, CONNECTIONS, SECONDS, request));
-      await profiler('off');
+      await profiler.off('radar-attempts');
       rows.push({ name: `POST /radar/attempts via gateway (${CONNECTIONS} conn, ${SECONDS} s)`, ...gw, target: '>= 3,000 req/s, p99 < 15 ms', pass: gw.rps >= 3000 && gw.p99 < 15 && gw.errors === 0 });
       const port = PORT_OFFSET + 8091;
       const child = await startBaseline(current, env.environmentId, port);

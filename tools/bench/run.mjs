@@ -5,18 +5,18 @@
 // Knobs for analysis runs (all optional):
 //   BENCH_ONLY=get,baseline,post,events   run a subset
 //   BENCH_GET_SECONDS=15 BENCH_POST_SECONDS=10 BENCH_WARMUP_SECONDS=3
-//   BENCH_PROFILE=gateway,organizations   CPU-profile those apps during each measured phase
+//   BENCH_PROFILE=1 (gateway,organizations) or a list   CPU-profile those apps during each measured phase
 //                                         (files in .tools/bench-profiles; see profile-summary.mjs)
 //   OTEL_SDK_DISABLED=true                passed to the apps (telemetry off, for comparison)
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatCpu, formatTable, log, root, sleep } from './lib.mjs';
+import { benchProfiler, benchReplicas, children, cpuSnapshot, cpuSplit, formatCpu, formatTable, log, root, sleep } from './lib.mjs';
 import { Api } from './client.mjs';
 import { getOrganization } from './scenarios/get-organization.mjs';
 import { baseline, ratioRow } from './scenarios/baseline.mjs';
@@ -39,8 +39,7 @@ const { databaseConfigSchema } = require(join(root, 'libs/platform/dist/index.js
 const SEED_ORGS = 100;
 
 const only = new Set((process.env.BENCH_ONLY ?? 'get,baseline,post,events').split(',').map((s) => s.trim()));
-const profiled = (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const profileDir = join(root, '.tools', 'bench-profiles');
+const profiler = benchProfiler(['gateway', 'organizations']);
 const runId = randomBytes(4).toString('hex');
 
 function machineHeader(versions) {
@@ -149,18 +148,6 @@ async function seedOrganizations(api, pathsFile) {
   for (const id of ids.slice(0, 3)) await api.expect(200, 'GET', `/organizations/${id}`);
 }
 
-/** Starts ("on") or stops ("off") the CPU profilers of the BENCH_PROFILE apps (cpu-profile-hook.cjs). */
-async function profilers(state, label) {
-  if (!profiled.length) return;
-  const files = profiled.map((app) => join(profileDir, `${label}-${app}.cpuprofile`));
-  if (state === 'on') for (const f of files) rmSync(f, { force: true });
-  writeFileSync(join(profileDir, 'control'), `${state} ${label}\n`);
-  // The hooks poll the control file every 100 ms; wait (bounded) until they have acted.
-  const deadline = Date.now() + 5000;
-  if (state === 'off') while (Date.now() < deadline && !files.every((f) => existsSync(f))) await sleep(100);
-  else await sleep(300);
-}
-
 async function main() {
   const v = await versions();
   const header = machineHeader(v);
@@ -169,15 +156,7 @@ async function main() {
   const groupId = `events-bench-${runId}`;
   const env = { LOG_LEVEL: 'warn' };
   if (process.env.OTEL_SDK_DISABLED) env.OTEL_SDK_DISABLED = process.env.OTEL_SDK_DISABLED;
-  const appEnv = { events: { KAFKA_GROUP_ID: groupId } };
-  if (profiled.length) {
-    mkdirSync(profileDir, { recursive: true });
-    writeFileSync(join(profileDir, 'control'), 'off\n');
-    for (const p of profiled) {
-      const app = p === 'gateway' ? 'api-gateway' : p;
-      appEnv[app] = { ...appEnv[app], NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_APP: p };
-    }
-  }
+  const appEnv = profiler.appEnv({ events: { KAFKA_GROUP_ID: groupId } });
   const stack = new Stack({
     root,
     apps: ['organizations', 'events'],
@@ -191,6 +170,7 @@ async function main() {
     logDir: join(root, '.tools', 'logs', 'bench'),
     env,
     appEnv,
+    replicas: benchReplicas(),
   });
 
   const rows = [];
@@ -236,11 +216,11 @@ async function main() {
       getSeconds: Number(process.env.BENCH_GET_SECONDS ?? 15),
       postSeconds: Number(process.env.BENCH_POST_SECONDS ?? 10),
       async measure(label, fn) {
-        await profilers('on', label);
+        await profiler.on(label);
         const a = cpuSnapshot(DB_PREFIX);
         const r = await fn();
         const b = cpuSnapshot(DB_PREFIX);
-        await profilers('off', label);
+        await profiler.off(label);
         const cpu = formatCpu(cpuSplit(a, b));
         log(`${label}: ${JSON.stringify({ ...r, errorDetail: undefined })} cpu: ${cpu}`);
         return { ...r, cpu };

@@ -86,7 +86,7 @@ async function main() {
       if (created.status !== 200) return created;
       return call('/vault/v1/keys/decrypt', { keys: JSON.parse(created.text).encrypted_keys });
     };
-    const loop = (name, seconds) => closedLoop(name, { seconds, connections: CONNECTIONS, dbPrefix: DB_PREFIX, groups: ['api-gateway', 'vault'] }, pair);
+    const loop = (name, seconds) => closedLoop(name, { seconds, connections: CONNECTIONS, dbPrefix: DB_PREFIX, groups: ['gateway', 'vault'] }, pair);
     await loop('data keys (warm-up)', WARMUP);
     const dk = await loop('createDataKey + decrypt', SECONDS);
     await pool.close();

@@ -51,3 +51,34 @@ must be URL-safe (percent-encode it in the Secret otherwise).
 - name: DATABASE_URL
   value: {{ printf "postgresql://$(PGUSER):$(PGPASSWORD)@%s:%v/%s?sslmode=%s" (required "global.postgres.host is required" $pg.host) $pg.port (include "service.database" .app) $pg.sslmode | quote }}
 {{- end -}}
+
+{{/*
+Outgoing email for an app that sends it (mail.enabled). Such an app refuses to start in production
+with neither an SMTP host nor MAIL_DISABLED=true, so rendering fails first, saying so.
+*/}}
+{{- define "service.mailEnv" -}}
+{{- $m := .Values.global.mail -}}
+{{- if not (or $m.smtpHost $m.disabled) -}}
+{{- fail (printf "%s sends email: set global.mail.smtpHost, or global.mail.disabled=true to send none" .Values.app) -}}
+{{- end -}}
+- name: SMTP_HOST
+  value: {{ $m.smtpHost | quote }}
+- name: SMTP_PORT
+  value: {{ $m.smtpPort | quote }}
+- name: SMTP_SECURE
+  value: {{ $m.smtpSecure | toString | quote }}
+- name: SMTP_REQUIRE_TLS
+  value: {{ $m.smtpRequireTls | toString | quote }}
+- name: MAIL_FROM
+  value: {{ $m.from | quote }}
+- name: MAIL_DISABLED
+  value: {{ $m.disabled | toString | quote }}
+{{- with $m.existingSecret.name }}
+- name: SMTP_USER
+  valueFrom:
+    secretKeyRef: { name: {{ . }}, key: {{ $m.existingSecret.usernameKey }} }
+- name: SMTP_PASSWORD
+  valueFrom:
+    secretKeyRef: { name: {{ . }}, key: {{ $m.existingSecret.passwordKey }} }
+{{- end }}
+{{- end -}}

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Event } from '@workos-inc/node';
+import { eventsExactlyOnceInOrder, no5xxOutsideWindows } from './invariants';
+import type { Write } from './workload';
+
+/* The chaos suite's checks must be able to fail: each rule against a history that breaks it. */
+const ev = (id: string, event: string, data: Record<string, unknown>) => ({ id, event, data }) as unknown as Event;
+const w = (kind: Write['kind'], key: string, organizationId: string | undefined, acked = true): Write => ({ kind, key, organizationId, acked, at: 0 });
+const created = (n: string) => ev(`event_${n}`, 'organization.created', { id: 'org_1', name: n });
+const writes = [w('organization.created', 'a', 'org_1'), w('organization.updated', 'a v1', 'org_1'), w('organization.updated', 'a v2', 'org_1', false)];
+
+test('events: exactly once, in order, an ambiguous write at most once', () => {
+  const ok = [created('a'), ev('event_2', 'organization.updated', { id: 'org_1', name: 'a v1' })];
+  assert.equal(eventsExactlyOnceInOrder(ok, [writes]).pass, true);
+  assert.equal(eventsExactlyOnceInOrder([...ok, ev('event_3', 'organization.updated', { id: 'org_1', name: 'a v2' })], [writes]).pass, true, 'an ambiguous write may have happened');
+  assert.match(eventsExactlyOnceInOrder([ok[0]!], [writes]).detail, /no event for acked organization.updated a v1/);
+  assert.match(eventsExactlyOnceInOrder([...ok, ok[1]!], [writes]).detail, /stored twice/);
+  assert.match(eventsExactlyOnceInOrder([...ok, ev('event_9', 'organization.updated', { id: 'org_1', name: 'a v1' })], [writes]).detail, /a v1 has 2 events/);
+  assert.match(eventsExactlyOnceInOrder([ok[1]!, ok[0]!], [writes]).detail, /stored before/);
+});
+
+test('no 5xx outside the windows; an unanswered request counts as one', () => {
+  const records = [
+    { at: 100, method: 'GET', path: '/x', status: 502 },
+    { at: 300, method: 'GET', path: '/y', status: 0, error: 'refused' },
+    { at: 400, method: 'GET', path: '/z', status: 404 },
+  ];
+  assert.equal(no5xxOutsideWindows(records, [{ start: 50, end: 350 }], 0).pass, true);
+  assert.match(no5xxOutsideWindows(records, [{ start: 50, end: 150 }], 0).detail, /1 outside the window.*\/y refused/);
+  assert.equal(no5xxOutsideWindows(records, [], 350).pass, true, 'records before the round are not its business');
+});
