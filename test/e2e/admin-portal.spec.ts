@@ -1,19 +1,31 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { ConflictException, DomainDataState, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
+import { ConflictException, DomainDataState, type EventName, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
-import { ROOT, expectSdkError, startE2e, type E2e } from '../support/e2e-stack';
+import { ROOT, expectSdkError, startE2e, waitForEvents, type E2e } from '../support/e2e-stack';
+import { generate as selfSigned } from 'selfsigned';
 
+/* Webhook-subscribable in the SDK's types, though not in its EventName union. */
+const RENEWAL_REQUIRED = 'connection.saml_certificate_renewal_required' as EventName;
+const RENEWED = 'connection.saml_certificate_renewed' as EventName;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every portal page (git-ignored); UPDATE_GALLERY=1 also copies them to docs/gallery/portal. */
 const ARTIFACTS = join(ROOT, 'test', 'artifacts', 'portal');
 const GALLERY = join(ROOT, 'docs', 'gallery', 'portal');
+
+/** The standard AES key check value, computed here independently of vault. */
+function kcv(key: Buffer): string {
+  const c = createCipheriv('aes-256-ecb', key, null);
+  c.setAutoPadding(false);
+  return c.update(Buffer.alloc(16)).subarray(0, 3).toString('hex');
+}
 
 /**
  * The Admin Portal end to end: the official SDK generates links and manages IT contacts; an IT
@@ -36,8 +48,12 @@ describe('Admin Portal', () => {
     e = await startE2e({
       name: 'admin_portal',
       portOffset: 3000,
-      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'audit-logs', 'admin-portal'],
-      appEnv: { 'admin-portal': { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <portal@acme.test>' } },
+      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'audit-logs', 'vault', 'admin-portal'],
+      appEnv: {
+        'admin-portal': { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <portal@acme.test>' },
+        // The certificate expiry scan runs every second here, so the test IdP's 30-day certificate is announced promptly.
+        sso: { SSO_CERTIFICATE_SCAN_INTERVAL_MS: '1000' },
+      },
     });
     db = new Client({ connectionString: e.stack.databaseUrl('admin-portal') });
     await db.connect();
@@ -83,8 +99,8 @@ describe('Admin Portal', () => {
     return { ctx, page, status: res!.status() };
   }
 
-  const generate = (intent: 'sso' | 'dsync' | 'domain_verification' | 'audit_logs' | 'log_streams' = 'sso', organization = org.id) =>
-    e.workos.adminPortal.generateLink({ organization, intent, returnUrl: 'https://app.example.com/settings', successUrl: 'https://app.example.com/done' });
+  const generate = (intent: 'sso' | 'dsync' | 'domain_verification' | 'audit_logs' | 'log_streams' | 'certificate_renewal' | 'bring_your_own_key' = 'sso', organization = org.id, adminEmails?: string[]) =>
+    e.workos.adminPortal.generateLink({ organization, intent: intent as never, returnUrl: 'https://app.example.com/settings', successUrl: 'https://app.example.com/done', adminEmails });
 
   test('generateLink (SDK): a link on the gateway host; bad input is a 422 naming the field; unknown and foreign organizations are 404', async () => {
     const { link } = await generate();
@@ -148,6 +164,128 @@ describe('Admin Portal', () => {
     await expectSdkError(orgs.revokeItContact({ organizationId: org.id, contactId: contact.id }), NotFoundException, 404);
   });
 
+  test('generateLink with adminEmails: each admin becomes an IT contact and is emailed a link of their own; the limits and bad addresses are refused', async () => {
+    const orgs = e.workos.organizations;
+    const adminsOrg = await orgs.createOrganization({ name: `Admins Co ${uniqueSuffix()}` });
+    const existing = await orgs.createItContact({ organizationId: adminsOrg.id, email: 'kim@admins.test' });
+    const mark = smtp.messages.length;
+    const { link } = await generate('dsync', adminsOrg.id, ['Lea@Admins.test', 'kim@admins.test', 'lea@admins.test']);
+    assert.match(link, new RegExp(`/portal/o/${adminsOrg.id}/launch\\?token=`));
+    const contacts = (await orgs.listItContacts({ organizationId: adminsOrg.id })).data;
+    assert.deepEqual(contacts.map((c) => c.email).sort(), ['kim@admins.test', 'lea@admins.test'], 'one contact per address, the existing one kept');
+    assert.ok(contacts.some((c) => c.id === existing.id));
+
+    const linkIn = (text: string) => /(http:\/\/\S+\/launch\?token=[A-Za-z0-9_-]+)/.exec(text)![1]!;
+    const mails = await Promise.all(['lea@admins.test', 'kim@admins.test'].map((to) => smtp.waitForMail((m) => m.envelopeTo.includes(to), { from: mark, timeoutMs: 30_000 })));
+    for (const m of mails) assert.match(m.subject, /Set up Directory Sync for Admins Co/);
+    const links = mails.map((m) => linkIn(m.text));
+    assert.equal(new Set([link, ...links]).size, 3, 'every admin has a link of their own, and so has the caller');
+    assert.equal(smtp.messages.slice(mark).filter((m) => m.envelopeTo.includes('lea@admins.test')).length, 1, 'a repeated address is mailed once');
+
+    // Each admin's link opens the portal on the link's intent; the caller's link still opens too.
+    for (const l of [...links, link]) {
+      const { ctx, page, status } = await open(l);
+      assert.equal(status, 200);
+      assert.match(page.url(), new RegExp(`/portal/o/${adminsOrg.id}/dsync$`));
+      await ctx.close();
+    }
+    // The admin is an IT contact like any other: revoking them ends what their link opened.
+    const lea = contacts.find((c) => c.email === 'lea@admins.test')!;
+    const again = await generate('sso', adminsOrg.id, ['lea@admins.test']);
+    const second = await smtp.waitForMail((m) => m.envelopeTo.includes('lea@admins.test') && /single sign-on/.test(m.subject), { from: mark, timeoutMs: 30_000 });
+    await orgs.revokeItContact({ organizationId: adminsOrg.id, contactId: lea.id });
+    const revoked = await open(linkIn(second.text));
+    assert.equal(revoked.status, 410);
+    await revoked.ctx.close();
+    assert.equal((await open(again.link)).status, 200, "the caller's own link is not the contact's");
+
+    // Bad input: nothing is written, nothing is sent.
+    const before = smtp.messages.length;
+    const tooMany = await e.http('POST', '/portal/generate_link', { key: true, body: { organization: adminsOrg.id, intent: 'sso', admin_emails: Array.from({ length: 21 }, (_, i) => `a${i}@admins.test`) } });
+    assert.equal(tooMany.status, 422, tooMany.text);
+    assert.deepEqual((tooMany.json as { errors: { field: string }[] }).errors.map((x) => x.field), ['admin_emails']);
+    const invalid = await e.http('POST', '/portal/generate_link', { key: true, body: { organization: adminsOrg.id, intent: 'sso', admin_emails: ['ok@admins.test', 'not-an-email'] } });
+    assert.deepEqual((invalid.json as { errors: { field: string }[] }).errors.map((x) => x.field), ['admin_emails.1']);
+    await expectSdkError(generate('sso', 'org_01HZZZZZZZZZZZZZZZZZZZZZZZ', ['who@admins.test']), NotFoundException, 404);
+    const other = await e.createEnvironment(`portal-admins-${uniqueSuffix()}`);
+    await expectSdkError(e.client(other.api_key).adminPortal.generateLink({ organization: adminsOrg.id, intent: 'sso' as never, adminEmails: ['x@admins.test'] }), NotFoundException, 404);
+    assert.deepEqual((await orgs.listItContacts({ organizationId: adminsOrg.id })).data.map((c) => c.email).sort(), ['kim@admins.test', 'lea@admins.test']);
+    assert.equal(smtp.messages.length, before, 'no mail for refused requests');
+  });
+
+  test('bring your own key: the IT admin sees the status, brings a key by keyboard, and revokes it (confirmed); vault data goes unreadable, with vault\'s events', async () => {
+    const byokOrg = await e.workos.organizations.createOrganization({ name: `Keys Co ${uniqueSuffix()}` });
+    const secret = await e.workos.vault.createObject({ name: `byok-portal-${uniqueSuffix()}`, value: 'payroll export', context: { organization_id: byokOrg.id } });
+    const { ctx, page, status } = await open((await generate('bring_your_own_key', byokOrg.id)).link);
+    assert.equal(status, 200);
+    assert.match(page.url(), /\/bring_your_own_key$/);
+    await shows(page, 'No key of yours is active');
+    await inspect(page, 'byok-none');
+
+    // Garbage key material: vault's own refusal on a page, nothing registered.
+    await page.getByLabel('Key material (32 bytes, base64)').fill('bm90IGEga2V5');
+    await page.getByRole('button', { name: 'Bring this key' }).click();
+    await shows(page, 'The request could not be completed');
+    assert.equal(page.url().endsWith('/bring_your_own_key/key'), true);
+    const keysOf = async () => ((await e.http('GET', `/vault/v1/byok/keys?organization_id=${byokOrg.id}`, { key: true })).json as { data: { id: string; state: string; key_check_value: string }[] }).data;
+    assert.deepEqual(await keysOf(), []);
+
+    // Keyboard only: Tab to the material field, type, Enter submits.
+    await page.goto(`${e.baseUrl}/portal/o/${byokOrg.id}/bring_your_own_key`);
+    const material = randomBytes(32);
+    for (let i = 0; i < 40 && (await page.evaluate('document.activeElement && document.activeElement.id')) !== 'f-material'; i++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'f-material', 'the key field is reachable with Tab');
+    await page.keyboard.type(material.toString('base64'));
+    await page.keyboard.press('Enter');
+    await shows(page, `Its check value is ${kcv(material)}`);
+    const [key] = await keysOf();
+    assert.deepEqual([key!.state, key!.key_check_value], ['active', kcv(material)]);
+    assert.equal(await page.getByText(material.toString('base64')).count(), 0, 'the key material is never shown back');
+    assert.equal((await e.workos.vault.readObject({ id: secret.id })).value, 'payroll export', 'the data is readable under the key');
+    await page.goto(`${e.baseUrl}/portal/o/${byokOrg.id}/bring_your_own_key`);
+    await shows(page, 'Your key protects');
+    await inspect(page, 'byok-active');
+
+    // Another organization's key cannot be revoked from this session, nor without the confirmation or the CSRF token.
+    const foreignOrg = await e.workos.organizations.createOrganization({ name: `Foreign Keys ${uniqueSuffix()}` });
+    const foreign = await e.http('POST', '/vault/v1/byok/keys', { key: true, body: { organization_id: foreignOrg.id, key_provider: 'LOCAL', key_material: randomBytes(32).toString('base64') } });
+    assert.equal(foreign.status, 201, foreign.text);
+    const foreignId = (foreign.json as { id: string }).id;
+    const csrfToken = await page.locator('input[name="csrf_token"]').first().inputValue();
+    const post = (path: string, form: Record<string, string>) => ctx.request.post(`${e.baseUrl}/portal/o/${byokOrg.id}/${path}`, { form, maxRedirects: 0 });
+    assert.equal((await post(`bring_your_own_key/${foreignId}/revoke`, { csrf_token: csrfToken, confirm: 'yes' })).status(), 400);
+    assert.equal((await post(`bring_your_own_key/${key!.id}/revoke`, { csrf_token: csrfToken })).status(), 400, 'no confirmation, no revocation');
+    assert.equal((await post(`bring_your_own_key/${key!.id}/revoke`, { confirm: 'yes' })).status(), 403, 'no CSRF token');
+    assert.equal((await post('bring_your_own_key/key', { csrf_token: csrfToken, key_provider: 'LOCAL', key_material: randomBytes(32).toString('base64') })).status(), 400, 'one active key at a time (vault 409)');
+    const foreignNow = (await e.http('GET', `/vault/v1/byok/keys/${foreignId}`, { key: true })).json as { state: string };
+    assert.equal(foreignNow.state, 'active');
+    assert.deepEqual((await keysOf()).map((k) => k.state), ['active']);
+
+    // Keyboard: tick the box with Space, Tab to the button, Enter.
+    await page.locator('#f-confirm').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.textContent'), 'Revoke key');
+    await page.keyboard.press('Enter');
+    await shows(page, 'The key was revoked.');
+    assert.equal(await page.locator('#byok-history tbody tr').count(), 1);
+    await inspect(page, 'byok-revoked');
+    assert.deepEqual((await keysOf()).map((k) => k.state), ['revoked']);
+    const refused = await e.http('GET', `/vault/v1/kv/${secret.id}`, { key: true });
+    assert.deepEqual([refused.status, (refused.json as { code: string }).code], [403, 'byok_key_revoked']);
+    await waitForEvents(
+      e.workos,
+      ['vault.byok_key.verification_completed', 'vault.byok_key.deleted'] as EventName[],
+      (all) => all.some((ev) => (ev.event as string) === 'vault.byok_key.deleted' && (ev.data as { byok_key_id?: string }).byok_key_id === key!.id),
+      { message: 'vault.byok_key.deleted for the portal-revoked key' },
+    );
+    // A session of another intent does not reach the page.
+    const sso = await open((await generate('sso', byokOrg.id)).link);
+    assert.equal((await sso.page.goto(`${e.baseUrl}/portal/o/${byokOrg.id}/bring_your_own_key`))!.status(), 403);
+    await sso.ctx.close();
+    await ctx.close();
+  });
+
   test('an IT admin sets up SAML through the portal and passes the self-test; a NameID mismatch is named with its fix', async () => {
     const { link } = await generate('sso');
     const { ctx, page, status } = await open(link);
@@ -183,6 +321,74 @@ describe('Admin Portal', () => {
     assert.equal(await page.locator('#quirk-missing_name').count(), 1);
     assert.match(await page.locator('#quirk-nameid_mismatch').innerText(), /Fix: Send the email as NameID/);
     await inspect(page, 'sso-test-quirks');
+    await ctx.close();
+  });
+
+  test('certificate renewal: an IdP certificate expiring in 20 days is announced once, renewed in the portal, the old one removed; bad input refused', async () => {
+    type Notice = { connection: { id: string; organization_id: string }; certificate: { certificate_type: string; expiry_date: string; is_expired?: boolean }; days_until_expiry?: number };
+    // An organization whose IdP signs with a certificate that expires in 20 days.
+    const certOrg = await e.workos.organizations.createOrganization({ name: `Cert Co ${uniqueSuffix()}` });
+    const expiring = await selfSigned([{ name: 'commonName', value: 'expiring-idp' }], { keySize: 2048, algorithm: 'sha256', notAfterDate: new Date(Date.now() + 20 * 86_400_000) });
+    const saml = { idp_entity_id: 'https://idp.cert.test/entity', idp_sso_url: 'https://idp.cert.test/sso', idp_certificate: expiring.cert };
+    const created = await e.http('POST', '/connections', { key: true, body: { organization_id: certOrg.id, name: 'Expiring IdP', connection_type: 'OktaSAML', saml } });
+    assert.equal(created.status, 201, created.text);
+    const conn = created.json as { id: string };
+    assert.equal((await e.http('POST', `/connections/${conn.id}/activate`, { key: true })).status, 200);
+    const about = (x: { data: unknown }) => (x.data as Notice).connection.id === conn.id;
+    // The test IdP signs with a 30-day certificate: inside the 90-day window, at the 30-day step.
+    const [required] = (await waitForEvents(e.workos, [RENEWAL_REQUIRED], (all) => all.some(about), { message: 'renewal_required for the connection' })).filter(about);
+    const notice = required!.data as unknown as Notice;
+    assert.equal(notice.connection.organization_id, certOrg.id);
+    assert.equal(notice.certificate.certificate_type, 'ResponseSigning');
+    assert.equal(notice.certificate.is_expired, false);
+    assert.ok(notice.days_until_expiry! >= 18 && notice.days_until_expiry! <= 20, `days_until_expiry ${notice.days_until_expiry}`);
+
+    const { link } = await generate('certificate_renewal', certOrg.id);
+    const { ctx, page, status } = await open(link);
+    assert.equal(status, 200);
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    assert.match(await page.locator('tbody tr').innerText(), /days left/);
+    await inspect(page, 'certificate-renewal');
+
+    // Garbage is refused with the sso service's own message, and changes nothing.
+    await page.getByLabel('New certificate (PEM)').fill('not a certificate');
+    await page.getByRole('button', { name: 'Add certificate' }).click();
+    await shows(page, 'not an X.509 certificate');
+    await page.goto(`${e.baseUrl}/portal/o/${certOrg.id}/certificate_renewal`);
+
+    const next = await selfSigned([{ name: 'commonName', value: 'renewed-idp' }], { keySize: 2048, algorithm: 'sha256', notAfterDate: new Date(Date.now() + 365 * 86_400_000) });
+    await page.getByLabel('New certificate (PEM)').fill(next.cert);
+    await page.getByRole('button', { name: 'Add certificate' }).click();
+    await shows(page, 'Remove');
+    assert.equal(await page.locator('tbody tr').count(), 2);
+    await inspect(page, 'certificate-renewal-two');
+    const renewed = (await waitForEvents(e.workos, [RENEWED], (all) => all.some(about), { message: 'renewed for the connection' })).filter(about);
+    assert.equal(renewed.length, 1);
+    const renewal = renewed[0]!.data as unknown as Notice & { renewed_at: string };
+    assert.ok(Math.abs(Date.parse(renewal.certificate.expiry_date) - (Date.now() + 365 * 86_400_000)) < 2 * 86_400_000);
+    assert.ok(renewal.renewed_at);
+
+    // The old certificate goes; the new one stays, and the last can never be removed.
+    const listed = async () => ((await e.http('GET', `/connections/${conn.id}/certificates`, { key: true })).json as { data: { fingerprint: string; days_until_expiry: number }[] }).data;
+    const before = await listed();
+    const old = before.reduce((a, b) => (a.days_until_expiry < b.days_until_expiry ? a : b));
+    await page.locator(`form[action$="/certificate_renewal/${old.fingerprint}/delete"] button`).click();
+    await shows(page, 'Add certificate');
+    const after = await listed();
+    assert.deepEqual(after.map((c) => c.fingerprint), before.filter((c) => c !== old).map((c) => c.fingerprint));
+    assert.equal(await page.locator('tbody tr form').count(), 0, 'no remove button for the last certificate');
+    const last = await e.http('DELETE', `/connections/${conn.id}/certificates/${after[0]!.fingerprint}`, { key: true });
+    assert.equal(last.status, 409);
+    assert.equal((last.json as { code: string }).code, 'last_certificate');
+    // Bad input through the API: unknown fingerprint, bad body, foreign environment.
+    assert.equal((await e.http('DELETE', `/connections/${conn.id}/certificates/${'0'.repeat(64)}`, { key: true })).status, 404);
+    assert.equal((await e.http('DELETE', `/connections/${conn.id}/certificates/..%2F..`, { key: true })).status, 404);
+    assert.equal((await e.http('POST', `/connections/${conn.id}/certificates`, { key: true, body: { certificate: 1 } })).status, 422);
+    const stranger = await e.createEnvironment(`certs-${uniqueSuffix()}`);
+    assert.equal((await e.http('GET', `/connections/${conn.id}/certificates`, { key: stranger.api_key })).status, 404);
+    // Announced once: the scans that ran since (one a second) sent no second notice at that step.
+    const notices = (await waitForEvents(e.workos, [RENEWAL_REQUIRED], () => true)).filter(about);
+    assert.equal(notices.length, 1);
     await ctx.close();
   });
 

@@ -1,8 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { Client } from 'pg';
+import { chromium, type Browser } from 'playwright-core';
 import { GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { startSmtpSink, uniqueSuffix, type SmtpSink } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'quartz Lantern hums 93 times';
+type Json = Record<string, any>;
 
 describe('Agents through the WorkOS SDK', () => {
   let e: E2e;
@@ -12,15 +19,49 @@ describe('Agents through the WorkOS SDK', () => {
   const tag = uniqueSuffix();
   const settings = { maxAgeSeconds: 3600, accessTokenTtlSeconds: 300, refreshTokenTtlSeconds: 1800 };
 
+  let smtp: SmtpSink;
+  let browser: Browser;
+  let db: Client;
+  let otherClientId: string;
+
   before(async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
     jose = await import('jose');
-    e = await startE2e({ name: 'agents_sdk', portOffset: 22500, apps: ['organizations', 'events', 'identity'] });
-    other = e.client((await e.createEnvironment(`agents-other-${tag}`)).api_key);
+    smtp = await startSmtpSink();
+    e = await startE2e({ name: 'agents_sdk', portOffset: 22500, apps: ['organizations', 'events', 'identity'], appEnv: { identity: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), AGENT_CLAIM_MAX_FAILURES: '3', AGENT_EXPIRY_SWEEP_SECONDS: '1' } } });
+    const otherEnv = await e.createEnvironment(`agents-other-${tag}`);
+    other = e.client(otherEnv.api_key);
+    otherClientId = otherEnv.client_id;
     orgId = (await e.workos.organizations.createOrganization({ name: `Agents ${tag}` })).id;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+    db = new Client({ connectionString: e.stack.databaseUrl('identity') });
+    await db.connect();
   });
   after(async () => {
+    await db?.end();
+    await browser?.close();
     await e?.stop();
+    await smtp?.close();
   });
+
+  /** An agent with no API key: a public client of the environment. */
+  const selfRegister = async (clientId = e.creds.client_id) => {
+    const res = await e.http('POST', '/agent/auth', { body: { type: 'anonymous', requested_credential_type: 'api_key', client_id: clientId } });
+    assert.equal(res.status, 200, res.text);
+    return res.json as Json;
+  };
+  const startClaim = async (claimToken: string, email: string) => {
+    const res = await e.http('POST', '/agent/auth/claim', { body: { claim_token: claimToken, email, client_id: e.creds.client_id } });
+    assert.equal(res.status, 200, res.text);
+    const from = smtp.messages.length;
+    return { started: res.json as Json, from };
+  };
+  const claimLinkFor = async (email: string, notIn: string[] = []) => {
+    const mail = await smtp.waitForMail((m) => m.envelopeTo.includes(email) && !notIn.some((u) => m.text.includes(u)), { from: 0 });
+    return /(https?:\/\/\S+agent-claim\S+)/.exec(mail.text)![1]!;
+  };
+  const complete = (claimToken: string, userCode: string) => e.http('POST', '/agent/auth/claim/complete', { body: { claim_token: claimToken, user_code: userCode, client_id: e.creds.client_id } });
+  const errorOf = (res: { status: number; json: unknown }) => [res.status, (res.json as Json).code];
 
   test('blueprints: create, get, list, update (partial), delete; bad input 422; other environment 404', async () => {
     const agents = e.workos.agents;
@@ -73,7 +114,8 @@ describe('Agents through the WorkOS SDK', () => {
     assert.deepEqual((await agents.listInstances({ agentBlueprintId: b.id })).data.map((i) => i.id), [t.agentInstanceId]);
     const registration = await agents.getRegistration(String(payload.sub));
     assert.equal(registration.organizationId, orgId);
-    assert.equal(registration.status, 'active');
+    assert.equal(registration.status, 'verified', "the SDK's status: a minted registration is verified");
+    assert.equal(registration.claim, null);
     assert.equal(registration.agentIdentity.id, t.agentInstanceId);
 
     const refreshed = await agents.mintToken({ agentBlueprintId: b.id, type: 'refresh', refreshToken: t.refreshToken });
@@ -119,9 +161,168 @@ describe('Agents through the WorkOS SDK', () => {
     const otherOrg = (await e.workos.organizations.createOrganization({ name: `Elsewhere ${tag}` })).id;
     await expectSdkError(agents.mintToken({ agentBlueprintId: b.id, type: 'autonomous', organizationId: otherOrg }), GenericServerException, 403);
     await expectSdkError(other.agents.mintToken({ agentBlueprintId: b.id, type: 'autonomous', organizationId: orgId }), NotFoundException, 404);
-    await expectSdkError(agents.linkClaimAttemptToExternalUser({ claimAttemptToken: 'nope', user: { email, externalId: 'x' } }), NotFoundException, 404);
+    await expectSdkError(agents.linkClaimAttemptToExternalUser({ claimAttemptToken: `cla_tkn_${'A'.repeat(43)}`, user: { email, externalId: 'x' } }), NotFoundException, 404);
     // Another environment's token never validates here (different keys), nor its sessions.
     assert.equal((await other.agents.validateCredential({ type: 'access_token', credential: t.accessToken, checkForRevoked: true })).valid, false);
     await expectSdkError(other.agents.getInstanceSession(t.agentInstanceSessionId), NotFoundException, 404);
+  });
+
+  test('self-register → claim on the hosted page with a real sign-in in Chromium → the API key validates; revoke → invalid', { timeout: 120_000 }, async () => {
+    const agents = e.workos.agents;
+    const reg = await selfRegister();
+    assert.match(reg.registration_id, /^agent_reg_/);
+    assert.equal(reg.registration_type, 'anonymous');
+    assert.match(reg.credential, /^sk_agent_[A-Za-z0-9_-]{43}$/);
+    assert.match(reg.claim_token, /^clm_[A-Za-z0-9_-]{43}$/);
+    assert.ok(Date.parse(reg.claim_token_expires) > Date.now());
+
+    // Unclaimed: valid key, but no organization and no user behind it.
+    const before = await agents.validateCredential({ type: 'api_key', credential: reg.credential });
+    assert.deepEqual([before.valid, before.registrationId, before.expiresAt], [true, reg.registration_id, reg.claim_token_expires]);
+    const unclaimed = await agents.getRegistration(reg.registration_id);
+    assert.deepEqual([unclaimed.status, unclaimed.kind, unclaimed.organizationId, unclaimed.agentIdentity.userlandUserId], ['unverified', 'anonymous', null, null]);
+    assert.match(unclaimed.agentIdentity.id, /^agent_identity_/);
+    assert.match(unclaimed.claim!.id, /^agent_reg_claim_/);
+    assert.equal(unclaimed.claim!.claimCompletion, null);
+    assert.equal(unclaimed.claim!.expiresAt, reg.claim_token_expires);
+
+    const address = `claimer-${tag}@agents-e2e.test`;
+    const user = await e.workos.userManagement.createUser({ email: address, password: PASSWORD, emailVerified: true });
+    await e.workos.userManagement.createOrganizationMembership({ userId: user.id, organizationId: orgId });
+    const { started } = await startClaim(reg.claim_token, address);
+    assert.deepEqual([started.registration_id, started.status], [reg.registration_id, 'initiated']);
+    assert.match(started.claim_attempt_id, /^agent_reg_claim_attempt_/);
+    const link = await claimLinkFor(address);
+    assert.ok(link.startsWith(`${e.baseUrl}/user_management/authorize/agent-claim?client_id=${e.creds.client_id}&claim_attempt_token=cla_tkn_`), link);
+    // Before anyone signed in, no user code exists.
+    assert.deepEqual(errorOf(await complete(reg.claim_token, 'BCDF-GHJK')), [400, 'user_code_not_issued']);
+
+    const ctx = await browser.newContext({ locale: 'en-US' });
+    let userCode: string;
+    try {
+      const page = await ctx.newPage();
+      await page.goto(link);
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.getByLabel('Email').fill(address);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.getByText(`You are signed in as ${address}`).waitFor();
+      await page.getByRole('button', { name: 'Claim the agent' }).click();
+      userCode = (await page.locator('[data-user-code]').textContent())!.trim();
+    } finally {
+      await ctx.close();
+    }
+    assert.match(userCode, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+
+    const done = await complete(reg.claim_token, userCode.toLowerCase());
+    assert.equal(done.status, 200, done.text);
+    assert.deepEqual(done.json, { registration_id: reg.registration_id, status: 'claimed', organization_id: orgId });
+    assert.deepEqual(errorOf(await complete(reg.claim_token, userCode)), [409, 'previously_claimed'], 'a user code is spent once');
+
+    const claimed = await agents.getRegistration(reg.registration_id);
+    assert.deepEqual([claimed.status, claimed.organizationId, claimed.agentIdentity.userlandUserId], ['verified', orgId, user.id]);
+    assert.equal(claimed.claim!.claimCompletion!.id, started.claim_attempt_id);
+    assert.ok(claimed.claim!.claimCompletion!.claimedAt);
+    const after = await agents.validateCredential({ type: 'api_key', credential: reg.credential });
+    assert.deepEqual([after.valid, after.registrationId, after.expiresAt, after.claims], [true, reg.registration_id, null, null]);
+    await waitForEvents(e.workos, ['agent.registration.claim.completed' as never], (l) => l.some((ev) => (ev.data as unknown as Json).id === reg.registration_id));
+
+    // Another environment knows neither the key nor the registration.
+    assert.equal((await other.agents.validateCredential({ type: 'api_key', credential: reg.credential })).valid, false);
+    await expectSdkError(other.agents.getRegistration(reg.registration_id), NotFoundException, 404);
+    assert.equal((await e.http('POST', `/agents/registrations/${reg.registration_id}/revoke`, { key: (await e.createEnvironment(`agents-third-${tag}`)).api_key })).status, 404);
+
+    const revoked = await e.http('POST', `/agents/registrations/${reg.registration_id}/revoke`, { key: true });
+    assert.equal(revoked.status, 200, revoked.text);
+    assert.equal((revoked.json as Json).status, 'revoked');
+    assert.equal((await agents.validateCredential({ type: 'api_key', credential: reg.credential })).valid, false);
+    assert.equal((await agents.getRegistration(reg.registration_id)).status, 'revoked');
+  });
+
+  test('an unclaimed registration expires with its claim: its key stops validating, and agent.registration.expired is written once', { timeout: 60_000 }, async () => {
+    const agents = e.workos.agents;
+    const [expiring, claimed, revoked] = [await selfRegister(), await selfRegister(), await selfRegister()];
+    assert.equal((await agents.validateCredential({ type: 'api_key', credential: expiring.credential })).valid, true);
+    assert.equal((await e.http('POST', `/agents/registrations/${revoked.registration_id}/revoke`, { key: true })).status, 200);
+    // Seven days pass for all three (the claim's expiry moved into the past); the claimed one was verified first.
+    await db.query(`UPDATE agent_registrations SET status = 'verified' WHERE environment_id = $1 AND id = $2`, [e.creds.environment_id, claimed.registration_id]);
+    await db.query(`UPDATE agent_registrations SET claim_expires_at = now() - interval '1 second' WHERE environment_id = $1 AND id = ANY($2)`, [
+      e.creds.environment_id,
+      [expiring.registration_id, claimed.registration_id, revoked.registration_id],
+    ]);
+    assert.equal((await agents.validateCredential({ type: 'api_key', credential: expiring.credential })).valid, false, 'the key stops at the expiry, not at the sweep');
+    assert.equal((await agents.getRegistration(expiring.registration_id)).status, 'expired');
+    const idOf = (ev: { data: unknown }) => (ev.data as Json).id as string;
+    const events = await waitForEvents(e.workos, ['agent.registration.expired' as never], (l) => l.some((ev) => idOf(ev) === expiring.registration_id));
+    const ours = events.filter((ev) => idOf(ev) === expiring.registration_id);
+    assert.equal(ours.length, 1);
+    assert.equal((ours[0]!.data as unknown as Json).status, 'expired');
+    // A later sweep (it announces a marker registration expired after the first event): still one event.
+    const marker = await selfRegister();
+    await db.query(`UPDATE agent_registrations SET claim_expires_at = now() - interval '1 second' WHERE environment_id = $1 AND id = $2`, [e.creds.environment_id, marker.registration_id]);
+    await waitForEvents(e.workos, ['agent.registration.expired' as never], (l) => l.some((ev) => idOf(ev) === marker.registration_id));
+    const after = await waitForEvents(e.workos, ['agent.registration.expired' as never], () => true);
+    assert.equal(after.filter((ev) => idOf(ev) === expiring.registration_id).length, 1);
+    assert.ok(!after.some((ev) => [claimed.registration_id, revoked.registration_id].includes(idOf(ev))), 'only unclaimed, unrevoked registrations expire');
+  });
+
+  test('linkClaimAttemptToExternalUser through the SDK; wrong user codes lock the attempt; an expired code is refused; other environments and bad input', { timeout: 60_000 }, async () => {
+    const agents = e.workos.agents;
+    const reg = await selfRegister();
+    const address = `external-${tag}@agents-e2e.test`;
+    await startClaim(reg.claim_token, address);
+    const token = new URL(await claimLinkFor(address)).searchParams.get('claim_attempt_token')!;
+
+    await expectSdkError(other.agents.linkClaimAttemptToExternalUser({ claimAttemptToken: token, user: { email: address, externalId: `ext-${tag}` } }), NotFoundException, 404);
+    await expectSdkError(agents.linkClaimAttemptToExternalUser({ claimAttemptToken: token, user: { email: 'not-an-email', externalId: 'x' } }), UnprocessableEntityException, 422);
+    await expectSdkError(agents.linkClaimAttemptToExternalUser({ claimAttemptToken: token, user: { email: `someone-else-${tag}@agents-e2e.test`, externalId: `ext2-${tag}` } }), GenericServerException, 400);
+    const linked = await agents.linkClaimAttemptToExternalUser({ claimAttemptToken: token, user: { email: address, externalId: `ext-${tag}` } });
+    assert.equal(linked.id, reg.registration_id);
+    assert.equal(linked.status, 'unverified');
+    assert.match(linked.userCode, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    assert.deepEqual(linked.organizations, [], 'a user created for the external ID belongs to no organization');
+    const created = await e.workos.userManagement.getUserByExternalId(`ext-${tag}`);
+    assert.equal(created.email, address);
+
+    // AGENT_CLAIM_MAX_FAILURES=3 here: the third wrong code locks the attempt, and then even the right one fails.
+    const wrong = linked.userCode === 'BCDF-GHJK' ? 'BCDF-GHJL' : 'BCDF-GHJK';
+    assert.deepEqual(errorOf(await complete(reg.claim_token, wrong)), [401, 'user_code_invalid']);
+    assert.deepEqual(errorOf(await complete(reg.claim_token, 'nonsense')), [401, 'user_code_invalid']);
+    assert.deepEqual(errorOf(await complete(reg.claim_token, wrong)), [403, 'claim_attempt_locked']);
+    assert.deepEqual(errorOf(await complete(reg.claim_token, linked.userCode)), [403, 'claim_attempt_locked']);
+    await expectSdkError(agents.linkClaimAttemptToExternalUser({ claimAttemptToken: token, user: { email: address, externalId: `ext-${tag}` } }), GenericServerException, 403);
+    assert.equal((await agents.getRegistration(reg.registration_id)).status, 'unverified');
+
+    // A new attempt (a new email) supersedes the locked one; its user code expires.
+    await startClaim(reg.claim_token, address);
+    const second = new URL(await claimLinkFor(address, [token])).searchParams.get('claim_attempt_token')!;
+    assert.notEqual(second, token);
+    const relinked = await agents.linkClaimAttemptToExternalUser({ claimAttemptToken: second, user: { email: address, externalId: `ext-${tag}` } });
+    await db.query(`UPDATE agent_claim_attempts SET user_code_expires_at = now() - interval '1 second' WHERE environment_id = $1 AND registration_id = $2 AND superseded_at IS NULL`, [e.creds.environment_id, reg.registration_id]);
+    assert.deepEqual(errorOf(await complete(reg.claim_token, relinked.userCode)), [410, 'user_code_expired']);
+    // Linking again issues a fresh code, which claims.
+    const fresh = await agents.linkClaimAttemptToExternalUser({ claimAttemptToken: second, user: { email: address, externalId: `ext-${tag}` } });
+    const done = await complete(reg.claim_token, fresh.userCode);
+    assert.equal(done.status, 200, done.text);
+    assert.deepEqual(done.json, { registration_id: reg.registration_id, status: 'claimed', organization_id: null });
+    assert.equal((await agents.getRegistration(reg.registration_id)).agentIdentity.userlandUserId, created.id);
+
+    // Bad input is a 4xx with WorkOS's body, never a write.
+    for (const body of [{}, { type: 'anonymous' }, { type: 'anonymous', requested_credential_type: 'api_key', client_id: 'x'.repeat(201) }, { type: 'robot', requested_credential_type: 'api_key', client_id: e.creds.client_id }]) {
+      const res = await e.http('POST', '/agent/auth', { body: { client_id: e.creds.client_id, ...body } });
+      assert.ok(res.status >= 400 && res.status < 500, res.text);
+      assert.ok((res.json as Json).code && (res.json as Json).message, res.text);
+    }
+    assert.deepEqual(errorOf(await e.http('POST', '/agent/auth', { body: { type: 'anonymous', requested_credential_type: 'access_token', client_id: e.creds.client_id } })), [400, 'unsupported_credential_type']);
+    assert.equal((await e.http('POST', '/agent/auth/claim', { body: { claim_token: reg.claim_token, email: 'nope', client_id: e.creds.client_id } })).status, 422);
+    assert.equal((await e.http('POST', '/agent/auth/claim/complete', { body: { claim_token: reg.claim_token, client_id: e.creds.client_id } })).status, 422);
+    assert.deepEqual(errorOf(await e.http('POST', '/agent/auth/claim', { body: { claim_token: 'clm_nope', email: address, client_id: e.creds.client_id } })), [401, 'invalid_claim_token']);
+    // An agent of another environment registers there; its claim token means nothing here.
+    const elsewhere = await selfRegister(otherClientId);
+    assert.deepEqual(errorOf(await e.http('POST', '/agent/auth/claim', { body: { claim_token: elsewhere.claim_token, email: address, client_id: e.creds.client_id } })), [401, 'invalid_claim_token']);
+    assert.equal((await agents.validateCredential({ type: 'api_key', credential: elsewhere.credential })).valid, false);
+    assert.equal((await other.agents.validateCredential({ type: 'api_key', credential: elsewhere.credential })).valid, true);
+    // A client ID that is not this environment's is refused by the gateway.
+    assert.ok([400, 401, 404].includes((await e.http('POST', '/agent/auth', { body: { type: 'anonymous', requested_credential_type: 'api_key', client_id: 'client_nope' } })).status));
   });
 });

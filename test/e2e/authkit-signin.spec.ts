@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { WorkOS } from '@workos-inc/node';
 import { uniqueSuffix } from '@wos/platform/testing';
 import { startE2e, type E2e } from '../support/e2e-stack';
-import type { HttpResult } from '../support/http';
+import { cookieHeaderFrom, type HttpResult } from '../support/http';
 
 /**
  * AuthKit's hosted sign-in through the gateway: the SDK's authorization URL, the sign-in form a
@@ -31,7 +31,7 @@ describe('AuthKit hosted sign-in (authorization code flow)', () => {
     assert.match(form.contentType, /text\/html/);
     const action = /<form method="post" action="([^"]+)"/.exec(form.text)![1]!.replace(/&amp;/g, '&');
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
-    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const cookie = cookieHeaderFrom(form);
     const body = new URLSearchParams({ ...credentials, csrf_token: csrf }).toString();
     const result = await e.http('POST', action, { body, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
     return { form, result };

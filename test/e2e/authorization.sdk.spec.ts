@@ -1,8 +1,34 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConflictException, NotFoundException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ConflictException, DomainDataState, NotFoundException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
-import { startE2e, expectSdkError, listAllEvents, waitForEvents, type E2e } from '../support/e2e-stack';
+import { ROOT, startE2e, expectSdkError, listAllEvents, waitForEvents, type E2e } from '../support/e2e-stack';
+import { Browser, TestSamlIdp } from '../support/sso-peers';
+
+const APP = 'https://app.example.com/auth/callback';
+
+/** Runs the `wos` bin as an operator would; resolves with its exit status and output. */
+function wos(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH } }, (err, stdout, stderr) =>
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** One statement against an app's own database (to stage what predates the catalogue). */
+async function sql(url: string, text: string, values: unknown[] = []): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(text, values);
+  } finally {
+    await c.end();
+  }
+}
 
 /** Every item of an SDK auto-paginated list, walking `after` cursors page by page (limit 2 to force several pages). */
 async function all<T>(page: Promise<{ data: T[]; listMetadata: { after?: string | null } }>, next: (after: string) => Promise<{ data: T[]; listMetadata: { after?: string | null } }>): Promise<T[]> {
@@ -33,8 +59,9 @@ describe('Authorization through the WorkOS SDK', () => {
   }
 
   before(async () => {
-    e = await startE2e({ name: 'authorization_sdk', portOffset: 4000, apps: ['organizations', 'events', 'identity', 'authorization'] });
+    e = await startE2e({ name: 'authorization_sdk', portOffset: 4000, apps: ['organizations', 'events', 'identity', 'authorization', 'sso'] });
     w = e.workos;
+    await e.addRedirectUri(APP);
   });
   after(async () => {
     await e?.stop();
@@ -457,5 +484,208 @@ describe('Authorization through the WorkOS SDK', () => {
     await other.authorization.createPermission({ slug: 'documents:read', name: 'Theirs' });
     assert.equal((await w.authorization.getPermission('documents:read')).name, 'Read docs');
     assert.ok((await listAllEvents(other, ['permission.created' as EventName])).every((x) => (x.data as { name: string }).name === 'Theirs'));
+  });
+
+  /* ---- Ours beyond the SDK: priority, the default role, and what uses it ---- */
+
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { role: string; roles: string[]; permissions: string[] };
+
+  test('role priority is reordered per scope (ours), with events; a refreshed token follows the new order', async () => {
+    const a = w.authorization;
+    const um = w.userManagement;
+    const org = await w.organizations.createOrganization({ name: `Priority ${tag}` });
+    const original = (await a.listEnvironmentRoles()).data.map((r) => r.slug);
+    assert.ok(original.indexOf('admin') < original.indexOf('member'));
+    const password = `pw-${tag}-Secret!42`;
+    const user = await um.createUser({ email: `prio-${tag}@example.com`, password });
+    await um.createOrganizationMembership({ organizationId: org.id, userId: user.id, roleSlugs: ['member', 'admin'] });
+    const signIn = await um.authenticateWithPassword({ clientId: e.creds.client_id, email: user.email, password });
+    assert.equal(claimsOf(signIn.accessToken).role, 'admin');
+
+    const reversed = [...original].reverse();
+    const put = await e.http('PUT', '/authorization/roles/priority', { key: true, body: { role_slugs: reversed } });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual((put.json as { data: { slug: string }[] }).data.map((r) => r.slug), reversed);
+    assert.deepEqual((await a.listEnvironmentRoles()).data.map((r) => r.slug), reversed);
+
+    // An order must name every role of its scope once; a refused one changes nothing.
+    for (const [body, code] of [
+      [{ role_slugs: reversed.slice(1) }, 'order_incomplete'],
+      [{ role_slugs: [...reversed, 'ghost'] }, 'order_unknown_role'],
+      [{ role_slugs: [...reversed, reversed[0]] }, 'order_duplicate'],
+      [{ role_slugs: [] }, undefined],
+    ] as const) {
+      const r = await e.http('PUT', '/authorization/roles/priority', { key: true, body });
+      assert.equal(r.status, 422, `${JSON.stringify(body)} -> ${r.status}`);
+      if (code) assert.equal((r.json as { errors: { code: string }[] }).errors[0]!.code, code);
+    }
+    assert.deepEqual((await a.listEnvironmentRoles()).data.map((r) => r.slug), reversed);
+
+    // The primary role follows priority in the first token after identity consumes the role.updated events.
+    let refreshToken = signIn.refreshToken;
+    await waitFor(
+      async () => {
+        const r = await um.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken });
+        refreshToken = r.refreshToken;
+        return claimsOf(r.accessToken).role === 'member';
+      },
+      { timeoutMs: 30_000, intervalMs: 250, message: 'member to outrank admin in a refreshed token' },
+    );
+
+    // An organization orders its own roles; environment roles stay ahead, and are not its to order.
+    await a.createOrganizationRole(org.id, { slug: 'org-first', name: 'First' });
+    await a.createOrganizationRole(org.id, { slug: 'org-second', name: 'Second' });
+    const orgPut = await e.http('PUT', `/authorization/organizations/${org.id}/roles/priority`, { key: true, body: { role_slugs: ['org-second', 'org-first'] } });
+    assert.equal(orgPut.status, 200, orgPut.text);
+    assert.deepEqual((await a.listOrganizationRoles(org.id)).data.map((r) => r.slug), [...reversed, 'org-second', 'org-first']);
+    const refused = await e.http('PUT', `/authorization/organizations/${org.id}/roles/priority`, { key: true, body: { role_slugs: ['org-second', 'org-first', 'admin'] } });
+    assert.equal(refused.status, 422);
+    await waitForEvents(w, ['organization_role.updated'] as EventName[], (evs) =>
+      evs.some((x) => (x.data as { slug?: string }).slug === 'org-second' && JSON.stringify(x.data).includes(org.id)),
+    );
+
+    const back = await e.http('PUT', '/authorization/roles/priority', { key: true, body: { role_slugs: original } });
+    assert.equal(back.status, 200, back.text);
+  });
+
+  test('a just-in-time membership through the organization\'s SSO connection gets the environment\'s default role', async () => {
+    const a = w.authorization;
+    await a.createPermission({ slug: 'jit:read', name: 'JIT read' });
+    await a.createEnvironmentRole({ slug: 'jit-member', name: 'JIT member' });
+    await a.setEnvironmentRolePermissions('jit-member', { permissions: ['jit:read'] });
+    const set = await e.http('PUT', '/authorization/roles/default', { key: true, body: { role_slug: 'jit-member' } });
+    assert.equal(set.status, 200, set.text);
+    assert.equal((await e.http('PUT', '/authorization/roles/default', { key: true, body: { role_slug: 'ghost' } })).status, 404);
+
+    const domain = `jit-${tag}.example`;
+    const org = await w.organizations.createOrganization({ name: `JIT ${tag}`, domainData: [{ domain, state: DomainDataState.Verified }] });
+    const idp = await TestSamlIdp.start();
+    try {
+      const created = await e.http('POST', '/connections', {
+        key: true,
+        body: { name: 'Okta', connection_type: 'OktaSAML', organization_id: org.id, domains: [domain], saml: { idp_metadata_xml: idp.metadataXml() }, activate: true },
+      });
+      assert.equal(created.status, 201, created.text);
+      const connectionId = (created.json as { id: string }).id;
+      idp.trust(((await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true })).json as { metadata_xml: string }).metadata_xml);
+      idp.user = { nameId: `jo@${domain}`, attributes: { email: `jo@${domain}`, firstName: 'Jo' } };
+      const result = await new Browser().browse(w.userManagement.getAuthorizationUrl({ connectionId, redirectUri: APP, clientId: e.creds.client_id }), APP);
+      assert.ok(result.landed, `did not land: ${result.status} ${result.body.slice(0, 300)}`);
+      const auth = await w.userManagement.authenticateWithCode({ code: result.landed.searchParams.get('code')!, clientId: e.creds.client_id });
+      assert.equal(auth.organizationId, org.id);
+      const [membership] = (await w.userManagement.listOrganizationMemberships({ userId: auth.user.id })).data;
+      assert.deepEqual(membership!.roles?.map((r) => r.slug), ['jit-member']);
+      const claims = claimsOf(auth.accessToken);
+      assert.equal(claims.role, 'jit-member');
+      assert.deepEqual(claims.permissions, ['jit:read']);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test("an invitation's role is validated again when accepted: one deleted meanwhile gives way to the default role", async () => {
+    const a = w.authorization;
+    const um = w.userManagement;
+    const org = await w.organizations.createOrganization({ name: `Invites ${tag}` });
+    assert.equal((await e.http('PUT', '/authorization/roles/default', { key: true, body: { role_slug: 'jit-member' } })).status, 200);
+    await a.createOrganizationRole(org.id, { slug: 'org-temp', name: 'Temporary' });
+    const gone = await um.sendInvitation({ email: `gone-${tag}@example.com`, organizationId: org.id, roleSlug: 'org-temp' });
+    const kept = await um.sendInvitation({ email: `kept-${tag}@example.com`, organizationId: org.id, roleSlug: 'admin' });
+    await a.deleteOrganizationRole(org.id, 'org-temp');
+    const goneUser = await um.createUser({ email: `gone-${tag}@example.com` });
+    const keptUser = await um.createUser({ email: `kept-${tag}@example.com` });
+    assert.equal((await um.acceptInvitation(gone.id)).state, 'accepted');
+    assert.equal((await um.acceptInvitation(kept.id)).state, 'accepted');
+    const roleOf = async (userId: string) => (await um.listOrganizationMemberships({ userId, organizationId: org.id })).data[0]!.roles?.map((r) => r.slug);
+    assert.deepEqual(await roleOf(goneUser.id), ['jit-member']);
+    assert.deepEqual(await roleOf(keptUser.id), ['admin']);
+  });
+
+  test("a role's resource type must fit the resource it is assigned on (422); organization roles fit any", async () => {
+    const a = w.authorization;
+    const org = await w.organizations.createOrganization({ name: `Types ${tag}` });
+    await a.createPermission({ slug: 'folders:open', name: 'Open folders', resourceTypeSlug: 'folder' });
+    const folderRole = await a.createEnvironmentRole({ slug: 'folder-opener', name: 'Folder opener', resourceTypeSlug: 'folder' });
+    assert.equal(folderRole.resourceTypeSlug, 'folder');
+    await a.setEnvironmentRolePermissions('folder-opener', { permissions: ['folders:open'] });
+    const workspace = await a.createResource({ organizationId: org.id, resourceTypeSlug: 'workspace', externalId: 'w', name: 'W' });
+    const folder = await a.createResource({ organizationId: org.id, resourceTypeSlug: 'folder', externalId: 'f', name: 'F', parentResourceId: workspace.id });
+    const m = await member(org.id, 'typed');
+    const mismatch = await e.http('POST', `/authorization/organization_memberships/${m.id}/role_assignments`, { key: true, body: { role_slug: 'folder-opener', resource_id: workspace.id } });
+    assert.equal(mismatch.status, 422);
+    assert.equal((mismatch.json as { errors: { code: string }[] }).errors[0]!.code, 'role_resource_type_mismatch');
+    assert.deepEqual((await a.listRoleAssignments({ organizationMembershipId: m.id })).data, []);
+    await a.assignRole({ organizationMembershipId: m.id, roleSlug: 'folder-opener', resourceId: folder.id });
+    assert.equal((await a.check({ organizationMembershipId: m.id, permissionSlug: 'folders:open', resourceId: folder.id })).authorized, true);
+    await a.assignRole({ organizationMembershipId: m.id, roleSlug: 'admin', resourceId: workspace.id });
+
+    const group = await w.groups.createGroup({ organizationId: org.id, name: 'Typed' });
+    await expectSdkError(a.createGroupRoleAssignment({ groupId: group.id, roleSlug: 'folder-opener', resourceId: workspace.id }), UnprocessableEntityException, 422);
+    await expectSdkError(a.replaceGroupRoleAssignments({ groupId: group.id, roleAssignments: [{ roleSlug: 'folder-opener', resourceId: workspace.id }] }), UnprocessableEntityException, 422);
+    assert.deepEqual((await a.listGroupRoleAssignments({ groupId: group.id })).data, []);
+    assert.equal((await a.createGroupRoleAssignment({ groupId: group.id, roleSlug: 'folder-opener', resourceId: folder.id })).resource.id, folder.id);
+  });
+
+  test('organization IDs are checked with the organizations service: an unknown or foreign one is a 404 that writes nothing', async () => {
+    const a = w.authorization;
+    const other = e.client((await e.createEnvironment(`authz-orgs-${tag}`)).api_key);
+    const foreign = await other.organizations.createOrganization({ name: `Foreign ${tag}` });
+    for (const orgId of ['org_01ARZ3NDEKTSV4RRFFQ69G5FAV', foreign.id, 'not-an-org']) {
+      await expectSdkError(a.createOrganizationRole(orgId, { slug: 'org-nope', name: 'Nope' }), NotFoundException, 404);
+      await expectSdkError(a.createResource({ organizationId: orgId, resourceTypeSlug: 'doc', externalId: 'x', name: 'X' }), NotFoundException, 404);
+      await expectSdkError(w.groups.createGroup({ organizationId: orgId, name: 'Nope' }), NotFoundException, 404);
+    }
+    assert.equal((await other.authorization.listResources({ organizationId: foreign.id })).data.length, 0);
+    assert.equal((await a.listResources({ organizationId: foreign.id })).data.length, 0);
+  });
+
+  test('the role slug migration backfills memberships authorization never saw and makes their free-form slugs catalogue roles', async () => {
+    const a = w.authorization;
+    const um = w.userManagement;
+    const org = await w.organizations.createOrganization({ name: `Legacy ${tag}` });
+    const elsewhere = await w.organizations.createOrganization({ name: `Has org-ops ${tag}` });
+    await a.createOrganizationRole(elsewhere.id, { slug: 'org-ops', name: 'Ops' });
+    const m1 = await member(org.id, 'legacy-one');
+    const m2 = await member(org.id, 'legacy-two');
+    // As before the catalogue and before authorization ran: free-form slugs, never projected.
+    await sql(e.stack.databaseUrl('identity'), `UPDATE organization_memberships SET role_slugs = $2 WHERE id = $1`, [m1.id, ['legacy-editor']]);
+    await sql(e.stack.databaseUrl('identity'), `UPDATE organization_memberships SET role_slugs = $2 WHERE id = $1`, [m2.id, ['org-ops', 'member']]);
+    await sql(e.stack.databaseUrl('authorization'), 'DELETE FROM authz_memberships WHERE id = ANY($1)', [[m1.id, m2.id]]);
+    await expectSdkError(a.listRoleAssignments({ organizationMembershipId: m1.id }), NotFoundException, 404);
+    await expectSdkError(um.updateOrganizationMembership(m1.id, { roleSlugs: ['legacy-editor', 'member'] }), UnprocessableEntityException, 422);
+
+    let run: { state: string; memberships_backfilled: number; created_roles: { slug: string; organization_id: string | null }[] };
+    let calls = 0;
+    do {
+      const r = await e.http('POST', '/authorization/role_slug_migration', { key: true, body: { max_pages: 1 } });
+      assert.equal(r.status, 200, r.text);
+      run = r.json as typeof run;
+      calls++;
+    } while (run.state !== 'completed' && calls < 50);
+    assert.equal(run.state, 'completed');
+    assert.ok(run.memberships_backfilled >= 2);
+    assert.deepEqual(
+      run.created_roles.filter((r) => r.slug === 'legacy-editor' || r.slug === 'org-ops'),
+      [
+        { slug: 'legacy-editor', organization_id: null },
+        { slug: 'org-ops', organization_id: org.id },
+      ],
+    );
+
+    // The roles grant nothing until given permissions; the memberships are known again.
+    const legacy = await a.getEnvironmentRole('legacy-editor');
+    assert.deepEqual(legacy.permissions, []);
+    assert.equal(legacy.name, 'Legacy Editor');
+    assert.equal((await a.getOrganizationRole(org.id, 'org-ops')).type, 'OrganizationRole');
+    assert.deepEqual((await a.listRoleAssignments({ organizationMembershipId: m1.id })).data, []);
+    assert.deepEqual((await a.listEffectivePermissions({ organizationMembershipId: m2.id, resourceId: (await a.createResource({ organizationId: org.id, resourceTypeSlug: 'doc', externalId: 'l', name: 'L' })).id })).data.map((p) => p.slug).sort(), ['documents:read']);
+    await um.updateOrganizationMembership(m1.id, { roleSlugs: ['legacy-editor', 'member'] });
+
+    // Run again, through the CLI: nothing more to create.
+    const cli = await wos(['authorization', 'migrate-role-slugs', '--json', '--api-url', e.baseUrl, '--api-key', e.creds.api_key]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const again = JSON.parse(cli.stdout) as typeof run;
+    assert.equal(again.state, 'completed');
+    assert.deepEqual(again.created_roles, []);
   });
 });

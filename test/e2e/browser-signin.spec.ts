@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DomainDataState } from '@workos-inc/node';
 import { uniqueSuffix } from '@wos/platform/testing';
-import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { startBrowserSignIn, TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { startE2e, type E2e } from '../support/e2e-stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -78,7 +78,7 @@ describe('sign-in in headless Chromium', () => {
     idp.user = { nameId: 'chrome@browser.example', attributes: { email: 'chrome@browser.example', firstName: 'Chrome', lastName: 'Headless' } };
     const page = await browser.newPage();
     const landed = landing(page);
-    await page.goto(e.workos.userManagement.getAuthorizationUrl({ connectionId, redirectUri: APP, state: 'saml-state', clientId: e.creds.client_id }));
+    await startBrowserSignIn(page, e.workos.userManagement.getAuthorizationUrl({ connectionId, redirectUri: APP, state: 'saml-state', clientId: e.creds.client_id }));
     const url = await landed;
     assert.equal(url.searchParams.get('state'), 'saml-state');
     const auth = await e.workos.userManagement.authenticateWithCode({ code: url.searchParams.get('code')!, clientId: e.creds.client_id });

@@ -9,7 +9,7 @@ import { DomainDataState } from '@workos-inc/node';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { TestOidcIdp, TestSamlIdp, type OidcIdp, type SamlIdp } from '../support/sso-peers';
 import { ROOT, startE2e, type E2e } from '../support/e2e-stack';
-import type { HttpResult } from '../support/http';
+import { cookieHeaderFrom, type HttpResult } from '../support/http';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APP = 'https://app.example.com/callback';
@@ -90,8 +90,11 @@ describe('hosted AuthKit pages in a browser', () => {
       const timer = setTimeout(() => void page.content().then((html) => reject(new Error(`never reached ${APP}; at ${page.url()}: ${html.slice(0, 400)}`)), reject), 30_000);
       void page.route(`${APP}**`, async (route) => {
         clearTimeout(timer);
-        resolveLanding(new URL(route.request().url()));
+        const url = new URL(route.request().url());
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>signed in</p>' });
+        // Resolved once the app page has loaded, so the test's next page.goto cannot interrupt it.
+        await page.waitForURL(`${APP}**`).catch(() => undefined);
+        resolveLanding(url);
       });
     });
   }
@@ -417,7 +420,7 @@ describe('hosted AuthKit pages in a browser', () => {
     const email = `csrf-${uniqueSuffix()}@example.com`;
     const form = await e.http('GET', new URL(authorizeUrl({ screen_hint: 'sign-up' })).pathname + new URL(authorizeUrl({ screen_hint: 'sign-up' })).search);
     assert.equal(form.status, 200);
-    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const cookie = cookieHeaderFrom(form);
     assert.match(String(form.headers['set-cookie']), /HttpOnly; SameSite=Lax/);
     const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
     const post = (fields: Record<string, string>, withCookie = true): Promise<HttpResult> =>
@@ -459,7 +462,7 @@ describe('hosted AuthKit pages in a browser', () => {
   test('every form is rate limited per IP: past HOSTED_FORM_LIMIT_PER_MINUTE a 429 page with Retry-After', { timeout: 60_000 }, async () => {
     const url = new URL(authorizeUrl());
     const form = await e.http('GET', url.pathname + url.search);
-    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const cookie = cookieHeaderFrom(form);
     const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
     const statuses: number[] = [];
     let last: HttpResult | undefined;

@@ -11,7 +11,8 @@ import {
   type Organization,
   type OrganizationDomain,
 } from '@workos-inc/node';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { readFileSync } from 'node:fs';
+import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, typesByOrganization, waitForEvents, type E2e } from '../support/e2e-stack';
 import { startTxtDnsServer, type TxtDnsServer } from '@wos/platform/testing';
 
@@ -41,6 +42,9 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
       name: 'organizations-sdk',
       portOffset: 10000,
       appEnv: { organizations: { DNS_SERVERS: `127.0.0.1:${dns.port}`, DNS_TIMEOUT_MS: '2000' } },
+      // Every test here runs against two processes of each app sharing its port (WOS_REPLICAS):
+      // the events replicas share the topics' partitions, and no event may be listed twice.
+      replicas: { 'api-gateway': 2, organizations: 2, events: 2 },
     });
   });
   after(async () => {
@@ -297,11 +301,42 @@ describe('Organizations and Organization Domains through the WorkOS SDK', () => 
       const limited = e.client(key);
       await limited.organizations.listOrganizations({ limit: 1 });
       await limited.organizations.listOrganizations({ limit: 1 });
+      // Two gateway replicas decide from the shared Redis total plus their own hits, synced every
+      // 100 ms: each may admit up to the limit before it hears of the other's (the documented
+      // overshoot, apps/api-gateway/src/rate-limit). So at most 2 more pass, then every call is a 429.
+      let admittedAfterLimit = 0;
+      for (; admittedAfterLimit <= 2; admittedAfterLimit++) {
+        const over = await limited.organizations.listOrganizations({ limit: 1 }).then(() => undefined, (err: unknown) => err);
+        if (over) break;
+      }
+      assert.ok(admittedAfterLimit <= 2, `admitted ${admittedAfterLimit} calls over the limit of 2`);
       const err = await expectSdkError(limited.organizations.listOrganizations({ limit: 1 }), RateLimitExceededException, 429);
       assert.equal(typeof err.retryAfter, 'number');
       assert.ok(err.retryAfter! >= 1 && err.retryAfter! <= 60, `retryAfter ${err.retryAfter}`);
       // The limit is per key: the environment's other key is unaffected.
       await e.workos.organizations.listOrganizations({ limit: 1 });
     });
+  });
+
+  test('replicas share the port: both organizations processes serve; with one killed, the other answers every request', async () => {
+    const pids = e.stack.processes('organizations');
+    assert.equal(pids.length, 2, 'two organizations processes');
+    assert.equal(e.stack.processes('api-gateway').length, 2, 'two gateway processes');
+    // 32 requests at a time: each gateway opens about as many connections to organizations, and
+    // the kernel spreads them over both replicas (all on one: a chance near 2^-31). A replica
+    // that served used CPU for it.
+    const cpu = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+    const before = pids.map(cpu);
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      for (let i = 0; i < 40; i++) assert.equal((await e.http('GET', `/organizations/${main.id}`, { key: true })).status, 200);
+    }));
+    const used = pids.map((pid, i) => cpu(pid) - before[i]!);
+    assert.ok(used.every((ticks) => ticks > 0), `CPU ticks used by each replica: ${used.join(', ')}`);
+
+    // One replica crashes: the gateway's connections to it fail once, new ones reach the other.
+    await e.stack.kill('organizations');
+    await waitFor(async () => (await e.http('GET', `/organizations/${main.id}`, { key: true })).status === 200, { timeoutMs: 15_000, message: 'the surviving replica answers' });
+    for (let i = 0; i < 50; i++) assert.equal((await e.http('GET', `/organizations/${main.id}`, { key: true })).status, 200);
+    assert.deepEqual(e.stack.processes('organizations'), [pids[1]]);
   });
 });

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
-import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
 import { ScimClient, USER_SCHEMA, patch } from '../support/scim-client';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
@@ -14,8 +14,10 @@ const ATTEMPT_ID = /^radar_att_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 describe('Radar through the WorkOS SDK', () => {
   let e: E2e;
+  let smtp: SmtpSink;
   let other: WorkOS;
   let otherKey: string;
+  let otherClientId: string;
   const tag = uniqueSuffix();
   let ipSeq = 0;
   /* Every test signs in from addresses of its own, so no window carries over between tests. */
@@ -30,13 +32,21 @@ describe('Radar through the WorkOS SDK', () => {
   };
 
   before(async () => {
-    e = await startE2e({ name: 'radar_sdk', portOffset: 5000, apps: ['organizations', 'events', 'radar', 'identity', 'directory-sync'] });
+    smtp = await startSmtpSink();
+    e = await startE2e({
+      name: 'radar_sdk',
+      portOffset: 5000,
+      apps: ['organizations', 'events', 'radar', 'identity', 'directory-sync'],
+      appEnv: { identity: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) } },
+    });
     const env = await e.createEnvironment(`radar-other-${tag}`);
     otherKey = env.api_key;
+    otherClientId = env.client_id;
     other = e.client(otherKey);
   });
   after(async () => {
     await e?.stop();
+    await smtp?.close();
   });
 
   test('createAttempt allows a quiet sign-in, updateAttempt records its success, the stored attempt shows both', async () => {
@@ -277,14 +287,20 @@ describe('Radar through the WorkOS SDK', () => {
   };
   const signIn = (email: string, over: { userAgent?: string; ipAddress?: string } = {}, client: WorkOS = e.workos) =>
     client.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: PASSWORD, ipAddress: over.ipAddress ?? freshIp(), userAgent: over.userAgent ?? BROWSER });
-  const latestCode = (email: string) =>
+  const latestCode = async (email: string) => {
+    const mail = await smtp.waitForMail((m) => m.envelopeTo.includes(email) && /unusual sign-in/.test(m.text), { timeoutMs: 30_000 });
+    return /\b(\d{6})\b/.exec(mail.text)![1]!;
+  };
+  const newDeviceMails = (email: string) => smtp.to(email).filter((m) => m.subject === 'New sign-in from a new device');
+  /* The newest attempt of an email once identity reported its outcome (identity reports after answering). */
+  const reported = (email: string, count = 1) =>
     waitFor(
       async () => {
-        const r = await e.http('GET', `/dev/mail/messages?to=${encodeURIComponent(email)}`);
-        const text = (r.json as { data: { text: string }[] }).data[0]?.text ?? '';
-        return /unusual sign-in/.exec(text) ? /\b(\d{6})\b/.exec(text)?.[1] : undefined;
+        const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+        const data = (listed.json as { data: { id: string; action: string; attempt_status: string | null; organization_id?: string | null }[] }).data.filter((a) => a.action === 'sign-in');
+        return data.filter((a) => a.attempt_status === 'success').length >= count ? data[0] : undefined;
       },
-      { timeoutMs: 30_000, message: `the radar challenge email to ${email}` },
+      { timeoutMs: 10_000, message: `success ${count} of ${email} reported to radar` },
     );
 
   test('password sign-ins: allowed ones succeed and are reported to radar, a deny-listed account is blocked', async () => {
@@ -409,6 +425,121 @@ describe('Radar through the WorkOS SDK', () => {
     assert.deepEqual([blocked.control, blocked.reason], ['restriction', 'The user is inactive in Directory Sync']);
     await scim.expect(200, 'PATCH', `/Users/${u.id}`, patch({ op: 'replace', value: { active: true } }));
     await waitFor(async () => ((await verdictOf()) === 'allow' ? true : undefined), { timeoutMs: 30_000, message: 'the reactivation reaching radar' });
+  });
+
+  test('new device: the first sign-in from another device mails the user once; the first device and a repeat do not', async () => {
+    const email = await newUser('new-device');
+    const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
+    const SAFARI = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+    // API sign-ins: the device is the user agent's family and the IP's /24 (every one here is in one /24).
+    let host = 0;
+    const from = (userAgent: string) => ({ userAgent, ipAddress: `172.20.${net}.${++host}` });
+    await signIn(email, from(BROWSER));
+    await reported(email, 1);
+    await signIn(email, from(BROWSER.replace('Chrome/126.0', 'Chrome/127.0')));
+    await reported(email, 2);
+    await signIn(email, from(FIREFOX));
+    const mail = await smtp.waitForMail((m) => m.envelopeTo.includes(email) && m.subject === 'New sign-in from a new device');
+    assert.match(mail.text, /new device: Firefox on Linux, from 172\.20\.\d+\.3 /);
+    await signIn(email, from(FIREFOX));
+    await reported(email, 4);
+    // A third device's email arrives after the repeat's success was recorded: the repeat mailed nothing.
+    await signIn(email, from(SAFARI));
+    await smtp.waitForMail((m) => m.envelopeTo.includes(email) && /Safari on macOS/.test(m.text));
+    assert.equal(newDeviceMails(email).length, 2, 'one email per new device, none for the first device or a repeat');
+    // The control itself: turned to challenge, a fourth device is challenged, a known one is not.
+    await settings({ unrecognized_device: { mode: 'challenge' } });
+    try {
+      const err = await expectSdkError(signIn(email, from('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0')), AuthenticationException, 403);
+      assert.equal(err.code, 'radar_email_challenge');
+      assert.equal((await signIn(email, from(FIREFOX))).user.email, email);
+    } finally {
+      await settings({ unrecognized_device: { mode: 'log' } });
+    }
+  });
+
+  test('beyond WorkOS: a sign-in to an organization from an email domain it has not verified is flagged, per environment', async () => {
+    const domain = `verified-${tag}.example`;
+    const org = await e.workos.organizations.createOrganization({ name: `Radar domains ${tag}`, domainData: [{ domain, state: 'verified' as never }] });
+    const member = async (address: string) => {
+      const user = await e.workos.userManagement.createUser({ email: address, password: PASSWORD });
+      await e.workos.userManagement.createOrganizationMembership({ userId: user.id, organizationId: org.id });
+      return address;
+    };
+    const inside = await member(`alice-${tag}@${domain}`);
+    const outside = await member(`bob-${tag}@elsewhere-${tag}.example`);
+    // Off by default: the outsider signs in, and the attempt names the organization.
+    assert.equal((await signIn(outside)).user.email, outside);
+    assert.equal((await reported(outside)).organization_id, org.id);
+    await settings({ unverified_domain: { mode: 'challenge' } });
+    try {
+      // The verified domain reaches radar through organizations' events.
+      await waitFor(async () => ((await signIn(inside).then(() => true, () => false)) ? true : undefined), { timeoutMs: 30_000, message: "the organization's verified domain reaching radar" });
+      const err = await expectSdkError(signIn(outside), AuthenticationException, 403);
+      assert.equal(err.code, 'radar_email_challenge');
+      const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(outside)}&verdict=challenge`, { key: true });
+      const [flagged] = (listed.json as { data: { control: string; reason: string }[] }).data;
+      assert.deepEqual([flagged?.control, flagged?.reason], ['restriction', `The email domain elsewhere-${tag}.example is not a verified domain of the organization`]);
+      // An allow-listed email still wins.
+      await e.workos.radar.addListEntry({ type: 'email', action: 'allow', entry: outside });
+      assert.equal((await signIn(outside)).user.email, outside);
+      await e.workos.radar.removeListEntry({ type: 'email', action: 'allow', entry: outside });
+      // Another environment's settings are its own: the same control is off there.
+      const otherEmail = `carol-${tag}@elsewhere-${tag}.example`;
+      await other.userManagement.createUser({ email: otherEmail, password: PASSWORD });
+      assert.equal((await signIn(otherEmail, {}, other)).user.email, otherEmail);
+    } finally {
+      await settings({ unverified_domain: { mode: 'off' } });
+    }
+  });
+
+  test('sign-ups through createUser: disposable domains and sign-ups per IP, at the threshold and above; blocked ones write nothing', async () => {
+    await settings({ repeat_sign_up: { mode: 'block', max_sign_ups_per_ip: 2 } });
+    try {
+      const ipAddress = freshIp();
+      const create = (email: string, client: WorkOS = e.workos) => client.userManagement.createUser({ email, password: PASSWORD, ipAddress, userAgent: BROWSER });
+      await create(`su1-${tag}@example.com`);
+      await create(`su2-${tag}@example.com`);
+      const err = await expectSdkError(create(`su3-${tag}@example.com`), GenericServerException, 403);
+      assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
+      assert.equal((await e.workos.userManagement.listUsers({ email: `su3-${tag}@example.com` })).data.length, 0, 'a refused sign-up writes no user');
+      // Another environment counts its own sign-ups.
+      await create(`su3-${tag}@example.com`, other);
+      const disposable = await expectSdkError(e.workos.userManagement.createUser({ email: `su-${tag}@mailinator.com`, password: PASSWORD, ipAddress: freshIp() }), GenericServerException, 403);
+      assert.equal((disposable as unknown as { code: string }).code, 'radar_blocked');
+      // The allow list wins over the rule.
+      await e.workos.radar.addListEntry({ type: 'email', action: 'allow', entry: `su4-${tag}@example.com` });
+      await create(`su4-${tag}@example.com`);
+    } finally {
+      await settings({ repeat_sign_up: { mode: 'challenge', max_sign_ups_per_ip: 10 } });
+    }
+  });
+
+  test('radar_auth_attempt_id: a challenged sign-up carries its challenge to the sign-in naming it; a foreign or unknown ID is a 422', async () => {
+    const email = `challenged-signup-${tag}@mailinator.com`;
+    const res = await e.http('POST', '/user_management/users', { key: true, body: { email, password: PASSWORD, email_verified: true, ip_address: freshIp(), user_agent: BROWSER } });
+    assert.equal(res.status, 201, res.text);
+    const created = res.json as { id: string; email_verified: boolean; radar_auth_attempt_id: string };
+    assert.match(created.radar_auth_attempt_id, ATTEMPT_ID);
+    assert.equal(created.email_verified, false, 'a challenged sign-up does not keep the caller\'s email_verified');
+    const withAttempt = (radarAuthAttemptId: string, client: WorkOS = e.workos) =>
+      client.userManagement.authenticateWithPassword({ clientId: client === e.workos ? e.creds.client_id : otherClientId, email, password: PASSWORD, ipAddress: freshIp(), userAgent: BROWSER, radarAuthAttemptId } as never);
+    const err = await expectSdkError(withAttempt(created.radar_auth_attempt_id), AuthenticationException, 403);
+    assert.equal(err.code, 'radar_email_challenge');
+    const code = await latestCode(email);
+    await e.workos.userManagement.authenticateWithRadarEmailChallenge({ clientId: e.creds.client_id, code, radarChallengeId: err.radarChallengeId!, pendingAuthenticationToken: err.pendingAuthenticationToken! }).catch((x: unknown) => {
+      // The email is unverified now: the next step is proving it.
+      assert.equal((x as { code?: string }).code, 'email_verification_required');
+    });
+    const signUp = (await e.http('GET', `/radar/attempts/${created.radar_auth_attempt_id}`, { key: true })).json as { action: string; challenge_status: string | null };
+    assert.deepEqual([signUp.action, signUp.challenge_status], ['sign-up', 'success']);
+    await expectSdkError(withAttempt('radar_att_01HZBC6N1EB1ZY7KG32XAAAAAA'), UnprocessableEntityException, 422);
+    // Another email's attempt, and this one's attempt from another environment, are refused too.
+    const quiet = await attempt();
+    await expectSdkError(withAttempt(quiet.attemptId), UnprocessableEntityException, 422);
+    // The same email in another environment cannot name this environment's attempt.
+    await other.userManagement.createUser({ email, password: PASSWORD });
+    await expectSdkError(withAttempt(created.radar_auth_attempt_id, other), UnprocessableEntityException, 422);
   });
 
   test('the API requires a key', async () => {

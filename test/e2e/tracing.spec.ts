@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { APP_CATALOGUE } from '@wos/platform/stack';
 import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
+import { TestSamlIdp } from '../support/sso-peers';
 import { exportedMetricNames, metricNamesIn } from '../support/promql-metrics';
 
 interface ExportedSpan {
@@ -68,6 +69,12 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
   });
 
   test("a client's traceparent continues through the gateway, the service, Kafka and the events consumer", async () => {
+    // Where the organizations topic ends now: the test reads from there, not from the beginning of a
+    // topic every earlier test of the run has written to.
+    const kafka = new Kafka({ brokers: testInfra.kafkaBrokers, clientId: `trace-test-${uniqueSuffix()}`, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const start = await admin.fetchTopicOffsets(Topic.organizations).finally(() => admin.disconnect());
     const traceId = randomBytes(16).toString('hex');
     const res = await e.http('POST', '/organizations', {
       key: true,
@@ -84,7 +91,6 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
     }, { timeoutMs: 20_000, message: 'gateway and organizations spans in the trace' });
 
     // Kafka: the event's message carries the same trace in its headers.
-    const kafka = new Kafka({ brokers: testInfra.kafkaBrokers, clientId: `trace-test-${uniqueSuffix()}`, logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `trace-test-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
     let traceparent: string | undefined;
     await consumer.connect();
@@ -95,17 +101,75 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
           if (message.key?.toString() === orgId) traceparent = message.headers?.traceparent?.toString();
         },
       });
+      for (const p of start) consumer.seek({ topic: Topic.organizations, partition: p.partition, offset: p.offset });
       await waitFor(() => traceparent, { timeoutMs: 30_000, message: "the organization's Kafka message" });
     } finally {
       await consumer.disconnect();
     }
     assert.equal(traceparent!.split('-')[1], traceId);
 
-    // The events service's consumer span links back to that trace.
+    // The events service's consumer span links back to that trace (its group starts at the topics'
+    // ends as the stack starts: startGroupAtTopicEnds).
     await waitFor(() => collector.spans.some((s) => s.service === 'events' && s.links.includes(traceId)) || undefined, {
-      timeoutMs: 20_000,
+      timeoutMs: 30_000,
       message: 'an events consumer span linked to the trace',
     });
+  });
+
+  test('one SSO sign-in is one trace: gateway → sso → Kafka → events and webhook-dispatcher', async () => {
+    // A webhook endpoint for the sign-in's event, so the dispatcher delivers it (to a receiver here).
+    const delivered: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        delivered.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const idp = await TestSamlIdp.start();
+    try {
+      const endpoint = await e.http('POST', '/webhook_endpoints', {
+        key: true,
+        body: { endpoint_url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['authentication.sso_succeeded'] },
+      });
+      assert.equal(endpoint.status, 201, endpoint.text);
+      // An IdP-initiated connection: the IdP's POST to the ACS is the whole sign-in's first request.
+      const created = await e.http('POST', '/connections', {
+        key: true,
+        body: { name: 'Traced IdP', connection_type: 'OktaSAML', saml: { idp_metadata_xml: idp.metadataXml(), allow_idp_initiated: true, idp_initiated_redirect_uri: 'https://app.example.com/callback' }, activate: true },
+      });
+      assert.equal(created.status, 201, created.text);
+      const connectionId = (created.json as { id: string }).id;
+      idp.trust(((await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true })).json as { metadata_xml: string }).metadata_xml);
+      idp.user = { nameId: 'traced@sso.example', attributes: { email: 'traced@sso.example', firstName: 'Tra', lastName: 'Ced' } };
+
+      const traceId = randomBytes(16).toString('hex');
+      const acs = await e.http('POST', `/sso/saml/acs/${connectionId}`, {
+        headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ SAMLResponse: await idp.respond({ inResponseTo: null }) }).toString(),
+      });
+      assert.equal(acs.status, 302, acs.text);
+      assert.match(String(acs.headers.location), /[?&]code=/);
+
+      // HTTP: the gateway's and sso's spans are in the caller's trace; the consumers' spans link to it.
+      await waitFor(
+        () => {
+          const inTrace = new Set(collector.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
+          const linked = new Set(collector.spans.filter((s) => s.links.includes(traceId)).map((s) => s.service));
+          return (inTrace.has('api-gateway') && inTrace.has('sso') && linked.has('events') && linked.has('webhook-dispatcher')) || undefined;
+        },
+        { timeoutMs: 90_000, message: 'gateway and sso spans in the trace, events and webhook-dispatcher spans linked to it' },
+      );
+      await waitFor(() => delivered.some((b) => b.includes('authentication.sso_succeeded') && b.includes('traced@sso.example')) || undefined, {
+        timeoutMs: 90_000,
+        message: 'the sign-in delivered as a webhook',
+      });
+    } finally {
+      await idp.close();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   test('every metric the Grafana dashboard and the alert rules name is exported by a running service', async () => {

@@ -5,9 +5,10 @@ import { NotFoundException, UnprocessableEntityException, type Organization, typ
 import { signInternalRequest } from '@wos/platform';
 import { startTxtDnsServer, uniqueSuffix, waitFor, type TxtDnsServer } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+import { ScimClient, USER_SCHEMA } from '../support/scim-client';
 import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 
-const ALL_SCOPES = ['widgets:users-table:manage', 'widgets:sso:manage', 'widgets:domain-verification:manage', 'widgets:api-keys:manage'] as const;
+const ALL_SCOPES = ['widgets:users-table:manage', 'widgets:sso:manage', 'widgets:domain-verification:manage', 'widgets:api-keys:manage', 'widgets:dsync:manage', 'widgets:audit-log-streaming:manage'] as const;
 const APP = 'https://app.example.com';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -37,7 +38,7 @@ describe('Widgets: widgets.createToken through the SDK, and the widget endpoints
     e = await startE2e({
       name: 'widgets_sdk',
       portOffset: 4500,
-      apps: ['organizations', 'events', 'identity', 'authorization', 'sso'],
+      apps: ['organizations', 'events', 'identity', 'authorization', 'sso', 'directory-sync', 'audit-logs'],
       appEnv: { organizations: { DNS_SERVERS: `127.0.0.1:${dns.port}`, DNS_TIMEOUT_MS: '2000' } },
     });
     w = e.workos;
@@ -192,9 +193,72 @@ describe('Widgets: widgets.createToken through the SDK, and the widget endpoints
     assert.equal((await w.apiKeys.createValidation({ value: key.value })).apiKey, null);
   });
 
+  test('Directory Sync: create a directory (SCIM token shown once, and it works), list its users, rotate the token, delete it, with the public API’s events', async () => {
+    const token = await tokenFor(orgA.id, ada.id, ['widgets:dsync:manage']);
+    assert.deepEqual(((await widget(token, 'GET', '/widgets/dsync/directories')).json as { data: unknown[] }).data, []);
+    const created = await widget(token, 'POST', '/widgets/dsync/directories', { name: 'A Okta', type: 'okta scim v2.0' });
+    assert.equal(created.status, 201, created.text);
+    const dir = created.json as { id: string; organization_id: string; type: string; state: string; base_url: string; bearer_token: string };
+    assert.deepEqual([dir.organization_id, dir.type], [orgA.id, 'okta scim v2.0']);
+    assert.equal(dir.base_url, `${e.baseUrl}/scim/v2/${dir.id}`);
+    // The IdP provisions with what the widget showed.
+    const scim = new ScimClient(dir.base_url, dir.bearer_token);
+    const user = await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: `zed-${tag}@example.com`, name: { givenName: 'Zed', familyName: 'Ra' }, emails: [{ value: `zed-${tag}@example.com`, primary: true }], active: true });
+    const users = await widget(token, 'GET', `/widgets/dsync/directories/${dir.id}/users?limit=10`);
+    assert.equal(users.status, 200, users.text);
+    assert.deepEqual((users.json as { data: { idp_id: string; email: string }[] }).data.map((u) => [u.idp_id, u.email]), [[user.id, `zed-${tag}@example.com`]]);
+    assert.equal(((await widget(token, 'GET', `/widgets/dsync/directories/${dir.id}/groups`)).json as { data: unknown[] }).data.length, 0);
+    const listed = (await widget(token, 'GET', '/widgets/dsync/directories')).json as { data: Record<string, unknown>[] };
+    assert.deepEqual(listed.data.map((d) => [d.id, 'bearer_token' in d]), [[dir.id, false]], 'the token is never listed');
+    const got = await widget(token, 'GET', `/widgets/dsync/directories/${dir.id}`);
+    assert.deepEqual([got.status, (got.json as { id: string }).id], [200, dir.id]);
+
+    const rotated = await widget(token, 'POST', `/widgets/dsync/directories/${dir.id}/token`, {});
+    assert.equal(rotated.status, 200, rotated.text);
+    const fresh = (rotated.json as { bearer_token: string }).bearer_token;
+    assert.notEqual(fresh, dir.bearer_token);
+    assert.equal((await scim.call('GET', '/Users')).status, 401, 'the old token stops working');
+    assert.equal((await scim.withToken(fresh).call('GET', '/Users')).status, 200);
+
+    for (const [method, path, body, status] of [
+      ['POST', '/widgets/dsync/directories', { name: 'x', type: 'carrier pigeon' }, 422],
+      ['POST', '/widgets/dsync/directories', { name: 'x', type: 'okta scim v2.0', organization_id: orgB.id }, 422],
+      ['GET', '/widgets/dsync/directories/directory_01HZZZZZZZZZZZZZZZZZZZZZZZ', undefined, 404],
+      ['GET', `/widgets/dsync/directories/${dir.id}/users?limit=1000`, undefined, 422],
+    ] as const) {
+      const res = await widget(token, method, path, body);
+      assert.equal(res.status, status, `${method} ${path} ${res.text}`);
+      assert.equal(typeof (res.json as { code?: unknown }).code, 'string', 'a WorkOS-shaped error body');
+    }
+
+    assert.equal((await widget(token, 'DELETE', `/widgets/dsync/directories/${dir.id}`)).status, 204);
+    await expectSdkError(w.directorySync.getDirectory(dir.id), NotFoundException, 404);
+    await waitForEvents(w, ['dsync.deleted'], (all) => all.some((ev) => (ev.data as { id: string }).id === dir.id), { message: 'dsync.deleted for the widget’s directory' });
+  });
+
+  test("audit-log streaming: the organization's streams, created (the signing secret shown once), listed and deleted", async () => {
+    const token = await tokenFor(orgA.id, ada.id, ['widgets:audit-log-streaming:manage']);
+    const created = await widget(token, 'POST', '/widgets/audit-log-streaming/log_streams', { type: 'https', name: 'SIEM', config: { url: 'http://127.0.0.1:9/ingest' } });
+    assert.equal(created.status, 201, created.text);
+    const stream = created.json as { id: string; organization_id: string; type: string; name: string; secret?: string };
+    assert.deepEqual([stream.organization_id, stream.type, stream.name], [orgA.id, 'https', 'SIEM']);
+    assert.match(stream.secret ?? '', /^lss_/);
+    const api = await e.http('GET', `/audit_logs/log_streams?organization_id=${orgA.id}`, { key: true });
+    assert.deepEqual((api.json as { data: { id: string }[] }).data.map((x) => x.id), [stream.id], 'the public API sees the same stream');
+    const listed = (await widget(token, 'GET', '/widgets/audit-log-streaming/log_streams')).json as { data: Record<string, unknown>[] };
+    assert.deepEqual(listed.data.map((x) => [x.id, 'secret' in x]), [[stream.id, false]]);
+    for (const body of [{ type: 'ftp', config: {} }, { type: 'https', config: { url: 'not a url' } }, { type: 'https', config: { url: 'https://siem.example.com' }, organization_id: orgB.id }]) {
+      const res = await widget(token, 'POST', '/widgets/audit-log-streaming/log_streams', body);
+      assert.equal(res.status, 422, `${JSON.stringify(body)} ${res.text}`);
+    }
+    assert.equal((await widget(token, 'DELETE', `/widgets/audit-log-streaming/log_streams/${stream.id}`)).status, 204);
+    assert.deepEqual(((await widget(token, 'GET', '/widgets/audit-log-streaming/log_streams')).json as { data: unknown[] }).data, []);
+    assert.equal((await widget(token, 'DELETE', '/widgets/audit-log-streaming/log_streams/log_stream_01HZZZZZZZZZZZZZZZZZZZZZZZ')).status, 404);
+  });
+
   test("refused: a scope the token lacks, another organization's entities, a user who left (403/401)", async () => {
     const ssoOnly = await tokenFor(orgA.id, ada.id, ['widgets:sso:manage']);
-    for (const [method, path] of [['GET', '/widgets/users-table/members'], ['GET', '/widgets/domain-verification/domains'], ['GET', '/widgets/api-keys']] as const) {
+    for (const [method, path] of [['GET', '/widgets/users-table/members'], ['GET', '/widgets/domain-verification/domains'], ['GET', '/widgets/api-keys'], ['GET', '/widgets/dsync/directories'], ['POST', '/widgets/audit-log-streaming/log_streams']] as const) {
       const res = await widget(ssoOnly, method, path);
       assert.deepEqual([res.status, (res.json as { code: string }).code], [403, 'widget_scope_missing'], path);
     }
@@ -203,6 +267,8 @@ describe('Widgets: widgets.createToken through the SDK, and the widget endpoints
     const domainB = await w.organizationDomains.createOrganizationDomain({ organizationId: orgB.id, domain: `b.${tld}` });
     const keyB = await w.apiKeys.createOrganizationApiKey({ organizationId: orgB.id, name: 'B' });
     const invB = await w.userManagement.sendInvitation({ email: `eve-${tag}@example.com`, organizationId: orgB.id });
+    const dirB = (await e.http('POST', '/directories', { key: true, body: { organization_id: orgB.id, name: 'B dir', type: 'okta scim v2.0' } })).json as { id: string };
+    const streamB = (await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: orgB.id, type: 'https', config: { url: 'http://127.0.0.1:9/b' } } })).json as { id: string };
     const foreign: [string, string, unknown][] = [
       ['PUT', `/widgets/users-table/members/${carolMembership}`, { role_slug: 'admin' }],
       ['DELETE', `/widgets/users-table/members/${carolMembership}`, undefined],
@@ -210,6 +276,11 @@ describe('Widgets: widgets.createToken through the SDK, and the widget endpoints
       ['POST', `/widgets/domain-verification/domains/${domainB.id}/verify`, {}],
       ['DELETE', `/widgets/domain-verification/domains/${domainB.id}`, undefined],
       ['DELETE', `/widgets/api-keys/${keyB.id}`, undefined],
+      ['GET', `/widgets/dsync/directories/${dirB.id}`, undefined],
+      ['GET', `/widgets/dsync/directories/${dirB.id}/users`, undefined],
+      ['POST', `/widgets/dsync/directories/${dirB.id}/token`, {}],
+      ['DELETE', `/widgets/dsync/directories/${dirB.id}`, undefined],
+      ['DELETE', `/widgets/audit-log-streaming/log_streams/${streamB.id}`, undefined],
     ];
     for (const [method, path, body] of foreign) {
       const res = await widget(tokenA, method, path, body);
@@ -217,6 +288,8 @@ describe('Widgets: widgets.createToken through the SDK, and the widget endpoints
     }
     assert.equal((await w.userManagement.getOrganizationMembership(carolMembership)).role.slug, 'member', 'nothing changed');
     assert.equal((await w.organizationDomains.getOrganizationDomain(domainB.id)).state, 'pending');
+    assert.equal((await w.directorySync.getDirectory(dirB.id)).id, dirB.id);
+    assert.equal((await e.http('GET', `/audit_logs/log_streams/${streamB.id}`, { key: true })).status, 200);
 
     // A member who leaves the organization takes the tokens issued for them along.
     const leaver = await w.userManagement.createUser({ email: `leaver-${tag}@example.com` });

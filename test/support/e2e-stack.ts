@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
 import { APP_CATALOGUE, Stack, type AppName, type Credentials } from '@wos/platform/stack';
-import { slotPort, startTestRedis, testSlot, waitFor } from '@wos/platform/testing';
+import { slotPort, startGroupAtTopicEnds, startTestRedis, testSlot, waitFor, type TestRedis } from '@wos/platform/testing';
 import { httpRequest, type HttpOptions, type HttpResult } from './http';
 
 /** Repository root, from test/dist/support. */
@@ -16,13 +16,17 @@ export interface E2eOptions {
    * The bounds keep every port of the stack (offset + 3001..3010, + 6379 for its Redis, + 8080,
    * + 9464 for the gateway's admin port, + 90 for test slots) below 32768, where Linux starts
    * handing out ephemeral ports to outgoing connections; the spacing keeps files' ports apart.
-   * 2000 is out: its gateway would listen on 10080, a port fetch() refuses.
+   * 2000 is out: its gateway would listen on 10080, a port fetch() refuses. CHAOS_PORT_OFFSET is
+   * the one exception (test/chaos, outside the end-to-end lanes): its gateway and admin ports fall
+   * in the ephemeral range, where the stack's port check fails loudly should one be taken.
    */
   portOffset: number;
   apps?: AppName[];
   kafkaBrokers?: string;
   env?: Record<string, string>;
   appEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /** Processes per app, sharing its port (StackOptions.replicas). */
+  replicas?: Partial<Record<AppName, number>>;
   readyTimeoutMs?: number;
 }
 
@@ -35,6 +39,9 @@ export interface E2e {
   port: number;
   /** This stack's own Redis server. */
   redisUrl: string;
+  /** Stops this stack's Redis server (a fault); startRedis brings it back, empty, on the same port. */
+  stopRedis(): Promise<void>;
+  startRedis(): Promise<void>;
   /** Where each app's `<app>.log` is written. */
   logDir: string;
   /** Another SDK client against this stack (another key, retries on, a fetch wrapper...). */
@@ -48,27 +55,49 @@ export interface E2e {
 }
 
 /* Ports above 1024 that fetch() refuses to connect to (the WHATWG "bad port" list). */
+/** The chaos suite's stack (test/chaos): an offset of its own, outside the end-to-end range. */
+export const CHAOS_PORT_OFFSET = 26_000;
+
 const FETCH_BLOCKED_PORTS = [1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080];
 
 export async function startE2e(opts: E2eOptions): Promise<E2e> {
   const fetchBlocked = FETCH_BLOCKED_PORTS.filter((p) => [9464, ...APP_CATALOGUE.map((a) => a.port)].some((base) => base + opts.portOffset === p));
-  if (opts.portOffset % 500 !== 0 || opts.portOffset < 1000 || opts.portOffset > 23000 || fetchBlocked.length) {
+  const inE2eRange = opts.portOffset % 500 === 0 && opts.portOffset >= 1000 && opts.portOffset <= 23000;
+  if (!(inE2eRange || opts.portOffset === CHAOS_PORT_OFFSET) || fetchBlocked.length) {
     throw new Error(`portOffset ${opts.portOffset}: use an unused multiple of 500 from 1000 to 23000 whose ports fetch() does not block (see E2eOptions.portOffset)`);
   }
   // Each stack has a Redis server of its own (port = the stack's offset + 6379, which no app
   // port of any file's offset can equal), so files share no Redis state and may run at once.
-  const testRedis = await startTestRedis(slotPort(opts.portOffset) + 6379);
+  const redisPort = slotPort(opts.portOffset) + 6379;
+  let testRedis: TestRedis | undefined = await startTestRedis(redisPort);
   const redisUrl = testRedis.url;
+  const stopRedis = async () => {
+    await testRedis?.stop();
+    testRedis = undefined;
+  };
 
   const rand = randomBytes(4).toString('hex');
   const logDir = resolve(ROOT, '.tools', 'test-logs', opts.name);
+  const kafkaBrokers = opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const apps = opts.apps ?? ['organizations', 'events'];
+  const groups = {
+    events: opts.appEnv?.events?.KAFKA_GROUP_ID ?? `events-e2e-${opts.name}-${rand}`,
+    'webhook-dispatcher': opts.appEnv?.['webhook-dispatcher']?.KAFKA_GROUP_ID ?? `webhooks-e2e-${opts.name}-${rand}`,
+  };
+  // The stack's own consumer groups read what happens from now on, not the shared broker's history.
+  try {
+    for (const [app, group] of Object.entries(groups)) if (apps.includes(app as AppName)) await startGroupAtTopicEnds(kafkaBrokers.split(','), group);
+  } catch (err) {
+    await stopRedis();
+    throw err;
+  }
   const stack = new Stack({
     root: ROOT,
-    apps: opts.apps ?? ['organizations', 'events'],
+    apps,
     portOffset: slotPort(opts.portOffset),
     dbPrefix: `wos_e2e${testSlot ? `_s${testSlot}` : ''}_${opts.name.replace(/\W/g, '_')}`,
     postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: opts.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    kafkaBrokers,
     redisUrl,
     internalAuthSecret: randomBytes(24).toString('hex'),
     // The test IdPs, webhook receivers and OIDC providers listen on loopback http.
@@ -78,16 +107,17 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     env: { LOG_LEVEL: 'info', ...opts.env },
     appEnv: {
       ...opts.appEnv,
-      events: { KAFKA_GROUP_ID: `events-e2e-${opts.name}-${rand}`, ...opts.appEnv?.events },
-      'webhook-dispatcher': { KAFKA_GROUP_ID: `webhooks-e2e-${opts.name}-${rand}`, ...opts.appEnv?.['webhook-dispatcher'] },
+      events: { ...opts.appEnv?.events, KAFKA_GROUP_ID: groups.events },
+      'webhook-dispatcher': { ...opts.appEnv?.['webhook-dispatcher'], KAFKA_GROUP_ID: groups['webhook-dispatcher'] },
     },
+    replicas: opts.replicas,
     readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
   });
   try {
     await stack.start();
   } catch (err) {
     await stack.stop();
-    await testRedis.stop();
+    await stopRedis();
     throw err;
   }
   const port = stack.port('api-gateway');
@@ -96,7 +126,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     creds = await stack.createEnvironment(`e2e-${opts.name}-${rand}`);
   } catch (err) {
     await stack.stop();
-    await testRedis.stop();
+    await stopRedis();
     throw err;
   }
   const client = (apiKey = creds.api_key, options: Partial<WorkOSOptions> = {}) =>
@@ -118,9 +148,13 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     createEnvironment: (name) => stack.createEnvironment(name),
     addRedirectUri: (uri, environmentId = creds.environment_id) => stack.addRedirectUri(environmentId, uri),
     redisUrl,
+    stopRedis,
+    startRedis: async () => {
+      testRedis ??= await startTestRedis(redisPort);
+    },
     stop: async () => {
       await stack.stop();
-      await testRedis.stop();
+      await stopRedis();
     },
   };
 }

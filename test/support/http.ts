@@ -78,3 +78,9 @@ export function isWorkOsError(res: HttpResult): boolean {
 export function describe(res: HttpResult): string {
   return `${res.status} ${res.contentType} ${res.text.slice(0, 300)}`;
 }
+
+/** The Cookie header a browser would send back after `res`: the name=value of every Set-Cookie. */
+export function cookieHeaderFrom(res: HttpResult): string {
+  const set = res.headers['set-cookie'];
+  return (Array.isArray(set) ? set : set ? [set] : []).map((c) => c.split(';')[0]!).join('; ');
+}

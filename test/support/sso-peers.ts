@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { ROOT } from './e2e-stack';
 
 /*
@@ -9,6 +10,8 @@ export interface SamlIdp {
   user: { nameId: string; attributes: Record<string, string | string[]> };
   metadataXml(): string;
   trust(spMetadataXml: string): void;
+  /** A signed SAMLResponse (base64) for `user`; `inResponseTo: null` makes it IdP-initiated. */
+  respond(o?: { inResponseTo?: string | null }): Promise<string>;
   close(): Promise<void>;
 }
 export interface BrowserLike {
@@ -28,3 +31,17 @@ export interface OidcIdp {
 export const { TestOidcIdp } = require(`${support}/oidc-idp.js`) as {
   TestOidcIdp: { start(clients: { client_id: string; client_secret: string; redirect_uris: string[] }[]): Promise<OidcIdp> };
 };
+
+/**
+ * Opens a sign-in URL whose redirect chain reaches the test IdP's self-posting form. That form can
+ * post, and the chain go on to the ACS and the app's callback, before Playwright has seen the first
+ * page commit; the goto then fails as "interrupted by another navigation", which is the flow
+ * working. Any other failure is thrown. Callers wait on where the chain lands, never on the goto.
+ */
+export async function startBrowserSignIn(page: Page, url: string): Promise<void> {
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+  } catch (err) {
+    if (!/interrupted by another navigation/.test((err as Error).message)) throw err;
+  }
+}

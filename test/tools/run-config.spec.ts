@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { APP_CATALOGUE, Stack, configKeys, loadDeclaredKeys, loopbackAllowed, readDotEnv, routeRunEnv } from '@wos/platform/stack';
+import { APP_CATALOGUE, Stack, configKeys, loadDeclaredKeys, loopbackAllowed, parseReplicas, readDotEnv, routeRunEnv } from '@wos/platform/stack';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const ALL = APP_CATALOGUE.map((a) => a.name);
@@ -81,5 +81,18 @@ describe('run command configuration (.env → services)', () => {
     assert.equal(stack.appEnv('identity').PORT, String(stack.port('identity')));
     assert.equal(stack.appEnv('sso').SMTP_HOST, undefined);
     assert.equal(stack.appEnv('sso').ALLOW_LOOPBACK_URLS, 'false');
+  });
+
+  test('WOS_REPLICAS: processes per app; replicas of an app share its port (REUSE_PORT), a bad entry stops the run', () => {
+    const run = routeRunEnv({ dotenv: { WOS_REPLICAS: 'identity=2, sso=3', REUSE_PORT: 'true' }, environment: {}, declared });
+    assert.ok(run.warnings.some((w) => /REUSE_PORT is set by the run command/.test(w)), 'REUSE_PORT is the stack\'s to set');
+    const replicas = parseReplicas(run.settings);
+    assert.deepEqual(replicas, { identity: 2, sso: 3 });
+    assert.deepEqual(parseReplicas({}), {});
+    for (const bad of ['identity', 'identity=0', 'identity=17', 'nosuchapp=2', 'identity=two']) assert.throws(() => parseReplicas({ WOS_REPLICAS: bad }), /WOS_REPLICAS: /, bad);
+    const stack = new Stack({ root: ROOT, dbPrefix: 'wos_cfgtest', postgresUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', kafkaBrokers: 'k:9092', redisUrl: 'redis://r:6379', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), replicas });
+    assert.equal(stack.appEnv('identity').REUSE_PORT, 'true');
+    assert.equal(stack.appEnv('organizations').REUSE_PORT, 'false');
+    assert.throws(() => new Stack({ root: ROOT, dbPrefix: 'x', postgresUrl: 'postgresql://p@h/d', kafkaBrokers: 'k:1', redisUrl: 'redis://r', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), replicas: { sso: 0 } }), /replicas of sso/);
   });
 });

@@ -48,7 +48,7 @@ describe('wos (the one CLI)', () => {
   test('--help at every level lists what is below it, on stdout, exit 0', async () => {
     const top = await wos(['--help']);
     assert.equal(top.code, 0, top.stderr);
-    for (const group of ['environments', 'api-keys', 'redirect-uris', 'connections', 'directories', 'webhooks', 'events', 'dead-letters']) {
+    for (const group of ['environments', 'api-keys', 'redirect-uris', 'connections', 'directories', 'webhooks', 'events', 'usage', 'dead-letters']) {
       assert.match(top.stdout, new RegExp(`^  ${group} `, 'm'), group);
     }
     assert.match(top.stdout, /Exit status: 0 done; 1 .*; 2 usage error/s);
@@ -79,6 +79,7 @@ describe('wos (the one CLI)', () => {
       [['environments', 'create', '--database-url', 'postgresql://postgres@127.0.0.1:1/none'], /--name is required/],
       [['environments', 'create', '--name', 'x', '--kind', 'prod', '--database-url', 'postgresql://postgres@127.0.0.1:1/none'], /--kind must be "test" or "live"/],
       [['events', 'tail', '--count', '0', '--api-key', 'sk_test_x'], /--count must be a positive whole number/],
+      [['usage', '--month', '2026-13', '--api-key', 'sk_test_x'], /--month must be a month as YYYY-MM/],
     ];
     for (const [args, message] of cases) {
       const r = await wos(args);
