@@ -10,19 +10,33 @@ bash tools/ensure-chromium.sh
 step "tests"
 # A broker this run started is stopped at the end; one that was already running is left alone.
 trap '[ "${KAFKA_STARTED_BY_SETUP:-0}" = 1 ] && bash tools/kafka/stop.sh >/dev/null 2>&1 || true' EXIT
-# Two lanes run side by side, each one file at a time: end-to-end files (each starts its own
-# stack and its own Redis server on its port offset), and the unit and integration files (which
-# share REDIS_URL and so must not overlap each other: BullMQ queues and rate-limit keys there
-# have fixed names) followed by a third of the end-to-end files. TEST_LANES=1 runs everything in
-# one lane, for a quiet rerun.
-lane() { # name, globs...: runs one lane; its count line goes to $tmp/<name>.count
+# Two lanes run side by side, each one file at a time. The unit and integration files run in
+# the [unit] lane only (they share REDIS_URL, so they must not overlap each other: BullMQ queues
+# and rate-limit keys there have fixed names). The end-to-end files (each starts its own stack
+# and its own Redis server on its port offset, test/architecture/e2e-offsets.spec.ts, so any two
+# may run at once) form one queue that the [e2e] lane takes from at once and the [unit] lane
+# after its own files: whichever lane is free takes the next file, so both end within one file
+# of each other. TEST_LANES=1 runs everything in one lane, for a quiet rerun.
+tmp="$(mktemp -d)"
+runs=0
+lane() { # prefix, globs...: one node --test run; its count line goes to a file of its own in $tmp
   local name="$1"; shift
+  runs=$((runs + 1))
   node --test --test-concurrency=1 --test-timeout=900000 \
     --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./tools/test-count-reporter.mjs --test-reporter-destination="$tmp/$name.count" \
+    --test-reporter=./tools/test-count-reporter.mjs --test-reporter-destination="$tmp/$name-$BASHPID-$runs.count" \
     "$@" > >(sed -u "s/^/[$name] /") 2>&1
 }
-tmp="$(mktemp -d)"
+queue="$tmp/e2e.queue"
+ls test/dist/e2e/*.spec.js | LC_ALL=C sort > "$queue"
+next_e2e() { # prints the queue's next file and removes it; fails once the queue is empty
+  flock "$queue.lock" bash -c 'f=$(head -n 1 "$1") && [ -n "$f" ] && sed -i 1d "$1" && echo "$f"' _ "$queue"
+}
+e2e_from_queue() { # prefix: runs end-to-end files from the queue until it is empty
+  local status=0 f
+  while f=$(next_e2e); do lane "$1" "$f" || status=1; done
+  return $status
+}
 # The whole-stack files of test/chaos (the chaos suite in its short mode, docs/reliability.md; the
 # backup/restore and rolling-upgrade checks) run last, alone: each starts every service (and the
 # chaos suite a Kafka broker of its own), a load that made end-to-end files beside them miss their
@@ -30,25 +44,16 @@ tmp="$(mktemp -d)"
 export CHAOS_SHORT=1
 rest=('libs/*/dist/**/*.spec.js' 'apps/*/dist/**/*.spec.js' 'test/dist/architecture/**/*.spec.js' 'test/dist/compat/**/*.spec.js' 'test/dist/deploy/**/*.spec.js' 'test/dist/tools/**/*.spec.js')
 last=('test/dist/chaos/**/*.spec.js')
-# The end-to-end files, in name order: every third one runs in the unit lane after the unit
-# files, which take about a third of the end-to-end time, so the lanes end together. Files of
-# both lanes may run at once because each has a port offset of its own
-# (test/architecture/e2e-offsets.spec.ts).
-e2e=(); e2e_in_unit_lane=()
-i=0
-for f in $(ls test/dist/e2e/*.spec.js | LC_ALL=C sort); do
-  if [ $((i % 3)) = 2 ]; then e2e_in_unit_lane+=("$f"); else e2e+=("$f"); fi
-  i=$((i + 1))
-done
 set +e
 if [ "${TEST_LANES:-2}" = 1 ]; then
-  lane all "${rest[@]}" "${e2e[@]}" "${e2e_in_unit_lane[@]}" "${last[@]}"; status=$?
+  lane all "${rest[@]}" $(cat "$queue") "${last[@]}"; status=$?
 else
-  lane e2e "${e2e[@]}" & e2e_pid=$!
-  lane unit "${rest[@]}" "${e2e_in_unit_lane[@]}"; rest_status=$?
+  e2e_from_queue e2e & e2e_pid=$!
+  lane unit "${rest[@]}"; rest_status=$?
+  e2e_from_queue unit; unit_e2e_status=$?
   wait "$e2e_pid"; e2e_status=$?
   lane chaos "${last[@]}"; chaos_status=$?
-  status=$(( rest_status != 0 || e2e_status != 0 || chaos_status != 0 ))
+  status=$(( rest_status != 0 || unit_e2e_status != 0 || e2e_status != 0 || chaos_status != 0 ))
 fi
 set -e
 # Sum the lanes' "N passed, N failed" lines; a lane that wrote none counts as one failure.
