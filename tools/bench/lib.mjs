@@ -336,3 +336,34 @@ export function stopOnSignal(stack) {
   process.on('SIGTERM', onSignal);
 }
 
+
+/**
+ * Server time per route from a service's /metrics (`http_request_duration_seconds` sum and count,
+ * keyed "METHOD route"). Two snapshots around a phase give each route's mean server time in it:
+ * where a request's latency is spent across services, without a profiler.
+ */
+export async function routeTimings(metricsUrl) {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^http_request_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const key = `${labels.method} ${labels.route}`;
+    const entry = out.get(key) ?? { sum: 0, count: 0 };
+    entry[m[1]] += Number(m[3]);
+    out.set(key, entry);
+  }
+  return out;
+}
+
+/** "METHOD route: mean ms (n)" for each route that served requests between the two snapshots. */
+export function routeMeans(before, after) {
+  const lines = [];
+  for (const [key, a] of after) {
+    const b = before.get(key) ?? { sum: 0, count: 0 };
+    const n = a.count - b.count;
+    if (n > 0) lines.push(`${key}: ${(((a.sum - b.sum) / n) * 1000).toFixed(2)} ms mean (${n})`);
+  }
+  return lines;
+}
