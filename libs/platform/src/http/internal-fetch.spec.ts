@@ -1,0 +1,87 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { internalFetch } from './internal-fetch';
+import { verifyInternalRequest } from './internal-auth';
+import { sha256Hex } from '../crypto/secret-box';
+
+const KEY = 'a-secret-of-enough-length-for-tests';
+const caller = { key: KEY, audience: 'radar', environmentId: 'environment_A' };
+
+/* A real HTTP peer: each path answers one way (see the handler). */
+describe('internalFetch (a real HTTP server)', () => {
+  let server: Server;
+  let base: string;
+  let lastChunkSent: () => void = () => undefined;
+  const received: { method: string; url: string; body: string; verified: ReturnType<typeof verifyInternalRequest> }[] = [];
+
+  before(async () => {
+    server = createServer(async (req: IncomingMessage, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      received.push({ method: req.method!, url: req.url!, body, verified: verifyInternalRequest(KEY, 'radar', { method: req.method!, url: req.url!, headers: req.headers }) });
+      if (req.url === '/empty') return void res.writeHead(204).end();
+      if (req.url === '/redirect') return void res.writeHead(302, { location: '/elsewhere' }).end();
+      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000);
+      if (req.url === '/stream') {
+        // The first chunk, then the rest only once the client has its Response: the body streams.
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        res.write('a,b\n');
+        lastChunkSent = () => res.end('1,2\n');
+        return;
+      }
+      res.writeHead(201, { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }).end(JSON.stringify({ echoed: body }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  test('signs exactly the request sent (method, path with query, body) and answers a standard Response', async () => {
+    const body = JSON.stringify({ email: 'a@example.com' });
+    const res = await internalFetch(`${base}/radar/attempts?include=fail_policy`, caller, { method: 'post', body, headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 201);
+    assert.equal(res.ok, true);
+    assert.deepEqual(await res.clone().json(), { echoed: body });
+    assert.equal(await res.text(), JSON.stringify({ echoed: body }));
+    assert.deepEqual(res.headers.getSetCookie(), ['a=1', 'b=2'], 'repeated headers are kept');
+    const got = received.at(-1)!;
+    assert.deepEqual([got.method, got.url, got.body], ['POST', '/radar/attempts?include=fail_policy', body]);
+    assert.deepEqual(got.verified, { environmentId: 'environment_A', authKind: 'api_key', contentSha256: sha256Hex(body) });
+  });
+
+  test('a 204 has a null body; a redirect is answered as it is, never followed', async () => {
+    const empty = await internalFetch(`${base}/empty`, caller, { method: 'DELETE' });
+    assert.equal(empty.status, 204);
+    assert.equal(empty.body, null);
+    const redirect = await internalFetch(`${base}/redirect`, caller);
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.headers.get('location'), '/elsewhere');
+    assert.ok(!received.some((r) => r.url === '/elsewhere'));
+  });
+
+  test('the body streams: the Response arrives before the server has finished sending', async () => {
+    const res = await internalFetch(`${base}/stream`, caller);
+    assert.equal(res.headers.get('content-type'), 'text/csv');
+    lastChunkSent();
+    assert.equal(await res.text(), 'a,b\n1,2\n');
+  });
+
+  test('a signal that times out rejects with a TimeoutError, as fetch does; a refused connection rejects', async () => {
+    await assert.rejects(internalFetch(`${base}/slow`, caller, { signal: AbortSignal.timeout(100) }), (err: Error) => err.name === 'TimeoutError');
+    await assert.rejects(internalFetch('http://127.0.0.1:1/x', caller), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  });
+
+  test('a body that is not a string is refused before anything is sent', async () => {
+    const before = received.length;
+    await assert.rejects(internalFetch(`${base}/x`, caller, { method: 'POST', body: new Uint8Array([1]) }), TypeError);
+    assert.equal(received.length, before);
+  });
+});
