@@ -278,7 +278,7 @@ describe('Radar through the WorkOS SDK', () => {
     assert.equal((listed.json as { data: unknown[] }).data.length, 1);
   });
 
-  /* Sign-ins through identity, which asks radar after the credential check. */
+  /* Sign-ins through identity, which asks radar beside a password's hash, or after any other credential's check. */
   const PASSWORD = 'correct horse battery staple 42';
   const newUser = async (name: string, client: WorkOS = e.workos) => {
     const email = `${name}-${tag}@example.com`;
@@ -317,12 +317,15 @@ describe('Radar through the WorkOS SDK', () => {
       { timeoutMs: 10_000, message: 'the sign-in reported to radar' },
     );
     assert.deepEqual([stored?.verdict, stored?.auth_method, stored?.user_id, stored?.attempt_status], ['allow', 'Password', ok.user.id, 'success']);
+    // One attempt per sign-in: the one identity started beside the password hash is the gate's.
+    const all = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+    assert.equal((all.json as { data: { action: string }[] }).data.filter((a) => a.action === 'sign-in').length, 1);
 
     const blockedEmail = await newUser('signin-blocked');
     await e.workos.radar.addListEntry({ type: 'email', action: 'block', entry: blockedEmail });
     const err = await expectSdkError(signIn(blockedEmail), GenericServerException, 403);
     assert.equal((err as unknown as { code: string }).code, 'radar_blocked');
-    // A wrong password never reaches radar's verdict: it is the usual invalid_credentials.
+    // A wrong password is assessed too (beside its hash), but the answer is the usual invalid_credentials.
     await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: blockedEmail, password: 'wrong password 123' }), GenericServerException, 400);
   });
 
@@ -392,8 +395,19 @@ describe('Radar through the WorkOS SDK', () => {
       for (let i = 0; i < 3; i++) {
         await expectSdkError(e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: 'wrong password 123', ipAddress: freshIp(), userAgent: BROWSER }), GenericServerException, 400);
       }
-      // Radar learns of them from identity's events. Each probe reports its own success, so only
-      // the three failures (and the probe itself) are in the window.
+      // The answer does not wait for a wrong password's assessment: wait for the three.
+      const attempts = await waitFor(
+        async () => {
+          const listed = await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true });
+          const data = (listed.json as { data: { action: string; auth_method: string; attempt_status: string | null }[] }).data.filter((a) => a.action === 'sign-in');
+          return data.length >= 3 ? data : undefined;
+        },
+        { timeoutMs: 10_000, message: 'the wrong passwords assessed by radar' },
+      );
+      assert.deepEqual(attempts.map((a) => [a.action, a.auth_method, a.attempt_status]), Array(3).fill(['sign-in', 'Password', null]));
+      // Identity assessed each one beside its hash (none succeeded), and radar counts each failure
+      // once, from identity's events. Each probe reports its own success, so only the three
+      // failures (and the probe itself) are in the window.
       await waitFor(
         async () => {
           const probe = await attempt({ email });

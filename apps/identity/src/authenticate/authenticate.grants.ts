@@ -40,6 +40,12 @@ export interface GrantContext {
   deviceId?: string | null;
   /** `radar_auth_attempt_id`: the radar attempt this sign-in continues. */
   radarAuthAttemptId?: string | null;
+  /**
+   * Work a gate leaves for after the sign-in has its answer (radar's outcome report), so that it
+   * does not compete with issuing the session: the authenticate flow runs it once the answer is
+   * ready or refused. Absent where a caller drives the gates itself: the work then runs at once.
+   */
+  afterAnswer?: (() => void)[];
 }
 
 export interface GrantResult {
@@ -76,10 +82,19 @@ export interface GrantSpec<S extends z.ZodType = z.ZodType> {
  */
 export type Gate = (result: GrantResult, ctx: GrantContext & { grantType: string }) => Promise<void>;
 
+/**
+ * Work that may start as soon as a grant knows who is signing in, before it checks the credential
+ * (radar's assessment runs beside the password hash). A hook must not throw or block: it only
+ * starts work, which a gate of the same module awaits by `ctx` (the same object reaches the
+ * gates) and which is dropped when the credential turns out wrong.
+ */
+export type SubjectHook = (user: User, method: AuthenticationMethod, ctx: GrantContext) => void;
+
 @Injectable()
 export class AuthenticateGrants {
   private readonly specs = new Map<string, GrantSpec>();
   private readonly gates: Gate[] = [];
+  private readonly subjectHooks: SubjectHook[] = [];
   private mfaPolicy: (environmentId: string) => Promise<boolean> = async () => false;
 
   register<S extends z.ZodType>(grantType: string, spec: GrantSpec<S>): void {
@@ -90,6 +105,15 @@ export class AuthenticateGrants {
   /** Gates run in registration order, before the MFA and organization-selection steps. */
   addGate(gate: Gate): void {
     this.gates.push(gate);
+  }
+
+  addSubjectHook(hook: SubjectHook): void {
+    this.subjectHooks.push(hook);
+  }
+
+  /** A grant found the user it will check the credential of. */
+  subjectKnown(user: User, method: AuthenticationMethod, ctx: GrantContext): void {
+    for (const hook of this.subjectHooks) hook(user, method, ctx);
   }
 
   /** Per-environment "users must enrol in MFA" (the hosted pages' setting), on top of MFA_REQUIRED. */

@@ -65,6 +65,7 @@ export class AuthenticateService implements OnModuleInit {
       throttleKeyOf: (i) => i.email,
       handle: async (i, ctx) => {
         const user = await this.users.findByEmail(ctx.environmentId, i.email);
+        if (user) this.grants.subjectKnown(user, 'Password', ctx);
         const ok = await this.users.checkPassword(ctx.environmentId, user, i.password);
         if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
         // Signing in with an invitation accepts it and signs in to its organization.
@@ -128,10 +129,13 @@ export class AuthenticateService implements OnModuleInit {
   ): Promise<T | AuthenticationResponse> {
     const body = (rawBody && typeof rawBody === 'object' ? rawBody : {}) as Record<string, unknown>;
     const base = parse(baseAuthenticateSchema, body);
+    const afterAnswer: (() => void)[] = [];
+    // The handler and the gates get this same object (subject hooks key their work on it).
     // The caller is usually the customer's backend: the end user's IP is only known when it sends
     // `ip_address`, so per-IP throttling keys on that, never on the transport address (which
     // would make one backend's users share a single bucket).
-    const ctx: GrantContext = {
+    const ctx: GrantContext & { grantType: string } = {
+      grantType: base.grant_type,
       environmentId,
       authKind,
       clientId: signedClientId ?? base.client_id ?? null,
@@ -139,6 +143,7 @@ export class AuthenticateService implements OnModuleInit {
       userAgent: base.user_agent ?? null,
       deviceId: base.device_id ?? null,
       radarAuthAttemptId: base.radar_auth_attempt_id ?? null,
+      afterAnswer,
     };
     const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !BASE_FIELDS.includes(k)));
 
@@ -168,7 +173,11 @@ export class AuthenticateService implements OnModuleInit {
     const succeeded = spec.eventType
       ? authenticationEvent(spec.eventType, { status: 'succeeded', email: result.email ?? result.user.email, ip_address: ctx.ipAddress, user_agent: ctx.userAgent, user_id: result.user.id }, environmentId)
       : null;
-    return finish(result, { ...ctx, grantType: base.grant_type }, succeeded ? [succeeded] : []);
+    try {
+      return await finish(result, ctx, succeeded ? [succeeded] : []);
+    } finally {
+      for (const work of afterAnswer) work();
+    }
   }
 
   /** Runs the gates and issues the session. Exposed for grants that finish outside this flow. */

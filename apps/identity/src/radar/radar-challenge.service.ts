@@ -16,7 +16,7 @@ import { minutes } from '../email-verification/email-verification.service';
 import { isCodeShaped } from '../tokens/one-time-secret';
 import { MembershipsService } from '../memberships/memberships.service';
 import { deviceFingerprint } from './device-id';
-import { RadarClient } from './radar.client';
+import { RadarClient, type RadarOutcome } from './radar.client';
 
 export const RADAR_EMAIL_GRANT = 'urn:workos:oauth:grant-type:radar-email-challenge:code';
 export const RADAR_SMS_GRANT = 'urn:workos:oauth:grant-type:radar-sms-challenge:code';
@@ -47,7 +47,8 @@ function radarAuthMethod(method: AuthenticationMethod): string {
 
 /**
  * The radar sign-in gate and the radar email challenge. The gate runs after the grant proved the
- * credential (password, magic auth, OAuth, SSO) and before MFA and organization selection:
+ * credential (password, magic auth, OAuth, SSO) and before MFA and organization selection (a
+ * password sign-in's assessment was started beside its hash, and the gate awaits it):
  * `allow` continues (and reports the success to radar in the background), `block` refuses with 403 `radar_blocked`,
  * `challenge` mails a 6-digit code and answers 403 `radar_email_challenge` with a pending token
  * and `radar_challenge_id`. Codes are one-time secrets (hashed, 10 minutes, single use, locked
@@ -56,6 +57,8 @@ function radarAuthMethod(method: AuthenticationMethod): string {
 @Injectable()
 export class RadarChallengeService implements OnModuleInit {
   private readonly log: Logger;
+  /** Assessments started by assessEarly, by the sign-in's context (dropped with it). */
+  private readonly early = new WeakMap<GrantContext, { userId: string; organizationId: Promise<string | null>; outcome: Promise<RadarOutcome> }>();
 
   constructor(
     private readonly radar: RadarClient,
@@ -73,6 +76,7 @@ export class RadarChallengeService implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.grants.addSubjectHook((user, method, ctx) => this.assessEarly(user, method, ctx));
     this.grants.addGate((result, ctx) => this.gate(result, ctx));
     this.grants.register(RADAR_EMAIL_GRANT, {
       schema: radarEmailGrantSchema,
@@ -85,29 +89,34 @@ export class RadarChallengeService implements OnModuleInit {
     });
   }
 
+  /**
+   * A password grant found its user: the assessment starts now and runs beside the password hash
+   * (the gate awaits it), instead of after it. It is made before the password is known to be
+   * right, so radar is told not to count it as a failure: a wrong password reaches radar's
+   * failure windows once, by its `authentication.password_failed` event.
+   */
+  private assessEarly(user: User, method: AuthenticationMethod, ctx: GrantContext): void {
+    if (!this.radar.enabled) return;
+    const organizationId = this.organizationOf({ user }, ctx.environmentId);
+    const outcome = organizationId.then((org) => this.radar.assess(ctx.environmentId, this.attemptOf(user, method, ctx, ctx.deviceId, org), { failuresReported: true }));
+    outcome.catch(() => undefined); // a wrong password leaves it unawaited; the gate sees the rejection
+    this.early.set(ctx, { userId: user.id, organizationId, outcome });
+  }
+
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
     if (!this.radar.enabled || CONTINUATIONS.has(ctx.grantType)) return;
-    const device = deviceFingerprint({ deviceId: result.deviceId ?? ctx.deviceId, userAgent: ctx.userAgent, ipAddress: ctx.ipAddress });
-    const organizationId = await this.organizationOf(result, ctx.environmentId);
-    const outcome = await this.radar.assess(ctx.environmentId, {
-      ...(ctx.ipAddress ? { ip_address: ctx.ipAddress } : {}),
-      ...(ctx.userAgent ? { user_agent: ctx.userAgent } : {}),
-      email: result.user.email,
-      user_id: result.user.id,
-      auth_method: radarAuthMethod(result.method),
-      action: 'sign-in',
-      ...(device ? { device_fingerprint: device } : {}),
-      ...(organizationId ? { organization_id: organizationId } : {}),
-      ...(ctx.radarAuthAttemptId ? { radar_auth_attempt_id: ctx.radarAuthAttemptId } : {}),
-    });
+    const outcome = (await this.earlyOutcome(result, ctx)) ?? (await this.assess(result, ctx));
     if (!outcome.ok) {
       this.log.warn({ environment_id: ctx.environmentId, user_id: result.user.id, policy: outcome.policy, err: outcome.error }, `radar unavailable; fail-${outcome.policy} policy applied`);
       if (outcome.policy === 'closed') throw new DomainError(503, 'radar_unavailable', 'Sign-in risk could not be assessed; try again shortly.');
       return;
     }
     const a = outcome.assessment;
-    // The outcome report is off the sign-in's path: it only feeds radar's history (reportSuccess logs its failures).
-    if (a.verdict === 'allow') return void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
+    if (a.verdict === 'allow') {
+      // Off the sign-in's path, after its answer: it only feeds radar's history (reportSuccess logs its failures).
+      const report = () => void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
+      return void (ctx.afterAnswer ? ctx.afterAnswer.push(report) : report());
+    }
     if (a.verdict === 'block') throw new DomainError(403, 'radar_blocked', 'This sign-in was blocked by Radar.', { radar_auth_attempt_id: a.attempt_id });
     const challengeId = await this.mailCode(ctx.environmentId, result.user);
     const token = await this.pending.issue({
@@ -130,12 +139,43 @@ export class RadarChallengeService implements OnModuleInit {
     });
   }
 
+  /** The early assessment of this sign-in, when one was made for what the grant resolved. */
+  private async earlyOutcome(result: GrantResult, ctx: GrantContext): Promise<RadarOutcome | null> {
+    const early = this.early.get(ctx);
+    if (!early) return null;
+    this.early.delete(ctx);
+    // An invitation's organization or a grant's own device (found after the hash) asks again.
+    const same = early.userId === result.user.id && !result.deviceId && (!result.organizationId || result.organizationId === (await early.organizationId));
+    return same ? early.outcome : null;
+  }
+
+  private async assess(result: GrantResult, ctx: GrantContext): Promise<RadarOutcome> {
+    const organizationId = await this.organizationOf(result, ctx.environmentId);
+    return this.radar.assess(ctx.environmentId, this.attemptOf(result.user, result.method, ctx, result.deviceId ?? ctx.deviceId, organizationId));
+  }
+
+  /** createAttempt's body for a sign-in. */
+  private attemptOf(user: User, method: AuthenticationMethod, ctx: GrantContext, deviceId: string | null | undefined, organizationId: string | null): Record<string, unknown> {
+    const device = deviceFingerprint({ deviceId, userAgent: ctx.userAgent, ipAddress: ctx.ipAddress });
+    return {
+      ...(ctx.ipAddress ? { ip_address: ctx.ipAddress } : {}),
+      ...(ctx.userAgent ? { user_agent: ctx.userAgent } : {}),
+      email: user.email,
+      user_id: user.id,
+      auth_method: radarAuthMethod(method),
+      action: 'sign-in',
+      ...(device ? { device_fingerprint: device } : {}),
+      ...(organizationId ? { organization_id: organizationId } : {}),
+      ...(ctx.radarAuthAttemptId ? { radar_auth_attempt_id: ctx.radarAuthAttemptId } : {}),
+    };
+  }
+
   /**
    * The organization the sign-in is for (radar's unverified_domain control): the grant's, else
    * the user's only active membership (the one organization selection would pick); none when the
    * user has several (the selection comes after this gate) or none.
    */
-  private async organizationOf(result: GrantResult, environmentId: string): Promise<string | null> {
+  private async organizationOf(result: Pick<GrantResult, 'user' | 'organizationId'>, environmentId: string): Promise<string | null> {
     if (result.organizationId) return result.organizationId;
     const active = await this.memberships.activeForUser(environmentId, result.user.id);
     return active.length === 1 ? active[0]!.organizationId : null;

@@ -38,9 +38,14 @@ export class RadarClient {
     return !!this.config.RADAR_URL;
   }
 
-  async assess(environmentId: string, body: Record<string, unknown>): Promise<RadarOutcome> {
+  /**
+   * createAttempt. `failuresReported`: the attempt is made before its credential is checked, and
+   * a failure reaches radar by identity's `authentication.*_failed` event, so radar must not also
+   * count the attempt itself as a failure (radar's `failures=reported`).
+   */
+  async assess(environmentId: string, body: Record<string, unknown>, opts: { failuresReported?: boolean } = {}): Promise<RadarOutcome> {
     try {
-      const res = await this.call(environmentId, 'POST', '/radar/attempts?include=fail_policy', body);
+      const res = await this.call(environmentId, 'POST', `/radar/attempts?include=fail_policy${opts.failuresReported ? '&failures=reported' : ''}`, body);
       if (res.status === 422) await refusedAttemptId(res);
       if (!res.ok) throw new Error(`radar answered ${res.status}`);
       const assessment = (await res.json()) as RadarAssessment;

@@ -8,11 +8,16 @@ import { AttemptsService } from './attempts.service';
 export class AttemptsController {
   constructor(private readonly attempts: AttemptsService) {}
 
-  /** `?include=fail_policy` (identity's call) adds the environment's fail policy to the verdict. */
+  /**
+   * Ours, for identity's call: `?include=fail_policy` adds the environment's fail policy to the
+   * verdict; `?failures=reported` says the caller reports a failed attempt by its own event (the
+   * attempt is made before its credential is checked), so the attempt does not join the failure
+   * windows itself.
+   */
   @Post()
   @HttpCode(200)
-  create(@EnvironmentId() env: string, @Body(new ZodPipe(createAttemptSchema)) body: CreateAttemptInput, @Query('include') include?: string) {
-    return this.attempts.create(env, body, { includeFailPolicy: include === 'fail_policy' });
+  create(@EnvironmentId() env: string, @Body(new ZodPipe(createAttemptSchema)) body: CreateAttemptInput, @Query('include') include?: string, @Query('failures') failures?: string) {
+    return this.attempts.create(env, body, { includeFailPolicy: include === 'fail_policy', failuresReported: failures === 'reported' });
   }
 
   @Put(':id')

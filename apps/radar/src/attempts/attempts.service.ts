@@ -47,7 +47,7 @@ export class AttemptsService {
     private readonly asns: AsnRepository,
   ) {}
 
-  async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
+  async create(environmentId: string, input: CreateAttemptInput, opts: { includeFailPolicy?: boolean; failuresReported?: boolean } = {}): Promise<AttemptVerdictWire & { fail_policy?: string }> {
     const id = newId('radar_att');
     const email = input.email.toLowerCase();
     const ipAddress = input.ip_address ?? '';
@@ -82,7 +82,7 @@ export class AttemptsService {
       const history = input.action === 'sign-in' && (['stale_account', 'directory_inactive', 'unrecognized_device', 'impossible_travel'] as const).some((c) => settings[c].mode !== 'off');
       const orgId = input.action === 'sign-in' && settings.unverified_domain.mode !== 'off' ? input.organization_id : undefined;
       const [counts, { lastSuccessAt, lastSuccessPoint, directoryState, knownDevice }, domainVerified] = await Promise.all([
-        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action, asn }, settings),
+        this.windows.record({ environmentId, attemptId: id, ipAddress, email, action: input.action, asn, countsAsFailure: !opts.failuresReported }, settings),
         history ? this.repo.accountHistory(environmentId, email, deviceHash) : { lastSuccessAt: undefined, lastSuccessPoint: undefined, directoryState: undefined, knownDevice: undefined },
         orgId ? this.repo.domainVerified(environmentId, orgId, domainOf(email)) : undefined,
       ]);

@@ -23,7 +23,16 @@ export interface WindowSubject {
   action: AttemptAction;
   /** The IP address's autonomous system, when known: distinct accounts are counted per network too. */
   asn?: number;
+  /**
+   * False when the caller reports a failure by its own event (recordFailure): the attempt is then
+   * not stored in the failure windows, so a wrong password is counted once, yet their counts
+   * include it as if it were (the verdict is the same either way). Default true.
+   */
+  countsAsFailure?: boolean;
 }
+
+/** [the count it feeds, sorted-set key, member (null: counted, not stored), length in ms]. */
+type Window = [keyof WindowCounts, string, string | null, number];
 
 const NO_COUNTS: WindowCounts = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, accountsFromAsn: 0, signUpsFromIp: 0 };
 
@@ -33,26 +42,27 @@ const key = (env: string, kind: string, subject: string) => `radar:${env}:${kind
 
 /**
  * Sliding windows in Redis sorted sets (score = time in ms). Every sign-in attempt counts as a
- * failure until updateAttempt reports it succeeded, which removes it from the failure windows:
- * radar only learns of outcomes that way. One MULTI per attempt records it and reads every count.
+ * failure until updateAttempt reports it succeeded, which removes it from the failure windows,
+ * unless its caller reports failures itself (identity's password sign-ins, assessed before the
+ * password is checked: their failures come from recordFailure). One MULTI per attempt records it
+ * and reads every count.
  */
 @Injectable()
 export class RiskWindowsRepository {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async record(s: WindowSubject, settings: RadarSettings, now = Date.now()): Promise<WindowCounts> {
+    const failure = s.countsAsFailure === false ? null : s.attemptId;
     // Without an IP address only the account's failures can be counted.
-    if (!s.ipAddress) return this.recordAccountOnly(s, settings, now);
-    // Each window: [count it feeds, sorted-set key, member, length in ms].
-    type Window = [keyof WindowCounts, string, string, number];
+    if (!s.ipAddress) return s.action === 'sign-in' ? this.slide([['failuresForAccount', key(s.environmentId, 'fail:acct', s.email), failure, settings.brute_force_attack.window_seconds * 1000]], now) : { ...NO_COUNTS };
     const windows: Window[] = [['attemptsFromIpLastMinute', key(s.environmentId, 'ip1m', s.ipAddress), s.attemptId, 60_000]];
     if (s.action === 'sign-in') {
       const bf = settings.brute_force_attack.window_seconds * 1000;
       const cs = settings.credential_stuffing.window_seconds * 1000;
       windows.push(
-        ['failuresForAccount', key(s.environmentId, 'fail:acct', s.email), s.attemptId, bf],
-        ['failuresFromIp', key(s.environmentId, 'fail:ip', s.ipAddress), s.attemptId, bf],
-        ['failuresFromSubnet', key(s.environmentId, 'fail:net', subnetOf(s.ipAddress)), s.attemptId, bf],
+        ['failuresForAccount', key(s.environmentId, 'fail:acct', s.email), failure, bf],
+        ['failuresFromIp', key(s.environmentId, 'fail:ip', s.ipAddress), failure, bf],
+        ['failuresFromSubnet', key(s.environmentId, 'fail:net', subnetOf(s.ipAddress)), failure, bf],
         // Distinct accounts: the member is the account, so repeats of one account count once.
         ['accountsFromIp', key(s.environmentId, 'accts:ip', s.ipAddress), digest(s.email), cs],
       );
@@ -60,31 +70,37 @@ export class RiskWindowsRepository {
     } else {
       windows.push(['signUpsFromIp', key(s.environmentId, 'signup:ip', s.ipAddress), s.attemptId, settings.repeat_sign_up.window_seconds * 1000]);
     }
+    return this.slide(windows, now);
+  }
+
+  /**
+   * One MULTI: each window gets its member, drops what slid out, and is counted. A null member
+   * (an attempt whose failure its caller reports) is counted without being stored.
+   */
+  private async slide(windows: Window[], now: number): Promise<WindowCounts> {
     const m = this.redis.multi();
-    for (const [, k, member, ms] of windows) m.zadd(k, now, member).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
+    const countAt: number[] = [];
+    let replies = 0;
+    for (const [, k, member, ms] of windows) {
+      if (member !== null) (m.zadd(k, now, member), replies++);
+      m.zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
+      countAt.push(replies + 1);
+      replies += 3;
+    }
     const results = (await m.exec()) ?? [];
     const counts: WindowCounts = { ...NO_COUNTS };
-    windows.forEach(([name], i) => {
-      const [err, value] = results[i * 4 + 2] ?? [new Error('no reply'), 0];
+    windows.forEach(([name, , member], i) => {
+      const [err, value] = results[countAt[i]!] ?? [new Error('no reply'), 0];
       if (err) throw err;
-      counts[name] = Number(value);
+      counts[name] = Number(value) + (member === null ? 1 : 0);
     });
     return counts;
   }
 
-  private async recordAccountOnly(s: WindowSubject, settings: RadarSettings, now: number): Promise<WindowCounts> {
-    if (s.action !== 'sign-in') return { ...NO_COUNTS };
-    const k = key(s.environmentId, 'fail:acct', s.email);
-    const ms = settings.brute_force_attack.window_seconds * 1000;
-    const results = (await this.redis.multi().zadd(k, now, s.attemptId).zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms).exec()) ?? [];
-    const [err, value] = results[2] ?? [new Error('no reply'), 0];
-    if (err) throw err;
-    return { ...NO_COUNTS, failuresForAccount: Number(value) };
-  }
-
   /**
-   * A failed sign-in radar did not assess (identity's wrong passwords, from its events): it joins
-   * the account, IP and network failure windows. Idempotent by construction: the member is the
+   * A failed sign-in its caller reports by event (identity's wrong passwords and magic codes,
+   * assessed with `countsAsFailure: false` or not at all): it joins the account, IP and network
+   * failure windows. Idempotent by construction: the member is the
    * event ID and the score its time, so a redelivered event adds nothing.
    */
   async recordFailure(environmentId: string, failure: { id: string; ipAddress: string | null; email: string | null; at: number }, settings: RadarSettings): Promise<void> {

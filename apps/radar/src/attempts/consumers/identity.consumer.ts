@@ -6,8 +6,9 @@ import { RiskWindowsRepository } from '../risk-windows.repository';
 
 /**
  * identity.events.v1: failed password and magic-auth sign-ins feed the brute-force windows.
- * Identity asks radar only after a credential check succeeded, so this is how radar sees the
- * failures. No inbox: the effect is in Redis and idempotent by construction (see recordFailure).
+ * Identity asks radar after a credential check succeeded, or for a password before the check but
+ * with `failures=reported`: either way this is how radar sees the failures, once each. No inbox:
+ * the effect is in Redis and idempotent by construction (see recordFailure).
  */
 @Controller()
 export class IdentityEventsConsumer {
