@@ -35,7 +35,7 @@ export class AttemptsRepository {
    * (stale-account control), teaches radar its device, and succeeds the earlier attempt it
    * continued. Every write is one statement (data-modifying CTEs, so the attempt's row lock
    * orders concurrent outcomes), and its events follow in the same transaction: two statements
-   * on one connection instead of an interactive transaction of seven.
+   * on one connection instead of an interactive transaction of nine round trips.
    * Invariant: `radar.known_device.created` is written once per (account, device), by the one
    * statement whose INSERT created the row, so a repeated or concurrent success adds none.
    */
@@ -137,8 +137,7 @@ const RECORD_OUTCOME_SQL = `WITH target AS (
     INSERT INTO radar_accounts (environment_id, email, last_success_at, last_success_ip, last_success_latitude, last_success_longitude)
     SELECT environment_id, email, updated_at, ip_address, latitude, longitude FROM target WHERE $6 AND action = 'sign-in'
     ON CONFLICT (environment_id, email) DO UPDATE SET last_success_at = EXCLUDED.last_success_at, last_success_ip = EXCLUDED.last_success_ip,
-      last_success_latitude = EXCLUDED.last_success_latitude, last_success_longitude = EXCLUDED.last_success_longitude
-    RETURNING 1),
+      last_success_latitude = EXCLUDED.last_success_latitude, last_success_longitude = EXCLUDED.last_success_longitude),
   device AS (
     INSERT INTO radar_known_devices (environment_id, email, device_hash, last_seen_at)
     SELECT environment_id, email, device_hash, updated_at FROM target WHERE $6 AND action = 'sign-in' AND device_hash IS NOT NULL

@@ -260,9 +260,9 @@ export class OutboxRelay {
          ORDER BY seq LIMIT $1 FOR UPDATE`,
         [limit],
       );
-      const estimate = planBatch(sized.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: this.rowLimit });
+      const estimate = planBatch(sized.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
       const loaded = estimate.send.length ? await this.load(client, estimate.send) : [];
-      const plan = planBatch(loaded, { ...this.limits, maxRows: this.rowLimit });
+      const plan = planBatch(loaded, { ...this.limits, maxRows: limit });
       const bySeq = new Map(loaded.map((r) => [r.seq, r]));
       const batch = plan.send.map((seq) => bySeq.get(seq)!);
       const dead = [...estimate.deadLetter, ...plan.deadLetter];
