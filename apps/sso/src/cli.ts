@@ -10,7 +10,7 @@ const createSaml = apiCommand(
   'create-saml',
   'creates a SAML connection from IdP metadata (URL or file) or entity ID + SSO URL + certificate',
   async (ctx) => {
-    const saml: Record<string, unknown> = { sign_requests: !!ctx.options['sign-requests'] };
+    const saml: Record<string, unknown> = { sign_requests: !!ctx.options['sign-requests'], encrypt_assertions: !!ctx.options['encrypt-assertions'] };
     if (str(ctx, 'metadata-url')) saml.idp_metadata_url = str(ctx, 'metadata-url');
     else if (str(ctx, 'metadata-file')) saml.idp_metadata_xml = readFileSync(str(ctx, 'metadata-file')!, 'utf8');
     else if (str(ctx, 'entity-id') && str(ctx, 'sso-url') && str(ctx, 'cert-file')) {
@@ -37,6 +37,7 @@ const createSaml = apiCommand(
     'sso-url': { type: 'string', value: 'URL', description: "the IdP's SSO URL" },
     'cert-file': { type: 'string', value: 'FILE', description: "the IdP's signing certificate (PEM)" },
     'sign-requests': { type: 'boolean', description: 'give the connection its own key and sign AuthnRequests' },
+    'encrypt-assertions': { type: 'boolean', description: 'give the connection its own key; the IdP encrypts assertions to it' },
     activate: { type: 'boolean', description: 'activate it at once' },
   },
 );

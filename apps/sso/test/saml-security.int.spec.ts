@@ -23,8 +23,8 @@ describe('SAML ACS security', () => {
   let msgConn: string;
   let asrtConn: string;
 
-  const connect = async (idp: TestSamlIdp, signAssertion: boolean) => {
-    const r = await h.call(env, 'POST', '/connections', { body: { name: 'IdP', connection_type: 'GenericSAML', saml: { idp_metadata_xml: idp.metadataXml() }, activate: true } });
+  const connect = async (idp: TestSamlIdp, signAssertion: boolean, saml: Record<string, unknown> = {}) => {
+    const r = await h.call(env, 'POST', '/connections', { body: { name: 'IdP', connection_type: 'GenericSAML', saml: { idp_metadata_xml: idp.metadataXml(), ...saml }, activate: true } });
     assert.equal(r.status, 201, r.text);
     idp.trust((await h.call(env, 'GET', `/connections/${r.body.id}/sp_metadata`)).body.metadata_xml, { signAssertion });
     return r.body.id as string;
@@ -171,6 +171,73 @@ describe('SAML ACS security', () => {
     } finally {
       await impostor.close();
     }
+  });
+
+  describe('encrypted assertions (saml.encrypt_assertions)', () => {
+    const AES256_GCM = 'http://www.w3.org/2009/xmlenc11#aes256-gcm';
+    /** Signs the assertion, then encrypts it with AES-256-GCM (Okta's and ADFS's order). */
+    let encIdp: TestSamlIdp;
+    /** Encrypts with AES-256-CBC, then signs the Response over the EncryptedAssertion. */
+    let thenSignIdp: TestSamlIdp;
+    /** encIdp's entity and key, encrypting nothing. */
+    let plainTwin: TestSamlIdp;
+    let encConn: string;
+    let thenSignConn: string;
+    let spMetadata: { signing_certificate: string | null; encryption_certificate: string | null; metadata_xml: string };
+
+    before(async () => {
+      encIdp = await TestSamlIdp.start({ encryption: { data: AES256_GCM } });
+      thenSignIdp = await TestSamlIdp.start({ encryption: { thenSignResponse: true } });
+      plainTwin = await TestSamlIdp.start({ keys: encIdp.keys, entityId: encIdp.entityId });
+      encConn = await connect(encIdp, true, { encrypt_assertions: true });
+      thenSignConn = await connect(thenSignIdp, false, { encrypt_assertions: true });
+      spMetadata = (await h.call(env, 'GET', `/connections/${encConn}/sp_metadata`)).body;
+      plainTwin.trust(spMetadata.metadata_xml, { signAssertion: true });
+    });
+    after(async () => {
+      await encIdp?.close();
+      await thenSignIdp?.close();
+      await plainTwin?.close();
+    });
+
+    test('the SP metadata publishes our encryption certificate; assertions signed then encrypted, and responses signed over the encryption, sign in', async () => {
+      assert.equal(spMetadata.signing_certificate, null);
+      assert.match(spMetadata.encryption_certificate ?? '', /BEGIN CERTIFICATE/);
+      assert.match(spMetadata.metadata_xml, /<KeyDescriptor use="encryption">/);
+      assert.doesNotMatch(spMetadata.metadata_xml, /use="signing"/);
+      const certificates = (await h.call(env, 'GET', `/connections/${encConn}/certificates`)).body as { data: { certificate_type: string }[] };
+      assert.deepEqual(certificates.data.map((c) => c.certificate_type).sort(), ['ResponseEncryption', 'ResponseSigning']);
+      for (const [idp, conn, data] of [[encIdp, encConn, 'aes256-gcm'], [thenSignIdp, thenSignConn, 'aes256-cbc']] as const) {
+        const raw = craft.decode(await signed(idp, conn));
+        assert.match(raw, /EncryptedAssertion/);
+        assert.match(raw, new RegExp(`Algorithm="[^"]*#${data}"`));
+        assert.doesNotMatch(raw, /victim@example\.com/, 'the subject crosses the browser encrypted');
+        const r = await post(conn, craft.encode(raw));
+        assert.equal(r.status, 302, r.text);
+        assert.ok(new URL(r.headers.get('location')!).searchParams.get('code'));
+      }
+    });
+
+    test('refused: a plaintext assertion, RSA PKCS#1 v1.5 or Triple DES, an encrypted assertion where none is expected, and tampered ciphertext (one reason, no oracle)', async () => {
+      await expectRefused(encConn, await signed(plainTwin, encConn), 'assertion_not_encrypted');
+      const encrypted = async () => craft.decode(await signed(encIdp, encConn));
+      await expectRefused(encConn, craft.encode((await encrypted()).replace('#rsa-oaep-mgf1p', '#rsa-1_5')), 'unsupported_encryption_algorithm');
+      await expectRefused(encConn, craft.encode((await encrypted()).replace('xmlenc11#aes256-gcm', 'xmlenc#tripledes-cbc')), 'unsupported_encryption_algorithm');
+      // The same IdP on a connection that does not decrypt: nothing to open it with.
+      const plainConn = await connect(plainTwin, true);
+      await expectRefused(plainConn, craft.encode((await encrypted()).split(encConn).join(plainConn)), 'unexpected_encrypted_assertion');
+      // A flipped byte in the data, or in the wrapped key: the same answer either way.
+      const flip = (xml: string, which: 'first' | 'last') => {
+        const values = [...xml.matchAll(/<(?:\w+:)?CipherValue>([^<]+)</g)];
+        const m = which === 'first' ? values[0]! : values.at(-1)!;
+        const bytes = Buffer.from(m[1]!, 'base64');
+        bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+        const at = m.index! + m[0].indexOf(m[1]!);
+        return xml.slice(0, at) + bytes.toString('base64') + xml.slice(at + m[1]!.length);
+      };
+      await expectRefused(encConn, craft.encode(flip(await encrypted(), 'last')), 'invalid_encrypted_assertion');
+      await expectRefused(encConn, craft.encode(flip(await encrypted(), 'first')), 'invalid_encrypted_assertion');
+    });
   });
 
   test('an unknown connection in the ACS URL is a 400, not a 500', async () => {

@@ -93,11 +93,14 @@ export class CertificatesService {
   private async scanConnection(c: ConnectionWithDomains, now: Date): Promise<number> {
     const notices = await this.repo.notices(c.id);
     let sent = 0;
-    for (const type of ['ResponseSigning', 'RequestSigning'] as const) {
+    // Notices are kept per fingerprint: our one SP certificate, when it both signs and decrypts, is announced once (as RequestSigning).
+    const announced = new Set<string>();
+    for (const type of ['ResponseSigning', 'RequestSigning', 'ResponseEncryption'] as const) {
       const latest = held(c)
         .filter((h) => h.type === type)
         .sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
-      if (!latest) continue;
+      if (!latest || announced.has(latest.fingerprint)) continue;
+      announced.add(latest.fingerprint);
       const previous = notices.find((n) => n.fingerprint === latest.fingerprint);
       const step = noticeDue(latest.notAfter, now, previous);
       if (step === null) continue;
@@ -131,7 +134,10 @@ function settingsOf(c: ConnectionWithDomains): SamlSettings {
   return c.settings as unknown as SamlSettings;
 }
 
-/** The certificates a connection holds: the IdP's (ResponseSigning) and, when it signs requests, ours (RequestSigning). */
+/**
+ * The certificates a connection holds: the IdP's (ResponseSigning) and ours, once per use: when it
+ * signs requests (RequestSigning) and when its assertions are encrypted to it (ResponseEncryption).
+ */
 function held(c: ConnectionWithDomains): Held[] {
   const s = settingsOf(c);
   const out: Held[] = [];
@@ -139,10 +145,9 @@ function held(c: ConnectionWithDomains): Held[] {
     const f = certificateFacts(pem);
     if (f) out.push({ ...f, type: 'ResponseSigning', pem });
   }
-  if (s.sign_requests && s.sp_certificate) {
-    const f = certificateFacts(s.sp_certificate);
-    if (f) out.push({ ...f, type: 'RequestSigning', pem: s.sp_certificate });
-  }
+  const ours = s.sp_certificate ? certificateFacts(s.sp_certificate) : undefined;
+  if (ours && s.sign_requests) out.push({ ...ours, type: 'RequestSigning', pem: s.sp_certificate! });
+  if (ours && s.encrypt_assertions) out.push({ ...ours, type: 'ResponseEncryption', pem: s.sp_certificate! });
   return out;
 }
 

@@ -17,7 +17,7 @@ const invalid = (field: string, code: string, message: string): never => {
   throw new ValidationError([{ field, code, message } satisfies FieldError]);
 };
 
-/** SAML: metadata XML, metadata URL, or the three values by hand; an SP key when requests are signed. */
+/** SAML: metadata XML, metadata URL, or the three values by hand; an SP key when requests are signed or assertions encrypted. */
 export async function resolveSamlSettings(id: string, input: SamlSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
   let idp: { entityId: string; ssoUrl: string; certificates: string[] };
   if (input.idp_entity_id) {
@@ -40,13 +40,16 @@ export async function resolveSamlSettings(id: string, input: SamlSettingsInput, 
     idp_sso_url: idp.ssoUrl,
     idp_certificates: idp.certificates,
     sign_requests: input.sign_requests,
+    encrypt_assertions: input.encrypt_assertions,
     allow_idp_initiated: input.allow_idp_initiated,
     ...(input.idp_initiated_redirect_uri ? { idp_initiated_redirect_uri: input.idp_initiated_redirect_uri } : {}),
     ...(input.attribute_map ? { attribute_map: input.attribute_map as Record<string, string> } : {}),
   };
-  if (!input.sign_requests) return { settings };
+  if (!input.sign_requests && !input.encrypt_assertions) return { settings };
   const pair = input.sp_private_key ? checkSpKeyPair(input.sp_private_key, input.sp_certificate!) : await generateSpKeyPair(id);
-  // The certificate goes into our SP metadata for the IdP to trust; the key is sealed.
+  // The certificate goes into our SP metadata (the IdP verifies our requests with it, or encrypts
+  // its assertions to it); the key is sealed. One pair serves both uses, as Shibboleth's SP does.
+  if (input.encrypt_assertions && !isRsa(pair.cert)) invalid('saml.sp_certificate', 'unsupported_encryption_key', 'Encrypted assertions need an RSA SP key (XML Encryption key transport).');
   settings.sp_certificate = pair.cert;
   return { settings, secret: pair.key };
 }
@@ -64,6 +67,10 @@ function checkSpKeyPair(keyPem: string, certPem: string): { key: string; cert: s
   const fromCert = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
   if (!fromKey.equals(fromCert)) invalid('saml.sp_certificate', 'key_certificate_mismatch', 'sp_certificate does not belong to sp_private_key.');
   return { key: key.export({ type: 'pkcs8', format: 'pem' }).toString(), cert };
+}
+
+function isRsa(certPem: string): boolean {
+  return new X509Certificate(certPem).publicKey.asymmetricKeyType === 'rsa';
 }
 
 /*

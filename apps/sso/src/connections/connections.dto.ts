@@ -35,7 +35,12 @@ export const samlSettingsInput = z
     /** PEM or bare base64 DER; several during a certificate rollover. */
     idp_certificate: z.union([z.string().min(1).max(16 * 1024), z.array(z.string().min(1).max(16 * 1024)).min(1).max(5)]).optional(),
     sign_requests: z.boolean().default(false),
-    /** Optional own SP signing key pair (PEM); without one, a signing connection gets a generated pair. */
+    /**
+     * The IdP encrypts its assertions to our SP certificate (published in our metadata with
+     * use="encryption"); a plaintext assertion is then refused. Ours: WorkOS sets this in its dashboard.
+     */
+    encrypt_assertions: z.boolean().default(false),
+    /** Optional own SP key pair (PEM), for signing and decryption; without one, the connection gets a generated pair. */
     sp_private_key: z.string().min(1).max(16 * 1024).optional(),
     sp_certificate: z.string().min(1).max(16 * 1024).optional(),
     allow_idp_initiated: z.boolean().default(false),
@@ -49,8 +54,8 @@ export const samlSettingsInput = z
   .refine((s) => !s.idp_entity_id || (s.idp_sso_url && s.idp_certificate), {
     message: 'idp_entity_id needs idp_sso_url and idp_certificate',
   })
-  .refine((s) => !s.sp_private_key === !s.sp_certificate && (!s.sp_private_key || s.sign_requests), {
-    message: 'sp_private_key and sp_certificate go together, and only with sign_requests',
+  .refine((s) => !s.sp_private_key === !s.sp_certificate && (!s.sp_private_key || s.sign_requests || s.encrypt_assertions), {
+    message: 'sp_private_key and sp_certificate go together, and only with sign_requests or encrypt_assertions',
     path: ['sp_private_key'],
   })
   .refine((s) => !s.allow_idp_initiated || s.idp_initiated_redirect_uri, {
@@ -115,6 +120,9 @@ export interface SamlSettings {
   /** PEM certificates the assertion signature may verify against. */
   idp_certificates: string[];
   sign_requests: boolean;
+  /** Absent on connections created before it existed (= false). */
+  encrypt_assertions?: boolean;
+  /** Our SP certificate (its key is the connection's sealed secret): RequestSigning and/or ResponseEncryption. */
   sp_certificate?: string;
   allow_idp_initiated: boolean;
   idp_initiated_redirect_uri?: string;

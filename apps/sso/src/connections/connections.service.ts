@@ -22,6 +22,8 @@ export interface SpMetadata {
   acs_url: string;
   metadata_url: string;
   signing_certificate: string | null;
+  /** Ours: the certificate the IdP encrypts assertions to (encrypt_assertions), or null. */
+  encryption_certificate: string | null;
   metadata_xml: string;
 }
 
@@ -149,6 +151,7 @@ export class ConnectionsService {
       acs_url: s.acs_url,
       metadata_url: s.sp_entity_id,
       signing_certificate: s.sign_requests ? (s.sp_certificate ?? null) : null,
+      encryption_certificate: s.encrypt_assertions ? (s.sp_certificate ?? null) : null,
       metadata_xml: new SamlServiceProvider(s, 0, this.openSecret(c)).metadataXml(),
     };
   }

@@ -66,7 +66,9 @@ export class AcsService {
     const version = conn.updatedAt.getTime();
     const cached = this.providers.get(conn.id);
     if (cached?.version === version) return cached.sp;
-    const sp = new SamlServiceProvider(conn.settings as unknown as SamlSettings, this.config.SSO_CLOCK_SKEW_SECONDS * 1000);
+    const settings = conn.settings as unknown as SamlSettings;
+    // The SP key is opened only where it decrypts assertions (the ACS never signs).
+    const sp = new SamlServiceProvider(settings, this.config.SSO_CLOCK_SKEW_SECONDS * 1000, settings.encrypt_assertions ? this.connections.openSecret(conn) : undefined);
     if (this.providers.size > 1000) this.providers.clear();
     this.providers.set(conn.id, { version, sp });
     return sp;

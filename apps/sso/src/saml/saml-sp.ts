@@ -8,6 +8,15 @@ installXPathCache();
 
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const XMLENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
+/** Key transport and data encryption algorithms an encrypted assertion may use (see checkEncryption). */
+const ACCEPTED_ENCRYPTION = new Set([
+  'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+]);
 
 /** Why a SAML response was refused; the code goes into authentication.sso_failed. */
 export class SamlRejection extends Error {
@@ -74,6 +83,7 @@ export class SamlServiceProvider {
       signatureAlgorithm: 'sha256' as const,
       digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
       ...(this.settings.sign_requests && this.spPrivateKey ? { privateKey: this.spPrivateKey } : {}),
+      ...(this.settings.encrypt_assertions && this.spPrivateKey ? { decryptionPvk: this.spPrivateKey } : {}),
       ...(generateUniqueId ? { generateUniqueId } : {}),
     };
   }
@@ -84,11 +94,12 @@ export class SamlServiceProvider {
     return saml.getAuthorizeUrlAsync(relayState, undefined, { additionalParams: extraParams });
   }
 
+  /** Our SP metadata: the certificate with use="signing" when requests are signed, use="encryption" when assertions are encrypted. */
   metadataXml(): string {
-    const cert = this.settings.sign_requests ? (this.settings.sp_certificate ?? null) : null;
+    const cert = this.settings.sp_certificate ?? null;
     // A stable document ID, so the same connection always publishes byte-identical metadata.
     const id = `_${createHash('sha256').update(this.settings.sp_entity_id).digest('hex').slice(0, 40)}`;
-    return new SAML(this.options(() => id)).generateServiceProviderMetadata(null, cert);
+    return new SAML(this.options(() => id)).generateServiceProviderMetadata(this.settings.encrypt_assertions ? cert : null, this.settings.sign_requests ? cert : null);
   }
 
   async validate(samlResponseB64: string): Promise<VerifiedAssertion> {
@@ -105,6 +116,7 @@ export class SamlServiceProvider {
     // one, or tucked into Extensions) is the raw material of every signature-wrapping attack.
     const assertions = root.getElementsByTagNameNS(SAML_NS, 'Assertion').length + root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length;
     if (assertions > 1) throw new SamlRejection('multiple_assertions', `The SAML response carries ${assertions} assertions; exactly one is accepted.`);
+    this.checkEncryption(root);
     const destination = root.getAttribute('Destination');
     if (destination && destination !== this.settings.acs_url) {
       throw new SamlRejection('destination_mismatch', `The SAML response is addressed to ${destination}, not to this connection's ACS URL.`);
@@ -113,14 +125,40 @@ export class SamlServiceProvider {
     try {
       ({ profile } = await this.validator.validatePostResponseAsync({ SAMLResponse: samlResponseB64 }));
     } catch (err) {
-      throw classify(err as Error);
+      throw classify(err as Error, root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length > 0);
     }
     if (!profile?.getAssertionXml) throw new SamlRejection('missing_assertion', 'The SAML response carries no assertion.');
     return this.readSignedAssertion(profile.getAssertionXml(), profile);
   }
 
-  /* Everything read here comes from the XML that node-saml verified, not from the raw post. */
+  /**
+   * A connection that encrypts takes only encrypted assertions (a plaintext one crossed the
+   * browser readable), and only with the XML Encryption algorithms that have no known practical
+   * attack: RSA-OAEP key transport (RSA PKCS#1 v1.5 invites Bleichenbacher's oracle) and AES data
+   * encryption (no Triple DES). Where it does not encrypt, an encrypted assertion is refused: there
+   * is no key to open it.
+   */
+  private checkEncryption(root: Element): void {
+    const encrypted = Array.from(root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion'));
+    if (!this.settings.encrypt_assertions) {
+      if (encrypted.length) throw new SamlRejection('unexpected_encrypted_assertion', 'The SAML response carries an encrypted assertion, but this connection does not decrypt assertions.');
+      return;
+    }
+    if (root.getElementsByTagNameNS(SAML_NS, 'Assertion').length && !encrypted.length) {
+      throw new SamlRejection('assertion_not_encrypted', 'This connection takes only encrypted assertions; the SAML response carries a plaintext one.');
+    }
+    for (const e of encrypted) {
+      for (const method of Array.from(e.getElementsByTagNameNS(XMLENC_NS, 'EncryptionMethod'))) {
+        const algorithm = method.getAttribute('Algorithm') ?? '';
+        if (!ACCEPTED_ENCRYPTION.has(algorithm)) throw new SamlRejection('unsupported_encryption_algorithm', `The assertion is encrypted with ${algorithm.slice(0, 100) || 'no algorithm'}, which is not accepted.`);
+      }
+    }
+  }
+
+  /* Everything read here comes from the XML that node-saml verified (and decrypted), not from the raw post. */
   private readSignedAssertion(assertionXml: string, profile: SamlProfile): VerifiedAssertion {
+    // A decrypted assertion never passed the raw post's check: the same rule applies to it.
+    if (/<!--|<!DOCTYPE|<!ENTITY|<\?(?!xml\s)/i.test(assertionXml)) throw new SamlRejection('malformed_response', 'The assertion contains comments, a DOCTYPE or processing instructions.');
     const assertion = parseStrict(assertionXml).documentElement!;
     const id = assertion.getAttribute('ID');
     if (!id) throw new SamlRejection('malformed_response', 'The signed assertion has no ID.');
@@ -203,9 +241,21 @@ function readAttributes(assertion: Element): Record<string, string | string[]> {
   return out;
 }
 
-/** Maps node-saml's error messages to stable reasons. */
-function classify(err: Error): SamlRejection {
-  const m = err.message ?? '';
+/* Reasons node-saml reaches only after the assertion's signature verified. */
+const AFTER_VERIFICATION = new Set(['assertion_not_yet_valid', 'assertion_expired', 'audience_mismatch', 'issuer_mismatch']);
+
+/**
+ * Maps node-saml's error messages to stable reasons. With an encrypted assertion, every failure
+ * before the signature verified is one reason and one message, so the answers are no decryption
+ * oracle (a padding or key-transport error reads the same as a bad signature).
+ */
+function classify(err: Error, encrypted = false): SamlRejection {
+  const rejection = classifyMessage(err.message ?? '');
+  if (encrypted && !AFTER_VERIFICATION.has(rejection.reason)) return new SamlRejection('invalid_encrypted_assertion', 'The encrypted SAML assertion could not be decrypted and verified.');
+  return rejection;
+}
+
+function classifyMessage(m: string): SamlRejection {
   const rules: [RegExp, string][] = [
     [/signature/i, 'invalid_signature'],
     [/not yet valid/i, 'assertion_not_yet_valid'],

@@ -29,6 +29,18 @@ export interface ResponseOverrides {
 }
 
 /**
+ * The IdP encrypts each assertion to the SP's encryption certificate (from the SP metadata it
+ * trusts), with these XML Encryption algorithm URIs (default AES-256-CBC under RSA-OAEP).
+ * `thenSignResponse` signs the Response over the EncryptedAssertion; otherwise the assertion is
+ * signed inside the encryption (trust with `signAssertion`), as Okta and ADFS do.
+ */
+export interface AssertionEncryption {
+  data?: string;
+  key?: string;
+  thenSignResponse?: boolean;
+}
+
+/**
  * A SAML IdP built on samlify, issuing real signed responses. It serves its SSO URL over HTTP:
  * GET /sso with a (possibly signed) redirect-binding AuthnRequest answers with the auto-posting
  * form a browser would get, for `user`.
@@ -47,9 +59,10 @@ export class TestSamlIdp {
     readonly idp: ReturnType<typeof samlify.IdentityProvider>,
     private readonly server: Server,
     readonly ssoUrl: string,
+    private readonly encryptThenSign: boolean,
   ) {}
 
-  static async start(opts: { wantAuthnRequestsSigned?: boolean; keys?: KeyPair; entityId?: string } = {}): Promise<TestSamlIdp> {
+  static async start(opts: { wantAuthnRequestsSigned?: boolean; keys?: KeyPair; entityId?: string; encryption?: AssertionEncryption } = {}): Promise<TestSamlIdp> {
     const keys = opts.keys ?? (await newKeyPair('samlify-idp'));
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -65,8 +78,15 @@ export class TestSamlIdp {
         { Binding: samlify.Constants.namespace.binding.post, Location: `${base}/sso` },
       ],
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+      ...(opts.encryption
+        ? {
+            isAssertionEncrypted: true,
+            dataEncryptionAlgorithm: opts.encryption.data ?? samlify.Constants.algorithms.encryption.data.AES_256,
+            keyEncryptionAlgorithm: opts.encryption.key ?? samlify.Constants.algorithms.encryption.key.RSA_OAEP_MGF1P,
+          }
+        : {}),
     });
-    const t = new TestSamlIdp(entityId, keys, idp, server, `${base}/sso`);
+    const t = new TestSamlIdp(entityId, keys, idp, server, `${base}/sso`, opts.encryption?.thenSignResponse ?? false);
     server.on('request', (req, res) => {
       t.handle(req.url ?? '/').then(
         (html) => {
@@ -153,7 +173,7 @@ export class TestSamlIdp {
         confirmation(template).replace('{AuthnStatement}', authn).replace('{AttributeStatement}', attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''),
         values as Record<string, unknown> as Record<string, string>,
       ),
-    }));
+    }), this.encryptThenSign);
     return context as string;
   }
 
