@@ -22,13 +22,13 @@ export class CertificatesRepository {
 
   /**
    * Rewrites a connection's settings under a row lock, with the event the change produces, in
-   * one transaction. `change` sees the locked row and returns the new settings and event, or
+   * one transaction. `change` sees the locked row and returns the new settings and events, or
    * throws to refuse. Bumping updated_at makes every replica rebuild its cached SAML SP.
    */
   async updateSettings(
     environmentId: string,
     id: string,
-    change: (current: ConnectionWithDomains) => { settings: Prisma.InputJsonValue; event?: OutboxMessage },
+    change: (current: ConnectionWithDomains) => { settings: Prisma.InputJsonValue; events?: OutboxMessage[] },
   ): Promise<ConnectionWithDomains | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
@@ -40,7 +40,7 @@ export class CertificatesRepository {
         data: { settings: next.settings, updatedAt: new Date() },
         include: { domains: { orderBy: { id: 'asc' } } },
       });
-      if (next.event) await appendToOutbox(tx, [next.event]);
+      if (next.events?.length) await appendToOutbox(tx, next.events);
       return updated;
     });
   }

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, ValidationError } from '@wos/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError, ValidationError, type Logger } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
+import { fetchIdp, idpUrlPolicy } from '../infra/idp-fetch';
+import { parseIdpMetadata, type IdpMetadata } from '../saml/idp-metadata';
 import { hasIdShape } from '@wos/contracts';
 import type { Prisma } from '../generated/prisma/client';
 import type { ConnectionWithDomains, SamlSettings } from '../connections/connections.dto';
@@ -13,7 +16,7 @@ import { renewalRequiredEvent, renewedEvent } from './certificates.events';
 const MAX_IDP_CERTIFICATES = 5;
 const SCAN_PAGE = 200;
 
-interface Held extends CertificateFacts {
+export interface Held extends CertificateFacts {
   type: SamlCertificateType;
   pem: string;
 }
@@ -21,13 +24,21 @@ interface Held extends CertificateFacts {
 /**
  * A SAML connection's certificates: listing with expiry, renewal (a new IdP signing certificate
  * added beside the old ones, so sign-ins keep working through an IdP's rollover), removal, and
- * the scan that announces expiry. Invariants: a connection always keeps at least one IdP
+ * the scan that follows rollovers the IdP's metadata URL publishes and announces expiry. Invariants: a connection always keeps at least one IdP
  * certificate; every renewal writes connection.saml_certificate_renewed with the settings in one
  * transaction; each notice step is announced once per certificate, whatever the replica count.
  */
 @Injectable()
 export class CertificatesService {
-  constructor(private readonly repo: CertificatesRepository) {}
+  private readonly log: Logger;
+
+  constructor(
+    private readonly repo: CertificatesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: CertificatesService.name });
+  }
 
   async list(environmentId: string, id: string): Promise<{ object: 'list'; data: SamlCertificateWire[] }> {
     const c = await this.mustFindSaml(environmentId, id);
@@ -56,7 +67,7 @@ export class CertificatesService {
         { connection: { id: c.id, organization_id: c.organizationId }, certificate: { certificate_type: 'ResponseSigning', expiry_date: facts.notAfter.toISOString() }, renewed_at: now.toISOString() },
         environmentId,
       );
-      return { settings: next as unknown as Prisma.InputJsonValue, event };
+      return { settings: next as unknown as Prisma.InputJsonValue, events: [event] };
     });
     return { object: 'list', data: held(updated!).map((h) => toWire(h, now)) };
   }
@@ -90,7 +101,9 @@ export class CertificatesService {
     }
   }
 
-  private async scanConnection(c: ConnectionWithDomains, now: Date): Promise<number> {
+  private async scanConnection(scanned: ConnectionWithDomains, now: Date): Promise<number> {
+    // A renewal the IdP published comes first, so the notices below judge the certificates it leaves.
+    const c = await this.refreshFromMetadata(scanned, now);
     const notices = await this.repo.notices(c.id);
     let sent = 0;
     // Notices are kept per fingerprint: our one SP certificate, when it both signs and decrypts, is announced once (as RequestSigning).
@@ -115,6 +128,53 @@ export class CertificatesService {
       if (await this.repo.recordNotice(c.environmentId, { connectionId: c.id, fingerprint: latest.fingerprint, step, sentAt: now }, previous, event)) sent++;
     }
     return sent;
+  }
+
+  /**
+   * For a connection created from a metadata URL: reads the IdP's metadata again and follows its
+   * certificate rollover (mergePublished), with connection.saml_certificate_renewed per certificate
+   * added, in one transaction. The metadata must still name the connection's IdP (entity ID);
+   * anything else (unreachable, unparsable, another entity, too many certificates) changes
+   * nothing and is logged, and the scan goes on. Fetched through the IdP URL policy (https, no
+   * internal addresses, no redirects, 1 MiB, a timeout) as at creation.
+   */
+  private async refreshFromMetadata(c: ConnectionWithDomains, now: Date): Promise<ConnectionWithDomains> {
+    const url = settingsOf(c).idp_metadata_url;
+    if (!url) return c;
+    const log = this.log.child({ connection_id: c.id });
+    let published: IdpMetadata;
+    try {
+      const fetched = await fetchIdp(url, { ...idpUrlPolicy(this.config), what: 'IdP metadata' });
+      if (fetched.status !== 200) throw new Error(`HTTP ${fetched.status}`);
+      const parsed = parseIdpMetadata(fetched.text);
+      if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
+      published = parsed;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'IdP metadata not refreshed');
+      return c;
+    }
+    if (published.entityId !== settingsOf(c).idp_entity_id) {
+      log.warn({ entity_id: published.entityId.slice(0, 200) }, 'IdP metadata now names another entity; certificates not refreshed');
+      return c;
+    }
+    try {
+      const updated = await this.repo.updateSettings(c.environmentId, c.id, (current) => {
+        const s = settingsOf(current);
+        const merged = mergePublished(held(current).filter((h) => h.type === 'ResponseSigning'), published.certificates, now);
+        if (!merged) return { settings: s as unknown as Prisma.InputJsonValue };
+        const events = merged.added.map((h) =>
+          renewedEvent(
+            { connection: { id: current.id, organization_id: current.organizationId }, certificate: { certificate_type: 'ResponseSigning', expiry_date: h.notAfter.toISOString() }, renewed_at: now.toISOString() },
+            current.environmentId,
+          ),
+        );
+        return { settings: { ...s, idp_certificates: merged.certificates } as unknown as Prisma.InputJsonValue, events };
+      });
+      return updated ?? c;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'IdP metadata not applied');
+      return c;
+    }
   }
 
   private async mustFindSaml(environmentId: string, id: string): Promise<ConnectionWithDomains> {
@@ -149,6 +209,28 @@ function held(c: ConnectionWithDomains): Held[] {
   if (ours && s.sign_requests) out.push({ ...ours, type: 'RequestSigning', pem: s.sp_certificate! });
   if (ours && s.encrypt_assertions) out.push({ ...ours, type: 'ResponseEncryption', pem: s.sp_certificate! });
   return out;
+}
+
+/**
+ * The IdP certificates after reading its metadata again, or undefined when nothing changes. The
+ * metadata adds what it publishes that is live and not yet held; a held certificate is dropped
+ * only once it has expired AND the IdP no longer publishes it, so a live certificate added by
+ * hand (a renewal ahead of the metadata) stays. More than MAX_IDP_CERTIFICATES is refused (thrown).
+ */
+export function mergePublished(current: Held[], publishedPems: string[], now: Date): { certificates: string[]; added: Held[] } | undefined {
+  const published = publishedPems.flatMap((pem) => {
+    const f = certificateFacts(pem);
+    return f ? [{ ...f, type: 'ResponseSigning' as const, pem }] : [];
+  });
+  const publishedPrints = new Set(published.map((p) => p.fingerprint));
+  const heldPrints = new Set(current.map((h) => h.fingerprint));
+  const kept = current.filter((h) => publishedPrints.has(h.fingerprint) || h.notAfter > now);
+  const added = published.filter((p, i) => !heldPrints.has(p.fingerprint) && p.notAfter > now && published.findIndex((q) => q.fingerprint === p.fingerprint) === i);
+  if (!added.length && kept.length === current.length) return undefined;
+  const next = [...kept, ...added];
+  if (!next.length) return undefined;
+  if (next.length > MAX_IDP_CERTIFICATES) throw new Error(`the metadata would leave ${next.length} IdP certificates (at most ${MAX_IDP_CERTIFICATES})`);
+  return { certificates: next.map((h) => h.pem), added };
 }
 
 function toWire(h: Held, now: Date): SamlCertificateWire {

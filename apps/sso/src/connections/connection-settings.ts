@@ -20,6 +20,8 @@ const invalid = (field: string, code: string, message: string): never => {
 /** SAML: metadata XML, metadata URL, or the three values by hand; an SP key when requests are signed or assertions encrypted. */
 export async function resolveSamlSettings(id: string, input: SamlSettingsInput, config: AppConfig): Promise<ResolvedSettings> {
   let idp: { entityId: string; ssoUrl: string; certificates: string[] };
+  // Kept so that the certificate scan can follow the IdP's rollovers (CertificatesService.refreshFromMetadata).
+  const metadataUrl = input.idp_entity_id || input.idp_metadata_xml ? undefined : input.idp_metadata_url;
   if (input.idp_entity_id) {
     const certs = [input.idp_certificate!].flat().map(normaliseCertificate);
     if (certs.some((c) => !c)) invalid('saml.idp_certificate', 'invalid_certificate', 'idp_certificate must be an X.509 certificate in PEM or base64 DER.');
@@ -39,6 +41,7 @@ export async function resolveSamlSettings(id: string, input: SamlSettingsInput, 
     idp_entity_id: idp.entityId,
     idp_sso_url: idp.ssoUrl,
     idp_certificates: idp.certificates,
+    ...(metadataUrl ? { idp_metadata_url: metadataUrl } : {}),
     sign_requests: input.sign_requests,
     encrypt_assertions: input.encrypt_assertions,
     allow_idp_initiated: input.allow_idp_initiated,

@@ -119,6 +119,8 @@ export interface SamlSettings {
   idp_sso_url: string;
   /** PEM certificates the assertion signature may verify against. */
   idp_certificates: string[];
+  /** Where the IdP's metadata was read (created from a URL): the certificate scan re-reads it. */
+  idp_metadata_url?: string;
   sign_requests: boolean;
   /** Absent on connections created before it existed (= false). */
   encrypt_assertions?: boolean;
