@@ -135,6 +135,31 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
     assert.deepEqual((await w.apiKeys.listOrganizationApiKeys({ organizationId: org.id })).data, [], 'nothing was written');
   });
 
+  test('a repeated validation is answered by the gateway for under 1 s: a revocation holds at once through the gateway that carried it, and within API_KEY_VALIDATION_CACHE_MS at another replica', async () => {
+    const org = await w.organizations.createOrganization({ name: `Edge ${tag}` });
+    const { value, id } = await w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'edge' });
+    const adminPort = e.stack.gatewayAdminPort + 400;
+    const replica = await e.stack.spawnReplica('api-gateway', e.port + 400, { ADMIN_PORT: String(adminPort) });
+    try {
+      const atReplica = e.client(undefined, { port: e.port + 400 });
+      const hits = async (port: number) => Number(/^gateway_validation_cache_hits_total (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
+      for (const [client, port] of [[w, e.stack.gatewayAdminPort], [atReplica, adminPort]] as const) {
+        const before = await hits(port);
+        assert.equal((await client.apiKeys.createValidation({ value })).apiKey?.id, id);
+        assert.equal((await client.apiKeys.createValidation({ value })).apiKey?.id, id);
+        assert.equal(await hits(port), before + 1, 'the second validation never left the gateway');
+      }
+      await w.apiKeys.deleteApiKey(id);
+      const revokedAt = Date.now();
+      assert.equal((await w.apiKeys.createValidation({ value })).apiKey, null, 'the gateway that carried the revocation dropped its answer');
+      await waitFor(async () => ((await atReplica.apiKeys.createValidation({ value })).apiKey === null ? true : undefined), { timeoutMs: 5_000, intervalMs: 10, message: 'the other gateway to refuse the key' });
+      const took = Date.now() - revokedAt;
+      assert.ok(took < 1000, `the other gateway refused the revoked key after ${took} ms (bound: API_KEY_VALIDATION_CACHE_MS, 500 ms)`);
+    } finally {
+      await replica.kill();
+    }
+  });
+
   test('isolation: a key validates only as its own organization, and never in another environment', async () => {
     const a = await w.organizations.createOrganization({ name: `A ${tag}` });
     const b = await w.organizations.createOrganization({ name: `B ${tag}` });

@@ -3,7 +3,8 @@
 //   BENCH_SECONDS=1 BENCH_WARMUP_SECONDS=1 BENCH_KEYS=5 node tools/bench/api-key-validations.mjs   smoke run
 // Starts its own stack (gateway, organizations, identity; ports +BENCH_PORT_OFFSET, databases
 // wos_bench_apikeys_*) and prints one table, all phases at BENCH_CONNECTIONS through the gateway:
-//   1. POST /api_keys/validations with valid keys (round-robin over BENCH_KEYS keys)   target >= 4,000/s, p99 < 10 ms
+//   1. POST /api_keys/validations with valid keys (round-robin over BENCH_KEYS keys)   target >= 4,000/s
+//   1b. the same paced at 4,000/s (each connection one request per 8 ms)             target p99 < 10 ms
 //   2. the same with values that are no key (each one a database probe: nothing cached)   reference
 //   3. baseline: the gateway's own API-key check, rate limit and routing on a route it answers
 //      itself without any service or database (GET /user_management/redirect_uris/_bench → its 404)
@@ -21,6 +22,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const KEYS = Number(process.env.BENCH_KEYS ?? 100);
+/* The issue's rate: >= 4,000 validations/s with p99 < 10 ms. */
+const TARGET_RPS = 4000;
 const runId = randomBytes(4).toString('hex');
 
 const load = poolLoop;
@@ -63,7 +66,11 @@ async function main() {
 
     await load(stack.baseUrl, CONNECTIONS, WARMUP, valid);
     const v = await measure('validations (valid keys)', () => load(stack.baseUrl, CONNECTIONS, SECONDS, valid));
-    rows.push({ name: `POST /api_keys/validations, ${values.length} valid keys (${CONNECTIONS} conn, ${SECONDS} s)`, ...v, target: '>= 4,000 req/s, p99 < 10 ms', pass: v.rps >= 4000 && v.p99 < 10 && v.errors === 0 });
+    rows.push({ name: `POST /api_keys/validations, ${values.length} valid keys (${CONNECTIONS} conn, ${SECONDS} s)`, ...v, target: '>= 4,000 req/s', pass: v.rps >= 4000 && v.errors === 0 });
+    // Latency at the target rate: each connection sends one request per CONNECTIONS / 4,000 s.
+    const paceMs = (CONNECTIONS * 1000) / TARGET_RPS;
+    const p = await measure('validations paced at the target rate', () => load(stack.baseUrl, CONNECTIONS, SECONDS, valid, undefined, paceMs));
+    rows.push({ name: `the same, paced at ${TARGET_RPS.toLocaleString('en-US')}/s (${CONNECTIONS} conn, one per ${paceMs} ms each)`, ...p, target: 'p99 < 10 ms at 4,000/s', pass: p.p99 < 10 && p.rps >= TARGET_RPS * 0.95 && p.errors === 0 });
     const u = await measure('validations (unknown values)', () => load(stack.baseUrl, CONNECTIONS, SECONDS, unknown));
     rows.push({ name: `POST /api_keys/validations, unknown values (${CONNECTIONS} conn, ${SECONDS} s)`, ...u, target: 'reference' });
     await load(stack.baseUrl, CONNECTIONS, WARMUP, bare, (s) => s === 404);

@@ -36,6 +36,11 @@ export const configSchema = baseConfigSchema
     UPSTREAM_STREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
     /** How long a verified key is trusted without asking Postgres; also the revocation delay. */
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /**
+     * How long the gateway answers a repeated POST /api_keys/validations itself (0: never). It is
+     * the bound on a revocation made elsewhere reaching this replica, so it stays under 1 s.
+     */
+    API_KEY_VALIDATION_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(500),
     API_KEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     /** Unknown keys are remembered apart from known ones, so a flood of them cannot evict valid keys. */
     API_KEY_NEGATIVE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),

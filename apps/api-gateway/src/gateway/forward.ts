@@ -13,13 +13,14 @@ import { corsHeaders, isBrowserRoute, isPreflight, preflightHeaders } from './co
 import { GatewayErrors, jsonErrorBody, sendGatewayError } from './gateway.replies';
 import type { GatewayDeps } from './gateway.route';
 import type { NotFoundExplainer } from './not-found';
+import { isValidationRequest, type ValidationAnswerCache } from './validation-cache';
 
 /** A routed request: its canonical URL split in path and query, and its client's address. */
 export interface Target extends RoutedRequest {
   query: string;
 }
 
-export type ForwardDeps = GatewayDeps & { notFound: NotFoundExplainer };
+export type ForwardDeps = GatewayDeps & { notFound: NotFoundExplainer; validations: ValidationAnswerCache };
 
 /**
  * One request through the edge, in order: public per-IP shedding, CORS preflight, caller,
@@ -68,6 +69,13 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
 
   let claim: Claim | undefined;
   const idempotencyKey = req.headers['idempotency-key'];
+  // A repeated validation is answered here (ValidationAnswerCache), after the caller and its limits.
+  const validation = key !== null && received !== undefined && idempotencyKey === undefined && deps.validations.enabled && isValidationRequest(req.method, target.path);
+  if (validation) {
+    const cached = deps.validations.get(key.environmentId, received);
+    if (cached) return reply.status(200).header('content-type', 'application/json; charset=utf-8').send(cached);
+  }
+  const writesBefore = deps.validations.writeCount;
   // Records are scoped by environment, so only API-key callers can have them, and only on creates.
   if (key && idempotencyKey !== undefined && isIdempotentCreate(req.method, target.path)) {
     if (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
@@ -137,6 +145,8 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     out = { contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ message: e.message, code: e.code })) };
   }
   if (claim) await deps.idempotency.complete(claim, { status: res.status, contentType: out.contentType, body: out.body });
+  if (validation) deps.validations.offer(key.environmentId, received, writesBefore, res.status, out.body);
+  else if (caller && req.method !== 'GET' && req.method !== 'HEAD' && res.status >= 200 && res.status < 300) deps.validations.changed(caller.environmentId);
   const responseHeaders = clientResponseHeaders(res.headers);
   if (cookiesRefused) delete responseHeaders['set-cookie'];
   void reply.status(res.status).headers(responseHeaders);

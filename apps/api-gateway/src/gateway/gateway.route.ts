@@ -15,6 +15,7 @@ import { rewrite } from '../routing/aliases';
 import { GatewayErrors, sendGatewayError } from './gateway.replies';
 import { NotFoundExplainer } from './not-found';
 import { forward, type Target } from './forward';
+import { ValidationAnswerCache } from './validation-cache';
 
 /* Other methods (TRACE, QUERY, WebDAV's) are not part of the API: Nest's not-found handler
  * answers them with a JSON 404. */
@@ -68,7 +69,7 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(await deps.openapi.document()));
   const matcher = createRouteMatcher();
   const notFound = new NotFoundExplainer(deps.openapi, matcher);
-  const context = { ...deps, notFound };
+  const context = { ...deps, notFound, validations: new ValidationAnswerCache(deps.config.API_KEY_VALIDATION_CACHE_MS) };
   // A route-level error handler, because Nest replaces the instance's at init and would turn
   // Fastify's body errors (413, 415) into generic ones; sendError keeps their WorkOS codes.
   const errorHandler = (err: Error, req: FastifyRequest, reply: FastifyReply) => sendError(reply, req, err, deps.logger);

@@ -304,11 +304,14 @@ export class Stack {
     const { child, exited } = entry;
     this.replicas.push(entry);
     const url = `http://127.0.0.1:${port}`;
+    // The gateway answers /ready on its admin port only: a gateway replica needs env.ADMIN_PORT of its own.
+    if (app === 'api-gateway' && !env.ADMIN_PORT) throw new Error('a gateway replica needs env.ADMIN_PORT (its own admin port)');
+    const readyUrl = app === 'api-gateway' ? `http://127.0.0.1:${env.ADMIN_PORT}/ready` : `${url}/ready`;
     const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 60_000);
     for (let ready = false; !ready; ) {
       if (child.exitCode !== null) throw new Error(`${app} replica exited during startup; see ${this.opts.logDir}`);
       if (Date.now() > deadline) throw new Error(`${app} replica on ${port} not ready`);
-      ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+      ready = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
       if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
     return {
