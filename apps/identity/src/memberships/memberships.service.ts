@@ -8,6 +8,7 @@ import { membershipEvent } from './memberships.events';
 import { OrganizationsClient } from './organizations.client';
 import { RoleClaimsService } from '../role-claims/role-claims.service';
 import {
+  DEFAULT_ROLE,
   toMembershipResponse,
   toMembershipWire,
   type CreateMembershipInput,
@@ -210,11 +211,9 @@ export class MembershipsService {
   async create(environmentId: string, input: CreateMembershipInput): Promise<OrganizationMembershipResponse> {
     const user = await this.users.mustFind(environmentId, input.user_id);
     const org = await this.organizations.mustGet(environmentId, input.organization_id);
-    // Named roles are validated against the catalogue (422); none named: the environment's
-    // default role, as WorkOS gives (DEFAULT_ROLE where authorization is not deployed).
-    const named = input.role_slugs ?? (input.role_slug !== undefined ? [input.role_slug] : undefined);
-    if (named) await this.roleClaims.validate(environmentId, org.id, named);
-    const roleSlugs = named ?? (await this.roleClaims.grantableSlugs(environmentId, org.id, []));
+    // Validated against the catalogue (422). None named: `member`, as the API has always given.
+    const roleSlugs = input.role_slugs ?? [input.role_slug ?? DEFAULT_ROLE];
+    await this.roleClaims.validate(environmentId, org.id, roleSlugs);
     const now = new Date();
     try {
       const m = await this.repo.create(
