@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event } from '@workos-inc/node';
-import { eventsExactlyOnceInOrder, no5xxOutsideWindows } from './invariants';
+import { eventsExactlyOnceInOrder, no5xxOutsideWindows, resentAfterKill } from './invariants';
+import type { ReceivedDelivery } from '../support/webhook-receiver';
 import type { Write } from './workload';
 
 /* The chaos suite's checks must be able to fail: each rule against a history that breaks it. */
@@ -29,4 +30,11 @@ test('no 5xx outside the windows; an unanswered request counts as one', () => {
   assert.equal(no5xxOutsideWindows(records, [{ start: 50, end: 350 }], 0).pass, true);
   assert.match(no5xxOutsideWindows(records, [{ start: 50, end: 150 }], 0).detail, /1 outside the window.*\/y refused/);
   assert.equal(no5xxOutsideWindows(records, [], 350).pass, true, 'records before the round are not its business');
+});
+
+test('webhooks: only a delivery answered just before the dispatcher was killed may arrive twice', () => {
+  const d = (eventId: string, at: number) => ({ eventId, at }) as ReceivedDelivery;
+  const killedAt = 10_000;
+  const delivered = [d('in_flight', 9_990), d('in_flight', 40_000), d('earlier', 1_000), d('earlier', 40_001), d('thrice', 9_995), d('thrice', 40_002), d('thrice', 40_003), d('after', 10_010), d('after', 40_004)];
+  assert.deepEqual(resentAfterKill(delivered, killedAt), ['in_flight']);
 });
