@@ -190,13 +190,22 @@ export function formatTable(rows) {
   return [line(head), sep, ...body.map(line)].join('\n');
 }
 
+/*
+ * Paced loops start spread over one pace period (loop k of n after k/n of it), so that requests
+ * arrive evenly at the set rate instead of n at once every period (a burst the server would queue).
+ */
+function staggered(k, connections, paceMs) {
+  return paceMs > 0 && k > 0 ? sleep((k * paceMs) / connections) : undefined;
+}
+
 /**
  * The closed-loop driver of the benchmarks: `connections` loops call `fn(i)` back to back for
- * `seconds`. Returns throughput, latency percentiles, the count of answers `ok` refuses (logged
- * with the first one), and the CPU split over `groups` of the stack whose databases start with
- * `dbPrefix`.
+ * `seconds` (with `paceMs` > 0, each loop starts a call at most every paceMs: latency at a set
+ * rate, connections × 1000 / paceMs per second). Returns throughput, latency percentiles, the
+ * count of answers `ok` refuses (logged with the first one), and the CPU split over `groups` of
+ * the stack whose databases start with `dbPrefix`.
  */
-export async function closedLoop(name, { seconds, connections, dbPrefix, groups, ok = (r) => r.status === 200 }, fn) {
+export async function closedLoop(name, { seconds, connections, dbPrefix, groups, ok = (r) => r.status === 200, paceMs = 0 }, fn) {
   const latencies = [];
   let errors = 0;
   let firstError;
@@ -205,7 +214,8 @@ export async function closedLoop(name, { seconds, connections, dbPrefix, groups,
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    Array.from({ length: connections }, async (_, k) => {
+      await staggered(k, connections, paceMs);
       while (performance.now() < until) {
         const t = performance.now();
         const r = await fn(i++);
@@ -214,6 +224,8 @@ export async function closedLoop(name, { seconds, connections, dbPrefix, groups,
           errors++;
           firstError ??= `${r.status} ${String(r.text ?? '').slice(0, 300)}`;
         }
+        const rest = t + paceMs - performance.now();
+        if (rest > 0) await sleep(rest);
       }
     }),
   );
@@ -235,7 +247,8 @@ export async function poolLoop(baseUrl, connections, seconds, request, ok = (sta
   const latencies = [];
   let errors = 0;
   const started = performance.now();
-  const loop = async () => {
+  const loop = async (_, k) => {
+    await staggered(k, connections, paceMs);
     while (performance.now() - started < seconds * 1000) {
       const t = performance.now();
       const res = await pool.request(request());

@@ -9,7 +9,8 @@
 // databases wos_bench_pipes_*), creates a `github` integration and BENCH_PIPES_ACCOUNTS user
 // connections whose imported access tokens are valid for an hour (so no provider is called: this
 // measures handing out a fresh token), then measures, through the gateway:
-//   1. POST /data-integrations/github/token (the SDK's getAccessToken), spread over the accounts;
+//   1. POST /data-integrations/github/token (the SDK's getAccessToken), spread over the accounts,
+//      back to back (throughput, target >= 2,000/s) and paced at 2,000/s (target p99 < 20 ms);
 //   2. GET /vault/v1/kv/:id of the same accounts' Vault objects (the SDK's readObject): the
 //      baseline, since a token read is at most one such read (a cache miss) plus a row lookup.
 // Prints one table to stdout; progress goes to stderr. It never fails on a missed target.
@@ -32,7 +33,9 @@ const CACHE_TTL = process.env.BENCH_PIPES_TOKEN_CACHE_TTL_MS;
 const runId = randomBytes(4).toString('hex');
 const userId = (n) => `user_${String(n).padStart(26, '0')}`;
 
-const load = (name, seconds, connections, fn) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'pipes', 'vault'] }, fn);
+const load = (name, seconds, connections, fn, paceMs = 0) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'pipes', 'vault'], paceMs }, fn);
+/* The issue's rate: getAccessToken >= 2,000/s with p99 < 20 ms. */
+const TARGET_RPS = 2000;
 
 function client(origin, connections, key) {
   const pool = new Pool(origin, { connections, pipelining: 1 });
@@ -100,7 +103,11 @@ async function main() {
 
     await load('warm-up', Math.min(3, SECONDS), CONNECTIONS, (n) => token(n * 7919));
     const tokens = await load(`getAccessToken (fresh token) via gateway, ${CONNECTIONS} conns`, SECONDS, CONNECTIONS, (n) => token(n * 7919));
-    rows.push({ ...tokens, target: '>= 2,000/s, p99 < 20 ms', pass: tokens.rps >= 2000 && tokens.p99 < 20 && tokens.errors === 0 });
+    rows.push({ ...tokens, target: '>= 2,000/s', pass: tokens.rps >= TARGET_RPS && tokens.errors === 0 });
+    // Latency at the target rate: each connection one call per CONNECTIONS / 2,000 s.
+    const paceMs = (CONNECTIONS * 1000) / TARGET_RPS;
+    const paced = await load(`the same, paced at ${TARGET_RPS.toLocaleString('en-US')}/s (${CONNECTIONS} conns, one per ${paceMs} ms each)`, SECONDS, CONNECTIONS, (n) => token(n * 7919), paceMs);
+    rows.push({ ...paced, target: 'p99 < 20 ms at 2,000/s', pass: paced.p99 < 20 && paced.rps >= TARGET_RPS * 0.95 && paced.errors === 0 });
     const oneConn = await load('getAccessToken via gateway, 1 conn', Math.max(1, Math.round(SECONDS / 2)), 1, (n) => token(n * 7919));
     rows.push({ ...oneConn, target: '' });
     await load('warm-up vault', Math.min(3, SECONDS), CONNECTIONS, (n) => vaultRead(n * 7919));
