@@ -41,7 +41,7 @@ export const configSchema = baseConfigSchema
     /** Lifetime of an authorization request (state, PKCE verifier) between authorize and callback. */
     PIPES_AUTHORIZE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
     /**
-     * How long a replica keeps a decrypted token in memory, keyed by the account's token version
+     * How long (at most; each entry 3/4 of it to all of it, at random) a replica keeps a decrypted token in memory, keyed by the account's token version
      * (any write bumps it, so a refresh or disconnect is never hidden); 0 reads Vault every time.
      */
     PIPES_TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),

@@ -127,10 +127,16 @@ export class TokensService {
     return secrets;
   }
 
+  /**
+   * Each entry lives between 3/4 of the TTL and the TTL, at random: accounts read together (a
+   * restart, a burst of traffic) then expire spread over a quarter of it, not all at once, which
+   * would send them to Vault in one wave and queue every request behind it.
+   */
   private remember(account: ConnectedAccount, secrets: AccountSecrets): void {
-    if (this.config.PIPES_TOKEN_CACHE_TTL_MS === 0) return;
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(account.id, { version: account.tokenVersion, secrets, until: Date.now() + this.config.PIPES_TOKEN_CACHE_TTL_MS });
+    const ttl = this.config.PIPES_TOKEN_CACHE_TTL_MS;
+    if (ttl === 0) return;
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(account.id, { version: account.tokenVersion, secrets, until: Date.now() + ttl - Math.random() * (ttl / 4) });
   }
 
   /** The secrets are gone from Vault (deleted, or shredded with their organization): the account is disconnected. */
