@@ -43,13 +43,19 @@ test('ValidationAnswerCache: a write of the environment drops its answers, and a
   assert.equal(c.get('env_a', request, T), undefined, 'read before the write: not kept');
 });
 
-test('ValidationAnswerCache: bounded per environment and in environments; TTL 0 keeps nothing', () => {
-  const c = new ValidationAnswerCache(500, 2, 2);
+test('ValidationAnswerCache: bounded per environment and in all; TTL 0 keeps nothing', () => {
+  const c = new ValidationAnswerCache(500, 3, 2);
   for (const v of ['1', '2', '3']) c.offer('env', Buffer.from(v), c.writeCount, 200, answer(), T);
   assert.equal(c.get('env', Buffer.from('1'), T), undefined, 'the oldest entry went first');
   assert.ok(c.get('env', Buffer.from('3'), T));
-  for (const env of ['e2', 'e3']) c.offer(env, request, c.writeCount, 200, answer(), T);
-  assert.equal(c.get('env', Buffer.from('3'), T), undefined, 'the oldest environment went first');
+  c.offer('e2', request, c.writeCount, 200, answer(), T);
+  assert.ok(c.get('env', Buffer.from('3'), T), 'three entries in all: within the bound');
+  c.offer('e3', request, c.writeCount, 200, answer(), T);
+  assert.equal(c.get('env', Buffer.from('3'), T), undefined, 'over the bound, the oldest environment went');
+  assert.ok(c.get('e2', request, T) && c.get('e3', request, T));
+  for (let i = 0; i < 50; i++) c.offer(`many${i}`, request, c.writeCount, 200, answer(), T);
+  assert.ok(c.get('many49', request, T), 'the environment just written stays');
+  assert.equal(c.get('many0', request, T), undefined);
   const off = new ValidationAnswerCache(0);
   off.offer('env', request, off.writeCount, 200, answer(), T);
   assert.equal(off.enabled, false);

@@ -29,16 +29,18 @@ interface Entry {
  * - A successful write of the environment through this gateway drops the environment's entries
  *   (changed()), and an answer whose request was in flight across any such write is not kept
  *   (the write counter), so a revocation made through this replica holds at the next validation.
- * - Bounded: at most `maxEnvironments` environments of at most `maxPerEnvironment` entries each;
- *   the oldest go first.
+ * - Bounded: at most `maxPerEnvironment` entries per environment (the oldest goes first) and
+ *   about `maxEntries` in all (whole environments go, the oldest first).
  */
 export class ValidationAnswerCache {
   private readonly environments = new Map<string, Map<string, Entry>>();
+  /** Entries held across all environments (expired ones count until they are dropped). */
+  private size = 0;
   private writes = 0;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEnvironments = 1_000,
+    private readonly maxEntries = 20_000,
     private readonly maxPerEnvironment = 10_000,
   ) {}
 
@@ -61,6 +63,7 @@ export class ValidationAnswerCache {
       return hit.body;
     }
     entries!.delete(key);
+    this.size--;
     return undefined;
   }
 
@@ -72,17 +75,30 @@ export class ValidationAnswerCache {
     if (!entries) {
       entries = new Map();
       this.environments.set(environmentId, entries);
-      if (this.environments.size > this.maxEnvironments) this.environments.delete(this.environments.keys().next().value!);
     }
     const key = digest(requestBody);
-    entries.delete(key);
+    if (entries.delete(key)) this.size--;
     entries.set(key, { body: responseBody, until });
-    if (entries.size > this.maxPerEnvironment) entries.delete(entries.keys().next().value!);
+    this.size++;
+    if (entries.size > this.maxPerEnvironment) {
+      entries.delete(entries.keys().next().value!);
+      this.size--;
+    }
+    // Over the bound, whole environments go, the least recently started first (never the one just written).
+    for (const [oldest] of this.environments) {
+      if (this.size <= this.maxEntries || oldest === environmentId) break;
+      this.drop(oldest);
+    }
   }
 
   /** A write of the environment succeeded through this gateway: its answers may be stale. */
   changed(environmentId: string): void {
     this.writes++;
+    this.drop(environmentId);
+  }
+
+  private drop(environmentId: string): void {
+    this.size -= this.environments.get(environmentId)?.size ?? 0;
     this.environments.delete(environmentId);
   }
 }
