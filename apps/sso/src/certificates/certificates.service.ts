@@ -16,7 +16,7 @@ import { renewalRequiredEvent, renewedEvent } from './certificates.events';
 const MAX_IDP_CERTIFICATES = 5;
 const SCAN_PAGE = 200;
 
-export interface Held extends CertificateFacts {
+interface Held extends CertificateFacts {
   type: SamlCertificateType;
   pem: string;
 }
@@ -63,11 +63,7 @@ export class CertificatesService {
         throw refused('too_many_certificates', `A connection holds at most ${MAX_IDP_CERTIFICATES} IdP certificates; remove one first.`);
       }
       const next: SamlSettings = { ...s, idp_certificates: [...kept.map((h) => h.pem), pem] };
-      const event = renewedEvent(
-        { connection: { id: c.id, organization_id: c.organizationId }, certificate: { certificate_type: 'ResponseSigning', expiry_date: facts.notAfter.toISOString() }, renewed_at: now.toISOString() },
-        environmentId,
-      );
-      return { settings: next as unknown as Prisma.InputJsonValue, events: [event] };
+      return { settings: next as unknown as Prisma.InputJsonValue, events: [renewal(c, facts, now)] };
     });
     return { object: 'list', data: held(updated!).map((h) => toWire(h, now)) };
   }
@@ -157,18 +153,15 @@ export class CertificatesService {
       log.warn({ entity_id: published.entityId.slice(0, 200) }, 'IdP metadata now names another entity; certificates not refreshed');
       return c;
     }
+    const idpHeld = (x: ConnectionWithDomains) => held(x).filter((h) => h.type === 'ResponseSigning');
     try {
+      // Unchanged metadata writes nothing (no updated_at bump, so no replica rebuilds its SAML SP).
+      if (!mergePublished(idpHeld(c), published.certificates, now)) return c;
       const updated = await this.repo.updateSettings(c.environmentId, c.id, (current) => {
         const s = settingsOf(current);
-        const merged = mergePublished(held(current).filter((h) => h.type === 'ResponseSigning'), published.certificates, now);
+        const merged = mergePublished(idpHeld(current), published.certificates, now);
         if (!merged) return { settings: s as unknown as Prisma.InputJsonValue };
-        const events = merged.added.map((h) =>
-          renewedEvent(
-            { connection: { id: current.id, organization_id: current.organizationId }, certificate: { certificate_type: 'ResponseSigning', expiry_date: h.notAfter.toISOString() }, renewed_at: now.toISOString() },
-            current.environmentId,
-          ),
-        );
-        return { settings: { ...s, idp_certificates: merged.certificates } as unknown as Prisma.InputJsonValue, events };
+        return { settings: { ...s, idp_certificates: merged.certificates } as unknown as Prisma.InputJsonValue, events: merged.added.map((h) => renewal(current, h, now)) };
       });
       return updated ?? c;
     } catch (err) {
@@ -217,7 +210,7 @@ function held(c: ConnectionWithDomains): Held[] {
  * only once it has expired AND the IdP no longer publishes it, so a live certificate added by
  * hand (a renewal ahead of the metadata) stays. More than MAX_IDP_CERTIFICATES is refused (thrown).
  */
-export function mergePublished(current: Held[], publishedPems: string[], now: Date): { certificates: string[]; added: Held[] } | undefined {
+function mergePublished(current: Held[], publishedPems: string[], now: Date): { certificates: string[]; added: Held[] } | undefined {
   const published = publishedPems.flatMap((pem) => {
     const f = certificateFacts(pem);
     return f ? [{ ...f, type: 'ResponseSigning' as const, pem }] : [];
@@ -231,6 +224,14 @@ export function mergePublished(current: Held[], publishedPems: string[], now: Da
   if (!next.length) return undefined;
   if (next.length > MAX_IDP_CERTIFICATES) throw new Error(`the metadata would leave ${next.length} IdP certificates (at most ${MAX_IDP_CERTIFICATES})`);
   return { certificates: next.map((h) => h.pem), added };
+}
+
+/** connection.saml_certificate_renewed for an IdP certificate the connection now trusts. */
+function renewal(c: ConnectionWithDomains, facts: CertificateFacts, now: Date) {
+  return renewedEvent(
+    { connection: { id: c.id, organization_id: c.organizationId }, certificate: { certificate_type: 'ResponseSigning', expiry_date: facts.notAfter.toISOString() }, renewed_at: now.toISOString() },
+    c.environmentId,
+  );
 }
 
 function toWire(h: Held, now: Date): SamlCertificateWire {
