@@ -59,13 +59,6 @@ export function planBatch(rows: SizedRow[], limits: BatchLimits): BatchPlan {
   return { send, deadLetter };
 }
 
-/** The encoded size bound of one record. */
-export function recordBytes(key: string, value: string, headers: Record<string, string>): number {
-  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(key) + Buffer.byteLength(value);
-  for (const [k, v] of Object.entries(headers)) bytes += 8 + Buffer.byteLength(k) + Buffer.byteLength(String(v));
-  return bytes;
-}
-
 /** True when Kafka refused a request because a record or batch was too large. */
 export function isTooLargeError(err: unknown): boolean {
   const seen = new Set<unknown>();

@@ -27,7 +27,7 @@ function countingExecutor(inner: RawExecutor) {
   let holding = false;
   const executor: RawExecutor = {
     async $executeRawUnsafe(text, ...values) {
-      statements.push((values[0] as unknown[]).length);
+      statements.push((JSON.parse(values[0] as string) as unknown[]).length); // the rows: one JSON array
       if (holding) {
         await new Promise<void>((release) => {
           gates.push(release);

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox-writer';
-import { DEFAULT_BATCH_LIMITS, isTooLargeError, planBatch, recordBytes, RECORD_OVERHEAD_BYTES, type BatchLimits, type SizedRow } from './outbox-batch';
+import { DEFAULT_BATCH_LIMITS, isTooLargeError, planBatch, RECORD_OVERHEAD_BYTES, type BatchLimits, type SizedRow } from './outbox-batch';
 import { eventsPublished, outboxBacklog, outboxDeadLetters, outboxOldestPending } from '../http/metrics';
 
 export interface OutboxRelayOptions {
@@ -43,18 +43,9 @@ const BACKLOG_SAMPLE_MS = 5000;
  */
 export const GZIP_MIN_BATCH_BYTES = 16 * 1024;
 
-interface OutboxRow {
-  seq: string;
-  topic: string;
-  key: string;
-  payload: unknown;
-  headers: Record<string, string>;
-}
-
 interface EncodedRow {
   seq: string;
   topic: string;
-  eventId: string;
   bytes: number;
   message: { key: string; value: string; headers: Record<string, string> };
 }
@@ -252,20 +243,29 @@ export class OutboxRelay {
     const limit = this.rowLimit;
     try {
       await client.query('BEGIN');
-      // Sizes first (jsonb text is never shorter than the compact JSON sent), payloads only for the
-      // rows of this request, so a backlog of large rows is never loaded into memory at once.
-      const { rows: sized } = await client.query<{ seq: string; bytes: string }>(
-        `SELECT seq, octet_length(payload::text) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
-         FROM "outbox" WHERE published_at IS NULL AND dead_lettered_at IS NULL
-         ORDER BY seq LIMIT $1 FOR UPDATE`,
-        [limit],
+      // One statement reads the pending prefix with each row's exact size (the value sent is the
+      // jsonb's text, rendered once here) and the text itself only for a sendable row (at most
+      // maxRecordBytes) while the sendable bytes before it are under one request: a backlog of
+      // large rows is never loaded into memory at once, and every row a plan can send (a prefix
+      // within maxRequestBytes after the rows it dead-letters, or a first row alone) has its text.
+      const { rows: pending } = await client.query<{ seq: string; topic: string; key: string; headers: Record<string, string>; bytes: string; payload: string | null }>(
+        `SELECT seq, topic, key, headers, bytes,
+                CASE WHEN bytes <= $3 AND sum(CASE WHEN bytes <= $3 THEN bytes ELSE 0 END) OVER (ORDER BY seq) - bytes < $2 THEN t END AS payload
+           FROM (SELECT seq, topic, key, headers, t, octet_length(t) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
+                   FROM (SELECT seq, topic, key, headers, payload::text AS t FROM "outbox"
+                          WHERE published_at IS NULL AND dead_lettered_at IS NULL
+                          ORDER BY seq LIMIT $1 FOR UPDATE) AS locked) AS sized
+          ORDER BY seq`,
+        [limit, this.limits.maxRequestBytes, this.limits.maxRecordBytes],
       );
-      const estimate = planBatch(sized.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
-      const loaded = estimate.send.length ? await this.load(client, estimate.send) : [];
-      const plan = planBatch(loaded, { ...this.limits, maxRows: limit });
-      const bySeq = new Map(loaded.map((r) => [r.seq, r]));
-      const batch = plan.send.map((seq) => bySeq.get(seq)!);
-      const dead = [...estimate.deadLetter, ...plan.deadLetter];
+      const plan = planBatch(pending.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
+      const bySeq = new Map(pending.map((r) => [r.seq, r]));
+      const batch: EncodedRow[] = plan.send.map((seq) => {
+        const r = bySeq.get(seq)!;
+        if (r.payload === null) throw new Error(`outbox relay: row ${seq} was planned without its payload`);
+        return { seq, topic: r.topic, bytes: Number(r.bytes), message: { key: r.key, value: r.payload, headers: r.headers } };
+      });
+      const dead = plan.deadLetter;
       if (dead.length) await this.deadLetter(client, dead, `record of more than ${this.limits.maxRecordBytes} bytes`);
       if (batch.length) {
         try {
@@ -290,25 +290,11 @@ export class OutboxRelay {
       }
       this.rowLimit = this.limits.maxRows;
       const settled = batch.length + dead.length;
-      return { settled, drained: sized.length < limit && settled === sized.length };
+      return { settled, drained: pending.length < limit && settled === pending.length };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
-  }
-
-  private async load(client: Client, seqs: string[]): Promise<(EncodedRow & SizedRow)[]> {
-    const { rows } = await client.query<OutboxRow>('SELECT seq, topic, key, payload, headers FROM "outbox" WHERE seq = ANY($1::bigint[]) ORDER BY seq', [seqs]);
-    return rows.map((r) => {
-      const value = JSON.stringify(r.payload);
-      return {
-        seq: r.seq,
-        topic: r.topic,
-        eventId: (r.payload as { id?: string }).id ?? '',
-        bytes: recordBytes(r.key, value, r.headers),
-        message: { key: r.key, value, headers: r.headers },
-      };
-    });
   }
 
   private async send(batch: EncodedRow[]): Promise<void> {

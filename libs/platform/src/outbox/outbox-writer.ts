@@ -75,35 +75,35 @@ export const OUTBOX_CHANNEL = 'outbox';
  * statement (one round trip for a state change and its events) or use appendToOutbox.
  * Every row gets the trace headers of the context active at this call, or, given `rowHeaders`
  * (one per message, in order), its own: for a statement that carries many callers' events
- * (OutboxGroupAppender). It binds OUTBOX_CTE_PARAMS array parameters whatever the row count.
+ * (OutboxGroupAppender). It binds OUTBOX_CTE_PARAMS parameters whatever the row count.
+ *
+ * The rows travel as ONE JSON array parameter with each payload embedded as a JSON value (not
+ * as a string inside a text[]): the client serialises each payload once and escapes nothing
+ * again, and Postgres parses each payload once, where a jsonb[] parameter made the client
+ * escape every payload into an array literal and Postgres parse that literal and then the JSON.
  */
 export function outboxInsertCte(
   messages: AnyOutboxMessage[],
   firstParam: number,
   rowHeaders?: Record<string, string>[],
 ): { cte: string; values: unknown[] } {
-  const p = (i: number) => `$${firstParam + i}`;
   if (rowHeaders && rowHeaders.length !== messages.length) throw new Error(`outboxInsertCte: ${rowHeaders.length} headers for ${messages.length} messages`);
-  const headers = rowHeaders ? 't.headers' : `${p(4)}::jsonb`;
-  const headersArray = rowHeaders ? `, ${p(4)}::jsonb[]` : '';
+  const shared = rowHeaders ? undefined : JSON.stringify(injectTraceHeaders({}));
+  const rows = messages.map(
+    (m, i) =>
+      `{"i":${JSON.stringify(outboxMessageId(m))},"t":${JSON.stringify(m.topic)},"k":${JSON.stringify(m.key)},"h":${shared ?? JSON.stringify(rowHeaders![i])},"p":${outboxPayloadJson(m)}}`,
+  );
   const cte = `outbox_rows AS (
       INSERT INTO "outbox" ("event_id", "topic", "key", "payload", "headers")
-      SELECT t.event_id, t.topic, t.key, t.payload, ${headers}
-      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[]${headersArray}) WITH ORDINALITY AS t(event_id, topic, key, payload, ${rowHeaders ? 'headers, ' : ''}ord)
+      SELECT t.r->>'i', t.r->>'t', t.r->>'k', t.r->'p', t.r->'h'
+      FROM jsonb_array_elements($${firstParam}::jsonb) WITH ORDINALITY AS t(r, ord)
       ORDER BY t.ord
       RETURNING 1)`;
-  const values = [
-    messages.map(outboxMessageId),
-    messages.map((m) => m.topic),
-    messages.map((m) => m.key),
-    messages.map(outboxPayloadJson),
-    rowHeaders ? rowHeaders.map((h) => JSON.stringify(h)) : JSON.stringify(injectTraceHeaders({})),
-  ];
-  return { cte, values };
+  return { cte, values: [`[${rows.join(',')}]`] };
 }
 
-/** How many parameters outboxInsertCte binds (arrays, so independent of the number of rows). */
-export const OUTBOX_CTE_PARAMS = 5;
+/** How many parameters outboxInsertCte binds (one JSON array, so independent of the number of rows). */
+export const OUTBOX_CTE_PARAMS = 1;
 
 /** Turns outbox_rows into a complete statement that also wakes the relay (NOTIFY is sent on commit). */
 export function withOutboxNotify(ctes: string): string {
