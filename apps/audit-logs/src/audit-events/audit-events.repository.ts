@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { appendToOutbox, pgExecutor, pgTransaction, type OutboxMessage, type OutboxRawMessage } from '@wos/platform';
+import { outboxInsertCte, pgTransaction, withOutboxNotify, type OutboxMessage, type OutboxRawMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import { genesisHash, linkHash } from '../audit-core/chain';
 import type { AuditEventRow } from './audit-events.dto';
@@ -30,6 +30,12 @@ interface Waiter {
 
 /* Events per transaction at most: bounds a batch's lock time and statement size. */
 const MAX_BATCH = 200;
+/*
+ * Batch transactions of one process in flight at once. Two let one batch's statements travel
+ * while the other waits for Postgres; the ordered locking below keeps them (like batches of
+ * other replicas) from deadlocking, and head locks still order each organization's chain.
+ */
+const WRITERS = 2;
 
 /*
  * Keys are honoured for 24 hours, as WorkOS documents; an older record is taken over. Keys are
@@ -47,16 +53,16 @@ const CLAIM_KEYS = `
 /**
  * The only SQL caller for audit-log events. Every method takes the environment first.
  *
- * Group commit: `insert` queues the event and, when no transaction of this process is writing,
- * starts one with everything queued (up to MAX_BATCH); events that arrive meanwhile form the
- * next batch. An idle service thus writes each event at once, and a busy one shares a
- * transaction, its outbox statement and its commit among many events. A batch that fails is
+ * Group commit: `insert` queues the event and, when fewer than WRITERS transactions of this
+ * process are writing, starts one with everything queued (up to MAX_BATCH); events that arrive
+ * meanwhile form the next batch. An idle service thus writes each event at once, and a busy one
+ * shares a transaction, its statements and its commit among many events. A batch that fails is
  * retried one event per transaction, so one bad event fails only its own request.
  */
 @Injectable()
 export class AuditEventsRepository {
   private queue: Waiter[] = [];
-  private writing = false;
+  private writers = 0;
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -68,12 +74,12 @@ export class AuditEventsRepository {
   insert(environmentId: string, row: AuditEventRow, digest: Buffer, messages: (OutboxMessage | OutboxRawMessage)[], claim?: IdempotencyClaim): Promise<InsertOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item: { environmentId, row, digest, messages, claim }, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (this.writers < WRITERS) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
+    this.writers++;
     try {
       while (this.queue.length) {
         const batch = takeBatch(this.queue);
@@ -88,17 +94,20 @@ export class AuditEventsRepository {
         }
       }
     } finally {
-      this.writing = false;
+      this.writers--;
     }
   }
 
-  /** One transaction: claims, outbox rows, chain positions, events. Outcomes in `items` order. */
+  /**
+   * One transaction of four statements at most: the claims, the chain heads locked and read,
+   * then the outbox rows, chain entries, events and new heads in one statement. Outcomes in
+   * `items` order.
+   */
   private writeBatch(items: PendingInsert[]): Promise<InsertOutcome[]> {
     return pgTransaction(this.prisma.pool, async (client) => {
       const outcomes = await this.claim(client, items);
       const created = items.filter((_, i) => outcomes[i] === 'created');
       if (!created.length) return outcomes;
-      await appendToOutbox(pgExecutor(client), created.flatMap((c) => c.messages));
       await this.appendToChains(client, created);
       return outcomes;
     });
@@ -126,25 +135,20 @@ export class AuditEventsRepository {
 
   /**
    * Gives each event the next position of its organization's chain and stores it with its chain
-   * entry. The heads are locked (FOR UPDATE, in order) until commit, so positions follow commit
-   * order per organization; h_n is linkHash (audit-core/chain.ts).
+   * entry and its outbox rows. The heads are locked (created if new, in order) until commit, so
+   * positions follow commit order per organization; h_n is linkHash (audit-core/chain.ts).
    */
   private async appendToChains(client: PoolClient, items: PendingInsert[]): Promise<void> {
     const orgKey = (it: PendingInsert) => `${it.environmentId}\u0000${it.row.organizationId}`;
     const orgs = [...new Map(items.map((it) => [orgKey(it), it])).values()].sort((a, b) => (orgKey(a) < orgKey(b) ? -1 : 1));
-    const envs = orgs.map((o) => o.environmentId);
-    const orgIds = orgs.map((o) => o.row.organizationId);
-    await client.query(
-      `INSERT INTO audit_log_chain_heads (environment_id, organization_id, seq, hash)
-       SELECT e, o, 0, g FROM unnest($1::text[], $2::text[], $3::bytea[]) AS u(e, o, g)
-       ON CONFLICT (environment_id, organization_id) DO NOTHING`,
-      [envs, orgIds, orgs.map((o) => genesisHash(o.environmentId, o.row.organizationId))],
-    );
+    // ON CONFLICT DO UPDATE takes each row's lock in input order, which is sorted: the ordered
+    // locking that FOR UPDATE gave, and a new organization's head is created in the same step.
     const { rows: heads } = await client.query<{ environment_id: string; organization_id: string; seq: string; hash: Buffer }>(
-      `SELECT h.environment_id, h.organization_id, h.seq, h.hash FROM audit_log_chain_heads h
-         JOIN unnest($1::text[], $2::text[]) AS u(e, o) ON h.environment_id = u.e AND h.organization_id = u.o
-        ORDER BY h.environment_id, h.organization_id FOR UPDATE OF h`,
-      [envs, orgIds],
+      `INSERT INTO audit_log_chain_heads AS h (environment_id, organization_id, seq, hash)
+       SELECT e, o, 0, g FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(e, o, g, ord) ORDER BY u.ord
+       ON CONFLICT (environment_id, organization_id) DO UPDATE SET seq = h.seq
+       RETURNING h.environment_id, h.organization_id, h.seq, h.hash`,
+      [orgs.map((o) => o.environmentId), orgs.map((o) => o.row.organizationId), orgs.map((o) => genesisHash(o.environmentId, o.row.organizationId))],
     );
     const head = new Map(heads.map((h) => [`${h.environment_id}\u0000${h.organization_id}`, { seq: Number(h.seq), hash: h.hash }]));
     const seqs: number[] = [];
@@ -156,38 +160,47 @@ export class AuditEventsRepository {
       seqs.push(h.seq);
       hashes.push(h.hash);
     }
-    await client.query(
-      `INSERT INTO audit_log_chain (environment_id, organization_id, seq, event_id, occurred_at, digest, hash)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])`,
-      [items.map((i) => i.environmentId), items.map((i) => i.row.organizationId), seqs, items.map((i) => i.row.id), items.map((i) => i.row.occurredAt), items.map((i) => i.digest), hashes],
-    );
     const e = items.map((i) => i.row.event);
+    const moved = [...head.entries()];
+    const outbox = outboxInsertCte(items.flatMap((i) => i.messages), 19);
     await client.query(
-      `INSERT INTO audit_log_events (id, environment_id, organization_id, action, version, occurred_at, actor, targets, context, metadata, created_at, chain_seq)
-       SELECT id, env, org, action, version, occurred_at, actor::jsonb, targets::jsonb, context::jsonb, metadata::jsonb, created_at, seq
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::bigint[])
-           AS u(id, env, org, action, version, occurred_at, actor, targets, context, metadata, created_at, seq)`,
+      withOutboxNotify(`chain_rows AS (
+         INSERT INTO audit_log_chain (environment_id, organization_id, seq, event_id, occurred_at, digest, hash)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])
+         RETURNING 1),
+       event_rows AS (
+         INSERT INTO audit_log_events (id, environment_id, organization_id, action, version, occurred_at, actor, targets, context, metadata, created_at, chain_seq)
+         SELECT u.id, u.env, u.org, u.action, u.version, u.occurred_at, u.actor::jsonb, u.targets::jsonb, u.context::jsonb, u.metadata::jsonb, u.created_at, u.seq
+           FROM unnest($4::text[], $1::text[], $2::text[], $8::text[], $9::int[], $5::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $3::bigint[])
+             AS u(id, env, org, action, version, occurred_at, actor, targets, context, metadata, created_at, seq)
+         RETURNING 1),
+       head_rows AS (
+         UPDATE audit_log_chain_heads h SET seq = u.s, hash = u.hh, updated_at = now()
+           FROM unnest($15::text[], $16::text[], $17::bigint[], $18::bytea[]) AS u(e, o, s, hh)
+          WHERE h.environment_id = u.e AND h.organization_id = u.o
+         RETURNING 1),
+       ${outbox.cte}`),
       [
-        items.map((i) => i.row.id),
         items.map((i) => i.environmentId),
         items.map((i) => i.row.organizationId),
+        seqs,
+        items.map((i) => i.row.id),
+        items.map((i) => i.row.occurredAt),
+        items.map((i) => i.digest),
+        hashes,
         e.map((x) => x.action),
         e.map((x) => x.version ?? null),
-        items.map((i) => i.row.occurredAt),
         e.map((x) => JSON.stringify(x.actor)),
         e.map((x) => JSON.stringify(x.targets)),
         e.map((x) => JSON.stringify(x.context)),
         e.map((x) => (x.metadata ? JSON.stringify(x.metadata) : null)),
         items.map((i) => i.row.createdAt),
-        seqs,
+        moved.map(([k]) => k.split('\u0000')[0]),
+        moved.map(([k]) => k.split('\u0000')[1]),
+        moved.map(([, v]) => v.seq),
+        moved.map(([, v]) => v.hash),
+        ...outbox.values,
       ],
-    );
-    const moved = [...head.entries()];
-    await client.query(
-      `UPDATE audit_log_chain_heads h SET seq = u.s, hash = u.hh, updated_at = now()
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[]) AS u(e, o, s, hh)
-        WHERE h.environment_id = u.e AND h.organization_id = u.o`,
-      [moved.map(([k]) => k.split('\u0000')[0]), moved.map(([k]) => k.split('\u0000')[1]), moved.map(([, v]) => v.seq), moved.map(([, v]) => v.hash)],
     );
   }
 }
