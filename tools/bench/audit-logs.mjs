@@ -1,7 +1,7 @@
 // Audit Logs benchmark (node tools/bench/audit-logs.mjs, after the build; quiet machine only).
 // Starts a dedicated stack (gateway, audit-logs; ports +17000, databases wos_bench_audit_*) and
 // measures, printing one table to stdout (progress on stderr; it never fails on a missed target):
-//   - createEvent through the gateway, 32 connections, spread over 100 organizations, and all into
+//   - createEvent through the gateway (each with an Idempotency-Key, as the SDK always sends one), 32 connections, spread over 100 organizations, and all into
 //     one organization (the chain's head row lock orders one organization's writers);
 //   - commit to the SIEM topic: from the 201 to a plain kafkajs consumer reading the event;
 //   - the same-run baseline: a bare Fastify + pg route inserting the same row (no chain), and the
@@ -215,12 +215,14 @@ async function main() {
     for (let i = 0; !assigned && i < 300; i++) await sleep(100);
 
     log('warm-up…');
-    await ingest('warm-up', 500, (i) => api.post('/audit_logs/events', body(orgs[i % ORGS], i)));
+    // As the SDK sends them: every createEvent carries an Idempotency-Key (workos-node-<uuid>).
+    const createEvent = (org, i) => api.post('/audit_logs/events', body(org, i), { 'idempotency-key': `workos-node-${runId}-${i}` });
+    await ingest('warm-up', 500, (i) => createEvent(orgs[i % ORGS], 10 * EVENTS + i));
     await profiler.on('ingest');
-    const spread = await ingest(`createEvent via gateway, ${ORGS} orgs`, EVENTS, (i) => api.post('/audit_logs/events', body(orgs[i % ORGS], i)), acks);
+    const spread = await ingest(`createEvent via gateway, ${ORGS} orgs`, EVENTS, (i) => createEvent(orgs[i % ORGS], i), acks);
     await profiler.off('ingest');
     rows.push({ ...spread, target: '>= 3,000/s, p99 < 50 ms', pass: spread.rps >= 3000 && spread.p99 < 50 });
-    const hot = await ingest('createEvent via gateway, 1 hot org', EVENTS, (i) => api.post('/audit_logs/events', body(orgs[0], EVENTS + i)));
+    const hot = await ingest('createEvent via gateway, 1 hot org', EVENTS, (i) => createEvent(orgs[0], EVENTS + i));
     rows.push({ ...hot, target: '>= 1,500/s', pass: hot.rps >= 1500 });
     const arrived = () => [...acks.keys()].filter((m) => received.has(m)).length;
     for (let i = 0; arrived() < acks.size && i < 300; i++) await sleep(100);

@@ -9,7 +9,9 @@
 // databases wos_bench_authz_*), seeds the authorization database with SQL set operations
 // (generate_series: organizations' resource trees up to depth 6 with their closure rows,
 // memberships, role assignments), then measures:
-//   1. POST /authorization/organization_memberships/:id/check through the gateway, 32 connections;
+//   1. POST /authorization/organization_memberships/:id/check through the gateway, 32 connections,
+//      back to back (throughput), then paced at the target rate (3,000/s over the 32 connections:
+//      the latency at that rate, as wrk2 measures it, not the queue a closed loop builds);
 //   2. the same check on a bare Fastify + pg route running the service's own statement
 //      (tools/bench/authz-baseline-server.mjs), in the same run;
 //   3. check latency on depth-1 and depth-6 resources whose grant sits on the tree's root
@@ -37,6 +39,8 @@ const ASSIGNMENTS = Number(process.env.BENCH_AUTHZ_ASSIGNMENTS ?? 200_000);
 const SECONDS = Number(process.env.BENCH_AUTHZ_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_AUTHZ_CONNECTIONS ?? 32);
 const DEPTH = 6;
+/* The issue's rate: the paced phase offers it and measures the latency there. */
+const TARGET_RPS = 3000;
 const runId = randomBytes(4).toString('hex');
 
 /* IDs with a 26-digit suffix: valid Crockford ULID characters, sorted by the seed's index. */
@@ -98,7 +102,7 @@ function checkAt(layout, n, depth) {
   return { om: id('om', n), resource: id('authz_resource', root + depth - 1) };
 }
 
-const load = (name, seconds, connections, fn) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'authorization', 'baseline'] }, fn);
+const load = (name, seconds, connections, fn, paceMs = 0) => closedLoop(name, { seconds, connections, dbPrefix: DB_PREFIX, groups: ['gateway', 'authorization', 'baseline'], paceMs }, fn);
 
 function client(origin, connections, headers = {}) {
   const pool = new Pool(origin, { connections, pipelining: 1 });
@@ -160,7 +164,10 @@ async function main() {
 
     await load('warm-up', Math.min(3, SECONDS), CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1));
     const gateway = await load(`check via gateway, ${CONNECTIONS} conns`, SECONDS, CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1));
-    rows.push({ ...gateway, target: '>= 3,000/s, p99 < 15 ms', pass: gateway.rps >= 3000 && gateway.p99 < 15 && gateway.errors === 0 });
+    rows.push({ ...gateway, target: '>= 3,000/s', pass: gateway.rps >= 3000 && gateway.errors === 0 });
+    const paceMs = (CONNECTIONS * 1000) / TARGET_RPS;
+    const paced = await load(`check via gateway, paced at ${TARGET_RPS.toLocaleString('en-US')}/s (${CONNECTIONS} conns)`, SECONDS, CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1), paceMs);
+    rows.push({ ...paced, target: 'p99 < 15 ms', pass: paced.p99 < 15 && paced.errors === 0 });
 
     const depthSeconds = Math.max(1, Math.round(SECONDS / 2));
     const depth1 = await load('check via gateway, depth 1, 1 conn', depthSeconds, 1, (n) => viaGateway(n * 7919, 1));

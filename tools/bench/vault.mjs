@@ -9,7 +9,8 @@
 //      vault's own blob format (apps/vault/dist/src/vault-core/key-blob.js), one loop     reference
 //   3. ratio of 2 to 1 (how many in-process wraps one gateway pair costs)                  report
 //   4. KV read of a 1 KB object through the gateway: GET /vault/v1/kv/:id over BENCH_OBJECTS objects
-//                                                                              target >= 2,000/s, p99 < 25 ms
+//                                                                              target >= 2,000/s
+//   5. the same reads paced at 2,000/s over the connections (the latency at the target rate)  target p99 < 25 ms
 // The anchor these are compared with (HashiCorp Vault transit's published figures) is in docs/benchmarks.md.
 // Never fails on a miss. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_OBJECTS=100,
 // BENCH_PORT_OFFSET=25500, BENCH_REDIS_URL=redis://127.0.0.1:6379/11.
@@ -27,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100);
+/* The issue's KV read rate: the paced phase offers it and measures the latency there. */
+const KV_TARGET_RPS = 2000;
 const runId = randomBytes(4).toString('hex');
 
 /** Wrap + unwrap of a data key in-process for `seconds`, in the vault's own blob format (the floor of phase 1). */
@@ -101,7 +104,10 @@ async function main() {
     const read = () => ({ method: 'GET', path: `/vault/v1/kv/${ids[i++ % ids.length]}`, headers: { authorization: `Bearer ${apiKey}` } });
     await poolLoop(stack.baseUrl, CONNECTIONS, WARMUP, read);
     const kv = await measureCpu('KV read 1 KB', DB_PREFIX, () => poolLoop(stack.baseUrl, CONNECTIONS, SECONDS, read));
-    rows.push({ ...kv, name: `GET /vault/v1/kv/:id, 1 KB values, ${ids.length} objects (${CONNECTIONS} conn, ${SECONDS} s)`, target: '>= 2,000 req/s, p99 < 25 ms', pass: kv.rps >= 2000 && kv.p99 < 25 && kv.errors === 0 });
+    rows.push({ ...kv, name: `GET /vault/v1/kv/:id, 1 KB values, ${ids.length} objects (${CONNECTIONS} conn, ${SECONDS} s)`, target: '>= 2,000 req/s', pass: kv.rps >= 2000 && kv.errors === 0 });
+    // The latency at the target rate: the same reads paced at KV_TARGET_RPS over the connections.
+    const pacedKv = await measureCpu('KV read 1 KB, paced', DB_PREFIX, () => poolLoop(stack.baseUrl, CONNECTIONS, SECONDS, read, undefined, (CONNECTIONS * 1000) / KV_TARGET_RPS));
+    rows.push({ ...pacedKv, name: `GET /vault/v1/kv/:id, 1 KB values, paced at ${KV_TARGET_RPS.toLocaleString('en-US')}/s (${CONNECTIONS} conn, ${SECONDS} s)`, target: 'p99 < 25 ms', pass: pacedKv.p99 < 25 && pacedKv.errors === 0 });
   } finally {
     await stack.stop();
   }
