@@ -63,6 +63,8 @@ const CLAIM_KEYS = `
 export class AuditEventsRepository {
   private queue: Waiter[] = [];
   private writers = 0;
+  /* (environment, Idempotency-Key) of the batches in flight: a later request with one waits for its batch. */
+  private readonly keysInFlight = new Set<string>();
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -82,15 +84,21 @@ export class AuditEventsRepository {
     this.writers++;
     try {
       while (this.queue.length) {
-        const batch = takeBatch(this.queue);
+        const batch = takeBatch(this.queue, this.keysInFlight);
+        // Everything queued waits for a key in flight: the writer of that batch takes it next.
+        if (!batch.length) break;
         const taken = new Set(batch);
         this.queue = this.queue.filter((w) => !taken.has(w));
+        const keys = batch.flatMap((w) => (w.item.claim ? [claimKey(w.item)] : []));
+        for (const k of keys) this.keysInFlight.add(k);
         try {
           const outcomes = await this.writeBatch(batch.map((w) => w.item));
           batch.forEach((w, i) => w.resolve(outcomes[i]!));
         } catch (err) {
           if (batch.length === 1) batch[0]!.reject(err);
           else for (const w of batch) await this.writeBatch([w.item]).then(([o]) => w.resolve(o!), w.reject);
+        } finally {
+          for (const k of keys) this.keysInFlight.delete(k);
         }
       }
     } finally {
@@ -120,7 +128,11 @@ export class AuditEventsRepository {
       .sort((a, b) => (a.env + '\u0000' + a.claim.key < b.env + '\u0000' + b.claim.key ? -1 : 1));
     const outcomes: InsertOutcome[] = items.map(() => 'created');
     if (!claims.length) return outcomes;
-    const { rows: won } = await client.query<{ event_id: string }>(CLAIM_KEYS, [claims.map((c) => c.env), claims.map((c) => c.claim.key), claims.map((c) => c.claim.requestSha256), claims.map((c) => c.eventId)]);
+    const { rows: won } = await client.query<{ event_id: string }>({
+      name: 'audit_claim_keys',
+      text: CLAIM_KEYS,
+      values: [claims.map((c) => c.env), claims.map((c) => c.claim.key), claims.map((c) => c.claim.requestSha256), claims.map((c) => c.eventId)],
+    });
     const wonIds = new Set(won.map((r) => r.event_id));
     const lost = claims.filter((c) => !wonIds.has(c.eventId));
     if (!lost.length) return outcomes;
@@ -143,13 +155,14 @@ export class AuditEventsRepository {
     const orgs = [...new Map(items.map((it) => [orgKey(it), it])).values()].sort((a, b) => (orgKey(a) < orgKey(b) ? -1 : 1));
     // ON CONFLICT DO UPDATE takes each row's lock in input order, which is sorted: the ordered
     // locking that FOR UPDATE gave, and a new organization's head is created in the same step.
-    const { rows: heads } = await client.query<{ environment_id: string; organization_id: string; seq: string; hash: Buffer }>(
-      `INSERT INTO audit_log_chain_heads AS h (environment_id, organization_id, seq, hash)
+    const { rows: heads } = await client.query<{ environment_id: string; organization_id: string; seq: string; hash: Buffer }>({
+      name: 'audit_lock_heads',
+      text: `INSERT INTO audit_log_chain_heads AS h (environment_id, organization_id, seq, hash)
        SELECT e, o, 0, g FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(e, o, g, ord) ORDER BY u.ord
        ON CONFLICT (environment_id, organization_id) DO UPDATE SET seq = h.seq
        RETURNING h.environment_id, h.organization_id, h.seq, h.hash`,
-      [orgs.map((o) => o.environmentId), orgs.map((o) => o.row.organizationId), orgs.map((o) => genesisHash(o.environmentId, o.row.organizationId))],
-    );
+      values: [orgs.map((o) => o.environmentId), orgs.map((o) => o.row.organizationId), orgs.map((o) => genesisHash(o.environmentId, o.row.organizationId))],
+    });
     const head = new Map(heads.map((h) => [`${h.environment_id}\u0000${h.organization_id}`, { seq: Number(h.seq), hash: h.hash }]));
     const seqs: number[] = [];
     const hashes: Buffer[] = [];
@@ -163,8 +176,10 @@ export class AuditEventsRepository {
     const e = items.map((i) => i.row.event);
     const moved = [...head.entries()];
     const outbox = outboxInsertCte(items.flatMap((i) => i.messages), 19);
-    await client.query(
-      withOutboxNotify(`chain_rows AS (
+    // Named (prepared once per connection): the text is the same for every batch.
+    await client.query({
+      name: 'audit_write_batch',
+      text: withOutboxNotify(`chain_rows AS (
          INSERT INTO audit_log_chain (environment_id, organization_id, seq, event_id, occurred_at, digest, hash)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::bytea[], $7::bytea[])
          RETURNING 1),
@@ -180,7 +195,7 @@ export class AuditEventsRepository {
           WHERE h.environment_id = u.e AND h.organization_id = u.o
          RETURNING 1),
        ${outbox.cte}`),
-      [
+      values: [
         items.map((i) => i.environmentId),
         items.map((i) => i.row.organizationId),
         seqs,
@@ -201,24 +216,26 @@ export class AuditEventsRepository {
         moved.map(([, v]) => v.hash),
         ...outbox.values,
       ],
-    );
+    });
   }
 }
 
+const claimKey = (it: PendingInsert) => `${it.environmentId}\u0000${it.claim!.key}`;
+
 /**
  * The next batch: queued events in arrival order, up to MAX_BATCH, leaving for later an event
- * whose (environment, Idempotency-Key) is already in the batch (one claim statement cannot claim
- * a key twice; the later one then finds the first committed).
+ * whose (environment, Idempotency-Key) is already in the batch or in a batch in flight (one claim
+ * statement cannot claim a key twice, and a concurrent batch could claim it first: the later
+ * request then finds the first committed, in arrival order).
  */
-function takeBatch(queue: Waiter[]): Waiter[] {
+function takeBatch(queue: Waiter[], inFlight: ReadonlySet<string>): Waiter[] {
   const batch: Waiter[] = [];
   const keys = new Set<string>();
   for (const w of queue) {
     if (batch.length >= MAX_BATCH) break;
-    const c = w.item.claim;
-    if (c) {
-      const k = `${w.item.environmentId}\u0000${c.key}`;
-      if (keys.has(k)) continue;
+    if (w.item.claim) {
+      const k = claimKey(w.item);
+      if (keys.has(k) || inFlight.has(k)) continue;
       keys.add(k);
     }
     batch.push(w);

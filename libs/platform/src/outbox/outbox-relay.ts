@@ -248,16 +248,17 @@ export class OutboxRelay {
       // maxRecordBytes) while the sendable bytes before it are under one request: a backlog of
       // large rows is never loaded into memory at once, and every row a plan can send (a prefix
       // within maxRequestBytes after the rows it dead-letters, or a first row alone) has its text.
-      const { rows: pending } = await client.query<{ seq: string; topic: string; key: string; headers: Record<string, string>; bytes: string; payload: string | null }>(
-        `SELECT seq, topic, key, headers, bytes,
+      const { rows: pending } = await client.query<{ seq: string; topic: string; key: string; headers: Record<string, string>; bytes: string; payload: string | null }>({
+        name: 'outbox_relay_pending',
+        text: `SELECT seq, topic, key, headers, bytes,
                 CASE WHEN bytes <= $3 AND sum(CASE WHEN bytes <= $3 THEN bytes ELSE 0 END) OVER (ORDER BY seq) - bytes < $2 THEN t END AS payload
            FROM (SELECT seq, topic, key, headers, t, octet_length(t) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
                    FROM (SELECT seq, topic, key, headers, payload::text AS t FROM "outbox"
                           WHERE published_at IS NULL AND dead_lettered_at IS NULL
                           ORDER BY seq LIMIT $1 FOR UPDATE) AS locked) AS sized
           ORDER BY seq`,
-        [limit, this.limits.maxRequestBytes, this.limits.maxRecordBytes],
-      );
+        values: [limit, this.limits.maxRequestBytes, this.limits.maxRecordBytes],
+      });
       const plan = planBatch(pending.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
       const bySeq = new Map(pending.map((r) => [r.seq, r]));
       const batch: EncodedRow[] = plan.send.map((seq) => {
@@ -282,7 +283,7 @@ export class OutboxRelay {
           batch.length = 0;
         }
       }
-      if (batch.length) await client.query('UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', [batch.map((r) => r.seq)]);
+      if (batch.length) await client.query({ name: 'outbox_relay_published', text: 'UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', values: [batch.map((r) => r.seq)] });
       await client.query('COMMIT');
       if (batch.length) {
         eventsPublished.inc(batch.length);
