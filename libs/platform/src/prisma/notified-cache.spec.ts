@@ -86,4 +86,40 @@ describe('NotifiedCache', () => {
     await cached('k');
     assert.equal(await cache.get('k'), `k@${version}`);
   });
+
+  test('a NOTIFY of a scope drops every key in it and no other (scopesOf)', async () => {
+    const scopedLoads: string[] = [];
+    const scoped = new NotifiedCache<string>({
+      databaseUrl: testInfra.postgresAdminUrl,
+      channel: `${channel}_scoped`,
+      // Keys `environment/owner/name`: scopes are the environment and the owner within it.
+      scopesOf: (key) => {
+        const [env, owner] = key.split('/');
+        return [env!, `${env}/${owner}`];
+      },
+      load: async (key) => (scopedLoads.push(key), `${key}@${scopedLoads.length}`),
+      maxEntries: 100,
+      ttlMs: 60_000,
+      log: pino({ level: 'silent' }),
+    });
+    scoped.start();
+    try {
+      const keys = ['e1/a/x', 'e1/b/y', 'e2/a/z'];
+      const held = async () => {
+        const n = scopedLoads.length;
+        for (const k of keys) await scoped.get(k);
+        return scopedLoads.slice(n);
+      };
+      await waitFor(async () => (await held()).length === 0 || undefined, { timeoutMs: 10_000, intervalMs: 50, message: 'all three answered from the cache' });
+      const scopedNotify = (scope: string) => admin.query('SELECT pg_notify($1, $2)', [`${channel}_scoped`, scope]);
+      await scopedNotify('e1/a');
+      await waitFor(async () => (await held()).join() === 'e1/a/x' || undefined, { timeoutMs: 2000, intervalMs: 10, message: 'only e1/a/x re-read after e1/a' });
+      await scopedNotify('e1');
+      await waitFor(async () => (await held()).join() === 'e1/a/x,e1/b/y' || undefined, { timeoutMs: 2000, intervalMs: 10, message: 'both keys of e1 re-read after e1, not e2/a/z' });
+      scoped.forgetScope('e2');
+      assert.deepEqual(await held(), ['e2/a/z'], "this process's own change drops its scope at once");
+    } finally {
+      await scoped.stop();
+    }
+  });
 });

@@ -3,8 +3,16 @@ import { PgNotificationListener } from './pg-listener';
 
 export interface NotifiedCacheOptions<V> {
   databaseUrl: string;
-  /** The channel the writers NOTIFY on; each payload is the key whose value changed. */
+  /**
+   * The channel the writers NOTIFY on; each payload is the key whose value changed, or one of
+   * the scopes `scopesOf` gives keys (then every key in that scope is dropped).
+   */
   channel: string;
+  /**
+   * The scopes a key belongs to (for example its environment, and its owner within it): a writer
+   * that cannot name every key its change affects notifies a scope instead.
+   */
+  scopesOf?: (key: string) => string[];
   load: (key: string) => Promise<V>;
   maxEntries: number;
   /** Backstop: an entry is re-read at least this often, should a notification ever be missed. */
@@ -15,6 +23,7 @@ export interface NotifiedCacheOptions<V> {
 interface Entry<V> {
   value: Promise<V>;
   until: number;
+  scopes: string[];
 }
 
 /**
@@ -26,10 +35,14 @@ interface Entry<V> {
  *   notifies after the entry exists, and the notification drops it. Every (re)connection drops
  *   everything (notifications sent while the connection was down are lost).
  * - A failed read is not kept. At most `maxEntries` entries (the oldest goes first).
+ * - A notification names a key or a scope; a scope drops every entry whose `scopesOf` holds it
+ *   (the scope index holds exactly the stored entries' keys).
  * So a value is at most one notification delivery (milliseconds after the writer's commit) stale.
  */
 export class NotifiedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /* scope -> the stored keys in it (only with scopesOf). */
+  private readonly scopes = new Map<string, Set<string>>();
   private readonly listener: PgNotificationListener;
   private trusted = false;
 
@@ -38,14 +51,17 @@ export class NotifiedCache<V> {
       opts.databaseUrl,
       opts.channel,
       {
-        onNotify: (key) => this.forget(key),
+        onNotify: (keyOrScope) => {
+          this.forget(keyOrScope);
+          this.forgetScope(keyOrScope);
+        },
         onConnected: () => {
-          this.entries.clear();
+          this.clear();
           this.trusted = true;
         },
         onLost: () => {
           this.trusted = false;
-          this.entries.clear();
+          this.clear();
         },
       },
       opts.log,
@@ -58,7 +74,7 @@ export class NotifiedCache<V> {
 
   async stop(): Promise<void> {
     this.trusted = false;
-    this.entries.clear();
+    this.clear();
     await this.listener.stop();
   }
 
@@ -67,18 +83,42 @@ export class NotifiedCache<V> {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;
-    const entry: Entry<V> = { value: this.opts.load(key), until: now + this.opts.ttlMs };
-    this.entries.delete(key);
+    const entry: Entry<V> = { value: this.opts.load(key), until: now + this.opts.ttlMs, scopes: this.opts.scopesOf?.(key) ?? [] };
+    this.forget(key);
     this.entries.set(key, entry);
-    if (this.entries.size > this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    for (const scope of entry.scopes) {
+      let keys = this.scopes.get(scope);
+      if (!keys) this.scopes.set(scope, (keys = new Set()));
+      keys.add(key);
+    }
+    if (this.entries.size > this.opts.maxEntries) this.forget(this.entries.keys().next().value!);
     entry.value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) === entry) this.forget(key);
     });
     return entry.value;
   }
 
   /** Drops one key (a notification, or this process's own change, which need not wait for it). */
   forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
+    for (const scope of entry.scopes) {
+      const keys = this.scopes.get(scope);
+      keys?.delete(key);
+      if (keys?.size === 0) this.scopes.delete(scope);
+    }
+  }
+
+  /** Drops every key in `scope` (see scopesOf). */
+  forgetScope(scope: string): void {
+    const keys = this.scopes.get(scope);
+    if (!keys) return;
+    for (const key of [...keys]) this.forget(key);
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.scopes.clear();
   }
 }
