@@ -11,6 +11,8 @@ import { startFakeOAuthProvider, type FakeOAuthProvider } from '../support/fake-
 const SKEW_S = 4;
 const TTL_S = 8;
 const USER = 'user_01JZ0000000000000000000001';
+/* Short, so the test of reading secrets ahead of their expiry passes a whole TTL in seconds. */
+const SECRETS_TTL_MS = 4000;
 
 describe('Pipes through the WorkOS SDK', () => {
   let e: E2e;
@@ -39,6 +41,18 @@ describe('Pipes through the WorkOS SDK', () => {
   }
 
   const token = (client: WorkOS = e.workos, over: Record<string, unknown> = {}) => client.pipes.getAccessToken({ provider: slug, userId: USER, ...over });
+  /** USER's getAccessToken answered by the second replica directly (a signed internal call, past the gateway). */
+  const tokenFromReplicaB = async () => {
+    const path = `/data-integrations/${slug}/token`;
+    const body = JSON.stringify({ user_id: USER });
+    const res = await fetch(`${replicaB.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...signInternalRequest(e.stack.internalAuthKey('pipes'), 'pipes', e.creds.environment_id, { method: 'POST', path, body }) },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    return (await res.json()) as { active: boolean; error?: string; access_token?: { access_token: string } };
+  };
   const expiresAt = async () => {
     const t = await token();
     assert.equal(t.active, true);
@@ -54,7 +68,7 @@ describe('Pipes through the WorkOS SDK', () => {
       name: 'pipes_sdk',
       portOffset: 12500,
       apps: ['organizations', 'events', 'vault', 'pipes', 'identity'],
-      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '3' } },
+      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '3', PIPES_TOKEN_CACHE_TTL_MS: String(SECRETS_TTL_MS) } },
     });
     other = e.client((await e.createEnvironment(`pipes-other-${tag}`)).api_key);
     replicaB = await e.stack.spawnReplica('pipes', e.stack.port('pipes') + 400);
@@ -157,19 +171,10 @@ describe('Pipes through the WorkOS SDK', () => {
   });
 
   test('50 concurrent getAccessToken calls during expiry, across two replicas, make exactly ONE refresh at the provider', async () => {
-    const key = e.stack.internalAuthKey('pipes');
     const direct = async () => {
-      const path = `/data-integrations/${slug}/token`;
-      const body = JSON.stringify({ user_id: USER });
-      const res = await fetch(`${replicaB.url}${path}`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', ...signInternalRequest(key, 'pipes', e.creds.environment_id, { method: 'POST', path, body }) },
-      });
-      assert.equal(res.status, 200, await res.clone().text());
-      const j = (await res.json()) as { active: boolean; access_token: { access_token: string } };
+      const j = await tokenFromReplicaB();
       assert.equal(j.active, true);
-      return j.access_token.access_token;
+      return j.access_token!.access_token;
     };
     const viaGateway = async () => {
       const t = await token();
@@ -233,6 +238,47 @@ describe('Pipes through the WorkOS SDK', () => {
     // Reconnecting restores it.
     assert.equal((await connect(USER)).searchParams.get('status'), 'connected');
     assert.equal((await token()).active, true);
+  });
+
+  test("every replica's cached token lookup follows a change written elsewhere (SQL here), by the tables' NOTIFY triggers", async () => {
+    /** getAccessToken answered by the first replica through the gateway, and by replica B directly. */
+    const both = async () => {
+      const b = await tokenFromReplicaB();
+      const a = await token();
+      return [a.active ? 'active' : (a as { error: string }).error, b.active ? 'active' : b.error!];
+    };
+    assert.deepEqual(await both(), ['active', 'active']);
+    assert.deepEqual(await both(), ['active', 'active'], 'both replicas now hold the lookup');
+    assert.match(await fetch(`${replicaB.url}/metrics`).then((r) => r.text()), /pipes_token_lookups_total\{source="cache"\} [1-9]/, 'answered from the cache');
+    const db = new Client({ connectionString: e.stack.databaseUrl('pipes') });
+    await db.connect();
+    const setState = (state: string) =>
+      db.query(`UPDATE connected_accounts SET state = $3 WHERE environment_id = $1 AND user_id = $2 AND organization_id IS NULL AND data_integration_id = (SELECT id FROM data_integrations WHERE environment_id = $1 AND slug = $4)`, [e.creds.environment_id, USER, state, slug]);
+    try {
+      assert.equal((await setState('needs_reauthorization')).rowCount, 1);
+      await waitFor(async () => (await both()).join() === 'needs_reauthorization,needs_reauthorization' || undefined, { timeoutMs: 5000, intervalMs: 20, message: 'both replicas see the account change' });
+    } finally {
+      await setState('connected');
+    }
+    await waitFor(async () => (await both()).join() === 'active,active' || undefined, { timeoutMs: 5000, intervalMs: 20, message: 'both replicas see it connected again' });
+    await db.end();
+  });
+
+  test("a busy account's secrets are re-read from Vault in the background before their cache entry expires", async () => {
+    const reads = async (source: string) => {
+      const text = await fetch(`http://127.0.0.1:${e.stack.port('pipes')}/metrics`).then((r) => r.text());
+      return Number(new RegExp(`pipes_token_reads_total\\{source="${source}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    };
+    const ahead = await reads('vault_ahead');
+    // Calls keep the entry in use; past its refresh point (5/8 to 7/8 of the TTL after its read,
+    // which a provider refresh of the token resets) it is re-read in the background.
+    await waitFor(
+      async () => {
+        assert.ok((await token()).active);
+        return (await reads('vault_ahead')) > ahead || undefined;
+      },
+      { timeoutMs: 4 * SECRETS_TTL_MS, intervalMs: 100, message: 'secrets read ahead of their expiry' },
+    );
   });
 
   test('a denied authorization redirects with an error and emits connection_failed', async () => {

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessage } from '@wos/platform';
 import { Prisma, type ConnectedAccount, type DataIntegration, type OrganizationIntegrationConfig } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
+import { TokenLookupCache, type TokenLookup, type TokenLookupKey } from '../integrations/token-lookup.cache';
 
 export type AccountWrite = Omit<ConnectedAccount, 'createdAt' | 'updatedAt' | 'config' | 'tokenVersion'> & { config: Record<string, string> };
 
@@ -15,7 +16,17 @@ export interface LockedAccount {
 /** The only database caller for connected accounts. Every method takes the environment first. */
 @Injectable()
 export class AccountsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly lookups: TokenLookupCache,
+  ) {
+    lookups.setLoader((k) => this.readForToken(k));
+  }
+
+  /** The token path's lookup, from the per-process cache (TokenLookupCache) or, on a miss, readForToken. */
+  findForToken(environmentId: string, slug: string, ownership: string, ownerKey: string, organizationId: string | null): Promise<TokenLookup | null> {
+    return this.lookups.get({ environmentId, slug, ownership, ownerKey, organizationId });
+  }
 
   /**
    * The token path's one read: the integration, the owner's account and the organization's
@@ -23,7 +34,7 @@ export class AccountsRepository {
    * prepared statement on the pool costs far less than Prisma's unnamed ones). Null when the
    * integration does not exist.
    */
-  async findForToken(environmentId: string, slug: string, ownership: string, ownerKey: string, organizationId: string | null): Promise<{ integration: DataIntegration; account: ConnectedAccount | null; orgConfig: OrganizationIntegrationConfig | null } | null> {
+  private async readForToken({ environmentId, slug, ownership, ownerKey, organizationId }: TokenLookupKey): Promise<TokenLookup | null> {
     const { rows } = await this.prisma.pool.query({
       name: 'pipes_token_lookup',
       text: `SELECT row_to_json(i) AS integration, row_to_json(a) AS account, row_to_json(c) AS org_config
@@ -48,7 +59,7 @@ export class AccountsRepository {
 
   /** Creates or replaces the owner's compatibility connection, with its events, in one transaction. */
   async upsert(environmentId: string, a: AccountWrite, events: (saved: ConnectedAccount, previous: ConnectedAccount | null) => OutboxMessage[]): Promise<ConnectedAccount> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.writing(environmentId, async (tx) => {
       const previous = await tx.connectedAccount.findUnique({ where: { environmentId_dataIntegrationId_ownerKey: { environmentId, dataIntegrationId: a.dataIntegrationId, ownerKey: a.ownerKey } } });
       const now = new Date();
       const { id, ...rest } = a;
@@ -62,7 +73,7 @@ export class AccountsRepository {
 
   /** A new integration, and its first installation when one came with it, in one transaction. */
   async createIntegration(integration: Prisma.DataIntegrationCreateInput, installation: AccountWrite | null, events: (a: ConnectedAccount) => OutboxMessage[]): Promise<{ integration: DataIntegration; installation: ConnectedAccount | null }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.writing(integration.environmentId, async (tx) => {
       const created = await tx.dataIntegration.create({ data: integration });
       if (!installation) return { integration: created, installation: null };
       const now = new Date();
@@ -74,7 +85,7 @@ export class AccountsRepository {
 
   /** Deletes an account with its event; null when it was already gone. */
   async delete(environmentId: string, id: string, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.writing(environmentId, async (tx) => {
       const found = await tx.connectedAccount.findFirst({ where: { environmentId, id } });
       if (!found) return null;
       await tx.connectedAccount.delete({ where: { id } });
@@ -85,7 +96,7 @@ export class AccountsRepository {
 
   /** Deletes an integration and its accounts, each with its event; the deleted accounts, or null when the integration was gone. */
   async deleteIntegration(environmentId: string, integrationId: string, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[] | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.writing(environmentId, async (tx) => {
       const accounts = await tx.connectedAccount.findMany({ where: { environmentId, dataIntegrationId: integrationId } });
       const { count } = await tx.dataIntegration.deleteMany({ where: { environmentId, id: integrationId } });
       if (!count) return null;
@@ -97,7 +108,7 @@ export class AccountsRepository {
 
   /** Sets an account's state with its event, unless it already has that state. */
   async setState(environmentId: string, id: string, state: string, event: (a: ConnectedAccount) => OutboxMessage): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.writing(environmentId, async (tx) => {
       const { count } = await tx.connectedAccount.updateMany({ where: { environmentId, id, state: { not: state } }, data: { state, updatedAt: new Date(), tokenVersion: { increment: 1 } } });
       if (count) await appendToOutbox(tx, [event((await tx.connectedAccount.findUniqueOrThrow({ where: { id } })))]);
     });
@@ -109,10 +120,20 @@ export class AccountsRepository {
    * A plain pg transaction: the provider call inside must not race Prisma's interactive timeout.
    */
   async withLock<T>(environmentId: string, id: string, fn: (locked: LockedAccount | null) => Promise<T>): Promise<T> {
+    let ownerKey: string | undefined;
+    try {
+      return await this.lockAndRun(environmentId, id, fn, (k) => (ownerKey = k));
+    } finally {
+      if (ownerKey !== undefined) this.lookups.accountChanged(environmentId, ownerKey);
+    }
+  }
+
+  private lockAndRun<T>(environmentId: string, id: string, fn: (locked: LockedAccount | null) => Promise<T>, found: (ownerKey: string) => void): Promise<T> {
     return pgTransaction(this.prisma.pool, async (client) => {
       const { rows } = await client.query('SELECT * FROM connected_accounts WHERE environment_id = $1 AND id = $2 FOR UPDATE', [environmentId, id]);
       if (!rows[0]) return fn(null);
       let row = fromRow(rows[0]);
+      found(row.ownerKey);
       const locked: LockedAccount = {
         get row() {
           return row;
@@ -129,7 +150,7 @@ export class AccountsRepository {
 
   /** organization.deleted: the organization's accounts become disconnected (their secrets are shredded in Vault), once per event. */
   async disconnectOrganization(environmentId: string, organizationId: string, inbox: { consumer: string; eventId: string }, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[]> {
-    return pgTransaction(this.prisma.pool, async (client) => {
+    return this.writingPg(environmentId, async (client) => {
       const raw = pgExecutor(client);
       if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
       const { rows } = await client.query(
@@ -145,7 +166,7 @@ export class AccountsRepository {
 
   /** user.deleted: the user's own connections are deleted (with their events), once per event; returns them so their secrets can go too. */
   async deleteUserAccounts(environmentId: string, userId: string, inbox: { consumer: string; eventId: string }, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[]> {
-    return pgTransaction(this.prisma.pool, async (client) => {
+    return this.writingPg(environmentId, async (client) => {
       const raw = pgExecutor(client);
       if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
       const { rows } = await client.query(`DELETE FROM connected_accounts WHERE environment_id = $1 AND owner_type = 'user' AND user_id = $2 RETURNING *`, [environmentId, userId]);
@@ -154,6 +175,28 @@ export class AccountsRepository {
       await appendToOutbox(raw, accounts.map((a) => event({ ...a, state: 'disconnected', updatedAt: now })));
       return accounts;
     });
+  }
+
+  /*
+   * A write in a Prisma transaction, then the environment's cached token lookups dropped at once in
+   * this process (committed or not: dropping is always safe); the triggers' NOTIFY drops them on
+   * every other replica.
+   */
+  private async writing<T>(environmentId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.prisma.$transaction(fn);
+    } finally {
+      this.lookups.changed(environmentId);
+    }
+  }
+
+  /* The same for a plain pg transaction. */
+  private async writingPg<T>(environmentId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await pgTransaction(this.prisma.pool, fn);
+    } finally {
+      this.lookups.changed(environmentId);
+    }
   }
 }
 

@@ -24,7 +24,7 @@ const MAX_CACHED = 10_000;
 
 /* Pipes' metrics: provider refreshes by outcome, and where handed-out tokens came from. */
 const refreshes = new Counter({ name: 'pipes_token_refreshes_total', help: 'Token refreshes at providers, by outcome (ok, invalid_grant, unavailable, rejected)', labelNames: ['outcome'], registers: [registry] });
-const tokenReads = new Counter({ name: 'pipes_token_reads_total', help: 'Secrets read for getAccessToken and credentials, by source (cache, vault)', labelNames: ['source'], registers: [registry] });
+const tokenReads = new Counter({ name: 'pipes_token_reads_total', help: 'Secrets read for getAccessToken and credentials, by source (cache, vault; vault_ahead: re-read in the background before expiry)', labelNames: ['source'], registers: [registry] });
 
 /**
  * Hands out access tokens and vended credentials. Invariants:
@@ -41,7 +41,9 @@ const tokenReads = new Counter({ name: 'pipes_token_reads_total', help: 'Secrets
 @Injectable()
 export class TokensService {
   private readonly inflight = new Map<string, Promise<Usable | Inactive>>();
-  private readonly cache = new Map<string, { version: number; secrets: AccountSecrets; until: number }>();
+  private readonly cache = new Map<string, { version: number; secrets: AccountSecrets; refreshAt: number; until: number }>();
+  /* Accounts whose secrets are being re-read ahead of their expiry (at most one read each). */
+  private readonly refreshingAhead = new Set<string>();
   private readonly log: Logger;
 
   constructor(
@@ -117,8 +119,10 @@ export class TokensService {
 
   private async secretsOf(account: ConnectedAccount): Promise<AccountSecrets> {
     const hit = this.cache.get(account.id);
-    if (hit && hit.version === account.tokenVersion && hit.until > Date.now()) {
+    const now = Date.now();
+    if (hit && hit.version === account.tokenVersion && hit.until > now) {
       tokenReads.inc({ source: 'cache' });
+      if (now >= hit.refreshAt) this.refreshAhead(account);
       return hit.secrets;
     }
     tokenReads.inc({ source: 'vault' });
@@ -128,15 +132,41 @@ export class TokensService {
   }
 
   /**
-   * Each entry lives between 3/4 of the TTL and the TTL, at random: accounts read together (a
-   * restart, a burst of traffic) then expire spread over a quarter of it, not all at once, which
-   * would send them to Vault in one wave and queue every request behind it.
+   * An entry in use is re-read from Vault in the background once it passes its refresh point, so
+   * a busy account never waits for Vault on its request path; an entry is still never served
+   * past `until` (the TTL after its Vault read). A failed re-read leaves the entry to expire (a
+   * gone object drops it, so the next call finds out synchronously).
+   */
+  private refreshAhead(account: ConnectedAccount): void {
+    if (this.refreshingAhead.has(account.id)) return;
+    this.refreshingAhead.add(account.id);
+    tokenReads.inc({ source: 'vault_ahead' });
+    this.secrets
+      .read(account.environmentId, account.vaultObjectId!)
+      .then(
+        (secrets) => {
+          if (this.cache.get(account.id)?.version === account.tokenVersion) this.remember(account, secrets);
+        },
+        (err) => {
+          if (err instanceof VaultObjectGoneError) this.cache.delete(account.id);
+          else this.log.debug({ connected_account_id: account.id, err }, 'reading secrets ahead of their expiry failed; the cached entry expires as usual');
+        },
+      )
+      .finally(() => this.refreshingAhead.delete(account.id));
+  }
+
+  /**
+   * Each entry is served until the TTL after its Vault read, and re-read ahead (refreshAhead)
+   * from a random point between 5/8 and 7/8 of it: accounts read together (a restart, a burst of
+   * traffic) then come due spread over a quarter of the TTL, not in one wave to Vault.
    */
   private remember(account: ConnectedAccount, secrets: AccountSecrets): void {
     const ttl = this.config.PIPES_TOKEN_CACHE_TTL_MS;
     if (ttl === 0) return;
+    const now = Date.now();
+    this.cache.delete(account.id);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(account.id, { version: account.tokenVersion, secrets, until: Date.now() + ttl - Math.random() * (ttl / 4) });
+    this.cache.set(account.id, { version: account.tokenVersion, secrets, refreshAt: now + (ttl * 5) / 8 + Math.random() * (ttl / 4), until: now + ttl });
   }
 
   /** The secrets are gone from Vault (deleted, or shredded with their organization): the account is disconnected. */

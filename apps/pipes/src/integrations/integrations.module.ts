@@ -5,6 +5,7 @@ import { IntegrationsService } from './integrations.service';
 import { OrgConfigsController } from './org-configs.controller';
 import { OrgConfigsRepository } from './org-configs.repository';
 import { OrgConfigsService } from './org-configs.service';
+import { TokenLookupCache } from './token-lookup.cache';
 
 /**
  * Data integrations, the provider catalogue and organizations' settings per provider. The
@@ -12,7 +13,7 @@ import { OrgConfigsService } from './org-configs.service';
  */
 @Module({
   controllers: [OrgConfigsController],
-  providers: [IntegrationsRepository, IntegrationsService, OrgConfigsRepository, OrgConfigsService, ProviderClient],
-  exports: [IntegrationsService, OrgConfigsService, ProviderClient],
+  providers: [IntegrationsRepository, IntegrationsService, OrgConfigsRepository, OrgConfigsService, ProviderClient, TokenLookupCache],
+  exports: [IntegrationsService, OrgConfigsService, ProviderClient, TokenLookupCache],
 })
 export class IntegrationsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PageRequest } from '@wos/platform';
 import { Prisma, type DataIntegration } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
+import { TokenLookupCache } from './token-lookup.cache';
 
 export type IntegrationRow = DataIntegration;
 export type IntegrationChanges = Partial<Omit<DataIntegration, 'id' | 'environmentId' | 'createdAt' | 'customProvider' | 'config'>> & {
@@ -11,7 +12,10 @@ export type IntegrationChanges = Partial<Omit<DataIntegration, 'id' | 'environme
 /** The only Prisma caller for data integrations. Every method takes the environment first. */
 @Injectable()
 export class IntegrationsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly lookups: TokenLookupCache,
+  ) {}
 
   findBySlug(environmentId: string, slug: string, ownership: string): Promise<DataIntegration | null> {
     return this.prisma.dataIntegration.findUnique({ where: { environmentId_slug_ownership: { environmentId, slug, ownership } } });
@@ -40,9 +44,13 @@ export class IntegrationsRepository {
 
   async update(environmentId: string, id: string, changes: IntegrationChanges): Promise<DataIntegration> {
     const { customProvider, ...rest } = changes;
-    return this.prisma.dataIntegration.update({
-      where: { id, environmentId },
-      data: { ...rest, ...(customProvider ? { customProvider: customProvider as Prisma.InputJsonValue } : {}), updatedAt: new Date() },
-    });
+    try {
+      return await this.prisma.dataIntegration.update({
+        where: { id, environmentId },
+        data: { ...rest, ...(customProvider ? { customProvider: customProvider as Prisma.InputJsonValue } : {}), updatedAt: new Date() },
+      });
+    } finally {
+      this.lookups.changed(environmentId); // the trigger's NOTIFY tells the other replicas
+    }
   }
 }
