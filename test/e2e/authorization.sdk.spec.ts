@@ -267,6 +267,9 @@ describe('Authorization through the WorkOS SDK', () => {
     const bobGrant = (await a.listRoleAssignments({ organizationMembershipId: bob.id })).data[0]!;
     await a.removeRoleAssignment({ organizationMembershipId: bob.id, roleAssignmentId: bobGrant.id });
     assert.equal(await check(bob.id, 'projects:view', leaf.id), false);
+    // These checks were answered from the service's in-memory index, which each change above dropped.
+    const metrics = await fetch(`http://127.0.0.1:${e.stack.port('authorization')}/metrics`).then((r) => r.text());
+    assert.match(metrics, /authz_checks_total\{source="memory"\} [1-9]/);
 
     // A resource with children is kept unless cascade_delete is set; then its whole subtree goes.
     await expectSdkError(a.deleteResource({ resourceId: chain[3]!.id }), ConflictException, 409);

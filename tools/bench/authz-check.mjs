@@ -18,14 +18,17 @@
 //      (one connection, so the latencies are the statement's, not the queue's).
 // Prints one table to stdout; progress goes to stderr. It never fails on a missed target.
 // Knobs: BENCH_AUTHZ_ORGS (1000), BENCH_AUTHZ_RESOURCES (100000), BENCH_AUTHZ_ASSIGNMENTS (200000),
-// BENCH_AUTHZ_SECONDS (20), BENCH_AUTHZ_CONNECTIONS (32), BENCH_AUTHZ_PORT_OFFSET (21500).
+// BENCH_AUTHZ_SECONDS (20), BENCH_AUTHZ_CONNECTIONS (32), BENCH_AUTHZ_PORT_OFFSET (21500),
+// BENCH_AUTHZ_INDEX=0 (checks from the database only: AUTHZ_CHECK_INDEX_MAX_ROWS=0, for a before/after),
+// BENCH_PROFILE=1 or authorization,gateway (CPU profiles of the back-to-back gateway phase:
+// .tools/bench-profiles/authz-check-<app>.cpuprofile; read them with profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
+import { benchDir, benchProfiler, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -42,6 +45,7 @@ const DEPTH = 6;
 /* The issue's rate: the paced phase offers it and measures the latency there. */
 const TARGET_RPS = 3000;
 const runId = randomBytes(4).toString('hex');
+const profiler = benchProfiler(['authorization']);
 
 /* IDs with a 26-digit suffix: valid Crockford ULID characters, sorted by the seed's index. */
 const id = (prefix, n) => `${prefix}_${String(n).padStart(26, '0')}`;
@@ -134,6 +138,7 @@ async function main() {
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', 'bench-authz'),
     env: { LOG_LEVEL: 'warn' },
+    appEnv: profiler.appEnv(process.env.BENCH_AUTHZ_INDEX === '0' ? { authorization: { AUTHZ_CHECK_INDEX_MAX_ROWS: '0' } } : {}),
   });
   const rows = [];
   const closers = [];
@@ -163,7 +168,9 @@ async function main() {
     if (probe.status !== 200 || !JSON.parse(probe.text).authorized) throw new Error(`a seeded grant is not authorized: ${probe.status} ${probe.text}`);
 
     await load('warm-up', Math.min(3, SECONDS), CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1));
+    await profiler.on('authz-check');
     const gateway = await load(`check via gateway, ${CONNECTIONS} conns`, SECONDS, CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1));
+    await profiler.off('authz-check');
     rows.push({ ...gateway, target: '>= 3,000/s', pass: gateway.rps >= 3000 && gateway.errors === 0 });
     const paceMs = (CONNECTIONS * 1000) / TARGET_RPS;
     const paced = await load(`check via gateway, paced at ${TARGET_RPS.toLocaleString('en-US')}/s (${CONNECTIONS} conns)`, SECONDS, CONNECTIONS, (n) => viaGateway(n * 7919, (n % DEPTH) + 1), paceMs);

@@ -16,6 +16,13 @@ export const configSchema = baseConfigSchema
      * for it this long. Unknown organizations are never cached (a new one is found at once).
      */
     ORGANIZATION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+    /**
+     * Rows (resources, memberships, grants, roles) the check index holds in memory across
+     * organizations, the oldest loaded dropped first; 0 answers every check from the database.
+     */
+    AUTHZ_CHECK_INDEX_MAX_ROWS: z.coerce.number().int().min(0).default(1_000_000),
+    /** An organization with more resources, memberships or grants than this is checked in the database. */
+    AUTHZ_CHECK_INDEX_ORGANIZATION_MAX_ROWS: z.coerce.number().int().min(1).default(100_000),
     /** Identity, read (signed environment) by the role slug migration's membership backfill. */
     IDENTITY_URL: z.string().url().default('http://127.0.0.1:3001').transform((u) => u.replace(/\/+$/, '')),
   });

@@ -9,6 +9,7 @@ import {
   type ListMembershipsForResourceQuery,
   type ListResourcesForMembershipQuery,
 } from './assignments.dto';
+import { ReadsOnly } from './access-fence.interceptor';
 import { AccessService } from './access.service';
 
 /** Checks and lookups (WORKOS_API.md §16). */
@@ -19,6 +20,7 @@ export class AccessController {
 
   @Post('organization_memberships/:omId/check')
   @HttpCode(200)
+  @ReadsOnly()
   check(@EnvironmentId() env: string, @Param('omId') omId: string, @Body(new ZodPipe(checkSchema)) body: CheckInput) {
     return this.access.check(env, omId, body);
   }

@@ -5,23 +5,28 @@ import { MembershipsService } from '../memberships/memberships.service';
 import { toResourceWire } from '../resources/resources.dto';
 import { ResourcesService, type ScopedRef } from '../resources/resources.service';
 import { toAuthzMembershipWire, type CheckInput, type ListMembershipsForResourceQuery, type ListResourcesForMembershipQuery } from './assignments.dto';
+import { AccessIndex } from './access-index';
 import { AccessRepository } from './access.repository';
 import { requireResourceRef } from './assignments.service';
 
 /**
- * Checks and lookups. Answers come from the database at request time (no cache), so a revoked
- * assignment or a removed permission is effective on the next check.
+ * Checks and lookups. A check is answered from the access index (in memory, dropped by the
+ * NOTIFY of every change; see AccessIndex) or else from the database; lookups from the database.
+ * A revoked assignment or a removed permission is effective on the next check.
  */
 @Injectable()
 export class AccessService {
   constructor(
     private readonly repo: AccessRepository,
+    private readonly index: AccessIndex,
     private readonly memberships: MembershipsService,
     private readonly resources: ResourcesService,
   ) {}
 
   async check(environmentId: string, membershipId: string, input: CheckInput): Promise<{ authorized: boolean }> {
     const ref = requireResourceRef(input);
+    const authorized = await this.index.check(environmentId, membershipId, input.permission_slug, ref);
+    if (authorized !== undefined) return { authorized };
     const out = await this.repo.check(environmentId, membershipId, input.permission_slug, ref);
     if (!out.membershipFound) throw new NotFoundError('an organization membership', membershipId);
     if (!out.resourceFound) throw new NotFoundError('a resource', 'id' in ref ? ref.id : `${ref.typeSlug}/${ref.externalId}`);

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { EnvironmentId, ZodPipe } from '@wos/platform';
 import { permissionSlugsRequestSchema, roleClaimsRequestSchema, type PermissionSlugsRequest, type RoleClaimsRequest } from './claims.dto';
+import { ReadsOnly } from '../assignments/access-fence.interceptor';
 import { PermissionsService } from '../catalogue/permissions.service';
 import { ClaimsService } from './claims.service';
 
@@ -17,6 +18,7 @@ export class ClaimsController {
 
   @Post('role_claims')
   @HttpCode(200)
+  @ReadsOnly()
   roleClaims(@EnvironmentId() env: string, @Body(new ZodPipe(roleClaimsRequestSchema)) body: RoleClaimsRequest) {
     return this.claims.roleClaims(env, body.organization_id, body.role_slugs);
   }
@@ -24,6 +26,7 @@ export class ClaimsController {
   /** Which of these permission slugs the catalogue lacks (identity refuses API keys naming them). */
   @Post('unknown_permissions')
   @HttpCode(200)
+  @ReadsOnly()
   async unknownPermissions(@EnvironmentId() env: string, @Body(new ZodPipe(permissionSlugsRequestSchema)) body: PermissionSlugsRequest) {
     return { unknown_slugs: await this.permissions.unknownSlugs(env, body.slugs) };
   }

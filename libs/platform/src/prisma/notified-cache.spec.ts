@@ -59,6 +59,18 @@ describe('NotifiedCache', () => {
     await waitFor(async () => (await cache.get('a')) === `a@${version}`, { timeoutMs: 2000, intervalMs: 10, message: 'a re-read after its NOTIFY' });
   });
 
+  test('fence: a NOTIFY committed before the call has been applied when it resolves', async () => {
+    for (let round = 0; round < 20; round++) {
+      await cached('g');
+      version++;
+      await notify('g');
+      await cache.fence();
+      const n = loads.length;
+      assert.equal(await cache.get('g'), `g@${version}`, `round ${round}: the value read after the fence`);
+      assert.equal(loads.length, n + 1);
+    }
+  });
+
   test('a failed read is not kept', async () => {
     failNext = true;
     await assert.rejects(cache.get('f'), /database down/);
@@ -77,7 +89,7 @@ describe('NotifiedCache', () => {
   test('while the LISTEN connection is lost nothing is served from memory; after it is back, nothing from before', async () => {
     await cached('k');
     const before = version;
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1`, [`LISTEN ${channel}`]);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`listen:${channel}`]);
     version++;
     // Lost (nothing cached) or already reconnected (cache cleared): either way the new value, never `before`'s.
     await waitFor(async () => (await cache.get('k')) === `k@${version}`, { timeoutMs: 5000, intervalMs: 20, message: 'k re-read after the connection was lost' });
@@ -85,6 +97,36 @@ describe('NotifiedCache', () => {
     // Reconnected and trusted again: what it answers from memory was read after the reconnection.
     await cached('k');
     assert.equal(await cache.get('k'), `k@${version}`);
+  });
+
+  test('with weigh, at most maxWeight of loaded values, the oldest dropped first', async () => {
+    const weighedLoads: string[] = [];
+    const weighed = new NotifiedCache<string>({
+      databaseUrl: testInfra.postgresAdminUrl,
+      channel: `${channel}_weighed`,
+      load: async (key) => (weighedLoads.push(key), key),
+      weigh: (value) => value.length,
+      maxWeight: 10,
+      maxEntries: 100,
+      ttlMs: 60_000,
+      log: pino({ level: 'silent' }),
+    });
+    weighed.start();
+    try {
+      await waitFor(() => weighed.serving || undefined, { timeoutMs: 10_000, intervalMs: 20, message: 'listening' });
+      await weighed.get('aaaa');
+      await weighed.get('bbbb');
+      await weighed.get('aaaa');
+      assert.deepEqual(weighedLoads, ['aaaa', 'bbbb'], '8 of 10: both kept');
+      await weighed.get('cccc');
+      await weighed.get('bbbb');
+      await weighed.get('cccc');
+      assert.deepEqual(weighedLoads, ['aaaa', 'bbbb', 'cccc'], '12 of 10: the oldest (aaaa) dropped, bbbb and cccc kept');
+      await weighed.get('aaaa');
+      assert.equal(weighedLoads.length, 4, 'aaaa read again');
+    } finally {
+      await weighed.stop();
+    }
   });
 
   test('a NOTIFY of a scope drops every key in it and no other (scopesOf)', async () => {

@@ -15,6 +15,12 @@ export interface NotifiedCacheOptions<V> {
   scopesOf?: (key: string) => string[];
   load: (key: string) => Promise<V>;
   maxEntries: number;
+  /**
+   * With `maxWeight`: the size of a loaded value (for example its rows). Entries are dropped,
+   * oldest first, while the loaded values' weights add up to more than `maxWeight`.
+   */
+  weigh?: (value: V) => number;
+  maxWeight?: number;
   /** Backstop: an entry is re-read at least this often, should a notification ever be missed. */
   ttlMs: number;
   log: Logger;
@@ -24,6 +30,8 @@ interface Entry<V> {
   value: Promise<V>;
   until: number;
   scopes: string[];
+  /* Counted in `weight` once the value has loaded (with weigh). */
+  weight: number;
 }
 
 /**
@@ -34,7 +42,8 @@ interface Entry<V> {
  * - An entry is stored BEFORE its read is sent, so a change committed after the read's snapshot
  *   notifies after the entry exists, and the notification drops it. Every (re)connection drops
  *   everything (notifications sent while the connection was down are lost).
- * - A failed read is not kept. At most `maxEntries` entries (the oldest goes first).
+ * - A failed read is not kept. At most `maxEntries` entries, and with `weigh` at most
+ *   `maxWeight` of loaded weight (the oldest goes first).
  * - A notification names a key or a scope; a scope drops every entry whose `scopesOf` holds it
  *   (the scope index holds exactly the stored entries' keys).
  * So a value is at most one notification delivery (milliseconds after the writer's commit) stale.
@@ -45,6 +54,8 @@ export class NotifiedCache<V> {
   private readonly scopes = new Map<string, Set<string>>();
   private readonly listener: PgNotificationListener;
   private trusted = false;
+  /* The sum of the stored entries' weights. */
+  private weight = 0;
 
   constructor(private readonly opts: NotifiedCacheOptions<V>) {
     this.listener = new PgNotificationListener(
@@ -78,12 +89,25 @@ export class NotifiedCache<V> {
     await this.listener.stop();
   }
 
+  /** True while values may come from memory (the LISTEN connection is up). */
+  get serving(): boolean {
+    return this.trusted;
+  }
+
+  /**
+   * Resolves once every NOTIFY committed before the call has been applied. A writer awaits it
+   * after its commit, so that its own next read on this process cannot see the value it changed.
+   */
+  fence(): Promise<void> {
+    return this.listener.sync();
+  }
+
   get(key: string): Promise<V> {
     if (!this.trusted) return this.opts.load(key);
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;
-    const entry: Entry<V> = { value: this.opts.load(key), until: now + this.opts.ttlMs, scopes: this.opts.scopesOf?.(key) ?? [] };
+    const entry: Entry<V> = { value: this.opts.load(key), until: now + this.opts.ttlMs, scopes: this.opts.scopesOf?.(key) ?? [], weight: 0 };
     this.forget(key);
     this.entries.set(key, entry);
     for (const scope of entry.scopes) {
@@ -92,9 +116,17 @@ export class NotifiedCache<V> {
       keys.add(key);
     }
     if (this.entries.size > this.opts.maxEntries) this.forget(this.entries.keys().next().value!);
-    entry.value.catch(() => {
-      if (this.entries.get(key) === entry) this.forget(key);
-    });
+    entry.value.then(
+      (value) => {
+        if (this.entries.get(key) !== entry || !this.opts.weigh) return;
+        entry.weight = this.opts.weigh(value);
+        this.weight += entry.weight;
+        while (this.weight > (this.opts.maxWeight ?? Infinity) && this.entries.size > 0) this.forget(this.entries.keys().next().value!);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.forget(key);
+      },
+    );
     return entry.value;
   }
 
@@ -103,6 +135,7 @@ export class NotifiedCache<V> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.weight -= entry.weight;
     for (const scope of entry.scopes) {
       const keys = this.scopes.get(scope);
       keys?.delete(key);
@@ -119,6 +152,7 @@ export class NotifiedCache<V> {
 
   private clear(): void {
     this.entries.clear();
+    this.weight = 0;
     this.scopes.clear();
   }
 }

@@ -42,7 +42,8 @@ export class PgNotificationListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.connectionString });
+    // Named after its channel, so that pg_stat_activity tells the listeners apart.
+    const client = new Client({ connectionString: this.connectionString, application_name: `listen:${this.channel}` });
     this.client = client;
     client.on('notification', (m) => {
       if (m.channel === this.channel) this.handlers.onNotify(m.payload ?? '');
@@ -68,6 +69,18 @@ export class PgNotificationListener {
     this.log.warn({ channel: this.channel, err: err.message, retryInMs: this.retryMs }, 'LISTEN connection lost; reconnecting');
     this.timer = setTimeout(() => void this.connect(), this.retryMs);
     this.retryMs = Math.min(30_000, this.retryMs * 2);
+  }
+
+  /**
+   * Resolves once every notification committed before the call has been handed to `onNotify`.
+   * The listening session NOTIFYs itself: Postgres delivers a session's notifications in commit
+   * order before its ReadyForQuery, and the client emits them before the query resolves. Without
+   * a connection it resolves at once (a cache is not trusted then anyway).
+   */
+  async sync(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    await client.query('SELECT pg_notify($1, $2)', [this.channel, '']).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
