@@ -36,6 +36,9 @@ test('the chaos suite starts its stack on CHAOS_PORT_OFFSET, outside the end-to-
   const support = readFileSync(join(ROOT, 'test', 'support', 'e2e-stack.ts'), 'utf8');
   const offset = Number(/CHAOS_PORT_OFFSET = ([\d_]+)/.exec(support)?.[1]?.replace(/_/g, ''));
   assert.ok(offset % 500 === 0 && offset > 23_000, `CHAOS_PORT_OFFSET ${offset} must be a multiple of 500 above the end-to-end range`);
+  // Listening ports must stay below Linux's ephemeral range (32768 and up), where an outgoing
+  // connection may hold the port; the gateway's (8080 + offset, plus 10 per test slot) is the highest.
+  assert.ok(8080 + offset + 10 * 9 < 32_768, `CHAOS_PORT_OFFSET ${offset} puts the gateway in the ephemeral port range`);
 });
 
 /*

@@ -260,4 +260,30 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.ok(!claims.feature_flags.includes('token-off'));
     assert.ok(!claims.feature_flags.includes('of-targeted')); // disabled above
   });
+  test('a deleted organization or user leaves every flag it was a target of', async () => {
+    const org = (await w.organizations.createOrganization({ name: `Flags leaving ${tag}` })).id;
+    const user = (await w.userManagement.createUser({ email: `flags-leaving-${tag}@example.com` })).id;
+    await create('leaving-a');
+    await create('leaving-b');
+    for (const slug of ['leaving-a', 'leaving-b']) {
+      await w.featureFlags.addFlagTarget({ slug, targetId: org });
+      await w.featureFlags.addFlagTarget({ slug, targetId: user });
+    }
+    type Payload = Record<string, { targets: { users: { id: string }[]; organizations: { id: string }[] } }>;
+    const targetsOf = async (slug: string) => {
+      const t = ((await e.http('GET', '/sdk/feature-flags', { key: true })).json as Payload)[slug]!.targets;
+      return [...t.organizations, ...t.users].map((x) => x.id).sort();
+    };
+    assert.deepEqual(await targetsOf('leaving-a'), [org, user].sort());
+    await w.organizations.deleteOrganization(org);
+    await w.userManagement.deleteUser(user);
+    for (const slug of ['leaving-a', 'leaving-b']) {
+      await waitFor(async () => (await targetsOf(slug)).length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 100, message: `${slug} without the deleted targets` });
+    }
+    // Each flag changed twice (once per deleted target), each time with a flag.rule_updated.
+    const events = await waitForEvents(w, FLAG_EVENTS, (evs) => evs.filter((ev) => ev.event === 'flag.rule_updated' && (ev.data as { slug: string }).slug === 'leaving-b').length >= 4);
+    assert.equal(events.filter((ev) => ev.event === 'flag.rule_updated' && (ev.data as { slug: string }).slug === 'leaving-b').length, 4, 'two adds, then two removals');
+    // Other targets stay.
+    assert.ok((await targetsOf('checkout-v2')).includes(orgId));
+  });
 });

@@ -54,10 +54,15 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
-/* Ports above 1024 that fetch() refuses to connect to (the WHATWG "bad port" list). */
-/** The chaos suite's stack (test/chaos): an offset of its own, outside the end-to-end range. */
-export const CHAOS_PORT_OFFSET = 26_000;
+/**
+ * The chaos suite's stack (test/chaos): an offset of its own, above the end-to-end range, and
+ * low enough that its gateway (8080 + offset) stays below Linux's ephemeral ports (32768 and
+ * up): a listener there can find its port taken by some process's outgoing connection (26,000
+ * put the gateway on 34080, and a CI run failed on exactly that).
+ */
+export const CHAOS_PORT_OFFSET = 23_500;
 
+/* Ports above 1024 that fetch() refuses to connect to (the WHATWG "bad port" list). */
 const FETCH_BLOCKED_PORTS = [1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080];
 
 export async function startE2e(opts: E2eOptions): Promise<E2e> {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { newId } from '@wos/platform';
 import { createTestDatabase, waitFor, type TestDatabase } from '@wos/platform/testing';
 import type { ResourceRef } from '../src/authz-core/resource-ref';
-import { AccessIndex } from '../src/assignments/access-index';
+import { AccessIndex, mayLoad } from '../src/assignments/access-index';
 import { AccessRepository } from '../src/assignments/access.repository';
 import type { AppConfig } from '../src/config';
 import type { PrismaService } from '../src/infra/prisma.service';
@@ -196,6 +196,12 @@ describe('AccessIndex (Postgres)', () => {
       }
     });
   }
+
+  test('mayLoad: a slow load is not repeated within 50 times its duration; without one on record, loads go ahead', () => {
+    assert.equal(mayLoad(undefined, 1_000), true);
+    assert.equal(mayLoad({ at: 1_000, ms: 40 }, 1_000 + 1_999), false);
+    assert.equal(mayLoad({ at: 1_000, ms: 40 }, 1_000 + 2_000), true);
+  });
 
   test('an organization over the per-organization limit is checked in the database', async () => {
     const small = newIndex(5);

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, defaultConsumerGroupId, kafkaConfigSchema, loadConfig } from '@wos/platform';
 
 export const configSchema = baseConfigSchema
   .extend({ PORT: baseConfigSchema.shape.PORT.default(3004) })
   .extend(databaseConfigSchema.shape)
   .extend(kafkaConfigSchema.shape)
   .extend({
+    /** Kafka consumer group; default `organizations.<database name>` (defaultConsumerGroupId). */
+    ORGANIZATIONS_KAFKA_GROUP_ID: z.string().min(1).optional(),
     /** Resolvers for domain verification, `host:port` comma list; empty means the system's. */
     DNS_SERVERS: z
       .string()
@@ -20,6 +22,10 @@ export const configSchema = baseConfigSchema
     FEATURE_FLAG_STREAMS_PER_ENVIRONMENT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   });
 export type AppConfig = z.infer<typeof configSchema>;
+
+export function consumerGroupId(config: AppConfig): string {
+  return config.ORGANIZATIONS_KAFKA_GROUP_ID ?? defaultConsumerGroupId('organizations', config.DATABASE_URL);
+}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return loadConfig(configSchema, env);

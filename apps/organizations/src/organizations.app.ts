@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic } from '@wos/contracts';
 import { startService } from '@wos/platform';
-import type { AppConfig } from './config';
+import { consumerGroupId, type AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { organizationsOpenApi } from './openapi';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -13,7 +13,7 @@ export function startOrganizationsService(config: AppConfig): Promise<NestFastif
   return startService({
     name: 'organizations',
     config,
-    kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] } },
+    kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [OrganizationsModule, DomainsModule, FeatureFlagsModule],
     http: { openapi: organizationsOpenApi },
   });

@@ -290,9 +290,11 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
     assert.equal(otherEnv.status, 200);
     await otherEnv.body!.cancel();
     const started = Date.now();
-    // Bounded: a close held open by a stream must fail this test, not hang the suite.
-    await Promise.race([c.app.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('app.close() still waiting after 15 s')), 15_000).unref())]);
+    // Bounded: a close held open by a stream must fail this test, not hang the suite. The stream
+    // must end at the start of the shutdown, not once the consumer has left its group.
+    const closed = Promise.race([c.app.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('app.close() still waiting after 15 s')), 15_000).unref())]);
     await assert.rejects(next(5_000), /stream ended/);
     assert.ok(Date.now() - started < 5_000);
+    await closed;
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FlagsCleanupConsumer } from './consumers/flags-cleanup.consumer';
 import { FeatureFlagsController } from './feature-flags.controller';
 import { FeatureFlagsRepository } from './feature-flags.repository';
 import { FeatureFlagsService } from './feature-flags.service';
@@ -6,9 +7,9 @@ import { FlagListsController } from './flag-lists.controller';
 import { FlagPayloadService } from './flag-payload.service';
 import { FlagRuntimeController } from './flag-runtime.controller';
 
-/** Feature flags (WORKOS_API.md §18): management, lists, the runtime payload and its stream. */
+/** Feature flags (WORKOS_API.md §18): management, lists, the runtime payload and its stream; deleted targets leave. */
 @Module({
-  controllers: [FeatureFlagsController, FlagListsController, FlagRuntimeController],
+  controllers: [FeatureFlagsController, FlagListsController, FlagRuntimeController, FlagsCleanupConsumer],
   providers: [FeatureFlagsRepository, FeatureFlagsService, FlagPayloadService],
 })
 export class FeatureFlagsModule {}

@@ -99,8 +99,13 @@ export class FeatureFlagsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Inside a write the organization's row is key-share locked until the commit, so a concurrent
+   * delete waits, and its `organization.deleted` (which drops the organization's targets) follows
+   * any target this write adds.
+   */
   async organizationExists(environmentId: string, organizationId: string, tx?: PoolClient): Promise<boolean> {
-    const { rowCount } = await (tx ?? this.prisma.pool).query(`SELECT 1 FROM organizations WHERE environment_id = $1 AND id = $2`, [environmentId, organizationId]);
+    const { rowCount } = await (tx ?? this.prisma.pool).query(`SELECT 1 FROM organizations WHERE environment_id = $1 AND id = $2${tx ? ' FOR KEY SHARE' : ''}`, [environmentId, organizationId]);
     return rowCount === 1;
   }
 
@@ -151,6 +156,12 @@ export class FeatureFlagsRepository {
   }
 
   /** True when the target was removed (false: it was not a target). */
+  /** Removes the target from every flag of the environment; the IDs of the flags it was on. */
+  async removeTargetEverywhere(tx: PoolClient, environmentId: string, targetId: string): Promise<string[]> {
+    const { rows } = await tx.query<{ flag_id: string }>(`DELETE FROM feature_flag_targets WHERE environment_id = $1 AND target_id = $2 RETURNING flag_id`, [environmentId, targetId]);
+    return rows.map((r) => r.flag_id);
+  }
+
   async removeTarget(tx: PoolClient, environmentId: string, flagId: string, targetId: string): Promise<boolean> {
     const { rowCount } = await tx.query(`DELETE FROM feature_flag_targets WHERE environment_id = $1 AND flag_id = $2 AND target_id = $3`, [environmentId, flagId, targetId]);
     return rowCount === 1;

@@ -138,6 +138,19 @@ export class FeatureFlagsService {
     });
   }
 
+  /**
+   * A deleted user or organization leaves every flag's targets (flags-cleanup.consumer.ts), with
+   * a `flag.rule_updated` per flag it was on. Idempotent: once gone, nothing changes.
+   */
+  async forgetTarget(environmentId: string, targetId: string): Promise<number> {
+    return this.write(environmentId, async (tx) => {
+      const flagIds = await this.repo.removeTargetEverywhere(tx, environmentId, targetId);
+      const events: WriteOutcome<number>['events'] = [];
+      for (const flagId of flagIds) events.push(flagEvent('flag.rule_updated', toFeatureFlagWire(await this.repo.touch(tx, environmentId, flagId)), environmentId));
+      return { result: flagIds.length, events };
+    });
+  }
+
   /** A repository write whose committed version this replica's payload cache learns at once. */
   private write<T>(environmentId: string, fn: (tx: FlagTx) => Promise<WriteOutcome<T>>): Promise<T> {
     return this.repo.write(environmentId, fn, (version) => this.payloads.committed(environmentId, version));

@@ -102,6 +102,11 @@ export class NotifiedCache<V> {
     return this.listener.sync();
   }
 
+  /** Whether `get(key)` would be answered from memory now (a stored, unexpired entry). */
+  has(key: string): boolean {
+    return this.trusted && (this.entries.get(key)?.until ?? 0) > Date.now();
+  }
+
   get(key: string): Promise<V> {
     if (!this.trusted) return this.opts.load(key);
     const now = Date.now();
