@@ -52,7 +52,7 @@ describe('wos (the one CLI)', () => {
       assert.match(top.stdout, new RegExp(`^  ${group} `, 'm'), group);
     }
     assert.match(top.stdout, /Exit status: 0 done; 1 .*; 2 usage error/s);
-    assert.match(top.stdout, /dead-letters .*\(identity, sso, directory-sync, audit-logs, vault, radar, events, webhook-dispatcher, authorization, pipes, admin-portal\)/, 'one group from every consuming service');
+    assert.match(top.stdout, /dead-letters .*\(identity, sso, directory-sync, organizations, audit-logs, vault, radar, events, webhook-dispatcher, authorization, pipes, admin-portal\)/, 'one group from every consuming service');
 
     const group = await wos(['directories', '--help']);
     assert.equal(group.code, 0);

@@ -80,6 +80,9 @@ describe('ConnectionsController', () => {
       samlBody({ connection_type: 'Nope' }),
       samlBody({ connection_type: 'GenericOIDC' }),
       samlBody({ saml: { idp_metadata_xml: idpMetadataXml('e', 'https://i.example.com/sso', idp.cert), allow_idp_initiated: true } }),
+      // The SSO URL the metadata names is where browsers are sent: http(s) only, bounded.
+      samlBody({ saml: { idp_metadata_xml: idpMetadataXml('e', 'javascript:alert(1)', idp.cert) } }),
+      samlBody({ saml: { idp_metadata_xml: idpMetadataXml('e', `https://i.example.com/${'a'.repeat(2048)}`, idp.cert) } }),
       { ...samlBody(), name: '' },
       { ...samlBody(), organization_id: 'bogus' },
     ];

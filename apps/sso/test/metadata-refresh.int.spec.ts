@@ -7,9 +7,10 @@ import { startHarness, type Harness } from './support/harness';
 import { TestSamlIdp } from './support/saml-idp';
 
 /**
- * A connection created from a metadata URL follows its IdP's certificate rollover: the
- * certificate scan reads the metadata again, adds what the IdP now publishes (with
- * connection.saml_certificate_renewed) and never follows metadata that stopped naming the IdP.
+ * A connection created from a metadata URL follows its IdP's certificate rollover and SSO URL:
+ * the certificate scan reads the metadata again, adds what the IdP now publishes (with
+ * connection.saml_certificate_renewed), sends sign-ins to the SSO URL it now names, and never
+ * follows metadata that stopped naming the IdP.
  */
 describe('IdP metadata refresh (the certificate scan)', () => {
   let h: Harness;
@@ -30,6 +31,16 @@ describe('IdP metadata refresh (the certificate scan)', () => {
     return post(await idp.respond({ inResponseTo: null }));
   };
   const certificates = async () => ((await h.call(env, 'GET', `/connections/${conn}/certificates`)).body as { data: { certificate_type: string; fingerprint: string }[] }).data.filter((c) => c.certificate_type === 'ResponseSigning');
+  const CLIENT = 'client_01HZZZZZZZZZZZZZZZZZZZZZZZ';
+  /** Where an SP-initiated sign-in sends the browser (the AuthnRequest's destination, without its query). */
+  const ssoDestination = async () => {
+    const r = await h.call(env, 'GET', `/sso/authorize?${new URLSearchParams({ client_id: CLIENT, redirect_uri: 'https://app.example.com/callback', response_type: 'code', connection: conn })}`, {
+      auth: { authKind: 'public_client', clientId: CLIENT },
+    });
+    assert.equal(r.status, 302, r.text);
+    const u = new URL(r.headers.get('location')!);
+    return `${u.origin}${u.pathname}`;
+  };
   const renewals = async () =>
     (await h.pool.query(`SELECT 1 FROM outbox WHERE payload->>'event' = 'connection.saml_certificate_renewed' AND payload->>'environment_id' = $1`, [env])).rowCount;
 
@@ -63,8 +74,9 @@ describe('IdP metadata refresh (the certificate scan)', () => {
     await h?.close();
   });
 
-  test('the rollover the metadata publishes is trusted after a scan, beside the old certificate, announced once', async () => {
+  test('the rollover the metadata publishes is trusted after a scan, beside the old certificate, announced once; sign-ins follow its SSO URL', async () => {
     assert.equal((await idpInitiated(before_)).status, 302);
+    assert.equal(await ssoDestination(), before_.ssoUrl);
     assert.equal((await idpInitiated(after_)).body.code, 'invalid_signature', 'the new key is not trusted before the scan');
     assert.equal((await certificates()).length, 1);
 
@@ -74,6 +86,8 @@ describe('IdP metadata refresh (the certificate scan)', () => {
     assert.equal((await idpInitiated(before_)).status, 302, 'the old, live certificate stays');
     assert.equal((await certificates()).length, 2);
     assert.equal(await renewals(), 1);
+    assert.notEqual(after_.ssoUrl, before_.ssoUrl);
+    assert.equal(await ssoDestination(), after_.ssoUrl, "SP-initiated sign-ins go to the SSO URL the metadata now names");
 
     await scan();
     assert.equal(await renewals(), 1, 'an unchanged metadata document changes nothing');
@@ -87,6 +101,7 @@ describe('IdP metadata refresh (the certificate scan)', () => {
     served = null;
     await scan();
     assert.deepEqual((await certificates()).map((c) => c.fingerprint), held);
+    assert.equal(await ssoDestination(), after_.ssoUrl, "the other entity's SSO URL was not taken");
     assert.equal((await idpInitiated(elsewhere)).body.code, 'invalid_signature', "the other entity's key was not taken");
     assert.equal(await renewals(), 1);
   });

@@ -136,7 +136,10 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
       text: 'SELECT organization_id FROM authz_memberships WHERE environment_id = $1 AND id = $2',
       values: [environmentId, membershipId],
     });
-    return rows[0]?.organization_id;
+    const organizationId = rows[0]?.organization_id;
+    // Remembered here too: an organization kept out of the index must not cost this query per check.
+    if (organizationId !== undefined) this.remember(`${environmentId} ${membershipId}`, organizationId);
+    return organizationId;
   }
 
   private async load(key: string): Promise<OrganizationAccess | typeof TOO_LARGE> {

@@ -43,19 +43,45 @@ export class OrganizationAccess {
   readonly rows: number;
 
   constructor(data: OrganizationAccessRows) {
+    // Memory: one string per ID, one Member per distinct (status, role slugs), one array per
+    // distinct set of roles granted on a resource. JSON.parse gives every occurrence its own copy,
+    // which the maps below would otherwise keep (half the heap of an organization's index).
+    const ids = new Map<string, string>();
+    const one = (s: string): string => {
+      const known = ids.get(s);
+      if (known !== undefined) return known;
+      ids.set(s, s);
+      return s;
+    };
+    const members = new Map<string, Member>();
     for (const [id, parentId, typeSlug, externalId] of data.resources) {
-      this.parents.set(id, parentId);
-      this.byExternalId.set(externalKey(typeSlug, externalId), id);
+      this.parents.set(one(id), parentId === null ? null : one(parentId));
+      this.byExternalId.set(externalKey(typeSlug, externalId), one(id));
     }
-    for (const [id, status, roleSlugs] of data.memberships) this.members.set(id, { active: status === 'active', roleSlugs });
+    for (const [id, status, roleSlugs] of data.memberships) {
+      const shape = `${status}\u0000${roleSlugs.join('\u0000')}`;
+      let member = members.get(shape);
+      if (!member) members.set(shape, (member = { active: status === 'active', roleSlugs }));
+      this.members.set(one(id), member);
+    }
     for (const [membershipId, roleId, resourceId] of data.grants) {
       let byResource = this.grants.get(membershipId);
-      if (!byResource) this.grants.set(membershipId, (byResource = new Map()));
+      if (!byResource) this.grants.set(one(membershipId), (byResource = new Map()));
       const roles = byResource.get(resourceId);
-      if (roles) roles.push(roleId);
-      else byResource.set(resourceId, [roleId]);
+      if (roles) roles.push(one(roleId));
+      else byResource.set(one(resourceId), [one(roleId)]);
     }
-    for (const [roleId, slug, permissionSlugs, eligible] of data.roles) {
+    const roleSets = new Map<string, string[]>();
+    for (const byResource of this.grants.values()) {
+      for (const [resourceId, roles] of byResource) {
+        const shape = roles.join(' ');
+        const shared = roleSets.get(shape);
+        if (shared) byResource.set(resourceId, shared);
+        else roleSets.set(shape, roles);
+      }
+    }
+    for (const [id, slug, permissionSlugs, eligible] of data.roles) {
+      const roleId = one(id);
       for (const permission of permissionSlugs) {
         let roles = this.permissionRoles.get(permission);
         if (!roles) this.permissionRoles.set(permission, (roles = new Set()));

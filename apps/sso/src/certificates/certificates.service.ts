@@ -129,7 +129,7 @@ export class CertificatesService {
   /**
    * For a connection created from a metadata URL: reads the IdP's metadata again and follows its
    * certificate rollover (mergePublished), with connection.saml_certificate_renewed per certificate
-   * added, in one transaction. The metadata must still name the connection's IdP (entity ID);
+   * added, and its SingleSignOnService URL (no event: WorkOS has none for it), in one transaction. The metadata must still name the connection's IdP (entity ID);
    * anything else (unreachable, unparsable, another entity, too many certificates) changes
    * nothing and is logged, and the scan goes on. Fetched through the IdP URL policy (https, no
    * internal addresses, no redirects, 1 MiB, a timeout) as at creation.
@@ -156,12 +156,13 @@ export class CertificatesService {
     const idpHeld = (x: ConnectionWithDomains) => held(x).filter((h) => h.type === 'ResponseSigning');
     try {
       // Unchanged metadata writes nothing (no updated_at bump, so no replica rebuilds its SAML SP).
-      if (!mergePublished(idpHeld(c), published.certificates, now)) return c;
+      if (!mergePublished(idpHeld(c), published.certificates, now) && published.ssoUrl === settingsOf(c).idp_sso_url) return c;
       const updated = await this.repo.updateSettings(c.environmentId, c.id, (current) => {
         const s = settingsOf(current);
         const merged = mergePublished(idpHeld(current), published.certificates, now);
-        if (!merged) return { settings: s as unknown as Prisma.InputJsonValue };
-        return { settings: { ...s, idp_certificates: merged.certificates } as unknown as Prisma.InputJsonValue, events: merged.added.map((h) => renewal(current, h, now)) };
+        const next: SamlSettings = { ...s, ...(merged ? { idp_certificates: merged.certificates } : {}), idp_sso_url: published.ssoUrl };
+        if (published.ssoUrl !== s.idp_sso_url) log.info({ idp_sso_url: published.ssoUrl }, 'IdP metadata moved the SSO URL');
+        return { settings: next as unknown as Prisma.InputJsonValue, events: (merged?.added ?? []).map((h) => renewal(current, h, now)) };
       });
       return updated ?? c;
     } catch (err) {

@@ -35,7 +35,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata | { problems: string[
   if (!entityId) problems.push('the EntityDescriptor has no entityID');
   const sso = Array.from(idp.getElementsByTagNameNS(MD, 'SingleSignOnService')) as Element[];
   const redirect = sso.find((s) => s.getAttribute('Binding') === REDIRECT_BINDING);
-  if (!redirect?.getAttribute('Location')) problems.push('the IdP has no SingleSignOnService for the HTTP-Redirect binding');
+  const location = redirect?.getAttribute('Location');
+  if (!location) problems.push('the IdP has no SingleSignOnService for the HTTP-Redirect binding');
+  else if (!isHttpUrl(location)) problems.push("the IdP's SingleSignOnService Location is not an http(s) URL of at most 2,048 characters");
   const certificates = (Array.from(idp.getElementsByTagNameNS(MD, 'KeyDescriptor')) as Element[])
     .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === 'signing')
     .flatMap((k) => Array.from(k.getElementsByTagNameNS(DS, 'X509Certificate')) as Element[])
@@ -43,5 +45,15 @@ export function parseIdpMetadata(xml: string): IdpMetadata | { problems: string[
     .filter((c): c is string => !!c);
   if (!certificates.length) problems.push('the IdP has no signing certificate');
   if (problems.length) return { problems };
-  return { entityId, ssoUrl: redirect!.getAttribute('Location')!, certificates: [...new Set(certificates)] };
+  return { entityId, ssoUrl: location!, certificates: [...new Set(certificates)] };
+}
+
+/* Where the browser is sent with the AuthnRequest: an http(s) URL, as a hand-entered idp_sso_url must be. */
+function isHttpUrl(s: string): boolean {
+  if (s.length > 2048) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
 }
