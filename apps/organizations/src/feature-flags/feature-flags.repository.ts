@@ -155,13 +155,13 @@ export class FeatureFlagsRepository {
     return rowCount === 1;
   }
 
-  /** True when the target was removed (false: it was not a target). */
   /** Removes the target from every flag of the environment; the IDs of the flags it was on. */
   async removeTargetEverywhere(tx: PoolClient, environmentId: string, targetId: string): Promise<string[]> {
     const { rows } = await tx.query<{ flag_id: string }>(`DELETE FROM feature_flag_targets WHERE environment_id = $1 AND target_id = $2 RETURNING flag_id`, [environmentId, targetId]);
     return rows.map((r) => r.flag_id);
   }
 
+  /** True when the target was removed (false: it was not a target). */
   async removeTarget(tx: PoolClient, environmentId: string, flagId: string, targetId: string): Promise<boolean> {
     const { rowCount } = await tx.query(`DELETE FROM feature_flag_targets WHERE environment_id = $1 AND flag_id = $2 AND target_id = $3`, [environmentId, flagId, targetId]);
     return rowCount === 1;

@@ -129,10 +129,11 @@ export class CertificatesService {
   /**
    * For a connection created from a metadata URL: reads the IdP's metadata again and follows its
    * certificate rollover (mergePublished), with connection.saml_certificate_renewed per certificate
-   * added, and its SingleSignOnService URL (no event: WorkOS has none for it), in one transaction. The metadata must still name the connection's IdP (entity ID);
-   * anything else (unreachable, unparsable, another entity, too many certificates) changes
-   * nothing and is logged, and the scan goes on. Fetched through the IdP URL policy (https, no
-   * internal addresses, no redirects, 1 MiB, a timeout) as at creation.
+   * added, and its SingleSignOnService URL (no event: WorkOS has none for it), in one
+   * transaction. The metadata must still name the connection's IdP (entity ID); anything else
+   * (unreachable, unparsable, another entity, too many certificates) changes nothing and is
+   * logged, and the scan goes on. Fetched through the IdP URL policy (https, no internal
+   * addresses, no redirects, 1 MiB, a timeout) as at creation.
    */
   private async refreshFromMetadata(c: ConnectionWithDomains, now: Date): Promise<ConnectionWithDomains> {
     const url = settingsOf(c).idp_metadata_url;
