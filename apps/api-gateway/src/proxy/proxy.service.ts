@@ -6,6 +6,7 @@ import { registry, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { UPSTREAM_URL_VARIABLES, type UpstreamName } from '../routing/route.table';
 import type { HeaderMap } from './proxy.headers';
+import { bufferedDispatch } from './buffered-dispatch';
 
 export interface UpstreamResponse {
   status: number;
@@ -53,7 +54,7 @@ interface Upstream {
   basePath: string;
 }
 
-/** One keep-alive undici Pool per service; responses are buffered whole (they are small JSON). */
+/** One keep-alive undici Pool per service; responses are buffered whole (they are small JSON; bufferedDispatch). */
 @Injectable()
 export class ProxyService implements OnApplicationShutdown {
   private readonly upstreams = new Map<UpstreamName, Upstream>();
@@ -85,7 +86,7 @@ export class ProxyService implements OnApplicationShutdown {
     const upstream = this.upstreams.get(name)!;
     const started = process.hrtime.bigint();
     try {
-      const res = await upstream.pool.request({
+      const res = await bufferedDispatch(upstream.pool, {
         method: req.method as Dispatcher.HttpMethod,
         path: upstream.basePath + req.path,
         headers: req.headers,
@@ -93,9 +94,8 @@ export class ProxyService implements OnApplicationShutdown {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const body = Buffer.from(await res.body.arrayBuffer());
       upstreamDuration.labels(name, String(res.statusCode)).observe(Number(process.hrtime.bigint() - started) / 1e9);
-      return { status: res.statusCode, headers: res.headers, body };
+      return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       const e = err as Error & { code?: string };
       const kind = e.code && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
