@@ -28,7 +28,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, benchProfiler, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
+import { benchDir, benchProfiler, bufferedRequest, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -113,8 +113,8 @@ function client(origin, connections, headers = {}) {
   return {
     pool,
     async post(path, body) {
-      const res = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      return { status: res.statusCode, text: await res.body.text() };
+      const res = await bufferedRequest(pool, { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: res.statusCode, text: res.body.toString('utf8') };
     },
   };
 }

@@ -242,6 +242,19 @@ export async function closedLoop(name, { seconds, connections, dbPrefix, groups,
  * latencies of answers whose status `ok` accepts (default 2xx), the rest counted as errors.
  * `paceMs` > 0 paces each connection (one request per paceMs at most).
  */
+/**
+ * One request through an undici pool, its answer read whole: `{ statusCode, headers, body }`
+ * (body a Buffer), with the platform's bufferedDispatch. The load generator uses it rather than
+ * `pool.request()` and a body stream, whose per-request objects outlive young-generation GCs:
+ * the generator's own 10–20 ms GC pauses were then measured as the services' latency
+ * (docs/benchmarks.md, GC pauses).
+ */
+let dispatchBuffered;
+export function bufferedRequest(pool, options) {
+  dispatchBuffered ??= createRequire(import.meta.url)(join(root, 'libs/platform/dist/http/buffered-dispatch.js')).bufferedDispatch;
+  return dispatchBuffered(pool, options);
+}
+
 export async function poolLoop(baseUrl, connections, seconds, request, ok = (status) => status < 300, paceMs = 0) {
   const pool = new Pool(baseUrl, { connections, pipelining: 1 });
   const latencies = [];
@@ -251,8 +264,7 @@ export async function poolLoop(baseUrl, connections, seconds, request, ok = (sta
     await staggered(k, connections, paceMs);
     while (performance.now() - started < seconds * 1000) {
       const t = performance.now();
-      const res = await pool.request(request());
-      await res.body.text();
+      const res = await bufferedRequest(pool, request());
       if (ok(res.statusCode)) latencies.push(performance.now() - t);
       else errors++;
       // Paced (paceMs > 0): each connection starts a request at most every paceMs, so what a

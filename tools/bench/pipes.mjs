@@ -22,7 +22,7 @@ import { cpus, totalmem } from 'node:os';
 
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchStack, children, closedLoop, formatTable, log } from './lib.mjs';
+import { benchStack, bufferedRequest, children, closedLoop, formatTable, log } from './lib.mjs';
 
 const PORT_OFFSET = Number(process.env.BENCH_PIPES_PORT_OFFSET ?? 22_500);
 const DB_PREFIX = 'wos_bench_pipes';
@@ -40,8 +40,8 @@ const TARGET_RPS = 2000;
 function client(origin, connections, key) {
   const pool = new Pool(origin, { connections, pipelining: 1 });
   const request = async (method, path, body) => {
-    const res = await pool.request({ method, path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.statusCode, text: await res.body.text() };
+    const res = await bufferedRequest(pool, { method, path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.statusCode, text: res.body.toString('utf8') };
   };
   return { pool, request };
 }

@@ -2,11 +2,10 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { Histogram } from 'prom-client';
-import { registry, type Logger } from '@wos/platform';
+import { bufferedDispatch, registry, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { UPSTREAM_URL_VARIABLES, type UpstreamName } from '../routing/route.table';
 import type { HeaderMap } from './proxy.headers';
-import { bufferedDispatch } from './buffered-dispatch';
 
 export interface UpstreamResponse {
   status: number;

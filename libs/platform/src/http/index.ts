@@ -9,3 +9,4 @@ export * from './bootstrap';
 export * from './form-body';
 export * from './internal-fetch';
 export * from './api-key.guard';
+export * from './buffered-dispatch';

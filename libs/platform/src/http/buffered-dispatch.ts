@@ -8,7 +8,8 @@ export interface BufferedResponse {
 }
 
 /**
- * One request through `dispatcher`, its answer read whole into one Buffer. Settles exactly once:
+ * One request through `dispatcher` (the gateway's upstream pools, the benchmarks' load
+ * generator), its answer read whole into one Buffer. Settles exactly once:
  * with the answer after its last byte, or with the error undici reports (connection refused or
  * reset, `UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`).
  *
