@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { APP_CATALOGUE, GATEWAY_ADMIN_PORT } from '@wos/platform/stack';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -27,18 +28,28 @@ test('every end-to-end file starts its stack on a port offset of its own', () =>
 
 /*
  * The test/chaos files run in a lane of their own after the others (tools/test.sh), but `npm run
- * chaos` may run beside anything, so the chaos stack's offset must be one no end-to-end file can
- * have: outside their bounds.
+ * chaos` may run beside anything, so no port of the chaos stack may be one another stack (or the
+ * machine) listens on, and none may lie in Linux's ephemeral range, where an outgoing
+ * connection may already hold it.
  */
-test('the chaos suite starts its stack on CHAOS_PORT_OFFSET, outside the end-to-end bounds', () => {
+test('the chaos suite starts its stack on CHAOS_PORT_OFFSET, whose ports no other stack uses, all below the ephemeral range', () => {
   const chaos = readFileSync(join(ROOT, 'test', 'chaos', 'chaos.spec.ts'), 'utf8');
   assert.match(chaos, /portOffset:\s*CHAOS_PORT_OFFSET\b/);
   const support = readFileSync(join(ROOT, 'test', 'support', 'e2e-stack.ts'), 'utf8');
   const offset = Number(/CHAOS_PORT_OFFSET = ([\d_]+)/.exec(support)?.[1]?.replace(/_/g, ''));
-  assert.ok(offset % 500 === 0 && offset > 23_000, `CHAOS_PORT_OFFSET ${offset} must be a multiple of 500 above the end-to-end range`);
-  // Listening ports must stay below Linux's ephemeral range (32768 and up), where an outgoing
-  // connection may hold the port; the gateway's (8080 + offset, plus 10 per test slot) is the highest.
-  assert.ok(8080 + offset + 10 * 9 < 32_768, `CHAOS_PORT_OFFSET ${offset} puts the gateway in the ephemeral port range`);
+  // What a stack on `offset` listens on in each of the ten test slots (slotPort adds 10 per slot):
+  // the apps, the gateway's admin port, its Redis (6379) and the chaos suite's Kafka (5092, 5093).
+  const bases = [...APP_CATALOGUE.map((a) => a.port), GATEWAY_ADMIN_PORT, 6379, 5092, 5093];
+  const ports = (o: number) => new Set(Array.from({ length: 10 }, (_, slot) => bases.map((b) => b + o + 10 * slot)).flat());
+  const mine = ports(offset);
+  assert.ok(Math.max(...mine) < 32_768, `CHAOS_PORT_OFFSET ${offset} puts a port in the ephemeral range (${Math.max(...mine)})`);
+  const others = [0, ...Array.from({ length: 45 }, (_, i) => 1000 + 500 * i).filter((o) => o !== 2000)];
+  for (const o of others) {
+    const shared = [...ports(o)].filter((p) => mine.has(p));
+    assert.deepEqual(shared, [], `CHAOS_PORT_OFFSET ${offset} shares ports with the stack on offset ${o}`);
+  }
+  // The machine's own services (Postgres, Redis, MariaDB, RabbitMQ, Mosquitto, NATS, our Kafka).
+  for (const p of [5432, 6379, 3306, 5672, 1883, 4222, 9092, 9093]) assert.ok(!mine.has(p), `CHAOS_PORT_OFFSET ${offset} takes port ${p}`);
 });
 
 /*

@@ -55,12 +55,13 @@ export interface E2e {
 }
 
 /**
- * The chaos suite's stack (test/chaos): an offset of its own, above the end-to-end range, and
- * low enough that its gateway (8080 + offset) stays below Linux's ephemeral ports (32768 and
- * up): a listener there can find its port taken by some process's outgoing connection (26,000
- * put the gateway on 34080, and a CI run failed on exactly that).
+ * The chaos suite's stack (test/chaos): an offset below the end-to-end range (1,000–23,000) whose
+ * ports, at every test slot, are none of another stack's (the development stack's at 0, any
+ * end-to-end offset's, the machine's own services) and all below Linux's ephemeral ports (32768
+ * and up), where a listener can find its port taken by some process's outgoing connection: 26,000
+ * put the gateway on 34,080 and 23,500 its admin port on 32,964, and a CI run failed on each.
  */
-export const CHAOS_PORT_OFFSET = 23_500;
+export const CHAOS_PORT_OFFSET = 750;
 
 /* Ports above 1024 that fetch() refuses to connect to (the WHATWG "bad port" list). */
 const FETCH_BLOCKED_PORTS = [1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080];

@@ -238,11 +238,6 @@ export async function closedLoop(name, { seconds, connections, dbPrefix, groups,
 }
 
 /**
- * `connections` loops sending the undici request `request()` to `baseUrl` for `seconds`: the
- * latencies of answers whose status `ok` accepts (default 2xx), the rest counted as errors.
- * `paceMs` > 0 paces each connection (one request per paceMs at most).
- */
-/**
  * One request through an undici pool, its answer read whole: `{ statusCode, headers, body }`
  * (body a Buffer), with the platform's bufferedDispatch. The load generator uses it rather than
  * `pool.request()` and a body stream, whose per-request objects outlive young-generation GCs:
@@ -255,6 +250,11 @@ export function bufferedRequest(pool, options) {
   return dispatchBuffered(pool, options);
 }
 
+/**
+ * `connections` loops sending the undici request `request()` to `baseUrl` for `seconds`: the
+ * latencies of answers whose status `ok` accepts (default 2xx), the rest counted as errors.
+ * `paceMs` > 0 paces each connection (one request per paceMs at most).
+ */
 export async function poolLoop(baseUrl, connections, seconds, request, ok = (status) => status < 300, paceMs = 0) {
   const pool = new Pool(baseUrl, { connections, pipelining: 1 });
   const latencies = [];

@@ -16,7 +16,7 @@ export interface BufferedResponse {
  * Why not `request()` and `body.arrayBuffer()`: undici's promise API wraps each answer in a
  * RequestHandler (an AsyncResource) and a Readable stream. On the gateway at 2,000 requests/s
  * those objects made about a tenth of everything allocated survive each young-generation GC,
- * whose pauses then took 15–40 ms (measured with --trace-gc-nvp: ~5 MB survived per scavenge).
+ * whose pauses then took 15–45 ms (measured with --trace-gc-nvp: ~5 MB survived per scavenge).
  * This handler keeps nothing but the chunks (docs/benchmarks.md, GC pauses).
  */
 export function bufferedDispatch(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<BufferedResponse> {
