@@ -56,6 +56,8 @@ else
   status=$(( rest_status != 0 || unit_e2e_status != 0 || e2e_status != 0 || chaos_status != 0 ))
 fi
 set -e
+# Each failure once more, by file and name, so that the end of the log says what failed.
+cat "$tmp"/*.count 2>/dev/null | grep '^✖' || true
 # Sum the lanes' "N passed, N failed" lines; a lane that wrote none counts as one failure.
 read -r passed failed < <(for f in "$tmp"/*.count; do tail -n 1 "$f" 2>/dev/null || true; done |
   awk '{p += $1; f += $3; n++} END {print p + 0, f + 0 + (n == 0)}')
