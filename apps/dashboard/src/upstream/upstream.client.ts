@@ -15,6 +15,8 @@ export interface CallOptions {
   body?: unknown;
   /** The AuthKit code exchange is a public client's call (the built-in environment's client ID). */
   publicClientId?: string;
+  /** The answer's body streams as it arrives (stream()), instead of being read whole first. */
+  stream?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export class UpstreamClient {
    * A refusal is a DomainError as with `must`; the stream is bounded by the same timeout.
    */
   async stream(service: Upstream, environmentId: string, path: string): Promise<{ body: Readable; contentType: string; contentDisposition: string | null }> {
-    const res = await this.fetch(service, environmentId, 'GET', path, {});
+    const res = await this.fetch(service, environmentId, 'GET', path, { stream: true });
     if (res.status >= 400 || !res.body) {
       const b = /json/.test(res.headers.get('content-type') ?? '') ? ((await res.json().catch(() => ({}))) as { message?: string; code?: string; errors?: unknown }) : {};
       throw new DomainError(res.status, String(b.code ?? 'upstream_refused'), String(b.message ?? `${service} refused the request.`), b.errors ? { errors: b.errors } : {});
@@ -79,6 +81,7 @@ export class UpstreamClient {
           headers: opts.body === undefined ? {} : { 'content-type': 'application/json' },
           ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
           signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+          stream: opts.stream,
         },
       );
     } catch {

@@ -11,7 +11,8 @@ const domainName = z
   .trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, 'must be a valid domain name such as example.com');
-const httpUrl = z.string().url().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+/** An http(s) URL of at most 2,048 characters: every IdP endpoint a connection names, hand-entered or from metadata. */
+export const httpUrl = z.string().url().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 /** Profile field → IdP attribute name, for IdPs whose attribute names we do not recognise. */
 const attributeMap = z
   .strictObject({

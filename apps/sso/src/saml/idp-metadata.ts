@@ -1,4 +1,5 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { httpUrl } from '../connections/connections.dto';
 import { normaliseCertificate } from './saml-certs';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -37,7 +38,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata | { problems: string[
   const redirect = sso.find((s) => s.getAttribute('Binding') === REDIRECT_BINDING);
   const location = redirect?.getAttribute('Location');
   if (!location) problems.push('the IdP has no SingleSignOnService for the HTTP-Redirect binding');
-  else if (!isHttpUrl(location)) problems.push("the IdP's SingleSignOnService Location is not an http(s) URL of at most 2,048 characters");
+  else if (!httpUrl.safeParse(location).success) problems.push("the IdP's SingleSignOnService Location is not an http(s) URL of at most 2,048 characters");
   const certificates = (Array.from(idp.getElementsByTagNameNS(MD, 'KeyDescriptor')) as Element[])
     .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === 'signing')
     .flatMap((k) => Array.from(k.getElementsByTagNameNS(DS, 'X509Certificate')) as Element[])
@@ -46,14 +47,4 @@ export function parseIdpMetadata(xml: string): IdpMetadata | { problems: string[
   if (!certificates.length) problems.push('the IdP has no signing certificate');
   if (problems.length) return { problems };
   return { entityId, ssoUrl: location!, certificates: [...new Set(certificates)] };
-}
-
-/* Where the browser is sent with the AuthnRequest: an http(s) URL, as a hand-entered idp_sso_url must be. */
-function isHttpUrl(s: string): boolean {
-  if (s.length > 2048) return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
 }

@@ -52,6 +52,16 @@ describe('bufferedDispatch', () => {
     await assert.rejects(bufferedDispatch(pool, { method: 'GET', path: '/stall', headers: {}, bodyTimeout: 100 }), { code: 'UND_ERR_BODY_TIMEOUT' });
   });
 
+  test('an aborted signal rejects with its reason: before the request, while waiting for headers, and mid-body', async () => {
+    const pool = await ready;
+    const gone = new Error('gone');
+    await assert.rejects(bufferedDispatch(pool, { method: 'GET', path: '/echo', headers: {}, signal: AbortSignal.abort(gone) }), gone);
+    await assert.rejects(bufferedDispatch(pool, { method: 'GET', path: '/silent', headers: {}, signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
+    await assert.rejects(bufferedDispatch(pool, { method: 'GET', path: '/stall', headers: {}, signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
+    // The pool still answers: the aborted requests released their connections.
+    assert.equal((await bufferedDispatch(pool, { method: 'POST', path: '/echo', headers: {}, body: 'x' })).statusCode, 201);
+  });
+
   test('rejects when nothing listens', async () => {
     const closed = new Pool('http://127.0.0.1:1');
     await assert.rejects(bufferedDispatch(closed, { method: 'GET', path: '/', headers: {} }), { code: 'ECONNREFUSED' });

@@ -19,14 +19,31 @@ export interface BufferedResponse {
  * whose pauses then took 15–45 ms (measured with --trace-gc-nvp: ~5 MB survived per scavenge).
  * This handler keeps nothing but the chunks (docs/benchmarks.md, GC pauses).
  */
-export function bufferedDispatch(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<BufferedResponse> {
+export interface BufferedDispatchOptions extends Dispatcher.DispatchOptions {
+  /** Aborting it rejects with its reason (a timeout's is a `TimeoutError`) and drops the request. */
+  signal?: AbortSignal;
+}
+
+export function bufferedDispatch(dispatcher: Dispatcher, options: BufferedDispatchOptions): Promise<BufferedResponse> {
+  const { signal, ...dispatchOptions } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     let statusCode = 0;
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
-    dispatcher.dispatch(options, {
-      // undici checks that a handler has each of these, even the ones it needs no work from.
-      onRequestStart() {},
+    let controller: Dispatcher.DispatchController | undefined;
+    // An abort before the request reached a connection settles at once; onRequestStart then drops it.
+    const onAbort = () => {
+      controller?.abort(signal!.reason);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => signal?.removeEventListener('abort', onAbort);
+    dispatcher.dispatch(dispatchOptions, {
+      onRequestStart(c) {
+        controller = c;
+        if (signal?.aborted) c.abort(signal.reason);
+      },
       onResponseStart(_controller, status, responseHeaders) {
         statusCode = status;
         headers = responseHeaders;
@@ -35,10 +52,12 @@ export function bufferedDispatch(dispatcher: Dispatcher, options: Dispatcher.Dis
         chunks.push(chunk);
       },
       onResponseEnd() {
+        settled();
         // A copy: a chunk may be a view into a larger read buffer that undici does not promise to keep.
         resolve({ statusCode, headers, body: Buffer.concat(chunks) });
       },
       onResponseError(_controller, err) {
+        settled();
         reject(err);
       },
     });

@@ -67,15 +67,27 @@ describe('internalFetch (a real HTTP server)', () => {
     assert.ok(!received.some((r) => r.url === '/elsewhere'));
   });
 
-  test('the body streams: the Response arrives before the server has finished sending', async () => {
-    const res = await internalFetch(`${base}/stream`, caller);
+  test('with stream, the body streams: the Response arrives before the server has finished sending', async () => {
+    const res = await internalFetch(`${base}/stream`, caller, { stream: true });
     assert.equal(res.headers.get('content-type'), 'text/csv');
     lastChunkSent();
     assert.equal(await res.text(), 'a,b\n1,2\n');
   });
 
+  test('without stream, the Response comes once the whole body is in', async () => {
+    let answered = false;
+    const served = received.length;
+    const pending = internalFetch(`${base}/stream`, caller).then((res) => ((answered = true), res));
+    // The server has the request (and has written its first chunk, but not its last): no Response can exist yet.
+    while (received.length === served) await new Promise((r) => setImmediate(r));
+    assert.equal(answered, false, 'not before the last chunk');
+    lastChunkSent();
+    assert.equal(await (await pending).text(), 'a,b\n1,2\n');
+  });
+
   test('a signal that times out rejects with a TimeoutError, as fetch does; a refused connection rejects', async () => {
     await assert.rejects(internalFetch(`${base}/slow`, caller, { signal: AbortSignal.timeout(100) }), (err: Error) => err.name === 'TimeoutError');
+    await assert.rejects(internalFetch(`${base}/slow`, caller, { signal: AbortSignal.timeout(100), stream: true }), (err: Error) => err.name === 'TimeoutError');
     await assert.rejects(internalFetch('http://127.0.0.1:1/x', caller), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
   });
 

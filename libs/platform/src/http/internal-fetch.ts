@@ -1,4 +1,6 @@
-import { request, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
+import { bufferedDispatch } from './buffered-dispatch';
 import { signInternalRequest, type AuthKindName } from './internal-auth';
 
 export interface InternalCaller {
@@ -11,47 +13,60 @@ export interface InternalCaller {
   clientId?: string;
 }
 
+export interface InternalFetchInit extends RequestInit {
+  /**
+   * The body streams as it arrives (a CSV download) instead of being read whole before the
+   * Response is answered. Off by default: see internalFetch.
+   */
+  stream?: boolean;
+}
+
 /* Statuses whose response carries no body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * A request to another service with the environment context signed for exactly this request: the
  * method, the path and query the URL resolves to, and the body (a string, or none). It answers a
- * standard `Response` whose body streams as it arrives, but is sent with undici's `request`
- * rather than `fetch`: fetch's spec machinery cost about 260 µs more CPU per call on the
- * reference machine (client and server together 442 against 181 µs), on every hop between
- * services. Differences from `fetch`, by design: redirects are never followed (a caller reads
- * the 3xx and its Location, as `redirect: 'manual'` did; internal routes answer what they mean),
- * and a refused connection rejects with the socket's error (`ECONNREFUSED`) rather than
- * `TypeError('fetch failed')`. An aborted `signal` rejects with its reason, as fetch does (a
- * timeout is a `TimeoutError`).
+ * standard `Response`, but is sent through undici's dispatcher rather than `fetch`: fetch's spec
+ * machinery cost about 260 µs more CPU per call on the reference machine (client and server
+ * together 442 against 181 µs), on every hop between services. Differences from `fetch`, by
+ * design: redirects are never followed (a caller reads the 3xx and its Location, as
+ * `redirect: 'manual'` did; internal routes answer what they mean), and a refused connection
+ * rejects with the socket's error (`ECONNREFUSED`) rather than `TypeError('fetch failed')`. An
+ * aborted `signal` rejects with its reason, as fetch does (a timeout is a `TimeoutError`).
+ *
+ * The answer is read whole before the Response is made (bufferedDispatch): internal answers are
+ * small JSON, and undici's streaming `request()` kept per-call objects alive through young-GC
+ * scavenges (docs/benchmarks.md, GC pauses). `init.stream` keeps the streaming path for downloads.
  */
-export async function internalFetch(url: string, caller: InternalCaller, init: RequestInit = {}): Promise<Response> {
+export async function internalFetch(url: string, caller: InternalCaller, init: InternalFetchInit = {}): Promise<Response> {
   const target = new URL(url);
   if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('internalFetch signs string bodies only');
   const method = (init.method ?? 'GET').toUpperCase();
-  const signed = signInternalRequest(
-    caller.key,
-    caller.audience,
-    caller.environmentId,
-    { method, path: `${target.pathname}${target.search}`, body: init.body ?? undefined },
-    { authKind: caller.authKind, clientId: caller.clientId },
-  );
-  const res = await request(target, {
-    method: method as Dispatcher.HttpMethod,
-    headers: { ...(init.headers as Record<string, string> | undefined), ...signed },
-    body: init.body ?? undefined,
-    signal: init.signal ?? undefined,
-  });
+  const path = `${target.pathname}${target.search}`;
+  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body: init.body ?? undefined }, { authKind: caller.authKind, clientId: caller.clientId });
+  const headers = { ...(init.headers as Record<string, string> | undefined), ...signed };
+  const body = init.body ?? undefined;
+  const signal = init.signal ?? undefined;
+  const noBody = (status: number) => NULL_BODY_STATUSES.has(status) || method === 'HEAD';
+  if (!init.stream) {
+    const res = await bufferedDispatch(getGlobalDispatcher(), { origin: target.origin, path, method: method as Dispatcher.HttpMethod, headers, body, signal });
+    return new Response(noBody(res.statusCode) ? null : res.body, { status: res.statusCode, headers: toHeaders(res.headers) });
+  }
+  const res = await request(target, { method: method as Dispatcher.HttpMethod, headers, body, signal });
+  if (noBody(res.statusCode)) {
+    res.body.resume();
+    return new Response(null, { status: res.statusCode, headers: toHeaders(res.headers) });
+  }
+  // A Node stream is an async iterable, which Response takes as a streaming body.
+  return new Response(res.body as unknown as ReadableStream<Uint8Array>, { status: res.statusCode, headers: toHeaders(res.headers) });
+}
+
+function toHeaders(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
+  for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.append(name, value);
   }
-  if (NULL_BODY_STATUSES.has(res.statusCode) || method === 'HEAD') {
-    res.body.resume();
-    return new Response(null, { status: res.statusCode, headers });
-  }
-  // A Node stream is an async iterable, which Response takes as a streaming body.
-  return new Response(res.body as unknown as ReadableStream<Uint8Array>, { status: res.statusCode, headers });
+  return headers;
 }
