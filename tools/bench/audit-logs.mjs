@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { benchDir, benchProfiler, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
+import { benchDir, benchProfiler, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -91,8 +91,8 @@ class Http {
     this.headers = { 'content-type': 'application/json', ...headers };
   }
   async post(path, payload, extra = {}) {
-    const res = await this.pool.request({ method: 'POST', path, headers: { ...this.headers, ...extra }, body: JSON.stringify(payload) });
-    const text = await res.body.text();
+    const res = await bufferedRequest(this.pool, { method: 'POST', path, headers: { ...this.headers, ...extra }, body: JSON.stringify(payload) });
+    const text = res.body.toString('utf8');
     return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
   }
   close() {

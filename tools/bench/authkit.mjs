@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchDir, benchStack, cpuSnapshot, cpuSplit, formatTable, log, root, run, stopOnSignal } from './lib.mjs';
+import { benchDir, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, run, stopOnSignal } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -82,13 +82,13 @@ async function refreshChains(baseUrl, apiKey, clientId, tokens, seconds) {
   const chain = async (token) => {
     while (performance.now() - started < seconds * 1000) {
       const t = performance.now();
-      const res = await pool.request({
+      const res = await bufferedRequest(pool, {
         method: 'POST',
         path: '/user_management/authenticate',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ grant_type: 'refresh_token', client_id: clientId, refresh_token: token }),
       });
-      const body = await res.body.text();
+      const body = res.body.toString('utf8');
       latencies.push(performance.now() - t);
       if (res.statusCode !== 200) {
         errors++;

@@ -1,5 +1,6 @@
 // A keep-alive HTTP client for the gateway (seeding and the event-visibility scenario).
 import { Pool } from 'undici';
+import { bufferedRequest } from './lib.mjs';
 
 export class Api {
   constructor(baseUrl, apiKey, connections = 64) {
@@ -11,8 +12,8 @@ export class Api {
   async request(method, path, body) {
     const headers = { authorization: this.auth };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.pool.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.body.text();
+    const res = await bufferedRequest(this.pool, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = res.body.toString('utf8');
     const at = performance.now();
     return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, at };
   }

@@ -23,7 +23,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, benchProfiler, benchStack, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchStack, bufferedRequest, children, closedLoop, formatTable, log, root, sleep, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { OAuthAgent, authorizeWithPassword, pkcePair } = require(join(root, 'test/dist/support/oauth-agent.js'));
@@ -45,8 +45,8 @@ function formClient(origin, connections, authorization) {
   return {
     pool,
     async post(path, fields, check) {
-      const res = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body: new URLSearchParams(fields).toString() });
-      const text = await res.body.text();
+      const res = await bufferedRequest(pool, { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization }, body: new URLSearchParams(fields).toString() });
+      const text = res.body.toString('utf8');
       return { status: res.statusCode, text, ok: res.statusCode === 200 && check(JSON.parse(text)) };
     },
   };

@@ -11,7 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchDir, children, cpuSnapshot, cpuSplit, formatTable, log, root, sleep, summarize, track } from './lib.mjs';
+import { benchDir, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, sleep, summarize, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -36,13 +36,13 @@ class Scim {
     this.auth = `Bearer ${token}`;
   }
   async request(method, path, body) {
-    const res = await this.pool.request({
+    const res = await bufferedRequest(this.pool, {
       method,
       path: this.prefix + path,
       headers: { authorization: this.auth, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const text = await res.body.text();
+    const text = res.body.toString('utf8');
     return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
   }
   close() {

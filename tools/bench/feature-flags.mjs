@@ -25,7 +25,7 @@ import { cpus, totalmem } from 'node:os';
 
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { benchStack, children, closedLoop, formatTable, log, summarize } from './lib.mjs';
+import { benchStack, bufferedRequest, children, closedLoop, formatTable, log, summarize } from './lib.mjs';
 
 const PORT_OFFSET = Number(process.env.BENCH_FLAGS_PORT_OFFSET ?? 19_500);
 const DB_PREFIX = 'wos_bench_flags';
@@ -93,8 +93,8 @@ async function main() {
     const pool = new Pool(stack.baseUrl, { connections: CONNECTIONS, pipelining: 1 });
     closers.push(() => pool.close());
     const call = async (method, path, body, headers = {}) => {
-      const res = await pool.request({ method, path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+      const res = await bufferedRequest(pool, { method, path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.statusCode, headers: res.headers, text: res.body.toString('utf8') };
     };
 
     log(`creating ${FLAGS} flags with ${TARGETS} targets each…`);

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { children, formatTable, log, root, track } from './lib.mjs';
+import { bufferedRequest, children, formatTable, log, root, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { signInternalRequest, SecretBox, newId } = require(join(root, 'libs/platform/dist/index.js'));
@@ -120,8 +120,7 @@ async function main() {
       let errors = 0;
       const post = async (body) => {
         const t = performance.now();
-        const res = await pool.request({ method: 'POST', path, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-        await res.body.dump();
+        const res = await bufferedRequest(pool, { method: 'POST', path, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
         latencies.push(performance.now() - t);
         if (res.statusCode === 302 && /[?&]code=/.test(res.headers.location ?? '')) ok++;
         else errors++;

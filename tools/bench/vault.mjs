@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 
-import { benchStack, closedLoop, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, summarize } from './lib.mjs';
+import { benchStack, bufferedRequest, closedLoop, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, summarize } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const DB_PREFIX = 'wos_bench_vault';
@@ -80,8 +80,8 @@ async function main() {
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const pool = new Pool(stack.baseUrl, { connections: CONNECTIONS, pipelining: 1 });
     const call = async (path, body) => {
-      const res = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
-      const text = await res.body.text();
+      const res = await bufferedRequest(pool, { method: 'POST', path, headers, body: JSON.stringify(body) });
+      const text = res.body.toString('utf8');
       return { status: res.statusCode, text };
     };
     const pair = async () => {

@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { Pool } from 'undici';
-import { cpuSnapshot, cpuSplit, log, root, sleep, summarize, track, children } from './lib.mjs';
+import { bufferedRequest, children, cpuSnapshot, cpuSplit, log, root, sleep, summarize, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 process.removeAllListeners('warning');
@@ -191,8 +191,7 @@ async function baseline(n) {
         const b = body.replace(/"id":"event_[0-9A-Z]{26}"/, `"id":"${newId('event')}"`);
         const sig = `t=${t}, v1=${createHmac('sha256', secret).update(`${t}.${b}`).digest('hex')}`;
         const s = performance.now();
-        const res = await pool.request({ method: 'POST', path: '/baseline', headers: { 'content-type': 'application/json', 'workos-signature': sig }, body: b });
-        await res.body.dump();
+        await bufferedRequest(pool, { method: 'POST', path: '/baseline', headers: { 'content-type': 'application/json', 'workos-signature': sig }, body: b });
         lat.push(performance.now() - s);
       }
     }),
