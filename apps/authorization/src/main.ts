@@ -1,6 +1,8 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
 import { runMain, startService } from '@wos/platform';
+import { installAccessFence } from './assignments/access-fence';
+import { AccessIndex } from './assignments/access-index';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { ClaimsModule } from './claims/claims.module';
@@ -21,6 +23,6 @@ runMain(() => {
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule, SlugMigrationModule],
-    http: { openapi: authorizationOpenApi },
+    http: { openapi: authorizationOpenApi, configure: (fastify, app) => installAccessFence(fastify, app.get(AccessIndex, { strict: false })) },
   });
 });

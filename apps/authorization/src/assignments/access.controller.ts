@@ -9,7 +9,7 @@ import {
   type ListMembershipsForResourceQuery,
   type ListResourcesForMembershipQuery,
 } from './assignments.dto';
-import { ReadsOnly } from './access-fence.interceptor';
+import { ReadsOnly } from './access-fence';
 import { AccessService } from './access.service';
 
 /** Checks and lookups (WORKOS_API.md §16). */

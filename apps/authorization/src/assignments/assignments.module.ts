@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CatalogueModule } from '../catalogue/catalogue.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { ResourcesModule } from '../resources/resources.module';
-import { AccessFenceInterceptor } from './access-fence.interceptor';
 import { AccessIndex } from './access-index';
 import { AccessController } from './access.controller';
 import { AccessRepository } from './access.repository';
@@ -16,6 +14,6 @@ import { AssignmentsService } from './assignments.service';
 @Module({
   imports: [CatalogueModule, MembershipsModule, ResourcesModule],
   controllers: [MembershipAssignmentsController, ResourceAssignmentsController, AccessController],
-  providers: [AssignmentsRepository, AssignmentsService, AccessRepository, AccessService, AccessIndex, { provide: APP_INTERCEPTOR, useClass: AccessFenceInterceptor }],
+  providers: [AssignmentsRepository, AssignmentsService, AccessRepository, AccessService, AccessIndex],
 })
 export class AssignmentsModule {}

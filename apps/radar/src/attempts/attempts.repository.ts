@@ -20,10 +20,11 @@ export class AttemptsRepository {
         INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude, organization_id, related_attempt_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING 1),
       ${outbox.cte}`);
-    await this.prisma.pool.query(text, [
+    // Named: parsed and planned once per connection (the text is the same for any number of events).
+    await this.prisma.pool.query({ name: 'radar_attempt_create_v1', text, values: [
       a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
       JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, a.latitude, a.longitude, a.organizationId, a.relatedAttemptId, ...outbox.values,
-    ]);
+    ] });
   }
 
   findById(environmentId: string, id: string): Promise<RadarAttempt | null> {
