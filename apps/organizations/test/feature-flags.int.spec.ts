@@ -34,7 +34,10 @@ async function startReplica(db: TestDatabase, env: Record<string, string> = {}):
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-  return { app, port, call, open: (env, path, headers) => open(env, path, headers) };
+  // open() answers as soon as the headers arrive (stream: true): the SSE stream never ends.
+  const openStreaming = (env: string, path: string, headers: Record<string, string> = {}) =>
+    internalFetch(`http://127.0.0.1:${port}${path}`, { key: SECRET, audience: 'organizations', environmentId: env }, { headers: { 'content-type': 'application/json', ...headers }, stream: true });
+  return { app, port, call, open: openStreaming };
 }
 
 /** Reads server-sent events from a fetch body, one `{id, event, data}` per message. */
