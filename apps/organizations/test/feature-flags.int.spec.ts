@@ -27,17 +27,15 @@ async function startReplica(db: TestDatabase, env: Record<string, string> = {}):
   const config = loadAppConfig({ PORT: '0', INTERNAL_AUTH_SECRET: SECRET, DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers.join(','), LOG_LEVEL: 'silent', ...env });
   const app = await startOrganizationsService(config);
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const open = (env: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
-    internalFetch(`http://127.0.0.1:${port}${path}`, { key: SECRET, audience: 'organizations', environmentId: env }, { method, headers: { 'content-type': 'application/json', ...headers }, body });
+  const open = (env: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string, stream = false) =>
+    internalFetch(`http://127.0.0.1:${port}${path}`, { key: SECRET, audience: 'organizations', environmentId: env }, { method, headers: { 'content-type': 'application/json', ...headers }, body, stream });
   const call = async (env: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await open(env, path, headers, method, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-  // open() answers as soon as the headers arrive (stream: true): the SSE stream never ends.
-  const openStreaming = (env: string, path: string, headers: Record<string, string> = {}) =>
-    internalFetch(`http://127.0.0.1:${port}${path}`, { key: SECRET, audience: 'organizations', environmentId: env }, { headers: { 'content-type': 'application/json', ...headers }, stream: true });
-  return { app, port, call, open: openStreaming };
+  // The replica's open() answers as soon as the headers arrive (stream): an SSE stream never ends.
+  return { app, port, call, open: (env, path, headers) => open(env, path, headers, 'GET', undefined, true) };
 }
 
 /** Reads server-sent events from a fetch body, one `{id, event, data}` per message. */
