@@ -13,13 +13,14 @@
 //   5. the same reads paced at 2,000/s over the connections (the latency at the target rate)  target p99 < 25 ms
 // The anchor these are compared with (HashiCorp Vault transit's published figures) is in docs/benchmarks.md.
 // Never fails on a miss. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_OBJECTS=100,
-// BENCH_PORT_OFFSET=25500, BENCH_REDIS_URL=redis://127.0.0.1:6379/11.
+// BENCH_PORT_OFFSET=25500, BENCH_REDIS_URL=redis://127.0.0.1:6379/11,
+// BENCH_PROFILE=vault,gateway (CPU profiles of the pairs and KV-read phases, tools/bench/lib.mjs).
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 
-import { benchStack, bufferedRequest, closedLoop, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, summarize } from './lib.mjs';
+import { benchProfiler, benchStack, bufferedRequest, closedLoop, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, summarize } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const DB_PREFIX = 'wos_bench_vault';
@@ -31,6 +32,8 @@ const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100);
 /* The issue's KV read rate: the paced phase offers it and measures the latency there. */
 const KV_TARGET_RPS = 2000;
 const runId = randomBytes(4).toString('hex');
+/* BENCH_PROFILE=vault,gateway: CPU profiles of the pairs and of the back-to-back KV reads. */
+const profiler = benchProfiler(['vault']);
 
 /** Wrap + unwrap of a data key in-process for `seconds`, in the vault's own blob format (the floor of phase 1). */
 function rawWrapping(seconds) {
@@ -58,7 +61,7 @@ async function main() {
     dbPrefix: DB_PREFIX,
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11',
     // The benchmark measures the vault, not the limiter (WorkOS's 6,000/60 s per key would cut it short).
-    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' } },
+    appEnv: profiler.appEnv({ 'api-gateway': { RATE_LIMIT_RULES: '[]' } }),
   });
   stopOnSignal(stack);
   const rows = [];
@@ -91,7 +94,9 @@ async function main() {
     };
     const loop = (name, seconds) => closedLoop(name, { seconds, connections: CONNECTIONS, dbPrefix: DB_PREFIX, groups: ['gateway', 'vault'] }, pair);
     await loop('data keys (warm-up)', WARMUP);
+    await profiler.on('vault-pairs');
     const dk = await loop('createDataKey + decrypt', SECONDS);
+    await profiler.off('vault-pairs');
     await pool.close();
     rows.push({ ...dk, name: `createDataKey + decryptDataKey pairs through the gateway (${CONNECTIONS} conn, ${SECONDS} s)`, target: '>= 2,000 pairs/s', pass: dk.rps >= 2000 && dk.errors === 0 });
 
@@ -103,7 +108,9 @@ async function main() {
     let i = 0;
     const read = () => ({ method: 'GET', path: `/vault/v1/kv/${ids[i++ % ids.length]}`, headers: { authorization: `Bearer ${apiKey}` } });
     await poolLoop(stack.baseUrl, CONNECTIONS, WARMUP, read);
+    await profiler.on('vault-kv-read');
     const kv = await measureCpu('KV read 1 KB', DB_PREFIX, () => poolLoop(stack.baseUrl, CONNECTIONS, SECONDS, read));
+    await profiler.off('vault-kv-read');
     rows.push({ ...kv, name: `GET /vault/v1/kv/:id, 1 KB values, ${ids.length} objects (${CONNECTIONS} conn, ${SECONDS} s)`, target: '>= 2,000 req/s', pass: kv.rps >= 2000 && kv.errors === 0 });
     // The latency at the target rate: the same reads paced at KV_TARGET_RPS over the connections.
     const pacedKv = await measureCpu('KV read 1 KB, paced', DB_PREFIX, () => poolLoop(stack.baseUrl, CONNECTIONS, SECONDS, read, undefined, (CONNECTIONS * 1000) / KV_TARGET_RPS));

@@ -247,4 +247,49 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       await relay.stop();
     }
   });
+
+  test('the relay\'s statements stay index scans as published rows pile up (no plan cached while the table was empty)', async () => {
+    // Postgres caches a generic plan for a named statement after five runs. Planned while the
+    // table was small, marking a batch published was a sequential scan, kept while the retained
+    // published rows grew (by 24 hours of traffic in production; autovacuum is off here, so no
+    // ANALYZE replans it either): every batch then read the whole table.
+    const own = await createTestDatabase('outbox_plans');
+    const admin = new Client({ connectionString: own.url });
+    await admin.connect();
+    await admin.query(OUTBOX_DDL);
+    const relay = new OutboxRelay({ databaseUrl: own.url, kafka, logger, lockName: `plans-${topic}`, pollIntervalMs: 50 });
+    const burst = async (n: number) => {
+      const events = Array.from({ length: n }, (_, i) => buildEvent('organization.updated', org(`org_plans_${i}`), 'environment_T'));
+      const before = relay.published;
+      await admin.query('BEGIN');
+      await appendToOutbox(pgExecutor(admin), events.map((event) => ({ topic, key: 'plans', event })));
+      await admin.query('COMMIT');
+      await waitFor(() => relay.published >= before + n || undefined, { timeoutMs: 30_000, message: `${n} rows published` });
+    };
+    // Postgres's counters reach pg_stat_user_tables a moment after the statements (at most ~1 s).
+    const counters = async (updatedAtLeast: number) =>
+      waitFor(async () => {
+        const r = (await admin.query<{ upd: string; seq_read: string }>(
+          `SELECT n_tup_upd AS upd, coalesce(seq_tup_read, 0) AS seq_read FROM pg_stat_user_tables WHERE relname = 'outbox'`,
+        )).rows[0];
+        return r && Number(r.upd) >= updatedAtLeast ? Number(r.seq_read) : undefined;
+      }, { timeoutMs: 30_000, message: `${updatedAtLeast} rows marked published in the statistics` });
+    relay.start();
+    try {
+      for (let i = 0; i < 8; i++) await burst(3); // the relay's statements run (and are planned) on a one-page table
+      await admin.query(
+        `INSERT INTO outbox (event_id, topic, key, payload, published_at) SELECT 'old_' || g, $1, 'plans', '{}', now() FROM generate_series(1, 30000) g`,
+        [topic],
+      );
+      const readBefore = await counters(24);
+      for (let i = 0; i < 8; i++) await burst(40);
+      const readAfter = await counters(24 + 320);
+      // One sequential scan now reads all 30,000 retained rows; eight batches read 240,000.
+      assert.ok(readAfter - readBefore < 30_000, `the relay read ${readAfter - readBefore} rows by sequential scans for 8 batches`);
+    } finally {
+      await relay.stop();
+      await admin.end();
+      await own.drop();
+    }
+  });
 });

@@ -164,7 +164,17 @@ export class OutboxRelay {
 
   private async tryBecomeLeader(): Promise<void> {
     if (!this.session) {
-      const session = new Client({ connectionString: this.opts.databaseUrl, application_name: this.applicationName, keepAlive: true });
+      // Each statement is planned for the table as it is now (force_custom_plan). Postgres caches
+      // a generic plan for a named statement after five runs: planned while the outbox was a
+      // page or two, marking a batch published was a sequential scan, and it stayed one while
+      // the retained published rows grew (nothing replans it before an ANALYZE), so every batch
+      // read the whole table. Planning three statements per batch costs far less than that.
+      const session = new Client({
+        connectionString: this.opts.databaseUrl,
+        application_name: this.applicationName,
+        keepAlive: true,
+        options: '-c plan_cache_mode=force_custom_plan',
+      });
       session.on('notification', () => {
         this.notified = true;
         if (this.wakeOnNotify) this.wake?.();
