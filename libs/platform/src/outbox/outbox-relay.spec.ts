@@ -184,6 +184,16 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     }
   });
 
+  /** Commits `n` events on `key` in one transaction through `pg`, and waits until `relay` has published them. */
+  async function publishBurst(pg: Client, relay: OutboxRelay, key: string, n: number): Promise<void> {
+    const events = Array.from({ length: n }, (_, i) => buildEvent('organization.updated', org(`org_${key}_${i}`), 'environment_T'));
+    const before = relay.published;
+    await pg.query('BEGIN');
+    await appendToOutbox(pgExecutor(pg), events.map((event) => ({ topic, key, event })));
+    await pg.query('COMMIT');
+    await waitFor(() => relay.published >= before + n || undefined, { timeoutMs: 30_000, message: `${n} rows published` });
+  }
+
   /** Commits `events` (in order, one key) in one transaction, as a SCIM group push does. */
   async function commitBurst(key: string, events: ReturnType<typeof buildEvent>[]): Promise<void> {
     await pg.query('BEGIN');
@@ -258,14 +268,7 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     await admin.connect();
     await admin.query(OUTBOX_DDL);
     const relay = new OutboxRelay({ databaseUrl: own.url, kafka, logger, lockName: `plans-${topic}`, pollIntervalMs: 50 });
-    const burst = async (n: number) => {
-      const events = Array.from({ length: n }, (_, i) => buildEvent('organization.updated', org(`org_plans_${i}`), 'environment_T'));
-      const before = relay.published;
-      await admin.query('BEGIN');
-      await appendToOutbox(pgExecutor(admin), events.map((event) => ({ topic, key: 'plans', event })));
-      await admin.query('COMMIT');
-      await waitFor(() => relay.published >= before + n || undefined, { timeoutMs: 30_000, message: `${n} rows published` });
-    };
+    const burst = (n: number) => publishBurst(admin, relay, 'plans', n);
     // Postgres's counters reach pg_stat_user_tables a moment after the statements (at most ~1 s).
     const counters = async (updatedAtLeast: number) =>
       waitFor(async () => {
