@@ -62,6 +62,16 @@ describe('bufferedDispatch', () => {
     assert.equal((await bufferedDispatch(pool, { method: 'POST', path: '/echo', headers: {}, body: 'x' })).statusCode, 201);
   });
 
+  test('an answer longer than maxBytes is dropped with an error; an answer of exactly maxBytes is kept', async () => {
+    const pool = await ready;
+    const body = 'x'.repeat(1000); // the echo answers {"method":"POST","body":"xxx…"}: 1,027 bytes
+    await assert.rejects(bufferedDispatch(pool, { method: 'POST', path: '/echo', headers: {}, body, maxBytes: 1026 }), {
+      name: 'ResponseTooLargeError',
+      code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    });
+    assert.equal((await bufferedDispatch(pool, { method: 'POST', path: '/echo', headers: {}, body, maxBytes: 1027 })).body.length, 1027);
+  });
+
   test('rejects when nothing listens', async () => {
     const closed = new Pool('http://127.0.0.1:1');
     await assert.rejects(bufferedDispatch(closed, { method: 'GET', path: '/', headers: {} }), { code: 'ECONNREFUSED' });

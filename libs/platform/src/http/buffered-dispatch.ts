@@ -22,15 +22,34 @@ export interface BufferedResponse {
 export interface BufferedDispatchOptions extends Dispatcher.DispatchOptions {
   /** Aborting it rejects with its reason (a timeout's is a `TimeoutError`) and drops the request. */
   signal?: AbortSignal;
+  /** An answer longer than this is dropped with a ResponseTooLargeError (default MAX_BUFFERED_RESPONSE_BYTES). */
+  maxBytes?: number;
+}
+
+/**
+ * The most a buffered answer may hold: 32 MiB, far above any JSON page we serve (100 items),
+ * so that a peer that misbehaves cannot make a process hold an unbounded body in memory.
+ * Answers that can be larger (downloads, event streams) take the streaming paths.
+ */
+export const MAX_BUFFERED_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** An answer longer than its `maxBytes`; the request was dropped. Code as undici's own size error. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+  constructor(maxBytes: number) {
+    super(`the answer is longer than ${maxBytes} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
 }
 
 export function bufferedDispatch(dispatcher: Dispatcher, options: BufferedDispatchOptions): Promise<BufferedResponse> {
-  const { signal, ...dispatchOptions } = options;
+  const { signal, maxBytes = MAX_BUFFERED_RESPONSE_BYTES, ...dispatchOptions } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     let statusCode = 0;
     let headers: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
+    let length = 0;
     let controller: Dispatcher.DispatchController | undefined;
     // An abort before the request reached a connection settles at once; onRequestStart then drops it.
     const onAbort = () => {
@@ -48,7 +67,15 @@ export function bufferedDispatch(dispatcher: Dispatcher, options: BufferedDispat
         statusCode = status;
         headers = responseHeaders;
       },
-      onResponseData(_controller, chunk) {
+      onResponseData(c, chunk) {
+        length += chunk.length;
+        if (length > maxBytes) {
+          const err = new ResponseTooLargeError(maxBytes);
+          settled();
+          reject(err);
+          chunks.length = 0;
+          return c.abort(err);
+        }
         chunks.push(chunk);
       },
       onResponseEnd() {
