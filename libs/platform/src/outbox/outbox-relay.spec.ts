@@ -7,7 +7,7 @@ import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type 
 import { createKafka, ensureTopics } from '../kafka/kafka';
 import { createLogger } from '../logging/logger';
 import { OUTBOX_DDL, appendToOutbox } from './outbox-writer';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { buildEvent } from './build-event';
 import { registry } from '../http/metrics';
 
@@ -184,6 +184,26 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     }
   });
 
+  /**
+   * Runs `fn` against an outbox of its own (a fresh database, so its history is the test's) with
+   * a started relay over it and an admin session; stops and drops everything after.
+   */
+  async function withOwnOutbox(label: string, options: Partial<OutboxRelayOptions>, fn: (admin: Client, relay: OutboxRelay) => Promise<void>): Promise<void> {
+    const own = await createTestDatabase(`outbox_${label}`);
+    const admin = new Client({ connectionString: own.url });
+    await admin.connect();
+    await admin.query(OUTBOX_DDL);
+    const relay = new OutboxRelay({ databaseUrl: own.url, kafka, logger, lockName: `${label}-${topic}`, pollIntervalMs: 50, ...options });
+    relay.start();
+    try {
+      await fn(admin, relay);
+    } finally {
+      await relay.stop();
+      await admin.end();
+      await own.drop();
+    }
+  }
+
   /** Commits `n` events on `key` in one transaction through `pg`, and waits until `relay` has published them. */
   async function publishBurst(pg: Client, relay: OutboxRelay, key: string, n: number): Promise<void> {
     const events = Array.from({ length: n }, (_, i) => buildEvent('organization.updated', org(`org_${key}_${i}`), 'environment_T'));
@@ -266,22 +286,16 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     // table was small, marking a batch published was a sequential scan, kept while the retained
     // published rows grew (by 24 hours of traffic in production; autovacuum is off here, so no
     // ANALYZE replans it either): every batch then read the whole table.
-    const own = await createTestDatabase('outbox_plans');
-    const admin = new Client({ connectionString: own.url });
-    await admin.connect();
-    await admin.query(OUTBOX_DDL);
-    const relay = new OutboxRelay({ databaseUrl: own.url, kafka, logger, lockName: `plans-${topic}`, pollIntervalMs: 50 });
-    const burst = (n: number) => publishBurst(admin, relay, 'plans', n);
-    // Postgres's counters reach pg_stat_user_tables a moment after the statements (at most ~1 s).
-    const counters = async (updatedAtLeast: number) =>
-      waitFor(async () => {
-        const r = (await admin.query<{ upd: string; seq_read: string }>(
-          `SELECT n_tup_upd AS upd, coalesce(seq_tup_read, 0) AS seq_read FROM pg_stat_user_tables WHERE relname = 'outbox'`,
-        )).rows[0];
-        return r && Number(r.upd) >= updatedAtLeast ? Number(r.seq_read) : undefined;
-      }, { timeoutMs: 30_000, message: `${updatedAtLeast} rows marked published in the statistics` });
-    relay.start();
-    try {
+    await withOwnOutbox('plans', {}, async (admin, relay) => {
+      const burst = (n: number) => publishBurst(admin, relay, 'plans', n);
+      // Postgres's counters reach pg_stat_user_tables a moment after the statements (at most ~1 s).
+      const counters = async (updatedAtLeast: number) =>
+        waitFor(async () => {
+          const r = (await admin.query<{ upd: string; seq_read: string }>(
+            `SELECT n_tup_upd AS upd, coalesce(seq_tup_read, 0) AS seq_read FROM pg_stat_user_tables WHERE relname = 'outbox'`,
+          )).rows[0];
+          return r && Number(r.upd) >= updatedAtLeast ? Number(r.seq_read) : undefined;
+        }, { timeoutMs: 30_000, message: `${updatedAtLeast} rows marked published in the statistics` });
       for (let i = 0; i < 8; i++) await burst(3); // the relay's statements run (and are planned) on a one-page table
       await admin.query(
         `INSERT INTO outbox (event_id, topic, key, payload, published_at) SELECT 'old_' || g, $1, 'plans', '{}', now() FROM generate_series(1, 30000) g`,
@@ -292,24 +306,14 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       const readAfter = await counters(24 + 320);
       // One sequential scan now reads all 30,000 retained rows; eight batches read 240,000.
       assert.ok(readAfter - readBefore < 30_000, `the relay read ${readAfter - readBefore} rows by sequential scans for 8 batches`);
-    } finally {
-      await relay.stop();
-      await admin.end();
-      await own.drop();
-    }
+    });
   });
 
   test('published rows are deleted once older than the retention, by a range of seq rather than a read of the whole table', async () => {
-    const own = await createTestDatabase('outbox_cleanup');
-    const admin = new Client({ connectionString: own.url });
-    await admin.connect();
-    await admin.query(OUTBOX_DDL);
     const retainMs = 2000;
-    const relay = new OutboxRelay({ databaseUrl: own.url, kafka, logger, lockName: `cleanup-${topic}`, pollIntervalMs: 50, retainPublishedMs: retainMs, cleanupIntervalMs: 100 });
-    const count = async (where: string) => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`)).rows[0]!.n;
-    const seqRead = async () => Number((await admin.query<{ n: string }>(`SELECT coalesce(seq_tup_read, 0) AS n FROM pg_stat_user_tables WHERE relname = 'outbox'`)).rows[0]!.n);
-    relay.start();
-    try {
+    await withOwnOutbox('cleanup', { retainPublishedMs: retainMs, cleanupIntervalMs: 100 }, async (admin, relay) => {
+      const count = async (where: string) => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`)).rows[0]!.n;
+      const seqRead = async () => Number((await admin.query<{ n: string }>(`SELECT coalesce(seq_tup_read, 0) AS n FROM pg_stat_user_tables WHERE relname = 'outbox'`)).rows[0]!.n);
       await publishBurst(admin, relay, 'cleanup', 50);
       await waitFor(() => relay.cleanups >= 1 || undefined, { message: 'the takeover cleanup' });
       // The bulk of a real outbox: rows published inside the retention, above every expired row's seq.
@@ -332,10 +336,6 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       const read = (await seqRead()) - before;
       assert.ok(turns >= 10, `${turns} cleanup turns`);
       assert.ok(read < 20_000, `${turns} cleanup turns read ${read} rows by sequential scans`);
-    } finally {
-      await relay.stop();
-      await admin.end();
-      await own.drop();
-    }
+    });
   });
 });
