@@ -45,9 +45,10 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
   });
 
   /** A consumer whose idempotent handler writes each event's name, failing while `poisoned` says so. */
-  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean) {
+  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean, wants?: (type: string) => boolean) {
     return new EventConsumer({
       kafka,
+      wants,
       groupId: group,
       topics: [topic],
       logger,
@@ -124,6 +125,31 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
       assert.deepEqual(seen, [marker.id]);
     } finally {
       await probe.stop();
+    }
+  });
+
+  test('a consumer that wants some types passes the others unvalidated (an invalid one is not its dead letter), and still checks its own, escapes included', async () => {
+    const topic = `test.dlq.${uniqueSuffix()}`;
+    const group = `dlq-${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const mine = (name: string) => buildEvent('organization.updated', org(name), 'environment_T');
+    const othersInvalid = { ...buildEvent('organization.deleted', org('w_other'), 'environment_T'), created_at: 'yesterday' };
+    const backslashU = mine('w_2\\u0000'); // a backslash, then "u0000": text, no NUL
+    const loneSurrogate = mine('w_bad\ud800');
+    await producer.send({
+      topic,
+      messages: [mine('w_1'), othersInvalid, backslashU, loneSurrogate, mine('w_3')].map((v) => ({ key: 'k', value: JSON.stringify(v) })),
+    });
+    const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.updated');
+    await consumer.start();
+    try {
+      await waitFor(async () => (await appliedNames('w_')).length === 3 || undefined, { timeoutMs: 30_000, message: 'the three good events' });
+      assert.deepEqual(await appliedNames('w_'), ['w_1', 'w_2\\u0000', 'w_3']);
+      const dls = await new ConsumerDeadLetters(pool).list({ group });
+      assert.deepEqual(dls.map((d) => d.offset), ['3']);
+      assert.match(dls[0]!.error, /unpaired surrogate/);
+    } finally {
+      await consumer.stop();
     }
   });
 

@@ -4,7 +4,7 @@ import type { Context } from '@opentelemetry/api';
 import type { EventEnvelope } from '@wos/contracts';
 import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemetry';
 import { consumerDeadLetters, consumerLag, eventsConsumed } from '../http/metrics';
-import { parseConsumableEnvelope } from './consumable-envelope';
+import { claimedEventType, parseConsumableEnvelope, parseMessageJson, toConsumableEnvelope, type ParsedMessage } from './consumable-envelope';
 import type { ConsumerDeadLetters, DeadLetterRow } from './dead-letters';
 
 export interface ConsumedEvent {
@@ -42,6 +42,12 @@ export interface EventConsumerOptions {
   replayPollMs?: number;
   /** How long the broker may hold an empty fetch (default CONSUMER_MAX_WAIT_MS). */
   maxWaitTimeInMs?: number;
+  /**
+   * The event types this consumer applies (default: all). A message naming another type passes
+   * unvalidated and is never handed to `handle` or dead-lettered: it is another group's concern,
+   * and validating it cost a group that reads a topic for one of its types most of its CPU.
+   */
+  wants?: (eventType: string) => boolean;
 }
 
 /**
@@ -118,11 +124,14 @@ export class EventConsumer {
     };
     for (const message of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
-      const parsed = parseConsumableEnvelope(message.value);
-      if ('envelope' in parsed) {
-        pending.push({ raw: message, event: this.consumed(parsed.envelope, batch.topic, batch.partition, message.offset, message.headers) });
-      } else {
-        invalid.push({ raw: message, error: parsed.error });
+      const json = parseMessageJson(message.value);
+      if (!this.isAnotherGroupsType(json)) {
+        const parsed = toConsumableEnvelope(json);
+        if ('envelope' in parsed) {
+          pending.push({ raw: message, event: this.consumed(parsed.envelope, batch.topic, batch.partition, message.offset, message.headers) });
+        } else {
+          invalid.push({ raw: message, error: parsed.error });
+        }
       }
       lastOffset = message.offset;
       if (pending.length + invalid.length >= chunkSize) await flush();
@@ -130,6 +139,12 @@ export class EventConsumer {
     await flush();
     // What the broker still held beyond this batch when it was fetched (a stalled consumer keeps its last value).
     consumerLag.labels(this.opts.groupId, batch.topic, String(batch.partition)).set(Math.max(0, Number(batch.offsetLag())));
+  }
+
+  /* A message that names a type this consumer does not want passes with the offset, unvalidated. */
+  private isAnotherGroupsType(json: ParsedMessage): boolean {
+    const type = this.opts.wants && claimedEventType(json);
+    return typeof type === 'string' && !this.opts.wants!(type);
   }
 
   private consumed(envelope: EventEnvelope, topic: string, partition: number, offset: string, headers?: IHeaders): ConsumedEvent {

@@ -127,6 +127,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
           topics,
           logger: log,
           handle: (chunk) => this.dispatch(chunk),
+          wants: this.messageHandlers.has(ALL_EVENTS) ? undefined : (type) => this.messageHandlers.has(type),
           deadLetters: new ConsumerDeadLetters(this.opts.pool),
           maxAttempts: this.opts.maxAttempts,
           retryDelayMs: this.opts.retryDelayMs,
