@@ -237,6 +237,17 @@ describe('Radar through the WorkOS SDK', () => {
     );
   });
 
+  test('concurrent attempts (written in shared statements) are each stored once with their own verdict and their own radar.attempt.created', async () => {
+    const emails = Array.from({ length: 40 }, (_, i) => `burst-${tag}-${i}@example.com`);
+    const made = await Promise.all(emails.map((email, i) => attempt({ email, userAgent: i % 2 ? 'python-requests/2.31' : BROWSER })));
+    made.forEach((m, i) => assert.equal(m.verdict, i % 2 ? 'block' : 'allow', emails[i]));
+    const stored = await Promise.all(made.map((m) => e.http('GET', `/radar/attempts/${m.attemptId}`, { key: true })));
+    stored.forEach((res, i) => assert.equal((res.json as { email: string }).email, emails[i], res.text));
+    const mine = (ev: { event: string; data: unknown }) => ev.event === 'radar.attempt.created' && emails.includes((ev.data as { email: string }).email);
+    const events = await waitForEvents(e.workos, ['radar.attempt.created'] as unknown as EventName[], (all) => all.filter(mine).length >= emails.length);
+    assert.deepEqual(events.filter(mine).map((ev) => (ev.data as { id: string }).id).sort(), made.map((m) => m.attemptId).sort());
+  });
+
   test('the management list filters attempts; /metrics counts verdicts per control', async () => {
     const email = `listed-${tag}@example.com`;
     await attempt({ email });

@@ -1,30 +1,62 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, outboxInsertCte, pgExecutor, pgTransaction, withOutboxNotify, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, callerOutboxHeaders, encodeOutboxMessage, GroupCommitQueue, outboxInsertCte, pgExecutor, pgTransaction, withOutboxNotify, type GroupCommitItem, type OutboxEncodedMessage, type OutboxMessage, type PageRequest } from '@wos/platform';
 import type { Prisma, RadarAttempt } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 import type { ListAttemptsQuery } from './attempts.dto';
 import type { GeoPoint } from '../radar-core/travel';
 
+/* One createAttempt's share of a group-committed statement: its row as JSON, its events and their trace context. */
+interface AttemptInsert extends GroupCommitItem {
+  row: string;
+  events: OutboxEncodedMessage[];
+  headers: Record<string, string>;
+}
+
+/* Attempts from one JSON array parameter ($1), in its order; the outbox rows follow ($2). */
+const INSERT_ATTEMPTS_CTE = `attempt AS (
+    INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude, organization_id, related_attempt_id)
+    SELECT x.id, x.environment_id, x.ip_address, x.user_agent, x.email, x.user_id, x.auth_method, x.action, x.verdict, x.reason, x.control, x.blocklist_type, x.findings, x.attempt_status, x.challenge_status, x.created_at, x.updated_at, x.country, x.device_hash, x.latitude, x.longitude, x.organization_id, x.related_attempt_id
+    FROM jsonb_to_recordset($1::jsonb) AS x(id text, environment_id text, ip_address text, user_agent text, email text, user_id text, auth_method text, action text, verdict text, reason text, control text, blocklist_type text, findings jsonb, attempt_status text, challenge_status text, created_at timestamptz, updated_at timestamptz, country text, device_hash text, latitude float8, longitude float8, organization_id text, related_attempt_id text)
+    RETURNING 1)`;
+
+/* Per statement: at most this many rows (attempts and events) and bytes of JSON. */
+const CREATE_LIMITS = { maxRows: 500, maxBytes: 4 * 1024 * 1024 };
+
 /** The only Prisma caller for attempts and account history. Every method takes the environment first. */
 @Injectable()
 export class AttemptsRepository {
+  private readonly creates = new GroupCommitQueue<AttemptInsert>((batch) => this.insertAttempts(batch), CREATE_LIMITS);
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * The attempt and its events in ONE statement (DESIGN.md rule 2): one round trip on the hot
-   * path, atomic as any statement is. Postgres runs every data-modifying CTE to completion.
+   * The attempt and its events in ONE statement (DESIGN.md rule 2), atomic as any statement is
+   * (Postgres runs every data-modifying CTE to completion). Attempts created while a statement is
+   * in flight share the next one (GroupCommitQueue): one round trip, one commit and one NOTIFY
+   * for many sign-ins. Resolves once this attempt committed.
    */
-  async create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
-    const outbox = outboxInsertCte(events, 24); // after the attempt's 23 parameters
-    const text = withOutboxNotify(`attempt AS (
-        INSERT INTO radar_attempts (id, environment_id, ip_address, user_agent, email, user_id, auth_method, action, verdict, reason, control, blocklist_type, findings, attempt_status, challenge_status, created_at, updated_at, country, device_hash, latitude, longitude, organization_id, related_attempt_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING 1),
-      ${outbox.cte}`);
-    // Named: parsed and planned once per connection (the text is the same for any number of events).
-    await this.prisma.pool.query({ name: 'radar_attempt_create_v1', text, values: [
-      a.id, a.environmentId, a.ipAddress, a.userAgent, a.email, a.userId, a.authMethod, a.action, a.verdict, a.reason, a.control, a.blocklistType,
-      JSON.stringify(a.findings), a.attemptStatus, a.challengeStatus, a.createdAt, a.updatedAt, a.country, a.deviceHash, a.latitude, a.longitude, a.organizationId, a.relatedAttemptId, ...outbox.values,
-    ] });
+  create(a: RadarAttempt, events: OutboxMessage[]): Promise<void> {
+    const row = JSON.stringify({
+      id: a.id, environment_id: a.environmentId, ip_address: a.ipAddress, user_agent: a.userAgent, email: a.email, user_id: a.userId, auth_method: a.authMethod,
+      action: a.action, verdict: a.verdict, reason: a.reason, control: a.control, blocklist_type: a.blocklistType, findings: a.findings,
+      attempt_status: a.attemptStatus, challenge_status: a.challengeStatus, created_at: a.createdAt, updated_at: a.updatedAt, country: a.country,
+      device_hash: a.deviceHash, latitude: a.latitude, longitude: a.longitude, organization_id: a.organizationId, related_attempt_id: a.relatedAttemptId,
+    });
+    const encoded = events.map(encodeOutboxMessage);
+    const bytes = Buffer.byteLength(row) + encoded.reduce((n, e) => n + Buffer.byteLength(e.json), 0);
+    return this.creates.submit({ row, events: encoded, headers: callerOutboxHeaders(), rows: 1 + encoded.length, bytes });
+  }
+
+  /* Nest: a statement in flight finishes before the pool under it ends. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.creates.idle();
+  }
+
+  private async insertAttempts(batch: AttemptInsert[]): Promise<void> {
+    const events = batch.flatMap((b) => b.events);
+    const outbox = outboxInsertCte(events, 2, batch.flatMap((b) => b.events.map(() => b.headers)));
+    // Named: parsed and planned once per connection (the text is the same for any number of rows).
+    await this.prisma.pool.query({ name: 'radar_attempts_create_v2', text: withOutboxNotify(`${INSERT_ATTEMPTS_CTE}, ${outbox.cte}`), values: [`[${batch.map((b) => b.row).join(',')}]`, ...outbox.values] });
   }
 
   findById(environmentId: string, id: string): Promise<RadarAttempt | null> {

@@ -41,6 +41,8 @@ export type AnyOutboxMessage = OutboxMessage | OutboxRawMessage | OutboxEncodedM
 export const outboxMessageId = (m: AnyOutboxMessage): string => ('event' in m ? m.event.id : m.id);
 /** The row's payload as JSON text. */
 export const outboxPayloadJson = (m: AnyOutboxMessage): string => ('event' in m ? JSON.stringify(m.event) : 'json' in m ? m.json : JSON.stringify(m.value));
+/** The message with its payload serialised once (to be measured, then written as it is). */
+export const encodeOutboxMessage = (m: AnyOutboxMessage): OutboxEncodedMessage => ({ topic: m.topic, key: m.key, id: outboxMessageId(m), json: outboxPayloadJson(m) });
 
 /**
  * Dead-lettering for an outbox created by OUTBOX_DDL_V1 (the first migrations of the producing
@@ -101,6 +103,12 @@ export function outboxInsertCte(
       RETURNING 1)`;
   return { cte, values: [`[${rows.join(',')}]`] };
 }
+
+/**
+ * The caller's trace context as an outbox row's headers. A group-committed statement runs in
+ * one caller's context: each row's headers are captured here, where its caller made it.
+ */
+export const callerOutboxHeaders = (): Record<string, string> => injectTraceHeaders({});
 
 /** How many parameters outboxInsertCte binds (one JSON array, so independent of the number of rows). */
 export const OUTBOX_CTE_PARAMS = 1;

@@ -7,3 +7,4 @@ export * from './prisma-errors';
 export * from './pg-transaction';
 export * from './pg-listener';
 export * from './notified-cache';
+export * from './group-commit';

@@ -1,0 +1,108 @@
+export interface GroupCommitLimits {
+  /** Rows per statement. */
+  maxRows: number;
+  /** Payload bytes per statement. */
+  maxBytes: number;
+}
+
+/** One caller's share of a statement: what `write` needs, and its size against the limits. */
+export interface GroupCommitItem {
+  rows: number;
+  bytes: number;
+}
+
+interface Waiter<T extends GroupCommitItem> {
+  item: T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: callers that submit while a statement is in flight share the next one, so a
+ * busy service pays one round trip and one commit (and one NOTIFY, where the statement sends
+ * one) for many requests. An idle service still writes each submission at once (no timer, no
+ * added latency).
+ *
+ * Invariants:
+ *  - at most one statement is in flight; submissions that arrive meanwhile queue in arrival
+ *    order and go, in that order, into the next statement;
+ *  - `write` gets whole items, never a part of one, and must write them atomically (one
+ *    statement), so one caller's rows commit together or not at all;
+ *  - submit() resolves only after the statement holding its item committed. When a shared
+ *    statement fails (none of its rows exist), each of its items is written again on its own,
+ *    so only a caller whose own item fails is rejected, with its error; then the next batch goes on;
+ *  - a statement holds at most `maxRows` rows and `maxBytes` bytes, except a single item that
+ *    exceeds either alone: it is written alone.
+ */
+export class GroupCommitQueue<T extends GroupCommitItem> {
+  private queue: Waiter<T>[] = [];
+  private writing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly limits: GroupCommitLimits,
+  ) {
+    if (!(limits.maxRows >= 1 && limits.maxBytes >= 1)) throw new Error('GroupCommitQueue: limits must be positive');
+  }
+
+  /** Resolves once `item` committed (in a statement of its own or shared). */
+  submit(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  /** Resolves once nothing is queued or in flight (shutdown, tests). */
+  idle(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.takeBatch();
+        try {
+          await this.write(batch.map((w) => w.item));
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.reject(err);
+          else await this.writeEachAlone(batch);
+          continue;
+        }
+        for (const w of batch) w.resolve();
+      }
+    } finally {
+      this.writing = false;
+      for (const done of this.idleWaiters.splice(0)) done();
+    }
+  }
+
+  /* After a shared statement failed: one caller's bad rows must not fail the others, so each is written on its own. */
+  private async writeEachAlone(batch: Waiter<T>[]): Promise<void> {
+    for (const w of batch) {
+      try {
+        await this.write([w.item]);
+        w.resolve();
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+  }
+
+  /* The longest prefix of the queue within the limits; at least one item. */
+  private takeBatch(): Waiter<T>[] {
+    let rows = 0;
+    let bytes = 0;
+    let n = 0;
+    for (const w of this.queue) {
+      if (n > 0 && (rows + w.item.rows > this.limits.maxRows || bytes + w.item.bytes > this.limits.maxBytes)) break;
+      rows += w.item.rows;
+      bytes += w.item.bytes;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+}
