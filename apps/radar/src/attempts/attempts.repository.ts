@@ -19,8 +19,12 @@ const INSERT_ATTEMPTS_CTE = `attempt AS (
     FROM jsonb_to_recordset($1::jsonb) AS x(id text, environment_id text, ip_address text, user_agent text, email text, user_id text, auth_method text, action text, verdict text, reason text, control text, blocklist_type text, findings jsonb, attempt_status text, challenge_status text, created_at timestamptz, updated_at timestamptz, country text, device_hash text, latitude float8, longitude float8, organization_id text, related_attempt_id text)
     RETURNING 1)`;
 
-/* Per statement: at most this many rows (attempts and events) and bytes of JSON. */
-const CREATE_LIMITS = { maxRows: 500, maxBytes: 4 * 1024 * 1024 };
+/*
+ * Per statement: at most this many rows (attempts and events) and bytes of JSON. Two statements
+ * may be in flight (they may commit in either order): every event of an attempt is keyed by the
+ * attempt and written in its statement, so no order between statements is needed.
+ */
+const CREATE_LIMITS = { maxRows: 500, maxBytes: 4 * 1024 * 1024, maxInFlight: 2 };
 
 /** The only Prisma caller for attempts and account history. Every method takes the environment first. */
 @Injectable()

@@ -44,12 +44,30 @@ const key = (env: string, kind: string, subject: string) => `radar:${env}:${kind
  * Sliding windows in Redis sorted sets (score = time in ms). Every sign-in attempt counts as a
  * failure until updateAttempt reports it succeeded, which removes it from the failure windows,
  * unless its caller reports failures itself (identity's password sign-ins, assessed before the
- * password is checked: their failures come from recordFailure). One MULTI per attempt records it
- * and reads every count.
+ * password is checked: their failures come from recordFailure). One script call per attempt
+ * records it and reads every count.
  */
+/*
+ * KEYS: the windows' sorted sets. ARGV[1]: now (ms); then per window: the member ('' = none),
+ * the exclusive lower bound of what stays ("(<ms>"), the window's length (ms). Returns each count.
+ */
+const SLIDE_WINDOWS_LUA = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local member = ARGV[3 * i - 1]
+  if member ~= '' then redis.call('ZADD', key, ARGV[1], member) end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3 * i])
+  out[i] = redis.call('ZCARD', key)
+  redis.call('PEXPIRE', key, ARGV[3 * i + 1])
+end
+return out`;
+type WithSlideScript = { radarSlideWindows(numKeys: number, ...args: string[]): Promise<number[]> };
+
 @Injectable()
 export class RiskWindowsRepository {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {
+    redis.defineCommand('radarSlideWindows', { lua: SLIDE_WINDOWS_LUA });
+  }
 
   async record(s: WindowSubject, settings: RadarSettings, now = Date.now()): Promise<WindowCounts> {
     const failure = s.countsAsFailure === false ? null : s.attemptId;
@@ -74,25 +92,18 @@ export class RiskWindowsRepository {
   }
 
   /**
-   * One MULTI: each window gets its member, drops what slid out, and is counted. A null member
-   * (an attempt whose failure its caller reports) is counted without being stored.
+   * One script call (atomic, as a MULTI is): each window gets its member, drops what slid out,
+   * and is counted. A null member (an attempt whose failure its caller reports) is counted
+   * without being stored. One command instead of a MULTI of up to 26 (the client builds a
+   * command object and a promise for each).
    */
   private async slide(windows: Window[], now: number): Promise<WindowCounts> {
-    const m = this.redis.multi();
-    const countAt: number[] = [];
-    let replies = 0;
-    for (const [, k, member, ms] of windows) {
-      if (member !== null) (m.zadd(k, now, member), replies++);
-      m.zremrangebyscore(k, '-inf', `(${now - ms}`).zcard(k).pexpire(k, ms);
-      countAt.push(replies + 1);
-      replies += 3;
-    }
-    const results = (await m.exec()) ?? [];
+    const args: string[] = [String(now)];
+    for (const [, , member, ms] of windows) args.push(member ?? '', `(${now - ms}`, String(ms));
+    const replies = await (this.redis as Redis & WithSlideScript).radarSlideWindows(windows.length, ...windows.map((w) => w[1]), ...args);
     const counts: WindowCounts = { ...NO_COUNTS };
     windows.forEach(([name, , member], i) => {
-      const [err, value] = results[countAt[i]!] ?? [new Error('no reply'), 0];
-      if (err) throw err;
-      counts[name] = Number(value) + (member === null ? 1 : 0);
+      counts[name] = Number(replies[i] ?? 0) + (member === null ? 1 : 0);
     });
     return counts;
   }

@@ -3,6 +3,11 @@ export interface GroupCommitLimits {
   maxRows: number;
   /** Payload bytes per statement. */
   maxBytes: number;
+  /**
+   * Statements in flight at once (default 1). With more than one, two statements may commit in
+   * either order: only for items that need no order between them (events of distinct keys).
+   */
+  maxInFlight?: number;
 }
 
 /** One caller's share of a statement: what `write` needs, and its size against the limits. */
@@ -24,8 +29,8 @@ interface Waiter<T extends GroupCommitItem> {
  * added latency).
  *
  * Invariants:
- *  - at most one statement is in flight; submissions that arrive meanwhile queue in arrival
- *    order and go, in that order, into the next statement;
+ *  - at most `maxInFlight` statements (default 1) are in flight; submissions that arrive
+ *    meanwhile queue in arrival order and go, in that order, into the next statement;
  *  - `write` gets whole items, never a part of one, and must write them atomically (one
  *    statement), so one caller's rows commit together or not at all;
  *  - submit() resolves only after the statement holding its item committed. When a shared
@@ -36,48 +41,55 @@ interface Waiter<T extends GroupCommitItem> {
  */
 export class GroupCommitQueue<T extends GroupCommitItem> {
   private queue: Waiter<T>[] = [];
-  private writing = false;
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
     private readonly limits: GroupCommitLimits,
   ) {
-    if (!(limits.maxRows >= 1 && limits.maxBytes >= 1)) throw new Error('GroupCommitQueue: limits must be positive');
+    this.maxInFlight = limits.maxInFlight ?? 1;
+    if (!(limits.maxRows >= 1 && limits.maxBytes >= 1 && this.maxInFlight >= 1)) throw new Error('GroupCommitQueue: limits must be positive');
   }
 
   /** Resolves once `item` committed (in a statement of its own or shared). */
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.writing) void this.drain();
+      this.pump();
     });
   }
 
   /** Resolves once nothing is queued or in flight (shutdown, tests). */
   idle(): Promise<void> {
-    if (!this.writing) return Promise.resolve();
+    if (!this.inFlight) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length) {
-        const batch = this.takeBatch();
-        try {
-          await this.write(batch.map((w) => w.item));
-        } catch (err) {
-          if (batch.length === 1) batch[0]!.reject(err);
-          else await this.writeEachAlone(batch);
-          continue;
-        }
-        for (const w of batch) w.resolve();
-      }
-    } finally {
-      this.writing = false;
-      for (const done of this.idleWaiters.splice(0)) done();
+  /* Starts statements while a slot is free and items wait. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (!this.inFlight) for (const done of this.idleWaiters.splice(0)) done();
+      });
     }
+  }
+
+  /* Never rejects: each waiter is settled with its own outcome. */
+  private async commit(batch: Waiter<T>[]): Promise<void> {
+    try {
+      await this.write(batch.map((w) => w.item));
+    } catch (err) {
+      if (batch.length === 1) batch[0]!.reject(err);
+      else await this.writeEachAlone(batch);
+      return;
+    }
+    for (const w of batch) w.resolve();
   }
 
   /* After a shared statement failed: one caller's bad rows must not fail the others, so each is written on its own. */
