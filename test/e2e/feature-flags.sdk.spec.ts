@@ -285,5 +285,9 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.equal(events.filter((ev) => ev.event === 'flag.rule_updated' && (ev.data as { slug: string }).slug === 'leaving-b').length, 4, 'two adds, then two removals');
     // Other targets stay.
     assert.ok((await targetsOf('checkout-v2')).includes(orgId));
+    // Neither can become a target again (the user's deletion is remembered from its event).
+    await expectSdkError(w.featureFlags.addFlagTarget({ slug: 'leaving-a', targetId: user }), NotFoundException, 404);
+    await expectSdkError(w.featureFlags.addFlagTarget({ slug: 'leaving-a', targetId: org }), NotFoundException, 404);
+    assert.deepEqual(await targetsOf('leaving-a'), []);
   });
 });

@@ -109,6 +109,16 @@ export class FeatureFlagsRepository {
     return rowCount === 1;
   }
 
+  /** Remembers a user identity deleted (idempotent). */
+  async recordDeletedUser(environmentId: string, userId: string): Promise<void> {
+    await this.prisma.pool.query(`INSERT INTO feature_flag_deleted_users (environment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [environmentId, userId]);
+  }
+
+  async userDeleted(environmentId: string, userId: string, tx: PoolClient): Promise<boolean> {
+    const { rowCount } = await tx.query(`SELECT 1 FROM feature_flag_deleted_users WHERE environment_id = $1 AND user_id = $2`, [environmentId, userId]);
+    return rowCount === 1;
+  }
+
   async counts(tx: PoolClient, environmentId: string, flagId?: string): Promise<{ flags: number; targets: number; flagTargets: number }> {
     const { rows } = await tx.query<{ flags: number; targets: number; flag_targets: number }>(
       `SELECT (SELECT count(*)::int FROM feature_flags WHERE environment_id = $1) AS flags,

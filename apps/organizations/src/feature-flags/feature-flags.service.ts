@@ -118,6 +118,7 @@ export class FeatureFlagsService {
     await this.write(environmentId, async (tx) => {
       const flag = await this.mustFind(environmentId, slug, tx);
       if (type === 'organization' && !(await this.repo.organizationExists(environmentId, targetId, tx))) throw new NotFoundError('an organization', targetId);
+      if (type === 'user' && (await this.repo.userDeleted(environmentId, targetId, tx))) throw new NotFoundError('a user', targetId);
       const counts = await this.repo.counts(tx, environmentId, flag.id);
       if (counts.flagTargets >= MAX_TARGETS_PER_FLAG) throw tooMany('targets', `A feature flag can have at most ${MAX_TARGETS_PER_FLAG} targets.`);
       if (counts.targets >= MAX_TARGETS_PER_ENVIRONMENT) throw tooMany('targets', `An environment's feature flags can have at most ${MAX_TARGETS_PER_ENVIRONMENT} targets together.`);
@@ -141,8 +142,12 @@ export class FeatureFlagsService {
   /**
    * A deleted user or organization leaves every flag's targets (flags-cleanup.consumer.ts), with
    * a `flag.rule_updated` per flag it was on. Idempotent: once gone, nothing changes.
+   * A deleted user is remembered first, in its own statement: an add that starts after it is
+   * refused; an add already under way holds the environment's flag lock (every write takes it),
+   * so the removal below, which waits for that lock, runs after it and removes what it added.
    */
   async forgetTarget(environmentId: string, targetId: string): Promise<number> {
+    if (targetTypeOf(targetId) === 'user') await this.repo.recordDeletedUser(environmentId, targetId);
     return this.write(environmentId, async (tx) => {
       const flagIds = await this.repo.removeTargetEverywhere(tx, environmentId, targetId);
       const events: WriteOutcome<number>['events'] = [];
