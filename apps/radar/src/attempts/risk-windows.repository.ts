@@ -40,13 +40,6 @@ const NO_COUNTS: WindowCounts = { attemptsFromIpLastMinute: 0, failuresForAccoun
 const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
 const key = (env: string, kind: string, subject: string) => `radar:${env}:${kind}:${digest(subject)}`;
 
-/**
- * Sliding windows in Redis sorted sets (score = time in ms). Every sign-in attempt counts as a
- * failure until updateAttempt reports it succeeded, which removes it from the failure windows,
- * unless its caller reports failures itself (identity's password sign-ins, assessed before the
- * password is checked: their failures come from recordFailure). One script call per attempt
- * records it and reads every count.
- */
 /*
  * KEYS: the windows' sorted sets. ARGV[1]: now (ms); then per window: the member ('' = none),
  * the exclusive lower bound of what stays ("(<ms>"), the window's length (ms). Returns each count.
@@ -63,6 +56,13 @@ end
 return out`;
 type WithSlideScript = { radarSlideWindows(numKeys: number, ...args: string[]): Promise<number[]> };
 
+/**
+ * Sliding windows in Redis sorted sets (score = time in ms). Every sign-in attempt counts as a
+ * failure until updateAttempt reports it succeeded, which removes it from the failure windows,
+ * unless its caller reports failures itself (identity's password sign-ins, assessed before the
+ * password is checked: their failures come from recordFailure). One script call per attempt
+ * records it and reads every count.
+ */
 @Injectable()
 export class RiskWindowsRepository {
   constructor(@Inject(REDIS) private readonly redis: Redis) {
