@@ -165,10 +165,14 @@ export class AttemptsRepository {
 /* recordOutcome's one statement. $1 environment, $2 attempt, $3/$4 the statuses given (null: kept),
  * $5 now, $6 the sign-in succeeded, $7 the challenge was passed. Postgres runs every
  * data-modifying CTE (`account` too, unreferenced), and every part reads the snapshot from before
- * the statement: `other_devices` counts the account's other devices as they were. */
-const RECORD_OUTCOME_SQL = `WITH target AS (
+ * the statement: `other_devices` counts the account's other devices as they were. Both attempts
+ * are found by the primary key: the environment is compared with IS NOT DISTINCT FROM (the same
+ * as = for these NOT NULL columns), which no index serves, so the plan (made once per connection,
+ * perhaps on a table never analyzed) cannot read every attempt of the environment through an
+ * index led by environment_id, as it did (test/hot-statement-plans.spec.ts). */
+export const RECORD_OUTCOME_SQL = `WITH target AS (
     UPDATE radar_attempts SET attempt_status = COALESCE($3, attempt_status), challenge_status = COALESCE($4, challenge_status), updated_at = $5
-    WHERE environment_id = $1 AND id = $2
+    WHERE id = $2 AND environment_id IS NOT DISTINCT FROM $1
     RETURNING *),
   account AS (
     INSERT INTO radar_accounts (environment_id, email, last_success_at, last_success_ip, last_success_latitude, last_success_longitude)
@@ -186,7 +190,7 @@ const RECORD_OUTCOME_SQL = `WITH target AS (
       challenge_status = CASE WHEN $7 AND r.verdict = 'challenge' AND r.challenge_status IS NULL THEN 'success' ELSE r.challenge_status END,
       updated_at = t.updated_at
     FROM target t
-    WHERE r.environment_id = t.environment_id AND r.id = t.related_attempt_id
+    WHERE r.id = t.related_attempt_id AND r.environment_id IS NOT DISTINCT FROM t.environment_id
       AND (($6 AND r.attempt_status IS NULL) OR ($7 AND r.verdict = 'challenge' AND r.challenge_status IS NULL))
     RETURNING r.*)
   SELECT (SELECT to_jsonb(t) FROM target t) AS target,

@@ -36,7 +36,14 @@ interface ObjectRow {
  */
 const SELECT_OBJECT = `SELECT o.id, o.environment_id, o.name, o.key_context, o.kek_id, o.current_version_id, o.updated_by_id, o.updated_by_name, o.updated_at,
   v.encrypted_keys, v.ciphertext FROM vault_objects o JOIN vault_object_versions v ON v.id = o.current_version_id`;
-const OBJECT_BY_ID = `${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`;
+/*
+ * By the primary key: the environment is compared with IS NOT DISTINCT FROM (the same as = for
+ * these NOT NULL columns), which no index serves, so the plan cannot pick an index led by
+ * environment_id and read every object of the environment. The statement is prepared once per
+ * connection, and a plan made on a table without statistics (never analyzed) did exactly that
+ * (test/hot-statement-plans.spec.ts).
+ */
+export const OBJECT_BY_ID = `${SELECT_OBJECT} WHERE o.id = $2 AND o.environment_id IS NOT DISTINCT FROM $1`;
 const OBJECT_BY_NAME = `${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.name = $2`;
 
 function toStored(r: ObjectRow): StoredObject {

@@ -4,3 +4,4 @@ export * from './smtp-sink';
 export * from './redis-server';
 export * from './softhsm';
 export * from './kafka-groups';
+export * from './query-plan';
