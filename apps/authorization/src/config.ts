@@ -26,6 +26,11 @@ export const configSchema = baseConfigSchema
      * database (its load, parsed on the event loop, would stall the replica: about 3 ms per 1,000 rows).
      */
     AUTHZ_CHECK_INDEX_ORGANIZATION_MAX_ROWS: z.coerce.number().int().min(1).default(10_000),
+    /**
+     * A load of an organization that took this long or more (ms) defers its next load to 50
+     * times that (its checks go to the database meanwhile; `mayLoad`).
+     */
+    AUTHZ_CHECK_INDEX_SLOW_LOAD_MS: z.coerce.number().int().min(1).default(5),
     /** Identity, read (signed environment) by the role slug migration's membership backfill. */
     IDENTITY_URL: z.string().url().default('http://127.0.0.1:3001').transform((u) => u.replace(/\/+$/, '')),
   });

@@ -15,11 +15,11 @@ const MAX_MEMBERSHIPS = 1_000_000;
 
 /*
  * A load is parsed on the event loop (about 3 ms per 1,000 rows). An organization whose last
- * load took SLOW_LOAD_MS or more is loaded again only RELOAD_SPACING times that long after it;
- * until then its checks go to the statement. So a large organization that changes often costs
- * the replica at most 1/RELOAD_SPACING of its time in reloads; a small one always reloads.
+ * load took AUTHZ_CHECK_INDEX_SLOW_LOAD_MS (5) or more is loaded again only RELOAD_SPACING times
+ * that long after it; until then its checks go to the statement. So a large organization that
+ * changes often costs the replica at most 1/RELOAD_SPACING of its time in reloads; a small one
+ * always reloads.
  */
-const SLOW_LOAD_MS = 5;
 const RELOAD_SPACING = 50;
 const MAX_SLOW_LOADS = 100_000;
 
@@ -66,10 +66,11 @@ const TOO_LARGE = null;
 export class AccessIndex implements OnModuleInit, OnModuleDestroy {
   private readonly organizations: NotifiedCache<OrganizationAccess | typeof TOO_LARGE>;
   private readonly organizationOf = new Map<string, string>();
-  /* Organization key -> its last load that took SLOW_LOAD_MS or more. */
+  /* Organization key -> its last load that took AUTHZ_CHECK_INDEX_SLOW_LOAD_MS or more. */
   private readonly slowLoads = new Map<string, { at: number; ms: number }>();
   private readonly enabled: boolean;
   private readonly organizationMaxRows: number;
+  private readonly slowLoadMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -78,6 +79,7 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
   ) {
     this.enabled = config.AUTHZ_CHECK_INDEX_MAX_ROWS > 0;
     this.organizationMaxRows = config.AUTHZ_CHECK_INDEX_ORGANIZATION_MAX_ROWS;
+    this.slowLoadMs = config.AUTHZ_CHECK_INDEX_SLOW_LOAD_MS;
     this.organizations = new NotifiedCache({
       databaseUrl: config.DATABASE_URL,
       channel: ACCESS_INDEX_CHANNEL,
@@ -158,7 +160,7 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
     for (const membershipId of access.membershipIds()) this.remember(`${environmentId} ${membershipId}`, organizationId);
     const ms = performance.now() - started;
     this.slowLoads.delete(key);
-    if (ms >= SLOW_LOAD_MS) {
+    if (ms >= this.slowLoadMs) {
       if (this.slowLoads.size >= MAX_SLOW_LOADS) this.slowLoads.delete(this.slowLoads.keys().next().value!);
       this.slowLoads.set(key, { at: Date.now(), ms });
     }
