@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { appendToOutbox, isUniqueViolation, OutboxGroupAppender, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { appendToOutbox, isUniqueViolation, OutboxGroupAppender, pgExecutor, pgTransaction, type Logger, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
+import { ObjectCache } from './object-cache';
 import type { VaultActor } from '../vault-core/actor';
 import type { StoredObject, StoredVersion } from './objects.dto';
 
@@ -62,13 +64,31 @@ function toStored(r: ObjectRow): StoredObject {
   };
 }
 
-/** The only SQL caller for KV objects. Every method takes the environment first. */
+/**
+ * The only SQL caller for KV objects. Every method takes the environment first. The KV read by ID
+ * is served from ObjectCache (kept coherent by the tables' triggers); every write drops the
+ * object from it once committed.
+ */
 @Injectable()
-export class ObjectsRepository {
+export class ObjectsRepository implements OnModuleInit, OnModuleDestroy {
+  private readonly cache: ObjectCache;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly events: OutboxGroupAppender,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.cache = new ObjectCache(config.DATABASE_URL, (environmentId, id) => this.findById(environmentId, id), logger);
+  }
+
+  onModuleInit(): void {
+    this.cache.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.stop();
+  }
 
   /** The object, its first version and its event commit together; a taken name is `duplicate`. */
   async create(
@@ -78,7 +98,7 @@ export class ObjectsRepository {
     event: OutboxMessage,
   ): Promise<WriteOutcome> {
     try {
-      return await pgTransaction(this.prisma.pool, async (client) => {
+      return await this.changing(environmentId, o.id, pgTransaction(this.prisma.pool, async (client) => {
         await client.query(
           `INSERT INTO vault_objects (id, environment_id, name, key_context, kek_id, current_version_id, updated_by_id, updated_by_name)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -88,14 +108,22 @@ export class ObjectsRepository {
         await appendToOutbox(pgExecutor(client), [event]);
         const { rows } = await client.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2`, [environmentId, o.id]);
         return { ok: toStored(rows[0]!) };
-      });
+      }));
     } catch (err) {
       if (isUniqueViolation(err, 'name')) return { duplicate: true };
       throw err;
     }
   }
 
-  /** The hot read (GET /vault/v1/kv/:id): a named prepared statement, parsed and planned once per connection. */
+  /**
+   * The hot read (GET /vault/v1/kv/:id) from the cache: at most one notification delivery stale
+   * after another replica's write. Writers compare versions with findById instead.
+   */
+  readById(environmentId: string, id: string): Promise<StoredObject | null> {
+    return this.cache.get(environmentId, id);
+  }
+
+  /** The object as committed: a named prepared statement, parsed and planned once per connection. */
   async findById(environmentId: string, id: string): Promise<StoredObject | null> {
     const { rows } = await this.prisma.pool.query<ObjectRow>({ name: 'vault_object_by_id', text: OBJECT_BY_ID, values: [environmentId, id] });
     return rows[0] ? toStored(rows[0]) : null;
@@ -119,7 +147,7 @@ export class ObjectsRepository {
     actor: VaultActor,
     event: (o: StoredObject) => OutboxMessage,
   ): Promise<WriteOutcome> {
-    return pgTransaction(this.prisma.pool, async (client) => {
+    return this.changing(environmentId, id, pgTransaction(this.prisma.pool, async (client) => {
       const locked = await client.query<{ current_version_id: string }>(
         'SELECT current_version_id FROM vault_objects WHERE environment_id = $1 AND id = $2 FOR UPDATE',
         [environmentId, id],
@@ -136,12 +164,12 @@ export class ObjectsRepository {
       const stored = toStored(rows[0]!);
       await appendToOutbox(pgExecutor(client), [event(stored)]);
       return { ok: stored };
-    });
+    }));
   }
 
   /** Deletes the object and every version (their ciphertexts go with them) with its event. */
   async delete(environmentId: string, id: string, versionCheck: string | null, event: (o: StoredObject) => OutboxMessage): Promise<WriteOutcome> {
-    return pgTransaction(this.prisma.pool, async (client) => {
+    return this.changing(environmentId, id, pgTransaction(this.prisma.pool, async (client) => {
       const { rows } = await client.query<ObjectRow>(`${SELECT_OBJECT} WHERE o.environment_id = $1 AND o.id = $2 FOR UPDATE OF o`, [environmentId, id]);
       if (!rows[0]) return { missing: true };
       const stored = toStored(rows[0]);
@@ -149,7 +177,7 @@ export class ObjectsRepository {
       await client.query('DELETE FROM vault_objects WHERE environment_id = $1 AND id = $2', [environmentId, id]);
       await appendToOutbox(pgExecutor(client), [event(stored)]);
       return { ok: stored };
-    });
+    }));
   }
 
   /** Keyset page of (id, name, updated_at); IDs are UUIDv7, so ID order is creation order. */
@@ -200,6 +228,15 @@ export class ObjectsRepository {
    */
   recordEvents(messages: OutboxMessage[]): Promise<void> {
     return this.events.append(messages);
+  }
+
+  /* A write of one object: once its transaction ended (committed or not), this process's cache drops the object. */
+  private async changing<T>(environmentId: string, id: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.cache.changed(environmentId, id);
+    }
   }
 
   private async insertVersion(client: { query(text: string, values: unknown[]): Promise<unknown> }, environmentId: string, objectId: string, v: NewVersion) {

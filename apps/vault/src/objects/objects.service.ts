@@ -53,7 +53,7 @@ export class ObjectsService {
   }
 
   async read(environmentId: string, id: string, reader: Reader): Promise<VaultObjectWire> {
-    return this.readStored(environmentId, await this.find(environmentId, id), reader);
+    return this.readStored(environmentId, await this.find(environmentId, id, 'read'), reader);
   }
 
   async readByName(environmentId: string, name: string, reader: Reader): Promise<VaultObjectWire> {
@@ -63,13 +63,13 @@ export class ObjectsService {
   }
 
   async describe(environmentId: string, id: string): Promise<ObjectWithoutValueWire> {
-    const o = await this.find(environmentId, id);
+    const o = await this.find(environmentId, id, 'read');
     await this.repo.recordEvents([namedEvent('vault.metadata.read', o, API_ACTOR)]);
     return toObjectWithoutValueWire(o);
   }
 
   async update(environmentId: string, id: string, value: string, versionCheck: string | null, actor: VaultActor = API_ACTOR): Promise<ObjectWithoutValueWire> {
-    const current = await this.find(environmentId, id);
+    const current = await this.find(environmentId, id, 'write');
     if (versionCheck !== null && versionCheck !== current.currentVersionId) throw staleVersion();
     const version = await this.seal(environmentId, id, current.keyContext, value);
     const outcome = await this.repo.update(environmentId, id, versionCheck, version, actor, (o) => dataWrittenEvent('updated', o, actor));
@@ -96,8 +96,9 @@ export class ObjectsService {
     };
   }
 
-  private async find(environmentId: string, id: string): Promise<StoredObject> {
-    const o = isUuid(id) ? await this.repo.findById(environmentId, id) : null;
+  /* A read takes the cached row; a writer compares its version check with the committed one. */
+  private async find(environmentId: string, id: string, purpose: 'read' | 'write'): Promise<StoredObject> {
+    const o = !isUuid(id) ? null : purpose === 'read' ? await this.repo.readById(environmentId, id) : await this.repo.findById(environmentId, id);
     if (!o) throw new NotFoundError('a vault object', id);
     return o;
   }
