@@ -42,19 +42,22 @@ export function kekAad(environmentId: string, kekId: string, version: number): B
  * written); the context → current version mapping is cached for CONTEXT_TTL_MS, so after a
  * rotation other replicas may wrap under the previous version for that long (still decryptable).
  * A shredded KEK is never served: its rows say so, and every replica evicts it from both caches
- * on the `vault_kek_shredded` notification sent by the shredding transaction (and drops both
- * caches whenever its listening connection was lost, when a notification may have been missed).
- * The same notification evicts an organization's KEKs when its BYOK key is revoked. A key
- * unwrapped while an eviction happened is not cached (`epoch`), so a lookup that raced the
- * revocation cannot put the key back.
+ * on the `vault_kek_shredded` notification sent by the shredding transaction. The same
+ * notification evicts an organization's KEKs when its BYOK key is revoked. Nothing is cached, and
+ * every lookup reads the rows, until the listening connection is up and whenever it is lost (a
+ * notification may be missed then): both caches are dropped on each loss and reconnection. A key
+ * unwrapped while an eviction, a loss or a reconnection happened is not cached (`epoch`), so a
+ * lookup that raced a revocation cannot put the key back.
  */
 @Injectable()
 export class KeksService implements OnModuleInit, OnModuleDestroy {
   private readonly keys = new Map<string, Buffer>();
   private readonly contexts = new Map<string, { row: KekRow; until: number }>();
   private readonly listener: PgNotificationListener;
-  /* Bumped by every eviction: a key unwrapped across one is used once but not cached. */
+  /* Bumped by every eviction, loss and reconnection: a key unwrapped across one is used once but not cached. */
   private epoch = 0;
+  /* True while the LISTEN connection is up: only then may a lookup be remembered or answered from memory. */
+  private trusted = false;
 
   constructor(
     private readonly repo: KeksRepository,
@@ -65,9 +68,12 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     this.listener = new PgNotificationListener(config.DATABASE_URL, KEK_SHREDDED_CHANNEL, {
       onNotify: (payload) => this.evict(payload),
       onConnected: () => {
-        this.epoch++;
-        this.keys.clear();
-        this.contexts.clear();
+        this.forgetAll();
+        this.trusted = true;
+      },
+      onLost: () => {
+        this.trusted = false;
+        this.forgetAll();
       },
     }, logger.child({ context: KeksService.name }));
   }
@@ -77,7 +83,20 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.trusted = false;
+    this.forgetAll();
     await this.listener.stop();
+  }
+
+  /** True while KEKs may be answered from memory (the LISTEN connection is up). */
+  get serving(): boolean {
+    return this.trusted;
+  }
+
+  private forgetAll(): void {
+    this.epoch++;
+    this.keys.clear();
+    this.contexts.clear();
   }
 
   /* Payload: `<environment_id>|<kek_id>[,<kek_id>…]`. */
@@ -100,11 +119,11 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
       // a rotated-away version for good instead of CONTEXT_TTL_MS at most.
       return { id: cached.row.id, version: cached.row.currentVersion, key: await this.version(environmentId, cached.row.id, cached.row.currentVersion) };
     }
+    const epoch = this.epoch;
     let row = await this.repo.findByContext(environmentId, hash);
     if (!row) {
       const id = uuidv7();
       const key = randomBytes(32);
-      const epoch = this.epoch;
       const result = await this.repo.createIfAbsent(
         environmentId,
         { id, contextHash: hash, context },
@@ -116,8 +135,10 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     }
     if (row.shredded) throw new KeyShreddedError();
     this.contexts.delete(cacheKey);
-    this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
-    if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
+    if (this.trusted && epoch === this.epoch) {
+      this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
+      if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
+    }
     return { id: row.id, version: row.currentVersion, key: await this.version(environmentId, row.id, row.currentVersion) };
   }
 
@@ -163,7 +184,9 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     this.evict(`${environmentId}|${kekIds.join(',')}`);
   }
 
+  /* Callers check that no eviction, loss or reconnection happened since their read (`epoch`). */
   private remember(cacheKey: string, key: Buffer): void {
+    if (!this.trusted) return;
     this.keys.set(cacheKey, key);
     if (this.keys.size > MAX_CACHED) this.keys.delete(this.keys.keys().next().value!);
   }
