@@ -8,7 +8,8 @@ import { createTestDatabase, testInfra, waitFor, type TestDatabase } from '@wos/
 import { loadAppConfig } from '../src/config';
 import { startIdentityService } from '../src/identity.app';
 import { newApiKeyValue, obfuscate } from '../src/api-keys/api-keys.dto';
-import { API_KEY_HASH_PURPOSE } from '../src/api-keys/api-key-validation.service';
+import { API_KEY_HASH_PURPOSE, ApiKeyValidationService } from '../src/api-keys/api-key-validation.service';
+import { API_KEYS_REVOKED_CHANNEL } from '../src/api-keys/api-keys.repository';
 import { MIGRATIONS, SECRET } from './support';
 
 const ENV = 'environment_01APIKEYSENVA00000000000000';
@@ -141,6 +142,20 @@ describe('API key validation across two replicas (real Postgres, Redis, Kafka)',
     assert.equal((await call(0, 'DELETE', `/api_keys/${key.id}`)).status, 204);
     const ms = await msUntilRefused(1, key.value, Date.now());
     assert.ok(ms < 1000, `replica 1 refused after ${ms} ms`);
+  });
+
+  test("while a replica's LISTEN connection is down it reads every validation from the database: a key deleted meanwhile is refused at once", async () => {
+    const key = await seedKey();
+    const validation = apps[1]!.get(ApiKeyValidationService);
+    await waitFor(() => validation.serving, { timeoutMs: 10_000, message: 'replica 1 listening' });
+    assert.equal((await validate(1, key.value))?.id, key.id);
+    assert.equal((await validate(1, key.value))?.id, key.id, 'served from replica 1 cache');
+    // Both replicas' listeners (this database's only): notifications sent now are lost to them.
+    await pg.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [`listen:${API_KEYS_REVOKED_CHANNEL}`]);
+    await waitFor(() => !validation.serving, { timeoutMs: 10_000, message: 'replica 1 noticed the loss' });
+    await pg.query('DELETE FROM api_keys WHERE id = $1', [key.id]);
+    assert.equal(await validate(1, key.value), null, 'refused while the listener is down (it served the cached key until the reconnection)');
+    await waitFor(() => validation.serving, { timeoutMs: 15_000, message: 'replica 1 listening again' });
   });
 
   test('a key of another environment, or a value that is no key, validates as null', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ListEnvelope } from '@wos/contracts';
-import { paginate, PgNotificationListener, toListEnvelope, ValidationError, type Logger } from '@wos/platform';
+import { NotifiedCache, paginate, toListEnvelope, ValidationError, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { ACTION_PATTERN, type CreateSchemaBody, type StoredSchema } from '../audit-core/schema-rules';
 import { toAuditLogActionWire, toAuditLogSchemaWire, type AuditLogActionWire, type AuditLogSchemaWire, type ListActionsQuery, type ListSchemasQuery } from './audit-schemas.dto';
@@ -8,6 +8,8 @@ import { AuditSchemasRepository, SCHEMAS_CHANNEL } from './audit-schemas.reposit
 import type { AuditLogSchemaRow } from './audit-schemas.dto';
 
 const MAX_CACHED = 10_000;
+/* Backstop should a notification ever be missed; every new version notifies. */
+const TTL_MS = 60_000;
 
 /** What an event's action and version resolve to. */
 export type SchemaLookup = { kind: 'none' } | { kind: 'found'; schema: StoredSchema } | { kind: 'version_not_found'; version: number };
@@ -17,69 +19,46 @@ export type SchemaLookup = { kind: 'none' } | { kind: 'found'; schema: StoredSch
  * an event validated against version n stays valid for n. Schemas are configuration, not
  * audit facts: they are not published on the SIEM topic.
  *
- * Ingest reads them from a per-process cache of each action's versions (no query per event).
- * A new version NOTIFYs every replica at commit, which drops the action's entry; a load that
- * raced with a notification is not stored (a generation per action); the whole cache is dropped
- * whenever the listening connection was re-established. So an event is checked against the
- * latest version within milliseconds of its commit.
+ * Ingest reads them from a per-process cache of each action's versions (no query per event),
+ * the kit's NotifiedCache: a new version NOTIFYs `<environment>|<action>` at commit, which drops
+ * the action's entry on every replica; nothing is answered from memory while the listening
+ * connection is down. So an event is checked against the latest version within milliseconds of
+ * its commit.
  */
 @Injectable()
 export class AuditSchemasService implements OnModuleInit, OnModuleDestroy {
-  private readonly cache = new Map<string, AuditLogSchemaRow[]>();
-  private readonly generation = new Map<string, number>();
-  private epoch = 0;
-  private readonly listener: PgNotificationListener;
+  private readonly cache: NotifiedCache<AuditLogSchemaRow[]>;
 
   constructor(
     private readonly repo: AuditSchemasRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.listener = new PgNotificationListener(config.DATABASE_URL, SCHEMAS_CHANNEL, {
-      onNotify: (key) => this.forget(key),
-      onConnected: () => {
-        this.cache.clear();
-        this.epoch++;
+    this.cache = new NotifiedCache({
+      databaseUrl: config.DATABASE_URL,
+      channel: SCHEMAS_CHANNEL,
+      load: (key) => {
+        const at = key.indexOf('|');
+        return this.repo.versions(key.slice(0, at), key.slice(at + 1));
       },
-    }, logger.child({ context: AuditSchemasService.name }));
+      maxEntries: MAX_CACHED,
+      ttlMs: TTL_MS,
+      log: logger.child({ context: AuditSchemasService.name }),
+    });
   }
 
   onModuleInit(): void {
-    this.listener.start();
+    this.cache.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.listener.stop();
-  }
-
-  private forget(key: string): void {
-    this.cache.delete(key);
-    this.generation.set(key, (this.generation.get(key) ?? 0) + 1);
-    if (this.generation.size > MAX_CACHED) {
-      // Bounded memory: start over (a new epoch also voids every load in flight).
-      this.generation.clear();
-      this.cache.clear();
-      this.epoch++;
-    }
-  }
-
-  private async versions(environmentId: string, action: string): Promise<AuditLogSchemaRow[]> {
-    const key = `${environmentId}|${action}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const before = `${this.epoch}:${this.generation.get(key) ?? 0}`;
-    const loaded = await this.repo.versions(environmentId, action);
-    if (before === `${this.epoch}:${this.generation.get(key) ?? 0}`) {
-      this.cache.set(key, loaded);
-      if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    }
-    return loaded;
+    await this.cache.stop();
   }
 
   async create(environmentId: string, action: string, body: CreateSchemaBody): Promise<AuditLogSchemaWire> {
     assertAction(action);
     const row = await this.repo.create(environmentId, action, body);
-    this.forget(`${environmentId}|${action}`); // this replica reads its own write at once; the others on NOTIFY
+    this.cache.forget(`${environmentId}|${action}`); // this replica reads its own write at once; the others on NOTIFY
     return toAuditLogSchemaWire(row);
   }
 
@@ -97,7 +76,7 @@ export class AuditSchemasService implements OnModuleInit, OnModuleDestroy {
 
   /** The schema an event of `action` is checked against: the version it names, else the latest. */
   async forEvent(environmentId: string, action: string, version: number | undefined): Promise<SchemaLookup> {
-    const all = await this.versions(environmentId, action);
+    const all = await this.cache.get(`${environmentId}|${action}`);
     const schema = version === undefined ? all[all.length - 1] : all.find((s) => s.version === version);
     if (schema) return { kind: 'found', schema };
     if (version !== undefined && all.length) return { kind: 'version_not_found', version };

@@ -25,9 +25,11 @@ interface Cached {
  * a validation is one HMAC and a map lookup. Invariants:
  * - Coherent revocation: deleting or expiring a key NOTIFYs its hash in the revoking transaction;
  *   every replica drops it when the notification arrives (milliseconds after commit). A load that
- *   raced with a notification is not stored (a generation counter); the whole cache is dropped
- *   whenever the LISTEN connection is (re)established, because notifications sent while it was
- *   down are lost. CACHE_TTL_MS bounds staleness if all of that failed.
+ *   raced with a notification is not stored (a generation counter); nothing is stored, and
+ *   every validation reads the database, while the LISTEN connection is down (before it first
+ *   connects, and from a loss until the reconnection, when notifications are lost), and the whole
+ *   cache is dropped on each loss and reconnection. CACHE_TTL_MS bounds staleness if all of that
+ *   failed.
  * - An entry is used only for the environment it was read in; another environment's lookup of the
  *   same value goes to the database, which filters by environment, and finds nothing.
  * - Unknown values are not cached (a flood of them is bounded by the gateway's rate limits; each
@@ -41,6 +43,8 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
   /** Row hash → cache key, for rows hashed under an older SecretBox key than the current one. */
   private readonly aliases = new Map<string, string>();
   private generation = 0;
+  /* True while the LISTEN connection is up: only then is a key stored or answered from memory. */
+  private listening = false;
   private readonly pendingUses = new Map<string, { environmentId: string; at: Date }>();
   private readonly listener: PgNotificationListener;
   private flushTimer?: NodeJS.Timeout;
@@ -55,7 +59,14 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
     this.log = logger.child({ context: ApiKeyValidationService.name });
     this.listener = new PgNotificationListener(config.DATABASE_URL, API_KEYS_REVOKED_CHANNEL, {
       onNotify: (hash) => this.forget(hash),
-      onConnected: () => this.forgetAll(),
+      onConnected: () => {
+        this.forgetAll();
+        this.listening = true;
+      },
+      onLost: () => {
+        this.listening = false;
+        this.forgetAll();
+      },
     }, this.log);
   }
 
@@ -65,8 +76,15 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
     this.flushTimer.unref();
   }
 
+  /** True while validations may be answered from memory (the LISTEN connection is up). */
+  get serving(): boolean {
+    return this.listening;
+  }
+
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.flushTimer);
+    this.listening = false;
+    this.forgetAll();
     await this.listener.stop();
     await this.flushUses();
   }
@@ -83,7 +101,7 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
       if (key.valueHash !== fp) this.rehash(key, fp);
       entry = { key, wire: toApiKeyWire(key), until: now + CACHE_TTL_MS };
       // A revocation notified while we read may have been about this very row: do not keep it.
-      if (generation === this.generation) this.store(fp, entry);
+      if (generation === this.generation && this.listening) this.store(fp, entry);
     }
     if (!isLive(entry.key, now)) return { api_key: null };
     this.recordUse(entry.key, now);

@@ -77,7 +77,8 @@ test('while its LISTEN connection is lost, a replica reads the rows: a KEK shred
   const admin = new Client({ connectionString: testInfra.postgresAdminUrl });
   await admin.connect();
   t.after(() => admin.end());
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`listen:${KEK_SHREDDED_CHANNEL}`]);
+  // Only this database's listener: suites running beside this one keep theirs.
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [`listen:${KEK_SHREDDED_CHANNEL}`]);
   await waitFor(() => !keks.serving, { timeoutMs: 10_000, message: 'the loss noticed' });
   shredded = true; // by another replica, whose notification this one cannot receive now
   await assert.rejects(keks.version('env_1', 'kek_1', 1), KeyShreddedError);
