@@ -224,11 +224,19 @@ describe('Radar through the WorkOS SDK', () => {
     assert.deepEqual([stale.verdict, stale.control], ['challenge', 'stale_account']);
   });
 
-  test('events: authentication.radar_risk_detected for a blocked attempt, radar.attempt.created for every attempt', async () => {
+  test('events: authentication.radar_risk_detected for a blocked attempt; radar.attempt.created for every attempt only once the environment turns attempt_events on', async () => {
+    const types = ['authentication.radar_risk_detected', 'radar.attempt.created'] as EventName[];
+    const quiet = `event-off-${tag}@example.com`;
+    assert.equal((await attempt({ email: quiet, userAgent: 'python-requests/2.31' })).verdict, 'block');
+    // Both would be rows of the attempt's one statement, keyed alike: once the risk event is
+    // listed, a radar.attempt.created (an earlier row of that statement) would be listed too.
+    const before = await waitForEvents(e.workos, types, (all) => all.some((ev) => ev.event === 'authentication.radar_risk_detected' && (ev.data as { email?: string }).email === quiet));
+    assert.deepEqual(before.filter((ev) => (ev.data as { email?: string }).email === quiet).map((ev) => ev.event), ['authentication.radar_risk_detected'], 'attempt events are off by default');
+
+    assert.equal((await settings({ attempt_events: true })).attempt_events, true);
     const email = `event-${tag}@example.com`;
     const blocked = await attempt({ email, userAgent: 'python-requests/2.31' });
     assert.equal(blocked.verdict, 'block');
-    const types = ['authentication.radar_risk_detected', 'radar.attempt.created'] as EventName[];
     const events = await waitForEvents(e.workos, types, (all) => all.filter((ev) => (ev.data as { email?: string }).email === email).length >= 2);
     const risk = events.find((ev) => ev.event === 'authentication.radar_risk_detected' && (ev.data as { email?: string }).email === email)!;
     assert.deepEqual(

@@ -80,7 +80,8 @@ export class AttemptsRepository {
     environmentId: string,
     id: string,
     outcome: { attemptStatus?: string; challengeStatus?: string },
-    events: { updated: (a: RadarAttempt) => OutboxMessage; newDevice: (a: RadarAttempt, firstForAccount: boolean) => OutboxMessage },
+    /* `updated`: null when the environment does not publish attempt events (settings.attempt_events). */
+    events: { updated: ((a: RadarAttempt) => OutboxMessage) | null; newDevice: (a: RadarAttempt, firstForAccount: boolean) => OutboxMessage },
   ): Promise<RadarAttempt | null> {
     const signInSucceeded = outcome.attemptStatus === 'success';
     const challengePassed = outcome.challengeStatus === 'success';
@@ -93,10 +94,10 @@ export class AttemptsRepository {
       const row = rows[0];
       if (!row?.target) return null;
       const updated = attemptFromJson(row.target);
-      const out: OutboxMessage[] = [events.updated(updated)];
+      const out: OutboxMessage[] = events.updated ? [events.updated(updated)] : [];
       if (row.device_inserted) out.push(events.newDevice(updated, row.other_devices === 0));
       // The attempt this one continued shares its outcome: its sign-in succeeded, its challenge was passed.
-      if (row.related) out.push(events.updated(attemptFromJson(row.related)));
+      if (row.related && events.updated) out.push(events.updated(attemptFromJson(row.related)));
       await appendToOutbox(pgExecutor(client), out);
       return updated;
     });

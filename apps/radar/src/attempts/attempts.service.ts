@@ -33,8 +33,8 @@ const findingsTotal = new Counter({ name: 'radar_control_findings_total', help: 
 /**
  * createAttempt: lists first (a deny entry blocks outright, an allow entry skips the controls),
  * then every control on the Redis windows and the account's history. The attempt, its verdict
- * and its events (radar.attempt.created, plus authentication.radar_risk_detected when anything
- * fired) commit in one transaction.
+ * and its events (authentication.radar_risk_detected when anything fired, and
+ * radar.attempt.created where the environment's `attempt_events` is on) commit in one statement.
  */
 @Injectable()
 export class AttemptsService {
@@ -121,7 +121,7 @@ export class AttemptsService {
     };
     const wire = toAttemptWire(attempt);
     const risky = decision.control !== null || decision.findings.length > 0;
-    await this.repo.create(attempt, [attemptEvent('created', wire, environmentId), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
+    await this.repo.create(attempt, [...(settings.attempt_events ? [attemptEvent('created', wire, environmentId)] : []), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
     verdicts.inc({ control: decision.decidedBy, verdict: decision.verdict });
     for (const f of decision.findings) findingsTotal.inc({ control: f.control, mode: f.mode });
     return { ...toVerdictWire(attempt), ...(opts.includeFailPolicy ? { fail_policy: settings.fail_policy } : {}) };
@@ -130,9 +130,10 @@ export class AttemptsService {
   /** updateAttempt: a success leaves the failure windows and becomes the account's last sign-in. */
   async update(environmentId: string, id: string, input: UpdateAttemptInput): Promise<RadarAttemptWire> {
     const outcome = { attemptStatus: input.attempt_status, challengeStatus: input.challenge_status };
+    const { attempt_events } = await this.settings.get(environmentId);
     const updated = hasIdShape(id, 'radar_att')
       ? await this.repo.recordOutcome(environmentId, id, outcome, {
-          updated: (a) => attemptEvent('updated', toAttemptWire(a), environmentId),
+          updated: attempt_events ? (a) => attemptEvent('updated', toAttemptWire(a), environmentId) : null,
           newDevice: (a, first) => knownDeviceEvent(a, first, environmentId),
         })
       : null;

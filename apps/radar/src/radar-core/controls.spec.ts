@@ -140,6 +140,17 @@ describe('mergeSettings', () => {
     assert.throws(() => mergeSettings(DEFAULT_RADAR_SETTINGS, { bot_detection: { mode: 'maybe' as never } }));
   });
 
+  test('attempt events are off by default, for stored settings that predate them too, and a patch turns them on', () => {
+    assert.equal(DEFAULT_RADAR_SETTINGS.attempt_events, false);
+    const { attempt_events: _a, ...older } = DEFAULT_RADAR_SETTINGS;
+    assert.equal(settingsFromStored({ ...older, fail_policy: 'closed' }).attempt_events, false);
+    assert.equal(settingsFromStored({ ...older, fail_policy: 'closed' }).fail_policy, 'closed');
+    const on = settings({ attempt_events: true });
+    assert.equal(on.attempt_events, true);
+    assert.equal(mergeSettings(on, { fail_policy: 'closed' }).attempt_events, true, 'a patch without the field keeps it');
+    assert.throws(() => mergeSettings(DEFAULT_RADAR_SETTINGS, { attempt_events: 'yes' as never }));
+  });
+
   test('stored settings that predate a control take its default', () => {
     const { unverified_domain: _u, ...older } = DEFAULT_RADAR_SETTINGS;
     assert.deepEqual(settingsFromStored({ ...older, stale_account: { mode: 'block', days: 7 } }).unverified_domain, { mode: 'off' });

@@ -37,10 +37,18 @@ export const radarSettingsSchema = z
      * above `max_speed_kmh` (an airliner cruises at about 900 km/h).
      */
     impossible_travel: z.object({ mode, max_speed_kmh: z.number().int().min(50).max(20_000), min_distance_km: z.number().int().min(1).max(20_000) }).strict(),
+    /**
+     * Beyond WorkOS: `radar.attempt.created` and `.updated` for every attempt (the events API and
+     * webhooks). Off by default: WorkOS publishes only `authentication.radar_risk_detected`, and
+     * these would double the events of every sign-in (each a relay turn, a produce request and a
+     * fetch in every consumer). `authentication.radar_risk_detected` and
+     * `radar.known_device.created` are published either way.
+     */
+    attempt_events: z.boolean(),
   })
   .strict();
 export type RadarSettings = z.infer<typeof radarSettingsSchema>;
-export type ControlName = Exclude<keyof RadarSettings, 'fail_policy'>;
+export type ControlName = Exclude<keyof RadarSettings, 'fail_policy' | 'attempt_events'>;
 export const CONTROL_NAMES: readonly ControlName[] = [
   'bot_detection',
   'brute_force_attack',
@@ -65,6 +73,7 @@ export const DEFAULT_RADAR_SETTINGS: RadarSettings = {
   impossible_travel: { mode: 'challenge', max_speed_kmh: 1000, min_distance_km: 500 },
   // Off by default: an organization with no verified domain would flag every sign-in to it.
   unverified_domain: { mode: 'off' },
+  attempt_events: false,
 };
 
 /** A partial update: each control's fields merge over the current ones (PUT /radar/settings). */
@@ -80,17 +89,18 @@ export const radarSettingsPatchSchema = z
     unrecognized_device: radarSettingsSchema.shape.unrecognized_device.partial().optional(),
     impossible_travel: radarSettingsSchema.shape.impossible_travel.partial().optional(),
     unverified_domain: radarSettingsSchema.shape.unverified_domain.partial().optional(),
+    attempt_events: radarSettingsSchema.shape.attempt_events.optional(),
   })
   .strict();
 export type RadarSettingsPatch = z.infer<typeof radarSettingsPatchSchema>;
 
 export function mergeSettings(current: RadarSettings, patch: RadarSettingsPatch): RadarSettings {
-  const next = { ...current, fail_policy: patch.fail_policy ?? current.fail_policy } as RadarSettings;
+  const next = { ...current, fail_policy: patch.fail_policy ?? current.fail_policy, attempt_events: patch.attempt_events ?? current.attempt_events } as RadarSettings;
   for (const name of CONTROL_NAMES) (next as Record<string, unknown>)[name] = { ...current[name], ...patch[name] };
   return radarSettingsSchema.parse(next);
 }
 
-/** Stored settings may predate a control: missing controls take their defaults. */
+/** Stored settings may predate a control or a field: missing ones take their defaults. */
 export function settingsFromStored(stored: unknown): RadarSettings {
   const parsed = radarSettingsPatchSchema.safeParse(stored);
   return parsed.success ? mergeSettings(DEFAULT_RADAR_SETTINGS, parsed.data) : DEFAULT_RADAR_SETTINGS;

@@ -113,9 +113,13 @@ export const callerOutboxHeaders = (): Record<string, string> => injectTraceHead
 /** How many parameters outboxInsertCte binds (one JSON array, so independent of the number of rows). */
 export const OUTBOX_CTE_PARAMS = 1;
 
-/** Turns outbox_rows into a complete statement that also wakes the relay (NOTIFY is sent on commit). */
+/**
+ * Turns outbox_rows into a complete statement that also wakes the relay (NOTIFY is sent on
+ * commit), only when it inserted a row: a statement whose other CTEs write state with no event
+ * (a radar attempt without attempt events) takes no NOTIFY lock at commit and wakes no listener.
+ */
 export function withOutboxNotify(ctes: string): string {
-  return `WITH ${ctes} SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM outbox_rows) AS inserted`;
+  return `WITH ${ctes} SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) AS n FROM outbox_rows) AS inserted WHERE inserted.n > 0`;
 }
 
 /**
