@@ -43,8 +43,6 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
   /** Row hash → cache key, for rows hashed under an older SecretBox key than the current one. */
   private readonly aliases = new Map<string, string>();
   private generation = 0;
-  /* True while the LISTEN connection is up: only then is a key stored or answered from memory. */
-  private listening = false;
   private readonly pendingUses = new Map<string, { environmentId: string; at: Date }>();
   private readonly listener: PgNotificationListener;
   private flushTimer?: NodeJS.Timeout;
@@ -59,14 +57,8 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
     this.log = logger.child({ context: ApiKeyValidationService.name });
     this.listener = new PgNotificationListener(config.DATABASE_URL, API_KEYS_REVOKED_CHANNEL, {
       onNotify: (hash) => this.forget(hash),
-      onConnected: () => {
-        this.forgetAll();
-        this.listening = true;
-      },
-      onLost: () => {
-        this.listening = false;
-        this.forgetAll();
-      },
+      onConnected: () => this.forgetAll(),
+      onLost: () => this.forgetAll(),
     }, this.log);
   }
 
@@ -76,16 +68,16 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
     this.flushTimer.unref();
   }
 
-  /** True while validations may be answered from memory (the LISTEN connection is up). */
+  /** True while keys may be stored and answered from memory (the LISTEN connection is up). */
   get serving(): boolean {
-    return this.listening;
+    return this.listener.connected;
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.flushTimer);
-    this.listening = false;
+    const stopped = this.listener.stop(); // no longer connected from here on
     this.forgetAll();
-    await this.listener.stop();
+    await stopped;
     await this.flushUses();
   }
 
@@ -101,7 +93,7 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
       if (key.valueHash !== fp) this.rehash(key, fp);
       entry = { key, wire: toApiKeyWire(key), until: now + CACHE_TTL_MS };
       // A revocation notified while we read may have been about this very row: do not keep it.
-      if (generation === this.generation && this.listening) this.store(fp, entry);
+      if (generation === this.generation && this.serving) this.store(fp, entry);
     }
     if (!isLive(entry.key, now)) return { api_key: null };
     this.recordUse(entry.key, now);

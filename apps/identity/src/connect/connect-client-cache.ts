@@ -37,7 +37,6 @@ export class ConnectClientCache implements OnModuleInit, OnModuleDestroy {
   /** Loads under way, so a burst of requests for a cold client reads it once. */
   private readonly loading = new Map<string, Promise<ClientWithSecrets | null>>();
   private generation = 0;
-  private listening = false;
   private readonly ttlMs: number;
   private readonly listener: PgNotificationListener;
   private readonly log: Logger;
@@ -54,8 +53,8 @@ export class ConnectClientCache implements OnModuleInit, OnModuleDestroy {
       CONNECT_CLIENTS_CHANGED_CHANNEL,
       {
         onNotify: (applicationId) => this.forget(applicationId),
-        onConnected: () => ((this.listening = true), this.forgetAll()),
-        onLost: () => ((this.listening = false), this.forgetAll()),
+        onConnected: () => this.forgetAll(),
+        onLost: () => this.forgetAll(),
       },
       this.log,
     );
@@ -66,7 +65,6 @@ export class ConnectClientCache implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.listening = false;
     await this.listener.stop();
   }
 
@@ -82,7 +80,7 @@ export class ConnectClientCache implements OnModuleInit, OnModuleDestroy {
       (client) => {
         if (this.loading.get(key) === load) this.loading.delete(key);
         // A change notified while we read may have been to this very application: do not keep it.
-        if (client && this.listening && this.ttlMs > 0 && generation === this.generation) this.store(key, client);
+        if (client && this.listener.connected && this.ttlMs > 0 && generation === this.generation) this.store(key, client);
         return client;
       },
       (err: unknown) => {

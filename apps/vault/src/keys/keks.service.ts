@@ -56,8 +56,6 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
   private readonly listener: PgNotificationListener;
   /* Bumped by every eviction, loss and reconnection: a key unwrapped across one is used once but not cached. */
   private epoch = 0;
-  /* True while the LISTEN connection is up: only then may a lookup be remembered or answered from memory. */
-  private trusted = false;
 
   constructor(
     private readonly repo: KeksRepository,
@@ -67,14 +65,8 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.listener = new PgNotificationListener(config.DATABASE_URL, KEK_SHREDDED_CHANNEL, {
       onNotify: (payload) => this.evict(payload),
-      onConnected: () => {
-        this.forgetAll();
-        this.trusted = true;
-      },
-      onLost: () => {
-        this.trusted = false;
-        this.forgetAll();
-      },
+      onConnected: () => this.forgetAll(),
+      onLost: () => this.forgetAll(),
     }, logger.child({ context: KeksService.name }));
   }
 
@@ -83,14 +75,14 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.trusted = false;
+    const stopped = this.listener.stop(); // no longer connected from here on
     this.forgetAll();
-    await this.listener.stop();
+    await stopped;
   }
 
-  /** True while KEKs may be answered from memory (the LISTEN connection is up). */
+  /** True while KEKs may be remembered and answered from memory (the LISTEN connection is up). */
   get serving(): boolean {
-    return this.trusted;
+    return this.listener.connected;
   }
 
   private forgetAll(): void {
@@ -135,7 +127,7 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
     }
     if (row.shredded) throw new KeyShreddedError();
     this.contexts.delete(cacheKey);
-    if (this.trusted && epoch === this.epoch) {
+    if (this.serving && epoch === this.epoch) {
       this.contexts.set(cacheKey, { row, until: Date.now() + CONTEXT_TTL_MS });
       if (this.contexts.size > MAX_CACHED) this.contexts.delete(this.contexts.keys().next().value!);
     }
@@ -186,7 +178,7 @@ export class KeksService implements OnModuleInit, OnModuleDestroy {
 
   /* Callers check that no eviction, loss or reconnection happened since their read (`epoch`). */
   private remember(cacheKey: string, key: Buffer): void {
-    if (!this.trusted) return;
+    if (!this.serving) return;
     this.keys.set(cacheKey, key);
     if (this.keys.size > MAX_CACHED) this.keys.delete(this.keys.keys().next().value!);
   }

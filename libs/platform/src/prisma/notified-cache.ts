@@ -53,7 +53,6 @@ export class NotifiedCache<V> {
   /* scope -> the stored keys in it (only with scopesOf). */
   private readonly scopes = new Map<string, Set<string>>();
   private readonly listener: PgNotificationListener;
-  private trusted = false;
   /* The sum of the stored entries' weights. */
   private weight = 0;
 
@@ -66,14 +65,8 @@ export class NotifiedCache<V> {
           this.forget(keyOrScope);
           this.forgetScope(keyOrScope);
         },
-        onConnected: () => {
-          this.clear();
-          this.trusted = true;
-        },
-        onLost: () => {
-          this.trusted = false;
-          this.clear();
-        },
+        onConnected: () => this.clear(),
+        onLost: () => this.clear(),
       },
       opts.log,
     );
@@ -84,14 +77,14 @@ export class NotifiedCache<V> {
   }
 
   async stop(): Promise<void> {
-    this.trusted = false;
+    const stopped = this.listener.stop(); // no longer connected from here on
     this.clear();
-    await this.listener.stop();
+    await stopped;
   }
 
   /** True while values may come from memory (the LISTEN connection is up). */
   get serving(): boolean {
-    return this.trusted;
+    return this.listener.connected;
   }
 
   /**
@@ -104,11 +97,11 @@ export class NotifiedCache<V> {
 
   /** Whether `get(key)` would be answered from memory now (a stored, unexpired entry). */
   has(key: string): boolean {
-    return this.trusted && (this.entries.get(key)?.until ?? 0) > Date.now();
+    return this.serving && (this.entries.get(key)?.until ?? 0) > Date.now();
   }
 
   get(key: string): Promise<V> {
-    if (!this.trusted) return this.opts.load(key);
+    if (!this.serving) return this.opts.load(key);
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;

@@ -26,6 +26,7 @@ export class PgNotificationListener {
   private stopped = false;
   private retryMs = 1000;
   private timer?: NodeJS.Timeout;
+  private listening = false;
 
   constructor(
     private readonly connectionString: string,
@@ -54,6 +55,7 @@ export class PgNotificationListener {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
       this.retryMs = 1000;
+      this.listening = true;
       this.handlers.onConnected();
     } catch (err) {
       this.lost(client, err as Error);
@@ -63,6 +65,7 @@ export class PgNotificationListener {
   private lost(client: Client, err: Error): void {
     if (this.stopped || this.client !== client) return;
     this.client = undefined;
+    this.listening = false;
     this.handlers.onLost?.();
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
@@ -83,8 +86,17 @@ export class PgNotificationListener {
     await client.query('SELECT pg_notify($1, $2)', [this.channel, '']).catch(() => undefined);
   }
 
+  /**
+   * True from `onConnected` until `onLost` or `stop()`: while it is false, notifications may be
+   * missed, so a cache kept by them must not answer from memory.
+   */
+  get connected(): boolean {
+    return this.listening;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.listening = false;
     if (this.timer) clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;
