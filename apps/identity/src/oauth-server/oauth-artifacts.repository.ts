@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sha256Hex } from '@wos/platform';
+import { GroupCommitQueue, sha256Hex, type GroupCommitItem } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 
 export type ArtifactPayload = Record<string, unknown>;
@@ -17,7 +17,19 @@ export interface FoundToken {
   session: ArtifactPayload | null;
 }
 
+/** One token value to look up: the statement's key (the hash) and what `restore` needs (the value). */
+interface TokenLookup extends GroupCommitItem {
+  environmentId: string;
+  id: string;
+  idHash: string;
+}
+
+/* Lookups per shared statement: 64 values × 3 models, each row read through the primary key. Two in flight. */
+const TOKEN_LOOKUP_LIMITS = { maxRows: 64, maxBytes: Number.MAX_SAFE_INTEGER, maxInFlight: 2 };
+
 interface TokenRow {
+  /** The 1-based position of the row's value in the statement's arrays. */
+  i: number;
   model: string;
   payload: ArtifactPayload;
   consumed_at: Date | null;
@@ -35,6 +47,9 @@ interface TokenRow {
  */
 @Injectable()
 export class OAuthArtifactsRepository {
+  /* Token lookups that arrive while statements are in flight share the next one (introspection's hot path). */
+  private readonly tokenLookups = new GroupCommitQueue<TokenLookup, Map<string, FoundToken>>((batch) => this.findTokens(batch), TOKEN_LOOKUP_LIMITS);
+
   constructor(private readonly prisma: PrismaService) {}
 
   async upsert(environmentId: string, model: string, id: string, payload: ArtifactPayload, expiresInSeconds: number | undefined): Promise<void> {
@@ -63,28 +78,25 @@ export class OAuthArtifactsRepository {
   /**
    * The value's rows under every TOKEN_LOOKUP_MODELS model, each with its grant (what `find` of
    * the grant ID reads) and its session (what `findByUid` of its `sessionUid` reads), in one
-   * statement: at one instant, where separate lookups would be three round trips.
+   * statement: at one instant, where separate lookups would be three round trips. Lookups that
+   * arrive while one is in flight share the next statement (GroupCommitQueue).
    */
-  async findToken(environmentId: string, id: string): Promise<Map<string, FoundToken>> {
+  findToken(environmentId: string, id: string): Promise<Map<string, FoundToken>> {
+    return this.tokenLookups.submit({ environmentId, id, idHash: sha256Hex(id), rows: 1, bytes: id.length });
+  }
+
+  /* One map per lookup, in order. Each row is found by the primary key (FIND_TOKENS_SQL's plan is tested). */
+  private async findTokens(batch: TokenLookup[]): Promise<Map<string, FoundToken>[]> {
     const { rows } = await this.prisma.pool.query<TokenRow>({
-      name: 'oauth_find_token',
-      text: `SELECT t.model, t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
-                    s.payload AS session_payload, s.consumed_at AS session_consumed_at
-             FROM unnest($2::text[]) AS m(model)
-             JOIN oauth_artifacts t ON t.environment_id = $1 AND t.model = m.model AND t.id_hash = $3 AND (t.expires_at IS NULL OR t.expires_at > now())
-             LEFT JOIN oauth_artifacts g ON g.environment_id = $1 AND g.model = 'Grant'
-               AND g.id_hash = encode(sha256(convert_to(t.grant_id, 'UTF8')), 'hex') AND (g.expires_at IS NULL OR g.expires_at > now())
-             LEFT JOIN LATERAL (
-               SELECT payload, consumed_at FROM oauth_artifacts
-               WHERE environment_id = $1 AND model = 'Session' AND uid = t.payload->>'sessionUid' AND (expires_at IS NULL OR expires_at > now()) LIMIT 1
-             ) s ON true`,
-      values: [environmentId, TOKEN_LOOKUP_MODELS, sha256Hex(id)],
+      name: 'oauth_find_tokens',
+      text: FIND_TOKENS_SQL,
+      values: [batch.map((k) => k.environmentId), batch.map((k) => k.idHash), TOKEN_LOOKUP_MODELS],
     });
-    const found = new Map<string, FoundToken>();
+    const found = batch.map(() => new Map<string, FoundToken>());
     for (const r of rows) {
       const grant = r.grant_payload ? restore({ payload: r.grant_payload, consumed_at: r.grant_consumed_at }, undefined) : null;
       const session = r.session_payload ? restore({ payload: r.session_payload, consumed_at: r.session_consumed_at }, undefined) : null;
-      found.set(r.model, { payload: restore(r, id), grant, session });
+      found[r.i - 1]!.set(r.model, { payload: restore(r, batch[r.i - 1]!.id), grant, session });
     }
     return found;
   }
@@ -125,6 +137,30 @@ export class OAuthArtifactsRepository {
     return rowCount ?? 0;
   }
 }
+
+/*
+ * findToken's statement: $1 environments and $2 ID hashes (one pair per lookup, numbered from 1
+ * by ORDINALITY), $3 the models. Every join is on the scanned token's own environment, so a
+ * lookup never sees another environment's grant or session. Each part is a LATERAL subquery with
+ * LIMIT 1, which Postgres does not flatten: one primary-key probe per value and model, where a
+ * join of the arrays with the table was planned as a scan of the whole table.
+ */
+export const FIND_TOKENS_SQL = `SELECT k.i::int AS i, t.model, t.payload, t.consumed_at, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
+         s.payload AS session_payload, s.consumed_at AS session_consumed_at
+  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(environment_id, id_hash, i)
+  CROSS JOIN unnest($3::text[]) AS m(model)
+  CROSS JOIN LATERAL (
+    SELECT environment_id, model, payload, consumed_at, grant_id FROM oauth_artifacts
+    WHERE environment_id = k.environment_id AND model = m.model AND id_hash = k.id_hash AND (expires_at IS NULL OR expires_at > now()) LIMIT 1
+  ) t
+  LEFT JOIN LATERAL (
+    SELECT payload, consumed_at FROM oauth_artifacts
+    WHERE environment_id = t.environment_id AND model = 'Grant' AND id_hash = encode(sha256(convert_to(t.grant_id, 'UTF8')), 'hex') AND (expires_at IS NULL OR expires_at > now()) LIMIT 1
+  ) g ON true
+  LEFT JOIN LATERAL (
+    SELECT payload, consumed_at FROM oauth_artifacts
+    WHERE environment_id = t.environment_id AND model = 'Session' AND uid = t.payload->>'sessionUid' AND (expires_at IS NULL OR expires_at > now()) LIMIT 1
+  ) s ON true`;
 
 function restore(row: { payload: ArtifactPayload; consumed_at: Date | null }, id: string | undefined): ArtifactPayload {
   const payload = { ...row.payload };

@@ -26,10 +26,46 @@ const INSERT_ATTEMPTS_CTE = `attempt AS (
  */
 const CREATE_LIMITS = { maxRows: 500, maxBytes: 4 * 1024 * 1024, maxInFlight: 2 };
 
+/** One sign-in's history lookup: the account (environment and email) and the attempt's device. */
+interface HistoryLookup extends GroupCommitItem {
+  environmentId: string;
+  email: string;
+  deviceHash: string | null;
+}
+
+/** What an account's past says to the controls (undefined: nothing known). */
+export interface AccountHistory {
+  lastSuccessAt?: Date;
+  lastSuccessPoint?: GeoPoint;
+  directoryState?: string;
+  knownDevice?: boolean;
+}
+
+/* History lookups per shared statement; two in flight. */
+const HISTORY_LIMITS = { maxRows: 64, maxBytes: Number.MAX_SAFE_INTEGER, maxInFlight: 2 };
+
+/*
+ * The account histories of $1 environments, $2 emails and $3 device hashes (one triple per
+ * lookup, numbered from 1 by ORDINALITY): one row per lookup. Each part is a LATERAL subquery,
+ * the account's with LIMIT 1, so every table is probed by its index per lookup; a join of the
+ * arrays with a table may be planned as a scan of the whole table.
+ */
+export const ACCOUNT_HISTORIES_SQL = `SELECT k.i::int AS i, a.last_success_at, a.last_success_latitude AS lat, a.last_success_longitude AS lon,
+    (SELECT state FROM radar_directory_users WHERE environment_id = k.environment_id AND email = k.email ORDER BY updated_at DESC LIMIT 1) AS directory_state,
+    d.devices, d.known
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(environment_id, email, device_hash, i)
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS devices, bool_or(device_hash = k.device_hash) AS known FROM radar_known_devices WHERE environment_id = k.environment_id AND email = k.email
+  ) d
+  LEFT JOIN LATERAL (
+    SELECT last_success_at, last_success_latitude, last_success_longitude FROM radar_accounts WHERE environment_id = k.environment_id AND email = k.email LIMIT 1
+  ) a ON true`;
+
 /** The only Prisma caller for attempts and account history. Every method takes the environment first. */
 @Injectable()
 export class AttemptsRepository {
   private readonly creates = new GroupCommitQueue<AttemptInsert>((batch) => this.insertAttempts(batch), CREATE_LIMITS);
+  private readonly histories = new GroupCommitQueue<HistoryLookup, AccountHistory>((batch) => this.accountHistories(batch), HISTORY_LIMITS);
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -52,8 +88,8 @@ export class AttemptsRepository {
   }
 
   /* Nest: a statement in flight finishes before the pool under it ends. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.creates.idle();
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.creates.idle(), this.histories.idle()]);
   }
 
   private async insertAttempts(batch: AttemptInsert[]): Promise<void> {
@@ -118,25 +154,30 @@ export class AttemptsRepository {
    * sign-in (radar_accounts) and the state of the newest Directory Sync user with this email
    * (radar_directory_users, written by the directory-users module's consumer).
    */
-  async accountHistory(
-    environmentId: string,
-    email: string,
-    deviceHash: string | null,
-  ): Promise<{ lastSuccessAt?: Date; lastSuccessPoint?: GeoPoint; directoryState?: string; knownDevice?: boolean }> {
-    const { rows } = await this.prisma.pool.query<{ last_success_at: Date | null; lat: number | null; lon: number | null; directory_state: string | null; devices: number; known: boolean | null }>({
-      name: 'radar_account_history_v2',
-      text: `SELECT a.last_success_at, a.last_success_latitude AS lat, a.last_success_longitude AS lon,
-        (SELECT state FROM radar_directory_users WHERE environment_id = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1) AS directory_state,
-        d.devices, d.known
-        FROM (SELECT count(*)::int AS devices, bool_or(device_hash = $3) AS known FROM radar_known_devices WHERE environment_id = $1 AND email = $2) d
-        LEFT JOIN radar_accounts a ON a.environment_id = $1 AND a.email = $2`,
-      values: [environmentId, email, deviceHash],
+  /**
+   * What the account's history says about this attempt. Lookups that arrive while one is in
+   * flight share the next statement (GroupCommitQueue): under load, one round trip for many
+   * sign-ins.
+   */
+  accountHistory(environmentId: string, email: string, deviceHash: string | null): Promise<AccountHistory> {
+    return this.histories.submit({ environmentId, email, deviceHash, rows: 1, bytes: email.length });
+  }
+
+  /* One history per lookup, in order (ACCOUNT_HISTORIES_SQL answers one row per lookup). */
+  private async accountHistories(batch: HistoryLookup[]): Promise<AccountHistory[]> {
+    const { rows } = await this.prisma.pool.query<{ i: number; last_success_at: Date | null; lat: number | null; lon: number | null; directory_state: string | null; devices: number; known: boolean | null }>({
+      name: 'radar_account_histories',
+      text: ACCOUNT_HISTORIES_SQL,
+      values: [batch.map((k) => k.environmentId), batch.map((k) => k.email), batch.map((k) => k.deviceHash)],
     });
-    const r = rows[0];
-    // An account with no known device yet, or an attempt without a fingerprint, has nothing to compare.
-    const knownDevice = deviceHash && r?.devices ? r.known === true : undefined;
-    const lastSuccessPoint = r?.lat != null && r.lon != null ? { latitude: r.lat, longitude: r.lon } : undefined;
-    return { lastSuccessAt: r?.last_success_at ?? undefined, lastSuccessPoint, directoryState: r?.directory_state ?? undefined, knownDevice };
+    const histories: AccountHistory[] = batch.map(() => ({}));
+    for (const r of rows) {
+      // An account with no known device yet, or an attempt without a fingerprint, has nothing to compare.
+      const knownDevice = batch[r.i - 1]!.deviceHash && r.devices ? r.known === true : undefined;
+      const lastSuccessPoint = r.lat != null && r.lon != null ? { latitude: r.lat, longitude: r.lon } : undefined;
+      histories[r.i - 1] = { lastSuccessAt: r.last_success_at ?? undefined, lastSuccessPoint, directoryState: r.directory_state ?? undefined, knownDevice };
+    }
+    return histories;
   }
 
   /** Counts per time bucket, deciding control (`none` when none) and verdict, oldest first. */

@@ -69,4 +69,22 @@ describe('GroupCommitQueue', () => {
     assert.match(String((bad as PromiseRejectedResult).reason), /refused bad/);
     assert.deepEqual(w.statements, [['first'], ['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
   });
+
+  test('a read shares its statement and each caller gets the result at its index; a wrong count rejects, never rereads', async () => {
+    const statements: string[][] = [];
+    let answer = (labels: string[]) => labels.map((l) => l.toUpperCase());
+    const q = new GroupCommitQueue<Item, string>(async (items) => {
+      const labels = items.map((i) => i.label);
+      statements.push(labels);
+      await new Promise((r) => setImmediate(r));
+      return answer(labels);
+    }, { maxRows: 100, maxBytes: 1000 });
+    assert.deepEqual(await Promise.all(['a', 'b', 'c'].map((l) => q.submit(item(l)))), ['A', 'B', 'C']);
+    assert.deepEqual(statements, [['a'], ['b', 'c']]);
+    answer = () => ['only one'];
+    const wrong = await Promise.allSettled(['d', 'e', 'f'].map((l) => q.submit(item(l))));
+    assert.deepEqual(wrong.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
+    assert.match(String((wrong[1] as PromiseRejectedResult).reason), /returned 1 results for 2 items/);
+    assert.deepEqual(statements.slice(2), [['d'], ['e', 'f']], 'a statement that answered is not run again');
+  });
 });
