@@ -159,7 +159,7 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     const a = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `inflight-${topic}`, pollIntervalMs: 20 });
     const b = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `inflight-${topic}`, pollIntervalMs: 20 });
     try {
-      // Hold the relay between "sent to Kafka" and "marked published": a SHARE lock lets it read rows FOR UPDATE but not update them.
+      // Hold the relay between "sent to Kafka" and "marked published": a SHARE lock lets it read rows but not mark them.
       await admin.query('BEGIN');
       await admin.query('LOCK TABLE outbox IN SHARE MODE');
       a.start();

@@ -59,16 +59,17 @@ interface EncodedRow {
  * Invariants:
  *  - One relay per database publishes: the holder of a session advisory lock. It LISTENs, reads,
  *    publishes and marks rows on that same session (fencing): once Postgres ends the session, and
- *    with it the lock, the old leader can read no row again, and whatever it had in flight was
- *    read under a row lock that died with it, so the next leader re-reads those rows from the
- *    first unpublished one. Rows are read `FOR UPDATE` without SKIP LOCKED: nothing can ever
- *    publish around a batch in flight. Rows therefore leave in `seq` order (a row a fenced-out
- *    leader had in flight can arrive a second time, later: consumers deduplicate). `seq` order is
- *    insert order, which is commit order only for writers that serialise (docs/ARCHITECTURE.md).
+ *    with it the lock, the old leader can read and mark no row again, and the next leader
+ *    re-reads from the first unpublished row whatever the old one had in flight. No other
+ *    session reads or marks pending rows, so no row lock and no transaction is needed: a turn is
+ *    one read, the produce request, one mark. Rows therefore leave in `seq` order (a row a
+ *    fenced-out leader had in flight can arrive a second time, later: consumers deduplicate).
+ *    `seq` order is insert order, which is commit order only for writers that serialise
+ *    (docs/ARCHITECTURE.md).
  *  - A row is marked published only after Kafka acknowledged it (acks=all). A crash in between
  *    re-sends it; consumers deduplicate by event ID, so delivery is at-least-once and effects
  *    are exactly-once. One request in flight keeps per-key order across producer retries.
- *  - Kafka being down never loses a row: the batch rolls back and is retried with backoff.
+ *  - Kafka being down never loses a row: nothing is marked, and the batch is retried with backoff.
  *  - Requests are cut by size (outbox-batch.ts), gzip-compressed from GZIP_MIN_BATCH_BYTES on;
  *    a row the broker can never take is dead-lettered (`dead_lettered_at`, `dead_letter_error`,
  *    a counter and a warning) instead of blocking every row behind it.
@@ -276,63 +277,55 @@ export class OutboxRelay {
     const client = this.session;
     if (!client || !this.leader) return { settled: 0, drained: true };
     const limit = this.rowLimit;
-    try {
-      await client.query('BEGIN');
-      // One statement reads the pending prefix with each row's exact size (the value sent is the
-      // jsonb's text, rendered once here) and the text itself only for a sendable row (at most
-      // maxRecordBytes) while the sendable bytes before it are under one request: a backlog of
-      // large rows is never loaded into memory at once, and every row a plan can send (a prefix
-      // within maxRequestBytes after the rows it dead-letters, or a first row alone) has its text.
-      const { rows: pending } = await client.query<{ seq: string; topic: string; key: string; headers: Record<string, string>; bytes: string; payload: string | null }>({
-        name: 'outbox_relay_pending',
-        text: `SELECT seq, topic, key, headers, bytes,
-                CASE WHEN bytes <= $3 AND sum(CASE WHEN bytes <= $3 THEN bytes ELSE 0 END) OVER (ORDER BY seq) - bytes < $2 THEN t END AS payload
-           FROM (SELECT seq, topic, key, headers, t, octet_length(t) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
-                   FROM (SELECT seq, topic, key, headers, payload::text AS t FROM "outbox"
-                          WHERE published_at IS NULL AND dead_lettered_at IS NULL
-                          ORDER BY seq LIMIT $1 FOR UPDATE) AS locked) AS sized
-          ORDER BY seq`,
-        values: [limit, this.limits.maxRequestBytes, this.limits.maxRecordBytes],
-      });
-      const plan = planBatch(pending.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
-      const bySeq = new Map(pending.map((r) => [r.seq, r]));
-      const batch: EncodedRow[] = plan.send.map((seq) => {
-        const r = bySeq.get(seq)!;
-        if (r.payload === null) throw new Error(`outbox relay: row ${seq} was planned without its payload`);
-        return { seq, topic: r.topic, bytes: Number(r.bytes), message: { key: r.key, value: r.payload, headers: r.headers } };
-      });
-      const dead = plan.deadLetter;
-      if (dead.length) await this.deadLetter(client, dead, `record of more than ${this.limits.maxRecordBytes} bytes`);
-      if (batch.length) {
-        try {
-          await this.send(batch);
-        } catch (err) {
-          if (!isTooLargeError(err)) throw err;
-          if (batch.length > 1) {
-            // Only the broker knows its limit: send smaller prefixes until the culprit is alone.
-            await client.query('ROLLBACK');
-            this.rowLimit = Math.max(1, Math.floor(batch.length / 2));
-            return { settled: batch.length, drained: false };
-          }
-          await this.deadLetter(client, batch, `refused by Kafka: ${(err as Error).message}`);
-          batch.length = 0;
+    // One statement reads the pending prefix with each row's exact size (the value sent is the
+    // jsonb's text, rendered once here) and the text itself only for a sendable row (at most
+    // maxRecordBytes) while the sendable bytes before it are under one request: a backlog of
+    // large rows is never loaded into memory at once, and every row a plan can send (a prefix
+    // within maxRequestBytes after the rows it dead-letters, or a first row alone) has its text.
+    const { rows: pending } = await client.query<{ seq: string; topic: string; key: string; headers: Record<string, string>; bytes: string; payload: string | null }>({
+      name: 'outbox_relay_pending',
+      text: `SELECT seq, topic, key, headers, bytes,
+              CASE WHEN bytes <= $3 AND sum(CASE WHEN bytes <= $3 THEN bytes ELSE 0 END) OVER (ORDER BY seq) - bytes < $2 THEN t END AS payload
+         FROM (SELECT seq, topic, key, headers, t, octet_length(t) + octet_length(key) + octet_length(headers::text) + ${RECORD_OVERHEAD_BYTES} AS bytes
+                 FROM (SELECT seq, topic, key, headers, payload::text AS t FROM "outbox"
+                        WHERE published_at IS NULL AND dead_lettered_at IS NULL
+                        ORDER BY seq LIMIT $1) AS pending) AS sized
+        ORDER BY seq`,
+      values: [limit, this.limits.maxRequestBytes, this.limits.maxRecordBytes],
+    });
+    const plan = planBatch(pending.map((r) => ({ seq: r.seq, bytes: Number(r.bytes) })), { ...this.limits, maxRows: limit });
+    const bySeq = new Map(pending.map((r) => [r.seq, r]));
+    const batch: EncodedRow[] = plan.send.map((seq) => {
+      const r = bySeq.get(seq)!;
+      if (r.payload === null) throw new Error(`outbox relay: row ${seq} was planned without its payload`);
+      return { seq, topic: r.topic, bytes: Number(r.bytes), message: { key: r.key, value: r.payload, headers: r.headers } };
+    });
+    const dead = plan.deadLetter;
+    if (dead.length) await this.deadLetter(client, dead, `record of more than ${this.limits.maxRecordBytes} bytes`);
+    if (batch.length) {
+      try {
+        await this.send(batch);
+      } catch (err) {
+        if (!isTooLargeError(err)) throw err;
+        if (batch.length > 1) {
+          // Only the broker knows its limit: send smaller prefixes until the culprit is alone.
+          this.rowLimit = Math.max(1, Math.floor(batch.length / 2));
+          return { settled: batch.length, drained: false };
         }
+        await this.deadLetter(client, batch, `refused by Kafka: ${(err as Error).message}`);
+        batch.length = 0;
       }
-      if (batch.length) await client.query({ name: 'outbox_relay_published', text: 'UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', values: [batch.map((r) => r.seq)] });
-      await client.query('COMMIT');
-      if (batch.length) {
-        eventsPublished.inc(batch.length);
-        this.publishedRows += batch.length;
-        const last = BigInt(batch[batch.length - 1]!.seq); // batches are in seq order
-        if (last > this.highestPublished) this.highestPublished = last;
-      }
-      this.rowLimit = this.limits.maxRows;
-      const settled = batch.length + dead.length;
-      return { settled, drained: pending.length < limit && settled === pending.length };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
     }
+    if (batch.length) {
+      await client.query({ name: 'outbox_relay_published', text: 'UPDATE "outbox" SET published_at = now() WHERE seq = ANY($1::bigint[])', values: [batch.map((r) => r.seq)] });
+      eventsPublished.inc(batch.length);
+      this.publishedRows += batch.length;
+      const last = BigInt(batch[batch.length - 1]!.seq); // batches are in seq order
+      if (last > this.highestPublished) this.highestPublished = last;
+    }
+    this.rowLimit = this.limits.maxRows;
+    const settled = batch.length + dead.length;
+    return { settled, drained: pending.length < limit && settled === pending.length };
   }
 
   private async send(batch: EncodedRow[]): Promise<void> {
@@ -359,7 +352,7 @@ export class OutboxRelay {
     }
   }
 
-  /** Sets rows aside for good, in the batch's transaction; the relay moves on past them. */
+  /** Sets rows aside for good; the relay moves on past them. */
   private async deadLetter(client: Client, rows: SizedRow[], error: string): Promise<void> {
     const { rows: marked } = await client.query<{ seq: string; event_id: string; topic: string; key: string }>(
       `UPDATE "outbox" SET dead_lettered_at = now(), dead_letter_error = $2 WHERE seq = ANY($1::bigint[]) RETURNING seq, event_id, topic, key`,
