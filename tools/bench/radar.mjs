@@ -16,6 +16,7 @@
 // Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_LOGIN_PACE_MS=100, BENCH_ONLY=attempts,login,
 // BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8,
 // BENCH_PROFILE=1 (CPU profiles of radar during the createAttempt phase and the sign-ins: .tools/bench-profiles/radar-{attempts,signins}-radar.cpuprofile,
+// and of each paced sign-in phase: radar-paced-<phase>-<app>.cpuprofile; BENCH_PROFILE=identity,radar picks the apps;
 // summarise with tools/bench/profile-summary.mjs)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -115,7 +116,10 @@ async function signIns(stack, env, label, apps, { pacedSeconds = SECONDS, loaded
     };
   };
   await load(stack.baseUrl, LOGIN_CONNECTIONS, WARMUP, request);
+  const pacedProfile = `radar-paced-${label.replace(/\W+/g, '-')}`;
+  await profiler.on(pacedProfile);
   const paced = await measure(`${label}, paced`, () => load(stack.baseUrl, 1, pacedSeconds, request, LOGIN_PACE_MS));
+  await profiler.off(pacedProfile);
   if (!loaded) return { paced };
   if (label === 'sign-in with radar') await profiler.on('radar-signins');
   const metrics = (app) => routeTimings(`http://127.0.0.1:${stack.port(app)}/metrics`);
