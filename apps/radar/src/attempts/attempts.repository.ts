@@ -150,14 +150,11 @@ export class AttemptsRepository {
   }
 
   /**
-   * What the account-level controls need, in one round trip on the hot path: the last successful
-   * sign-in (radar_accounts) and the state of the newest Directory Sync user with this email
-   * (radar_directory_users, written by the directory-users module's consumer).
-   */
-  /**
-   * What the account's history says about this attempt. Lookups that arrive while one is in
-   * flight share the next statement (GroupCommitQueue): under load, one round trip for many
-   * sign-ins.
+   * What the account-level controls need: the last successful sign-in (radar_accounts), the
+   * account's known devices, and the state of the newest Directory Sync user with this email
+   * (radar_directory_users, written by the directory-users module's consumer). Lookups that
+   * arrive while one is in flight share the next statement (GroupCommitQueue): under load, one
+   * round trip for many sign-ins.
    */
   accountHistory(environmentId: string, email: string, deviceHash: string | null): Promise<AccountHistory> {
     return this.histories.submit({ environmentId, email, deviceHash, rows: 1, bytes: email.length });
