@@ -464,18 +464,21 @@ describe('hosted AuthKit pages in a browser', () => {
     const form = await e.http('GET', url.pathname + url.search);
     const cookie = cookieHeaderFrom(form);
     const token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+    // The window is fixed: it starts at the first post from this address (the forgot-password
+    // form was posted earlier in this file) and resets 60 s later, possibly in the middle of this
+    // loop. Posting until the first 429, at most twice the limit plus one, reaches the limit in
+    // either window; a run without any 429 means the form is not limited.
     const statuses: number[] = [];
     let last: HttpResult | undefined;
-    for (let i = 0; i < 31; i++) {
+    for (let i = 0; i < 61 && last?.status !== 429; i++) {
       last = await e.http('POST', `/user_management/authorize/forgot-password?client_id=${e.creds.client_id}`, {
         body: new URLSearchParams({ email: `nobody-${i}@unknown.example`, csrf_token: token }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
       });
       statuses.push(last.status);
     }
-    // The forgot-password form was posted earlier in this file too (same window, same address).
-    assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
-    assert.equal(last!.status, 429);
+    assert.equal(last!.status, 429, `statuses: ${statuses.join(',')}`);
+    assert.ok(statuses.slice(0, -1).every((s) => s < 400), `statuses: ${statuses.join(',')}`);
     assert.match(last!.contentType, /text\/html/);
     assert.match(last!.text, /Too many attempts/);
     assert.ok(Number(last!.headers['retry-after']) > 0);
