@@ -100,6 +100,35 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     }
   });
 
+  test('a standby notified of every commit of a busy leader tries the lock at most once per STANDBY_MIN_RETRY_MS', async () => {
+    const a = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `standby-${topic}`, pollIntervalMs: 60_000, standbyMinRetryMs: 500 });
+    const b = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `standby-${topic}`, pollIntervalMs: 60_000, standbyMinRetryMs: 500 });
+    a.start();
+    await waitFor(() => a.isLeader || undefined, { message: 'a leads' });
+    b.start();
+    await waitFor(() => b.lockAttempts >= 1 || undefined, { message: 'b tried the lock' });
+    const events: ReturnType<typeof buildEvent>[] = [];
+    try {
+      // One commit (a NOTIFY to both relays) after another, for two seconds.
+      const started = Date.now();
+      while (Date.now() - started < 2000) {
+        const event = buildEvent('organization.updated', org(`org_standby_${events.length}`), 'environment_T');
+        events.push(event);
+        await commitBurst('standby', [event]);
+      }
+      const elapsed = Date.now() - started;
+      await waitFor(() => received.filter((r) => r.key === 'standby').length >= events.length || undefined, { timeoutMs: 30_000, message: 'every message' });
+      assert.equal(a.published, events.length);
+      assert.equal(b.isLeader, false);
+      // The first try, then one per 500 ms floor at most (the loop before the fix retried on every notification).
+      assert.ok(b.lockAttempts <= 2 + Math.ceil(elapsed / 500), `standby tried the lock ${b.lockAttempts} times in ${elapsed} ms`);
+      assert.ok(b.lockAttempts >= 2, 'notified, the standby did try again before the 60 s poll');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   test('fencing: when the leader\'s session dies mid-stream, the standby takes over and the first copy of every event still arrives in seq order', async () => {
     const relays = [0, 1].map(() => new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `fence-${topic}`, pollIntervalMs: 20, batchSize: 7 }));
     for (const r of relays) r.start();

@@ -23,6 +23,8 @@ export interface OutboxRelayOptions {
    * NOTIFY it missed, a standby for the lock.
    */
   pollIntervalMs?: number;
+  /** The least time between a standby's tries of the lock (default STANDBY_MIN_RETRY_MS). */
+  standbyMinRetryMs?: number;
   /** Published rows older than this are deleted (default a day). */
   retainPublishedMs?: number;
   /** How often the leader deletes them (default CLEANUP_INTERVAL_MS). */
@@ -35,6 +37,12 @@ export interface OutboxRelayOptions {
  * dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
  */
 export const OUTBOX_POLL_MS = 5000;
+/**
+ * A standby is notified of every commit, like the leader, but tries the lock at most this often:
+ * a commit while no one leads is published within this bound, and a busy leader's notifications
+ * cost each standby one lock query a second rather than one each.
+ */
+export const STANDBY_MIN_RETRY_MS = 1000;
 /** How often a busy relay counts its backlog for the metrics. */
 const BACKLOG_SAMPLE_MS = 5000;
 /** How often the leader deletes the published rows older than the retention. */
@@ -84,12 +92,14 @@ export class OutboxRelay {
   private backlogSampledAt = 0;
   private running = false;
   private wake?: () => void;
-  /* Set by every NOTIFY and cleared before each batch, so a notification that arrives while a
-   * batch is being published is not lost: the next sleep returns at once. */
+  /* Set by every NOTIFY and cleared before each batch (or a standby's try of the lock), so a
+   * notification that arrives while a batch is being published is not lost: the next sleep
+   * returns at once. */
   private notified = false;
   private wakeOnNotify = true;
   private loop?: Promise<void>;
   private leader = false;
+  private lockTries = 0;
   /* Set when the session broke between turns; the next turn backs off before reconnecting, so a
    * healthy standby (polling all along) takes the lead rather than the relay that just lost it. */
   private sessionLost = false;
@@ -121,6 +131,11 @@ export class OutboxRelay {
   /** Rows this relay has published since it started (diagnostics and tests). */
   get published(): number {
     return this.publishedRows;
+  }
+
+  /** Times this relay asked Postgres for the lock (diagnostics and tests). */
+  get lockAttempts(): number {
+    return this.lockTries;
   }
 
   /** Cleanup turns this relay has run (diagnostics and tests). */
@@ -155,7 +170,11 @@ export class OutboxRelay {
           this.sessionLost = false;
           throw new Error('the relay session was lost');
         }
-        if (!this.leader) await this.tryBecomeLeader();
+        if (!this.leader) {
+          // The try answers every notification so far (a leader clears the flag before its batch too).
+          this.notified = false;
+          await this.tryBecomeLeader();
+        }
         if (this.leader) {
           this.notified = false;
           const { settled, drained } = await this.publishBatch();
@@ -174,8 +193,22 @@ export class OutboxRelay {
       }
       // After a failure the backoff is served in full, notifications or not.
       if (failures) await this.sleep(Math.min(5000, 200 * 2 ** failures), false);
-      else await this.sleep(this.opts.pollIntervalMs ?? OUTBOX_POLL_MS, true);
+      else if (this.leader) await this.sleep(this.opts.pollIntervalMs ?? OUTBOX_POLL_MS, true);
+      else await this.standbyWait();
     }
+  }
+
+  /*
+   * Until the next try of the lock: the poll interval, or sooner once a commit notified (its
+   * leader may be gone), but never sooner than the minimum retry. Without that floor a standby
+   * woken by each commit of a busy leader retried the lock in a loop (40 % of a core for a
+   * standby identity, and as much of Postgres).
+   */
+  private async standbyWait(): Promise<void> {
+    const poll = this.opts.pollIntervalMs ?? OUTBOX_POLL_MS;
+    const floor = Math.min(poll, this.opts.standbyMinRetryMs ?? STANDBY_MIN_RETRY_MS);
+    await this.sleep(floor, false);
+    if (poll > floor) await this.sleep(poll - floor, true);
   }
 
   private async tryBecomeLeader(): Promise<void> {
@@ -216,6 +249,7 @@ export class OutboxRelay {
       this.session = session;
       await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
     }
+    this.lockTries++;
     const r = await this.session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.opts.lockName]);
     this.leader = r.rows[0]?.ok === true;
     if (this.leader) {
