@@ -9,7 +9,7 @@
 //   - an export of BENCH_AUDIT_EXPORT_EVENTS events of one organization (seeded with SQL, the
 //     chain computed by tools/bench side code with the service's own chain functions) to
 //     `ready`, the service's peak RSS during it, then the offline verifier on it.
-// Knobs: BENCH_AUDIT_EVENTS (20000 per ingest scenario), BENCH_AUDIT_CONNECTIONS (32),
+// Knobs: BENCH_AUDIT_EVENTS (20000 per ingest scenario), BENCH_AUDIT_CONNECTIONS (32), BENCH_REPLICAS=audit-logs=2,
 // BENCH_AUDIT_EXPORT_EVENTS (1000000; 0 skips the export), BENCH_PROFILE=1 (a CPU profile of
 // audit-logs during the 100-organization ingest: .tools/bench-profiles/ingest-audit-logs.cpuprofile,
 // summarise with tools/bench/profile-summary.mjs).
@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { benchDir, benchProfiler, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchReplicas, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -173,6 +173,7 @@ async function main() {
     internalAuthSecret: randomBytes(32).toString('hex'),
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', 'bench-audit'),
+    replicas: benchReplicas(),
     env: { LOG_LEVEL: 'warn' },
     appEnv: profiler.appEnv({
       // The benchmark measures the service, not our default per-environment limit on this route.

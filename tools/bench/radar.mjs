@@ -14,7 +14,7 @@
 // Each attempt comes from its own IP and email so no control fires (the work is the full
 // assessment: lists, settings, the Redis windows, the insert and its outbox rows). Never fails on a miss.
 // Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_LOGIN_PACE_MS=100, BENCH_ONLY=attempts,login,
-// BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8,
+// BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8, BENCH_REPLICAS=radar=2 (processes per app, as WOS_REPLICAS),
 // BENCH_PROFILE=1 (CPU profiles of radar during the createAttempt phase and the sign-ins: .tools/bench-profiles/radar-{attempts,signins}-radar.cpuprofile,
 // and of each paced sign-in phase: radar-paced-<phase>-<app>.cpuprofile; BENCH_PROFILE=identity,radar picks the apps;
 // summarise with tools/bench/profile-summary.mjs)
@@ -23,7 +23,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { benchDir, benchProfiler, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchReplicas, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -64,6 +64,7 @@ function newStack(apps, name) {
     internalAuthSecret: randomBytes(32).toString('hex'),
     freshDatabases: true,
     logDir: join(root, '.tools', 'logs', `bench-radar-${name}`),
+    replicas: benchReplicas(),
     env: { LOG_LEVEL: 'warn' },
     appEnv: profiler.appEnv({
       identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' },
