@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export type EnvironmentKind = 'test' | 'live';
 export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ['test', 'live'];
@@ -26,7 +26,7 @@ export function generateApiKey(kind: EnvironmentKind): string {
  * only add milliseconds to every cache miss on the hot path without adding security.
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** True when the string could be one of our keys; anything else is refused without a lookup. */

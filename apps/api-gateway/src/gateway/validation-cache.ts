@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { registry } from '@wos/platform';
 
@@ -104,7 +104,7 @@ export class ValidationAnswerCache {
 }
 
 function digest(body: Buffer): string {
-  return createHash('sha256').update(body).digest('base64');
+  return hash('sha256', body, 'base64');
 }
 
 /** The answer's key expiry in ms: Infinity without one, NaN (never kept) when the answer names no key. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS, type Redis } from '@wos/platform';
 import type { AttemptAction } from '../radar-core/controls';
@@ -37,7 +37,7 @@ type Window = [keyof WindowCounts, string, string | null, number];
 const NO_COUNTS: WindowCounts = { attemptsFromIpLastMinute: 0, failuresForAccount: 0, failuresFromIp: 0, failuresFromSubnet: 0, accountsFromIp: 0, accountsFromAsn: 0, signUpsFromIp: 0 };
 
 /* Keys are hashed: bounded length, and no email address in Redis's key space. */
-const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
+const digest = (s: string) => hash('sha256', s, 'base64url').slice(0, 22);
 const key = (env: string, kind: string, subject: string) => `radar:${env}:${kind}:${digest(subject)}`;
 
 /*

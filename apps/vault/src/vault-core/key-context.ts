@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A key context: string keys to string values, e.g. `{ organization_id: "org_…" }`. */
 export type KeyContext = Record<string, string>;
@@ -16,7 +16,7 @@ export function canonicalContext(context: KeyContext): string {
 }
 
 export function contextHash(context: KeyContext): string {
-  return createHash('sha256').update(canonicalContext(context)).digest('hex');
+  return hash('sha256', canonicalContext(context), 'hex');
 }
 
 /** The organization a context belongs to, when it names one: the Kafka key of its events. */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -131,9 +131,12 @@ export function parseSecretEncryptionKeys(value: string): Map<string, Buffer> {
   return keys;
 }
 
-/** Hex SHA-256, for tokens stored hashed (API keys, SCIM tokens, refresh tokens, codes). */
+/**
+ * Hex SHA-256, for tokens stored hashed (API keys, SCIM tokens, refresh tokens, codes) and the
+ * request-body digests of internal auth. One-shot (`hash`): no stream object per call.
+ */
 export function sha256Hex(value: string | Buffer): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value);
 }
 
 /** Constant-time string equality; differing lengths return false without an early exit on content. */
