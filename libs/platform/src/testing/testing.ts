@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ensureDatabase, dropDatabase } from '../prisma/database';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { ensureDatabase, dropDatabase, splitDatabaseUrl } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
 
 /** Infrastructure addresses for tests; CI and the test script set these, defaults are local. */
@@ -46,7 +48,39 @@ export async function createTestDatabase(label: string, migrationsDir?: string):
   const url = u.toString();
   await ensureDatabase(url);
   if (migrationsDir) await migrate(url, migrationsDir);
-  return { url, drop: () => dropDatabase(url) };
+  return {
+    url,
+    drop: async () => {
+      await sessionsClosed(url, DROP_GRACE_MS);
+      await dropDatabase(url);
+    },
+  };
+}
+
+/* How long a test database's drop waits for its sessions to close before forcing them. */
+const DROP_GRACE_MS = 500;
+
+/*
+ * Waits (bounded) until no session is connected to the database. `pool.end()` resolves once it
+ * has asked its idle clients to end, not once they have: DROP … WITH (FORCE) then terminated a
+ * backend that had not yet read its client's Terminate, the client got "terminating connection
+ * due to administrator command" as an error, and the pool re-emitted it as an uncaught exception
+ * after the test had passed (outbox-group-appender.spec, CI of 2026-12-06).
+ */
+async function sessionsClosed(url: string, timeoutMs: number): Promise<void> {
+  const { adminUrl, database } = splitDatabaseUrl(url);
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (rows[0]!.n === 0) return;
+      await sleep(20);
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
