@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { ensureDatabase, dropDatabase, splitDatabaseUrl } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
@@ -72,12 +71,9 @@ async function sessionsClosed(url: string, timeoutMs: number): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
-      if (rows[0]!.n === 0) return;
-      await sleep(20);
-    }
+    const closed = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0]!.n === 0;
+    // Still open after the grace: the drop's FORCE ends them.
+    await waitFor(closed, { timeoutMs, intervalMs: 20 }).catch(() => undefined);
   } finally {
     await admin.end();
   }
