@@ -526,6 +526,50 @@ describe('Radar through the WorkOS SDK', () => {
     }
   });
 
+  test('beyond WorkOS: a user with several organizations is judged for the one they select (block, challenge, allow), as the same sign-in', async () => {
+    const domain = `picked-${tag}.example`;
+    const verified = await e.workos.organizations.createOrganization({ name: `Radar verified ${tag}`, domainData: [{ domain, state: 'verified' as never }] });
+    const foreign = await e.workos.organizations.createOrganization({ name: `Radar foreign ${tag}` });
+    const email = `multi-${tag}@${domain}`;
+    const user = await e.workos.userManagement.createUser({ email, password: PASSWORD });
+    for (const org of [verified, foreign]) await e.workos.userManagement.createOrganizationMembership({ userId: user.id, organizationId: org.id });
+    const select = async () => {
+      const err = await expectSdkError(signIn(email), AuthenticationException, 403);
+      assert.equal(err.code, 'organization_selection_required');
+      return (organizationId: string) => e.workos.userManagement.authenticateWithOrganizationSelection({ clientId: e.creds.client_id, organizationId, pendingAuthenticationToken: err.pendingAuthenticationToken! });
+    };
+    const attemptsOf = async () =>
+      ((await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true })).json as { data: { id: string; verdict: string; control: string | null; organization_id: string | null; related_attempt_id: string | null; challenge_status: string | null }[] }).data;
+    // Off (the default): the selection is not judged, and nothing is stored for it.
+    assert.equal((await (await select())(foreign.id)).organizationId, foreign.id);
+    assert.ok((await attemptsOf()).every((a) => a.organization_id === null), 'the sign-in named no organization, and no continuation was stored');
+    await settings({ unverified_domain: { mode: 'block' } });
+    try {
+      // The verified domain reaches radar through organizations' events.
+      await waitFor(async () => ((await (await select())(verified.id).then(() => true, () => false)) ? true : undefined), { timeoutMs: 30_000, message: "the organization's verified domain reaching radar" });
+      const blocked = await expectSdkError((await select())(foreign.id), GenericServerException, 403);
+      assert.equal((blocked as unknown as { code: string }).code, 'radar_blocked');
+      const [continuation] = await attemptsOf();
+      assert.deepEqual([continuation?.verdict, continuation?.control, continuation?.organization_id], ['block', 'restriction', foreign.id]);
+      assert.match(continuation?.related_attempt_id ?? '', ATTEMPT_ID, "stored as the sign-in's continuation");
+      // An organization the user is not in is refused as before (invalid_grant), not judged by radar.
+      const stranger = await e.workos.organizations.createOrganization({ name: `Radar stranger ${tag}` });
+      const refused = await expectSdkError((await select())(stranger.id), OauthException, 400);
+      assert.equal(refused.error, 'invalid_grant');
+      // Challenge: the code by email finishes the sign-in into the organization picked.
+      await settings({ unverified_domain: { mode: 'challenge' } });
+      const challenged = await expectSdkError((await select())(foreign.id), AuthenticationException, 403);
+      assert.equal(challenged.code, 'radar_email_challenge');
+      const code = await latestCode(email);
+      const auth = await e.workos.userManagement.authenticateWithRadarEmailChallenge({ clientId: e.creds.client_id, code, radarChallengeId: challenged.radarChallengeId!, pendingAuthenticationToken: challenged.pendingAuthenticationToken! });
+      assert.equal(auth.organizationId, foreign.id);
+      const [passed] = await attemptsOf();
+      assert.deepEqual([passed?.verdict, passed?.organization_id, passed?.challenge_status], ['challenge', foreign.id, 'success']);
+    } finally {
+      await settings({ unverified_domain: { mode: 'off' } });
+    }
+  });
+
   test('sign-ups through createUser: disposable domains and sign-ups per IP, at the threshold and above; blocked ones write nothing', async () => {
     await settings({ repeat_sign_up: { mode: 'block', max_sign_ups_per_ip: 2 } });
     try {

@@ -61,6 +61,11 @@ export interface GrantResult {
   sso?: SsoSignIn | null;
   /** The hosted pages' device cookie of the browser that signed in (an authorization code's exchange). */
   deviceId?: string | null;
+  /**
+   * The radar attempt that assessed this sign-in: set by the radar gate, kept by every pending
+   * step (PendingAuthentication.radarAttemptId) and restored by the grant that continues it.
+   */
+  radarAttemptId?: string | null;
 }
 
 export interface GrantSpec<S extends z.ZodType = z.ZodType> {

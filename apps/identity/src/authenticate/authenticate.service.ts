@@ -78,7 +78,7 @@ export class AuthenticateService implements OnModuleInit {
       handle: async (i, ctx) => {
         const p = await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['organization_selection']);
         const user = await this.users.mustFind(ctx.environmentId, p.userId);
-        return { user, organizationId: i.organization_id, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true };
+        return { user, organizationId: i.organization_id, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true, radarAttemptId: p.radarAttemptId };
       },
     });
     this.grants.register(GRANT.totp, {
@@ -94,7 +94,7 @@ export class AuthenticateService implements OnModuleInit {
         if (!valid) throw new DomainError(400, 'invalid_one_time_code', 'The one-time code is invalid or has expired.');
         await this.pending.consume(ctx.environmentId, i.pending_authentication_token, ['mfa_challenge', 'mfa_enrollment']);
         const user = await this.users.mustFind(ctx.environmentId, p.userId);
-        return { user, organizationId: p.organizationId, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true };
+        return { user, organizationId: p.organizationId, method: p.authMethod as GrantResult['method'], sso: ssoSignInOf(p.sso), skipMfa: true, radarAttemptId: p.radarAttemptId };
       },
     });
   }
@@ -244,7 +244,7 @@ export class AuthenticateService implements OnModuleInit {
   private issuePending(ctx: GrantContext, result: GrantResult, kind: 'organization_selection' | 'mfa_challenge' | 'mfa_enrollment', events: OutboxMessage[]): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const token = await this.pending.issue(
-        { environmentId: ctx.environmentId, userId: result.user.id, kind, method: result.method, organizationId: result.organizationId, sso: result.sso, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent },
+        { environmentId: ctx.environmentId, userId: result.user.id, kind, method: result.method, organizationId: result.organizationId, sso: result.sso, ipAddress: ctx.ipAddress, userAgent: ctx.userAgent, radarAttemptId: result.radarAttemptId },
         tx,
       );
       await appendToOutbox(tx, events);

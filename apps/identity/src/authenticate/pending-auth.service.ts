@@ -13,14 +13,15 @@ const PENDING_TTL_MS = 10 * 60_000;
 
 /**
  * `pending_authentication_token`s: opaque, random, stored as SHA-256, single use, 10 minutes,
- * bound to their environment, user, sign-in method and (optionally) organization.
+ * bound to their environment, user, sign-in method and (optionally) organization. Each step
+ * carries the sign-in's radar attempt to the next (GrantResult.radarAttemptId).
  */
 @Injectable()
 export class PendingAuthService {
   constructor(private readonly repo: PendingAuthRepository) {}
 
   async issue(
-    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; sso?: SsoSignIn | null; ipAddress?: string | null; userAgent?: string | null },
+    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; sso?: SsoSignIn | null; ipAddress?: string | null; userAgent?: string | null; radarAttemptId?: string | null },
     tx?: Prisma.TransactionClient,
   ): Promise<string> {
     const token = randomToken(24);
@@ -35,6 +36,7 @@ export class PendingAuthService {
         ...(p.sso ? { sso: p.sso } : {}),
         ipAddress: p.ipAddress ?? null,
         userAgent: p.userAgent ?? null,
+        radarAttemptId: p.radarAttemptId ?? null,
         expiresAt: new Date(Date.now() + PENDING_TTL_MS),
       },
       tx,

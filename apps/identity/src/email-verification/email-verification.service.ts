@@ -133,7 +133,7 @@ export class EmailVerificationService implements OnModuleInit {
     // The code is spent and the email verified; the pending token is single use as well.
     await this.pending.consume(ctx.environmentId, input.pending_authentication_token, ['email_verification']);
     const verified = (await this.users.findById(ctx.environmentId, user.id))!;
-    return { user: verified, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso) };
+    return { user: verified, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso), radarAttemptId: pending.radarAttemptId };
   }
 
   /**
@@ -156,6 +156,7 @@ export class EmailVerificationService implements OnModuleInit {
       sso: result.sso,
       ipAddress: ctx.ipAddress,
       userAgent: ctx.userAgent,
+      radarAttemptId: result.radarAttemptId,
     });
     throw new AuthFlowError('email_verification_required', 'Email ownership must be verified before authentication.', {
       pending_authentication_token: token,

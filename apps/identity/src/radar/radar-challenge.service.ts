@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { z } from 'zod';
 import { hasIdShape } from '@wos/contracts';
-import { DomainError, REDIS, sha256Hex, type Logger, type Redis } from '@wos/platform';
+import { DomainError, sha256Hex, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import type { User } from '../generated/prisma/client';
 import { AuthenticateGrants, type AuthenticationMethod, type GrantContext, type GrantResult } from '../authenticate/authenticate.grants';
@@ -21,9 +21,14 @@ import { RadarClient, type RadarOutcome } from './radar.client';
 export const RADAR_EMAIL_GRANT = 'urn:workos:oauth:grant-type:radar-email-challenge:code';
 export const RADAR_SMS_GRANT = 'urn:workos:oauth:grant-type:radar-sms-challenge:code';
 
-/* Grants that continue a sign-in radar already assessed: they are not assessed again. */
+const ORGANIZATION_SELECTION_GRANT = 'urn:workos:oauth:grant-type:organization-selection';
+
+/*
+ * Grants that continue a sign-in radar already assessed: they are not assessed again (the
+ * organization a user selects is judged as the sign-in's continuation, organizationGate).
+ */
 const CONTINUATIONS = new Set([
-  'urn:workos:oauth:grant-type:organization-selection',
+  ORGANIZATION_SELECTION_GRANT,
   'urn:workos:oauth:grant-type:mfa-totp',
   'urn:workos:oauth:grant-type:email-verification:code',
   RADAR_EMAIL_GRANT,
@@ -53,6 +58,11 @@ function radarAuthMethod(method: AuthenticationMethod): string {
  * `challenge` mails a 6-digit code and answers 403 `radar_email_challenge` with a pending token
  * and `radar_challenge_id`. Codes are one-time secrets (hashed, 10 minutes, single use, locked
  * after 5 wrong tries) like email verification's.
+ *
+ * The assessed attempt's ID travels with the sign-in (GrantResult.radarAttemptId, kept by every
+ * pending step). When a user with several organizations picks one, radar judges that choice as
+ * the same sign-in's continuation (unverified_domain, for the picked organization), with the same
+ * three answers; nothing else is assessed again.
  */
 @Injectable()
 export class RadarChallengeService implements OnModuleInit {
@@ -68,7 +78,6 @@ export class RadarChallengeService implements OnModuleInit {
     private readonly mail: MailOutbox,
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -104,8 +113,35 @@ export class RadarChallengeService implements OnModuleInit {
   }
 
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
-    if (!this.radar.enabled || CONTINUATIONS.has(ctx.grantType)) return;
+    if (!this.radar.enabled) return;
+    if (ctx.grantType === ORGANIZATION_SELECTION_GRANT) return this.organizationGate(result, ctx);
+    if (CONTINUATIONS.has(ctx.grantType)) return;
     const outcome = (await this.earlyOutcome(result, ctx)) ?? (await this.assess(result, ctx));
+    if (outcome.ok) result.radarAttemptId = outcome.assessment.attempt_id;
+    await this.enforce(outcome, result, ctx, { reportSuccess: true });
+  }
+
+  /**
+   * The organization a user picked at organization selection, judged as a continuation of the
+   * sign-in's attempt. A sign-in radar did not assess (radar off or unreachable then, under a
+   * fail-open policy) has nothing to continue and passes as it did.
+   */
+  private async organizationGate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
+    if (!result.radarAttemptId || !result.organizationId) return;
+    // Not a member: the sign-in is refused after the gates as invalid_grant, and radar learns nothing.
+    if (!(await this.memberships.activeFor(ctx.environmentId, result.user.id, result.organizationId))) return;
+    const outcome = await this.radar.continueIntoOrganization(ctx.environmentId, result.radarAttemptId, result.organizationId);
+    if (outcome.ok) result.radarAttemptId = outcome.assessment.attempt_id;
+    // The sign-in's own success was reported when its attempt allowed it; a continuation adds none.
+    await this.enforce(outcome, result, ctx, { reportSuccess: false });
+  }
+
+  /**
+   * Applies radar's answer: unreachable follows the fail policy, `allow` continues (reporting the
+   * attempt's success in the background when asked), `block` is 403 `radar_blocked`, `challenge`
+   * mails a code and answers the pending step that carries the attempt.
+   */
+  private async enforce(outcome: RadarOutcome, result: GrantResult, ctx: GrantContext, opts: { reportSuccess: boolean }): Promise<void> {
     if (!outcome.ok) {
       this.log.warn({ environment_id: ctx.environmentId, user_id: result.user.id, policy: outcome.policy, err: outcome.error }, `radar unavailable; fail-${outcome.policy} policy applied`);
       if (outcome.policy === 'closed') throw new DomainError(503, 'radar_unavailable', 'Sign-in risk could not be assessed; try again shortly.');
@@ -113,6 +149,7 @@ export class RadarChallengeService implements OnModuleInit {
     }
     const a = outcome.assessment;
     if (a.verdict === 'allow') {
+      if (!opts.reportSuccess) return;
       // Off the sign-in's path, after its answer: it only feeds radar's history (reportSuccess logs its failures).
       const report = () => void this.radar.reportSuccess(ctx.environmentId, a.attempt_id, 'attempt_status');
       return void (ctx.afterAnswer ? ctx.afterAnswer.push(report) : report());
@@ -128,8 +165,8 @@ export class RadarChallengeService implements OnModuleInit {
       sso: result.sso,
       ipAddress: ctx.ipAddress,
       userAgent: ctx.userAgent,
+      radarAttemptId: a.attempt_id,
     });
-    await this.redis.set(attemptKey(ctx.environmentId, token), a.attempt_id, 'EX', this.config.RADAR_CHALLENGE_TTL_SECONDS);
     throw new DomainError(403, 'radar_email_challenge', 'This sign-in must be confirmed with the code sent by email.', {
       pending_authentication_token: token,
       radar_challenge_id: challengeId,
@@ -214,11 +251,7 @@ export class RadarChallengeService implements OnModuleInit {
       if (!(await this.secrets.consume(tx, ctx.environmentId, row.id))) throw invalid;
     });
     await this.pending.consume(ctx.environmentId, p.pendingToken, ['radar_challenge']);
-    const attemptId = await this.redis.get(attemptKey(ctx.environmentId, p.pendingToken));
-    if (attemptId) await this.radar.reportSuccess(ctx.environmentId, attemptId, 'challenge_status');
-    return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso) };
+    if (pending.radarAttemptId) await this.radar.reportSuccess(ctx.environmentId, pending.radarAttemptId, 'challenge_status');
+    return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso), radarAttemptId: pending.radarAttemptId };
   }
 }
-
-/* The radar attempt a pending radar challenge belongs to (by token hash), so its success reaches radar. */
-const attemptKey = (environmentId: string, pendingToken: string) => `identity:radar-attempt:${environmentId}:${sha256Hex(pendingToken)}`;

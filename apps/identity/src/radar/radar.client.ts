@@ -44,9 +44,17 @@ export class RadarClient {
    * count the attempt itself as a failure (radar's `failures=reported`).
    */
   async assess(environmentId: string, body: Record<string, unknown>, opts: { failuresReported?: boolean } = {}): Promise<RadarOutcome> {
-    try {
+    return this.outcome(environmentId, async () => {
       const res = await this.call(environmentId, 'POST', `/radar/attempts?include=fail_policy${opts.failuresReported ? '&failures=reported' : ''}`, body);
       if (res.status === 422) await refusedAttemptId(res);
+      return res;
+    });
+  }
+
+  /* A verdict call's answer as an outcome: anything but a 2xx verdict carries the fail policy. */
+  private async outcome(environmentId: string, send: () => Promise<Response>): Promise<RadarOutcome> {
+    try {
+      const res = await send();
       if (!res.ok) throw new Error(`radar answered ${res.status}`);
       const assessment = (await res.json()) as RadarAssessment;
       if (assessment.fail_policy) this.remember(environmentId, assessment.fail_policy);
@@ -56,6 +64,15 @@ export class RadarClient {
       const error = (err as Error).name === 'TimeoutError' ? `no answer within ${this.config.RADAR_TIMEOUT_MS} ms` : (err as Error).message;
       return { ok: false, policy: this.policies.get(environmentId) ?? this.config.RADAR_FAIL_POLICY, error };
     }
+  }
+
+  /**
+   * The sign-in of `attemptId` continues into `organizationId` (picked at organization
+   * selection): radar's internal continuation route, with createAttempt's answer and the same
+   * invariant (never an exception, never longer than RADAR_TIMEOUT_MS).
+   */
+  async continueIntoOrganization(environmentId: string, attemptId: string, organizationId: string): Promise<RadarOutcome> {
+    return this.outcome(environmentId, () => this.call(environmentId, 'POST', `/internal/radar/attempts/${encodeURIComponent(attemptId)}/organization`, { organization_id: organizationId }));
   }
 
   /** updateAttempt; best effort: a lost outcome only weakens radar's history, so it is logged, not raised. */

@@ -29,6 +29,10 @@ export const createAttemptSchema = z.object({
 });
 export type CreateAttemptInput = z.infer<typeof createAttemptSchema>;
 
+/** Identity's internal call once a user with several organizations picked one (continueIntoOrganization). */
+export const organizationContinuationSchema = z.object({ organization_id: z.string().min(1).max(64) }).strict();
+export type OrganizationContinuationInput = z.infer<typeof organizationContinuationSchema>;
+
 /** `radar.updateAttempt`: the SDK sends only `'success'` for either field. */
 export const updateAttemptSchema = z
   .object({ challenge_status: z.literal('success').optional(), attempt_status: z.literal('success').optional() })

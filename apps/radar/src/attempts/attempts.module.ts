@@ -4,6 +4,7 @@ import { SettingsModule } from '../settings/settings.module';
 import { AttemptsController } from './attempts.controller';
 import { AttemptsRepository } from './attempts.repository';
 import { AttemptsService } from './attempts.service';
+import { AttemptContinuationsController } from './continuations.controller';
 import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { StatsController } from './stats.controller';
 import { RiskWindowsRepository } from './risk-windows.repository';
@@ -12,7 +13,7 @@ import { GeoIpRepository } from './geoip.repository';
 
 @Module({
   imports: [ListsModule, SettingsModule],
-  controllers: [AttemptsController, StatsController, IdentityEventsConsumer],
+  controllers: [AttemptsController, AttemptContinuationsController, StatsController, IdentityEventsConsumer],
   providers: [AttemptsRepository, AttemptsService, RiskWindowsRepository, GeoIpRepository, AsnRepository],
   exports: [AttemptsService],
 })

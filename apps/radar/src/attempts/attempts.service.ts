@@ -9,6 +9,7 @@ import type { RadarAttempt } from '../generated/prisma/client';
 import { ListsService } from '../lists/lists.service';
 import { evaluateControls, type Decision } from '../radar-core/controls';
 import { travelBetween } from '../radar-core/travel';
+import type { RadarSettings } from '../radar-core/settings';
 import { SettingsService } from '../settings/settings.service';
 import { toAttemptWire, toVerdictWire, type AttemptStatsQuery, type AttemptVerdictWire, type CreateAttemptInput, type ListAttemptsQuery, type UpdateAttemptInput } from './attempts.dto';
 import { attemptEvent, knownDeviceEvent, riskDetectedEvent } from './attempts.events';
@@ -69,7 +70,7 @@ export class AttemptsService {
       device: input.device,
       deviceFingerprint: input.device_fingerprint,
     });
-    let decision: Decision & { blocklistType: string | null; decidedBy: string };
+    let decision: StoredDecision;
     if (listed?.action === 'block') {
       decision = { verdict: 'block', reason: `The ${listed.type} is on the block list`, control: 'restriction', findings: [], blocklistType: listed.type, decidedBy: 'block_list' };
     } else if (listed?.action === 'allow') {
@@ -94,7 +95,7 @@ export class AttemptsService {
       );
       decision = { ...d, blocklistType: null, decidedBy: d.control ?? 'none' };
     }
-    const attempt: RadarAttempt = {
+    const attempt: Omit<RadarAttempt, DecisionFields> = {
       id,
       environmentId,
       ipAddress,
@@ -109,6 +110,19 @@ export class AttemptsService {
       relatedAttemptId: related?.id ?? null,
       authMethod: input.auth_method,
       action: input.action,
+    };
+    const stored = await this.store(attempt, decision, settings, now);
+    return { ...toVerdictWire(stored), ...(opts.includeFailPolicy ? { fail_policy: settings.fail_policy } : {}) };
+  }
+
+  /**
+   * Stores an attempt with its decision, and its events in the same statement
+   * (authentication.radar_risk_detected when anything fired; radar.attempt.created where the
+   * environment's `attempt_events` is on), then counts it in the metrics.
+   */
+  private async store(attempt: Omit<RadarAttempt, DecisionFields>, decision: StoredDecision, settings: RadarSettings, now: Date): Promise<RadarAttempt> {
+    const row: RadarAttempt = {
+      ...attempt,
       verdict: decision.verdict,
       reason: decision.reason,
       control: decision.control,
@@ -119,12 +133,36 @@ export class AttemptsService {
       createdAt: now,
       updatedAt: now,
     };
-    const wire = toAttemptWire(attempt);
+    const wire = toAttemptWire(row);
     const risky = decision.control !== null || decision.findings.length > 0;
-    await this.repo.create(attempt, [...(settings.attempt_events ? [attemptEvent('created', wire, environmentId)] : []), ...(risky ? [riskDetectedEvent(wire, environmentId)] : [])]);
+    await this.repo.create(row, [...(settings.attempt_events ? [attemptEvent('created', wire, row.environmentId)] : []), ...(risky ? [riskDetectedEvent(wire, row.environmentId)] : [])]);
     verdicts.inc({ control: decision.decidedBy, verdict: decision.verdict });
     for (const f of decision.findings) findingsTotal.inc({ control: f.control, mode: f.mode });
-    return { ...toVerdictWire(attempt), ...(opts.includeFailPolicy ? { fail_policy: settings.fail_policy } : {}) };
+    return row;
+  }
+
+  /**
+   * A sign-in continues into the organization its user picked (identity asks after organization
+   * selection; a user with one organization had it named in the sign-in's own attempt). Only
+   * unverified_domain runs, for that organization: the sign-in's attempt decided the rest, and
+   * nothing is counted again in any window. A refused or still-challenged sign-in stays refused.
+   * The decision is stored as an attempt related to the sign-in's (listed, with its event when
+   * the control fired); with the control off nothing is stored and the sign-in's own verdict holds.
+   */
+  async continueIntoOrganization(environmentId: string, attemptId: string, organizationId: string): Promise<AttemptVerdictWire & { fail_policy: string }> {
+    const now = new Date();
+    const [signIn, settings] = await Promise.all([hasIdShape(attemptId, 'radar_att') ? this.repo.findById(environmentId, attemptId) : null, this.settings.get(environmentId)]);
+    // No age limit: identity holds the ID in the sign-in's pending steps, which expire themselves.
+    if (!signIn || signIn.action !== 'sign-in') throw new NotFoundError('a Radar sign-in attempt', attemptId);
+    if (!hasIdShape(organizationId, 'org')) throw new NotFoundError('an organization', organizationId);
+    const withPolicy = (a: RadarAttempt) => ({ ...toVerdictWire(a), fail_policy: settings.fail_policy });
+    if (relatedStillStands(signIn) || settings.unverified_domain.mode === 'off') return withPolicy(signIn);
+    const domain = domainOf(signIn.email);
+    const verified = await this.repo.domainVerified(environmentId, organizationId, domain);
+    const observed = { ...NOTHING_COUNTED, action: 'sign-in' as const, now, organizationDomain: { domain, verified } };
+    const d = evaluateControls(observed, settings, ['unverified_domain']);
+    const decision = { ...d, blocklistType: null, decidedBy: d.control ? 'unverified_domain' : 'none' };
+    return withPolicy(await this.store({ ...signIn, id: newId('radar_att'), organizationId, relatedAttemptId: signIn.id }, decision, settings, now));
   }
 
   /** updateAttempt: a success leaves the failure windows and becomes the account's last sign-in. */
@@ -176,6 +214,23 @@ export class AttemptsService {
     return toListEnvelope(await paginate(query, (page) => this.repo.list(environmentId, filter, page)), toAttemptWire);
   }
 }
+
+/* What a decision sets on a stored attempt, and the decision with where it came from (metrics). */
+type DecisionFields = 'verdict' | 'reason' | 'control' | 'blocklistType' | 'findings' | 'attemptStatus' | 'challengeStatus' | 'createdAt' | 'updatedAt';
+type StoredDecision = Decision & { blocklistType: string | null; decidedBy: string };
+
+/* Observations of an attempt that counts nothing: a continuation evaluates only what it names. */
+const NOTHING_COUNTED = {
+  isBotUserAgent: false,
+  attemptsFromIpLastMinute: 0,
+  failuresForAccount: 0,
+  failuresFromIp: 0,
+  failuresFromSubnet: 0,
+  accountsFromIp: 0,
+  accountsFromAsn: 0,
+  signUpsFromIp: 0,
+  disposableEmail: false,
+};
 
 /** A blocked attempt, or a challenged one whose challenge was not passed, decides its continuations. */
 function relatedStillStands(a: RadarAttempt): boolean {

@@ -123,6 +123,15 @@ describe('evaluateControls', () => {
     assert.deepEqual([logged.verdict, logged.findings.map((f) => f.control)], ['allow', ['unverified_domain']]);
   });
 
+  test('only: the named controls run, the others do not even when they would fire', () => {
+    const o = { ...quiet, isBotUserAgent: true, organizationDomain: { domain: 'gmail.com', verified: false } };
+    const s = settings({ unverified_domain: { mode: 'block' } });
+    assert.deepEqual(evaluateControls(o, s).findings.map((f) => f.control).sort(), ['bot_detection', 'unverified_domain']);
+    const only = evaluateControls(o, s, ['unverified_domain']);
+    assert.deepEqual([only.verdict, only.findings.map((f) => f.control)], ['block', ['unverified_domain']]);
+    assert.equal(evaluateControls({ ...o, organizationDomain: { domain: 'acme.com', verified: true } }, s, ['unverified_domain']).verdict, 'allow');
+  });
+
   test('modes: off skips a control, log records and allows, the most severe mode decides', () => {
     assert.deepEqual(decide({ isBotUserAgent: true }, { bot_detection: { mode: 'off' } }).findings, []);
     const logged = decide({ isBotUserAgent: true }, { bot_detection: { mode: 'log' } });

@@ -131,12 +131,13 @@ const SEVERITY: Record<ControlMode, number> = { off: 0, log: 1, challenge: 2, bl
 export const NO_RISK = 'No risk detected';
 
 /**
- * Runs every control that is not off. The verdict is the most severe mode among the controls
- * that fired (block > challenge > allow); `log` records a finding and still allows.
+ * Runs every control that is not off (or, given `only`, those of them). The verdict is the most
+ * severe mode among the controls that fired (block > challenge > allow); `log` records a finding
+ * and still allows.
  */
-export function evaluateControls(o: Observations, s: RadarSettings): Decision {
+export function evaluateControls(o: Observations, s: RadarSettings, only: readonly ControlName[] = Object.keys(RULES) as ControlName[]): Decision {
   const findings: Decision['findings'] = [];
-  for (const control of Object.keys(RULES) as ControlName[]) {
+  for (const control of only) {
     const mode = s[control].mode;
     if (mode === 'off') continue;
     const reason = RULES[control](o, s);
