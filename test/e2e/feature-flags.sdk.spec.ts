@@ -97,6 +97,12 @@ describe('Feature flags through the WorkOS SDK', () => {
     await expectSdkError(w.featureFlags.addFlagTarget({ slug: 'checkout-v2', targetId: 'conn_01HZBC6N1EB1ZY7KG32XAAAAAA' }), UnprocessableEntityException, 422);
     await expectSdkError(w.featureFlags.addFlagTarget({ slug: 'checkout-v2', targetId: 'org_01HZBC6N1EB1ZY7KG32XAAAAAA' }), NotFoundException, 404);
     await expectSdkError(w.featureFlags.listOrganizationFeatureFlags({ organizationId: 'org_01HZBC6N1EB1ZY7KG32XAAAAAA' }), NotFoundException, 404);
+    // A user identity has never known (a typo'd ID) is a 404 too, and nothing is written.
+    const versionBefore = (await e.http('GET', '/sdk/feature-flags', { key: true })).headers.etag;
+    const ghost = await expectSdkError(w.featureFlags.addFlagTarget({ slug: 'checkout-v2', targetId: 'user_01HZBC6N1EB1ZY7KG32XAAAAAA' }), NotFoundException, 404);
+    assert.match(ghost.message, /user_01HZBC6N1EB1ZY7KG32XAAAAAA/);
+    assert.equal((await e.http('GET', '/sdk/feature-flags', { key: true })).headers.etag, versionBefore, 'no change was made');
+    await expectSdkError(w.featureFlags.listUserFeatureFlags({ userId: 'user_01HZBC6N1EB1ZY7KG32XAAAAAA' }), NotFoundException, 404);
     for (const body of [{ slug: 'UPPER' }, { slug: 'x'.repeat(129) }, { slug: 'ok', name: 'n'.repeat(256) }, { slug: 'ok', tags: 'web' }, { slug: 'ok', description: 'd'.repeat(2001) }, { slug: 'checkout-v2' }]) {
       const res = await e.http('POST', '/feature-flags', { key: true, body });
       assert.ok(res.status === 422 || res.status === 409, `${JSON.stringify(body).slice(0, 60)}: ${res.status}`);

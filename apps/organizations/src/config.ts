@@ -20,6 +20,11 @@ export const configSchema = baseConfigSchema
     FEATURE_FLAG_STREAMS_MAX: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     /** Open streams one environment may hold on one replica (more get a 429), so no tenant takes the replica's whole budget. */
     FEATURE_FLAG_STREAMS_PER_ENVIRONMENT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+    /**
+     * Identity, asked whether a user a feature flag is to target exists (users are identity's).
+     * Unset (organizations run without identity): a user ID of the right shape is taken as given.
+     */
+    IDENTITY_URL: z.string().url().optional(),
   });
 export type AppConfig = z.infer<typeof configSchema>;
 

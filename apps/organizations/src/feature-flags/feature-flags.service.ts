@@ -5,6 +5,7 @@ import { isOn, isSlug, targetTypeOf } from '../flags-core/flag-rules';
 import { FeatureFlagsRepository, type FlagTx, type WriteOutcome } from './feature-flags.repository';
 import { flagEvent } from './feature-flags.events';
 import { FlagPayloadService } from './flag-payload.service';
+import { IdentityUsersClient } from './identity-users.client';
 import { toFeatureFlagWire, type CreateFlagInput, type FlagRow, type ListFlagsQuery, type UpdateFlagInput } from './feature-flags.dto';
 
 /* Bounds that keep one environment's runtime payload (sent whole on every changed poll) small. */
@@ -23,6 +24,7 @@ export class FeatureFlagsService {
   constructor(
     private readonly repo: FeatureFlagsRepository,
     private readonly payloads: FlagPayloadService,
+    private readonly users: IdentityUsersClient,
   ) {}
 
   async list(environmentId: string, query: ListFlagsQuery): Promise<ListEnvelope<FeatureFlagWire>> {
@@ -41,12 +43,9 @@ export class FeatureFlagsService {
     return toListEnvelope(page, toFeatureFlagWire);
   }
 
-  /**
-   * The flags that evaluate on for a user by the user's own targeting (identity owns users, so an
-   * ID of the right shape is taken as given; an unknown user simply has the defaults).
-   */
+  /** The flags that evaluate on for a user of this environment by the user's own targeting (404 for an unknown one). */
   async listForUser(environmentId: string, userId: string, query: ListFlagsQuery): Promise<ListEnvelope<FeatureFlagWire>> {
-    if (!hasIdShape(userId, 'user')) throw new NotFoundError('a user', userId);
+    await this.mustBeUser(environmentId, userId);
     const page = await paginate(query, (req) => this.repo.listOnFor(environmentId, userId, req));
     return toListEnvelope(page, toFeatureFlagWire);
   }
@@ -115,6 +114,11 @@ export class FeatureFlagsService {
 
   async addTarget(environmentId: string, slug: string, targetId: string): Promise<void> {
     const type = targetOrThrow(targetId);
+    // Identity is asked before the write, never while it holds the environment's flag lock.
+    if (type === 'user') {
+      await this.mustFind(environmentId, slug);
+      await this.mustBeUser(environmentId, targetId);
+    }
     await this.write(environmentId, async (tx) => {
       const flag = await this.mustFind(environmentId, slug, tx);
       if (type === 'organization' && !(await this.repo.organizationExists(environmentId, targetId, tx))) throw new NotFoundError('an organization', targetId);
@@ -159,6 +163,14 @@ export class FeatureFlagsService {
   /** A repository write whose committed version this replica's payload cache learns at once. */
   private write<T>(environmentId: string, fn: (tx: FlagTx) => Promise<WriteOutcome<T>>): Promise<T> {
     return this.repo.write(environmentId, fn, (version) => this.payloads.committed(environmentId, version));
+  }
+
+  /**
+   * A user of this environment: identity's answer where identity is configured (IDENTITY_URL),
+   * else any ID of the right shape; a user deleted since is refused again inside the write.
+   */
+  private async mustBeUser(environmentId: string, userId: string): Promise<void> {
+    if (!hasIdShape(userId, 'user') || (this.users.enabled && !(await this.users.exists(environmentId, userId)))) throw new NotFoundError('a user', userId);
   }
 
   /** A slug that cannot exist is a 404 without a query; inside a write the row is locked. */

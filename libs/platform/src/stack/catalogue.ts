@@ -39,7 +39,7 @@ export const INTERNAL_CALLS: Record<AppName, readonly AppName[]> = {
   identity: ['organizations', 'sso', 'api-gateway', 'authorization', 'radar', 'directory-sync', 'audit-logs'],
   sso: ['organizations'],
   'directory-sync': ['organizations', 'authorization'],
-  organizations: [],
+  organizations: ['identity'],
   'audit-logs': [],
   vault: [],
   radar: [],

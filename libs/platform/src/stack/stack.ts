@@ -222,6 +222,8 @@ export class Stack {
     if (app === 'identity') env.SSO_URL = `http://127.0.0.1:${this.port('sso')}`;
     // Role slugs are checked against authorization's catalogue only where it runs (free-form otherwise).
     if ((app === 'identity' || app === 'directory-sync') && this.apps.includes('authorization')) env.AUTHORIZATION_URL = `http://127.0.0.1:${this.port('authorization')}`;
+    // Organizations asks identity whether a user a feature flag is to target exists.
+    if (app === 'organizations' && this.apps.includes('identity')) env.IDENTITY_URL = `http://127.0.0.1:${this.port('identity')}`;
     // Authorization's role slug migration backfills memberships from identity.
     if (app === 'authorization' && this.apps.includes('identity')) env.IDENTITY_URL = `http://127.0.0.1:${this.port('identity')}`;
     // Identity provisions AuthKit users from directories only when directory-sync runs in this stack.
