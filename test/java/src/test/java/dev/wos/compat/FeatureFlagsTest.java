@@ -6,6 +6,7 @@ import com.workos.WorkOS;
 import com.workos.common.exceptions.NotFoundException;
 import com.workos.models.Flag;
 import com.workos.models.Organization;
+import com.workos.usermanagement.CreateUserPassword;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,8 @@ class FeatureFlagsTest {
     return slug;
   }
 
-  private static String userId() {
+  /** A user ID no user has (identity is asked about every user target). */
+  private static String unknownUserId() {
     StringBuilder id = new StringBuilder("user_");
     Random random = new Random();
     for (int i = 0; i < 26; i++) id.append(CROCKFORD.charAt(random.nextInt(32)));
@@ -41,7 +43,7 @@ class FeatureFlagsTest {
   void listGetEnableTargetListForOrganizationAndUserDisable() throws Exception {
     String slug = createFlag(Stack.unique("java-flag").toLowerCase());
     Organization org = workos.getOrganizations().create("Flags Java");
-    String user = userId();
+    String user = workos.getUserManagement().create(new CreateUserPassword.Plaintext("flags java password 42"), Stack.unique("flags") + "@java-sdk.test").getId();
 
     Flag flag = workos.getFeatureFlags().get(slug);
     assertTrue(flag.getId().startsWith("flag_"));
@@ -53,6 +55,7 @@ class FeatureFlagsTest {
     assertTrue(workos.getFeatureFlags().enable(slug).getEnabled());
     workos.getFeatureFlags().addFlagTarget(slug, org.getId());
     workos.getFeatureFlags().addFlagTarget(slug, user);
+    assertThrows(NotFoundException.class, () -> workos.getFeatureFlags().addFlagTarget(slug, unknownUserId()));
     assertEquals(List.of(slug), workos.getFeatureFlags().listOrganizationFeatureFlags(org.getId()).data.stream().map(Flag::getSlug).toList());
     assertEquals(List.of(slug), workos.getFeatureFlags().listUserFeatureFlags(user).data.stream().map(Flag::getSlug).toList());
     workos.getFeatureFlags().removeFlagTarget(slug, user);
