@@ -76,12 +76,18 @@ describe('AuthKit: device flow, email change, JWT templates, authorized applicat
     const poll = (deviceCode: string, clientId = e.creds.client_id) => authenticate({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: clientId }, undefined);
     const errorOf = (res: HttpResult) => [res.status, (res.json as Json).error];
 
-    /** Polls at the interval the server asks for (RFC 8628 §3.5) until an answer other than authorization_pending. */
+    /**
+     * Polls at once, then at the interval the server asks for (RFC 8628 §3.5), until an answer
+     * other than authorization_pending. The first poll is immediate so that it always precedes the
+     * user's decision (a fast machine finishes the browser steps within one interval).
+     */
     async function pollUntilDecided(deviceCode: string, seen: string[]): Promise<HttpResult> {
       let interval = 1_000;
+      let first = true;
       return waitFor(
         async () => {
-          await new Promise((r) => setTimeout(r, interval));
+          if (!first) await new Promise((r) => setTimeout(r, interval));
+          first = false;
           const res = await poll(deviceCode);
           const error = (res.json as Json).error as string | undefined;
           if (error) seen.push(error);
