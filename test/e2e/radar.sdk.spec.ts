@@ -1,9 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
+import { chromium, type Page } from 'playwright-core';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
 import { ScimClient, USER_SCHEMA, patch } from '../support/scim-client';
@@ -11,6 +12,7 @@ import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const ATTEMPT_ID = /^radar_att_[0-9A-HJKMNP-TV-Z]{26}$/;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('Radar through the WorkOS SDK', () => {
   let e: E2e;
@@ -567,6 +569,66 @@ describe('Radar through the WorkOS SDK', () => {
       assert.deepEqual([passed?.verdict, passed?.organization_id, passed?.challenge_status], ['challenge', foreign.id, 'success']);
     } finally {
       await settings({ unverified_domain: { mode: 'off' } });
+    }
+  });
+
+  test('hosted AuthKit sign-in in a browser: a challenge shows the code page, a block its message, and the code exchange is not assessed again', { timeout: 180_000 }, async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
+    const APP = 'https://app.example.com/radar-callback';
+    await e.addRedirectUri(APP);
+    const email = await newUser('hosted');
+    const signInAttempts = async () =>
+      ((await e.http('GET', `/radar/attempts?email=${encodeURIComponent(email)}`, { key: true })).json as { data: { action: string; verdict: string; control: string | null; challenge_status: string | null }[] }).data.filter((a) => a.action === 'sign-in');
+    /* Resolves with the browser's next navigation to the app (answered here), with its code. */
+    const landing = (page: Page) =>
+      new Promise<URL>((resolveLanding) => {
+        void page.route(`${APP}**`, async (route) => {
+          await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>signed in</p>' });
+          resolveLanding(new URL(route.request().url()));
+        });
+      });
+    const exchange = (url: URL) => e.workos.userManagement.authenticateWithCode({ code: url.searchParams.get('code')!, clientId: e.creds.client_id });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
+    /* The sign-in form submitted from a browser with this user agent; `landed` is armed before the submit. */
+    const signInFrom = async (userAgent: string) => {
+      const page = await (await browser.newContext({ userAgent, locale: 'en-US' })).newPage();
+      const landed = landing(page);
+      const q = new URLSearchParams({ client_id: e.creds.client_id, redirect_uri: APP, response_type: 'code', provider: 'authkit', state: 'st' });
+      await page.goto(`${e.baseUrl}/user_management/authorize?${q}`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      return { page, landed };
+    };
+    try {
+      // A browser radar takes for a bot, with bot_detection on challenge: the emailed code, on a page.
+      await settings({ bot_detection: { mode: 'challenge' } });
+      const { page: challenged, landed } = await signInFrom('curl/8.5.0');
+      await challenged.waitForURL(/\/radar/);
+      await challenged.getByText(`we sent a 6-digit code to ${email}`).waitFor();
+      await challenged.getByLabel('Code').fill('000000');
+      await challenged.getByRole('button', { name: 'Continue' }).click();
+      await challenged.getByText('The code is incorrect or has expired.').waitFor();
+      await challenged.getByLabel('Code').fill(await latestCode(email));
+      await challenged.getByRole('button', { name: 'Continue' }).click();
+      assert.equal((await exchange(await landed)).user.email, email);
+      const [passed, ...others] = await signInAttempts();
+      assert.deepEqual([passed?.verdict, passed?.control, passed?.challenge_status], ['challenge', 'bot_detection', 'success']);
+      assert.equal(others.length, 0, 'one attempt for the sign-in: the code exchange was not assessed again');
+
+      // Blocked: the sign-in form says so, and no code is issued.
+      await settings({ bot_detection: { mode: 'block' } });
+      const { page: blocked } = await signInFrom('curl/8.5.0');
+      await blocked.getByText('This sign-in was blocked.').waitFor();
+      assert.doesNotMatch(blocked.url(), /radar-callback/);
+
+      // A quiet browser: straight to the app, one more attempt.
+      const quiet = await signInFrom(BROWSER);
+      assert.equal((await exchange(await quiet.landed)).user.email, email);
+      assert.equal((await signInAttempts()).length, 3);
+    } finally {
+      await settings({ bot_detection: { mode: 'block' } });
+      await browser.close();
     }
   });
 

@@ -56,7 +56,7 @@ export class AuthkitService implements OnModuleInit {
         // An SSO identity that still has to prove the email accepts nothing yet; the proven sign-in
         // accepts pending invitations to the address (sso-sign-in.service.ts).
         const invited = input.invitation_token && !sso?.linkPending ? (await this.invitations.acceptByToken(ctx.environmentId, input.invitation_token, user)).organization_id : null;
-        return { user, organizationId: invited ?? grant.organizationId, method: grant.method, sso, skipMfa: grant.gatesPassed === true, ...(grant.deviceId ? { deviceId: grant.deviceId } : {}) };
+        return { user, organizationId: invited ?? grant.organizationId, method: grant.method, sso, skipMfa: grant.gatesPassed === true, radarAttemptId: grant.radarAttemptId, ...(grant.deviceId ? { deviceId: grant.deviceId } : {}) };
       },
     });
   }

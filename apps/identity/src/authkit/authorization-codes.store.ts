@@ -22,6 +22,11 @@ export interface AuthorizationCodeGrant {
   gatesPassed?: boolean;
   /** The hosted pages' device cookie of the browser that signed in (radar's device at the exchange). */
   deviceId?: string;
+  /**
+   * The radar attempt that assessed the sign-in in the hosted pages (the flow answered its verdict
+   * there): the exchange does not assess it again. Absent: radar assesses at the exchange.
+   */
+  radarAttemptId?: string | null;
 }
 
 /* OAuth 2.0 §4.1.2 recommends at most 10 minutes. */

@@ -115,7 +115,8 @@ export class RadarChallengeService implements OnModuleInit {
   private async gate(result: GrantResult, ctx: GrantContext & { grantType: string }): Promise<void> {
     if (!this.radar.enabled) return;
     if (ctx.grantType === ORGANIZATION_SELECTION_GRANT) return this.organizationGate(result, ctx);
-    if (CONTINUATIONS.has(ctx.grantType)) return;
+    // A continuation, or a hosted sign-in's code (the pages answered its verdict): assessed once.
+    if (CONTINUATIONS.has(ctx.grantType) || result.radarAttemptId) return;
     const outcome = (await this.earlyOutcome(result, ctx)) ?? (await this.assess(result, ctx));
     if (outcome.ok) result.radarAttemptId = outcome.assessment.attempt_id;
     await this.enforce(outcome, result, ctx, { reportSuccess: true });

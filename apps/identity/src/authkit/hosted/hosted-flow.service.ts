@@ -5,6 +5,7 @@ import { AuthFlowError } from '../../authenticate/authenticate.errors';
 import { AuthenticateService, GRANT, type ResolvedSignIn } from '../../authenticate/authenticate.service';
 import { EMAIL_VERIFICATION_GRANT, EmailVerificationService } from '../../email-verification/email-verification.service';
 import { MfaService } from '../../mfa/mfa.service';
+import { RADAR_EMAIL_GRANT } from '../../radar/radar-challenge.service';
 import { UsersService } from '../../users/users.service';
 import { authenticationEvent } from '../../sessions/sessions.events';
 import { AuthorizationCodesStore } from '../authorization-codes.store';
@@ -48,6 +49,7 @@ export class HostedFlowService {
     } catch (err) {
       if (err instanceof AuthFlowError) return this.next(s, err);
       if (err instanceof RateLimitedError) return retry('error.rate_limited');
+      if (err instanceof DomainError && err.code === 'radar_email_challenge') return this.radarChallenge(s, err);
       if (err instanceof DomainError && err.status < 500) return retry(refusalKey(err));
       throw err;
     }
@@ -68,6 +70,7 @@ export class HostedFlowService {
       sso: r.sso ?? null,
       gatesPassed: true,
       deviceId: s.deviceId,
+      radarAttemptId: r.radarAttemptId ?? null,
     });
     const target = new URL(request.redirectUri);
     target.searchParams.set('code', code);
@@ -108,6 +111,27 @@ export class HostedFlowService {
       default:
         throw err;
     }
+  }
+
+  /**
+   * Radar asked for the emailed code (403 radar_email_challenge): the flow keeps the challenge's
+   * pending token and shows the code page; the code's grant continues the same sign-in.
+   */
+  private radarChallenge(s: FlowSession, err: DomainError): Outcome {
+    const extra = err.extra as { pending_authentication_token: string; radar_challenge_id: string; email: string; user: { id: string } };
+    s.flow.pending = { kind: 'radar_challenge', token: extra.pending_authentication_token, userId: extra.user.id, email: extra.email, challengeId: extra.radar_challenge_id };
+    return { redirect: pageUrl(s.flow, 'radar') };
+  }
+
+  showRadar(s: FlowSession, error: MessageKey | null = null): Outcome {
+    const p = this.pending(s, ['radar_challenge']);
+    return { page: (ctx) => renderCode(ctx, { step: 'radar', email: p.email, error }) };
+  }
+
+  async verifyRadar(s: FlowSession, code: string): Promise<Outcome> {
+    const p = this.pending(s, ['radar_challenge']);
+    const retry = (e: MessageKey) => this.showRadar(s, e === 'error.rate_limited' ? e : 'verify.error.code');
+    return this.grant(s, { grant_type: RADAR_EMAIL_GRANT, code, radar_challenge_id: p.challengeId!, pending_authentication_token: p.token }, retry);
   }
 
   /** The flow's pending step of this kind, or the expired page (a reload after the step, a stale tab). */
@@ -200,6 +224,8 @@ function refusalKey(err: DomainError): MessageKey {
   switch (err.code) {
     case 'invalid_credentials':
       return 'sign_in.error.credentials';
+    case 'radar_blocked':
+      return 'sign_in.error.blocked';
     case 'invalid_one_time_code':
     case 'email_verification_code_invalid':
     case 'email_verification_code_expired':

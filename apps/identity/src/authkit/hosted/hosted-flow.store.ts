@@ -6,13 +6,14 @@ import type { AuthorizationRequest } from '../authorization-request';
 
 /** The next step of a sign-in the pipeline asked for, with what the page needs to show it. */
 export interface PendingStep {
-  kind: 'email_verification' | 'mfa_challenge' | 'mfa_enrollment' | 'organization_selection';
+  kind: 'email_verification' | 'mfa_challenge' | 'mfa_enrollment' | 'organization_selection' | 'radar_challenge';
   /** The pipeline's pending_authentication_token for the grant that completes the step. */
   token: string;
   userId: string;
   email: string;
   organizations?: Array<{ id: string; name: string }>;
   factorId?: string;
+  /** The MFA challenge (mfa_*), or the radar challenge (radar_challenge) the code answers. */
   challengeId?: string;
   /** TOTP enrolment: the otpauth URI and key, shown again if the first code is wrong. */
   totpUri?: string;

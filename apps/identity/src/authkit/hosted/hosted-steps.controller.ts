@@ -4,7 +4,7 @@ import { EnvironmentId, RequestClientId } from '@wos/platform';
 import { HostedFlowService } from './hosted-flow.service';
 import { HostedPagesService } from './hosted-pages.service';
 
-/** The sign-in steps the pipeline can ask for: MFA challenge, MFA enrolment, organization selection. */
+/** The sign-in steps the pipeline can ask for: MFA challenge, MFA enrolment, organization selection, radar's emailed code. */
 @Controller('user_management/authorize')
 export class HostedStepsController {
   constructor(
@@ -30,6 +30,16 @@ export class HostedStepsController {
   @Post('mfa/enroll')
   enroll(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.pages.submit(req, reply, env, clientId, 'mfa-enroll', (s, body) => this.flow.verifyMfa(s, String(body.code ?? '').trim().slice(0, 20), true));
+  }
+
+  @Get('radar')
+  showRadar(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.show(req, reply, env, clientId, async (s) => this.flow.showRadar(s));
+  }
+
+  @Post('radar')
+  radar(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.submit(req, reply, env, clientId, 'radar', (s, body) => this.flow.verifyRadar(s, String(body.code ?? '').trim().slice(0, 20)));
   }
 
   @Get('organization')

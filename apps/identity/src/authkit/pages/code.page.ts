@@ -1,13 +1,14 @@
 import type { MessageKey } from '../i18n/messages';
 import { codeField, csrfField, errorBox, h, layout, links, pageUrl, type PageContext } from './layout';
 
-/** The three code-entry steps: email verification, an emailed sign-in code, a TOTP challenge. */
-export type CodeStep = 'verify-email' | 'magic' | 'mfa';
+/** The code-entry steps: email verification, an emailed sign-in code, a TOTP challenge, radar's emailed challenge. */
+export type CodeStep = 'verify-email' | 'magic' | 'mfa' | 'radar';
 
 const TEXT: Record<CodeStep, { title: MessageKey; body: MessageKey; action: string }> = {
   'verify-email': { title: 'verify.title', body: 'verify.body', action: 'verify-email' },
   magic: { title: 'magic.title', body: 'magic.body', action: 'magic/code' },
   mfa: { title: 'mfa.challenge.title', body: 'mfa.challenge.body', action: 'mfa' },
+  radar: { title: 'radar.title', body: 'radar.body', action: 'radar' },
 };
 
 export function renderCode(ctx: PageContext, page: { step: CodeStep; email?: string; error?: MessageKey | null }): string {
