@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
 import { chromium, type Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
 import { ScimClient, USER_SCHEMA, patch } from '../support/scim-client';
@@ -567,6 +568,30 @@ describe('Radar through the WorkOS SDK', () => {
       assert.equal(auth.organizationId, foreign.id);
       const [passed] = await attemptsOf();
       assert.deepEqual([passed?.verdict, passed?.organization_id, passed?.challenge_status], ['challenge', foreign.id, 'success']);
+
+      // With a TOTP factor: password, TOTP, organization, radar's code, and the session; MFA is not asked twice.
+      const { authenticationFactor } = await e.workos.multiFactorAuth.createUserAuthFactor({ userId: user.id, type: 'totp' });
+      const mfa = await expectSdkError(signIn(email), AuthenticationException, 403);
+      assert.equal(mfa.code, 'mfa_challenge');
+      const totpChallenge = await e.workos.multiFactorAuth.challengeFactor({ authenticationFactorId: authenticationFactor.id });
+      const totpCode = TOTP.generate({ secret: Secret.fromBase32(authenticationFactor.totp.secret), period: 30, digits: 6, algorithm: 'SHA1' });
+      const pick = await expectSdkError(
+        e.workos.userManagement.authenticateWithTotp({ clientId: e.creds.client_id, code: totpCode, authenticationChallengeId: totpChallenge.id, pendingAuthenticationToken: mfa.pendingAuthenticationToken! }),
+        AuthenticationException,
+        403,
+      );
+      assert.equal(pick.code, 'organization_selection_required');
+      const mailsBefore = smtp.messages.length;
+      const again = await expectSdkError(
+        e.workos.userManagement.authenticateWithOrganizationSelection({ clientId: e.creds.client_id, organizationId: foreign.id, pendingAuthenticationToken: pick.pendingAuthenticationToken! }),
+        AuthenticationException,
+        403,
+      );
+      assert.equal(again.code, 'radar_email_challenge');
+      const mail = await smtp.waitForMail((m) => m.envelopeTo.includes(email) && /unusual sign-in/.test(m.text), { from: mailsBefore });
+      const secondCode = /\b(\d{6})\b/.exec(mail.text)![1]!;
+      const session = await e.workos.userManagement.authenticateWithRadarEmailChallenge({ clientId: e.creds.client_id, code: secondCode, radarChallengeId: again.radarChallengeId!, pendingAuthenticationToken: again.pendingAuthenticationToken! });
+      assert.equal(session.organizationId, foreign.id, 'the session, with no second MFA step');
     } finally {
       await settings({ unverified_domain: { mode: 'off' } });
     }

@@ -21,7 +21,7 @@ export class PendingAuthService {
   constructor(private readonly repo: PendingAuthRepository) {}
 
   async issue(
-    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; sso?: SsoSignIn | null; ipAddress?: string | null; userAgent?: string | null; radarAttemptId?: string | null },
+    p: { environmentId: string; userId: string; kind: PendingKind; method: AuthenticationMethod; organizationId?: string | null; sso?: SsoSignIn | null; ipAddress?: string | null; userAgent?: string | null; radarAttemptId?: string | null; mfaPassed?: boolean },
     tx?: Prisma.TransactionClient,
   ): Promise<string> {
     const token = randomToken(24);
@@ -37,6 +37,7 @@ export class PendingAuthService {
         ipAddress: p.ipAddress ?? null,
         userAgent: p.userAgent ?? null,
         radarAttemptId: p.radarAttemptId ?? null,
+        mfaPassed: p.mfaPassed ?? false,
         expiresAt: new Date(Date.now() + PENDING_TTL_MS),
       },
       tx,

@@ -167,6 +167,8 @@ export class RadarChallengeService implements OnModuleInit {
       ipAddress: ctx.ipAddress,
       userAgent: ctx.userAgent,
       radarAttemptId: a.attempt_id,
+      // Only organization selection's continuation comes after the MFA step (its result skips MFA).
+      mfaPassed: result.skipMfa === true,
     });
     throw new DomainError(403, 'radar_email_challenge', 'This sign-in must be confirmed with the code sent by email.', {
       pending_authentication_token: token,
@@ -253,6 +255,6 @@ export class RadarChallengeService implements OnModuleInit {
     });
     await this.pending.consume(ctx.environmentId, p.pendingToken, ['radar_challenge']);
     if (pending.radarAttemptId) await this.radar.reportSuccess(ctx.environmentId, pending.radarAttemptId, 'challenge_status');
-    return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso), radarAttemptId: pending.radarAttemptId };
+    return { user, organizationId: pending.organizationId, method: pending.authMethod as GrantResult['method'], sso: ssoSignInOf(pending.sso), radarAttemptId: pending.radarAttemptId, skipMfa: pending.mfaPassed };
   }
 }
