@@ -1,4 +1,5 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '@wos/platform';
 
 export type EnvironmentKind = 'test' | 'live';
 export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ['test', 'live'];
@@ -26,7 +27,7 @@ export function generateApiKey(kind: EnvironmentKind): string {
  * only add milliseconds to every cache miss on the hot path without adding security.
  */
 export function hashApiKey(key: string): string {
-  return hash('sha256', key, 'hex');
+  return sha256Hex(key);
 }
 
 /** True when the string could be one of our keys; anything else is refused without a lookup. */

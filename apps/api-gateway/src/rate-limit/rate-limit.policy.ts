@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { sha256Hex } from '@wos/platform';
 import { matchingRules, type Dimension, type Limit, type RateLimitRule } from './rate-limit.rules';
 
 /** One fixed-window counter: its Redis key and its limit. */
@@ -36,7 +36,7 @@ export interface PolicyLimits {
  * Counter keys hash user-chosen values (query parameters, client IDs), so a key's length is
  * bounded and no value can contain the separator of another.
  */
-export const digest = (parts: string[]) => hash('sha256', parts.join('\n'), 'hex').slice(0, 32);
+export const digest = (parts: string[]) => sha256Hex(parts.join('\n')).slice(0, 32);
 
 export const publicIpCounterKey = (prefix: string, clientIp: string) => `${prefix}rl:ip:${digest([clientIp])}`;
 
