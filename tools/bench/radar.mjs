@@ -49,7 +49,10 @@ const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
 const attemptBody = () => {
   const n = ++seq;
-  return JSON.stringify({ ip_address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, user_agent: BROWSER, email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
+  // The low bits pick the /24, so consecutive attempts land in different networks: every attempt
+  // counts as a failure until its outcome is reported, and 200 of them in one /24 would fire
+  // brute_force_attack's per-network threshold (a run sends ~50,000; each /24 gets one per 65,536).
+  return JSON.stringify({ ip_address: `10.${n & 255}.${(n >> 8) & 255}.${(n >> 16) & 255}`, user_agent: BROWSER, email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
 };
 
 function newStack(apps, name) {
