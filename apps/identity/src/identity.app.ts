@@ -32,6 +32,14 @@ import { WidgetsModule } from './widgets/widgets.module';
 /** Paths the gateway forwards unsigned: the service authenticates them itself (the inbox is development only). */
 export const UNSIGNED_PATHS = ['/user_management/sso/callback', '/user_management/sessions/logout', '/dev/mail', '/dev/sms', '/passwordless/confirm'];
 
+/**
+ * Paths a public client (a client ID alone) may reach: the gateway's client-ID routes to identity
+ * (hosted pages and device flow, authenticate, JWKS, agent self-registration, the OAuth server
+ * and its metadata) and the widgets, whose token names a client. Every other path refuses a
+ * public client before routing (bootstrapService).
+ */
+export const PUBLIC_CLIENT_PATHS = ['/user_management/authorize', '/user_management/authenticate', '/sso/jwks', '/agent/auth', '/oauth2', '/.well-known/oauth-authorization-server/oauth2', '/widgets'];
+
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startIdentityService(config: AppConfig): Promise<NestFastifyApplication> {
   return startService({
@@ -67,6 +75,7 @@ export function startIdentityService(config: AppConfig): Promise<NestFastifyAppl
     ],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
+      publicClientPathPrefixes: PUBLIC_CLIENT_PATHS,
       openapi: identityOpenApi,
       // The hosted pages and the OAuth endpoints (token, introspect, revoke, consent) post form-encoded bodies.
       configure: (fastify) => acceptFormBodies(fastify, ['/user_management/authorize', '/oauth2'], 64 * 1024),

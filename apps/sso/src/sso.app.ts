@@ -17,6 +17,9 @@ import { ssoOpenApi } from './openapi';
  */
 export const UNSIGNED_PATHS = ['/sso/saml/acs', '/sso/saml/metadata', '/sso/oidc/callback', '/sso/profile', '/sso/logout'];
 
+/** The gateway's client-ID routes to sso; every other path refuses a public client before routing (bootstrapService). */
+export const PUBLIC_CLIENT_PATHS = ['/sso/authorize', '/sso/token'];
+
 /** Starts the service; main.ts and the integration tests both come through here. */
 export function startSsoService(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger('sso', config.LOG_LEVEL);
@@ -29,6 +32,7 @@ export function startSsoService(config: AppConfig): Promise<NestFastifyApplicati
     modules: [ConnectionsModule, CertificatesModule, SignInModule, LogoutModule],
     http: {
       unsignedPathPrefixes: UNSIGNED_PATHS,
+      publicClientPathPrefixes: PUBLIC_CLIENT_PATHS,
       openapi: ssoOpenApi,
       configure: (fastify) => {
         // SAML POST binding and the node SDK's /sso/token both send form bodies.

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { newUlid } from '../ids/ids';
 import { PinoNestLogger } from '../logging/logger';
 import { BadRequestError, UnauthorizedError } from '../errors/errors';
+import { API_KEY_REQUIRED } from './api-key.guard';
 import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
@@ -64,6 +65,14 @@ export interface ServiceOptions {
    * context is still read when present. Example: `['/scim', '/sso/saml/acs']`.
    */
   unsignedPathPrefixes?: string[];
+  /**
+   * Paths (and everything below them) that serve a public client: a caller the gateway knows by a
+   * client ID alone (its `client_id`, `client_id_path`, `api_key_or_client_id` and `widget_token`
+   * routes). A `public_client` context for any other path is refused with 401 before routing, so
+   * a route acts with the environment's full authority unless its service lists it here; within
+   * these paths `@RequireApiKey()` still narrows. Example: `['/sso/authorize', '/sso/token']`.
+   */
+  publicClientPathPrefixes?: string[];
   openapi?: () => Record<string, unknown>;
   bodyLimitBytes?: number;
   /**
@@ -162,6 +171,11 @@ async function connectEventTransport(app: NestFastifyApplication): Promise<void>
   await app.startAllMicroservices();
 }
 
+/** Whether `path` is one of `prefixes` or below one (`/sso/token` covers `/sso/token/x`, not `/sso/tokens`). */
+function isUnder(path: string, prefixes: readonly string[] | undefined): boolean {
+  return prefixes?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)) ?? false;
+}
+
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -193,6 +207,7 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
     const context = verifyInternalRequest(opts.internalAuthSecret, opts.name, req);
     if (context) {
+      if (context.authKind === 'public_client' && !isUnder(path, opts.publicClientPathPrefixes)) return sendEarly(reply, req, new UnauthorizedError(API_KEY_REQUIRED));
       req.environmentId = context.environmentId;
       req.authKind = context.authKind;
       req.clientId = context.clientId;
@@ -201,7 +216,7 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     }
     // Unsigned paths authenticate the caller themselves (SCIM tokens, SAML posts, profile tokens)
     // and must take the environment from their own rows: req.environmentId stays unset.
-    if (opts.unsignedPathPrefixes?.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return;
+    if (isUnder(path, opts.unsignedPathPrefixes)) return;
     return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
   });
   // The signed body digest is checked against the bytes as read, before any handler sees them.

@@ -33,7 +33,24 @@ class AdminController {
   }
 }
 
-@Module({ controllers: [NotesController, AdminController] })
+/* Listed in publicClientPathPrefixes: the one path here a public client may reach. */
+@Controller('hosted')
+class HostedController {
+  @Get()
+  get(@EnvironmentId() env: string) {
+    return { env };
+  }
+}
+
+@Controller('hostedness')
+class LookalikeController {
+  @Get()
+  get(@EnvironmentId() env: string) {
+    return { env };
+  }
+}
+
+@Module({ controllers: [NotesController, AdminController, HostedController, LookalikeController] })
 class NotesModule {}
 
 /** A service booted by the platform, verifying every request the way every app does (M10). */
@@ -42,7 +59,7 @@ describe('bootstrapService internal auth (request-bound signatures)', () => {
   let base: string;
 
   before(async () => {
-    app = await bootstrapService({ name: 'notes', module: NotesModule, host: '127.0.0.1', port: 0, logger: createLogger('notes', 'silent'), internalAuthSecret: KEY });
+    app = await bootstrapService({ name: 'notes', module: NotesModule, host: '127.0.0.1', port: 0, logger: createLogger('notes', 'silent'), internalAuthSecret: KEY, publicClientPathPrefixes: ['/hosted'] });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
   after(async () => {
@@ -123,5 +140,18 @@ describe('bootstrapService internal auth (request-bound signatures)', () => {
   test('management routes take API-key callers only, even with a valid public-client context', async () => {
     assert.equal((await send('GET', '/admin', signed('GET', '/admin', undefined, { authKind: 'public_client', clientId: 'client_1' }))).status, 401);
     assert.equal((await send('GET', '/admin', signed('GET', '/admin'))).status, 200);
+  });
+
+  test('a public client reaches only the paths its service lists; every other route refuses it before routing', async () => {
+    const asPublicClient = (path: string) => send('GET', path, signed('GET', path, undefined, { authKind: 'public_client', clientId: 'client_1' }));
+    const hosted = await asPublicClient('/hosted?step=1');
+    assert.equal(hosted.status, 200);
+    assert.deepEqual(await hosted.json(), { env: 'environment_A' });
+    for (const path of ['/notes', '/hostedness', '/nowhere']) {
+      const res = await asPublicClient(path);
+      assert.equal(res.status, 401, path);
+      assert.deepEqual(await res.json(), { message: 'This endpoint requires an API key.', code: 'unauthorized' }, path);
+    }
+    assert.equal((await send('GET', '/notes', signed('GET', '/notes'))).status, 200, 'an API-key caller is unaffected');
   });
 });

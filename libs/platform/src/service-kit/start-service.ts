@@ -30,7 +30,7 @@ export interface StartServiceOptions {
    */
   internalAuth?: false;
   /** HTTP options of the service's own: unsigned paths, OpenAPI, parsers, error schema. */
-  http?: Pick<ServiceOptions, 'unsignedPathPrefixes' | 'openapi' | 'bodyLimitBytes' | 'sendFrameworkError' | 'configure'>;
+  http?: Pick<ServiceOptions, 'unsignedPathPrefixes' | 'publicClientPathPrefixes' | 'openapi' | 'bodyLimitBytes' | 'sendFrameworkError' | 'configure'>;
 }
 
 /* The root module of every service: the kit plus the service's domain modules. */
