@@ -3,6 +3,7 @@ import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { SecretBox } from '@wos/platform';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, ROOT, type E2e } from '../support/e2e-stack';
 
@@ -38,7 +39,7 @@ async function wos(e: E2e, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-describe('wos against a running stack: events tail, webhooks, connections', () => {
+describe('wos against a running stack: events tail, webhooks, connections, sealed secrets', () => {
   let e: E2e;
   const running: Tail[] = [];
 
@@ -104,5 +105,36 @@ describe('wos against a running stack: events tail, webhooks, connections', () =
     await wos(e, 'webhooks', 'delete', created.id, '--json');
     await assert.rejects(wos(e, 'webhooks', 'get', created.id), (err: { code?: number; stderr?: string }) => err.code === 1 && /answered 404/.test(err.stderr ?? ''));
     assert.deepEqual((JSON.parse(await wos(e, 'connections', 'list', '--json')) as { data: unknown[] }).data, []);
+  });
+  test('wos secrets: after a key rotation, reseal moves the stored secrets to the new key, and the old key can then go', async () => {
+    type Endpoint = { id: string; secret: string };
+    type Status = { sealing_key_id: string; columns: { column: string; kids: Record<string, number>; stale: number }[] };
+    const secrets = async (...args: string[]) => JSON.parse(await e.stack.runCli('webhook-dispatcher', ['secrets', 'webhook-dispatcher', ...args, '--json'])) as Status;
+    const before = JSON.parse(await wos(e, 'webhooks', 'create', '--url', 'http://localhost:4000/before', '--events', 'organization.created', '--json')) as Endpoint;
+    // A rotated endpoint also holds its previous secret, sealed under the same key.
+    await wos(e, 'webhooks', 'rotate-secret', before.id, '--json');
+    const rotatedSecret = (JSON.parse(await wos(e, 'webhooks', 'get', before.id, '--json')) as Endpoint).secret;
+
+    const oldRoot = e.stack.secretEncryptionRoot;
+    const newKey = SecretBox.generateKeys('k9');
+    e.stack.secretEncryptionRoot = `${newKey},${oldRoot}`;
+    await e.stack.restart('webhook-dispatcher');
+    const after = JSON.parse(await wos(e, 'webhooks', 'create', '--url', 'http://localhost:4000/after', '--events', 'organization.created', '--json')) as Endpoint;
+
+    const stale = await secrets('status');
+    assert.equal(stale.sealing_key_id, 'k9-webhook-dispatcher');
+    const current = stale.columns.find((c) => c.column === 'secret_sealed')!;
+    assert.ok(current.stale >= 1 && current.kids['k9-webhook-dispatcher'] === 1, JSON.stringify(stale));
+    assert.ok(stale.columns.find((c) => c.column === 'previous_secret_sealed')!.stale >= 1, JSON.stringify(stale));
+
+    const resealed = JSON.parse(await e.stack.runCli('webhook-dispatcher', ['secrets', 'webhook-dispatcher', 'reseal', '--json'])) as { columns: { resealed: number; failed: number }[] };
+    assert.ok(resealed.columns.every((c) => c.failed === 0) && resealed.columns.every((c) => c.resealed >= 1), JSON.stringify(resealed));
+    assert.deepEqual((await secrets('status')).columns.map((c) => c.stale), [0, 0]);
+
+    // The old key removed: every stored secret still opens, the rotated one and the new one alike.
+    e.stack.secretEncryptionRoot = newKey;
+    await e.stack.restart('webhook-dispatcher');
+    assert.equal((JSON.parse(await wos(e, 'webhooks', 'get', before.id, '--json')) as Endpoint).secret, rotatedSecret);
+    assert.equal((JSON.parse(await wos(e, 'webhooks', 'get', after.id, '--json')) as Endpoint).secret, after.secret);
   });
 });

@@ -6,9 +6,8 @@ import { LOGGER } from '../config';
 import { checkpointMessage, genesisCheckpoint, signMessage, type ChainPublicJwk, type Checkpoint, type SignedCheckpoint } from '../audit-core/chain';
 import { proofHeaderMessage, type ChainEntry, type ProofHeader } from '../audit-core/chain-verify';
 import { ChainRepository, type StoredKey } from './chain.repository';
+import { CHAIN_KEY_CONTEXT } from '../infra/sealed-columns';
 
-/* The sealed private key is bound to this purpose, so no other sealed value opens as one. */
-const KEY_CONTEXT = 'audit-log-chain-key:v1';
 /* Chains checkpointed per maintenance run; the rest wait for the next run. */
 const CHECKPOINTS_PER_RUN = 10_000;
 const ENTRY_PAGE = 5_000;
@@ -135,7 +134,7 @@ export class ChainService {
   private signingKey(): Promise<{ id: string; privateKey: KeyObject }> {
     this.active ??= (async () => {
       const stored = await this.repo.activeKeyOrCreate(this.newKey());
-      return { id: stored.id, privateKey: createPrivateKey({ key: this.box.open(stored.privateKeySealed, KEY_CONTEXT), format: 'der', type: 'pkcs8' }) };
+      return { id: stored.id, privateKey: createPrivateKey({ key: this.box.open(stored.privateKeySealed, CHAIN_KEY_CONTEXT), format: 'der', type: 'pkcs8' }) };
     })().catch((err: unknown) => {
       this.active = undefined;
       throw err;
@@ -149,7 +148,7 @@ export class ChainService {
     const { x } = publicKey.export({ format: 'jwk' });
     return {
       id,
-      privateKeySealed: this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' }), KEY_CONTEXT),
+      privateKeySealed: this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' }), CHAIN_KEY_CONTEXT),
       publicJwk: { kty: 'OKP', crv: 'Ed25519', x: x!, kid: id, use: 'sig', alg: 'EdDSA' },
     };
   }

@@ -7,9 +7,9 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { datadogBatch, httpsBatch, retryDelayMs, s3Batch, splunkBatch } from '../audit-core/stream-formats';
 import type { LogStreamRow, StreamConfigs } from './log-streams.dto';
 import { LogStreamsRepository } from './log-streams.repository';
+import { STREAM_SECRETS_CONTEXT } from '../infra/sealed-columns';
 
 /* The sealed secrets are bound to this purpose, so no other sealed value opens as them. */
-export const STREAM_SECRETS_CONTEXT = 'audit-log-stream-secrets:v1';
 /* Batches per job: a stream far behind yields to the others between jobs. */
 const BATCHES_PER_RUN = 20;
 

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { hasIdShape } from '@wos/contracts';
 import { newId, NotFoundError, paginate, SecretBox, toFieldErrors, toListEnvelope, UnsafeAddressError, ValidationError, type FieldError, type PaginationQuery } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { LogStreamDeliveryService, STREAM_SECRETS_CONTEXT } from './log-stream-delivery.service';
+import { LogStreamDeliveryService } from './log-stream-delivery.service';
+import { STREAM_SECRETS_CONTEXT } from '../infra/sealed-columns';
 import { SECRET_FIELDS, streamConfigSchemas, toLogStreamWire, type CreateLogStreamBody, type LogStreamRow, type LogStreamWire, type StreamConfigs, type UpdateLogStreamBody } from './log-streams.dto';
 import { LogStreamsRepository } from './log-streams.repository';
 

@@ -16,10 +16,10 @@ import { toRegistrationWire } from './agents.dto';
 import { registrationEvent } from './agents.events';
 import { ClientIdsClient } from './client-ids.client';
 import type { ClaimCompleteInput, ClaimStartInput, LinkClaimAttemptInput, SelfRegisterInput } from './agents.dto';
+import { agentClaimTokenContext } from '../infra/sealed-columns';
 
 /** The claim page below /user_management/authorize (a hosted page: the flow cookie's path covers it). */
 export const CLAIM_PAGE = 'agent-claim';
-const sealContext = (attemptId: string) => `agent_claim_attempt:${attemptId}`;
 /* The user code is hashed with its attempt, so one code's hash says nothing about another attempt's. */
 const userCodeHash = (attemptId: string, code: string) => sha256Hex(`${attemptId}:${code}`);
 
@@ -69,7 +69,7 @@ export class AgentClaimsService implements OnModuleInit {
     this.mail.registerResolver('agent_claim', async (environmentId, id) => {
       const a = await this.repo.findAttempt(environmentId, id);
       if (!a || a.claimedAt || a.supersededAt || a.expiresAt <= new Date() || !a.registration.clientId) return { skip: 'claim attempt no longer open' };
-      return { vars: { url: this.claimPageUrl(a.registration.clientId, this.box.openString(a.tokenSealed, sealContext(a.id))) } };
+      return { vars: { url: this.claimPageUrl(a.registration.clientId, this.box.openString(a.tokenSealed, agentClaimTokenContext(a.id))) } };
     });
   }
 
@@ -138,7 +138,7 @@ export class AgentClaimsService implements OnModuleInit {
     const email = input.email.toLowerCase();
     const attempt = await this.repo.newAttempt(
       environmentId,
-      { id, registrationId: r.id, tokenHash: sha256Hex(token), tokenSealed: this.box.seal(token, sealContext(id)), email, userId: null, organizationId: null, userCodeHash: null, userCodeExpiresAt: null, failedAttempts: 0, expiresAt, supersededAt: null, claimedAt: null, createdAt: now, updatedAt: now },
+      { id, registrationId: r.id, tokenHash: sha256Hex(token), tokenSealed: this.box.seal(token, agentClaimTokenContext(id)), email, userId: null, organizationId: null, userCodeHash: null, userCodeExpiresAt: null, failedAttempts: 0, expiresAt, supersededAt: null, claimedAt: null, createdAt: now, updatedAt: now },
       async (tx, a) => {
         await appendToOutbox(tx, [registrationEvent('claim.attempt.created', { ...r, claimUpdatedAt: now, updatedAt: now }, null, environmentId)]);
         await this.mail.enqueue(tx, { environmentId, template: 'agent_claim', entityId: a.id, recipient: email, vars: { email, expires_in_minutes: minutes((expiresAt.getTime() - now.getTime()) / 1000) } });

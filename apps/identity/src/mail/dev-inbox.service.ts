@@ -3,7 +3,7 @@ import { NotFoundError, SecretBox } from '@wos/platform';
 import type { RenderedEmail } from './mail.templates';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
-import { inboxAad } from './mail-outbox.service';
+import { inboxAad } from '../infra/sealed-columns';
 
 export interface InboxEmail extends RenderedEmail {
   id: string;

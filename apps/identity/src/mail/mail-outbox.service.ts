@@ -7,6 +7,7 @@ import { OWN_PROVIDER_TEMPLATES, type EmailSettings } from './email-sender';
 import { MailService } from './mail.service';
 import { MailOutboxRepository } from './mail-outbox.repository';
 import type { TemplateName, TemplateVariables } from './mail.templates';
+import { inboxAad } from '../infra/sealed-columns';
 
 /** What a flow resolves at send time: the secret-bearing variables, or why the email is moot. */
 export type Resolved = { vars: Record<string, string> } | { skip: string };
@@ -14,7 +15,6 @@ export type Resolved = { vars: Record<string, string> } | { skip: string };
 export type Resolver = (environmentId: string, entityId: string, vars: Record<string, string>) => Promise<Resolved>;
 
 /** SecretBox context of a development-inbox copy: one row's copy cannot be opened as another's. */
-export const inboxAad = (id: bigint) => `email_delivery:${id}`;
 
 const BATCH = 20;
 const LEASE_MS = 120_000;

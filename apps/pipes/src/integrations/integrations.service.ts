@@ -13,6 +13,7 @@ import {
   type UpdateIntegrationInput,
 } from './integrations.dto';
 import { IntegrationsRepository, type IntegrationChanges } from './integrations.repository';
+import { dataIntegrationSecretContext } from '../infra/sealed-columns';
 
 export type Ownership = 'user' | 'organization';
 
@@ -50,7 +51,7 @@ export class IntegrationsService {
   }
 
   clientSecret(i: DataIntegration): string | null {
-    return i.clientSecretSealed ? this.box.openString(i.clientSecretSealed, `data_integration:${i.id}`) : null;
+    return i.clientSecretSealed ? this.box.openString(i.clientSecretSealed, dataIntegrationSecretContext(i.id)) : null;
   }
 
   async get(environmentId: string, slug: string, ownership: Ownership): Promise<DataIntegration> {
@@ -137,7 +138,7 @@ export class IntegrationsService {
     return {
       credentialsType: 'custom',
       clientId: c.client_id!,
-      clientSecretSealed: this.box.seal(c.client_secret!, `data_integration:${id}`),
+      clientSecretSealed: this.box.seal(c.client_secret!, dataIntegrationSecretContext(id)),
       clientSecretLast4: c.client_secret!.slice(-4),
     };
   }

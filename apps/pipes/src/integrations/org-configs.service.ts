@@ -4,6 +4,7 @@ import type { DataIntegration, OrganizationIntegrationConfig } from '../generate
 import type { OrgConfigInput } from './integrations.dto';
 import { IntegrationsService } from './integrations.service';
 import { OrgConfigsRepository } from './org-configs.repository';
+import { orgConfigSecretContext } from '../infra/sealed-columns';
 
 /** What applies to one owner: the integration, with its organization's settings over it. */
 export interface EffectiveSettings {
@@ -72,7 +73,7 @@ export class OrgConfigsService {
     const id = newId('data_integration_config');
     const now = new Date();
     const existing = await this.repo.find(environmentId, organizationId, slug);
-    const sealContext = `organization_integration_config:${existing?.id ?? id}`;
+    const sealContext = orgConfigSecretContext(existing?.id ?? id);
     const changes: Record<string, unknown> = {};
     if (input.enabled !== undefined && input.enabled !== null) changes.enabled = input.enabled;
     if (input.scopes !== undefined) Object.assign(changes, { scopes: input.scopes ?? [], scopesSet: input.scopes !== null });
@@ -107,7 +108,7 @@ export class OrgConfigsService {
   }
 
   private secret(cfg: OrganizationIntegrationConfig): string | null {
-    return cfg.clientSecretSealed ? this.box.openString(cfg.clientSecretSealed, `organization_integration_config:${cfg.id}`) : null;
+    return cfg.clientSecretSealed ? this.box.openString(cfg.clientSecretSealed, orgConfigSecretContext(cfg.id)) : null;
   }
 
   private wire(i: DataIntegration, organizationId: string, cfg: OrganizationIntegrationConfig | null) {

@@ -4,3 +4,4 @@ export * from './api-client';
 export * from './dead-letters.command';
 export * from './main';
 export * from './backup.command';
+export * from './secrets.command';

@@ -95,6 +95,11 @@ export class SecretBox {
     return [...this.keys].map(([kid, key]) => fingerprintUnder(kid, key, value, purpose));
   }
 
+  /** The key id `seal` writes (the first configured key); values under any other id are stale. */
+  get sealingKeyId(): string {
+    return this.current.kid;
+  }
+
   /** True when the value was sealed under an older key and should be re-sealed. */
   needsReseal(sealed: string): boolean {
     return sealed.split('.')[1] !== this.current.kid;

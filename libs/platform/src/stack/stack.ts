@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDatabase, dropDatabase } from '../prisma/database';
 import { migrate } from '../prisma/migrator';
-import { SecretBox } from '../crypto/secret-box';
+import { parseSecretEncryptionKeys, SecretBox } from '../crypto/secret-box';
 import { deriveInternalAuthKey, deriveSecretEncryptionKeys } from '../crypto/service-keys';
 import { APP_CATALOGUE, GATEWAY_ADMIN_PORT, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
 
@@ -94,7 +94,7 @@ export class Stack {
   /** Set by stop(): nothing starts afterwards, so a fault still restarting an app cannot leave an orphan. */
   private stopped = false;
   readonly apps: AppName[];
-  private readonly secretEncryptionKeys: string;
+  private secretEncryptionKeys: string;
   private readonly vaultRootKeys: string;
 
   constructor(private readonly opts: StackOptions) {
@@ -107,6 +107,20 @@ export class Stack {
     wanted.add('api-gateway');
     this.apps = APP_CATALOGUE.map((a) => a.name).filter((n) => wanted.has(n));
     mkdirSync(opts.logDir, { recursive: true });
+  }
+
+  /** The root SECRET_ENCRYPTION_KEYS each app derives its own keys from (deriveSecretEncryptionKeys). */
+  get secretEncryptionRoot(): string {
+    return this.secretEncryptionKeys;
+  }
+
+  /**
+   * A key rotation: the new root value (its first key seals; the others, listed after it, still
+   * open what they sealed). An app takes it when it is next started (`restart`).
+   */
+  set secretEncryptionRoot(root: string) {
+    parseSecretEncryptionKeys(root);
+    this.secretEncryptionKeys = root;
   }
 
   /** How many processes run `app`. */
