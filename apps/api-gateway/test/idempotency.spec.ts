@@ -100,6 +100,27 @@ describe('api-gateway idempotency keys', () => {
     assert.equal(get.status, 200);
   });
 
+  test('a create whose service keeps the record (audit events): the key is checked and forwarded, every time, and nothing is stored here', async () => {
+    const k = `k-audit-${uniqueSuffix()}`;
+    const body = '{"organization_id":"org_1","event":{}}';
+    const send = () => h.request('/audit_logs/events', { key, method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': k } });
+    const [a, b] = [await send(), await send()];
+    assert.equal(a.status, 201);
+    assert.equal(b.status, 201);
+    assert.equal(b.headers.get('idempotent-replayed'), null, 'the gateway did not replay it');
+    assert.equal(reached(k), 2, 'both reached the service, with the key');
+    const redis = createRedis(testInfra.redisUrl);
+    try {
+      const digest = createHash('sha256').update(k).digest('hex');
+      assert.deepEqual((await redis.keys(`*idem:*`)).filter((r) => r.includes(digest) || r.includes(k)), []);
+    } finally {
+      redis.disconnect();
+    }
+    const long = await h.request('/audit_logs/events', { key, method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': 'x'.repeat(256) } });
+    assert.equal(long.status, 400);
+    assert.equal(((await long.json()) as { code: string }).code, 'invalid_idempotency_key');
+  });
+
   // Issue 21 item 5 / review L1: a second identical sign-in got the first one's tokens back.
   test('sign-ins, token grants, MFA enrolment and actions run every time, whatever the key', async () => {
     const k = `retry-${uniqueSuffix()}`;

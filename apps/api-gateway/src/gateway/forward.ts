@@ -4,7 +4,7 @@ import { MAX_IDEMPOTENCY_KEY_LENGTH, type Claim } from '../idempotency/idempoten
 import { UpstreamError } from '../proxy/proxy.service';
 import type { ClientOrigin } from '../proxy/client-address';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
-import { isIdempotentCreate, type RouteEntry } from '../routing/route.table';
+import { idempotencyKeeper, type RouteEntry } from '../routing/route.table';
 import { handleSettings } from '../settings/settings.controller';
 import { handleRateLimitUsage } from '../rate-limit/rate-limit-usage.controller';
 import { resolveCaller, type RoutedRequest } from './caller';
@@ -77,10 +77,11 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
   }
   const writesBefore = deps.validations.writeCount;
   // Records are scoped by environment, so only API-key callers can have them, and only on creates.
-  if (key && idempotencyKey !== undefined && isIdempotentCreate(req.method, target.path)) {
-    if (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY_LENGTH));
-    }
+  const keeper = key && idempotencyKey !== undefined ? idempotencyKeeper(req.method, target.path) : undefined;
+  if (keeper && (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+    return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY_LENGTH));
+  }
+  if (key && keeper === 'gateway' && typeof idempotencyKey === 'string') {
     const decision = await deps.idempotency.begin(key.environmentId, idempotencyKey, req.method, req.url, received);
     if (decision.kind === 'unavailable') return sendGatewayError(reply, GatewayErrors.idempotencyUnavailable(), { 'retry-after': '1' });
     if (decision.kind === 'reused') return sendGatewayError(reply, GatewayErrors.idempotencyKeyReused());

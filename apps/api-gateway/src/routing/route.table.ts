@@ -191,7 +191,6 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
   '/user_management/users/:id/api_keys',
   '/user_management/organization_memberships',
   '/user_management/invitations',
-  '/audit_logs/events',
   '/audit_logs/exports',
   '/audit_logs/actions/:action/schemas',
   '/audit_logs/log_streams',
@@ -219,9 +218,23 @@ export const IDEMPOTENT_CREATES: readonly string[] = [
 ];
 const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
 
-/** True for a POST to one of IDEMPOTENT_CREATES (the path without its query). */
-export function isIdempotentCreate(method: string, path: string): boolean {
-  return method === 'POST' && IDEMPOTENT_PATTERNS.some((p) => p.test(path));
+/**
+ * Creates whose service keeps the idempotency record itself, durably, in the same transaction as
+ * what it creates: the gateway checks the header's length and forwards it, and stores nothing.
+ * A second record here would cost every keyed request a Redis claim and a sealed answer for no
+ * guarantee the service does not already give (the SDK sends a key with every `createEvent`).
+ */
+export const SERVICE_IDEMPOTENT_CREATES: readonly string[] = ['/audit_logs/events'];
+const SERVICE_IDEMPOTENT_PATTERNS = SERVICE_IDEMPOTENT_CREATES.map((p) => compilePath(p));
+
+/**
+ * Who keeps the `Idempotency-Key` record of a POST (the path without its query): the gateway
+ * (IDEMPOTENT_CREATES), the service (SERVICE_IDEMPOTENT_CREATES), or nobody (the header is ignored).
+ */
+export function idempotencyKeeper(method: string, path: string): 'gateway' | 'service' | undefined {
+  if (method !== 'POST') return undefined;
+  if (IDEMPOTENT_PATTERNS.some((p) => p.test(path))) return 'gateway';
+  return SERVICE_IDEMPOTENT_PATTERNS.some((p) => p.test(path)) ? 'service' : undefined;
 }
 
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */

@@ -85,7 +85,7 @@ export class GatewayHarness {
       DIRECTORY_SYNC_URL: `http://127.0.0.1:${await closedPort()}`,
       WEBHOOK_DISPATCHER_URL: `http://127.0.0.1:${await closedPort()}`,
       // The services generated from the template: closed too, never whatever listens on their default ports.
-      AUDIT_LOGS_URL: `http://127.0.0.1:${await closedPort()}`,
+      AUDIT_LOGS_URL: this.upstream.url,
       VAULT_URL: `http://127.0.0.1:${await closedPort()}`,
       RADAR_URL: `http://127.0.0.1:${await closedPort()}`,
       AUTHORIZATION_URL: `http://127.0.0.1:${await closedPort()}`,

@@ -35,7 +35,8 @@ export class AuditEventsService {
     this.ocsf = config.AUDIT_LOGS_OCSF_TOPIC;
   }
 
-  async create(environmentId: string, rawBody: unknown, idempotencyKey: string | undefined): Promise<{ success: true }> {
+  /** Stores the event, or finds its Idempotency-Key's event already stored ('replayed'). */
+  async create(environmentId: string, rawBody: unknown, idempotencyKey: string | undefined): Promise<'created' | 'replayed'> {
     const body = parseCreateEventBody(rawBody);
     const now = new Date();
     const occurredAt = new Date(body.event.occurred_at);
@@ -72,6 +73,6 @@ export class AuditEventsService {
     if (outcome === 'key_reused') {
       throw new BadRequestError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a different request.');
     }
-    return { success: true };
+    return outcome;
   }
 }
