@@ -324,6 +324,23 @@ describe('Admin Portal', () => {
     await ctx.close();
   });
 
+  test('a connection that wants encrypted assertions and signs its requests: the SSO page shows both our certificates, as the SP metadata has them', async () => {
+    const encOrg = await e.workos.organizations.createOrganization({ name: `Enc Co ${uniqueSuffix()}` });
+    const idpCert = await selfSigned([{ name: 'commonName', value: 'encrypting-idp' }], { keySize: 2048, algorithm: 'sha256' });
+    const saml = { idp_entity_id: 'https://idp.enc.test/entity', idp_sso_url: 'https://idp.enc.test/sso', idp_certificate: idpCert.cert, encrypt_assertions: true, sign_requests: true };
+    const created = await e.http('POST', '/connections', { key: true, body: { organization_id: encOrg.id, name: 'Encrypting IdP', connection_type: 'OktaSAML', saml } });
+    assert.equal(created.status, 201, created.text);
+    const sp = (await e.http('GET', `/connections/${(created.json as { id: string }).id}/sp_metadata`, { key: true })).json as { signing_certificate: string; encryption_certificate: string };
+    assert.match(sp.encryption_certificate, /^-----BEGIN CERTIFICATE-----/);
+    const { link } = await generate('sso', encOrg.id);
+    const { ctx, page } = await open(link);
+    await shows(page, 'Encryption certificate');
+    assert.equal((await page.locator('#sp-encryption-certificate').innerText()).trim(), sp.encryption_certificate.trim());
+    assert.equal((await page.locator('#sp-signing-certificate').innerText()).trim(), sp.signing_certificate.trim());
+    await inspect(page, 'sso-certificates');
+    await ctx.close();
+  });
+
   test('certificate renewal: an IdP certificate expiring in 20 days is announced once, renewed in the portal, the old one removed; bad input refused', async () => {
     type Notice = { connection: { id: string; organization_id: string }; certificate: { certificate_type: string; expiry_date: string; is_expired?: boolean }; days_until_expiry?: number };
     // An organization whose IdP signs with a certificate that expires in 20 days.

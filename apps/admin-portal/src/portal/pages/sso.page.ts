@@ -22,7 +22,14 @@ ${button(t('sso.save'))}`)}`;
     return page(ctx, { title: 'intent.sso', current: 'sso', body });
   }
   const c = p.connection;
-  const sp = p.sp ? `<h2>${h(t('sso.sp_heading'))}</h2><p>${h(t('sso.sp_lead'))}</p>${facts([[t('sso.acs_url'), p.sp.acs_url], [t('sso.entity_id'), p.sp.entity_id], [t('sso.metadata_link'), p.sp.metadata_url]])}` : '';
+  // The certificates an IT admin uploads to the IdP when the connection signs requests or wants encrypted assertions.
+  const certificate = (id: string, label: MessageKey, hint: MessageKey, pem: string | null) =>
+    pem ? `<h3 id="${id}-label">${h(t(label))}</h3><p class="hint">${h(t(hint))}</p><pre id="${id}" aria-labelledby="${id}-label">${h(pem.trim())}</pre>` : '';
+  const sp = p.sp
+    ? `<h2>${h(t('sso.sp_heading'))}</h2><p>${h(t('sso.sp_lead'))}</p>${facts([[t('sso.acs_url'), p.sp.acs_url], [t('sso.entity_id'), p.sp.entity_id], [t('sso.metadata_link'), p.sp.metadata_url]])}` +
+      certificate('sp-signing-certificate', 'sso.signing_certificate', 'sso.signing_certificate_hint', p.sp.signing_certificate) +
+      certificate('sp-encryption-certificate', 'sso.encryption_certificate', 'sso.encryption_certificate_hint', p.sp.encryption_certificate)
+    : '';
   const last = p.last ? `<p>${h(t('sso.last_test', { outcome: p.last.outcome, when: p.last.createdAt.toISOString() }))}</p>` : '';
   const body = `<p>${h(t('sso.connection', { id: c.id, type: c.connection_type, state: c.state }))}</p>${sp}${last}
 ${form(ctx, 'sso/test', `<p class="hint">${h(t('sso.test_hint'))}</p>${button(t('sso.test'))}`)}

@@ -22,6 +22,10 @@ export interface SpView {
   acs_url: string;
   entity_id: string;
   metadata_url: string;
+  /** PEM, when the connection signs its requests. */
+  signing_certificate: string | null;
+  /** PEM, when the IdP must encrypt its assertions (a plaintext one is refused). */
+  encryption_certificate: string | null;
 }
 export interface TestReport extends Partial<SsoReport> {
   error?: string;
