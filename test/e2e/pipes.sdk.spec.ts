@@ -68,7 +68,7 @@ describe('Pipes through the WorkOS SDK', () => {
       name: 'pipes_sdk',
       portOffset: 12500,
       apps: ['organizations', 'events', 'vault', 'pipes', 'identity'],
-      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '3', PIPES_TOKEN_CACHE_TTL_MS: String(SECRETS_TTL_MS) } },
+      appEnv: { pipes: { PIPES_REFRESH_SKEW_SECONDS: String(SKEW_S), PIPES_REFRESH_BACKOFF_MAX_SECONDS: '3', PIPES_TOKEN_CACHE_TTL_MS: String(SECRETS_TTL_MS), PIPES_VAULT_DELETION_SWEEP_MS: '300' } },
     });
     other = e.client((await e.createEnvironment(`pipes-other-${tag}`)).api_key);
     replicaB = await e.stack.spawnReplica('pipes', e.stack.port('pipes') + 400);
@@ -415,6 +415,30 @@ describe('Pipes through the WorkOS SDK', () => {
       }
     }, { timeoutMs: 30_000, message: 'the vault object to be deleted' });
     await waitForEvents(e.workos, ['pipes.connected_account.disconnected'], (all) => all.some((ev) => (ev.data as { id: string }).id === account.id), { timeoutMs: 30_000 });
+  });
+
+  test('an account deleted while Vault is down: its object stays owed, and is deleted once Vault is back', async () => {
+    const p = e.workos.pipes;
+    const user = 'user_01JZ0000000000000000000077';
+    const account = await p.createUserConnectedAccount({ userId: user, slug, accessToken: `owed-at-${tag}`, expiresAt: new Date(Date.now() + 3_600_000) });
+    const stored = (await e.workos.vault.listObjects({ limit: 100 })).data.find((o) => o.name.startsWith(`pipes/${account.id}/`));
+    assert.ok(stored);
+    const db = new Client({ connectionString: e.stack.databaseUrl('pipes') });
+    await db.connect();
+    const owed = async () => (await db.query<{ attempts: number }>('SELECT attempts FROM vault_deletions WHERE vault_object_id = $1', [stored.id])).rows;
+    try {
+      await e.stack.kill('vault');
+      await p.deleteUserConnectedAccount({ userId: user, slug });
+      await expectSdkError(p.getUserConnectedAccount({ userId: user, slug }), NotFoundException, 404);
+      const debt = await owed();
+      assert.equal(debt.length, 1, 'the deletion is owed');
+      assert.ok(debt[0]!.attempts >= 1, 'the first try failed');
+      await e.stack.restart('vault');
+      await waitFor(async () => (await owed()).length === 0, { timeoutMs: 30_000, message: 'the owed deletion to be paid' });
+      await expectSdkError(e.workos.vault.readObject({ id: stored.id }), NotFoundException, 404);
+    } finally {
+      await db.end();
+    }
   });
 
   test("organization-managed OAuth apps and per-organization settings (data_integration_configurations, the Java SDK's pipesProvider)", async () => {

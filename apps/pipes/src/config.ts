@@ -30,6 +30,8 @@ export const configSchema = baseConfigSchema
     /** Organization IDs are checked against their owner (apps/organizations, internal HTTP). */
     ORGANIZATIONS_URL: z.string().url().default('http://127.0.0.1:3004'),
     VAULT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** How often owed Vault deletions (an account deleted while Vault refused) are tried again (VaultDeletionsService). */
+    PIPES_VAULT_DELETION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** A token expiring within this many seconds is refreshed before it is handed out. */
     PIPES_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
     /** After a provider error, refreshes of that account wait 2^failures s, at most this long. */

@@ -4,6 +4,7 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import type { ConnectedAccount } from '../generated/prisma/client';
 import { VaultClient, VaultObjectGoneError } from '../infra/vault.client';
 import { vaultKeyContext, type Owner } from '../pipes-core/owner';
+import { VaultDeletionsRepository } from './vault-deletions.repository';
 
 /** What Vault holds for one connected account (JSON, never in Postgres, logs or events). */
 export type AccountSecrets =
@@ -24,6 +25,7 @@ export class AccountSecretsService {
 
   constructor(
     private readonly vault: VaultClient,
+    private readonly deletions: VaultDeletionsRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -64,9 +66,32 @@ export class AccountSecretsService {
     await this.vault.update(environmentId, objectId, JSON.stringify(secrets));
   }
 
-  /** Best effort: an object whose row is gone can no longer be reached through pipes; a failure is logged. */
-  async remove(environmentId: string, objectId: string | null): Promise<void> {
+  /**
+   * Deletes objects whose deletion is owed (the transaction that deleted their accounts queued
+   * them, oweVaultDeletions): each one Vault confirms gone is settled; one it refuses stays owed,
+   * and VaultDeletionsService tries it again with a backoff. Never throws.
+   */
+  async deleteOwed(environmentId: string, objectIds: (string | null)[]): Promise<void> {
+    for (const id of objectIds) if (id) await this.deleteOwedOne(environmentId, id);
+  }
+
+  /** True when the object is gone (settled); false when it stays owed. Never throws. */
+  async deleteOwedOne(environmentId: string, objectId: string): Promise<boolean> {
+    try {
+      await this.vault.delete(environmentId, objectId);
+      await this.deletions.settle(environmentId, objectId);
+      return true;
+    } catch (err) {
+      this.log.warn({ environment_id: environmentId, vault_object_id: objectId, err: (err as Error).message }, 'could not delete a connected account secret from Vault; it stays owed');
+      await this.deletions.postpone(environmentId, objectId, (err as Error).message).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /** A new object whose row did not commit, so nobody can reach it: owed like the others, then deleted. */
+  async discard(environmentId: string, objectId: string | null): Promise<void> {
     if (!objectId) return;
-    await this.vault.delete(environmentId, objectId).catch((err: Error) => this.log.warn({ environment_id: environmentId, vault_object_id: objectId, err: err.message }, 'could not delete a connected account secret from Vault'));
+    await this.deletions.owe(environmentId, [objectId]).catch((err: Error) => this.log.error({ environment_id: environmentId, vault_object_id: objectId, err: err.message }, 'could not record an owed Vault deletion'));
+    await this.deleteOwedOne(environmentId, objectId);
   }
 }

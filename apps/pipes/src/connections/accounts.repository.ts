@@ -4,6 +4,7 @@ import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessa
 import { Prisma, type ConnectedAccount, type DataIntegration, type OrganizationIntegrationConfig } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 import { TokenLookupCache, type TokenLookup, type TokenLookupKey } from '../integrations/token-lookup.cache';
+import { oweVaultDeletions } from './vault-deletions.repository';
 
 export type AccountWrite = Omit<ConnectedAccount, 'createdAt' | 'updatedAt' | 'config' | 'tokenVersion'> & { config: Record<string, string> };
 
@@ -83,18 +84,19 @@ export class AccountsRepository {
     });
   }
 
-  /** Deletes an account with its event; null when it was already gone. */
+  /** Deletes an account with its event and its owed Vault deletion; null when it was already gone. */
   async delete(environmentId: string, id: string, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount | null> {
     return this.writing(environmentId, async (tx) => {
       const found = await tx.connectedAccount.findFirst({ where: { environmentId, id } });
       if (!found) return null;
       await tx.connectedAccount.delete({ where: { id } });
       await appendToOutbox(tx, [event({ ...found, state: 'disconnected', updatedAt: new Date() })]);
+      await oweVaultDeletions(tx, environmentId, [found.vaultObjectId]);
       return found;
     });
   }
 
-  /** Deletes an integration and its accounts, each with its event; the deleted accounts, or null when the integration was gone. */
+  /** Deletes an integration and its accounts, each with its event and its owed Vault deletion; the deleted accounts, or null when the integration was gone. */
   async deleteIntegration(environmentId: string, integrationId: string, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[] | null> {
     return this.writing(environmentId, async (tx) => {
       const accounts = await tx.connectedAccount.findMany({ where: { environmentId, dataIntegrationId: integrationId } });
@@ -102,6 +104,7 @@ export class AccountsRepository {
       if (!count) return null;
       const now = new Date();
       await appendToOutbox(tx, accounts.map((a) => event({ ...a, state: 'disconnected', updatedAt: now })));
+      await oweVaultDeletions(tx, environmentId, accounts.map((a) => a.vaultObjectId));
       return accounts;
     });
   }
@@ -164,7 +167,7 @@ export class AccountsRepository {
     });
   }
 
-  /** user.deleted: the user's own connections are deleted (with their events), once per event; returns them so their secrets can go too. */
+  /** user.deleted: the user's own connections are deleted (with their events and owed Vault deletions), once per event; returns them so their secrets can go too. */
   async deleteUserAccounts(environmentId: string, userId: string, inbox: { consumer: string; eventId: string }, event: (a: ConnectedAccount) => OutboxMessage): Promise<ConnectedAccount[]> {
     return this.writingPg(environmentId, async (client) => {
       const raw = pgExecutor(client);
@@ -173,6 +176,7 @@ export class AccountsRepository {
       const accounts = rows.map(fromRow).sort((a, b) => (a.id < b.id ? -1 : 1));
       const now = new Date();
       await appendToOutbox(raw, accounts.map((a) => event({ ...a, state: 'disconnected', updatedAt: now })));
+      await oweVaultDeletions(raw, environmentId, accounts.map((a) => a.vaultObjectId));
       return accounts;
     });
   }

@@ -68,7 +68,7 @@ export class AccountsService {
       const created = await this.repo.createIntegration(row, installation, (a) => [accountEvent('connected', a)]);
       return { ...this.integrations.wire(created.integration), installation: created.installation ? installationWire(created.installation) : null };
     } catch (err) {
-      await this.secrets.remove(environmentId, objectId);
+      await this.secrets.discard(environmentId, objectId);
       return this.integrations.conflict(err, input.provider);
     }
   }
@@ -91,7 +91,7 @@ export class AccountsService {
   async deleteIntegration(environmentId: string, slug: string, ownership: Ownership): Promise<void> {
     const integration = await this.integrations.get(environmentId, slug, ownership);
     const deleted = await this.repo.deleteIntegration(environmentId, integration.id, (a) => accountEvent('disconnected', a));
-    for (const a of deleted ?? []) await this.secrets.remove(environmentId, a.vaultObjectId);
+    await this.secrets.deleteOwed(environmentId, (deleted ?? []).map((a) => a.vaultObjectId));
   }
 
   // ---- connected accounts ----
@@ -146,7 +146,7 @@ export class AccountsService {
     const found = await this.find(environmentId, integration, sel);
     if (!found) throw notFound(slug);
     const deleted = await this.repo.delete(environmentId, found.id, (a) => accountEvent('disconnected', a));
-    if (deleted) await this.secrets.remove(environmentId, deleted.vaultObjectId);
+    if (deleted) await this.secrets.deleteOwed(environmentId, [deleted.vaultObjectId]);
   }
 
   async listProviders(environmentId: string, owner: Owner) {
@@ -217,7 +217,7 @@ export class AccountsService {
         return change ? [accountEvent(change, saved)] : [];
       });
     } catch (err) {
-      if (written?.created) await this.secrets.remove(environmentId, written.objectId);
+      if (written?.created) await this.secrets.discard(environmentId, written.objectId);
       throw err;
     }
   }

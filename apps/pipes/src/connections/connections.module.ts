@@ -11,6 +11,8 @@ import { IdentityEventsConsumer } from './consumers/identity.consumer';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
 import { DataIntegrationsController } from './data-integrations.controller';
 import { TokensService } from './tokens.service';
+import { VaultDeletionsRepository } from './vault-deletions.repository';
+import { VaultDeletionsService } from './vault-deletions.service';
 
 /**
  * Connected accounts: connecting (OAuth callback, API keys, client credentials, imports), tokens
@@ -20,7 +22,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [IntegrationsModule],
   controllers: [DataIntegrationsController, ConnectController, CallbackController, UserAccountsController, OrganizationAccountsController, OrganizationEventsConsumer, IdentityEventsConsumer],
-  providers: [AccountsRepository, AccountsService, AccountSecretsService, TokensService, ConnectService, VaultClient],
+  providers: [AccountsRepository, AccountsService, AccountSecretsService, TokensService, ConnectService, VaultClient, VaultDeletionsRepository, VaultDeletionsService],
   exports: [AccountsService, TokensService],
 })
 export class ConnectionsModule {}

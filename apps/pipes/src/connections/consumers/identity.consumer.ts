@@ -9,8 +9,8 @@ import { accountEvent } from '../accounts.events';
  * user.deleted: the user's connections go with the user, each with its `disconnected` event, in
  * the inbox's transaction; then their Vault objects are deleted. Unscoped connections sit under a
  * KEK of their own (`{pipes_user_id}`), which no organization's shredding reaches, so this is
- * what removes them. A Vault deletion that fails after the commit is logged and not retried (the
- * object is unreachable through pipes; the limit is documented).
+ * what removes them. The same transaction owes their deletion (vault_deletions), so one Vault
+ * refuses is tried again (VaultDeletionsService).
  */
 @Controller()
 export class IdentityEventsConsumer {
@@ -28,7 +28,7 @@ export class IdentityEventsConsumer {
   async userDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     const env = e.envelope.environment_id;
     const deleted = await this.accounts.deleteUserAccounts(env, String(e.envelope.data.id), { consumer: 'pipes.user-deleted', eventId: e.envelope.id }, (a) => accountEvent('disconnected', a));
-    for (const a of deleted) await this.secrets.remove(env, a.vaultObjectId);
+    await this.secrets.deleteOwed(env, deleted.map((a) => a.vaultObjectId));
     if (deleted.length) this.log.info({ user_id: e.envelope.data.id, connected_accounts: deleted.map((a) => a.id) }, 'deleted the connections of a deleted user');
   }
 }
