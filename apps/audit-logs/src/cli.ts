@@ -1,4 +1,4 @@
-import { deadLettersCommand, runCli, secretsGroup, type CliModule } from '@wos/platform/cli';
+import { deadLettersGroup, runCli, secretsGroup, type CliModule } from '@wos/platform/cli';
 import { fetchExportCommand, verifyCommand } from './chain/chain.commands';
 
 /* Audit Logs' `wos` commands: the hash chain's offline verifier and the export it reads; the dead letters of its consumer (Vault reads). */
@@ -6,7 +6,7 @@ export const cli: CliModule = {
   service: 'audit-logs',
   groups: [
     { name: 'audit-logs', summary: 'audit-log exports and their tamper-evident chain', commands: [verifyCommand, fetchExportCommand] },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('audit-logs')] },
+    deadLettersGroup('audit-logs'),
     secretsGroup('audit-logs', () => (require('./infra/sealed-columns') as typeof import('./infra/sealed-columns')).SEALED_COLUMNS),
   ],
 };

@@ -1,4 +1,4 @@
-import { apiClient, apiCommand, CliFailure, deadLettersCommand, type CliModule } from '@wos/platform/cli';
+import { apiClient, apiCommand, CliFailure, deadLettersGroup, type CliModule } from '@wos/platform/cli';
 
 interface MigrationRun {
   state: 'in_progress' | 'completed';
@@ -39,7 +39,7 @@ const migrateRoleSlugs = apiCommand(
 export const cli: CliModule = {
   service: 'authorization',
   groups: [
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('authorization')] },
+    deadLettersGroup('authorization'),
     {
       name: 'authorization',
       summary: 'the role catalogue: the role slug migration',

@@ -1,4 +1,4 @@
-import { apiCommand, apiDeleteCommand, apiClient, deadLettersCommand, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, apiClient, deadLettersGroup, listTable, requireArg, requireOption, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* Directory Sync's `wos` commands: directories through the gateway's HTTP API with an API key. */
 
@@ -43,6 +43,6 @@ export const cli: CliModule = {
         apiDeleteCommand('/directories', 'deletes a directory with its users and groups', 'DIRECTORY_ID'),
       ],
     },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('directory-sync')] },
+    deadLettersGroup('directory-sync'),
   ],
 };

@@ -1,4 +1,4 @@
-import { deadLettersCommand, type CliModule } from '@wos/platform/cli';
+import { deadLettersGroup, type CliModule } from '@wos/platform/cli';
 import { tailCommand, listCommand } from './cli/events.commands';
 import { usageCommand } from './cli/usage.commands';
 
@@ -8,6 +8,6 @@ export const cli: CliModule = {
   groups: [
     { name: 'events', summary: 'the Events API: follow or list events through the gateway', commands: [tailCommand, listCommand] },
     { name: 'usage', summary: 'usage analytics through the gateway: the billing units of a month, or its active users as CSV', commands: [usageCommand] },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('events')] },
+    deadLettersGroup('events'),
   ],
 };

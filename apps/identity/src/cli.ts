@@ -1,4 +1,4 @@
-import { deadLettersCommand, secretsGroup, type CliModule } from '@wos/platform/cli';
+import { deadLettersGroup, secretsGroup, type CliModule } from '@wos/platform/cli';
 import { authkitCommands } from './authkit/branding/authkit-settings.commands';
 
 /* Identity's `wos` commands: the hosted pages' settings, the dead letters of its organization-events consumer. */
@@ -6,7 +6,7 @@ export const cli: CliModule = {
   service: 'identity',
   groups: [
     { name: 'authkit', summary: "the environment's AuthKit settings: sign-up policy, MFA requirement, branding and email", commands: authkitCommands },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('identity')] },
+    deadLettersGroup('identity'),
     secretsGroup('identity', () => (require('./infra/sealed-columns') as typeof import('./infra/sealed-columns')).SEALED_COLUMNS),
   ],
 };

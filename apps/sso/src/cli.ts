@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { apiCommand, apiDeleteCommand, CliUsageError, apiClient, deadLettersCommand, listTable, secretsGroup, requireArg, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, CliUsageError, apiClient, deadLettersGroup, listTable, secretsGroup, requireArg, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* SSO's `wos` commands: connections through the gateway's HTTP API (our management extension). */
 
@@ -80,7 +80,7 @@ export const cli: CliModule = {
         ),
       ],
     },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('sso')] },
+    deadLettersGroup('sso'),
     secretsGroup('sso', () => (require('./infra/sealed-columns') as typeof import('./infra/sealed-columns')).SEALED_COLUMNS),
   ],
 };

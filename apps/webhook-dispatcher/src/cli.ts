@@ -1,4 +1,4 @@
-import { apiCommand, apiDeleteCommand, apiClient, deadLettersCommand, listTable, requireArg, requireOption, secretsGroup, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, apiClient, deadLettersGroup, listTable, requireArg, requireOption, secretsGroup, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* The webhook dispatcher's `wos` commands: endpoints and deliveries through the gateway's HTTP API. */
 
@@ -61,7 +61,7 @@ export const cli: CliModule = {
         ),
       ],
     },
-    { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand('webhook-dispatcher')] },
+    deadLettersGroup('webhook-dispatcher'),
     secretsGroup('webhook-dispatcher', () => (require('./infra/sealed-columns') as typeof import('./infra/sealed-columns')).SEALED_COLUMNS),
   ],
 };

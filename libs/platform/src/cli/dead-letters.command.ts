@@ -1,8 +1,21 @@
-import { CliFailure, CliUsageError, type CliCommand } from './command';
+import { CliFailure, CliUsageError, type CliCommand, type CliContext, type CliGroup, type CliOption } from './command';
 
 /** The run command's database for a service (tools/run.sh names them wos_<app>). */
 export function defaultDatabaseUrl(service: string): string {
   return `postgresql://postgres@127.0.0.1:5432/wos_${service.replace(/-/g, '_')}`;
+}
+
+/** `--database-url` of a command that works on one service's database. */
+export const databaseUrlOption = (service: string): CliOption => ({ type: 'string', value: 'URL', description: `${service}'s database (default $DATABASE_URL, else ${defaultDatabaseUrl(service)})` });
+
+/** That database: `--database-url`, else $DATABASE_URL (the service's own environment), else the run command's. */
+export function databaseUrlOf(ctx: CliContext, service: string): string {
+  return (ctx.options['database-url'] as string | undefined) ?? ctx.env.DATABASE_URL ?? defaultDatabaseUrl(service);
+}
+
+/** The shared `dead-letters` group with this service's command; every consuming service adds it. */
+export function deadLettersGroup(service: string): CliGroup {
+  return { name: 'dead-letters', summary: "messages a service's consumers set aside, and their replay", commands: [deadLettersCommand(service)] };
 }
 
 /**
@@ -18,7 +31,7 @@ export function deadLettersCommand(service: string): CliCommand {
       group: { type: 'string', value: 'GROUP', description: 'list: only this consumer group' },
       all: { type: 'boolean', description: 'list: include the ones already replayed' },
       'wait-ms': { type: 'string', value: 'N', description: 'replay: how long to wait for a running replica to apply it (default 30000)' },
-      'database-url': { type: 'string', value: 'URL', description: `${service}'s database (default $DATABASE_URL, else ${defaultDatabaseUrl(service)})` },
+      'database-url': databaseUrlOption(service),
     },
     details: [
       'list: the messages that were not valid envelopes, or that the consumer kept failing on.',
@@ -28,7 +41,7 @@ export function deadLettersCommand(service: string): CliCommand {
     ].join('\n'),
     async run(ctx) {
       const { runDeadLetterCommand, DeadLetterUsageError, deadLetterDatabaseUrl } = require('../kafka/dead-letter-cli') as typeof import('../kafka/dead-letter-cli');
-      const url = deadLetterDatabaseUrl({ DATABASE_URL: (ctx.options['database-url'] as string | undefined) ?? ctx.env.DATABASE_URL ?? defaultDatabaseUrl(service) });
+      const url = deadLetterDatabaseUrl({ DATABASE_URL: databaseUrlOf(ctx, service) });
       const argv = [...ctx.positionals];
       if (typeof ctx.options.group === 'string') argv.push('--group', ctx.options.group);
       if (ctx.options.all) argv.push('--all');

@@ -1,5 +1,5 @@
 import { CliFailure, CliUsageError, table, type CliCommand, type CliGroup } from './command';
-import { defaultDatabaseUrl } from './dead-letters.command';
+import { databaseUrlOf, databaseUrlOption } from './dead-letters.command';
 import type { ResealReport, SealedColumn } from '../crypto/reseal';
 
 /**
@@ -16,7 +16,7 @@ export function secretsCommand(service: string, columns: () => readonly SealedCo
     summary: `${service}'s sealed secrets: status (values per key id), reseal (under the current key)`,
     args: 'status | reseal',
     options: {
-      'database-url': { type: 'string', value: 'URL', description: `${service}'s database (default $DATABASE_URL, else ${defaultDatabaseUrl(service)})` },
+      'database-url': databaseUrlOption(service),
       'from-root': { type: 'boolean', description: `SECRET_ENCRYPTION_KEYS is the root value: derive ${service}'s keys from it (the root keys open too, as in development)` },
       batch: { type: 'string', value: 'N', description: 'reseal: rows per read (default 500)' },
     },
@@ -44,7 +44,7 @@ export function secretsCommand(service: string, columns: () => readonly SealedCo
       } catch (err) {
         throw new CliUsageError(`SECRET_ENCRYPTION_KEYS: ${(err as Error).message}`);
       }
-      const pool = new Pool({ connectionString: (ctx.options['database-url'] as string | undefined) ?? ctx.env.DATABASE_URL ?? defaultDatabaseUrl(service), max: 1 });
+      const pool = new Pool({ connectionString: databaseUrlOf(ctx, service), max: 1 });
       try {
         if (action === 'status') {
           const status = await sealedColumnStatus(pool, box, columns());
