@@ -1,28 +1,30 @@
 // Audit Logs benchmark (node tools/bench/audit-logs.mjs, after the build; quiet machine only).
 // Starts a dedicated stack (gateway, audit-logs; ports +17000, databases wos_bench_audit_*) and
 // measures, printing one table to stdout (progress on stderr; it never fails on a missed target):
-//   - createEvent through the gateway (each with an Idempotency-Key, as the SDK always sends one), 32 connections, spread over 100 organizations, and all into
-//     one organization (the chain's head row lock orders one organization's writers);
-//   - commit to the SIEM topic: from the 201 to a plain kafkajs consumer reading the event;
+//   - createEvent through the gateway (each with an Idempotency-Key, as the SDK always sends one), 32 connections of wrk
+//     (wrk-writes.lua), spread over 100 organizations, and all into one organization (the chain's
+//     head row lock orders one organization's writers);
+//   - commit to the SIEM topic: from the 201 to a plain kafkajs consumer reading the event, over
+//     BENCH_AUDIT_EVENTS events sent by this script's own client (it must know each 201's time);
 //   - the same-run baseline: a bare Fastify + pg route inserting the same row (no chain), and the
 //     same route running the service's chained statement (the chain's own cost);
 //   - an export of BENCH_AUDIT_EXPORT_EVENTS events of one organization (seeded with SQL, the
 //     chain computed by tools/bench side code with the service's own chain functions) to
 //     `ready`, the service's peak RSS during it, then the offline verifier on it.
-// Knobs: BENCH_AUDIT_EVENTS (20000 per ingest scenario), BENCH_AUDIT_CONNECTIONS (32), BENCH_REPLICAS=audit-logs=2,
+// Knobs: BENCH_SECONDS (10 per wrk phase), BENCH_WARMUP_SECONDS (10), BENCH_AUDIT_EVENTS (5000 in the SIEM phase), BENCH_AUDIT_CONNECTIONS (32), BENCH_REPLICAS=audit-logs=2,
 // BENCH_AUDIT_EXPORT_EVENTS (1000000; 0 skips the export), BENCH_PROFILE=1 (a CPU profile of
 // audit-logs during the 100-organization ingest: .tools/bench-profiles/ingest-audit-logs.cpuprofile,
 // summarise with tools/bench/profile-summary.mjs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { benchDir, benchProfiler, benchReplicas, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, sleep, summarize, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchReplicas, bufferedRequest, children, cpuSnapshot, cpuSplit, formatTable, log, root, run, runWrk, sleep, summarize, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,7 +35,9 @@ const { eventCells } = require(join(root, 'apps/audit-logs/dist/src/audit-core/e
 
 const PORT_OFFSET = 17000;
 const DB_PREFIX = 'wos_bench_audit';
-const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5_000);
 const CONNECTIONS = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 32);
 const EXPORT_EVENTS = Number(process.env.BENCH_AUDIT_EXPORT_EVENTS ?? 1_000_000);
 const ORGS = 100;
@@ -83,6 +87,19 @@ async function ingest(name, count, send, acks) {
   if (firstError) log(`${name}: ${errors} errors, first: ${firstError}`);
   log(`${name}: ${count} in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)}/s) cpu: ${cpu}`);
   return { name, requests: count, rps: count / seconds, errors, ...summarize(latencies), cpu };
+}
+
+/**
+ * One wrk phase of createEvent-shaped POSTs to `path` on `url`, organizations in turn from
+ * `orgsFile`, for `seconds`; events are numbered from `first` (their Idempotency-Keys unique).
+ */
+async function wrkPhase(name, { url, headers = {}, orgsFile, path, first, seconds = SECONDS }) {
+  const a = cpuSnapshot(DB_PREFIX);
+  const r = await runWrk({ url, connections: CONNECTIONS, seconds, headers, luaArgs: ['audit', runId, orgsFile, String(first), path], script: 'wrk-writes.lua' });
+  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
+  const cpu = ['gateway', 'audit-logs', 'baseline', 'postgres', 'kafka', 'wrk', 'bench', 'other'].filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ') + ` (machine ${split.machine}% busy)`;
+  log(`${name}: ${r.requests} in ${seconds} s (${r.rps.toFixed(0)}/s), ${r.errors} errors; cpu: ${cpu}`);
+  return { name, ...r, cpu };
 }
 
 class Http {
@@ -158,7 +175,7 @@ async function main() {
   const header = [
     `WOS Audit Logs benchmark ${new Date().toISOString()}  run ${runId}`,
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; the load generator shares the cores with the services`,
-    `node ${process.version}; ${EVENTS} events per ingest scenario, ${CONNECTIONS} connections, ${ORGS} organizations; export of ${EXPORT_EVENTS} events`,
+    `node ${process.version}; ${SECONDS} s per wrk phase, ${EVENTS} events in the SIEM phase, ${CONNECTIONS} connections, ${ORGS} organizations; export of ${EXPORT_EVENTS} events`,
   ].join('\n');
   log(header.replace(/\n/g, '\n[bench] '));
   const exportDir = mkdtempSync(join(tmpdir(), 'bench-audit-exports-'));
@@ -196,7 +213,27 @@ async function main() {
     closers.push(() => api.close());
     const orgs = Array.from({ length: ORGS }, () => newId('org'));
 
-    // A SIEM: a plain kafkajs consumer of the topic, from the end.
+    const gatewayAuth = { Authorization: `Bearer ${apiKey}` };
+    const inputs = mkdtempSync(join(tmpdir(), 'bench-audit-wrk-'));
+    closers.push(() => rmSync(inputs, { recursive: true, force: true }));
+    const orgsFile = join(inputs, 'orgs.txt');
+    const hotFile = join(inputs, 'hot-org.txt');
+    writeFileSync(orgsFile, orgs.join('\n') + '\n');
+    writeFileSync(hotFile, `${orgs[0]}\n`);
+    // Each phase numbers its events from its own million, so no two share an Idempotency-Key.
+    let phase = 0;
+    const gateway = (name, file, seconds) => wrkPhase(name, { url: stack.baseUrl, headers: gatewayAuth, orgsFile: file, path: '/audit_logs/events', first: ++phase * 1_000_000, seconds });
+    log('warm-up…');
+    await gateway('warm-up', orgsFile, WARMUP);
+    await profiler.on('ingest');
+    const spread = await gateway(`createEvent via gateway, ${ORGS} orgs`, orgsFile);
+    await profiler.off('ingest');
+    rows.push({ ...spread, target: '>= 3,000/s, p99 < 50 ms', pass: spread.rps >= 3000 && spread.p99 < 50 && spread.errors === 0 });
+    const hot = await gateway('createEvent via gateway, 1 hot org', hotFile);
+    rows.push({ ...hot, target: '>= 1,500/s', pass: hot.rps >= 1500 && hot.errors === 0 });
+
+    // A SIEM: a plain kafkajs consumer of the topic, from the end. It attaches for this phase
+    // only: a SIEM runs on its own machine, and here it would take the wrk phases' cores.
     const acks = new Map();
     const received = new Map();
     const kafka = new Kafka({ clientId: `bench-siem-${runId}`, brokers: KAFKA, logLevel: logLevel.NOTHING });
@@ -215,20 +252,15 @@ async function main() {
     });
     for (let i = 0; !assigned && i < 300; i++) await sleep(100);
 
-    log('warm-up…');
-    // As the SDK sends them: every createEvent carries an Idempotency-Key (workos-node-<uuid>).
+    // The SIEM latency needs each 201's time, so this phase is sent by this script's own client
+    // (as the SDK sends them: every createEvent carries an Idempotency-Key, workos-node-<uuid>).
     const createEvent = (org, i) => api.post('/audit_logs/events', body(org, i), { 'idempotency-key': `workos-node-${runId}-${i}` });
-    await ingest('warm-up', 500, (i) => createEvent(orgs[i % ORGS], 10 * EVENTS + i));
-    await profiler.on('ingest');
-    const spread = await ingest(`createEvent via gateway, ${ORGS} orgs`, EVENTS, (i) => createEvent(orgs[i % ORGS], i), acks);
-    await profiler.off('ingest');
-    rows.push({ ...spread, target: '>= 3,000/s, p99 < 50 ms', pass: spread.rps >= 3000 && spread.p99 < 50 });
-    const hot = await ingest('createEvent via gateway, 1 hot org', EVENTS, (i) => createEvent(orgs[0], EVENTS + i));
-    rows.push({ ...hot, target: '>= 1,500/s', pass: hot.rps >= 1500 });
+    await ingest(`createEvent via gateway, ${ORGS} orgs, this script's client`, EVENTS, (i) => createEvent(orgs[i % ORGS], i), acks);
     const arrived = () => [...acks.keys()].filter((m) => received.has(m)).length;
     for (let i = 0; arrived() < acks.size && i < 300; i++) await sleep(100);
     const siemLatencies = [...acks].filter(([m]) => received.has(m)).map(([m, t]) => Math.max(0, received.get(m) - t));
     const siem = summarize(siemLatencies);
+    await consumer.disconnect();
     rows.push({ name: 'commit to SIEM topic (201 -> kafkajs consumer)', requests: siemLatencies.length, ...siem, errors: acks.size - siemLatencies.length, target: 'p99 < 500 ms', pass: siem.p99 < 500 && siemLatencies.length === acks.size });
 
     // Baseline: a bare Fastify + pg server on the same database, same row.
@@ -248,13 +280,15 @@ async function main() {
       }
       await sleep(100);
     }
-    const base = new Http(`http://127.0.0.1:${port}`, {});
-    closers.push(() => base.close());
-    const basePlain = await ingest(`baseline insert (bare Fastify + pg), ${ORGS} orgs`, EVENTS, (i) => base.post('/plain', body(orgs[i % ORGS], 3 * EVENTS + i)));
+    const baseline = (name, file, path) => wrkPhase(name, { url: `http://127.0.0.1:${port}`, orgsFile: file, path, first: ++phase * 1_000_000 });
+    await wrkPhase('baseline warm-up', { url: `http://127.0.0.1:${port}`, orgsFile, path: '/plain', first: ++phase * 1_000_000, seconds: WARMUP });
+    const basePlain = await baseline(`baseline insert (bare Fastify + pg), ${ORGS} orgs`, orgsFile, '/plain');
     rows.push({ ...basePlain, target: '' });
-    const baseChained = await ingest(`baseline chained insert, ${ORGS} orgs`, EVENTS, (i) => base.post('/chained', body(orgs[i % ORGS], 4 * EVENTS + i)));
+    const baseChained = await baseline(`baseline chained insert, ${ORGS} orgs`, orgsFile, '/chained');
     rows.push({ ...baseChained, target: '' });
-    const baseHot = await ingest('baseline chained insert, 1 hot org', EVENTS, (i) => base.post('/chained', body(orgs[1], 5 * EVENTS + i)));
+    // Another organization than the gateway's hot one: its chain starts here.
+    writeFileSync(hotFile, `${orgs[1]}\n`);
+    const baseHot = await baseline('baseline chained insert, 1 hot org', hotFile, '/chained');
     rows.push({ ...baseHot, target: '' });
     rows.push({ name: `ingest ${ORGS} orgs: service / baseline insert`, ratio: spread.rps / basePlain.rps, target: '>= 0.5', pass: spread.rps / basePlain.rps >= 0.5 });
     rows.push({ name: 'ingest hot org: service / baseline insert', ratio: hot.rps / basePlain.rps, target: '>= 0.5', pass: hot.rps / basePlain.rps >= 0.5 });

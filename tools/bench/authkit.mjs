@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchDir, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, run, stopOnSignal } from './lib.mjs';
+import { benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,16 +32,8 @@ const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 8);
 const only = new Set((process.env.BENCH_ONLY ?? 'argon2,login,refresh,get').split(','));
 const files = [];
 
-async function wrk(mode, baseUrl, apiKey, args, { seconds = SECONDS, connections = CONNECTIONS } = {}) {
-  const file = join(benchDir, 'authkit.lua');
-  const cli = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', file, '-H', `Authorization: Bearer ${apiKey}`, baseUrl, '--', mode, ...args];
-  const { code, stdout, stderr } = await run('wrk', cli, (seconds + 30) * 1000);
-  const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${stderr || stdout}`);
-  if (stderr.trim()) log(`wrk (${mode}): ${stderr.trim()}`);
-  const r = JSON.parse(line.slice('BENCH_RESULT '.length));
-  const elapsed = r.duration_us / 1e6;
-  return { requests: r.requests, rps: r.requests / elapsed, p50: r.p50_us / 1000, p99: r.p99_us / 1000, max: r.max_us / 1000, errors: r.connect + r.read + r.write + r.timeout + r.status };
+function wrk(mode, baseUrl, apiKey, args, { seconds = SECONDS, connections = CONNECTIONS } = {}) {
+  return runWrk({ url: baseUrl, connections, seconds, headers: { Authorization: `Bearer ${apiKey}` }, luaArgs: [mode, ...args], script: 'authkit.lua' });
 }
 
 async function measure(label, fn) {

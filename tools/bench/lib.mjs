@@ -24,22 +24,25 @@ export function track(child) {
 }
 
 /**
- * Runs wrk (one thread, `connections` keep-alive connections) with tools/bench/wrk.lua and
- * returns its summary: requests, req/s, latency percentiles (ms) and errors (socket errors
- * plus non-2xx/3xx answers).
+ * Runs wrk (one thread, `connections` keep-alive connections) with `script` from tools/bench
+ * (wrk.lua: GETs and organization creates; wrk-writes.lua: audit events, radar attempts, vault
+ * data-key pairs; authkit.lua) and returns its summary: requests, req/s, latency percentiles (ms),
+ * errors (socket errors plus non-2xx/3xx answers), and for wrk-writes.lua's pairs their count and rate.
  */
-export async function runWrk({ url, connections = 32, seconds, headers = {}, luaArgs = [] }) {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', join(benchDir, 'wrk.lua')];
+export async function runWrk({ url, connections = 32, seconds, headers = {}, luaArgs = [], script = 'wrk.lua' }) {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', join(benchDir, script)];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   args.push(url, '--', ...luaArgs);
   const { code, stdout, stderr } = await run('wrk', args, (seconds + 30) * 1000);
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${stderr || stdout}`);
+  if (stderr.trim()) log(`wrk (${luaArgs[0] ?? script}): ${stderr.trim()}`);
   const r = JSON.parse(line.slice('BENCH_RESULT '.length));
   const elapsed = r.duration_us / 1e6;
   return {
     requests: r.requests,
     rps: r.requests / elapsed,
+    ...(luaArgs[0] === 'vault-pairs' ? { pairs: r.pairs, pairsPerSecond: r.pairs / elapsed } : {}),
     p50: r.p50_us / 1000,
     p99: r.p99_us / 1000,
     max: r.max_us / 1000,

@@ -11,9 +11,9 @@
 //         (with radar, without it for twice as long, with radar again, on fresh stacks: the mean of
 //         the two with-radar p50s against the one without, so a steady drift of the machine cancels)
 //      b. closed loop at BENCH_LOGIN_CONNECTIONS (4), back to back: the machine busy, so radar's CPU shows as latency (report)
-// Each attempt comes from its own IP and email so no control fires (the work is the full
+// Each attempt (built by wrk-writes.lua) comes from its own IP and email so no control fires (the work is the full
 // assessment: lists, settings, the Redis windows, the insert and its outbox rows). Never fails on a miss.
-// Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_LOGIN_PACE_MS=100, BENCH_ONLY=attempts,login,
+// Knobs: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (10: radar's JIT needs more than 3 s), BENCH_CONNECTIONS=32, BENCH_LOGIN_CONNECTIONS=4, BENCH_LOGIN_PACE_MS=100, BENCH_ONLY=attempts,login,
 // BENCH_PORT_OFFSET=24500, BENCH_REDIS_URL=redis://127.0.0.1:6379/8, BENCH_REPLICAS=radar=2 (processes per app, as WOS_REPLICAS),
 // BENCH_PROFILE=1 (CPU profiles of radar during the createAttempt phase and the sign-ins: .tools/bench-profiles/radar-{attempts,signins}-radar.cpuprofile,
 // and of each paced sign-in phase: radar-paced-<phase>-<app>.cpuprofile; BENCH_PROFILE=identity,radar picks the apps;
@@ -23,7 +23,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { benchDir, benchProfiler, benchReplicas, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, track } from './lib.mjs';
+import { benchDir, benchProfiler, benchReplicas, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, runWrk, track } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +32,7 @@ const { Stack } = require(join(root, 'libs/platform/dist/stack/index.js'));
 const DB_PREFIX = 'wos_bench_radar';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 24500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const LOGIN_PACE_MS = Number(process.env.BENCH_LOGIN_PACE_MS ?? 100);
@@ -41,19 +41,12 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 const only = new Set((process.env.BENCH_ONLY ?? 'attempts,login').split(','));
 const runId = randomBytes(4).toString('hex');
 const profiler = benchProfiler(['radar']);
+/* The first attempt number of the next wrk phase (each phase numbers its attempts from it; IPs and emails derive from the number). */
 let seq = 0;
 
 const load = (baseUrl, connections, seconds, request, paceMs = 0) => poolLoop(baseUrl, connections, seconds, request, undefined, paceMs);
 
 const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
-
-const attemptBody = () => {
-  const n = ++seq;
-  // The low bits pick the /24, so consecutive attempts land in different networks: every attempt
-  // counts as a failure until its outcome is reported, and 200 of them in one /24 would fire
-  // brute_force_attack's per-network threshold (a run sends ~50,000; each /24 gets one per 65,536).
-  return JSON.stringify({ ip_address: `10.${n & 255}.${(n >> 8) & 255}.${(n >> 16) & 255}`, user_agent: BROWSER, email: `b${n}-${runId}@bench.example.com`, auth_method: 'Password', action: 'sign-in' });
-};
 
 function newStack(apps, name) {
   return new Stack({
@@ -177,18 +170,23 @@ async function main() {
     // the events consumer, whose draining would otherwise be measured as radar's sign-in cost.
     if (only.has('login')) second = await signIns(stack, env, 'sign-in with radar, again', ['identity', 'radar'], { loaded: false });
     if (!only.has('attempts')) return;
-    const request = () => ({ method: 'POST', path: '/radar/attempts', headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' }, body: attemptBody() });
-    await load(stack.baseUrl, CONNECTIONS, WARMUP, request);
+    // Driven by wrk (wrk-writes.lua), whose Lua builds each attempt's body at a few µs of CPU.
+    const attempts = (url, headers, seconds) => {
+      const first = seq;
+      seq += 1_000_000;
+      return runWrk({ url, connections: CONNECTIONS, seconds, headers, luaArgs: ['radar', runId, String(first), '/radar/attempts'], script: 'wrk-writes.lua' });
+    };
+    const auth = { Authorization: `Bearer ${env.apiKey}` };
+    await attempts(stack.baseUrl, auth, WARMUP);
     await profiler.on('radar-attempts');
-    const gw = await measure('createAttempt', () => load(stack.baseUrl, CONNECTIONS, SECONDS, request));
+    const gw = await measure('createAttempt', () => attempts(stack.baseUrl, auth, SECONDS));
     await profiler.off('radar-attempts');
     rows.push({ name: `POST /radar/attempts via gateway (${CONNECTIONS} conn, ${SECONDS} s)`, ...gw, target: '>= 3,000 req/s, p99 < 15 ms', pass: gw.rps >= 3000 && gw.p99 < 15 && gw.errors === 0 });
     const port = PORT_OFFSET + 8091;
     const child = await startBaseline(stack, env.environmentId, port);
     try {
-      const bare = () => ({ method: 'POST', path: '/radar/attempts', headers: { 'content-type': 'application/json' }, body: attemptBody() });
-      await load(`http://127.0.0.1:${port}`, CONNECTIONS, WARMUP, bare);
-      const base = await measure('baseline', () => load(`http://127.0.0.1:${port}`, CONNECTIONS, SECONDS, bare));
+      await attempts(`http://127.0.0.1:${port}`, {}, WARMUP);
+      const base = await measure('baseline', () => attempts(`http://127.0.0.1:${port}`, {}, SECONDS));
       rows.push({ name: `baseline: bare Fastify + pg, one INSERT (${CONNECTIONS} conn, ${SECONDS} s)`, ...base, target: 'reference' });
       rows.push({ name: 'createAttempt / baseline (req/s ratio)', ratio: gw.rps / base.rps, target: 'report' });
     } finally {
