@@ -3,7 +3,9 @@
 --   -- login EMAILS_FILE PASSWORD CLIENT  password grant, rotating over the users
 -- (Refresh rotation is driven by a Node client in authkit.mjs: a wrk thread cannot tie an
 -- answer to the connection that will send the next token.)
--- done() prints "BENCH_RESULT {json}" like wrk.lua.
+-- done() prints the shared result line (wrk-report.lua).
+-- The shared result line (wrk-report.lua, next to this script).
+local report = dofile((debug.getinfo(1, "S").source:sub(2):match("^(.*/)") or "./") .. "wrk-report.lua")
 local started = 0
 function setup(thread)
   started = started + 1
@@ -54,10 +56,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,' ..
-    '"p50_us":%.1f,"p99_us":%.1f,"max_us":%.1f,"mean_us":%.1f}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99), latency.max, latency.mean))
+  report(summary, latency)
 end

@@ -12,6 +12,8 @@
 --                                          thread cannot pick the connection); pairs counts decrypts
 -- The thread count must be 1 (-t1): counters are per Lua state. done() prints
 -- "BENCH_RESULT {json}" as wrk.lua does, plus "pairs" and the first non-2xx answers on stderr.
+-- The shared result line (wrk-report.lua, next to this script).
+local report = dofile((debug.getinfo(1, "S").source:sub(2):match("^(.*/)") or "./") .. "wrk-report.lua")
 
 local threads = {}
 function setup(thread)
@@ -96,10 +98,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,' ..
-    '"p50_us":%.1f,"p99_us":%.1f,"max_us":%.1f,"mean_us":%.1f,"pairs":%d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99), latency.max, latency.mean, threads[1]:get("pairs_done")))
+  report(summary, latency, string.format('"pairs":%d', threads[1]:get("pairs_done")))
 end

@@ -2,6 +2,8 @@
 --   wrk ... -s wrk.lua URL -- get PATHS_FILE   rotates over the paths in PATHS_FILE (one a line)
 --   wrk ... -s wrk.lua URL -- post RUN_ID      POST /organizations with a unique name each time
 -- done() prints one line, "BENCH_RESULT {json}", with latencies in microseconds.
+-- The shared result line (wrk-report.lua, next to this script).
+local report = dofile((debug.getinfo(1, "S").source:sub(2):match("^(.*/)") or "./") .. "wrk-report.lua")
 
 -- setup() runs in the main Lua state; thread:set makes `thread_no` a global of that thread's state.
 local started = 0
@@ -44,10 +46,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_RESULT {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,' ..
-    '"p50_us":%.1f,"p99_us":%.1f,"max_us":%.1f,"mean_us":%.1f}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99), latency.max, latency.mean))
+  report(summary, latency)
 end
