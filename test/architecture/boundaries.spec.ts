@@ -90,6 +90,7 @@ test('the kit rule catches planted violations and passes the kit way', () => {
     { path: 'apps/x/src/g.ts', text: "await client.query('BEGIN');" },
     { path: 'apps/x/src/app.module.ts', text: '@Module({}) export class AppModule {}' },
     { path: 'apps/x/src/h.ts', text: 'return bootstrapService({ name, module, host: config.HOST, port: config.PORT, logger });' },
+    { path: 'apps/x/src/i.ts', text: 'onModuleInit(): void {\n  this.timer = setInterval(() => void this.sweep(), 1000);\n}' },
     { path: 'apps/x/prisma/schema.prisma', text: 'model Thing {\n  id String @id\n}\n\nmodel OutboxEvent {\n  seq BigInt @id\n}\n' },
   ];
   const found = kitViolations(planted);
@@ -100,6 +101,7 @@ test('the kit rule catches planted violations and passes the kit way', () => {
     { path: 'apps/x/src/config.ts', text: "export { APP_CONFIG, LOGGER } from '@wos/platform';" },
     { path: 'apps/x/src/x.app.ts', text: 'return startService({ name, config, kit: { prisma: PrismaService, redis: true }, modules: [XModule] });' },
     { path: 'apps/x/src/r.ts', text: "// no hand-written 'BEGIN' here: pgTransaction\nreturn pgTransaction(this.prisma.pool, async (client) => claimInbox(pgExecutor(client), c, id));" },
+    { path: 'apps/x/src/s.ts', text: 'onModuleInit(): void {\n  this.loop.start(1000);\n}\nstream() { const beat = setTimeout(() => raw.write(":\\n\\n"), 15000); }' },
     { path: 'apps/x/prisma/schema.prisma', text: 'model TemplateSample {\n  id String @id\n  @@map("template_samples")\n}\n' },
   ];
   assert.deepEqual(kitViolations(kitWay), []);

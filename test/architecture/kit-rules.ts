@@ -31,6 +31,10 @@ const KIT_CODE: { pattern: RegExp; use: string }[] = [
   { pattern: /\bbootstrapService\s*\(|\bServiceInfraModule\.forService\s*\(/, use: 'startService({ name, config, kit, modules, http })' },
 ];
 
+/* Periodic work started by a Nest lifecycle hook: the kit's BackgroundLoop runs it (one run at a time, stopped and awaited at shutdown). */
+const LIFECYCLE_HOOK = /\bon(?:ModuleInit|ApplicationBootstrap)\s*\(/;
+const TIMER_LOOP = /\bsetInterval\s*\(/;
+
 /* Prisma models of the platform's tables (libs/platform/migrations). */
 const KIT_MODELS = /^\s*model\s+(?:OutboxEvent|Outbox|Inbox|InboxEntry|ConsumerDeadLetter\w*)\s*\{|@@map\(\s*"(?:outbox|inbox|consumer_dead_letters)"\s*\)/m;
 
@@ -59,6 +63,8 @@ export function kitViolations(files: readonly SourceFile[]): string[] {
       const m = rule.pattern.exec(stripped);
       if (m) problems.push(`${f.path}:${line(stripped, m.index)}: ${m[0].trim()} re-implements the kit; use ${rule.use}`);
     }
+    const timer = TIMER_LOOP.exec(stripped);
+    if (timer && LIFECYCLE_HOOK.test(stripped)) problems.push(`${f.path}:${line(stripped, timer.index)}: ${timer[0].trim()} started by a lifecycle hook re-implements the kit; use BackgroundLoop from @wos/platform`);
   }
   return problems;
 }

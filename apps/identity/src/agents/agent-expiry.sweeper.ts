@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
+import { BackgroundLoop, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { AgentClaimsRepository } from './agent-claims.repository';
 import { registrationEvent } from './agents.events';
@@ -17,9 +17,8 @@ export const EXPIRY_SWEEP_BATCH = 200;
  */
 @Injectable()
 export class AgentExpirySweeper implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
   private readonly log: Logger;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly repo: AgentClaimsRepository,
@@ -27,37 +26,32 @@ export class AgentExpirySweeper implements OnModuleInit, OnModuleDestroy {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: AgentExpirySweeper.name });
+    // A failed sweep is picked up where it stopped by the next (nothing is stamped without its event).
+    this.loop = new BackgroundLoop(
+      (stopped) => this.sweep(stopped),
+      (err) => this.log.warn({ err }, 'agent registration expiry sweep failed'),
+    );
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.AGENT_EXPIRY_SWEEP_SECONDS * 1000);
-    this.timer.unref();
+    this.loop.start(this.config.AGENT_EXPIRY_SWEEP_SECONDS * 1000, { immediately: false });
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** One sweep (at most one at a time per process); how many registrations it announced. */
-  sweep(): Promise<number> {
-    this.running ??= this.sweepAll().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async sweepAll(): Promise<number> {
+  /** One sweep, batch after batch until one comes back short. */
+  private async sweep(stopped: () => boolean): Promise<void> {
     let total = 0;
     try {
       for (;;) {
         const n = await this.repo.announceExpired(new Date(), EXPIRY_SWEEP_BATCH, (r) => registrationEvent('expired', r, null, r.environmentId));
         total += n;
-        if (n < EXPIRY_SWEEP_BATCH) break;
+        if (n < EXPIRY_SWEEP_BATCH || stopped()) break;
       }
-    } catch (err) {
-      // The next sweep picks up where this one stopped (nothing is stamped without its event).
-      this.log.warn({ err }, 'agent registration expiry sweep failed');
+    } finally {
+      if (total) this.log.info({ announced: total }, 'agent registrations expired');
     }
-    if (total) this.log.info({ announced: total }, 'agent registrations expired');
-    return total;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ApiKeyWire } from '@wos/contracts';
-import { PgNotificationListener, SecretBox, type Logger } from '@wos/platform';
+import { BackgroundLoop, PgNotificationListener, SecretBox, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import type { ApiKey } from '../generated/prisma/client';
 import { ApiKeysRepository, API_KEYS_REVOKED_CHANNEL } from './api-keys.repository';
@@ -45,7 +45,7 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
   private generation = 0;
   private readonly pendingUses = new Map<string, { environmentId: string; at: Date }>();
   private readonly listener: PgNotificationListener;
-  private flushTimer?: NodeJS.Timeout;
+  private readonly flusher: BackgroundLoop;
   private readonly log: Logger;
 
   constructor(
@@ -60,12 +60,13 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
       onConnected: () => this.forgetAll(),
       onLost: () => this.forgetAll(),
     }, this.log);
+    // flushUses reports its own failures (and keeps the uses for the next round).
+    this.flusher = new BackgroundLoop(() => this.flushUses(), (err) => this.log.warn({ err: err.message }, 'API key use flush failed'));
   }
 
   onModuleInit(): void {
     this.listener.start();
-    this.flushTimer = setInterval(() => void this.flushUses(), FLUSH_USES_MS);
-    this.flushTimer.unref();
+    this.flusher.start(FLUSH_USES_MS, { immediately: false });
   }
 
   /** True while keys may be stored and answered from memory (the LISTEN connection is up). */
@@ -74,7 +75,7 @@ export class ApiKeyValidationService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.flushTimer);
+    await this.flusher.stop();
     const stopped = this.listener.stop(); // no longer connected from here on
     this.forgetAll();
     await stopped;

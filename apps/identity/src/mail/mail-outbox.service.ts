@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SecretBox, type Logger } from '@wos/platform';
+import { BackgroundLoop, SecretBox, type Logger } from '@wos/platform';
 import { LOGGER } from '../config';
 import type { Prisma } from '../generated/prisma/client';
 import { AuthkitSettingsService } from '../authkit/branding/authkit-settings.service';
@@ -38,10 +38,7 @@ const POLL_MS = 5_000;
 @Injectable()
 export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly resolvers = new Map<string, Resolver>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly repo: MailOutboxRepository,
@@ -49,7 +46,14 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly box: SecretBox,
     private readonly settings: AuthkitSettingsService,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop(
+      async (stopped) => {
+        while (!stopped() && (await this.sendBatch()) === BATCH);
+      },
+      (err) => this.logger.error({ err: err.message }, 'mail outbox pass failed'),
+    );
+  }
 
   /** Each flow registers how to read its entity's secret; one resolver per template. */
   registerResolver(template: TemplateName, resolver: Resolver): void {
@@ -67,39 +71,15 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Sends what is due now; call after the transaction that enqueued committed. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (!this.stopped && (await this.sendBatch()) === BATCH);
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        this.logger.error({ err: (err as Error).message }, 'mail outbox pass failed');
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.loop.soon();
   }
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.timer = setTimeout(() => void this.kick().finally(() => !this.stopped && tick()), POLL_MS);
-      this.timer.unref();
-    };
-    void this.kick();
-    tick();
+    this.loop.start(POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   private async sendBatch(): Promise<number> {

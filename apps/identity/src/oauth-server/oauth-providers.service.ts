@@ -1,7 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LOGGER, newId, parseSecretEncryptionKeys, type Logger } from '@wos/platform';
+import { BackgroundLoop, LOGGER, newId, parseSecretEncryptionKeys, type Logger } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ApplicationsService } from '../connect/applications.service';
 import { UsersService } from '../users/users.service';
@@ -53,7 +53,7 @@ const TTL = { AccessToken: 600, ClientCredentials: 3600, AuthorizationCode: 60, 
 export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
   private readonly built = new Map<string, { value: Promise<BuiltProvider>; until: number }>();
   private readonly cookieKeys: Buffer[];
-  private sweeper?: NodeJS.Timeout;
+  private readonly sweeper: BackgroundLoop;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -67,15 +67,18 @@ export class OAuthProvidersService implements OnModuleInit, OnModuleDestroy {
     // Cookie signing keys follow the configured KEKs (first signs, all verify), derived so the
     // KEKs themselves never sign anything.
     this.cookieKeys = [...parseSecretEncryptionKeys(config.SECRET_ENCRYPTION_KEYS).values()].map((k) => Buffer.from(hkdfSync('sha256', k, 'wos-connect', 'oidc-provider cookies', 32)));
+    this.sweeper = new BackgroundLoop(
+      () => this.artifacts.sweep(),
+      (err) => this.logger.warn({ err }, 'oauth artifact sweep failed'),
+    );
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.artifacts.sweep().catch((err: unknown) => this.logger.warn({ err }, 'oauth artifact sweep failed')), SWEEP_MS);
-    this.sweeper.unref();
+    this.sweeper.start(SWEEP_MS, { immediately: false });
   }
 
-  onModuleDestroy(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
+  async onModuleDestroy(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   mountPath(envClientId: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, type Logger } from '@wos/platform';
+import { BackgroundLoop, LOGGER, type Logger } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { AccountSecretsService } from './account-secrets.service';
 import { VaultDeletionsRepository } from './vault-deletions.repository';
@@ -12,13 +12,12 @@ const LEASE_SECONDS = 120;
  * Pays the Vault deletions still owed (vault_deletions): every PIPES_VAULT_DELETION_SWEEP_MS it
  * leases the due ones and deletes each object, so a connected account's tokens never outlive it
  * in Vault because Vault was down when the account went. Every replica sweeps; leases keep them
- * apart. A sweep runs to the end of what is due before the next is scheduled.
+ * apart. A sweep runs to the end of what is due; sweeps never overlap (BackgroundLoop).
  */
 @Injectable()
 export class VaultDeletionsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
   private readonly log: Logger;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly repo: VaultDeletionsRepository,
@@ -27,35 +26,31 @@ export class VaultDeletionsService implements OnApplicationBootstrap, OnApplicat
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: VaultDeletionsService.name });
+    this.loop = new BackgroundLoop(
+      (stopped) => this.sweep(stopped),
+      (err) => this.log.warn({ err: err.message }, 'owed Vault deletions: sweep failed'),
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.loop.start(this.config.PIPES_VAULT_DELETION_SWEEP_MS, { immediately: false });
   }
 
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
   }
 
-  /** Tries every due deletion once; the number settled. */
-  async sweep(): Promise<number> {
+  /** Tries every due deletion once. */
+  private async sweep(stopped: () => boolean): Promise<void> {
     let settled = 0;
-    for (;;) {
-      const due = await this.repo.claimDue(BATCH, LEASE_SECONDS);
-      for (const d of due) if (await this.secrets.deleteOwedOne(d.environmentId, d.vaultObjectId)) settled++;
-      if (due.length < BATCH || this.stopped) return settled;
+    try {
+      for (;;) {
+        const due = await this.repo.claimDue(BATCH, LEASE_SECONDS);
+        for (const d of due) if (await this.secrets.deleteOwedOne(d.environmentId, d.vaultObjectId)) settled++;
+        if (due.length < BATCH || stopped()) return;
+      }
+    } finally {
+      if (settled) this.log.info({ settled }, 'deleted owed Vault objects');
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.sweep()
-        .then((n) => n && this.log.info({ settled: n }, 'deleted owed Vault objects'))
-        .catch((err: Error) => this.log.warn({ err: err.message }, 'owed Vault deletions: sweep failed'))
-        .finally(() => this.schedule());
-    }, this.config.PIPES_VAULT_DELETION_SWEEP_MS);
-    this.timer.unref();
   }
 }

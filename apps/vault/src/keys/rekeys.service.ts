@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Logger } from '@wos/platform';
+import { BackgroundLoop, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
-import { BackgroundLoop } from '../vault-core/background-loop';
 import { KeyBlobError, parseKeyBlob, unwrapDataKey, wrapDataKey } from '../vault-core/key-blob';
 import { KeksService } from './keks.service';
 import { kekRekeyedEvent } from './keys.events';

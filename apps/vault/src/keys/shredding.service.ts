@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Topic } from '@wos/contracts';
-import { buildEvent, newId, type Logger, type OutboxMessage } from '@wos/platform';
+import { BackgroundLoop, buildEvent, newId, type Logger, type OutboxMessage } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { actorFields, SYSTEM_ACTOR } from '../vault-core/actor';
-import { BackgroundLoop } from '../vault-core/background-loop';
 import { canonicalContext } from '../vault-core/key-context';
 import { byokDeletedEvent } from './keys.events';
 import { ShreddingRepository, type ShreddedKek } from './shredding.repository';

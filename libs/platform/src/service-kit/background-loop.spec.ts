@@ -2,39 +2,72 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BackgroundLoop } from './background-loop';
 
-test('one run at a time; a request during a run makes exactly one more; errors are reported, not thrown', async () => {
-  let active = 0;
-  let most = 0;
-  let runs = 0;
-  const errors: string[] = [];
-  let release!: () => void;
+/** A loop whose runs each wait for `release()`; counts runs and the most at once. */
+function gatedLoop(fail?: (run: number) => boolean) {
+  const s = { runs: 0, active: 0, most: 0, errors: [] as string[], release: () => {} };
   const loop = new BackgroundLoop(
     async () => {
-      runs++;
-      active++;
-      most = Math.max(most, active);
-      await new Promise<void>((r) => (release = r));
-      active--;
-      if (runs === 2) throw new Error('second run failed');
+      const run = ++s.runs;
+      s.active++;
+      s.most = Math.max(s.most, s.active);
+      await new Promise<void>((r) => (s.release = r));
+      s.active--;
+      if (fail?.(run)) throw new Error(`run ${run} failed`);
     },
-    (err) => errors.push(err.message),
+    (err) => s.errors.push(err.message),
   );
+  return { loop, s };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('one run at a time; requests during a run make exactly one more; errors are reported, not thrown', async () => {
+  const { loop, s } = gatedLoop((run) => run === 2);
   loop.start(60_000);
-  loop.soon();
-  loop.soon();
-  assert.equal(runs, 1);
-  release();
-  await new Promise((r) => setImmediate(r));
-  assert.equal(runs, 2, 'the requests during the first run made one more');
-  release();
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(errors, ['second run failed']);
-  assert.equal(runs, 2);
-  loop.soon();
+  void loop.soon();
+  void loop.soon();
+  assert.equal(s.runs, 1);
+  s.release();
+  await tick();
+  assert.equal(s.runs, 2, 'the requests during the first run made one more');
+  s.release();
+  await tick();
+  assert.deepEqual(s.errors, ['run 2 failed']);
+  assert.equal(s.runs, 2);
+  void loop.soon();
   const stopping = loop.stop();
-  release();
+  s.release();
   await stopping;
-  loop.soon();
-  assert.equal(runs, 3, 'nothing runs after stop');
-  assert.equal(most, 1);
+  await loop.soon();
+  assert.equal(s.runs, 3, 'nothing runs after stop');
+  assert.equal(s.most, 1);
+});
+
+test('soon() settles when a run that began after it has ended, and never rejects', async () => {
+  const { loop, s } = gatedLoop(() => true);
+  const first = loop.soon();
+  let secondDone = false;
+  const second = loop.soon().then(() => (secondDone = true));
+  s.release();
+  await first;
+  await tick();
+  assert.equal(secondDone, false, 'the caller during run 1 waits for run 2');
+  assert.equal(s.runs, 2);
+  s.release();
+  await second;
+  assert.deepEqual(s.errors, ['run 1 failed', 'run 2 failed']);
+});
+
+test('start({ immediately: false }) waits for the interval; stop() releases callers still waiting', async () => {
+  const { loop, s } = gatedLoop();
+  loop.start(60_000, { immediately: false });
+  await tick();
+  assert.equal(s.runs, 0);
+  void loop.soon();
+  const waiter = loop.soon();
+  const stopping = loop.stop();
+  s.release();
+  await stopping;
+  await waiter;
+  assert.equal(s.runs, 1, 'the waiter was released without a second run');
 });

@@ -4,3 +4,4 @@ export * from './kafka-event.transport';
 export * from './outbox-relay.service';
 export * from './rethrow-event-errors.filter';
 export * from './start-service';
+export * from './background-loop';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { registry, type Logger } from '@wos/platform';
+import { BackgroundLoop, registry, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
 import { DeliveryRepository, type DeliveryKey } from '../delivery.repository';
 import { DeliveryService, jobId } from '../delivery.service';
@@ -20,9 +20,9 @@ const PAGE = 2000;
 @Injectable()
 export class ReconcileProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop: BackgroundLoop;
+  /* The first pass that succeeds offers every pending delivery; later ones repair the overdue. */
+  private startupDone = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,29 +31,26 @@ export class ReconcileProcessor implements OnApplicationBootstrap, OnModuleDestr
     private readonly deliveries: DeliveryService,
   ) {
     this.log = logger.child({ context: ReconcileProcessor.name });
+    this.loop = new BackgroundLoop(
+      (stopped) => this.pass(stopped),
+      (err) => this.log.warn({ err: err.message }, 'reconcile pass failed; will retry'),
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.running = this.pass(true);
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.pass(false);
-    }, this.config.WEBHOOK_RECONCILE_INTERVAL);
-    this.timer.unref();
+    this.loop.start(this.config.WEBHOOK_RECONCILE_INTERVAL);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** One pass; returns how many jobs it added (startup: offered) or promoted. */
-  async reconcile(all: boolean): Promise<number> {
+  private async reconcile(all: boolean, stopped: () => boolean): Promise<number> {
     const dueBefore = all ? null : new Date(Date.now() - this.config.WEBHOOK_RECONCILE_GRACE);
     let after: { at: Date; eventId: string; endpointId: string } | null = null;
     let total = 0;
-    while (!this.stopped) {
+    while (!stopped()) {
       const rows = await this.repo.pendingForReconcile(dueBefore, after, PAGE);
       if (!rows.length) break;
       const keys = rows.map((r) => ({ eventId: r.event_id, endpointId: r.endpoint_id, generation: r.generation }));
@@ -92,15 +89,11 @@ export class ReconcileProcessor implements OnApplicationBootstrap, OnModuleDestr
     return missing.length + promoted;
   }
 
-  private async pass(all: boolean): Promise<void> {
-    try {
-      const n = await this.reconcile(all);
-      rescheduled.inc(n);
-      if (all || n) this.log.info({ jobs: n, startup: all }, 'reconciled the delivery schedule from Postgres');
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'reconcile pass failed; will retry');
-    } finally {
-      this.running = undefined;
-    }
+  private async pass(stopped: () => boolean): Promise<void> {
+    const all = !this.startupDone;
+    const n = await this.reconcile(all, stopped);
+    this.startupDone = !stopped();
+    rescheduled.inc(n);
+    if (all || n) this.log.info({ jobs: n, startup: all }, 'reconciled the delivery schedule from Postgres');
   }
 }
