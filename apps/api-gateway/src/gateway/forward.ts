@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { internalAuthKeyFor, sendError, signInternalRequest } from '@wos/platform';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, type Claim } from '../idempotency/idempotency.service';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@wos/contracts';
+import type { Claim } from '../idempotency/idempotency.service';
 import { UpstreamError } from '../proxy/proxy.service';
 import type { ClientOrigin } from '../proxy/client-address';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/proxy.headers';
@@ -79,7 +80,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
   // Records are scoped by environment, so only API-key callers can have them, and only on creates.
   const keeper = key && idempotencyKey !== undefined ? idempotencyKeeper(req.method, target.path) : undefined;
   if (keeper && (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-    return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey(MAX_IDEMPOTENCY_KEY_LENGTH));
+    return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey());
   }
   if (key && keeper === 'gateway' && typeof idempotencyKey === 'string') {
     const decision = await deps.idempotency.begin(key.environmentId, idempotencyKey, req.method, req.url, received);

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { INVALID_IDEMPOTENCY_KEY_MESSAGE } from '@wos/contracts';
 
 /**
  * Every error the gateway itself answers. Invariant: all of them are JSON with `message` and
@@ -36,11 +37,7 @@ export const GatewayErrors = {
     message: `The redirect_uri '${uri.slice(0, 300)}' is not one of this environment's redirect URIs.`,
   }),
   rateLimited: () => ({ status: 429, code: 'rate_limit_exceeded', message: 'Rate limit exceeded. Retry after the number of seconds in the Retry-After header.' }),
-  invalidIdempotencyKey: (max: number) => ({
-    status: 400,
-    code: 'invalid_idempotency_key',
-    message: `The Idempotency-Key header must be between 1 and ${max} characters long.`,
-  }),
+  invalidIdempotencyKey: () => ({ status: 400, code: 'invalid_idempotency_key', message: INVALID_IDEMPOTENCY_KEY_MESSAGE }),
   idempotencyKeyReused: () => ({
     status: 400,
     code: 'idempotency_key_reused',

@@ -4,8 +4,6 @@ import { SecretBox, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { HotPathRedisService } from '../infra/hot-path-redis.service';
 
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
 export interface StoredResponse {
   status: number;
   contentType: string | undefined;

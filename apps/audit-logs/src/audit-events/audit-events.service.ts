@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { INVALID_IDEMPOTENCY_KEY_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH } from '@wos/contracts';
 import { BadRequestError, newId } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { occurredAtProblem } from '../audit-core/event-rules';
@@ -37,6 +38,7 @@ export class AuditEventsService {
 
   /** Stores the event, or finds its Idempotency-Key's event already stored ('replayed'). */
   async create(environmentId: string, rawBody: unknown, idempotencyKey: string | undefined): Promise<'created' | 'replayed'> {
+    if (idempotencyKey !== undefined && idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new BadRequestError('invalid_idempotency_key', INVALID_IDEMPOTENCY_KEY_MESSAGE);
     const body = parseCreateEventBody(rawBody);
     const now = new Date();
     const occurredAt = new Date(body.event.occurred_at);
