@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, internalAuthKeyFor, internalFetch, OrganizationsClient } from '@wos/platform';
+import { DomainError, internalAuthKeyFor, internalFetch, serviceUnavailable, OrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** The services whose public APIs the portal drives, each through its internal address. */
@@ -51,9 +51,9 @@ export class UpstreamClient {
         },
       );
     } catch {
-      throw unavailable(service);
+      throw serviceUnavailable(service);
     }
-    if (res.status >= 500) throw unavailable(service);
+    if (res.status >= 500) throw serviceUnavailable(service);
     const text = await res.text();
     return { status: res.status, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : {}) as T, location: res.headers.get('location') ?? undefined };
   }
@@ -66,4 +66,3 @@ export class UpstreamClient {
   }
 }
 
-const unavailable = (service: string) => new DomainError(503, 'service_unavailable', `The ${service} service is unavailable; retry the request.`);

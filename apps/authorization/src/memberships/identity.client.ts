@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { organizationMembershipSchema, type OrganizationMembershipWire } from '@wos/contracts';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { internalAuthKeyFor, internalJson, serviceUnavailable } from '@wos/platform';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
 
@@ -17,19 +17,9 @@ export class IdentityMembershipsClient {
   /** 503 when identity cannot answer. */
   async page(environmentId: string, after: string | null, limit: number): Promise<{ data: OrganizationMembershipWire[]; after: string | null }> {
     const query = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
-    let res: Response;
-    try {
-      res = await internalFetch(`${this.config.IDENTITY_URL}/internal/identity/organization_memberships?${query}`, { key: internalAuthKeyFor(this.config, 'identity'), audience: 'identity', environmentId }, {
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch {
-      throw unavailable();
-    }
-    if (!res.ok) throw unavailable();
-    const parsed = pageSchema.safeParse(await res.json());
-    if (!parsed.success) throw unavailable();
+    const page = await internalJson(`${this.config.IDENTITY_URL}/internal/identity/organization_memberships?${query}`, { key: internalAuthKeyFor(this.config, 'identity'), audience: 'identity', environmentId }, { timeoutMs: 10_000 });
+    const parsed = pageSchema.safeParse(page);
+    if (!parsed.success) throw serviceUnavailable('identity');
     return parsed.data;
   }
 }
-
-const unavailable = () => new DomainError(503, 'service_unavailable', 'The identity service is unavailable; retry the request.');

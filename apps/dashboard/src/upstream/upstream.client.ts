@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { DomainError, internalAuthKeyFor, internalFetch, serviceUnavailable } from '@wos/platform';
 import type { AppConfig } from '../config';
 
 /** The services the console drives, each through its internal address (INTERNAL_CALLS.dashboard). */
@@ -85,11 +85,11 @@ export class UpstreamClient {
         },
       );
     } catch {
-      throw unavailable(service);
+      throw serviceUnavailable(service);
     }
     if (res.status >= 500) {
       await res.body?.cancel();
-      throw unavailable(service);
+      throw serviceUnavailable(service);
     }
     return res;
   }
@@ -105,7 +105,6 @@ export class UpstreamClient {
   }
 }
 
-const unavailable = (service: string) => new DomainError(503, 'service_unavailable', `The ${service} service is unavailable; retry the request.`);
 
 /** A query string from defined values only. */
 export function query(params: Record<string, string | number | undefined | null>): string {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { internalAuthKeyFor, internalJson, serviceUnavailable } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /**
@@ -19,23 +19,8 @@ export class PermissionsClient {
 
   async unknownSlugs(environmentId: string, slugs: string[]): Promise<string[]> {
     if (!this.url || slugs.length === 0) return [];
-    let res: Response;
-    try {
-      res = await internalFetch(
-        `${this.url}/internal/authorization/unknown_permissions`,
-        { key: this.key!, audience: 'authorization', environmentId },
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slugs }), signal: AbortSignal.timeout(5_000) },
-      );
-    } catch {
-      throw unavailable();
-    }
-    if (!res.ok) throw unavailable();
-    const body = (await res.json()) as { unknown_slugs?: unknown };
-    if (!Array.isArray(body.unknown_slugs)) throw unavailable();
+    const body = await internalJson<{ unknown_slugs?: unknown }>(`${this.url}/internal/authorization/unknown_permissions`, { key: this.key!, audience: 'authorization', environmentId }, { method: 'POST', body: { slugs } });
+    if (!Array.isArray(body?.unknown_slugs)) throw serviceUnavailable('authorization');
     return body.unknown_slugs.filter((s): s is string => typeof s === 'string');
   }
-}
-
-function unavailable(): DomainError {
-  return new DomainError(503, 'service_unavailable', 'The authorization service is unavailable; retry the request.');
 }

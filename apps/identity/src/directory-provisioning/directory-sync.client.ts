@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { internalAuthKeyFor, internalJson } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** What directory-sync says about a directory for provisioning. */
@@ -30,23 +30,7 @@ export class DirectorySyncClient {
   }
 
   /** The directory's settings, or null when it no longer exists in this environment. */
-  async provisioning(environmentId: string, directoryId: string): Promise<DirectoryProvisioning | null> {
-    let res: Response;
-    try {
-      res = await internalFetch(
-        `${this.url}/internal/directory-sync/directories/${encodeURIComponent(directoryId)}/provisioning`,
-        { key: this.key!, audience: 'directory-sync', environmentId },
-        { signal: AbortSignal.timeout(5_000) },
-      );
-    } catch {
-      throw unavailable();
-    }
-    if (res.status === 404) return null;
-    if (!res.ok) throw unavailable();
-    return (await res.json()) as DirectoryProvisioning;
+  provisioning(environmentId: string, directoryId: string): Promise<DirectoryProvisioning | null> {
+    return internalJson<DirectoryProvisioning>(`${this.url}/internal/directory-sync/directories/${encodeURIComponent(directoryId)}/provisioning`, { key: this.key!, audience: 'directory-sync', environmentId });
   }
-}
-
-function unavailable(): DomainError {
-  return new DomainError(503, 'service_unavailable', 'The directory-sync service is unavailable; retry later.');
 }

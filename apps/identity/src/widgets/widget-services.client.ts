@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionWire, ListEnvelope, OrganizationDomainWire } from '@wos/contracts';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { DomainError, internalAuthKeyFor, internalFetch, serviceUnavailable } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 type Service = 'organizations' | 'sso' | 'directory-sync' | 'audit-logs';
@@ -113,7 +113,7 @@ export class WidgetServicesClient {
 
   private async call<T>(service: Service, environmentId: string, method: string, path: string, body?: unknown): Promise<T> {
     const peer = this.services[service];
-    if (!peer) throw unavailable(service);
+    if (!peer) throw serviceUnavailable(service);
     const { url, key } = peer;
     let res: Response;
     try {
@@ -123,9 +123,9 @@ export class WidgetServicesClient {
         signal: AbortSignal.timeout(10_000),
       });
     } catch {
-      throw unavailable(service);
+      throw serviceUnavailable(service);
     }
-    if (res.status >= 500) throw unavailable(service);
+    if (res.status >= 500) throw serviceUnavailable(service);
     const parsed = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) return parsed as T;
     const { message, code, ...extra } = parsed;
@@ -133,4 +133,3 @@ export class WidgetServicesClient {
   }
 }
 
-const unavailable = (service: Service) => new DomainError(503, 'service_unavailable', `The ${service} service is unavailable; retry the request.`);

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, internalAuthKeyFor, internalFetch } from '@wos/platform';
+import { internalAuthKeyFor, internalJson } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
-
-/* A user lookup is a point read; identity answers it well within this. */
-const LOOKUP_TIMEOUT_MS = 5_000;
 
 /**
  * Whether a user exists in an environment, asked of identity, which owns users (DESIGN.md rule 1:
@@ -21,19 +18,7 @@ export class IdentityUsersClient {
   }
 
   async exists(environmentId: string, userId: string): Promise<boolean> {
-    let res: Response;
-    try {
-      res = await internalFetch(`${this.config.IDENTITY_URL}/user_management/users/${encodeURIComponent(userId)}`, { key: internalAuthKeyFor(this.config, 'identity'), audience: 'identity', environmentId }, {
-        signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
-      });
-    } catch {
-      throw unavailable();
-    }
-    await res.body?.cancel();
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw unavailable();
+    const user = await internalJson(`${this.config.IDENTITY_URL}/user_management/users/${encodeURIComponent(userId)}`, { key: internalAuthKeyFor(this.config, 'identity'), audience: 'identity', environmentId });
+    return user !== null;
   }
 }
-
-const unavailable = () => new DomainError(503, 'service_unavailable', 'The identity service is unavailable; retry the request.');

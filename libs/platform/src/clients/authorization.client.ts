@@ -1,5 +1,4 @@
-import { DomainError } from '../errors/errors';
-import { internalFetch } from '../http/internal-fetch';
+import { internalJson, serviceUnavailable } from '../http/internal-fetch';
 
 /** Authorization's answer for role slugs in an organization. */
 export interface RoleClaims {
@@ -66,24 +65,11 @@ export class AuthorizationClient {
     await this.call(environmentId, 'DELETE', `/internal/authorization/directories/${encodeURIComponent(directoryId)}/groups`);
   }
 
+  /* Every route here exists: a 404 is an authorization service that cannot answer (a 503 to retry on). */
   private async call(environmentId: string, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await internalFetch(
-        `${this.baseUrl}${path}`,
-        { key: this.key, audience: 'authorization', environmentId },
-        {
-          method,
-          ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        },
-      );
-    } catch {
-      throw unavailable();
-    }
-    if (!res.ok) throw unavailable();
-    return res.json();
+    const answer = await internalJson(`${this.baseUrl}${path}`, { key: this.key, audience: 'authorization', environmentId }, { method, body, timeoutMs: this.timeoutMs });
+    if (answer === null) throw serviceUnavailable('authorization');
+    return answer;
   }
 }
 
-const unavailable = () => new DomainError(503, 'service_unavailable', 'The authorization service is unavailable; retry the request.');

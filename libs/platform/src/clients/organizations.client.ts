@@ -1,5 +1,4 @@
-import { DomainError } from '../errors/errors';
-import { internalFetch } from '../http/internal-fetch';
+import { internalJson } from '../http/internal-fetch';
 
 export interface OrganizationRef {
   id: string;
@@ -56,19 +55,10 @@ export class OrganizationsClient {
     return list?.data[0] ? toRef(list.data[0]) : null;
   }
 
-  private async get<T>(environmentId: string, path: string): Promise<T | null> {
-    let res: Response;
-    try {
-      res = await internalFetch(`${this.baseUrl}${path}`, { key: this.key, audience: 'organizations', environmentId }, {
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw unavailable();
-    }
-    if (res.status === 404) return null;
-    if (!res.ok) throw unavailable();
-    return (await res.json()) as T;
+  private get<T>(environmentId: string, path: string): Promise<T | null> {
+    return internalJson<T>(`${this.baseUrl}${path}`, { key: this.key, audience: 'organizations', environmentId }, { timeoutMs: this.timeoutMs });
   }
+
 }
 
 function toRef(body: OrganizationBody): OrganizationRef {
@@ -81,4 +71,3 @@ function toRef(body: OrganizationBody): OrganizationRef {
   };
 }
 
-const unavailable = () => new DomainError(503, 'service_unavailable', 'The organizations service is unavailable; retry the request.');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { internalFetch } from './internal-fetch';
+import { internalFetch, internalJson } from './internal-fetch';
 import { verifyInternalRequest } from './internal-auth';
 import { sha256Hex } from '../crypto/secret-box';
 
@@ -23,6 +23,9 @@ describe('internalFetch (a real HTTP server)', () => {
       for await (const c of req) body += c;
       received.push({ method: req.method!, url: req.url!, body, verified: verifyInternalRequest(KEY, 'radar', { method: req.method!, url: req.url!, headers: req.headers }) });
       if (req.url === '/empty') return void res.writeHead(204).end();
+      if (req.url === '/missing') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"entity_not_found"}');
+      if (req.url === '/broken') return void res.writeHead(500).end('{}');
+      if (req.url === '/not-json') return void res.writeHead(200).end('<html>');
       if (req.url === '/redirect') return void res.writeHead(302, { location: '/elsewhere' }).end();
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000);
       if (req.url === '/stream') {
@@ -89,6 +92,18 @@ describe('internalFetch (a real HTTP server)', () => {
     await assert.rejects(internalFetch(`${base}/slow`, caller, { signal: AbortSignal.timeout(100) }), (err: Error) => err.name === 'TimeoutError');
     await assert.rejects(internalFetch(`${base}/slow`, caller, { signal: AbortSignal.timeout(100), stream: true }), (err: Error) => err.name === 'TimeoutError');
     await assert.rejects(internalFetch('http://127.0.0.1:1/x', caller), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  });
+
+  test('internalJson: the parsed answer, null on 404, and a 503 naming the service for anything else', async () => {
+    assert.deepEqual(await internalJson(`${base}/x`, caller, { method: 'PUT', body: { a: 1 } }), { echoed: '{"a":1}' });
+    const got = received.at(-1)!;
+    assert.deepEqual([got.method, got.body, got.verified?.contentSha256], ['PUT', '{"a":1}', sha256Hex('{"a":1}')], 'the JSON body is sent and signed');
+    assert.equal(await internalJson(`${base}/missing`, caller), null);
+    const unavailable = (err: { status?: number; code?: string; message?: string }) => err.status === 503 && err.code === 'service_unavailable' && err.message === 'The radar service is unavailable; retry the request.';
+    await assert.rejects(internalJson(`${base}/broken`, caller), unavailable);
+    await assert.rejects(internalJson(`${base}/not-json`, caller), unavailable);
+    await assert.rejects(internalJson(`${base}/slow`, caller, { timeoutMs: 100 }), unavailable);
+    await assert.rejects(internalJson('http://127.0.0.1:1/x', caller), unavailable);
   });
 
   test('a body that is not a string is refused before anything is sent', async () => {

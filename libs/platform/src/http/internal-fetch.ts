@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
+import { DomainError } from '../errors/errors';
 import { bufferedDispatch } from './buffered-dispatch';
 import { signInternalRequest, type AuthKindName } from './internal-auth';
 
@@ -60,6 +61,39 @@ export async function internalFetch(url: string, caller: InternalCaller, init: I
   }
   // A Node stream is an async iterable, which Response takes as a streaming body.
   return new Response(res.body as unknown as ReadableStream<Uint8Array>, { status: res.statusCode, headers: toHeaders(res.headers) });
+}
+
+/** The 503 a caller answers when another service could not: the request may be retried. */
+export function serviceUnavailable(service: string): DomainError {
+  return new DomainError(503, 'service_unavailable', `The ${service} service is unavailable; retry the request.`);
+}
+
+/**
+ * A call to another service's internal JSON API (GET, or `method` with a JSON `body`): its parsed
+ * answer, or null on 404 (absent in this environment). Invariant: a value or null only from the
+ * service's own answer; an unreachable service, a timeout, another status or a body that is not
+ * JSON is serviceUnavailable(caller.audience), so what depends on the answer is refused rather
+ * than done on a guess.
+ */
+export async function internalJson<T>(url: string, caller: InternalCaller, opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; timeoutMs?: number } = {}): Promise<T | null> {
+  const { method = 'GET', body, timeoutMs = 5_000 } = opts;
+  let res: Response;
+  try {
+    res = await internalFetch(url, caller, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch {
+    throw serviceUnavailable(caller.audience);
+  }
+  if (res.status === 404) return null;
+  if (!res.ok) throw serviceUnavailable(caller.audience);
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw serviceUnavailable(caller.audience);
+  }
 }
 
 function toHeaders(raw: IncomingHttpHeaders): Headers {
