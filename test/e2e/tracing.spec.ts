@@ -108,12 +108,16 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
     }
     assert.equal(traceparent!.split('-')[1], traceId);
 
-    // The events service's consumer span links back to that trace (its group starts at the topics'
-    // ends as the stack starts: startGroupAtTopicEnds).
-    await waitFor(() => collector.spans.some((s) => s.service === 'events' && s.links.includes(traceId)) || undefined, {
-      timeoutMs: 30_000,
-      message: 'an events consumer span linked to the trace',
-    });
+    // The events service's consumer continues the trace (a process span in it), and its batch span
+    // links back to it (its group starts at the topics' ends as the stack starts:
+    // startGroupAtTopicEnds).
+    await waitFor(
+      () =>
+        (collector.spans.some((s) => s.service === 'events' && s.traceId === traceId) &&
+          collector.spans.some((s) => s.service === 'events' && s.links.includes(traceId))) ||
+        undefined,
+      { timeoutMs: 30_000, message: "an events consumer span in the trace, and the batch's span linked to it" },
+    );
   });
 
   test('one SSO sign-in is one trace: gateway → sso → Kafka → events and webhook-dispatcher', async () => {
@@ -153,14 +157,17 @@ describe('trace context across HTTP and Kafka (tracing on)', () => {
       assert.equal(acs.status, 302, acs.text);
       assert.match(String(acs.headers.location), /[?&]code=/);
 
-      // HTTP: the gateway's and sso's spans are in the caller's trace; the consumers' spans link to it.
+      // One trace: the gateway's and sso's HTTP spans, the events and webhook-dispatcher consumers'
+      // process spans (parented through the Kafka message's traceparent), and the webhook delivery
+      // (parented through the queued job).
       await waitFor(
         () => {
-          const inTrace = new Set(collector.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
-          const linked = new Set(collector.spans.filter((s) => s.links.includes(traceId)).map((s) => s.service));
-          return (inTrace.has('api-gateway') && inTrace.has('sso') && linked.has('events') && linked.has('webhook-dispatcher')) || undefined;
+          const inTrace = collector.spans.filter((s) => s.traceId === traceId);
+          const services = new Set(inTrace.map((s) => s.service));
+          const delivered = inTrace.some((s) => s.service === 'webhook-dispatcher' && s.name === 'webhook deliver');
+          return (['api-gateway', 'sso', 'events', 'webhook-dispatcher'].every((x) => services.has(x)) && delivered) || undefined;
         },
-        { timeoutMs: 90_000, message: 'gateway and sso spans in the trace, events and webhook-dispatcher spans linked to it' },
+        { timeoutMs: 90_000, message: 'gateway, sso, events and webhook-dispatcher (consume and deliver) spans in one trace' },
       );
       await waitFor(() => delivered.some((b) => b.includes('authentication.sso_succeeded') && b.includes('traced@sso.example')) || undefined, {
         timeoutMs: 90_000,

@@ -5,7 +5,11 @@ import { InjectQueue, QueueName, type Logger } from '@wos/platform';
 import { LOGGER } from '../config';
 import { DeliveryRepository, type DeliveryKey, type IncomingEvent } from './delivery.repository';
 
-export type DeliveryJob = DeliveryKey;
+/**
+ * A queued delivery: its key, and the W3C trace headers of the event that caused it (absent for
+ * jobs the reconciler re-adds from Postgres), so the delivery continues the event's trace.
+ */
+export type DeliveryJob = DeliveryKey & { trace?: Record<string, string> };
 
 /*
  * Job IDs are deterministic: `<event_id>:<endpoint_id>:<generation>`. BullMQ 6 refuses a custom
@@ -15,6 +19,10 @@ export type DeliveryJob = DeliveryKey;
  */
 export function jobId(k: DeliveryKey): string {
   return `${k.eventId}:${k.endpointId}:${k.generation}`;
+}
+
+function withTrace(k: DeliveryKey, trace: Record<string, string> | undefined): DeliveryJob {
+  return trace && Object.keys(trace).length > 0 ? { ...k, trace } : k;
 }
 
 /** Finished jobs leave Redis at once: Postgres keeps the record, and the ID is free for reuse. */
@@ -38,7 +46,8 @@ export class DeliveryService {
     this.log = logger.child({ context: DeliveryService.name });
   }
 
-  async ingest(envelopes: EventEnvelope[]): Promise<DeliveryKey[]> {
+  /** `traceOf` gives an event's trace headers (traceHeadersOf), carried into its jobs. */
+  async ingest(envelopes: EventEnvelope[], traceOf: (eventId: string) => Record<string, string> | undefined = () => undefined): Promise<DeliveryKey[]> {
     const seen = new Set<string>();
     const events: IncomingEvent[] = [];
     for (const e of envelopes) {
@@ -48,15 +57,19 @@ export class DeliveryService {
     }
     const created = await this.repo.ingest(events);
     // Best effort: if Redis is down now, the reconciler schedules these from Postgres later.
-    await this.schedule(created).catch((err: Error) => this.log.warn({ err: err.message, count: created.length }, 'could not schedule deliveries; the reconciler will'));
+    await this.schedule(created, () => 0, traceOf).catch((err: Error) => this.log.warn({ err: err.message, count: created.length }, 'could not schedule deliveries; the reconciler will'));
     return created;
   }
 
   /** Adds a job per delivery, `delayMs` from now; existing job IDs are left as they are. */
-  async schedule(keys: DeliveryKey[], delayMs: (k: DeliveryKey) => number = () => 0): Promise<void> {
+  async schedule(
+    keys: DeliveryKey[],
+    delayMs: (k: DeliveryKey) => number = () => 0,
+    traceOf: (eventId: string) => Record<string, string> | undefined = () => undefined,
+  ): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000);
-      await this.queue.addBulk(chunk.map((k) => ({ name: 'deliver', data: k, opts: { ...JOB_OPTIONS, jobId: jobId(k), delay: Math.max(0, delayMs(k)) } })));
+      await this.queue.addBulk(chunk.map((k) => ({ name: 'deliver', data: withTrace(k, traceOf(k.eventId)), opts: { ...JOB_OPTIONS, jobId: jobId(k), delay: Math.max(0, delayMs(k)) } })));
     }
   }
 }

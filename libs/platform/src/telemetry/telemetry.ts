@@ -53,18 +53,52 @@ export function extractTraceContext(headers: Record<string, Buffer | string | un
   return propagation.extract(context.active(), carrier);
 }
 
+/** The trace context `ctx` as W3C headers (`traceparent`/`tracestate`); empty when tracing is off. */
+export function traceHeadersOf(ctx: Context): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(ctx, headers);
+  return headers;
+}
+
 /**
  * Runs `fn` inside one consumer span for a batch of messages. A batch mixes many producers'
- * traces, so instead of one parent the span links to every message's trace context (the
- * OpenTelemetry convention for batch receives). A no-op when tracing is off.
+ * traces, so the batch span links to every message's trace context (the OpenTelemetry convention
+ * for batch receives), and each distinct parent also gets a `process` span of its own, a child
+ * in the producer's trace that lasts as long as the batch: a request's trace thus continues
+ * through Kafka into every consumer. A no-op when tracing is off (nothing is extracted then).
  */
 export async function withBatchConsumerSpan<T>(name: string, parents: Context[], fn: () => Promise<T>): Promise<T> {
-  const links = parents
-    .map((p) => trace.getSpanContext(p))
-    .filter((c): c is SpanContext => !!c && isSpanContextValid(c))
-    .map((context) => ({ context }));
+  const valid = new Map<string, Context>();
+  for (const p of parents) {
+    const c = trace.getSpanContext(p);
+    if (c && isSpanContextValid(c)) valid.set(c.spanId, p);
+  }
+  const links = [...valid.values()].map((p) => ({ context: trace.getSpanContext(p)! }));
   const attributes = { 'messaging.system': 'kafka', 'messaging.batch.message_count': parents.length };
-  return trace.getTracer('wos-kafka').startActiveSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, async (span) => {
+  const tracer = trace.getTracer('wos-kafka');
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, async (span) => {
+    const perParent = [...valid.values()].map((p) =>
+      tracer.startSpan(name, { kind: SpanKind.CONSUMER, links: [{ context: span.spanContext() }], attributes: { 'messaging.system': 'kafka' } }, p),
+    );
+    try {
+      return await fn();
+    } catch (err) {
+      for (const s of [span, ...perParent]) s.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      for (const s of perParent) s.end();
+      span.end();
+    }
+  });
+}
+
+/**
+ * Runs `fn` inside a span whose parent is the trace context in `headers` (as traceHeadersOf
+ * wrote it; a new trace when absent), e.g. a queued job continuing the trace that queued it.
+ */
+export async function withSpanFrom<T>(name: string, headers: Record<string, string> | undefined, kind: SpanKind, fn: () => Promise<T>): Promise<T> {
+  const parent = headers ? propagation.extract(context.active(), headers) : context.active();
+  return trace.getTracer('wos').startActiveSpan(name, { kind }, parent, async (span) => {
     try {
       return await fn();
     } catch (err) {

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
 import { ALL_EVENTS, registry, type ConsumedEvent } from '@wos/platform';
+import { traceHeadersOf } from '@wos/platform/telemetry';
 import { DeliveryService } from '../delivery.service';
 
 const deliveriesCreated = new Counter({ name: 'webhook_deliveries_created_total', help: 'Deliveries created from consumed events', registers: [registry] });
@@ -19,7 +20,14 @@ export class DomainEventsConsumer {
 
   @EventPattern(ALL_EVENTS, { batch: true })
   async deliver(@Payload() chunk: ConsumedEvent[]): Promise<void> {
-    const created = await this.deliveries.ingest(chunk.map((c) => c.envelope));
+    const traces = new Map(chunk.map((c) => [c.envelope.id, c.trace]));
+    const created = await this.deliveries.ingest(
+      chunk.map((c) => c.envelope),
+      (id) => {
+        const ctx = traces.get(id);
+        return ctx ? traceHeadersOf(ctx) : undefined;
+      },
+    );
     deliveriesCreated.inc(created.length);
   }
 }

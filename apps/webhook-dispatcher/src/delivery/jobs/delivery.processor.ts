@@ -8,6 +8,8 @@ import type { DeliveryJob } from '../delivery.service';
 import { nextAttemptAt } from '../retry-schedule';
 import { signatureHeader } from '@wos/platform';
 import { AddressPolicy, OutboundSender } from '@wos/platform';
+import { withSpanFrom } from '@wos/platform/telemetry';
+import { SpanKind } from '@opentelemetry/api';
 
 const WORKERS = 4;
 
@@ -66,7 +68,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     const workers = Math.min(WORKERS, this.config.WEBHOOK_CONCURRENCY);
     for (let i = 0; i < workers; i++) {
       this.workers.push(
-        createWorker(QueueName.WebhookDeliveries, this.config.REDIS_URL, (job, token) => this.process(job as Job<DeliveryJob>, token), this.log, Math.ceil(this.config.WEBHOOK_CONCURRENCY / workers), {
+        createWorker(QueueName.WebhookDeliveries, this.config.REDIS_URL, (job, token) => this.traced(job as Job<DeliveryJob>, token), this.log, Math.ceil(this.config.WEBHOOK_CONCURRENCY / workers), {
           lockDuration: 10_000,
           stalledInterval: 5_000,
           maxStalledCount: 5,
@@ -78,6 +80,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await this.sender.close();
+  }
+
+  /** A delivery attempt is a span in the trace of the event that caused it (the job's `trace`). */
+  private traced(job: Job<DeliveryJob>, token: string | undefined): Promise<string> {
+    return withSpanFrom('webhook deliver', job.data.trace, SpanKind.CLIENT, () => this.process(job, token));
   }
 
   private async process(job: Job<DeliveryJob>, token: string | undefined): Promise<string> {
