@@ -16,7 +16,8 @@ trap '[ "${KAFKA_STARTED_BY_SETUP:-0}" = 1 ] && bash tools/kafka/stop.sh >/dev/n
 # and its own Redis server on its port offset, test/architecture/e2e-offsets.spec.ts, so any two
 # may run at once) form one queue that the [e2e] lane takes from at once and the [unit] lane
 # after its own files: whichever lane is free takes the next file, so both end within one file
-# of each other. TEST_LANES=1 runs everything in one lane, for a quiet rerun.
+# of each other. The Java SDK suite then runs alone, after every Node file; the chaos files last.
+# TEST_LANES=1 runs everything in one lane, for a quiet rerun.
 tmp="$(mktemp -d)"
 runs=0
 lane() { # prefix, globs...: one node --test run; its count line goes to a file of its own in $tmp
@@ -28,7 +29,10 @@ lane() { # prefix, globs...: one node --test run; its count line goes to a file 
     "$@" > >(sed -u "s/^/[$name] /") 2>&1
 }
 queue="$tmp/e2e.queue"
-ls test/dist/e2e/*.spec.js | LC_ALL=C sort > "$queue"
+# The Java SDK suite (issue 21) runs after every Node end-to-end file, in a step of its own (see
+# below), so the queue holds the Node files only.
+late_e2e=(test/dist/e2e/java-sdk.spec.js)
+ls test/dist/e2e/*.spec.js | grep -vxF -f <(printf '%s\n' "${late_e2e[@]}") | LC_ALL=C sort > "$queue"
 next_e2e() { # prints the queue's next file and removes it; fails once the queue is empty
   flock "$queue.lock" bash -c 'f=$(head -n 1 "$1") && [ -n "$f" ] && sed -i 1d "$1" && echo "$f"' _ "$queue"
 }
@@ -46,14 +50,17 @@ rest=('libs/*/dist/**/*.spec.js' 'apps/*/dist/**/*.spec.js' 'test/dist/architect
 last=('test/dist/chaos/**/*.spec.js')
 set +e
 if [ "${TEST_LANES:-2}" = 1 ]; then
-  lane all "${rest[@]}" $(cat "$queue") "${last[@]}"; status=$?
+  lane all "${rest[@]}" $(cat "$queue") "${late_e2e[@]}" "${last[@]}"; status=$?
 else
   e2e_from_queue e2e & e2e_pid=$!
   lane unit "${rest[@]}"; rest_status=$?
   e2e_from_queue unit; unit_e2e_status=$?
   wait "$e2e_pid"; e2e_status=$?
+  # Once both lanes have finished their last Node file: the Java suite, then the chaos files,
+  # each alone (each starts every service).
+  lane java "${late_e2e[@]}"; java_status=$?
   lane chaos "${last[@]}"; chaos_status=$?
-  status=$(( rest_status != 0 || unit_e2e_status != 0 || e2e_status != 0 || chaos_status != 0 ))
+  status=$(( rest_status != 0 || unit_e2e_status != 0 || e2e_status != 0 || java_status != 0 || chaos_status != 0 ))
 fi
 set -e
 # Each failure once more, by file and name, so that the end of the log says what failed.

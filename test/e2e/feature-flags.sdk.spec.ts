@@ -118,6 +118,32 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.equal(aliased.status, 200, aliased.text);
   });
 
+  // Issue 23: the underscore spelling, through plain HTTP, against the real service (not a stand-in).
+  test('/feature_flags/{slug}/targets/{id} adds and removes a target exactly as /feature-flags/… does', async () => {
+    await create('alias-targets');
+    assert.equal((await w.featureFlags.enableFeatureFlag('alias-targets')).enabled, true);
+    const userFlags = async () => (await w.featureFlags.listUserFeatureFlags({ userId })).data.map((f) => f.slug).filter((s) => s === 'alias-targets');
+    const call = async (method: 'POST' | 'DELETE', spelling: 'feature_flags' | 'feature-flags') => {
+      const res = await e.http(method, `/${spelling}/alias-targets/targets/${userId}`, { key: true, ...(method === 'POST' ? { body: {} } : {}) });
+      assert.ok(res.status < 300, `${method} /${spelling}: ${res.status} ${res.text}`);
+      return { status: res.status, body: res.text };
+    };
+    const viaAlias = { add: await call('POST', 'feature_flags') };
+    assert.deepEqual(await userFlags(), ['alias-targets'], 'the alias added the target');
+    Object.assign(viaAlias, { remove: await call('DELETE', 'feature_flags') });
+    assert.deepEqual(await userFlags(), [], 'the alias removed it');
+    const viaCanonical = { add: await call('POST', 'feature-flags') };
+    assert.deepEqual(await userFlags(), ['alias-targets']);
+    Object.assign(viaCanonical, { remove: await call('DELETE', 'feature-flags') });
+    assert.deepEqual(await userFlags(), []);
+    assert.deepEqual(viaAlias, viaCanonical, 'the same answers through both spellings');
+    // Same authentication and the same 404 for an unknown flag.
+    assert.equal((await e.http('POST', `/feature_flags/alias-targets/targets/${userId}`, { body: {} })).status, 401);
+    const missing = [await e.http('POST', `/feature_flags/no-such-flag/targets/${userId}`, { key: true, body: {} }), await e.http('POST', `/feature-flags/no-such-flag/targets/${userId}`, { key: true, body: {} })];
+    assert.deepEqual(missing.map((r) => [r.status, (r.json as { code: string }).code]), [[404, 'entity_not_found'], [404, 'entity_not_found']]);
+    await w.featureFlags.disableFeatureFlag('alias-targets');
+  });
+
   test("another environment's key sees, enables and targets none of this environment's flags", async () => {
     assert.deepEqual((await other.featureFlags.listFeatureFlags()).data, []);
     await expectSdkError(other.featureFlags.getFeatureFlag('checkout-v2'), NotFoundException, 404);

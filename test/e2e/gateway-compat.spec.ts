@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { assertValidOpenApi31, uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { ROOT, startE2e, type E2e } from '../support/e2e-stack';
 import { describe as describeRes, isWorkOsError, type HttpResult } from '../support/http';
 import { ScimClient } from '../support/scim-client';
@@ -125,20 +125,23 @@ describe('the gateway: compatibility with older spellings, other clients and the
       assert.doesNotMatch(errorMessage(anonymous), /Did you mean/, 'no API-key route is suggested to a caller without a key');
     });
 
-    test('/openapi.json stays well-formed and marks the aliases deprecated', async () => {
+    test('/openapi.json is valid OpenAPI 3.1 and marks every alias operation deprecated', async () => {
       const res = await e.http('GET', '/openapi.json');
-      const doc = res.json as { openapi: string; paths: Record<string, Record<string, { responses?: unknown; deprecated?: boolean; parameters?: { name: string; in: string }[] }>> };
-      assert.match(doc.openapi, /^3\.1/);
-      for (const [path, ops] of Object.entries(doc.paths)) {
-        const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-        for (const [method, op] of Object.entries(ops)) {
-          assert.ok(op.responses, `${method} ${path} has no responses`);
-          for (const p of params) assert.ok(op.parameters?.some((q) => q.in === 'path' && q.name === p), `${method} ${path} does not declare {${p}}`);
-        }
-      }
-      assert.equal(doc.paths['/directories/{id}/users']?.get?.deprecated, true);
-      assert.equal(doc.paths['/directories/{id}/groups']?.get?.deprecated, true);
-      assert.equal(doc.paths['/directory_users']?.get?.deprecated, undefined);
+      assert.equal(res.status, 200, describeRes(res));
+      const doc = res.json as { openapi: string; paths: Record<string, Record<string, { deprecated?: boolean }>> };
+      await assertValidOpenApi31(doc);
+      // Every spelling of the alias table (docs/compatibility.md) the services of this stack serve.
+      const aliasSpellings = [/^\/directories\/\{id\}\/(users|groups)$/, /^\/feature_flags(\/|$)/, /^\/data_integrations(\/|$)/];
+      const operations = (match: (path: string) => boolean) =>
+        Object.entries(doc.paths).flatMap(([path, ops]) => (match(path) ? Object.entries(ops).map(([method, op]) => ({ at: `${method} ${path}`, op })) : []));
+      const aliases = operations((p) => aliasSpellings.some((r) => r.test(p)));
+      for (const { at, op } of aliases) assert.equal(op.deprecated, true, `${at} is not marked deprecated`);
+      const flagAliases = aliases.filter((a) => a.at.includes(' /feature_flags')).map((a) => a.at.replace('/feature_flags', '/feature-flags')).sort();
+      const flagRoutes = operations((p) => /^\/feature-flags(\/|$)/.test(p)).map((a) => a.at).sort();
+      assert.ok(flagRoutes.length > 0);
+      assert.deepEqual(flagAliases, flagRoutes, 'every feature-flags operation has its underscore alias');
+      assert.ok(aliases.some((a) => a.at === 'get /directories/{id}/users') && aliases.some((a) => a.at === 'get /directories/{id}/groups'));
+      for (const { at, op } of operations((p) => p === '/directory_users' || /^\/feature-flags(\/|$)/.test(p))) assert.equal(op.deprecated, undefined, `${at} (canonical)`);
       assert.ok(doc.paths['/user_management/cors_origins']?.post);
     });
   });
@@ -193,10 +196,39 @@ describe('the gateway: compatibility with older spellings, other clients and the
       assert.equal(first.status, 201, describeRes(first));
       assert.equal(again.headers['idempotent-replayed'], 'true');
       assert.deepEqual(again.json, first.json);
-      const invitation = () => e.http('POST', '/user_management/invitations', { key: true, headers: { 'idempotency-key': `inv-${key}` }, body: { email: `inv-${email}` } });
+    });
+
+    // Review L1: a response that carries a secret or one-time value is never stored.
+    test('an API-key create retried with the same key is a 409 naming the key, and only one key exists', async () => {
+      const org = await e.http('POST', '/organizations', { key: true, body: { name: `Keys ${uniqueSuffix()}` } });
+      assert.equal(org.status, 201, describeRes(org));
+      const orgId = (org.json as { id: string }).id;
+      const key = `retry-${uniqueSuffix()}`;
+      const create = () => e.http('POST', `/organizations/${orgId}/api_keys`, { key: true, headers: { 'idempotency-key': key }, body: { name: 'ci' } });
+      const first = await create();
+      assert.equal(first.status, 201, describeRes(first));
+      const created = first.json as { id: string; value: string };
+      assert.match(created.value, /^sk_ak_/);
+      const again = await create();
+      assert.equal(again.status, 409, describeRes(again));
+      assert.ok(isWorkOsError(again));
+      assert.equal((again.json as { code: string }).code, 'idempotency_key_already_used');
+      assert.ok(errorMessage(again).includes(created.id), errorMessage(again));
+      assert.match(errorMessage(again), /one-time value/);
+      assert.equal(JSON.stringify(again.json).includes(created.value), false);
+      const listed = await e.http('GET', `/organizations/${orgId}/api_keys`, { key: true });
+      assert.deepEqual((listed.json as { data: { id: string }[] }).data.map((k) => k.id), [created.id], 'created once');
+    });
+
+    test('an invitation (its token is a one-time value) is never replayed, whatever the key', async () => {
+      const key = `retry-${uniqueSuffix()}`;
+      const email = `inv-${uniqueSuffix().toLowerCase()}@compat.example`;
+      const invitation = () => e.http('POST', '/user_management/invitations', { key: true, headers: { 'idempotency-key': key }, body: { email } });
       const sent = await invitation();
       assert.equal(sent.status, 201, describeRes(sent));
-      assert.deepEqual((await invitation()).json, sent.json, 'an invitation (with its token) is replayed from its sealed record');
+      const again = await invitation();
+      assert.equal(again.headers['idempotent-replayed'], undefined, describeRes(again));
+      assert.notEqual((again.json as { token?: string }).token, (sent.json as { token: string }).token);
     });
   });
 

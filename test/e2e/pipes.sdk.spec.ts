@@ -512,6 +512,13 @@ describe('Pipes through the WorkOS SDK', () => {
     assert.equal((alias.json as { active: boolean }).active, true);
     const noKey = await e.http('POST', `/data-integrations/${slug}/token`, { body: { user_id: USER } });
     assert.equal(noKey.status, 401);
+    // In /openapi.json each canonical operation has its underscore copy, marked deprecated.
+    const doc = (await e.http('GET', '/openapi.json')).json as { paths: Record<string, Record<string, { deprecated?: boolean }>> };
+    const ops = (prefix: string) => Object.entries(doc.paths).flatMap(([p, o]) => (p === prefix || p.startsWith(`${prefix}/`) ? Object.entries(o).map(([m, op]) => ({ at: `${m} ${p.slice(prefix.length)}`, op })) : []));
+    const underscored = ops('/data_integrations');
+    assert.ok(underscored.some((a) => /^post \/\{[^}]+\}\/token$/.test(a.at)), JSON.stringify(underscored.map((a) => a.at)));
+    assert.deepEqual(underscored.map((a) => a.at).sort(), ops('/data-integrations').map((a) => a.at).sort());
+    for (const { at, op } of underscored) assert.equal(op.deprecated, true, `/data_integrations ${at}`);
     const badState = await e.http('GET', '/pipes/oauth/callback?state=forged&code=x');
     assert.equal(badState.status, 400);
     assert.equal((badState.json as { code: string }).code, 'invalid_state');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createRedis } from '@wos/platform';
 import { testInfra, uniqueSuffix, waitFor } from '@wos/platform/testing';
+import { idempotencyKeeper } from '../src/routing/route.table';
 import { GatewayHarness, closedPort } from './support/gateway.harness';
 
 describe('api-gateway idempotency keys', () => {
@@ -23,6 +24,16 @@ describe('api-gateway idempotency keys', () => {
   const post = (path: string, idempotencyKey: string, body = '{"name":"Acme"}', apiKey = key) =>
     h.request(path, { key: apiKey, method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey } });
   const reached = (k: string) => h.upstream.received.filter((r) => r.headers['idempotency-key'] === k).length;
+  /** Every idempotency record this gateway keeps in Redis, as stored. */
+  async function idempotencyRecords(): Promise<string[]> {
+    const redis = createRedis(testInfra.redisUrl);
+    try {
+      const keys = await redis.keys(`${h.redisPrefix}idem:*`);
+      return keys.length ? ((await redis.mget(...keys)).filter((v) => v !== null) as string[]) : [];
+    } finally {
+      redis.disconnect();
+    }
+  }
 
   test('the same key and request replays the stored response', async () => {
     const k = `k-${uniqueSuffix()}`;
@@ -148,23 +159,105 @@ describe('api-gateway idempotency keys', () => {
   });
 
   test('a stored response is sealed in Redis, under a digest of the key', async () => {
-    const k = `k-secret-${uniqueSuffix()}`;
-    const res = await post('/user_management/invitations', k, '{"email":"a@b.example"}');
+    const k = `k-sealed-${uniqueSuffix()}`;
+    const res = await post('/organizations', k);
     const { secret } = (await res.json()) as { secret: string };
     assert.match(secret, /^whsec_/);
     const redis = createRedis(testInfra.redisUrl);
     try {
-      const keys = await redis.keys(`${h.redisPrefix}idem:*`);
-      assert.ok(keys.length > 0);
-      assert.equal(keys.some((rk) => rk.includes(k)), false, 'the client key is not in the Redis key');
-      const values = await redis.mget(...keys);
-      assert.equal(values.some((v) => v?.includes(secret) || v?.includes(Buffer.from(secret).toString('base64'))), false, 'the secret is not readable in Redis');
+      const digest = createHash('sha256').update(k).digest('hex');
+      assert.deepEqual((await redis.keys(`${h.redisPrefix}idem:*`)).filter((rk) => rk.includes(k) || rk.includes(digest)).map((rk) => rk.endsWith(`:${digest}`)), [true], 'one record, under the digest');
     } finally {
       redis.disconnect();
     }
-    const replay = await post('/user_management/invitations', k, '{"email":"a@b.example"}');
+    const values = await idempotencyRecords();
+    assert.equal(values.some((v) => v.includes(secret) || v.includes(Buffer.from(secret).toString('base64'))), false, 'the body is not readable in Redis');
+    const replay = await post('/organizations', k);
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.equal(((await replay.json()) as { secret: string }).secret, secret, 'the replay opens it');
+  });
+
+  // Issue 21 item 5 / review L1: a response that carries a secret is never stored.
+  test('an API-key create keeps only what it created: a repeat is a 409 naming the key, never its value', async () => {
+    for (const path of ['/organizations/org_1/api_keys', '/user_management/users/user_1/api_keys']) {
+      const k = `retry-${uniqueSuffix()}`;
+      const body = '{"name":"ci","organization_id":"org_1"}';
+      const first = await post(path, k, body);
+      assert.equal(first.status, 201, path);
+      const created = (await first.json()) as { id: string; value: string };
+      assert.match(created.value, /^sk_ak_/);
+      const values = await idempotencyRecords();
+      assert.equal(values.some((v) => v.includes(created.value)), false, `${path}: the value is not in Redis`);
+      assert.ok(values.some((v) => v.includes(created.id) && !v.includes('sealed_body')), `${path}: only a reference is kept`);
+
+      const again = await post(path, k, body);
+      assert.equal(again.status, 409, path);
+      assert.equal(again.headers.get('idempotent-replayed'), null);
+      const error = (await again.json()) as Record<string, string>;
+      assert.deepEqual(Object.keys(error).sort(), ['code', 'message']);
+      assert.equal(error.code, 'idempotency_key_already_used');
+      assert.ok(error.message.includes(`api_key '${created.id}'`), error.message);
+      assert.match(error.message, /one-time value .* never stored/);
+      assert.equal(error.message.includes(created.value), false);
+      assert.equal(reached(k), 1, `${path}: created once`);
+
+      const other = await post(path, k, '{"name":"other","organization_id":"org_1"}');
+      assert.equal(other.status, 400, 'another body is still a reused key');
+      assert.equal(((await other.json()) as { code: string }).code, 'idempotency_key_reused');
+    }
+  });
+
+  test('an API-key create: a concurrent duplicate never runs, and an error answer (no secret) is replayed', async () => {
+    const k = `retry-${uniqueSuffix()}`;
+    const path = '/organizations/org_1/api_keys?echo=hold';
+    const first = post(path, k, '{"name":"ci"}');
+    await waitFor(() => h.upstream.heldCount === 1, { message: 'first request at the service' });
+    const second = await post(path, k, '{"name":"ci"}');
+    assert.equal(second.status, 409);
+    assert.equal(((await second.json()) as { code: string }).code, 'idempotency_request_in_progress');
+    h.upstream.releaseAll();
+    assert.equal((await first).status, 201);
+    assert.equal(((await (await post(path, k, '{"name":"ci"}')).json()) as { code: string }).code, 'idempotency_key_already_used');
+    assert.equal(reached(k), 1);
+
+    const failing = `retry-${uniqueSuffix()}`;
+    assert.equal((await post('/organizations/org_1/api_keys?echo=status-422', failing, '{}')).status, 422);
+    const replayed = await post('/organizations/org_1/api_keys?echo=status-422', failing, '{}');
+    assert.equal(replayed.status, 422);
+    assert.equal(replayed.headers.get('idempotent-replayed'), 'true');
+  });
+
+  test('creates whose answer carries a secret and that WorkOS does not document as idempotent ignore the key', async () => {
+    const secretBearing = [
+      '/user_management/invitations',
+      '/directories',
+      '/webhook_endpoints',
+      '/audit_logs/log_streams',
+      '/connect/applications/conn_app_1/client_secrets',
+      '/vault/v1/keys/data-key',
+    ];
+    for (const path of secretBearing) assert.equal(idempotencyKeeper('POST', path), undefined, path);
+    // Through the gateway, for those whose service the echo upstream stands in for.
+    const cases: [string, string][] = [
+      ['/user_management/invitations', '{"email":"a@b.example"}'],
+      ['/audit_logs/log_streams', '{"type":"https","config":{"url":"https://logs.example"}}'],
+    ];
+    const k = `retry-${uniqueSuffix()}`;
+    for (const [path, body] of cases) {
+      const [a, b] = [await post(path, k, body), await post(path, k, body)];
+      assert.equal(a.status, 201, path);
+      assert.equal(b.status, 201, path);
+      assert.equal(b.headers.get('idempotent-replayed'), null, `${path} was replayed`);
+      assert.notEqual(((await b.json()) as { secret: string }).secret, ((await a.json()) as { secret: string }).secret, path);
+    }
+    assert.equal(reached(k), cases.length * 2, 'every request reached its service');
+    const digest = createHash('sha256').update(k).digest('hex');
+    const redis = createRedis(testInfra.redisUrl);
+    try {
+      assert.deepEqual(await redis.keys(`${h.redisPrefix}idem:*${digest}`), [], 'no record was kept');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   // Review L1 (a): retries used to run twice while Redis was down.

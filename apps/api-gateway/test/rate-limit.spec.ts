@@ -65,7 +65,7 @@ describe('api-gateway rate limits', () => {
  * Each family of the default rules (WorkOS's published table), shipped as they are but with a
  * limit of 2 per window, so a third request shows the 429. The per-email and per-IP sign-in
  * limits and the email-send limits live in identity (apps/identity/test/identity.int.spec.ts,
- * email-flows.int.spec.ts); POST /audit_logs/events is not routed yet (rate-limit.policy.spec.ts).
+ * email-flows.int.spec.ts).
  */
 describe('api-gateway default rate-limit rules', () => {
   const h = new GatewayHarness();
@@ -133,6 +133,17 @@ describe('api-gateway default rate-limit rules', () => {
     assert.deepEqual(await statuses(3, list('directory_1')), [200, 200, 429]);
     assert.deepEqual(await statuses(1, list('directory_2')), [200]);
     assert.equal((await h.request('/directory_users?group=g_1', { key: e.apiKey }, gw)).status, 200, 'no directory named: the rule does not apply');
+  });
+
+  test('Audit Logs POST /audit_logs/events, per environment: two keys share it, another environment does not', async () => {
+    const e = await fresh();
+    const second = (await h.credentials.createApiKey(e.environmentId, { name: 'second' })).value;
+    const send = (key: string) => () =>
+      h.request('/audit_logs/events', { key, method: 'POST', body: '{"organization_id":"org_1","event":{}}', headers: { 'content-type': 'application/json' } }, gw);
+    assert.deepEqual(await statuses(1, send(e.apiKey)), [201]);
+    assert.deepEqual(await statuses(2, send(second)), [201, 429]);
+    assert.deepEqual(await statuses(1, send((await fresh()).apiKey)), [201]);
+    assert.equal((await h.request('/audit_logs/exports/audit_log_export_1', { key: e.apiKey }, gw)).status, 200, 'other audit-log routes keep their budget');
   });
 
   test('GET /events, per environment', async () => {

@@ -193,6 +193,6 @@ describe('api-gateway routing and proxying', () => {
     await h.request('/feature_flags/beta/targets', { key, method: 'POST', body: '{}' });
     assert.deepEqual(h.upstream.received.slice(before).map((r) => r.url), ['/feature-flags/beta/targets']);
     await h.request('/data_integrations/github/token', { key, method: 'POST', body: '{}' });
-    assert.equal(h.upstream.received.length, before + 1, 'an alias of a product not served yet reaches nothing');
+    assert.equal(h.upstream.received.length, before + 1, 'the Pipes service is not the echo here: the alias reaches its canonical upstream, never this one');
   });
 });

@@ -82,11 +82,13 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
   if (keeper && (typeof idempotencyKey !== 'string' || !idempotencyKey.length || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
     return sendGatewayError(reply, GatewayErrors.invalidIdempotencyKey());
   }
-  if (key && keeper === 'gateway' && typeof idempotencyKey === 'string') {
+  const stores = keeper?.keeper === 'gateway' ? keeper.stores : undefined;
+  if (key && stores && typeof idempotencyKey === 'string') {
     const decision = await deps.idempotency.begin(key.environmentId, idempotencyKey, req.method, req.url, received);
     if (decision.kind === 'unavailable') return sendGatewayError(reply, GatewayErrors.idempotencyUnavailable(), { 'retry-after': '1' });
     if (decision.kind === 'reused') return sendGatewayError(reply, GatewayErrors.idempotencyKeyReused());
     if (decision.kind === 'in_progress') return sendGatewayError(reply, GatewayErrors.idempotencyInProgress());
+    if (decision.kind === 'created') return sendGatewayError(reply, GatewayErrors.idempotencyKeyAlreadyUsed(decision.object, decision.resourceId));
     if (decision.kind === 'replay') {
       const { status, contentType, body: stored } = decision.response;
       if (contentType) void reply.header('content-type', contentType);
@@ -146,7 +148,7 @@ export async function forward(deps: ForwardDeps, route: RouteEntry, target: Targ
     const e = await deps.notFound.error(req.method, target.path, key !== null);
     out = { contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ message: e.message, code: e.code })) };
   }
-  if (claim) await deps.idempotency.complete(claim, { status: res.status, contentType: out.contentType, body: out.body });
+  if (claim) await deps.idempotency.complete(claim, { status: res.status, contentType: out.contentType, body: out.body }, stores);
   if (validation) deps.validations.offer(key.environmentId, received, writesBefore, res.status, out.body);
   else if (caller && req.method !== 'GET' && req.method !== 'HEAD' && res.status >= 200 && res.status < 300) deps.validations.changed(caller.environmentId);
   const responseHeaders = clientResponseHeaders(res.headers);

@@ -44,6 +44,15 @@ export const GatewayErrors = {
     message:
       'This Idempotency-Key was already used with a different request (method, path, query or body). Use a new key for a different request.',
   }),
+  /** The key's first request created something whose answer held a one-time value (never stored). */
+  idempotencyKeyAlreadyUsed: (object: string | null, resourceId: string | null) => ({
+    status: 409,
+    code: 'idempotency_key_already_used',
+    message:
+      `This Idempotency-Key was already used for this request, which created ${resourceId ? `${object ?? 'the resource'} '${resourceId}'` : 'a resource'}. ` +
+      'Its response carried a one-time value (such as an API key\'s `value`) that is never stored, so it cannot be replayed. ' +
+      `${resourceId ? `Find or delete '${resourceId}' by its ID` : 'Find or delete it'}, or create another with a new key.`,
+  }),
   idempotencyInProgress: () => ({
     status: 409,
     code: 'idempotency_request_in_progress',

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { HotPathRedisService } from '../infra/hot-path-redis.service';
+import type { IdempotencyStorage } from '../routing/route.table';
 
 export interface StoredResponse {
   status: number;
@@ -21,6 +22,8 @@ export interface Claim {
 export type IdempotencyDecision =
   | { kind: 'proceed'; claim: Claim }
   | { kind: 'replay'; response: StoredResponse }
+  /** The first answer carried a one-time value, so only the created resource is known. */
+  | { kind: 'created'; object: string | null; resourceId: string | null }
   | { kind: 'reused' }
   | { kind: 'in_progress' }
   /** Redis cannot be asked right now: the request must not run (fail closed). */
@@ -28,7 +31,9 @@ export type IdempotencyDecision =
 
 type RecordJson =
   | { state: 'pending'; fingerprint: string; token: string }
-  | { state: 'done'; fingerprint: string; status: number; content_type?: string; sealed_body: string };
+  | { state: 'done'; fingerprint: string; status: number; content_type?: string; sealed_body: string }
+  /* A `reference` create's success: what was created, never the answer (it held a one-time value). */
+  | { state: 'created'; fingerprint: string; object: string | null; resource_id: string | null };
 
 /* Claims the key (SET NX) or returns what is already there, atomically in one round trip. */
 const CLAIM_LUA = `
@@ -55,8 +60,11 @@ const RETRYABLE = (status: number) => status >= 500 || status === 408 || status 
 
 /**
  * Idempotency keys for the create endpoints in IDEMPOTENT_CREATES, scoped by environment. A
- * claimed key holds a `pending` marker while the request is forwarded, then the response for
- * IDEMPOTENCY_TTL_SECONDS. Invariants:
+ * claimed key holds a `pending` marker while the request is forwarded, then, for
+ * IDEMPOTENCY_TTL_SECONDS, the response (`response` creates) or only the created resource's ID
+ * (`reference` creates, whose answer carries a one-time value). Invariants:
+ * - A secret is never stored: a `reference` create's 2xx answer is reduced to its `object` and
+ *   `id` before anything is written; its errors (no secret) are stored like any other answer.
  * - Fail closed: a request with a key runs only after its claim is confirmed in Redis; when
  *   Redis is down or slow it is refused (503, retryable) rather than risk running twice.
  * - A claim that reached Redis after its request was refused (the hot-path timeout) is deleted
@@ -104,6 +112,7 @@ export class IdempotencyService {
     const record = JSON.parse(existing) as RecordJson;
     if (record.fingerprint !== fingerprint) return { kind: 'reused' };
     if (record.state === 'pending') return { kind: 'in_progress' };
+    if (record.state === 'created') return { kind: 'created', object: record.object, resourceId: record.resource_id };
     try {
       const stored = this.box.open(record.sealed_body, sealContext(claim));
       return { kind: 'replay', response: { status: record.status, contentType: record.content_type, body: stored } };
@@ -113,16 +122,22 @@ export class IdempotencyService {
     }
   }
 
-  /** Stores the response for replay, or releases the key when the status is retryable. */
-  async complete(claim: Claim, response: StoredResponse): Promise<void> {
+  /**
+   * Stores the response for replay (or, for a `reference` create's success, only what it
+   * created), or releases the key when the status is retryable.
+   */
+  async complete(claim: Claim, response: StoredResponse, stores: IdempotencyStorage = 'response'): Promise<void> {
     if (RETRYABLE(response.status)) return this.release(claim);
-    const record: RecordJson = {
-      state: 'done',
-      fingerprint: claim.fingerprint,
-      status: response.status,
-      content_type: response.contentType,
-      sealed_body: this.box.seal(response.body, sealContext(claim)),
-    };
+    const record: RecordJson =
+      stores === 'reference' && response.status >= 200 && response.status < 300
+        ? { state: 'created', fingerprint: claim.fingerprint, ...createdResource(response.body) }
+        : {
+            state: 'done',
+            fingerprint: claim.fingerprint,
+            status: response.status,
+            content_type: response.contentType,
+            sealed_body: this.box.seal(response.body, sealContext(claim)),
+          };
     await this.redis.tryRun('idempotency-store', (c) =>
       (c as unknown as WithScripts).gatewayIdempotencySettle(claim.redisKey, claim.token, JSON.stringify(record), this.config.IDEMPOTENCY_TTL_SECONDS),
     );
@@ -135,3 +150,14 @@ export class IdempotencyService {
 
 /* The sealed body opens only for the record it was written for. */
 const sealContext = (claim: Pick<Claim, 'redisKey' | 'fingerprint'>) => `${claim.redisKey}\n${claim.fingerprint}`;
+
+/* The `object` and `id` of a created resource's JSON answer; null for what is not there. */
+function createdResource(body: Buffer): { object: string | null; resource_id: string | null } {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { object?: unknown; id?: unknown };
+    const text = (v: unknown) => (typeof v === 'string' && v.length <= 255 ? v : null);
+    return { object: text(parsed.object), resource_id: text(parsed.id) };
+  } catch {
+    return { object: null, resource_id: null };
+  }
+}

@@ -49,7 +49,7 @@ describe('rate-limit policy', () => {
     assert.equal(counters({ ...base, path: '/sso/authorize', query: 'organization=org_1', environmentId: 'environment_1', clientId: 'client_1' }).length, 2);
   });
 
-  test('audit-log events and /events count per environment (the audit-log route is not served yet)', () => {
+  test('audit-log events and /events count per environment (the bursts: test/rate-limit.spec.ts)', () => {
     for (const [method, path, limit] of [['POST', '/audit_logs/events', 500], ['GET', '/events', 1000]] as const) {
       const own = counters({ ...withKey, method, path });
       assert.deepEqual(own.slice(1).map((c) => [c.limit, c.windowMs]), [[limit, 10_000]], path);

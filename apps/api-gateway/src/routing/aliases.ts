@@ -21,8 +21,7 @@ const hint = (method: string, path: string, message: string, source: AliasSource
 /*
  * Legacy and alternative spellings, one line each. An alias with `to` is served exactly as its
  * canonical route (same auth, rate limits, idempotency, upstream): the request is rewritten at
- * the gateway, never duplicated in a service. An alias whose canonical product is not built yet
- * (Pipes) answers that product's 404, which names the canonical path. A `hint`
+ * the gateway, never duplicated in a service. A `hint`
  * only changes the message of the 404 such a request gets anyway. Invariant: this table is read
  * only for requests under a prefix that has an alias and for requests that would answer 404, so
  * canonical routes never pay for it.

@@ -174,67 +174,91 @@ export const ROUTES: readonly RouteEntry[] = [
 ];
 
 /**
- * The create endpoints (POST) on which an `Idempotency-Key` is honoured: WorkOS documents the
- * header for creates, and the SDKs send one with every POST. Everywhere else the header is
- * ignored, as WorkOS ignores it. Never listed: sign-ins and token grants (authenticate,
- * /sso/token), MFA enrolment, challenges and verification, sessions, one-time codes (magic auth,
- * password reset, email verification), and secret rotation: replaying those would hand a second
- * caller the first caller's tokens or one-time values. Stored responses are encrypted (see
- * IdempotencyService), because some creates return a secret (a webhook `secret`, a directory's
- * `bearer_token`, an invitation `token`, an API key `value`).
+ * How the gateway keeps the `Idempotency-Key` record of a create:
+ * - `response`: the answer is stored (sealed, see IdempotencyService) and a repeat with the same
+ *   key and request gets it back (`Idempotent-Replayed: true`). Only for creates whose answer
+ *   holds nothing secret or one-time, so a replay tells the caller nothing a GET would not.
+ * - `reference`: the answer carries a value shown once (an API key's `value`), which is never
+ *   stored. Only the created resource's ID and the request's fingerprint are kept, and a repeat
+ *   answers 409 `idempotency_key_already_used` naming that ID: still never created twice.
  */
-export const IDEMPOTENT_CREATES: readonly string[] = [
-  '/organizations',
-  '/organizations/:id/api_keys',
-  '/organization_domains',
-  '/user_management/users',
-  '/user_management/users/:id/api_keys',
-  '/user_management/organization_memberships',
-  '/user_management/invitations',
-  '/audit_logs/exports',
-  '/audit_logs/actions/:action/schemas',
-  '/audit_logs/log_streams',
-  '/connections',
-  '/directories',
-  '/webhook_endpoints',
-  // Vault objects (a retried create must not turn into a name conflict). Never the data-key
-  // routes: each call must mint a fresh key.
-  '/vault/v1/kv',
-  // The authorization catalogue and resources (a retried create must not turn into a slug conflict).
-  '/authorization/permissions',
-  '/authorization/roles',
-  '/authorization/organizations/:id/roles',
-  '/authorization/resources',
-  '/organizations/:id/groups',
-  // Pipes integrations (a retried create must not turn into a slug conflict).
-  '/data-integrations',
-  // Never the client-secret create: each call must mint a fresh secret.
-  '/connect/applications',
-  '/agents/blueprints',
-  // Feature flags (our create extension; a retried create must not turn into a slug conflict).
-  '/feature-flags',
-  // IT contacts (a retried create must not turn into an "already a contact" conflict).
-  '/organizations/:id/it_contacts',
+export type IdempotencyStorage = 'response' | 'reference';
+
+/**
+ * The creates (POST) on which the gateway honours an `Idempotency-Key`. WorkOS documents the
+ * header on five creates (WORKOS_API.md: createOrganization, createUserApiKey,
+ * createOrganizationApiKey, audit-log createEvent and createSchema); the others listed here are
+ * creates whose replay is harmless (their answer holds no secret, token or one-time value) and
+ * whose retry would otherwise fail with a conflict or make a duplicate. Everywhere else the
+ * header is ignored, as WorkOS ignores it, and each request runs:
+ * - sign-ins and token grants (authenticate, /sso/token), MFA enrolment, challenges and
+ *   verification, sessions, one-time codes (magic auth, password reset, email verification) and
+ *   secret rotation: a replay would hand a second caller the first caller's tokens or codes;
+ * - creates whose answer carries a secret and that WorkOS does not document as idempotent:
+ *   invitations (`token`, `accept_invitation_url`), directories (`bearer_token`), webhook
+ *   endpoints (`secret`), audit-log streams (an HTTPS stream's signing `secret`), Connect client
+ *   secrets, vault data keys. Never stored, so never replayed.
+ */
+export const IDEMPOTENT_CREATES: readonly { path: string; stores: IdempotencyStorage }[] = [
+  // Catalogued (createOrganization); an organization holds no secret.
+  { path: '/organizations', stores: 'response' },
+  // Catalogued (createOrganizationApiKey, createUserApiKey); the answer's `value` is shown once.
+  { path: '/organizations/:id/api_keys', stores: 'reference' },
+  { path: '/user_management/users/:id/api_keys', stores: 'reference' },
+  // Catalogued (createSchema); a schema holds no secret.
+  { path: '/audit_logs/actions/:action/schemas', stores: 'response' },
+  // Harmless replays: a retried create must not turn into an "already exists" conflict. A
+  // domain's `verification_token` is the public DNS TXT value, also answered by GET.
+  { path: '/organization_domains', stores: 'response' },
+  { path: '/user_management/users', stores: 'response' },
+  { path: '/user_management/organization_memberships', stores: 'response' },
+  // Harmless replays: a retry must not start a second export or a second connection (an export
+  // is answered `pending`, without its download link; a connection's secrets are never answered).
+  { path: '/audit_logs/exports', stores: 'response' },
+  { path: '/connections', stores: 'response' },
+  // Harmless replay: a vault object's create answers its metadata, never the value.
+  { path: '/vault/v1/kv', stores: 'response' },
+  // Harmless replays: the authorization catalogue, resources and groups (slug conflicts).
+  { path: '/authorization/permissions', stores: 'response' },
+  { path: '/authorization/roles', stores: 'response' },
+  { path: '/authorization/organizations/:id/roles', stores: 'response' },
+  { path: '/authorization/resources', stores: 'response' },
+  { path: '/organizations/:id/groups', stores: 'response' },
+  // Harmless replay: a Pipes integration answers only a redacted client secret (slug conflicts).
+  { path: '/data-integrations', stores: 'response' },
+  // Harmless replays: a Connect application answers its client ID, never a secret (those are
+  // made by /connect/applications/:id/client_secrets, not listed); an agent blueprint holds none.
+  { path: '/connect/applications', stores: 'response' },
+  { path: '/agents/blueprints', stores: 'response' },
+  // Harmless replay: feature flags, our create extension (slug conflicts).
+  { path: '/feature-flags', stores: 'response' },
+  // Harmless replay: IT contacts (an "already a contact" conflict); the invitation link is only mailed.
+  { path: '/organizations/:id/it_contacts', stores: 'response' },
 ];
-const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((p) => compilePath(p));
+const IDEMPOTENT_PATTERNS = IDEMPOTENT_CREATES.map((c) => ({ pattern: compilePath(c.path), stores: c.stores }));
 
 /**
  * Creates whose service keeps the idempotency record itself, durably, in the same transaction as
  * what it creates: the gateway checks the header's length and forwards it, and stores nothing.
  * A second record here would cost every keyed request a Redis claim and a sealed answer for no
  * guarantee the service does not already give (the SDK sends a key with every `createEvent`).
+ * Catalogued (audit-log createEvent); the answer is `{"success": true}`.
  */
 export const SERVICE_IDEMPOTENT_CREATES: readonly string[] = ['/audit_logs/events'];
 const SERVICE_IDEMPOTENT_PATTERNS = SERVICE_IDEMPOTENT_CREATES.map((p) => compilePath(p));
+
+/** Who keeps the `Idempotency-Key` record of a POST, and (the gateway) what it stores. */
+export type IdempotencyKeeper = { keeper: 'gateway'; stores: IdempotencyStorage } | { keeper: 'service' };
 
 /**
  * Who keeps the `Idempotency-Key` record of a POST (the path without its query): the gateway
  * (IDEMPOTENT_CREATES), the service (SERVICE_IDEMPOTENT_CREATES), or nobody (the header is ignored).
  */
-export function idempotencyKeeper(method: string, path: string): 'gateway' | 'service' | undefined {
+export function idempotencyKeeper(method: string, path: string): IdempotencyKeeper | undefined {
   if (method !== 'POST') return undefined;
-  if (IDEMPOTENT_PATTERNS.some((p) => p.test(path))) return 'gateway';
-  return SERVICE_IDEMPOTENT_PATTERNS.some((p) => p.test(path)) ? 'service' : undefined;
+  const create = IDEMPOTENT_PATTERNS.find((c) => c.pattern.test(path));
+  if (create) return { keeper: 'gateway', stores: create.stores };
+  return SERVICE_IDEMPOTENT_PATTERNS.some((p) => p.test(path)) ? { keeper: 'service' } : undefined;
 }
 
 /** Public paths of products not built yet. Until their entries move to ROUTES they answer 404. */

@@ -25,7 +25,7 @@ export interface EchoedRequest {
  * text/plain), `/organizations/router-404` (the platform router's 404 body). The same behaviours
  * on any path with the query `echo=status-<code>|hold|flaky|router-404`, for routes whose path matters
  * (idempotent creates). Every answer also carries `secret: "whsec_<n>"`, like a create that
- * returns a secret.
+ * returns a secret; a POST to `…/api_keys` answers an `api_key` with a one-time `value`.
  */
 export class EchoUpstream {
   readonly received: EchoedRequest[] = [];
@@ -58,6 +58,10 @@ export class EchoUpstream {
       if (flaky && this.flakyCalls++ === 0) return reply.status(500).send({ message: 'boom', code: 'internal_error' });
       if (flaky) return reply.status(201).send({ id: `org_${this.flakyCalls}`, echo });
       if (path === '/organizations/text-error') return reply.status(500).type('text/plain').send('plain failure');
+      // An API-key create: its `value` is shown once (the gateway must never store it).
+      if (req.method === 'POST' && path.endsWith('/api_keys')) {
+        return reply.status(201).send({ object: 'api_key', id: `api_key_echo${this.received.length}`, value: `sk_ak_echo${this.received.length}`, echo });
+      }
       return reply.status(req.method === 'POST' ? 201 : 200).send({ ...echo, secret: `whsec_${this.received.length}` });
     });
     await this.server.listen({ host: '127.0.0.1', port: 0 });

@@ -5,3 +5,4 @@ export * from './redis-server';
 export * from './softhsm';
 export * from './kafka-groups';
 export * from './query-plan';
+export * from './openapi-validation';

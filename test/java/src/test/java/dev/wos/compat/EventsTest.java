@@ -80,7 +80,6 @@ class EventsTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 4 (task B): legacy connection `status` next to `state`")
   void connectionEventsAreReadIntoTheSdksTypedModel() {
     assertEquals(Map.of(), unreadable(CONNECTION_TYPES), "connection event types whose payload the SDK cannot read");
   }

@@ -14,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every membership model of the Java SDK requires the nested `user`. */
-@WaitsFor("issue 21 item 3 (task A): nested `user` in organization memberships")
 class MembershipsTest {
   private final WorkOS workos = Stack.client();
 

@@ -73,7 +73,6 @@ class MfaTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 5 (task D): Idempotency-Key honoured on creates only, never on factor enrolment")
   void enrollingTwiceGivesTwoFactors() {
     UserCreateResponse user = workos.getUserManagement().create(Stack.unique("twofactors") + "@java-sdk.test");
     String first = workos.getMultiFactorAuth().createUserAuthFactor(user.getId(), "totp").getAuthenticationFactor().getId();

@@ -69,7 +69,6 @@ class OrganizationsTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 1 (task F): legacy `domains` on organization create")
   void theDeprecatedDomainsListStillCreatesPendingDomains() {
     String domain = Stack.unique("legacy") + ".test";
     Organization created = workos.getOrganizations().create("Legacy Java", null, List.of(domain));

@@ -55,7 +55,6 @@ class SsoTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 5 (task D): Idempotency-Key never replays a response that carries a token")
   void aCodeIsGoodOnce() throws Exception {
     String code = Browser.param(signIn("once"), "code");
     workos.getSso().getProfileAndToken(code);
@@ -65,7 +64,6 @@ class SsoTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 4 (task B): legacy connection `status` next to `state`")
   void getAndListConnections() {
     Connection connection = workos.getSso().getConnection(connectionId);
     assertEquals(ConnectionState.Active, connection.getState());

@@ -118,7 +118,6 @@ class UserManagementTest {
   }
 
   @Test
-  @WaitsFor("issue 21 item 5 (task D): Idempotency-Key honoured on creates only, never on authenticate")
   void twoIdenticalSignInsStartTwoSessions() throws Exception {
     // The SDK sends Idempotency-Key: retry-<sha256 of the request> on every POST, so both calls carry the same key.
     UserCreateResponse user = newUser("twice");
