@@ -69,6 +69,8 @@ describe('docs/compatibility.md', () => {
       '| `listUsers` | `GET /directory_users` | served |',
       '| `createEvent` | `POST /audit_logs/events` | served |',
       '| `constructEvent` | no request | — |',
+      // A method whose client makes the requests (the runtime client's polls).
+      '| `createRuntimeClient` | `GET /sdk/feature-flags` | served |',
       // Java SDK (Kotlin names)
       '| `authenticateWithPassword` | `POST /user_management/authenticate` | served |',
       '| `getJwks` | `GET /sso/jwks/{clientId}` | served |',

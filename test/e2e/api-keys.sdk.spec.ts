@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { NotFoundException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const VALUE = /^sk_ak_[A-Za-z0-9_-]{43}$/;
 
@@ -10,13 +11,24 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
   let e: E2e;
   let w: WorkOS;
   const tag = uniqueSuffix();
+  const receiver = new WebhookReceiver();
 
   before(async () => {
-    e = await startE2e({ name: 'api_keys_sdk', portOffset: 8500, apps: ['organizations', 'events', 'identity', 'authorization'] });
+    await receiver.start();
+    e = await startE2e({
+      name: 'api_keys_sdk',
+      portOffset: 8500,
+      apps: ['organizations', 'events', 'identity', 'authorization', 'webhook-dispatcher'],
+      appEnv: {
+        // Loopback is refused by default; the test receiver needs it, and only it.
+        'webhook-dispatcher': { KAFKA_GROUP_ID: `api-keys-e2e-${Date.now()}`, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' },
+      },
+    });
     w = e.workos;
   });
   after(async () => {
     await e?.stop();
+    await receiver.stop();
   });
 
   test('organization keys: create shows the value once, list (paginated), validate, delete revokes; events carry no value', async () => {
@@ -61,6 +73,21 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
       assert.equal(JSON.stringify(ev).includes(created.value), false, 'no event carries the value');
       assert.equal((ev.data as { obfuscatedValue: string }).obfuscatedValue, created.obfuscatedValue);
     }
+  });
+
+  test('webhook endpoints can subscribe to api_key.updated (an expiry set in the future) and get exactly it', async () => {
+    const endpoint = await w.webhooks.createWebhookEndpoint({ endpointUrl: receiver.on('/api-key-updated', () => ({ status: 200 })), events: ['api_key.updated' as 'api_key.created'] });
+    assert.deepEqual(endpoint.events, ['api_key.updated']);
+    const org = await w.organizations.createOrganization({ name: `Keys hooked ${tag}` });
+    const key = await w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'scheduled' });
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    assert.equal((await e.http('POST', `/api_keys/${key.id}/expire`, { key: true, body: { expires_at: later } })).status, 200);
+    const [delivery] = await waitFor(() => receiver.on2xx('/api-key-updated').length > 0 && receiver.on2xx('/api-key-updated'), { timeoutMs: 30_000, intervalMs: 100, message: 'the api_key.updated delivery' });
+    const event = await w.webhooks.constructEvent({ payload: delivery!.body, sigHeader: delivery!.signature, secret: endpoint.secret });
+    // The node SDK passes a type it does not know through as it came (snake_case data).
+    const raw = event as unknown as { event: string; data: { id: string; expires_at: string } };
+    assert.deepEqual([raw.event, raw.data.id, raw.data.expires_at], ['api_key.updated', key.id, later]);
+    assert.ok(receiver.at('/api-key-updated').every((d) => d.eventType === 'api_key.updated'), 'the api_key.created before it was not sent there');
   });
 
   test('user keys: the user must be an active member of the organization; list filters by organization; expire', async () => {

@@ -9,6 +9,7 @@ import { WorkOSFeatureFlagsProvider } from '@wos/openfeature-provider';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { ROOT, startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 import { sseReader } from '../support/sse';
+import { StreamFaultProxy } from '../support/stream-fault-proxy';
 
 const FLAG_EVENTS: EventName[] = ['flag.created', 'flag.updated', 'flag.deleted', 'flag.rule_updated'];
 
@@ -72,9 +73,11 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.deepEqual((await (await ff.listOrganizationFeatureFlags({ organizationId: orgId })).autoPagination()).map((f) => f.slug), ['checkout-v2']);
     assert.deepEqual((await ff.listUserFeatureFlags({ userId })).data.map((f) => f.slug), ['checkout-v2']);
     await ff.removeFlagTarget({ slug: 'checkout-v2', targetId: userId });
-    assert.deepEqual((await ff.listUserFeatureFlags({ userId })).data, []);
+    // Still on for the user through the organization the user is a member of (WorkOS lists both).
+    assert.deepEqual((await ff.listUserFeatureFlags({ userId })).data.map((f) => f.slug), ['checkout-v2']);
     assert.equal((await ff.disableFeatureFlag('checkout-v2')).enabled, false);
     assert.deepEqual((await ff.listOrganizationFeatureFlags({ organizationId: orgId })).data, []);
+    assert.deepEqual((await ff.listUserFeatureFlags({ userId })).data, []);
 
     const events = await waitForEvents(w, FLAG_EVENTS, (evs) => evs.some((ev) => ev.event === 'flag.updated' && (ev.data as { enabled?: boolean; slug?: string }).slug === 'checkout-v2' && !(ev.data as { enabled: boolean }).enabled));
     const mine = events.filter((ev) => (ev.data as { slug: string }).slug === 'checkout-v2').map((ev) => ev.event);
@@ -255,6 +258,76 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.deepEqual([disabled.value, disabled.variant], [false, 'off']);
   });
 
+  test('OpenFeature provider: with its stream unavailable or dropped, evaluations keep following the polls; it streams again once it can', async () => {
+    const proxy = new StreamFaultProxy(e.port);
+    const viaProxy = e.client(e.creds.api_key, { port: await proxy.start() });
+    await create('of-fallback', { enabled: true, default_value: true });
+    const provider = new WorkOSFeatureFlagsProvider({ workos: viaProxy, pollingIntervalMs: 5_000 });
+    try {
+      await OpenFeature.setProviderAndWait('flags-fallback', provider);
+      const client = OpenFeature.getClient('flags-fallback');
+      await waitFor(() => provider.source === 'stream', { timeoutMs: 5_000 });
+      const evaluated = (expected: boolean, source: 'poll' | 'stream', timeoutMs: number) =>
+        waitFor(async () => {
+          const d = await client.getBooleanDetails('of-fallback', !expected, { targetingKey: userId });
+          return d.value === expected && d.flagMetadata.source === source && d;
+        }, { timeoutMs, intervalMs: 50, message: `of-fallback ${expected} from the ${source}` });
+      await evaluated(true, 'stream', 2_000);
+
+      // The stream is dropped and cannot come back: evaluations go on from the SDK's polls.
+      proxy.mode = 'unavailable';
+      proxy.dropStreams();
+      await waitFor(() => provider.source === 'poll', { timeoutMs: 5_000 });
+      const polls = proxy.count('/sdk/feature-flags');
+      for (const expected of [false, true]) {
+        await (expected ? w.featureFlags.enableFeatureFlag('of-fallback') : w.featureFlags.disableFeatureFlag('of-fallback'));
+        const started = Date.now();
+        await evaluated(expected, 'poll', 8_000);
+        assert.ok(Date.now() - started < 7_000, `within one poll interval (5 s, ±10 % jitter): ${Date.now() - started} ms`);
+      }
+      assert.ok(proxy.count('/sdk/feature-flags') > polls, 'the polls went on');
+      const reconnects = proxy.count('/sdk/feature-flags/stream');
+      assert.ok(reconnects >= 2, `the provider kept trying the stream (${reconnects} requests)`);
+
+      // The stream is back: the provider reconnects (backoff at most 30 s) and changes arrive in under a second again.
+      proxy.mode = 'pass';
+      await waitFor(() => provider.source === 'stream', { timeoutMs: 35_000, intervalMs: 50, message: 'the stream reconnected' });
+      await w.featureFlags.disableFeatureFlag('of-fallback');
+      const started = Date.now();
+      await evaluated(false, 'stream', 2_000);
+      assert.ok(Date.now() - started < 1_000, `pushed after ${Date.now() - started} ms`);
+    } finally {
+      await provider.onClose();
+      await proxy.stop();
+    }
+  });
+
+  test('OpenFeature provider: a server without the stream (404) is asked once; polling alone carries evaluations', async () => {
+    const proxy = new StreamFaultProxy(e.port);
+    proxy.mode = 'missing';
+    const viaProxy = e.client(e.creds.api_key, { port: await proxy.start() });
+    await create('of-no-stream', { enabled: false });
+    const provider = new WorkOSFeatureFlagsProvider({ workos: viaProxy, pollingIntervalMs: 5_000 });
+    try {
+      await OpenFeature.setProviderAndWait('flags-no-stream', provider);
+      const client = OpenFeature.getClient('flags-no-stream');
+      assert.equal((await client.getBooleanDetails('of-no-stream', true, {})).reason, 'DISABLED');
+      await w.featureFlags.enableFeatureFlag('of-no-stream');
+      await w.featureFlags.addFlagTarget({ slug: 'of-no-stream', targetId: userId });
+      const details = await waitFor(async () => {
+        const d = await client.getBooleanDetails('of-no-stream', false, { targetingKey: userId });
+        return d.reason === 'TARGETING_MATCH' && d;
+      }, { timeoutMs: 8_000, intervalMs: 50, message: 'the change from a poll' });
+      assert.deepEqual([details.value, details.flagMetadata.source, provider.source], [true, 'poll', 'poll']);
+      // Over a poll interval the stream, whose first retry would come after 1 s, was never asked again.
+      assert.ok(proxy.count('/sdk/feature-flags') >= 2, 'polled at least twice');
+      assert.equal(proxy.count('/sdk/feature-flags/stream'), 1, 'the 404 stopped the stream');
+    } finally {
+      await provider.onClose();
+      await proxy.stop();
+    }
+  });
+
   test('wos feature-flags: create, list, enable, target add and remove, disable, delete', async () => {
     const wos = async (...args: string[]) => {
       const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), 'feature-flags', ...args, '--api-url', e.baseUrl, '--api-key', e.creds.api_key, '--json'], { env: { PATH: process.env.PATH } });
@@ -292,6 +365,53 @@ describe('Feature flags through the WorkOS SDK', () => {
     assert.ok(!claims.feature_flags.includes('token-off'));
     assert.ok(!claims.feature_flags.includes('of-targeted')); // disabled above
   });
+  test('a session without an organization carries the flags on for its user', async () => {
+    const soloEmail = `flags-solo-${tag}@example.com`;
+    const solo = (await w.userManagement.createUser({ email: soloEmail, password, emailVerified: true })).id;
+    await create('token-solo', { enabled: true });
+    await w.featureFlags.addFlagTarget({ slug: 'token-solo', targetId: solo });
+    const claims = await waitFor(async () => {
+      const auth = await w.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email: soloEmail, password });
+      assert.equal(auth.organizationId, undefined);
+      const c = JSON.parse(Buffer.from(auth.accessToken.split('.')[1]!, 'base64url').toString()) as { org_id?: string; feature_flags?: string[] };
+      return c.feature_flags?.includes('token-solo') && c;
+    }, { timeoutMs: 20_000, intervalMs: 500, message: 'the user-targeted flag in a token without an organization' });
+    assert.equal(claims.org_id, undefined);
+    assert.ok(claims.feature_flags!.includes('token-everyone'), 'default-on flags apply to everyone');
+    assert.ok(!claims.feature_flags!.includes('token-org') && !claims.feature_flags!.includes('token-user'), 'flags targeted at others do not');
+  });
+
+  test("listUserFeatureFlags includes the flags of the user's organizations, while the user is an active member", async () => {
+    const member = (await w.userManagement.createUser({ email: `flags-member-${tag}@example.com` })).id;
+    const [kept, left, deleted, stranger] = await Promise.all(['kept', 'left', 'deleted', 'stranger'].map(async (n) => (await w.organizations.createOrganization({ name: `Flags ${n} ${tag}` })).id));
+    const memberships = new Map<string, string>();
+    for (const org of [kept!, left!, deleted!]) memberships.set(org, (await w.userManagement.createOrganizationMembership({ organizationId: org, userId: member })).id);
+    for (const [slug, target] of [['via-kept', kept!], ['via-left', left!], ['via-deleted', deleted!], ['via-stranger', stranger!], ['via-self', member]] as const) {
+      await create(slug, { enabled: true });
+      await w.featureFlags.addFlagTarget({ slug, targetId: target });
+    }
+    /** Every page of two (the SDK's autoPagination returns only the first page when given a limit). */
+    const mine = async () => {
+      const slugs: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await w.featureFlags.listUserFeatureFlags({ userId: member, limit: 2, ...(after ? { after } : {}) });
+        slugs.push(...page.data.map((f) => f.slug));
+        after = page.listMetadata.after ?? undefined;
+      } while (after);
+      return slugs.filter((s) => s.startsWith('via-')).sort();
+    };
+    assert.deepEqual(await mine(), ['via-deleted', 'via-kept', 'via-left', 'via-self']);
+
+    await w.userManagement.deleteOrganizationMembership(memberships.get(left!)!);
+    assert.deepEqual(await mine(), ['via-deleted', 'via-kept', 'via-self'], 'a removed membership gives nothing at once');
+    await w.userManagement.deactivateOrganizationMembership(memberships.get(kept!)!);
+    assert.deepEqual(await mine(), ['via-deleted', 'via-self'], 'nor does a deactivated one');
+    await w.userManagement.reactivateOrganizationMembership(memberships.get(kept!)!);
+    await w.organizations.deleteOrganization(deleted!);
+    await waitFor(async () => (await mine()).join() === 'via-kept,via-self' || undefined, { timeoutMs: 30_000, intervalMs: 200, message: "the deleted organization's flags leave the user's list" });
+  });
+
   test('a deleted organization or user leaves every flag it was a target of', async () => {
     const org = (await w.organizations.createOrganization({ name: `Flags leaving ${tag}` })).id;
     const user = (await w.userManagement.createUser({ email: `flags-leaving-${tag}@example.com` })).id;

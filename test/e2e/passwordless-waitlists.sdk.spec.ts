@@ -83,6 +83,19 @@ describe('Passwordless (Magic Link) and waitlists through the WorkOS SDK', () =>
     assert.equal((await w.sso.getProfileAndToken({ code: loc2.searchParams.get('code')!, clientId: e.creds.client_id })).profile.id, profile.id);
   });
 
+  test("Magic Link without redirectURI: the environment's default redirect URI (its first registered) is used", async () => {
+    const later = 'http://127.0.0.1:9/magic/later';
+    await e.addRedirectUri(later);
+    const listed = (await e.http('GET', '/user_management/redirect_uris', { key: true })).json as { data: { uri: string; default: boolean }[] };
+    assert.deepEqual(listed.data.filter((r) => r.default).map((r) => r.uri), [REDIRECT]);
+    const session = await w.passwordless.createSession({ type: 'MagicLink', email: email('default'), state: 's-default' });
+    const location = new URL(String((await follow(session.link)).headers.location));
+    assert.equal(`${location.origin}${location.pathname}`, REDIRECT);
+    assert.equal(location.searchParams.get('state'), 's-default');
+    const { profile } = await w.sso.getProfileAndToken({ code: location.searchParams.get('code')!, clientId: e.creds.client_id });
+    assert.equal(profile.email, email('default'));
+  });
+
   test('Magic Link: two concurrent clicks on one link: exactly one gets a code', async () => {
     const session = await w.passwordless.createSession({ type: 'MagicLink', email: email('race'), redirectURI: REDIRECT });
     const answers = await Promise.all(Array.from({ length: 4 }, () => follow(session.link)));
@@ -107,7 +120,6 @@ describe('Passwordless (Magic Link) and waitlists through the WorkOS SDK', () =>
     const cases: [string, unknown, number][] = [
       ['/passwordless/sessions', { type: 'Other', email: email('x'), redirect_uri: REDIRECT }, 422],
       ['/passwordless/sessions', { type: 'MagicLink', email: 'not-an-email', redirect_uri: REDIRECT }, 422],
-      ['/passwordless/sessions', { type: 'MagicLink', email: email('x') }, 422],
       ['/passwordless/sessions', { type: 'MagicLink', email: email('x'), redirect_uri: 'https://evil.example.com/cb' }, 422],
       ['/passwordless/sessions', { type: 'MagicLink', email: email('x'), redirect_uri: REDIRECT, expires_in: 5 }, 422],
       ['/passwordless/sessions', { type: 'MagicLink', email: email('x'), redirect_uri: REDIRECT, connection: 'nope' }, 422],
@@ -130,8 +142,11 @@ describe('Passwordless (Magic Link) and waitlists through the WorkOS SDK', () =>
     const envB = await e.createEnvironment(`passwordless-b-${tag}`);
     const wb = e.client(envB.api_key);
     await expectSdkError(wb.passwordless.sendSession(session.id), NotFoundException, 404);
-    // Env B has not registered REDIRECT: its sessions cannot send there.
+    // Env B has not registered REDIRECT: its sessions cannot send there; nor anywhere without redirect_uri (it has no default).
     await expectSdkError(wb.passwordless.createSession({ type: 'MagicLink', email: email('iso'), redirectURI: REDIRECT }), UnprocessableEntityException, 422);
+    const noDefault = await e.http('POST', '/passwordless/sessions', { key: envB.api_key, body: { type: 'MagicLink', email: email('iso') } });
+    assert.equal(noDefault.status, 422, noDefault.text);
+    assert.equal((noDefault.json as { errors: { code: string }[] }).errors[0]!.code, 'redirect_uri_required');
     const code = new URL(String((await follow(session.link)).headers.location)).searchParams.get('code')!;
     await expectSdkError(wb.sso.getProfileAndToken({ code, clientId: envB.client_id }), OauthException, 400);
     assert.equal((await w.sso.getProfileAndToken({ code, clientId: e.creds.client_id })).profile.email, email('iso'), 'the failed foreign exchange did not burn the code');

@@ -40,7 +40,7 @@ export function readNodeSdk(root) {
   const modules = [];
   for (const [name, type] of accessors(classes.get('WorkOS'))) {
     const functions = methods(classes.get(type) ?? '');
-    const list = [...functions.keys()].filter((fn) => !hidden.get(type)?.has(fn)).map((fn) => ({ name: fn, endpoints: resolve(fn, functions, new Set()) }));
+    const list = [...functions.keys()].filter((fn) => !hidden.get(type)?.has(fn)).map((fn) => ({ name: fn, endpoints: resolve(fn, functions, new Set(), classes) }));
     modules.push({ name, methods: list.sort((a, b) => a.name.localeCompare(b.name)) });
   }
   return modules.sort((a, b) => a.name.localeCompare(b.name));
@@ -80,7 +80,7 @@ const LITERAL = '(?:"([^"]*)"|`([^`]*)`|\'([^\']*)\')';
 /** A path argument: a string literal, or a name the method bound to one (`const endpoint = \`…\``). */
 const PATH_ARG = `(?:${LITERAL}|(\\w+))`;
 
-function resolve(name, functions, seen) {
+function resolve(name, functions, seen, classes, seenClasses = new Set()) {
   if (seen.has(name)) return [];
   seen.add(name);
   const endpoints = [];
@@ -94,7 +94,16 @@ function resolve(name, functions, seen) {
     for (const m of body.matchAll(/`\$\{this\.workos\.baseURL\}(\/[^`?]*)/g)) endpoints.push({ method: 'GET', path: templatePath(m[1]), kind: 'url' });
     for (const m of body.matchAll(new RegExp(`new URL\\(\\s*${LITERAL}\\s*,\\s*this\\.workos\\.baseURL`, 'g'))) endpoints.push({ method: 'GET', path: lit(m, 1), kind: 'url' });
     for (const other of functions.keys()) {
-      if (other !== name && new RegExp(`this\\.${other}\\(`).test(body)) endpoints.push(...resolve(other, functions, new Set(seen)));
+      if (other !== name && new RegExp(`this\\.${other}\\(`).test(body)) endpoints.push(...resolve(other, functions, new Set(seen), classes, seenClasses));
+    }
+    // A method that returns a client of its own (`createRuntimeClient` → `new FeatureFlagsRuntimeClient(this.workos, …)`)
+    // makes the requests that client's methods make (its polls).
+    for (const m of body.matchAll(/new (\w+)\(this\.workos\b/g)) {
+      const inner = classes.get(m[1]);
+      if (!inner || seenClasses.has(m[1])) continue;
+      const innerFunctions = methods(inner);
+      const nextSeen = new Set([...seenClasses, m[1]]);
+      for (const fn of innerFunctions.keys()) endpoints.push(...resolve(fn, innerFunctions, new Set(), classes, nextSeen));
     }
   }
   return dedupe(endpoints);

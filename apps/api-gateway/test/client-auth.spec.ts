@@ -172,4 +172,17 @@ describe('api-gateway public clients and redirect URIs', () => {
     assert.equal(forged.status, 401);
     assert.equal(h.upstream.received.filter((r) => r.url.includes('_internal')).length, 0, 'never proxied');
   });
+
+  test("the internal default redirect URI is the signed environment's first registered one, null without any (identity's Magic Link)", async () => {
+    const path = '/_internal/default_redirect_uri';
+    const ask = async (environmentId: string) => (await h.request(path, { headers: signInternalRequest(INTERNAL_SECRET, 'api-gateway', environmentId, { method: 'GET', path }) })).json();
+    await h.credentials.addRedirectUri(env.environmentId, 'https://app.example.com/registered-later');
+    assert.deepEqual(await ask(env.environmentId), { uri: callback });
+    assert.deepEqual(await ask(other.environmentId), { uri: 'https://other.example.com/cb' });
+    const empty = await h.environment();
+    assert.deepEqual(await ask(empty.environmentId), { uri: null });
+    const listed = await h.credentials.listRedirectUris(env.environmentId);
+    assert.deepEqual(listed.filter((r) => r.default).map((r) => r.uri), [callback], 'the list marks the same one as the default');
+    assert.equal((await h.request(path)).status, 401, 'unsigned');
+  });
 });

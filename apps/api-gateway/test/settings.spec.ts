@@ -32,12 +32,13 @@ describe('api-gateway settings endpoints and CORS', () => {
     assert.equal(added.status, 201);
     assert.equal(added.body.object, 'redirect_uri');
     assert.equal(added.body.uri, uri);
+    assert.equal(added.body.default, true, 'the first redirect URI added is the default');
     const again = await call('POST', '/user_management/redirect_uris', { uri });
     assert.equal(again.status, 422);
     assert.equal(again.body.code, 'redirect_uri_already_exists');
     assert.match(String(again.body.message), /already exists/, 'the CLI reads a 422 with "already exists" as no change');
     const list = await call('GET', '/user_management/redirect_uris');
-    assert.deepEqual(list.body.data?.map((r) => r.uri), [uri]);
+    assert.deepEqual(list.body.data?.map((r) => [r.uri, r.default]), [[uri, true]], "the environment's first redirect URI is its default");
     assert.deepEqual((await call('GET', '/user_management/redirect_uris', undefined, other.apiKey)).body.data, [], 'per environment');
     const authorize = await h.request(`/sso/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: uri, provider: 'GoogleOAuth' })}`);
     assert.equal(authorize.status, 200, 'the gateway accepts it as a redirect_uri');

@@ -173,7 +173,7 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
     assert.equal((await a.call(ENV, 'GET', '/feature-flags/new-checkout')).body.enabled, false);
   });
 
-  test('lists for an organization and a user follow the evaluator; the claim lists the slugs on for both', async () => {
+  test('lists for an organization and a user follow the evaluator; the claim lists the slugs on for both, or for the user alone', async () => {
     await a.call(ENV, 'POST', '/feature-flags', { slug: 'everyone', enabled: true, default_value: true });
     await a.call(ENV, 'POST', '/feature-flags', { slug: 'off-for-all', enabled: false, default_value: true });
     await a.call(ENV, 'POST', '/feature-flags', { slug: 'user-beta', enabled: true });
@@ -187,6 +187,8 @@ describe('feature flags (two replicas on one database, real Postgres NOTIFY and 
       return r.body.feature_flags.length === 3 && r.body.feature_flags;
     });
     assert.deepEqual(claims, ['everyone', 'new-checkout', 'user-beta']);
+    // A session without an organization: the flags on for the user alone.
+    assert.deepEqual((await b.call(ENV, 'GET', `/internal/feature-flags/claims?user_id=${USER}`)).body.feature_flags, ['everyone', 'user-beta']);
   });
 
   test('the runtime payload: a strong ETag, 304 from memory when unchanged, a change on the other replica seen at once', async () => {

@@ -82,6 +82,11 @@ export class ClientAuthService implements OnModuleInit, OnModuleDestroy {
     return (await this.settings.get(environmentId)).redirectUris.has(uri) || this.repo.isRedirectUriAllowed(environmentId, uri);
   }
 
+  /** The environment's default redirect URI (its earliest-registered one), or null without any. */
+  async defaultRedirectUri(environmentId: string): Promise<string | null> {
+    return (await this.repo.defaultRedirectUri(environmentId))?.uri ?? null;
+  }
+
   /** The environment's app homepage URL (`workos config homepage-url set`), where a logout without return_to lands. */
   async appHomepageUrl(environmentId: string): Promise<string | null> {
     return (await this.repo.findEnvironment(environmentId))?.appHomepageUrl ?? null;

@@ -23,10 +23,11 @@ export function clientIdToWire(c: ClientId) {
   return { object: 'client_id', id: c.id, environment_id: c.environmentId, created_at: c.createdAt.toISOString() };
 }
 
-export function redirectUriToWire(r: RedirectUri) {
-  // A redirect URI never changes (updated_at = created_at); none is singled out as the default here.
+/** `isDefault`: the environment's earliest-registered redirect URI (CredentialsRepository.defaultRedirectUri). */
+export function redirectUriToWire(r: RedirectUri, isDefault: boolean) {
+  // A redirect URI never changes (updated_at = created_at).
   const at = r.createdAt.toISOString();
-  return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, default: false, created_at: at, updated_at: at };
+  return { object: 'redirect_uri', id: r.id, environment_id: r.environmentId, uri: r.uri, default: isDefault, created_at: at, updated_at: at };
 }
 
 export function corsOriginToWire(c: CorsOrigin) {

@@ -17,6 +17,9 @@ export interface NewApiKey {
  * environment registry itself: looking a key up by hash or ID is how a request's environment
  * is found, so those methods cannot take an environment ID first; the rest do.
  */
+/* Registration order, the ID (a ULID) breaking ties within a millisecond. */
+const REDIRECT_URI_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
 /** The channel the redirect_uris and cors_origins triggers NOTIFY on (payload: the environment ID). */
 export const CLIENT_SETTINGS_CHANNEL = 'gateway_client_settings';
 
@@ -128,8 +131,17 @@ export class CredentialsRepository {
     return { redirectUris: uris.map((r) => r.uri), corsOrigins: origins.map((o) => o.origin) };
   }
 
+  /** Oldest first: the first is the environment's default redirect URI (defaultRedirectUri). */
   listRedirectUris(environmentId: string): Promise<RedirectUri[]> {
-    return this.prisma.redirectUri.findMany({ where: { environmentId }, orderBy: { createdAt: 'asc' } });
+    return this.prisma.redirectUri.findMany({ where: { environmentId }, orderBy: REDIRECT_URI_ORDER });
+  }
+
+  /**
+   * The environment's default redirect URI: its earliest-registered one (WorkOS makes the first
+   * redirect URI added the default), or null without any.
+   */
+  defaultRedirectUri(environmentId: string): Promise<RedirectUri | null> {
+    return this.prisma.redirectUri.findFirst({ where: { environmentId }, orderBy: REDIRECT_URI_ORDER });
   }
 
   async removeRedirectUri(environmentId: string, uri: string): Promise<boolean> {

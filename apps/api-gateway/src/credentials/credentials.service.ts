@@ -111,12 +111,13 @@ export class CredentialsService {
   async addRedirectUri(environmentId: string, uri: string) {
     const env = await this.environment(environmentId);
     checkRedirectUri(uri);
-    return redirectUriToWire(await this.repo.addRedirectUri(env.id, newId(IdPrefix.redirectUri), uri));
+    const row = await this.repo.addRedirectUri(env.id, newId(IdPrefix.redirectUri), uri);
+    return redirectUriToWire(row, (await this.repo.defaultRedirectUri(env.id))?.id === row.id);
   }
 
   async listRedirectUris(environmentId: string) {
     const env = await this.environment(environmentId);
-    return (await this.repo.listRedirectUris(env.id)).map(redirectUriToWire);
+    return (await this.repo.listRedirectUris(env.id)).map((r, i) => redirectUriToWire(r, i === 0));
   }
 
   async removeRedirectUri(environmentId: string, uri: string) {

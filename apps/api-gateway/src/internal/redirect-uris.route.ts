@@ -13,6 +13,9 @@ export const CLIENT_IDS_PATH = '/_internal/client_ids';
 /** Kept in step with identity's `APP_HOMEPAGE_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
 export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 
+/** Kept in step with identity's `DEFAULT_REDIRECT_URI_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
+export const DEFAULT_REDIRECT_URI_PATH = '/_internal/default_redirect_uri';
+
 /**
  * The gateway's internal routes. The first: whether `uri` is exactly one of the signed environment's
  * redirect URIs (identity's logout follows `return_to` only then). Invariant: it answers only
@@ -32,6 +35,8 @@ export function registerInternalRoutes(fastify: FastifyInstance, deps: { config:
   }));
   // The environment's own client IDs (public values: they appear in browser URLs).
   signed(CLIENT_IDS_PATH, async (environmentId) => ({ client_ids: await deps.clients.clientIdsOf(environmentId) }));
+  // The environment's default redirect URI (a Magic Link session without redirect_uri uses it).
+  signed(DEFAULT_REDIRECT_URI_PATH, async (environmentId) => ({ uri: await deps.clients.defaultRedirectUri(environmentId) }));
   // The environment's app homepage URL (a logout without return_to lands there).
   signed(APP_HOMEPAGE_PATH, async (environmentId) => ({ url: await deps.clients.appHomepageUrl(environmentId) }));
 }

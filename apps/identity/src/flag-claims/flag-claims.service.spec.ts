@@ -38,6 +38,15 @@ describe('FlagClaimsService', () => {
     assert.equal(seen.length, 3);
   });
 
+  test('a session without an organization asks for the user alone, cached apart from the organization sessions', async () => {
+    seen.length = 0;
+    const svc = service();
+    await svc.forToken('env_1', 'org_1', 'user_1');
+    assert.deepEqual(await svc.forToken('env_1', null, 'user_1'), ['beta']);
+    await svc.forToken('env_1', null, 'user_1');
+    assert.deepEqual(seen, ['/internal/feature-flags/claims?organization_id=org_1&user_id=user_1', '/internal/feature-flags/claims?user_id=user_1']);
+  });
+
   test('an error or an unreachable service is an empty claim, and is not cached', async () => {
     const svc = service();
     answer = { status: 503, body: { message: 'down' } };

@@ -6,9 +6,9 @@ const MAX_CACHED = 10_000;
 const TIMEOUT_MS = 2_000;
 
 /**
- * The access token's `feature_flags` claim: the slugs on for the session's organization and user,
- * from the organizations service (DESIGN.md rule 1: flags are its data), which answers from its
- * in-memory runtime payload. Cached here per (environment, organization, user) for
+ * The access token's `feature_flags` claim: the slugs on for the session's organization (when it
+ * has one) and user, from the organizations service (DESIGN.md rule 1: flags are its data), which
+ * answers from its in-memory runtime payload. Cached here per (environment, organization, user) for
  * FEATURE_FLAG_CLAIMS_CACHE_SECONDS, so a flag change reaches tokens issued after at most that
  * long. Without an answer (organizations down, an error) the claim is empty: an outage withholds
  * flags, never grants them, and never fails a sign-in.
@@ -27,13 +27,13 @@ export class FlagClaimsService {
     this.log = logger.child({ context: FlagClaimsService.name });
   }
 
-  async forToken(environmentId: string, organizationId: string, userId: string): Promise<string[]> {
-    const cacheKey = `${environmentId}\n${organizationId}\n${userId}`;
+  async forToken(environmentId: string, organizationId: string | null, userId: string): Promise<string[]> {
+    const cacheKey = `${environmentId}\n${organizationId ?? ''}\n${userId}`;
     const now = Date.now();
     const hit = this.cache.get(cacheKey);
     if (hit && hit.expiresAt > now) return hit.slugs;
     try {
-      const query = new URLSearchParams({ organization_id: organizationId, user_id: userId });
+      const query = new URLSearchParams({ ...(organizationId ? { organization_id: organizationId } : {}), user_id: userId });
       const res = await internalFetch(
         `${this.config.ORGANIZATIONS_URL}/internal/feature-flags/claims?${query}`,
         { key: this.key, audience: 'organizations', environmentId },

@@ -6,6 +6,6 @@ const sessionSchema = z.object({ object: z.literal('passwordless_session'), id: 
 
 /** Magic Link (WORKOS_API.md §15). The link itself (/passwordless/confirm/:token) is a browser redirect, not an API. */
 export const passwordlessOpenApiRoutes: RouteDoc[] = [
-  { method: 'post', path: '/passwordless/sessions', summary: 'Create a Magic Link session (redirect_uri must be registered)', body: createPasswordlessSessionSchema, response: sessionSchema, status: 201 },
+  { method: 'post', path: '/passwordless/sessions', summary: 'Create a Magic Link session (redirect_uri must be registered; without it, the default redirect URI)', body: createPasswordlessSessionSchema, response: sessionSchema, status: 201 },
   { method: 'post', path: '/passwordless/sessions/:id/send', summary: 'Email the link: {success: true}', response: z.object({ success: z.literal(true) }) },
 ];

@@ -22,8 +22,9 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
  * the code with `sso.getProfileAndToken` for a `MagicLink` profile, as WorkOS documents ("the
  * redirect URI / profile retrieval process is identical between Magic Link and SSO"). No AuthKit
  * user or session is involved: Magic Link is an authentication, not a session, product.
- * Invariant: the redirect URI is one of the environment's registered redirect URIs, checked
- * when the session is made and again when the link is followed (it may have been removed).
+ * Invariant: the redirect URI is one of the environment's registered redirect URIs (the given
+ * one, else the default one), checked when the session is made and again when the link is
+ * followed (it may have been removed).
  */
 @Injectable()
 export class PasswordlessService implements OnModuleInit {
@@ -48,10 +49,12 @@ export class PasswordlessService implements OnModuleInit {
   }
 
   async create(environmentId: string, input: CreatePasswordlessSessionInput): Promise<PasswordlessSessionWire> {
-    if (!input.redirect_uri) {
-      throw new ValidationError([{ field: 'redirect_uri', code: 'redirect_uri_required', message: 'redirect_uri is required: this deployment has no default redirect URI.' }]);
+    // Without redirect_uri the environment's default redirect URI is used, as WorkOS does.
+    const redirectUri = input.redirect_uri ?? (await this.redirectUris.defaultUri(environmentId));
+    if (!redirectUri) {
+      throw new ValidationError([{ field: 'redirect_uri', code: 'redirect_uri_required', message: 'redirect_uri is required: the environment has no default redirect URI.' }]);
     }
-    if (!(await this.redirectUris.isRegistered(environmentId, input.redirect_uri))) {
+    if (input.redirect_uri && !(await this.redirectUris.isRegistered(environmentId, input.redirect_uri))) {
       throw new ValidationError([{ field: 'redirect_uri', code: 'redirect_uri_not_allowed', message: "redirect_uri is not one of the environment's redirect URIs." }]);
     }
     const id = newId('passwordless_session');
@@ -63,7 +66,7 @@ export class PasswordlessService implements OnModuleInit {
       email: input.email,
       tokenHash: hashToken(token),
       tokenSealed: this.box.seal(token, id),
-      redirectUri: input.redirect_uri,
+      redirectUri,
       state: input.state ?? null,
       connectionId: input.connection ?? null,
       expiresAt: new Date(now.getTime() + (input.expires_in ?? this.config.PASSWORDLESS_TTL_SECONDS) * 1000),

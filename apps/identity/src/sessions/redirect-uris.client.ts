@@ -4,6 +4,8 @@ import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 
 /** The gateway's internal route that answers whether a URI is registered for the signed environment. */
 export const REDIRECT_URI_CHECK_PATH = '/_internal/redirect_uris/allowed';
+/** The gateway's internal route that answers the signed environment's default redirect URI. */
+export const DEFAULT_REDIRECT_URI_PATH = '/_internal/default_redirect_uri';
 /** The gateway's internal route that answers the signed environment's app homepage URL. */
 export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 
@@ -30,6 +32,12 @@ export class RedirectUrisClient {
     return answer?.allowed === true;
   }
 
+  /** Where a Magic Link session without `redirect_uri` sends its user (WorkOS's default redirect URI); null when there is none or no answer. */
+  async defaultUri(environmentId: string): Promise<string | null> {
+    const uri = (await this.ask<{ uri?: unknown }>(environmentId, DEFAULT_REDIRECT_URI_PATH))?.uri;
+    return typeof uri === 'string' && uri.length > 0 ? uri : null;
+  }
+
   /** Where a logout without `return_to` lands (WorkOS's default sign-out redirect); null when unset or unknown. */
   async homepage(environmentId: string): Promise<string | null> {
     const url = (await this.ask<{ url?: unknown }>(environmentId, APP_HOMEPAGE_PATH))?.url;
@@ -42,7 +50,7 @@ export class RedirectUrisClient {
       if (!res.ok) throw new Error(`status ${res.status}`);
       return (await res.json()) as T;
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, environment_id: environmentId, path }, 'the gateway did not answer; the logout does not redirect');
+      this.logger.warn({ err: (err as Error).message, environment_id: environmentId, path }, 'the gateway did not answer; taken as not registered (no redirect)');
       return null;
     }
   }

@@ -209,16 +209,17 @@ export class SessionsService implements OnModuleInit {
   private async accessToken(environmentId: string, user: User, sessionId: string, organizationId: string | null, roleSlugs: string[] | null): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = { iss: this.config.PUBLIC_BASE_URL, sub: user.id, sid: sessionId, jti: newUlid(), iat, exp: iat + this.config.ACCESS_TOKEN_TTL_SECONDS };
-    const [custom, organization] = await Promise.all([
+    const [custom, organization, featureFlags] = await Promise.all([
       this.jwtTemplates.claimsFor(environmentId, user, organizationId, roleSlugs),
-      organizationId
-        ? Promise.all([this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? [])), this.flagClaims.forToken(environmentId, organizationId, user.id)])
-        : null,
+      organizationId ? this.roleClaims.forToken(environmentId, organizationId, rolesOf(roleSlugs ?? [])) : null,
+      this.flagClaims.forToken(environmentId, organizationId, user.id),
     ]);
     if (organization) {
-      const [{ role, roles, permissions }, featureFlags] = organization;
-      Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [], feature_flags: featureFlags });
+      const { role, roles, permissions } = organization;
+      Object.assign(claims, { org_id: organizationId, role, roles, permissions, entitlements: [] });
     }
+    // Flags targeted at the user apply with or without an organization (the SDK's evaluator).
+    claims.feature_flags = featureFlags;
     return this.keys.sign(environmentId, { ...custom, ...claims });
   }
 

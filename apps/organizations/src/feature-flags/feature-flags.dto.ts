@@ -59,8 +59,9 @@ export const listFlagsQuerySchema = paginationQuerySchema;
 export type ListFlagsQuery = z.infer<typeof listFlagsQuerySchema>;
 
 /** identity's internal claim query: the flags on for one organization and user. */
+/** A session without an organization asks without `organization_id`. */
 export const flagClaimsQuerySchema = z.strictObject({
-  organization_id: z.string().min(1).max(64),
+  organization_id: z.string().min(1).max(64).optional(),
   user_id: z.string().min(1).max(64),
 });
 

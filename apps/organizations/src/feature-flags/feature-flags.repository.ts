@@ -75,15 +75,15 @@ export class FeatureFlagsRepository {
     return rows;
   }
 
-  /** Flags that evaluate on for the target: enabled, and the target is listed or the default is on. */
-  async listOnFor(environmentId: string, targetId: string, page: PageRequest): Promise<FlagRow[]> {
-    const values: unknown[] = [environmentId, page.take, targetId];
+  /** Flags that evaluate on for any of the targets: enabled, and one of them is listed or the default is on. */
+  async listOnFor(environmentId: string, targetIds: string[], page: PageRequest): Promise<FlagRow[]> {
+    const values: unknown[] = [environmentId, page.take, targetIds];
     const cursor = page.cursor ? `AND f.id ${page.cursor.op === 'gt' ? '>' : '<'} $4` : '';
     if (page.cursor) values.push(page.cursor.id);
     const { rows } = await this.prisma.pool.query<FlagRow>(
       `SELECT ${COLUMNS.replace(/(^|, )(\w+)/g, '$1f.$2')} FROM feature_flags f
        WHERE f.environment_id = $1 AND f.enabled
-         AND (f.default_value OR EXISTS (SELECT 1 FROM feature_flag_targets t WHERE t.flag_id = f.id AND t.target_id = $3))
+         AND (f.default_value OR EXISTS (SELECT 1 FROM feature_flag_targets t WHERE t.flag_id = f.id AND t.target_id = ANY($3::text[])))
          ${cursor}
        ORDER BY f.id ${page.direction === 'asc' ? 'ASC' : 'DESC'} LIMIT $2`,
       values,

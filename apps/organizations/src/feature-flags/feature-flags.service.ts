@@ -39,19 +39,30 @@ export class FeatureFlagsService {
   /** The flags that evaluate on for an organization of this environment (404 for an unknown one). */
   async listForOrganization(environmentId: string, organizationId: string, query: ListFlagsQuery): Promise<ListEnvelope<FeatureFlagWire>> {
     if (!hasIdShape(organizationId, 'org') || !(await this.repo.organizationExists(environmentId, organizationId))) throw new NotFoundError('an organization', organizationId);
-    const page = await paginate(query, (req) => this.repo.listOnFor(environmentId, organizationId, req));
+    const page = await paginate(query, (req) => this.repo.listOnFor(environmentId, [organizationId], req));
     return toListEnvelope(page, toFeatureFlagWire);
   }
 
-  /** The flags that evaluate on for a user of this environment by the user's own targeting (404 for an unknown one). */
+  /**
+   * The flags that evaluate on for a user of this environment (404 for an unknown one): by the
+   * user's own targeting and by the organizations the user is an active member of, as WorkOS lists
+   * them. The memberships are read from identity once per request (IdentityUsersClient), and the
+   * flags in one query over all the targets.
+   */
   async listForUser(environmentId: string, userId: string, query: ListFlagsQuery): Promise<ListEnvelope<FeatureFlagWire>> {
-    await this.mustBeUser(environmentId, userId);
-    const page = await paginate(query, (req) => this.repo.listOnFor(environmentId, userId, req));
+    const [, organizationIds] = await Promise.all([
+      this.mustBeUser(environmentId, userId),
+      hasIdShape(userId, 'user') && this.users.enabled ? this.users.activeOrganizationIds(environmentId, userId) : [],
+    ]);
+    const page = await paginate(query, (req) => this.repo.listOnFor(environmentId, [userId, ...organizationIds], req));
     return toListEnvelope(page, toFeatureFlagWire);
   }
 
-  /** Slugs on for a session's organization and user: the access token's `feature_flags` claim. */
-  async claims(environmentId: string, organizationId: string, userId: string): Promise<string[]> {
+  /**
+   * Slugs on for a session's organization (when it has one) and user: the access token's
+   * `feature_flags` claim. A session without an organization gets the flags on for the user alone.
+   */
+  async claims(environmentId: string, organizationId: string | undefined, userId: string): Promise<string[]> {
     const { flags } = await this.payloads.get(environmentId);
     return flags.filter((f) => isOn(f, { organizationId, userId })).map((f) => f.slug);
   }

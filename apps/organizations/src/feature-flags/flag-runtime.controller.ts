@@ -86,7 +86,7 @@ export class FlagRuntimeController implements OnModuleDestroy {
 
   /** identity → organizations (INTERNAL_CALLS): the slugs for an access token's `feature_flags` claim. */
   @Get('internal/feature-flags/claims')
-  async claims(@EnvironmentId() env: string, @Query(new ZodPipe(flagClaimsQuerySchema)) q: { organization_id: string; user_id: string }): Promise<{ feature_flags: string[] }> {
+  async claims(@EnvironmentId() env: string, @Query(new ZodPipe(flagClaimsQuerySchema)) q: { organization_id?: string; user_id: string }): Promise<{ feature_flags: string[] }> {
     return { feature_flags: await this.flags.claims(env, q.organization_id, q.user_id) };
   }
 

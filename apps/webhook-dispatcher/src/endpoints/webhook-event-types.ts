@@ -1,13 +1,14 @@
 /**
  * Event types an endpoint may subscribe to: the node SDK's `CreateWebhookEndpointEvents`
- * (WORKOS_API.md §13.1, §22) plus the Vault types of §22. Anything else is refused with a 422.
+ * (WORKOS_API.md §13.1, §22), the Vault types of §22 and `api_key.updated` (a type of WorkOS's
+ * OpenAPI spec, §22, which identity publishes). Anything else is refused with a 422.
  */
 export const SUBSCRIBABLE_EVENT_TYPES: ReadonlySet<string> = new Set([
   'authentication.email_verification_succeeded', 'authentication.magic_auth_failed', 'authentication.magic_auth_succeeded',
   'authentication.mfa_succeeded', 'authentication.oauth_failed', 'authentication.oauth_succeeded', 'authentication.password_failed',
   'authentication.password_succeeded', 'authentication.passkey_failed', 'authentication.passkey_succeeded', 'authentication.sso_failed',
   'authentication.sso_started', 'authentication.sso_succeeded', 'authentication.sso_timed_out', 'authentication.radar_risk_detected',
-  'api_key.created', 'api_key.revoked', 'connection.activated', 'connection.deactivated', 'connection.saml_certificate_renewal_required',
+  'api_key.created', 'api_key.revoked', 'api_key.updated', 'connection.activated', 'connection.deactivated', 'connection.saml_certificate_renewal_required',
   'connection.saml_certificate_renewed', 'connection.deleted', 'dsync.activated', 'dsync.deleted', 'dsync.group.created',
   'dsync.group.deleted', 'dsync.group.updated', 'dsync.group.user_added', 'dsync.group.user_removed', 'dsync.user.created',
   'dsync.user.deleted', 'dsync.user.updated', 'email_verification.created', 'group.created', 'group.deleted', 'group.member_added',
