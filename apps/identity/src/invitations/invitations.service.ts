@@ -78,6 +78,11 @@ export class InvitationsService implements OnModuleInit {
     return inv;
   }
 
+  /** Whether a pending invitation is addressed to this email (the sign-up policy's "invited"). */
+  isInvited(environmentId: string, email: string): Promise<boolean> {
+    return this.repo.anyPendingForEmail(environmentId, email, new Date());
+  }
+
   async list(environmentId: string, query: ListInvitationsQuery): Promise<ListEnvelope<InvitationWire>> {
     const page = await paginate(query, (req) => this.repo.list(environmentId, { organizationId: query.organization_id, email: query.email }, req));
     return toListEnvelope(page, (inv) => this.toWire(inv));
