@@ -77,6 +77,15 @@ export class ClientAuthService implements OnModuleInit, OnModuleDestroy {
     return (await this.repo.listClientIds(environmentId)).map((c) => c.id);
   }
 
+  /**
+   * Where an emailed AuthKit link (an invitation) opens the hosted pages: the environment's first
+   * client ID and its first registered redirect URI (WorkOS's default redirect), each null when none.
+   */
+  async hostedLinkTargetOf(environmentId: string): Promise<{ client_id: string | null; redirect_uri: string | null }> {
+    const [clientIds, redirectUris] = await Promise.all([this.repo.listClientIds(environmentId), this.repo.listRedirectUris(environmentId)]);
+    return { client_id: clientIds[0]?.id ?? null, redirect_uri: redirectUris[0]?.uri ?? null };
+  }
+
   /** Exact, byte-for-byte comparison with the environment's registered redirect URIs. */
   async redirectUriAllowed(environmentId: string, uri: string): Promise<boolean> {
     return (await this.settings.get(environmentId)).redirectUris.has(uri) || this.repo.isRedirectUriAllowed(environmentId, uri);

@@ -13,6 +13,9 @@ export const CLIENT_IDS_PATH = '/_internal/client_ids';
 /** Kept in step with identity's `APP_HOMEPAGE_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
 export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 
+/** Kept in step with identity's `HOSTED_LINK_TARGET_PATH` (apps/identity/src/invitations/hosted-link.client.ts). */
+export const HOSTED_LINK_TARGET_PATH = '/_internal/hosted_link_target';
+
 /**
  * The gateway's internal routes. The first: whether `uri` is exactly one of the signed environment's
  * redirect URIs (identity's logout follows `return_to` only then). Invariant: it answers only
@@ -34,4 +37,6 @@ export function registerInternalRoutes(fastify: FastifyInstance, deps: { config:
   signed(CLIENT_IDS_PATH, async (environmentId) => ({ client_ids: await deps.clients.clientIdsOf(environmentId) }));
   // The environment's app homepage URL (a logout without return_to lands there).
   signed(APP_HOMEPAGE_PATH, async (environmentId) => ({ url: await deps.clients.appHomepageUrl(environmentId) }));
+  // The client ID and redirect URI an emailed invitation link opens the hosted pages with.
+  signed(HOSTED_LINK_TARGET_PATH, async (environmentId) => deps.clients.hostedLinkTargetOf(environmentId));
 }
