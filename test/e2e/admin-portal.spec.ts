@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { AxeBuilder } from '@axe-core/playwright';
 import { ConflictException, DomainDataState, type EventName, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
-import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { TestOidcIdp, TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { ROOT, expectSdkError, startE2e, waitForEvents, type E2e } from '../support/e2e-stack';
 import { generate as selfSigned } from 'selfsigned';
 
@@ -322,6 +322,37 @@ describe('Admin Portal', () => {
     assert.match(await page.locator('#quirk-nameid_mismatch').innerText(), /Fix: Send the email as NameID/);
     await inspect(page, 'sso-test-quirks');
     await ctx.close();
+  });
+
+  test('an IT admin sets up an OIDC IdP through the portal: the page shows the redirect URI to register, and the self-test signs in through it', async () => {
+    const oidcDomain = `${uniqueSuffix()}.oidc.test`.toLowerCase();
+    const oidcOrg = await e.workos.organizations.createOrganization({ name: `OIDC Co ${uniqueSuffix()}`, domainData: [{ domain: oidcDomain, state: DomainDataState.Verified }] });
+    const redirectUri = `${e.baseUrl}/sso/oidc/callback`;
+    // The IdP admits only the redirect URI the portal tells the IT admin to register.
+    const op = await TestOidcIdp.start([{ client_id: 'portal-oidc', client_secret: 'portal-oidc-secret', redirect_uris: [redirectUri] }]);
+    try {
+      const { link } = await generate('sso', oidcOrg.id);
+      const { ctx, page } = await open(link);
+      // Before the connection exists: the client is registered at the IdP first, so the form says where to.
+      assert.equal(await page.locator('dt:has-text("Redirect URI") + dd').innerText(), redirectUri);
+      await page.getByLabel('Identity provider').selectOption('GenericOIDC');
+      await page.getByLabel('Discovery URL').fill(`${op.issuer}/.well-known/openid-configuration`);
+      await page.getByLabel('Client ID').fill('portal-oidc');
+      await page.getByLabel('Client secret').fill('portal-oidc-secret');
+      await page.getByRole('button', { name: 'Save connection' }).click();
+      await shows(page, 'Register this redirect URI');
+      assert.equal(await page.locator('dt:has-text("Redirect URI") + dd').innerText(), redirectUri);
+      assert.equal(await page.locator('dt:has-text("ACS URL")').count(), 0, 'no SAML details for an OIDC connection');
+      await inspect(page, 'sso-oidc-connection');
+
+      op.user = { sub: 'olga-1', claims: { email: `olga@${oidcDomain}`, email_verified: true, given_name: 'Olga', family_name: 'Ode' } };
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await shows(page, 'The test passed');
+      assert.match(await page.locator('body').innerText(), new RegExp(`olga@${oidcDomain.replace(/\./g, '\\.')}`));
+      await ctx.close();
+    } finally {
+      await op.close();
+    }
   });
 
   test('a connection that wants encrypted assertions and signs its requests: the SSO page shows both our certificates, as the SP metadata has them', async () => {

@@ -1,3 +1,4 @@
+import { OIDC_TYPES } from '@wos/contracts';
 import type { SsoTestResult } from '../../generated/prisma/client';
 import type { SsoQuirk } from '../../portal-core/sso-checks';
 import type { MessageKey } from '../i18n/messages';
@@ -6,7 +7,7 @@ import { PORTAL_SSO_TYPES } from '../sso/portal-sso.service';
 import { button, facts, form, h, page, url, type PortalContext } from './layout';
 
 /** The SSO page: the connection form, or our SP details with the test and delete buttons. */
-export function ssoPage(ctx: PortalContext, p: { connection: ConnectionView | null; sp: SpView | null; last: SsoTestResult | null; preselect: string | null }): string {
+export function ssoPage(ctx: PortalContext, p: { connection: ConnectionView | null; sp: SpView | null; oidcRedirectUri: string; last: SsoTestResult | null; preselect: string | null }): string {
   const t = ctx.t;
   if (!p.connection) {
     const options = PORTAL_SSO_TYPES.map((type) => `<option value="${h(type)}"${type === p.preselect ? ' selected' : ''}>${h(type)}</option>`).join('');
@@ -14,7 +15,7 @@ export function ssoPage(ctx: PortalContext, p: { connection: ConnectionView | nu
 <div><label for="f-type">${h(t('sso.type'))}</label><select id="f-type" name="connection_type" aria-describedby="f-type-hint">${options}</select><p class="hint" id="f-type-hint">${h(t('sso.type_hint'))}</p></div>
 <div><label for="f-xml">${h(t('sso.metadata_xml'))}</label><textarea id="f-xml" name="metadata_xml" maxlength="524288" aria-describedby="f-xml-hint"></textarea><p class="hint" id="f-xml-hint">${h(t('sso.metadata_xml_hint'))}</p></div>
 <div><label for="f-url">${h(t('sso.metadata_url'))}</label><input id="f-url" name="metadata_url" type="url" maxlength="2048" aria-describedby="f-url-hint"><p class="hint" id="f-url-hint">${h(t('sso.metadata_url_hint'))}</p></div>
-<fieldset><legend>OpenID Connect</legend><p class="hint">${h(t('sso.oidc_hint'))}</p>
+<fieldset><legend>OpenID Connect</legend><p class="hint">${h(t('sso.oidc_hint'))}</p>${facts([[t('sso.redirect_uri'), p.oidcRedirectUri]])}
 <div><label for="f-disc">${h(t('sso.oidc_discovery'))}</label><input id="f-disc" name="discovery_url" type="url" maxlength="2048"></div>
 <div><label for="f-cid">${h(t('sso.oidc_client_id'))}</label><input id="f-cid" name="client_id" type="text" maxlength="512"></div>
 <div><label for="f-cs">${h(t('sso.oidc_client_secret'))}</label><input id="f-cs" name="client_secret" type="password" maxlength="4096" autocomplete="off"></div></fieldset>
@@ -30,8 +31,12 @@ ${button(t('sso.save'))}`)}`;
       certificate('sp-signing-certificate', 'sso.signing_certificate', 'sso.signing_certificate_hint', p.sp.signing_certificate) +
       certificate('sp-encryption-certificate', 'sso.encryption_certificate', 'sso.encryption_certificate_hint', p.sp.encryption_certificate)
     : '';
+  // An OIDC IdP needs our redirect URI registered for the client (the SAML details have no equivalent).
+  const oidc = !p.sp && OIDC_TYPES.includes(c.connection_type as never)
+    ? `<h2>${h(t('sso.sp_heading'))}</h2><p>${h(t('sso.oidc_redirect_lead'))}</p>${facts([[t('sso.redirect_uri'), p.oidcRedirectUri]])}`
+    : '';
   const last = p.last ? `<p>${h(t('sso.last_test', { outcome: p.last.outcome, when: p.last.createdAt.toISOString() }))}</p>` : '';
-  const body = `<p>${h(t('sso.connection', { id: c.id, type: c.connection_type, state: c.state }))}</p>${sp}${last}
+  const body = `<p>${h(t('sso.connection', { id: c.id, type: c.connection_type, state: c.state }))}</p>${sp}${oidc}${last}
 ${form(ctx, 'sso/test', `<p class="hint">${h(t('sso.test_hint'))}</p>${button(t('sso.test'))}`)}
 ${form(ctx, 'sso/delete', button(t('sso.delete'), 'secondary'))}`;
   return page(ctx, { title: 'intent.sso', current: 'sso', body });

@@ -27,6 +27,9 @@ export interface SpView {
   /** PEM, when the IdP must encrypt its assertions (a plaintext one is refused). */
   encryption_certificate: string | null;
 }
+/** Where the sso service takes an OIDC IdP's answer (apps/sso's `/sso/oidc/callback`), on the gateway's public URL. */
+export const SSO_OIDC_CALLBACK_PATH = '/sso/oidc/callback';
+
 export interface TestReport extends Partial<SsoReport> {
   error?: string;
   profile?: TestedProfile;
@@ -45,6 +48,14 @@ export class PortalSsoService {
     private readonly tests: SsoTestsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The redirect URI an IT admin registers for our client at their OIDC IdP: the sso service's
+   * callback, one for every connection (the connection is carried in the sign-in's state).
+   */
+  oidcRedirectUri(): string {
+    return `${this.config.PUBLIC_BASE_URL}${SSO_OIDC_CALLBACK_PATH}`;
+  }
 
   /** The organization's newest connection, its SP details (SAML) and its last test. */
   async state(s: PortalSession): Promise<{ connection: ConnectionView | null; sp: SpView | null; last: SsoTestResult | null }> {
