@@ -47,6 +47,13 @@ export function ssoResultPage(ctx: PortalContext, result: SsoTestResult): string
   const t = ctx.t;
   const r = result.report as TestReport;
   const mark = (ok: boolean | undefined) => (ok ? `<span class="ok">${h(t('result.ok'))}</span>` : `<span class="error">${h(t('result.missing'))}</span>`);
+  /** A check the test could not reach (the sign-in was refused before it) reads "not checked". */
+  const checked = (ok: boolean | undefined, shown: string) => (ok === undefined ? `<span>${h(t('result.not_checked'))}</span>` : shown);
+  const clock = r.clock === false ? `<span class="error">${h(t('result.clock_bad'))}</span>` : `<span class="ok">${h(t('result.clock_ok'))}</span>`;
+  const checks = `<h2>${h(t('result.checks'))}</h2><table><tbody>
+<tr><th scope="row">${h(t('result.check.email'))}</th><td id="check-email">${checked(r.email, mark(r.email))}</td></tr>
+<tr><th scope="row">${h(t('result.check.name'))}</th><td id="check-name">${checked(r.name, mark(r.name))}</td></tr>
+<tr><th scope="row">${h(t('result.check.clock'))}</th><td id="check-clock">${checked(r.clock, clock)}</td></tr></tbody></table>`;
   const outcome = r.error
     ? `<p class="error" role="alert">${h(t('result.failed', { reason: r.error }))}</p>`
     : `<p class="ok" role="status">${h(t('result.passed'))}</p>`;
@@ -56,12 +63,11 @@ export function ssoResultPage(ctx: PortalContext, result: SsoTestResult): string
       .map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td><code>${h(Array.isArray(v) ? v.join(', ') : String(v ?? ''))}</code></td></tr>`)
       .join('');
     const quirks = (r.quirks ?? []).map((q: SsoQuirk) => `<li id="quirk-${h(q)}"><strong>${h(t(`quirk.${q}.title` as MessageKey))}</strong><br>${h(t('result.fix', { fix: t(`quirk.${q}.fix` as MessageKey) }))}</li>`).join('');
-    details = `<h2>${h(t('result.checks'))}</h2><table><tbody>
-<tr><th scope="row">${h(t('result.check.email'))}</th><td>${mark(r.email)}</td></tr>
-<tr><th scope="row">${h(t('result.check.name'))}</th><td>${mark(r.name)}</td></tr>
-<tr><th scope="row">${h(t('result.check.clock'))}</th><td><span class="ok">${h(t('result.clock_ok'))}</span></td></tr></tbody></table>
+    details = `${checks}
 <h2>${h(t('result.quirks'))}</h2>${quirks ? `<ul class="notice warn">${quirks}</ul>` : `<p>${h(t('result.no_quirks'))}</p>`}
 <h2>${h(t('result.attributes'))}</h2><div class="table"><table><tbody>${attributes}</tbody></table></div>`;
   }
+  // A refused sign-in shows the checks its refusal answers (missing email, clock skew); nothing was received to list.
+  if (!r.profile && (r.email !== undefined || r.clock !== undefined)) details = checks;
   return page(ctx, { title: 'result.title', current: 'sso', body: `${outcome}${details}<p><a href="${h(url(ctx, 'sso'))}">${h(t('result.back'))}</a></p>` });
 }

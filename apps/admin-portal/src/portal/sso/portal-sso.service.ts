@@ -5,7 +5,7 @@ import { OIDC_TYPES, protocolOf, SAML_TYPES } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { PortalSession, SsoTestResult } from '../../generated/prisma/client';
 import { portalPath } from '../../links/links.service';
-import { checkProfile, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
+import { checkProfile, checkRefusal, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { SsoTestsRepository, type PendingSsoTest } from './sso-tests.repository';
 
@@ -118,7 +118,8 @@ export class PortalSsoService {
     await this.tests.setPending(s.environmentId, s.tokenHash, null);
     let report: TestReport;
     if (q.error || !q.code) {
-      report = { error: `${q.error ?? 'no_code'}${q.error_description ? `: ${q.error_description}` : ''}`.slice(0, 500) };
+      const reason = (q.error ?? 'no_code').slice(0, 100);
+      report = { error: `${reason}${q.error_description ? `: ${q.error_description}` : ''}`.slice(0, 500), ...checkRefusal(reason) };
     } else {
       const r = await this.upstream.call<{ profile?: TestedProfile; message?: string; error_description?: string }>('sso', s.environmentId, 'POST', '/sso/token', {
         client_id: TEST_CLIENT_ID, grant_type: 'authorization_code', code: q.code.slice(0, 512), code_verifier: pending.verifier,
