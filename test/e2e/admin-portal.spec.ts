@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { AxeBuilder } from '@axe-core/playwright';
 import { ConflictException, DomainDataState, type EventName, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
-import { TestSamlIdp, type SamlIdp } from '../support/sso-peers';
+import { Browser as HttpBrowser, TestOidcIdp, TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { ROOT, expectSdkError, startE2e, waitForEvents, type E2e } from '../support/e2e-stack';
 import { generate as selfSigned } from 'selfsigned';
 
@@ -321,7 +321,79 @@ describe('Admin Portal', () => {
     assert.equal(await page.locator('#quirk-missing_name').count(), 1);
     assert.match(await page.locator('#quirk-nameid_mismatch').innerText(), /Fix: Send the email as NameID/);
     await inspect(page, 'sso-test-quirks');
+
+    /** Runs the test again; the portal callback's query (a refused test brings `error`, never a `code`). */
+    const testAgain = async () => {
+      await page.goto(`${e.baseUrl}/portal/o/${org.id}/sso`);
+      const callback = page.waitForRequest((r) => r.url().includes('/sso/test/callback'), { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      return new URL((await callback).url()).searchParams;
+    };
+    // The IdP asserts no email (a NameID that is not one, no email attribute): sso refuses the
+    // sign-in, and the portal's result page names the failed check.
+    idp.user = { nameId: 'ann.lee', attributes: { firstName: 'Ann', lastName: 'Lee' } };
+    const noEmail = await testAgain();
+    assert.equal(noEmail.get('error'), 'missing_email');
+    assert.equal(noEmail.get('code'), null, 'a refused test sign-in carries no code');
+    await shows(page, 'The test failed');
+    assert.equal(await page.locator('#check-email').innerText(), 'Missing');
+    assert.match(await page.locator('#check-clock').innerText(), /^Within the accepted skew/);
+    await inspect(page, 'sso-test-missing-email');
+
+    // The IdP's clock runs 15 minutes ahead: its assertion is not yet valid at ours.
+    idp.user = { nameId: `ann@${domain}`, attributes: { email: `ann@${domain}`, firstName: 'Ann', lastName: 'Lee' } };
+    idp.browserOverrides = { notBefore: new Date(Date.now() + 15 * 60_000), notOnOrAfter: new Date(Date.now() + 20 * 60_000) };
+    try {
+      const skewed = await testAgain();
+      assert.equal(skewed.get('error'), 'assertion_not_yet_valid');
+      assert.equal(skewed.get('code'), null);
+      await shows(page, 'The test failed');
+      assert.match(await page.locator('#check-clock').innerText(), /^Beyond the accepted skew/);
+      assert.match(await page.locator('#check-email').innerText(), /^Not checked/);
+      await inspect(page, 'sso-test-clock-skew');
+    } finally {
+      idp.browserOverrides = {};
+    }
+    // A real (non-test) sign-in that asserts no email is still refused outright by sso.
+    idp.user = { nameId: 'ann.lee', attributes: { firstName: 'Ann', lastName: 'Lee' } };
+    const app = 'https://app.example.com/callback';
+    await e.addRedirectUri(app);
+    const real = await new HttpBrowser().browse(e.workos.sso.getAuthorizationUrl({ connection: connectionId, redirectUri: app, clientId: e.creds.client_id }), app);
+    assert.equal(real.landed, undefined);
+    assert.equal(real.status, 400);
+    assert.equal((JSON.parse(real.body) as { code: string }).code, 'missing_email');
     await ctx.close();
+  });
+
+  test('an IT admin sets up an OIDC IdP through the portal: the page shows the redirect URI to register, and the self-test signs in through it', async () => {
+    const oidcDomain = `${uniqueSuffix()}.oidc.test`.toLowerCase();
+    const oidcOrg = await e.workos.organizations.createOrganization({ name: `OIDC Co ${uniqueSuffix()}`, domainData: [{ domain: oidcDomain, state: DomainDataState.Verified }] });
+    const redirectUri = `${e.baseUrl}/sso/oidc/callback`;
+    // The IdP admits only the redirect URI the portal tells the IT admin to register.
+    const op = await TestOidcIdp.start([{ client_id: 'portal-oidc', client_secret: 'portal-oidc-secret', redirect_uris: [redirectUri] }]);
+    try {
+      const { link } = await generate('sso', oidcOrg.id);
+      const { ctx, page } = await open(link);
+      // Before the connection exists: the client is registered at the IdP first, so the form says where to.
+      assert.equal(await page.locator('dt:has-text("Redirect URI") + dd').innerText(), redirectUri);
+      await page.getByLabel('Identity provider').selectOption('GenericOIDC');
+      await page.getByLabel('Discovery URL').fill(`${op.issuer}/.well-known/openid-configuration`);
+      await page.getByLabel('Client ID').fill('portal-oidc');
+      await page.getByLabel('Client secret').fill('portal-oidc-secret');
+      await page.getByRole('button', { name: 'Save connection' }).click();
+      await shows(page, 'Register this redirect URI');
+      assert.equal(await page.locator('dt:has-text("Redirect URI") + dd').innerText(), redirectUri);
+      assert.equal(await page.locator('dt:has-text("ACS URL")').count(), 0, 'no SAML details for an OIDC connection');
+      await inspect(page, 'sso-oidc-connection');
+
+      op.user = { sub: 'olga-1', claims: { email: `olga@${oidcDomain}`, email_verified: true, given_name: 'Olga', family_name: 'Ode' } };
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await shows(page, 'The test passed');
+      assert.match(await page.locator('body').innerText(), new RegExp(`olga@${oidcDomain.replace(/\./g, '\\.')}`));
+      await ctx.close();
+    } finally {
+      await op.close();
+    }
   });
 
   test('a connection that wants encrypted assertions and signs its requests: the SSO page shows both our certificates, as the SP metadata has them', async () => {

@@ -290,4 +290,62 @@ describe('AuthKit identity linking and organization entry', () => {
     );
     assert.equal(events.filter((x) => (x.data as { id: string }).id === m1.id).length, 1);
   });
+  test('sign-up policy: under invitation_only and waitlist a NEW OAuth user needs an invitation (or an approved waitlist entry); existing users sign in', async () => {
+    const policy = async (sign_up_policy: string) => {
+      const r = await e.http('PATCH', '/user_management/authkit/settings', { key: true, body: { sign_up_policy } });
+      assert.equal(r.status, 200, r.text);
+    };
+    /** A Google sign-in the policy refuses: SSO's callback answers the WorkOS-shaped 403 (this client asks for no HTML), nothing is created. */
+    const refused = async (sub: string, email: string, expectedPolicy: RegExp) => {
+      google.user = { sub, claims: { email, email_verified: true } };
+      const result = await new Browser().browse(um().getAuthorizationUrl({ provider: 'GoogleOAuth', redirectUri: APP, clientId: clientId() }), APP);
+      assert.equal(result.landed, undefined, `a refused sign-up reached the app: ${result.steps.join(' → ')}`);
+      assert.equal(result.status, 403, result.body);
+      const body = JSON.parse(result.body) as { code: string; message: string };
+      assert.equal(body.code, 'sign_up_restricted');
+      assert.match(body.message, expectedPolicy);
+      assert.equal((await um().listUsers({ email })).data.length, 0, `${email} was created`);
+    };
+    const signsIn = async (sub: string, email: string) => {
+      const auth = await um().authenticateWithCode({ code: await googleCode(sub, { email, email_verified: true }), clientId: clientId() });
+      assert.equal(auth.user.email, email);
+      return auth;
+    };
+    // Known before the policy closed: one by API, one by an earlier Google sign-in (linked identity).
+    const known = `known-${tag}@gmail.example`;
+    await um().createUser({ email: known, emailVerified: true });
+    const linked = `linked-${tag}@gmail.example`;
+    await signsIn('g-policy-linked', linked);
+    try {
+      await policy('invitation_only');
+      await refused('g-policy-stranger', `stranger-${tag}@gmail.example`, /invitation/);
+      await signsIn('g-policy-known', known);
+      await signsIn('g-policy-linked', linked);
+      // An invitation to the address lets the new user in, and is accepted by the sign-in.
+      const invitedEmail = `invited-policy-${tag}@gmail.example`;
+      const org = await createOrganization({ name: `Policy ${tag}` });
+      const invitation = await um().sendInvitation({ email: invitedEmail, organizationId: org.id });
+      const invited = await signsIn('g-policy-invited', invitedEmail);
+      assert.deepEqual(await membershipsOf(invited.user.id), [org.id]);
+      assert.equal((await um().getInvitation(invitation.id)).state, 'accepted');
+
+      await policy('waitlist');
+      const waiting = `waiting-${tag}@gmail.example`;
+      await refused('g-policy-waiting', waiting, /waitlist/);
+      await signsIn('g-policy-known', known);
+      // Joined but not approved: still refused; approved: the sign-in creates the user.
+      const entry = await e.workos.userManagement.createWaitlistEntry('default', { email: waiting });
+      await refused('g-policy-waiting', waiting, /waitlist/);
+      await e.workos.userManagement.approveWaitlistEntry(entry.id);
+      await signsIn('g-policy-waiting', waiting);
+
+      // An organization's own SAML connection provisions its people whatever the policy (their IdP vouches).
+      const employee = `new-hire-${tag}@orga-${tag}.example`;
+      const auth = await um().authenticateWithCode({ code: await samlCode(employee), clientId: clientId() });
+      assert.equal(auth.user.email, employee);
+      assert.equal(auth.organizationId, orgA.id);
+    } finally {
+      await policy('open');
+    }
+  });
 });

@@ -99,10 +99,14 @@ describe('hosted AuthKit pages in a browser', () => {
     });
   }
 
-  async function exchange(url: URL) {
-    assert.equal(url.searchParams.get('state'), 'st');
-    return um().authenticateWithCode({ code: url.searchParams.get('code')!, clientId: e.creds.client_id });
+  /** The SDK's code exchange; `state` is the one the authorize URL carried (none for an emailed invitation link). */
+  async function exchange(url: URL, state: string | null = 'st', clientId = e.creds.client_id, workos = e.workos) {
+    assert.equal(url.searchParams.get('state'), state);
+    return workos.userManagement.authenticateWithCode({ code: url.searchParams.get('code')!, clientId });
   }
+
+  /** The invitation link in the newest invitation email to `to` (the development inbox). */
+  const invitationLink = async (to: string) => (await mail(to, /^(http\S+invitation_token=\S+)$/m))[1]!;
 
   /** The newest email to `to` whose text matches `pattern`, after `since` (the development inbox). */
   async function mail(to: string, pattern: RegExp, seenBefore = 0): Promise<RegExpExecArray> {
@@ -306,8 +310,16 @@ describe('hosted AuthKit pages in a browser', () => {
     const org = await e.workos.organizations.createOrganization({ name: `Invited Co ${uniqueSuffix()}` });
     const email = `invitee-${uniqueSuffix()}@example.com`;
     const invitation = await um().sendInvitation({ email, organizationId: org.id });
+    // The emailed link (no INVITATION_URL set) is the hosted sign-up for the invitation: the
+    // gateway's authorize page with the environment's client ID and redirect URI.
+    const link = await invitationLink(email);
+    assert.equal(link, invitation.acceptInvitationUrl);
+    const target = new URL(link);
+    assert.equal(`${target.origin}${target.pathname}`, `${e.baseUrl}/user_management/authorize`);
+    assert.deepEqual([target.searchParams.get('client_id'), target.searchParams.get('redirect_uri'), target.searchParams.get('invitation_token')], [e.creds.client_id, APP, invitation.token]);
     const { ctx, page } = await context();
-    await page.goto(authorizeUrl({ invitation_token: invitation.token }));
+    const opened = await page.goto(link);
+    assert.equal(opened?.status(), 200);
     await page.getByText(`You were invited to join ${org.name}`).waitFor();
     assert.equal(await page.getByLabel('Email').inputValue(), email);
     await inspect(page, 'invitation');
@@ -315,7 +327,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     const landed = landing(page);
     await page.getByRole('button', { name: 'Create account' }).click();
-    const auth = await exchange(await landed);
+    const auth = await exchange(await landed, null);
     assert.equal(auth.user.email, email);
     assert.equal(auth.organizationId, org.id);
     assert.equal((await um().getInvitation(invitation.id)).state, 'accepted');
@@ -371,9 +383,30 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
-  test('sign-up policies per environment (settings API and `wos authkit set`): invitation only, waitlist; branding', { timeout: 240_000 }, async () => {
+  test('sign-up policies per environment (settings API and `wos authkit set`): invitation only, waitlist (a new Google user refused; an approved entry signs up through its emailed invitation); branding', { timeout: 240_000 }, async () => {
     const other = await e.createEnvironment(`hosted-policy-${uniqueSuffix()}`);
     await e.addRedirectUri(APP, other.environment_id);
+    // Its own Google connection (the same test provider), before any page lists the providers.
+    const g = await e.http('POST', '/connections', {
+      key: other.api_key,
+      body: { name: 'Google', connection_type: 'GoogleOAuth', oauth: { client_id: 'hosted-google', client_secret: 'google-secret', authorization_url: `${google.issuer}/auth`, token_url: `${google.issuer}/token`, userinfo_url: `${google.issuer}/me` }, activate: true },
+    });
+    assert.equal(g.status, 201, g.text);
+    const otherClient = e.client(other.api_key);
+    /** "Continue with Google" as an address with no account: the hosted refusal page, and no user. */
+    const googleRefused = async (page: Page, heading: string) => {
+      // A fresh browser session at the IdP too (it would sign its last account in again).
+      await page.context().clearCookies();
+      await page.goto(url());
+      const stranger = `stranger-${uniqueSuffix()}@gmail.example`;
+      google.user = { sub: `g-${uniqueSuffix()}`, claims: { email: stranger, email_verified: true } };
+      const refusal = page.waitForResponse((r) => r.url().includes('/user_management/sso/callback'), { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Continue with Google' }).click();
+      assert.equal((await refusal).status(), 403);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      if (heading.endsWith('waitlist')) await page.getByText(`No account exists for ${stranger}`).waitFor();
+      assert.equal((await otherClient.userManagement.listUsers({ email: stranger })).data.length, 0, 'the refused address has no account');
+    };
     const { runCli } = await import('@wos/platform/cli');
     const { cli } = (await import(join(ROOT, 'apps', 'identity', 'dist', 'src', 'cli.js'))) as { cli: import('@wos/platform/cli').CliModule };
     const out: string[] = [];
@@ -391,10 +424,15 @@ describe('hosted AuthKit pages in a browser', () => {
     assert.equal(res?.status(), 403);
     await page.getByRole('heading', { name: 'Sign-up is by invitation' }).waitFor();
     await inspect(page, 'sign-up-closed');
+    await googleRefused(page, 'Sign-up is by invitation');
 
     const logo = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" rx="6" fill="#0f766e"/></svg>').toString('base64')}`;
     await settings({ sign_up_policy: 'waitlist', branding: { logo } }, other.api_key);
-    await page.goto(url({ screen_hint: 'sign-up' }));
+    await googleRefused(page, 'Sign-up is by waitlist');
+    await inspect(page, 'sign-up-refused-waitlist');
+    // Its link is the waitlist form of the same app request.
+    await page.getByRole('link', { name: 'Join the waitlist' }).click();
+    await page.getByRole('button', { name: 'Join the waitlist' }).waitFor();
     assert.equal(await page.locator('img.logo').getAttribute('src'), logo);
     await inspect(page, 'waitlist');
     const waiting = `wait-${uniqueSuffix()}@example.com`;
@@ -402,10 +440,28 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByRole('button', { name: 'Join the waitlist' }).click();
     await page.getByRole('heading', { name: 'You are on the list' }).waitFor();
     // The address is an entry of the environment's waitlist, pending, with no account.
-    const otherClient = e.client(other.api_key);
     const entries = await otherClient.userManagement.listWaitlistEntries('default', { email: waiting });
     assert.deepEqual(entries.data.map((x) => [x.email, x.state]), [[waiting, 'pending']]);
     assert.equal((await otherClient.userManagement.listUsers({ email: waiting })).data.length, 0);
+
+    // Approved, the entry's address gets an invitation by email; its link completes the hosted
+    // sign-up while the waitlist policy stays on.
+    await otherClient.userManagement.approveWaitlistEntry(entries.data[0]!.id);
+    const link = await invitationLink(waiting);
+    assert.ok(link.startsWith(`${e.baseUrl}/user_management/authorize?client_id=${other.client_id}&`), link);
+    await page.goto(link);
+    assert.equal(await page.getByLabel('Email').inputValue(), waiting);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    const landed = landing(page);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const joined = await exchange(await landed, null, other.client_id, otherClient);
+    assert.equal(joined.user.email, waiting);
+    assert.equal(joined.user.emailVerified, true);
+
+    // With a custom domain, invitation links point at it (as reset links do).
+    await settings({ branding: { custom_domain: 'auth.policy.example' } }, other.api_key);
+    const invited = await otherClient.userManagement.sendInvitation({ email: `custom-${uniqueSuffix()}@example.com` });
+    assert.ok(invited.acceptInvitationUrl.startsWith(`https://auth.policy.example/user_management/authorize?client_id=${other.client_id}&`), invited.acceptInvitationUrl);
 
     // The first environment's settings are its own.
     const mine = await e.http('GET', '/user_management/authkit/settings', { key: true });
@@ -485,7 +541,7 @@ describe('hosted AuthKit pages in a browser', () => {
   });
 
   test('every page was checked and photographed', () => {
-    for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'waitlist', 'error-expired']) {
+    for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'sign-up-refused-waitlist', 'waitlist', 'error-expired']) {
       assert.ok(seen.has(name), `${name} was not inspected`);
     }
   });

@@ -8,6 +8,8 @@ import { ROOT } from './e2e-stack';
  */
 export interface SamlIdp {
   user: { nameId: string; attributes: Record<string, string | string[]> };
+  /** Bends the browser flow's responses, e.g. `{ notBefore, notOnOrAfter }` for an IdP clock that is off. */
+  browserOverrides: { notBefore?: Date; notOnOrAfter?: Date; subjectNotBefore?: Date; subjectNotOnOrAfter?: Date | null };
   metadataXml(): string;
   trust(spMetadataXml: string): void;
   /** A signed SAMLResponse (base64) for `user`; `inResponseTo: null` makes it IdP-initiated. */

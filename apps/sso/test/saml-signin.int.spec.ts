@@ -237,4 +237,32 @@ describe('SAML sign-in against a samlify IdP', () => {
     const unsigned = await h.call(ENV, 'GET', `/sso/authorize?${new URLSearchParams({ ...base, connection: conn.id })}`, { auth: false });
     assert.equal(unsigned.status, 401);
   });
+  test('the Admin Portal self-test (its own api_key-signed authorize): a missing email or a skewed clock goes back to its callback as error=<reason>, never a code; the same from a browser is refused', async () => {
+    const portal = 'https://portal.example.com/portal/o/org_1/sso/test/callback';
+    const url = `${h.baseUrl}/sso/authorize?${new URLSearchParams({ client_id: 'admin-portal', redirect_uri: portal, response_type: 'code', connection: conn.id, state: 'test-state' })}`;
+    const selfTest = () => new Browser().browse(url, portal, { headers: signedHeaders(ENV, 'GET', url, { authKind: 'api_key' }) });
+    try {
+      idp.user = { nameId: 'not-an-address', attributes: { firstName: 'No', lastName: 'Mail' } };
+      const noEmail = await selfTest();
+      assert.ok(noEmail.landed, `${noEmail.status} ${noEmail.body}`);
+      assert.equal(noEmail.landed.searchParams.get('error'), 'missing_email');
+      assert.equal(noEmail.landed.searchParams.get('state'), 'test-state');
+      assert.equal(noEmail.landed.searchParams.get('code'), null);
+
+      idp.user = { nameId: 'alice@example.com', attributes: { email: 'alice@example.com' } };
+      idp.browserOverrides = { notBefore: new Date(Date.now() + 15 * 60_000), notOnOrAfter: new Date(Date.now() + 20 * 60_000) };
+      const skewed = await selfTest();
+      assert.ok(skewed.landed, `${skewed.status} ${skewed.body}`);
+      assert.equal(skewed.landed.searchParams.get('error'), 'assertion_not_yet_valid');
+      assert.equal(skewed.landed.searchParams.get('code'), null);
+
+      // A browser naming client_id=admin-portal through the gateway is an ordinary sign-in: refused as JSON.
+      const browser = await new Browser().browse(url, portal, { headers: signedHeaders(ENV, 'GET', url, { authKind: 'public_client', clientId: 'admin-portal' }) });
+      assert.equal(browser.landed, undefined);
+      assert.equal(browser.status, 400);
+      assert.equal((JSON.parse(browser.body) as { code: string }).code, 'assertion_not_yet_valid');
+    } finally {
+      idp.browserOverrides = {};
+    }
+  });
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkProfile, type TestedProfile } from './sso-checks';
+import { checkProfile, checkRefusal, type TestedProfile } from './sso-checks';
 
 const clean: TestedProfile = { idp_id: 'ann@acme.test', email: 'ann@acme.test', first_name: 'Ann', last_name: 'Lee', groups: ['Engineering'], raw_attributes: { firstName: 'Ann' } };
 
 test('a clean profile passes every check with no quirk', () => {
-  assert.deepEqual(checkProfile(clean, 'ann@acme.test'), { email: true, name: true, quirks: [] });
+  assert.deepEqual(checkProfile(clean, 'ann@acme.test'), { email: true, name: true, clock: true, quirks: [] });
 });
 
 test('each quirk is recognised from the data alone', () => {
@@ -18,4 +18,11 @@ test('each quirk is recognised from the data alone', () => {
 
 test('an opaque but stable NameID is no quirk', () => {
   assert.deepEqual(checkProfile({ ...clean, idp_id: '00u1abcd' }, '00u1abcd').quirks, []);
+});
+
+test('a refused test sign-in names the check its refusal answers, and only that', () => {
+  assert.deepEqual(checkRefusal('missing_email'), { email: false, clock: true });
+  assert.deepEqual(checkRefusal('assertion_not_yet_valid'), { clock: false });
+  assert.deepEqual(checkRefusal('assertion_expired'), { clock: false });
+  assert.deepEqual(checkRefusal('invalid_signature'), {});
 });

@@ -19,7 +19,22 @@ export type SsoQuirk = 'missing_name' | 'nameid_mismatch' | 'nameid_transient' |
 export interface SsoReport {
   email: boolean;
   name: boolean;
+  /** The assertion's validity window held our clock (within the accepted skew); absent: not known. */
+  clock?: boolean;
   quirks: SsoQuirk[];
+}
+
+/** The sso service's refusals of a test sign-in that are a failed check of their own (the rest are only the error). */
+const CLOCK_REFUSALS = new Set(['assertion_not_yet_valid', 'assertion_expired']);
+
+/**
+ * The checks a refused test sign-in answers, from the sso service's reason: no email (the assertion
+ * itself was valid, so its time window was), or a time window beyond the accepted skew.
+ */
+export function checkRefusal(reason: string): Partial<SsoReport> {
+  if (reason === 'missing_email') return { email: false, clock: true };
+  if (CLOCK_REFUSALS.has(reason)) return { clock: false };
+  return {};
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -39,5 +54,6 @@ export function checkProfile(p: TestedProfile, previousIdpId: string | null): Ss
   if (p.groups?.length && p.groups.every((g) => GUID.test(g))) quirks.push('entra_group_ids');
   const values = Object.values(p.raw_attributes).flatMap((v) => (Array.isArray(v) ? v : [v]));
   if (values.some((v) => v === 'True' || v === 'False')) quirks.push('string_booleans');
-  return { email: EMAIL.test(p.email), name, quirks };
+  // The sso service accepted the assertion, so its validity window held our clock.
+  return { email: EMAIL.test(p.email), name, clock: true, quirks };
 }

@@ -17,7 +17,7 @@ export class PortalSsoController {
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'sso', async (s) => {
       const state = await this.sso.state(s);
-      return { page: (ctx) => ssoPage(ctx, { ...state, preselect: s.ssoProviderType }) };
+      return { page: (ctx) => ssoPage(ctx, { ...state, oidcRedirectUri: this.sso.oidcRedirectUri(), preselect: s.ssoProviderType }) };
     });
   }
 

@@ -77,6 +77,15 @@ export class ClientAuthService implements OnModuleInit, OnModuleDestroy {
     return (await this.repo.listClientIds(environmentId)).map((c) => c.id);
   }
 
+  /**
+   * Where an emailed AuthKit link (an invitation) opens the hosted pages: the environment's first
+   * client ID and its default redirect URI (the earliest registered, as WorkOS makes the first one added the default), each null when none.
+   */
+  async hostedLinkTargetOf(environmentId: string): Promise<{ client_id: string | null; redirect_uri: string | null }> {
+    const [clientIds, redirectUri] = await Promise.all([this.repo.listClientIds(environmentId), this.defaultRedirectUri(environmentId)]);
+    return { client_id: clientIds[0]?.id ?? null, redirect_uri: redirectUri };
+  }
+
   /** Exact, byte-for-byte comparison with the environment's registered redirect URIs. */
   async redirectUriAllowed(environmentId: string, uri: string): Promise<boolean> {
     return (await this.settings.get(environmentId)).redirectUris.has(uri) || this.repo.isRedirectUriAllowed(environmentId, uri);

@@ -16,6 +16,9 @@ export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 /** Kept in step with identity's `DEFAULT_REDIRECT_URI_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
 export const DEFAULT_REDIRECT_URI_PATH = '/_internal/default_redirect_uri';
 
+/** Kept in step with identity's `HOSTED_LINK_TARGET_PATH` (apps/identity/src/invitations/hosted-link.client.ts). */
+export const HOSTED_LINK_TARGET_PATH = '/_internal/hosted_link_target';
+
 /**
  * The gateway's internal routes. The first: whether `uri` is exactly one of the signed environment's
  * redirect URIs (identity's logout follows `return_to` only then). Invariant: it answers only
@@ -39,4 +42,6 @@ export function registerInternalRoutes(fastify: FastifyInstance, deps: { config:
   signed(DEFAULT_REDIRECT_URI_PATH, async (environmentId) => ({ uri: await deps.clients.defaultRedirectUri(environmentId) }));
   // The environment's app homepage URL (a logout without return_to lands there).
   signed(APP_HOMEPAGE_PATH, async (environmentId) => ({ url: await deps.clients.appHomepageUrl(environmentId) }));
+  // The client ID and redirect URI an emailed invitation link opens the hosted pages with.
+  signed(HOSTED_LINK_TARGET_PATH, async (environmentId) => deps.clients.hostedLinkTargetOf(environmentId));
 }

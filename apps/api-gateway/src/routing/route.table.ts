@@ -71,7 +71,8 @@ export const ROUTES: readonly RouteEntry[] = [
   { prefix: '/user_management', upstream: 'identity', auth: 'api_key' },
   { prefix: '/user_management/sessions/logout', upstream: 'identity', auth: 'none' },
   // SSO's redirect back into AuthKit; identity opens the sealed state to find the environment.
-  { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none' },
+  // A browser's return from SSO: a refused sign-up there is a hosted page (text/html), else JSON.
+  { prefix: '/user_management/sso/callback', upstream: 'identity', auth: 'none', htmlPages: true },
   // Identity's development mail inbox (no SMTP); identity answers 404 outside development.
   { prefix: '/dev/mail', upstream: 'identity', auth: 'none' },
   // The development SMS adapter's messages (radar SMS challenges); 404 outside development.

@@ -29,6 +29,7 @@ import { WaitlistsService } from '../waitlists/waitlists.service';
 import { breachedPasswordCount } from './passwords/breached-passwords';
 import { SsoCallbackController } from './sso-callback.controller';
 import { SsoHandoffService } from './sso-handoff.service';
+import { SignUpPolicyService } from './sign-up-policy.service';
 import { SsoSignInService } from './sso-sign-in.service';
 import { SsoClient } from './sso.client';
 
@@ -44,6 +45,7 @@ import { SsoClient } from './sso.client';
     AuthorizationCodesStore,
     SsoHandoffService,
     SsoSignInService,
+    SignUpPolicyService,
     SsoClient,
     HostedFlowStore,
     HostedPagesService,

@@ -7,7 +7,15 @@ import { AuthorizationCodesStore } from './authorization-codes.store';
 import { authorizationRequestSchema, AUTHORIZATION_REQUEST_TTL_MS, type AuthorizationRequest } from './authorization-request';
 import type { AuthorizeQuery } from './authorize.dto';
 import { SsoClient } from './sso.client';
+import { SignUpRestrictedError } from './sign-up-policy.service';
 import { SsoSignInService } from './sso-sign-in.service';
+
+/** A first sign-in the sign-up policy refused, with the app's request it came from. */
+export interface SignUpRefused {
+  refused: SignUpRestrictedError;
+  environmentId: string;
+  request: AuthorizationRequest;
+}
 
 /** What travels through the IdP round trip as SSO's `state`: the app's authorize request and its environment. */
 const handoffStateSchema = z.object({ environmentId: z.string(), request: authorizationRequestSchema });
@@ -60,8 +68,11 @@ export class SsoHandoffService {
     return this.sso.authorizeUrl(environmentId, params, clientIp);
   }
 
-  /** SSO's redirect back: redeem its code, sign the user in, redirect to the app with an AuthKit code. */
-  async complete(query: Record<string, unknown>): Promise<string> {
+  /**
+   * SSO's redirect back: redeem its code, sign the user in, redirect to the app with an AuthKit
+   * code. A new user the sign-up policy refuses is answered, not redirected: the caller shows it.
+   */
+  async complete(query: Record<string, unknown>): Promise<string | SignUpRefused> {
     const { environmentId, request } = this.openState(query.state);
     const target = new URL(request.redirectUri);
     if (request.state !== null) target.searchParams.set('state', request.state);
@@ -72,7 +83,14 @@ export class SsoHandoffService {
     }
     if (typeof query.code !== 'string' || !query.code) throw new DomainError(400, 'invalid_request', 'The SSO callback has no code.');
     const profile = await this.sso.redeem(environmentId, request.clientId, query.code);
-    const { user, sso } = await this.signIn.resolve(environmentId, profile);
+    let resolved;
+    try {
+      resolved = await this.signIn.resolve(environmentId, profile);
+    } catch (err) {
+      if (err instanceof SignUpRestrictedError) return { refused: err, environmentId, request };
+      throw err;
+    }
+    const { user, sso } = resolved;
     // A pending link grants nothing until the email is proven (the code exchange then asks for it).
     const organizationId = sso.linkPending ? null : await this.signIn.grantMemberships(environmentId, user, sso);
     const code = await this.codes.issue({

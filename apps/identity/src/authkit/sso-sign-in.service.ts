@@ -12,6 +12,7 @@ import { InvitationsService } from '../invitations/invitations.service';
 import { MembershipsService } from '../memberships/memberships.service';
 import { OrganizationsClient } from '../memberships/organizations.client';
 import { UsersService } from '../users/users.service';
+import { SignUpPolicyService } from './sign-up-policy.service';
 import type { SsoProfile } from './sso.client';
 
 /**
@@ -29,6 +30,9 @@ import type { SsoProfile } from './sso.client';
  * environment-wide OAuth provider grants one only through a pending invitation to the user's
  * (verified) email, or domain capture: an organization that opted in and VERIFIED the email's
  * domain. Nothing from the authorize request grants anything.
+ *
+ * New users: the environment's sign-up policy (sign-up-policy.service.ts) decides whether an
+ * unknown email may become a user, except through an organization's own enterprise connection.
  */
 @Injectable()
 export class SsoSignInService implements OnModuleInit {
@@ -40,6 +44,7 @@ export class SsoSignInService implements OnModuleInit {
     private readonly organizations: OrganizationsClient,
     private readonly grants: AuthenticateGrants,
     private readonly prisma: PrismaService,
+    private readonly policy: SignUpPolicyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -117,7 +122,15 @@ export class SsoSignInService implements OnModuleInit {
     });
   }
 
+  /**
+   * A new user, where the sign-up policy allows one. The policy governs every sign-in that is not
+   * an organization's own enterprise connection: environment-wide OAuth providers (and an OAuth
+   * connection even when an organization holds it, as anyone with such an account can use it).
+   * An organization's SAML/OIDC connection provisions that organization's people just in time:
+   * its IdP, run by the customer's IT admin, decides who they are (docs/ARCHITECTURE.md).
+   */
   private async createUser(environmentId: string, profile: SsoProfile, verified: boolean): Promise<User> {
+    if (!profile.organization_id || isOAuthProvider(profile.connection_type)) await this.policy.assertAllows(environmentId, profile.email);
     try {
       const created = await this.users.create(environmentId, {
         email: profile.email.toLowerCase(),

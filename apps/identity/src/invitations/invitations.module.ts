@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AuthkitSettingsModule } from '../authkit/branding/authkit-settings.module';
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { UsersModule } from '../users/users.module';
+import { HostedLinkClient } from './hosted-link.client';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 
 /** Exports InvitationsService (acceptByToken for grants that carry `invitation_token`). */
 @Module({
-  imports: [EmailFlowsModule, UsersModule, MembershipsModule],
+  imports: [EmailFlowsModule, UsersModule, MembershipsModule, AuthkitSettingsModule],
   controllers: [InvitationsController],
-  providers: [InvitationsRepository, InvitationsService],
+  providers: [InvitationsRepository, InvitationsService, HostedLinkClient],
   exports: [InvitationsService],
 })
 export class InvitationsModule {}

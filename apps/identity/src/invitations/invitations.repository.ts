@@ -29,6 +29,11 @@ export class InvitationsRepository {
     });
   }
 
+  /** Whether any pending, unexpired invitation (to an organization or to the environment) is addressed to this email. */
+  async anyPendingForEmail(environmentId: string, email: string, now: Date): Promise<boolean> {
+    return (await this.prisma.invitation.count({ where: { environmentId, email: email.toLowerCase(), state: 'pending', expiresAt: { gt: now } }, take: 1 })) > 0;
+  }
+
   /** Reads and locks the row, so two state changes of one invitation apply one after another. */
   async lock(tx: Prisma.TransactionClient, environmentId: string, id: string): Promise<Invitation | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitations WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;

@@ -10,6 +10,8 @@ import { MailOutbox } from '../mail/mail-outbox.service';
 import { SendThrottle } from '../email-flows/send-throttle.service';
 import { invitationEvent } from '../email-flows/email-flows.events';
 import { hashToken, newLinkToken } from '../tokens/one-time-secret';
+import { AuthkitSettingsService } from '../authkit/branding/authkit-settings.service';
+import { HostedLinkClient } from './hosted-link.client';
 import { InvitationsRepository } from './invitations.repository';
 import {
   isSupportedLocale,
@@ -35,8 +37,6 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class InvitationsService implements OnModuleInit {
-  private readonly baseUrl: string;
-
   constructor(
     private readonly repo: InvitationsRepository,
     private readonly users: UsersService,
@@ -45,10 +45,10 @@ export class InvitationsService implements OnModuleInit {
     private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     private readonly box: SecretBox,
+    private readonly hostedLink: HostedLinkClient,
+    private readonly settings: AuthkitSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.baseUrl = config.INVITATION_URL || new URL('/invite', config.PUBLIC_BASE_URL).toString();
-  }
+  ) {}
 
   onModuleInit(): void {
     this.mail.registerResolver('invitation', async (env, id) => {
@@ -56,18 +56,18 @@ export class InvitationsService implements OnModuleInit {
       if (!inv) return { skip: 'gone' };
       const state = stateOf(inv);
       if (state !== 'pending') return { skip: state };
-      return { vars: { url: acceptInvitationUrl(this.baseUrl, this.box.openString(inv.tokenSealed, inv.id)) } };
+      return { vars: { url: acceptInvitationUrl(await this.linkBase(env), this.box.openString(inv.tokenSealed, inv.id)) } };
     });
   }
 
   async get(environmentId: string, id: string): Promise<InvitationWire> {
-    return this.toWire(await this.mustFind(environmentId, id));
+    return this.toWire(await this.mustFind(environmentId, id), await this.linkBase(environmentId));
   }
 
   async findByToken(environmentId: string, token: string): Promise<InvitationWire> {
     const inv = await this.repo.findByTokenHash(environmentId, hashToken(token));
     if (!inv) throw new NotFoundError('an invitation', 'token');
-    return this.toWire(inv);
+    return this.toWire(inv, await this.linkBase(environmentId));
   }
 
   /** For sign-in with `invitation_token`: the invitation, which must still be pending. */
@@ -78,9 +78,15 @@ export class InvitationsService implements OnModuleInit {
     return inv;
   }
 
+  /** Whether a pending invitation is addressed to this email (the sign-up policy's "invited"). */
+  isInvited(environmentId: string, email: string): Promise<boolean> {
+    return this.repo.anyPendingForEmail(environmentId, email, new Date());
+  }
+
   async list(environmentId: string, query: ListInvitationsQuery): Promise<ListEnvelope<InvitationWire>> {
     const page = await paginate(query, (req) => this.repo.list(environmentId, { organizationId: query.organization_id, email: query.email }, req));
-    return toListEnvelope(page, (inv) => this.toWire(inv));
+    const base = await this.linkBase(environmentId);
+    return toListEnvelope(page, (inv) => this.toWire(inv, base));
   }
 
   async send(environmentId: string, input: SendInvitationInput): Promise<InvitationWire> {
@@ -93,7 +99,8 @@ export class InvitationsService implements OnModuleInit {
     if (input.organization_id && !org) throw new NotFoundError('an organization', input.organization_id);
     if (org && input.role_slug !== undefined) await this.memberships.validateRoleSlugs(environmentId, org.id, [input.role_slug]);
     await this.throttle.hit(environmentId, 'invitation', input.email);
-    const wire = await this.repo.transaction((tx) => this.insert(tx, environmentId, input, inviter, org?.id ?? null, org?.name));
+    const base = await this.linkBase(environmentId);
+    const wire = await this.repo.transaction((tx) => this.insert(tx, environmentId, input, base, inviter, org?.id ?? null, org?.name));
     void this.mail.kick();
     return wire;
   }
@@ -106,10 +113,10 @@ export class InvitationsService implements OnModuleInit {
    */
   async sendWithin(tx: Prisma.TransactionClient, environmentId: string, email: string): Promise<InvitationWire> {
     await this.throttle.hit(environmentId, 'invitation', email);
-    return this.insert(tx, environmentId, { email }, null, null);
+    return this.insert(tx, environmentId, { email }, await this.linkBase(environmentId), null, null);
   }
 
-  private async insert(tx: Prisma.TransactionClient, environmentId: string, input: SendInvitationInput, inviter: User | null, organizationId: string | null, organizationName?: string): Promise<InvitationWire> {
+  private async insert(tx: Prisma.TransactionClient, environmentId: string, input: SendInvitationInput, linkBase: string, inviter: User | null, organizationId: string | null, organizationName?: string): Promise<InvitationWire> {
     const now = new Date();
     const id = newId('invitation');
     const token = newLinkToken();
@@ -128,7 +135,7 @@ export class InvitationsService implements OnModuleInit {
       createdAt: now,
       updatedAt: now,
     });
-    const w = toInvitationWire(inv, token, this.baseUrl, now);
+    const w = toInvitationWire(inv, token, linkBase, now);
     await appendToOutbox(tx, [invitationEvent('invitation.created', w, environmentId)]);
     await this.enqueueEmail(tx, environmentId, w, inviter, organizationName);
     return w;
@@ -220,12 +227,13 @@ export class InvitationsService implements OnModuleInit {
     also?: (tx: Prisma.TransactionClient, wire: InvitationWire) => Promise<void>,
   ): Promise<InvitationWire> {
     if (!hasIdShape(id, 'invitation')) throw new NotFoundError('an invitation', id);
+    const base = await this.linkBase(environmentId);
     return this.repo.transaction(async (tx) => {
       const inv = await this.repo.lock(tx, environmentId, id);
       if (!inv) throw new NotFoundError('an invitation', id);
       assertPending(inv);
       const updated = await this.repo.update(tx, environmentId, id, await patch(inv, tx));
-      const wire = this.toWire(updated);
+      const wire = this.toWire(updated, base);
       await appendToOutbox(tx, [invitationEvent(event, wire, environmentId)]);
       if (also) await also(tx, wire);
       return wire;
@@ -250,8 +258,25 @@ export class InvitationsService implements OnModuleInit {
     return inv;
   }
 
-  private toWire(inv: Invitation): InvitationWire {
-    return toInvitationWire(inv, this.box.openString(inv.tokenSealed, inv.id), this.baseUrl);
+  private toWire(inv: Invitation, linkBase: string): InvitationWire {
+    return toInvitationWire(inv, this.box.openString(inv.tokenSealed, inv.id), linkBase);
+  }
+
+  /**
+   * What `accept_invitation_url` and the emailed link start with (the token is appended):
+   * INVITATION_URL (the app's own page) when set; otherwise the hosted AuthKit sign-up for the
+   * invitation, `/user_management/authorize` with the environment's first client ID and redirect
+   * URI, on the environment's custom domain when branding sets one (as reset links are).
+   */
+  private async linkBase(environmentId: string): Promise<string> {
+    if (this.config.INVITATION_URL) return this.config.INVITATION_URL;
+    const [{ customDomain }, target] = await Promise.all([this.settings.forEnvironment(environmentId), this.hostedLink.targetOf(environmentId)]);
+    const url = new URL('/user_management/authorize', customDomain ? `https://${customDomain}` : this.config.PUBLIC_BASE_URL);
+    if (target.clientId) url.searchParams.set('client_id', target.clientId);
+    if (target.redirectUri) url.searchParams.set('redirect_uri', target.redirectUri);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('provider', 'authkit');
+    return url.toString();
   }
 }
 

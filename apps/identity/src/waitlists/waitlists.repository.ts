@@ -34,6 +34,11 @@ export class WaitlistsRepository {
     return this.prisma.waitlistEntry.findFirst({ where: { environmentId, waitlistId, email } });
   }
 
+  /** Whether this email has an approved entry on any of the environment's waitlists. */
+  async hasApprovedEntry(environmentId: string, email: string): Promise<boolean> {
+    return (await this.prisma.waitlistEntry.count({ where: { environmentId, waitlist: { environmentId }, email: email.toLowerCase(), state: 'approved' }, take: 1 })) > 0;
+  }
+
   /** Reads and locks the entry, so its state changes apply one after another. */
   async lockEntry(tx: Tx, environmentId: string, id: string): Promise<WaitlistEntry | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM waitlist_entries WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;

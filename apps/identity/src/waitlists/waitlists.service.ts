@@ -104,6 +104,11 @@ export class WaitlistsService implements OnModuleInit {
     }
   }
 
+  /** Whether this email's waitlist entry was approved (the sign-up policy lets it sign up). */
+  isApproved(environmentId: string, email: string): Promise<boolean> {
+    return this.repo.hasApprovedEntry(environmentId, email);
+  }
+
   /** Approves a pending (or denied) entry and sends its address an invitation, in one transaction. */
   async approve(environmentId: string, id: string): Promise<WaitlistEntryWire> {
     const wire = await this.transition(environmentId, id, ['pending', 'denied'], async (tx, entry) => {

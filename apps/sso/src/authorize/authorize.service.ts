@@ -21,7 +21,7 @@ export class AuthorizeService {
   ) {}
 
   /** `sourceIp` is the browser's address (the gateway hop's X-Forwarded-For), null when unknown. */
-  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>, sourceIp: string | null): Promise<string> {
+  async authorize(environmentId: string, q: AuthorizeQuery, providerParams: Record<string, string>, sourceIp: string | null, selfTest = false): Promise<string> {
     if (!q.connection && !q.organization && !q.provider) {
       throw new ValidationError(
         [{ field: 'connection', code: 'invalid_connection_selector', message: "Specify one of 'connection', 'organization', or 'provider'." }],
@@ -37,6 +37,7 @@ export class AuthorizeService {
       redirectUri: q.redirect_uri,
       ...(q.state !== undefined ? { state: q.state } : {}),
       ...(q.code_challenge ? { codeChallenge: q.code_challenge } : {}),
+      ...(selfTest ? { selfTest: true } : {}),
     };
     if (conn.protocol === 'saml') return this.saml(conn, pending, q);
     return this.oauth(conn, pending, q, providerParams);

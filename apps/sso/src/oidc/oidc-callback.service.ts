@@ -68,7 +68,7 @@ export class OidcCallbackService {
       throw err;
     }
     return this.signIn.complete(
-      { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, ...signedIn },
+      { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, selfTest: pending.selfTest, ...signedIn },
       client,
     );
   }

@@ -5,7 +5,7 @@ import type { ConnectionWithDomains, SamlSettings } from '../connections/connect
 import { SignInService, type ClientInfo } from '../signin/signin.service';
 import { SignInStateStore } from '../signin/signin-state.store';
 import { SignInFailedError } from '../signin/signin.errors';
-import { SamlRejection, SamlServiceProvider } from './saml-sp';
+import { CLOCK_REASONS, SamlRejection, SamlServiceProvider } from './saml-sp';
 
 /**
  * The SAML Assertion Consumer Service. Order matters: the signature and conditions are
@@ -35,8 +35,13 @@ export class AcsService {
     try {
       assertion = await this.provider(conn).validate(body.SAMLResponse);
     } catch (err) {
-      if (err instanceof SamlRejection) return fail(err.reason, err.message);
-      throw err;
+      if (!(err instanceof SamlRejection)) throw err;
+      // A clock refusal of the portal's self-test goes back to the portal (no code), so the IT admin sees it.
+      const pending = err.inResponseTo && CLOCK_REASONS.has(err.reason) ? await this.store.takePendingBySamlRequest(err.inResponseTo) : undefined;
+      if (pending?.selfTest && pending.connectionId === conn.id) {
+        return this.signIn.failOrReport({ connection: conn, redirectUri: pending.redirectUri, state: pending.state, selfTest: true }, err.reason, err.message, client);
+      }
+      return fail(err.reason, err.message);
     }
     if (!(await this.store.markAssertionUsed(conn.id, assertion.assertionId, assertion.replayUntilMs))) {
       return fail('assertion_replayed', `Assertion ${assertion.assertionId} was already used.`);
@@ -48,7 +53,7 @@ export class AcsService {
         return fail('in_response_to_mismatch', 'The response answers no pending sign-in request of this connection (InResponseTo).');
       }
       return this.signIn.complete(
-        { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, subject: assertion.nameId, attributes: assertion.attributes },
+        { connection: conn, redirectUri: pending.redirectUri, state: pending.state, clientId: pending.clientId, codeChallenge: pending.codeChallenge, selfTest: pending.selfTest, subject: assertion.nameId, attributes: assertion.attributes },
         client,
       );
     }

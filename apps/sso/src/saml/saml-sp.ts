@@ -20,6 +20,12 @@ const ACCEPTED_ENCRYPTION = new Set([
 
 /** Why a SAML response was refused; the code goes into authentication.sso_failed. */
 export class SamlRejection extends Error {
+  /**
+   * For a refusal after the signature verified (the validity window): the InResponseTo of the one
+   * signed assertion, so a self-test's pending sign-in can be told why. Never set before that.
+   */
+  inResponseTo?: string;
+
   constructor(
     readonly reason: string,
     message: string,
@@ -27,6 +33,9 @@ export class SamlRejection extends Error {
     super(message);
   }
 }
+
+/** Refusals that mean the IdP's clock and ours disagree beyond the accepted skew. */
+export const CLOCK_REASONS: ReadonlySet<string> = new Set(['assertion_not_yet_valid', 'assertion_expired']);
 
 export interface VerifiedAssertion {
   assertionId: string;
@@ -125,7 +134,11 @@ export class SamlServiceProvider {
     try {
       ({ profile } = await this.validator.validatePostResponseAsync({ SAMLResponse: samlResponseB64 }));
     } catch (err) {
-      throw classify(err as Error, root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length > 0);
+      const rejection = classify(err as Error, root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length > 0);
+      // node-saml refuses the time window only after the signature verified, and there is exactly
+      // one (plaintext) assertion: its bearer InResponseTo is the signed one.
+      if (CLOCK_REASONS.has(rejection.reason)) rejection.inResponseTo = signedInResponseTo(root);
+      throw rejection;
     }
     if (!profile?.getAssertionXml) throw new SamlRejection('missing_assertion', 'The SAML response carries no assertion.');
     return this.readSignedAssertion(profile.getAssertionXml(), profile);
@@ -173,7 +186,12 @@ export class SamlServiceProvider {
     if (!bearer.length) throw new SamlRejection('malformed_response', 'The assertion has no bearer SubjectConfirmationData.');
     const data = bearer.find((d) => d.getAttribute('Recipient') === this.settings.acs_url);
     if (!data) throw new SamlRejection('recipient_mismatch', "The assertion's Recipient is not this connection's ACS URL.");
-    this.checkConfirmationWindow(data);
+    try {
+      this.checkConfirmationWindow(data);
+    } catch (err) {
+      if (err instanceof SamlRejection) err.inResponseTo = data.getAttribute('InResponseTo') || undefined;
+      throw err;
+    }
     const nameId = children(assertion, 'Subject').flatMap((s) => children(s, 'NameID'))[0]?.textContent?.trim() ?? '';
     if (!nameId || nameId !== profile.nameID) throw new SamlRejection('malformed_response', 'The assertion has no usable NameID.');
     const bounds = [...bearer, ...children(assertion, 'Conditions')]
@@ -205,6 +223,14 @@ export class SamlServiceProvider {
       if (now + this.skewMs < from) throw new SamlRejection('assertion_not_yet_valid', 'The SubjectConfirmationData of the assertion is not yet valid (NotBefore).');
     }
   }
+}
+
+/** The InResponseTo of the (single, plaintext) assertion's bearer confirmation, if any. */
+function signedInResponseTo(root: Element): string | undefined {
+  const assertion = root.getElementsByTagNameNS(SAML_NS, 'Assertion')[0];
+  if (!assertion) return undefined;
+  const data = Array.from(assertion.getElementsByTagNameNS(SAML_NS, 'SubjectConfirmationData'));
+  return data.map((d) => d.getAttribute('InResponseTo')).find((v): v is string => Boolean(v));
 }
 
 function decode(b64: string): string {

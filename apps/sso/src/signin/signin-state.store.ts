@@ -16,6 +16,11 @@ export interface PendingSignIn {
   /** OIDC/OAuth: our own PKCE verifier and nonce towards the IdP. */
   upstreamVerifier?: string;
   nonce?: string;
+  /**
+   * The Admin Portal's connection self-test (set only for the portal's own signed call, see
+   * PORTAL_TEST_CLIENT_ID): a refused answer goes back to the portal as `error=<reason>` with no code.
+   */
+  selfTest?: boolean;
 }
 
 /** What a one-time code stands for until /sso/token redeems it. */

@@ -7,7 +7,7 @@ import { AcsService } from '../saml/acs.service';
 import { OidcCallbackService, type CallbackQuery } from '../oidc/oidc-callback.service';
 import { TokenService } from '../token/token.service';
 import { tokenRequestSchema, type TokenRequest } from '../token/token.dto';
-import type { ClientInfo } from './signin.service';
+import { PORTAL_TEST_CLIENT_ID, type ClientInfo } from './signin.service';
 
 const clientOf = (req: FastifyRequest): ClientInfo => ({
   ip: req.ip ?? null,
@@ -27,8 +27,11 @@ export class SignInController {
   /** Gateway auth `client_id`: the environment comes signed, redirect_uri is already allowed. */
   @Get('authorize')
   @Redirect()
-  async authorize(@EnvironmentId() env: string, @Query(new ZodPipe(authorizeQuerySchema)) q: AuthorizeQuery, @Req() req: FastifyRequest) {
-    return { url: await this.authorizer.authorize(env, q, readProviderQueryParams(req.query as Record<string, unknown>), clientOf(req).ip), statusCode: 302 };
+  async authorize(@EnvironmentId() env: string, @AuthKind() kind: AuthKindName, @Query(new ZodPipe(authorizeQuerySchema)) q: AuthorizeQuery, @Req() req: FastifyRequest) {
+    // Through the gateway this route is a browser's (`client_id` auth); only a service's own signed
+    // API-key call reaches it as `api_key`: the Admin Portal starting its connection self-test.
+    const selfTest = kind === 'api_key' && q.client_id === PORTAL_TEST_CLIENT_ID;
+    return { url: await this.authorizer.authorize(env, q, readProviderQueryParams(req.query as Record<string, unknown>), clientOf(req).ip, selfTest), statusCode: 302 };
   }
 
   /** Unsigned: the IdP's browser POST. The environment is the connection's. */

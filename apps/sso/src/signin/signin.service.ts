@@ -9,6 +9,9 @@ import { SignInStateStore, type OAuthTokensWire } from './signin-state.store';
 import { SignInFailedError } from './signin.errors';
 import { OrganizationPolicyService } from './organization-policy.service';
 
+/** The client ID of the Admin Portal's connection self-test (never an environment's: those are `client_…`). */
+export const PORTAL_TEST_CLIENT_ID = 'admin-portal';
+
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
@@ -25,6 +28,8 @@ export interface Completion {
   /** The address the provider itself proved (OIDC/OAuth only); SAML never sets it. */
   verifiedEmail?: string;
   oauthTokens?: OAuthTokensWire;
+  /** The portal's self-test (PendingSignIn.selfTest): a refusal is answered to its redirect URI. */
+  selfTest?: boolean;
 }
 
 /**
@@ -52,11 +57,11 @@ export class SignInService {
     try {
       ({ profile: normalised, emailFromEmailAttribute } = normaliseProfile(c.subject, c.attributes, mapping));
     } catch (err) {
-      if (err instanceof ProfileRejection) return this.fail(conn.environmentId, conn, err.reason, err.message, client);
+      if (err instanceof ProfileRejection) return this.failOrReport(c, err.reason, err.message, client);
       throw err;
     }
     const refusal = await this.policy.refusal(conn, normalised.email);
-    if (refusal) return this.fail(conn.environmentId, conn, refusal.reason, refusal.message, client, normalised.email);
+    if (refusal) return this.failOrReport(c, refusal.reason, refusal.message, client, normalised.email);
     const emailVerified = emailFromEmailAttribute && c.verifiedEmail !== undefined && c.verifiedEmail.trim().toLowerCase() === normalised.email;
     const success = authenticationEvent(
       'authentication.sso_succeeded',
@@ -88,6 +93,24 @@ export class SignInService {
     url.searchParams.set('code', code);
     if (c.state !== undefined) url.searchParams.set('state', c.state);
     return url.toString();
+  }
+
+  /**
+   * A refused sign-in: for the portal's self-test, recorded like any refusal and answered to the
+   * portal's callback as `error=<reason>` (never a code: the test's diagnostics, not a sign-in);
+   * otherwise `fail`.
+   */
+  async failOrReport(c: Pick<Completion, 'connection' | 'redirectUri' | 'state' | 'selfTest'>, reason: string, message: string, client: ClientInfo, email: string | null = null): Promise<string> {
+    try {
+      return await this.fail(c.connection.environmentId, c.connection, reason, message, client, email);
+    } catch (err) {
+      if (!c.selfTest || !(err instanceof SignInFailedError)) throw err;
+      const url = new URL(c.redirectUri);
+      url.searchParams.set('error', reason);
+      url.searchParams.set('error_description', message.slice(0, 500));
+      if (c.state !== undefined) url.searchParams.set('state', c.state);
+      return url.toString();
+    }
   }
 
   /** Records authentication.sso_failed for the environment and throws the user-facing error. */

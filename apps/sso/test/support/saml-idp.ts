@@ -49,6 +49,8 @@ export class TestSamlIdp {
   user: SamlUser = { nameId: 'alice@example.com', attributes: {} };
   /** The last AuthnRequest ID the IdP parsed (it answers it with InResponseTo). */
   lastRequestId?: string;
+  /** Bends the responses of the browser flow (an IdP whose clock is off, …); empty by default. */
+  browserOverrides: ResponseOverrides = {};
   private sp?: ReturnType<typeof samlify.ServiceProvider>;
   private spAcs = '';
   private spEntityId = '';
@@ -123,7 +125,7 @@ export class TestSamlIdp {
     const query = Object.fromEntries(u.searchParams);
     const parsed = await this.idp.parseLoginRequest(this.sp!, 'redirect', { query, octetString });
     this.lastRequestId = parsed.extract.request!.id as string;
-    const samlResponse = await this.respond({ inResponseTo: this.lastRequestId });
+    const samlResponse = await this.respond({ ...this.browserOverrides, inResponseTo: this.lastRequestId });
     const relay = u.searchParams.get('RelayState') ?? '';
     const acs = this.spAcs;
     return `<html><body onload="document.forms[0].submit()"><form method="post" action="${esc(acs)}">

@@ -5,7 +5,7 @@ import { OIDC_TYPES, protocolOf, SAML_TYPES } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { PortalSession, SsoTestResult } from '../../generated/prisma/client';
 import { portalPath } from '../../links/links.service';
-import { checkProfile, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
+import { checkProfile, checkRefusal, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { SsoTestsRepository, type PendingSsoTest } from './sso-tests.repository';
 
@@ -27,6 +27,9 @@ export interface SpView {
   /** PEM, when the IdP must encrypt its assertions (a plaintext one is refused). */
   encryption_certificate: string | null;
 }
+/** Where the sso service takes an OIDC IdP's answer (apps/sso's `/sso/oidc/callback`), on the gateway's public URL. */
+export const SSO_OIDC_CALLBACK_PATH = '/sso/oidc/callback';
+
 export interface TestReport extends Partial<SsoReport> {
   error?: string;
   profile?: TestedProfile;
@@ -45,6 +48,14 @@ export class PortalSsoService {
     private readonly tests: SsoTestsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The redirect URI an IT admin registers for our client at their OIDC IdP: the sso service's
+   * callback, one for every connection (the connection is carried in the sign-in's state).
+   */
+  oidcRedirectUri(): string {
+    return `${this.config.PUBLIC_BASE_URL}${SSO_OIDC_CALLBACK_PATH}`;
+  }
 
   /** The organization's newest connection, its SP details (SAML) and its last test. */
   async state(s: PortalSession): Promise<{ connection: ConnectionView | null; sp: SpView | null; last: SsoTestResult | null }> {
@@ -107,7 +118,8 @@ export class PortalSsoService {
     await this.tests.setPending(s.environmentId, s.tokenHash, null);
     let report: TestReport;
     if (q.error || !q.code) {
-      report = { error: `${q.error ?? 'no_code'}${q.error_description ? `: ${q.error_description}` : ''}`.slice(0, 500) };
+      const reason = (q.error ?? 'no_code').slice(0, 100);
+      report = { error: `${reason}${q.error_description ? `: ${q.error_description}` : ''}`.slice(0, 500), ...checkRefusal(reason) };
     } else {
       const r = await this.upstream.call<{ profile?: TestedProfile; message?: string; error_description?: string }>('sso', s.environmentId, 'POST', '/sso/token', {
         client_id: TEST_CLIENT_ID, grant_type: 'authorization_code', code: q.code.slice(0, 512), code_verifier: pending.verifier,

@@ -118,6 +118,12 @@ export class HostedPagesService {
     return this.send(reply, status, page, ctx);
   }
 
+  /** A notice outside any flow (the SSO callback's refusals), in the environment's branding and the browser's language. */
+  async sendNotice(req: FastifyRequest, reply: FastifyReply, env: string, clientId: string, status: number, notice: Parameters<typeof renderNotice>[1]) {
+    const ctx = await this.context(req, env, clientId, null);
+    return this.send(reply, status, renderNotice(ctx, notice), ctx);
+  }
+
   async context(req: FastifyRequest, env: string, clientId: string, csrf: string | null): Promise<PageContext> {
     const settings = await this.settings.forEnvironment(env);
     const locale = pickLocale(headerOf(req, 'accept-language'));

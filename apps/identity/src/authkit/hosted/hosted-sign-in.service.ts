@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/messages';
 import { renderCode } from '../pages/code.page';
 import { renderSignIn, renderSso } from '../pages/sign-in.page';
 import { OAUTH_PROVIDER_TYPES } from '../pages/provider-logos';
+import { SignUpPolicyService } from '../sign-up-policy.service';
 import { SsoHandoffService } from '../sso-handoff.service';
 import { SsoClient } from '../sso.client';
 import { HostedFlowService } from './hosted-flow.service';
@@ -39,6 +40,7 @@ export class HostedSignInService {
     private readonly organizations: OrganizationsClient,
     private readonly handoff: SsoHandoffService,
     private readonly sso: SsoClient,
+    private readonly policy: SignUpPolicyService,
   ) {}
 
   async show(s: FlowSession, p: { email?: string; error?: MessageKey | null } = {}): Promise<Outcome> {
@@ -60,17 +62,17 @@ export class HostedSignInService {
 
   /**
    * Emails a sign-in code. The page reads the same whether or not the address has an account;
-   * a new address gets an account only where sign-up is open (magic auth creates users).
+   * a new address gets an account only where the sign-up policy allows it (magic auth creates
+   * users): open, or an invitation to it, or its approved waitlist entry.
    */
   async requestMagicCode(s: FlowSession, body: Record<string, unknown>): Promise<Outcome> {
     const parsed = email.safeParse(body.email);
     if (!parsed.success) return this.show(s, { error: 'error.generic' });
     const env = s.flow.environmentId;
     s.flow.email = parsed.data;
-    const settings = await this.settings.forEnvironment(env);
-    const mayCreate = settings.signUpPolicy === 'open' || Boolean(s.flow.invitationToken);
     try {
-      if (mayCreate || (await this.users.findByEmail(env, parsed.data))) {
+      // Magic auth creates the user when the address has none: only where the sign-up policy allows.
+      if ((await this.users.findByEmail(env, parsed.data)) || (await this.policy.allows(env, parsed.data))) {
         await this.magicAuth.create(env, { email: parsed.data, ...(s.flow.invitationToken ? { invitation_token: s.flow.invitationToken } : {}) });
       }
     } catch (err) {

@@ -12,6 +12,7 @@ import { pageUrl } from '../pages/layout';
 import { renderNotice } from '../pages/notice.page';
 import { renderSignUp, renderWaitlist, type SignUpPage } from '../pages/sign-up.page';
 import { passwordProblem } from '../passwords/password-policy';
+import { SignUpPolicyService } from '../sign-up-policy.service';
 import { HostedFlowService } from './hosted-flow.service';
 import { HostedPageError, type FlowSession, type Outcome } from './hosted-pages.service';
 import { WAITLIST, type WaitlistPort } from './waitlist.port';
@@ -41,6 +42,7 @@ export class HostedSignUpService {
     private readonly organizations: OrganizationsClient,
     private readonly emailVerification: EmailVerificationService,
     private readonly authenticate: AuthenticateService,
+    private readonly policy: SignUpPolicyService,
     @Inject(WAITLIST) private readonly waitlist: WaitlistPort,
   ) {}
 
@@ -71,6 +73,9 @@ export class HostedSignUpService {
     if (!form.success || !address) return this.show(s, { ...echo, error: 'error.generic' });
     const problem = passwordProblem(form.data.password);
     if (problem) return this.show(s, { ...echo, error: problem });
+
+    // The policy once more where the user is made: it may have changed since the page was shown.
+    if (!(await this.policy.allows(env, address))) return this.show(s, { ...echo, error: 'error.generic' }, 403);
 
     let userId: string;
     try {
