@@ -36,7 +36,7 @@ const LIFECYCLE_HOOK = /\bon(?:ModuleInit|ApplicationBootstrap)\s*\(/;
 const TIMER_LOOP = /\bsetInterval\s*\(/;
 
 /* Prisma models of the platform's tables (libs/platform/migrations). */
-const KIT_MODELS = /^\s*model\s+(?:OutboxEvent|Outbox|Inbox|InboxEntry|ConsumerDeadLetter\w*)\s*\{|@@map\(\s*"(?:outbox|inbox|consumer_dead_letters)"\s*\)/m;
+const KIT_MODELS = /^\s*model\s+(?:OutboxEvent|Outbox|OutboxDeadLetter\w*|Inbox|InboxEntry|ConsumerDeadLetter\w*)\s*\{|@@map\(\s*"(?:outbox|outbox_dead_letters|inbox|consumer_dead_letters)"\s*\)/m;
 
 /** Drops comments, so prose that names a forbidden call is no violation. */
 function code(text: string): string {

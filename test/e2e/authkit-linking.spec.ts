@@ -182,6 +182,47 @@ describe('AuthKit identity linking and organization entry', () => {
     assert.deepEqual(await um().getUserIdentities(user.id), [{ idpId: 'g-verified', type: 'OAuth', provider: 'GoogleOAuth' }]);
   });
 
+  /** PATCH /user_management/authkit/settings (our extension) for the test environment. */
+  async function setSettings(body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await e.http('PATCH', '/user_management/authkit/settings', { key: true, body });
+    return { status: res.status, json: res.json as Record<string, unknown> };
+  }
+
+  test('C2: with the environment\'s link_oauth_verified_email off, a provider-verified email of an existing user gets the emailed-code step; the code links', async () => {
+    const email = `strict-${tag}@corp.example`;
+    const user = await um().createUser({ email, password: PASSWORD, emailVerified: true });
+    assert.equal(((await e.http('GET', '/user_management/authkit/settings', { key: true })).json as { link_oauth_verified_email: boolean }).link_oauth_verified_email, true, 'on by default');
+    const off = await setSettings({ link_oauth_verified_email: false });
+    assert.equal(off.status, 200, JSON.stringify(off.json));
+    assert.equal(off.json.link_oauth_verified_email, false);
+    try {
+      const mark = smtp.messages.length;
+      const code = await googleCode('g-strict', { email, email_verified: true });
+      const flow = await expectSdkError(um().authenticateWithCode({ code, clientId: clientId() }), AuthenticationException, 403);
+      assert.equal(flow.code, 'email_verification_required');
+      assert.deepEqual(await um().getUserIdentities(user.id), [], 'the provider\'s word links nothing');
+      assert.equal((await um().listSessions(user.id)).data.length, 0);
+
+      const mail = await smtp.waitForMail((m) => m.envelopeTo.includes(email) && CODE.test(m.text), { from: mark, timeoutMs: 30_000 });
+      const auth = await um().authenticateWithEmailVerification({ code: CODE.exec(mail.text)![1]!, pendingAuthenticationToken: flow.pendingAuthenticationToken!, clientId: clientId() });
+      assert.equal(auth.user.id, user.id);
+      assert.deepEqual(await um().getUserIdentities(user.id), [{ idpId: 'g-strict', type: 'OAuth', provider: 'GoogleOAuth' }]);
+    } finally {
+      assert.equal((await setSettings({ link_oauth_verified_email: true })).json.link_oauth_verified_email, true);
+    }
+  });
+
+  test('the linking setting refuses what is not a boolean with a 422 and keeps its value', async () => {
+    for (const body of [{ link_oauth_verified_email: 'false' }, { link_oauth_verified_email: null }, { link_oauth_verified_email: 0 }, { link_oauth_verified: false }]) {
+      const res = await setSettings(body);
+      assert.equal(res.status, 422, JSON.stringify(body));
+      assert.ok(Array.isArray(res.json.errors), JSON.stringify(res.json));
+    }
+    assert.equal(((await e.http('GET', '/user_management/authkit/settings', { key: true })).json as { link_oauth_verified_email: boolean }).link_oauth_verified_email, true);
+    const raw = await e.http('PATCH', '/user_management/authkit/settings', { key: true, body: '{"link_oauth_verified_email":', headers: { 'content-type': 'application/json' } });
+    assert.ok(raw.status >= 400 && raw.status < 500, `${raw.status} ${raw.text}`);
+  });
+
   test('C2b: organization A\'s IdP asserting an organization B user\'s email does not reach that user', async () => {
     const orgB = await createOrganization({ name: `B ${tag}`, domain_data: [{ domain: `orgb-${tag}.example`, state: 'verified' }] });
     const email = `admin@orgb-${tag}.example`;

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startE2e, type E2e } from '../support/e2e-stack';
 import { describe as describeRes, isWorkOsError, type HttpResult } from '../support/http';
-import { fuzzRequest, fuzzScimRequest, mulberry32 } from '../support/fuzz';
+import { fuzzRequest, fuzzScimRequest, hostileReturnTos, mulberry32, type FuzzIds } from '../support/fuzz';
 import { ERROR_SCHEMA, GROUP_SCHEMA, patch, ScimClient, USER_SCHEMA } from '../support/scim-client';
 
 // Rule 6 of DESIGN.md: bad input gets a WorkOS-shaped 4xx, never a 500 and never a partial write.
@@ -13,6 +13,11 @@ describe('bad input through the gateway', () => {
   let scim: ScimClient;
   let scimUserId: string;
   let scimGroupId: string;
+  /** The security review's vectors need a client, a registered redirect URI, a live session and a pending invitation. */
+  let vectors: Omit<FuzzIds, 'orgId' | 'domainId' | 'apiKey'>;
+  let invitationId: string;
+  const REDIRECT_URI = 'https://app.fuzz.example/callback';
+  const PASSWORD = 'a password long enough 1';
 
   const expect4xx = (res: HttpResult, what: string, status?: number) => {
     assert.ok(res.status >= 400 && res.status < 500, `${what}: ${describeRes(res)}`);
@@ -23,13 +28,29 @@ describe('bad input through the gateway', () => {
 
   before(async () => {
     // Every built service runs, so the fuzz below reaches each one's routes.
-    e = await startE2e({ name: 'bad-input', portOffset: 12000, apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher'] });
+    // The gateway trusts the test's loopback peer as a proxy, so the fuzzed X-Forwarded-For chains are parsed, not just replaced (M3).
+    e = await startE2e({
+      name: 'bad-input',
+      portOffset: 12000,
+      apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'webhook-dispatcher'],
+      appEnv: { 'api-gateway': { TRUSTED_PROXY_CIDRS: '127.0.0.1/32, ::1/128' } },
+    });
     const org = await e.workos.organizations.createOrganization({ name: 'Target', externalId: 'target' });
     orgId = org.id;
     domainId = (await e.workos.organizationDomains.createOrganizationDomain({ organizationId: orgId, domain: 'target.example' })).id;
     ({ scim } = await newScimDirectory(true, orgId));
     scimUserId = (await scim.expect(201, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: 'pinned@target.example', title: 'Pinned' })).id;
     scimGroupId = (await scim.expect(201, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Pinned group', members: [{ value: scimUserId }] })).id;
+
+    await e.addRedirectUri(REDIRECT_URI);
+    const um = e.workos.userManagement;
+    await um.createUser({ email: 'fuzz@invite.fuzz.example', password: PASSWORD, emailVerified: true });
+    const signedIn = await um.authenticateWithPassword({ clientId: e.creds.client_id, email: 'fuzz@invite.fuzz.example', password: PASSWORD });
+    const sessionId = (JSON.parse(Buffer.from(signedIn.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    // An invitation to another address: no fuzzed grant may accept it (M11 binds it to the invited email).
+    const invitation = await um.sendInvitation({ email: 'invitee@invite.fuzz.example', organizationId: orgId });
+    invitationId = invitation.id;
+    vectors = { clientId: e.creds.client_id, redirectUri: REDIRECT_URI, sessionId, invitationToken: invitation.token };
   });
 
   /** A directory of `orgId` in the environment of `apiKey` (true: this file's), with a SCIM client as its IdP holds it. */
@@ -204,7 +225,7 @@ describe('bad input through the gateway', () => {
     const rand = mulberry32(seed);
     const failures: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const req = fuzzRequest(rand, { orgId, domainId, apiKey: e.creds.api_key });
+      const req = fuzzRequest(rand, { orgId, domainId, apiKey: e.creds.api_key, ...vectors });
       let res: HttpResult;
       try {
         res = await e.http(req.method, req.path, { headers: req.headers, body: req.body });
@@ -222,11 +243,81 @@ describe('bad input through the gateway', () => {
       if (res.status >= 400 && req.method !== 'HEAD' && !errorShaped) problems.push(req.path.startsWith('/scim/') ? 'not a SCIM error body' : 'not a WorkOS error body');
       if (res.status < 300 && res.text && !res.contentType.includes('application/json') && !req.path.startsWith('/metrics')) problems.push('2xx body is not JSON');
       if (!res.headers['x-request-id']) problems.push('no X-Request-ID');
+      // M2: a logout redirects to a registered redirect URI or nowhere.
+      if (req.path.startsWith('/user_management/sessions/logout') && res.status >= 300 && res.status < 400 && res.headers.location !== REDIRECT_URI) problems.push(`logout redirected to ${res.headers.location}`);
       if (problems.length) {
         failures.push(`#${i} ${problems.join(', ')}: ${req.method} ${req.path} headers=${JSON.stringify(req.headers)} body=${String(req.body).slice(0, 200)} -> ${describeRes(res)}`);
       }
     }
     assert.deepEqual(failures, [], `seed ${seed}: ${failures.length} bad answers`);
+    assert.equal((await e.workos.userManagement.getInvitation(invitationId)).state, 'pending', 'no fuzzed grant accepted the invitation of another address');
+  });
+
+  test('logout follows return_to only when it is exactly a registered redirect URI, whatever else it is given (M2)', async () => {
+    const wrong: string[] = [];
+    for (const returnTo of hostileReturnTos(REDIRECT_URI)) {
+      for (const sessionId of [vectors.sessionId, 'session_01HZZZZZZZZZZZZZZZZZZZZZZZ']) {
+        const res = await e.http('GET', `/user_management/sessions/logout?${new URLSearchParams({ session_id: sessionId, return_to: returnTo })}`);
+        const followed = res.status >= 300 && res.status < 400;
+        // Surrounding spaces are trimmed before the exact comparison (the URL's parser does); nothing else is forgiven.
+        const expected = returnTo.trim() === REDIRECT_URI && sessionId === vectors.sessionId;
+        if (followed !== expected || (followed && res.headers.location !== REDIRECT_URI) || res.status >= 500 || (res.status >= 400 && !isWorkOsError(res))) {
+          wrong.push(`${sessionId} ${JSON.stringify(returnTo.slice(0, 80))} -> ${describeRes(res)} location=${res.headers.location}`);
+        }
+      }
+    }
+    // Two return_to values, or none with no session ID: refused, never a redirect.
+    for (const query of [`session_id=${vectors.sessionId}&return_to=${encodeURIComponent(REDIRECT_URI)}&return_to=https%3A%2F%2Fevil.example%2F`, 'return_to=https%3A%2F%2Fevil.example%2F', '']) {
+      const res = await e.http('GET', `/user_management/sessions/logout?${query}`);
+      if (res.status < 400 || res.status >= 500 || !isWorkOsError(res)) wrong.push(`${query} -> ${describeRes(res)} location=${res.headers.location}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('the review\'s other vectors are a 4xx or the documented success: X-Forwarded-For (M3), client_secret (L12), provider with organization_id (C1), invitation_token (M11)', async () => {
+    const hops = Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join(', ');
+    for (const xff of ['garbage', '', ' , ,', 'unknown, 1.2.3.4', '999.999.999.999', '[::1]:80, for=evil', hops, 'x'.repeat(8000)]) {
+      const res = await e.http('GET', '/organizations?limit=1', { key: true, headers: { 'x-forwarded-for': xff } });
+      assert.equal(res.status, 200, `X-Forwarded-For ${xff.slice(0, 40)}: ${describeRes(res)}`);
+    }
+    expect4xx(await e.http('GET', '/organizations?limit=1', { key: true, headers: { 'x-forwarded-for': 'x'.repeat(20_000) } }), 'a 20 KB X-Forwarded-For', 431);
+
+    // L12: on the token endpoints, client_secret authenticates as the API key would (body or query) and a wrong one is
+    // a 401; an API-key route takes the key from the Authorization header only (a client_secret field is unknown there).
+    // A user of its own: the fuzz before tried wrong passwords on the other one.
+    await e.workos.userManagement.createUser({ email: 'l12@secret.fuzz.example', password: PASSWORD, emailVerified: true });
+    const grant = { grant_type: 'password', client_id: e.creds.client_id, email: 'l12@secret.fuzz.example', password: PASSWORD };
+    const byBody = await e.http('POST', '/user_management/authenticate', { body: { ...grant, client_secret: e.creds.api_key } });
+    assert.equal(byBody.status, 200, describeRes(byBody));
+    const byQuery = await e.http('POST', `/user_management/authenticate?client_secret=${encodeURIComponent(e.creds.api_key)}`, { body: grant });
+    assert.equal(byQuery.status, 200, describeRes(byQuery));
+    for (const secret of ['sk_test_nope', `${e.creds.api_key}x`, 5, null, ['a'], { k: 'v' }]) {
+      expect4xx(await e.http('POST', '/user_management/authenticate', { body: { ...grant, client_secret: secret } }), `grant with client_secret ${JSON.stringify(secret)}`);
+    }
+    expect4xx(await e.http('GET', `/organizations?limit=1&client_secret=${encodeURIComponent(e.creds.api_key)}`), 'an API-key route with only a client_secret', 401);
+    assert.equal((await e.http('GET', '/organizations?limit=1&client_secret=sk_test_nope', { key: true })).status, 200);
+    expect4xx(await e.http('POST', '/organizations', { key: true, body: { name: 'Secret in body', client_secret: 'sk_test_nope' } }), 'an API-key route with a client_secret field', 422);
+
+    // C1: provider and organization_id together start no sign-in into the organization (no such provider here: 4xx or a redirect).
+    for (const provider of ['GoogleOAuth', 'MicrosoftOAuth', 'authkit', 'bogus']) {
+      const res = await e.http('GET', `/user_management/authorize?${new URLSearchParams({ client_id: e.creds.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', provider, organization_id: orgId })}`);
+      assert.ok(res.status < 500, `${provider}: ${describeRes(res)}`);
+      if (res.status >= 400) assert.ok(isWorkOsError(res), `${provider}: ${describeRes(res)}`);
+    }
+
+    // M11: another address's invitation is refused whole, and stays pending.
+    for (const grant of [
+      { grant_type: 'password', email: 'fuzz@invite.fuzz.example', password: PASSWORD },
+      { grant_type: 'urn:workos:oauth:grant-type:magic-auth:code', email: 'fuzz@invite.fuzz.example', code: '000000' },
+      { grant_type: 'authorization_code', code: 'nope' },
+    ]) {
+      // (An empty invitation_token is no invitation: the grant then succeeds or fails on its own merits.)
+      for (const invitation_token of [vectors.invitationToken, 'nope', 'x'.repeat(600)]) {
+        const res = await e.http('POST', '/user_management/authenticate', { body: { ...grant, client_id: e.creds.client_id, client_secret: e.creds.api_key, invitation_token } });
+        expect4xx(res, `${grant.grant_type} with invitation_token ${invitation_token.slice(0, 20)}`);
+      }
+    }
+    assert.equal((await e.workos.userManagement.getInvitation(invitationId)).state, 'pending');
   });
 });
 

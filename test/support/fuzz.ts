@@ -19,7 +19,11 @@ const STRINGS = [
   '../../etc/passwd', '%00', '${jndi:ldap://x}', '<script>', 'x'.repeat(300), 'x'.repeat(5000), 'example.com', 'good.example', 'verified', 'pending',
 ];
 const NUMBERS = [0, -1, 1, 3.5, 1e308, -1e308, 2 ** 53 + 1, 5e-324, 101, 100, 10];
-const KEYS = ['name', 'domain_data', 'metadata', 'external_id', 'domain', 'organization_id', 'state', 'stripe_customer_id', 'allow_profiles_outside_organization', '__proto__', 'constructor', 'prototype', 'toString', 'ключ', ''];
+const KEYS = [
+  'name', 'domain_data', 'metadata', 'external_id', 'domain', 'organization_id', 'state', 'stripe_customer_id', 'allow_profiles_outside_organization', '__proto__', 'constructor', 'prototype', 'toString', 'ключ', '',
+  // The security review's vectors: an API key in the body (L12), an invitation on any write (M11), a provider beside an organization (C1).
+  'client_secret', 'invitation_token', 'provider',
+];
 
 function randString(r: Rand): string {
   if (chance(r, 0.3)) {
@@ -71,6 +75,13 @@ export interface FuzzIds {
   orgId: string;
   domainId: string;
   apiKey: string;
+  /** The environment's client ID and a redirect URI registered for it (the browser routes). */
+  clientId: string;
+  redirectUri: string;
+  /** A session of the environment, for logout (ending it again is still a logout). */
+  sessionId: string;
+  /** A pending invitation's token, to an address no fuzzed grant signs in as. */
+  invitationToken: string;
 }
 
 export interface FuzzRequest {
@@ -89,8 +100,12 @@ const ROUTES = [
   // Feature flags (never the event stream: it does not end).
   '/feature-flags', '/feature-flags/{seg}', '/feature-flags/{seg}/enable', '/feature-flags/{seg}/targets/{org}', '/organizations/{org}/feature-flags',
   '/user_management/users/{seg}/feature-flags', '/sdk/feature-flags',
+  '/user_management/sessions/logout', '/user_management/sessions/revoke',
 ];
-const QUERY_KEYS = ['limit', 'after', 'before', 'order', 'domains', 'events', 'events[]', 'range_start', 'range_end', 'organization_id', '__proto__', 'constructor[prototype][x]', 'limit[]'];
+const QUERY_KEYS = [
+  'limit', 'after', 'before', 'order', 'domains', 'events', 'events[]', 'range_start', 'range_end', 'organization_id', '__proto__', 'constructor[prototype][x]', 'limit[]',
+  'client_secret', 'client%5Fsecret', 'return_to', 'session_id', 'provider', 'invitation_token',
+];
 const QUERY_VALUES = ['10', '0', '-1', '1e400', '99999999999999999999', 'NaN', 'asc', 'desc', 'normal', 'organization.created', 'organization.created,organization.deleted', '2026-01-01', 'not-a-date', '', '%', '%zz'];
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'application/vnd.api+json', ''];
 
@@ -112,7 +127,102 @@ function query(r: Rand): string {
   return `?${parts.join('&')}`;
 }
 
+/**
+ * X-Forwarded-For as a client may send it (security review M3): garbage, huge, hundreds of hops,
+ * spoofed addresses. Past Node's 16 KiB of headers the gateway answers 431 itself.
+ */
+function forwardedFor(r: Rand): string {
+  const ip = () => pick(r, ['127.0.0.1', '10.0.0.1', '::1', '[::1]:443', '::ffff:10.0.0.7', '203.0.113.9:8080', '0.0.0.0', '255.255.255.255', '999.1.1.1', 'unknown', '_hidden', '', ' ']);
+  return pick(r, [
+    // Only what a header value may carry (Node's client refuses the rest before sending).
+    () => randString(r).replace(/[^\t\x20-\x7e\x80-\xff]/g, '?'),
+    () => ip(),
+    () => Array.from({ length: 2 + Math.floor(r() * 8) }, ip).join(pick(r, [', ', ',', ' , ', ',,'])),
+    () => Array.from({ length: 500 + Math.floor(r() * 1500) }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`).join(', '),
+    () => 'x'.repeat(pick(r, [4000, 12000, 20000])),
+    () => pick(r, ['for=1.2.3.4;proto=https', '1.2.3.4, , ,', ', 10.0.0.1', '1.2.3.4:99999', '[fe80::1%eth0]', '2001:db8::1, 127.0.0.1']),
+    () => `${ip()}\t, ${ip()}`,
+  ])();
+}
+
+/** `return_to` values a phishing link would try (security review M2): only the registered URI itself may be followed. */
+export function hostileReturnTos(registered: string): string[] {
+  const u = new URL(registered);
+  return [
+    registered,
+    'https://evil.example/', '//evil.example/', '/\\evil.example', 'https:evil.example', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>',
+    `${u.protocol}//${u.host}.evil.example${u.pathname}`, `${u.protocol}//${u.host}@evil.example${u.pathname}`, `${u.protocol}//evil.example@${u.host}${u.pathname}`,
+    `${registered}/../../evil`, `${registered}?next=https://evil.example`, `${registered}#@evil.example`, `${registered}%0d%0aLocation:%20https://evil.example`,
+    `${registered}\r\nLocation: https://evil.example`, registered.toUpperCase(), registered.replace(/^https:/, 'http:'), ` ${registered}`, `${registered} `, `${registered}/`,
+    encodeURIComponent(registered), `${u.protocol}//${u.host}:444${u.pathname}`, '', 'x'.repeat(3000), `${registered}${'/a'.repeat(1100)}`,
+  ];
+}
+
+/**
+ * The security review's input vectors on the routes they concern: logout with a hostile
+ * `return_to` (M2), authorize with `provider` and `organization_id` together (C1), the
+ * authenticate grants with an `invitation_token` (M11), an API key as `client_secret` in the
+ * query or the body (L12).
+ */
+function reviewVector(r: Rand, ids: FuzzIds): FuzzRequest {
+  const garbage = () => (chance(r, 0.5) ? randString(r) : pick(r, ['', 'x'.repeat(600), '%00', 'session_01HZZZZZZZZZZZZZZZZZZZZZZZ', ids.orgId]));
+  const q = (params: [string, string][]) => `?${params.map(([k, v]) => `${k}=${encode(v)}`).join('&')}`;
+  const headers: Record<string, string> = {};
+  switch (pick(r, ['logout', 'logout', 'authorize', 'grant', 'grant', 'secret'] as const)) {
+    case 'logout': {
+      const params: [string, string][] = [['session_id', chance(r, 0.7) ? ids.sessionId : garbage()], ['return_to', pick(r, hostileReturnTos(ids.redirectUri))]];
+      if (chance(r, 0.15)) params.push(['return_to', pick(r, hostileReturnTos(ids.redirectUri))]);
+      if (chance(r, 0.1)) params.reverse();
+      return { method: pick(r, ['GET', 'GET', 'GET', 'POST', 'HEAD']), path: `/user_management/sessions/logout${q(params)}`, headers };
+    }
+    case 'authorize': {
+      const params: [string, string][] = [
+        ['client_id', chance(r, 0.8) ? ids.clientId : garbage()],
+        ['redirect_uri', chance(r, 0.8) ? ids.redirectUri : pick(r, hostileReturnTos(ids.redirectUri))],
+        ['response_type', chance(r, 0.9) ? 'code' : garbage()],
+        ['provider', pick(r, ['GoogleOAuth', 'MicrosoftOAuth', 'GitHubOAuth', 'AppleOAuth', 'authkit', 'SSO', '', randString(r)])],
+        ['organization_id', chance(r, 0.7) ? ids.orgId : garbage()],
+      ];
+      if (chance(r, 0.3)) params.push(['connection_id', garbage()]);
+      if (chance(r, 0.3)) params.push(['state', randString(r)]);
+      return { method: 'GET', path: `/user_management/authorize${q(params)}`, headers };
+    }
+    case 'grant': {
+      const body: Record<string, unknown> = {
+        grant_type: pick(r, ['password', 'authorization_code', 'urn:workos:oauth:grant-type:magic-auth:code', 'refresh_token', 'urn:workos:oauth:grant-type:email-verification:code', randString(r)]),
+        client_id: chance(r, 0.8) ? ids.clientId : garbage(),
+        email: pick(r, ['fuzz@invite.fuzz.example', 'nobody@fuzz.example', randString(r)]),
+        password: pick(r, ['a password long enough 1', '', randString(r)]),
+        code: pick(r, ['123456', '', randString(r)]),
+        invitation_token: pick(r, [ids.invitationToken, ids.invitationToken, garbage(), randJson(r, 2)]),
+      };
+      if (chance(r, 0.7)) body.client_secret = pick(r, [ids.apiKey, 'sk_test_nope', '', randString(r)]);
+      else headers.authorization = `Bearer ${ids.apiKey}`;
+      const form = chance(r, 0.3);
+      headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
+      const text = form
+        ? Object.entries(body).map(([k, v]) => `${encodeURIComponent(k)}=${encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '')}`).join('&')
+        : JSON.stringify(body);
+      return { method: 'POST', path: pick(r, ['/user_management/authenticate', '/sso/token']), headers, body: text };
+    }
+    case 'secret': {
+      // The API key travels as client_secret instead of a header: in the query, or beside another body.
+      const secret = pick(r, [ids.apiKey, ids.apiKey, 'sk_test_nope', '', ` ${ids.apiKey}`, randString(r)]);
+      if (chance(r, 0.3)) headers.authorization = `Bearer ${pick(r, [ids.apiKey, 'sk_test_other'])}`;
+      const path = pick(r, ['/organizations', `/organizations/${ids.orgId}`, '/user_management/users', '/connections', '/events?events=organization.created']);
+      if (chance(r, 0.5)) return { method: 'GET', path: `${path}${path.includes('?') ? '&' : '?'}${pick(r, ['client_secret', 'client%5Fsecret', 'Client_Secret'])}=${encode(secret)}`, headers };
+      headers['content-type'] = 'application/json';
+      return { method: 'POST', path: path.split('?')[0]!, headers, body: JSON.stringify({ name: `Fuzz ${Math.floor(r() * 1e6)}`, client_secret: chance(r, 0.8) ? secret : randJson(r, 1) }) };
+    }
+  }
+}
+
 export function fuzzRequest(r: Rand, ids: FuzzIds): FuzzRequest {
+  if (chance(r, 0.25)) {
+    const req = reviewVector(r, ids);
+    if (chance(r, 0.3)) req.headers['x-forwarded-for'] = forwardedFor(r);
+    return req;
+  }
   const method = pick(r, ['GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
   const path =
     pick(r, ROUTES)
@@ -129,6 +239,8 @@ export function fuzzRequest(r: Rand, ids: FuzzIds): FuzzRequest {
   if (chance(r, 0.1)) headers['x-wos-environment-id'] = 'environment_01HZZZZZZZZZZZZZZZZZZZZZZZ';
   if (chance(r, 0.1)) headers['content-encoding'] = pick(r, ['gzip', 'br', 'identity', 'bogus']);
   if (chance(r, 0.1)) headers.accept = pick(r, ['text/html', '*/*', 'application/xml', '']);
+  if (chance(r, 0.2)) headers['x-forwarded-for'] = forwardedFor(r);
+  if (chance(r, 0.05)) headers['x-forwarded-proto'] = pick(r, ['https', 'javascript', 'http, https', 'x'.repeat(300)]);
 
   let body: string | Buffer | undefined;
   if (method !== 'GET' && method !== 'HEAD' && chance(r, 0.85)) {

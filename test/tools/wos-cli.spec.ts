@@ -66,7 +66,7 @@ describe('wos (the one CLI)', () => {
     assert.match(command.stdout, /--database-url URL/);
 
     const deadLetters = await wos(['dead-letters', 'events', '--help']);
-    assert.match(deadLetters.stdout, /Usage: wos dead-letters events list \| show ID \| replay ID/);
+    assert.match(deadLetters.stdout, /Usage: wos dead-letters events list \| show ID \| replay ID \| outbox list \| outbox show ID \| outbox replay ID/);
   });
 
   test('usage errors exit 2 with the help on stderr, and do nothing', async () => {
@@ -123,6 +123,14 @@ describe('wos (the one CLI)', () => {
     const noSuch = await wos(['dead-letters', 'events', 'show', '42'], { DATABASE_URL: events.url });
     assert.equal(noSuch.code, 1);
     assert.match(noSuch.stderr, /no dead letter 42/);
+    const outbox = await wos(['dead-letters', 'events', 'outbox', 'list', '--json'], { DATABASE_URL: events.url });
+    assert.equal(outbox.code, 0, outbox.stderr);
+    assert.deepEqual(JSON.parse(outbox.stdout), []);
+    const noOutboxRow = await wos(['dead-letters', 'events', 'outbox', 'replay', '42'], { DATABASE_URL: events.url });
+    assert.equal(noOutboxRow.code, 1);
+    assert.match(noOutboxRow.stderr, /no outbox dead letter 42/);
+    const badOutboxUse = await wos(['dead-letters', 'events', 'outbox', 'replay', 'x'], { DATABASE_URL: events.url });
+    assert.equal(badOutboxUse.code, 2, badOutboxUse.stderr);
   });
 
   test('runCli: printing a result is exit 0 whatever the stream answers; a CliFailure keeps its status', async () => {

@@ -76,15 +76,6 @@ export const configSchema = baseConfigSchema
       .default('false')
       .transform((v) => v === 'true'),
     /**
-     * A new SSO identity links to the existing user with its email when an OAuth provider
-     * (GoogleOAuth, MicrosoftOAuth, GitHubOAuth, AppleOAuth) says `email_verified: true`. Off,
-     * only a verified domain of the connection's organization or the emailed code links it.
-     */
-    LINK_OAUTH_VERIFIED_EMAIL: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((v) => v === 'true'),
-    /**
      * Consumer group for organization events (organization.deleted). Unset, it is derived from
      * the database name, so the replicas of one deployment share a group and separate stacks on
      * one broker never do.

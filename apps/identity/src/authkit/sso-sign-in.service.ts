@@ -1,6 +1,5 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@wos/platform';
-import { APP_CONFIG, type AppConfig } from '../config';
 import type { User } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 import { AuthenticateGrants, type GrantContext, type GrantResult } from '../authenticate/authenticate.grants';
@@ -13,6 +12,7 @@ import { MembershipsService } from '../memberships/memberships.service';
 import { OrganizationsClient } from '../memberships/organizations.client';
 import { UsersService } from '../users/users.service';
 import { SignUpPolicyService } from './sign-up-policy.service';
+import { AuthkitSettingsService } from './branding/authkit-settings.service';
 import type { SsoProfile } from './sso.client';
 
 /**
@@ -21,10 +21,11 @@ import type { SsoProfile } from './sso.client';
  * Linking: an identity is `(connection, idp_id)`. A linked identity signs in its user whatever
  * email it asserts. A new one links to the user with its email only when the email is vouched
  * for: (a) its domain is a VERIFIED domain of the connection's own organization, or (b) an OAuth
- * provider says `email_verified: true` (and LINK_OAUTH_VERIFIED_EMAIL is on). Otherwise the
- * sign-in is `linkPending`: the email-verification gate mails a code to the address, and the
- * identity is linked only when the code is entered (`linkAfterEmailProof`). New users are
- * created `email_verified` only under (a) or (b).
+ * provider says `email_verified: true` and the environment's AuthKit setting
+ * `link_oauth_verified_email` is on (the default; read fresh, see AuthkitSettingsService).
+ * Otherwise the sign-in is `linkPending`: the email-verification gate mails a code to the
+ * address, and the identity is linked only when the code is entered (`linkAfterEmailProof`).
+ * New users are created `email_verified` only under (a) or (b).
  *
  * Memberships: only the connection's own organization grants one (source `sso`). An
  * environment-wide OAuth provider grants one only through a pending invitation to the user's
@@ -45,7 +46,7 @@ export class SsoSignInService implements OnModuleInit {
     private readonly grants: AuthenticateGrants,
     private readonly prisma: PrismaService,
     private readonly policy: SignUpPolicyService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: AuthkitSettingsService,
   ) {}
 
   onModuleInit(): void {
@@ -103,9 +104,12 @@ export class SsoSignInService implements OnModuleInit {
     result.organizationId ??= organizationId;
   }
 
-  /** (a) a verified domain of the connection's organization, or (b) an OAuth provider's verified email. */
+  /**
+   * (a) a verified domain of the connection's organization, or (b) an OAuth provider's verified
+   * email where the environment allows linking by it.
+   */
   private async emailVouchedFor(environmentId: string, profile: SsoProfile): Promise<boolean> {
-    if (profile.email_verified === true && isOAuthProvider(profile.connection_type) && this.config.LINK_OAUTH_VERIFIED_EMAIL) return true;
+    if (profile.email_verified === true && isOAuthProvider(profile.connection_type) && (await this.settings.fresh(environmentId)).linkOauthVerifiedEmail) return true;
     if (!profile.organization_id) return false;
     const org = await this.organizations.find(environmentId, profile.organization_id);
     const domain = emailDomain(profile.email);

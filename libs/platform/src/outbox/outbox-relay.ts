@@ -79,8 +79,9 @@ interface EncodedRow {
  *    are exactly-once. One request in flight keeps per-key order across producer retries.
  *  - Kafka being down never loses a row: nothing is marked, and the batch is retried with backoff.
  *  - Requests are cut by size (outbox-batch.ts), gzip-compressed from GZIP_MIN_BATCH_BYTES on;
- *    a row the broker can never take is dead-lettered (`dead_lettered_at`, `dead_letter_error`,
- *    a counter and a warning) instead of blocking every row behind it.
+ *    a row the broker can never take is dead-lettered instead of blocking every row behind it:
+ *    moved to `outbox_dead_letters` with its error in one statement on the lock's session, with
+ *    a counter and a warning. `wos dead-letters <service> outbox` lists and replays them.
  */
 export class OutboxRelay {
   private readonly log: Logger;
@@ -386,11 +387,16 @@ export class OutboxRelay {
     }
   }
 
-  /** Sets rows aside for good; the relay moves on past them. */
+  /**
+   * Moves rows to `outbox_dead_letters` (one statement, so a row is in exactly one of the two
+   * tables); the relay moves on past them.
+   */
   private async deadLetter(client: Client, rows: SizedRow[], error: string): Promise<void> {
     const { rows: marked } = await client.query<{ seq: string; event_id: string; topic: string; key: string }>(
-      `UPDATE "outbox" SET dead_lettered_at = now(), dead_letter_error = $2 WHERE seq = ANY($1::bigint[]) RETURNING seq, event_id, topic, key`,
-      [rows.map((r) => r.seq), error],
+      `WITH moved AS (DELETE FROM "outbox" WHERE seq = ANY($1::bigint[]) RETURNING seq, event_id, topic, key, payload, headers, created_at)
+       INSERT INTO "outbox_dead_letters" (seq, event_id, topic, key, payload, headers, created_at, error)
+       SELECT seq, event_id, topic, key, payload, headers, created_at, $2 FROM moved RETURNING seq, event_id, topic, key`,
+      [rows.map((r) => r.seq), error.slice(0, 4000)],
     );
     const bytes = new Map(rows.map((r) => [r.seq, r.bytes]));
     for (const r of marked) {
@@ -421,6 +427,11 @@ export class OutboxRelay {
     if (this.fullCleanupDue) {
       this.fullCleanupDue = false;
       await session.query(`DELETE FROM "outbox" WHERE ${older}`, [keepMs]);
+      // A relay of the previous release (during a rolling upgrade) marked dead letters in place.
+      await session.query(`WITH moved AS (DELETE FROM "outbox" WHERE dead_lettered_at IS NOT NULL
+                             RETURNING seq, event_id, topic, key, payload, headers, created_at, dead_lettered_at, dead_letter_error)
+                           INSERT INTO "outbox_dead_letters" (seq, event_id, topic, key, payload, headers, created_at, dead_lettered_at, error)
+                           SELECT seq, event_id, topic, key, payload, headers, created_at, dead_lettered_at, coalesce(dead_letter_error, 'dead-lettered by an earlier relay') FROM moved`);
       // Rows an earlier leader published count too (a backward walk of the primary key, stopping at the first).
       const { rows } = await session.query<{ seq: string }>('SELECT seq FROM "outbox" WHERE published_at IS NOT NULL ORDER BY seq DESC LIMIT 1');
       if (rows[0] && BigInt(rows[0].seq) > this.highestPublished) this.highestPublished = BigInt(rows[0].seq);

@@ -46,16 +46,41 @@ export const encodeOutboxMessage = (m: AnyOutboxMessage): OutboxEncodedMessage =
 
 /**
  * Dead-lettering for an outbox created by OUTBOX_DDL_V1 (the first migrations of the producing
- * services): a row Kafka can never take is marked instead of blocking the rows behind it.
- * Each producing service applies it in a migration of its own.
+ * services). Relays up to 2026-12 marked a row Kafka can never take in place with these columns;
+ * the relay now moves it to `outbox_dead_letters` (OUTBOX_DEAD_LETTERS_DDL). The columns stay
+ * for a relay of the earlier version during a rolling upgrade, and the pending index's predicate
+ * still names `dead_lettered_at` (always NULL for rows this relay leaves in the table).
  */
 export const OUTBOX_DEAD_LETTER_DDL = `ALTER TABLE "outbox" ADD COLUMN "dead_lettered_at" TIMESTAMPTZ(3), ADD COLUMN "dead_letter_error" TEXT;
 DROP INDEX IF EXISTS "outbox_unpublished_idx";
 CREATE INDEX "outbox_pending_idx" ON "outbox" ("seq") WHERE "published_at" IS NULL AND "dead_lettered_at" IS NULL;`;
 
 /**
+ * The outbox's dead-letter table (libs/platform/migrations/20261218090000_platform_outbox_dead_letters):
+ * a row Kafka can never take, moved out of `outbox` by the relay in one statement, with the
+ * error. `seq` is the row's place in the outbox when it was set aside; a replay
+ * (OutboxDeadLetters.replay) appends it to the outbox again as a new row and records that row's
+ * `replayed_seq`. A dead letter is never deleted: the table is the record of what never left.
+ */
+export const OUTBOX_DEAD_LETTERS_DDL = `CREATE TABLE IF NOT EXISTS "outbox_dead_letters" (
+  "id" BIGSERIAL PRIMARY KEY,
+  "seq" BIGINT NOT NULL,
+  "event_id" TEXT NOT NULL,
+  "topic" TEXT NOT NULL,
+  "key" TEXT NOT NULL,
+  "payload" JSONB NOT NULL,
+  "headers" JSONB NOT NULL DEFAULT '{}',
+  "created_at" TIMESTAMPTZ(3) NOT NULL,
+  "dead_lettered_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
+  "error" TEXT NOT NULL,
+  "replayed_at" TIMESTAMPTZ(3),
+  "replayed_seq" BIGINT
+);
+CREATE INDEX IF NOT EXISTS "outbox_dead_letters_seq_idx" ON "outbox_dead_letters" ("seq");`;
+
+/**
  * The DDL every producing service has, through its migrations. The relay relies on exactly
- * these columns.
+ * these columns and tables.
  */
 export const OUTBOX_DDL = `CREATE TABLE "outbox" (
   "seq" BIGSERIAL PRIMARY KEY,
@@ -67,7 +92,8 @@ export const OUTBOX_DDL = `CREATE TABLE "outbox" (
   "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
   "published_at" TIMESTAMPTZ(3)
 );
-${OUTBOX_DEAD_LETTER_DDL}`;
+${OUTBOX_DEAD_LETTER_DDL}
+${OUTBOX_DEAD_LETTERS_DDL}`;
 
 export const OUTBOX_CHANNEL = 'outbox';
 

@@ -19,9 +19,9 @@ async function platformShape(url: string): Promise<unknown> {
   try {
     const cols = await c.query(
       `SELECT table_name, column_name, data_type, is_nullable, column_default, datetime_precision FROM information_schema.columns
-       WHERE table_name IN ('outbox', 'inbox', 'consumer_dead_letters') ORDER BY table_name, column_name`,
+       WHERE table_name IN ('outbox', 'outbox_dead_letters', 'inbox', 'consumer_dead_letters') ORDER BY table_name, column_name`,
     );
-    const idx = await c.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('outbox', 'inbox', 'consumer_dead_letters') ORDER BY indexname`);
+    const idx = await c.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('outbox', 'outbox_dead_letters', 'inbox', 'consumer_dead_letters') ORDER BY indexname`);
     return { cols: cols.rows, idx: idx.rows };
   } finally {
     await c.end();

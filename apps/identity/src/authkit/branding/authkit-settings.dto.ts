@@ -38,6 +38,10 @@ export const updateAuthkitSettingsSchema = z
   .object({
     sign_up_policy: z.enum(SIGN_UP_POLICIES).optional(),
     require_mfa: z.boolean().optional(),
+    link_oauth_verified_email: z
+      .boolean()
+      .optional()
+      .describe('true (the default): a new identity from an OAuth provider (Google, Microsoft, GitHub, Apple) that says email_verified links to the existing user with that email. false: only a verified domain of the connection\'s organization, or the code emailed to the address, links it.'),
     branding: z
       .object({
         name: z.string().trim().min(1).max(80).nullable().optional(),
@@ -56,6 +60,7 @@ export type UpdateAuthkitSettingsInput = z.infer<typeof updateAuthkitSettingsSch
 export interface HostedSettings {
   signUpPolicy: SignUpPolicy;
   requireMfa: boolean;
+  linkOauthVerifiedEmail: boolean;
   brandName: string | null;
   logoDataUrl: string | null;
   primaryColor: string | null;
@@ -64,13 +69,14 @@ export interface HostedSettings {
   updatedAt: Date | null;
 }
 
-export const DEFAULT_SETTINGS: HostedSettings = { signUpPolicy: 'open', requireMfa: false, brandName: null, logoDataUrl: null, primaryColor: null, customDomain: null, email: DEFAULT_EMAIL_SETTINGS, updatedAt: null };
+export const DEFAULT_SETTINGS: HostedSettings = { signUpPolicy: 'open', requireMfa: false, linkOauthVerifiedEmail: true, brandName: null, logoDataUrl: null, primaryColor: null, customDomain: null, email: DEFAULT_EMAIL_SETTINGS, updatedAt: null };
 
 export function toHostedSettings(row: AuthkitSettings | null): HostedSettings {
   if (!row) return DEFAULT_SETTINGS;
   return {
     signUpPolicy: row.signUpPolicy as SignUpPolicy,
     requireMfa: row.requireMfa,
+    linkOauthVerifiedEmail: row.linkOauthVerifiedEmail,
     brandName: row.brandName,
     logoDataUrl: row.logoDataUrl,
     primaryColor: row.primaryColor,
@@ -85,6 +91,7 @@ export function toSettingsWire(s: HostedSettings) {
     object: 'authkit_settings' as const,
     sign_up_policy: s.signUpPolicy,
     require_mfa: s.requireMfa,
+    link_oauth_verified_email: s.linkOauthVerifiedEmail,
     branding: { name: s.brandName, logo: s.logoDataUrl, primary_color: s.primaryColor, custom_domain: s.customDomain },
     email: { from_name: s.email.fromName, from_address: s.email.fromAddress, reply_to: s.email.replyTo, delivery: s.email.delivery },
     updated_at: s.updatedAt?.toISOString() ?? null,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthkitSettings } from '../../generated/prisma/client';
 import { PrismaService } from '../../infra/prisma.service';
 
-type Columns = Partial<Pick<AuthkitSettings, 'signUpPolicy' | 'requireMfa' | 'brandName' | 'logoDataUrl' | 'primaryColor' | 'customDomain' | 'emailFromName' | 'emailFromAddress' | 'emailReplyTo' | 'emailDelivery'>>;
+type Columns = Partial<Pick<AuthkitSettings, 'signUpPolicy' | 'requireMfa' | 'linkOauthVerifiedEmail' | 'brandName' | 'logoDataUrl' | 'primaryColor' | 'customDomain' | 'emailFromName' | 'emailFromAddress' | 'emailReplyTo' | 'emailDelivery'>>;
 
 /** The only Prisma caller for `authkit_settings`; one row per environment. */
 @Injectable()

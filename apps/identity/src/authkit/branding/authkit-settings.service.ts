@@ -9,11 +9,12 @@ import { toHostedSettings, toSettingsWire, updateAuthkitSettingsSchema, type Hos
 const CACHE_MS = 5_000;
 
 /**
- * Per-environment settings of the hosted pages and of the environment's email. Invariant: a
- * change is visible on the replica that made it at once and on others within CACHE_MS (the pages
- * and the MFA gate read through the cache; nothing security-relevant loosens faster than that
- * window). The mail outbox reads `fresh` instead: an email leaves with the settings committed
- * when it is sent, on every replica.
+ * Per-environment settings of the hosted pages, of the environment's email and of SSO identity
+ * linking. Invariant: a change is visible on the replica that made it at once and on others
+ * within CACHE_MS (the pages and the MFA gate read through the cache; nothing security-relevant
+ * loosens faster than that window). The mail outbox reads `fresh` instead: an email leaves with
+ * the settings committed when it is sent, on every replica. So does SSO linking: once
+ * `link_oauth_verified_email: false` commits, no replica links by a provider's word.
  */
 @Injectable()
 export class AuthkitSettingsService {
@@ -47,11 +48,12 @@ export class AuthkitSettingsService {
   async update(environmentId: string, raw: unknown) {
     const parsed = updateAuthkitSettingsSchema.safeParse(raw ?? {});
     if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
-    const { sign_up_policy, require_mfa, branding, email } = parsed.data;
+    const { sign_up_policy, require_mfa, link_oauth_verified_email, branding, email } = parsed.data;
     this.checkSender(email);
     const row = await this.repo.upsert(environmentId, {
       ...(sign_up_policy !== undefined ? { signUpPolicy: sign_up_policy } : {}),
       ...(require_mfa !== undefined ? { requireMfa: require_mfa } : {}),
+      ...(link_oauth_verified_email !== undefined ? { linkOauthVerifiedEmail: link_oauth_verified_email } : {}),
       ...(branding?.name !== undefined ? { brandName: branding.name } : {}),
       ...(branding?.logo !== undefined ? { logoDataUrl: branding.logo } : {}),
       ...(branding?.primary_color !== undefined ? { primaryColor: branding.primary_color?.toLowerCase() ?? null } : {}),
