@@ -54,8 +54,9 @@ DROP INDEX IF EXISTS "outbox_unpublished_idx";
 CREATE INDEX "outbox_pending_idx" ON "outbox" ("seq") WHERE "published_at" IS NULL AND "dead_lettered_at" IS NULL;`;
 
 /**
- * The DDL every producing service has, through its migrations. The relay relies on exactly
- * these columns.
+ * The outbox as every service database has it, through the platform's migration
+ * (libs/platform/migrations; a service's own migrations never create it). This copy is for tests
+ * on a bare database. The relay relies on exactly these columns.
  */
 export const OUTBOX_DDL = `CREATE TABLE "outbox" (
   "seq" BIGSERIAL PRIMARY KEY,
