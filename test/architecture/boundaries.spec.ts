@@ -61,13 +61,16 @@ test('libs import no app; contracts import neither Nest nor the platform', () =>
 
 /*
  * The service kit's rule: an app's own source (src/, not its tests, which may drive Kafka or Redis
- * directly) and its Prisma schema never re-implement what ServiceInfraModule provides.
+ * directly), its Prisma schema and its migrations never re-implement what ServiceInfraModule and
+ * the platform migrations provide.
  */
 function appSourceFiles(): SourceFile[] {
   return apps.flatMap((app) => {
     const src = sources(join(root, 'apps', app, 'src')).filter((f) => !f.endsWith('.spec.ts'));
     const schema = join(root, 'apps', app, 'prisma', 'schema.prisma');
-    return [...src, ...(existsSync(schema) ? [schema] : [])].map((f) => ({ path: relative(root, f).split(sep).join('/'), text: readFileSync(f, 'utf8') }));
+    const migrationsDir = join(root, 'apps', app, 'prisma', 'migrations');
+    const migrations = existsSync(migrationsDir) ? readdirSync(migrationsDir).map((m) => join(migrationsDir, m, 'migration.sql')).filter((f) => existsSync(f)) : [];
+    return [...src, ...(existsSync(schema) ? [schema] : []), ...migrations].map((f) => ({ path: relative(root, f).split(sep).join('/'), text: readFileSync(f, 'utf8') }));
   });
 }
 
@@ -91,7 +94,14 @@ test('the kit rule catches planted violations and passes the kit way', () => {
     { path: 'apps/x/src/app.module.ts', text: '@Module({}) export class AppModule {}' },
     { path: 'apps/x/src/h.ts', text: 'return bootstrapService({ name, module, host: config.HOST, port: config.PORT, logger });' },
     { path: 'apps/x/src/i.ts', text: 'onModuleInit(): void {\n  this.timer = setInterval(() => void this.sweep(), 1000);\n}' },
+    { path: 'apps/x/src/j.ts', text: "} catch (err) {\n  if ((err as { code?: string }).code !== 'P2002') throw err;\n}" },
+    { path: 'apps/x/src/k.ts', text: 'const DUPLICATE = new Set(["42P07", "23505"]);' },
     { path: 'apps/x/prisma/schema.prisma', text: 'model Thing {\n  id String @id\n}\n\nmodel OutboxEvent {\n  seq BigInt @id\n}\n' },
+    { path: 'apps/x/prisma/migrations/20270101000000_create_things/migration.sql', text: 'CREATE TABLE "things" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "outbox" ("seq" BIGSERIAL PRIMARY KEY);\n' },
+    { path: 'apps/x/prisma/migrations/20270101000100_add_inbox/migration.sql', text: 'CREATE TABLE IF NOT EXISTS inbox (\n  consumer TEXT NOT NULL\n);\n' },
+    { path: 'apps/x/prisma/migrations/20270101000200_add_dead_letters/migration.sql', text: 'create table "consumer_dead_letters"("id" BIGSERIAL PRIMARY KEY);\n' },
+    // An old migration's name in another app is no pass.
+    { path: 'apps/x/prisma/migrations/20261203020100_create_inbox/migration.sql', text: 'CREATE TABLE "inbox" ("consumer" TEXT NOT NULL);\n' },
   ];
   const found = kitViolations(planted);
   assert.equal(found.length, planted.length, found.join('\n'));
@@ -101,8 +111,15 @@ test('the kit rule catches planted violations and passes the kit way', () => {
     { path: 'apps/x/src/config.ts', text: "export { APP_CONFIG, LOGGER } from '@wos/platform';" },
     { path: 'apps/x/src/x.app.ts', text: 'return startService({ name, config, kit: { prisma: PrismaService, redis: true }, modules: [XModule] });' },
     { path: 'apps/x/src/r.ts', text: "// no hand-written 'BEGIN' here: pgTransaction\nreturn pgTransaction(this.prisma.pool, async (client) => claimInbox(pgExecutor(client), c, id));" },
+    { path: 'apps/x/src/u.ts', text: "// a 'P2002' from Prisma is a duplicate\nif (!isUniqueViolation(err, 'slug')) throw err;" },
     { path: 'apps/x/src/s.ts', text: 'onModuleInit(): void {\n  this.loop.start(1000);\n}\nstream() { const beat = setTimeout(() => raw.write(":\\n\\n"), 15000); }' },
     { path: 'apps/x/prisma/schema.prisma', text: 'model TemplateSample {\n  id String @id\n  @@map("template_samples")\n}\n' },
+    {
+      path: 'apps/x/prisma/migrations/20270101000000_create_things/migration.sql',
+      text: '-- the outbox, inbox and dead letters come from the platform: CREATE TABLE "outbox" (...) is not ours\nCREATE TABLE "outbox_cursors" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "inboxes" ("id" TEXT PRIMARY KEY);\n',
+    },
+    // A migration from before the kit keeps its own copy of the tables (append-only history).
+    { path: 'apps/sso/prisma/migrations/20261203020100_create_inbox/migration.sql', text: 'CREATE TABLE "inbox" ("consumer" TEXT NOT NULL);\n' },
   ];
   assert.deepEqual(kitViolations(kitWay), []);
 });

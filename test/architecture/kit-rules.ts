@@ -5,7 +5,7 @@
  */
 
 export interface SourceFile {
-  /** Repository-relative, with forward slashes: apps/<app>/src/… or apps/<app>/prisma/schema.prisma. */
+  /** Repository-relative, with forward slashes: apps/<app>/src/…, apps/<app>/prisma/schema.prisma or apps/<app>/prisma/migrations/<name>/migration.sql. */
   path: string;
   text: string;
 }
@@ -29,6 +29,7 @@ const KIT_CODE: { pattern: RegExp; use: string }[] = [
   { pattern: /\b(?:const|let|var)\s+(?:APP_CONFIG|LOGGER)\b|Symbol(?:\.for)?\(\s*['"](?:APP_CONFIG|LOGGER)['"]/, use: "`export { APP_CONFIG, LOGGER } from '@wos/platform'`" },
   { pattern: /['"`]\s*BEGIN\b/i, use: 'pgTransaction (or Prisma $transaction)' },
   { pattern: /\bbootstrapService\s*\(|\bServiceInfraModule\.forService\s*\(/, use: 'startService({ name, config, kit, modules, http })' },
+  { pattern: /['"`](?:P2002|23505)['"`]/, use: 'isUniqueViolation from @wos/platform (Prisma P2002 and SQLSTATE 23505, one mapper)' },
 ];
 
 /* Periodic work started by a Nest lifecycle hook: the kit's BackgroundLoop runs it (one run at a time, stopped and awaited at shutdown). */
@@ -37,6 +38,32 @@ const TIMER_LOOP = /\bsetInterval\s*\(/;
 
 /* Prisma models of the platform's tables (libs/platform/migrations). */
 const KIT_MODELS = /^\s*model\s+(?:OutboxEvent|Outbox|OutboxDeadLetter\w*|Inbox|InboxEntry|ConsumerDeadLetter\w*)\s*\{|@@map\(\s*"(?:outbox|outbox_dead_letters|inbox|consumer_dead_letters)"\s*\)/m;
+
+/*
+ * The platform's tables in hand-written migration SQL. These migrations created them before the
+ * kit's shared fragment (libs/platform/migrations) existed; migrations are append-only, so they
+ * stay, and the fragment's IF NOT EXISTS leaves what they made alone. No other migration may.
+ */
+const HISTORICAL_KIT_TABLE_MIGRATIONS = new Set([
+  'directory-sync/20261128120000_create_directory_sync',
+  'directory-sync/20261128140000_create_inbox',
+  'directory-sync/20261203030200_create_consumer_dead_letters',
+  'events/20261203030200_create_consumer_dead_letters',
+  'identity/20261128070000_create_identity',
+  'identity/20261203010200_create_inbox',
+  'organizations/20261128000000_create_organizations',
+  'sso/20261128130000_create_connections',
+  'sso/20261203020100_create_inbox',
+  'webhook-dispatcher/20261128160000_create_webhooks',
+  'webhook-dispatcher/20261203030200_create_consumer_dead_letters',
+]);
+const MIGRATION = /^apps\/([^/]+)\/prisma\/migrations\/([^/]+)\/migration\.sql$/;
+const KIT_TABLE_DDL = /\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"?public"?\.)?"?(?:outbox|inbox|consumer_dead_letters)"?\s*\(/i;
+
+/** Drops SQL comments, so a migration that mentions the platform's tables in prose is no violation. */
+function sql(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/--.*$/gm, '');
+}
 
 /** Drops comments, so prose that names a forbidden call is no violation. */
 function code(text: string): string {
@@ -52,6 +79,15 @@ export function kitViolations(files: readonly SourceFile[]): string[] {
   const problems: string[] = [];
   for (const f of files) {
     const base = f.path.split('/').at(-1)!;
+    const migration = MIGRATION.exec(f.path);
+    if (migration) {
+      const stripped = sql(f.text);
+      const m = KIT_TABLE_DDL.exec(stripped);
+      if (m && !HISTORICAL_KIT_TABLE_MIGRATIONS.has(`${migration[1]}/${migration[2]}`)) {
+        problems.push(`${f.path}:${line(stripped, m.index)}: ${m[0].replace(/\s*\($/, '')} creates a platform table; the platform migrations (libs/platform/migrations) own it`);
+      }
+      continue;
+    }
     if (f.path.endsWith('schema.prisma')) {
       const m = KIT_MODELS.exec(f.text);
       if (m) problems.push(`${f.path}:${line(f.text, m.index)}: models a platform table (${m[0].trim()}); the platform migrations own it`);

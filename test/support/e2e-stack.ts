@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WorkOS, type Event, type EventName, type WorkOSOptions } from '@workos-inc/node';
-import { APP_CATALOGUE, Stack, type AppName, type Credentials } from '@wos/platform/stack';
+import * as platformStack from '@wos/platform/stack';
+import { APP_CATALOGUE, type AppName, type Credentials, type Stack } from '@wos/platform/stack';
 import { slotPort, startGroupAtTopicEnds, startTestRedis, testSlot, waitFor, type TestRedis } from '@wos/platform/testing';
 import { httpRequest, type HttpOptions, type HttpResult } from './http';
 
@@ -28,6 +29,12 @@ export interface E2eOptions {
   /** Processes per app, sharing its port (StackOptions.replicas). */
   replicas?: Partial<Record<AppName, number>>;
   readyTimeoutMs?: number;
+  /**
+   * Another copy of the repository to run the stack from (the template test's scratch copy, with
+   * an app this checkout does not have): its own build of the platform's stack runner starts its
+   * apps. Logs still go to this checkout's .tools/test-logs.
+   */
+  root?: string;
 }
 
 export interface E2e {
@@ -97,8 +104,11 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     await stopRedis();
     throw err;
   }
+  const root = opts.root ?? ROOT;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Stack } = root === ROOT ? platformStack : (require(join(root, 'libs', 'platform', 'dist', 'stack')) as typeof platformStack);
   const stack = new Stack({
-    root: ROOT,
+    root,
     apps,
     portOffset: slotPort(opts.portOffset),
     dbPrefix: `wos_e2e${testSlot ? `_s${testSlot}` : ''}_${opts.name.replace(/\W/g, '_')}`,

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -53,6 +53,15 @@ describe('wos (the one CLI)', () => {
     }
     assert.match(top.stdout, /Exit status: 0 done; 1 .*; 2 usage error/s);
     assert.match(top.stdout, /dead-letters .*\(identity, sso, directory-sync, organizations, audit-logs, vault, radar, events, webhook-dispatcher, authorization, pipes, admin-portal\)/, 'one group from every consuming service');
+
+    // The README's command table names the same services as the per-service groups.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const name of ['dead-letters', 'secrets']) {
+      const listed = new RegExp(`^  ${name} .*\\(([a-z, -]+)\\)$`, 'm').exec(top.stdout)?.[1]?.split(', ');
+      const documented = new RegExp(`^\\| \`wos ${name} <([^>]+)>`, 'm').exec(readme)?.[1]?.split('\\|');
+      assert.ok(listed && documented, `${name} in wos --help and in the README's command table`);
+      assert.deepEqual([...documented].sort(), [...listed].sort(), `README's \`wos ${name}\` row`);
+    }
 
     const group = await wos(['directories', '--help']);
     assert.equal(group.code, 0);

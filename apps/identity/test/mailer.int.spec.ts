@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { startSmtpSink, type SmtpSink } from '@wos/platform/testing';
+import { startSmtpSink, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { mailConfigSchema } from '../src/mail/mail.config';
 import { Mailer } from '../src/mail/mailer';
 import { loadAppConfig } from '../src/config';
@@ -66,6 +66,42 @@ describe('Mailer (real SMTP server on loopback)', () => {
     assert.ok(sent.via === 'dev_inbox' && /314159/.test(sent.email.text) && sent.email.to === 'erin@example.com');
     assert.ok(lines.length >= 1, 'the inbox delivery is logged');
     for (const l of lines) assert.ok(!l.includes('314159') && !l.includes('erin@example.com'), l);
+  });
+
+  /*
+   * Review M4 over issue 10's "and also in the log at debug level": no secret reaches a log at any
+   * level, in any mode. Every template that carries a code or a token link, sent in development
+   * (the inbox) and through SMTP with the logger at trace, the lowest level.
+   */
+  test('no template puts its code or token in a log line at trace level, through the inbox or SMTP', async () => {
+    const CODE = '271828';
+    const TOKEN = 'Tok3nNeverLogged_x9';
+    const url = (path: string) => `http://127.0.0.1:8080/${path}?token=${TOKEN}`;
+    const to = 'gus@example.com';
+    const minutes = { email: to, expires_in_minutes: '10' };
+    const secretMails = [
+      ['email_verification', { ...minutes, code: CODE }],
+      ['magic_auth', { ...minutes, code: CODE }],
+      ['radar_challenge', { ...minutes, code: CODE }],
+      ['email_change', { ...minutes, code: CODE }],
+      ['password_reset', { ...minutes, url: url('reset-password') }],
+      ['passwordless_session', { ...minutes, url: url('passwordless') }],
+      ['agent_claim', { ...minutes, url: url('agents/claim') }],
+      ['invitation', { email: to, url: url('invite'), organization_id: 'org_01HZZZZZZZZZZZZZZZZZZZZZZZ', inviter: 'Hal', expires_at: '2030-01-01T00:00:00.000Z' }],
+    ] as const;
+    for (const config of [{}, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port) }]) {
+      const lines: string[] = [];
+      const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+      const mailer = new Mailer(mailConfigSchema.parse(config), logger);
+      for (const [template, vars] of secretMails) {
+        const sent = await (mailer.send as (t: string, to: string, v: object) => ReturnType<Mailer['send']>)(template, to, vars);
+        if (sent.via === 'dev_inbox') assert.ok(sent.email.text.includes('code' in vars ? CODE : TOKEN), `${template} carries its secret`);
+      }
+      mailer.close();
+      assert.ok(lines.length >= secretMails.length || mailer.delivery === 'smtp', `${mailer.delivery}: the deliveries are logged`);
+      for (const l of lines) assert.ok(!l.includes(CODE) && !l.includes(TOKEN) && !l.includes(to), `${mailer.delivery}: ${l}`);
+    }
+    await waitFor(() => sink.to(to).length === secretMails.length || undefined, { message: 'the SMTP round reached the relay' });
   });
 
   test('production needs SMTP_HOST or MAIL_DISABLED=true; disabled mail sends nothing and logs metadata only', async () => {

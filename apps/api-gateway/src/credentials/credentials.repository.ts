@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '@wos/platform';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ApiKey, ClientId, CorsOrigin, Environment, RedirectUri } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
@@ -109,13 +110,19 @@ export class CredentialsRepository {
     return this.prisma.redirectUri.findUnique({ where: { environmentId_uri: { environmentId, uri } } });
   }
 
-  /** Adding a URI the environment already allows returns the existing row. */
-  addRedirectUri(environmentId: string, id: string, uri: string): Promise<RedirectUri> {
-    return this.prisma.redirectUri.upsert({
-      where: { environmentId_uri: { environmentId, uri } },
-      create: { id, environmentId, uri },
-      update: {},
-    });
+  /**
+   * Adding a URI the environment already allows returns the existing row. Prisma runs this upsert
+   * as a read then an insert, so a concurrent caller adding the same URI can lose on the unique
+   * key: it reads the winner's row.
+   */
+  async addRedirectUri(environmentId: string, id: string, uri: string): Promise<RedirectUri> {
+    const where = { environmentId_uri: { environmentId, uri } };
+    try {
+      return await this.prisma.redirectUri.upsert({ where, create: { id, environmentId, uri }, update: {} });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return this.prisma.redirectUri.findUniqueOrThrow({ where });
+    }
   }
 
   async isRedirectUriAllowed(environmentId: string, uri: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { hasIdShape, IdPrefix } from '@wos/contracts';
-import { BadRequestError, DomainError, newId, NotFoundError } from '@wos/platform';
+import { BadRequestError, DomainError, isUniqueViolation, newId, NotFoundError } from '@wos/platform';
 import { CredentialsRepository, type Environment, type NewApiKey } from './credentials.repository';
 import { apiKeyToWire, clientIdToWire, corsOriginToWire, environmentToWire, homepageUrlToWire, redirectUriToWire, type ApiKeyWire } from './credentials.dto';
 import { checkHomepageUrl, normaliseCorsOrigin } from './cors-origin.rules';
@@ -44,7 +44,7 @@ export class CredentialsService {
       try {
         await this.repo.createEnvironment({ id: newId(IdPrefix.environment), name: 'Dashboard', kind: 'test', builtin: true }, record, newId(IdPrefix.clientId));
       } catch (err) {
-        if ((err as { code?: string }).code !== 'P2002') throw err;
+        if (!isUniqueViolation(err)) throw err;
       }
       env = await this.repo.findBuiltinEnvironment();
     }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { MonthPartition } from '../audit-core/partitions';
 
-/* Another replica created the same partition first: 42P07 (duplicate table) or 23505 (its catalog row). */
-const ALREADY_EXISTS = new Set(['42P07', '23505']);
+/* Another replica created the same partition first: 42P07 (duplicate table), or a unique violation on its catalog row. */
+const DUPLICATE_TABLE = '42P07';
 
 /**
  * DDL on audit_log_events' partitions. Partitions hold every environment's rows, so these are
@@ -19,7 +20,7 @@ export class PartitionsRepository {
         `CREATE TABLE IF NOT EXISTS "${p.name}" PARTITION OF "audit_log_events" FOR VALUES FROM ('${p.from.toISOString()}') TO ('${p.to.toISOString()}')`,
       );
     } catch (err) {
-      if (!ALREADY_EXISTS.has((err as { code?: string }).code ?? '')) throw err;
+      if ((err as { code?: string }).code !== DUPLICATE_TABLE && !isUniqueViolation(err)) throw err;
     }
   }
 

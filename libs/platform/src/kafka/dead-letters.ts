@@ -1,7 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * DDL of the dead-letter table every consuming service puts in one of its migrations. A row is
+ * DDL of the consumer dead-letter table, which the platform's migration (libs/platform/migrations)
+ * creates in every service database; a service's own migrations never do. This copy is for tests
+ * on a bare database. A row is
  * one message its consumer group could not apply (or parse), with where it was in Kafka, the
  * message bytes and the last error. `replay_requested_at` is set by the CLI; a running replica
  * then applies the message through the consumer's own handler and sets `replayed_at`.

@@ -1,6 +1,12 @@
 import type { RawExecutor } from './outbox-writer';
 
-/** DDL for the idempotent-consumer inbox; consumers put it in one of their migrations. */
+/**
+ * The idempotent-consumer inbox as the first services made it. Today the platform's migration
+ * (libs/platform/migrations/20261203060000_platform_outbox_inbox_dead_letters, applied by the
+ * migrator with each service's own migrations) creates it for every service; a service's own
+ * migrations never do (test/architecture/kit-rules.ts). This copy is for tests that build the
+ * table on a bare database; migrator.spec.ts checks that both give the same shape.
+ */
 export const INBOX_DDL = `CREATE TABLE "inbox" (
   "consumer" TEXT NOT NULL,
   "event_id" TEXT NOT NULL,

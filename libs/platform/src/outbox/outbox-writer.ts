@@ -79,8 +79,9 @@ export const OUTBOX_DEAD_LETTERS_DDL = `CREATE TABLE IF NOT EXISTS "outbox_dead_
 CREATE INDEX IF NOT EXISTS "outbox_dead_letters_seq_idx" ON "outbox_dead_letters" ("seq");`;
 
 /**
- * The DDL every producing service has, through its migrations. The relay relies on exactly
- * these columns and tables.
+ * The outbox as every service database has it, through the platform's migration
+ * (libs/platform/migrations; a service's own migrations never create it). This copy is for tests
+ * on a bare database. The relay relies on exactly these columns.
  */
 export const OUTBOX_DDL = `CREATE TABLE "outbox" (
   "seq" BIGSERIAL PRIMARY KEY,

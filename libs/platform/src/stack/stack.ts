@@ -158,6 +158,13 @@ export class Stack {
     }
   }
 
+  /** Drops every app's database (a test that leaves nothing behind); call it after stop(). */
+  async dropDatabases(): Promise<void> {
+    for (const app of this.apps) {
+      if (existsSync(join(this.opts.root, 'apps', app, 'prisma', 'migrations'))) await dropDatabase(this.databaseUrl(app));
+    }
+  }
+
   async start(): Promise<void> {
     // A port someone else holds would answer /ready for an app that failed to bind it.
     await Promise.all([...this.apps.map((a) => assertPortFree(this.port(a), a)), assertPortFree(this.gatewayAdminPort, 'api-gateway admin')]);
