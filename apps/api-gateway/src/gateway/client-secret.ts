@@ -1,8 +1,11 @@
 /*
- * L12: an API key given as `client_secret` (the Python SDK's confidential-client style, and the
- * Node SDK's body copy of its key) authenticates the request at the gateway and goes no further.
- * Invariant: an API key never travels past the gateway, whether in a header, the query, a form
- * body or a JSON body.
+ * L12: where the gateway accepts an API key as `client_secret` (routes whose auth is
+ * `api_key_or_client_id`: the Python SDK's confidential-client style, and the Node SDK's body copy
+ * of its key), the key authenticates the request at the gateway and goes no further.
+ * Invariant: on those routes no `client_secret` travels past the gateway, whether in the query, a
+ * form body or a JSON body (the Authorization header is dropped for every API-key caller). Other
+ * routes never read the field, so it authenticates nothing there: it reaches the service as an
+ * ordinary body field, which the service's strict DTO refuses as unknown (422).
  */
 
 const FIELD = 'client_secret';
