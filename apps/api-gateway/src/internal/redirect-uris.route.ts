@@ -16,7 +16,7 @@ export const APP_HOMEPAGE_PATH = '/_internal/app_homepage_url';
 /** Kept in step with identity's `DEFAULT_REDIRECT_URI_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
 export const DEFAULT_REDIRECT_URI_PATH = '/_internal/default_redirect_uri';
 
-/** Kept in step with identity's `HOSTED_LINK_TARGET_PATH` (apps/identity/src/invitations/hosted-link.client.ts). */
+/** Kept in step with identity's `HOSTED_LINK_TARGET_PATH` (apps/identity/src/sessions/redirect-uris.client.ts). */
 export const HOSTED_LINK_TARGET_PATH = '/_internal/hosted_link_target';
 
 /**

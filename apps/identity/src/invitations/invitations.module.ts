@@ -3,7 +3,7 @@ import { AuthkitSettingsModule } from '../authkit/branding/authkit-settings.modu
 import { EmailFlowsModule } from '../email-flows/email-flows.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { UsersModule } from '../users/users.module';
-import { HostedLinkClient } from './hosted-link.client';
+import { RedirectUrisClient } from '../sessions/redirect-uris.client';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
@@ -12,7 +12,7 @@ import { InvitationsService } from './invitations.service';
 @Module({
   imports: [EmailFlowsModule, UsersModule, MembershipsModule, AuthkitSettingsModule],
   controllers: [InvitationsController],
-  providers: [InvitationsRepository, InvitationsService, HostedLinkClient],
+  providers: [InvitationsRepository, InvitationsService, RedirectUrisClient],
   exports: [InvitationsService],
 })
 export class InvitationsModule {}

@@ -11,7 +11,7 @@ import { SendThrottle } from '../email-flows/send-throttle.service';
 import { invitationEvent } from '../email-flows/email-flows.events';
 import { hashToken, newLinkToken } from '../tokens/one-time-secret';
 import { AuthkitSettingsService } from '../authkit/branding/authkit-settings.service';
-import { HostedLinkClient } from './hosted-link.client';
+import { RedirectUrisClient } from '../sessions/redirect-uris.client';
 import { InvitationsRepository } from './invitations.repository';
 import {
   isSupportedLocale,
@@ -45,7 +45,7 @@ export class InvitationsService implements OnModuleInit {
     private readonly mail: MailOutbox,
     private readonly throttle: SendThrottle,
     private readonly box: SecretBox,
-    private readonly hostedLink: HostedLinkClient,
+    private readonly gatewayLinks: RedirectUrisClient,
     private readonly settings: AuthkitSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -270,7 +270,7 @@ export class InvitationsService implements OnModuleInit {
    */
   private async linkBase(environmentId: string): Promise<string> {
     if (this.config.INVITATION_URL) return this.config.INVITATION_URL;
-    const [{ customDomain }, target] = await Promise.all([this.settings.forEnvironment(environmentId), this.hostedLink.targetOf(environmentId)]);
+    const [{ customDomain }, target] = await Promise.all([this.settings.forEnvironment(environmentId), this.gatewayLinks.hostedLinkTarget(environmentId)]);
     const url = new URL('/user_management/authorize', customDomain ? `https://${customDomain}` : this.config.PUBLIC_BASE_URL);
     if (target.clientId) url.searchParams.set('client_id', target.clientId);
     if (target.redirectUri) url.searchParams.set('redirect_uri', target.redirectUri);
