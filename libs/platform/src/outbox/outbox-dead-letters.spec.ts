@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,21 +13,9 @@ import { runCli } from '../cli/runner';
 import { appendToOutbox } from './outbox-writer';
 import { OutboxRelay } from './outbox-relay';
 import { buildEvent } from './build-event';
-import { registry } from '../http/metrics';
+import { deadLetterCount, noise, org } from './outbox-spec-helpers';
 
 const SERVICE = 'demo';
-const org = (id: string, metadata: Record<string, string> = {}) => ({
-  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-});
-/* Random text does not compress: the sizes are what the relay measures. */
-const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
-
-async function deadLetterCount(): Promise<number> {
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'outbox_dead_letters_total');
-  return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
-}
-
 /**
  * The outbox's dead letters end to end on a database with the platform's migrations (real
  * Postgres and Kafka): the relay moves a row too large for it to `outbox_dead_letters`, and

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Consumer, Kafka } from 'kafkajs';
 import { createTestDatabase, pgExecutor, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
@@ -9,19 +8,7 @@ import { createLogger } from '../logging/logger';
 import { OUTBOX_DDL, appendToOutbox } from './outbox-writer';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { buildEvent } from './build-event';
-import { registry } from '../http/metrics';
-
-const org = (id: string, metadata: Record<string, string> = {}) => ({
-  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-});
-/* Random text does not compress, so these sizes are what the broker sees. */
-const noise = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64').slice(0, bytes);
-
-async function deadLetterCount(): Promise<number> {
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'outbox_dead_letters_total');
-  return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
-}
+import { deadLetterCount, noise, org } from './outbox-spec-helpers';
 
 describe('OutboxRelay (real Postgres and Kafka)', () => {
   const topic = `test.outbox.${uniqueSuffix()}`;
