@@ -10,8 +10,7 @@ import type { RateLimitUsageService } from '../rate-limit/rate-limit-usage.servi
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import type { ProxyService } from '../proxy/proxy.service';
 import type { OpenApiService } from '../openapi/openapi.service';
-import { createRouteMatcher, type RouteEntry } from '../routing/route.table';
-import { rewrite } from '../routing/aliases';
+import { createRouteMatcher } from '../routing/route.table';
 import { GatewayErrors, sendGatewayError } from './gateway.replies';
 import { NotFoundExplainer } from './not-found';
 import { forward, type Target } from './forward';
@@ -76,18 +75,11 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const origin = deps.config.TRUSTED_PROXY_CIDRS.origin(req.socket.remoteAddress ?? '', req.headers, 'encrypted' in req.socket && Boolean(req.socket.encrypted));
     let target = targetOf(req.url, origin.ip);
-    let route: RouteEntry | undefined = matcher.match(target.path);
-    let aliasOf: string | undefined;
-    // Only prefixes that have aliases (and requests no route serves) look at the alias table.
-    if (!route || matcher.hasAliases(route)) {
-      const r = rewrite(matcher.aliases, req.method, target.path, target.query);
-      if (r && 'error' in r) return sendGatewayError(reply, GatewayErrors.ambiguousParameter(r.parameter));
-      if (r) {
-        aliasOf = target.path;
-        target = targetOf(r.url, origin.ip);
-        route = matcher.match(target.path);
-      }
-    }
+    const resolved = matcher.resolve(req.method, target.path, target.query);
+    if ('ambiguousParameter' in resolved) return sendGatewayError(reply, GatewayErrors.ambiguousParameter(resolved.ambiguousParameter));
+    const aliasOf = resolved.rewritten !== undefined ? target.path : undefined;
+    if (resolved.rewritten !== undefined) target = targetOf(resolved.rewritten, origin.ip);
+    const route = resolved.route;
     if (!route) return sendGatewayError(reply, await notFound.error(req.method, target.path, await hasValidKey(deps, req, origin.ip), aliasOf));
     return forward(context, route, target, origin, req, reply);
   };

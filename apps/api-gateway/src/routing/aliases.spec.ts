@@ -35,4 +35,14 @@ describe('aliases', () => {
     assert.equal(m.hasAliases(m.match('/directories')!), true);
     for (const p of ['/organizations', '/directory_users', '/user_management/users', '/events', '/sso/authorize']) assert.equal(m.hasAliases(m.match(p)!), false, p);
   });
+
+  test('resolve: canonical paths keep their route; an alias is rewritten and routed; a doubled parameter is refused', () => {
+    const m = createRouteMatcher();
+    assert.deepEqual(m.resolve('GET', '/organizations/org_1', ''), { route: m.match('/organizations/org_1') });
+    assert.deepEqual(m.resolve('GET', '/directories/directory_1', ''), { route: m.match('/directories/directory_1') });
+    assert.deepEqual(m.resolve('GET', '/directories/directory_1/users', 'limit=5'), { route: m.match('/directory_users'), rewritten: '/directory_users?directory=directory_1&limit=5' });
+    assert.deepEqual(m.resolve('POST', '/feature_flags/beta/targets', ''), { route: m.match('/feature-flags/beta/targets'), rewritten: '/feature-flags/beta/targets' });
+    assert.deepEqual(m.resolve('GET', '/directories/directory_1/users', 'directory=other'), { ambiguousParameter: 'directory' });
+    assert.deepEqual(m.resolve('GET', '/no_such_thing', ''), { route: undefined });
+  });
 });

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config';
 import { compilePath } from '../rate-limit/rate-limit.rules';
-import { compileAliases, type CompiledAlias } from './aliases';
+import { compileAliases, rewrite, type CompiledAlias } from './aliases';
 
 /** The services the gateway can route to, each with its URL variable. */
 export const UPSTREAM_URL_VARIABLES = {
@@ -272,8 +272,19 @@ export const RESERVED_PREFIXES: readonly string[] = [
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
+/**
+ * Where a request goes: its route (undefined when none serves it) and, when it used an alias, the
+ * canonical URL it was rewritten to; or the alias parameter given twice.
+ */
+export type Resolution = { route: RouteEntry | undefined; rewritten?: string } | { ambiguousParameter: string };
+
 export interface RouteMatcher {
   match(path: string): RouteEntry | undefined;
+  /**
+   * The gateway's routing step. Invariant: a path whose route has no alias below it costs one
+   * match and one set lookup; only those prefixes, and paths no route serves, scan ALIASES.
+   */
+  resolve(method: string, path: string, query: string): Resolution;
   /** True when some alias could apply below this route, so its requests are checked against ALIASES. */
   hasAliases(route: RouteEntry): boolean;
   readonly aliases: CompiledAlias[];
@@ -298,7 +309,16 @@ export function createRouteMatcher(routes: readonly RouteEntry[] = ROUTES, alias
   };
   const under = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
   const aliased = new Set(routes.filter((r) => aliases.some((a) => a.to && (under(a.literal, r.prefix) || under(r.prefix, a.literal)))));
-  return { match, hasAliases: (route) => aliased.has(route), aliases };
+  const resolve = (method: string, path: string, query: string): Resolution => {
+    const route = match(path);
+    if (route && !aliased.has(route)) return { route };
+    const r = rewrite(aliases, method, path, query);
+    if (!r) return { route };
+    if ('error' in r) return { ambiguousParameter: r.parameter };
+    const q = r.url.indexOf('?');
+    return { route: match(q === -1 ? r.url : r.url.slice(0, q)), rewritten: r.url };
+  };
+  return { match, resolve, hasAliases: (route) => aliased.has(route), aliases };
 }
 
 /** `/a/b` → `a`; `/a` → `a`. */
