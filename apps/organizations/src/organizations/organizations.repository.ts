@@ -58,7 +58,7 @@ export class OrganizationsRepository {
    * prefix served by the (environment_id, lower(name) text_pattern_ops) index.
    */
   private async searchByName(environmentId: string, prefix: string, domains: string[] | undefined, page: PageRequest): Promise<OrganizationWithDomains[]> {
-    const values: unknown[] = [environmentId, `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`];
+    const values: unknown[] = [environmentId, `${escapeLike(prefix)}%`];
     const where = ['o.environment_id = $1', 'lower(o.name) LIKE $2'];
     if (domains?.length) {
       values.push(domains);
@@ -179,4 +179,13 @@ function fromRow(r: OrganizationRow): OrganizationWithDomains {
       updatedAt: new Date(d.updated_at as string),
     })),
   };
+}
+
+/**
+ * A LIKE pattern's literal text: `%`, `_` and the escape character (backslash, LIKE's default)
+ * escaped. Prisma's `startsWith` passes its text into LIKE as it is, so `a_b` would match `axb`.
+ * (directory-sync's scim-core has the same three lines; a fourth user should move it to libs/.)
+ */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
