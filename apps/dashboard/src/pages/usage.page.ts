@@ -32,14 +32,15 @@ export interface Bar { label: string; value: number; slot?: number }
  * role="img" named by its <title> and described by its <desc> (ids `<id>-title`, `<id>-desc`, so
  * several charts share a page); the numbers themselves are always in a table next to it. Bars
  * scale to the highest value (at least 1); `slots` fixes the x axis (a whole month), otherwise
- * one slot per bar. `showLabel` picks the bars whose label is drawn under them.
+ * one slot per bar. `showLabel` picks the bars whose label is drawn under them; `caption` repeats
+ * the title visibly under the chart (where no heading names it).
  */
-export function barChart(p: { id: string; title: string; desc: string; bars: Bar[]; slots?: number; showLabel?: (bar: Bar, index: number) => boolean }): string {
+export function barChart(p: { id: string; title: string; desc: string; bars: Bar[]; slots?: number; showLabel?: (bar: Bar, index: number) => boolean; caption?: boolean }): string {
   const max = Math.max(1, ...p.bars.map((b) => b.value));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(p.slots ?? 0, p.bars.length, 1);
-  const barW = Math.max(2, slot * 0.7);
+  const barW = Math.min(48, Math.max(2, slot * 0.7));
   const y = (n: number) => PAD.top + plotH - (n / max) * plotH;
   const show = p.showLabel ?? (() => true);
   const bars = p.bars
@@ -51,7 +52,7 @@ export function barChart(p: { id: string; title: string; desc: string; bars: Bar
     })
     .join('');
   const axes = `<line class="axis" x1="${PAD.left}" y1="${PAD.top + plotH}" x2="${W - PAD.right}" y2="${PAD.top + plotH}"></line><line class="axis" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${PAD.top + plotH}"></line><text x="${PAD.left - 6}" y="${PAD.top + plotH + 4}" text-anchor="end">0</text><text x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${max}</text>`;
-  return `<figure class="usage-chart"><svg class="chart" role="img" aria-labelledby="${p.id}-title ${p.id}-desc" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title id="${p.id}-title">${h(p.title)}</title><desc id="${p.id}-desc">${h(p.desc)}</desc>${axes}${bars}</svg></figure>`;
+  return `<figure class="usage-chart"><svg class="chart" role="img" aria-labelledby="${p.id}-title ${p.id}-desc" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title id="${p.id}-title">${h(p.title)}</title><desc id="${p.id}-desc">${h(p.desc)}</desc>${axes}${bars}</svg>${p.caption ? `<figcaption>${h(p.title)}</figcaption>` : ''}</figure>`;
 }
 
 /** The highest bar, for a chart's description. */
@@ -90,6 +91,7 @@ export function monthsChart(id: string, unit: string, months: UsageMonthView[], 
   return barChart({
     id,
     title: `${unit} per month`,
+    caption: true,
     desc: `Bar chart of ${unit.toLowerCase()} in each UTC month from ${shown[0]!.month} to ${shown[shown.length - 1]!.month}; the highest is ${top.label} with ${top.value}. The table "Usage per month" has every month's numbers.`,
     bars,
   });
@@ -114,6 +116,7 @@ export function bucketChart(id: string, what: string, minutes: number, totals: R
   return barChart({
     id,
     title: `${what} per rate-limit bucket, last ${minutes} minutes`,
+    caption: true,
     desc: `Bar chart of ${what.toLowerCase()} per rate-limit bucket over the last ${minutes} minutes; the highest is ${totals[bars.indexOf(top)]!.bucket} with ${top.value}. The table "Rate-limit buckets" has the numbers.`,
     bars,
   });
