@@ -71,6 +71,12 @@ describe('Dashboard', () => {
     }
   }
 
+  /** The page's "Script it" section carries each of these strings (real values of what it shows or just did). */
+  async function scriptsShow(p: Page, values: string[]): Promise<void> {
+    const text = await p.locator('section.scripts').innerText();
+    for (const v of values) assert.ok(text.includes(v), `the scripts at ${p.url()} show ${v}:\n${text}`);
+  }
+
   async function shows(p: Page, text: string): Promise<void> {
     try {
       await p.getByText(text).first().waitFor({ timeout: 20_000 });
@@ -177,10 +183,13 @@ describe('Dashboard', () => {
     const month = new Date().toISOString().slice(0, 7);
     assert.equal(await page.locator('#f-month').inputValue(), month);
     assert.equal((await page.locator('#usage-sso').innerText()).trim(), '0');
-    // The chart is one labelled image drawn on the server; its numbers are in the table too.
-    const chart = page.locator('svg.chart[role=img]');
-    assert.equal(await chart.count(), 1);
-    assert.match(await chart.locator('title').textContent() ?? '', /^Daily active users, \w+ \d{4}$/);
+    // Each chart is one labelled image drawn on the server; its numbers are in a table too.
+    assert.match((await page.locator('#dau-title').textContent()) ?? '', /^Daily active users, \w+ \d{4}$/);
+    for (const [id, title] of [['mau-months', 'Monthly active users per month'], ['sso-months', 'Active SSO connections per month'], ['dir-months', 'Active directories per month']]) {
+      assert.equal((await page.locator(`#${id}-title`).textContent())?.trim(), title);
+      assert.equal(await page.locator(`svg.chart[role=img][aria-labelledby="${id}-title ${id}-desc"]`).count(), 1);
+    }
+    assert.equal((await page.locator('table', { has: page.locator('caption', { hasText: 'Usage per month' }) }).locator('tr', { hasText: /\d{4}/ }).first().locator('td').nth(1).innerText()).trim(), '3');
     const today = new Date().toISOString().slice(0, 10);
     assert.equal((await page.locator('table', { has: page.locator('caption', { hasText: 'Daily active users' }) }).locator('tr', { hasText: today }).locator('td').nth(1).innerText()).trim(), '3');
     // The SDK's calls went through the gateway with an API key: the rate-limit table shows that bucket (counts are flushed each second).
@@ -188,7 +197,12 @@ describe('Dashboard', () => {
       await page.reload();
       return (await page.locator('table', { has: page.locator('caption', { hasText: 'rate-limit bucket' }) }).locator('td code', { hasText: /^api_key$/ }).count()) > 0;
     }, { timeoutMs: 15_000, intervalMs: 500, message: 'the rate-limit table never showed the api_key bucket' });
-    assert.ok((await page.locator('section.scripts').innerText()).includes(`wos usage --month ${month}`));
+    // The window's requests and 429s per bucket are charts too, with their totals in a table.
+    assert.match((await page.locator('#rl-requests-title').textContent()) ?? '', /^Requests per rate-limit bucket, last \d+ minutes$/);
+    assert.match((await page.locator('#rl-limited-title').textContent()) ?? '', /^Refused requests \(429\) per rate-limit bucket/);
+    assert.ok(Number(await page.locator('table', { has: page.locator('caption', { hasText: 'Rate-limit buckets' }) }).locator('tr', { hasText: 'api_key' }).locator('td').nth(1).innerText()) >= 6);
+    const usageScripts = await page.locator('section.scripts').innerText();
+    for (const s of [`wos usage --month ${month}`, `/usage?month=${month}`, 'wos usage --months', '/usage/months', 'wos usage --rate-limits --minutes 60', '/usage/rate_limits?minutes=60']) assert.ok(usageScripts.includes(s), `usage scripts show ${s}`);
     await inspect(page, 'usage');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#usage-csv')]);
@@ -205,9 +219,12 @@ describe('Dashboard', () => {
     await page.fill('#f-uri', APP);
     await page.click('button:has-text("Add redirect URI")');
     await shows(page, 'Redirect URI added');
+    // The scripts are what was just done, with the URI just added (CLI and curl).
+    await scriptsShow(page, [`wos redirect-uris add --environment ${env()} --uri ${APP}`, `"uri":"${APP}"`]);
     await page.fill('#f-origin', 'https://app.example.com');
     await page.click('button:has-text("Add CORS origin")');
     await shows(page, 'CORS origin added');
+    await scriptsShow(page, [`wos cors-origins add --environment ${env()} --origin https://app.example.com`, '"origin":"https://app.example.com"']);
     await inspect(page, 'configuration');
 
     const email = `dash-${uniqueSuffix()}@example.com`;
@@ -242,6 +259,7 @@ describe('Dashboard', () => {
     await page.click('button:has-text("Create organization")');
     await shows(page, 'Organization created');
     orgId = /\/organizations\/(org_[0-9A-Z]+)/.exec(page.url())![1]!;
+    await scriptsShow(page, [`wos organizations create --name 'Console Corp' --domain ${domain} --domain-state verified`, `"name":"Console Corp","domain_data":[{"domain":"${domain}","state":"verified"}]`, `wos organizations get ${orgId}`]);
     const org = await e.workos.organizations.getOrganization(orgId);
     assert.equal(org.name, 'Console Corp');
     assert.deepEqual(org.domains.map((d) => [d.domain, d.state]), [[domain, 'verified']]);
@@ -252,12 +270,23 @@ describe('Dashboard', () => {
     await page.click('button:has-text("Create SAML connection")');
     await shows(page, 'Service provider metadata');
     connectionId = /\/sso\/(conn_[0-9A-Z]+)/.exec(page.url())![1]!;
+    await scriptsShow(page, [`wos connections create-saml --name 'Console Okta' --type OktaSAML --org ${orgId} --metadata-file`, `"name":"Console Okta","connection_type":"OktaSAML","organization_id":"${orgId}"`]);
     await page.click('button:has-text("Activate")');
     await shows(page, 'Connection activated');
+    await scriptsShow(page, [`wos connections activate ${connectionId}`, `/connections/${connectionId}/activate`]);
     await inspect(page, 'sso-connection');
     idp.trust(((await e.http('GET', `/connections/${connectionId}/sp_metadata`, { key: true })).json as { metadata_xml: string }).metadata_xml);
 
     // The Admin Portal button hands out a single-use link for this organization.
+    await page.goto(url(`organizations/${orgId}`));
+    await page.click('button:has-text("Admin Portal link")');
+    await shows(page, 'Single-use link');
+    await scriptsShow(page, [`wos portal link ${orgId} --intent sso`, `"organization":"${orgId}","intent":"sso"`]);
+    // A domain added on the page: the scripts name it.
+    await page.fill('#f-domain', `more.${domain}`);
+    await page.click('button:has-text("Add domain")');
+    await shows(page, 'Domain added');
+    await scriptsShow(page, [`wos organizations add-domain ${orgId} --domain more.${domain}`, `"organization_id":"${orgId}","domain":"more.${domain}"`]);
     await page.goto(url(`organizations/${orgId}`));
     await page.click('button:has-text("Admin Portal link")');
     await shows(page, 'Single-use link');
@@ -350,10 +379,12 @@ describe('Dashboard', () => {
     await shows(page, 'Email settings saved.');
   });
 
+  let endpointId: string;
+
   /** Every POST form the owner is offered across the console's pages (sign-out aside): action and fields. */
   const forms: Array<{ page: string; action: string; fields: Record<string, string> }> = [];
 
-  test('every page passes axe-core and is photographed; each page offers its CLI or curl equivalent', async () => {
+  test('every page passes axe-core and is photographed; each page offers its wos CLI and curl equivalents with the real values', async () => {
     // Something to show on the directory, user and webhook pages.
     const dir = await e.http('POST', '/directories', { key: true, body: { organization_id: orgId, name: 'Console directory', type: 'okta scim v2.0' } });
     assert.equal(dir.status, 201, dir.text);
@@ -364,31 +395,40 @@ describe('Dashboard', () => {
     await page.click('button:has-text("Create endpoint")');
     await shows(page, 'shown once');
     await inspect(page, 'webhook-created');
-    const endpointId = /href="[^"]*\/webhooks\/(we_[0-9A-Z]+)"/.exec(await page.content())![1]!;
+    await scriptsShow(page, ['wos webhooks create --url http://127.0.0.1:9/wos-webhooks --events ', 'organization.created', '"endpoint_url":"http://127.0.0.1:9/wos-webhooks"']);
+    endpointId = /href="[^"]*\/webhooks\/(we_[0-9A-Z]+)"/.exec(await page.content())![1]!;
 
-    const pages: Array<[string, string]> = [
-      ['environments', `${e.baseUrl}/dashboard/environments`],
-      ['organizations', url('organizations')],
-      ['sso', url('sso')],
-      ['directories', url('directories')],
-      ['directory', url(`directories/${(dir.json as { id: string }).id}`)],
-      ['users', url('users')],
-      ['user', url(`users/${user.id}`)],
-      ['events', url('events')],
-      ['webhooks', url('webhooks')],
-      ['webhook', url(`webhooks/${endpointId}`)],
-      ['settings', url('settings')],
-      ['usage', url('usage')],
-      ['members', `${e.baseUrl}/dashboard/members`],
-      ['api-keys', url('api-keys')],
-      ['configuration', url('configuration')],
-      ['organization', url(`organizations/${orgId}`)],
-      ['sso-connection', url(`sso/${connectionId}`)],
+    const dirId = (dir.json as { id: string }).id;
+    // Each page: where it is, and values of its own that its scripts must carry (IDs, not placeholders).
+    // Environments and Members are CLI only (no public API: docs/ARCHITECTURE.md "The Dashboard"); every other page shows both.
+    const pages: Array<[string, string, string[]]> = [
+      ['environments', `${e.baseUrl}/dashboard/environments`, ['wos environments list']],
+      ['organizations', url('organizations'), ['wos organizations list', '/organizations?limit=100']],
+      ['sso', url('sso'), ['wos connections list', '/connections?limit=100']],
+      ['directories', url('directories'), ['wos directories list', '/directories?limit=100']],
+      ['directory', url(`directories/${dirId}`), [`wos directories get ${dirId}`, `/directories/${dirId}`]],
+      ['users', url('users'), ['wos users list', '/user_management/users?limit=100']],
+      ['user', url(`users/${user.id}`), [`wos users get ${user.id}`, `wos users sessions ${user.id}`, `/user_management/users/${user.id}/sessions`]],
+      ['events', url('events'), ['wos events tail', '/events?events=']],
+      ['webhooks', url('webhooks'), ['wos webhooks list', '/webhook_endpoints?limit=100']],
+      ['webhook', url(`webhooks/${endpointId}`), [`wos webhooks attempts ${endpointId}`, `/webhook_endpoints/${endpointId}/delivery_attempts`, `wos webhooks replay ${endpointId}`]],
+      ['settings', url('settings'), ['wos authkit set --sign-up', '/user_management/authkit/settings']],
+      ['usage', url('usage'), ['wos usage --month', '/usage?month=']],
+      ['members', `${e.baseUrl}/dashboard/members`, ['wos dashboard bootstrap']],
+      ['api-keys', url('api-keys'), [`wos api-keys list --environment ${env()}`, `an API key of ${env()}`]],
+      ['configuration', url('configuration'), [`wos redirect-uris list --environment ${env()}`, '/user_management/redirect_uris']],
+      ['organization', url(`organizations/${orgId}`), [`wos organizations get ${orgId}`, `/organizations/${orgId}`, `wos portal link ${orgId}`]],
+      ['sso-connection', url(`sso/${connectionId}`), [`wos connections get ${connectionId}`, `/connections/${connectionId}/sp_metadata`]],
     ];
-    for (const [name, target] of pages) {
+    const CLI_ONLY = new Set(['environments', 'members']);
+    for (const [name, target, values] of pages) {
       const res = await page.goto(target);
       assert.equal(res!.status(), 200, `${name}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
-      assert.ok(await page.locator('section.scripts pre').count(), `${name} shows a CLI or curl equivalent`);
+      const labels = await page.locator('section.scripts p.label').allInnerTexts();
+      assert.ok(labels.includes('wos CLI'), `${name} shows a wos CLI command`);
+      if (!CLI_ONLY.has(name)) assert.ok(labels.includes('curl'), `${name} shows a curl call`);
+      await scriptsShow(page, values);
+      assert.doesNotMatch(await page.locator('section.scripts').innerText(), /sk_(test|live)_[A-Za-z0-9]{8}/, `${name}: no API key in the scripts`);
       await inspect(page, name);
       for (const f of await page.locator('form[method=post]').evaluateAll((els) =>
         els.map((el) => {
@@ -442,8 +482,87 @@ describe('Dashboard', () => {
     // The owner's own hand-made POST with a wrong CSRF token is refused as well.
     const forged = await ownerCtx.request.post(url('api-keys'), { form: { name: 'forged', csrf_token: 'not-the-token' }, maxRedirects: 0 });
     assert.equal(forged.status(), 403);
+    // Signing out is any member's, and audited.
+    await viewer.goto(url('api-keys'));
+    await viewer.click('form[action="/dashboard/sign-out"] button');
+    await shows(viewer, 'Signed out');
     await ctx.close();
   });
+
+  test('search from the console: users by email prefix, organizations by name prefix (the services\' indexed search)', async () => {
+    const tag = `find${uniqueSuffix()}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const wanted = await e.workos.userManagement.createUser({ email: `${tag}.one@example.com` });
+    await e.workos.userManagement.createUser({ email: `other.${tag}@example.com` });
+    await page.goto(url('users'));
+    await page.fill('#f-search', tag.toUpperCase());
+    await page.click('button:has-text("Search")');
+    await shows(page, `${tag}.one@example.com`);
+    const rows = await page.locator('table:has(caption:has-text("Users")) tbody tr').allInnerTexts();
+    assert.deepEqual(rows.map((r) => r.split('\t')[0]), [`${tag}.one@example.com`]);
+    await scriptsShow(page, [`wos users list --search ${tag}`, `/user_management/users?limit=100&search=${tag}`]);
+    assert.ok((await page.content()).includes(wanted.id));
+
+    const corp = await e.workos.organizations.createOrganization({ name: `Zz ${tag} Holdings` });
+    await e.workos.organizations.createOrganization({ name: `Other ${tag}` });
+    await page.goto(url('organizations'));
+    await page.fill('#f-search', `zz ${tag}`);
+    await page.click('button:has-text("Search")');
+    await shows(page, `Zz ${tag} Holdings`);
+    assert.deepEqual((await page.locator('table:has(caption:has-text("Organizations")) tbody tr').allInnerTexts()).map((r) => r.split('\t')[1]), [corp.id]);
+    await scriptsShow(page, [`wos organizations list --search 'zz ${tag}'`, `/organizations?limit=100&search=zz%20${tag}`]);
+    await inspect(page, 'organizations-search');
+  });
+
+  test('as owner: revoke a session, redeliver and replay a webhook, create an environment and switch to it; each scripted with its values', async () => {
+    // A session to revoke: a password sign-in through the SDK.
+    const email = `revoked-${uniqueSuffix()}@example.com`.toLowerCase();
+    const user = await e.workos.userManagement.createUser({ email, password: 'a session to revoke', emailVerified: true });
+    const auth = await e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: 'a session to revoke' });
+    const sid = (JSON.parse(Buffer.from(auth.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    await page.goto(url(`users/${user.id}`));
+    await page.click(`form[aria-label="Revoke session ${sid}"] button`);
+    await shows(page, 'Session revoked.');
+    await scriptsShow(page, [`wos users revoke-session ${sid}`, `"session_id":"${sid}"`]);
+    await assert.rejects(e.workos.userManagement.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken: auth.refreshToken }));
+
+    // The endpoint (at a closed port) has failed deliveries by now; redeliver one, then replay the last hour.
+    const eventId = await waitFor(async () => {
+      await page.goto(url(`webhooks/${endpointId}`));
+      const field = page.locator('form[aria-label^="Redeliver event_"] input[name=event_id]').first();
+      return (await field.count()) ? field.inputValue() : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 1000, message: 'a delivery attempt to redeliver' });
+    await page.click(`form[aria-label="Redeliver ${eventId}"] button`);
+    await shows(page, 'Redelivery queued.');
+    await scriptsShow(page, [`wos webhooks redeliver ${endpointId} --event ${eventId}`, `"event_id":"${eventId}"`]);
+    await page.selectOption('#f-hours', '24');
+    await page.click('button:has-text("Replay")');
+    await shows(page, 'Replay queued.');
+    const range = new URL(page.url()).searchParams;
+    const start = range.get('range_start')!;
+    assert.ok(Math.abs(Date.parse(range.get('range_end')!) - Date.parse(start) - 24 * 3_600_000) < 1000);
+    await scriptsShow(page, [`wos webhooks replay ${endpointId} --since ${start} --until ${range.get('range_end')}`, `"range_start":"${start}"`]);
+
+    // A new environment, then the header's switcher.
+    const name = `Staging ${uniqueSuffix()}`;
+    await page.goto(`${e.baseUrl}/dashboard/environments`);
+    await page.fill('#f-name', name);
+    await page.click('button:has-text("Create environment")');
+    await shows(page, 'Environment created');
+    await scriptsShow(page, [`wos environments create --name '${name}' --kind test`]);
+    const created = JSON.parse(await e.stack.runGatewayCli(['environments', 'list', '--json'])) as Array<{ id: string; name: string }>;
+    const staging = created.find((x) => x.name === name)!;
+    assert.ok(staging, 'the environment exists in the gateway');
+    await page.selectOption('#env-switch', staging.id);
+    await page.click('form[aria-label="Switch environment"] button');
+    await page.waitForURL(new RegExp(`/dashboard/e/${staging.id}/api-keys`));
+    await shows(page, 'Environment switched');
+    assert.equal(await page.locator('#env-switch').inputValue(), staging.id);
+    await scriptsShow(page, [`wos api-keys list --environment ${staging.id}`, `an API key of ${staging.id}`, 'curl "']);
+    auditedTargets.push(sid, eventId, staging.id);
+  });
+
+  /** IDs the owner's later actions were taken on; the audit test finds each among the events. */
+  const auditedTargets: string[] = [];
 
   test('every console action was recorded as an audit-log event of the built-in environment\'s organization', async () => {
     const res = await internalFetch(
@@ -459,9 +578,10 @@ describe('Dashboard', () => {
       if (j.state !== 'ready' || !j.url) return undefined;
       return (await fetch(j.url.replace(/^https?:\/\/[^/]+/, e.baseUrl))).text();
     }, { timeoutMs: 30_000, message: 'the audit export never became ready' });
-    for (const action of ['dashboard.member.signed_in', 'dashboard.api_key.created', 'dashboard.api_key.revoked', 'dashboard.redirect_uri.added', 'dashboard.organization.created', 'dashboard.connection.created', 'dashboard.connection.activated', 'dashboard.portal_link.created', 'dashboard.webhook_endpoint.created', 'dashboard.authkit_email_settings.updated', 'dashboard.member.added']) {
+    for (const action of ['dashboard.member.signed_in', 'dashboard.api_key.created', 'dashboard.api_key.revoked', 'dashboard.redirect_uri.added', 'dashboard.organization.created', 'dashboard.connection.created', 'dashboard.connection.activated', 'dashboard.portal_link.created', 'dashboard.webhook_endpoint.created', 'dashboard.authkit_email_settings.updated', 'dashboard.member.added', 'dashboard.member.signed_out', 'dashboard.organization_domain.created', 'dashboard.session.revoked', 'dashboard.webhook.redelivered', 'dashboard.webhook.replayed', 'dashboard.environment.created', 'dashboard.environment.switched']) {
       assert.ok(csv.includes(action), `audit log has ${action}`);
     }
+    for (const id of auditedTargets) assert.ok(csv.includes(id), `audit log names ${id}`);
   });
 });
 

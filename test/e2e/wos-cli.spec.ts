@@ -44,7 +44,7 @@ describe('wos against a running stack: events tail, webhooks, connections, seale
   const running: Tail[] = [];
 
   before(async () => {
-    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events', 'webhook-dispatcher', 'sso'] });
+    e = await startE2e({ name: 'wos_cli', portOffset: 18500, apps: ['organizations', 'events', 'webhook-dispatcher', 'sso', 'identity', 'admin-portal'] });
   });
   after(async () => {
     for (const t of running) t.child.kill('SIGKILL');
@@ -106,6 +106,42 @@ describe('wos against a running stack: events tail, webhooks, connections, seale
     await assert.rejects(wos(e, 'webhooks', 'get', created.id), (err: { code?: number; stderr?: string }) => err.code === 1 && /answered 404/.test(err.stderr ?? ''));
     assert.deepEqual((JSON.parse(await wos(e, 'connections', 'list', '--json')) as { data: unknown[] }).data, []);
   });
+  test('wos organizations, wos users, wos portal link and wos webhooks replay: what the Dashboard scripts works as shown', async () => {
+    const tag = `Cli${uniqueSuffix()}`.replace(/[^A-Za-z0-9]/g, '');
+    const domain = `${tag}.cli.test`.toLowerCase();
+    const org = JSON.parse(await wos(e, 'organizations', 'create', '--name', `${tag} Corp`, '--domain', domain, '--domain-state', 'verified', '--json')) as { id: string; name: string; domains: { domain: string; state: string }[] };
+    assert.match(org.id, /^org_/);
+    assert.deepEqual(org.domains.map((d) => [d.domain, d.state]), [[domain, 'verified']]);
+    const added = JSON.parse(await wos(e, 'organizations', 'add-domain', org.id, '--domain', `more.${domain}`, '--json')) as { domain: string; state: string; organization_id: string };
+    assert.deepEqual([added.domain, added.state, added.organization_id], [`more.${domain}`, 'pending', org.id]);
+    const searched = JSON.parse(await wos(e, 'organizations', 'list', '--search', tag.toLowerCase(), '--json')) as { data: { id: string }[] };
+    assert.deepEqual(searched.data.map((o) => o.id), [org.id]);
+    assert.match(await wos(e, 'organizations', 'list', '--search', tag), new RegExp(`^ID +NAME +DOMAINS +CREATED_AT\n${org.id} +${tag} Corp +${domain.replace(/\./g, '\\.')} \\(verified\\)`, 'm'));
+    assert.equal((JSON.parse(await wos(e, 'organizations', 'get', org.id, '--json')) as { domains: unknown[] }).domains.length, 2);
+    const portal = JSON.parse(await wos(e, 'portal', 'link', org.id, '--intent', 'sso', '--json')) as { link: string };
+    assert.match(portal.link, new RegExp(`/portal/o/${org.id}/launch\\?token=`));
+
+    const email = `${tag.toLowerCase()}@example.com`;
+    const user = await e.workos.userManagement.createUser({ email, password: 'a cli-listed password', emailVerified: true });
+    const users = JSON.parse(await wos(e, 'users', 'list', '--search', tag.slice(0, 6).toUpperCase() + tag.slice(6), '--json')) as { data: { id: string }[] };
+    assert.ok(users.data.some((u) => u.id === user.id));
+    assert.equal((JSON.parse(await wos(e, 'users', 'get', user.id, '--json')) as { email: string }).email, email);
+    const auth = await e.workos.userManagement.authenticateWithPassword({ clientId: e.creds.client_id, email, password: 'a cli-listed password' });
+    const sessionId = (JSON.parse(Buffer.from(auth.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    const sessions = JSON.parse(await wos(e, 'users', 'sessions', user.id, '--json')) as { data: { id: string; status: string }[] };
+    assert.ok(sessions.data.some((x) => x.id === sessionId));
+    await wos(e, 'users', 'revoke-session', sessionId, '--json');
+    await assert.rejects(e.workos.userManagement.authenticateWithRefreshToken({ clientId: e.creds.client_id, refreshToken: auth.refreshToken }));
+
+    const endpoint = JSON.parse(await wos(e, 'webhooks', 'create', '--url', 'http://localhost:4000/replayed', '--events', 'organization.created', '--json')) as { id: string };
+    const replay = await wos(e, 'webhooks', 'replay', endpoint.id, '--hours', '1', '--json');
+    assert.ok(replay.trim().length > 0);
+    // A usage error (exit 2 in a checkout; a worktree whose node_modules links another checkout's platform sees 1).
+    await assert.rejects(wos(e, 'webhooks', 'replay', endpoint.id), (err: { code?: number; stderr?: string }) => (err.code ?? 0) > 0 && /--since ISO_TIME or --hours N/.test(err.stderr ?? ''));
+    const help = await promisify(execFile)(process.execPath, [join(ROOT, 'tools', 'wos.mjs'), '--help'], { env: { PATH: process.env.PATH } });
+    for (const group of ['organizations', 'users', 'portal']) assert.match(help.stdout, new RegExp(`^ +${group} `, 'm'));
+  });
+
   test('wos secrets: after a key rotation, reseal moves the stored secrets to the new key, and the old key can then go', async () => {
     type Endpoint = { id: string; secret: string };
     type Status = { sealing_key_id: string; columns: { column: string; kids: Record<string, number>; stale: number }[] };

@@ -70,6 +70,39 @@ describe('organizations service (real Postgres, Kafka, DNS)', () => {
     assert.equal(second.body.list_metadata.before, ids.at(-6));
   });
 
+  test('search (our extension): a case-insensitive name prefix, wildcards literal, paginated, within the environment, bounded, served by its index', async () => {
+    const tag = `Srch${Date.now().toString(36)}`;
+    const made: string[] = [];
+    for (const name of [`${tag} Alpha`, `${tag.toLowerCase()} beta`, `${tag}_Gamma`, `${tag}xDelta`, `Not ${tag}`]) made.push((await h.call(ENV, 'POST', '/organizations', { name })).body.id);
+    await h.call(OTHER, 'POST', '/organizations', { name: `${tag} Other environment` });
+    const found = await h.call(ENV, 'GET', `/organizations?search=${encodeURIComponent(tag.toUpperCase())}&order=asc&limit=100`);
+    assert.equal(found.status, 200);
+    listEnvelopeSchema(organizationSchema).parse(found.body);
+    assert.deepEqual(found.body.data.map((o: any) => o.id), made.slice(0, 4));
+    // "_" is a literal underscore, not LIKE's any-character.
+    assert.deepEqual((await h.call(ENV, 'GET', `/organizations?search=${encodeURIComponent(`${tag}_`)}`)).body.data.map((o: any) => o.id), [made[2]]);
+    assert.deepEqual((await h.call(ENV, 'GET', `/organizations?search=${encodeURIComponent(`${tag}%`)}`)).body.data, []);
+    const page1 = await h.call(ENV, 'GET', `/organizations?search=${tag}&limit=2`);
+    assert.deepEqual(page1.body.data.map((o: any) => o.id), [made[3], made[2]]);
+    const page2 = await h.call(ENV, 'GET', `/organizations?search=${tag}&limit=2&after=${page1.body.list_metadata.after}`);
+    assert.deepEqual(page2.body.data.map((o: any) => o.id), [made[1], made[0]]);
+    assert.equal((await h.call(ENV, 'GET', `/organizations?search=${'a'.repeat(101)}`)).status, 422);
+    const c = new Client({ connectionString: h.db.url });
+    await c.connect();
+    try {
+      // On a table this small any index on environment_id wins; without the others (dropped, then rolled back) the prefix index must serve the LIKE.
+      await c.query('BEGIN');
+      const others = await c.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'organizations' AND indexname NOT IN ('organizations_environment_id_lower_name_prefix_idx', 'organizations_pkey')`);
+      for (const r of others.rows as Array<{ indexname: string }>) await c.query(`DROP INDEX "${r.indexname}"`);
+      await c.query('SET LOCAL enable_seqscan = off');
+      const plan = (await c.query(`EXPLAIN SELECT id FROM organizations WHERE environment_id = '${ENV}' AND lower(name) LIKE 'srch%'`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      assert.match(plan, /organizations_environment_id_lower_name_prefix_idx[\s\S]*Index Cond: .*lower\(name\) ~>=~ 'srch'/, plan);
+    } finally {
+      await c.query('ROLLBACK');
+      await c.end();
+    }
+  });
+
   test('conflicts: a domain or external ID already in use is a 409 and writes nothing', async () => {
     await h.call(ENV, 'POST', '/organizations', { name: 'Taken', external_id: 'taken', domain_data: [{ domain: 'taken.com', state: 'verified' }] });
     const before = (await outboxEvents()).length;

@@ -1,4 +1,4 @@
-import { apiCommand, apiDeleteCommand, apiClient, deadLettersGroup, listTable, requireArg, requireOption, secretsGroup, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
+import { apiCommand, apiDeleteCommand, apiClient, CliUsageError, deadLettersGroup, listTable, requireArg, requireOption, secretsGroup, type CliCommand, type CliContext, type CliModule, type CliOption } from '@wos/platform/cli';
 
 /* The webhook dispatcher's `wos` commands: endpoints and deliveries through the gateway's HTTP API. */
 
@@ -47,6 +47,24 @@ export const cli: CliModule = {
           'sends one event to the endpoint again, now',
           async (ctx) => ctx.result(await apiClient(ctx).call('POST', `/webhook_endpoints/${endpointId(ctx)}/redeliveries`, { event_id: requireOption(ctx, 'event') })),
           { event: { type: 'string', value: 'EVENT_ID', description: 'required' } },
+          'ENDPOINT_ID',
+        ),
+        apiCommand(
+          'replay',
+          "sends the endpoint's subscribed events of a time range again (POST /webhook_endpoints/:id/replays)",
+          async (ctx) => {
+            const hours = ctx.options.hours === undefined ? undefined : Number(ctx.options.hours);
+            if (hours !== undefined && !(hours > 0)) throw new CliUsageError('--hours must be a positive number');
+            const end = typeof ctx.options.until === 'string' ? ctx.options.until : new Date().toISOString();
+            const start = typeof ctx.options.since === 'string' ? ctx.options.since : hours ? new Date(Date.parse(end) - hours * 3_600_000).toISOString() : undefined;
+            if (!start) throw new CliUsageError('give --since ISO_TIME or --hours N');
+            ctx.result(await apiClient(ctx).call('POST', `/webhook_endpoints/${endpointId(ctx)}/replays`, { range_start: start, range_end: end }));
+          },
+          {
+            since: { type: 'string', value: 'ISO_TIME', description: 'the start of the range' },
+            until: { type: 'string', value: 'ISO_TIME', description: 'the end of the range (default now)' },
+            hours: { type: 'string', value: 'N', description: 'instead of --since: the N hours before --until' },
+          },
           'ENDPOINT_ID',
         ),
         apiCommand(

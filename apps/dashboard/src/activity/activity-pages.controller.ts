@@ -4,7 +4,7 @@ import { eventSchemas } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ConsoleService } from '../console/console.service';
 import { envPath } from '../pages/layout';
-import { eventRow, eventsPage, settingsPage, webhookPage, webhooksPage, type AttemptView, type AuthkitSettingsView, type EndpointView, type EventView } from '../pages/activity.page';
+import { eventRow, eventsPage, settingsPage, webhookPage, webhooksPage, type AttemptView, type AuthkitSettingsView, type EndpointView, type EventView, type WebhookDone } from '../pages/activity.page';
 import { query, UpstreamClient } from '../upstream/upstream.client';
 
 const ALL_TYPES = Object.keys(eventSchemas).sort();
@@ -12,6 +12,13 @@ const GROUPS = [...new Set(ALL_TYPES.map((t) => t.split('.')[0]!))];
 /** The events service takes at most 100 types per query. */
 const typesOf = (group: unknown) => (typeof group === 'string' && GROUPS.includes(group) ? ALL_TYPES.filter((t) => t.split('.')[0] === group) : ALL_TYPES).slice(0, 100);
 const orgFilter = (v: unknown) => (typeof v === 'string' && /^org_[0-9A-Za-z]{10,40}$/.test(v) ? v : '');
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+/** The redirect's account of a redelivery or replay, for its scripts; anything malformed is dropped. */
+function webhookDone(q: Record<string, unknown>): WebhookDone | null {
+  if (q.done === 'redelivery' && typeof q.event === 'string' && /^event_[0-9A-Za-z]{10,40}$/.test(q.event)) return { kind: 'redelivery', eventId: q.event };
+  if (q.done === 'replay' && typeof q.range_start === 'string' && typeof q.range_end === 'string' && ISO.test(q.range_start) && ISO.test(q.range_end)) return { kind: 'replay', rangeStart: q.range_start, rangeEnd: q.range_end };
+  return null;
+}
 const endpointId = (v: string) => (/^we_[0-9A-Za-z]{10,40}$/.test(v) ? v : 'we_invalid');
 
 /** Events (a live tail), webhooks (endpoints, delivery log, redeliver, replay) and AuthKit settings of the selected environment. */
@@ -66,11 +73,11 @@ export class ActivityPagesController {
   }
 
   @Get('webhooks/:id')
-  webhook(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') id: string, @Query('done') done: unknown) {
+  webhook(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') id: string, @Query() q: Record<string, unknown>) {
     return this.console.show(req, reply, env, 'webhooks', async (ctx) => {
       const endpoint = await this.upstream.must<EndpointView>('webhook-dispatcher', env, 'GET', `/webhook_endpoints/${endpointId(id)}`);
       const attempts = await this.upstream.must<{ data: AttemptView[] }>('webhook-dispatcher', env, 'GET', `/webhook_endpoints/${endpoint.id}/delivery_attempts?limit=50`);
-      return { html: webhookPage(ctx, { base: this.config.PUBLIC_BASE_URL, endpoint, attempts: attempts.data, done: done === 'replay' || done === 'redelivery' ? done : null }) };
+      return { html: webhookPage(ctx, { base: this.config.PUBLIC_BASE_URL, endpoint, attempts: attempts.data, done: webhookDone(q) }) };
     });
   }
 
@@ -79,7 +86,7 @@ export class ActivityPagesController {
     return this.console.submit(req, reply, env, 'webhooks', 'admin', async (ctx, body) => {
       const we = endpointId(id);
       await this.upstream.must('webhook-dispatcher', env, 'POST', `/webhook_endpoints/${we}/redeliveries`, { body: { event_id: String(body.event_id ?? '') } });
-      return { redirect: `${envPath(ctx, `webhooks/${we}`)}?done=redelivery`, audit: { action: 'dashboard.webhook.redelivered', target: { type: 'webhook_endpoint', id: we, name: String(body.event_id ?? '').slice(0, 64) }, environmentId: env } };
+      return { redirect: `${envPath(ctx, `webhooks/${we}`)}?done=redelivery&event=${encodeURIComponent(String(body.event_id ?? '').slice(0, 64))}`, audit: { action: 'dashboard.webhook.redelivered', target: { type: 'webhook_endpoint', id: we, name: String(body.event_id ?? '').slice(0, 64) }, environmentId: env } };
     });
   }
 
@@ -89,8 +96,9 @@ export class ActivityPagesController {
       const we = endpointId(id);
       const hours = [1, 24, 168].includes(Number(body.hours)) ? Number(body.hours) : 1;
       const end = new Date();
-      await this.upstream.must('webhook-dispatcher', env, 'POST', `/webhook_endpoints/${we}/replays`, { body: { range_start: new Date(end.getTime() - hours * 3_600_000).toISOString(), range_end: end.toISOString() } });
-      return { redirect: `${envPath(ctx, `webhooks/${we}`)}?done=replay`, audit: { action: 'dashboard.webhook.replayed', target: { type: 'webhook_endpoint', id: we }, environmentId: env } };
+      const range = { range_start: new Date(end.getTime() - hours * 3_600_000).toISOString(), range_end: end.toISOString() };
+      await this.upstream.must('webhook-dispatcher', env, 'POST', `/webhook_endpoints/${we}/replays`, { body: range });
+      return { redirect: `${envPath(ctx, `webhooks/${we}`)}?done=replay${query(range).replace('?', '&')}`, audit: { action: 'dashboard.webhook.replayed', target: { type: 'webhook_endpoint', id: we }, environmentId: env } };
     });
   }
 

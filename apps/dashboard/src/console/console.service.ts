@@ -101,8 +101,24 @@ export class ConsoleService {
     const body = formBody(req);
     if (!s || !body.csrf_token || !safeEqual(body.csrf_token, s.csrfToken)) return this.bare(reply, 403, 'Refused', '<p>This form expired. <a href="/dashboard">Back to the Dashboard</a>.</p>');
     await this.repo.deleteSession(s.tokenHash);
+    await this.audit.record(req, s.member, { action: 'dashboard.member.signed_out', target: { type: 'dashboard_member', id: s.member.id, name: s.member.email } });
     reply.header('set-cookie', this.cookie(req, SESSION_COOKIE, '', 0));
     return this.bare(reply, 200, 'Signed out', '<p><a href="/dashboard/sign-in">Sign in again</a></p>');
+  }
+
+  /**
+   * `GET /dashboard/switch`: a GET form, as nothing changes (the selected environment lives in the
+   * URL, not the session); it is still recorded in the audit log, as the member's explicit choice.
+   */
+  async switchEnvironment(req: FastifyRequest, reply: FastifyReply, environment: unknown) {
+    const s = await this.sessionOf(req);
+    if (!s) return redirect(reply, '/dashboard/sign-in');
+    return this.run(reply, s, null, 'environments', async (ctx) => {
+      const env = ctx.environments.find((e) => e.id === environment);
+      if (!env) return { redirect: '/dashboard/environments' };
+      await this.audit.record(req, s.member, { action: 'dashboard.environment.switched', target: { type: 'environment', id: env.id, name: env.name }, environmentId: env.id });
+      return { redirect: `/dashboard/e/${encodeURIComponent(env.id)}/api-keys?done=switched` };
+    });
   }
 
   /** A page: a live session, else to the sign-in. `environmentId`, when given, must be a customer environment. */

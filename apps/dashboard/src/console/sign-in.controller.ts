@@ -30,9 +30,6 @@ export class SignInController {
   /** A GET form (nothing changes): the selected environment lives in the URL, not the session. */
   @Get('switch')
   switch(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('environment') environment: unknown) {
-    return this.console.show(req, reply, null, 'environments', async (ctx) => {
-      const env = ctx.environments.find((e) => e.id === environment);
-      return { redirect: env ? `/dashboard/e/${env.id}/api-keys` : '/dashboard/environments' };
-    });
+    return this.console.switchEnvironment(req, reply, environment);
   }
 }

@@ -62,11 +62,10 @@ export class DirectoryPagesController {
   organizations(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Query('search') search: unknown) {
     return this.console.show(req, reply, env, 'organizations', async (ctx) => {
       const term = str(search, 100);
-      // A domain searches by domain (the API's filter); anything else filters names on the first 100.
+      // A domain searches by domain (the API's filter); anything else is a name prefix (the organizations service's indexed `search`).
       const byDomain = DOMAIN.test(term);
-      const list = await this.upstream.must<{ data: OrganizationView[] }>('organizations', env, 'GET', `/organizations${query({ limit: 100, domains: byDomain ? term.toLowerCase() : undefined })}`);
-      const found = byDomain || !term ? list.data : list.data.filter((o) => o.name.toLowerCase().includes(term.toLowerCase()) || o.id === term);
-      return { html: organizationsPage(ctx, { base: this.base, organizations: found, search: term, more: list.data.length === 100 }) };
+      const list = await this.upstream.must<{ data: OrganizationView[] }>('organizations', env, 'GET', `/organizations${query({ limit: 100, domains: byDomain ? term.toLowerCase() : undefined, search: !byDomain && term ? term : undefined })}`);
+      return { html: organizationsPage(ctx, { base: this.base, organizations: list.data, search: term, byDomain, more: list.data.length === 100 }) };
     });
   }
 
@@ -80,15 +79,15 @@ export class DirectoryPagesController {
   }
 
   @Get('organizations/:id')
-  organization(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') orgId: string, @Query('done') done: unknown) {
-    return this.console.show(req, reply, env, 'organizations', async (ctx) => ({ html: organizationPage(ctx, { ...(await this.organizationData(env, id(orgId, 'org'))), base: this.base, done: str(done, 20) || null }) }));
+  organization(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') orgId: string, @Query('done') done: unknown, @Query('domain') domainId: unknown) {
+    return this.console.show(req, reply, env, 'organizations', async (ctx) => ({ html: organizationPage(ctx, { ...(await this.organizationData(env, id(orgId, 'org'))), base: this.base, done: str(done, 20) || null, domainId: str(domainId, 64) || null }) }));
   }
 
   @Post('organizations/:id/domains')
   addDomain(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') orgId: string) {
     return this.console.submit(req, reply, env, 'organizations', 'admin', async (ctx, body) => {
       const d = await this.upstream.must<{ id: string; domain: string }>('organizations', env, 'POST', '/organization_domains', { body: { organization_id: id(orgId, 'org'), domain: str(body.domain).toLowerCase() } });
-      return { redirect: `${envPath(ctx, `organizations/${orgId}`)}?done=domain`, audit: { action: 'dashboard.organization_domain.created', target: { type: 'organization_domain', id: d.id, name: d.domain }, environmentId: env } };
+      return { redirect: `${envPath(ctx, `organizations/${orgId}`)}?done=domain&domain=${encodeURIComponent(d.id)}`, audit: { action: 'dashboard.organization_domain.created', target: { type: 'organization_domain', id: d.id, name: d.domain }, environmentId: env } };
     });
   }
 
@@ -97,8 +96,9 @@ export class DirectoryPagesController {
   portalLink(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') orgId: string) {
     return this.console.submit(req, reply, env, 'organizations', 'admin', async (ctx, body) => {
       const org = id(orgId, 'org');
-      const { link } = await this.upstream.must<{ link: string }>('admin-portal', env, 'POST', '/portal/generate_link', { body: { organization: org, intent: str(body.intent, 40) } });
-      return { html: organizationPage(ctx, { ...(await this.organizationData(env, org)), base: this.base, portalLink: link, done: null }), audit: { action: 'dashboard.portal_link.created', target: { type: 'organization', id: org }, environmentId: env } };
+      const intent = str(body.intent, 40);
+      const { link } = await this.upstream.must<{ link: string }>('admin-portal', env, 'POST', '/portal/generate_link', { body: { organization: org, intent } });
+      return { html: organizationPage(ctx, { ...(await this.organizationData(env, org)), base: this.base, portalLink: link, portalIntent: intent, done: null }), audit: { action: 'dashboard.portal_link.created', target: { type: 'organization', id: org }, environmentId: env } };
     });
   }
 

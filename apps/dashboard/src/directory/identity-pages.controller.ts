@@ -18,16 +18,17 @@ export class IdentityPagesController {
   ) {}
 
   @Get()
-  users(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Query('email') email: unknown) {
+  users(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Query('search') search: unknown) {
     return this.console.show(req, reply, env, 'users', async (ctx) => {
-      const term = typeof email === 'string' ? email.trim().toLowerCase().slice(0, 320) : '';
-      const r = await this.upstream.call<{ data: UserView[] }>('identity', env, 'GET', `/user_management/users${query({ limit: 100, email: term || undefined })}`);
-      return { html: usersPage(ctx, { base: this.config.PUBLIC_BASE_URL, users: r.status === 200 ? r.body.data : [], email: term }) };
+      // identity's indexed email-prefix `search` (our extension), bounded as identity bounds it.
+      const term = typeof search === 'string' ? search.trim().toLowerCase().slice(0, 100) : '';
+      const r = await this.upstream.must<{ data: UserView[] }>('identity', env, 'GET', `/user_management/users${query({ limit: 100, search: term || undefined })}`);
+      return { html: usersPage(ctx, { base: this.config.PUBLIC_BASE_URL, users: r.data, search: term }) };
     });
   }
 
   @Get(':id')
-  user(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') id: string, @Query('done') done: unknown) {
+  user(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Param('id') id: string, @Query('revoked') revoked: unknown) {
     return this.console.show(req, reply, env, 'users', async (ctx) => {
       const user = await this.upstream.must<UserView>('identity', env, 'GET', `/user_management/users/${userId(id)}`);
       const [sessions, memberships, factors, identities] = await Promise.all([
@@ -36,7 +37,7 @@ export class IdentityPagesController {
         this.upstream.must<{ data: Array<{ id: string; type: string; created_at: string }> }>('identity', env, 'GET', `/user_management/users/${user.id}/auth_factors?limit=100`),
         this.upstream.must<Array<{ idp_id: string; type: string; provider: string }>>('identity', env, 'GET', `/user_management/users/${user.id}/identities`),
       ]);
-      return { html: userPage(ctx, { base: this.config.PUBLIC_BASE_URL, user, sessions: sessions.data, memberships: memberships.data, factors: factors.data, identities: Array.isArray(identities) ? identities : [], done: done === 'revoked' }) };
+      return { html: userPage(ctx, { base: this.config.PUBLIC_BASE_URL, user, sessions: sessions.data, memberships: memberships.data, factors: factors.data, identities: Array.isArray(identities) ? identities : [], revoked: typeof revoked === 'string' && /^session_[0-9A-Za-z]{10,40}$/.test(revoked) ? revoked : null }) };
     });
   }
 
@@ -48,7 +49,7 @@ export class IdentityPagesController {
       const sessions = await this.upstream.must<{ data: SessionView[] }>('identity', env, 'GET', `/user_management/users/${user.id}/sessions?limit=100`);
       const session = sessions.data.find((s) => s.id === sid);
       if (session) await this.upstream.must('identity', env, 'POST', '/user_management/sessions/revoke', { body: { session_id: session.id } });
-      return { redirect: `${envPath(ctx, `users/${user.id}`)}?done=revoked`, audit: { action: 'dashboard.session.revoked', target: { type: 'session', id: session?.id ?? sid }, environmentId: env } };
+      return { redirect: `${envPath(ctx, `users/${user.id}`)}?revoked=${encodeURIComponent(session?.id ?? sid)}`, audit: { action: 'dashboard.session.revoked', target: { type: 'session', id: session?.id ?? sid }, environmentId: env } };
     });
   }
 }

@@ -1,5 +1,5 @@
 import { shell } from './credentials.page';
-import { button, code, consolePage, curl, envPath, facts, form, h, input, link, select, table, type ConsoleContext } from './layout';
+import { button, code, consolePage, curl, envPath, facts, form, h, input, link, select, table, type ConsoleContext, type Script } from './layout';
 
 export interface EventView { id: string; event: string; data: Record<string, unknown>; created_at: string }
 export interface EndpointView { id: string; endpoint_url: string; status: string; events: string[]; created_at: string }
@@ -35,13 +35,18 @@ export function webhooksPage(ctx: ConsoleContext, p: { base: string; endpoints: 
     section: 'webhooks',
     body: `${created}${table('Webhook endpoints', ['URL', 'Status', 'Events'], rows, 'No endpoint.')}<h2>Create an endpoint</h2>${create}`,
     scripts: [
-      { what: 'List endpoints', curl: curl(p.base, 'GET', '/webhook_endpoints') },
-      { what: 'Create an endpoint', curl: curl(p.base, 'POST', '/webhook_endpoints', { endpoint_url: 'https://app.example.com/webhooks', events: ['user.created'] }) },
+      { what: 'List endpoints', cli: 'npx wos webhooks list', curl: curl(p.base, 'GET', '/webhook_endpoints?limit=100') },
+      p.created
+        ? { what: `Create the endpoint ${p.created.endpoint_url}`, cli: `npx wos webhooks create --url ${shell(p.created.endpoint_url)} --events ${shell(p.created.events.join(','))}`, curl: curl(p.base, 'POST', '/webhook_endpoints', { endpoint_url: p.created.endpoint_url, events: p.created.events }) }
+        : { what: 'Create an endpoint', cli: 'npx wos webhooks create --url https://app.example.com/webhooks --events user.created', curl: curl(p.base, 'POST', '/webhook_endpoints', { endpoint_url: 'https://app.example.com/webhooks', events: ['user.created'] }) },
     ],
   });
 }
 
-export function webhookPage(ctx: ConsoleContext, p: { base: string; endpoint: EndpointView; attempts: AttemptView[]; done: string | null }): string {
+/** What the endpoint page just did: a redelivery of one event, or a replay of a time range. */
+export type WebhookDone = { kind: 'redelivery'; eventId: string } | { kind: 'replay'; rangeStart: string; rangeEnd: string };
+
+export function webhookPage(ctx: ConsoleContext, p: { base: string; endpoint: EndpointView; attempts: AttemptView[]; done: WebhookDone | null }): string {
   const w = p.endpoint;
   const rows = p.attempts.map((a) => [
     h(a.created_at), code(a.event), h(`${a.state}${a.response_status_code ? ` (${a.response_status_code})` : ''}`), h(`${a.trigger} #${a.attempt}`), h(a.error ?? ''),
@@ -51,11 +56,13 @@ export function webhookPage(ctx: ConsoleContext, p: { base: string; endpoint: En
   return consolePage(ctx, {
     title: 'Webhook endpoint',
     section: 'webhooks',
-    flash: p.done ? { text: p.done === 'replay' ? 'Replay queued.' : 'Redelivery queued.' } : null,
+    flash: p.done ? { text: p.done.kind === 'replay' ? 'Replay queued.' : 'Redelivery queued.' } : null,
     body: `${facts([['ID', code(w.id)], ['URL', code(w.endpoint_url)], ['Status', h(w.status)], ['Events', h(w.events.join(', '))]])}<h2>Delivery log</h2>${table('Delivery attempts', ['When', 'Event', 'Result', 'Trigger', 'Error', ''], rows, 'No delivery yet.')}<h2>Replay</h2>${replay}`,
     scripts: [
-      { what: 'Delivery attempts', curl: curl(p.base, 'GET', `/webhook_endpoints/${w.id}/delivery_attempts`) },
-      { what: 'Redeliver an event', curl: curl(p.base, 'POST', `/webhook_endpoints/${w.id}/redeliveries`, { event_id: p.attempts[0]?.event_id ?? 'event_…' }) },
+      { what: 'Get this endpoint', cli: `npx wos webhooks get ${w.id}`, curl: curl(p.base, 'GET', `/webhook_endpoints/${w.id}`) },
+      { what: 'Delivery attempts', cli: `npx wos webhooks attempts ${w.id}`, curl: curl(p.base, 'GET', `/webhook_endpoints/${w.id}/delivery_attempts?limit=100`) },
+      redeliverScript(p.base, w.id, p.done?.kind === 'redelivery' ? p.done.eventId : null, p.attempts[0]?.event_id ?? 'EVENT_ID'),
+      replayScript(p.base, w.id, p.done?.kind === 'replay' ? p.done : null),
     ],
   });
 }
@@ -86,6 +93,7 @@ export function settingsPage(ctx: ConsoleContext, p: { base: string; settings: A
   const delivery = e.delivery === 'own_provider'
     ? 'Your own provider: no magic auth, email verification, password reset or invitation email is sent; your app sends them on the <code>magic_auth.created</code>, <code>email_verification.created</code>, <code>password_reset.created</code> and <code>invitation.created</code> events (get the object by its ID for the code, token or link). Other emails (Radar, new device, email change) are still sent.'
     : 'The platform sends every email.';
+  const brand = [`--sign-up ${s.sign_up_policy}`, `--require-mfa ${s.require_mfa}`, `--name ${shell(s.branding.name ?? 'none')}`, `--color ${shell(s.branding.primary_color ?? 'none')}`];
   const cliArgs = [`--email-delivery ${e.delivery}`, ...(e.from_name ? [`--from-name ${shell(e.from_name)}`] : []), ...(e.from_address ? [`--from-address ${shell(e.from_address)}`] : []), ...(e.reply_to ? [`--reply-to ${shell(e.reply_to)}`] : [])];
   return consolePage(ctx, {
     title: 'Settings',
@@ -93,7 +101,8 @@ export function settingsPage(ctx: ConsoleContext, p: { base: string; settings: A
     flash: p.done === 'saved' ? { text: 'Settings saved.' } : p.done === 'email' ? { text: 'Email settings saved.' } : null,
     body: `<h2>Branding and sign-up (hosted AuthKit pages)</h2>${facts([['Sign-up', h(s.sign_up_policy)], ['Require MFA', s.require_mfa ? 'Yes' : 'No'], ['Brand name', h(s.branding.name ?? '—')], ['Primary colour', h(s.branding.primary_color ?? 'default')], ['Custom domain', h(s.branding.custom_domain ?? '—')]])}${f}<h2>Email</h2>${facts([['Sender name', h(e.from_name ?? 'default')], ['Sender address', h(e.from_address ?? 'default')], ['Reply-to', h(e.reply_to ?? '—')], ['Delivery', delivery]])}${emailForm}<p>The service default sender is its <code>MAIL_FROM</code>; without <code>SMTP_HOST</code>, development mail lands in <a href="/dev/mail">the dev inbox</a>.</p>`,
     scripts: [
-      { what: 'Read and change the settings', curl: curl(p.base, 'PATCH', '/user_management/authkit/settings', { sign_up_policy: s.sign_up_policy, branding: { name: s.branding.name ?? 'Acme' } }) },
+      { what: 'Read the settings', cli: 'npx wos authkit settings', curl: curl(p.base, 'GET', '/user_management/authkit/settings') },
+      { what: p.done === 'saved' ? 'Save these sign-up and branding settings' : 'Change the sign-up and branding settings', cli: `npx wos authkit set ${brand.join(' ')}`, curl: curl(p.base, 'PATCH', '/user_management/authkit/settings', { sign_up_policy: s.sign_up_policy, require_mfa: s.require_mfa, branding: { name: s.branding.name, primary_color: s.branding.primary_color } }) },
       {
         what: 'Change the email settings',
         cli: `npx wos authkit set ${cliArgs.join(' ')}`,
@@ -101,4 +110,18 @@ export function settingsPage(ctx: ConsoleContext, p: { base: string; settings: A
       },
     ],
   });
+}
+
+function redeliverScript(base: string, endpointId: string, done: string | null, example: string): Script {
+  const eventId = done ?? example;
+  return { what: done ? `Redeliver the event ${done}` : 'Redeliver an event', cli: `npx wos webhooks redeliver ${endpointId} --event ${eventId}`, curl: curl(base, 'POST', `/webhook_endpoints/${endpointId}/redeliveries`, { event_id: eventId }) };
+}
+
+function replayScript(base: string, endpointId: string, done: { rangeStart: string; rangeEnd: string } | null): Script {
+  if (!done) return { what: 'Replay the events of the last hour', cli: `npx wos webhooks replay ${endpointId} --hours 1`, curl: curl(base, 'POST', `/webhook_endpoints/${endpointId}/replays`, { range_start: 'ISO_TIME', range_end: 'ISO_TIME' }) };
+  return {
+    what: `Replay the events from ${done.rangeStart} to ${done.rangeEnd}`,
+    cli: `npx wos webhooks replay ${endpointId} --since ${done.rangeStart} --until ${done.rangeEnd}`,
+    curl: curl(base, 'POST', `/webhook_endpoints/${endpointId}/replays`, { range_start: done.rangeStart, range_end: done.rangeEnd }),
+  };
 }

@@ -34,5 +34,5 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px}dl.fact
 pre{background:var(--bg);border:1px solid var(--border);border-radius:6px;padding:8px 10px;overflow-x:auto;font-size:.82rem;margin:0}
 details{margin:4px 0}summary{cursor:pointer}
 .stats{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}.stats>div{border:1px solid var(--border);border-radius:8px;padding:10px 14px;min-width:190px}.stats dt{font-size:.85rem;color:var(--muted)}.stats dd{margin:0;font-size:1.6rem;font-weight:700}
-figure.usage-chart{margin:8px 0 12px}.chart{max-width:100%;height:auto}.chart text{fill:var(--text);font-size:11px}.chart .bar{fill:var(--brand)}.chart .axis{stroke:var(--muted)}
+figure.usage-chart{margin:8px 0 12px}figure.usage-chart figcaption{font-size:13px;color:var(--muted)}.chart{max-width:100%;height:auto}.chart text{fill:var(--text);font-size:11px}.chart .bar{fill:var(--brand)}.chart .axis{stroke:var(--muted)}
 @media (max-width:760px){.frame{flex-direction:column}nav[aria-label=Sections]{flex:none;width:100%}nav ul{grid-template-columns:repeat(auto-fill,minmax(140px,1fr))}}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dailyChart, monthName } from './usage.page';
+import { bucketChart, bucketTotals, dailyChart, monthName, monthsChart } from './usage.page';
 
 const heights = (svg: string) => [...svg.matchAll(/<rect class="bar" x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
 
@@ -32,4 +32,23 @@ test('usage month names are the UTC month, and an unreadable month is shown as g
   assert.equal(monthName('2026-01'), 'January 2026');
   assert.equal(monthName('2026-12'), 'December 2026');
   assert.equal(monthName('nonsense'), 'nonsense');
+});
+
+test('month-over-month and per-bucket charts: own title and description ids, oldest month first, totals summed per bucket', () => {
+  const months = [
+    { month: '2026-12', monthly_active_users: 5, active_sso_connections: 2, active_directories: 0 },
+    { month: '2026-11', monthly_active_users: 10, active_sso_connections: 1, active_directories: 1 },
+  ];
+  const mau = monthsChart('mau-months', 'Monthly active users', months, (m) => m.monthly_active_users);
+  assert.match(mau, /aria-labelledby="mau-months-title mau-months-desc"/);
+  assert.match(mau, /<desc id="mau-months-desc">[^<]*from 2026-11 to 2026-12; the highest is 2026-11 with 10\./);
+  assert.deepEqual(heights(mau).map((b) => b[1]), [heights(mau)[0]![1], heights(mau)[0]![1] / 2]);
+  const totals = bucketTotals([
+    { bucket: 'api_key', minute: '2026-12-06T10:00:00Z', requests: 3, limited: 0 },
+    { bucket: 'api_key', minute: '2026-12-06T10:01:00Z', requests: 4, limited: 2 },
+    { bucket: 'authenticate', minute: '2026-12-06T10:01:00Z', requests: 1, limited: 1 },
+  ]);
+  assert.deepEqual(totals, [{ bucket: 'api_key', requests: 7, limited: 2 }, { bucket: 'authenticate', requests: 1, limited: 1 }]);
+  assert.match(bucketChart('rl-limited', 'Refused requests (429)', 60, totals, (t) => t.limited), /the highest is api_key with 2\./);
+  assert.equal(bucketChart('rl-limited', 'Refused requests (429)', 60, [], (t) => t.limited), '');
 });

@@ -1,3 +1,4 @@
+import { shell } from './credentials.page';
 import { button, code, consolePage, curl, envPath, facts, form, h, input, link, table, type ConsoleContext } from './layout';
 
 export interface UserView { id: string; email: string; first_name: string | null; last_name: string | null; email_verified: boolean; created_at: string }
@@ -5,18 +6,18 @@ export interface SessionView { id: string; status?: string; ip_address?: string 
 
 const name = (u: UserView) => [u.first_name, u.last_name].filter(Boolean).join(' ') || '—';
 
-export function usersPage(ctx: ConsoleContext, p: { base: string; users: UserView[]; email: string }): string {
-  const search = `<form method="get" action="${h(envPath(ctx, 'users'))}" aria-label="Search users">${input({ name: 'email', label: 'Search by email', type: 'email', value: p.email, required: false })}<button type="submit" class="secondary">Search</button></form>`;
+export function usersPage(ctx: ConsoleContext, p: { base: string; users: UserView[]; search: string }): string {
+  const search = `<form method="get" action="${h(envPath(ctx, 'users'))}" aria-label="Search users">${input({ name: 'search', label: 'Email starts with', value: p.search, required: false, hint: 'Case-insensitive; up to 100 characters.' })}<button type="submit" class="secondary">Search</button></form>`;
   const rows = p.users.map((u) => [link(envPath(ctx, `users/${u.id}`), u.email), h(name(u)), u.email_verified ? 'Verified' : 'Unverified', h(u.created_at)]);
   return consolePage(ctx, {
     title: 'Users',
     section: 'users',
     body: `${search}${table('Users', ['Email', 'Name', 'Email state', 'Created'], rows, 'No user matches.')}`,
-    scripts: [{ what: 'List users', curl: curl(p.base, 'GET', `/user_management/users?limit=100${p.email ? `&email=${encodeURIComponent(p.email)}` : ''}`) }],
+    scripts: [{ what: p.search ? `Users whose email starts with "${p.search}"` : 'List users', cli: `npx wos users list${p.search ? ` --search ${shell(p.search)}` : ''}`, curl: curl(p.base, 'GET', `/user_management/users?limit=100${p.search ? `&search=${encodeURIComponent(p.search)}` : ''}`) }],
   });
 }
 
-export function userPage(ctx: ConsoleContext, p: { base: string; user: UserView; sessions: SessionView[]; memberships: Array<{ id: string; organization_id: string; status: string; role?: { slug: string } }>; factors: Array<{ id: string; type: string; created_at: string }>; identities: Array<{ idp_id: string; type: string; provider: string }>; done: boolean }): string {
+export function userPage(ctx: ConsoleContext, p: { base: string; user: UserView; sessions: SessionView[]; memberships: Array<{ id: string; organization_id: string; status: string; role?: { slug: string } }>; factors: Array<{ id: string; type: string; created_at: string }>; identities: Array<{ idp_id: string; type: string; provider: string }>; revoked: string | null }): string {
   const u = p.user;
   const sessions = table('Sessions', ['Session', 'Method', 'IP', 'Status', 'Started', ''], p.sessions.map((s) => [
     code(s.id), h(s.auth_method ?? ''), h(s.ip_address ?? ''), h(s.status ?? 'active'), h(s.created_at),
@@ -28,11 +29,13 @@ export function userPage(ctx: ConsoleContext, p: { base: string; user: UserView;
   return consolePage(ctx, {
     title: u.email,
     section: 'users',
-    flash: p.done ? { text: 'Session revoked.' } : null,
+    flash: p.revoked ? { text: 'Session revoked.' } : null,
     body: `${facts([['ID', code(u.id)], ['Name', h(name(u))], ['Email', `${h(u.email)} (${u.email_verified ? 'verified' : 'unverified'})`], ['Created', h(u.created_at)]])}<h2>Sessions</h2>${sessions}<h2>Memberships</h2>${memberships}<h2>MFA factors</h2>${factors}<h2>Identities</h2>${identities}`,
     scripts: [
-      { what: "List the user's sessions", curl: curl(p.base, 'GET', `/user_management/users/${u.id}/sessions`) },
-      { what: 'Revoke a session', curl: curl(p.base, 'POST', '/user_management/sessions/revoke', { session_id: p.sessions[0]?.id ?? 'session_…' }) },
+      ...(p.revoked ? [{ what: `Revoke the session ${p.revoked}`, cli: `npx wos users revoke-session ${p.revoked}`, curl: curl(p.base, 'POST', '/user_management/sessions/revoke', { session_id: p.revoked }) }] : []),
+      { what: 'Get this user', cli: `npx wos users get ${u.id}`, curl: curl(p.base, 'GET', `/user_management/users/${u.id}`) },
+      { what: "List the user's sessions", cli: `npx wos users sessions ${u.id}`, curl: curl(p.base, 'GET', `/user_management/users/${u.id}/sessions`) },
+      ...(p.revoked ? [] : [{ what: 'Revoke a session', cli: `npx wos users revoke-session ${p.sessions[0]?.id ?? 'SESSION_ID'}`, curl: curl(p.base, 'POST', '/user_management/sessions/revoke', { session_id: p.sessions[0]?.id ?? 'SESSION_ID' }) }]),
     ],
   });
 }

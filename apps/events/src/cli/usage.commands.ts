@@ -11,7 +11,8 @@ interface Usage {
 
 /**
  * `wos usage [--month YYYY-MM] [--csv]`: GET /usage (the month's billing units and daily active
- * users) or, with --csv, GET /usage/export.csv (the month's active users) through the gateway.
+ * users) or, with --csv, GET /usage/export.csv (the month's active users) through the gateway;
+ * `--months` is GET /usage/months, `--rate-limits [--minutes N]` the gateway's GET /usage/rate_limits.
  */
 export const usageCommand: CliCommand = {
   name: '',
@@ -19,6 +20,9 @@ export const usageCommand: CliCommand = {
   options: {
     month: { type: 'string', value: 'YYYY-MM', description: 'the UTC month (default: the current one)' },
     csv: { type: 'boolean', description: "print the month's active users as CSV (user_id, first_active_at, last_active_at, reason)" },
+    months: { type: 'boolean', description: 'the billing units of every month with data, newest first (GET /usage/months)' },
+    'rate-limits': { type: 'boolean', description: 'requests and 429s per minute and rate-limit bucket (GET /usage/rate_limits)' },
+    minutes: { type: 'string', value: 'N', description: 'with --rate-limits: the last N minutes (default 60)' },
     ...API_OPTIONS,
   },
   async run(ctx) {
@@ -26,6 +30,18 @@ export const usageCommand: CliCommand = {
     if (month !== undefined && (typeof month !== 'string' || !MONTH_PATTERN.test(month))) throw new CliUsageError('--month must be a month as YYYY-MM, e.g. 2026-12');
     const query = month ? `?month=${month}` : '';
     const api = apiClient(ctx);
+    if (ctx.options.months) {
+      const page = await api.call<{ data: Record<string, unknown>[] }>('GET', '/usage/months');
+      ctx.result(page, () => listTable(page, ['month', 'monthly_active_users', 'active_sso_connections', 'active_directories']));
+      return;
+    }
+    if (ctx.options['rate-limits']) {
+      const minutes = ctx.options.minutes;
+      if (minutes !== undefined && (typeof minutes !== 'string' || !/^\d{1,4}$/.test(minutes))) throw new CliUsageError('--minutes must be a whole number');
+      const page = await api.call<{ data: Record<string, unknown>[] }>('GET', `/usage/rate_limits${minutes ? `?minutes=${minutes}` : ''}`);
+      ctx.result(page, () => listTable(page, ['minute', 'bucket', 'requests', 'limited']));
+      return;
+    }
     if (ctx.options.csv) {
       // print() ends the text with a line break of its own.
       ctx.print((await api.callText('GET', `/usage/export.csv${query}`)).replace(/\r\n$/, ''));

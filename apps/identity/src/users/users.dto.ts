@@ -44,8 +44,11 @@ export type CreateUserInput = z.infer<typeof createUserSchema>;
 export const updateUserSchema = z.strictObject({ ...userFields, email: emailSchema.optional() }).superRefine(hashPair);
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 
+/** Our extension (docs/compatibility.md): the users whose email starts with this text, case-insensitive. */
+export const USER_SEARCH_MAX = 100;
 export const listUsersQuerySchema = paginationQuerySchema.extend({
   email: emailSchema.optional(),
+  search: z.string().trim().toLowerCase().min(1).max(USER_SEARCH_MAX).optional(),
   organization_id: z.string().min(1).max(128).optional(),
   organization: z.string().min(1).max(128).optional(),
 });

@@ -154,7 +154,7 @@ export class UsersService {
   async list(environmentId: string, query: ListUsersQuery): Promise<ListEnvelope<UserWire>> {
     const org = query.organization_id ?? query.organization;
     const userIds = org && this.memberLookup ? await this.memberLookup(environmentId, org) : undefined;
-    const page = await paginate(query, (req) => this.repo.list(environmentId, { email: query.email, userIds }, req));
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { email: query.email, emailPrefix: query.search, userIds }, req));
     return toListEnvelope(page, toUserWire);
   }
 

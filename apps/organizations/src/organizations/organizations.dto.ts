@@ -60,11 +60,14 @@ export const updateOrganizationSchema = organizationFields.partial().superRefine
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationSchema>;
 
 /** `domains` arrives comma-joined from the SDK, or as repeated keys from other clients. */
+export const ORGANIZATION_SEARCH_MAX = 100;
 export const listOrganizationsQuerySchema = paginationQuerySchema.extend({
   domains: z
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? undefined : [v].flat().flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean))),
+  /** Our extension (docs/compatibility.md): organizations whose name starts with this text, case-insensitive. */
+  search: z.string().trim().toLowerCase().min(1).max(ORGANIZATION_SEARCH_MAX).optional(),
 });
 export type ListOrganizationsQuery = z.infer<typeof listOrganizationsQuerySchema>;
 

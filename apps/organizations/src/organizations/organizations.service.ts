@@ -26,7 +26,7 @@ export class OrganizationsService {
   ) {}
 
   async list(environmentId: string, query: ListOrganizationsQuery): Promise<ListEnvelope<OrganizationWire>> {
-    const page = await paginate(query, (req) => this.repo.list(environmentId, query.domains, req));
+    const page = await paginate(query, (req) => this.repo.list(environmentId, { domains: query.domains, namePrefix: query.search }, req));
     return toListEnvelope(page, toOrganizationWire);
   }
 
