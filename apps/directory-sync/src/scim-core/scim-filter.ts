@@ -1,3 +1,4 @@
+import { escapeLike } from '@wos/platform';
 import { parse, type Filter } from 'scim2-parse-filter';
 import { ScimError } from './scim-errors';
 
@@ -115,6 +116,3 @@ export function compileScimFilter(text: string, attributes: FilterAttributes, fi
 }
 
 /** LIKE patterns use the default escape character, backslash. */
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
-}

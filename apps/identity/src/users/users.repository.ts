@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { appendToOutbox, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { appendToOutbox, type OutboxMessage, type PageRequest, escapeLike } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma, User } from '../generated/prisma/client';
 
@@ -115,11 +115,3 @@ export function userFromRow(r: UserRow): User {
   };
 }
 
-/**
- * A LIKE pattern's literal text: `%`, `_` and the escape character (backslash, LIKE's default)
- * escaped. Prisma's `startsWith` passes its text into LIKE as it is, so `a_b` would match `axb`.
- * (directory-sync's scim-core has the same three lines; a fourth user should move it to libs/.)
- */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
-}

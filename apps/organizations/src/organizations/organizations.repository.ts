@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type PageRequest } from '@wos/platform';
+import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type PageRequest, escapeLike } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Organization, OrganizationDomain, Prisma } from '../generated/prisma/client';
 import type { OrganizationWithDomains } from './organizations.dto';
@@ -181,11 +181,3 @@ function fromRow(r: OrganizationRow): OrganizationWithDomains {
   };
 }
 
-/**
- * A LIKE pattern's literal text: `%`, `_` and the escape character (backslash, LIKE's default)
- * escaped. Prisma's `startsWith` passes its text into LIKE as it is, so `a_b` would match `axb`.
- * (directory-sync's scim-core has the same three lines; a fourth user should move it to libs/.)
- */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
-}

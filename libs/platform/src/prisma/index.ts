@@ -8,3 +8,4 @@ export * from './pg-transaction';
 export * from './pg-listener';
 export * from './notified-cache';
 export * from './group-commit';
+export * from './like-pattern';
