@@ -7,7 +7,8 @@ import { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ConflictException, DomainDataState, type EventName, NotFoundException, UnprocessableEntityException } from '@workos-inc/node';
-import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
+import { createServer, type Server } from 'node:http';
+import { startSmtpSink, startTxtDnsServer, uniqueSuffix, waitFor, type SmtpSink, type TxtDnsServer } from '@wos/platform/testing';
 import { Browser as HttpBrowser, TestOidcIdp, TestSamlIdp, type SamlIdp } from '../support/sso-peers';
 import { ROOT, expectSdkError, startE2e, waitForEvents, type E2e } from '../support/e2e-stack';
 import { generate as selfSigned } from 'selfsigned';
@@ -40,17 +41,21 @@ describe('Admin Portal', () => {
   let db: Client;
   let org: { id: string; name: string };
   let domain: string;
+  let dns: TxtDnsServer;
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run tools/ensure-chromium.sh`);
     mkdirSync(ARTIFACTS, { recursive: true });
     smtp = await startSmtpSink();
+    // Domain verification looks its TXT records up here (a real DNS server on loopback).
+    dns = await startTxtDnsServer();
     e = await startE2e({
       name: 'admin_portal',
       portOffset: 3000,
       apps: ['organizations', 'events', 'identity', 'sso', 'directory-sync', 'audit-logs', 'vault', 'admin-portal'],
       appEnv: {
         'admin-portal': { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Acme <portal@acme.test>' },
+        organizations: { DNS_SERVERS: `127.0.0.1:${dns.port}`, DNS_TIMEOUT_MS: '2000' },
         // The certificate expiry scan runs every second here, so the test IdP's 30-day certificate is announced promptly.
         sso: { SSO_CERTIFICATE_SCAN_INTERVAL_MS: '1000' },
       },
@@ -69,6 +74,7 @@ describe('Admin Portal', () => {
     await db?.end();
     await e?.stop();
     await smtp?.close();
+    await dns?.close();
   });
 
   async function inspect(page: Page, name: string): Promise<void> {
@@ -227,6 +233,7 @@ describe('Admin Portal', () => {
     await page.getByRole('button', { name: 'Bring this key' }).click();
     await shows(page, 'The request could not be completed');
     assert.equal(page.url().endsWith('/bring_your_own_key/key'), true);
+    await inspect(page, 'error-upstream');
     const keysOf = async () => ((await e.http('GET', `/vault/v1/byok/keys?organization_id=${byokOrg.id}`, { key: true })).json as { data: { id: string; state: string; key_check_value: string }[] }).data;
     assert.deepEqual(await keysOf(), []);
 
@@ -282,6 +289,7 @@ describe('Admin Portal', () => {
     // A session of another intent does not reach the page.
     const sso = await open((await generate('sso', byokOrg.id)).link);
     assert.equal((await sso.page.goto(`${e.baseUrl}/portal/o/${byokOrg.id}/bring_your_own_key`))!.status(), 403);
+    await inspect(sso.page, 'error-intent');
     await sso.ctx.close();
     await ctx.close();
   });
@@ -291,6 +299,9 @@ describe('Admin Portal', () => {
     const { ctx, page, status } = await open(link);
     assert.equal(status, 200);
     await inspect(page, 'sso-setup');
+    // Before the setup: return_url is the way back, success_url is not offered yet.
+    assert.equal(await page.locator('#return-link').getAttribute('href'), 'https://app.example.com/settings');
+    assert.equal(await page.locator('#success-link').count(), 0, 'no success link before the setup is complete');
     await page.getByLabel('Identity provider').selectOption('OktaSAML');
     await page.getByLabel('IdP metadata XML').fill(idp.metadataXml());
     await page.getByRole('button', { name: 'Save connection' }).click();
@@ -308,6 +319,8 @@ describe('Admin Portal', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await shows(page, 'The test passed');
     assert.match(await page.content(), /No known identity-provider issue found/);
+    // The connection is active: the setup is complete, and success_url is offered.
+    assert.equal(await page.locator('#success-link').getAttribute('href'), 'https://app.example.com/done');
     await inspect(page, 'sso-test-passed');
     const conn = await e.workos.sso.getConnection(connectionId);
     assert.equal(conn.state, 'active');
@@ -504,11 +517,20 @@ describe('Admin Portal', () => {
     const { link: fresh } = await generate('sso');
     const foreign = await open(fresh.replace(`/portal/o/${org.id}/`, `/portal/o/${other.id}/`));
     assert.equal(foreign.status, 404);
+    await inspect(foreign.page, 'error-link-unknown');
     await foreign.ctx.close();
     const own = await open(fresh);
     assert.equal(own.status, 200);
     // Its cookie is scoped to its organization's path: the other organization's pages see no session.
     assert.equal((await own.page.goto(`${e.baseUrl}/portal/o/${other.id}/sso`))!.status(), 403);
+    await inspect(own.page, 'error-session');
+    // A form whose token is not the session's, in the browser: the CSRF page, nothing done.
+    await own.page.goto(`${e.baseUrl}/portal/o/${org.id}/sso`);
+    await own.page.locator('input[name="csrf_token"]').first().evaluate((input) => ((input as { value: string }).value = 'not-the-session-token'));
+    const [refused] = await Promise.all([own.page.waitForResponse((r) => r.request().method() === 'POST'), own.page.locator('form button[type="submit"]').first().click()]);
+    assert.equal(refused.status(), 403);
+    await inspect(own.page, 'error-csrf');
+    assert.equal((await e.workos.sso.listConnections({ organizationId: org.id })).data.length, 1, 'the refused post changed nothing');
     await own.ctx.close();
 
     const { link: stale } = await generate('sso');
@@ -523,6 +545,7 @@ describe('Admin Portal', () => {
     const frPage = await fr.newPage();
     await frPage.goto((await generate('sso')).link);
     assert.match(await frPage.content(), /Nos informations de fournisseur de services/);
+    await inspect(frPage, 'sso-fr');
     await fr.close();
   });
 
@@ -576,15 +599,51 @@ describe('Admin Portal', () => {
     await shows(page, 'Portal engineers');
     assert.equal(await page.locator('#role-mappings dd').innerText(), 'member');
     await inspect(page, 'dsync-activity');
+    // The IdP reached the directory (it is linked): the setup is complete, success_url is offered.
+    assert.equal(await page.locator('#success-link').getAttribute('href'), 'https://app.example.com/done');
+
+    // Token rotation: the new token is shown once; the old one stops working, the new one works.
+    await page.getByRole('button', { name: 'Rotate token' }).click();
+    await shows(page, 'Copy the token now');
+    const rotated = await page.locator('dt:has-text("Bearer token") + dd').innerText();
+    assert.notEqual(rotated, token);
+    assert.equal((await fetch(`${baseUrl}/Users`, { headers: { authorization: `Bearer ${token}` } })).status, 401, 'the old token stops working');
+    const withNew = await fetch(`${baseUrl}/Users`, { headers: { authorization: `Bearer ${rotated}` } });
+    assert.equal(withNew.status, 200, 'the new token works');
+    assert.match(await withNew.text(), new RegExp(`bo@${domain.replace(/\./g, '\\.')}`));
     await ctx.close();
 
-    const d = await open((await generate('domain_verification')).link);
-    await d.page.getByLabel('Domain').fill(`${uniqueSuffix()}.verify.test`.toLowerCase());
-    await d.page.getByRole('button', { name: 'Add domain' }).click();
-    await shows(d.page, 'Publish this DNS TXT record');
+    // Domain verification, for an organization with no domain yet: its empty state, a domain
+    // whose TXT record is missing (verify now: failed), one whose record is published (verified).
+    const domOrg = await e.workos.organizations.createOrganization({ name: `Domains Co ${uniqueSuffix()}` });
+    const d = await open((await generate('domain_verification', domOrg.id)).link);
+    await shows(d.page, 'No domain yet.');
+    assert.equal(await d.page.locator('#success-link').count(), 0, 'nothing verified: no success link');
+    await inspect(d.page, 'domains-none');
+    const [missing, published] = ['missing', 'published'].map((x) => `${x}-${uniqueSuffix()}.verify.test`.toLowerCase());
+    for (const name of [missing, published]) {
+      await d.page.getByLabel('Domain').fill(name);
+      await d.page.getByRole('button', { name: 'Add domain' }).click();
+      await shows(d.page, `${name}: pending`);
+    }
     await inspect(d.page, 'domain-verification');
-    await d.page.getByRole('button', { name: 'Verify now' }).click();
-    await shows(d.page, 'Verify your domains');
+    const records = ((await e.http('GET', `/organizations/${domOrg.id}`, { key: true })).json as { domains: { domain: string; verification_prefix: string; verification_token: string }[] }).domains;
+    const record = records.find((x) => x.domain === published)!;
+    dns.setTxt(`${record.verification_prefix}.${published}`, [record.verification_token]);
+    await d.page.getByRole('form', { name: missing }).getByRole('button', { name: 'Verify now' }).click();
+    await shows(d.page, `${missing}: failed`);
+    assert.equal(await d.page.locator('#success-link').count(), 0, 'a failed verification completes nothing');
+    await inspect(d.page, 'domain-verification-failed');
+    await d.page.getByRole('form', { name: published }).getByRole('button', { name: 'Verify now' }).click();
+    await shows(d.page, `${published}: verified`);
+    assert.equal(await d.page.getByRole('form', { name: published }).count(), 0, 'a verified domain has nothing left to verify');
+    const states = ((await e.http('GET', `/organizations/${domOrg.id}`, { key: true })).json as { domains: { domain: string; state: string }[] }).domains;
+    assert.deepEqual(Object.fromEntries(states.map((x) => [x.domain, x.state])), { [missing]: 'failed', [published]: 'verified' });
+    await inspect(d.page, 'domain-verified');
+    // Complete: the success link is offered, and it opens the app's success_url.
+    await d.page.route('https://app.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>done</p>' }));
+    await d.page.locator('#success-link').click();
+    await d.page.waitForURL('https://app.example.com/done');
     await d.ctx.close();
   });
 
@@ -597,9 +656,13 @@ describe('Admin Portal', () => {
       context: { location: '192.0.2.1' },
     });
     const a = await open((await generate('audit_logs')).link);
+    await shows(a.page, 'Export audit logs');
+    assert.equal(await a.page.locator('#success-link').count(), 0, 'no export yet: no success link');
+    await inspect(a.page, 'audit-logs-empty');
     await a.page.getByLabel('Events of the last').selectOption('7');
     await a.page.getByRole('button', { name: 'Export as CSV' }).click();
     await shows(a.page, 'The export is ready.');
+    assert.equal(await a.page.locator('#success-link').getAttribute('href'), 'https://app.example.com/done');
     await inspect(a.page, 'audit-logs');
     const csv = await fetch(await a.page.locator('#export-download').getAttribute('href').then((x) => x!));
     assert.equal(csv.status, 200);
@@ -608,12 +671,15 @@ describe('Admin Portal', () => {
 
     const l = await open((await generate('log_streams')).link);
     await shows(l.page, 'No log stream yet.');
+    assert.equal(await l.page.locator('#success-link').count(), 0, 'no stream yet: no success link');
+    await inspect(l.page, 'log-streams-empty');
     await l.page.getByLabel('Destination').selectOption('https');
     await l.page.getByLabel('Name (optional)').fill('SIEM');
     await l.page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/ingest');
     await l.page.getByRole('button', { name: 'Add log stream' }).click();
     await shows(l.page, 'https stream SIEM, active');
     assert.match(await l.page.locator('dt:has-text("Signing secret") + dd').innerText(), /^lss_/);
+    assert.equal(await l.page.locator('#success-link').getAttribute('href'), 'https://app.example.com/done');
     await inspect(l.page, 'log-streams');
     const listed = await e.http('GET', `/audit_logs/log_streams?organization_id=${org.id}`, { key: true });
     assert.deepEqual((listed.json as { data: { name: string }[] }).data.map((x) => x.name), ['SIEM']);
@@ -621,5 +687,54 @@ describe('Admin Portal', () => {
     await l.page.getByRole('button', { name: 'Delete' }).click();
     await shows(l.page, 'No log stream yet.');
     await l.ctx.close();
+  });
+  test('IdP metadata by URL and as an uploaded file (a multipart form, JavaScript off): each saves the SAML connection', async () => {
+    const metadata = idp.metadataXml();
+    // The IdP publishes its metadata at a URL (loopback http, as the tests' IdPs listen).
+    const server: Server = createServer((req, res) => {
+      res.writeHead(req.url === '/metadata.xml' ? 200 : 404, { 'content-type': 'application/xml' }).end(req.url === '/metadata.xml' ? metadata : '');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const metadataUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/metadata.xml`;
+    try {
+      const connectionOf = async (organizationId: string) => {
+        const list = await e.workos.sso.listConnections({ organizationId });
+        assert.equal(list.data.length, 1);
+        return list.data[0]!;
+      };
+      const byUrlOrg = await e.workos.organizations.createOrganization({ name: `Metadata URL Co ${uniqueSuffix()}` });
+      const u = await open((await generate('sso', byUrlOrg.id)).link);
+      await u.page.getByLabel('Identity provider').selectOption('OktaSAML');
+      await u.page.getByLabel('IdP metadata URL').fill(metadataUrl);
+      await u.page.getByRole('button', { name: 'Save connection' }).click();
+      await shows(u.page, 'Our service provider details');
+      assert.equal((await connectionOf(byUrlOrg.id)).type, 'OktaSAML');
+      await u.ctx.close();
+
+      // The file input without JavaScript: the browser posts multipart/form-data, the portal reads the file's text.
+      const byFileOrg = await e.workos.organizations.createOrganization({ name: `Metadata File Co ${uniqueSuffix()}` });
+      const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US', javaScriptEnabled: false });
+      const page = await ctx.newPage();
+      await page.goto((await generate('sso', byFileOrg.id)).link);
+      await page.getByLabel('Identity provider').selectOption('OktaSAML');
+      await page.getByLabel('IdP metadata file').setInputFiles({ name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(metadata) });
+      const [posted] = await Promise.all([page.waitForRequest((r) => r.method() === 'POST'), page.getByRole('button', { name: 'Save connection' }).click()]);
+      assert.match(posted.headers()['content-type'] ?? '', /^multipart\/form-data; boundary=/);
+      await shows(page, 'Our service provider details');
+      assert.equal((await connectionOf(byFileOrg.id)).type, 'OktaSAML');
+      await ctx.close();
+
+      // Neither, or garbage as the file: refused on the page, nothing saved.
+      const noneOrg = await e.workos.organizations.createOrganization({ name: `Metadata None Co ${uniqueSuffix()}` });
+      const n = await open((await generate('sso', noneOrg.id)).link);
+      await n.page.getByLabel('Identity provider').selectOption('OktaSAML');
+      await n.page.getByLabel('IdP metadata file').setInputFiles({ name: 'notes.xml', mimeType: 'application/xml', buffer: Buffer.from('not metadata') });
+      await n.page.getByRole('button', { name: 'Save connection' }).click();
+      await shows(n.page, 'The request could not be completed');
+      assert.equal((await e.workos.sso.listConnections({ organizationId: noneOrg.id })).data.length, 0);
+      await n.ctx.close();
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });

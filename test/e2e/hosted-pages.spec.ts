@@ -334,6 +334,28 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
+  test('an invitation accepted in the browser by an existing user: sign in from the invitation link, land in the organization', { timeout: 240_000 }, async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Existing Co ${uniqueSuffix()}` });
+    const email = `existing-${uniqueSuffix()}@example.com`;
+    const user = await um().createUser({ email, password: PASSWORD, emailVerified: true });
+    const invitation = await um().sendInvitation({ email, organizationId: org.id });
+    const { ctx, page } = await context();
+    await page.goto(await invitationLink(email));
+    await page.getByText(`You were invited to join ${org.name}`).waitFor();
+    await page.getByRole('link', { name: 'Already have an account? Sign in to accept' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    const landed = landing(page);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    const auth = await exchange(await landed, null);
+    assert.equal(auth.user.id, user.id, 'the existing account, not a new one');
+    assert.equal(auth.organizationId, org.id);
+    assert.equal((await um().getInvitation(invitation.id)).state, 'accepted');
+    const memberships = await um().listOrganizationMemberships({ userId: user.id });
+    assert.deepEqual(memberships.data.map((m) => [m.organizationId, m.status]), [[org.id, 'active']]);
+    await ctx.close();
+  });
+
   test('magic code sign-in and organization selection', { timeout: 240_000 }, async () => {
     const email = `magic-${uniqueSuffix()}@example.com`;
     const user = await um().createUser({ email, emailVerified: true });
@@ -374,12 +396,29 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByLabel('Email').fill(`nobody@unknown-${uniqueSuffix()}.example`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('alert').getByText('No single sign-on').waitFor();
+    await inspect(page, 'sso-error');
     const landed = landing(page);
     await page.getByLabel('Email').fill(`sam@${domain}`);
     await page.getByRole('button', { name: 'Continue' }).click();
     const auth = await exchange(await landed);
     assert.equal(auth.user.email, `sam@${domain}`);
     assert.equal(auth.authenticationMethod, 'SSO');
+
+    // Sam's membership came from the organization's IdP: a password sign-in is refused with
+    // sso_required, and the page of its own sends Sam through that connection.
+    await um().updateUser({ userId: auth.user.id, password: PASSWORD });
+    await signInWithPassword(page, `sam@${domain}`);
+    await page.waitForURL(/\/sso-required/);
+    await page.getByRole('heading', { name: 'Your organization requires single sign-on' }).waitFor();
+    assert.match(await page.locator('main').innerText(), new RegExp(`sam@${domain.replace(/\./g, '\\.')} belongs to an organization`));
+    await inspect(page, 'sso-required');
+    const viaSso = landing(page);
+    await page.getByRole('button', { name: 'Continue with SSO' }).click();
+    // Signed in through the connection's IdP (the SAML round trip), in its organization.
+    const again = await exchange(await viaSso);
+    assert.equal(again.user.id, auth.user.id);
+    assert.equal(again.authenticationMethod, 'SSO');
+    assert.equal(again.organizationId, org.id);
     await ctx.close();
   });
 
@@ -425,6 +464,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByRole('heading', { name: 'Sign-up is by invitation' }).waitFor();
     await inspect(page, 'sign-up-closed');
     await googleRefused(page, 'Sign-up is by invitation');
+    await inspect(page, 'sign-up-refused-invitation');
 
     const logo = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" rx="6" fill="#0f766e"/></svg>').toString('base64')}`;
     await settings({ sign_up_policy: 'waitlist', branding: { logo } }, other.api_key);
@@ -439,6 +479,7 @@ describe('hosted AuthKit pages in a browser', () => {
     await page.getByLabel('Email').fill(waiting);
     await page.getByRole('button', { name: 'Join the waitlist' }).click();
     await page.getByRole('heading', { name: 'You are on the list' }).waitFor();
+    await inspect(page, 'waitlist-joined');
     // The address is an entry of the environment's waitlist, pending, with no account.
     const entries = await otherClient.userManagement.listWaitlistEntries('default', { email: waiting });
     assert.deepEqual(entries.data.map((x) => [x.email, x.state]), [[waiting, 'pending']]);
@@ -472,6 +513,68 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
+  test('without JavaScript: password sign-in, sign-up with its emailed code, password reset (request and set), magic code sign-in', { timeout: 240_000 }, async () => {
+    const { ctx, page } = await context({ ...MOBILE, javaScriptEnabled: false });
+    const known = `nojs-${uniqueSuffix()}@example.com`;
+    await um().createUser({ email: known, password: PASSWORD, emailVerified: true });
+
+    // Password sign-in.
+    let landed = landing(page);
+    await signInWithPassword(page, known);
+    assert.equal((await exchange(await landed)).user.email, known);
+
+    // Sign-up: the meter's script does not run (JavaScript is off), the server still checks the password.
+    const fresh = `nojs-signup-${uniqueSuffix()}@example.com`;
+    await page.goto(authorizeUrl({ screen_hint: 'sign-up' }));
+    await page.getByLabel('First name').fill('Noor');
+    await page.getByLabel('Last name').fill('Script');
+    await page.getByLabel('Email').fill(fresh);
+    await page.getByLabel('Password', { exact: true }).fill('abc123');
+    assert.notEqual(await page.locator('#strength-text').textContent(), 'Too weak', 'no script ran: JavaScript is off');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByLabel('Email').inputValue(), fresh, 'the refused form keeps the address');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/verify-email/);
+    const code = (await mail(fresh, /code is (\d{6})/))[1]!;
+    landed = landing(page);
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const signedUp = await exchange(await landed);
+    assert.deepEqual([signedUp.user.email, signedUp.user.emailVerified], [fresh, true]);
+
+    // Password reset: the request, the emailed link, the new password; it signs in.
+    await page.goto(authorizeUrl());
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(known);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const link = new URL((await mail(known, /(https?:\/\/\S+\/reset-password\S+)/))[1]!);
+    await page.goto(`${e.baseUrl}${link.pathname}${link.search}`);
+    const renewed = 'Quiet harbours glow 58 nights';
+    await page.getByLabel('New password').fill(renewed);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('heading', { name: 'Password changed' }).waitFor();
+    landed = landing(page);
+    await signInWithPassword(page, known, renewed);
+    assert.equal((await exchange(await landed)).user.email, known);
+
+    // Magic code sign-in.
+    const before = await mailCount(known);
+    await page.goto(authorizeUrl());
+    await page.getByLabel('Email').fill(known);
+    await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
+    await page.waitForURL(/magic\/code/);
+    const magic = (await mail(known, /code is (\d{6})/, before))[1]!;
+    landed = landing(page);
+    await page.getByLabel('Code').fill(magic);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const byCode = await exchange(await landed);
+    assert.deepEqual([byCode.user.email, byCode.authenticationMethod], [known, 'MagicAuth']);
+    await ctx.close();
+  });
+
   test('CSRF: a post without the token, with a wrong one, or without the flow cookie gets the 403 page and changes nothing', { timeout: 240_000 }, async () => {
     const email = `csrf-${uniqueSuffix()}@example.com`;
     const form = await e.http('GET', new URL(authorizeUrl({ screen_hint: 'sign-up' })).pathname + new URL(authorizeUrl({ screen_hint: 'sign-up' })).search);
@@ -502,6 +605,18 @@ describe('hosted AuthKit pages in a browser', () => {
     const again = await post({ csrf_token: token });
     assert.equal(again.status, 200);
     assert.match(again.text, /An account with this email already exists/);
+
+    // The same refusal in a browser: a form whose token is not the flow's shows the 403 page.
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl({ screen_hint: 'sign-up' }));
+    await page.locator('form[action*="/sign-up"] input[name="csrf_token"]').evaluate((input) => ((input as { value: string }).value = 'not-the-flow-token'));
+    await page.getByLabel('Email').fill(`csrf-browser-${uniqueSuffix()}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Create account' }).click()]);
+    assert.equal(refused.status(), 403);
+    await page.getByRole('heading', { name: 'This form has expired' }).waitFor();
+    await inspect(page, 'error-csrf');
+    await ctx.close();
   });
 
   test('error pages: a step without a flow, an invalid reset link', { timeout: 240_000 }, async () => {
@@ -512,10 +627,11 @@ describe('hosted AuthKit pages in a browser', () => {
     const bad = await page.goto(`${e.baseUrl}/user_management/authorize/reset-password?client_id=${e.creds.client_id}&token=nope`);
     assert.equal(bad?.status(), 400);
     await page.getByText('This reset link has expired').waitFor();
+    await inspect(page, 'reset-link-invalid');
     await ctx.close();
   });
 
-  test('every form is rate limited per IP: past HOSTED_FORM_LIMIT_PER_MINUTE a 429 page with Retry-After', { timeout: 60_000 }, async () => {
+  test('every form is rate limited per IP: past HOSTED_FORM_LIMIT_PER_MINUTE a 429 page with Retry-After', { timeout: 180_000 }, async () => {
     const url = new URL(authorizeUrl());
     const form = await e.http('GET', url.pathname + url.search);
     const cookie = cookieHeaderFrom(form);
@@ -538,10 +654,25 @@ describe('hosted AuthKit pages in a browser', () => {
     assert.match(last!.contentType, /text\/html/);
     assert.match(last!.text, /Too many attempts/);
     assert.ok(Number(last!.headers['retry-after']) > 0);
+
+    // The 429 page in a browser (same address, same window): posted until the limit answers.
+    const { ctx, page } = await context();
+    await page.goto(authorizeUrl());
+    let status = 0;
+    for (let i = 0; i < 61 && status !== 429; i++) {
+      await page.goto(`${e.baseUrl}/user_management/authorize/forgot-password?client_id=${e.creds.client_id}`);
+      await page.getByLabel('Email').fill(`nobody-browser-${i}@unknown.example`);
+      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send reset link' }).click()]);
+      status = res.status();
+    }
+    assert.equal(status, 429);
+    await page.getByText('Too many attempts').waitFor();
+    await inspect(page, 'error-rate-limited');
+    await ctx.close();
   });
 
   test('every page was checked and photographed', () => {
-    for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'sign-up-refused-waitlist', 'waitlist', 'error-expired']) {
+    for (const name of ['sign-in', 'sign-in-error', 'sign-in-dark', 'sign-in-fr', 'sign-up', 'verify-email', 'mfa-enroll', 'mfa-challenge', 'forgot-password', 'forgot-password-sent', 'reset-password', 'reset-password-error', 'reset-password-done', 'invitation', 'magic-code', 'organization-selection', 'sso', 'sign-up-closed', 'sign-up-refused-waitlist', 'waitlist', 'waitlist-joined', 'sign-up-refused-invitation', 'sso-error', 'sso-required', 'error-csrf', 'reset-link-invalid', 'error-rate-limited', 'error-expired']) {
       assert.ok(seen.has(name), `${name} was not inspected`);
     }
   });

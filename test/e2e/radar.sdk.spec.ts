@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthenticationException, GenericServerException, NotFoundException, OauthException, UnprocessableEntityException, type EventName, type WorkOS } from '@workos-inc/node';
 import { chromium, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { Secret, TOTP } from 'otpauth';
 import { startSmtpSink, uniqueSuffix, waitFor, type SmtpSink } from '@wos/platform/testing';
 import { httpRequest } from '../support/http';
@@ -613,6 +614,11 @@ describe('Radar through the WorkOS SDK', () => {
         });
       });
     const exchange = (url: URL) => e.workos.userManagement.authenticateWithCode({ code: url.searchParams.get('code')!, clientId: e.creds.client_id });
+    /* axe-core on the page, as the hosted-pages test checks every other hosted page: no serious or critical violation. */
+    const noSeriousAxeViolation = async (page: Page, name: string) => {
+      const bad = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on the ${name}`);
+    };
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
     /* The sign-in form submitted from a browser with this user agent; `landed` is armed before the submit. */
     const signInFrom = async (userAgent: string) => {
@@ -631,9 +637,11 @@ describe('Radar through the WorkOS SDK', () => {
       const { page: challenged, landed } = await signInFrom('curl/8.5.0');
       await challenged.waitForURL(/\/radar/);
       await challenged.getByText(`we sent a 6-digit code to ${email}`).waitFor();
+      await noSeriousAxeViolation(challenged, 'radar code page');
       await challenged.getByLabel('Code').fill('000000');
       await challenged.getByRole('button', { name: 'Continue' }).click();
       await challenged.getByText('The code is incorrect or has expired.').waitFor();
+      await noSeriousAxeViolation(challenged, 'radar code page with a wrong code');
       await challenged.getByLabel('Code').fill(await latestCode(email));
       await challenged.getByRole('button', { name: 'Continue' }).click();
       assert.equal((await exchange(await landed)).user.email, email);

@@ -5,6 +5,7 @@ import { PrismaService } from './infra/prisma.service';
 import { ItContactsModule } from './it-contacts/it-contacts.module';
 import { LinksModule } from './links/links.module';
 import { adminPortalOpenApi } from './openapi';
+import { acceptMultipartForms } from './portal/multipart-form';
 import { PortalModule } from './portal/portal.module';
 
 /** The portal pages: the browser's session cookie (or the link's token) is the credential, never a signed context. */
@@ -21,8 +22,11 @@ runMain(() => {
     http: {
       openapi: adminPortalOpenApi,
       unsignedPathPrefixes: PAGE_PATHS,
-      // Pasted IdP metadata may be large; the sso service bounds it at 512 KiB.
-      configure: (fastify) => acceptFormBodies(fastify, PAGE_PATHS, 600 * 1024),
+      // Pasted or uploaded IdP metadata may be large; the sso service bounds it at 512 KiB.
+      configure: (fastify) => {
+        acceptFormBodies(fastify, PAGE_PATHS, 600 * 1024);
+        acceptMultipartForms(fastify, PAGE_PATHS, 600 * 1024);
+      },
     },
   });
 });

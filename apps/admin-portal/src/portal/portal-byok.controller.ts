@@ -24,7 +24,7 @@ export class PortalByokController {
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'bring_your_own_key', async (s) => {
       const keys = await this.keysOf(s);
-      return { page: (ctx) => byokPage(ctx, keys) };
+      return { page: (ctx) => byokPage(ctx, keys), complete: keys.some((k) => k.state === 'active') };
     });
   }
 

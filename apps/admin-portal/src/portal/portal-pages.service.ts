@@ -13,7 +13,12 @@ import { h, notice, page, type PortalContext } from './pages/layout';
 export const SESSION_COOKIE = 'wos_portal';
 
 /** What a page handler answers: a page, or a redirect (the next page, the IdP). */
-export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => string; status?: number };
+/**
+ * What a page handler answers: a page, or a redirect (the next page, the IdP). `complete` says the
+ * page's intent is set up (an active connection, a linked directory, a verified domain, …): only
+ * then does the page offer the link's success_url.
+ */
+export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => string; status?: number; complete?: boolean };
 
 /**
  * The request side of every portal page. Invariants: a page renders only with a live session
@@ -70,6 +75,7 @@ export class PortalPagesService {
       return sendHtml(reply, status, page(ctx, { title: 'error.title', current: intent, body: `<p class="error" role="alert">${h(ctx.t(err.status >= 500 ? 'error.unavailable' : 'error.generic'))}</p>${detail}<p><a href="${h(`${portalPath(s.organizationId)}/${intent}`)}">${h(ctx.t(`intent.${intent}` as MessageKey))}</a></p>` }), ctx);
     }
     if ('redirect' in outcome) return reply.status(303).header('location', outcome.redirect).header('cache-control', 'no-store').send();
+    if (outcome.complete && ctx.session) ctx.session.setupComplete = true;
     return sendHtml(reply, outcome.status ?? 200, outcome.page(ctx), ctx);
   }
 
@@ -93,7 +99,7 @@ export class PortalPagesService {
       nonce: newNonce(),
       brand: s ? await this.brandOf(s.environmentId) : { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR },
       session: s
-        ? { organizationId: s.organizationId, organizationName: org?.name ?? s.organizationId, intents: s.intents.filter(isPortalIntent), csrf: s.csrfToken, returnUrl: s.returnUrl, successUrl: s.successUrl }
+        ? { organizationId: s.organizationId, organizationName: org?.name ?? s.organizationId, intents: s.intents.filter(isPortalIntent), csrf: s.csrfToken, returnUrl: s.returnUrl, successUrl: s.successUrl, setupComplete: false }
         : null,
     };
   }

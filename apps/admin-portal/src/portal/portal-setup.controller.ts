@@ -30,7 +30,8 @@ export class PortalSetupController {
     return this.pages.show(req, reply, org, 'dsync', async (s) => {
       const d = await this.directory(s);
       const activity = d ? await this.activity(s, d.id) : undefined;
-      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }) };
+      // Complete once the IdP has reached the directory (its first authenticated SCIM request links it).
+      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }), complete: d?.state === 'linked' };
     });
   }
 
@@ -73,7 +74,7 @@ export class PortalSetupController {
   domains(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'domain_verification', async (s) => {
       const domains = await this.domainsOf(s);
-      return { page: (ctx) => domainsPage(ctx, domains) };
+      return { page: (ctx) => domainsPage(ctx, domains), complete: domains.some((d) => d.state === 'verified') };
     });
   }
 
@@ -119,7 +120,7 @@ export class PortalSetupController {
         await sleep(250);
         result = await this.upstream.must<ExportView>('audit-logs', s.environmentId, 'GET', `/audit_logs/exports/${encodeURIComponent(created.id)}`);
       }
-      return { page: (ctx) => auditLogsPage(ctx, result) };
+      return { page: (ctx) => auditLogsPage(ctx, result), complete: result.state === 'ready' };
     });
   }
 
@@ -127,7 +128,7 @@ export class PortalSetupController {
   logStreams(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'log_streams', async (s) => {
       const streams = await this.streamsOf(s);
-      return { page: (ctx) => logStreamsPage(ctx, streams) };
+      return { page: (ctx) => logStreamsPage(ctx, streams), complete: streams.length > 0 };
     });
   }
 
@@ -147,7 +148,7 @@ export class PortalSetupController {
         config,
       });
       const streams = await this.streamsOf(s);
-      return { page: (ctx) => logStreamsPage(ctx, streams, created.secret), status: 201 };
+      return { page: (ctx) => logStreamsPage(ctx, streams, created.secret), status: 201, complete: true };
     });
   }
 

@@ -17,7 +17,7 @@ export class PortalSsoController {
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'sso', async (s) => {
       const state = await this.sso.state(s);
-      return { page: (ctx) => ssoPage(ctx, { ...state, oidcRedirectUri: this.sso.oidcRedirectUri(), preselect: s.ssoProviderType }) };
+      return { page: (ctx) => ssoPage(ctx, { ...state, oidcRedirectUri: this.sso.oidcRedirectUri(), preselect: s.ssoProviderType }), complete: state.connection?.state === 'active' };
     });
   }
 
@@ -48,7 +48,8 @@ export class PortalSsoController {
     const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 2048) : undefined);
     return this.pages.show(req, reply, org, 'sso', async (s) => {
       const result = await this.sso.finishTest(s, { code: str(q.code), state: str(q.state), error: str(q.error), error_description: str(q.error_description) });
-      return { page: (ctx) => ssoResultPage(ctx, result) };
+      // A passed test activates the connection: the SSO setup is complete.
+      return { page: (ctx) => ssoResultPage(ctx, result), complete: result.outcome === 'passed' };
     });
   }
 }

@@ -18,6 +18,8 @@ export interface PortalContext {
     csrf: string;
     returnUrl: string | null;
     successUrl: string | null;
+    /** The page's intent is set up: the page offers success_url (before that, only return_url). */
+    setupComplete: boolean;
   } | null;
 }
 
@@ -27,8 +29,8 @@ export const url = (ctx: PortalContext, rest: string) => `${portalPath(ctx.sessi
 export const csrf = (ctx: PortalContext) => csrfInput(ctx.session?.csrf ?? null);
 
 /** A POST form with its CSRF token; `body` holds the fields and the button. */
-export function form(ctx: PortalContext, action: string, body: string, label?: string): string {
-  return `<form method="post" action="${h(url(ctx, action))}"${label ? ` aria-label="${h(label)}"` : ''}>${csrf(ctx)}${body}</form>`;
+export function form(ctx: PortalContext, action: string, body: string, label?: string, multipart = false): string {
+  return `<form method="post" action="${h(url(ctx, action))}"${multipart ? ' enctype="multipart/form-data"' : ''}${label ? ` aria-label="${h(label)}"` : ''}>${csrf(ctx)}${body}</form>`;
 }
 
 export const button = (text: string, kind: 'primary' | 'secondary' = 'primary') => `<button type="submit" class="${kind}">${h(text)}</button>`;
@@ -44,14 +46,17 @@ export function page(ctx: PortalContext, p: { title: MessageKey; body: string; c
         .join('')}</nav>`
     : '';
   const lead = s ? `<p class="lead">${h(ctx.t('portal.lead', { organization: s.organizationName }))}</p>` : '';
-  const back = s && (s.successUrl || s.returnUrl)
-    ? `<nav class="links" aria-label="${h(ctx.t('back.return'))}">${s.successUrl ? `<a href="${h(s.successUrl)}">${h(ctx.t('back.success'))}</a>` : ''}${s.returnUrl ? `<a href="${h(s.returnUrl)}">${h(ctx.t('back.return'))}</a>` : ''}</nav>`
+  // WorkOS's success_url is where the IT admin goes once the setup is done; return_url is the way
+  // back at any time. So the success link shows only on a page whose intent is complete.
+  const done = s?.setupComplete && s.successUrl
+    ? `<p class="notice" role="status" id="setup-complete">${h(ctx.t('back.complete'))} <a id="success-link" href="${h(s.successUrl)}">${h(ctx.t('back.success'))}</a></p>`
     : '';
+  const back = s?.returnUrl ? `<nav class="links" aria-label="${h(ctx.t('back.return'))}"><a id="return-link" href="${h(s.returnUrl)}">${h(ctx.t('back.return'))}</a></nav>` : '';
   return pageDocument({
     locale: ctx.locale,
     brand: ctx.brand,
     title: ctx.t(p.title),
-    body: `${lead}${nav}${p.body}${back}`,
+    body: `${lead}${nav}${done}${p.body}${back}`,
     footer: ctx.t('footer.secured', { brand: ctx.brand.name }),
     width: 720,
   });

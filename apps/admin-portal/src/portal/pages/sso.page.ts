@@ -14,12 +14,13 @@ export function ssoPage(ctx: PortalContext, p: { connection: ConnectionView | nu
     const body = `<h2>${h(t('sso.heading'))}</h2>${form(ctx, 'sso/connection', `
 <div><label for="f-type">${h(t('sso.type'))}</label><select id="f-type" name="connection_type" aria-describedby="f-type-hint">${options}</select><p class="hint" id="f-type-hint">${h(t('sso.type_hint'))}</p></div>
 <div><label for="f-xml">${h(t('sso.metadata_xml'))}</label><textarea id="f-xml" name="metadata_xml" maxlength="524288" aria-describedby="f-xml-hint"></textarea><p class="hint" id="f-xml-hint">${h(t('sso.metadata_xml_hint'))}</p></div>
+<div><label for="f-file">${h(t('sso.metadata_file'))}</label><input id="f-file" name="metadata_file" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" aria-describedby="f-file-hint"><p class="hint" id="f-file-hint">${h(t('sso.metadata_file_hint'))}</p></div>
 <div><label for="f-url">${h(t('sso.metadata_url'))}</label><input id="f-url" name="metadata_url" type="url" maxlength="2048" aria-describedby="f-url-hint"><p class="hint" id="f-url-hint">${h(t('sso.metadata_url_hint'))}</p></div>
 <fieldset><legend>OpenID Connect</legend><p class="hint">${h(t('sso.oidc_hint'))}</p>${facts([[t('sso.redirect_uri'), p.oidcRedirectUri]])}
 <div><label for="f-disc">${h(t('sso.oidc_discovery'))}</label><input id="f-disc" name="discovery_url" type="url" maxlength="2048"></div>
 <div><label for="f-cid">${h(t('sso.oidc_client_id'))}</label><input id="f-cid" name="client_id" type="text" maxlength="512"></div>
 <div><label for="f-cs">${h(t('sso.oidc_client_secret'))}</label><input id="f-cs" name="client_secret" type="password" maxlength="4096" autocomplete="off"></div></fieldset>
-${button(t('sso.save'))}`)}`;
+${button(t('sso.save'))}`, undefined, true)}`;
     return page(ctx, { title: 'intent.sso', current: 'sso', body });
   }
   const c = p.connection;

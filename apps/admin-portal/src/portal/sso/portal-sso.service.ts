@@ -71,11 +71,12 @@ export class PortalSsoService {
     const type = f.connection_type ?? '';
     const protocol = protocolOf(type);
     if (!PORTAL_SSO_TYPES.includes(type as never) || !protocol) throw new ValidationError([{ field: 'connection_type', code: 'invalid_connection_type', message: 'Choose an identity provider.' }]);
-    const xml = f.metadata_xml?.trim();
+    // Pasted XML, or the same document uploaded as a file (a multipart form's file field, read as text).
+    const xml = f.metadata_xml?.trim() || f.metadata_file?.trim();
     const metadataUrl = f.metadata_url?.trim();
     let settings: Record<string, unknown>;
     if (protocol === 'saml') {
-      if (!xml === !metadataUrl) throw new ValidationError([{ field: 'metadata_xml', code: 'metadata_required', message: 'Give either the metadata XML or the metadata URL.' }]);
+      if (!xml === !metadataUrl) throw new ValidationError([{ field: 'metadata_xml', code: 'metadata_required', message: 'Give either the metadata XML (pasted or as a file) or the metadata URL.' }]);
       // The sso service bounds the XML (512 KiB) and fetches a URL through its SSRF-safe IdP fetch.
       settings = { saml: xml ? { idp_metadata_xml: xml } : { idp_metadata_url: metadataUrl } };
     } else {

@@ -50,6 +50,7 @@ export class HostedFlowService {
       if (err instanceof AuthFlowError) return this.next(s, err);
       if (err instanceof RateLimitedError) return retry('error.rate_limited');
       if (err instanceof DomainError && err.code === 'radar_email_challenge') return this.radarChallenge(s, err);
+      if (err instanceof DomainError && err.code === 'sso_required') return this.ssoRequired(s, err);
       if (err instanceof DomainError && err.status < 500) return retry(refusalKey(err));
       throw err;
     }
@@ -121,6 +122,17 @@ export class HostedFlowService {
     const extra = err.extra as { pending_authentication_token: string; radar_challenge_id: string; email: string; user: { id: string } };
     s.flow.pending = { kind: 'radar_challenge', token: extra.pending_authentication_token, userId: extra.user.id, email: extra.email, challengeId: extra.radar_challenge_id };
     return { redirect: pageUrl(s.flow, 'radar') };
+  }
+
+  /**
+   * The user's organization is entered through its SSO connection (403 sso_required): the flow
+   * keeps the address and the connection the refusal named, and the page offers to continue there.
+   */
+  private ssoRequired(s: FlowSession, err: DomainError): Outcome {
+    const extra = err.extra as { email?: string; connection_ids?: string[] };
+    s.flow.pending = null;
+    s.flow.ssoRequired = { email: extra.email ?? s.flow.email ?? '', connectionId: extra.connection_ids?.[0] ?? null };
+    return { redirect: pageUrl(s.flow, 'sso-required') };
   }
 
   showRadar(s: FlowSession, error: MessageKey | null = null): Outcome {

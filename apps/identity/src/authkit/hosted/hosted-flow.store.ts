@@ -39,6 +39,12 @@ export interface HostedFlow {
   signUpMethod: AuthenticationMethod | null;
   pending: PendingStep | null;
   /**
+   * A sign-in the pipeline refused with 403 `sso_required`: the address, and the SSO connection
+   * that granted the membership (null when the refusal named none). The sso-required page offers
+   * that connection; nothing else about the refused sign-in is kept.
+   */
+  ssoRequired?: { email: string; connectionId: string | null } | null;
+  /**
    * The device verification page (device-flow/): the authorization whose user code was entered,
    * and, once the browser signed in, who would approve it. Absent on every other flow.
    */

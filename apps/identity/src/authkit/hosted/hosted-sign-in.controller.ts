@@ -55,6 +55,16 @@ export class HostedSignInController {
     return this.pages.submit(req, reply, env, clientId, 'sso', (s, body) => this.signIn.ssoByEmail(s, body, req.ip ?? null));
   }
 
+  @Get('sso-required')
+  showSsoRequired(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.show(req, reply, env, clientId, async (s) => this.signIn.showSsoRequired(s));
+  }
+
+  @Post('sso-required')
+  ssoRequired(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.submit(req, reply, env, clientId, 'sso', (s) => this.signIn.continueWithSso(s, req.ip ?? null));
+  }
+
   @Post('magic')
   magic(@EnvironmentId() env: string, @RequestClientId() clientId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.pages.submit(req, reply, env, clientId, 'magic', (s, body) => this.signIn.requestMagicCode(s, body));

@@ -8,7 +8,7 @@ import { UsersService } from '../../users/users.service';
 import { AuthkitSettingsService } from '../branding/authkit-settings.service';
 import type { MessageKey } from '../i18n/messages';
 import { renderCode } from '../pages/code.page';
-import { renderSignIn, renderSso } from '../pages/sign-in.page';
+import { renderSignIn, renderSso, renderSsoRequired } from '../pages/sign-in.page';
 import { OAUTH_PROVIDER_TYPES } from '../pages/provider-logos';
 import { SignUpPolicyService } from '../sign-up-policy.service';
 import { SsoHandoffService } from '../sso-handoff.service';
@@ -120,6 +120,24 @@ export class HostedSignInService {
     }
   }
 
+  /** The sso_required page: the organization signs in through its IdP, with a button to go there. */
+  showSsoRequired(s: FlowSession): Outcome {
+    const required = s.flow.ssoRequired;
+    if (!required) throw new HostedPageError(400, 'error.expired.body');
+    return { page: (ctx) => renderSsoRequired(ctx, { email: required.email }), status: 200 };
+  }
+
+  /**
+   * "Continue with SSO": the connection the refusal named carries the app's request; a refusal
+   * that named none falls back to SSO by the address's domain.
+   */
+  async continueWithSso(s: FlowSession, clientIp: string | null): Promise<Outcome> {
+    const required = s.flow.ssoRequired;
+    if (!required) throw new HostedPageError(400, 'error.expired.body');
+    if (!required.connectionId) return this.ssoByEmail(s, { email: required.email }, clientIp);
+    return this.handedOff(s, await this.handoff.start(s.flow.environmentId, s.flow.clientId, this.query(s, { connection_id: required.connectionId, login_hint: required.email }), clientIp));
+  }
+
   /** An OAuth provider button: the provider must be one the page offered (an active connection). */
   async provider(s: FlowSession, body: Record<string, unknown>, clientIp: string | null): Promise<Outcome> {
     const type = typeof body.provider === 'string' ? body.provider : '';
@@ -134,7 +152,7 @@ export class HostedSignInService {
   }
 
   /** The flow's authorize request as the SSO handoff takes it (it seals its own copy for the IdP round trip). */
-  private query(s: FlowSession, extra: { provider?: string; organization_id?: string; login_hint?: string }) {
+  private query(s: FlowSession, extra: { provider?: string; organization_id?: string; connection_id?: string; login_hint?: string }) {
     const r = s.flow.request;
     if (!r) throw new HostedPageError(400, 'error.expired.body');
     return { client_id: r.clientId, redirect_uri: r.redirectUri, response_type: 'code' as const, ...(r.state !== null ? { state: r.state } : {}), ...(r.codeChallenge ? { code_challenge: r.codeChallenge, code_challenge_method: 'S256' as const } : {}), ...extra };

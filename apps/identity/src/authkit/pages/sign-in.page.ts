@@ -53,3 +53,15 @@ ${csrfField(ctx)}
 ${links([[pageUrl(ctx, 'sign-in'), t('common.back_to_sign_in')]])}`;
   return layout(ctx, { title: 'sso.title', body });
 }
+
+/** A password or code sign-in refused with sso_required: the organization signs in through its IdP. */
+export function renderSsoRequired(ctx: PageContext, page: { email: string }): string {
+  const t = ctx.t;
+  const body = `<p class="lead">${h(t('sso_required.body', { email: page.email }))}</p>
+<form method="post" action="${h(pageUrl(ctx, 'sso-required'))}">
+${csrfField(ctx)}
+<button type="submit" class="primary">${h(t('sso_required.continue'))}</button>
+</form>
+${links([[pageUrl(ctx, 'sign-in'), t('common.back_to_sign_in')]])}`;
+  return layout(ctx, { title: 'sso_required.title', body });
+}
