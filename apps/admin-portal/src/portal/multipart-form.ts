@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import busboy from 'busboy';
 import { BadRequestError, DomainError } from '@wos/platform';
 
 /* A form of the portal has a handful of fields; more parts than this is not one of its forms. */
@@ -17,36 +18,42 @@ export function acceptMultipartForms(fastify: FastifyInstance, pathPrefixes: rea
     if (!pathPrefixes.some((p) => path === p || path.startsWith(`${p}/`))) {
       return done(new DomainError(415, 'unsupported_media_type', 'This endpoint accepts JSON bodies only.'), undefined);
     }
-    const fields = parseMultipart(String(req.headers['content-type'] ?? ''), body as Buffer);
-    if (fields instanceof Error) return done(fields, undefined);
-    done(null, fields);
+    parseMultipart(String(req.headers['content-type'] ?? ''), body as Buffer).then(
+      (fields) => done(null, fields),
+      (err: Error) => done(err, undefined),
+    );
   });
 }
 
-/** The fields of a multipart/form-data body (RFC 7578), or the 400 that refuses it. */
-export function parseMultipart(contentType: string, body: Buffer): Record<string, string> | BadRequestError {
+/**
+ * The fields of a multipart/form-data body (RFC 7578), parsed by busboy from the body the size
+ * limit already bounded; rejects with the 400 that refuses it.
+ */
+export function parseMultipart(contentType: string, body: Buffer): Promise<Record<string, string>> {
   const bad = (why: string) => new BadRequestError('invalid_multipart_body', `The form body could not be read: ${why}.`);
-  const boundary = /boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
-  if (!boundary) return bad('no boundary');
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  let at = body.indexOf(delimiter);
-  if (at < 0) return bad('no part');
-  for (let parts = 0; ; parts++) {
-    at += delimiter.length;
-    if (body.subarray(at, at + 2).toString() === '--') break;
-    if (parts >= MAX_PARTS) return bad('too many parts');
-    const headersEnd = body.indexOf('\r\n\r\n', at);
-    const next = body.indexOf(delimiter, at);
-    if (headersEnd < 0 || next < 0 || headersEnd > next) return bad('a part is cut short');
-    const headers = body.subarray(at, headersEnd).toString('utf8');
-    const name = /content-disposition:\s*form-data;[^\r\n]*?\bname="([^"]*)"/i.exec(headers)?.[1];
-    if (name === undefined) return bad('a part has no name');
-    // The part's content ends before the CRLF that precedes the next delimiter.
-    const content = body.subarray(headersEnd + 4, next - 2).toString('utf8');
-    if (name in fields) return bad(`the field ${name} is given more than once`);
-    fields[name] = content;
-    at = next;
-  }
-  return { ...fields };
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, limits: { parts: MAX_PARTS, fieldSize: body.length, fileSize: body.length }, defParamCharset: 'utf8' });
+    } catch {
+      return reject(bad('no boundary'));
+    }
+    const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+    let refusal: BadRequestError | undefined;
+    const set = (name: string | undefined, value: string) => {
+      if (!name) refusal ??= bad('a part has no name');
+      else if (name in fields) refusal ??= bad(`the field ${name} is given more than once`);
+      else fields[name] = value;
+    };
+    parser.on('field', (name, value) => set(name, value));
+    parser.on('file', (name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => set(name, Buffer.concat(chunks).toString('utf8')));
+    });
+    parser.on('partsLimit', () => (refusal ??= bad('too many parts')));
+    parser.on('error', () => reject(bad('a part is cut short')));
+    parser.on('close', () => (refusal ? reject(refusal) : resolve({ ...fields })));
+    parser.end(body);
+  });
 }
