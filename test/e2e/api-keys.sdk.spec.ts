@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotFoundException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
+import { ConflictException, NotFoundException, UnprocessableEntityException, type WorkOS } from '@workos-inc/node';
 import { uniqueSuffix, waitFor } from '@wos/platform/testing';
 import { startE2e, expectSdkError, waitForEvents, type E2e } from '../support/e2e-stack';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -241,12 +241,12 @@ describe('API keys (organization and user keys) through the WorkOS SDK', () => {
     assert.equal((await e.http('POST', '/api_keys/validations', { body: { value: "x" } })).status, 401, 'the route needs the platform API key');
   });
 
-  test('Idempotency-Key: a retried create returns the same key (and value), not a second one', async () => {
+  test('Idempotency-Key: a retried create creates no second key, and its one-time value is never replayed (409 naming the key)', async () => {
     const org = await w.organizations.createOrganization({ name: `Idem ${tag}` });
     const one = await w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'retry' }, { idempotencyKey: `k-${tag}` });
-    const two = await w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'retry' }, { idempotencyKey: `k-${tag}` });
-    assert.equal(two.id, one.id);
-    assert.equal(two.value, one.value);
+    const two = await expectSdkError(w.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'retry' }, { idempotencyKey: `k-${tag}` }), ConflictException, 409);
+    assert.match(two.message, new RegExp(`api_key '${one.id}'`));
+    assert.ok(!two.message.includes(one.value), 'the value is not in the answer');
     assert.equal((await w.apiKeys.listOrganizationApiKeys({ organizationId: org.id })).data.length, 1);
   });
 });
