@@ -43,8 +43,8 @@ e2e_from_queue() { # prefix: runs end-to-end files from the queue until it is em
 }
 # The whole-stack files of test/chaos (the chaos suite in its short mode, docs/reliability.md; the
 # backup/restore and rolling-upgrade checks) run last, alone: each starts every service (and the
-# chaos suite a Kafka broker of its own), a load that made end-to-end files beside them miss their
-# waits.
+# chaos suite a Kafka broker and a Postgres cluster of its own), a load that made end-to-end files
+# beside them miss their waits.
 export CHAOS_SHORT=1
 rest=('libs/*/dist/**/*.spec.js' 'apps/*/dist/**/*.spec.js' 'test/dist/architecture/**/*.spec.js' 'test/dist/compat/**/*.spec.js' 'test/dist/deploy/**/*.spec.js' 'test/dist/tools/**/*.spec.js')
 last=('test/dist/chaos/**/*.spec.js')

@@ -35,11 +35,15 @@ test('every end-to-end file starts its stack on a port offset of its own', () =>
 test('the chaos suite starts its stack on CHAOS_PORT_OFFSET, whose ports no other stack uses, all below the ephemeral range', () => {
   const chaos = readFileSync(join(ROOT, 'test', 'chaos', 'chaos.spec.ts'), 'utf8');
   assert.match(chaos, /portOffset:\s*CHAOS_PORT_OFFSET\b/);
+  // Its own broker and Postgres cluster sit on CHAOS_PORT_OFFSET plus the bases below.
+  assert.match(chaos, /new KafkaBroker\(slotPort\(CHAOS_PORT_OFFSET \+ 5092\), slotPort\(CHAOS_PORT_OFFSET \+ 5093\)/);
+  assert.match(chaos, /new PostgresCluster\(slotPort\(CHAOS_PORT_OFFSET \+ 5434\)/);
   const support = readFileSync(join(ROOT, 'test', 'support', 'e2e-stack.ts'), 'utf8');
   const offset = Number(/CHAOS_PORT_OFFSET = ([\d_]+)/.exec(support)?.[1]?.replace(/_/g, ''));
   // What a stack on `offset` listens on in each of the ten test slots (slotPort adds 10 per slot):
-  // the apps, the gateway's admin port, its Redis (6379) and the chaos suite's Kafka (5092, 5093).
-  const bases = [...APP_CATALOGUE.map((a) => a.port), GATEWAY_ADMIN_PORT, 6379, 5092, 5093];
+  // the apps, the gateway's admin port, its Redis (6379), the chaos suite's Kafka (5092, 5093) and
+  // its Postgres cluster (5434: with 5432 its slot-0 port would be the 5092 base of offset 1000 in slot 9).
+  const bases = [...APP_CATALOGUE.map((a) => a.port), GATEWAY_ADMIN_PORT, 6379, 5092, 5093, 5434];
   const ports = (o: number) => new Set(Array.from({ length: 10 }, (_, slot) => bases.map((b) => b + o + 10 * slot)).flat());
   const mine = ports(offset);
   assert.ok(Math.max(...mine) < 32_768, `CHAOS_PORT_OFFSET ${offset} puts a port in the ephemeral range (${Math.max(...mine)})`);

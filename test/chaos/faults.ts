@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import type { AppName } from '@wos/platform/stack';
 import type { E2e } from '../support/e2e-stack';
 import type { KafkaBroker } from '../support/kafka-broker';
+import type { PostgresCluster } from '../support/postgres-cluster';
 
 /** How long each fault lasts: the issue's durations (full) or a few seconds each (short). */
 export interface Durations {
@@ -25,13 +25,10 @@ export const SKEWED_APP: AppName = 'webhook-dispatcher';
 export interface FaultContext {
   e: E2e;
   broker: KafkaBroker;
-  /** Database name prefix of this stack's databases (pg_terminate_backend targets only these). */
-  dbPrefix: string;
-  postgresAdminUrl: string;
+  /** The suite's own Postgres cluster, which holds every database of the stack. */
+  postgres: PostgresCluster;
   /** The chaos webhook receiver answers 500 while this is true. */
   receiverDown: { value: boolean };
-  /** The application_name of the suite's own Postgres sessions, spared by the terminator. */
-  ownApplicationName: string;
 }
 
 /**
@@ -57,24 +54,6 @@ function killed(app: AppName, d: Durations): Fault {
   };
 }
 
-/** Terminates every session on this stack's databases, again and again for the duration. */
-async function terminateBackends(ctx: FaultContext, ms: number): Promise<void> {
-  const admin = new Client({ connectionString: ctx.postgresAdminUrl, application_name: ctx.ownApplicationName });
-  await admin.connect();
-  try {
-    const until = Date.now() + ms;
-    do {
-      await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE starts_with(datname, $1) AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM $2`,
-        [ctx.dbPrefix, ctx.ownApplicationName],
-      );
-      await hold(200);
-    } while (Date.now() < until);
-  } finally {
-    await admin.end();
-  }
-}
-
 export function faultCatalogue(apps: AppName[], d: Durations): Fault[] {
   return [
     ...apps.map((app) => killed(app, d)),
@@ -87,8 +66,13 @@ export function faultCatalogue(apps: AppName[], d: Durations): Fault[] {
       },
     },
     {
-      name: `Postgres sessions terminated ${d.postgresMs / 1000} s`,
-      inject: (ctx) => terminateBackends(ctx, d.postgresMs),
+      // pg_ctlcluster stop -m fast cuts every session; until start, connections are refused.
+      name: `Postgres restarted, down ${d.postgresMs / 1000} s`,
+      async inject({ postgres }) {
+        await postgres.stop();
+        await hold(d.postgresMs);
+        await postgres.start();
+      },
     },
     {
       name: `Redis FLUSHALL, stopped ${d.redisMs / 1000} s`,

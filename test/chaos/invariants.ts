@@ -30,7 +30,12 @@ export function allEventsStored(events: Event[], writes: Write[]): boolean {
   return writes.filter((w) => w.acked && eventful(w)).every((w) => keys.has(w.key));
 }
 
-/** Every acknowledged write is readable through the API (audit-log events, which have no read API, from audit-logs' database). */
+/**
+ * Every acknowledged write is readable through the API (audit-log events, which have no read API,
+ * from audit-logs' database): organizations, users, directory users, SSO connections,
+ * authorization permissions, radar attempts, and vault objects with the value written. Sign-ins
+ * and reads of the read-only services (`service_read`) leave nothing to read back.
+ */
 export async function ackedWritesReadable(workos: WorkOS, auditDb: Client, environmentId: string, writes: Write[]): Promise<Verdict> {
   const missing: string[] = [];
   const acked = writes.filter((w) => w.acked);
@@ -39,6 +44,13 @@ export async function ackedWritesReadable(workos: WorkOS, auditDb: Client, envir
       if (w.kind === 'organization.created' || w.kind === 'organization.updated') await workos.organizations.getOrganization(w.entityId!);
       else if (w.kind === 'user.created') await workos.userManagement.getUser(w.entityId!);
       else if (w.kind === 'dsync.user.created') await workos.directorySync.getUser(w.entityId!);
+      else if (w.kind === 'sso_connection') await workos.sso.getConnection(w.entityId!);
+      else if (w.kind === 'permission') await workos.authorization.getPermission(w.entityId!);
+      else if (w.kind === 'radar_attempt') await workos.get(`/radar/attempts/${encodeURIComponent(w.entityId!)}`);
+      else if (w.kind === 'vault_object') {
+        const object = await workos.vault.readObject({ id: w.entityId! });
+        if (object.value !== w.expected) throw new Error(`reads back ${JSON.stringify(object.value)}`);
+      }
     } catch (err) {
       missing.push(`${w.kind} ${w.key}: ${(err as Error).message}`);
     }

@@ -43,19 +43,34 @@ export class HttpLog {
  * happened, and may leave at most one event.
  */
 export interface Write {
-  kind: 'organization.created' | 'organization.updated' | 'user.created' | 'dsync.user.created' | 'audit_log_event' | 'sign_in';
+  kind:
+    | 'organization.created'
+    | 'organization.updated'
+    | 'user.created'
+    | 'dsync.user.created'
+    | 'audit_log_event'
+    | 'sign_in'
+    | 'sso_connection'
+    | 'vault_object'
+    | 'permission'
+    | 'radar_attempt'
+    | 'service_read';
   /** What identifies the write's effect: an org name for organization events, else an entity ID or actor ID. */
   key: string;
   /** The organization its event is ordered within (per-organization order), if any. */
   organizationId?: string;
   /** The entity to read back when acked. */
   entityId?: string;
+  /** What the read-back must return (a vault object's value). */
+  expected?: string;
   acked: boolean;
   at: number;
 }
 
 export interface WorkloadTargets {
   workos: WorkOS;
+  /** The gateway's base URL (for the Dashboard's pages, which no SDK call reads). */
+  baseUrl: string;
   clientId: string;
   scim: ScimClient;
   /** The organization the SCIM directory belongs to. */
@@ -66,9 +81,17 @@ export interface WorkloadTargets {
 const PASSWORD = 'chaos-Password-1234!';
 
 /**
- * The mixed workload: organizations (created and renamed), users with a sign-in each, SCIM user
- * pushes and audit-log events, one after another in a loop until stopped. Every attempt is
- * recorded as a Write; failures are expected during a fault and never stop the loop.
+ * Services the workload reads but does not write (`service_read`): one read through the gateway
+ * each, which the recovery probe makes until it is answered, so a killed one must come back.
+ */
+export const READ_ONLY_SERVICES = ['pipes', 'admin-portal', 'dashboard'] as const;
+
+/**
+ * The mixed workload: organizations (created and renamed), users with a sign-in each (identity
+ * asks radar about each), SCIM user pushes, audit-log events, SSO connections, vault objects,
+ * authorization permissions, radar attempts, and reads of pipes, the Admin Portal and the
+ * Dashboard, one after another in a loop until stopped. Every attempt is recorded as a Write;
+ * failures are expected during a fault and never stop the loop.
  */
 export class Workload {
   readonly writes: Write[] = [];
@@ -169,8 +192,56 @@ export class Workload {
         }),
       );
     }
+    const lastOrg = this.orgs.at(-1);
+    if ((all || i % 4 === 0) && lastOrg) {
+      await this.attempt({ kind: 'sso_connection', key: `${id}-sso` }, async (w) => {
+        const { data } = await this.t.workos.post<{ id: string }>('/connections', {
+          name: `${id} Google`,
+          connection_type: 'GoogleOAuth',
+          organization_id: lastOrg.id,
+          oauth: { client_id: `chaos-${id}`, client_secret: 'chaos-client-secret' },
+        });
+        w.entityId = data.id;
+      });
+    }
+    if ((all || i % 4 === 1) && lastOrg) {
+      const value = `secret-of-${id}`;
+      await this.attempt({ kind: 'vault_object', key: `${id}-kv`, expected: value }, async (w) => {
+        const object = await this.t.workos.vault.createObject({ name: `${id}-kv`, value, context: { organization_id: lastOrg.id } });
+        w.entityId = object.id;
+      });
+    }
+    if (all || i % 4 === 2) {
+      const slug = `${id}:write`;
+      await this.attempt({ kind: 'permission', key: slug, entityId: slug }, () => this.t.workos.authorization.createPermission({ slug, name: `Write ${id}` }));
+    }
+    if (all || i % 4 === 3) {
+      await this.attempt({ kind: 'radar_attempt', key: `${id}-radar` }, async (w) => {
+        const verdict = await this.t.workos.radar.createAttempt({
+          ipAddress: '203.0.113.9',
+          userAgent: 'chaos',
+          email: `${id}@radar.chaos.example`,
+          authMethod: 'Password',
+          action: 'sign-in',
+        });
+        w.entityId = verdict.attemptId;
+      });
+    }
+    if (all || i % 6 === 5) for (const service of READ_ONLY_SERVICES) await this.attempt({ kind: 'service_read', key: service }, () => this.readService(service));
     // Paces a loop that finds the stack down, so a fault is not answered with a busy loop.
     if (!all && this.writes.slice(from).some((w) => !w.acked)) await new Promise((r) => setTimeout(r, 250));
+  }
+
+  /** One read of a service the workload does not write, through the gateway; throws unless answered. */
+  private async readService(service: (typeof READ_ONLY_SERVICES)[number]): Promise<void> {
+    if (service === 'pipes') await this.t.workos.get('/data-integrations');
+    else if (service === 'admin-portal') await this.t.workos.get(`/organizations/${this.t.directoryOrganizationId}/it_contacts`);
+    else {
+      // The console's entry page: a redirect to its sign-in for a visitor without a session.
+      const res = await this.t.log.fetchFn(10_000)(`${this.t.baseUrl}/dashboard`, { redirect: 'manual' });
+      await res.arrayBuffer();
+      if (res.status >= 400) throw new Error(`GET /dashboard answered ${res.status}`);
+    }
   }
 
   /** SCIM goes to the gateway too, so its exchanges are recorded like the SDK's. */

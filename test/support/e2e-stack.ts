@@ -24,6 +24,8 @@ export interface E2eOptions {
   portOffset: number;
   apps?: AppName[];
   kafkaBrokers?: string;
+  /** The Postgres superuser URL the stack creates its databases with (default TEST_POSTGRES_URL, else the machine's cluster). */
+  postgresUrl?: string;
   env?: Record<string, string>;
   appEnv?: Partial<Record<AppName, Record<string, string>>>;
   /** Processes per app, sharing its port (StackOptions.replicas). */
@@ -112,7 +114,7 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     apps,
     portOffset: slotPort(opts.portOffset),
     dbPrefix: `wos_e2e${testSlot ? `_s${testSlot}` : ''}_${opts.name.replace(/\W/g, '_')}`,
-    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    postgresUrl: opts.postgresUrl ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers,
     redisUrl,
     internalAuthSecret: randomBytes(24).toString('hex'),
