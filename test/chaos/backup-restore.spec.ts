@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { WorkOS, type Event, type EventName } from '@workos-inc/node';
 import { SecretBox } from '@wos/platform';
 import { dropDatabase } from '@wos/platform/prisma';
-import { Stack, type AppName, type Credentials } from '@wos/platform/stack';
+import { APP_CATALOGUE, Stack, type AppName, type Credentials, type DashboardOwner } from '@wos/platform/stack';
 import { slotPort, startTestRedis, testSlot, uniqueSuffix, waitFor, type TestRedis } from '@wos/platform/testing';
 import { CHAOS_PORT_OFFSET, ROOT, listAllEvents } from '../support/e2e-stack';
 import { httpRequest } from '../support/http';
@@ -22,7 +22,9 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * and a new stack (new, empty Redis; same key roots) on the restored data reading it all back.
  * Runs in the unit lane, one file at a time, on CHAOS_PORT_OFFSET like the chaos suite.
  */
-const APPS: AppName[] = ['organizations', 'identity', 'sso', 'directory-sync', 'audit-logs', 'vault', 'events', 'webhook-dispatcher'];
+/** Every service with a database (APP_CATALOGUE less none): each one's data is written before the backup and read back after. */
+const APPS: AppName[] = ['organizations', 'identity', 'sso', 'directory-sync', 'audit-logs', 'vault', 'events', 'webhook-dispatcher', 'authorization', 'radar', 'pipes', 'admin-portal', 'dashboard'];
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const NAME = 'backup';
 const CLI = join(ROOT, 'tools', 'wos.mjs');
 const TYPES: EventName[] = ['organization.created', 'user.created', 'dsync.user.created', 'connection.activated', 'vault.data.created'] as EventName[];
@@ -116,6 +118,11 @@ describe('wos backup: create, drop everything, restore, read back through the SD
     sealed: '',
     auditAction: `backup.tested.${tag}`,
     events: [] as Event[],
+    permission: `backups:read`,
+    radarEmail: `radar-${tag}@backup.example`,
+    itContactId: '',
+    integrationId: '',
+    dashboard: undefined as DashboardOwner | undefined,
   };
 
   before(async () => {
@@ -134,7 +141,7 @@ describe('wos backup: create, drop everything, restore, read back through the SD
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('writes organizations, a user, a directory, an SSO connection, a webhook endpoint, an audit-log event and a vault object', async () => {
+  test('writes organizations, a user, a directory, an SSO connection, a webhook endpoint, an audit-log event, a vault object, a permission, radar data, a data integration, an IT contact and the console installation', async () => {
     const endpoint = await sdk.webhooks.createWebhookEndpoint({ endpointUrl: receiver.url('/hook'), events: ['organization.created'] as EventName[] as never });
     written.endpointId = endpoint.id;
     written.secret = endpoint.secret;
@@ -164,6 +171,16 @@ describe('wos backup: create, drop everything, restore, read back through the SD
     const context = { organization_id: org.id };
     written.vaultId = (await sdk.vault.createObject({ name: `db-password-${tag}`, value: 'kept-across-restore', context })).id;
     written.sealed = await sdk.vault.encrypt('sealed before the backup', context);
+
+    // The other services' own data: a permission (authorization), a block-list entry and an
+    // attempt (radar), a data integration with its sealed client secret (pipes), an IT contact
+    // (admin-portal), and the console's installation (dashboard).
+    await sdk.authorization.createPermission({ slug: written.permission, name: 'Read backups' });
+    await sdk.radar.addListEntry({ type: 'ip_address', action: 'block', entry: '198.51.100.0/24' });
+    await sdk.radar.createAttempt({ ipAddress: '203.0.113.9', userAgent: BROWSER, email: written.radarEmail, authMethod: 'Password', action: 'sign-in' });
+    written.integrationId = (await sdk.pipes.createDataIntegration({ provider: 'github', description: `Repos ${tag}`, enabled: true, credentials: { type: 'custom', clientId: 'gh_client', clientSecret: `gh-secret-${tag}` } })).id;
+    written.itContactId = (await sdk.organizations.createItContact({ organizationId: org.id, email: `it-${tag}@backup.example` })).id;
+    written.dashboard = await stack!.bootstrapDashboard({ email: `owner-${tag}@backup.example` });
 
     // Everything relayed and stored before the backup: the events, and the webhook delivered.
     written.events = await waitFor(
@@ -261,6 +278,23 @@ describe('wos backup: create, drop everything, restore, read back through the SD
     const delivery = await waitFor(() => receiver.on2xx('/hook').find((r) => r.body.includes(org2.id)), { timeoutMs: 60_000, message: 'organization.created delivered after the restore' });
     const verified = await sdk.webhooks.constructEvent({ payload: delivery.body as never, sigHeader: delivery.signature, secret: written.secret });
     assert.equal(verified.event, 'organization.created');
+
+    // authorization, radar, pipes, admin-portal and dashboard read their data back.
+    assert.equal((await sdk.authorization.getPermission(written.permission)).name, 'Read backups');
+    const blocked = await sdk.radar.createAttempt({ ipAddress: '198.51.100.20', userAgent: BROWSER, email: `late-${tag}@backup.example`, authMethod: 'Password', action: 'sign-in' });
+    assert.deepEqual([blocked.verdict, blocked.blocklistType], ['block', 'ip_address']);
+    const attempts = await http('GET', `/radar/attempts?email=${encodeURIComponent(written.radarEmail)}`);
+    assert.equal(attempts.status, 200, attempts.text);
+    assert.equal((attempts.json as { data: unknown[] }).data.length, 1, 'the attempt made before the backup');
+    const integration = await sdk.pipes.getDataIntegration({ slug: 'github' });
+    assert.deepEqual([integration.id, integration.description], [written.integrationId, `Repos ${tag}`]);
+    assert.deepEqual((await sdk.organizations.listItContacts({ organizationId: written.orgId })).data.map((c) => c.id), [written.itContactId]);
+    const again = await stack!.bootstrapDashboard({ email: `owner-${tag}@backup.example` });
+    assert.deepEqual([again.environment_id, again.client_id, again.organization_id], [written.dashboard!.environment_id, written.dashboard!.client_id, written.dashboard!.organization_id], 'the console kept its installation');
+  });
+
+  test('the backup covers every service that has a database', () => {
+    assert.deepEqual([...APPS].sort(), APP_CATALOGUE.map((a) => a.name).filter((a) => a !== 'api-gateway').sort());
   });
 });
 
