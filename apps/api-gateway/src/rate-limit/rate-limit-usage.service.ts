@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { Topic } from '@wos/contracts';
-import { buildEvent, OutboxGroupAppender, type Logger, type OutboxMessage } from '@wos/platform';
+import { buildEvent, isUniqueViolation, OutboxGroupAppender, type Logger, type OutboxMessage } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { HotPathRedisService } from '../infra/hot-path-redis.service';
 import type { Counter } from './rate-limit.policy';
@@ -26,8 +26,8 @@ export interface RateLimitUsageRow {
 
 const SEP = '\n';
 export const minuteOf = (ms: number) => Math.floor(ms / 60_000);
-/* Postgres's unique_violation: the outbox already holds a row with this event ID. */
-const isDuplicate = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+/* The outbox already holds a row with this event ID (its unique `event_id`): that append had committed. */
+const isDuplicate = (err: unknown) => isUniqueViolation(err, 'event_id');
 
 /**
  * Requests and 429s per (environment, minute, rate-limit bucket), counted twice over:
