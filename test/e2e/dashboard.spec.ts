@@ -201,6 +201,15 @@ describe('Dashboard', () => {
     assert.match((await page.locator('#rl-requests-title').textContent()) ?? '', /^Requests per rate-limit bucket, last \d+ minutes$/);
     assert.match((await page.locator('#rl-limited-title').textContent()) ?? '', /^Refused requests \(429\) per rate-limit bucket/);
     assert.ok(Number(await page.locator('table', { has: page.locator('caption', { hasText: 'Rate-limit buckets' }) }).locator('tr', { hasText: 'api_key' }).locator('td').nth(1).innerText()) >= 6);
+    // The month's exact sums per bucket (the events service's): in once the gateway's minute has ended, with their CSV.
+    const monthTable = page.locator('table', { has: page.locator('caption', { hasText: 'Rate limits in ' }) });
+    await waitFor(async () => {
+      await page.reload();
+      return (await monthTable.locator('td code', { hasText: /^api_key$/ }).count()) > 0 ? true : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 2000, message: "the month's rate-limit table never showed the api_key bucket" });
+    assert.ok(Number(await monthTable.locator('tr', { hasText: 'api_key' }).locator('td').nth(1).innerText()) >= 6);
+    assert.match((await page.locator('#rl-month-requests-title').textContent()) ?? '', /^Requests per rate-limit bucket, \w+ \d{4}$/);
+    assert.match((await page.locator('#usage-rate-limits-csv').getAttribute('href')) ?? '', /\/usage\/export\.csv\?month=\d{4}-\d{2}&report=rate_limits$/);
     const usageScripts = await page.locator('section.scripts').innerText();
     for (const s of [`wos usage --month ${month}`, `/usage?month=${month}`, 'wos usage --months', '/usage/months', 'wos usage --rate-limits --minutes 60', '/usage/rate_limits?minutes=60']) assert.ok(usageScripts.includes(s), `usage scripts show ${s}`);
     await inspect(page, 'usage');

@@ -5,7 +5,7 @@ import { loadAppConfig } from './config';
 import { DEFAULT_RATE_LIMIT_RULES, rateLimitRulesSchema } from './rate-limit/rate-limit.rules';
 
 describe('api-gateway config', () => {
-  const secret = { INTERNAL_AUTH_SECRET: 'a-secret-of-16-chars', SECRET_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+  const secret = { INTERNAL_AUTH_SECRET: 'a-secret-of-16-chars', KAFKA_BROKERS: '127.0.0.1:9092', SECRET_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
 
   test('defaults', () => {
     const c = loadAppConfig(secret);

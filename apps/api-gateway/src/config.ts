@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, databaseConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
+import { baseConfigSchema, databaseConfigSchema, kafkaConfigSchema, loadConfig, redisConfigSchema, secretsConfigSchema } from '@wos/platform';
 import { DEFAULT_RATE_LIMIT_RULES, limitSchema, rateLimitRulesSchema } from './rate-limit/rate-limit.rules';
 import { trustedProxiesSchema } from './proxy/client-address';
 
@@ -14,6 +14,8 @@ export const configSchema = baseConfigSchema
   .extend(databaseConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(secretsConfigSchema.shape)
+  // The outbox relay publishes the rate-limit usage counts (RateLimitUsageService).
+  .extend(kafkaConfigSchema.shape)
   .extend({
     DATABASE_URL: databaseConfigSchema.shape.DATABASE_URL.default(DEFAULT_DATABASE_URL),
     IDENTITY_URL: upstream(3001),

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Topic } from '@wos/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, HealthRegistry, startService, type Logger } from '@wos/platform';
 import { PrismaService } from './infra/prisma.service';
@@ -34,7 +35,9 @@ export async function startGateway(config: AppConfig, logger: Logger = createLog
     name: 'api-gateway',
     config,
     logger,
-    kit: { prisma: PrismaService, redis: true, secrets: true },
+    // The outbox carries the rate-limit usage counts to the events service; Kafka is no readiness
+    // condition of the edge (the counts wait in the outbox while it is down).
+    kit: { prisma: PrismaService, redis: true, secrets: true, outbox: { topics: [Topic.gatewayUsage], kafkaReadiness: false } },
     modules: [GatewayModule],
     // The gateway is the edge that creates the signed context (its internal routes,
     // registerInternalRoutes and registerConsoleRoutes, verify the context themselves).

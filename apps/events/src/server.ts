@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ALL_DOMAIN_TOPICS, INTERNAL_TOPICS } from '@wos/contracts';
 import { createLogger, QueueName, startService, type Logger } from '@wos/platform';
 import type { AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
@@ -20,8 +21,13 @@ export function startEventsService(
     name: 'events',
     config,
     logger,
-    // Every domain topic: the one handler is `@EventPattern(ALL_EVENTS, { batch: true })`.
-    kit: { prisma: PrismaService, consumer: opts.consume === false ? undefined : { groupId: config.KAFKA_GROUP_ID }, queues: [QueueName.EventsRetention] },
+    // Every domain topic, and the internal ones (the gateway's rate-limit usage) for the usage
+    // projection: the one handler is `@EventPattern(ALL_EVENTS, { batch: true })`.
+    kit: {
+      prisma: PrismaService,
+      consumer: opts.consume === false ? undefined : { groupId: config.KAFKA_GROUP_ID, topics: [...ALL_DOMAIN_TOPICS, ...INTERNAL_TOPICS] },
+      queues: [QueueName.EventsRetention],
+    },
     modules: [EventsModule, RetentionModule],
     http: { openapi: eventsOpenApi },
   });

@@ -47,6 +47,7 @@ export function testConfig(overrides: Record<string, string>): AppConfig {
     INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
     INTERNAL_AUTH_PEER_KEYS: Object.keys(UPSTREAM_URL_VARIABLES).map((u) => `${u}=${INTERNAL_SECRET}`).join(','),
     REDIS_URL: testInfra.redisUrl,
+    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     API_KEY_CACHE_TTL_MS: '200',
     IDEMPOTENCY_TTL_SECONDS: '120',
     ...overrides,

@@ -51,4 +51,8 @@ test('month-over-month and per-bucket charts: own title and description ids, old
   assert.deepEqual(totals, [{ bucket: 'api_key', requests: 7, limited: 2 }, { bucket: 'authenticate', requests: 1, limited: 1 }]);
   assert.match(bucketChart('rl-limited', 'Refused requests (429)', 60, totals, (t) => t.limited), /the highest is api_key with 2\./);
   assert.equal(bucketChart('rl-limited', 'Refused requests (429)', 60, [], (t) => t.limited), '');
+  // A month's totals: the title names the month, the description the table with its numbers.
+  const month = bucketChart('rl-month-requests', 'Requests', 'December 2026', totals, (t) => t.requests, 'Rate limits in December 2026, per bucket');
+  assert.match(month, /<title id="rl-month-requests-title">Requests per rate-limit bucket, December 2026<\/title>/);
+  assert.match(month, /in December 2026; the highest is api_key with 7\. The table &quot;Rate limits in December 2026, per bucket&quot; has the numbers\./);
 });

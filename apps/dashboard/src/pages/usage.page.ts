@@ -8,8 +8,10 @@ export interface UsageView {
   active_sso_connections: number;
   active_directories: number;
   daily_active_users: Array<{ date: string; count: number }>;
+  /** The month's exact requests and 429s per rate-limit bucket (absent from an events service older than them). */
+  rate_limits?: Array<{ bucket: string; requests: number; limited: number }>;
 }
-export type UsageMonthView = Omit<UsageView, 'daily_active_users'>;
+export type UsageMonthView = Omit<UsageView, 'daily_active_users' | 'rate_limits'>;
 
 /** "December 2026" for "2026-12" (UTC: a month is a UTC calendar month). */
 export function monthName(month: string): string {
@@ -109,17 +111,35 @@ export function bucketTotals(rows: RateLimitUsageView[]): Array<{ bucket: string
   return [...totals.values()].sort((a, b) => a.bucket.localeCompare(b.bucket));
 }
 
-export function bucketChart(id: string, what: string, minutes: number, totals: ReturnType<typeof bucketTotals>, value: (t: ReturnType<typeof bucketTotals>[number]) => number): string {
+/**
+ * Requests (or 429s) per bucket: over the last `window` minutes (the gateway's per-minute view),
+ * or in the month `window` names ("December 2026"); `tableCaption` is the caption of the table with the numbers.
+ */
+export function bucketChart(id: string, what: string, window: number | string, totals: ReturnType<typeof bucketTotals>, value: (t: ReturnType<typeof bucketTotals>[number]) => number, tableCaption = 'Rate-limit buckets'): string {
   if (!totals.length) return '';
   const bars = totals.map((t): Bar => ({ label: t.bucket.length > 14 ? `${t.bucket.slice(0, 13)}…` : t.bucket, value: value(t) }));
   const top = highest(bars);
+  const span = typeof window === 'number' ? { title: `last ${window} minutes`, desc: `over the last ${window} minutes` } : { title: window, desc: `in ${window}` };
   return barChart({
     id,
-    title: `${what} per rate-limit bucket, last ${minutes} minutes`,
+    title: `${what} per rate-limit bucket, ${span.title}`,
     caption: true,
-    desc: `Bar chart of ${what.toLowerCase()} per rate-limit bucket over the last ${minutes} minutes; the highest is ${totals[bars.indexOf(top)]!.bucket} with ${top.value}. The table "Rate-limit buckets" has the numbers.`,
+    desc: `Bar chart of ${what.toLowerCase()} per rate-limit bucket ${span.desc}; the highest is ${totals[bars.indexOf(top)]!.bucket} with ${top.value}. The table "${tableCaption}" has the numbers.`,
     bars,
   });
+}
+
+/** The month's exact totals per bucket (the events service's aggregates): two charts, a table and its CSV. */
+export function monthRateLimits(ctx: ConsoleContext, month: string, rows: NonNullable<UsageView['rate_limits']>): string {
+  const name = monthName(month);
+  const caption = `Rate limits in ${name}, per bucket`;
+  const csvHref = `${envPath(ctx, 'usage/export.csv')}?month=${encodeURIComponent(month)}&report=rate_limits`;
+  return `${bucketChart('rl-month-requests', 'Requests', name, rows, (t) => t.requests, caption)}${bucketChart('rl-month-limited', 'Refused requests (429)', name, rows, (t) => t.limited, caption)}${table(
+    caption,
+    ['Bucket', 'Requests', 'Refused (429)'],
+    rows.map((t) => [`<code>${h(t.bucket)}</code>`, String(t.requests), t.limited ? `<strong>${t.limited}</strong>` : '0']),
+    `No request counted in ${name} yet.`,
+  )}<p><a id="usage-rate-limits-csv" href="${h(csvHref)}" download>Download the rate limits of ${h(name)} (CSV)</a></p>`;
 }
 
 export function usagePage(
@@ -159,13 +179,15 @@ export function usagePage(
   const history = months.slice().sort((a, b) => b.month.localeCompare(a.month));
   const monthsTable = table('Usage per month', ['Month (UTC)', 'Monthly active users', 'Active SSO connections', 'Active directories'], history.map((x) => [h(monthName(x.month)), String(x.monthly_active_users), String(x.active_sso_connections ?? 0), String(x.active_directories ?? 0)]), 'No month yet.');
   const perMonth = `<h2>Month over month</h2>${monthsChart('mau-months', 'Monthly active users', months, (x) => x.monthly_active_users)}${monthsChart('sso-months', 'Active SSO connections', months, (x) => x.active_sso_connections ?? 0)}${monthsChart('dir-months', 'Active directories', months, (x) => x.active_directories ?? 0)}${monthsTable}`;
+  const monthLimits = `<h3>${h(monthName(m))}</h3><p class="hint">Exact counts from every gateway replica, up to the last minute that has ended.</p>${monthRateLimits(ctx, m, u.rate_limits ?? [])}<h3>Last ${p.rateLimitMinutes} minutes</h3>`;
   return consolePage(ctx, {
     title: 'Usage',
     section: 'usage',
-    body: `${picker}<h2>${h(monthName(m))}</h2>${stats}<p class="hint">A monthly active user signed up, signed in or had their profile updated in the UTC month; a connection or directory counts if it was active at any time in it.</p>${csv}<h2>Daily active users</h2>${dailyChart(m, u.daily_active_users)}${daily}${perMonth}<h2>Rate limits</h2>${limits}`,
+    body: `${picker}<h2>${h(monthName(m))}</h2>${stats}<p class="hint">A monthly active user signed up, signed in or had their profile updated in the UTC month; a connection or directory counts if it was active at any time in it.</p>${csv}<h2>Daily active users</h2>${dailyChart(m, u.daily_active_users)}${daily}${perMonth}<h2>Rate limits</h2>${monthLimits}${limits}`,
     scripts: [
       { what: `Usage of ${monthName(m)}`, cli: `npx wos usage --month ${m}`, curl: curl(p.base, 'GET', `/usage?month=${m}`) },
       { what: 'Active users as CSV', cli: `npx wos usage --month ${m} --csv`, curl: curl(p.base, 'GET', `/usage/export.csv?month=${m}`) },
+      { what: `Rate limits of ${monthName(m)} as CSV`, cli: `npx wos usage --month ${m} --rate-limits --csv`, curl: curl(p.base, 'GET', `/usage/export.csv?month=${m}&report=rate_limits`) },
       { what: 'Usage per month', cli: 'npx wos usage --months', curl: curl(p.base, 'GET', '/usage/months') },
       { what: `Rate-limit usage, last ${p.rateLimitMinutes} minutes`, cli: `npx wos usage --rate-limits --minutes ${p.rateLimitMinutes}`, curl: curl(p.base, 'GET', `/usage/rate_limits?minutes=${p.rateLimitMinutes}`) },
     ],

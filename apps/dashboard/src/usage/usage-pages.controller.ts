@@ -43,12 +43,12 @@ export class UsagePagesController {
     });
   }
 
-  /** The events service's CSV, streamed through to a signed-in member of any role. */
+  /** The events service's CSV (active users, or with report=rate_limits the buckets), streamed through to a signed-in member of any role. */
   @Get('usage/export.csv')
-  exportCsv(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Query('month') month: unknown) {
+  exportCsv(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('env') env: string, @Query('month') month: unknown, @Query('report') report: unknown) {
     return this.console.show(req, reply, env, 'usage', async () => {
       const m = monthParam(month);
-      const file = await this.upstream.stream('events', env, `/usage/export.csv${query({ month: m })}`);
+      const file = await this.upstream.stream('events', env, `/usage/export.csv${query({ month: m, report: report === 'rate_limits' ? 'rate_limits' : undefined })}`);
       const named = /filename="([A-Za-z0-9._-]{1,120})"/.exec(file.contentDisposition ?? '')?.[1];
       return { download: { body: file.body, type: 'text/csv; charset=utf-8', filename: named ?? `usage-${env}-${m ?? 'current'}.csv` } };
     });

@@ -18,13 +18,20 @@ export class RetentionService {
     this.log = logger.child({ context: RetentionService.name });
   }
 
-  /** Deletes every event older than EVENTS_RETENTION_DAYS, batch by batch; returns how many. */
+  /**
+   * Deletes every event older than EVENTS_RETENTION_DAYS, batch by batch (and the rate-limit usage
+   * projection's inbox records as old); returns how many events.
+   */
   async prune(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.EVENTS_RETENTION_DAYS * DAY_MS);
     let total = 0;
     for (;;) {
       const n = await this.repository.deleteCreatedBefore(cutoff, PRUNE_BATCH_SIZE);
       total += n;
+      if (n < PRUNE_BATCH_SIZE) break;
+    }
+    for (;;) {
+      const n = await this.repository.deleteRateLimitInboxBefore(cutoff, PRUNE_BATCH_SIZE);
       if (n < PRUNE_BATCH_SIZE) break;
     }
     this.log.info({ deleted: total, cutoff: cutoff.toISOString() }, 'pruned events past retention');

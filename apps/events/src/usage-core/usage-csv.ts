@@ -22,7 +22,32 @@ export function exportLine(r: ExportRow): string {
   return csvLine([r.userId, r.firstActiveAt.toISOString(), r.lastActiveAt.toISOString(), r.reason]);
 }
 
-/** `usage-<environment>-<YYYY-MM>.csv`; both parts are already restricted to [A-Za-z0-9_-]. */
-export function exportFileName(environmentId: string, month: string): string {
-  return `usage-${environmentId.replace(/[^A-Za-z0-9_-]/g, '')}-${month}.csv`;
+/** The month's rate-limit report: one line per bucket. */
+export const RATE_LIMITS_HEADER = ['bucket', 'requests', 'limited'] as const;
+
+export interface RateLimitExportRow {
+  bucket: string;
+  requests: number;
+  limited: number;
+}
+
+/*
+ * Bucket names are the gateway's (api_key, public_ip, "GET /events per environment"), none of
+ * which starts a formula; one that would (a configured rule's name) is quoted as text anyway.
+ */
+const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+export function rateLimitLine(r: RateLimitExportRow): string {
+  return csvLine([asText(r.bucket), String(r.requests), String(r.limited)]);
+}
+
+/** What a month's CSV lists: its active users (the default) or its rate-limit buckets. */
+export type ExportReport = 'active_users' | 'rate_limits';
+
+/**
+ * `usage-<environment>-<YYYY-MM>.csv` (`usage-rate-limits-…` for that report); both parts are
+ * already restricted to [A-Za-z0-9_-].
+ */
+export function exportFileName(environmentId: string, month: string, report: ExportReport = 'active_users'): string {
+  return `usage-${report === 'rate_limits' ? 'rate-limits-' : ''}${environmentId.replace(/[^A-Za-z0-9_-]/g, '')}-${month}.csv`;
 }

@@ -5,7 +5,7 @@ import { EnvironmentId, ZodPipe } from '@wos/platform';
 import { monthOf } from '../usage-core/calendar';
 import { exportFileName } from '../usage-core/usage-csv';
 import { UsageService } from './usage.service';
-import { exportQuerySchema, usageQuerySchema, type UsageMonthsWire, type UsageQuery, type UsageWire } from './usage.dto';
+import { exportQuerySchema, usageQuerySchema, type ExportQuery, type UsageMonthsWire, type UsageQuery, type UsageWire } from './usage.dto';
 
 /** The usage management routes (API key through the gateway); every read is the caller's environment only. */
 @Controller('usage')
@@ -23,12 +23,13 @@ export class UsageController {
   }
 
   @Get('export.csv')
-  export(@EnvironmentId() environmentId: string, @Query(new ZodPipe(exportQuerySchema)) query: UsageQuery, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
+  export(@EnvironmentId() environmentId: string, @Query(new ZodPipe(exportQuerySchema)) query: ExportQuery, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
     const month = query.month ?? monthOf(new Date());
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${exportFileName(environmentId, month)}"`)
+      .header('content-disposition', `attachment; filename="${exportFileName(environmentId, month, query.report)}"`)
       .header('cache-control', 'no-store');
-    return new StreamableFile(Readable.from(this.usage.exportCsv(environmentId, month)));
+    const lines = query.report === 'rate_limits' ? this.usage.exportRateLimitsCsv(environmentId, month) : this.usage.exportCsv(environmentId, month);
+    return new StreamableFile(Readable.from(lines));
   }
 }

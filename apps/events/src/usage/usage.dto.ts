@@ -9,7 +9,19 @@ export const usageQuerySchema = z.object({
 });
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
-export const exportQuerySchema = usageQuerySchema;
+export const exportQuerySchema = usageQuerySchema.extend({
+  report: z
+    .enum(['active_users', 'rate_limits'])
+    .default('active_users')
+    .describe('active_users (one line per active user; the default) or rate_limits (one line per rate-limit bucket: bucket, requests, limited).'),
+});
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
+
+export const rateLimitMonthSchema = z.object({
+  bucket: z.string().describe('api_key (the general limit of each API key), public_ip, public_client_id, or a rule such as "GET /events per environment".'),
+  requests: z.number().int().describe('Requests this limit applied to in the month, refused ones included (exact).'),
+  limited: z.number().int().describe('Requests this limit refused with a 429 in the month (exact).'),
+});
 
 const counts = {
   month: z.string().describe('YYYY-MM (UTC).'),
@@ -22,6 +34,9 @@ export const usageSchema = z.object({
   object: z.literal('usage'),
   ...counts,
   daily_active_users: z.array(z.object({ date: z.string(), count: z.number().int() })).describe('Distinct active users per UTC day, every day of the month up to today.'),
+  rate_limits: z
+    .array(rateLimitMonthSchema)
+    .describe("Requests and 429s per rate-limit bucket in the month, by bucket name; counted up to the end of the gateway's last closed minute (a minute is in within seconds of its end)."),
 });
 export type UsageWire = z.infer<typeof usageSchema>;
 
@@ -36,7 +51,7 @@ export const usageMonthsSchema = z.object({
 export type UsageMonthsWire = z.infer<typeof usageMonthsSchema>;
 
 export const usageRoutes: RouteDoc[] = [
-  { method: 'get', path: '/usage', summary: 'Usage of a month: monthly active users, active SSO connections and directories, daily active users', query: usageQuerySchema, response: usageSchema },
+  { method: 'get', path: '/usage', summary: 'Usage of a month: monthly active users, active SSO connections and directories, daily active users, requests and 429s per rate-limit bucket', query: usageQuerySchema, response: usageSchema },
   { method: 'get', path: '/usage/months', summary: 'Usage per month, newest first (24 months at most)', response: usageMonthsSchema },
-  { method: 'get', path: '/usage/export.csv', summary: "A month's active users as CSV (user_id, first_active_at, last_active_at, reason)", query: exportQuerySchema },
+  { method: 'get', path: '/usage/export.csv', summary: "A month's active users as CSV (user_id, first_active_at, last_active_at, reason), or with report=rate_limits its rate-limit buckets (bucket, requests, limited)", query: exportQuerySchema },
 ];

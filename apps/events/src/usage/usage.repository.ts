@@ -14,6 +14,26 @@ export interface ActiveUserRow {
 
 export type EnvironmentTransition = Transition & { environmentId: string };
 
+/** One bucket of one rate_limit.usage_recorded event. */
+export interface RateLimitUsageIncrement {
+  eventId: string;
+  environmentId: string;
+  /** YYYY-MM (UTC). */
+  month: string;
+  bucket: string;
+  requests: number;
+  limited: number;
+}
+
+export interface RateLimitMonthRow {
+  bucket: string;
+  requests: number;
+  limited: number;
+}
+
+/** The platform inbox's consumer name for the rate-limit usage projection. */
+export const RATE_LIMIT_USAGE_INBOX = 'events.rate_limit_usage';
+
 /* A bare date column as the `YYYY-MM-DD` it stores (Prisma hands back UTC midnight). */
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -65,6 +85,47 @@ export class UsageRepository {
        ON CONFLICT ("event_id") DO NOTHING`,
       [transitions.map((t) => t.eventId), transitions.map((t) => t.environmentId), transitions.map((t) => t.kind), transitions.map((t) => t.entityId), transitions.map((t) => t.active), transitions.map((t) => t.at.toISOString())],
     );
+  }
+
+  /**
+   * Adds the increments of events not applied before, in one statement (so atomic on its own):
+   * each event ID is claimed in the platform's inbox, and only the claimed events' increments are
+   * summed into (environment, month, bucket). Callers pass each event's buckets once.
+   */
+  async applyRateLimitUsage(increments: RateLimitUsageIncrement[]): Promise<void> {
+    if (!increments.length) return;
+    await this.prisma.pool.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::bigint[], $6::bigint[]) AS t(event_id, environment_id, month, bucket, requests, limited)
+       ), claimed AS (
+         INSERT INTO "inbox" ("consumer", "event_id")
+         SELECT DISTINCT $7::text, event_id FROM input ORDER BY 2
+         ON CONFLICT DO NOTHING
+         RETURNING "event_id"
+       )
+       INSERT INTO "usage_rate_limits" ("environment_id", "month", "bucket", "requests", "limited")
+       SELECT i.environment_id, i.month, i.bucket, sum(i.requests), sum(i.limited)
+       FROM input i JOIN claimed c ON c.event_id = i.event_id
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+       ON CONFLICT ("environment_id", "month", "bucket") DO UPDATE SET
+         "requests" = "usage_rate_limits"."requests" + EXCLUDED."requests",
+         "limited" = "usage_rate_limits"."limited" + EXCLUDED."limited"`,
+      [
+        increments.map((i) => i.eventId),
+        increments.map((i) => i.environmentId),
+        increments.map((i) => `${i.month}-01`),
+        increments.map((i) => i.bucket),
+        increments.map((i) => i.requests),
+        increments.map((i) => i.limited),
+        RATE_LIMIT_USAGE_INBOX,
+      ],
+    );
+  }
+
+  /** The month's requests and 429s per rate-limit bucket, by bucket name. */
+  async rateLimitsOfMonth(environmentId: string, month: string): Promise<RateLimitMonthRow[]> {
+    const rows = await this.prisma.usageRateLimit.findMany({ where: { environmentId, month: new Date(`${month}-01T00:00:00Z`) }, orderBy: { bucket: 'asc' } });
+    return rows.map((r) => ({ bucket: r.bucket, requests: Number(r.requests), limited: Number(r.limited) }));
   }
 
   async monthlyActiveUsers(environmentId: string, month: string): Promise<number> {

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { rateLimitUsageRecordedSchema, type EventEnvelope } from '@wos/contracts';
+import { LOGGER, type Logger } from '@wos/platform';
 import { activityOf, type Activity, type ProjectedEvent } from '../usage-core/activity';
 import { activeInMonth, transitionOf } from '../usage-core/billable';
 import { chartDays, monthOf, monthRange, monthsBackTo } from '../usage-core/calendar';
-import { csvLine, EXPORT_HEADER, exportLine } from '../usage-core/usage-csv';
-import { UsageRepository, type EnvironmentTransition } from './usage.repository';
+import { csvLine, EXPORT_HEADER, exportLine, RATE_LIMITS_HEADER, rateLimitLine } from '../usage-core/usage-csv';
+import { UsageRepository, type EnvironmentTransition, type RateLimitUsageIncrement } from './usage.repository';
 import type { UsageMonthWire, UsageMonthsWire, UsageWire } from './usage.dto';
 
 /** How many months GET /usage/months reaches back, the current one included. */
@@ -14,7 +16,32 @@ const EXPORT_PAGE = 5_000;
 
 @Injectable()
 export class UsageService {
-  constructor(private readonly repository: UsageRepository) {}
+  constructor(
+    private readonly repository: UsageRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Adds the gateway's rate_limit.usage_recorded events to the month's sums: exactly once per
+   * event ID (the inbox claim and the sums are one statement; a chunk that repeats an ID counts
+   * it once). An event the contract refuses is logged and skipped, never retried forever.
+   */
+  async recordRateLimitUsage(events: EventEnvelope[]): Promise<void> {
+    const increments: RateLimitUsageIncrement[] = [];
+    const seen = new Set<string>();
+    for (const e of events) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      const data = rateLimitUsageRecordedSchema.safeParse(e.data);
+      if (!data.success) {
+        this.logger.error({ id: e.id, issues: data.error.issues.slice(0, 3) }, 'skipping a rate-limit usage event the contract refuses');
+        continue;
+      }
+      const month = data.data.minute.slice(0, 7);
+      for (const b of data.data.buckets) increments.push({ eventId: e.id, environmentId: e.environment_id, month, bucket: b.bucket, requests: b.requests, limited: b.limited });
+    }
+    await this.repository.applyRateLimitUsage(increments);
+  }
 
   /**
    * Applies newly stored events to the aggregates, on the transaction that stores them (so the
@@ -38,10 +65,11 @@ export class UsageService {
   async usage(environmentId: string, month: string | undefined, now = new Date()): Promise<UsageWire> {
     const m = month ?? monthOf(now);
     const days = chartDays(m, now);
-    const [mau, transitions, daily] = await Promise.all([
+    const [mau, transitions, daily, rateLimits] = await Promise.all([
       this.repository.monthlyActiveUsers(environmentId, m),
       this.repository.transitionsBefore(environmentId, monthRange(m).end),
       days.length ? this.repository.dailyActiveUsers(environmentId, days[0]!, days.at(-1)!) : new Map<string, number>(),
+      this.repository.rateLimitsOfMonth(environmentId, m),
     ]);
     const billable = activeInMonth(transitions, m);
     return {
@@ -51,6 +79,7 @@ export class UsageService {
       active_sso_connections: billable.sso_connection,
       active_directories: billable.directory,
       daily_active_users: days.map((date) => ({ date, count: daily.get(date) ?? 0 })),
+      rate_limits: rateLimits,
     };
   }
 
@@ -80,5 +109,12 @@ export class UsageService {
       if (page.length < EXPORT_PAGE) return;
       after = page.at(-1)!.userId;
     }
+  }
+
+  /** The month's rate-limit CSV: a header, then one line per bucket by name. */
+  async *exportRateLimitsCsv(environmentId: string, month: string): AsyncGenerator<string> {
+    yield csvLine(RATE_LIMITS_HEADER);
+    const rows = await this.repository.rateLimitsOfMonth(environmentId, month);
+    if (rows.length) yield rows.map(rateLimitLine).join('');
   }
 }

@@ -19,4 +19,5 @@ export * from './agents';
 export * from './feature-flags';
 export * from './admin-portal';
 export * from './dashboard';
+export * from './rate-limit-usage';
 export * from './registry';

@@ -17,6 +17,7 @@ import { agentEventSchemas } from './agents';
 import { featureFlagEventSchemas } from './feature-flags';
 import { adminPortalEventSchemas } from './admin-portal';
 import { dashboardEventSchemas } from './dashboard';
+import { rateLimitUsageEventSchemas } from './rate-limit-usage';
 
 /**
  * One zod schema per event type. Producers validate `data` against it before writing the
@@ -40,6 +41,7 @@ export const eventSchemas = {
   ...featureFlagEventSchemas,
   ...adminPortalEventSchemas,
   ...dashboardEventSchemas,
+  ...rateLimitUsageEventSchemas,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -62,9 +64,24 @@ const PUBLISHED_ON: readonly (readonly [Topic, Record<string, unknown>])[] = [
   [Topic.pipes, pipesEventSchemas],
   [Topic.adminPortal, adminPortalEventSchemas],
   [Topic.dashboard, dashboardEventSchemas],
+  [Topic.gatewayUsage, rateLimitUsageEventSchemas],
 ];
 
 /** The topic each event type is published on (DESIGN.md rule 4: one topic per producing service). */
 export const EVENT_TOPICS: Readonly<Record<EventType, Topic>> = Object.fromEntries(
   PUBLISHED_ON.flatMap(([topic, schemas]) => Object.keys(schemas).map((type) => [type, topic])),
 ) as Record<EventType, Topic>;
+
+/**
+ * Event types of ours that only our own services consume (published on INTERNAL_TOPICS): the
+ * events service never stores them in `/events`, webhooks never deliver them, and no public list
+ * of event types names them.
+ */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(rateLimitUsageEventSchemas));
+
+export function isInternalEventType(type: string): boolean {
+  return INTERNAL_EVENT_TYPES.has(type);
+}
+
+/** The event types `/events` and webhooks can carry. */
+export const PUBLIC_EVENT_TYPES: readonly EventType[] = (Object.keys(eventSchemas) as EventType[]).filter((t) => !INTERNAL_EVENT_TYPES.has(t));

@@ -16,6 +16,8 @@ export const Topic = {
   pipes: 'pipes.events.v1',
   adminPortal: 'admin-portal.events.v1',
   dashboard: 'dashboard.events.v1',
+  /** The gateway's internal usage counts (INTERNAL_TOPICS); not WorkOS events. */
+  gatewayUsage: 'api-gateway.usage.v1',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -26,5 +28,12 @@ export type Topic = (typeof Topic)[keyof typeof Topic];
  */
 export const SIEM_TOPICS: readonly Topic[] = [Topic.auditLogs, Topic.auditLogsOcsf];
 
+/**
+ * Topics that carry only internal event types (INTERNAL_EVENT_TYPES): the events service's usage
+ * projection consumes them; `/events` and webhooks never show them, so the webhook dispatcher
+ * does not even read them.
+ */
+export const INTERNAL_TOPICS: readonly Topic[] = [Topic.gatewayUsage];
+
 /** Every topic that carries WorkOS events; the events service and webhook dispatcher consume all of them. */
-export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic).filter((t) => !SIEM_TOPICS.includes(t));
+export const ALL_DOMAIN_TOPICS: readonly Topic[] = Object.values(Topic).filter((t) => !SIEM_TOPICS.includes(t) && !INTERNAL_TOPICS.includes(t));

@@ -6,7 +6,7 @@ import { OutboxRelay } from '../outbox/outbox-relay';
 
 /**
  * Runs the service's outbox relay for the life of the process: one leader per database publishes
- * (see OutboxRelay). Readiness includes a Kafka round trip. Topic creation at boot is best
+ * (see OutboxRelay). Readiness includes a Kafka round trip (given `health`). Topic creation at boot is best
  * effort: the relay retries until Kafka is there, and nothing is lost meanwhile.
  */
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,11 +14,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private readonly kafka;
 
   constructor(
-    private readonly opts: { service: string; topics: readonly string[]; databaseUrl: string; brokers: string[]; logger: Logger; health: HealthRegistry },
+    private readonly opts: { service: string; topics: readonly string[]; databaseUrl: string; brokers: string[]; logger: Logger; health?: HealthRegistry },
   ) {
     this.kafka = createKafka({ brokers: opts.brokers, clientId: opts.service, logger: opts.logger });
     this.relay = new OutboxRelay({ databaseUrl: opts.databaseUrl, kafka: this.kafka, logger: opts.logger, lockName: `${opts.service}.outbox` });
-    opts.health.add('kafka', async () => {
+    opts.health?.add('kafka', async () => {
       const admin = this.kafka.admin();
       await admin.connect();
       await admin.disconnect();

@@ -35,8 +35,10 @@ export interface ServiceKitOptions {
    * Runs the outbox relay, which publishes to these topics (rows name their topic). With `prisma`,
    * also provides an OutboxGroupAppender (class token) on its pool, for events with no state
    * change to commit with (group commit: one statement, one NOTIFY, for many requests).
+   * `kafkaReadiness: false` leaves Kafka out of the service's readiness: for the edge (the
+   * gateway), which must keep serving while Kafka is down; its rows wait in the outbox meanwhile.
    */
-  outbox?: { topics: readonly string[] };
+  outbox?: { topics: readonly string[]; kafkaReadiness?: boolean };
   /**
    * Consumes domain events: the controllers' `@EventPattern` handlers, through KafkaEventTransport
    * (bootstrapService connects it). Dead letters go to the service's database.
@@ -92,12 +94,12 @@ export class ServiceInfraModule {
       exports.push(SecretBox);
     }
     if (opts.outbox) {
-      const topics = opts.outbox.topics;
+      const { topics, kafkaReadiness } = opts.outbox;
       const databaseUrl = need('DATABASE_URL', 'outbox');
       const brokers = need('KAFKA_BROKERS', 'outbox');
       providers.push({
         provide: OutboxRelayService,
-        useFactory: (health: HealthRegistry) => new OutboxRelayService({ service: opts.name, topics, databaseUrl, brokers, logger: opts.logger, health }),
+        useFactory: (health: HealthRegistry) => new OutboxRelayService({ service: opts.name, topics, databaseUrl, brokers, logger: opts.logger, health: kafkaReadiness === false ? undefined : health }),
         inject: [HealthRegistry],
       });
     }

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { Kafka } from 'kafkajs';
-import { ALL_DOMAIN_TOPICS } from '@wos/contracts';
+import { ALL_DOMAIN_TOPICS, INTERNAL_TOPICS } from '@wos/contracts';
 import { createKafka } from '../kafka/kafka';
 
 interface TopicEnds {
@@ -16,8 +16,10 @@ interface TopicEnds {
  * that resolves "latest" only at its first fetch, after it was already reported ready). Topics
  * that do not exist yet are left alone: the group reads them from their beginning, which is now.
  * The committed offsets are read back and compared, so a seed that did not take fails here.
+ * By default every topic a service of ours consumes (the internal ones too: seeding a topic the
+ * group never subscribes to is harmless).
  */
-export async function startGroupAtTopicEnds(brokers: string[], groupId: string, topics: readonly string[] = ALL_DOMAIN_TOPICS): Promise<void> {
+export async function startGroupAtTopicEnds(brokers: string[], groupId: string, topics: readonly string[] = [...ALL_DOMAIN_TOPICS, ...INTERNAL_TOPICS]): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'test-group-seed', logger: pino({ level: 'silent' }) });
   const admin = kafka.admin();
   await admin.connect();
