@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { findSchemaDrift } from '@wos/platform';
-import { uniqueSuffix } from '@wos/platform/testing';
+import { planWithOnlyIndex, uniqueSuffix } from '@wos/platform/testing';
 import { startHarness, SCHEMA, type Harness } from './support';
 import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
 
@@ -40,20 +39,9 @@ describe('identity service (real Postgres, Redis, Kafka)', () => {
     assert.deepEqual(page1.body.data.map((u: { id: string }) => u.id), [made[2], made[1]]);
     assert.deepEqual((await h.call(ENV, 'GET', `/user_management/users?search=${tag}&limit=2&after=${page1.body.list_metadata.after}`)).body.data.map((u: { id: string }) => u.id), [made[0]]);
     assert.equal((await h.call(ENV, 'GET', `/user_management/users?search=${'a'.repeat(101)}`)).status, 422);
-    const c = new Client({ connectionString: h.db.url });
-    await c.connect();
-    try {
-      // On a table this small any index on environment_id wins; without the others (dropped, then rolled back) the prefix index must serve the LIKE.
-      await c.query('BEGIN');
-      const others = await c.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname NOT IN ('users_environment_id_email_prefix_idx', 'users_pkey')`);
-      for (const r of others.rows as Array<{ indexname: string }>) await c.query(`DROP INDEX "${r.indexname}"`);
-      await c.query('SET LOCAL enable_seqscan = off');
-      const plan = (await c.query(`EXPLAIN SELECT id FROM users WHERE environment_id = '${ENV}' AND email LIKE 'srch%'`)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-      assert.match(plan, /Index Cond: .*email ~>=~ 'srch'[\s\S]*users_environment_id_email_prefix_idx|users_environment_id_email_prefix_idx[\s\S]*Index Cond: .*email ~>=~ 'srch'/, plan);
-    } finally {
-      await c.query('ROLLBACK');
-      await c.end();
-    }
+    // The prefix index alone can serve the search's LIKE.
+    const plan = await planWithOnlyIndex(h.db.url, 'users', 'users_environment_id_email_prefix_idx', `SELECT id FROM users WHERE environment_id = '${ENV}' AND email LIKE 'srch%'`);
+    assert.match(plan, /Index Cond: .*email ~>=~ 'srch'[\s\S]*users_environment_id_email_prefix_idx|users_environment_id_email_prefix_idx[\s\S]*Index Cond: .*email ~>=~ 'srch'/, plan);
   });
 
   test('secrets at rest: password hashes are argon2id, refresh tokens hashed, signing keys and TOTP seeds sealed', async () => {
