@@ -12,7 +12,7 @@ import { PostgresCluster } from '../support/postgres-cluster';
 import { ScimClient } from '../support/scim-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { CLOCK_SKEW_MS, FULL, SHORT, faultCatalogue, type FaultContext } from './faults';
-import { WORKLOAD_EVENTS, ackedWritesReadable, allEventsStored, eventsExactlyOnceInOrder, listAllEvents, no5xxOutsideWindows, resentAfterKill, webhooksExactlyOnce } from './invariants';
+import { WORKLOAD_EVENTS, ackedWritesReadable, allEventsStored, eventsExactlyOnceInOrder, listAllEvents, no5xxOutsideWindows, resentAfterKill, resentBetween, webhooksExactlyOnce } from './invariants';
 import { renderTable, type Row } from './report';
 import { HttpLog, Workload } from './workload';
 
@@ -57,6 +57,8 @@ describe(`chaos suite (${SHORT_MODE ? 'short' : 'full'} mode)`, { timeout: SHORT
   const windows: { start: number; end: number }[] = [];
   /** Events the dispatcher may have delivered twice: it was killed between their 2xx and its record (resentAfterKill). */
   const resent = new Set<string>();
+  /** Fault windows in which the dispatcher could not record a receiver's answer (Postgres down). */
+  const unrecordable: { start: number; end: number }[] = [];
   let e: E2e;
   let sdk: WorkOS;
   let workload: Workload;
@@ -187,6 +189,10 @@ describe(`chaos suite (${SHORT_MODE ? 'short' : 'full'} mode)`, { timeout: SHORT
       row.verdicts['acked writes readable'] = await withAuditDb((db) => ackedWritesReadable(sdk, db, e.creds.environment_id, sequences.flat().filter((w) => w.at >= roundStart)));
       row.verdicts['events once, in order'] = eventsExactlyOnceInOrder(events, sequences);
       if (fault.name === 'kill -9 webhook-dispatcher') for (const id of resentAfterKill(receiver.on2xx(WEBHOOK_PATH), start)) resent.add(id);
+      // Postgres down: an answer that came in the outage could not be recorded within the claim's
+      // lease, so that delivery may be sent once more, in this round or a later one.
+      if (fault.name.startsWith('Postgres')) unrecordable.push({ start, end: lifted });
+      for (const w of unrecordable) for (const id of resentBetween(receiver.on2xx(WEBHOOK_PATH), w.start, w.end)) resent.add(id);
       row.verdicts['webhooks once'] = await webhooksExactlyOnce(sdk, events, receiver, WEBHOOK_PATH, secret, resent);
       row.verdicts['no 5xx outside window'] = no5xxOutsideWindows(log.records, windows, roundStart);
       row.verdicts.recovery = { pass: recovered && row.recoverySeconds <= RECOVERY_BOUND_S, detail: recovered ? '' : 'the probe never completed' };

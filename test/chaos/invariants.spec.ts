@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event } from '@workos-inc/node';
-import { eventsExactlyOnceInOrder, no5xxOutsideWindows, resentAfterKill } from './invariants';
+import { eventsExactlyOnceInOrder, no5xxOutsideWindows, resentAfterKill, resentBetween } from './invariants';
 import type { ReceivedDelivery } from '../support/webhook-receiver';
 import type { Write } from './workload';
 
@@ -37,4 +37,10 @@ test('webhooks: only a delivery answered just before the dispatcher was killed m
   const killedAt = 10_000;
   const delivered = [d('in_flight', 9_990), d('in_flight', 40_000), d('earlier', 1_000), d('earlier', 40_001), d('thrice', 9_995), d('thrice', 40_002), d('thrice', 40_003), d('after', 10_010), d('after', 40_004)];
   assert.deepEqual(resentAfterKill(delivered, killedAt), ['in_flight']);
+});
+
+test('webhooks: a delivery answered while Postgres was down may arrive twice; one answered outside that window may not', () => {
+  const d = (eventId: string, at: number) => ({ eventId, at }) as ReceivedDelivery;
+  const delivered = [d('in_outage', 5_000), d('in_outage', 60_000), d('before', 900), d('before', 60_001), d('thrice', 5_500), d('thrice', 60_002), d('thrice', 60_003), d('once', 6_000)];
+  assert.deepEqual(resentBetween(delivered, 1_000, 8_000), ['in_outage']);
 });

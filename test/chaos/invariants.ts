@@ -90,17 +90,22 @@ export function eventsExactlyOnceInOrder(events: Event[], sequences: Write[][]):
 }
 
 /**
- * The one duplicate the dispatcher's design allows (docs/ARCHITECTURE.md, webhook guarantees): a
- * kill -9 between the receiver's 2xx and the dispatcher recording it re-sends that delivery once.
- * These are the events whose first 2xx arrived in the `windowMs` before the kill at `killedAt`
- * and that arrived exactly twice; anything else delivered twice stays a failure.
+ * The duplicates the dispatcher's design allows (docs/ARCHITECTURE.md, webhook guarantees): a
+ * delivery the receiver answered while the dispatcher could not record the answer is sent once
+ * more. These are the events whose first 2xx arrived between `from` and `to` and that arrived
+ * exactly twice; anything else delivered twice stays a failure.
  */
-export function resentAfterKill(delivered: ReceivedDelivery[], killedAt: number, windowMs = 2000): string[] {
+export function resentBetween(delivered: ReceivedDelivery[], from: number, to: number): string[] {
   const byEvent = new Map<string, ReceivedDelivery[]>();
   for (const d of delivered) byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), d]);
   return [...byEvent]
-    .filter(([, ds]) => ds.length === 2 && Math.min(...ds.map((d) => d.at)) >= killedAt - windowMs && Math.min(...ds.map((d) => d.at)) <= killedAt)
+    .filter(([, ds]) => ds.length === 2 && Math.min(...ds.map((d) => d.at)) >= from && Math.min(...ds.map((d) => d.at)) <= to)
     .map(([id]) => id);
+}
+
+/** A kill -9 between the receiver's 2xx and the record: the first 2xx in the `windowMs` before the kill at `killedAt`. */
+export function resentAfterKill(delivered: ReceivedDelivery[], killedAt: number, windowMs = 2000): string[] {
+  return resentBetween(delivered, killedAt - windowMs, killedAt);
 }
 
 /**

@@ -3,7 +3,7 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
 import { createWorker, newId, QueueName, registry, SecretBox, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../../config';
-import { DeliveryRepository, type ClaimedDelivery } from '../delivery.repository';
+import { DeliveryRepository, type AttemptRecord, type ClaimedDelivery, type DeliveryKey } from '../delivery.repository';
 import type { DeliveryJob } from '../delivery.service';
 import { nextAttemptAt } from '../retry-schedule';
 import { signatureHeader } from '@wos/platform';
@@ -108,7 +108,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     attemptsTotal.labels(result.ok ? 'succeeded' : 'failed').inc();
     attemptLatency.observe(result.latencyMs / 1000);
     const next = result.ok ? null : nextAttemptAt(this.config.WEBHOOK_RETRY_SCHEDULE, claimed.attempts + 1, new Date());
-    const recorded = await this.repo.record(key, claimed, { attemptId: newId('webhook_attempt'), ...result, nextAttemptAt: next });
+    const recorded = await this.recordWhileLeased(key, claimed, { attemptId: newId('webhook_attempt'), ...result, nextAttemptAt: next }, t0 + this.leaseMs);
     stepSeconds.labels('record').observe((performance.now() - t2) / 1000);
     if (!recorded) return 'already recorded';
     if (result.ok) return 'delivered';
@@ -120,6 +120,26 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
       return 'failed';
     }
     return this.delayUntil(job, token, next);
+  }
+
+  /**
+   * Records an attempt. A failed write (Postgres restarting, a dropped connection) is tried again
+   * while the claim's lease holds: the receiver may already have answered, and a record given up
+   * early would let the delivery be claimed and sent again. Past the lease the error goes to
+   * BullMQ, and the delivery is sent again once claimable (webhooks are at least once: a database
+   * outage longer than the lease can re-send an answered delivery, as a kill -9 between the answer
+   * and the record can).
+   */
+  private async recordWhileLeased(key: DeliveryKey, claimed: ClaimedDelivery, record: AttemptRecord, leaseEndsAt: number): Promise<boolean> {
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await this.repo.record(key, claimed, record);
+      } catch (err) {
+        if (performance.now() + wait >= leaseEndsAt) throw err;
+        this.log.warn({ ...key, err: (err as Error).message }, 'could not record a delivery attempt; trying again while its lease holds');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 
   /** BullMQ's documented way to re-delay the running job: move it, then throw DelayedError. */
