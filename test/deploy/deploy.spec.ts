@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_NODE_OPTIONS } from '@wos/platform/stack';
 
 // Keeps the deploy manifests in step with apps/: every app must be built by compose and
 // deployed by the umbrella chart, on the same port, and nothing may name a missing app.
@@ -174,8 +175,11 @@ test('every app gets only its own keys: helm calls match INTERNAL_CALLS and comp
   assert.match(deployment, /key: \{\{ \.Values\.app \}\}/, 'the chart reads each app\'s own Secret entry');
 });
 
-test('every runtime starts node with --disable-proto=delete (Dockerfile, compose, helm)', () => {
-  assert.match(readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8'), /exec node --disable-proto=delete "apps\/\$APP\/dist\/src\/main\.js"/);
-  for (const app of listApps()) assert.equal(lookup((composeServices()[app] as YamlMap).environment, 'NODE_OPTIONS'), '--disable-proto=delete', app);
-  assert.match(readFileSync(path.join(root, 'helm/charts/service/templates/deployment.yaml'), 'utf8'), /NODE_OPTIONS[\s\S]{0,40}--disable-proto=delete/);
+test('every runtime starts node with --disable-proto=delete and the Stack runner\'s node options (Dockerfile, compose, helm)', () => {
+  const dockerfile = readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8');
+  assert.match(dockerfile, /exec node --disable-proto=delete "apps\/\$APP\/dist\/src\/main\.js"/);
+  assert.ok(dockerfile.includes(`ENV NODE_OPTIONS="${SERVICE_NODE_OPTIONS}"`), 'the image sets the default node options');
+  for (const app of listApps()) assert.equal(lookup((composeServices()[app] as YamlMap).environment, 'NODE_OPTIONS'), `--disable-proto=delete ${SERVICE_NODE_OPTIONS}`, app);
+  assert.match(readFileSync(path.join(root, 'helm/charts/service/templates/deployment.yaml'), 'utf8'), /NODE_OPTIONS[\s\S]{0,40}--disable-proto=delete \{\{ \.Values\.nodeOptions \}\}/);
+  assert.equal((parse(readFileSync(path.join(root, 'helm/charts/service/values.yaml'), 'utf8')) as YamlMap).nodeOptions, SERVICE_NODE_OPTIONS);
 });

@@ -1,10 +1,13 @@
 // Idle cost of the whole stack: starts every service of the catalogue with the platform's Stack runner, waits
 // until every one is ready, lets the startup work settle, then measures a quiet window: CPU in %
 // of one core (from /proc/<pid>/stat utime + stime) and resident memory (VmRSS) per service,
-// with Kafka, Postgres (this stack's backends) and Redis apart, and how often each woke up
-// (context switches of all its threads per second). Prints one table to stdout.
+// and proportional memory (Pss: each shared page divided among the processes that map it, so the
+// sum over processes is the memory the stack really holds; summed RSS counts the node binary and
+// Postgres' shared buffers once per process), each service's V8 heap and external memory (its
+// /metrics), with Kafka, Postgres (this stack's backends) and Redis apart, and how often each woke
+// up (context switches of all its threads per second). Prints one table to stdout.
 //
-//   node tools/bench/idle.mjs [--seconds 60] [--settle 20] [--shared-kafka]
+//   node tools/bench/idle.mjs [--seconds 60] [--settle 20] [--shared-kafka] [--node-options '<flags for every service>']
 //
 // The stack gets a Kafka broker of its own (tools/kafka/start.sh on port 29092 + slot * 10,
 // deleted afterwards): on a shared broker its consumers would be busy with other stacks' events
@@ -22,7 +25,7 @@ import { root, log, sleep } from './lib.mjs';
 const require = createRequire(import.meta.url);
 const { Stack, APP_CATALOGUE } = require(join(root, 'libs/platform/dist/stack/index.js'));
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, settle: { type: 'string', default: '20' }, 'shared-kafka': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, settle: { type: 'string', default: '20' }, 'shared-kafka': { type: 'boolean', default: false }, 'node-options': { type: 'string' } } });
 const SECONDS = Number(values.seconds);
 const SETTLE = Number(values.settle);
 const TICK = 100; // USER_HZ on Linux
@@ -48,6 +51,14 @@ function stat(pid) {
     return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rssKib: Number(f[21]) * PAGE_KIB };
   } catch {
     return undefined;
+  }
+}
+/** Proportional set size: resident pages, each shared page divided among the processes mapping it. */
+function pssKib(pid) {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 /** Context switches of every thread of a process: how often it woke up. */
@@ -87,7 +98,7 @@ function groups(appPids, redisPort) {
   const out = new Map();
   for (const [pid, s] of byPid) {
     const g = groupOf(pid);
-    if (g) out.set(pid, { group: g, ...s, switches: switches(pid) });
+    if (g) out.set(pid, { group: g, ...s, pssKib: pssKib(pid), switches: switches(pid) });
   }
   return out;
 }
@@ -95,13 +106,29 @@ function groups(appPids, redisPort) {
 function measure(a, b, seconds) {
   const rows = new Map();
   for (const [pid, p] of b) {
-    const r = rows.get(p.group) ?? { cpu: 0, rssKib: 0, wakeups: 0 };
+    const r = rows.get(p.group) ?? { cpu: 0, rssKib: 0, pssKib: 0, wakeups: 0 };
     r.cpu += ((p.ticks - (a.get(pid)?.ticks ?? p.ticks)) / TICK / seconds) * 100;
     r.wakeups += (p.switches - (a.get(pid)?.switches ?? p.switches)) / seconds;
     r.rssKib += p.rssKib;
+    r.pssKib += p.pssKib;
     rows.set(p.group, r);
   }
   return rows;
+}
+
+/** Each service's V8 heap (used, total) and external memory in MiB, from its /metrics (prom-client's defaults). */
+async function heapsOf(stack) {
+  const out = new Map();
+  for (const { name } of APP_CATALOGUE) {
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${stack.port(name)}/metrics`)).text();
+      const value = (metric) => Math.round(Number(new RegExp(`^${metric} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+      out.set(name, { heapUsed: value('nodejs_heap_size_used_bytes'), heapTotal: value('nodejs_heap_size_total_bytes'), external: value('nodejs_external_memory_bytes') });
+    } catch {
+      // not served: the row shows a dash
+    }
+  }
+  return out;
 }
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,7 +146,7 @@ const stack = new Stack({
   internalAuthSecret: randomBytes(32).toString('hex'),
   freshDatabases: true,
   logDir: join(root, '.tools', 'logs', 'idle'),
-  env: { LOG_LEVEL: 'warn' },
+  env: { LOG_LEVEL: 'warn', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) },
   // Groups of their own, so this run never joins (or rebalances) another stack's.
   appEnv: { events: { KAFKA_GROUP_ID: `events-idle-${runId}` }, 'webhook-dispatcher': { KAFKA_GROUP_ID: `webhooks-idle-${runId}` } },
 });
@@ -140,11 +167,18 @@ try {
   const b = groups(pids, redisPort);
   const rows = measure(a, b, (performance.now() - start) / 1000);
 
+  const heaps = await heapsOf(stack);
+
   const services = APP_CATALOGUE.map((x) => x.name);
-  const line = (name, r) => `| ${name.padEnd(22)} | ${r.cpu.toFixed(2).padStart(6)} | ${(r.rssKib / 1024).toFixed(0).padStart(7)} | ${r.wakeups.toFixed(0).padStart(9)} |`;
-  const sum = (names) => names.reduce((t, n) => ({ cpu: t.cpu + (rows.get(n)?.cpu ?? 0), rssKib: t.rssKib + (rows.get(n)?.rssKib ?? 0), wakeups: t.wakeups + (rows.get(n)?.wakeups ?? 0) }), { cpu: 0, rssKib: 0, wakeups: 0 });
-  const out = [`| ${'process'.padEnd(22)} | CPU, % | RSS MiB | wakeups/s |`, `|${'-'.repeat(24)}|-------:|--------:|----------:|`];
-  for (const n of services) out.push(line(n, rows.get(n) ?? { cpu: NaN, rssKib: NaN, wakeups: NaN }));
+  const mib = (kib) => (kib / 1024).toFixed(0).padStart(7);
+  const heapCells = (h) => (h ? `${String(h.heapUsed).padStart(5)} / ${String(h.heapTotal).padStart(4)} | ${String(h.external).padStart(8)}` : `${'-'.padStart(12)} | ${'-'.padStart(8)}`);
+  const line = (name, r, h) => `| ${name.padEnd(22)} | ${r.cpu.toFixed(2).padStart(6)} | ${mib(r.rssKib)} | ${mib(r.pssKib)} | ${heapCells(h)} | ${r.wakeups.toFixed(0).padStart(9)} |`;
+  const sum = (names) => names.reduce((t, n) => ({ cpu: t.cpu + (rows.get(n)?.cpu ?? 0), rssKib: t.rssKib + (rows.get(n)?.rssKib ?? 0), pssKib: t.pssKib + (rows.get(n)?.pssKib ?? 0), wakeups: t.wakeups + (rows.get(n)?.wakeups ?? 0) }), { cpu: 0, rssKib: 0, pssKib: 0, wakeups: 0 });
+  const out = [
+    `| ${'process'.padEnd(22)} | CPU, % | RSS MiB | PSS MiB | JS heap used / total MiB | external MiB | wakeups/s |`,
+    `|${'-'.repeat(24)}|-------:|--------:|--------:|-------------:|---------:|----------:|`,
+  ];
+  for (const n of services) out.push(line(n, rows.get(n) ?? { cpu: NaN, rssKib: NaN, pssKib: NaN, wakeups: NaN }, heaps.get(n)));
   out.push(line(`${services.length} services`, sum(services)));
   for (const n of ['kafka', 'postgres (this stack)', 'redis']) if (rows.has(n)) out.push(line(n, rows.get(n)));
   out.push(line('whole stack', sum([...rows.keys()])));

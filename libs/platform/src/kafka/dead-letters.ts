@@ -113,6 +113,12 @@ export class ConsumerDeadLetters {
    * clears the request (the operator asks again after the next fix). Returns false when none waits.
    */
   async replayNext(group: string, apply: (row: DeadLetterRow) => Promise<void>): Promise<boolean> {
+    // The common answer (nothing requested) in one statement on the partial index, not a transaction's three.
+    const waiting = await this.pool.query(
+      'SELECT 1 FROM consumer_dead_letters WHERE consumer_group = $1 AND replay_requested_at IS NOT NULL AND replayed_at IS NULL LIMIT 1',
+      [group],
+    );
+    if (waiting.rowCount === 0) return false;
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query('BEGIN');

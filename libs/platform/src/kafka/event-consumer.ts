@@ -38,7 +38,7 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   /** First retry delay, doubled per attempt up to 5 s (default 100 ms). */
   retryDelayMs?: number;
-  /** How often requested replays are looked for (default 5 s; the CLI waits 30 s for the outcome). */
+  /** How often requested replays are looked for (default REPLAY_POLL_MS; the CLI waits 30 s for the outcome). */
   replayPollMs?: number;
   /** How long the broker may hold an empty fetch (default CONSUMER_MAX_WAIT_MS). */
   maxWaitTimeInMs?: number;
@@ -59,6 +59,11 @@ export interface EventConsumerOptions {
  * under the 30 s session timeout.
  */
 export const CONSUMER_MAX_WAIT_MS = 5000;
+/**
+ * How often a consumer looks for replays the CLI requested: one indexed probe per look, in every
+ * consuming service, idle or not; the CLI waits 30 s for the outcome, three looks.
+ */
+export const REPLAY_POLL_MS = 10_000;
 
 /* One consumed message: the parsed event for the handler and the raw bytes for a dead letter. */
 interface Item {
@@ -262,7 +267,7 @@ export class EventConsumer {
       this.replaying = this.replayRequested()
         .catch((err: Error) => this.log.warn({ err: err.message }, 'could not look for dead-letter replays'))
         .finally(() => this.scheduleReplays());
-    }, this.opts.replayPollMs ?? 5000);
+    }, this.opts.replayPollMs ?? REPLAY_POLL_MS);
   }
 
   /** Applies every replay the CLI requested, once each, through the handler. */

@@ -43,6 +43,22 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     await db.drop();
   });
 
+  test('an idle leader (30 s poll) whose session is lost reconnects at once and publishes what was written meanwhile', async () => {
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `lost-${topic}` });
+    relay.start();
+    try {
+      await waitFor(() => relay.isLeader || undefined, { message: 'the relay leads' });
+      // Written without a NOTIFY: an idle leader would only find it on its 30 s poll.
+      const event = buildEvent('organization.created', org('org_lost_session'), 'environment_T');
+      await pg.query(`INSERT INTO outbox (event_id, topic, key, payload, headers) VALUES ($1, $2, 'k', $3, '{}')`, [event.id, topic, JSON.stringify(event)]);
+      const killed = await pg.query<{ ok: boolean }>('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [relay.applicationName]);
+      assert.equal(killed.rows[0]?.ok, true, 'the relay session was found and ended');
+      await waitFor(() => received.some((r) => r.id === event.id) || undefined, { timeoutMs: 10_000, message: 'the row published well before the 30 s poll' });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   test('publishes committed rows in order and marks them published; rolled-back rows never leave', async () => {
     const events = Array.from({ length: 30 }, (_, i) => buildEvent('organization.created', org(`org_${i}`), 'environment_T'));
     for (const [i, e] of events.entries()) {

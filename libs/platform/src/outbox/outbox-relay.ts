@@ -19,8 +19,8 @@ export interface OutboxRelayOptions {
   /** A record larger than this alone is dead-lettered (default 1,000,000 bytes). */
   maxRecordBytes?: number;
   /**
-   * How often an idle relay looks anyway (default OUTBOX_POLL_MS): the leader for rows whose
-   * NOTIFY it missed, a standby for the lock.
+   * How often an idle relay looks anyway: a standby for the lock (default OUTBOX_POLL_MS), the
+   * leader for rows written without a NOTIFY (default OUTBOX_LEADER_POLL_MS). Given, it is both.
    */
   pollIntervalMs?: number;
   /** The least time between a standby's tries of the lock (default STANDBY_MIN_RETRY_MS). */
@@ -37,6 +37,13 @@ export interface OutboxRelayOptions {
  * dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
  */
 export const OUTBOX_POLL_MS = 5000;
+/**
+ * How often an idle leader looks anyway. Its session LISTENs, every outbox write NOTIFYs in its
+ * own statement, and a lost session wakes the loop at once (it reconnects and reads what it
+ * missed), so this only bounds how late a row written without a NOTIFY (by hand, or by a
+ * migration) is published; each look costs a wake-up and a query in every service.
+ */
+export const OUTBOX_LEADER_POLL_MS = 30_000;
 /**
  * A standby is notified of every commit, like the leader, but tries the lock at most this often:
  * a commit while no one leads is published within this bound, and a busy leader's notifications
@@ -194,7 +201,7 @@ export class OutboxRelay {
       }
       // After a failure the backoff is served in full, notifications or not.
       if (failures) await this.sleep(Math.min(5000, 200 * 2 ** failures), false);
-      else if (this.leader) await this.sleep(this.opts.pollIntervalMs ?? OUTBOX_POLL_MS, true);
+      else if (this.leader) await this.sleep(this.opts.pollIntervalMs ?? OUTBOX_LEADER_POLL_MS, true);
       else await this.standbyWait();
     }
   }
@@ -243,6 +250,8 @@ export class OutboxRelay {
         if (this.session === session) {
           this.session = undefined;
           this.sessionLost = true;
+          // Whatever the loop sleeps for, it reconnects now (and then reads what it missed).
+          this.wake?.();
         }
         void session.end().catch(() => undefined);
       });

@@ -55,6 +55,16 @@ export interface StackOptions {
 /** At most this many processes of one app: enough to use every core of a large host, and a bound on a typo. */
 export const MAX_REPLICAS = 16;
 
+/**
+ * Node options every service runs with, here as in the image, compose and Helm (which set
+ * NODE_OPTIONS to the same, so an operator can override it). A young generation of 8 MiB
+ * semi-spaces: V8 sizes it from the machine's memory (semi-spaces grew to 32-64 MiB on a 24 GiB
+ * host), and a process keeps what startup grew, about 50 MiB per idle service. The request paths
+ * keep little past a scavenge (docs/benchmarks.md, GC pauses), so a smaller young generation costs
+ * more frequent, equally short scavenges; docs/benchmarks.md, Idle cost, has both measurements.
+ */
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8';
+
 export interface Credentials {
   environment_id: string;
   api_key: string;
@@ -199,7 +209,8 @@ export class Stack {
     // The IPC channel only carries the process's "started" message (announceStarted).
     const child = spawn(process.execPath, ['--disable-proto=delete', join(this.opts.root, 'apps', app, 'dist', 'src', 'main.js')], {
       cwd: join(this.opts.root, 'apps', app),
-      env,
+      // The defaults first: a flag given again later (.env, a benchmark's profiler) wins.
+      env: { ...env, NODE_OPTIONS: [SERVICE_NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     child.stdout!.pipe(log);
