@@ -20,7 +20,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { root, log, sleep } from './lib.mjs';
+import { root, log, sleep, recordRows } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Stack, APP_CATALOGUE } = require(join(root, 'libs/platform/dist/stack/index.js'));
@@ -168,6 +168,8 @@ try {
   const rows = measure(a, b, (performance.now() - start) / 1000);
 
   const heaps = await heapsOf(stack);
+  // The idle target names the ten services the platform had then; the others are counted too.
+  const ten = ['api-gateway', 'identity', 'sso', 'directory-sync', 'organizations', 'audit-logs', 'vault', 'radar', 'events', 'webhook-dispatcher'];
 
   const services = APP_CATALOGUE.map((x) => x.name);
   const mib = (kib) => (kib / 1024).toFixed(0).padStart(7);
@@ -180,8 +182,16 @@ try {
   ];
   for (const n of services) out.push(line(n, rows.get(n) ?? { cpu: NaN, rssKib: NaN, pssKib: NaN, wakeups: NaN }, heaps.get(n)));
   out.push(line(`${services.length} services`, sum(services)));
+  out.push(line('the ten of the target', sum(ten)));
   for (const n of ['kafka', 'postgres (this stack)', 'redis']) if (rows.has(n)) out.push(line(n, rows.get(n)));
   out.push(line('whole stack', sum([...rows.keys()])));
+  const whole = sum([...rows.keys()]);
+  recordRows([
+    { name: 'idle: the ten services of the target, CPU % of one core', ratio: sum(ten).cpu, target: '< 2 %', pass: sum(ten).cpu < 2 },
+    { name: `idle: all ${services.length} services, CPU % of one core`, ratio: sum(services).cpu, target: 'report' },
+    { name: 'idle: whole stack, GiB (sum of PSS)', ratio: whole.pssKib / 2 ** 20, target: '< 2 GB', pass: whole.pssKib * 1024 < 2e9 },
+    { name: 'idle: whole stack, GiB (sum of RSS: shared pages once per process)', ratio: whole.rssKib / 2 ** 20, target: 'report' },
+  ]);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`Idle window ${SECONDS} s after ${SETTLE} s settling, ${privateKafka ? 'a broker of its own' : 'the shared broker'}; load average ${load}\n${out.join('\n')}`);
 } finally {

@@ -167,11 +167,17 @@ export function summarize(latenciesMs) {
 const ms = (v) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms` : '-');
 const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
 
+/**
+ * Under `npm run bench:all` (tools/bench/all.mjs), every row a script reports is kept, one JSON
+ * line each, for the combined table (formatTable does it; scripts with a table of their own call it).
+ */
+export function recordRows(rows) {
+  if (process.env.BENCH_JSON) for (const r of rows) appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ script: process.env.BENCH_LABEL ?? '', ...r })}\n`);
+}
+
 /** Rows: { name, requests, rps, p50, p99, max, errors, target, pass, cpu }. */
 export function formatTable(rows) {
-  // Under `npm run bench:all` (tools/bench/all.mjs), every table a script prints is also kept,
-  // one JSON line per row, for the combined table.
-  if (process.env.BENCH_JSON) for (const r of rows) appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ script: process.env.BENCH_LABEL ?? '', ...r })}\n`);
+  recordRows(rows);
   const head = ['scenario', 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'target', 'result', 'CPU, % of one core'];
   const body = rows.map((r) => [
     r.name,
