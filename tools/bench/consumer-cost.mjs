@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
-import { root, log } from './lib.mjs';
+import { root, log, recordRows } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const platform = require(join(root, 'libs/platform/dist/index.js'));
@@ -139,6 +139,7 @@ const table = [
   [d.label, N, `${d.wall.toFixed(0)} ms`, Math.round(N / (d.wall / 1000)), d.cpu.toFixed(1), 'reference'],
   [t.label, N, `${t.wall.toFixed(0)} ms`, Math.round(N / (t.wall / 1000)), t.cpu.toFixed(1), `${t.cpu >= d.cpu ? '+' : ''}${(((t.cpu - d.cpu) / d.cpu) * 100).toFixed(1)} %`],
 ];
+recordRows([{ name: 'consumer CPU per message: @EventPattern transport / direct EventConsumer', ratio: t.cpu / d.cpu, target: '<= 1.05', pass: t.cpu / d.cpu <= 1.05 }]);
 console.log(table.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|${r.map(() => '---').join('|')}|` : ''}`).join('\n'));
 
 await pool.end();

@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { Pool } from 'undici';
-import { bufferedRequest, children, cpuSnapshot, cpuSplit, log, root, sleep, summarize, track } from './lib.mjs';
+import { bufferedRequest, children, cpuSnapshot, cpuSplit, log, recordRows, root, sleep, summarize, track } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 process.removeAllListeners('warning');
@@ -260,6 +260,11 @@ async function main() {
       [`baseline: signed POST loop (${CONCURRENCY} conc.)`, base.deliveries, Math.round(base.rps), fmtMs(base.lat.p50), fmtMs(base.lat.p99), fmtMs(base.lat.max), '-', base.invalid, '-', '-', fmtCpu(base.cpu)],
       ['fan-out burst / baseline', '-', (b.rps / base.rps).toFixed(2), '-', '-', '-', '-', '-', '-', '-', ''],
     ];
+    recordRows([
+      { name: `fan-out burst (${EVENTS} events x ${ENDPOINTS})`, requests: b.deliveries, rps: b.rps, p50: b.lat.p50, p99: b.lat.p99, max: b.lat.max, errors: b.dup + b.invalid, target: '>= 1,500/s', pass: b.rps >= 1500 },
+      { name: `fan-out paced (${PACED_RATE} events/s x ${ENDPOINTS})`, requests: p.deliveries, rps: p.rps, p50: p.lat.p50, p99: p.lat.p99, max: p.lat.max, errors: p.dup + p.invalid, target: 'p99 < 1 s', pass: p.lat.p99 < 1000 },
+      { name: 'fan-out burst / baseline signed POST loop', ratio: b.rps / base.rps, target: 'report' },
+    ]);
     console.log(`WOS webhooks fan-out benchmark ${new Date().toISOString()} run ${runId}`);
     console.log(`latency = Kafka ack of the produce (commit) -> receipt at the receiver, first attempts only (every endpoint answers 200)`);
     console.log(`burst deliveries/s counts from the first produce; between the first and the last receipt it was ${Math.round(b.steady)}/s`);
