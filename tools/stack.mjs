@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { Stack, readDotEnv, loadDeclaredKeys, routeRunEnv, loopbackAllowed, parseReplicas, RUN_SETTINGS } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
+const { Stack, readDotEnv, loadDeclaredKeys, routeRunEnv, loopbackAllowed, parseReplicas, parseUvThreadpoolSizes, RUN_SETTINGS } = createRequire(import.meta.url)(join(root, 'libs/platform/dist/stack/index.js'));
 
 // The git-ignored .env (see .env.example) and the shell's environment, routed to the services
 // whose config schemas declare each variable; unknown or stack-managed ones are warnings.
@@ -15,9 +15,11 @@ const run = routeRunEnv({ dotenv: readDotEnv(dotEnvFile), environment: process.e
 for (const w of run.warnings) console.warn(`warning: ${w}`);
 let allowLoopbackUrls;
 let replicas;
+let uvThreadpoolSize;
 try {
   allowLoopbackUrls = loopbackAllowed(run.settings);
   replicas = parseReplicas(run.settings);
+  uvThreadpoolSize = parseUvThreadpoolSizes(run.settings);
 } catch (err) {
   console.error(err.message);
   process.exit(2);
@@ -53,9 +55,12 @@ const stack = new Stack({
   appEnv: run.perApp,
   // WOS_REPLICAS (e.g. identity=2,sso=2): processes per app, sharing its port.
   replicas,
+  // WOS_UV_THREADPOOL_SIZE (e.g. identity=4): libuv's pool per app; unnamed: the stack's default (threadpool.ts).
+  uvThreadpoolSize,
 });
 const routed = Object.keys(run.sources).filter((k) => !RUN_SETTINGS.includes(k));
 if (Object.keys(replicas).length) console.log(`WOS_REPLICAS: ${Object.entries(replicas).map(([a, n]) => `${a}=${n}`).join(', ')} (replicas share their app's port)`);
+if (Object.keys(uvThreadpoolSize).length) console.log(`WOS_UV_THREADPOOL_SIZE: ${Object.entries(uvThreadpoolSize).map(([a, n]) => `${a}=${n}`).join(', ')}`);
 console.log(`ALLOW_LOOPBACK_URLS=${allowLoopbackUrls} (http and loopback IdP and webhook URLs are ${allowLoopbackUrls ? 'accepted' : 'refused'})`);
 
 let stopping = false;

@@ -146,6 +146,14 @@ describe('the production value set', () => {
     }
   });
 
+  test("identity's argon2 hashes get a libuv pool set deliberately (uvThreadpoolSize); the others keep libuv's default", () => {
+    for (const deployment of ofKind('production', 'Deployment')) {
+      const env = podSpec(deployment).containers[0]!.env ?? [];
+      const size = env.find((v: { name: string }) => v.name === 'UV_THREADPOOL_SIZE')?.value;
+      assert.equal(size, appOf(deployment) === 'identity' ? '4' : undefined, `${appOf(deployment)}: UV_THREADPOOL_SIZE`);
+    }
+  });
+
   test('every container has resource requests; every app container has liveness and readiness probes', () => {
     for (const workload of [...ofKind('production', 'Deployment'), ...ofKind('production', 'Job')]) {
       for (const c of podSpec(workload).containers) {

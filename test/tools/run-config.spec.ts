@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { APP_CATALOGUE, Stack, configKeys, loadDeclaredKeys, loopbackAllowed, parseReplicas, readDotEnv, routeRunEnv } from '@wos/platform/stack';
+import { APP_CATALOGUE, Stack, configKeys, defaultUvThreadpoolSize, loadDeclaredKeys, loopbackAllowed, parseReplicas, parseUvThreadpoolSizes, readDotEnv, routeRunEnv } from '@wos/platform/stack';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const ALL = APP_CATALOGUE.map((a) => a.name);
@@ -94,5 +94,22 @@ describe('run command configuration (.env → services)', () => {
     assert.equal(stack.appEnv('identity').REUSE_PORT, 'true');
     assert.equal(stack.appEnv('organizations').REUSE_PORT, 'false');
     assert.throws(() => new Stack({ root: ROOT, dbPrefix: 'x', postgresUrl: 'postgresql://p@h/d', kafkaBrokers: 'k:1', redisUrl: 'redis://r', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), replicas: { sso: 0 } }), /replicas of sso/);
+  });
+
+  test("WOS_UV_THREADPOOL_SIZE: libuv's pool per app; unnamed, identity gets one thread per core (at least 2) and the others libuv's default", () => {
+    const run = routeRunEnv({ dotenv: { WOS_UV_THREADPOOL_SIZE: 'sso=3' }, environment: {}, declared });
+    const sizes = parseUvThreadpoolSizes(run.settings);
+    assert.deepEqual(sizes, { sso: 3 });
+    for (const bad of ['identity', 'identity=0', 'identity=65', 'nosuchapp=2', 'identity=two']) assert.throws(() => parseUvThreadpoolSizes({ WOS_UV_THREADPOOL_SIZE: bad }), /WOS_UV_THREADPOOL_SIZE: /, bad);
+    assert.equal(defaultUvThreadpoolSize('identity', 1), 2);
+    assert.equal(defaultUvThreadpoolSize('identity', 8), 8);
+    assert.equal(defaultUvThreadpoolSize('organizations', 8), undefined);
+    const stack = new Stack({ root: ROOT, dbPrefix: 'wos_cfgtest', postgresUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', kafkaBrokers: 'k:9092', redisUrl: 'redis://r:6379', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), uvThreadpoolSize: sizes });
+    assert.equal(stack.appEnv('sso').UV_THREADPOOL_SIZE, '3');
+    assert.equal(stack.appEnv('identity').UV_THREADPOOL_SIZE, String(defaultUvThreadpoolSize('identity')));
+    assert.equal(stack.appEnv('organizations').UV_THREADPOOL_SIZE, undefined);
+    const pinned = new Stack({ root: ROOT, dbPrefix: 'wos_cfgtest', postgresUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', kafkaBrokers: 'k:9092', redisUrl: 'redis://r:6379', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), uvThreadpoolSize: { identity: 4 } });
+    assert.equal(pinned.appEnv('identity').UV_THREADPOOL_SIZE, '4');
+    assert.throws(() => new Stack({ root: ROOT, dbPrefix: 'x', postgresUrl: 'postgresql://p@h/d', kafkaBrokers: 'k:1', redisUrl: 'redis://r', internalAuthSecret: 'x'.repeat(32), logDir: join(dir, 'logs'), uvThreadpoolSize: { identity: 0 } }), /UV_THREADPOOL_SIZE of identity/);
   });
 });

@@ -1,21 +1,27 @@
 // AuthKit benchmark (node tools/bench/authkit.mjs, after tools/setup.sh and a build): starts its
 // own stack (gateway, organizations, identity; ports +24000, databases wos_bench_authkit_*,
 // Redis DB 7), seeds users and organizations, and prints one table to stdout:
-//   1. raw argon2id hashes/s in this process (the service's parameters, 4 at a time, as libuv runs them)
+//   1. raw argon2id hashes/s in this process (the service's parameters, 4 at a time on this process's
+//      default pool of 4: the machine's bare hash rate, whatever identity's pool size)
 //   2. password sign-ins/s through the gateway, and their ratio to (1)        target >= 0.85
 //   3. refresh-token rotations/s through the gateway (every request spends a live token) target >= 1,000/s
 //   4. GET /user_management/users/:id vs GET /organizations/:id through the gateway  target within 20 %
 // The per-email and per-IP sign-in limits are raised for the run (one client IP, few users);
-// the throttle still runs on every sign-in (two Redis round trips). It never fails on a miss.
-// Knobs: BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CONNECTIONS=32 BENCH_LOGIN_CONNECTIONS=8 BENCH_ONLY=argon2,login,refresh,get
-// BENCH_REPLICAS=identity=2 (processes sharing the port)
+// the throttle still runs on every sign-in (one Redis round trip). It never fails on a miss.
+//   and, with the sign-ins, the store round trips of one sign-in: SQL statements and Redis
+//   commands per password sign-in (the services' db_statements_total and redis_commands_total
+//   over BENCH_COUNT_SIGNINS sequential sign-ins after one warm pass; deterministic, no timing).
+// Knobs: BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CONNECTIONS=32 BENCH_LOGIN_CONNECTIONS=8
+// BENCH_ONLY=argon2,login,counts,refresh,get (counts: the round trips alone; login includes them)
+// BENCH_COUNT_SIGNINS=32 BENCH_UV_THREADPOOL_SIZE (identity's libuv pool, where its hashes run; unset: the stack's default, libs/platform/src/stack/threadpool.ts)
+// BENCH_REPLICAS=identity=2 (processes sharing the port; the counts then read one replica only)
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal } from './lib.mjs';
+import { benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal, storeCounters, storeCountsPer } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -27,10 +33,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PASSWORD = 'benchmark password 1';
 const USERS = 64;
 const runId = randomBytes(4).toString('hex');
-/* Sign-ins in flight: each spends part of its time outside argon2 (gateway, Postgres, signature), so the 4 hashing threads need more than 4. */
+/* Sign-ins in flight: each spends part of its time outside argon2 (gateway, Postgres, signature), so identity's hashing threads need more than one each. */
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 8);
+const COUNT_SIGNINS = Number(process.env.BENCH_COUNT_SIGNINS ?? 32);
+const UV_THREADPOOL_SIZE = process.env.BENCH_UV_THREADPOOL_SIZE ? Number(process.env.BENCH_UV_THREADPOOL_SIZE) : undefined;
 const only = new Set((process.env.BENCH_ONLY ?? 'argon2,login,refresh,get').split(','));
+if (only.has('login')) only.add('counts');
 const files = [];
+/** The stack's services whose store round trips a sign-in's count adds up. */
+const COUNTED_APPS = ['identity', 'api-gateway', 'organizations'];
 
 function wrk(mode, baseUrl, apiKey, args, { seconds = SECONDS, connections = CONNECTIONS } = {}) {
   return runWrk({ url: baseUrl, connections, seconds, headers: { Authorization: `Bearer ${apiKey}` }, luaArgs: [mode, ...args], script: 'authkit.lua' });
@@ -98,6 +109,41 @@ async function refreshChains(baseUrl, apiKey, clientId, tokens, seconds) {
   return { requests: n, rps: n / elapsed, p50: latencies[Math.floor(n * 0.5)], p99: latencies[Math.floor(n * 0.99)], max: latencies.at(-1), errors };
 }
 
+/**
+ * SQL statements and Redis commands per password sign-in through the gateway, read from the
+ * services' /metrics around `n` sequential sign-ins. A first pass over the same users fills the
+ * per-process caches (settings, flag claims, signing key), as they are under load.
+ */
+async function signInRoundTrips(stack, api, clientId, emails, n) {
+  const signIn = (i) => api.expect(200, 'POST', '/user_management/authenticate', { grant_type: 'password', client_id: clientId, email: emails[i % emails.length], password: PASSWORD });
+  for (let i = 0; i < Math.min(n, emails.length); i++) await signIn(i);
+  const snapshot = () => Promise.all(COUNTED_APPS.map((a) => storeCounters(`http://127.0.0.1:${stack.port(a)}/metrics`)));
+  const before = await snapshot();
+  for (let i = 0; i < n; i++) await signIn(i);
+  const after = await snapshot();
+  return Object.fromEntries(COUNTED_APPS.map((a, i) => [a, storeCountsPer(before[i], after[i], n)]));
+}
+
+const fixed = (v) => (!v ? '0' : Number(v).toFixed(2));
+
+/** The two rows of the round-trip counts (value in the req/s column, the split in the CPU column). */
+function roundTripRows(c, n) {
+  const statements = COUNTED_APPS.reduce((n, a) => n + (c[a].statements.pool ?? 0), 0);
+  const redis = COUNTED_APPS.reduce((n, a) => n + c[a].redis, 0);
+  return [
+    {
+      name: `SQL statements per password sign-in (${n} sequential)`,
+      ratio: statements, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '-',
+      cpu: `identity ${fixed(c.identity.statements.pool)}, gateway ${fixed(c['api-gateway'].statements.pool)}, organizations ${fixed(c.organizations.statements.pool)} (a fraction: 5-s caches refreshing); besides, outbox relay ${fixed(c.identity.statements.outbox_relay)} (batched: fewer under load)`,
+    },
+    {
+      name: `Redis commands per password sign-in (${n} sequential)`,
+      ratio: redis, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '-',
+      cpu: `identity ${fixed(c.identity.redis)}, gateway ${fixed(c['api-gateway'].redis)}, organizations ${fixed(c.organizations.redis)} (a script call is one command; MULTI and EXEC would count)`,
+    },
+  ];
+}
+
 function tmpFile(name, lines) {
   const f = join(root, '.tools', `bench-authkit-${runId}-${name}.txt`);
   writeFileSync(f, lines.join('\n') + '\n');
@@ -114,9 +160,13 @@ async function main() {
     // No gateway rate-limit rules (the seeding's burst of sign-ups would meet them), and the
     // per-email and per-IP sign-in limits raised: one client, few users. The throttles still run.
     appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' }, identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } },
+    // BENCH_UV_THREADPOOL_SIZE: identity's libuv pool (the argon2 hashes' threads); unset, the stack's default.
+    ...(UV_THREADPOOL_SIZE ? { uvThreadpoolSize: { identity: UV_THREADPOOL_SIZE } } : {}),
   });
+  log(`identity's UV_THREADPOOL_SIZE: ${stack.appEnv('identity').UV_THREADPOOL_SIZE ?? "libuv's default (4)"}`);
   stopOnSignal(stack);
   const rows = [];
+  const countRows = [];
   try {
     log('starting the stack (gateway, organizations, identity)…');
     await stack.start();
@@ -146,6 +196,13 @@ async function main() {
     const usersFile = tmpFile('users', userIds.map((id) => `/user_management/users/${id}`));
     const orgsFile = tmpFile('orgs', orgIds.map((id) => `/organizations/${id}`));
 
+    if (only.has('counts')) {
+      log(`scenario: store round trips of ${COUNT_SIGNINS} sequential password sign-ins`);
+      const counts = await signInRoundTrips(stack, api, resolvedClient, emails, COUNT_SIGNINS);
+      log(`round trips per sign-in: ${JSON.stringify(counts)}`);
+      countRows.push(...roundTripRows(counts, COUNT_SIGNINS));
+    }
+
     if (only.has('argon2') || only.has('login')) {
       log('scenario: raw argon2id in this process');
       const raw = await measure('argon2', () => rawArgon2(SECONDS, 4, params));
@@ -157,6 +214,7 @@ async function main() {
       rows.push({ name: `POST /user_management/authenticate password (${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...login, target: '-' });
       rows.push({ name: 'sign-ins / raw argon2id', ratio: login.rps / raw.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.85', pass: login.rps / raw.rps >= 0.85 });
     }
+    rows.push(...countRows);
 
     if (only.has('refresh')) {
     log('scenario: refresh-token rotation via the gateway');

@@ -406,3 +406,31 @@ export function routeMeans(before, after) {
   }
   return lines;
 }
+
+/**
+ * A service's store round trips so far, from its /metrics: `statements` (db_statements_total,
+ * by source: `pool`, `outbox_relay`) and `redis` (redis_commands_total). Two snapshots around a
+ * phase, divided by its requests, give the statements and Redis commands per request.
+ */
+export async function storeCounters(metricsUrl) {
+  const text = await (await fetch(metricsUrl)).text();
+  const statements = {};
+  let redis = 0;
+  for (const line of text.split('\n')) {
+    const s = /^db_statements_total\{source="([^"]+)"\} (\S+)$/.exec(line);
+    if (s) statements[s[1]] = Number(s[2]);
+    const r = /^redis_commands_total (\S+)$/.exec(line);
+    if (r) redis = Number(r[1]);
+  }
+  return { statements, redis };
+}
+
+/** Per-request deltas between two storeCounters snapshots. */
+export function storeCountsPer(before, after, requests) {
+  const per = (a, b) => ((a ?? 0) - (b ?? 0)) / requests;
+  const sources = new Set([...Object.keys(before.statements), ...Object.keys(after.statements)]);
+  return {
+    statements: Object.fromEntries([...sources].map((s) => [s, per(after.statements[s], before.statements[s])])),
+    redis: per(after.redis, before.redis),
+  };
+}

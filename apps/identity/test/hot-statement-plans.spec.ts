@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createTestDatabase, genericPlan, type TestDatabase } from '@wos/platform/testing';
 import { FIND_TOKENS_SQL } from '../src/oauth-server/oauth-artifacts.repository';
+import { SUBJECT_BY_EMAIL } from '../src/authenticate/sign-in-subject.repository';
 
 /*
  * Introspection's token lookup is a named prepared statement shared by concurrent lookups: its
@@ -28,5 +29,11 @@ describe('identity: hot statements plan by their indexes on tables never analyze
       ['oauth_artifacts_pkey', 'oauth_artifacts_pkey', 'oauth_artifacts_uid'],
       plan,
     );
+  });
+
+  test("a password sign-in's one read: the user by email, its TOTP factors and active memberships, each by an index", async () => {
+    const plan = await genericPlan(db.url, SUBJECT_BY_EMAIL, ['env_a', 'someone@example.com']);
+    assert.doesNotMatch(plan, /Seq Scan/, plan);
+    for (const table of ['users', 'auth_factors', 'organization_memberships']) assert.match(plan, new RegExp(`Index (Only )?Scan using \\w+ on ${table}\\b`), plan);
   });
 });

@@ -20,6 +20,7 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { User } from '../generated/prisma/client';
+import type { SignInSnapshot } from './sign-in-subject.repository';
 import type { SsoSignIn } from './sso-sign-in';
 
 /** WorkOS `authentication_method` values this service issues. */
@@ -66,6 +67,11 @@ export interface GrantResult {
    * step (PendingAuthentication.radarAttemptId) and restored by the grant that continues it.
    */
   radarAttemptId?: string | null;
+  /**
+   * The user's TOTP factors and active memberships, read with the user (the password grant): the
+   * MFA and organization steps use them instead of reading again while it is `user`'s.
+   */
+  snapshot?: SignInSnapshot | null;
 }
 
 export interface GrantSpec<S extends z.ZodType = z.ZodType> {

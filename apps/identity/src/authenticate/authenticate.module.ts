@@ -10,12 +10,13 @@ import { AuthenticateService } from './authenticate.service';
 import { AuthenticateThrottle } from './authenticate.throttle';
 import { PendingAuthRepository } from './pending-auth.repository';
 import { PendingAuthService } from './pending-auth.service';
+import { SignInSubjectRepository } from './sign-in-subject.repository';
 
 /** POST /user_management/authenticate; other modules register grants on AuthenticateGrants. */
 @Module({
   imports: [UsersModule, MembershipsModule, MfaModule, SessionsModule, InvitationsModule],
   controllers: [AuthenticateController],
-  providers: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthRepository, PendingAuthService],
+  providers: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthRepository, PendingAuthService, SignInSubjectRepository],
   exports: [AuthenticateGrants, AuthenticateService, AuthenticateThrottle, PendingAuthService],
 })
 export class AuthenticateModule {}

@@ -15,6 +15,7 @@ import { AuthenticateGrants, type GrantContext, type GrantResult, } from './auth
 import { AuthFlowError, invalidGrant, InvalidGrantError } from './authenticate.errors';
 import { AuthenticateThrottle } from './authenticate.throttle';
 import { PendingAuthService } from './pending-auth.service';
+import { SignInSubjectRepository, type SignInSnapshot } from './sign-in-subject.repository';
 import { ssoSignInOf } from './sso-sign-in';
 import { BASE_FIELDS, baseAuthenticateSchema, organizationSelectionGrantSchema, passwordGrantSchema, refreshGrantSchema, totpGrantSchema } from './authenticate.dto';
 
@@ -52,6 +53,7 @@ export class AuthenticateService implements OnModuleInit {
     private readonly mfa: MfaService,
     private readonly invitations: InvitationsService,
     private readonly prisma: PrismaService,
+    private readonly subjects: SignInSubjectRepository,
     /** Event-only appends (a step's success, a refused attempt): nothing else commits with them. */
     private readonly events: OutboxGroupAppender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,13 +66,15 @@ export class AuthenticateService implements OnModuleInit {
       emailOf: (i) => i.email,
       throttleKeyOf: (i) => i.email,
       handle: async (i, ctx) => {
-        const user = await this.users.findByEmail(ctx.environmentId, i.email);
+        // The user, its TOTP factors and active memberships in one statement (the only read).
+        const subject = await this.subjects.byEmail(ctx.environmentId, i.email);
+        const user = subject?.user ?? null;
         if (user) this.grants.subjectKnown(user, 'Password', ctx);
         const ok = await this.users.checkPassword(ctx.environmentId, user, i.password);
         if (!user || !ok) throw new DomainError(400, 'invalid_credentials', 'Invalid credentials.');
         // Signing in with an invitation accepts it and signs in to its organization.
         const organizationId = i.invitation_token ? (await this.invitations.acceptByToken(ctx.environmentId, i.invitation_token, user)).organization_id : undefined;
-        return { user, method: 'Password', ...(organizationId ? { organizationId } : {}) };
+        return { user, method: 'Password', snapshot: subject!.snapshot, ...(organizationId ? { organizationId } : {}) };
       },
     });
     this.grants.register(GRANT.organizationSelection, {
@@ -156,9 +160,12 @@ export class AuthenticateService implements OnModuleInit {
     if (authKind !== 'api_key' && !spec.allowPublicClient) throw new InvalidGrantError('This grant requires the client secret (an API key).', 'invalid_client');
     const input: unknown = parse(spec.schema, rest);
 
-    if (ctx.ipAddress) await this.throttle.hit(environmentId, 'ip', ctx.ipAddress, this.config.AUTH_IP_LIMIT_PER_MINUTE);
+    // Per IP, then per email (or challenge): one Redis round trip; a refusal by the IP's counter spends nothing of the email's.
     const key = spec.throttleKeyOf?.(input as never);
-    if (key) await this.throttle.hit(environmentId, 'email', key, this.config.AUTH_EMAIL_LIMIT_PER_MINUTE);
+    await this.throttle.hitAll(environmentId, [
+      ...(ctx.ipAddress ? [{ scope: 'ip' as const, value: ctx.ipAddress, limit: this.config.AUTH_IP_LIMIT_PER_MINUTE }] : []),
+      ...(key ? [{ scope: 'email' as const, value: key, limit: this.config.AUTH_EMAIL_LIMIT_PER_MINUTE }] : []),
+    ]);
 
     let result: GrantResult;
     try {
@@ -195,17 +202,20 @@ export class AuthenticateService implements OnModuleInit {
     for (const gate of this.grants.allGates()) await gate(result, ctx);
     // An SSO identity whose email is not proven never gets a session (the gates ask for the code).
     if (result.sso?.linkPending) throw invalidGrant('The email address of this sign-in must be verified first.');
-    if (!result.skipMfa) await this.mfaGate(result, ctx, events);
+    // Read with the user by the grant, while the gates left the sign-in to that user.
+    const snapshot = result.snapshot?.userId === result.user.id ? result.snapshot : null;
+    if (!result.skipMfa) await this.mfaGate(result, ctx, events, snapshot);
 
     let organizationId = result.organizationId ?? null;
     let roleSlugs: string[] | null = null;
+    // A grant's own organization (an invitation accepted after the snapshot) is always read.
     if (organizationId) {
       const m = await this.memberships.activeFor(env, result.user.id, organizationId);
       if (!m) throw invalidGrant(`The user is not an active member of the organization ${organizationId}.`);
       this.sessions.assertMayEnter(result.sso, m, result.user.email);
       roleSlugs = m.roleSlugs;
     } else {
-      const active = await this.memberships.activeForUser(env, result.user.id);
+      const active = snapshot?.activeMemberships ?? (await this.memberships.activeForUser(env, result.user.id));
       if (active.length > 1) {
         const token = await this.issuePending(ctx, result, 'organization_selection', events);
         throw new AuthFlowError('organization_selection_required', 'The user must choose an organization to finish authenticating.', {
@@ -224,8 +234,8 @@ export class AuthenticateService implements OnModuleInit {
   }
 
   /** A user with a TOTP factor must pass a challenge; with MFA required and none, must enrol. */
-  private async mfaGate(result: GrantResult, ctx: GrantContext, events: OutboxMessage[]): Promise<void> {
-    const factors = await this.mfa.totpFactorsOfUser(ctx.environmentId, result.user.id);
+  private async mfaGate(result: GrantResult, ctx: GrantContext, events: OutboxMessage[], snapshot: SignInSnapshot | null): Promise<void> {
+    const factors = snapshot?.totpFactors ?? (await this.mfa.totpFactorsOfUser(ctx.environmentId, result.user.id));
     if (factors.length) {
       const token = await this.issuePending(ctx, result, 'mfa_challenge', events);
       throw new AuthFlowError('mfa_challenge', 'The user must complete an MFA challenge to finish authenticating.', {

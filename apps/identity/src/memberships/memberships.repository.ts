@@ -8,11 +8,12 @@ export type Tx = Prisma.TransactionClient;
 /** A membership with its user, as the REST answers carry it (one JOIN, never a query per row). */
 export type MembershipWithUser = OrganizationMembership & { user: User };
 
-const COLUMNS = 'm.id, m.environment_id, m.user_id, m.organization_id, m.organization_name, m.status, m.role_slugs, m.source, m.source_connection_id, m.created_at, m.updated_at';
-const WITH_USER = `SELECT ${COLUMNS}, row_to_json(u) AS user_row FROM organization_memberships m JOIN users u ON u.id = m.user_id`;
-const ACTIVE_FOR_USER = `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.user_id = $2 AND m.status = 'active' ORDER BY m.id`;
+/** The membership columns as `fromRow` reads them (alias `m`). */
+export const MEMBERSHIP_COLUMNS = 'm.id, m.environment_id, m.user_id, m.organization_id, m.organization_name, m.status, m.role_slugs, m.source, m.source_connection_id, m.created_at, m.updated_at';
+const WITH_USER = `SELECT ${MEMBERSHIP_COLUMNS}, row_to_json(u) AS user_row FROM organization_memberships m JOIN users u ON u.id = m.user_id`;
+const ACTIVE_FOR_USER = `SELECT ${MEMBERSHIP_COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.user_id = $2 AND m.status = 'active' ORDER BY m.id`;
 
-interface MembershipRow {
+export interface MembershipRow {
   id: string;
   environment_id: string;
   user_id: string;
@@ -54,7 +55,7 @@ export class MembershipsRepository {
   /** Every membership of the environment, in ID order after `afterId` (authorization's backfill). */
   async pageInIdOrder(environmentId: string, afterId: string | null, limit: number): Promise<OrganizationMembership[]> {
     const { rows } = await this.prisma.pool.query<MembershipRow>(
-      `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND ($2::text IS NULL OR m.id > $2) ORDER BY m.id LIMIT $3`,
+      `SELECT ${MEMBERSHIP_COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND ($2::text IS NULL OR m.id > $2) ORDER BY m.id LIMIT $3`,
       [environmentId, afterId, limit],
     );
     return rows.map(fromRow);
@@ -74,7 +75,7 @@ export class MembershipsRepository {
   /** Locks and returns every membership of an organization (organization.deleted). */
   async lockByOrganization(tx: Tx, environmentId: string, organizationId: string): Promise<OrganizationMembership[]> {
     const rows = await tx.$queryRawUnsafe<MembershipRow[]>(
-      `SELECT ${COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.organization_id = $2 ORDER BY m.id FOR UPDATE`,
+      `SELECT ${MEMBERSHIP_COLUMNS} FROM organization_memberships m WHERE m.environment_id = $1 AND m.organization_id = $2 ORDER BY m.id FOR UPDATE`,
       environmentId,
       organizationId,
     );
@@ -131,7 +132,8 @@ export class MembershipsRepository {
   }
 }
 
-function fromRow(r: MembershipRow): OrganizationMembership {
+/** A raw membership row (pg, or row_to_json where timestamps arrive as strings) in the Prisma shape. */
+export function fromRow(r: MembershipRow): OrganizationMembership {
   return {
     id: r.id,
     environmentId: r.environment_id,

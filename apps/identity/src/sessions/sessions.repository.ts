@@ -112,10 +112,11 @@ export class SessionsRepository {
         SELECT $10, $2, s.id, s.organization_id, $9 FROM s RETURNING 1),
       u AS (UPDATE users SET last_sign_in_at = $9 WHERE id = $3 AND environment_id = $2 RETURNING 1),
       ${outbox.cte}`);
-    await this.prisma.pool.query(text, [
+    // Named: the text is the same for every sign-in (the events travel as one jsonb parameter), so each connection plans it once.
+    await this.prisma.pool.query({ name: 'create_session', text, values: [
       session.id, session.environmentId, session.userId, session.organizationId, session.authMethod, session.ipAddress, session.userAgent, session.expiresAt, session.createdAt,
       refreshTokenHash, session.ssoConnectionId, session.ssoOrganizationId, ...outbox.values,
-    ]);
+    ] });
   }
 
   /**

@@ -64,3 +64,22 @@ export const consumerLag = new Gauge({
   labelNames: ['group', 'topic', 'partition'] as const,
   registers: [registry],
 });
+
+/*
+ * Round trips to the stores, counted where they are sent (a Postgres statement per query a pg
+ * client sends, BEGIN and COMMIT included; a Redis command per command the app's client sends,
+ * MULTI and EXEC included). The benchmarks divide their deltas by the requests of a phase
+ * (tools/bench/authkit.mjs: statements and Redis commands per sign-in).
+ */
+export const dbStatements = new Counter({
+  name: 'db_statements_total',
+  help: "SQL statements sent to Postgres: `pool` is the service's pg pool (Prisma and hand-written SQL), `outbox_relay` the relay's session",
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+export const redisCommands = new Counter({
+  name: 'redis_commands_total',
+  help: "Commands sent by the service's Redis client (BullMQ's own connections are not counted)",
+  registers: [registry],
+});

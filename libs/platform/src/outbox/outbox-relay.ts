@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox-writer';
 import { DEFAULT_BATCH_LIMITS, isTooLargeError, planBatch, RECORD_OVERHEAD_BYTES, type BatchLimits, type SizedRow } from './outbox-batch';
 import { eventsPublished, outboxBacklog, outboxDeadLetters, outboxOldestPending } from '../http/metrics';
+import { countStatements } from '../prisma/prisma-client';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -255,6 +256,7 @@ export class OutboxRelay {
         }
         void session.end().catch(() => undefined);
       });
+      countStatements(session, 'outbox_relay');
       await session.connect();
       this.session = session;
       await session.query(`LISTEN ${OUTBOX_CHANNEL}`);

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type Client } from 'pg';
+import { dbStatements } from '../http/metrics';
 
 /**
  * A pg pool sized by DATABASE_POOL_SIZE. Its owner ends it on shutdown (Prisma does not end a
@@ -12,8 +13,24 @@ import { Pool } from 'pg';
 export function createPgPool(databaseUrl: string, poolSize: number): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    countStatements(client, 'pool');
+  });
   return pool;
+}
+
+/**
+ * Counts every statement `client` sends in db_statements_total{source} (pool.query and Prisma's
+ * queries, transactions' BEGIN and COMMIT included, all go through a client's query()).
+ */
+export function countStatements(client: Pick<Client, 'query'>, source: 'pool' | 'outbox_relay'): void {
+  const counter = dbStatements.labels(source);
+  const query = client.query;
+  client.query = function countedQuery(this: Client, ...args: unknown[]) {
+    counter.inc();
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as Client['query'];
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { APP_CATALOGUE, upstreamEnvName, type AppName } from './catalogue';
 import { MAX_REPLICAS } from './stack';
+import { MAX_UV_THREADPOOL_SIZE } from './threadpool';
 
 /**
  * The run command's configuration (tools/run.sh → tools/stack.mjs): a git-ignored `.env` at the
@@ -11,7 +12,7 @@ import { MAX_REPLICAS } from './stack';
  */
 
 /** Read by the run command itself (Stack options), not handed to services as written. */
-export const RUN_SETTINGS = ['POSTGRES_URL', 'KAFKA_BROKERS', 'REDIS_URL', 'SECRET_ENCRYPTION_KEYS', 'VAULT_ROOT_KEYS', 'ALLOW_LOOPBACK_URLS', 'WOS_REPLICAS'] as const;
+export const RUN_SETTINGS = ['POSTGRES_URL', 'KAFKA_BROKERS', 'REDIS_URL', 'SECRET_ENCRYPTION_KEYS', 'VAULT_ROOT_KEYS', 'ALLOW_LOOPBACK_URLS', 'WOS_REPLICAS', 'WOS_UV_THREADPOOL_SIZE'] as const;
 export type RunSettings = Partial<Record<(typeof RUN_SETTINGS)[number], string>>;
 
 /**
@@ -123,12 +124,26 @@ export function loopbackAllowed(settings: RunSettings): boolean {
  * stops the run with the reason.
  */
 export function parseReplicas(settings: RunSettings): Partial<Record<AppName, number>> {
+  return parsePerApp('WOS_REPLICAS', settings.WOS_REPLICAS, MAX_REPLICAS, 'identity=2,sso=2');
+}
+
+/**
+ * WOS_UV_THREADPOOL_SIZE, e.g. `identity=4,sso=2`: libuv's thread-pool size per app (Stack
+ * `uvThreadpoolSize`); unnamed apps get defaultUvThreadpoolSize (threadpool.ts: identity one
+ * thread per core, at least 2; the others libuv's 4).
+ */
+export function parseUvThreadpoolSizes(settings: RunSettings): Partial<Record<AppName, number>> {
+  return parsePerApp('WOS_UV_THREADPOOL_SIZE', settings.WOS_UV_THREADPOOL_SIZE, MAX_UV_THREADPOOL_SIZE, 'identity=4');
+}
+
+/** `<app>=<n>,…` with 1 <= n <= max; a malformed entry or an unknown app stops the run with the reason. */
+function parsePerApp(name: string, value: string | undefined, max: number, example: string): Partial<Record<AppName, number>> {
   const out: Partial<Record<AppName, number>> = {};
-  for (const part of (settings.WOS_REPLICAS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([a-z-]+)=(\d{1,2})$/.exec(part);
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)=(\d{1,4})$/.exec(part);
     const app = m && APP_CATALOGUE.find((a) => a.name === m[1])?.name;
     const n = m ? Number(m[2]) : NaN;
-    if (!app || n < 1 || n > MAX_REPLICAS) throw new Error(`WOS_REPLICAS: "${part}" is not <app>=<1..${MAX_REPLICAS}> for an app in apps/ (example: identity=2,sso=2)`);
+    if (!app || n < 1 || n > max) throw new Error(`${name}: "${part}" is not <app>=<1..${max}> for an app in apps/ (example: ${example})`);
     out[app] = n;
   }
   return out;

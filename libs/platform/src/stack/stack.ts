@@ -7,6 +7,7 @@ import { migrate } from '../prisma/migrator';
 import { parseSecretEncryptionKeys, SecretBox } from '../crypto/secret-box';
 import { deriveInternalAuthKey, deriveSecretEncryptionKeys } from '../crypto/service-keys';
 import { APP_CATALOGUE, GATEWAY_ADMIN_PORT, INTERNAL_CALLS, upstreamEnvName, type AppName } from './catalogue';
+import { defaultUvThreadpoolSize, MAX_UV_THREADPOOL_SIZE } from './threadpool';
 
 export interface StackOptions {
   /** Repository root (where apps/ is). */
@@ -49,6 +50,8 @@ export interface StackOptions {
    * Kubernetes share a Service, a database and a group. See docs/ARCHITECTURE.md (scaling).
    */
   replicas?: Partial<Record<AppName, number>>;
+  /** UV_THREADPOOL_SIZE per app; an app not named gets defaultUvThreadpoolSize (threadpool.ts). `env`/`appEnv` still win. */
+  uvThreadpoolSize?: Partial<Record<AppName, number>>;
   readyTimeoutMs?: number;
 }
 
@@ -110,6 +113,9 @@ export class Stack {
   constructor(private readonly opts: StackOptions) {
     for (const [app, n] of Object.entries(opts.replicas ?? {})) {
       if (!Number.isInteger(n) || n! < 1 || n! > MAX_REPLICAS) throw new Error(`replicas of ${app}: ${n} is not a whole number from 1 to ${MAX_REPLICAS}`);
+    }
+    for (const [app, n] of Object.entries(opts.uvThreadpoolSize ?? {})) {
+      if (!Number.isInteger(n) || n! < 1 || n! > MAX_UV_THREADPOOL_SIZE) throw new Error(`UV_THREADPOOL_SIZE of ${app}: ${n} is not a whole number from 1 to ${MAX_UV_THREADPOOL_SIZE}`);
     }
     this.secretEncryptionKeys = opts.secretEncryptionKeys ?? SecretBox.generateKeys();
     this.vaultRootKeys = opts.vaultRootKeys ?? SecretBox.generateKeys('vroot1');
@@ -241,6 +247,7 @@ export class Stack {
       PUBLIC_BASE_URL: this.baseUrl,
       ALLOW_LOOPBACK_URLS: this.opts.allowLoopbackUrls ? 'true' : 'false',
       REUSE_PORT: this.replicaCount(app) > 1 ? 'true' : 'false',
+      ...this.uvThreadpoolEnv(app),
       ...this.opts.env,
     };
     if (app === 'api-gateway') {
@@ -269,6 +276,12 @@ export class Stack {
     // So does the Dashboard console, and the gateway's console routes (its settings).
     if (app === 'dashboard') for (const a of INTERNAL_CALLS.dashboard) if (this.apps.includes(a)) env[upstreamEnvName(a)] = `http://127.0.0.1:${this.port(a)}`;
     return { ...env, ...this.opts.appEnv?.[app] };
+  }
+
+  /** UV_THREADPOOL_SIZE for `app`, when the stack sets one (threadpool.ts). */
+  private uvThreadpoolEnv(app: AppName): Record<string, string> {
+    const size = this.opts.uvThreadpoolSize?.[app] ?? defaultUvThreadpoolSize(app);
+    return size === undefined ? {} : { UV_THREADPOOL_SIZE: String(size) };
   }
 
   /** Starts one app; `extraEnv` overrides its variables for this process only (a fault test's clock skew). */
