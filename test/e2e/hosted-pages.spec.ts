@@ -356,6 +356,33 @@ describe('hosted AuthKit pages in a browser', () => {
     await ctx.close();
   });
 
+  test('an invitation revoked after its page was shown: the page still renders from the flow, the sign-up is refused and makes no account', { timeout: 120_000 }, async () => {
+    const org = await e.workos.organizations.createOrganization({ name: `Revoked Co ${uniqueSuffix()}` });
+    const email = `revoked-${uniqueSuffix()}@example.com`;
+    const invitation = await um().sendInvitation({ email, organizationId: org.id });
+    const link = new URL(authorizeUrl({ invitation_token: invitation.token }));
+    const opened = await e.http('GET', link.pathname + link.search);
+    assert.equal(opened.status, 200, opened.text.slice(0, 300));
+    assert.match(opened.text, new RegExp(`You were invited to join ${org.name}`));
+    const cookie = cookieHeaderFrom(opened);
+    const token = /name="csrf_token" value="([^"]+)"/.exec(opened.text)![1]!;
+    await um().revokeInvitation(invitation.id);
+    // Showing the page reads what the flow kept when it was opened (no database read per render).
+    const shown = await e.http('GET', `/user_management/authorize/sign-up?client_id=${e.creds.client_id}`, { headers: { cookie } });
+    assert.equal(shown.status, 200);
+    assert.match(shown.text, new RegExp(`You were invited to join ${org.name}`));
+    // Acting on it checks the invitation again: revoked, so refused, and nothing is made.
+    const submitted = await e.http('POST', `/user_management/authorize/sign-up?client_id=${e.creds.client_id}`, {
+      body: new URLSearchParams({ email, password: PASSWORD, first_name: 'Rex', csrf_token: token }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
+    assert.equal(submitted.status, 400, submitted.text.slice(0, 300));
+    assert.match(submitted.text, /This invitation has expired, was revoked or was already accepted/);
+    assert.equal((await um().listUsers({ email })).data.length, 0, 'no user was created');
+    assert.equal((await um().getInvitation(invitation.id)).state, 'revoked');
+    assert.equal((await um().listOrganizationMemberships({ organizationId: org.id })).data.length, 0);
+  });
+
   test('magic code sign-in and organization selection', { timeout: 240_000 }, async () => {
     const email = `magic-${uniqueSuffix()}@example.com`;
     const user = await um().createUser({ email, emailVerified: true });

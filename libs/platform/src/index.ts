@@ -12,4 +12,5 @@ export * from './prisma';
 export * from './crypto';
 export * from './clients';
 export * from './net';
+export * from './cache';
 export * from './service-kit';

@@ -36,9 +36,35 @@ export class LinksRepository {
     return this.prisma.portalLink.findUnique({ where: { tokenHash } });
   }
 
-  /** A live session by its cookie's hash (expired ones are as good as absent). */
-  findSession(tokenHash: string): Promise<PortalSession | null> {
-    return this.prisma.portalSession.findFirst({ where: { tokenHash, expiresAt: { gt: new Date() } } });
+  /**
+   * A live session by its cookie's hash (expired ones are as good as absent). Every portal
+   * request's read, so one named prepared statement on the pool, which costs far less than
+   * Prisma's query compilation (as pipes' token lookup).
+   */
+  async findSession(tokenHash: string): Promise<PortalSession | null> {
+    const { rows } = await this.prisma.pool.query<SessionRow>({
+      name: 'portal_find_session',
+      text: `SELECT token_hash, environment_id, organization_id, link_id, intents, csrf_token, return_url, success_url, sso_provider_type, pending_sso_test, expires_at, created_at
+             FROM portal_sessions WHERE token_hash = $1 AND expires_at > $2`,
+      values: [tokenHash, new Date()],
+    });
+    const r = rows[0];
+    return r
+      ? {
+          tokenHash: r.token_hash,
+          environmentId: r.environment_id,
+          organizationId: r.organization_id,
+          linkId: r.link_id,
+          intents: r.intents,
+          csrfToken: r.csrf_token,
+          returnUrl: r.return_url,
+          successUrl: r.success_url,
+          ssoProviderType: r.sso_provider_type,
+          pendingSsoTest: r.pending_sso_test,
+          expiresAt: r.expires_at,
+          createdAt: r.created_at,
+        }
+      : null;
   }
 
   updateSession(environmentId: string, tokenHash: string, data: Prisma.PortalSessionUpdateInput): Promise<unknown> {
@@ -74,4 +100,20 @@ export class LinksRepository {
     await this.prisma.portalSession.deleteMany({ where: { expiresAt: { lt: before } } });
     await this.prisma.portalLink.deleteMany({ where: { expiresAt: { lt: before } } });
   }
+}
+
+/** A portal_sessions row as pg returns it (text[] as an array, jsonb parsed, timestamptz as Date). */
+interface SessionRow {
+  token_hash: string;
+  environment_id: string;
+  organization_id: string;
+  link_id: string;
+  intents: string[];
+  csrf_token: string;
+  return_url: string | null;
+  success_url: string | null;
+  sso_provider_type: string | null;
+  pending_sso_test: Prisma.JsonValue | null;
+  expires_at: Date;
+  created_at: Date;
 }

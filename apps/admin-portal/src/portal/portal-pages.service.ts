@@ -9,6 +9,7 @@ import { isPortalIntent, type PortalIntent } from '../portal-core/intents';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { pickLocale, translator, type MessageKey } from './i18n/messages';
 import { h, notice, page, type PortalContext } from './pages/layout';
+import { PortalSessionCache } from './session-cache';
 
 export const SESSION_COOKIE = 'wos_portal';
 
@@ -34,6 +35,7 @@ export class PortalPagesService {
   constructor(
     private readonly links: LinksService,
     private readonly upstream: UpstreamClient,
+    private readonly cache: PortalSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -45,10 +47,11 @@ export class PortalPagesService {
     return reply.status(303).header('set-cookie', cookie).header('cache-control', 'no-store').header('location', `${portalPath(organizationId)}/${opened.session.intents[0]}`).send();
   }
 
-  async show(req: FastifyRequest, reply: FastifyReply, organizationId: string, intent: PortalIntent, handler: (s: PortalSession, ctx: PortalContext) => Promise<Outcome>) {
+  /** A GET: the handler reads what the page shows while the page's context is made (neither waits for the other). */
+  async show(req: FastifyRequest, reply: FastifyReply, organizationId: string, intent: PortalIntent, handler: (s: PortalSession) => Promise<Outcome>) {
     const s = await this.sessionFor(req, organizationId);
     if (!s) return this.refuse(req, reply, 403, 'error.session');
-    return this.run(req, reply, s, intent, (ctx) => handler(s, ctx));
+    return this.run(req, reply, s, intent, { alongside: () => handler(s) });
   }
 
   async submit(req: FastifyRequest, reply: FastifyReply, organizationId: string, intent: PortalIntent, handler: (s: PortalSession, body: Record<string, string>, ctx: PortalContext) => Promise<Outcome>) {
@@ -57,19 +60,24 @@ export class PortalPagesService {
     const s = await this.sessionFor(req, organizationId);
     if (!s) return this.refuse(req, reply, 403, 'error.session');
     if (!body.csrf_token || !safeEqual(body.csrf_token, s.csrfToken)) return this.refuse(req, reply, 403, 'error.csrf', s);
-    return this.run(req, reply, s, intent, (ctx) => handler(s, body, ctx));
+    return this.run(req, reply, s, intent, { after: (ctx) => handler(s, body, ctx) });
   }
 
-  private async run(req: FastifyRequest, reply: FastifyReply, s: PortalSession, intent: PortalIntent, handler: (ctx: PortalContext) => Promise<Outcome>) {
+  /** Runs a page's handler: `alongside` the context (a GET's reads), or `after` it (a POST uses the organization's name). */
+  private async run(req: FastifyRequest, reply: FastifyReply, s: PortalSession, intent: PortalIntent, handler: { alongside: () => Promise<Outcome> } | { after: (ctx: PortalContext) => Promise<Outcome> }) {
     if (!s.intents.includes(intent)) return this.refuse(req, reply, 403, 'error.intent', s);
-    const ctx = await this.context(req, s);
+    // context() never rejects (the organization and the brand fall back), so it may run unawaited beside the handler.
+    const context = this.context(req, s);
+    let ctx: PortalContext;
     let outcome: Outcome;
     try {
-      outcome = await handler(ctx);
+      if ('alongside' in handler) [ctx, outcome] = await Promise.all([context, handler.alongside()]);
+      else outcome = await handler.after((ctx = await context));
     } catch (err) {
       // A refusal from a service below (bad metadata, unknown domain) is shown on a page with its
       // own message; an unreachable service is a 503 page. Anything else is a bug (500).
       if (!(err instanceof DomainError)) throw err;
+      ctx = await context;
       const status = err.status >= 500 ? 503 : 400;
       const detail = err.status >= 500 ? '' : `<p>${h(err.message)}</p>`;
       return sendHtml(reply, status, page(ctx, { title: 'error.title', current: intent, body: `<p class="error" role="alert">${h(ctx.t(err.status >= 500 ? 'error.unavailable' : 'error.generic'))}</p>${detail}<p><a href="${h(`${portalPath(s.organizationId)}/${intent}`)}">${h(ctx.t(`intent.${intent}` as MessageKey))}</a></p>` }), ctx);
@@ -92,16 +100,24 @@ export class PortalPagesService {
 
   async context(req: FastifyRequest, s: PortalSession | null): Promise<PortalContext> {
     const locale = pickLocale(headerOf(req, 'accept-language'));
-    const org = s ? await this.upstream.organizations.find(s.environmentId, s.organizationId).catch(() => null) : null;
+    const [organizationName, brand] = s ? await Promise.all([this.organizationName(s), this.brandOf(s.environmentId)]) : [null, { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR }];
     return {
       t: translator(locale),
       locale,
       nonce: newNonce(),
-      brand: s ? await this.brandOf(s.environmentId) : { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR },
+      brand,
       session: s
-        ? { organizationId: s.organizationId, organizationName: org?.name ?? s.organizationId, intents: s.intents.filter(isPortalIntent), csrf: s.csrfToken, returnUrl: s.returnUrl, successUrl: s.successUrl, setupComplete: false }
+        ? { organizationId: s.organizationId, organizationName: organizationName ?? s.organizationId, intents: s.intents.filter(isPortalIntent), csrf: s.csrfToken, returnUrl: s.returnUrl, successUrl: s.successUrl, setupComplete: false }
         : null,
     };
+  }
+
+  /**
+   * The session's organization's name, remembered for the session (PortalSessionCache); null when
+   * the organizations service cannot answer (the page shows the ID, and the next render asks again).
+   */
+  private organizationName(s: PortalSession): Promise<string | null> {
+    return this.cache.remember(s, 'organization_name', async () => (await this.upstream.organizations.find(s.environmentId, s.organizationId).catch(() => null))?.name ?? null);
   }
 
   /**

@@ -6,6 +6,7 @@ import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
 import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
+import { PortalSessionCache } from './session-cache';
 import { PortalSsoService } from './sso/portal-sso.service';
 import type { PortalSession } from '../generated/prisma/client';
 import { Inject } from '@nestjs/common';
@@ -22,14 +23,14 @@ export class PortalSetupController {
     private readonly pages: PortalPagesService,
     private readonly upstream: UpstreamClient,
     private readonly sso: PortalSsoService,
+    private readonly cache: PortalSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('dsync')
   dsync(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'dsync', async (s) => {
-      const d = await this.directory(s);
-      const activity = d ? await this.activity(s, d.id) : undefined;
+      const { directory: d, activity } = await this.directoryWithActivity(s);
       // Complete once the IdP has reached the directory (its first authenticated SCIM request links it).
       return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }), complete: d?.state === 'linked' };
     });
@@ -165,6 +166,19 @@ export class PortalSetupController {
   private async directory(s: PortalSession): Promise<DirectoryView | null> {
     const list = await this.upstream.must<{ data: DirectoryView[] }>('directory-sync', s.environmentId, 'GET', `/directories?${new URLSearchParams({ organization_id: s.organizationId, limit: '1' })}`);
     return list.data[0] ?? null;
+  }
+
+  /**
+   * The organization's directory and its activity. The activity of the directory the previous
+   * render saw is read alongside the list (one round of calls instead of two), and read again
+   * only when the list names another directory or that read failed.
+   */
+  private async directoryWithActivity(s: PortalSession): Promise<{ directory: DirectoryView | null; activity?: DirectoryActivity }> {
+    const seen = this.cache.get<string>(s, 'directory_id');
+    const [directory, ofSeen] = await Promise.all([this.directory(s), seen ? this.activity(s, seen).catch(() => null) : null]);
+    if (!directory) return { directory };
+    this.cache.set(s, 'directory_id', directory.id);
+    return { directory, activity: directory.id === seen && ofSeen ? ofSeen : await this.activity(s, directory.id) };
   }
 
   /** The directory's last SCIM requests, its group → role mappings and its groups (the first 100). */

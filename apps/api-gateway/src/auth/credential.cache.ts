@@ -1,4 +1,4 @@
-import { TtlCache } from './ttl.cache';
+import { TtlCache } from '@wos/platform';
 
 /** The lookup was not made: the client IP spent its lookups for this window. */
 export interface Throttled {

@@ -7,6 +7,7 @@ import type { PortalSession, SsoTestResult } from '../../generated/prisma/client
 import { portalPath } from '../../links/links.service';
 import { checkProfile, checkRefusal, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
 import { UpstreamClient } from '../../upstream/upstream.client';
+import { PortalSessionCache } from '../session-cache';
 import { SsoTestsRepository, type PendingSsoTest } from './sso-tests.repository';
 
 export const PORTAL_SSO_TYPES = [...SAML_TYPES, ...OIDC_TYPES];
@@ -17,6 +18,8 @@ export interface ConnectionView {
   id: string;
   connection_type: string;
   state: string;
+  /** Changes with every change of the connection's settings (its certificates too) and state. */
+  updated_at: string;
 }
 export interface SpView {
   acs_url: string;
@@ -46,6 +49,7 @@ export class PortalSsoService {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly tests: SsoTestsRepository,
+    private readonly cache: PortalSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,13 +61,30 @@ export class PortalSsoService {
     return `${this.config.PUBLIC_BASE_URL}${SSO_OIDC_CALLBACK_PATH}`;
   }
 
-  /** The organization's newest connection, its SP details (SAML) and its last test. */
+  /**
+   * The organization's newest connection, its SP details (SAML) and its last test. The SP details
+   * are remembered for the session by connection and updated_at (they change only with it); the
+   * last test of the connection the previous render saw is read alongside the list, and read
+   * again only when the list names another connection.
+   */
   async state(s: PortalSession): Promise<{ connection: ConnectionView | null; sp: SpView | null; last: SsoTestResult | null }> {
-    const list = await this.upstream.must<{ data: ConnectionView[] }>('sso', s.environmentId, 'GET', `/connections?${new URLSearchParams({ organization_id: s.organizationId, limit: '1', order: 'desc' })}`);
-    const connection = list.data[0] ?? null;
+    const seen = this.cache.get<string>(s, 'sso_connection_id');
+    const [connection, lastOfSeen] = await Promise.all([this.newestConnection(s), seen ? this.tests.latest(s.environmentId, s.organizationId, seen) : null]);
     if (!connection) return { connection: null, sp: null, last: null };
-    const sp = protocolOf(connection.connection_type) === 'saml' ? await this.upstream.must<SpView>('sso', s.environmentId, 'GET', `/connections/${connection.id}/sp_metadata`) : null;
-    return { connection, sp, last: await this.tests.latest(s.environmentId, s.organizationId, connection.id) };
+    this.cache.set(s, 'sso_connection_id', connection.id);
+    const [sp, last] = await Promise.all([
+      protocolOf(connection.connection_type) === 'saml'
+        ? this.cache.remember(s, `sp:${connection.id}:${connection.updated_at}`, () => this.upstream.must<SpView>('sso', s.environmentId, 'GET', `/connections/${encodeURIComponent(connection.id)}/sp_metadata`).then(spView))
+        : null,
+      seen === connection.id ? lastOfSeen : this.tests.latest(s.environmentId, s.organizationId, connection.id),
+    ]);
+    return { connection, sp, last };
+  }
+
+  /** The organization's newest connection (the list is filtered by the session's organization). */
+  private async newestConnection(s: PortalSession): Promise<ConnectionView | null> {
+    const list = await this.upstream.must<{ data: ConnectionView[] }>('sso', s.environmentId, 'GET', `/connections?${new URLSearchParams({ organization_id: s.organizationId, limit: '1', order: 'desc' })}`);
+    return list.data[0] ?? null;
   }
 
   /** Creates the organization's connection from the form (SAML metadata XML or URL; OIDC discovery and client). */
@@ -87,13 +108,13 @@ export class PortalSsoService {
 
   /** Deletes the organization's connection (only one of this organization: the list is filtered by it). */
   async delete(s: PortalSession): Promise<void> {
-    const { connection } = await this.state(s);
+    const connection = await this.newestConnection(s);
     if (connection) await this.upstream.must('sso', s.environmentId, 'DELETE', `/connections/${connection.id}`);
   }
 
   /** Starts the self-test: activates the connection if needed, and returns the IdP URL to send the browser to. */
   async startTest(s: PortalSession): Promise<string> {
-    const { connection } = await this.state(s);
+    const connection = await this.newestConnection(s);
     if (!connection) throw new ValidationError([{ field: 'connection', code: 'no_connection', message: 'Save a connection first.' }]);
     if (connection.state !== 'active') await this.upstream.must('sso', s.environmentId, 'POST', `/connections/${connection.id}/activate`);
     const pending: PendingSsoTest = { state: randomToken(24), verifier: randomToken(32), connectionId: connection.id, startedAt: new Date().toISOString() };
@@ -147,3 +168,6 @@ export class PortalSsoService {
     return `${this.config.PUBLIC_BASE_URL}${portalPath(s.organizationId)}/sso/test/callback`;
   }
 }
+
+/** The SP details the page shows (the sso service's answer also carries the metadata XML, not kept). */
+const spView = (m: SpView): SpView => ({ acs_url: m.acs_url, entity_id: m.entity_id, metadata_url: m.metadata_url, signing_certificate: m.signing_certificate, encryption_certificate: m.encryption_certificate });

@@ -22,8 +22,16 @@ export class SsoTestsRepository {
     return this.prisma.ssoTestResult.create({ data: row });
   }
 
-  latest(environmentId: string, organizationId: string, connectionId: string): Promise<SsoTestResult | null> {
-    return this.prisma.ssoTestResult.findFirst({ where: { environmentId, organizationId, connectionId }, orderBy: { createdAt: 'desc' } });
+  /** The connection's newest test: read by every render of the SSO page, so a named prepared statement on the pool (not Prisma). */
+  async latest(environmentId: string, organizationId: string, connectionId: string): Promise<SsoTestResult | null> {
+    const { rows } = await this.prisma.pool.query<{ id: string; environment_id: string; organization_id: string; connection_id: string; outcome: string; report: Prisma.JsonValue; created_at: Date }>({
+      name: 'portal_latest_sso_test',
+      text: `SELECT id, environment_id, organization_id, connection_id, outcome, report, created_at FROM sso_test_results
+             WHERE environment_id = $1 AND organization_id = $2 AND connection_id = $3 ORDER BY created_at DESC LIMIT 1`,
+      values: [environmentId, organizationId, connectionId],
+    });
+    const r = rows[0];
+    return r ? { id: r.id, environmentId: r.environment_id, organizationId: r.organization_id, connectionId: r.connection_id, outcome: r.outcome, report: r.report, createdAt: r.created_at } : null;
   }
 
   /** The NameID the previous passing test of this email saw on this connection. */

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { DomainError, RateLimitedError } from '@wos/platform';
 import { AuthFlowError } from '../../authenticate/authenticate.errors';
 import { AuthenticateService, GRANT, type ResolvedSignIn } from '../../authenticate/authenticate.service';
@@ -17,6 +16,7 @@ import { renderMfaEnroll } from '../pages/mfa-enroll.page';
 import { renderOrganization } from '../pages/organization.page';
 import { HostedPageError, type FlowSession, type Outcome } from './hosted-pages.service';
 import type { PendingStep } from './hosted-flow.store';
+import { drawTotpQr, svgDataUrl } from './totp-qr';
 
 /**
  * Drives a hosted sign-in through the same pipeline as POST /user_management/authenticate: each
@@ -103,7 +103,8 @@ export class HostedFlowService {
         const settings = await this.settings.forEnvironment(env);
         const { factor, challenge } = await this.mfa.enroll(env, { type: 'totp', userId: base.userId, issuer: settings.brandName ?? 'AuthKit', user: base.email, withChallenge: true });
         const totp = (factor as { totp?: { uri: string; secret: string } }).totp!;
-        s.flow.pending = { kind: 'mfa_enrollment', ...base, factorId: factor.id, challengeId: challenge!.id, totpUri: totp.uri, totpSecret: totp.secret };
+        const totpQrSvg = await drawTotpQr(totp.uri);
+        s.flow.pending = { kind: 'mfa_enrollment', ...base, factorId: factor.id, challengeId: challenge!.id, totpUri: totp.uri, totpSecret: totp.secret, totpQrSvg };
         return { redirect: pageUrl(s.flow, 'mfa/enroll') };
       }
       case 'organization_selection_required':
@@ -210,9 +211,8 @@ export class HostedFlowService {
 
   async showEnroll(s: FlowSession, error: MessageKey | null = null): Promise<Outcome> {
     const p = this.pending(s, ['mfa_enrollment']);
-    // A real QR code (SVG), made here from the otpauth URI: nothing leaves the page.
-    const svg = await QRCode.toString(p.totpUri!, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-    const qrDataUrl = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+    // Drawn when the enrolment started; a flow saved before the picture was kept draws it per render.
+    const qrDataUrl = svgDataUrl(p.totpQrSvg ?? (await drawTotpQr(p.totpUri!)));
     return { page: (ctx) => renderMfaEnroll(ctx, { qrDataUrl, secret: p.totpSecret!, error }) };
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { SecretBox, sha256Hex } from '@wos/platform';
 import { testRedisUrl } from '@wos/platform/testing';
-import { FLOW_TTL_SECONDS, HostedFlowStore } from './hosted-flow.store';
+import { FLOW_TTL_SECONDS, HostedFlowStore, mayBeCsrfToken } from './hosted-flow.store';
 
 /* Real Redis: the store's reads extend a flow's life, and a page view that changed nothing writes nothing. */
 describe('HostedFlowStore', () => {
@@ -53,6 +53,11 @@ describe('HostedFlowStore', () => {
     await store.save(id, flow);
     assert.equal(await redis.get(keyOf(id)), sealed, 'the second save of the same state wrote again');
     assert.equal((await store.load(id))!.email, 'a@example.com');
+  });
+
+  test("every flow's CSRF token has the shape a form's token is checked for before any flow is read", async () => {
+    for (let i = 0; i < 20; i++) assert.ok(mayBeCsrfToken((await open()).flow.csrf));
+    for (const bad of ['', 'not-the-token', 'a'.repeat(31), 'a'.repeat(33), `${'a'.repeat(31)}=`, `${'a'.repeat(31)}/`]) assert.equal(mayBeCsrfToken(bad), false, bad);
   });
 
   test('a flow sealed under another key or tampered with reads as none', async () => {

@@ -18,6 +18,8 @@ export interface PendingStep {
   /** TOTP enrolment: the otpauth URI and key, shown again if the first code is wrong. */
   totpUri?: string;
   totpSecret?: string;
+  /** TOTP enrolment: the URI's QR code (SVG), drawn once when the step began (totp-qr.ts). */
+  totpQrSvg?: string;
 }
 
 /**
@@ -32,6 +34,14 @@ export interface HostedFlow {
   /** The app's authorize request; null for a flow opened from an emailed link (password reset). */
   request: AuthorizationRequest | null;
   invitationToken: string | null;
+  /**
+   * What the sign-up page shows about the flow's invitation (its address, its organization's
+   * name), read once when the flow was opened so that renders need no database. Display only:
+   * the submit checks the invitation again (pending, not revoked or expired) before acting.
+   * Null (or absent, a flow opened before this field) when it could not be read then: each
+   * render reads it, and an invalid invitation shows its error page.
+   */
+  invitation?: InvitationView | null;
   /** The address the current step is about (a magic code, a sign-up's verification). */
   email: string | null;
   /** A hosted sign-up waiting for its email verification code (no pending token: the user proved nothing yet). */
@@ -56,6 +66,12 @@ export interface HostedFlow {
   agentClaim?: AgentClaimStep | null;
 }
 
+/** An invitation as the sign-up page shows it. */
+export interface InvitationView {
+  email: string;
+  organizationName: string | null;
+}
+
 /** A claim attempt being claimed on the agent claim page; `signedIn` only from the callback's spent AuthKit code. */
 export interface AgentClaimStep {
   attemptId: string;
@@ -70,12 +86,16 @@ export interface DeviceStep {
 }
 
 /** What opens a flow (the rest starts empty). */
-export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'> & Pick<Partial<HostedFlow>, 'device' | 'agentClaim'>;
+export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request' | 'invitationToken'> & Pick<Partial<HostedFlow>, 'invitation' | 'device' | 'agentClaim'>;
 
 export const FLOW_COOKIE = 'wos_authkit';
 /* Long enough to fetch a code from a mailbox; each read and each save extends it. */
 export const FLOW_TTL_SECONDS = 30 * 60;
 const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
+/* Every flow's CSRF token is randomToken(24): 32 base64url characters (create() below). */
+const CSRF_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+/** False for a string no flow's CSRF token can equal: a form carrying it is refused without reading any flow. */
+export const mayBeCsrfToken = (token: string) => CSRF_TOKEN.test(token);
 
 /**
  * Flows live in Redis under the SHA-256 of the cookie's value, sealed with SecretBox (AAD = that

@@ -8,7 +8,7 @@ import { AuthkitSettingsService } from '../branding/authkit-settings.service';
 import { pickLocale, translator } from '../i18n/messages';
 import { DEFAULT_BRAND_COLOR, pageUrl, type PageContext } from '../pages/layout';
 import { renderNotice } from '../pages/notice.page';
-import { FLOW_COOKIE, FLOW_TTL_SECONDS, HostedFlowStore, type FlowStart, type HostedFlow } from './hosted-flow.store';
+import { FLOW_COOKIE, FLOW_TTL_SECONDS, HostedFlowStore, mayBeCsrfToken, type FlowStart, type HostedFlow } from './hosted-flow.store';
 
 /** What a page handler answers: another page, or a redirect (the next step, the IdP, the app). */
 export type Outcome = { redirect: string; status?: 302 | 303 } | { page: (ctx: PageContext) => string; status?: number };
@@ -73,9 +73,10 @@ export class HostedPagesService {
   async submit(req: FastifyRequest, reply: FastifyReply, env: string, clientId: string | undefined, form: string, handler: (s: FlowSession, body: Record<string, unknown>) => Promise<Outcome>) {
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     const id = cookieOf(req);
-    const flow = await this.store.load(id);
     const token = typeof body.csrf_token === 'string' ? body.csrf_token : '';
-    if (!flow || !id || flow.environmentId !== env || flow.clientId !== clientId || !token || !safeEqual(token, flow.csrf)) {
+    // A token of the wrong shape equals no flow's: refused before the flow is read (nor its life extended).
+    const flow = mayBeCsrfToken(token) ? await this.store.load(id) : null;
+    if (!flow || !id || flow.environmentId !== env || flow.clientId !== clientId || !safeEqual(token, flow.csrf)) {
       return this.refuse(req, reply, env, clientId ?? '', 403, 'csrf');
     }
     try {

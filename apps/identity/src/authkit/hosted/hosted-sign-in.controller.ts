@@ -27,7 +27,15 @@ export class HostedSignInController {
     if ('redirectTo' in begun) return reply.status(302).header('location', begun.redirectTo).header('cache-control', 'no-store').send();
     // screen_hint=sign-up and an invitation open on the sign-up page, everything else on sign-in.
     const first = (s: FlowSession) => (begun.signUp || begun.invitationToken ? this.signUp.show(s) : this.signIn.show(s, { email: begun.loginHint ?? undefined }));
-    return this.pages.show(req, reply, env, clientId, first, { always: true, make: async () => ({ environmentId: env, clientId: clientId!, request: begun.request, invitationToken: begun.invitationToken }) });
+    // The invitation's address and organization are read once here and kept in the flow for its pages.
+    const make = async () => ({
+      environmentId: env,
+      clientId: clientId!,
+      request: begun.request,
+      invitationToken: begun.invitationToken,
+      invitation: begun.invitationToken ? await this.signUp.openInvitation(env, begun.invitationToken) : null,
+    });
+    return this.pages.show(req, reply, env, clientId, first, { always: true, make });
   }
 
   @Get('sign-in')

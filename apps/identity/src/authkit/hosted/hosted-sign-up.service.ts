@@ -6,6 +6,7 @@ import { EmailVerificationService } from '../../email-verification/email-verific
 import { InvitationsService } from '../../invitations/invitations.service';
 import { OrganizationsClient } from '../../memberships/organizations.client';
 import { UsersService } from '../../users/users.service';
+import type { Invitation } from '../../generated/prisma/client';
 import { authenticationEvent } from '../../sessions/sessions.events';
 import { AuthkitSettingsService } from '../branding/authkit-settings.service';
 import { pageUrl } from '../pages/layout';
@@ -15,6 +16,7 @@ import { passwordProblem } from '../passwords/password-policy';
 import { SignUpPolicyService } from '../sign-up-policy.service';
 import { HostedFlowService } from './hosted-flow.service';
 import { HostedPageError, type FlowSession, type Outcome } from './hosted-pages.service';
+import type { InvitationView } from './hosted-flow.store';
 import { WAITLIST, type WaitlistPort } from './waitlist.port';
 
 const signUpForm = z.object({
@@ -49,7 +51,8 @@ export class HostedSignUpService {
   async show(s: FlowSession, p: Omit<SignUpPage, 'invitation'> = {}, status = 200): Promise<Outcome> {
     const env = s.flow.environmentId;
     if (s.flow.invitationToken) {
-      const invitation = await this.invitation(s);
+      // Read when the flow was opened (display only); a flow without it reads it now.
+      const invitation = s.flow.invitation ?? (await this.invitationView(env, s.flow.invitationToken));
       return { page: (ctx) => renderSignUp(ctx, { ...p, invitation: { email: invitation.email, organizationName: invitation.organizationName ?? ctx.brand.name } }), status };
     }
     const { signUpPolicy } = await this.settings.forEnvironment(env);
@@ -62,7 +65,8 @@ export class HostedSignUpService {
 
   async submit(s: FlowSession, body: Record<string, unknown>): Promise<Outcome> {
     const env = s.flow.environmentId;
-    const invited = s.flow.invitationToken ? await this.invitation(s) : null;
+    // Acting on the invitation: read again, it must still be pending (not revoked, expired or accepted).
+    const invited = s.flow.invitationToken ? await this.pendingInvitation(env, s.flow.invitationToken) : null;
     const { signUpPolicy } = await this.settings.forEnvironment(env);
     if (!invited && signUpPolicy === 'waitlist') return this.joinWaitlist(s, body);
     if (!invited && signUpPolicy === 'invitation_only') return this.show(s);
@@ -121,14 +125,27 @@ export class HostedSignUpService {
     return { page: (ctx) => renderNotice(ctx, { title: 'waitlist.joined.title', body: 'waitlist.joined.body', vars: { email: form.data.email } }) };
   }
 
-  /** The flow's invitation, still pending, with its organization's name; else the invitation error page. */
-  private async invitation(s: FlowSession): Promise<{ email: string; organizationName: string | null }> {
-    const env = s.flow.environmentId;
-    const inv = await this.invitations.findPendingByToken(env, s.flow.invitationToken!).catch((err) => {
+  /**
+   * What the sign-up page shows about an invitation, for a flow being opened with its token: null
+   * when it cannot be read (invalid, or a dependency down), and the page then reads it again and
+   * shows the matching error.
+   */
+  async openInvitation(environmentId: string, token: string): Promise<InvitationView | null> {
+    return this.invitationView(environmentId, token).catch(() => null);
+  }
+
+  /** The invitation, still pending, with its organization's name; else the invitation error page. */
+  private async invitationView(environmentId: string, token: string): Promise<InvitationView> {
+    const inv = await this.pendingInvitation(environmentId, token);
+    const org = inv.organizationId ? await this.organizations.find(environmentId, inv.organizationId) : null;
+    return { email: inv.email, organizationName: org?.name ?? null };
+  }
+
+  /** The pending invitation of the token; else the invitation error page. */
+  private pendingInvitation(environmentId: string, token: string): Promise<Invitation> {
+    return this.invitations.findPendingByToken(environmentId, token).catch((err) => {
       if (err instanceof DomainError && err.status < 500) throw new HostedPageError(400, 'invite.error');
       throw err;
     });
-    const org = inv.organizationId ? await this.organizations.find(env, inv.organizationId) : null;
-    return { email: inv.email, organizationName: org?.name ?? null };
   }
 }

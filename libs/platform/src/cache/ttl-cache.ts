@@ -1,5 +1,6 @@
 /**
- * A size-bounded map whose entries expire. When full, the oldest insertion is evicted (FIFO):
+ * A size-bounded map whose entries expire (per process: the gateway's credential lookups, the
+ * Admin Portal's per-session answers). When full, the oldest insertion is evicted (FIFO):
  * entries live at most one TTL anyway, so recency tracking would cost more than it saves.
  */
 export class TtlCache<V> {
@@ -26,6 +27,10 @@ export class TtlCache<V> {
       this.entries.delete(oldest);
     }
     this.entries.set(key, { value, expiresAt: now + ttlMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   get size(): number {

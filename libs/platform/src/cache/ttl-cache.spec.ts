@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TtlCache } from './ttl.cache';
+import { TtlCache } from './ttl-cache';
 
 describe('TtlCache', () => {
   test('returns fresh entries, including cached nulls, and drops expired ones', () => {
