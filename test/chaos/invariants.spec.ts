@@ -35,8 +35,13 @@ test('no 5xx outside the windows; an unanswered request counts as one', () => {
 test('webhooks: only a delivery answered just before the dispatcher was killed may arrive twice', () => {
   const d = (eventId: string, at: number) => ({ eventId, at }) as ReceivedDelivery;
   const killedAt = 10_000;
-  const delivered = [d('in_flight', 9_990), d('in_flight', 40_000), d('earlier', 1_000), d('earlier', 40_001), d('thrice', 9_995), d('thrice', 40_002), d('thrice', 40_003), d('after', 10_010), d('after', 40_004)];
-  assert.deepEqual(resentAfterKill(delivered, killedAt), ['in_flight']);
+  const delivered = [
+    d('in_flight', 9_990), d('in_flight', 40_000), d('earlier', 1_000), d('earlier', 40_001), d('thrice', 9_995), d('thrice', 40_002), d('thrice', 40_003),
+    // Sent before the kill, stamped by the test's receiver just after it.
+    d('stamped_after', 10_010), d('stamped_after', 40_004),
+    d('after_restart', 12_000), d('after_restart', 40_005),
+  ];
+  assert.deepEqual(resentAfterKill(delivered, killedAt), ['in_flight', 'stamped_after']);
 });
 
 test('webhooks: a delivery answered while Postgres was down may arrive twice; one answered outside that window may not', () => {

@@ -46,35 +46,53 @@ describe('password sign-in round trips (real Postgres, Redis, Kafka)', () => {
       [newId('om'), ENV, userId, organizationId],
     );
 
-  /** `n` sign-ins of `email` (each from its own IP, so the per-IP limit stays out of the way), after one that warms the caches. */
-  async function countSignIns(email: string, n: number, check: (body: any) => void) {
-    const signIn = async (i: number) => {
-      const r = await authenticate({ email, ip_address: `203.0.113.${i + 1}` });
+  /*
+   * `n` sign-ins of `email` (each from its own IP, so the per-IP limit stays out of the way), after
+   * one that warms the caches. Statements of consumers applying events (organization.deleted from
+   * other test files on the shared topic) count apart (source="consumer"), but the process's
+   * background work (the mail outbox's look every 5 s, the dead-letter replay probe every 10 s)
+   * shares the pool's count: a window that caught one counts it. Statements only add up, so the fewest over a few windows is the sign-ins'
+   * own count (background looks fall in a window of a few sign-ins only now and then).
+   */
+  const WINDOWS = 8;
+  let ip = 0;
+  async function countSignIns(newEmail: () => Promise<string>, n: number, check: (body: any) => void) {
+    const signIn = async (email: string) => {
+      ip++;
+      const r = await authenticate({ email, ip_address: `203.0.113.${ip}` });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       check(r.body);
     };
-    await signIn(0);
-    const before = await sent();
-    for (let i = 1; i <= n; i++) await signIn(i);
-    const after = await sent();
-    return { statements: after.statements - before.statements, redis: after.redis - before.redis };
+    await signIn(await newEmail());
+    let fewest = { statements: Infinity, redis: Infinity };
+    for (let w = 0; w < WINDOWS; w++) {
+      const email = await newEmail(); // a user per window: the per-email limit is 5 a minute
+      const before = await sent();
+      for (let i = 0; i < n; i++) await signIn(email);
+      const after = await sent();
+      fewest = { statements: Math.min(fewest.statements, after.statements - before.statements), redis: Math.min(fewest.redis, after.redis - before.redis) };
+      if (fewest.statements <= 2 * n && fewest.redis <= n) break;
+    }
+    return fewest;
   }
 
   test('a sign-in without an organization: two statements (read, write) and one Redis command', async () => {
-    const { email } = await newUser('plain');
-    const n = 3;
-    const c = await countSignIns(email, n, (body) => assert.equal(body.organization_id, undefined));
+    const n = 2;
+    const c = await countSignIns(async () => (await newUser('plain')).email, n, (body) => assert.equal(body.organization_id, undefined));
     // At most one refresh of each 5-s cache (settings, JWT template) on top of 2 per sign-in.
     assert.ok(c.statements >= 2 * n && c.statements <= 2 * n + 2, `statements for ${n} sign-ins: ${c.statements}`);
     assert.equal(c.redis, n, `Redis commands for ${n} sign-ins (per IP and per email in one script)`);
   });
 
   test("a member of one organization gets it in the token from the same read: still two statements", async () => {
-    const { email, id } = await newUser('member');
     const organizationId = newId('org');
-    await addMembership(id, organizationId);
-    const n = 3;
-    const c = await countSignIns(email, n, (body) => assert.equal(body.organization_id, organizationId));
+    const member = async () => {
+      const { email, id } = await newUser('member');
+      await addMembership(id, organizationId);
+      return email;
+    };
+    const n = 2;
+    const c = await countSignIns(member, n, (body) => assert.equal(body.organization_id, organizationId));
     assert.ok(c.statements >= 2 * n && c.statements <= 2 * n + 2, `statements for ${n} sign-ins: ${c.statements}`);
   });
 

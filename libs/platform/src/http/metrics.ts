@@ -73,7 +73,7 @@ export const consumerLag = new Gauge({
  */
 export const dbStatements = new Counter({
   name: 'db_statements_total',
-  help: "SQL statements sent to Postgres: `pool` is the service's pg pool (Prisma and hand-written SQL), `outbox_relay` the relay's session",
+  help: "SQL statements sent to Postgres: `pool` is the service's pg pool (Prisma and hand-written SQL) for requests and background work, `consumer` the same pool while consumers apply events, `outbox_relay` the relay's session",
   labelNames: ['source'] as const,
   registers: [registry],
 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type Client } from 'pg';
 import { dbStatements } from '../http/metrics';
@@ -21,14 +22,21 @@ export function createPgPool(databaseUrl: string, poolSize: number): Pool {
 }
 
 /**
+ * Set while a consumer's handlers apply consumed events (KafkaEventTransport): their pool
+ * statements count as source="consumer", apart from what requests and background loops send.
+ */
+export const statementsOfConsumers = new AsyncLocalStorage<true>();
+
+/**
  * Counts every statement `client` sends in db_statements_total{source} (pool.query and Prisma's
  * queries, transactions' BEGIN and COMMIT included, all go through a client's query()).
  */
 export function countStatements(client: Pick<Client, 'query'>, source: 'pool' | 'outbox_relay'): void {
   const counter = dbStatements.labels(source);
+  const consumer = dbStatements.labels('consumer');
   const query = client.query;
   client.query = function countedQuery(this: Client, ...args: unknown[]) {
-    counter.inc();
+    (statementsOfConsumers.getStore() ? consumer : counter).inc();
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as Client['query'];
 }

@@ -10,6 +10,7 @@ import { ConsumerDeadLetters } from '../kafka/dead-letters';
 import { EventConsumer, type ConsumedEvent } from '../kafka/event-consumer';
 import { createKafka, ensureTopics } from '../kafka/kafka';
 import { newUlid } from '../ids/ids';
+import { statementsOfConsumers } from '../prisma/prisma-client';
 import type { HealthRegistry } from '../http/health';
 
 /** `@EventPattern(ALL_EVENTS, { batch: true })`: every event on the subscribed topics. */
@@ -126,7 +127,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
           groupId: this.opts.groupId,
           topics,
           logger: log,
-          handle: (chunk) => this.dispatch(chunk),
+          handle: (chunk) => statementsOfConsumers.run(true, () => this.dispatch(chunk)),
           wants: this.messageHandlers.has(ALL_EVENTS) ? undefined : (type) => this.messageHandlers.has(type),
           deadLetters: new ConsumerDeadLetters(this.opts.pool),
           maxAttempts: this.opts.maxAttempts,
