@@ -1,22 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Controller, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Controller, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AddressInfo } from 'node:net';
-import type { Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { bootstrapService } from '../http/bootstrap';
-import { createKafka, ensureTopics } from '../kafka/kafka';
 import type { ConsumedEvent } from '../kafka/event-consumer';
-import { createLogger } from '../logging/logger';
 import { buildEvent } from '../outbox/build-event';
-import { migrate } from '../prisma/migrator';
-import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
-import { ServiceInfraModule } from './service-infra.module';
+import { uniqueSuffix, waitFor } from '../testing/testing';
+import { ConsumerTestBed, organizationData as org } from './kafka-event.test-bed';
 
 /*
  * Two replicas of one consuming service: one consumer group, one database, the platform's inbox.
@@ -24,41 +15,24 @@ import { ServiceInfraModule } from './service-infra.module';
  * may hand the new owner messages the old one applied but had not committed, and the inbox makes
  * those a no-op. So: every event's effect exactly once, whichever replica applied it.
  */
-const logger = createLogger('kit-replicas-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-const org = (id: string) => ({
-  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-});
-
 describe('KafkaEventTransport across replicas: partitions shared, every effect once (real Kafka and Postgres)', () => {
-  const topic = `test.kit.replicas.${uniqueSuffix()}`;
+  const bed = new ConsumerTestBed('kit-replicas-test');
   const groupId = `kit-replicas-${uniqueSuffix()}`;
-  const kafka = createKafka({ brokers: testInfra.kafkaBrokers, clientId: 'kit-replicas-test', logger });
-  let producer: Producer;
-  let db: TestDatabase;
   let pool: Pool;
-  let noMigrations: string;
   const apps = new Map<string, NestFastifyApplication>();
   /* Every delivery a handler saw, applied or skipped by the inbox. */
   const deliveries: { replica: string; id: string }[] = [];
 
   before(async () => {
-    db = await createTestDatabase('kit_replicas');
-    noMigrations = mkdtempSync(join(tmpdir(), 'kit-replicas-'));
-    await migrate(db.url, noMigrations); // the platform migrations: the inbox among them
-    pool = new Pool({ connectionString: db.url, max: 4 });
+    await bed.open(); // the platform migrations: the inbox among them
+    pool = new Pool({ connectionString: bed.db.url, max: 4 });
     await pool.query('CREATE TABLE effects (event_id TEXT NOT NULL, replica TEXT NOT NULL)');
-    await ensureTopics(kafka, [topic]); // three partitions
-    producer = kafka.producer();
-    await producer.connect();
   });
 
   after(async () => {
-    for (const app of apps.values()) await app.close();
-    await producer.disconnect();
+    for (const app of apps.values()) await app.close(); // before the pool its handlers use
     await pool.end();
-    await db.drop();
-    rmSync(noMigrations, { recursive: true, force: true });
+    await bed.close();
   });
 
   /* The effect and its inbox claim in one statement: a claimed event is never applied again. */
@@ -71,7 +45,7 @@ describe('KafkaEventTransport across replicas: partitions shared, every effect o
     );
   }
 
-  function replicaModule(replica: string): DynamicModule {
+  function replicaConsumer(replica: string): Type {
     @Controller()
     class ReplicaConsumer {
       @EventPattern('organization.updated')
@@ -79,33 +53,17 @@ describe('KafkaEventTransport across replicas: partitions shared, every effect o
         await apply(replica, e.envelope.id);
       }
     }
-    @Module({})
-    class ReplicaModule {}
-    return {
-      module: ReplicaModule,
-      imports: [
-        ServiceInfraModule.forService({
-          name: 'kit-replicas-test',
-          config: { DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers },
-          logger,
-          consumer: { groupId, topics: [topic], maxAttempts: 2, retryDelayMs: 10 },
-        }),
-      ],
-      controllers: [ReplicaConsumer as Type],
-    };
+    return ReplicaConsumer;
   }
 
   async function startReplica(replica: string): Promise<void> {
-    const app = await bootstrapService({ name: 'kit-replicas-test', module: replicaModule(replica), host: '127.0.0.1', port: 0, logger, consumesEvents: true });
-    apps.set(replica, app);
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    await waitFor(async () => (await fetch(`${base}/ready`)).ok || undefined, { timeoutMs: 60_000, message: `${replica} joins the group` });
+    apps.set(replica, await bed.start(replicaConsumer(replica), groupId, 60_000));
   }
 
   /* Events with distinct keys, so they spread over the three partitions. */
   async function send(n: number, label: string): Promise<string[]> {
     const events = Array.from({ length: n }, (_, i) => buildEvent('organization.updated', org(`org_${label}_${i}`), 'environment_T'));
-    await producer.send({ topic, messages: events.map((e, i) => ({ key: `${label}-${i}`, value: JSON.stringify(e) })) });
+    await bed.send(events, (i) => `${label}-${i}`);
     return events.map((e) => e.id);
   }
 

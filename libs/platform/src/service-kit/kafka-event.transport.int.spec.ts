@@ -1,29 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Controller, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Controller, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { bootstrapService } from '../http/bootstrap';
-import { createKafka, ensureTopics } from '../kafka/kafka';
 import type { ConsumedEvent } from '../kafka/event-consumer';
-import { createLogger } from '../logging/logger';
 import { buildEvent } from '../outbox/build-event';
-import { migrate } from '../prisma/migrator';
-import { createTestDatabase, testInfra, uniqueSuffix, waitFor, type TestDatabase } from '../testing/testing';
+import { uniqueSuffix, waitFor } from '../testing/testing';
 import { ALL_EVENTS } from './kafka-event.transport';
-import { ServiceInfraModule } from './service-infra.module';
-
-const logger = createLogger('kit-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-const org = (id: string) => ({
-  object: 'organization' as const, id, name: id, allow_profiles_outside_organization: false, domains: [],
-  external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
-});
+import { ConsumerTestBed, organizationData as org } from './kafka-event.test-bed';
 
 /* What the handlers saw, per test app. */
 const seen: { handler: string; ids: string[] }[] = [];
@@ -59,57 +44,18 @@ class TypoConsumer {
 }
 
 describe('KafkaEventTransport: @EventPattern handlers over the platform consumer (real Kafka and Postgres)', () => {
-  const topic = `test.kit.${uniqueSuffix()}`;
-  const kafka = createKafka({ brokers: testInfra.kafkaBrokers, clientId: 'kit-test', logger });
-  let producer: Producer;
-  let db: TestDatabase;
-  let noMigrations: string;
-  const apps: NestFastifyApplication[] = [];
+  const bed = new ConsumerTestBed('kit-test');
 
-  before(async () => {
-    db = await createTestDatabase('kit');
-    noMigrations = mkdtempSync(join(tmpdir(), 'kit-'));
-    await migrate(db.url, noMigrations); // the platform migrations: consumer_dead_letters among them
-    await ensureTopics(kafka, [topic]);
-    producer = kafka.producer();
-    await producer.connect();
-  });
+  before(() => bed.open());
+  after(() => bed.close());
 
-  after(async () => {
-    for (const app of apps) await app.close();
-    await producer.disconnect();
-    await db.drop();
-    rmSync(noMigrations, { recursive: true, force: true });
-  });
-
-  function moduleWith(controller: Type, groupId: string): DynamicModule {
-    @Module({})
-    class TestAppModule {}
-    return {
-      module: TestAppModule,
-      imports: [
-        ServiceInfraModule.forService({
-          name: 'kit-test',
-          config: { DATABASE_URL: db.url, KAFKA_BROKERS: testInfra.kafkaBrokers },
-          logger,
-          consumer: { groupId, topics: [topic], maxAttempts: 2, retryDelayMs: 10 },
-        }),
-      ],
-      controllers: [controller],
-    };
-  }
-
-  async function start(controller: Type): Promise<{ app: NestFastifyApplication; base: string; groupId: string }> {
+  async function start(controller: Type): Promise<{ app: NestFastifyApplication; groupId: string }> {
     const groupId = `kit-test-${uniqueSuffix()}`;
-    const app = await bootstrapService({ name: 'kit-test', module: moduleWith(controller, groupId), host: '127.0.0.1', port: 0, logger, consumesEvents: true });
-    apps.push(app);
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    await waitFor(async () => (await fetch(`${base}/ready`)).ok || undefined, { timeoutMs: 30_000, message: 'the consumer joins its group (readiness)' });
-    return { app, base, groupId };
+    return { app: await bed.start(controller, groupId), groupId };
   }
 
   async function deadLetters(): Promise<{ consumer_group: string; event_id: string; event_type: string; error: string }[]> {
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: bed.db.url });
     await pg.connect();
     try {
       return (await pg.query('SELECT consumer_group, event_id, event_type, error FROM consumer_dead_letters')).rows;
@@ -118,9 +64,7 @@ describe('KafkaEventTransport: @EventPattern handlers over the platform consumer
     }
   }
 
-  async function send(events: ReturnType<typeof buildEvent>[]): Promise<void> {
-    await producer.send({ topic, messages: events.map((e) => ({ key: 'one-key', value: JSON.stringify(e) })) });
-  }
+  const send = (events: ReturnType<typeof buildEvent>[]) => bed.send(events);
 
   test('per-event handlers get their types in partition order; other types pass; a handler that keeps failing dead-letters only its event, with its own error', async () => {
     const { app, groupId } = await start(PerEventConsumer);
@@ -165,7 +109,7 @@ describe('KafkaEventTransport: @EventPattern handlers over the platform consumer
 
   test('a pattern that names no known event type fails the start, naming it', async () => {
     await assert.rejects(
-      bootstrapService({ name: 'kit-test', module: moduleWith(TypoConsumer, `kit-test-${uniqueSuffix()}`), host: '127.0.0.1', port: 0, logger, consumesEvents: true }),
+      bed.bootstrap(TypoConsumer, `kit-test-${uniqueSuffix()}`),
       /organisation\.deleted/,
     );
   });

@@ -91,11 +91,10 @@ export type FlowStart = Pick<HostedFlow, 'environmentId' | 'clientId' | 'request
 export const FLOW_COOKIE = 'wos_authkit';
 /* Long enough to fetch a code from a mailbox; each read and each save extends it. */
 export const FLOW_TTL_SECONDS = 30 * 60;
-const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
-/* Every flow's CSRF token is randomToken(24): 32 base64url characters (create() below). */
-const CSRF_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+/* A flow's ID and its CSRF token are each randomToken(24): 32 base64url characters (create() below). */
+const TOKEN_OF_A_FLOW = /^[A-Za-z0-9_-]{32}$/;
 /** False for a string no flow's CSRF token can equal: a form carrying it is refused without reading any flow. */
-export const mayBeCsrfToken = (token: string) => CSRF_TOKEN.test(token);
+export const mayBeCsrfToken = (token: string) => TOKEN_OF_A_FLOW.test(token);
 
 /**
  * Flows live in Redis under the SHA-256 of the cookie's value, sealed with SecretBox (AAD = that
@@ -123,7 +122,7 @@ export class HostedFlowStore {
   }
 
   async load(id: string | undefined): Promise<HostedFlow | null> {
-    if (!id || !FLOW_ID.test(id)) return null;
+    if (!id || !TOKEN_OF_A_FLOW.test(id)) return null;
     const k = key(id);
     // Every read extends the flow's life (GETEX), so a page view needs no write to keep it.
     const sealed = await this.redis.getex(k, 'EX', FLOW_TTL_SECONDS);
