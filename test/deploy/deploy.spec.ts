@@ -183,3 +183,11 @@ test('every runtime starts node with --disable-proto=delete and the Stack runner
   assert.match(readFileSync(path.join(root, 'helm/charts/service/templates/deployment.yaml'), 'utf8'), /NODE_OPTIONS[\s\S]{0,40}--disable-proto=delete \{\{ \.Values\.nodeOptions \}\}/);
   assert.equal((parse(readFileSync(path.join(root, 'helm/charts/service/values.yaml'), 'utf8')) as YamlMap).nodeOptions, SERVICE_NODE_OPTIONS);
 });
+
+test("compose gives identity's argon2 hashes the libuv pool Helm gives it (uvThreadpoolSize); the other services keep libuv's default", () => {
+  const helmSize = String(((parse(readFileSync(path.join(root, 'helm/wos-platform/values.yaml'), 'utf8')) as YamlMap).identity as YamlMap).uvThreadpoolSize);
+  for (const app of listApps()) {
+    const size = lookup((composeServices()[app] as YamlMap).environment, 'UV_THREADPOOL_SIZE');
+    assert.equal(size, app === 'identity' ? `\${IDENTITY_UV_THREADPOOL_SIZE:-${helmSize}}` : undefined, app);
+  }
+});
