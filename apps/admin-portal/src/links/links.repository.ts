@@ -3,6 +3,11 @@ import { claimInbox, pgExecutor, pgTransaction } from '@wos/platform';
 import type { PortalLink, PortalSession, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../infra/prisma.service';
 
+/* A portal_sessions row in PortalSession's shape (pg returns text[] as an array, jsonb parsed, timestamptz as a Date). */
+const SESSION_COLUMNS = `token_hash AS "tokenHash", environment_id AS "environmentId", organization_id AS "organizationId", link_id AS "linkId", intents,
+  csrf_token AS "csrfToken", return_url AS "returnUrl", success_url AS "successUrl", sso_provider_type AS "ssoProviderType",
+  pending_sso_test AS "pendingSsoTest", expires_at AS "expiresAt", created_at AS "createdAt"`;
+
 /** The only Prisma caller for portal links and sessions. Every method but the token lookups takes the environment first. */
 @Injectable()
 export class LinksRepository {
@@ -42,29 +47,12 @@ export class LinksRepository {
    * Prisma's query compilation (as pipes' token lookup).
    */
   async findSession(tokenHash: string): Promise<PortalSession | null> {
-    const { rows } = await this.prisma.pool.query<SessionRow>({
+    const { rows } = await this.prisma.pool.query<PortalSession>({
       name: 'portal_find_session',
-      text: `SELECT token_hash, environment_id, organization_id, link_id, intents, csrf_token, return_url, success_url, sso_provider_type, pending_sso_test, expires_at, created_at
-             FROM portal_sessions WHERE token_hash = $1 AND expires_at > $2`,
+      text: `SELECT ${SESSION_COLUMNS} FROM portal_sessions WHERE token_hash = $1 AND expires_at > $2`,
       values: [tokenHash, new Date()],
     });
-    const r = rows[0];
-    return r
-      ? {
-          tokenHash: r.token_hash,
-          environmentId: r.environment_id,
-          organizationId: r.organization_id,
-          linkId: r.link_id,
-          intents: r.intents,
-          csrfToken: r.csrf_token,
-          returnUrl: r.return_url,
-          successUrl: r.success_url,
-          ssoProviderType: r.sso_provider_type,
-          pendingSsoTest: r.pending_sso_test,
-          expiresAt: r.expires_at,
-          createdAt: r.created_at,
-        }
-      : null;
+    return rows[0] ?? null;
   }
 
   updateSession(environmentId: string, tokenHash: string, data: Prisma.PortalSessionUpdateInput): Promise<unknown> {
@@ -100,20 +88,4 @@ export class LinksRepository {
     await this.prisma.portalSession.deleteMany({ where: { expiresAt: { lt: before } } });
     await this.prisma.portalLink.deleteMany({ where: { expiresAt: { lt: before } } });
   }
-}
-
-/** A portal_sessions row as pg returns it (text[] as an array, jsonb parsed, timestamptz as Date). */
-interface SessionRow {
-  token_hash: string;
-  environment_id: string;
-  organization_id: string;
-  link_id: string;
-  intents: string[];
-  csrf_token: string;
-  return_url: string | null;
-  success_url: string | null;
-  sso_provider_type: string | null;
-  pending_sso_test: Prisma.JsonValue | null;
-  expires_at: Date;
-  created_at: Date;
 }
