@@ -26,7 +26,10 @@ export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => str
  * cookie whose organization is the one in the path and whose intents include the page's; a
  * POST runs only when, in addition, the form's CSRF token equals the session's (constant time).
  * Everything a handler does is scoped by the session's environment and organization, never by
- * anything else in the request.
+ * anything else in the request. A GET's reads may come from the session's cache
+ * (PortalSessionCache.read); a POST checks what it writes against fresh reads (never a page's
+ * kept read), and once it has run the session's cache is dropped, so the page that follows
+ * shows the write.
  */
 @Injectable()
 export class PortalPagesService {
@@ -72,7 +75,15 @@ export class PortalPagesService {
     let outcome: Outcome;
     try {
       if ('alongside' in handler) [ctx, outcome] = await Promise.all([context, handler.alongside()]);
-      else outcome = await handler.after((ctx = await context));
+      else {
+        ctx = await context;
+        // A write (or a refused one, which may have changed part of what it touched) is followed by fresh reads.
+        try {
+          outcome = await handler.after(ctx);
+        } finally {
+          this.cache.dropSession(s);
+        }
+      }
     } catch (err) {
       // A refusal from a service below (bad metadata, unknown domain) is shown on a page with its
       // own message; an unreachable service is a 503 page. Anything else is a bug (500).
@@ -117,7 +128,10 @@ export class PortalPagesService {
    * the organizations service cannot answer (the page shows the ID, and the next render asks again).
    */
   private organizationName(s: PortalSession): Promise<string | null> {
-    return this.cache.remember(s, 'organization_name', async () => (await this.upstream.organizations.find(s.environmentId, s.organizationId).catch(() => null))?.name ?? null);
+    return this.cache.remember(s, 'organization_name', async () => {
+      const r = await this.upstream.call<{ name?: string }>('organizations', s.environmentId, 'GET', `/organizations/${encodeURIComponent(s.organizationId)}`).catch(() => null);
+      return r?.status === 200 && r.body.name ? r.body.name : null;
+    });
   }
 
   /**
