@@ -33,7 +33,7 @@ export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => str
  */
 @Injectable()
 export class PortalPagesService {
-  private readonly brands = new Map<string, { brand: PageBrand; at: number }>();
+  private readonly brands = new Map<string, { brand: PageBrand | null; at: number }>();
 
   constructor(
     private readonly links: LinksService,
@@ -111,7 +111,7 @@ export class PortalPagesService {
 
   async context(req: FastifyRequest, s: PortalSession | null): Promise<PortalContext> {
     const locale = pickLocale(headerOf(req, 'accept-language'));
-    const [organizationName, brand] = s ? await Promise.all([this.organizationName(s), this.brandOf(s.environmentId)]) : [null, { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR }];
+    const [organizationName, brand] = s ? await Promise.all([this.organizationName(s), this.brandOf(s)]) : [null, DEFAULT_BRAND];
     return {
       t: translator(locale),
       locale,
@@ -135,17 +135,27 @@ export class PortalPagesService {
   }
 
   /**
-   * The environment's branding from the hosted AuthKit pages' settings (identity), cached 5 s
-   * per process as identity caches them; the default brand when identity cannot answer.
+   * The environment's branding, remembered for the session like the organization's name (so a
+   * warm render calls no other service); the default brand, not remembered, when identity cannot answer.
    */
-  private async brandOf(environmentId: string): Promise<PageBrand> {
+  private async brandOf(s: PortalSession): Promise<PageBrand> {
+    return (await this.cache.remember(s, 'brand', () => this.environmentBrand(s.environmentId))) ?? DEFAULT_BRAND;
+  }
+
+  /**
+   * The environment's branding from the hosted AuthKit pages' settings (identity), cached 5 s
+   * per process as identity caches them (null, also for 5 s, while identity cannot answer).
+   */
+  private async environmentBrand(environmentId: string): Promise<PageBrand | null> {
     const cached = this.brands.get(environmentId);
     if (cached && Date.now() - cached.at < 5_000) return cached.brand;
-    let brand: PageBrand = { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR };
+    let brand: PageBrand | null = null;
     try {
       const r = await this.upstream.call<{ branding?: { name?: string | null; logo?: string | null; primary_color?: string | null } }>('identity', environmentId, 'GET', '/user_management/authkit/settings');
-      const b = r.status === 200 ? r.body.branding : undefined;
-      if (b) brand = { name: b.name ?? brand.name, logo: b.logo ?? null, color: b.primary_color && /^#[0-9a-fA-F]{6}$/.test(b.primary_color) ? b.primary_color : DEFAULT_BRAND_COLOR };
+      if (r.status === 200) {
+        const b = r.body.branding;
+        brand = b ? { name: b.name ?? DEFAULT_BRAND.name, logo: b.logo ?? null, color: b.primary_color && /^#[0-9a-fA-F]{6}$/.test(b.primary_color) ? b.primary_color : DEFAULT_BRAND_COLOR } : DEFAULT_BRAND;
+      }
     } catch {
       /* identity is down: the default brand */
     }
@@ -154,3 +164,5 @@ export class PortalPagesService {
     return brand;
   }
 }
+
+const DEFAULT_BRAND: PageBrand = { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR };
