@@ -740,22 +740,22 @@ describe('Admin Portal', () => {
       assert.equal((await upstreamCalls()) - cold, 0, `${intent}: the warm render calls no other service`);
     }
 
-    // The portal's own writes show on the very next render.
-    const added = `added-${uniqueSuffix()}.warm.test`.toLowerCase();
-    await pages.domain_verification!.post('domain_verification/domain', { domain: added });
-    assert.match(await pages.domain_verification!.get(), new RegExp(added.replace(/\./g, '\\.')));
-    await pages.sso!.post('sso/delete', {});
-    assert.doesNotMatch(await pages.sso!.get(), new RegExp(connectionId));
-
-    // A change made outside the portal (the public API) shows within PORTAL_READ_CACHE_MS (5 s here):
-    // the page, kept warm with one stream, is read again once its reads expire.
+    // A change made outside the portal (the public API; no organization event) shows within
+    // PORTAL_READ_CACHE_MS (5 s here): the page, kept warm with one stream, is read again once its reads expire.
     const outside = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: warm.id, type: 'https', name: 'Outside SIEM', config: { url: 'http://127.0.0.1:9/ingest' } } });
     assert.equal(outside.status, 201, outside.text);
     await waitFor(async () => (await pages.log_streams!.get()).includes('Outside SIEM') || undefined, { timeoutMs: 5_000 + 5_000, message: 'the stream created through the API on the log streams page' });
+
+    // The portal's own writes show on the very next render.
     await pages.log_streams!.post(`log_streams/${(stream.json as { id: string }).id}/delete`, {});
     const streams = await pages.log_streams!.get();
     assert.doesNotMatch(streams, /Warm SIEM/, 'the stream deleted in the portal is gone at once');
     assert.match(streams, /Outside SIEM/);
+    await pages.sso!.post('sso/delete', {});
+    assert.doesNotMatch(await pages.sso!.get(), new RegExp(connectionId), 'the connection deleted in the portal is gone at once');
+    const added = `added-${uniqueSuffix()}.warm.test`.toLowerCase();
+    await pages.domain_verification!.post('domain_verification/domain', { domain: added });
+    assert.match(await pages.domain_verification!.get(), new RegExp(added.replace(/\./g, '\\.')), 'the domain added in the portal shows at once');
   });
 
   test('IdP metadata by URL and as an uploaded file (a multipart form, JavaScript off): each saves the SAML connection', async () => {
