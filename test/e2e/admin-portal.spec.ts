@@ -688,6 +688,76 @@ describe('Admin Portal', () => {
     await shows(l.page, 'No log stream yet.');
     await l.ctx.close();
   });
+  test('each page renders warm without calling another service; a portal write shows on the next render, a change through the API within PORTAL_READ_CACHE_MS', async () => {
+    const warm = await e.workos.organizations.createOrganization({ name: `Warm Co ${uniqueSuffix()}`, domainData: [{ domain: `${uniqueSuffix()}.warm.test`.toLowerCase(), state: DomainDataState.Verified }] });
+    const warmDomain = (warm as unknown as { domains: { domain: string }[] }).domains[0]!.domain;
+    // Something on every page: an empty answer is never kept, so an empty page reads again each time.
+    const idpCert = await selfSigned([{ name: 'commonName', value: 'warm-idp' }], { keySize: 2048, algorithm: 'sha256' });
+    const saml = { idp_entity_id: 'https://idp.warm.test/entity', idp_sso_url: 'https://idp.warm.test/sso', idp_certificate: idpCert.cert };
+    const connection = await e.http('POST', '/connections', { key: true, body: { organization_id: warm.id, name: 'Warm IdP', connection_type: 'OktaSAML', saml } });
+    assert.equal(connection.status, 201, connection.text);
+    const connectionId = (connection.json as { id: string }).id;
+    const directory = await e.http('POST', '/directories', { key: true, body: { organization_id: warm.id, name: 'Warm directory', type: 'okta scim v2.0' } });
+    assert.equal(directory.status, 201, directory.text);
+    const directoryId = (directory.json as { id: string }).id;
+    const stream = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: warm.id, type: 'https', name: 'Warm SIEM', config: { url: 'http://127.0.0.1:9/ingest' } } });
+    assert.equal(stream.status, 201, stream.text);
+
+    // Every request the portal sends another service, as admin-portal's /metrics counts it.
+    const upstreamCalls = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${e.stack.port('admin-portal')}/metrics`)).text();
+      return [...text.matchAll(/^portal_upstream_calls_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    /** A portal session of `intent` over plain HTTP: its pages' GETs and form POSTs (with the page's CSRF token). */
+    async function portalSession(intent: Parameters<typeof generate>[0]) {
+      const launch = await fetch((await generate(intent, warm.id)).link, { redirect: 'manual' });
+      assert.equal(launch.status, 303);
+      const cookie = launch.headers.get('set-cookie')!.split(';')[0]!;
+      const base = `${e.baseUrl}/portal/o/${warm.id}`;
+      const get = async () => {
+        const r = await fetch(`${base}/${intent}`, { headers: { cookie } });
+        const html = await r.text();
+        assert.equal(r.status, 200, html.slice(0, 500));
+        return html;
+      };
+      const post = async (path: string, form: Record<string, string>) => {
+        const csrf = /name="csrf_token" value="([^"]+)"/.exec(await get())![1]!;
+        const r = await fetch(`${base}/${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, csrf_token: csrf }), redirect: 'manual' });
+        assert.equal(r.status, 303, await r.text());
+      };
+      return { get, post };
+    }
+
+    const shown: Record<string, string> = { sso: connectionId, dsync: directoryId, domain_verification: warmDomain, audit_logs: 'Export as CSV', log_streams: 'Warm SIEM' };
+    const pages: Record<string, Awaited<ReturnType<typeof portalSession>>> = {};
+    for (const intent of ['sso', 'dsync', 'domain_verification', 'audit_logs', 'log_streams'] as const) {
+      const p = (pages[intent] = await portalSession(intent));
+      const before = await upstreamCalls();
+      assert.ok((await p.get()).includes(shown[intent]!), `${intent}: the first render shows ${shown[intent]}`);
+      const cold = await upstreamCalls();
+      assert.ok(cold > before, `${intent}: the first render of a session reads other services`);
+      assert.ok((await p.get()).includes(shown[intent]!), `${intent}: the warm render shows ${shown[intent]}`);
+      assert.equal((await upstreamCalls()) - cold, 0, `${intent}: the warm render calls no other service`);
+    }
+
+    // A change made outside the portal (the public API; no organization event) shows within
+    // PORTAL_READ_CACHE_MS (5 s here): the page, kept warm with one stream, is read again once its reads expire.
+    const outside = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: warm.id, type: 'https', name: 'Outside SIEM', config: { url: 'http://127.0.0.1:9/ingest' } } });
+    assert.equal(outside.status, 201, outside.text);
+    await waitFor(async () => (await pages.log_streams!.get()).includes('Outside SIEM') || undefined, { timeoutMs: 5_000 + 5_000, message: 'the stream created through the API on the log streams page' });
+
+    // The portal's own writes show on the very next render.
+    await pages.log_streams!.post(`log_streams/${(stream.json as { id: string }).id}/delete`, {});
+    const streams = await pages.log_streams!.get();
+    assert.doesNotMatch(streams, /Warm SIEM/, 'the stream deleted in the portal is gone at once');
+    assert.match(streams, /Outside SIEM/);
+    await pages.sso!.post('sso/delete', {});
+    assert.doesNotMatch(await pages.sso!.get(), new RegExp(connectionId), 'the connection deleted in the portal is gone at once');
+    const added = `added-${uniqueSuffix()}.warm.test`.toLowerCase();
+    await pages.domain_verification!.post('domain_verification/domain', { domain: added });
+    assert.match(await pages.domain_verification!.get(), new RegExp(added.replace(/\./g, '\\.')), 'the domain added in the portal shows at once');
+  });
+
   test('IdP metadata by URL and as an uploaded file (a multipart form, JavaScript off): each saves the SAML connection', async () => {
     const metadata = idp.metadataXml();
     // The IdP publishes its metadata at a URL (loopback http, as the tests' IdPs listen).

@@ -20,6 +20,13 @@ export const configSchema = baseConfigSchema
     PORTAL_INVITE_LINK_TTL_SECONDS: z.coerce.number().int().min(300).max(30 * 86_400).default(7 * 86_400),
     /** A portal session (opened link) lasts this long. */
     PORTAL_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /**
+     * How long a portal GET page's upstream reads are kept for its session (PortalSessionCache),
+     * so a warm render calls no other service; 0 keeps nothing. 5 s, like the branding the pages
+     * already keep per environment: a change made outside the portal (the public API, SCIM traffic)
+     * shows within it, while the portal's own writes show at once (they drop the session's reads).
+     */
+    PORTAL_READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /* The services whose APIs the portal pages drive (internal HTTP, the environment signed). */
     ORGANIZATIONS_URL: url.default('http://127.0.0.1:3004'),
     SSO_URL: url.default('http://127.0.0.1:3002'),

@@ -5,6 +5,7 @@ import type { PortalSession } from '../generated/prisma/client';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { BYOK_PROVIDERS, byokPage, type ByokKeyView } from './pages/byok.page';
 import { PortalPagesService } from './portal-pages.service';
+import { PortalSessionCache } from './session-cache';
 
 /**
  * Bring your own key: the organization's root key in vault, through the same BYOK API as the
@@ -18,12 +19,13 @@ export class PortalByokController {
   constructor(
     private readonly pages: PortalPagesService,
     private readonly upstream: UpstreamClient,
+    private readonly cache: PortalSessionCache,
   ) {}
 
   @Get('bring_your_own_key')
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'bring_your_own_key', async (s) => {
-      const keys = await this.keysOf(s);
+      const keys = await this.cache.read(s, 'page:bring_your_own_key', () => this.keysOf(s));
       return { page: (ctx) => byokPage(ctx, keys), complete: keys.some((k) => k.state === 'active') };
     });
   }

@@ -7,6 +7,7 @@ import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
 import { certificatesPage, type CertificateView } from './pages/certificates.pages';
 import { PortalPagesService } from './portal-pages.service';
+import { PortalSessionCache } from './session-cache';
 import { PortalSsoService } from './sso/portal-sso.service';
 
 /**
@@ -21,12 +22,13 @@ export class PortalCertificatesController {
     private readonly pages: PortalPagesService,
     private readonly upstream: UpstreamClient,
     private readonly sso: PortalSsoService,
+    private readonly cache: PortalSessionCache,
   ) {}
 
   @Get()
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'certificate_renewal', async (s) => {
-      const certs = await this.certificates(s);
+      const certs = await this.cache.read(s, 'page:certificate_renewal', () => this.certificates(s));
       return { page: (ctx) => certificatesPage(ctx, certs?.list ?? null) };
     });
   }

@@ -26,11 +26,14 @@ export type Outcome = { redirect: string } | { page: (ctx: PortalContext) => str
  * cookie whose organization is the one in the path and whose intents include the page's; a
  * POST runs only when, in addition, the form's CSRF token equals the session's (constant time).
  * Everything a handler does is scoped by the session's environment and organization, never by
- * anything else in the request.
+ * anything else in the request. A GET's reads may come from the session's cache
+ * (PortalSessionCache.read); a POST checks what it writes against fresh reads (never a page's
+ * kept read), and once it has run the session's cache is dropped, so the page that follows
+ * shows the write.
  */
 @Injectable()
 export class PortalPagesService {
-  private readonly brands = new Map<string, { brand: PageBrand; at: number }>();
+  private readonly brands = new Map<string, { brand: PageBrand | null; at: number }>();
 
   constructor(
     private readonly links: LinksService,
@@ -72,7 +75,15 @@ export class PortalPagesService {
     let outcome: Outcome;
     try {
       if ('alongside' in handler) [ctx, outcome] = await Promise.all([context, handler.alongside()]);
-      else outcome = await handler.after((ctx = await context));
+      else {
+        ctx = await context;
+        // A write (or a refused one, which may have changed part of what it touched) is followed by fresh reads.
+        try {
+          outcome = await handler.after(ctx);
+        } finally {
+          this.cache.dropSession(s);
+        }
+      }
     } catch (err) {
       // A refusal from a service below (bad metadata, unknown domain) is shown on a page with its
       // own message; an unreachable service is a 503 page. Anything else is a bug (500).
@@ -100,7 +111,7 @@ export class PortalPagesService {
 
   async context(req: FastifyRequest, s: PortalSession | null): Promise<PortalContext> {
     const locale = pickLocale(headerOf(req, 'accept-language'));
-    const [organizationName, brand] = s ? await Promise.all([this.organizationName(s), this.brandOf(s.environmentId)]) : [null, { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR }];
+    const [organizationName, brand] = s ? await Promise.all([this.organizationName(s), this.brandOf(s)]) : [null, DEFAULT_BRAND];
     return {
       t: translator(locale),
       locale,
@@ -117,21 +128,34 @@ export class PortalPagesService {
    * the organizations service cannot answer (the page shows the ID, and the next render asks again).
    */
   private organizationName(s: PortalSession): Promise<string | null> {
-    return this.cache.remember(s, 'organization_name', async () => (await this.upstream.organizations.find(s.environmentId, s.organizationId).catch(() => null))?.name ?? null);
+    return this.cache.remember(s, 'organization_name', async () => {
+      const r = await this.upstream.call<{ name?: string }>('organizations', s.environmentId, 'GET', `/organizations/${encodeURIComponent(s.organizationId)}`).catch(() => null);
+      return r?.status === 200 && r.body.name ? r.body.name : null;
+    });
+  }
+
+  /**
+   * The environment's branding, remembered for the session like the organization's name (so a
+   * warm render calls no other service); the default brand, not remembered, when identity cannot answer.
+   */
+  private async brandOf(s: PortalSession): Promise<PageBrand> {
+    return (await this.cache.remember(s, 'brand', () => this.environmentBrand(s.environmentId))) ?? DEFAULT_BRAND;
   }
 
   /**
    * The environment's branding from the hosted AuthKit pages' settings (identity), cached 5 s
-   * per process as identity caches them; the default brand when identity cannot answer.
+   * per process as identity caches them (null, also for 5 s, while identity cannot answer).
    */
-  private async brandOf(environmentId: string): Promise<PageBrand> {
+  private async environmentBrand(environmentId: string): Promise<PageBrand | null> {
     const cached = this.brands.get(environmentId);
     if (cached && Date.now() - cached.at < 5_000) return cached.brand;
-    let brand: PageBrand = { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR };
+    let brand: PageBrand | null = null;
     try {
       const r = await this.upstream.call<{ branding?: { name?: string | null; logo?: string | null; primary_color?: string | null } }>('identity', environmentId, 'GET', '/user_management/authkit/settings');
-      const b = r.status === 200 ? r.body.branding : undefined;
-      if (b) brand = { name: b.name ?? brand.name, logo: b.logo ?? null, color: b.primary_color && /^#[0-9a-fA-F]{6}$/.test(b.primary_color) ? b.primary_color : DEFAULT_BRAND_COLOR };
+      if (r.status === 200) {
+        const b = r.body.branding;
+        brand = b ? { name: b.name ?? DEFAULT_BRAND.name, logo: b.logo ?? null, color: b.primary_color && /^#[0-9a-fA-F]{6}$/.test(b.primary_color) ? b.primary_color : DEFAULT_BRAND_COLOR } : DEFAULT_BRAND;
+      }
     } catch {
       /* identity is down: the default brand */
     }
@@ -140,3 +164,5 @@ export class PortalPagesService {
     return brand;
   }
 }
+
+const DEFAULT_BRAND: PageBrand = { name: 'Admin Portal', logo: null, color: DEFAULT_BRAND_COLOR };

@@ -30,7 +30,7 @@ export class PortalSetupController {
   @Get('dsync')
   dsync(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'dsync', async (s) => {
-      const { directory: d, activity } = await this.directoryWithActivity(s);
+      const { directory: d, activity } = await this.cache.read(s, 'page:dsync', () => this.directoryWithActivity(s), (r) => r.directory !== null);
       // Complete once the IdP has reached the directory (its first authenticated SCIM request links it).
       return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }), complete: d?.state === 'linked' };
     });
@@ -74,7 +74,7 @@ export class PortalSetupController {
   @Get('domain_verification')
   domains(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'domain_verification', async (s) => {
-      const domains = await this.domainsOf(s);
+      const domains = await this.cache.read(s, 'page:domain_verification', () => this.domainsOf(s));
       return { page: (ctx) => domainsPage(ctx, domains), complete: domains.some((d) => d.state === 'verified') };
     });
   }
@@ -128,7 +128,7 @@ export class PortalSetupController {
   @Get('log_streams')
   logStreams(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'log_streams', async (s) => {
-      const streams = await this.streamsOf(s);
+      const streams = await this.cache.read(s, 'page:log_streams', () => this.streamsOf(s));
       return { page: (ctx) => logStreamsPage(ctx, streams), complete: streams.length > 0 };
     });
   }

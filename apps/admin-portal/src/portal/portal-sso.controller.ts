@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ssoPage, ssoResultPage } from './pages/sso.page';
 import { PortalPagesService } from './portal-pages.service';
+import { PortalSessionCache } from './session-cache';
 import { PortalSsoService } from './sso/portal-sso.service';
 import { url } from './pages/layout';
 
@@ -11,12 +12,13 @@ export class PortalSsoController {
   constructor(
     private readonly pages: PortalPagesService,
     private readonly sso: PortalSsoService,
+    private readonly cache: PortalSessionCache,
   ) {}
 
   @Get()
   show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'sso', async (s) => {
-      const state = await this.sso.state(s);
+      const state = await this.cache.read(s, 'page:sso', () => this.sso.state(s), (x) => x.connection !== null);
       return { page: (ctx) => ssoPage(ctx, { ...state, oidcRedirectUri: this.sso.oidcRedirectUri(), preselect: s.ssoProviderType }), complete: state.connection?.state === 'active' };
     });
   }

@@ -6,7 +6,6 @@ import { PortalPagesService } from './portal-pages.service';
 import { PortalCertificatesController } from './portal-certificates.controller';
 import { PortalSetupController } from './portal-setup.controller';
 import { PortalSsoController } from './portal-sso.controller';
-import { PortalSessionCache } from './session-cache';
 import { PortalSsoService } from './sso/portal-sso.service';
 import { SsoTestsRepository } from './sso/sso-tests.repository';
 
@@ -14,6 +13,6 @@ import { SsoTestsRepository } from './sso/sso-tests.repository';
 @Module({
   imports: [LinksModule],
   controllers: [PortalController, PortalSsoController, PortalSetupController, PortalCertificatesController, PortalByokController],
-  providers: [PortalPagesService, PortalSessionCache, PortalSsoService, SsoTestsRepository],
+  providers: [PortalPagesService, PortalSsoService, SsoTestsRepository],
 })
 export class PortalModule {}

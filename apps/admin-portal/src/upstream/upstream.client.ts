@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, internalAuthKeyFor, internalFetch, serviceUnavailable, OrganizationsClient } from '@wos/platform';
+import { Counter } from 'prom-client';
+import { DomainError, internalAuthKeyFor, internalFetch, registry, serviceUnavailable, OrganizationsClient } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** The services whose public APIs the portal drives, each through its internal address. */
@@ -11,6 +12,9 @@ export interface UpstreamResult<T = Record<string, unknown>> {
   /** The Location of a redirect (`redirect: 'manual'`). */
   location?: string;
 }
+
+/* Every request `call` sends (what PortalSessionCache saves a warm page render; the e2e counts it). */
+const upstreamCalls = new Counter({ name: 'portal_upstream_calls_total', help: "Requests the portal's pages send to other services' APIs, by service", labelNames: ['service'], registers: [registry] });
 
 /**
  * The portal's only way to change anything outside its own tables: the owning service's API,
@@ -38,6 +42,7 @@ export class UpstreamClient {
 
   async call<T = Record<string, unknown>>(service: Upstream, environmentId: string, method: string, path: string, body?: unknown, extra: RequestInit = {}): Promise<UpstreamResult<T>> {
     let res: Response;
+    upstreamCalls.inc({ service });
     try {
       res = await internalFetch(
         `${this.urls[service]}${path}`,

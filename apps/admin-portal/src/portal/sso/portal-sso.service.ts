@@ -154,14 +154,19 @@ export class PortalSsoService {
         report = { profile, ...checkProfile(profile, previous) };
       }
     }
-    return this.tests.record({
-      id: newId('sso_test'),
-      environmentId: s.environmentId,
-      organizationId: s.organizationId,
-      connectionId: pending.connectionId,
-      outcome: report.error ? 'failed' : 'passed',
-      report: report as object,
-    });
+    // Dropped once the result is written: the next render of this session's SSO page shows it.
+    try {
+      return await this.tests.record({
+        id: newId('sso_test'),
+        environmentId: s.environmentId,
+        organizationId: s.organizationId,
+        connectionId: pending.connectionId,
+        outcome: report.error ? 'failed' : 'passed',
+        report: report as object,
+      });
+    } finally {
+      this.cache.dropSession(s);
+    }
   }
 
   private callbackUrl(s: PortalSession): string {
