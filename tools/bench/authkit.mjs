@@ -15,13 +15,14 @@
 // BENCH_ONLY=argon2,login,counts,refresh,get (counts: the round trips alone; login includes them)
 // BENCH_COUNT_SIGNINS=32 BENCH_UV_THREADPOOL_SIZE (identity's libuv pool, where its hashes run; unset: the stack's default, libs/platform/src/stack/threadpool.ts)
 // BENCH_REPLICAS=identity=2 (processes sharing the port; the counts then read one replica only)
+// BENCH_PROFILE=1 or identity,gateway (CPU profiles of the measured sign-in phase: .tools/bench-profiles/login-<app>.cpuprofile)
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal, storeCounters, storeCountsPer } from './lib.mjs';
+import { benchProfiler, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal, storeCounters, storeCountsPer } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -152,6 +153,7 @@ function tmpFile(name, lines) {
 }
 
 async function main() {
+  const profiler = benchProfiler(['identity']);
   const stack = benchStack('authkit', {
     apps: ['organizations', 'identity'],
     portOffset: 24000,
@@ -159,7 +161,7 @@ async function main() {
     redisUrl: 'redis://127.0.0.1:6379/7',
     // No gateway rate-limit rules (the seeding's burst of sign-ups would meet them), and the
     // per-email and per-IP sign-in limits raised: one client, few users. The throttles still run.
-    appEnv: { 'api-gateway': { RATE_LIMIT_RULES: '[]' }, identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } },
+    appEnv: profiler.appEnv({ 'api-gateway': { RATE_LIMIT_RULES: '[]' }, identity: { AUTH_EMAIL_LIMIT_PER_MINUTE: '100000000', AUTH_IP_LIMIT_PER_MINUTE: '100000000' } }),
     // BENCH_UV_THREADPOOL_SIZE: identity's libuv pool (the argon2 hashes' threads); unset, the stack's default.
     ...(UV_THREADPOOL_SIZE ? { uvThreadpoolSize: { identity: UV_THREADPOOL_SIZE } } : {}),
   });
@@ -210,7 +212,9 @@ async function main() {
 
       log('scenario: password sign-ins via the gateway');
       await wrk('login', stack.baseUrl, key.value, [emailsFile, PASSWORD, resolvedClient], { seconds: WARMUP, connections: LOGIN_CONNECTIONS });
+      await profiler.on('login');
       const login = await measure('login', () => wrk('login', stack.baseUrl, key.value, [emailsFile, PASSWORD, resolvedClient], { connections: LOGIN_CONNECTIONS }));
+      await profiler.off('login');
       rows.push({ name: `POST /user_management/authenticate password (${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...login, target: '-' });
       rows.push({ name: 'sign-ins / raw argon2id', ratio: login.rps / raw.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.85', pass: login.rps / raw.rps >= 0.85 });
     }

@@ -24,7 +24,9 @@
 // A row counts only answers with the page's expected status (200, or 403 for the error pages).
 // Never fails on a miss. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS=16,
 // BENCH_PORT_OFFSET=15500, BENCH_REDIS_URL=redis://127.0.0.1:6379/9, BENCH_ONLY=pages,portal,baseline,
-// BENCH_PROFILE=1 or identity,gateway,admin-portal (CPU profiles per page: .tools/bench-profiles/page-<n>-<app>.cpuprofile).
+// BENCH_PROFILE=1 or identity,gateway,admin-portal (CPU profiles per page: .tools/bench-profiles/page-<n>-<app>.cpuprofile),
+// BENCH_PORTAL_READ_CACHE_MS (admin-portal's PORTAL_READ_CACHE_MS; unset: its default, so a session's
+// renders are warm; 0: every render reads from the other services, as a session's first render does).
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -185,6 +187,7 @@ async function main() {
       identity: { HOSTED_FORM_LIMIT_PER_MINUTE: '100000000' },
       // The log stream the portal page lists points at loopback http (never delivered to: no events).
       'audit-logs': { AUDIT_LOGS_STREAM_ALLOW_HTTP: 'true', AUDIT_LOGS_STREAM_ALLOWED_CIDRS: '127.0.0.0/8' },
+      ...(process.env.BENCH_PORTAL_READ_CACHE_MS ? { 'admin-portal': { PORTAL_READ_CACHE_MS: process.env.BENCH_PORTAL_READ_CACHE_MS } } : {}),
     }),
   });
   stopOnSignal(stack);
