@@ -166,6 +166,14 @@ describe('the production value set', () => {
     }
   });
 
+  test("every app's memory request covers an idle service's resident memory (140-200 MiB, docs/benchmarks.md)", () => {
+    const mib = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)?.[1] ?? NaN) * (q.endsWith('Gi') ? 1024 : 1);
+    for (const deployment of ofKind('production', 'Deployment')) {
+      const requested = mib(String(podSpec(deployment).containers[0]!.resources?.requests?.memory));
+      assert.ok(requested >= 224, `${appOf(deployment)}: memory request ${requested} MiB`);
+    }
+  });
+
   test('runs non-root with a read-only root filesystem and a writable /tmp emptyDir', () => {
     for (const workload of [...ofKind('production', 'Deployment'), ...ofKind('production', 'Job')]) {
       const pod = podSpec(workload);

@@ -4,3 +4,4 @@ export * from './consumable-envelope';
 export * from './dead-letters';
 export * from './dead-letter-cli';
 export * from './consumer-group';
+export * from './admin-probe';

@@ -95,6 +95,8 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       for (let i = 0; i < events.length; i += 3) await commitBurst('two', events.slice(i, i + 3));
       await waitFor(() => received.filter((r) => r.key === 'two').length >= 120 || undefined, { timeoutMs: 30_000, message: '120 messages' });
       assert.deepEqual(received.filter((r) => r.key === 'two').map((r) => r.id), events.map((e) => e.id), 'in seq order, each once');
+      // A relay counts a batch once it has marked it, which may be after the consumer received it.
+      await waitFor(() => a.published + b.published >= 120 || undefined, { message: 'the last batch marked published' });
       assert.deepEqual([a.published, b.published].sort((x, y) => x - y), [0, 120], 'exactly one relay published');
       assert.notEqual(a.isLeader, b.isLeader);
     } finally {
@@ -121,6 +123,7 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       }
       const elapsed = Date.now() - started;
       await waitFor(() => received.filter((r) => r.key === 'standby').length >= events.length || undefined, { timeoutMs: 30_000, message: 'every message' });
+      await waitFor(() => a.published >= events.length || undefined, { message: 'the last batch marked published' });
       assert.equal(a.published, events.length);
       assert.equal(b.isLeader, false);
       // The first try, then one per 500 ms floor at most (the loop before the fix retried on every notification).
@@ -203,6 +206,8 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
       await waitingOnLock(b);
       await admin.query('COMMIT');
       await waitFor(async () => (await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND key = 'inflight'`)).rows[0].n === 0 || undefined, { message: 'all marked' });
+      // The marks are committed before b's UPDATE returns and b counts them.
+      await waitFor(() => b.published >= 10 || undefined, { message: 'b counted its marks' });
       assert.equal(a.published, 0, 'the fenced-out leader marked nothing');
       assert.equal(b.published, 10);
       const copies = received.filter((r) => r.key === 'inflight').map((r) => r.id);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ALL_DOMAIN_TOPICS, EVENT_TOPICS, isKnownEventType } from '@wos/contracts';
 import { ConsumerDeadLetters } from '../kafka/dead-letters';
 import { EventConsumer, type ConsumedEvent } from '../kafka/event-consumer';
+import { KafkaAdminProbe } from '../kafka/admin-probe';
 import { createKafka, ensureTopics } from '../kafka/kafka';
 import { newUlid } from '../ids/ids';
 import { statementsOfConsumers } from '../prisma/prisma-client';
@@ -53,6 +54,7 @@ export interface KafkaEventTransportOptions {
 export class KafkaEventTransport extends Server implements CustomTransportStrategy {
   private readonly clientId: string;
   private readonly kafka: Kafka;
+  private readonly probe: KafkaAdminProbe;
   private readonly abort = new AbortController();
   private consumer?: EventConsumer;
   private starting?: Promise<void>;
@@ -68,6 +70,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     // Unique per process: readiness finds this consumer among the group's members by it.
     this.clientId = `${opts.groupId}-${hostname()}-${process.pid}-${newUlid().slice(-6)}`;
     this.kafka = createKafka({ brokers: opts.brokers, clientId: this.clientId, logger: opts.logger });
+    this.probe = new KafkaAdminProbe(this.kafka);
     opts.health.add('kafka-consumer', () => this.checkMembership());
   }
 
@@ -89,6 +92,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
+    await this.probe.close();
     await this.starting;
     await this.consumer?.stop();
   }
@@ -161,16 +165,10 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   private async checkMembership(): Promise<void> {
     if (!this.subscribed) return;
     if (!this.consumer) throw new Error('consumer not started');
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const { groups } = await admin.describeGroups([this.opts.groupId]);
-      const group = groups[0];
-      if (!group?.members.some((m) => m.clientId === this.clientId)) {
-        throw new Error(`not yet a member of consumer group ${this.opts.groupId} (state ${group?.state ?? 'unknown'})`);
-      }
-    } finally {
-      await admin.disconnect();
+    const { groups } = await this.probe.run((admin) => admin.describeGroups([this.opts.groupId]));
+    const group = groups[0];
+    if (!group?.members.some((m) => m.clientId === this.clientId)) {
+      throw new Error(`not yet a member of consumer group ${this.opts.groupId} (state ${group?.state ?? 'unknown'})`);
     }
   }
 }
