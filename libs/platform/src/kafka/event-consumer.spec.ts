@@ -128,6 +128,31 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
     }
   });
 
+  test('a dependency outage is retried for as long as it lasts and never dead-letters the message (more failures than maxAttempts)', async () => {
+    const topic = `test.outage.${uniqueSuffix()}`;
+    const group = `outage-${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const event = buildEvent('organization.updated', org('o_outage'), 'environment_T');
+    let refusals = 0;
+    const consumer = new EventConsumer({
+      kafka, groupId: group, topics: [topic], logger, deadLetters: new ConsumerDeadLetters(pool), maxAttempts: 3, retryDelayMs: 10, replayPollMs: 100,
+      handle: async (events) => {
+        // As pg reports Postgres restarting: seven refusals, more than maxAttempts.
+        if (refusals < 7) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', refusal: ++refusals });
+        await pool.query('INSERT INTO applied (event_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [events[0]!.envelope.id, String(events[0]!.envelope.data.name)]);
+      },
+    });
+    await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(event) }] });
+    await consumer.start();
+    try {
+      await waitFor(async () => (await appliedNames('o_outage')).length === 1 || undefined, { timeoutMs: 30_000, message: 'applied once the outage ended' });
+      assert.equal(refusals, 7);
+      assert.deepEqual(await new ConsumerDeadLetters(pool).list({ group }), [], 'no dead letter');
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   test('a consumer that wants some types passes the others unvalidated (an invalid one is not its dead letter), and still checks its own, escapes included', async () => {
     const topic = `test.dlq.${uniqueSuffix()}`;
     const group = `dlq-${uniqueSuffix()}`;

@@ -6,6 +6,7 @@ import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemet
 import { consumerDeadLetters, consumerLag, eventsConsumed } from '../http/metrics';
 import { claimedEventType, parseConsumableEnvelope, parseMessageJson, toConsumableEnvelope, type ParsedMessage } from './consumable-envelope';
 import type { ConsumerDeadLetters, DeadLetterRow } from './dead-letters';
+import { isDependencyOutage } from './dependency-outage';
 
 export interface ConsumedEvent {
   envelope: EventEnvelope;
@@ -157,21 +158,26 @@ export class EventConsumer {
   }
 
   /**
-   * Applies a chunk: retried `maxAttempts` times, then (without a dead-letter table, forever)
-   * split in halves applied in order; a single message that still fails is dead-lettered.
+   * Applies a chunk: retried until the handler has failed `maxAttempts` times (outages of a
+   * dependency not counted; without a dead-letter table, forever), then split in halves applied
+   * in order; a single message that still fails is dead-lettered.
    */
   private async apply(items: Item[], p: EachBatchPayload): Promise<void> {
     const maxAttempts = this.opts.deadLetters ? (this.opts.maxAttempts ?? 5) : Number.POSITIVE_INFINITY;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    // Only failures of the handler's own count toward maxAttempts; a dependency outage (Postgres
+    // restarting, a service unreachable) is retried for as long as it lasts, with the backoff.
+    for (let failures = 0, tries = 0; ; ) {
       try {
         await this.run(items);
         return;
       } catch (err) {
         lastError = err;
         if (this.stopping || !p.isRunning()) throw err;
-        const delay = this.delay(attempt);
-        this.log.error({ err, attempt, delay, count: items.length }, 'event handler failed; retrying');
+        const outage = isDependencyOutage(err);
+        if (!outage && ++failures >= maxAttempts) break;
+        const delay = this.delay(++tries);
+        this.log.error({ err, attempt: failures, outage, delay, count: items.length }, 'event handler failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         await p.heartbeat().catch(() => undefined);
       }
@@ -215,7 +221,8 @@ export class EventConsumer {
           await this.run([item]);
           return;
         } catch (again) {
-          error = again;
+          // The dead letter keeps the message's own failure, not the outage that interrupted it.
+          if (!isDependencyOutage(again)) error = again;
         }
       }
     }

@@ -5,3 +5,4 @@ export * from './dead-letters';
 export * from './dead-letter-cli';
 export * from './consumer-group';
 export * from './admin-probe';
+export * from './dependency-outage';
