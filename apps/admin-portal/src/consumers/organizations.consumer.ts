@@ -36,32 +36,9 @@ export class OrganizationEventsConsumer {
     this.cache.dropOrganization(e.envelope.environment_id, String(e.envelope.data.id));
   }
 
-  @EventPattern('organization_domain.created')
-  domainCreated(@Payload() e: ConsumedEvent): void {
-    this.domainChanged(e);
-  }
-
-  @EventPattern('organization_domain.updated')
-  domainUpdated(@Payload() e: ConsumedEvent): void {
-    this.domainChanged(e);
-  }
-
-  @EventPattern('organization_domain.deleted')
-  domainDeleted(@Payload() e: ConsumedEvent): void {
-    this.domainChanged(e);
-  }
-
-  @EventPattern('organization_domain.verified')
-  domainVerified(@Payload() e: ConsumedEvent): void {
-    this.domainChanged(e);
-  }
-
-  @EventPattern('organization_domain.verification_failed')
-  domainVerificationFailed(@Payload() e: ConsumedEvent): void {
-    this.domainChanged(e);
-  }
-
-  private domainChanged(e: ConsumedEvent): void {
+  /* One handler for every domain event (Nest registers it once per pattern). */
+  @EventPattern(['organization_domain.created', 'organization_domain.updated', 'organization_domain.deleted', 'organization_domain.verified', 'organization_domain.verification_failed'])
+  domainChanged(@Payload() e: ConsumedEvent): void {
     const data = e.envelope.data as { organization_id?: unknown; organization_domain?: { organization_id?: unknown } };
     const organizationId = data.organization_id ?? data.organization_domain?.organization_id;
     if (typeof organizationId === 'string') this.cache.dropOrganization(e.envelope.environment_id, organizationId);
