@@ -103,6 +103,7 @@ function groupOf(pid, stat, dbPrefix) {
     const app = /apps\/([a-z-]+)\/dist\/src\/main\.js/.exec(cmd)?.[1];
     if (app) return app === 'api-gateway' ? 'gateway' : app;
     if (cmd.includes('baseline-server.mjs')) return 'baseline';
+    if (cmd.includes('hop-proxy-server.mjs')) return 'proxy';
     return undefined;
   }
   if (cmd.startsWith('postgres: ') && cmd.includes(dbPrefix)) return 'postgres';
@@ -147,7 +148,7 @@ export function cpuSplit(a, b) {
 }
 
 export function formatCpu(split) {
-  const order = ['gateway', 'organizations', 'events', 'baseline', 'postgres', 'redis', 'kafka', 'wrk', 'bench', 'other'];
+  const order = ['gateway', 'organizations', 'events', 'proxy', 'baseline', 'postgres', 'redis', 'kafka', 'wrk', 'bench', 'other'];
   const parts = order.filter((g) => split[g]).map((g) => `${g} ${split[g]}`);
   return `${parts.join(', ')} (machine ${split.machine}% busy)`;
 }

@@ -3,7 +3,7 @@
 // Progress and notes go to stderr. It never fails on a missed target.
 //
 // Knobs for analysis runs (all optional):
-//   BENCH_ONLY=get,baseline,post,events   run a subset
+//   BENCH_ONLY=get,baseline,hop,post,events   run a subset (hop, the two-hop baseline, runs with baseline)
 //   BENCH_GET_SECONDS=15 BENCH_POST_SECONDS=10 BENCH_WARMUP_SECONDS=3
 //   BENCH_PROFILE=1 (gateway,organizations) or a list   CPU-profile those apps during each measured phase
 //                                         (files in .tools/bench-profiles; see profile-summary.mjs)
@@ -19,7 +19,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { benchProfiler, benchReplicas, children, cpuSnapshot, cpuSplit, formatCpu, formatTable, log, root, sleep } from './lib.mjs';
 import { Api } from './client.mjs';
 import { getOrganization } from './scenarios/get-organization.mjs';
-import { baseline, ratioRow } from './scenarios/baseline.mjs';
+import { baseline, ratioRow, twoHopBaseline } from './scenarios/baseline.mjs';
 import { postOrganization } from './scenarios/post-organization.mjs';
 import { eventVisibility } from './scenarios/event-visibility.mjs';
 
@@ -38,7 +38,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379/5';
 const { databaseConfigSchema } = require(join(root, 'libs/platform/dist/index.js'));
 const SEED_ORGS = 100;
 
-const only = new Set((process.env.BENCH_ONLY ?? 'get,baseline,post,events').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'get,baseline,hop,post,events').split(',').map((s) => s.trim()));
 const profiler = benchProfiler(['gateway', 'organizations']);
 const runId = randomBytes(4).toString('hex');
 
@@ -210,7 +210,8 @@ async function main() {
       pathsFile,
       // The baseline's pool matches the organizations service's DATABASE_POOL_SIZE.
       poolSize: databaseConfigSchema.shape.DATABASE_POOL_SIZE.parse(stack.appEnv('organizations').DATABASE_POOL_SIZE),
-      baselinePort: PORT_OFFSET + 8090,
+      baselinePort: PORT_OFFSET + 8090, // and + 1 for the two-hop baseline's proxy
+      upstreamConnections: Number(stack.appEnv('api-gateway').UPSTREAM_CONNECTIONS ?? 128),
       connections: 32,
       warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
       getSeconds: Number(process.env.BENCH_GET_SECONDS ?? 15),
@@ -237,6 +238,12 @@ async function main() {
       const base = await baseline(ctx);
       rows.push(base);
       if (get) rows.push(ratioRow(get, base));
+      if (only.has('hop')) {
+        log('scenario: two-hop baseline (bare proxy → bare Fastify + pg)');
+        const hop = await twoHopBaseline(ctx);
+        rows.push(hop, ratioRow(hop, base, 'two-hop baseline / baseline: the ceiling of a proxied design', null));
+        if (get) rows.push(ratioRow(get, hop, 'gateway / two-hop baseline', null));
+      }
     }
     if (only.has('post')) {
       log('scenario: POST /organizations via the gateway');
