@@ -4,6 +4,8 @@
 //   1. raw argon2id hashes/s in this process (the service's parameters, 4 at a time on this process's
 //      default pool of 4: the machine's bare hash rate, whatever identity's pool size)
 //   2. password sign-ins/s through the gateway, and their ratio to (1)        target >= 0.85
+//      and the same load against the least a proxied sign-in can do (signin-baseline-server.mjs
+//      behind hop-proxy-server.mjs): the ceiling of the ratio on this machine
 //   3. refresh-token rotations/s through the gateway (every request spends a live token) target >= 1,000/s
 //   4. GET /user_management/users/:id vs GET /organizations/:id through the gateway  target within 20 %
 // The per-email and per-IP sign-in limits are raised for the run (one client IP, few users);
@@ -12,7 +14,8 @@
 //   commands per password sign-in (the services' db_statements_total and redis_commands_total
 //   over BENCH_COUNT_SIGNINS sequential sign-ins after one warm pass; deterministic, no timing).
 // Knobs: BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=3 BENCH_CONNECTIONS=32 BENCH_LOGIN_CONNECTIONS=8
-// BENCH_ONLY=argon2,login,counts,refresh,get (counts: the round trips alone; login includes them)
+// BENCH_ONLY=argon2,login,minimal,counts,refresh,get (counts: the round trips alone; login includes them;
+//   minimal, with login: the same sign-ins against signin-baseline-server.mjs behind hop-proxy-server.mjs)
 // BENCH_COUNT_SIGNINS=32 BENCH_UV_THREADPOOL_SIZE (identity's libuv pool, where its hashes run; unset: the stack's default, libs/platform/src/stack/threadpool.ts)
 // BENCH_REPLICAS=identity=2 (processes sharing the port; the counts then read one replica only)
 // BENCH_PROFILE=1 or identity,gateway (CPU profiles of the measured sign-in phase: .tools/bench-profiles/login-<app>.cpuprofile)
@@ -22,7 +25,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchProfiler, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, stopOnSignal, storeCounters, storeCountsPer } from './lib.mjs';
+import { benchProfiler, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, startServer, stopOnSignal, stopServer, storeCounters, storeCountsPer } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -36,9 +39,11 @@ const USERS = 64;
 const runId = randomBytes(4).toString('hex');
 /* Sign-ins in flight: each spends part of its time outside argon2 (gateway, Postgres, signature), so identity's hashing threads need more than one each. */
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 8);
+/** The minimal sign-in server's port, and + 1 its proxy's. */
+const MINIMAL_PORT = 24000 + 8092;
 const COUNT_SIGNINS = Number(process.env.BENCH_COUNT_SIGNINS ?? 32);
 const UV_THREADPOOL_SIZE = process.env.BENCH_UV_THREADPOOL_SIZE ? Number(process.env.BENCH_UV_THREADPOOL_SIZE) : undefined;
-const only = new Set((process.env.BENCH_ONLY ?? 'argon2,login,refresh,get').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'argon2,login,minimal,refresh,get').split(','));
 if (only.has('login')) only.add('counts');
 const files = [];
 /** The stack's services whose store round trips a sign-in's count adds up. */
@@ -52,7 +57,7 @@ async function measure(label, fn) {
   const a = cpuSnapshot(DB_PREFIX);
   const r = await fn();
   const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const order = ['gateway', 'identity', 'organizations', 'postgres', 'redis', 'wrk', 'bench', 'other'];
+  const order = ['gateway', 'identity', 'organizations', 'proxy', 'baseline', 'postgres', 'redis', 'wrk', 'bench', 'other'];
   const cpu = `${order.filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ')} (machine ${split.machine}% busy)`;
   log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
   return { ...r, cpu };
@@ -75,6 +80,32 @@ async function rawArgon2(seconds, parallel, params) {
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { requests: done, rps: done / elapsed, p50: latencies[Math.floor(done * 0.5)], p99: latencies[Math.floor(done * 0.99)], max: latencies.at(-1), errors: 0 };
+}
+
+/**
+ * Sign-ins against signin-baseline-server.mjs (identity's database and thread-pool size) behind
+ * hop-proxy-server.mjs, with the same load as the real ones.
+ */
+async function minimalSignIns(stack, environmentId, emailsFile, apiKey, clientId) {
+  const port = MINIMAL_PORT;
+  const server = await startServer('signin-baseline-server.mjs', {
+    DATABASE_URL: stack.databaseUrl('identity'),
+    ENVIRONMENT_ID: environmentId,
+    PORT: String(port),
+    UV_THREADPOOL_SIZE: String(stack.appEnv('identity').UV_THREADPOOL_SIZE ?? 4),
+  });
+  try {
+    const proxy = await startServer('hop-proxy-server.mjs', { UPSTREAM: `http://127.0.0.1:${port}`, PORT: String(port + 1) });
+    try {
+      const url = `http://127.0.0.1:${port + 1}`;
+      await wrk('login', url, apiKey, [emailsFile, PASSWORD, clientId], { seconds: WARMUP, connections: LOGIN_CONNECTIONS });
+      return await measure('minimal', () => wrk('login', url, apiKey, [emailsFile, PASSWORD, clientId], { connections: LOGIN_CONNECTIONS }));
+    } finally {
+      await stopServer(proxy);
+    }
+  } finally {
+    await stopServer(server);
+  }
 }
 
 /** `tokens.length` concurrent refresh chains for `seconds`; any non-200 stops its chain and counts as an error. */
@@ -217,6 +248,13 @@ async function main() {
       await profiler.off('login');
       rows.push({ name: `POST /user_management/authenticate password (${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...login, target: '-' });
       rows.push({ name: 'sign-ins / raw argon2id', ratio: login.rps / raw.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.85', pass: login.rps / raw.rps >= 0.85 });
+      if (only.has('minimal')) {
+        log('scenario: the minimal proxied sign-in (bare proxy → bare server)');
+        const minimal = await minimalSignIns(stack, environmentId, emailsFile, key.value, resolvedClient);
+        rows.push({ name: `minimal proxied sign-in: bare proxy → bare server (user read, argon2id verify, session insert, RS256; ${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...minimal, target: 'reference' });
+        rows.push({ name: 'minimal proxied sign-in / raw argon2id: the ceiling of a proxied design', ratio: minimal.rps / raw.rps, target: 'reference' });
+        rows.push({ name: 'sign-ins / minimal proxied sign-in', ratio: login.rps / minimal.rps, target: 'reference' });
+      }
     }
     rows.push(...countRows);
 

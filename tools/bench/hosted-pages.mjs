@@ -27,13 +27,11 @@
 // BENCH_PROFILE=1 or identity,gateway,admin-portal (CPU profiles per page: .tools/bench-profiles/page-<n>-<app>.cpuprofile),
 // BENCH_PORTAL_READ_CACHE_MS (admin-portal's PORTAL_READ_CACHE_MS; unset: its default, so a session's
 // renders are warm; 0: every render reads from the other services, as a session's first render does).
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 
 import { join } from 'node:path';
-import { benchDir, benchProfiler, benchStack, formatTable, log, measureCpu, poolLoop, root, stopOnSignal, track } from './lib.mjs';
+import { benchProfiler, benchStack, formatTable, log, measureCpu, poolLoop, root, startServer, stopOnSignal, stopServer } from './lib.mjs';
 
 const DB_PREFIX = 'wos_bench_hosted';
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 15500);
@@ -50,15 +48,7 @@ const PASSWORD = 'violet Kestrel drifts 47 miles';
 
 const measure = (label, fn) => measureCpu(label, DB_PREFIX, fn);
 
-async function startBaseline(port, pageFile) {
-  const child = track(spawn(process.execPath, [join(benchDir, 'hosted-pages-baseline-server.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(port), PAGE_FILE: pageFile }, stdio: ['ignore', 'pipe', 'inherit'] }));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('baseline server not ready in 15 s')), 15_000);
-    child.stdout.on('data', (d) => String(d).includes('ready') && (clearTimeout(timer), resolve()));
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`baseline server exited (${code})`))));
-  });
-  return child;
-}
+const startBaseline = (port, pageFile) => startServer('hosted-pages-baseline-server.mjs', { PORT: String(port), PAGE_FILE: pageFile });
 
 /** The API of the environment `creds` (its API key), JSON in and out; anything but 2xx throws. */
 function apiOf(baseUrl, creds) {
@@ -252,8 +242,7 @@ async function main() {
         const base = await measure('baseline', () => load(`http://127.0.0.1:${port}`, CONNECTIONS, SECONDS, request));
         rows.push({ name: `baseline: bare node:http, same HTML (${CONNECTIONS} conn, ${SECONDS} s)`, ...base, target: 'reference' });
       } finally {
-        child.kill('SIGTERM');
-        await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000).unref())]);
+        await stopServer(child);
       }
     }
     rows.push({ name: `sign-in page weight: ${(weight / 1024).toFixed(1)} KB (one document, nothing else loads)`, target: '< 100 KB', pass: weight < 100 * 1024 });

@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmark scenarios: the wrk runner, CPU accounting from /proc,
 // percentiles and the result table. Progress goes to stderr; only the table goes to stdout.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Pool } from 'undici';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,29 @@ export function track(child) {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+/** Starts one of the bench's bare servers (a script in tools/bench, env added to PATH) and waits for its `ready` line. */
+export async function startServer(script, env) {
+  const child = track(spawn(process.execPath, [join(benchDir, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script} not ready in 15 s`)), 15_000);
+      child.stdout.on('data', (d) => String(d).includes('ready') && (clearTimeout(timer), resolve()));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${script} exited (${code})`))));
+    });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return child;
+}
+
+/** Stops a bare server: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+export async function stopServer(child) {
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000).unref())]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /**

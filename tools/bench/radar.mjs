@@ -18,12 +18,10 @@
 // BENCH_PROFILE=1 (CPU profiles of radar during the createAttempt phase and the sign-ins: .tools/bench-profiles/radar-{attempts,signins}-radar.cpuprofile,
 // and of each paced sign-in phase: radar-paced-<phase>-<app>.cpuprofile; BENCH_PROFILE=identity,radar picks the apps;
 // summarise with tools/bench/profile-summary.mjs)
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { benchDir, benchProfiler, benchReplicas, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, runWrk, track } from './lib.mjs';
+import { benchProfiler, benchReplicas, children, formatTable, log, measureCpu, poolLoop, root, routeMeans, routeTimings, runWrk, startServer, stopServer } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -77,18 +75,8 @@ async function environment(stack) {
   return { environmentId: created.environment.id, clientId: created.client_id, apiKey: key.value };
 }
 
-async function startBaseline(stack, environmentId, port) {
-  const child = track(spawn(process.execPath, [join(benchDir, 'radar-baseline-server.mjs')], {
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.databaseUrl('radar'), POOL_SIZE: '10', PORT: String(port), ENVIRONMENT_ID: environmentId },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('baseline server not ready in 15 s')), 15_000);
-    child.stdout.on('data', (d) => String(d).includes('ready') && (clearTimeout(timer), resolve()));
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`baseline server exited (${code})`))));
-  });
-  return child;
-}
+const startBaseline = (stack, environmentId, port) =>
+  startServer('radar-baseline-server.mjs', { DATABASE_URL: stack.databaseUrl('radar'), POOL_SIZE: '10', PORT: String(port), ENVIRONMENT_ID: environmentId });
 
 /**
  * Password sign-ins, round-robin over seeded users (argon2 dominates; compare p50s): paced (1
@@ -190,8 +178,7 @@ async function main() {
       rows.push({ name: `baseline: bare Fastify + pg, one INSERT (${CONNECTIONS} conn, ${SECONDS} s)`, ...base, target: 'reference' });
       rows.push({ name: 'createAttempt / baseline (req/s ratio)', ratio: gw.rps / base.rps, target: 'report' });
     } finally {
-      child.kill('SIGTERM');
-      await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await stopServer(child);
     }
   });
 

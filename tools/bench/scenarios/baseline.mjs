@@ -2,34 +2,9 @@
 // does the organizations service's Postgres work for that request, in its own Node process.
 // Scenario 2b (`hop`): the same server behind a bare proxy (hop-proxy-server.mjs), the physical
 // limit of a design with a gateway in front of a service: what the extra hop alone costs.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { benchDir, runWrk, track } from '../lib.mjs';
+import { runWrk, startServer, stopServer } from '../lib.mjs';
 
 export const RATIO_TARGET = 0.5;
-
-/** Starts one of the bench's bare servers and waits for its `ready` line. */
-async function startServer(script, env) {
-  const child = track(spawn(process.execPath, [join(benchDir, script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script} not ready in 15 s`)), 15_000);
-      child.stdout.on('data', (d) => String(d).includes('ready') && (clearTimeout(timer), resolve()));
-      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${script} exited (${code})`))));
-    });
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  return child;
-}
-
-async function stopServer(child) {
-  child.kill('SIGTERM');
-  await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000).unref())]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 const startBaseline = (ctx) =>
   startServer('baseline-server.mjs', { DATABASE_URL: ctx.stack.databaseUrl('organizations'), POOL_SIZE: String(ctx.poolSize), PORT: String(ctx.baselinePort), ENVIRONMENT_ID: ctx.environmentId });
