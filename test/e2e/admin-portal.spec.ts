@@ -703,10 +703,18 @@ describe('Admin Portal', () => {
     const stream = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: warm.id, type: 'https', name: 'Warm SIEM', config: { url: 'http://127.0.0.1:9/ingest' } } });
     assert.equal(stream.status, 201, stream.text);
 
-    // Every request the portal sends another service, as admin-portal's /metrics counts it.
-    const upstreamCalls = async () => {
+    // Every request the portal sends another service, as admin-portal's /metrics counts it, by service.
+    const upstreamCallsBy = async (): Promise<Record<string, number>> => {
       const text = await (await fetch(`http://127.0.0.1:${e.stack.port('admin-portal')}/metrics`)).text();
-      return [...text.matchAll(/^portal_upstream_calls_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      return Object.fromEntries([...text.matchAll(/^portal_upstream_calls_total\{[^}]*service="([^"]+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    };
+    const total = (by: Record<string, number>) => Object.values(by).reduce((n, x) => n + x, 0);
+    const upstreamCalls = async () => total(await upstreamCallsBy());
+    /** The calls `render` makes to `service`. */
+    const callsTo = async (service: string, render: () => Promise<unknown>) => {
+      const before = (await upstreamCallsBy())[service] ?? 0;
+      await render();
+      return ((await upstreamCallsBy())[service] ?? 0) - before;
     };
     /** A portal session of `intent` over plain HTTP: its pages' GETs and form POSTs (with the page's CSRF token). */
     async function portalSession(intent: Parameters<typeof generate>[0]) {
@@ -730,12 +738,17 @@ describe('Admin Portal', () => {
 
     const shown: Record<string, string> = { sso: connectionId, dsync: directoryId, domain_verification: warmDomain, audit_logs: 'Export as CSV', log_streams: 'Warm SIEM' };
     const pages: Record<string, Awaited<ReturnType<typeof portalSession>>> = {};
+    // A cold render of the SSO or Directory Sync page reads its service once (its internal portal_view), whatever it shows.
+    const owner: Record<string, string> = { sso: 'sso', dsync: 'directory-sync' };
     for (const intent of ['sso', 'dsync', 'domain_verification', 'audit_logs', 'log_streams'] as const) {
       const p = (pages[intent] = await portalSession(intent));
-      const before = await upstreamCalls();
+      const before = await upstreamCallsBy();
       assert.ok((await p.get()).includes(shown[intent]!), `${intent}: the first render shows ${shown[intent]}`);
-      const cold = await upstreamCalls();
-      assert.ok(cold > before, `${intent}: the first render of a session reads other services`);
+      const after = await upstreamCallsBy();
+      const cold = total(after);
+      assert.ok(cold > total(before), `${intent}: the first render of a session reads other services`);
+      const service = owner[intent];
+      if (service) assert.equal((after[service] ?? 0) - (before[service] ?? 0), 1, `${intent}: the first render calls ${service} once`);
       assert.ok((await p.get()).includes(shown[intent]!), `${intent}: the warm render shows ${shown[intent]}`);
       assert.equal((await upstreamCalls()) - cold, 0, `${intent}: the warm render calls no other service`);
     }
@@ -752,7 +765,14 @@ describe('Admin Portal', () => {
     assert.doesNotMatch(streams, /Warm SIEM/, 'the stream deleted in the portal is gone at once');
     assert.match(streams, /Outside SIEM/);
     await pages.sso!.post('sso/delete', {});
-    assert.doesNotMatch(await pages.sso!.get(), new RegExp(connectionId), 'the connection deleted in the portal is gone at once');
+    let afterDelete = '';
+    assert.equal(await callsTo('sso', async () => (afterDelete = await pages.sso!.get())), 1, 'the render after a write (its session\'s reads dropped) calls sso once');
+    assert.doesNotMatch(afterDelete, new RegExp(connectionId), 'the connection deleted in the portal is gone at once');
+    // A POST that writes nothing (the directory exists already) still drops the session's reads.
+    await pages.dsync!.post('dsync/directory', { type: 'okta scim v2.0' });
+    let dsync = '';
+    assert.equal(await callsTo('directory-sync', async () => (dsync = await pages.dsync!.get())), 1, 'the render after a dropped cache calls directory-sync once');
+    assert.ok(dsync.includes(directoryId));
     const added = `added-${uniqueSuffix()}.warm.test`.toLowerCase();
     await pages.domain_verification!.post('domain_verification/domain', { domain: added });
     assert.match(await pages.domain_verification!.get(), new RegExp(added.replace(/\./g, '\\.')), 'the domain added in the portal shows at once');

@@ -8,6 +8,7 @@ import { DirectoriesModule } from './directories/directories.module';
 import { ScimModule } from './scim/scim.module';
 import { DirectoryUsersModule } from './directory-users/directory-users.module';
 import { DirectoryGroupsModule } from './directory-groups/directory-groups.module';
+import { PortalViewModule } from './portal-view/portal-view.module';
 import { directorySyncOpenApi } from './openapi';
 import { ScimError } from './scim-core/scim-errors';
 import { DirectorySyncExceptionFilter, SCIM_PREFIX, sendScimError } from './scim/scim-exception.filter';
@@ -20,7 +21,7 @@ export function startDirectorySyncService(config: AppConfig): Promise<NestFastif
     config,
     logger,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.directorySync] }, consumer: { groupId: consumerGroupId(config) } },
-    modules: [DirectoriesModule, ScimModule, DirectoryUsersModule, DirectoryGroupsModule],
+    modules: [DirectoriesModule, ScimModule, DirectoryUsersModule, DirectoryGroupsModule, PortalViewModule],
     http: {
       // /scim is reached unsigned (gateway auth 'none') and authenticates with directory bearer
       // tokens; its environment comes from the directory row, never from a header.

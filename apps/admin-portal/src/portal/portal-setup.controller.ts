@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '@wos/platform';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { url } from './pages/layout';
-import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryGroupView, type DirectoryView, type DomainView, type RoleMappingView, type ScimRequestView } from './pages/setup.pages';
+import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryView, type DomainView, type RoleMappingView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
 import { PortalSessionCache } from './session-cache';
 import { PortalSsoService } from './sso/portal-sso.service';
@@ -30,9 +30,9 @@ export class PortalSetupController {
   @Get('dsync')
   dsync(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('org') org: string) {
     return this.pages.show(req, reply, org, 'dsync', async (s) => {
-      const { directory: d, activity } = await this.cache.read(s, 'page:dsync', () => this.directoryWithActivity(s), (r) => r.directory !== null);
+      const { directory: d, activity } = await this.cache.read(s, 'page:dsync', () => this.dsyncView(s), (r) => r.directory !== null);
       // Complete once the IdP has reached the directory (its first authenticated SCIM request links it).
-      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity }), complete: d?.state === 'linked' };
+      return { page: (ctx) => dsyncPage(ctx, { directory: d, baseUrl: d ? this.scimBaseUrl(d.id) : null, token: null, activity: activity ?? undefined }), complete: d?.state === 'linked' };
     });
   }
 
@@ -169,26 +169,12 @@ export class PortalSetupController {
   }
 
   /**
-   * The organization's directory and its activity. The activity of the directory the previous
-   * render saw is read alongside the list (one round of calls instead of two), and read again
-   * only when the list names another directory or that read failed.
+   * The organization's directory and its activity (last SCIM requests, group → role mappings, the
+   * first 100 groups) in one call: directory-sync's internal read for the session's environment
+   * (signed) and organization (the path), which answers null for an organization without one.
    */
-  private async directoryWithActivity(s: PortalSession): Promise<{ directory: DirectoryView | null; activity?: DirectoryActivity }> {
-    const seen = this.cache.get<string>(s, 'directory_id');
-    const [directory, ofSeen] = await Promise.all([this.directory(s), seen ? this.activity(s, seen).catch(() => null) : null]);
-    if (!directory) return { directory };
-    this.cache.set(s, 'directory_id', directory.id);
-    return { directory, activity: directory.id === seen && ofSeen ? ofSeen : await this.activity(s, directory.id) };
-  }
-
-  /** The directory's last SCIM requests, its group → role mappings and its groups (the first 100). */
-  private async activity(s: PortalSession, directoryId: string): Promise<DirectoryActivity> {
-    const [requests, mappings, groups] = await Promise.all([
-      this.upstream.must<{ data: ScimRequestView[] }>('directory-sync', s.environmentId, 'GET', `/directories/${directoryId}/scim_requests`),
-      this.upstream.must<{ role_mappings: RoleMappingView[] }>('directory-sync', s.environmentId, 'GET', `/directories/${directoryId}/role_mappings`),
-      this.upstream.must<{ data: DirectoryGroupView[] }>('directory-sync', s.environmentId, 'GET', `/directory_groups?${new URLSearchParams({ directory: directoryId, limit: '100' })}`),
-    ]);
-    return { requests: requests.data, mappings: mappings.role_mappings, groups: groups.data };
+  private dsyncView(s: PortalSession): Promise<{ directory: DirectoryView | null; activity: DirectoryActivity | null }> {
+    return this.upstream.must('directory-sync', s.environmentId, 'GET', `/internal/directory-sync/organizations/${encodeURIComponent(s.organizationId)}/portal_view`);
   }
 
   private async streamsOf(s: PortalSession): Promise<LogStreamView[]> {

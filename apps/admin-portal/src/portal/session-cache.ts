@@ -22,8 +22,7 @@ type Bucket = Map<string, Entry>;
 /**
  * What portal pages read from other services, remembered per process and per portal session:
  * - `remember`: what seldom changes during a session (the organization's name, the environment's
- *   branding), or is keyed by what changes it (a connection's SP details by its ID and
- *   updated_at), for SESSION_CACHE_TTL_MS;
+ *   branding), for SESSION_CACHE_TTL_MS;
  * - `read`: a GET page's whole upstream answers, for PORTAL_READ_CACHE_MS (0: never kept), so a
  *   warm render calls no other service.
  * Invariants:

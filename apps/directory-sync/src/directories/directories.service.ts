@@ -6,6 +6,7 @@ import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../s
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { DirectoryRolesService } from '../shared/directory-roles.service';
+import type { RoleMapping } from '../shared/directory-roles';
 import {
   toDeletedDirectoryEventWire,
   toDirectoryEventWire,
@@ -51,6 +52,17 @@ export class DirectoriesService {
 
   async get(environmentId: string, id: string): Promise<DirectoryWire> {
     return toDirectoryWire(await this.mustFind(environmentId, id));
+  }
+
+  /**
+   * The directory `GET /directories?organization_id=&limit=1` names for the organization (the
+   * newest), with its group → role mappings (what `GET /directories/:id/role_mappings` answers),
+   * from one row; null when the organization has none in this environment, or the ID is malformed.
+   */
+  async newestOfOrganization(environmentId: string, organizationId: string): Promise<{ directory: DirectoryWire; roleMappings: RoleMapping[] } | null> {
+    if (!hasIdShape(organizationId, 'org')) return null;
+    const [d] = await this.repo.list(environmentId, { organizationId }, { direction: 'desc', take: 1 });
+    return d ? { directory: toDirectoryWire(d), roleMappings: d.role_mappings } : null;
   }
 
   async create(environmentId: string, input: CreateDirectoryInput): Promise<DirectoryCredentialsWire> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma.service';
+import { prepared } from '../infra/sql';
 import type { ScimRequestWire } from './scim-requests.dto';
 
 /** How many requests each directory keeps. */
@@ -23,7 +24,7 @@ interface Row {
   duration_ms: number;
   error: string | null;
   quirks: string[];
-  created_at: Date;
+  created_ms: number;
 }
 
 /** The only SQL caller for scim_request_log. */
@@ -46,13 +47,22 @@ export class ScimRequestLogRepository {
     );
   }
 
-  /** Newest first. */
+  /**
+   * Newest first; read by every cold render of the Admin Portal's Directory Sync page. Served by
+   * scim_request_log_directory_idx (directory_id, id DESC): at most SCIM_REQUESTS_KEPT entries,
+   * environment_id checked on each. A named prepared statement; `quirks` comes as json (pg hands
+   * it to JSON.parse instead of its text[] parser) and created_at as epoch milliseconds (exact:
+   * the column keeps ms), so Node parses no timestamp text per row. Building the objects in SQL
+   * (json_agg) was tried: less Node CPU, but more Postgres CPU than it saved.
+   */
   async recent(environmentId: string, directoryId: string): Promise<ScimRequestWire[]> {
     const { rows } = await this.prisma.pool.query<Row>(
-      `SELECT method, path, status, duration_ms, error, quirks, created_at FROM scim_request_log
-       WHERE environment_id = $1 AND directory_id = $2 ORDER BY id DESC LIMIT ${SCIM_REQUESTS_KEPT}`,
-      [environmentId, directoryId],
+      prepared(
+        `SELECT method, path, status, duration_ms, error, to_json(quirks) AS quirks, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms FROM scim_request_log
+         WHERE environment_id = $1 AND directory_id = $2 ORDER BY id DESC LIMIT ${SCIM_REQUESTS_KEPT}`,
+        [environmentId, directoryId],
+      ),
     );
-    return rows.map((r) => ({ object: 'scim_request', method: r.method, path: r.path, status: r.status, duration_ms: r.duration_ms, error: r.error, quirks: r.quirks, created_at: r.created_at.toISOString() }));
+    return rows.map((r) => ({ object: 'scim_request', method: r.method, path: r.path, status: r.status, duration_ms: r.duration_ms, error: r.error, quirks: r.quirks, created_at: new Date(r.created_ms).toISOString() }));
   }
 }

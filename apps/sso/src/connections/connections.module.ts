@@ -5,9 +5,10 @@ import { ConnectionsController, SamlMetadataController } from './connections.con
 import { ConnectionsRepository } from './connections.repository';
 import { ConnectionsService } from './connections.service';
 import { OrganizationEventsConsumer } from './consumers/organizations.consumer';
+import { PortalViewController } from './portal-view.controller';
 
 @Module({
-  controllers: [ConnectionsController, SamlMetadataController, OrganizationEventsConsumer],
+  controllers: [ConnectionsController, SamlMetadataController, PortalViewController, OrganizationEventsConsumer],
   providers: [
     ConnectionsRepository,
     ConnectionsService,

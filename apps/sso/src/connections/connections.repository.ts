@@ -33,6 +33,22 @@ export class ConnectionsRepository {
     return r ? { ...fromRow(r), domains: [] } : null;
   }
 
+  /**
+   * The organization's newest connection (what `list` with that organization, newest first, gives
+   * first) with its domains, in one named prepared statement on the pool: the Admin Portal's SSO
+   * page reads it on every cold render, where Prisma's include would cost two queries.
+   */
+  async newestOfOrganization(environmentId: string, organizationId: string): Promise<ConnectionWithDomains | null> {
+    const { rows } = await this.prisma.pool.query<ConnectionRow & { domains: { id: string; domain: string }[] }>({
+      name: 'connection_newest_of_organization',
+      text: `SELECT c.*, coalesce((SELECT json_agg(json_build_object('id', d.id, 'domain', d.domain) ORDER BY d.id) FROM connection_domains d WHERE d.connection_id = c.id), '[]'::json) AS domains
+             FROM connections c WHERE c.environment_id = $1 AND c.organization_id = $2 ORDER BY c.id DESC LIMIT 1`,
+      values: [environmentId, organizationId],
+    });
+    const r = rows[0];
+    return r ? { ...fromRow(r), domains: r.domains.map((d) => ({ id: d.id, environmentId: r.environment_id, connectionId: r.id, domain: d.domain })) } : null;
+  }
+
   list(environmentId: string, f: ConnectionFilters, page: PageRequest): Promise<ConnectionWithDomains[]> {
     const where: Prisma.ConnectionWhereInput = { environmentId };
     if (f.connectionType) where.connectionType = f.connectionType;

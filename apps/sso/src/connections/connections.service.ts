@@ -15,6 +15,14 @@ import {
   type SamlSettings,
 } from './connections.dto';
 
+/** What the Admin Portal's SSO page shows: the organization's newest connection and, for SAML, our SP details. */
+export interface PortalView {
+  connection: ConnectionWire | null;
+  sp: SpDetails | null;
+}
+
+export type SpDetails = Omit<SpMetadata, 'metadata_xml'>;
+
 export interface SpMetadata {
   object: 'sp_metadata';
   connection_id: string;
@@ -114,6 +122,19 @@ export class ConnectionsService {
     return this.describeSp(await this.mustFind(environmentId, id));
   }
 
+  /**
+   * For the Admin Portal (internal): the connection `GET /connections?organization_id=&limit=1`
+   * names, and what `sp_metadata` answers for it but the metadata XML (the page links the
+   * metadata URL; building the XML opens the sealed SP key). Invariant: the environment is the
+   * signed context's and the organization the path's, so another environment's or organization's
+   * connection is never named; an unknown or malformed organization has `connection: null`.
+   */
+  async portalView(environmentId: string, organizationId: string): Promise<PortalView> {
+    const c = hasIdShape(organizationId, 'org') ? await this.repo.newestOfOrganization(environmentId, organizationId) : null;
+    if (!c) return { connection: null, sp: null };
+    return { connection: toConnectionWire(c), sp: c.protocol === 'saml' ? spDetails(c) : null };
+  }
+
   /** Public SP metadata XML for IdPs that import it by URL (unsigned route, no secrets in it). */
   async publicMetadataXml(id: string): Promise<string> {
     const c = hasIdShape(id, 'conn') ? await this.repo.findForCallback(id) : null;
@@ -143,17 +164,7 @@ export class ConnectionsService {
 
   private describeSp(c: ConnectionWithDomains): SpMetadata {
     if (c.protocol !== 'saml') throw new ConflictError('not_a_saml_connection', `Connection ${c.id} is not a SAML connection.`);
-    const s = c.settings as unknown as SamlSettings;
-    return {
-      object: 'sp_metadata',
-      connection_id: c.id,
-      entity_id: s.sp_entity_id,
-      acs_url: s.acs_url,
-      metadata_url: s.sp_entity_id,
-      signing_certificate: s.sign_requests ? (s.sp_certificate ?? null) : null,
-      encryption_certificate: s.encrypt_assertions ? (s.sp_certificate ?? null) : null,
-      metadata_xml: new SamlServiceProvider(s, 0, this.openSecret(c)).metadataXml(),
-    };
+    return { ...spDetails(c), metadata_xml: new SamlServiceProvider(c.settings as unknown as SamlSettings, 0, this.openSecret(c)).metadataXml() };
   }
 
   private async move(environmentId: string, id: string, state: 'active' | 'inactive', type: 'connection.activated' | 'connection.deactivated'): Promise<ConnectionWire> {
@@ -173,4 +184,18 @@ export class ConnectionsService {
     if (!c) throw new NotFoundError('a connection', id);
     return c;
   }
+}
+
+/** A SAML connection's SP details, as `sp_metadata` gives them (without the XML). */
+function spDetails(c: ConnectionWithDomains): SpDetails {
+  const s = c.settings as unknown as SamlSettings;
+  return {
+    object: 'sp_metadata',
+    connection_id: c.id,
+    entity_id: s.sp_entity_id,
+    acs_url: s.acs_url,
+    metadata_url: s.sp_entity_id,
+    signing_certificate: s.sign_requests ? (s.sp_certificate ?? null) : null,
+    encryption_certificate: s.encrypt_assertions ? (s.sp_certificate ?? null) : null,
+  };
 }

@@ -18,9 +18,8 @@ export interface ConnectionView {
   id: string;
   connection_type: string;
   state: string;
-  /** Changes with every change of the connection's settings (its certificates too) and state. */
-  updated_at: string;
 }
+/** A SAML connection's SP details (sso's `sp_metadata` without the metadata XML). */
 export interface SpView {
   acs_url: string;
   entity_id: string;
@@ -62,22 +61,20 @@ export class PortalSsoService {
   }
 
   /**
-   * The organization's newest connection, its SP details (SAML) and its last test. The SP details
-   * are remembered for the session by connection and updated_at (they change only with it); the
-   * last test of the connection the previous render saw is read alongside the list, and read
-   * again only when the list names another connection.
+   * The organization's newest connection, its SP details (SAML) and its last test. The connection
+   * and SP details are one call, sso's internal read for the session's environment (signed) and
+   * organization (the path). The last test of the connection the previous render saw is read
+   * alongside it, and read again only when sso names another connection.
    */
   async state(s: PortalSession): Promise<{ connection: ConnectionView | null; sp: SpView | null; last: SsoTestResult | null }> {
     const seen = this.cache.get<string>(s, 'sso_connection_id');
-    const [connection, lastOfSeen] = await Promise.all([this.newestConnection(s), seen ? this.tests.latest(s.environmentId, s.organizationId, seen) : null]);
+    const [{ connection, sp }, lastOfSeen] = await Promise.all([
+      this.upstream.must<{ connection: ConnectionView | null; sp: SpView | null }>('sso', s.environmentId, 'GET', `/internal/sso/organizations/${encodeURIComponent(s.organizationId)}/portal_view`),
+      seen ? this.tests.latest(s.environmentId, s.organizationId, seen) : null,
+    ]);
     if (!connection) return { connection: null, sp: null, last: null };
     this.cache.set(s, 'sso_connection_id', connection.id);
-    const [sp, last] = await Promise.all([
-      protocolOf(connection.connection_type) === 'saml'
-        ? this.cache.remember(s, `sp:${connection.id}:${connection.updated_at}`, () => this.upstream.must<SpView>('sso', s.environmentId, 'GET', `/connections/${encodeURIComponent(connection.id)}/sp_metadata`).then(spView))
-        : null,
-      seen === connection.id ? lastOfSeen : this.tests.latest(s.environmentId, s.organizationId, connection.id),
-    ]);
+    const last = seen === connection.id ? lastOfSeen : await this.tests.latest(s.environmentId, s.organizationId, connection.id);
     return { connection, sp, last };
   }
 
@@ -173,6 +170,3 @@ export class PortalSsoService {
     return `${this.config.PUBLIC_BASE_URL}${portalPath(s.organizationId)}/sso/test/callback`;
   }
 }
-
-/** The SP details the page shows (the sso service's answer also carries the metadata XML, not kept). */
-const spView = (m: SpView): SpView => ({ acs_url: m.acs_url, entity_id: m.entity_id, metadata_url: m.metadata_url, signing_certificate: m.signing_certificate, encryption_certificate: m.encryption_certificate });
