@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -733,7 +733,10 @@ describe('Admin Portal', () => {
         const r = await fetch(`${base}/${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, csrf_token: csrf }), redirect: 'manual' });
         assert.equal(r.status, 303, await r.text());
       };
-      return { get, post };
+      const tokenHash = createHash('sha256').update(cookie.split('=')[1]!).digest('hex');
+      /** The session's row's count of writes (PortalSession.writes). */
+      const writes = async () => (await db.query<{ writes: number }>('SELECT writes FROM portal_sessions WHERE token_hash = $1', [tokenHash])).rows[0]!.writes;
+      return { get, post, writes, tokenHash };
     }
 
     const shown: Record<string, string> = { sso: connectionId, dsync: directoryId, domain_verification: warmDomain, audit_logs: 'Export as CSV', log_streams: 'Warm SIEM' };
@@ -776,6 +779,17 @@ describe('Admin Portal', () => {
     const added = `added-${uniqueSuffix()}.warm.test`.toLowerCase();
     await pages.domain_verification!.post('domain_verification/domain', { domain: added });
     assert.match(await pages.domain_verification!.get(), new RegExp(added.replace(/\./g, '\\.')), 'the domain added in the portal shows at once');
+
+    // Each portal write is counted on the session's row, and a replica's kept reads hold for one
+    // count only: a write taken by another replica (its count, made here in SQL) retires this
+    // replica's reads, so a change is shown at once rather than after PORTAL_READ_CACHE_MS.
+    assert.equal(await pages.log_streams!.writes(), 1, 'the stream deletion counted');
+    await pages.log_streams!.get();
+    const elsewhere = await e.http('POST', '/audit_logs/log_streams', { key: true, body: { organization_id: warm.id, type: 'https', name: 'Elsewhere SIEM', config: { url: 'http://127.0.0.1:9/ingest' } } });
+    assert.equal(elsewhere.status, 201, elsewhere.text);
+    await db.query('UPDATE portal_sessions SET writes = writes + 1 WHERE token_hash = $1', [pages.log_streams!.tokenHash]);
+    assert.equal(await pages.log_streams!.writes(), 2);
+    assert.match(await pages.log_streams!.get(), /Elsewhere SIEM/, 'the page after another replica\'s write reads afresh');
   });
 
   test('IdP metadata by URL and as an uploaded file (a multipart form, JavaScript off): each saves the SAML connection', async () => {

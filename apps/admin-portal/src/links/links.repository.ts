@@ -6,7 +6,7 @@ import { PrismaService } from '../infra/prisma.service';
 /* A portal_sessions row in PortalSession's shape (pg returns text[] as an array, jsonb parsed, timestamptz as a Date). */
 const SESSION_COLUMNS = `token_hash AS "tokenHash", environment_id AS "environmentId", organization_id AS "organizationId", link_id AS "linkId", intents,
   csrf_token AS "csrfToken", return_url AS "returnUrl", success_url AS "successUrl", sso_provider_type AS "ssoProviderType",
-  pending_sso_test AS "pendingSsoTest", expires_at AS "expiresAt", created_at AS "createdAt"`;
+  pending_sso_test AS "pendingSsoTest", writes, expires_at AS "expiresAt", created_at AS "createdAt"`;
 
 /** The only Prisma caller for portal links and sessions. Every method but the token lookups takes the environment first. */
 @Injectable()
@@ -53,6 +53,11 @@ export class LinksRepository {
       values: [tokenHash, new Date()],
     });
     return rows[0] ?? null;
+  }
+
+  /** Counts one write of the session (PortalSession.writes). */
+  async countWrite(environmentId: string, tokenHash: string): Promise<void> {
+    await this.prisma.pool.query({ name: 'portal_count_session_write', text: 'UPDATE portal_sessions SET writes = writes + 1 WHERE environment_id = $1 AND token_hash = $2', values: [environmentId, tokenHash] });
   }
 
   updateSession(environmentId: string, tokenHash: string, data: Prisma.PortalSessionUpdateInput): Promise<unknown> {

@@ -4,6 +4,7 @@ import type { PortalLink, PortalSession } from '../generated/prisma/client';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { PortalIntent } from '../portal-core/intents';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { PortalSessionCache } from '../portal/session-cache';
 import { LinksRepository } from './links.repository';
 import type { GenerateLinkInput } from './links.dto';
 
@@ -31,8 +32,20 @@ export class LinksService {
   constructor(
     private readonly repo: LinksRepository,
     private readonly upstream: UpstreamClient,
+    private readonly cache: PortalSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * After each of a session's writes (a form's POST, the SSO test's result), also a refused one:
+   * the write is counted on the session's row, so every replica's next lookup of the session
+   * keys its kept reads afresh, and this replica's are dropped now. A count that fails (the
+   * database is down) leaves other replicas' reads to expire (PORTAL_READ_CACHE_MS).
+   */
+  async sessionWritten(s: PortalSession): Promise<void> {
+    this.cache.dropSession(s);
+    await this.repo.countWrite(s.environmentId, s.tokenHash).catch(() => undefined);
+  }
 
   /** `POST /portal/generate_link`: the organization must exist in the caller's environment. */
   async generate(environmentId: string, input: GenerateLinkInput): Promise<{ link: string }> {

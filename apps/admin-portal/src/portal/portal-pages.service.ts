@@ -81,7 +81,7 @@ export class PortalPagesService {
         try {
           outcome = await handler.after(ctx);
         } finally {
-          this.cache.dropSession(s);
+          await this.links.sessionWritten(s);
         }
       }
     } catch (err) {

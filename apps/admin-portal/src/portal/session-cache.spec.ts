@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortalSessionCache, SESSION_CACHE_TTL_MS, type SessionKey } from './session-cache';
 
-const session = (environmentId: string, organizationId: string, tokenHash: string): SessionKey => ({ environmentId, organizationId, tokenHash });
+const session = (environmentId: string, organizationId: string, tokenHash: string, writes = 0): SessionKey => ({ environmentId, organizationId, tokenHash, writes });
 const cacheOf = (readMs = 5_000) => new PortalSessionCache({ PORTAL_READ_CACHE_MS: readMs });
 /** A loader that counts its calls and answers `values` in turn (the last one repeatedly). */
 function loader<T>(...values: T[]) {
@@ -102,6 +102,20 @@ describe('PortalSessionCache', () => {
     await cache.read(s, 'page:sso', withConnection, (x) => x.connection !== null);
     await cache.read(s, 'page:sso', withConnection, (x) => x.connection !== null);
     assert.equal(withConnection.calls, 1);
+  });
+
+  test('a session whose row counts another write (made through another replica) reads afresh; its old entries are never served again', async () => {
+    const cache = cacheOf();
+    const before = session('environment_A', 'org_A', 'a'.repeat(64), 3);
+    const load = loader(['before the write'], ['after the write']);
+    await cache.read(before, 'page:domains', load);
+    await cache.read(before, 'page:domains', load);
+    assert.equal(load.calls, 1, 'kept while the count stands');
+    const after = { ...before, writes: 4 };
+    assert.equal(cache.get(after, 'page:domains'), undefined, 'nothing read before the write is there for the new count');
+    assert.deepEqual(await cache.read(after, 'page:domains', load), ['after the write']);
+    assert.deepEqual(await cache.read(after, 'page:domains', load), ['after the write']);
+    assert.equal(load.calls, 2);
   });
 
   test("dropSession forgets one session's entries only; a load in flight across the drop is not kept", async () => {

@@ -9,8 +9,8 @@ const MAX_ENTRIES_PER_SESSION = 16;
 /* Short: an organization renamed through the API shows on its portal pages within a minute. */
 export const SESSION_CACHE_TTL_MS = 60_000;
 
-/** The part of a session its cache entries are keyed by. */
-export type SessionKey = Pick<PortalSession, 'environmentId' | 'organizationId' | 'tokenHash'>;
+/** The part of a session its cache entries are keyed by: which session, and how many writes it has made. */
+export type SessionKey = Pick<PortalSession, 'environmentId' | 'organizationId' | 'tokenHash' | 'writes'>;
 
 interface Entry {
   value: unknown;
@@ -27,16 +27,19 @@ type Bucket = Map<string, Entry>;
  *   warm render calls no other service.
  * Invariants:
  * - every entry lives under its session's environment, organization and cookie hash, so it is
- *   never served to another session, organization or environment;
+ *   never served to another session, organization or environment, and under the session's count
+ *   of writes as its row had it (PortalSession.writes), so nothing read before a write is served
+ *   after it, whichever replica took the write;
  * - an error (a rejected load) and an empty answer (null, undefined, an empty list, or what the
  *   caller's `keep` refuses) are never kept: the next render asks again;
- * - `dropSession` runs after each of the session's writes (PortalPagesService.submit, the SSO
- *   test callback), so the render that follows a write reads afresh; a load that was in flight
- *   across a drop is returned to its caller but not kept;
+ * - after each of the session's writes (PortalPagesService.submit, the SSO test callback)
+ *   LinksService.sessionWritten counts it on the row and runs `dropSession` here, so the render
+ *   that follows a write reads afresh on every replica; a load that was in flight across a drop
+ *   is returned to its caller but not kept;
  * - what changes outside the portal (the public API, SCIM traffic) shows within
  *   PORTAL_READ_CACHE_MS (sooner on the replica that consumes the organization's event);
  * - bounded: MAX_SESSIONS sessions (the oldest dropped first), MAX_ENTRIES_PER_SESSION each.
- * Replicas need no coordination: one without the entry asks again.
+ * Replicas share nothing but the session's row: one without the entry asks again.
  */
 @Injectable()
 export class PortalSessionCache {
@@ -117,5 +120,5 @@ function put(bucket: Bucket, what: string, value: unknown, ttlMs: number, now: n
 /** An answer worth keeping: not null or undefined, not an empty list. */
 const isAnswer = (v: unknown): boolean => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
 
-/* NUL cannot occur in IDs or a hex hash, so two different tuples never make the same key. */
-const sessionKeyOf = (s: SessionKey) => `${s.environmentId}\0${s.organizationId}\0${s.tokenHash}`;
+/* NUL cannot occur in IDs, a hex hash or a number, so two different tuples never make the same key. */
+const sessionKeyOf = (s: SessionKey) => `${s.environmentId}\0${s.organizationId}\0${s.tokenHash}\0${s.writes}`;

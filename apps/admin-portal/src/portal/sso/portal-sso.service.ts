@@ -4,7 +4,7 @@ import { newId, randomToken, safeEqual, ValidationError } from '@wos/platform';
 import { OIDC_TYPES, protocolOf, SAML_TYPES } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { PortalSession, SsoTestResult } from '../../generated/prisma/client';
-import { portalPath } from '../../links/links.service';
+import { LinksService, portalPath } from '../../links/links.service';
 import { checkProfile, checkRefusal, type SsoReport, type TestedProfile } from '../../portal-core/sso-checks';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { PortalSessionCache } from '../session-cache';
@@ -49,6 +49,7 @@ export class PortalSsoService {
     private readonly upstream: UpstreamClient,
     private readonly tests: SsoTestsRepository,
     private readonly cache: PortalSessionCache,
+    private readonly links: LinksService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -162,7 +163,7 @@ export class PortalSsoService {
         report: report as object,
       });
     } finally {
-      this.cache.dropSession(s);
+      await this.links.sessionWritten(s);
     }
   }
 
