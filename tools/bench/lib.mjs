@@ -369,9 +369,13 @@ export function benchProfiler(defaults = [], value = process.env.BENCH_PROFILE) 
       const out = { ...base };
       for (const p of apps) {
         const app = p === 'gateway' ? 'api-gateway' : p;
-        out[app] = { ...out[app], NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: dir, BENCH_PROFILE_APP: p };
+        out[app] = { ...out[app], ...this.serverEnv(p) };
       }
       return out;
+    },
+    /** The environment that profiles one process named `name` (an app, or a bare server such as `proxy`) when it is listed. */
+    serverEnv(name) {
+      return apps.includes(name) ? { NODE_OPTIONS: `--require ${join(benchDir, 'cpu-profile-hook.cjs')}`, BENCH_PROFILE_DIR: dir, BENCH_PROFILE_APP: name } : {};
     },
     async on(label) {
       if (!apps.length) return;

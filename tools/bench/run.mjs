@@ -5,7 +5,7 @@
 // Knobs for analysis runs (all optional):
 //   BENCH_ONLY=get,baseline,hop,post,events   run a subset (hop, the two-hop baseline, runs with baseline)
 //   BENCH_GET_SECONDS=15 BENCH_POST_SECONDS=10 BENCH_WARMUP_SECONDS=3
-//   BENCH_PROFILE=1 (gateway,organizations) or a list   CPU-profile those apps during each measured phase
+//   BENCH_PROFILE=1 (gateway,organizations) or a list   CPU-profile those apps (or the bare servers: baseline, proxy) during each measured phase
 //                                         (files in .tools/bench-profiles; see profile-summary.mjs)
 //   OTEL_SDK_DISABLED=true                passed to the apps (telemetry off, for comparison)
 import { execSync } from 'node:child_process';
@@ -211,6 +211,7 @@ async function main() {
       // The baseline's pool matches the organizations service's DATABASE_POOL_SIZE.
       poolSize: databaseConfigSchema.shape.DATABASE_POOL_SIZE.parse(stack.appEnv('organizations').DATABASE_POOL_SIZE),
       baselinePort: PORT_OFFSET + 8090, // and + 1 for the two-hop baseline's proxy
+      profiler,
       upstreamConnections: Number(stack.appEnv('api-gateway').UPSTREAM_CONNECTIONS ?? 128),
       connections: 32,
       warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),

@@ -7,7 +7,7 @@ import { runWrk, startServer, stopServer } from '../lib.mjs';
 export const RATIO_TARGET = 0.5;
 
 const startBaseline = (ctx) =>
-  startServer('baseline-server.mjs', { DATABASE_URL: ctx.stack.databaseUrl('organizations'), POOL_SIZE: String(ctx.poolSize), PORT: String(ctx.baselinePort), ENVIRONMENT_ID: ctx.environmentId });
+  startServer('baseline-server.mjs', { DATABASE_URL: ctx.stack.databaseUrl('organizations'), POOL_SIZE: String(ctx.poolSize), PORT: String(ctx.baselinePort), ENVIRONMENT_ID: ctx.environmentId, ...ctx.profiler.serverEnv('baseline') });
 
 async function measureGet(ctx, label, port) {
   const load = { url: `http://127.0.0.1:${port}`, connections: ctx.connections, headers: { Authorization: `Bearer ${ctx.apiKey}` }, luaArgs: ['get', ctx.pathsFile] };
@@ -29,7 +29,7 @@ export async function baseline(ctx) {
 export async function twoHopBaseline(ctx) {
   const server = await startBaseline(ctx);
   try {
-    const proxy = await startServer('hop-proxy-server.mjs', { UPSTREAM: `http://127.0.0.1:${ctx.baselinePort}`, CONNECTIONS: String(ctx.upstreamConnections), PORT: String(ctx.baselinePort + 1) });
+    const proxy = await startServer('hop-proxy-server.mjs', { UPSTREAM: `http://127.0.0.1:${ctx.baselinePort}`, CONNECTIONS: String(ctx.upstreamConnections), PORT: String(ctx.baselinePort + 1), ...ctx.profiler.serverEnv('proxy') });
     try {
       const r = await measureGet(ctx, 'hop', ctx.baselinePort + 1);
       return { name: `two-hop baseline: bare proxy → bare Fastify + pg (${ctx.connections} conn, ${ctx.getSeconds} s)`, ...r, target: 'reference' };
