@@ -7,7 +7,6 @@ import { url } from './pages/layout';
 import { auditLogsPage, dsyncPage, domainsPage, EXPORT_DAYS, logStreamsPage, STREAM_TYPES, type DirectoryActivity, type ExportView, type LogStreamView, type DirectoryView, type DomainView, type RoleMappingView } from './pages/setup.pages';
 import { PortalPagesService } from './portal-pages.service';
 import { PortalSessionCache } from './session-cache';
-import { PortalSsoService } from './sso/portal-sso.service';
 import type { PortalSession } from '../generated/prisma/client';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -22,7 +21,6 @@ export class PortalSetupController {
   constructor(
     private readonly pages: PortalPagesService,
     private readonly upstream: UpstreamClient,
-    private readonly sso: PortalSsoService,
     private readonly cache: PortalSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
