@@ -60,9 +60,11 @@ export function registerGatewayRoutes(fastify: FastifyInstance, deps: GatewayDep
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
-  fastify.addHook('onRequest', async (req, reply) => {
+  fastify.addHook('onRequest', (req, reply, done) => {
     const q = req.url.indexOf('?');
-    if (ADMIN_ONLY.has(q === -1 ? req.url : req.url.slice(0, q))) return sendGatewayError(reply, GatewayErrors.notFound(req.url.split('?')[0]!));
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (ADMIN_ONLY.has(path)) return void sendGatewayError(reply, GatewayErrors.notFound(path));
+    done();
   });
 
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(await deps.openapi.document()));

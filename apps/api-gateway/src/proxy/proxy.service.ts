@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { Histogram } from 'prom-client';
-import { bufferedDispatch, registry, type Logger } from '@wos/platform';
+import { bufferedDispatch, labelledObserver, registry, type Logger } from '@wos/platform';
 import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { UPSTREAM_URL_VARIABLES, type UpstreamName } from '../routing/route.table';
 import type { HeaderMap } from './proxy.headers';
@@ -27,13 +27,13 @@ export class UpstreamError extends Error {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const CONNECT_TIMEOUT_MS = 10_000;
 
-const upstreamDuration = new Histogram({
+const observeUpstreamDuration = labelledObserver(new Histogram({
   name: 'gateway_upstream_duration_seconds',
   help: 'Time from forwarding a request to a service until its whole response arrived',
   labelNames: ['upstream', 'status'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
   registers: [registry],
-});
+}));
 
 /** A streaming response: status and headers now, the body as it arrives. */
 export interface UpstreamStream {
@@ -93,12 +93,12 @@ export class ProxyService implements OnApplicationShutdown {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      upstreamDuration.labels(name, String(res.statusCode)).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      observeUpstreamDuration(Number(process.hrtime.bigint() - started) / 1e9, name, String(res.statusCode));
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       const e = err as Error & { code?: string };
       const kind = e.code && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
-      upstreamDuration.labels(name, kind).observe(Number(process.hrtime.bigint() - started) / 1e9);
+      observeUpstreamDuration(Number(process.hrtime.bigint() - started) / 1e9, name, kind);
       this.logger.warn({ upstream: name, code: e.code, err: e.message, request_id: req.requestId }, `upstream ${kind}`);
       throw new UpstreamError(kind, name, e);
     }

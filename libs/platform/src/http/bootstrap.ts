@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
 import { createHash } from 'node:crypto';
 import { Transform, type Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -13,7 +13,7 @@ import { API_KEY_REQUIRED } from './api-key.guard';
 import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
-import { registry, httpDuration } from './metrics';
+import { registry, observeHttpDuration } from './metrics';
 import { KafkaEventTransport } from '../service-kit/kafka-event.transport';
 import { RethrowEventErrorsFilter } from '../service-kit/rethrow-event-errors.filter';
 
@@ -119,6 +119,9 @@ export async function bootstrapService(opts: ServiceOptions): Promise<NestFastif
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${newUlid()}`;
     },
     keepAliveTimeout: 65_000,
+    // No service uses Nest middleware (MiddlewareConsumer, app.use): without @fastify/middie, no
+    // request runs its hooks (docs/benchmarks.md, per-request layers).
+    skipMiddie: true,
     trustProxy: fastifyTrustProxy(opts.trustProxy ?? 1),
     // IDs and external IDs up to 128 characters must fit in one path segment.
     routerOptions: { maxParamLength: 512 },
@@ -200,11 +203,18 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
     });
   });
 
-  fastify.addHook('onRequest', async (req: FastifyRequest, reply) => {
+  /*
+   * The hooks take Fastify's callback form rather than async functions: each runs on every
+   * request, and an async hook costs a promise and a microtask turn even when it does nothing.
+   * A hook that answers the request itself (sendEarly) does not call `done`.
+   */
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.header('x-request-id', req.id);
-    if (/%00/.test(req.url)) return sendEarly(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE));
-    const path = req.url.split('?')[0] ?? '';
-    if (!opts.internalAuthSecret || PLUMBING.has(path)) return;
+    if (req.url.includes('%00')) return sendEarly(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE));
+    if (!opts.internalAuthSecret) return done();
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (PLUMBING.has(path)) return done();
     const context = verifyInternalRequest(opts.internalAuthSecret, opts.name, req);
     if (context) {
       if (context.authKind === 'public_client' && !isUnder(path, opts.publicClientPathPrefixes)) return sendEarly(reply, req, new UnauthorizedError(API_KEY_REQUIRED));
@@ -212,25 +222,25 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
       req.authKind = context.authKind;
       req.clientId = context.clientId;
       req.signedContentSha256 = context.contentSha256;
-      return;
+      return done();
     }
     // Unsigned paths authenticate the caller themselves (SCIM tokens, SAML posts, profile tokens)
     // and must take the environment from their own rows: req.environmentId stays unset.
-    if (isUnder(path, opts.unsignedPathPrefixes)) return;
+    if (isUnder(path, opts.unsignedPathPrefixes)) return done();
     return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
   });
   // The signed body digest is checked against the bytes as read, before any handler sees them.
-  fastify.addHook('preParsing', async (req, _reply, payload) => {
-    if (req.signedContentSha256 === undefined || !hasBody(req)) return payload;
+  fastify.addHook('preParsing', (req: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (err: Error | null, payload?: RequestPayload) => void) => {
+    if (req.signedContentSha256 === undefined || !hasBody(req)) return done(null, payload);
     const hash = createHash('sha256');
     const digest = new Transform({
-      transform(chunk: Buffer, _enc, done) {
+      transform(chunk: Buffer, _enc, next) {
         hash.update(chunk);
-        done(null, chunk);
+        next(null, chunk);
       },
-      flush(done) {
+      flush(next) {
         req.receivedContentSha256 = hash.digest('hex');
-        done();
+        next();
       },
     });
     // `pipe` with failures forwarded by hand rather than stream.pipeline, which makes an
@@ -251,15 +261,15 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
       payload.removeListener('error', onError);
       payload.removeListener('close', onClose);
     });
-    return payload.pipe(digest);
+    done(null, payload.pipe(digest) as unknown as RequestPayload);
   });
-  fastify.addHook('preValidation', async (req, reply) => {
-    if (req.signedContentSha256 === undefined || req.signedContentSha256 === (req.receivedContentSha256 ?? EMPTY_SHA256)) return;
+  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (req.signedContentSha256 === undefined || req.signedContentSha256 === (req.receivedContentSha256 ?? EMPTY_SHA256)) return done();
     return sendEarly(reply, req, new UnauthorizedError('Missing or invalid internal environment context.'));
   });
-  fastify.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions?.url ?? 'unmatched';
-    httpDuration.labels(req.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    observeHttpDuration(reply.elapsedTime / 1000, req.method, req.routeOptions?.url ?? 'unmatched', String(reply.statusCode));
+    done();
   });
 
   fastify.get('/health', async () => ({ status: 'ok' }));

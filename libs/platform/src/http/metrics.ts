@@ -15,6 +15,29 @@ export const httpDuration = new Histogram({
   registers: [registry],
 });
 
+/**
+ * `observe` for a histogram on a hot path: each label set's child is made once and kept, where
+ * `histogram.labels(...)` validates the labels and allocates a child on every call. Label values
+ * must come from bounded sets (methods, route templates, statuses, upstream names), as for any
+ * Prometheus label; the cache is cleared past 4,096 sets so a mistake cannot grow it forever.
+ */
+export function labelledObserver(histogram: Histogram<string>): (seconds: number, ...labels: string[]) => void {
+  const children = new Map<string, { observe(value: number): void }>();
+  return (seconds, ...labels) => {
+    const key = labels.join('\u0000');
+    let child = children.get(key);
+    if (!child) {
+      if (children.size >= 4096) children.clear();
+      child = histogram.labels(...labels);
+      children.set(key, child);
+    }
+    child.observe(seconds);
+  };
+}
+
+/** Records one HTTP request's duration (the platform's onResponse hook). */
+export const observeHttpDuration = labelledObserver(httpDuration);
+
 export const eventsPublished = new Counter({
   name: 'outbox_events_published_total',
   help: 'Outbox rows published to Kafka',
