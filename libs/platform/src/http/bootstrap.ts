@@ -184,9 +184,13 @@ function hasBody(req: FastifyRequest): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function earlyErrorSender(opts: ServiceOptions) {
-  return (reply: FastifyReply, req: FastifyRequest, err: unknown) =>
-    opts.sendFrameworkError ? opts.sendFrameworkError(reply, req, err) : sendError(reply, req, err, opts.logger);
+/* Returns nothing, never the reply: the hooks return its result, and a reply is a thenable that
+ * Fastify's hook runner would wait on and then run the remaining hooks for an answered request. */
+function earlyErrorSender(opts: ServiceOptions): (reply: FastifyReply, req: FastifyRequest, err: unknown) => void {
+  return (reply, req, err) => {
+    if (opts.sendFrameworkError) opts.sendFrameworkError(reply, req, err);
+    else sendError(reply, req, err, opts.logger);
+  };
 }
 
 function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, opts: ServiceOptions): void {
