@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { DomainError, internalAuthKeyFor, internalFetch, registry, serviceUnavailable, OrganizationsClient } from '@wos/platform';
+import { DomainError, internalAuthKeyFor, internalCall, registry, serviceUnavailable, OrganizationsClient, type InternalAnswer } from '@wos/platform';
 import { APP_CONFIG, type AppConfig } from '../config';
 
 /** The services whose public APIs the portal drives, each through its internal address. */
@@ -40,27 +40,28 @@ export class UpstreamClient {
     };
   }
 
-  async call<T = Record<string, unknown>>(service: Upstream, environmentId: string, method: string, path: string, body?: unknown, extra: RequestInit = {}): Promise<UpstreamResult<T>> {
-    let res: Response;
+  async call<T = Record<string, unknown>>(service: Upstream, environmentId: string, method: string, path: string, body?: unknown): Promise<UpstreamResult<T>> {
+    let res: InternalAnswer;
     upstreamCalls.inc({ service });
     try {
-      res = await internalFetch(
+      res = await internalCall(
         `${this.urls[service]}${path}`,
         { key: internalAuthKeyFor(this.config, service), audience: service, environmentId, authKind: 'api_key' },
         {
-          ...extra,
           method,
-          headers: { 'content-type': 'application/json', ...(extra.headers as Record<string, string> | undefined) },
+          headers: { 'content-type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+          timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
         },
       );
     } catch {
       throw serviceUnavailable(service);
     }
     if (res.status >= 500) throw serviceUnavailable(service);
-    const text = await res.text();
-    return { status: res.status, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : {}) as T, location: res.headers.get('location') ?? undefined };
+    const contentType = String(res.headers['content-type'] ?? '');
+    const location = res.headers.location;
+    // Redirects are never followed (internalCall): a 3xx is read with its Location.
+    return { status: res.status, body: (res.body.length && /json/.test(contentType) ? JSON.parse(res.body.toString('utf8')) : {}) as T, location: typeof location === 'string' ? location : undefined };
   }
 
   /** A call that must succeed: a refusal becomes a DomainError with the service's own message and code. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { internalFetch, internalJson } from './internal-fetch';
+import { internalCall, internalFetch, internalJson } from './internal-fetch';
 import { verifyInternalRequest } from './internal-auth';
 import { sha256Hex } from '../crypto/secret-box';
 
@@ -104,6 +104,21 @@ describe('internalFetch (a real HTTP server)', () => {
     await assert.rejects(internalJson(`${base}/not-json`, caller), unavailable);
     await assert.rejects(internalJson(`${base}/slow`, caller, { timeoutMs: 100 }), unavailable);
     await assert.rejects(internalJson('http://127.0.0.1:1/x', caller), unavailable);
+  });
+
+  test('internalCall: status, raw headers and the body read whole; a redirect is not followed; timeoutMs rejects with undici\'s code', async () => {
+    const body = JSON.stringify({ slugs: ['a'] });
+    const res = await internalCall(`${base}/x?y=1`, caller, { method: 'post', headers: { 'content-type': 'application/json' }, body, timeoutMs: 1_000 });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers['content-type'], 'application/json');
+    assert.deepEqual(res.headers['set-cookie'], ['a=1', 'b=2']);
+    assert.deepEqual(JSON.parse(res.body.toString('utf8')), { echoed: body });
+    assert.deepEqual(received.at(-1)!.verified, { environmentId: 'environment_A', authKind: 'api_key', contentSha256: sha256Hex(body) });
+    const redirect = await internalCall(`${base}/redirect`, caller);
+    assert.deepEqual([redirect.status, redirect.headers.location], [302, '/elsewhere']);
+    const started = Date.now();
+    await assert.rejects(internalCall(`${base}/slow`, caller, { timeoutMs: 100 }), (err: NodeJS.ErrnoException) => err.code === 'UND_ERR_HEADERS_TIMEOUT');
+    assert.ok(Date.now() - started < 1_500, 'the timeout, not the answer, ended the call');
   });
 
   test('a body that is not a string is refused before anything is sent', async () => {

@@ -25,36 +25,79 @@ export interface InternalFetchInit extends RequestInit {
 /* Statuses whose response carries no body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** Another service's answer, read whole: what `internalCall` gives instead of a `Response`. */
+export interface InternalAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface InternalCallInit {
+  method?: string;
+  headers?: Record<string, string>;
+  /** Signed as sent; only strings (JSON the caller has serialised) are taken. */
+  body?: string;
+  /**
+   * The most the answer's headers may take, and then each pause in its body (undici's
+   * `headersTimeout` and `bodyTimeout`, whose timers undici shares between requests).
+   */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /**
  * A request to another service with the environment context signed for exactly this request: the
- * method, the path and query the URL resolves to, and the body (a string, or none). It answers a
- * standard `Response`, but is sent through undici's dispatcher rather than `fetch`: fetch's spec
- * machinery cost about 260 µs more CPU per call on the reference machine (client and server
- * together 442 against 181 µs), on every hop between services. Differences from `fetch`, by
- * design: redirects are never followed (a caller reads the 3xx and its Location, as
- * `redirect: 'manual'` did; internal routes answer what they mean), and a refused connection
- * rejects with the socket's error (`ECONNREFUSED`) rather than `TypeError('fetch failed')`. An
- * aborted `signal` rejects with its reason, as fetch does (a timeout is a `TimeoutError`).
+ * method, the path and query the URL resolves to, and the body. Sent through undici's dispatcher
+ * rather than `fetch` (whose spec machinery cost about 260 µs more CPU per call on the reference
+ * machine, client and server together 442 against 181 µs), and answered as status, headers and a
+ * Buffer read whole (bufferedDispatch: internal answers are small JSON, and undici's streaming
+ * `request()` kept per-call objects alive through young-GC scavenges; docs/benchmarks.md, GC
+ * pauses). Redirects are never followed: a caller reads the 3xx and its Location. A refused
+ * connection rejects with the socket's error (`ECONNREFUSED`), a timeout with undici's
+ * (`UND_ERR_HEADERS_TIMEOUT`), an aborted `signal` with its reason.
  *
- * The answer is read whole before the Response is made (bufferedDispatch): internal answers are
- * small JSON, and undici's streaming `request()` kept per-call objects alive through young-GC
- * scavenges (docs/benchmarks.md, GC pauses). `init.stream` keeps the streaming path for downloads.
+ * The hot paths between services use this rather than internalFetch: a `Response` and its
+ * `Headers` per call, and an `AbortSignal.timeout()` whose timer outlives the call by its whole
+ * timeout, cost about 10 µs per call in a tight loop and several times that under load
+ * (docs/benchmarks.md, per-request layers).
  */
-export async function internalFetch(url: string, caller: InternalCaller, init: InternalFetchInit = {}): Promise<Response> {
+export async function internalCall(url: string, caller: InternalCaller, init: InternalCallInit = {}): Promise<InternalAnswer> {
   const target = new URL(url);
-  if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('internalFetch signs string bodies only');
   const method = (init.method ?? 'GET').toUpperCase();
   const path = `${target.pathname}${target.search}`;
-  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body: init.body ?? undefined }, { authKind: caller.authKind, clientId: caller.clientId });
-  const headers = { ...(init.headers as Record<string, string> | undefined), ...signed };
+  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body: init.body }, { authKind: caller.authKind, clientId: caller.clientId });
+  const timeouts = init.timeoutMs === undefined ? {} : { headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs };
+  const res = await bufferedDispatch(getGlobalDispatcher(), {
+    origin: target.origin,
+    path,
+    method: method as Dispatcher.HttpMethod,
+    headers: { ...init.headers, ...signed },
+    body: init.body,
+    signal: init.signal,
+    ...timeouts,
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.body };
+}
+
+/**
+ * internalCall answered as a standard `Response`, for callers written against fetch. Differences
+ * from `fetch` are internalCall's. `init.stream` sends through undici's streaming `request()`
+ * instead, so the body streams as it arrives (a CSV download).
+ */
+export async function internalFetch(url: string, caller: InternalCaller, init: InternalFetchInit = {}): Promise<Response> {
+  if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('internalFetch signs string bodies only');
+  const method = (init.method ?? 'GET').toUpperCase();
   const body = init.body ?? undefined;
-  const signal = init.signal ?? undefined;
   const noBody = (status: number) => NULL_BODY_STATUSES.has(status) || method === 'HEAD';
   if (!init.stream) {
-    const res = await bufferedDispatch(getGlobalDispatcher(), { origin: target.origin, path, method: method as Dispatcher.HttpMethod, headers, body, signal });
-    return new Response(noBody(res.statusCode) ? null : res.body, { status: res.statusCode, headers: toHeaders(res.headers) });
+    const res = await internalCall(url, caller, { method, headers: init.headers as Record<string, string> | undefined, body, signal: init.signal ?? undefined });
+    return new Response(noBody(res.status) ? null : res.body, { status: res.status, headers: toHeaders(res.headers) });
   }
-  const res = await request(target, { method: method as Dispatcher.HttpMethod, headers, body, signal });
+  const target = new URL(url);
+  const path = `${target.pathname}${target.search}`;
+  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body }, { authKind: caller.authKind, clientId: caller.clientId });
+  const headers = { ...(init.headers as Record<string, string> | undefined), ...signed };
+  const res = await request(target, { method: method as Dispatcher.HttpMethod, headers, body, signal: init.signal ?? undefined });
   if (noBody(res.statusCode)) {
     res.body.resume();
     return new Response(null, { status: res.statusCode, headers: toHeaders(res.headers) });
@@ -77,20 +120,20 @@ export function serviceUnavailable(service: string): DomainError {
  */
 export async function internalJson<T>(url: string, caller: InternalCaller, opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; timeoutMs?: number } = {}): Promise<T | null> {
   const { method = 'GET', body, timeoutMs = 5_000 } = opts;
-  let res: Response;
+  let res: InternalAnswer;
   try {
-    res = await internalFetch(url, caller, {
+    res = await internalCall(url, caller, {
       method,
       ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
   } catch {
     throw serviceUnavailable(caller.audience);
   }
   if (res.status === 404) return null;
-  if (!res.ok) throw serviceUnavailable(caller.audience);
+  if (res.status < 200 || res.status > 299) throw serviceUnavailable(caller.audience);
   try {
-    return (await res.json()) as T;
+    return JSON.parse(res.body.toString('utf8')) as T;
   } catch {
     throw serviceUnavailable(caller.audience);
   }

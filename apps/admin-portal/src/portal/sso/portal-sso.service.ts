@@ -126,7 +126,7 @@ export class PortalSsoService {
       code_challenge: createHash('sha256').update(pending.verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
-    const r = await this.upstream.call<{ message?: string }>('sso', s.environmentId, 'GET', `/sso/authorize?${q}`, undefined, { redirect: 'manual' });
+    const r = await this.upstream.call<{ message?: string }>('sso', s.environmentId, 'GET', `/sso/authorize?${q}`);
     if (r.status !== 302) throw new ValidationError([{ field: 'connection', code: 'authorize_refused', message: r.body.message ?? 'The sso service refused to start the sign-in.' }]);
     return r.location!;
   }
