@@ -231,4 +231,25 @@ describe('Audit-log streams: Datadog, Splunk HEC, HTTPS and S3 receivers the tes
     assert.equal((await api('DELETE', `/audit_logs/log_streams/${s.id}`)).status, 204);
     assert.equal((await api('GET', `/audit_logs/log_streams/${s.id}`)).status, 404);
   });
+
+  test('the list pages by cursor in either order, for one organization or the whole environment', async () => {
+    const org = newId('org');
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) created.push((await createStream(org, 'https', { url: `http://127.0.0.1:${receiver.port}/hook/page${i}` })).id);
+    const newestFirst = [...created].reverse();
+    type Page = { data: { id: string; organization_id: string }[]; list_metadata: { before: string | null; after: string | null } };
+    const list = async (query: string) => (await api('GET', `/audit_logs/log_streams?${query}`)).json as Page;
+    const first = await list(`organization_id=${org}&limit=2`);
+    assert.deepEqual(first.data.map((d) => d.id), newestFirst.slice(0, 2));
+    assert.ok(first.list_metadata.after);
+    const second = await list(`organization_id=${org}&limit=2&after=${first.list_metadata.after}`);
+    assert.deepEqual(second.data.map((d) => d.id), newestFirst.slice(2));
+    assert.deepEqual((await list(`organization_id=${org}&limit=2&before=${second.data[0]!.id}`)).data.map((d) => d.id), newestFirst.slice(0, 2));
+    assert.deepEqual((await list(`organization_id=${org}&order=asc`)).data.map((d) => d.id), created);
+    assert.deepEqual((await list(`organization_id=${org}&order=asc&after=${created[0]}`)).data.map((d) => d.id), created.slice(1));
+    // Without the organization, the environment's streams: these three among them, newest first.
+    const all = (await list('limit=100')).data.filter((d) => d.organization_id === org);
+    assert.deepEqual(all.map((d) => d.id), newestFirst);
+    for (const id of created) assert.equal((await api('DELETE', `/audit_logs/log_streams/${id}`)).status, 204);
+  });
 });

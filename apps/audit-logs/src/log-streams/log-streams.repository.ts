@@ -13,7 +13,7 @@ type Record_ = {
   state: string;
   config: unknown;
   secretsSealed: string;
-  deliveredSeq: bigint;
+  deliveredSeq: bigint | string;
   failures: number;
   nextAttemptAt: Date | null;
   lastError: string | null;
@@ -21,6 +21,11 @@ type Record_ = {
   createdAt: Date;
   updatedAt: Date;
 };
+
+/* Record_'s fields in SQL; delivered_seq as text, which toRow turns into a number as it does Prisma's bigint. */
+const STREAM_COLUMNS = `id, environment_id AS "environmentId", organization_id AS "organizationId", type, name, state, config,
+  secrets_sealed AS "secretsSealed", delivered_seq::text AS "deliveredSeq", failures, next_attempt_at AS "nextAttemptAt",
+  last_error AS "lastError", last_delivered_at AS "lastDeliveredAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const toRow = (r: Record_): LogStreamRow => ({
   ...r,
@@ -59,12 +64,22 @@ export class LogStreamsRepository {
     return r ? toRow(r) : undefined;
   }
 
+  /**
+   * The list (and the Admin Portal's log-streams page, which reads it on every first render): a
+   * prepared statement per query shape on the pool under Prisma, where findMany's query building
+   * and result processing were the service's largest cost per call (docs/benchmarks.md,
+   * per-request layers). Twelve shapes at most: with or without the organization, no cursor or
+   * either side of one, either direction.
+   */
   async list(environmentId: string, organizationId: string | undefined, page: PageRequest): Promise<LogStreamRow[]> {
-    const rows = await this.prisma.auditLogStream.findMany({
-      where: { environmentId, ...(organizationId ? { organizationId } : {}), ...(page.cursor ? { id: { [page.cursor.op]: page.cursor.id } } : {}) },
-      orderBy: { id: page.direction },
-      take: page.take,
-    });
+    const values: unknown[] = [environmentId];
+    let where = 'environment_id = $1';
+    if (organizationId) where += ` AND organization_id = $${values.push(organizationId)}`;
+    if (page.cursor) where += ` AND id ${page.cursor.op === 'gt' ? '>' : '<'} $${values.push(page.cursor.id)}`;
+    const direction = page.direction === 'asc' ? 'ASC' : 'DESC';
+    const limit = `$${values.push(page.take)}`;
+    const name = `log_streams_list_${organizationId ? 'org' : 'all'}_${page.cursor?.op ?? 'first'}_${direction.toLowerCase()}`;
+    const { rows } = await this.prisma.pool.query<Record_>({ name, text: `SELECT ${STREAM_COLUMNS} FROM audit_log_streams WHERE ${where} ORDER BY id ${direction} LIMIT ${limit}`, values });
     return rows.map(toRow);
   }
 
