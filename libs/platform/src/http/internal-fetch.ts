@@ -62,21 +62,19 @@ export interface InternalCallInit {
  * (docs/benchmarks.md, per-request layers).
  */
 export async function internalCall(url: string, caller: InternalCaller, init: InternalCallInit = {}): Promise<InternalAnswer> {
-  const target = new URL(url);
-  const method = (init.method ?? 'GET').toUpperCase();
-  const path = `${target.pathname}${target.search}`;
-  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body: init.body }, { authKind: caller.authKind, clientId: caller.clientId });
+  const { target, path, method, headers } = signedRequest(url, caller, init.method, init.headers, init.body);
   const timeouts = init.timeoutMs === undefined ? {} : { headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs };
-  const res = await bufferedDispatch(getGlobalDispatcher(), {
-    origin: target.origin,
-    path,
-    method: method as Dispatcher.HttpMethod,
-    headers: { ...init.headers, ...signed },
-    body: init.body,
-    signal: init.signal,
-    ...timeouts,
-  });
+  const res = await bufferedDispatch(getGlobalDispatcher(), { origin: target.origin, path, method, headers, body: init.body, signal: init.signal, ...timeouts });
   return { status: res.statusCode, headers: res.headers, body: res.body };
+}
+
+/** The target, and the caller's headers with the signed context for exactly this method, path and query, and body. */
+function signedRequest(url: string, caller: InternalCaller, methodName: string | undefined, callerHeaders: Record<string, string> | undefined, body: string | undefined) {
+  const target = new URL(url);
+  const method = (methodName ?? 'GET').toUpperCase() as Dispatcher.HttpMethod;
+  const path = `${target.pathname}${target.search}`;
+  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body }, { authKind: caller.authKind, clientId: caller.clientId });
+  return { target, path, method, headers: { ...callerHeaders, ...signed } };
 }
 
 /**
@@ -93,10 +91,7 @@ export async function internalFetch(url: string, caller: InternalCaller, init: I
     const res = await internalCall(url, caller, { method, headers: init.headers as Record<string, string> | undefined, body, signal: init.signal ?? undefined });
     return new Response(noBody(res.status) ? null : res.body, { status: res.status, headers: toHeaders(res.headers) });
   }
-  const target = new URL(url);
-  const path = `${target.pathname}${target.search}`;
-  const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body }, { authKind: caller.authKind, clientId: caller.clientId });
-  const headers = { ...(init.headers as Record<string, string> | undefined), ...signed };
+  const { target, headers } = signedRequest(url, caller, method, init.headers as Record<string, string> | undefined, body);
   const res = await request(target, { method: method as Dispatcher.HttpMethod, headers, body, signal: init.signal ?? undefined });
   if (noBody(res.statusCode)) {
     res.body.resume();
