@@ -38,8 +38,9 @@ export class LinksService {
 
   /**
    * After each of a session's writes (a form's POST, the SSO test's result), also a refused one:
-   * the write is counted on the session's row, so every replica's next lookup of the session
-   * keys its kept reads afresh, and this replica's are dropped now. A count that fails (the
+   * the write is counted on the session's row, so the session's next lookup keys its kept reads
+   * afresh: on this replica at once (its reads are dropped now, and the row with the count), on
+   * the others once the row's notification arrives (LinksRepository). A count that fails (the
    * database is down) leaves other replicas' reads to expire (PORTAL_READ_CACHE_MS).
    */
   async sessionWritten(s: PortalSession): Promise<void> {

@@ -29,7 +29,8 @@ type Bucket = Map<string, Entry>;
  * - every entry lives under its session's environment, organization and cookie hash, so it is
  *   never served to another session, organization or environment, and under the session's count
  *   of writes as its row had it (PortalSession.writes), so nothing read before a write is served
- *   after it, whichever replica took the write;
+ *   after it: on the replica that took the write at once, on the others as soon as the row's
+ *   notification reaches their session-row cache (LinksRepository);
  * - an error (a rejected load) and an empty answer (null, undefined, an empty list, or what the
  *   caller's `keep` refuses) are never kept: the next render asks again;
  * - after each of the session's writes (PortalPagesService.submit, the SSO test callback)
