@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { appendToOutbox, type OutboxMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
+import { ConnectionCallbackCache } from '../connections/callback-cache';
 import type { ConnectionWithDomains } from '../connections/connections.dto';
 
 export interface NoticeRow {
@@ -14,7 +15,10 @@ export interface NoticeRow {
 /** The only Prisma caller for SAML certificates and their notices. */
 @Injectable()
 export class CertificatesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly callbacks: ConnectionCallbackCache,
+  ) {}
 
   find(environmentId: string, id: string): Promise<ConnectionWithDomains | null> {
     return this.prisma.connection.findFirst({ where: { id, environmentId }, include: { domains: { orderBy: { id: 'asc' } } } });
@@ -30,19 +34,21 @@ export class CertificatesRepository {
     id: string,
     change: (current: ConnectionWithDomains) => { settings: Prisma.InputJsonValue; events?: OutboxMessage[] },
   ): Promise<ConnectionWithDomains | null> {
-    return this.prisma.$transaction(async (tx) => {
+    const updated = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
       if (!locked.length) return null;
       const current = (await tx.connection.findUnique({ where: { id }, include: { domains: { orderBy: { id: 'asc' } } } }))!;
       const next = change(current);
-      const updated = await tx.connection.update({
+      const row = await tx.connection.update({
         where: { id },
         data: { settings: next.settings, updatedAt: new Date() },
         include: { domains: { orderBy: { id: 'asc' } } },
       });
       if (next.events?.length) await appendToOutbox(tx, next.events);
-      return updated;
+      return row;
     });
+    this.callbacks.changed(id);
+    return updated;
   }
 
   /** Active SAML connections of every environment, by ID after `afterId` (the scan pages through them). */

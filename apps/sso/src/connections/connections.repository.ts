@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
+import { ConnectionCallbackCache } from './callback-cache';
+import { fromRow, type ConnectionRow } from './connection-row';
 import type { ConnectionWithDomains } from './connections.dto';
 
 const withDomains = { domains: { orderBy: { id: 'asc' } } } as const;
@@ -12,25 +14,28 @@ export interface ConnectionFilters {
   organizationId?: string;
 }
 
-/** The only Prisma caller for connections. Every method but findForCallback takes the environment first. */
+/**
+ * The only Prisma caller for connections. Every method but findForCallback takes the environment
+ * first. Each write drops what it changed from the callbacks' cache once committed.
+ */
 @Injectable()
 export class ConnectionsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly callbacks: ConnectionCallbackCache,
+  ) {}
 
   findById(environmentId: string, id: string): Promise<ConnectionWithDomains | null> {
     return this.prisma.connection.findFirst({ where: { id, environmentId }, include: withDomains });
   }
 
   /**
-   * For unsigned callbacks (SAML ACS, metadata): the connection ID in the URL is the only
-   * context, and the caller takes the environment from the returned row. `domains` is empty.
+   * For unsigned callbacks (SAML ACS, OIDC callback, metadata): the connection ID in the URL is
+   * the only context, and the caller takes the environment from the returned row. `domains` is
+   * empty. From the NOTIFY-kept cache (ConnectionCallbackCache): the ACS hot path.
    */
-  async findForCallback(id: string): Promise<ConnectionWithDomains | null> {
-    // The ACS hot path: one named prepared statement on the pool under Prisma, without the
-    // domains (no callback reads them), where Prisma's include would cost two queries.
-    const { rows } = await this.prisma.pool.query<ConnectionRow>({ name: 'connection_for_callback', text: 'SELECT * FROM connections WHERE id = $1', values: [id] });
-    const r = rows[0];
-    return r ? { ...fromRow(r), domains: [] } : null;
+  findForCallback(id: string): Promise<ConnectionWithDomains | null> {
+    return this.callbacks.get(id);
   }
 
   /**
@@ -68,7 +73,7 @@ export class ConnectionsRepository {
   }
 
   async create(row: Prisma.ConnectionUncheckedCreateInput, domains: { id: string; domain: string }[], events: OutboxMessage[]): Promise<ConnectionWithDomains> {
-    return this.prisma.$transaction(async (tx) => {
+    const created = await this.prisma.$transaction(async (tx) => {
       await tx.connection.create({ data: row });
       if (domains.length) {
         await tx.connectionDomain.createMany({ data: domains.map((d) => ({ ...d, environmentId: row.environmentId, connectionId: row.id })) });
@@ -77,6 +82,8 @@ export class ConnectionsRepository {
       await appendToOutbox(tx, events.map((e) => e));
       return created;
     });
+    this.callbacks.changed(row.id);
+    return created;
   }
 
   /**
@@ -89,7 +96,7 @@ export class ConnectionsRepository {
     next: (current: ConnectionWithDomains) => { state: string } | undefined,
     event: (updated: ConnectionWithDomains) => OutboxMessage,
   ): Promise<ConnectionWithDomains | null> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
       if (!locked.length) return null;
       const current = (await tx.connection.findUnique({ where: { id }, include: withDomains }))!;
@@ -99,10 +106,12 @@ export class ConnectionsRepository {
       await appendToOutbox(tx, [event(updated)]);
       return updated;
     });
+    this.callbacks.changed(id);
+    return result;
   }
 
   async delete(environmentId: string, id: string, event: (deleted: ConnectionWithDomains) => OutboxMessage): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    const deleted = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
       if (!locked.length) return false;
       const current = (await tx.connection.findUnique({ where: { id }, include: withDomains }))!;
@@ -110,6 +119,8 @@ export class ConnectionsRepository {
       await appendToOutbox(tx, [event(current)]);
       return true;
     });
+    this.callbacks.changed(id);
+    return deleted;
   }
 
   /**
@@ -125,7 +136,7 @@ export class ConnectionsRepository {
     inbox: { consumer: string; eventId: string },
     event: (deleted: ConnectionWithDomains) => OutboxMessage,
   ): Promise<ConnectionWithDomains[]> {
-    return pgTransaction(this.prisma.pool, async (client) => {
+    const doomed = await pgTransaction(this.prisma.pool, async (client) => {
       const raw = pgExecutor(client);
       if (!(await claimInbox(raw, inbox.consumer, inbox.eventId))) return [];
       const { rows } = await client.query<ConnectionRow>('SELECT * FROM connections WHERE environment_id = $1 AND organization_id = $2 ORDER BY id FOR UPDATE', [environmentId, organizationId]);
@@ -139,35 +150,7 @@ export class ConnectionsRepository {
       await appendToOutbox(raw, doomed.map(event));
       return doomed;
     });
+    this.callbacks.changed(...doomed.map((c) => c.id));
+    return doomed;
   }
-}
-
-function fromRow(r: ConnectionRow): Omit<ConnectionWithDomains, 'domains'> {
-  return {
-    id: r.id,
-    environmentId: r.environment_id,
-    organizationId: r.organization_id,
-    name: r.name,
-    connectionType: r.connection_type,
-    protocol: r.protocol,
-    state: r.state,
-    settings: r.settings,
-    sealedSecret: r.sealed_secret,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-interface ConnectionRow {
-  id: string;
-  environment_id: string;
-  organization_id: string | null;
-  name: string;
-  connection_type: string;
-  protocol: string;
-  state: string;
-  settings: Prisma.JsonValue;
-  sealed_secret: string | null;
-  created_at: Date;
-  updated_at: Date;
 }
