@@ -1,7 +1,6 @@
 import './instrument';
 import { Topic } from '@wos/contracts';
-import { runMain, startService } from '@wos/platform';
-import { installAccessFence } from './assignments/access-fence';
+import { installNotifyFence, runMain, startService } from '@wos/platform';
 import { AccessIndex } from './assignments/access-index';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
@@ -23,6 +22,12 @@ runMain(() => {
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.authorization] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [CatalogueModule, MembershipsModule, ResourcesModule, AssignmentsModule, GroupsModule, ClaimsModule, OrganizationsModule, SlugMigrationModule],
-    http: { openapi: authorizationOpenApi, configure: (fastify, app) => installAccessFence(fastify, app.get(AccessIndex, { strict: false })) },
+    http: {
+      openapi: authorizationOpenApi,
+      configure: (fastify, app) => {
+        const index = app.get(AccessIndex, { strict: false });
+        installNotifyFence(fastify, () => index.fence());
+      },
+    },
   });
 });

@@ -1,10 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic } from '@wos/contracts';
-import { startService } from '@wos/platform';
+import { installNotifyFence, startService } from '@wos/platform';
 import { consumerGroupId, type AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { organizationsOpenApi } from './openapi';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { OrganizationsRepository } from './organizations/organizations.repository';
 import { DomainsModule } from './domains/domains.module';
 import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 
@@ -15,6 +16,13 @@ export function startOrganizationsService(config: AppConfig): Promise<NestFastif
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [OrganizationsModule, DomainsModule, FeatureFlagsModule],
-    http: { openapi: organizationsOpenApi },
+    http: {
+      openapi: organizationsOpenApi,
+      // Read-your-writes for GET /organizations/:id's cache (OrganizationsRepository).
+      configure: (fastify, app) => {
+        const repo = app.get(OrganizationsRepository, { strict: false });
+        installNotifyFence(fastify, () => repo.fence());
+      },
+    },
   });
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { EnvironmentId, RequireApiKey, ZodPipe, type PaginationQuery } from '@wos/platform';
+import { EnvironmentId, ReadsOnly, RequireApiKey, ZodPipe, type PaginationQuery } from '@wos/platform';
 import {
   checkSchema,
   effectivePermissionsQuerySchema,
@@ -9,7 +9,6 @@ import {
   type ListMembershipsForResourceQuery,
   type ListResourcesForMembershipQuery,
 } from './assignments.dto';
-import { ReadsOnly } from './access-fence';
 import { AccessService } from './access.service';
 
 /** Checks and lookups (WORKOS_API.md §16). */

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { EnvironmentId, ZodPipe } from '@wos/platform';
+import { EnvironmentId, ReadsOnly, ZodPipe } from '@wos/platform';
 import { permissionSlugsRequestSchema, roleClaimsRequestSchema, type PermissionSlugsRequest, type RoleClaimsRequest } from './claims.dto';
-import { ReadsOnly } from '../assignments/access-fence';
 import { PermissionsService } from '../catalogue/permissions.service';
 import { ClaimsService } from './claims.service';
 

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { outboxInsertCte, withOutboxNotify, type OutboxMessage, type PageRequest, escapeLike } from '@wos/platform';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { NotifiedCache, outboxInsertCte, registry, withOutboxNotify, type Logger, type OutboxMessage, type PageRequest, escapeLike } from '@wos/platform';
+import { APP_CONFIG, LOGGER, type AppConfig } from '../config';
 import { PrismaService } from '../infra/prisma.service';
 import type { Organization, OrganizationDomain, Prisma } from '../generated/prisma/client';
 import type { OrganizationWithDomains } from './organizations.dto';
@@ -7,21 +9,84 @@ import type { OrganizationWithDomains } from './organizations.dto';
 export type Db = Prisma.TransactionClient | PrismaService;
 const withDomains = { domains: { orderBy: { id: 'asc' } } } as const;
 
-/** The only Prisma caller for organizations. Every method takes the environment first. */
+/* The channel the migration's triggers NOTIFY on (20261218110000_notify_organizations). */
+export const ORGANIZATIONS_CHANNEL = 'organizations';
+const MAX_CACHED = 10_000;
+/* Backstop should a notification ever be missed; every write notifies. */
+const CACHE_TTL_MS = 60_000;
+
+/** The cache key of an organization's read; the triggers build the same string. */
+export const organizationCacheKey = (environmentId: string, id: string) => `${environmentId} ${id}`;
+
+const lookups = new Counter({ name: 'organizations_by_id_lookups_total', help: 'GET /organizations/:id reads, by where the row came from (cache, database)', labelNames: ['source'], registers: [registry] });
+
+/**
+ * The only Prisma caller for organizations. Every method takes the environment first.
+ * GET /organizations/:id's read comes from a per-process cache kept coherent by NOTIFY
+ * (NotifiedCache). Invariants:
+ * - every insert, update and delete of organizations and organization_domains NOTIFYs the
+ *   organization's key from a trigger, whoever writes (the API, the domain verification job, a
+ *   consumer, a cascade, SQL); each notification drops it, milliseconds after the commit;
+ * - read-your-writes on this replica: every request that may write answers only after `fence()`
+ *   (installNotifyFence, organizations.app.ts), so a GET sent after a write's answer reads it;
+ *   another replica is at most one notification delivery behind;
+ * - without a LISTEN connection every read goes to the database.
+ */
 @Injectable()
-export class OrganizationsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class OrganizationsRepository implements OnModuleInit, OnModuleDestroy {
+  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
+  private loads = 0;
+  private readonly byId: NotifiedCache<OrganizationWithDomains | null>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.byId = new NotifiedCache({
+      databaseUrl: config.DATABASE_URL,
+      channel: ORGANIZATIONS_CHANNEL,
+      load: (key) => {
+        this.loads++;
+        const at = key.indexOf(' ');
+        return this.readById(key.slice(0, at), key.slice(at + 1));
+      },
+      maxEntries: MAX_CACHED,
+      ttlMs: CACHE_TTL_MS,
+      log: logger.child({ context: 'OrganizationsById' }),
+    });
+  }
+
+  onModuleInit(): void {
+    this.byId.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.byId.stop();
+  }
+
+  /** Resolves once every change committed before the call has reached this process's cache. */
+  fence(): Promise<void> {
+    return this.byId.fence();
+  }
 
   transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(fn);
   }
 
-  /**
-   * The hot read (GET /organizations/:id): one prepared statement on the pool under Prisma for
-   * the organization and its domains, where `include` would cost two queries and Prisma's
-   * result processing (docs/benchmarks.md).
+  /** The hot read (GET /organizations/:id), from the cache; callers must not modify it (it is shared). */
+  findById(environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
+    const before = this.loads;
+    const org = this.byId.get(organizationCacheKey(environmentId, id));
+    lookups.inc({ source: this.loads === before ? 'cache' : 'database' });
+    return org;
+  }
+
+  /*
+   * One prepared statement on the pool under Prisma for the organization and its domains, where
+   * `include` would cost two queries and Prisma's result processing (docs/benchmarks.md).
    */
-  async findById(environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
+  private async readById(environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
     const { rows } = await this.prisma.pool.query<OrganizationRow>({ name: 'organization_by_id', text: ORGANIZATION_BY_ID, values: [id, environmentId] });
     return rows[0] ? fromRow(rows[0]) : null;
   }

@@ -10,3 +10,4 @@ export * from './form-body';
 export * from './internal-fetch';
 export * from './api-key.guard';
 export * from './buffered-dispatch';
+export * from './notify-fence';

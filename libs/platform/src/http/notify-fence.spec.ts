@@ -4,8 +4,7 @@ import { BadRequestException, Controller, Get, Module, Post } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { installAccessFence, ReadsOnly } from '../src/assignments/access-fence';
-import type { AccessIndex } from '../src/assignments/access-index';
+import { installNotifyFence, ReadsOnly } from './notify-fence';
 
 /* Nest routes on Fastify, as the service serves them: which answers wait for the fence. */
 @Controller()
@@ -35,20 +34,18 @@ class Routes {
 @Module({ controllers: [Routes] })
 class FenceTestModule {}
 
-describe('installAccessFence: writes answer after the fence, reads and @ReadsOnly() routes at once', () => {
+describe('installNotifyFence: writes answer after the fence, reads and @ReadsOnly() routes at once', () => {
   let app: NestFastifyApplication;
   let fences = 0;
   let releaseFence: () => void = () => undefined;
-  const index = {
-    fence: () => {
-      fences++;
-      return new Promise<void>((resolve) => (releaseFence = resolve));
-    },
-  } as unknown as AccessIndex;
+  const fence = () => {
+    fences++;
+    return new Promise<void>((resolve) => (releaseFence = resolve));
+  };
 
   before(async () => {
     app = await NestFactory.create<NestFastifyApplication>(FenceTestModule, new FastifyAdapter(), { logger: false });
-    installAccessFence(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, index);
+    installNotifyFence(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, fence);
     await app.init();
   });
   after(() => app.close());
