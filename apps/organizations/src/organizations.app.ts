@@ -1,11 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic } from '@wos/contracts';
-import { installNotifyFence, startService } from '@wos/platform';
+import { startService } from '@wos/platform';
 import { consumerGroupId, type AppConfig } from './config';
 import { PrismaService } from './infra/prisma.service';
 import { organizationsOpenApi } from './openapi';
 import { OrganizationsModule } from './organizations/organizations.module';
-import { OrganizationsRepository } from './organizations/organizations.repository';
 import { DomainsModule } from './domains/domains.module';
 import { FeatureFlagsModule } from './feature-flags/feature-flags.module';
 
@@ -16,13 +15,6 @@ export function startOrganizationsService(config: AppConfig): Promise<NestFastif
     config,
     kit: { prisma: PrismaService, outbox: { topics: [Topic.organizations] }, consumer: { groupId: consumerGroupId(config) } },
     modules: [OrganizationsModule, DomainsModule, FeatureFlagsModule],
-    http: {
-      openapi: organizationsOpenApi,
-      // Read-your-writes for GET /organizations/:id's cache (OrganizationsRepository).
-      configure: (fastify, app) => {
-        const repo = app.get(OrganizationsRepository, { strict: false });
-        installNotifyFence(fastify, () => repo.fence());
-      },
-    },
+    http: { openapi: organizationsOpenApi },
   });
 }

@@ -3,6 +3,7 @@ import { appendToOutbox, isUniqueViolation, ConflictError, NotFoundError, type O
 import { hasIdShape, type OrganizationDomainWire } from '@wos/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { DnsTxtResolver } from '../dns/dns-txt.resolver';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { toDomainWire } from '../organizations/organizations.dto';
 import { domainEvent, domainVerificationFailedEvent } from '../organizations/organizations.events';
 import { DomainsRepository } from './domains.repository';
@@ -11,12 +12,14 @@ import type { CreateDomainInput } from './domains.dto';
 
 /**
  * Organization domains and their DNS verification. A pending domain is verified when a TXT
- * record at `<verification_prefix>.<domain>` equals its `verification_token`.
+ * record at `<verification_prefix>.<domain>` equals its `verification_token`. Each committed
+ * change drops its organization's cached read (OrganizationsRepository.changed).
  */
 @Injectable()
 export class DomainsService {
   constructor(
     private readonly repo: DomainsRepository,
+    private readonly organizations: OrganizationsRepository,
     private readonly dns: DnsTxtResolver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -29,7 +32,7 @@ export class DomainsService {
 
   async create(environmentId: string, input: CreateDomainInput): Promise<OrganizationDomainWire> {
     try {
-      return await this.repo.transaction(async (tx) => {
+      const created = await this.repo.transaction(async (tx) => {
         if (!(await this.repo.organizationExists(environmentId, input.organization_id, tx))) {
           throw new NotFoundError('an organization', input.organization_id);
         }
@@ -38,6 +41,8 @@ export class DomainsService {
         await appendToOutbox(tx, [domainEvent('organization_domain.created', wire, environmentId)]);
         return wire;
       });
+      this.organizations.changed(environmentId, input.organization_id);
+      return created;
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('domain_already_in_use', `An Organization with the domain ${input.domain} already exists.`);
       throw err;
@@ -57,7 +62,7 @@ export class DomainsService {
     if (!lookup.ok) failure = lookup.reason;
     else if (!lookup.records.some((r) => r.trim() === before.verification_token)) failure = 'txt_record_mismatch';
 
-    return this.repo.transaction(async (tx) => {
+    const verified = await this.repo.transaction(async (tx) => {
       const current = await this.repo.lockById(environmentId, id, tx);
       if (!current) throw new NotFoundError('an organization domain', id);
       if (current.state === 'verified') return toDomainWire(current);
@@ -69,15 +74,19 @@ export class DomainsService {
       await appendToOutbox(tx, events);
       return updated;
     });
+    this.organizations.changed(environmentId, verified.organization_id);
+    return verified;
   }
 
   async delete(environmentId: string, id: string): Promise<void> {
     if (!hasIdShape(id, 'org_domain')) throw new NotFoundError('an organization domain', id);
-    await this.repo.transaction(async (tx) => {
+    const organizationId = await this.repo.transaction(async (tx) => {
       const current = await this.repo.lockById(environmentId, id, tx);
       if (!current) throw new NotFoundError('an organization domain', id);
       await this.repo.delete(tx, environmentId, id);
       await appendToOutbox(tx, [domainEvent('organization_domain.deleted', toDomainWire(current), environmentId)]);
+      return current.organizationId;
     });
+    this.organizations.changed(environmentId, organizationId);
   }
 }

@@ -6,6 +6,6 @@ import { OrganizationsService } from './organizations.service';
 @Module({
   controllers: [OrganizationsController],
   providers: [OrganizationsRepository, OrganizationsService],
-  exports: [OrganizationsService],
+  exports: [OrganizationsService, OrganizationsRepository],
 })
 export class OrganizationsModule {}

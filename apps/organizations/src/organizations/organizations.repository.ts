@@ -27,9 +27,9 @@ const lookups = new Counter({ name: 'organizations_by_id_lookups_total', help: '
  * - every insert, update and delete of organizations and organization_domains NOTIFYs the
  *   organization's key from a trigger, whoever writes (the API, the domain verification job, a
  *   consumer, a cascade, SQL); each notification drops it, milliseconds after the commit;
- * - read-your-writes on this replica: every request that may write answers only after `fence()`
- *   (installNotifyFence, organizations.app.ts), so a GET sent after a write's answer reads it;
- *   another replica is at most one notification delivery behind;
+ * - read-your-writes on this replica: every write of the API (OrganizationsService,
+ *   DomainsService) drops the organization's entry once committed (`changed`), so a GET sent
+ *   after a write's answer reads it; another replica is at most one notification delivery behind;
  * - without a LISTEN connection every read goes to the database.
  */
 @Injectable()
@@ -65,9 +65,9 @@ export class OrganizationsRepository implements OnModuleInit, OnModuleDestroy {
     await this.byId.stop();
   }
 
-  /** Resolves once every change committed before the call has reached this process's cache. */
-  fence(): Promise<void> {
-    return this.byId.fence();
+  /** This process committed a change to the organization or its domains (its own write need not wait for the notification). */
+  changed(environmentId: string, id: string): void {
+    this.byId.forget(organizationCacheKey(environmentId, id));
   }
 
   transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {

@@ -60,12 +60,13 @@ export class OrganizationsService {
     const wire = toOrganizationWire(org);
     const { domains, ...row } = org;
     await this.conflictsAs409(() => this.repo.create(row, domains, [organizationEvent('organization.created', wire, environmentId)]), input);
+    this.repo.changed(environmentId, org.id);
     return wire;
   }
 
   async update(environmentId: string, id: string, input: UpdateOrganizationInput): Promise<OrganizationWire> {
     if (!hasIdShape(id, 'org')) throw new NotFoundError('an organization', id);
-    return this.conflictsAs409(() => this.repo.transaction(async (tx) => {
+    const updated = await this.conflictsAs409(() => this.repo.transaction(async (tx) => {
       if (!(await this.repo.lockById(environmentId, id, tx))) throw new NotFoundError('an organization', id);
       const current = (await this.repo.findByIdInTx(tx, environmentId, id))!;
       if (input.domain_data) await this.syncDomains(tx, environmentId, current, input.domain_data);
@@ -81,6 +82,8 @@ export class OrganizationsService {
       await appendToOutbox(tx, [organizationEvent('organization.updated', wire, environmentId)]);
       return wire;
     }), input);
+    this.repo.changed(environmentId, id);
+    return updated;
   }
 
   async delete(environmentId: string, id: string): Promise<void> {
@@ -91,6 +94,7 @@ export class OrganizationsService {
       await this.repo.delete(tx, environmentId, id);
       await appendToOutbox(tx, [organizationEvent('organization.deleted', toOrganizationWire(org), environmentId)]);
     });
+    this.repo.changed(environmentId, id);
   }
 
   private async mustFind(environmentId: string, id: string): Promise<OrganizationWithDomains> {
