@@ -54,17 +54,6 @@ export class DirectoriesService {
     return toDirectoryWire(await this.mustFind(environmentId, id));
   }
 
-  /**
-   * The directory `GET /directories?organization_id=&limit=1` names for the organization (the
-   * newest), with its group → role mappings (what `GET /directories/:id/role_mappings` answers),
-   * from one row; null when the organization has none in this environment, or the ID is malformed.
-   */
-  async newestOfOrganization(environmentId: string, organizationId: string): Promise<{ directory: DirectoryWire; roleMappings: RoleMapping[] } | null> {
-    if (!hasIdShape(organizationId, 'org')) return null;
-    const [d] = await this.repo.list(environmentId, { organizationId }, { direction: 'desc', take: 1 });
-    return d ? { directory: toDirectoryWire(d), roleMappings: d.role_mappings } : null;
-  }
-
   async create(environmentId: string, input: CreateDirectoryInput): Promise<DirectoryCredentialsWire> {
     if (!(await this.organizations.find(environmentId, input.organization_id))) {
       throw new ValidationError([{ field: 'organization_id', code: 'organization_not_found', message: `Could not find an organization with the id, ${input.organization_id}.` }]);

@@ -17,7 +17,8 @@ export interface ScimRequestEntry {
   quirks: string[];
 }
 
-interface Row {
+/** A request as the reads select it: `quirks` as json, created_at as epoch milliseconds. */
+export interface ScimRequestRow {
   method: string;
   path: string;
   status: number;
@@ -56,13 +57,17 @@ export class ScimRequestLogRepository {
    * (json_agg) was tried: less Node CPU, but more Postgres CPU than it saved.
    */
   async recent(environmentId: string, directoryId: string): Promise<ScimRequestWire[]> {
-    const { rows } = await this.prisma.pool.query<Row>(
+    const { rows } = await this.prisma.pool.query<ScimRequestRow>(
       prepared(
         `SELECT method, path, status, duration_ms, error, to_json(quirks) AS quirks, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms FROM scim_request_log
          WHERE environment_id = $1 AND directory_id = $2 ORDER BY id DESC LIMIT ${SCIM_REQUESTS_KEPT}`,
         [environmentId, directoryId],
       ),
     );
-    return rows.map((r) => ({ object: 'scim_request', method: r.method, path: r.path, status: r.status, duration_ms: r.duration_ms, error: r.error, quirks: r.quirks, created_at: new Date(r.created_ms).toISOString() }));
+    return rows.map(toScimRequestWire);
   }
+}
+
+export function toScimRequestWire(r: ScimRequestRow): ScimRequestWire {
+  return { object: 'scim_request', method: r.method, path: r.path, status: r.status, duration_ms: r.duration_ms, error: r.error, quirks: r.quirks, created_at: new Date(r.created_ms).toISOString() };
 }
