@@ -6,7 +6,6 @@ import { directoryActivatedEvent, directoryDeletedEvent, tokenEvent } from '../s
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoryDataRepository } from '../shared/directory-data.repository';
 import { DirectoryRolesService } from '../shared/directory-roles.service';
-import type { RoleMapping } from '../shared/directory-roles';
 import {
   toDeletedDirectoryEventWire,
   toDirectoryEventWire,
