@@ -30,8 +30,6 @@ const SESSION_COLUMNS = `token_hash AS "tokenHash", environment_id AS "environme
  */
 @Injectable()
 export class LinksRepository implements OnModuleInit, OnModuleDestroy {
-  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
-  private sessionLoads = 0;
   private readonly sessions: NotifiedCache<PortalSession | null>;
 
   constructor(
@@ -42,13 +40,11 @@ export class LinksRepository implements OnModuleInit, OnModuleDestroy {
     this.sessions = new NotifiedCache({
       databaseUrl: config.DATABASE_URL,
       channel: SESSION_ROWS_CHANNEL,
-      load: (tokenHash) => {
-        this.sessionLoads++;
-        return this.readSession(tokenHash);
-      },
+      load: (tokenHash) => this.readSession(tokenHash),
       maxEntries: MAX_CACHED_SESSIONS,
       ttlMs: SESSION_ROWS_TTL_MS,
       log: logger.child({ context: 'PortalSessionRows' }),
+      lookups: sessionLookups,
     });
   }
 
@@ -94,9 +90,7 @@ export class LinksRepository implements OnModuleInit, OnModuleDestroy {
    * so it comes from the session-row cache; callers must not modify the row (it is shared).
    */
   async findSession(tokenHash: string, now = Date.now()): Promise<PortalSession | null> {
-    const before = this.sessionLoads;
     const row = await this.sessions.get(tokenHash);
-    sessionLookups.inc({ source: this.sessionLoads === before ? 'cache' : 'database' });
     return row && row.expiresAt.getTime() > now ? row : null;
   }
 

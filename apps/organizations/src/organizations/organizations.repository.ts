@@ -34,8 +34,6 @@ const lookups = new Counter({ name: 'organizations_by_id_lookups_total', help: '
  */
 @Injectable()
 export class OrganizationsRepository implements OnModuleInit, OnModuleDestroy {
-  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
-  private loads = 0;
   private readonly byId: NotifiedCache<OrganizationWithDomains | null>;
 
   constructor(
@@ -47,13 +45,13 @@ export class OrganizationsRepository implements OnModuleInit, OnModuleDestroy {
       databaseUrl: config.DATABASE_URL,
       channel: ORGANIZATIONS_CHANNEL,
       load: (key) => {
-        this.loads++;
         const at = key.indexOf(' ');
         return this.readById(key.slice(0, at), key.slice(at + 1));
       },
       maxEntries: MAX_CACHED,
       ttlMs: CACHE_TTL_MS,
       log: logger.child({ context: 'OrganizationsById' }),
+      lookups,
     });
   }
 
@@ -76,10 +74,7 @@ export class OrganizationsRepository implements OnModuleInit, OnModuleDestroy {
 
   /** The hot read (GET /organizations/:id), from the cache; callers must not modify it (it is shared). */
   findById(environmentId: string, id: string): Promise<OrganizationWithDomains | null> {
-    const before = this.loads;
-    const org = this.byId.get(organizationCacheKey(environmentId, id));
-    lookups.inc({ source: this.loads === before ? 'cache' : 'database' });
-    return org;
+    return this.byId.get(organizationCacheKey(environmentId, id));
   }
 
   /*

@@ -47,8 +47,6 @@ export const ownerScope = (environmentId: string, ownerKey: string) => `${enviro
 @Injectable()
 export class TokenLookupCache implements OnModuleInit, OnModuleDestroy {
   private loader?: (key: TokenLookupKey) => Promise<TokenLookup | null>;
-  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
-  private loads = 0;
   private readonly cache: NotifiedCache<TokenLookup | null>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
@@ -61,13 +59,12 @@ export class TokenLookupCache implements OnModuleInit, OnModuleDestroy {
       },
       load: (k) => {
         if (!this.loader) throw new Error('TokenLookupCache: no loader registered');
-        this.loads++;
-        lookups.inc({ source: 'database' });
         return this.loader(JSON.parse(k) as TokenLookupKey);
       },
       maxEntries: MAX_ENTRIES,
       ttlMs: TTL_MS,
       log: logger.child({ context: TokenLookupCache.name }),
+      lookups,
     });
   }
 
@@ -87,10 +84,7 @@ export class TokenLookupCache implements OnModuleInit, OnModuleDestroy {
   get(key: TokenLookupKey): Promise<TokenLookup | null> {
     // Built field by field: one lookup has one cache key whatever the caller's property order.
     const { environmentId, slug, ownership, ownerKey, organizationId } = key;
-    const before = this.loads;
-    const value = this.cache.get(JSON.stringify({ environmentId, slug, ownership, ownerKey, organizationId }));
-    if (this.loads === before) lookups.inc({ source: 'cache' });
-    return value;
+    return this.cache.get(JSON.stringify({ environmentId, slug, ownership, ownerKey, organizationId }));
   }
 
   /** This process changed the environment's integrations, settings or accounts. */

@@ -27,8 +27,6 @@ const lookups = new Counter({ name: 'sso_callback_connection_lookups_total', hel
  */
 @Injectable()
 export class ConnectionCallbackCache implements OnModuleInit, OnModuleDestroy {
-  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
-  private loads = 0;
   private readonly cache: NotifiedCache<ConnectionWithDomains | null>;
 
   constructor(
@@ -39,13 +37,11 @@ export class ConnectionCallbackCache implements OnModuleInit, OnModuleDestroy {
     this.cache = new NotifiedCache({
       databaseUrl: config.DATABASE_URL,
       channel: CONNECTIONS_CHANNEL,
-      load: (id) => {
-        this.loads++;
-        return this.read(id);
-      },
+      load: (id) => this.read(id),
       maxEntries: MAX_ENTRIES,
       ttlMs: TTL_MS,
       log: logger.child({ context: ConnectionCallbackCache.name }),
+      lookups,
     });
   }
 
@@ -58,10 +54,7 @@ export class ConnectionCallbackCache implements OnModuleInit, OnModuleDestroy {
   }
 
   get(id: string): Promise<ConnectionWithDomains | null> {
-    const before = this.loads;
-    const row = this.cache.get(id);
-    lookups.inc({ source: this.loads === before ? 'cache' : 'database' });
-    return row;
+    return this.cache.get(id);
   }
 
   /** This process committed a change to these connections (its own write need not wait for the notification). */

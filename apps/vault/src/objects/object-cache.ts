@@ -32,15 +32,12 @@ export const objectCacheKey = (environmentId: string, id: string) => `${environm
  */
 export class ObjectCache {
   private readonly cache: NotifiedCache<StoredObject | null>;
-  /* Reads sent to the database; NotifiedCache calls `load` synchronously within `get` on a miss. */
-  private loads = 0;
 
   constructor(databaseUrl: string, load: (environmentId: string, id: string) => Promise<StoredObject | null>, log: Logger) {
     this.cache = new NotifiedCache({
       databaseUrl,
       channel: OBJECT_CACHE_CHANNEL,
       load: (key) => {
-        this.loads++;
         const at = key.indexOf(' ');
         return load(key.slice(0, at), key.slice(at + 1));
       },
@@ -49,6 +46,7 @@ export class ObjectCache {
       maxWeight: MAX_BYTES,
       ttlMs: TTL_MS,
       log: log.child({ context: ObjectCache.name }),
+      lookups,
     });
   }
 
@@ -67,10 +65,7 @@ export class ObjectCache {
 
   /** The object's row; callers must not modify it (it is shared with the other reads). */
   get(environmentId: string, id: string): Promise<StoredObject | null> {
-    const before = this.loads;
-    const row = this.cache.get(objectCacheKey(environmentId, id));
-    lookups.inc({ source: this.loads === before ? 'cache' : 'database' });
-    return row;
+    return this.cache.get(objectCacheKey(environmentId, id));
   }
 
   /** This process changed the object (its own write need not wait for the notification). */

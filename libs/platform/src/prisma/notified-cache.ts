@@ -24,6 +24,8 @@ export interface NotifiedCacheOptions<V> {
   /** Backstop: an entry is re-read at least this often, should a notification ever be missed. */
   ttlMs: number;
   log: Logger;
+  /** Counts each `get` by where its value came from (a prom-client Counter labelled `source`). */
+  lookups?: { inc(labels: { source: 'cache' | 'database' }): void };
 }
 
 interface Entry<V> {
@@ -101,11 +103,14 @@ export class NotifiedCache<V> {
   }
 
   get(key: string): Promise<V> {
-    if (!this.serving) return this.opts.load(key);
+    if (!this.serving) return this.loadCounted(key);
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit.value;
-    const entry: Entry<V> = { value: this.opts.load(key), until: now + this.opts.ttlMs, scopes: this.opts.scopesOf?.(key) ?? [], weight: 0 };
+    if (hit && hit.until > now) {
+      this.opts.lookups?.inc({ source: 'cache' });
+      return hit.value;
+    }
+    const entry: Entry<V> = { value: this.loadCounted(key), until: now + this.opts.ttlMs, scopes: this.opts.scopesOf?.(key) ?? [], weight: 0 };
     this.forget(key);
     this.entries.set(key, entry);
     for (const scope of entry.scopes) {
@@ -126,6 +131,11 @@ export class NotifiedCache<V> {
       },
     );
     return entry.value;
+  }
+
+  private loadCounted(key: string): Promise<V> {
+    this.opts.lookups?.inc({ source: 'database' });
+    return this.opts.load(key);
   }
 
   /** Drops one key (a notification, or this process's own change, which need not wait for it). */
