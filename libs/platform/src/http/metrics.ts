@@ -58,6 +58,13 @@ export const outboxDeadLetters = new Counter({
   registers: [registry],
 });
 
+export const consumerCommits = new Counter({
+  name: 'kafka_consumer_offset_commits_total',
+  help: 'Offset commits a consumer group member sent (passed-over messages are committed in bulk)',
+  labelNames: ['group'] as const,
+  registers: [registry],
+});
+
 export const consumerDeadLetters = new Counter({
   name: 'consumer_dead_letters_total',
   help: 'Consumed messages set aside in the dead-letter table (invalid, or failing after retries)',

@@ -16,6 +16,11 @@ const org = (id: string) => ({
   external_id: null, metadata: {}, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
 });
 
+async function commitMetric(group: string): Promise<number> {
+  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'kafka_consumer_offset_commits_total');
+  return Number(m?.values.find((v) => v.labels.group === group)?.value ?? 0);
+}
+
 async function deadLetterMetric(group: string): Promise<number> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'consumer_dead_letters_total');
   return (m?.values ?? []).filter((v) => v.labels.group === group).reduce((sum, v) => sum + Number(v.value), 0);
@@ -45,10 +50,11 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
   });
 
   /** A consumer whose idempotent handler writes each event's name, failing while `poisoned` says so. */
-  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean, wants?: (type: string) => boolean) {
+  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean, wants?: (type: string) => boolean, skippedCommitMs?: number) {
     return new EventConsumer({
       kafka,
       wants,
+      skippedCommitMs,
       groupId: group,
       topics: [topic],
       logger,
@@ -211,5 +217,64 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
     } finally {
       await consumer.stop();
     }
+  });
+
+  describe('offsets of passed-over messages', () => {
+    /** The group's committed offset of partition 0 (-1: none). */
+    async function committed(topic: string, group: string): Promise<number> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return Number(t!.partitions[0]!.offset);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    const updated = (name: string) => JSON.stringify(buildEvent('organization.updated', org(name), 'environment_T'));
+    const deleted = (name: string) => JSON.stringify(buildEvent('organization.deleted', org(name), 'environment_T'));
+
+    test('are committed with the next applied chunk and on stop, not once per batch', async () => {
+      const topic = `test.skip.${uniqueSuffix()}`;
+      const group = `skip-${uniqueSuffix()}`;
+      await ensureTopics(kafka, [topic], 1);
+      let passed = 0;
+      const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.deleted' || (passed++, false), 60_000);
+      await consumer.start();
+      try {
+        // One message at a time, each read before the next is sent: five batches to pass over.
+        for (let i = 1; i <= 5; i++) {
+          await producer.send({ topic, messages: [{ key: 'k', value: updated(`s_${i}`) }] });
+          await waitFor(() => passed === i || undefined, { timeoutMs: 30_000, message: `message ${i} passed over` });
+        }
+        assert.equal(await commitMetric(group), 0, 'no commit for five passed-over batches');
+        assert.equal(await committed(topic, group), -1);
+        await producer.send({ topic, messages: [{ key: 'k', value: deleted('s_applied') }] });
+        await waitFor(async () => (await appliedNames('s_applied')).length === 1 || undefined, { timeoutMs: 30_000, message: 'the applied event' });
+        await waitFor(async () => (await committed(topic, group)) === 6 || undefined, { timeoutMs: 10_000, message: 'offset 6 committed with the applied event' });
+        assert.equal(await commitMetric(group), 1, 'one commit covers the passed-over batches and the applied one');
+        await producer.send({ topic, messages: [7, 8, 9].map((i) => ({ key: 'k', value: updated(`s_${i}`) })) });
+        await waitFor(() => passed === 8 || undefined, { timeoutMs: 30_000, message: 'three more passed over' });
+        assert.equal(await committed(topic, group), 6, 'not committed yet');
+      } finally {
+        await consumer.stop();
+      }
+      assert.equal(await committed(topic, group), 9, 'stop commits what was passed over');
+    });
+
+    test('are committed by a timer once the topic falls quiet', async () => {
+      const topic = `test.skip.${uniqueSuffix()}`;
+      const group = `skip-${uniqueSuffix()}`;
+      await ensureTopics(kafka, [topic], 1);
+      const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.deleted', 200);
+      await consumer.start();
+      try {
+        await producer.send({ topic, messages: [{ key: 'k', value: updated('q_1') }, { key: 'k', value: updated('q_2') }] });
+        await waitFor(async () => (await committed(topic, group)) === 2 || undefined, { timeoutMs: 30_000, message: 'the quiet topic\'s offsets committed' });
+        assert.deepEqual(await appliedNames('q_'), []);
+      } finally {
+        await consumer.stop();
+      }
+    });
   });
 });

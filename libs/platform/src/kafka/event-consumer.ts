@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Context } from '@opentelemetry/api';
 import type { EventEnvelope } from '@wos/contracts';
 import { extractTraceContext, withBatchConsumerSpan } from '../telemetry/telemetry';
-import { consumerDeadLetters, consumerLag, eventsConsumed } from '../http/metrics';
+import { consumerCommits, consumerDeadLetters, consumerLag, eventsConsumed } from '../http/metrics';
 import { claimedEventType, parseConsumableEnvelope, parseMessageJson, toConsumableEnvelope, type ParsedMessage } from './consumable-envelope';
 import type { ConsumerDeadLetters, DeadLetterRow } from './dead-letters';
 import { isDependencyOutage } from './dependency-outage';
@@ -49,6 +49,8 @@ export interface EventConsumerOptions {
    * and validating it cost a group that reads a topic for one of its types most of its CPU.
    */
   wants?: (eventType: string) => boolean;
+  /** How long offsets of passed-over messages may wait for their commit (default SKIPPED_COMMIT_MS). */
+  skippedCommitMs?: number;
 }
 
 /**
@@ -65,6 +67,16 @@ export const CONSUMER_MAX_WAIT_MS = 5000;
  * consuming service, idle or not; the CLI waits 30 s for the outcome, three looks.
  */
 export const REPLAY_POLL_MS = 10_000;
+/**
+ * Offsets of messages a consumer passed over (another group's types) are committed at most this
+ * long after they were read: with the next chunk the consumer applies, after this long since
+ * its last commit, by a timer when the topic falls quiet, and on stop. kafkajs commits after
+ * every batch, and a group that reads a busy topic for one rare type (organizations, radar,
+ * authorization and pipes on identity's, two events per sign-in) paid an OffsetCommit request,
+ * and the broker a log append, for each one. Losing these commits (a crash, a rebalance) only
+ * makes the partition's next owner read and pass over the same messages again.
+ */
+export const SKIPPED_COMMIT_MS = 1000;
 
 /* One consumed message: the parsed event for the handler and the raw bytes for a dead letter. */
 interface Item {
@@ -77,7 +89,9 @@ interface Item {
  * after every message before it was applied or durably dead-lettered, so nothing is lost; a
  * failing chunk is retried with backoff, then bisected until the failing message is alone, and
  * only that message is dead-lettered (after its own retries, and only once the dead-letter row is
- * written), so a poison message never blocks its partition and never takes good ones with it.
+ * written), so a poison message never blocks its partition and never takes good ones with it;
+ * a chunk's offsets are committed as soon as it is applied, while offsets of messages only passed
+ * over wait up to SKIPPED_COMMIT_MS for a commit (losing them costs a re-read, nothing else).
  */
 export class EventConsumer {
   private consumer?: Consumer;
@@ -85,6 +99,12 @@ export class EventConsumer {
   private readonly log: Logger;
   private replayTimer?: NodeJS.Timeout;
   private replaying?: Promise<void>;
+  /** Commits run one at a time, in call order, so a committed offset never moves back. */
+  private committing: Promise<void> = Promise.resolve();
+  private lastCommitAt = Date.now();
+  /** Resolved offsets of passed-over messages still uncommitted, by `topic/partition`, and the timer that commits them. */
+  private readonly skipped = new Map<string, { topic: string; partition: number; offset: string }>();
+  private skippedTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: EventConsumerOptions) {
     this.log = opts.logger.child({ context: 'EventConsumer', group: opts.groupId });
@@ -101,7 +121,10 @@ export class EventConsumer {
     this.consumer = consumer;
     await consumer.connect();
     for (const topic of this.opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (p) => this.onBatch(p) });
+    // A rebalance restarts every partition from its committed offset, so what was passed over
+    // and not yet committed is read again by its new owner.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.skipped.clear());
+    await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, eachBatch: (p) => this.onBatch(p) });
     if (this.opts.deadLetters) this.scheduleReplays();
   }
 
@@ -109,6 +132,7 @@ export class EventConsumer {
     this.stopping = true;
     clearTimeout(this.replayTimer);
     await this.replaying;
+    await this.commitSkipped();
     await this.consumer?.disconnect();
   }
 
@@ -121,8 +145,14 @@ export class EventConsumer {
     const flush = async () => {
       for (const bad of invalid) await this.deadLetterInvalid(batch.topic, batch.partition, bad.raw, bad.error, p);
       if (pending.length) await this.apply(pending, p);
-      if (lastOffset !== undefined) p.resolveOffset(lastOffset);
-      await p.commitOffsetsIfNecessary();
+      if (lastOffset !== undefined) {
+        p.resolveOffset(lastOffset);
+        if (pending.length || invalid.length || Date.now() - this.lastCommitAt >= this.skippedCommitMs()) {
+          await this.commit(p);
+        } else {
+          this.passedOver(batch.topic, batch.partition, lastOffset);
+        }
+      }
       await p.heartbeat();
       pending = [];
       invalid = [];
@@ -145,6 +175,47 @@ export class EventConsumer {
     await flush();
     // What the broker still held beyond this batch when it was fetched (a stalled consumer keeps its last value).
     consumerLag.labels(this.opts.groupId, batch.topic, String(batch.partition)).set(Math.max(0, Number(batch.offsetLag())));
+  }
+
+  private skippedCommitMs(): number {
+    return this.opts.skippedCommitMs ?? SKIPPED_COMMIT_MS;
+  }
+
+  /** Commits every offset resolved so far (this chunk's, and any passed over before it). */
+  private async commit(p: EachBatchPayload): Promise<void> {
+    this.skipped.clear();
+    clearTimeout(this.skippedTimer);
+    this.skippedTimer = undefined;
+    const offsets = p.uncommittedOffsets();
+    if (offsets.topics.length) await this.serially(() => p.commitOffsetsIfNecessary(offsets));
+  }
+
+  /** Leaves a passed-over offset for later, arming the timer that commits it if the topic falls quiet. */
+  private passedOver(topic: string, partition: number, lastOffset: string): void {
+    this.skipped.set(`${topic}/${partition}`, { topic, partition, offset: String(BigInt(lastOffset) + 1n) });
+    this.skippedTimer ??= setTimeout(() => {
+      this.skippedTimer = undefined;
+      this.commitSkipped().catch((err: Error) => this.log.warn({ err: err.message }, 'could not commit passed-over offsets; their messages may be read again'));
+    }, this.skippedCommitMs() - (Date.now() - this.lastCommitAt)).unref();
+  }
+
+  private async commitSkipped(): Promise<void> {
+    if (!this.skipped.size || !this.consumer) return;
+    const offsets = [...this.skipped.values()];
+    this.skipped.clear();
+    clearTimeout(this.skippedTimer);
+    this.skippedTimer = undefined;
+    await this.serially(() => this.consumer!.commitOffsets(offsets));
+  }
+
+  private serially(commit: () => Promise<unknown>): Promise<void> {
+    const next = this.committing.then(async () => {
+      await commit();
+      this.lastCommitAt = Date.now();
+      consumerCommits.labels(this.opts.groupId).inc();
+    });
+    this.committing = next.catch(() => undefined);
+    return next;
   }
 
   /* A message that names a type this consumer does not want passes with the offset, unvalidated. */
