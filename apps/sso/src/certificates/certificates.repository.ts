@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { appendToOutbox, type OutboxMessage } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
-import { ConnectionCallbackCache } from '../connections/callback-cache';
+import { ConnectionCache } from '../connections/connection-cache';
 import type { ConnectionWithDomains } from '../connections/connections.dto';
 
 export interface NoticeRow {
@@ -17,7 +17,7 @@ export interface NoticeRow {
 export class CertificatesRepository {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly callbacks: ConnectionCallbackCache,
+    private readonly cache: ConnectionCache,
   ) {}
 
   find(environmentId: string, id: string): Promise<ConnectionWithDomains | null> {
@@ -47,7 +47,7 @@ export class CertificatesRepository {
       if (next.events?.length) await appendToOutbox(tx, next.events);
       return row;
     });
-    this.callbacks.changed(id);
+    if (updated) this.cache.changed(updated);
     return updated;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { appendToOutbox, claimInbox, pgExecutor, pgTransaction, type OutboxMessage, type PageRequest } from '@wos/platform';
 import { PrismaService } from '../infra/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
-import { ConnectionCallbackCache } from './callback-cache';
+import { ConnectionCache } from './connection-cache';
 import { fromRow, type ConnectionRow } from './connection-row';
 import type { ConnectionWithDomains } from './connections.dto';
 
@@ -16,13 +16,13 @@ export interface ConnectionFilters {
 
 /**
  * The only Prisma caller for connections. Every method but findForCallback takes the environment
- * first. Each write drops what it changed from the callbacks' cache once committed.
+ * first. Each write drops what it changed from the connection cache once committed.
  */
 @Injectable()
 export class ConnectionsRepository {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly callbacks: ConnectionCallbackCache,
+    private readonly cache: ConnectionCache,
   ) {}
 
   findById(environmentId: string, id: string): Promise<ConnectionWithDomains | null> {
@@ -32,26 +32,19 @@ export class ConnectionsRepository {
   /**
    * For unsigned callbacks (SAML ACS, OIDC callback, metadata): the connection ID in the URL is
    * the only context, and the caller takes the environment from the returned row. `domains` is
-   * empty. From the NOTIFY-kept cache (ConnectionCallbackCache): the ACS hot path.
+   * empty. From the NOTIFY-kept cache (ConnectionCache): the ACS hot path.
    */
   findForCallback(id: string): Promise<ConnectionWithDomains | null> {
-    return this.callbacks.get(id);
+    return this.cache.forCallback(id);
   }
 
   /**
    * The organization's newest connection (what `list` with that organization, newest first, gives
-   * first) with its domains, in one named prepared statement on the pool: the Admin Portal's SSO
-   * page reads it on every cold render, where Prisma's include would cost two queries.
+   * first) with its domains, from the NOTIFY-kept cache (ConnectionCache): the Admin Portal's SSO
+   * page reads it on every cold render.
    */
-  async newestOfOrganization(environmentId: string, organizationId: string): Promise<ConnectionWithDomains | null> {
-    const { rows } = await this.prisma.pool.query<ConnectionRow & { domains: { id: string; domain: string }[] }>({
-      name: 'connection_newest_of_organization',
-      text: `SELECT c.*, coalesce((SELECT json_agg(json_build_object('id', d.id, 'domain', d.domain) ORDER BY d.id) FROM connection_domains d WHERE d.connection_id = c.id), '[]'::json) AS domains
-             FROM connections c WHERE c.environment_id = $1 AND c.organization_id = $2 ORDER BY c.id DESC LIMIT 1`,
-      values: [environmentId, organizationId],
-    });
-    const r = rows[0];
-    return r ? { ...fromRow(r), domains: r.domains.map((d) => ({ id: d.id, environmentId: r.environment_id, connectionId: r.id, domain: d.domain })) } : null;
+  newestOfOrganization(environmentId: string, organizationId: string): Promise<ConnectionWithDomains | null> {
+    return this.cache.newestOfOrganization(environmentId, organizationId);
   }
 
   list(environmentId: string, f: ConnectionFilters, page: PageRequest): Promise<ConnectionWithDomains[]> {
@@ -82,7 +75,7 @@ export class ConnectionsRepository {
       await appendToOutbox(tx, events.map((e) => e));
       return created;
     });
-    this.callbacks.changed(row.id);
+    this.cache.changed(created);
     return created;
   }
 
@@ -106,21 +99,21 @@ export class ConnectionsRepository {
       await appendToOutbox(tx, [event(updated)]);
       return updated;
     });
-    this.callbacks.changed(id);
+    if (result) this.cache.changed(result);
     return result;
   }
 
   async delete(environmentId: string, id: string, event: (deleted: ConnectionWithDomains) => OutboxMessage): Promise<boolean> {
     const deleted = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM connections WHERE id = ${id} AND environment_id = ${environmentId} FOR UPDATE`;
-      if (!locked.length) return false;
+      if (!locked.length) return null;
       const current = (await tx.connection.findUnique({ where: { id }, include: withDomains }))!;
       await tx.connection.delete({ where: { id } });
       await appendToOutbox(tx, [event(current)]);
-      return true;
+      return current;
     });
-    this.callbacks.changed(id);
-    return deleted;
+    if (deleted) this.cache.changed(deleted);
+    return deleted !== null;
   }
 
   /**
@@ -150,7 +143,7 @@ export class ConnectionsRepository {
       await appendToOutbox(raw, doomed.map(event));
       return doomed;
     });
-    this.callbacks.changed(...doomed.map((c) => c.id));
+    this.cache.changed(...doomed);
     return doomed;
   }
 }
