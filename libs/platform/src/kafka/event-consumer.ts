@@ -195,17 +195,21 @@ export class EventConsumer {
     this.skipped.set(`${topic}/${partition}`, { topic, partition, offset: String(BigInt(lastOffset) + 1n) });
     this.skippedTimer ??= setTimeout(() => {
       this.skippedTimer = undefined;
-      this.commitSkipped().catch((err: Error) => this.log.warn({ err: err.message }, 'could not commit passed-over offsets; their messages may be read again'));
+      void this.commitSkipped();
     }, this.skippedCommitMs() - (Date.now() - this.lastCommitAt)).unref();
   }
 
+  /** Commits the passed-over offsets left for later. Never throws: a failed commit costs a re-read. */
   private async commitSkipped(): Promise<void> {
     if (!this.skipped.size || !this.consumer) return;
     const offsets = [...this.skipped.values()];
     this.skipped.clear();
     clearTimeout(this.skippedTimer);
     this.skippedTimer = undefined;
-    await this.serially(() => this.consumer!.commitOffsets(offsets));
+    const consumer = this.consumer;
+    await this.serially(() => consumer.commitOffsets(offsets)).catch((err: Error) =>
+      this.log.warn({ err: err.message }, 'could not commit passed-over offsets; their messages may be read again'),
+    );
   }
 
   private serially(commit: () => Promise<unknown>): Promise<void> {
