@@ -258,6 +258,33 @@ describe('OutboxRelay (real Postgres and Kafka)', () => {
     await pg.query('COMMIT');
   }
 
+  test('a relay past its burst of turns waits for the next, so the commits meanwhile leave in one produce request', async () => {
+    // One turn a second once a burst of two is spent.
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, lockName: `turns-${topic}`, pollIntervalMs: 60_000, turnsPerSecond: 1, turnBurst: 2 });
+    relay.start();
+    try {
+      await waitFor(() => relay.isLeader || undefined, { message: 'the relay leads' });
+      const events = ['a', 'b', 'c', 'd', 'e'].map((x) => buildEvent('organization.updated', org(`org_turns_${x}`), 'environment_T'));
+      // Within the burst each commit is published at once, in its own request.
+      await commitBurst('turns', [events[0]!]);
+      await waitFor(() => relay.published === 1 || undefined, { message: 'the first commit published' });
+      await commitBurst('turns', [events[1]!]);
+      await waitFor(() => relay.published === 2 || undefined, { intervalMs: 5, message: 'the second commit published' });
+      const burstSpentAt = Date.now();
+      assert.equal(relay.requests, 2);
+      // Three commits, each notifying the relay, while it waits for its next turn.
+      for (const event of events.slice(2)) await commitBurst('turns', [event]);
+      await waitFor(() => relay.published === 5 || undefined, { timeoutMs: 10_000, message: 'the three commits published' });
+      assert.equal(relay.requests, 3, 'the three commits left in one request');
+      // The wait is a second less the time between the first two turns (the bucket refilled meanwhile).
+      assert.ok(Date.now() - burstSpentAt >= 500, `published ${Date.now() - burstSpentAt} ms after the burst was spent`);
+      await waitFor(() => received.filter((r) => r.key === 'turns').length >= 5 || undefined, { message: 'all five received' });
+      assert.deepEqual(received.filter((r) => r.key === 'turns').map((r) => r.id), events.map((e) => e.id));
+    } finally {
+      await relay.stop();
+    }
+  });
+
   test('a burst on one key larger than a broker batch reaches Kafka completely and in order (requests are cut by size)', async () => {
     const events = Array.from({ length: 400 }, (_, i) => buildEvent('organization.updated', org(`org_burst_${i}`, { blob: noise(5000) }), 'environment_T'));
     await commitBurst('burst', events);

@@ -30,12 +30,18 @@ export interface OutboxRelayOptions {
   retainPublishedMs?: number;
   /** How often the leader deletes them (default CLEANUP_INTERVAL_MS). */
   cleanupIntervalMs?: number;
+  /**
+   * Turns that publish, per second, once the burst is spent (default OUTBOX_TURNS_PER_SECOND;
+   * Infinity publishes every commit at once), and the burst (default OUTBOX_TURN_BURST).
+   */
+  turnsPerSecond?: number;
+  turnBurst?: number;
 }
 
 /**
  * The leader LISTENs on the outbox channel and every insert NOTIFYs it, so a committed row is
- * published at once whatever this is; the poll only bounds how late a standby takes over a
- * dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
+ * published at once (within 1 / OUTBOX_TURNS_PER_SECOND when busy) whatever this is; the poll only bounds
+ * how late a standby takes over a dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
  */
 export const OUTBOX_POLL_MS = 5000;
 /**
@@ -51,6 +57,17 @@ export const OUTBOX_LEADER_POLL_MS = 30_000;
  * cost each standby one lock query a second rather than one each.
  */
 export const STANDBY_MIN_RETRY_MS = 1000;
+/**
+ * A relay that publishes more often than this waits between turns, so the commits meanwhile leave
+ * in one produce request: at most 1 / OUTBOX_TURNS_PER_SECOND (50 ms) late, and only once the
+ * turns of OUTBOX_TURN_BURST are spent (a token bucket), so a commit at a lower rate is published
+ * at once. Every request costs a read and a mark in Postgres, a produce on the broker, and a fetch
+ * and a batch in every consumer group of the topic, whatever its size: at sign-in rates (a commit
+ * every ~8 ms) a turn per commit was most of the events' cost (docs/benchmarks.md). Turns that
+ * find more rows than one request holds (a backlog) follow each other at once.
+ */
+export const OUTBOX_TURNS_PER_SECOND = 20;
+export const OUTBOX_TURN_BURST = 10;
 /** How often a busy relay counts its backlog for the metrics. */
 const BACKLOG_SAMPLE_MS = 5000;
 /** How often the leader deletes the published rows older than the retention. */
@@ -98,6 +115,7 @@ export class OutboxRelay {
   private session?: Client;
   private readonly instance = randomBytes(4).toString('hex');
   private publishedRows = 0;
+  private produceRequests = 0;
   private backlogSampledAt = 0;
   private running = false;
   private wake?: () => void;
@@ -113,6 +131,9 @@ export class OutboxRelay {
    * healthy standby (polling all along) takes the lead rather than the relay that just lost it. */
   private sessionLost = false;
   private lastCleanup = 0;
+  /* The token bucket of publishing turns (OUTBOX_TURNS_PER_SECOND): tokens left, as of when. */
+  private turnTokens: number;
+  private turnTokensAt = Date.now();
   private cleanupTurns = 0;
   /* The highest seq this relay marked published, and one (time, that seq) mark per cleanup turn. */
   private highestPublished = 0n;
@@ -130,6 +151,7 @@ export class OutboxRelay {
       maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_BATCH_LIMITS.maxRecordBytes,
     };
     this.rowLimit = this.limits.maxRows;
+    this.turnTokens = opts.turnBurst ?? OUTBOX_TURN_BURST;
     this.log = opts.logger.child({ context: 'OutboxRelay' });
   }
 
@@ -140,6 +162,11 @@ export class OutboxRelay {
   /** Rows this relay has published since it started (diagnostics and tests). */
   get published(): number {
     return this.publishedRows;
+  }
+
+  /** Produce requests Kafka acknowledged (diagnostics and tests). */
+  get requests(): number {
+    return this.produceRequests;
   }
 
   /** Times this relay asked Postgres for the lock (diagnostics and tests). */
@@ -193,6 +220,8 @@ export class OutboxRelay {
           // notified (then the sleep below returns at once), so no empty turn is spent to find out.
           if (settled > 0 && !drained) continue;
           await this.cleanup();
+          const wait = settled > 0 ? this.spendTurn() : 0;
+          if (wait > 0) await this.sleep(wait, false);
         }
         failures = 0;
       } catch (err) {
@@ -388,6 +417,7 @@ export class OutboxRelay {
         compression: bytes >= GZIP_MIN_BATCH_BYTES ? CompressionTypes.GZIP : CompressionTypes.None,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
+      this.produceRequests++;
     } catch (err) {
       // A broken connection can leave the producer unusable; build a fresh one next time.
       if (!isTooLargeError(err)) {
@@ -450,6 +480,16 @@ export class OutboxRelay {
       await session.query(`DELETE FROM "outbox" WHERE seq <= $2 AND ${older}`, [keepMs, bound.toString()]);
     }
     this.cleanupTurns++;
+  }
+
+  /** Spends a token for the turn that just published; returns how long to wait before the next one may start. */
+  private spendTurn(): number {
+    const rate = this.opts.turnsPerSecond ?? OUTBOX_TURNS_PER_SECOND;
+    if (!Number.isFinite(rate)) return 0;
+    const now = Date.now();
+    this.turnTokens = Math.min(this.opts.turnBurst ?? OUTBOX_TURN_BURST, this.turnTokens + ((now - this.turnTokensAt) * rate) / 1000) - 1;
+    this.turnTokensAt = now;
+    return this.turnTokens >= 1 ? 0 : ((1 - this.turnTokens) * 1000) / rate;
   }
 
   private sleep(ms: number, wakeOnNotify: boolean): Promise<void> {
