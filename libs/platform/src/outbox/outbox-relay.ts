@@ -40,8 +40,9 @@ export interface OutboxRelayOptions {
 
 /**
  * The leader LISTENs on the outbox channel and every insert NOTIFYs it, so a committed row is
- * published at once (within 1 / OUTBOX_TURNS_PER_SECOND when busy) whatever this is; the poll only bounds
- * how late a standby takes over a dead leader's lock. 1 s cost every relay a few queries a second at idle for nothing.
+ * published at once (within 1 / OUTBOX_TURNS_PER_SECOND when busy) whatever this is; the poll
+ * only bounds how late a standby takes over a dead leader's lock. 1 s cost every relay a few
+ * queries a second at idle for nothing.
  */
 export const OUTBOX_POLL_MS = 5000;
 /**
@@ -151,6 +152,7 @@ export class OutboxRelay {
       maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_BATCH_LIMITS.maxRecordBytes,
     };
     this.rowLimit = this.limits.maxRows;
+    if (!((opts.turnsPerSecond ?? 1) > 0) || !((opts.turnBurst ?? 1) >= 1)) throw new Error('OutboxRelay: turnsPerSecond must be > 0 and turnBurst >= 1');
     this.turnTokens = opts.turnBurst ?? OUTBOX_TURN_BURST;
     this.log = opts.logger.child({ context: 'OutboxRelay' });
   }
