@@ -132,7 +132,9 @@ export class OutboxRelay {
    * healthy standby (polling all along) takes the lead rather than the relay that just lost it. */
   private sessionLost = false;
   private lastCleanup = 0;
-  /* The token bucket of publishing turns (OUTBOX_TURNS_PER_SECOND): tokens left, as of when. */
+  /* The token bucket of publishing turns (OUTBOX_TURNS_PER_SECOND): its rate and size, tokens left, as of when. */
+  private readonly turnsPerSecond: number;
+  private readonly turnBurst: number;
   private turnTokens: number;
   private turnTokensAt = Date.now();
   private cleanupTurns = 0;
@@ -152,8 +154,10 @@ export class OutboxRelay {
       maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_BATCH_LIMITS.maxRecordBytes,
     };
     this.rowLimit = this.limits.maxRows;
-    if (!((opts.turnsPerSecond ?? 1) > 0) || !((opts.turnBurst ?? 1) >= 1)) throw new Error('OutboxRelay: turnsPerSecond must be > 0 and turnBurst >= 1');
-    this.turnTokens = opts.turnBurst ?? OUTBOX_TURN_BURST;
+    this.turnsPerSecond = opts.turnsPerSecond ?? OUTBOX_TURNS_PER_SECOND;
+    this.turnBurst = opts.turnBurst ?? OUTBOX_TURN_BURST;
+    if (!(this.turnsPerSecond > 0) || !(this.turnBurst >= 1)) throw new Error('OutboxRelay: turnsPerSecond must be > 0 and turnBurst >= 1');
+    this.turnTokens = this.turnBurst;
     this.log = opts.logger.child({ context: 'OutboxRelay' });
   }
 
@@ -486,10 +490,10 @@ export class OutboxRelay {
 
   /** Spends a token for the turn that just published; returns how long to wait before the next one may start. */
   private spendTurn(): number {
-    const rate = this.opts.turnsPerSecond ?? OUTBOX_TURNS_PER_SECOND;
+    const rate = this.turnsPerSecond;
     if (!Number.isFinite(rate)) return 0;
     const now = Date.now();
-    this.turnTokens = Math.min(this.opts.turnBurst ?? OUTBOX_TURN_BURST, this.turnTokens + ((now - this.turnTokensAt) * rate) / 1000) - 1;
+    this.turnTokens = Math.min(this.turnBurst, this.turnTokens + ((now - this.turnTokensAt) * rate) / 1000) - 1;
     this.turnTokensAt = now;
     return this.turnTokens >= 1 ? 0 : ((1 - this.turnTokens) * 1000) / rate;
   }
