@@ -8,6 +8,8 @@
 //      behind hop-proxy-server.mjs): the ceiling of the ratio on this machine
 //   3. refresh-token rotations/s through the gateway (every request spends a live token) target >= 1,000/s
 //   4. GET /user_management/users/:id vs GET /organizations/:id through the gateway  target within 20 %
+//   and, with (1) and (2), the machine's CPU ms per hash and per sign-in: the signing server's
+//   thread pool (the hash, the signature) apart from everything beyond it, per process and thread
 // The per-email and per-IP sign-in limits are raised for the run (one client IP, few users);
 // the throttle still runs on every sign-in (one Redis round trip). It never fails on a miss.
 //   and, with the sign-ins, the store round trips of one sign-in: SQL statements and Redis
@@ -25,7 +27,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { Pool } from 'undici';
-import { benchProfiler, benchStack, bufferedRequest, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, startServer, stopOnSignal, stopServer, storeCounters, storeCountsPer } from './lib.mjs';
+import { benchProfiler, benchStack, bufferedRequest, cpuMsPer, cpuSnapshot, cpuSplit, formatTable, log, root, runWrk, startServer, stopOnSignal, stopServer, storeCounters, storeCountsPer } from './lib.mjs';
 import { Api } from './client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -56,11 +58,28 @@ function wrk(mode, baseUrl, apiKey, args, { seconds = SECONDS, connections = CON
 async function measure(label, fn) {
   const a = cpuSnapshot(DB_PREFIX);
   const r = await fn();
-  const split = cpuSplit(a, cpuSnapshot(DB_PREFIX));
-  const order = ['gateway', 'identity', 'organizations', 'proxy', 'baseline', 'postgres', 'redis', 'wrk', 'bench', 'other'];
+  const b = cpuSnapshot(DB_PREFIX);
+  const split = cpuSplit(a, b);
+  const order = ['gateway', 'identity', 'organizations', 'proxy', 'baseline', 'postgres', 'redis', 'kafka', 'wrk', 'bench', 'other'];
   const cpu = `${order.filter((g) => split[g]).map((g) => `${g} ${split[g]}`).join(', ')} (machine ${split.machine}% busy)`;
   log(`${label}: ${JSON.stringify(r)} cpu: ${cpu}`);
-  return { ...r, cpu };
+  return { ...r, cpu, msPer: r.requests ? cpuMsPer(a, b, r.requests) : undefined };
+}
+
+/**
+ * Where one sign-in's CPU went, in ms, from /proc during the measured phase: the whole machine,
+ * the signing server's thread pool (the argon2id hash, and the token's signature), and the rest
+ * by process and, in the server, by thread. `server` is `identity` or the minimal `baseline`.
+ */
+function cpuPerSignInRow(name, m, server) {
+  const f = (v) => (v ?? 0).toFixed(2);
+  const pool = m[`${server}.pool`] ?? 0;
+  const parts = [`${server} main thread ${f(m[`${server}.main`])}`, `${server} V8 threads ${f(m[`${server}.v8`])}`];
+  for (const g of ['gateway', 'proxy', 'postgres', 'organizations', 'redis', 'kafka', 'wrk', 'bench', 'other']) if (m[g] >= 0.005) parts.push(`${g} ${f(m[g])}`);
+  return {
+    name, ratio: m.all, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '-',
+    cpu: `thread pool ${f(pool)}; beyond it ${f(m.all - pool)}: ${parts.join(', ')}`,
+  };
 }
 
 /** argon2id hashes/s with the identity service's parameters, `parallel` at a time. */
@@ -248,11 +267,14 @@ async function main() {
       await profiler.off('login');
       rows.push({ name: `POST /user_management/authenticate password (${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...login, target: '-' });
       rows.push({ name: 'sign-ins / raw argon2id', ratio: login.rps / raw.rps, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: '>= 0.85', pass: login.rps / raw.rps >= 0.85 });
+      rows.push({ name: 'raw argon2id: CPU ms per hash (the whole machine)', ratio: raw.msPer.all, requests: '', p50: NaN, p99: NaN, max: NaN, errors: '', target: 'reference' });
+      rows.push(cpuPerSignInRow('sign-ins: CPU ms per sign-in (the whole machine)', login.msPer, 'identity'));
       if (only.has('minimal')) {
         log('scenario: the minimal proxied sign-in (bare proxy → bare server)');
         const minimal = await minimalSignIns(stack, environmentId, emailsFile, key.value, resolvedClient);
         rows.push({ name: `minimal proxied sign-in: bare proxy → bare server (user read, argon2id verify, session insert, RS256; ${LOGIN_CONNECTIONS} conn, ${SECONDS} s)`, ...minimal, target: 'reference' });
         rows.push({ name: 'minimal proxied sign-in / raw argon2id: the ceiling of a proxied design', ratio: minimal.rps / raw.rps, target: 'reference' });
+        rows.push(cpuPerSignInRow('minimal proxied sign-in: CPU ms per sign-in (the whole machine)', minimal.msPer, 'baseline'));
         rows.push({ name: 'sign-ins / minimal proxied sign-in', ratio: login.rps / minimal.rps, target: 'reference' });
       }
     }

@@ -136,7 +136,35 @@ function groupOf(pid, stat, dbPrefix) {
   return undefined;
 }
 
-/** Per-process CPU ticks plus the machine's total busy ticks. */
+/**
+ * A Node process's CPU ticks by thread role: `main` (the event loop), `pool` (libuv's thread
+ * pool: argon2, async crypto, zlib) and `v8` (the V8 worker threads: concurrent GC and
+ * compilation); any other thread counts under `rest`.
+ */
+function threadTicks(pid) {
+  const out = { main: 0, pool: 0, v8: 0, rest: 0 };
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    let s;
+    try {
+      s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    const role = tid === pid ? 'main' : comm === 'libuv-worker' ? 'pool' : comm.startsWith('V8') ? 'v8' : 'rest';
+    out[role] += Number(rest[11]) + Number(rest[12]);
+  }
+  return out;
+}
+
+/** Per-process CPU ticks (and, for this script's child processes, per thread role) plus the machine's total busy ticks. */
 export function cpuSnapshot(dbPrefix) {
   const procs = new Map();
   for (const name of readdirSync('/proc')) {
@@ -144,7 +172,7 @@ export function cpuSnapshot(dbPrefix) {
     const stat = readStat(name);
     if (!stat) continue;
     const group = groupOf(name, stat, dbPrefix);
-    if (group) procs.set(name, { group, ticks: stat.ticks });
+    if (group) procs.set(name, { group, ticks: stat.ticks, ...(stat.ppid === process.pid ? { threads: threadTicks(name) } : {}) });
     // wrk has exited by the time the phase ends; its CPU shows up in our children's time
     // (cutime + cstime) once reaped. It is the only child that exits during a measured phase.
     if (Number(name) === process.pid) procs.set('wrk', { group: 'wrk', ticks: stat.reapedTicks });
@@ -155,19 +183,47 @@ export function cpuSnapshot(dbPrefix) {
   return { at: performance.now(), procs, busy: total - idle, total };
 }
 
+/**
+ * CPU ticks between two snapshots: per group, per `<group>.<thread role>` for this script's
+ * child processes, and `known` (the groups' sum).
+ */
+function ticksBetween(a, b) {
+  const byKey = {};
+  let known = 0;
+  for (const [pid, p] of b.procs) {
+    const before = a.procs.get(pid);
+    const ticks = p.ticks - (before?.ticks ?? 0);
+    known += ticks;
+    byKey[p.group] = (byKey[p.group] ?? 0) + ticks;
+    for (const [role, t] of Object.entries(p.threads ?? {})) {
+      byKey[`${p.group}.${role}`] = (byKey[`${p.group}.${role}`] ?? 0) + (t - (before?.threads?.[role] ?? 0));
+    }
+  }
+  return { byKey, known };
+}
+
 /** CPU use between two snapshots, per group, in percent of one core (the machine has 2). */
 export function cpuSplit(a, b) {
   const seconds = (b.at - a.at) / 1000;
-  const byGroup = {};
-  for (const [pid, p] of b.procs) {
-    const before = a.procs.get(pid)?.ticks ?? 0;
-    byGroup[p.group] = (byGroup[p.group] ?? 0) + (p.ticks - before);
-  }
+  const { byKey, known } = ticksBetween(a, b);
   const pct = (ticks) => Math.round((100 * ticks) / TICK / seconds);
-  const out = Object.fromEntries(Object.entries(byGroup).map(([g, t]) => [g, pct(t)]));
-  const known = Object.values(byGroup).reduce((x, y) => x + y, 0);
+  const out = Object.fromEntries(Object.entries(byKey).filter(([k]) => !k.includes('.')).map(([g, t]) => [g, pct(t)]));
   out.other = Math.max(0, pct(b.busy - a.busy - known));
   out.machine = Math.round((100 * (b.busy - a.busy)) / (b.total - a.total)); // % of all cores
+  return out;
+}
+
+/**
+ * CPU milliseconds per operation between two snapshots: per group, per thread role of this
+ * script's child processes (`<group>.main`, `.pool`, `.v8`, `.rest`), `other` (the rest of the
+ * machine's busy time) and `all`.
+ */
+export function cpuMsPer(a, b, operations) {
+  const { byKey, known } = ticksBetween(a, b);
+  const ms = (ticks) => (1000 * ticks) / TICK / operations;
+  const out = Object.fromEntries(Object.entries(byKey).map(([k, t]) => [k, ms(t)]));
+  out.other = Math.max(0, ms(b.busy - a.busy - known));
+  out.all = ms(Math.max(b.busy - a.busy, known));
   return out;
 }
 
