@@ -94,7 +94,11 @@ describe('admin-portal: the session-row cache stays coherent with every writer',
 
   test('an expired session is refused from memory, with no write to notify it', async () => {
     const h = hash();
+    // A miss cached first: the row appears only once the insert's own notification dropped it,
+    // so no late notification can drop the entry the assertions below read.
+    await cached(h);
     await insertSession(h, { expiresInMs: 60_000 });
+    await waitFor(async () => (await repo.findSession(h)) !== null, { timeoutMs: 10_000, intervalMs: 10, message: 'the inserted session found' });
     await cached(h);
     const row = (await repo.findSession(h))!;
     const n = lookups;

@@ -46,6 +46,17 @@ describe("admin-portal: the cache of a connection's newest SSO test stays cohere
       },
       { timeoutMs: 10_000, intervalMs: 20, message: 'the newest test answered from memory' },
     );
+  /**
+   * Waits until every notification committed so far has reached the cache. They arrive in commit
+   * order, so a sentinel connection's result, seen once its own notification dropped the cached
+   * null, proves the earlier ones arrived: a late one would drop an entry a test just cached.
+   */
+  const notificationsDelivered = async () => {
+    const sentinel = `conn_sentinel_${n}`;
+    await cached(sentinel);
+    await insertResult(sentinel, 'failed');
+    await waitFor(async () => (await repo.latest(env, org, sentinel))?.outcome === 'failed', { timeoutMs: 10_000, intervalMs: 10, message: 'the sentinel notification delivered' });
+  };
 
   before(async () => {
     db = await createTestDatabase('admin_portal_sso_tests', join(__dirname, '..', '..', 'prisma', 'migrations'));
@@ -78,7 +89,7 @@ describe("admin-portal: the cache of a connection's newest SSO test stays cohere
   test("this process's own result is shown by its very next read, without waiting for the notification; other connections keep theirs", async () => {
     await insertResult('conn_b', 'failed');
     await insertResult('conn_c', 'failed');
-    await waitFor(async () => (await repo.latest(env, org, 'conn_b'))?.outcome === 'failed', { timeoutMs: 10_000, intervalMs: 10, message: 'conn_b read' });
+    await notificationsDelivered();
     await cached('conn_b');
     await cached('conn_c');
     await repo.record({ id: `sso_test_${++n}`, environmentId: env, organizationId: org, connectionId: 'conn_b', outcome: 'passed', report: {}, createdAt: new Date(Date.now() + 1000) });
