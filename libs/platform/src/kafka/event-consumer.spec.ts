@@ -7,7 +7,7 @@ import { createLogger } from '../logging/logger';
 import { buildEvent } from '../outbox/build-event';
 import { registry } from '../http/metrics';
 import { createKafka, ensureTopics } from './kafka';
-import { EventConsumer, type ConsumedEvent } from './event-consumer';
+import { CONSUMER_MAX_WAIT_MS, EventConsumer, type ConsumedEvent, type EventConsumerOptions } from './event-consumer';
 import { CONSUMER_DEAD_LETTERS_DDL, ConsumerDeadLetters } from './dead-letters';
 import { runDeadLetterCommand } from './dead-letter-cli';
 
@@ -50,11 +50,10 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
   });
 
   /** A consumer whose idempotent handler writes each event's name, failing while `poisoned` says so. */
-  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean, wants?: (type: string) => boolean, skippedCommitMs?: number) {
+  function consumerFor(topic: string, group: string, poisoned: (e: ConsumedEvent) => boolean, extra: Pick<EventConsumerOptions, 'wants' | 'skippedCommitMs' | 'fetchDelayMs'> = {}) {
     return new EventConsumer({
       kafka,
-      wants,
-      skippedCommitMs,
+      ...extra,
       groupId: group,
       topics: [topic],
       logger,
@@ -171,7 +170,7 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
       topic,
       messages: [mine('w_1'), othersInvalid, backslashU, loneSurrogate, mine('w_3')].map((v) => ({ key: 'k', value: JSON.stringify(v) })),
     });
-    const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.updated');
+    const consumer = consumerFor(topic, group, () => false, { wants: (type) => type === 'organization.updated' });
     await consumer.start();
     try {
       await waitFor(async () => (await appliedNames('w_')).length === 3 || undefined, { timeoutMs: 30_000, message: 'the three good events' });
@@ -219,6 +218,29 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
     }
   });
 
+  test('a bulk consumer (fetchDelayMs) takes what was produced meanwhile in one fetch, not one per produce request; a delay out of range fails the start', async () => {
+    const topic = `test.bulk.${uniqueSuffix()}`;
+    const group = `bulk-${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic], 1);
+    // The first fetch goes out on start and the broker holds it for up to 3 s, while the twenty
+    // produce requests land (a few ms each): at most two fetches can bring them.
+    const consumer = consumerFor(topic, group, () => false, { fetchDelayMs: 3000 });
+    await consumer.start();
+    try {
+      const names = Array.from({ length: 20 }, (_, i) => `b_${String(i).padStart(2, '0')}`);
+      for (const name of names) await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(buildEvent('organization.updated', org(name), 'environment_T')) }] });
+      await waitFor(async () => (await appliedNames('b_')).length === 20 || undefined, { timeoutMs: 30_000, message: 'the twenty events' });
+      assert.deepEqual(await appliedNames('b_'), names);
+      const chunks = await commitMetric(group);
+      assert.ok(chunks >= 1 && chunks <= 2, `twenty produce requests reached the handler in ${chunks} chunks`);
+    } finally {
+      await consumer.stop();
+    }
+    for (const fetchDelayMs of [-1, 1.5, CONSUMER_MAX_WAIT_MS + 1]) {
+      await assert.rejects(consumerFor(topic, `bulk-${uniqueSuffix()}`, () => false, { fetchDelayMs }).start(), /fetchDelayMs must be an integer/);
+    }
+  });
+
   describe('offsets of passed-over messages', () => {
     /** The group's committed offset of partition 0 (-1: none). */
     async function committed(topic: string, group: string): Promise<number> {
@@ -239,7 +261,7 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
       const group = `skip-${uniqueSuffix()}`;
       await ensureTopics(kafka, [topic], 1);
       let passed = 0;
-      const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.deleted' || (passed++, false), 60_000);
+      const consumer = consumerFor(topic, group, () => false, { wants: (type) => type === 'organization.deleted' || (passed++, false), skippedCommitMs: 60_000 });
       await consumer.start();
       try {
         // One message at a time, each read before the next is sent: five batches to pass over.
@@ -266,7 +288,7 @@ describe('EventConsumer poison messages (real Kafka and Postgres)', () => {
       const topic = `test.skip.${uniqueSuffix()}`;
       const group = `skip-${uniqueSuffix()}`;
       await ensureTopics(kafka, [topic], 1);
-      const consumer = consumerFor(topic, group, () => false, (type) => type === 'organization.deleted', 200);
+      const consumer = consumerFor(topic, group, () => false, { wants: (type) => type === 'organization.deleted', skippedCommitMs: 200 });
       await consumer.start();
       try {
         await producer.send({ topic, messages: [{ key: 'k', value: updated('q_1') }, { key: 'k', value: updated('q_2') }] });

@@ -44,6 +44,13 @@ export interface EventConsumerOptions {
   /** How long the broker may hold an empty fetch (default CONSUMER_MAX_WAIT_MS). */
   maxWaitTimeInMs?: number;
   /**
+   * How late `handle` may see a message, in ms after it was published (default 0: as soon as the
+   * broker has it; at most CONSUMER_MAX_WAIT_MS). Above 0 the consumer fetches in bulk: the broker
+   * holds each fetch until BULK_FETCH_MIN_BYTES are there or this long has passed. Replaces
+   * `maxWaitTimeInMs`.
+   */
+  fetchDelayMs?: number;
+  /**
    * The event types this consumer applies (default: all). A message naming another type passes
    * unvalidated and is never handed to `handle` or dead-lettered: it is another group's concern,
    * and validating it cost a group that reads a topic for one of its types most of its CPU.
@@ -77,6 +84,20 @@ export const REPLAY_POLL_MS = 10_000;
  * makes the partition's next owner read and pass over the same messages again.
  */
 export const SKIPPED_COMMIT_MS = 1000;
+/**
+ * What a bulk fetch (`fetchDelayMs`) waits for, unless its delay runs out first. A prompt fetch
+ * (minBytes 1) is answered as soon as any produce request lands, so a group that reads a busy
+ * topic for one rare type fetched once per produce request and passed over what it got: with a
+ * sign-in's events on identity's topic, the broker's CPU for organizations' fetches alone was
+ * about 1 ms per sign-in, more than the produce (docs/benchmarks.md). Bulk, it fetches about once
+ * per delay at such rates.
+ */
+export const BULK_FETCH_MIN_BYTES = 512 * 1024;
+
+/** A `fetchDelayMs` a consumer accepts: an integer from 0 to CONSUMER_MAX_WAIT_MS. */
+export function isFetchDelay(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= 0 && ms <= CONSUMER_MAX_WAIT_MS;
+}
 
 /* One consumed message: the parsed event for the handler and the raw bytes for a dead letter. */
 interface Item {
@@ -110,12 +131,21 @@ export class EventConsumer {
     this.log = opts.logger.child({ context: 'EventConsumer', group: opts.groupId });
   }
 
+  /** How late this consumer may hand a message over (0: prompt; above 0, it fetches in bulk). */
+  get fetchDelayMs(): number {
+    return this.opts.fetchDelayMs ?? 0;
+  }
+
   async start(): Promise<void> {
+    const delay = this.fetchDelayMs;
+    if (!isFetchDelay(delay)) {
+      throw new Error(`fetchDelayMs must be an integer from 0 to ${CONSUMER_MAX_WAIT_MS} (got ${delay})`);
+    }
     const consumer = this.opts.kafka.consumer({
       groupId: this.opts.groupId,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? CONSUMER_MAX_WAIT_MS,
+      ...(delay > 0 ? { maxWaitTimeInMs: delay, minBytes: BULK_FETCH_MIN_BYTES } : { maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? CONSUMER_MAX_WAIT_MS }),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.consumer = consumer;

@@ -4,10 +4,10 @@ import { Controller, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import type { ConsumedEvent } from '../kafka/event-consumer';
+import type { ConsumedEvent, EventConsumer } from '../kafka/event-consumer';
 import { buildEvent } from '../outbox/build-event';
 import { uniqueSuffix, waitFor } from '../testing/testing';
-import { ALL_EVENTS } from './kafka-event.transport';
+import { ALL_EVENTS, KafkaEventTransport } from './kafka-event.transport';
 import { ConsumerTestBed, organizationData as org } from './kafka-event.test-bed';
 
 /* What the handlers saw, per test app. */
@@ -35,6 +35,23 @@ class BatchConsumer {
   all(@Payload() chunk: ConsumedEvent[]): void {
     record('batch', chunk.map((e) => e.envelope.id));
   }
+}
+
+@Controller()
+class CleanupConsumer {
+  @EventPattern('organization.deleted', { maxDelayMs: 1500 })
+  deleted(@Payload() e: ConsumedEvent): void {
+    record('cleanup', [e.envelope.id]);
+  }
+
+  @EventPattern('user.deleted', { maxDelayMs: 700 })
+  userDeleted(): void {}
+}
+
+@Controller()
+class BadDelayConsumer {
+  @EventPattern('organization.deleted', { maxDelayMs: 60_000 })
+  deleted(): void {}
 }
 
 @Controller()
@@ -105,6 +122,20 @@ describe('KafkaEventTransport: @EventPattern handlers over the platform consumer
     assert.deepEqual(seen.flatMap((s) => s.ids).slice(-20), events.map((e) => e.id));
     assert.ok(seen.every((s) => s.handler === 'batch'));
     await app.close();
+  });
+
+  test('handlers that all allow a delay get a bulk consumer with the least of them (and still every event); one prompt handler keeps it prompt; a delay out of range fails the start', async () => {
+    seen.length = 0;
+    const { app } = await start(CleanupConsumer);
+    assert.equal(app.get(KafkaEventTransport).unwrap<EventConsumer>().fetchDelayMs, 700);
+    const deleted = buildEvent('organization.deleted', org('org_cleanup'), 'environment_T');
+    await send([deleted]);
+    await waitFor(() => seen.some((s) => s.ids.includes(deleted.id)) || undefined, { timeoutMs: 30_000, message: 'the deletion applied' });
+    await app.close();
+    const prompt = await start(PerEventConsumer);
+    assert.equal(prompt.app.get(KafkaEventTransport).unwrap<EventConsumer>().fetchDelayMs, 0);
+    await prompt.app.close();
+    await assert.rejects(bed.bootstrap(BadDelayConsumer, `kit-test-${uniqueSuffix()}`), /maxDelayMs.*organization\.deleted: 60000/);
   });
 
   test('a pattern that names no known event type fails the start, naming it', async () => {

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ALL_DOMAIN_TOPICS, EVENT_TOPICS, isKnownEventType } from '@wos/contracts';
 import { ConsumerDeadLetters } from '../kafka/dead-letters';
-import { EventConsumer, type ConsumedEvent } from '../kafka/event-consumer';
+import { CONSUMER_MAX_WAIT_MS, EventConsumer, isFetchDelay, type ConsumedEvent } from '../kafka/event-consumer';
 import { KafkaAdminProbe } from '../kafka/admin-probe';
 import { createKafka, ensureTopics } from '../kafka/kafka';
 import { newUlid } from '../ids/ids';
@@ -17,10 +17,25 @@ import type { HealthRegistry } from '../http/health';
 /** `@EventPattern(ALL_EVENTS, { batch: true })`: every event on the subscribed topics. */
 export const ALL_EVENTS = '*';
 
-/** Extras of `@EventPattern`: `batch` handlers receive the chunk's events as one array. */
+/** Extras of `@EventPattern`. */
 export interface EventPatternExtras {
+  /** The handler receives the chunk's events as one array. */
   batch?: boolean;
+  /**
+   * How late the handler may apply an event, in ms after its publication (default 0; at most
+   * CONSUMER_MAX_WAIT_MS). When every handler of the service allows a delay, its consumer fetches
+   * in bulk with the least of them (EventConsumer `fetchDelayMs`): for clean-ups nobody waits on
+   * (a deleted user's or organization's data), read from a busy topic of another service.
+   */
+  maxDelayMs?: number;
 }
+
+/**
+ * The `maxDelayMs` of clean-up handlers: what the service holds of a deleted object goes within a
+ * second of its deletion's event rather than at once, and the service's consumer no longer
+ * fetches once per produce request on the topics it reads.
+ */
+export const CLEANUP_MAX_DELAY_MS = 1000;
 
 export interface KafkaEventTransportOptions {
   brokers: string[];
@@ -78,7 +93,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   listen(callback: () => void): void {
     const plan = this.plan();
     this.subscribed = plan !== undefined;
-    if (plan) this.starting = this.startWithRetry(plan.topics);
+    if (plan) this.starting = this.startWithRetry(plan.topics, plan.fetchDelayMs);
     callback();
   }
 
@@ -106,7 +121,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   }
 
   /** The subscription the handlers declare; undefined when the service consumes nothing. */
-  private plan(): { topics: readonly string[] } | undefined {
+  private plan(): { topics: readonly string[]; fetchDelayMs: number } | undefined {
     const handlers = [...this.messageHandlers];
     if (!handlers.length) return undefined;
     const unknown = handlers.map(([p]) => p).filter((p) => p !== ALL_EVENTS && !isKnownEventType(p));
@@ -115,13 +130,17 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     if (batch.length && (batch.length > 1 || handlers.length > 1)) {
       throw new Error(`a batch @EventPattern must be the service's only event handler (found ${handlers.map(([p]) => p).join(', ')})`);
     }
-    if (this.opts.topics) return { topics: this.opts.topics };
+    const delays = handlers.map(([p, h]) => [p, extrasOf(h).maxDelayMs ?? 0] as const);
+    const invalid = delays.filter(([, d]) => !isFetchDelay(d));
+    if (invalid.length) throw new Error(`@EventPattern maxDelayMs must be an integer from 0 to ${CONSUMER_MAX_WAIT_MS} (${invalid.map(([p, d]) => `${p}: ${d}`).join(', ')})`);
+    const fetchDelayMs = Math.min(...delays.map(([, d]) => d));
+    if (this.opts.topics) return { topics: this.opts.topics, fetchDelayMs };
     const patterns = handlers.map(([p]) => p);
     const topics = patterns.includes(ALL_EVENTS) ? ALL_DOMAIN_TOPICS : [...new Set(patterns.map((p) => EVENT_TOPICS[p as keyof typeof EVENT_TOPICS]))];
-    return { topics };
+    return { topics, fetchDelayMs };
   }
 
-  private async startWithRetry(topics: readonly string[]): Promise<void> {
+  private async startWithRetry(topics: readonly string[], fetchDelayMs: number): Promise<void> {
     const log = this.opts.logger;
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
@@ -137,10 +156,11 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
           maxAttempts: this.opts.maxAttempts,
           retryDelayMs: this.opts.retryDelayMs,
           chunkSize: this.opts.chunkSize,
+          fetchDelayMs,
         });
         if (this.abort.signal.aborted) return;
         await this.consumer.start();
-        log.info({ group: this.opts.groupId, topics, patterns: [...this.messageHandlers.keys()] }, 'consuming domain events');
+        log.info({ group: this.opts.groupId, topics, patterns: [...this.messageHandlers.keys()], fetch_delay_ms: fetchDelayMs }, 'consuming domain events');
         return;
       } catch (err) {
         await this.consumer?.stop().catch(() => undefined);
@@ -173,8 +193,12 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   }
 }
 
+function extrasOf(handler: MessageHandler): EventPatternExtras {
+  return (handler.extras as EventPatternExtras | undefined) ?? {};
+}
+
 function isBatch(handler: MessageHandler): boolean {
-  return (handler.extras as EventPatternExtras | undefined)?.batch === true;
+  return extrasOf(handler).batch === true;
 }
 
 /* Nest wraps handlers (pipes, filters); the result may be a promise of an observable. */

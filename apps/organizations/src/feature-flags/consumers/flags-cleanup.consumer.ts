@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
+import { CLEANUP_MAX_DELAY_MS, LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
 import { FeatureFlagsService } from '../feature-flags.service';
 
 /**
@@ -19,12 +19,12 @@ export class FlagsCleanupConsumer {
     this.log = logger.child({ context: FlagsCleanupConsumer.name });
   }
 
-  @EventPattern('organization.deleted')
+  @EventPattern('organization.deleted', { maxDelayMs: CLEANUP_MAX_DELAY_MS })
   organizationDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     return this.forget(e);
   }
 
-  @EventPattern('user.deleted')
+  @EventPattern('user.deleted', { maxDelayMs: CLEANUP_MAX_DELAY_MS })
   userDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     return this.forget(e);
   }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
+import { CLEANUP_MAX_DELAY_MS, LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
 import { AccountSecretsService } from '../account-secrets.service';
 import { AccountsRepository } from '../accounts.repository';
 import { accountEvent } from '../accounts.events';
@@ -24,7 +24,7 @@ export class IdentityEventsConsumer {
     this.log = logger.child({ context: IdentityEventsConsumer.name });
   }
 
-  @EventPattern('user.deleted')
+  @EventPattern('user.deleted', { maxDelayMs: CLEANUP_MAX_DELAY_MS })
   async userDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     const env = e.envelope.environment_id;
     const deleted = await this.accounts.deleteUserAccounts(env, String(e.envelope.data.id), { consumer: 'pipes.user-deleted', eventId: e.envelope.id }, (a) => accountEvent('disconnected', a));

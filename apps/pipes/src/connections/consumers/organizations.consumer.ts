@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
+import { CLEANUP_MAX_DELAY_MS, LOGGER, type ConsumedEvent, type Logger } from '@wos/platform';
 import { AccountsRepository } from '../accounts.repository';
 import { accountEvent } from '../accounts.events';
 
@@ -17,7 +17,7 @@ export class OrganizationEventsConsumer {
     this.log = logger.child({ context: OrganizationEventsConsumer.name });
   }
 
-  @EventPattern('organization.deleted')
+  @EventPattern('organization.deleted', { maxDelayMs: CLEANUP_MAX_DELAY_MS })
   async organizationDeleted(@Payload() e: ConsumedEvent): Promise<void> {
     const disconnected = await this.accounts.disconnectOrganization(e.envelope.environment_id, String(e.envelope.data.id), { consumer: 'pipes.organization-deleted', eventId: e.envelope.id }, (a) => accountEvent('disconnected', a));
     if (disconnected.length) this.log.info({ organization_id: e.envelope.data.id, connected_accounts: disconnected.map((a) => a.id) }, 'disconnected the accounts of a deleted organization');
