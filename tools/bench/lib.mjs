@@ -96,15 +96,22 @@ export function run(cmd, args, timeoutMs) {
 
 const TICK = 100; // USER_HZ on Linux
 
-function readStat(pid) {
+/** The fields of a `/proc/.../stat` file (a process's or a thread's); undefined once it has ended. */
+function statOf(path) {
+  let s;
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ": state=0 ppid=1 ... utime=11 stime=12 cutime=13 cstime=14
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]), reapedTicks: Number(rest[13]) + Number(rest[14]) };
+    s = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+  // "pid (comm) " and then: state=0 ppid=1 ... utime=11 stime=12 cutime=13 cstime=14
+  const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return {
+    comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')),
+    ppid: Number(rest[1]),
+    ticks: Number(rest[11]) + Number(rest[12]),
+    reapedTicks: Number(rest[13]) + Number(rest[14]),
+  };
 }
 
 function cmdline(pid) {
@@ -150,16 +157,10 @@ function threadTicks(pid) {
     return out;
   }
   for (const tid of tids) {
-    let s;
-    try {
-      s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    const role = tid === pid ? 'main' : comm === 'libuv-worker' ? 'pool' : comm.startsWith('V8') ? 'v8' : 'rest';
-    out[role] += Number(rest[11]) + Number(rest[12]);
+    const stat = statOf(`/proc/${pid}/task/${tid}/stat`);
+    if (!stat) continue; // the thread ended
+    const role = tid === pid ? 'main' : stat.comm === 'libuv-worker' ? 'pool' : stat.comm.startsWith('V8') ? 'v8' : 'rest';
+    out[role] += stat.ticks;
   }
   return out;
 }
@@ -169,7 +170,7 @@ export function cpuSnapshot(dbPrefix) {
   const procs = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(name);
+    const stat = statOf(`/proc/${name}/stat`);
     if (!stat) continue;
     const group = groupOf(name, stat, dbPrefix);
     if (group) procs.set(name, { group, ticks: stat.ticks, ...(stat.ppid === process.pid ? { threads: threadTicks(name) } : {}) });
