@@ -88,9 +88,9 @@ export const SKIPPED_COMMIT_MS = 1000;
  * What a bulk fetch (`fetchDelayMs`) waits for, unless its delay runs out first. A prompt fetch
  * (minBytes 1) is answered as soon as any produce request lands, so a group that reads a busy
  * topic for one rare type fetched once per produce request and passed over what it got: with a
- * sign-in's events on identity's topic, the broker's CPU for organizations' fetches alone was
- * about 1 ms per sign-in, more than the produce (docs/benchmarks.md). Bulk, it fetches about once
- * per delay at such rates.
+ * sign-in's events on identity's topic, organizations' fetches cost it and the broker about
+ * 0.65 ms of CPU per sign-in (docs/benchmarks.md). Bulk, it fetches about once per delay at such
+ * rates.
  */
 export const BULK_FETCH_MIN_BYTES = 512 * 1024;
 
