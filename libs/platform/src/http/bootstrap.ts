@@ -14,6 +14,7 @@ import { WorkOsExceptionFilter, sendError } from './exception.filter';
 import { HealthRegistry } from './health';
 import { EMPTY_SHA256, verifyInternalRequest, type AuthKindName } from './internal-auth';
 import { registry, observeHttpDuration } from './metrics';
+import { runForRequest } from './request-context';
 import { KafkaEventTransport } from '../service-kit/kafka-event.transport';
 import { RethrowEventErrorsFilter } from '../service-kit/rethrow-event-errors.filter';
 
@@ -211,8 +212,13 @@ function installPlumbing(fastify: FastifyInstance, app: NestFastifyApplication, 
    * The hooks take Fastify's callback form rather than async functions: each runs on every
    * request, and an async hook costs a promise and a microtask turn even when it does nothing.
    * A hook that answers the request itself (sendEarly) does not call `done`.
+   *
+   * The rest of a request, its handler included, runs as work for its ID (request-context.ts),
+   * entered when onRequest passes the request on. It holds for a body that arrives after the
+   * headers too (bootstrap.int.spec.ts sends one that way).
    */
-  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, onRequestDone: () => void) => {
+    const done = () => runForRequest(req.id, onRequestDone);
     void reply.header('x-request-id', req.id);
     if (req.url.includes('%00')) return sendEarly(reply, req, new BadRequestError('invalid_characters', UNSTORABLE_MESSAGE));
     if (!opts.internalAuthSecret) return done();

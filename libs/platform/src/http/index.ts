@@ -11,3 +11,4 @@ export * from './internal-fetch';
 export * from './api-key.guard';
 export * from './buffered-dispatch';
 export * from './notify-fence';
+export * from './request-context';

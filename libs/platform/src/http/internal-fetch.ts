@@ -3,6 +3,7 @@ import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import { DomainError } from '../errors/errors';
 import { bufferedDispatch } from './buffered-dispatch';
 import { signInternalRequest, type AuthKindName } from './internal-auth';
+import { currentRequestId } from './request-context';
 
 export interface InternalCaller {
   /** The target service's key (internalAuthKeyFor(config, audience)). */
@@ -68,13 +69,18 @@ export async function internalCall(url: string, caller: InternalCaller, init: In
   return { status: res.statusCode, headers: res.headers, body: res.body };
 }
 
-/** The target, and the caller's headers with the signed context for exactly this method, path and query, and body. */
+/**
+ * The target, and the caller's headers with the signed context for exactly this method, path and
+ * query, and body. Inside a request, the call carries that request's ID (`x-request-id`), which
+ * the callee takes as its own, so one ID names the request in every service it reached.
+ */
 function signedRequest(url: string, caller: InternalCaller, methodName: string | undefined, callerHeaders: Record<string, string> | undefined, body: string | undefined) {
   const target = new URL(url);
   const method = (methodName ?? 'GET').toUpperCase() as Dispatcher.HttpMethod;
   const path = `${target.pathname}${target.search}`;
   const signed = signInternalRequest(caller.key, caller.audience, caller.environmentId, { method, path, body }, { authKind: caller.authKind, clientId: caller.clientId });
-  return { target, path, method, headers: { ...callerHeaders, ...signed } };
+  const requestId = currentRequestId();
+  return { target, path, method, headers: requestId === undefined ? { ...callerHeaders, ...signed } : { 'x-request-id': requestId, ...callerHeaders, ...signed } };
 }
 
 /**
