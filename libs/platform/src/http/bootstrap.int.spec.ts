@@ -93,7 +93,7 @@ let peerBase = '';
 const peerCaller = { key: 'a-secret-of-enough-length-for-tests', audience: 'peer', environmentId: 'environment_A' };
 
 async function relayToPeer(marker: string): Promise<{ seen: string | null }> {
-  // Two turns of the event loop first, so the ID must survive awaits, not only the synchronous call.
+  // A turn of the event loop first, so the ID must survive an await, not only the synchronous call.
   await new Promise((resolve) => setImmediate(resolve));
   relayLogger.info({ marker }, 'relaying');
   const res = await internalCall(`${peerBase}/seen`, peerCaller);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { currentRequestId, runForRequest } from '../http/request-context';
 import { BackgroundLoop } from './background-loop';
 
 /** A loop whose runs each wait for `release()`; counts runs and the most at once. */
@@ -70,4 +71,19 @@ test('start({ immediately: false }) waits for the interval; stop() releases call
   await stopping;
   await waiter;
   assert.equal(s.runs, 1, 'the waiter was released without a second run');
+});
+
+test('a run that a request set going is the service\'s work: it names no request', async () => {
+  const seen: (string | undefined)[] = [];
+  const loop = new BackgroundLoop(async () => {
+    await tick();
+    seen.push(currentRequestId());
+  }, () => undefined);
+  let asked!: Promise<void>;
+  runForRequest('req_started_it', () => {
+    asked = loop.soon();
+  });
+  await asked;
+  await loop.stop();
+  assert.deepEqual(seen, [undefined]);
 });

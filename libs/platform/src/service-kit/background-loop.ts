@@ -1,3 +1,5 @@
+import { outsideAnyRequest } from '../http/request-context';
+
 /**
  * A service's background work that resumes from durable state (a sweep, a purge, a rekey, a
  * mail outbox): `work` runs on `start`, every `intervalMs`, and whenever `soon()` is called.
@@ -8,7 +10,9 @@
  * - a `soon()` during a run makes exactly one more run after it, so work scheduled as a run ends
  *   is not left to the next interval, and its promise settles when that run has ended;
  * - a failed run goes to `onError` and never rejects; the next run retries what it left;
- * - after `stop()` (which waits for the run under way) nothing runs, and `soon()` resolves at once.
+ * - after `stop()` (which waits for the run under way) nothing runs, and `soon()` resolves at once;
+ * - a run is the service's work, never a request's, even when a request's `soon()` started it: its
+ *   log lines and calls carry no request ID (it may serve what many requests asked for).
  */
 export class BackgroundLoop {
   private timer?: NodeJS.Timeout;
@@ -38,7 +42,7 @@ export class BackgroundLoop {
       this.waiting = { promise, resolve };
     }
     const { promise } = this.waiting;
-    this.running ??= this.runWhileAsked();
+    this.running ??= outsideAnyRequest(() => this.runWhileAsked());
     return promise;
   }
 
