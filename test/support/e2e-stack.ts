@@ -125,6 +125,10 @@ export async function startE2e(opts: E2eOptions): Promise<E2e> {
     env: { LOG_LEVEL: 'info', ...opts.env },
     appEnv: {
       ...opts.appEnv,
+      // Radar's verdicts are what the suites check. Past the production timeout (300 ms) identity
+      // applies the fail policy instead, and a busy CI machine can take that long (a sign-in radar
+      // was to block went through, 2026-12-07). A suite that tests the timeout sets its own.
+      identity: { RADAR_TIMEOUT_MS: '5000', ...opts.appEnv?.identity },
       events: { ...opts.appEnv?.events, KAFKA_GROUP_ID: groups.events },
       'webhook-dispatcher': { ...opts.appEnv?.['webhook-dispatcher'], KAFKA_GROUP_ID: groups['webhook-dispatcher'] },
     },
